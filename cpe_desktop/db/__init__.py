@@ -1,0 +1,1 @@
+"""Persistence: peewee models, the connection, schema migrations and shipped seed data. No Qt."""

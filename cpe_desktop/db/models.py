@@ -1,0 +1,356 @@
+"""Peewee models for every table.
+
+The ten tables of the product's seed document keep their exact table and column names; columns we
+added are marked "added". The core tables (users, credentials, licenses, cpe_records,
+record_credits, attachments, custom_field_values) follow DESIGN section 3. Timestamps are naive UTC.
+"""
+
+from __future__ import annotations
+
+from peewee import (
+    AutoField,
+    BooleanField,
+    CharField,
+    CompositeKey,
+    DatabaseProxy,
+    DateField,
+    DateTimeField,
+    DecimalField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+database = DatabaseProxy()
+
+
+def _hours_field(**kwargs) -> DecimalField:
+    return DecimalField(max_digits=8, decimal_places=2, auto_round=True, **kwargs)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+# --- core tables -------------------------------------------------------------------------------
+
+
+class User(BaseModel):
+    user_id = AutoField()
+    name = CharField(max_length=200)
+    email = CharField(max_length=254, unique=True)
+    role = CharField(max_length=20, default="member")  # admin | member
+    password_hash = CharField(max_length=255, null=True)
+    birth_date = DateField(null=True)
+    active = BooleanField(default=True)
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
+
+    class Meta:
+        table_name = "users"
+
+
+class Credential(BaseModel):
+    credential_id = AutoField()
+    code = CharField(max_length=20, unique=True)
+    name = CharField(max_length=200)
+    issuing_body = CharField(max_length=200, null=True)
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
+
+    class Meta:
+        table_name = "credentials"
+
+
+class License(BaseModel):
+    license_id = AutoField()
+    user = ForeignKeyField(User, column_name="user_id", backref="licenses", on_delete="CASCADE")
+    credential = ForeignKeyField(Credential, column_name="credential_id", on_delete="RESTRICT")
+    jurisdiction = CharField(max_length=100)
+    license_number = CharField(max_length=100, null=True)
+    issued_on = DateField(null=True)
+    expires_on = DateField(null=True)
+    period_end_override = DateField(null=True)
+    status = CharField(max_length=30, default="active")
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
+
+    class Meta:
+        table_name = "licenses"
+        indexes = ((("user", "credential", "jurisdiction"), False),)
+
+
+class Attachment(BaseModel):
+    attachment_id = AutoField()
+    user = ForeignKeyField(User, column_name="user_id", on_delete="CASCADE")
+    original_name = CharField(max_length=255)
+    sha256 = CharField(max_length=64, index=True)
+    size = IntegerField()
+    media_type = CharField(max_length=100)
+    created_at = DateTimeField()
+
+    class Meta:
+        table_name = "attachments"
+
+
+class CpeRecord(BaseModel):
+    record_id = AutoField()
+    user = ForeignKeyField(User, column_name="user_id", backref="records", on_delete="CASCADE")
+    title = CharField(max_length=300)
+    sponsor = CharField(max_length=200, null=True)
+    sponsor_id = CharField(max_length=50, null=True)
+    completed_on = DateField()
+    delivery_method = CharField(max_length=50)
+    ethics_jurisdiction = CharField(max_length=100, null=True)
+    attachment = ForeignKeyField(
+        Attachment, column_name="attachment_id", null=True, on_delete="SET NULL"
+    )
+    notes = TextField(null=True)
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
+
+    class Meta:
+        table_name = "cpe_records"
+        indexes = ((("user", "completed_on"), False),)
+
+
+class RecordCredit(BaseModel):
+    record_credit_id = AutoField()  # added: a surrogate key
+    record = ForeignKeyField(
+        CpeRecord, column_name="record_id", backref="credits", on_delete="CASCADE"
+    )
+    field_of_study = CharField(max_length=100)
+    credits = _hours_field()
+
+    class Meta:
+        table_name = "record_credits"
+        indexes = ((("record", "field_of_study"), True),)
+
+
+class CustomField(BaseModel):
+    custom_field_id = AutoField()
+    entity = CharField(max_length=50)  # user | credential | license | record
+    field_name = CharField(max_length=100)
+    field_type = CharField(max_length=50)  # text | integer | decimal | date | boolean | choice
+    created_at = DateTimeField()
+    options = TextField(null=True)  # added: JSON list of choices for "choice" fields
+    required = BooleanField(default=False)  # added
+    updated_at = DateTimeField(null=True)  # added
+
+    class Meta:
+        table_name = "custom_fields"
+        indexes = ((("entity", "field_name"), True),)
+
+
+class CustomFieldValue(BaseModel):
+    custom_field = ForeignKeyField(
+        CustomField, column_name="custom_field_id", backref="values", on_delete="CASCADE"
+    )
+    entity_id = IntegerField()
+    value = TextField(null=True)
+
+    class Meta:
+        table_name = "custom_field_values"
+        primary_key = CompositeKey("custom_field", "entity_id")
+
+
+# --- tables from the seed document ---------------------------------------------------------------
+
+
+class StateRequirement(BaseModel):
+    state_id = AutoField()
+    state_name = CharField(max_length=100)
+    credential = ForeignKeyField(Credential, column_name="credential_id", on_delete="CASCADE")
+    total_credits_required = IntegerField(null=True)
+    ethics_credits_required = IntegerField(null=True)
+    reporting_period_years = IntegerField()
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
+    # added (DESIGN section 3)
+    annual_min_hours = _hours_field(null=True)
+    ethics_period_years = IntegerField(null=True)
+    ethics_state_specific = BooleanField(null=True)
+    period_basis = CharField(max_length=20, null=True)
+    period_start_month = IntegerField(null=True)
+    cycle_anchor_year = IntegerField(null=True)
+    max_self_study_hours = _hours_field(null=True)
+    max_self_study_pct = _hours_field(null=True)
+    max_nano_hours = _hours_field(null=True)
+    max_nano_pct = _hours_field(null=True)
+    max_non_technical_hours = _hours_field(null=True)
+    max_non_technical_pct = _hours_field(null=True)
+    technical_min_hours = _hours_field(null=True)
+    carryover_max_hours = _hours_field(null=True)
+    effective_from = DateField(null=True)
+    source = TextField(null=True)
+    verified_on = DateField(null=True)
+    notes = TextField(null=True)
+    # added: where the row came from and whether a person changed it since
+    origin = CharField(max_length=20, default="user")  # shipped | user | import
+    seed_key = CharField(max_length=200, null=True, unique=True)
+    user_edited = BooleanField(default=False)
+    confidence = CharField(max_length=20, null=True)
+
+    class Meta:
+        table_name = "state_requirements"
+        indexes = ((("credential", "state_name", "effective_from"), False),)
+
+
+class Notification(BaseModel):
+    notification_id = AutoField()
+    user = ForeignKeyField(User, column_name="user_id", on_delete="CASCADE")
+    message = TextField()
+    status = CharField(max_length=50, default="pending")
+    created_at = DateTimeField()
+    sent_at = DateTimeField(null=True)
+    # added
+    kind = CharField(max_length=50, default="reminder")
+    read_at = DateTimeField(null=True)
+    license = ForeignKeyField(License, column_name="license_id", null=True, on_delete="SET NULL")
+    record = ForeignKeyField(CpeRecord, column_name="record_id", null=True, on_delete="SET NULL")
+    dedupe_key = CharField(max_length=200, null=True, unique=True)
+
+    class Meta:
+        table_name = "notifications"
+        indexes = ((("user", "status"), False),)
+
+
+class AuditLog(BaseModel):
+    log_id = AutoField()
+    user = ForeignKeyField(User, column_name="user_id", null=True, on_delete="SET NULL")
+    action = TextField()
+    timestamp = DateTimeField(index=True)
+    details = TextField(null=True)
+    # added: what changed, before and after, as JSON
+    entity = CharField(max_length=50, null=True)
+    entity_id = CharField(max_length=100, null=True)
+    before_json = TextField(null=True)
+    after_json = TextField(null=True)
+
+    class Meta:
+        table_name = "audit_logs"
+        indexes = ((("entity", "entity_id"), False),)
+
+
+class Preference(BaseModel):
+    preference_id = AutoField()
+    user = ForeignKeyField(User, column_name="user_id", on_delete="CASCADE")
+    setting_name = CharField(max_length=100)
+    setting_value = TextField(null=True)
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
+
+    class Meta:
+        table_name = "preferences"
+        indexes = ((("user", "setting_name"), True),)
+
+
+class Report(BaseModel):
+    report_id = AutoField()
+    user = ForeignKeyField(User, column_name="user_id", on_delete="CASCADE")
+    report_type = CharField(max_length=50)
+    created_at = DateTimeField()
+    data = TextField(null=True)
+    title = CharField(max_length=300, null=True)  # added
+    as_of = DateField(null=True)  # added
+
+    class Meta:
+        table_name = "reports"
+
+
+class Reminder(BaseModel):
+    reminder_id = AutoField()
+    user = ForeignKeyField(User, column_name="user_id", on_delete="CASCADE")
+    message = TextField()
+    frequency = CharField(max_length=50)  # once | daily | weekly | monthly | yearly | every_n_days
+    next_reminder = DateTimeField(index=True)
+    created_at = DateTimeField()
+    interval_days = IntegerField(null=True)  # added: for every_n_days
+    active = BooleanField(default=True)  # added
+    updated_at = DateTimeField(null=True)  # added
+    license = ForeignKeyField(  # added
+        License, column_name="license_id", null=True, on_delete="SET NULL"
+    )
+
+    class Meta:
+        table_name = "reminders"
+
+
+class Email(BaseModel):
+    email_id = AutoField()
+    user = ForeignKeyField(User, column_name="user_id", on_delete="CASCADE")
+    subject = CharField(max_length=255)
+    body = TextField()
+    status = CharField(max_length=50, default="pending", index=True)
+    sent_at = DateTimeField(null=True)
+    # added
+    recipient = CharField(max_length=254, null=True)
+    error = TextField(null=True)
+    attempts = IntegerField(default=0)
+    next_attempt_at = DateTimeField(null=True)
+    created_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "emails"
+
+
+class ActivityLog(BaseModel):
+    activity_log_id = AutoField()
+    user = ForeignKeyField(User, column_name="user_id", null=True, on_delete="SET NULL")
+    action = TextField()
+    timestamp = DateTimeField(index=True)
+    details = TextField(null=True)  # added
+
+    class Meta:
+        table_name = "activity_logs"
+
+
+class TaskQueue(BaseModel):
+    task_id = AutoField()
+    task_name = CharField(max_length=255)
+    status = CharField(max_length=50, default="pending", index=True)
+    scheduled_at = DateTimeField()
+    completed_at = DateTimeField(null=True)
+    # added
+    user = ForeignKeyField(User, column_name="user_id", null=True, on_delete="SET NULL")
+    started_at = DateTimeField(null=True)
+    progress = IntegerField(default=0)
+    message = TextField(null=True)
+
+    class Meta:
+        table_name = "task_queue"
+
+
+class SchemaVersion(BaseModel):
+    """One row: the schema version this database is at (see db/migrations)."""
+
+    version = IntegerField(primary_key=True)  # explicit, not auto-numbered
+    applied_at = DateTimeField()
+    program_version = CharField(max_length=50)
+
+    class Meta:
+        table_name = "schema_version"
+
+
+ALL_MODELS: tuple[type[BaseModel], ...] = (
+    User,
+    Credential,
+    License,
+    Attachment,
+    CpeRecord,
+    RecordCredit,
+    CustomField,
+    CustomFieldValue,
+    StateRequirement,
+    Notification,
+    AuditLog,
+    Preference,
+    Report,
+    Reminder,
+    Email,
+    ActivityLog,
+    TaskQueue,
+)

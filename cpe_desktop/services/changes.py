@@ -1,0 +1,75 @@
+"""What a mutation changed, so each view refreshes only for its own kind of data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+USERS = "users"
+CREDENTIALS = "credentials"
+LICENSES = "licenses"
+RECORDS = "records"
+ATTACHMENTS = "attachments"
+REQUIREMENTS = "requirements"
+CUSTOM_FIELDS = "custom_fields"
+PREFERENCES = "preferences"
+NOTIFICATIONS = "notifications"
+REMINDERS = "reminders"
+REPORTS = "reports"
+EMAILS = "emails"
+AUDIT = "audit"
+ACTIVITY = "activity"
+TASKS = "tasks"
+
+ALL_KINDS = frozenset(
+    {
+        USERS,
+        CREDENTIALS,
+        LICENSES,
+        RECORDS,
+        ATTACHMENTS,
+        REQUIREMENTS,
+        CUSTOM_FIELDS,
+        PREFERENCES,
+        NOTIFICATIONS,
+        REMINDERS,
+        REPORTS,
+        EMAILS,
+        AUDIT,
+        ACTIVITY,
+        TASKS,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Changes:
+    kinds: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, *kinds: str) -> Changes:
+        unknown = set(kinds) - ALL_KINDS
+        if unknown:
+            raise ValueError(f"unknown change kinds: {sorted(unknown)}")
+        return cls(frozenset(kinds))
+
+    def __or__(self, other: Changes) -> Changes:
+        return Changes(self.kinds | other.kinds)
+
+    def __contains__(self, kind: str) -> bool:
+        return kind in self.kinds
+
+    def __bool__(self) -> bool:
+        return bool(self.kinds)
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[T]):
+    """A mutation's result: the value, what changed, and warnings the user should see."""
+
+    value: T
+    changes: Changes
+    warnings: tuple[str, ...] = field(default=())

@@ -1,0 +1,186 @@
+"""Per-user settings, each declared once with type, default and check (table ``preferences``).
+
+Window geometry and other view state belong in QSettings, not here. The SMTP password is never a
+preference: it lives in the operating system's credential store.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import zoneinfo
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from cpe_desktop.db.models import Preference, User, database
+from cpe_desktop.services import rows
+from cpe_desktop.services.changes import AUDIT, PREFERENCES, Changes, Outcome
+from cpe_desktop.services.context import ServiceContext
+from cpe_desktop.services.errors import ValidationError
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    label: str
+    default: Any
+    parse: Callable[[Any], Any]  # raises ValueError with a plain message
+    dump: Callable[[Any], str] = str
+
+
+def _choice(*options: str) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        text = str(value).strip().lower()
+        if text not in options:
+            raise ValueError(f"must be one of {', '.join(options)}")
+        return text
+
+    return parse
+
+
+def _lead_days(value: Any) -> tuple[int, ...]:
+    items = value if isinstance(value, (list, tuple)) else str(value).replace(";", ",").split(",")
+    days: list[int] = []
+    for item in items:
+        text = str(item).strip()
+        if not text:
+            continue
+        if not text.isdigit() or not 1 <= int(text) <= 730:
+            raise ValueError("must be whole numbers of days between 1 and 730, e.g. 90, 30, 7")
+        days.append(int(text))
+    if not days:
+        raise ValueError("needs at least one number of days, e.g. 90, 30, 7")
+    return tuple(sorted(set(days), reverse=True))
+
+
+def _timezone(value: Any) -> str:
+    text = str(value).strip()
+    if text == "local":
+        return text
+    try:
+        zoneinfo.ZoneInfo(text)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{text!r} is not a time zone name like America/Chicago") from None
+    return text
+
+
+def _port(value: Any) -> int:
+    text = str(value).strip()
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise ValueError("must be a port number between 1 and 65535")
+    return int(text)
+
+
+def _text(limit: int) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        text = "" if value is None else str(value).strip()
+        if len(text) > limit or any(ord(ch) < 32 for ch in text):
+            raise ValueError(f"must be one line of at most {limit} characters")
+        return text
+
+    return parse
+
+
+def _email_or_empty(value: Any) -> str:
+    text = _text(254)(value)
+    if text and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text):
+        raise ValueError(f"{text!r} is not an email address")
+    return text
+
+
+SETTINGS: dict[str, Setting] = {
+    s.name: s
+    for s in (
+        Setting("timezone", "Time zone", "local", _timezone),
+        Setting(
+            "reminder_lead_days",
+            "Warn this many days before a deadline",
+            (90, 30, 7),
+            _lead_days,
+            lambda days: ", ".join(str(d) for d in days),
+        ),
+        Setting(
+            "notification_method",
+            "Notify me by",
+            "tray",
+            _choice("tray", "email", "tray_and_email"),
+        ),
+        Setting("theme", "Theme", "system", _choice("system", "light", "dark")),
+        Setting("smtp_host", "Mail server", "", _text(255)),
+        Setting("smtp_port", "Mail server port", 587, _port),
+        Setting(
+            "smtp_security", "Connection security", "starttls", _choice("starttls", "tls", "none")
+        ),
+        Setting("smtp_user", "Mail user name", "", _text(255)),
+        Setting("smtp_sender", "Send mail as", "", _email_or_empty),
+    )
+}
+CHANGED = Changes.of(PREFERENCES, AUDIT)
+
+
+def get_preferences(ctx: ServiceContext, user_id: int) -> dict[str, Any]:
+    """Every setting for ``user_id``: the stored value, or its default."""
+    ctx.require_owner(user_id, "see the settings")
+    values = {name: setting.default for name, setting in SETTINGS.items()}
+    for pref in Preference.select().where(Preference.user == user_id):
+        setting = SETTINGS.get(pref.setting_name)
+        if setting is None:
+            continue
+        # a value damaged outside the program falls back to the default
+        with contextlib.suppress(ValueError):
+            values[pref.setting_name] = setting.parse(pref.setting_value)
+    return values
+
+
+def set_preferences(
+    ctx: ServiceContext, user_id: int, changes: Mapping[str, Any]
+) -> Outcome[dict[str, Any]]:
+    """Validate and store several settings in one transaction; errors name each setting."""
+    ctx.require_owner(user_id, "change the settings")
+    if "smtp_password" in changes:
+        raise ValidationError(
+            "smtp_password", "is kept in the system's credential store, never in the database"
+        )
+    parsed: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name, value in changes.items():
+        setting = SETTINGS.get(name)
+        if setting is None:
+            errors[name] = "is not a known setting"
+            continue
+        try:
+            parsed[name] = setting.parse(value)
+        except ValueError as exc:
+            errors[name] = str(exc)
+    if errors:
+        raise ValidationError(errors)
+    with database.atomic():
+        rows.get_or_missing(User, user_id, "person")
+        for name, value in parsed.items():
+            text = SETTINGS[name].dump(value)
+            pref = Preference.get_or_none(
+                (Preference.user == user_id) & (Preference.setting_name == name)
+            )
+            if pref is None:
+                rows.create(
+                    ctx,
+                    Preference,
+                    {"user": user_id, "setting_name": name, "setting_value": text},
+                    "preference",
+                )
+            elif pref.setting_value != text:
+                rows.update(ctx, pref, {"setting_value": text}, "preference")
+    return Outcome(get_preferences(ctx, user_id), CHANGED)
+
+
+def reset_preference(ctx: ServiceContext, user_id: int, name: str) -> Outcome[None]:
+    """Forget a stored value so the default applies again."""
+    ctx.require_owner(user_id, "change the settings")
+    with database.atomic():
+        pref = Preference.get_or_none(
+            (Preference.user == user_id) & (Preference.setting_name == name)
+        )
+        if pref is not None:
+            rows.delete(ctx, pref, "preference")
+    return Outcome(None, CHANGED)

@@ -1,0 +1,256 @@
+"""CPE records: one completed program (one certificate) with its credits per field of study.
+
+A record is entered once and counts toward every license of its holder. Credits that break the
+NASBA increments are saved with a warning; impossible values are refused, each error naming its
+field (``credits[1].credits``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from peewee import prefetch
+
+from cpe_desktop.db.models import Attachment, CpeRecord, RecordCredit, User, database
+from cpe_desktop.rules.credits import check_credits, check_daily_total
+from cpe_desktop.rules.fields import (
+    DELIVERY_METHODS,
+    NON_PROGRAM_METHODS,
+    normalize_delivery_method,
+    normalize_field,
+)
+from cpe_desktop.services import audit, rows
+from cpe_desktop.services.changes import AUDIT, RECORDS, Changes, Outcome
+from cpe_desktop.services.context import ServiceContext
+from cpe_desktop.services.errors import ValidationError
+from cpe_desktop.services.validation import MISSING, Validator, parse_decimal, present
+
+FIELDS = (
+    "user_id",
+    "title",
+    "sponsor",
+    "sponsor_id",
+    "completed_on",
+    "delivery_method",
+    "ethics_jurisdiction",
+    "attachment_id",
+    "notes",
+    "credits",
+)
+EARLIEST = dt.date(1950, 1, 1)
+CHANGED = Changes.of(RECORDS, AUDIT)
+
+
+def _validate_credits(
+    v: Validator, raw: Any, method: str | None
+) -> tuple[list[tuple[str, Decimal]] | Any, list[str]]:
+    """Check the credits list; returns ``[(field, credits)]`` and the warnings to show."""
+    if not isinstance(raw, Sequence) or isinstance(raw, (str, bytes)) or not raw:
+        v.error("credits", "must list at least one field of study with its credits")
+        return MISSING, []
+    entries: list[tuple[str, Decimal]] = []
+    warnings: list[str] = []
+    seen: set[str] = set()
+    for index, item in enumerate(raw):
+        where = f"credits[{index}]"
+        if not isinstance(item, dict) or set(item) - {"field", "credits"}:
+            v.error(where, 'must be {"field": <field of study>, "credits": <number>}')
+            continue
+        field = normalize_field(item.get("field")) if isinstance(item.get("field"), str) else None
+        if field is None:
+            v.error(f"{where}.field", f"{item.get('field')!r} is not a NASBA field of study")
+        elif field in seen:
+            v.error(f"{where}.field", f"{field} is listed twice; put its credits on one line")
+        else:
+            seen.add(field)
+        issues = check_credits(item.get("credits"), method)
+        for issue in issues:
+            if issue.severity == "error":
+                v.error(f"{where}.credits", issue.message)
+            else:
+                warnings.append(f"{field or 'credits'}: {issue.message}")
+        if field is not None and not any(i.severity == "error" for i in issues):
+            entries.append((field, parse_decimal(item["credits"]).quantize(Decimal("0.01"))))
+    if entries and method not in NON_PROGRAM_METHODS:
+        total = sum((credits for _, credits in entries), Decimal(0))
+        for issue in check_daily_total(total):
+            v.error("credits", issue.message)
+    return entries, warnings
+
+
+def _validate(
+    ctx: ServiceContext, data: dict[str, Any], *, partial: bool, current_method: str | None = None
+) -> tuple[dict[str, Any], list[tuple[str, Decimal]] | Any, list[str]]:
+    v = Validator(data, FIELDS, partial=partial)
+    values: dict[str, Any] = {
+        "title": v.text("title", required=True, max_length=300),
+        "sponsor": v.text("sponsor", max_length=200),
+        "sponsor_id": v.text("sponsor_id", max_length=50),
+        "completed_on": v.date("completed_on", required=True),
+        "ethics_jurisdiction": v.text("ethics_jurisdiction", max_length=100),
+        "notes": v.text("notes", max_length=10_000),
+    }
+    completed = values["completed_on"]
+    if isinstance(completed, dt.date):
+        if completed > ctx.clock.today():
+            v.error("completed_on", "cannot be in the future")
+        elif completed < EARLIEST:
+            v.error("completed_on", f"must be after {EARLIEST.isoformat()}")
+    method = MISSING
+    if v.has("delivery_method") or not partial:
+        raw_method = v.text("delivery_method", required=True, max_length=50)
+        if isinstance(raw_method, str):
+            method = normalize_delivery_method(raw_method)
+            if method is None:
+                v.error(
+                    "delivery_method",
+                    f"{raw_method!r} is not a delivery method (use one of: "
+                    f"{', '.join(DELIVERY_METHODS)})",
+                )
+                method = MISSING
+    values["delivery_method"] = method
+    if v.has("user_id"):
+        user_id = v.integer("user_id", required=True, minimum=1)
+        if isinstance(user_id, int) and not User.select().where(User.user_id == user_id).exists():
+            v.error("user_id", f"there is no person with id {user_id}")
+        values["user"] = user_id
+    elif not partial:
+        values["user"] = ctx.actor.user_id
+        if ctx.actor.user_id is None:
+            v.error("user_id", "is required")
+    if v.has("attachment_id"):
+        attachment_id = v.integer("attachment_id", minimum=1)
+        if (
+            isinstance(attachment_id, int)
+            and Attachment.get_or_none(Attachment.attachment_id == attachment_id) is None
+        ):
+            v.error("attachment_id", f"there is no attachment with id {attachment_id}")
+        values["attachment"] = attachment_id
+    credits: Any = MISSING
+    warnings: list[str] = []
+    if v.has("credits") or not partial:
+        effective = method if isinstance(method, str) else current_method
+        credits, warnings = _validate_credits(v, data.get("credits"), effective)
+    v.done()
+    return present(values), credits, warnings
+
+
+def credits_of(record: CpeRecord) -> list[dict[str, Any]]:
+    return [
+        {"field": c.field_of_study, "credits": c.credits}
+        for c in sorted(record.credits, key=lambda c: c.field_of_study)
+    ]
+
+
+def _replace_credits(record: CpeRecord, entries: list[tuple[str, Decimal]]) -> None:
+    RecordCredit.delete().where(RecordCredit.record == record).execute()
+    RecordCredit.insert_many(
+        [{"record": record.record_id, "field_of_study": f, "credits": c} for f, c in entries]
+    ).execute()
+
+
+def _check_owner(ctx: ServiceContext, values: dict[str, Any], what: str) -> None:
+    if "user" in values:
+        ctx.require_owner(values["user"], what)
+    attachment = values.get("attachment")
+    if attachment is not None:
+        owner = Attachment.get_by_id(attachment).user_id
+        if owner != values.get("user", owner):
+            raise ValidationError("attachment_id", "belongs to another person")
+        ctx.require_owner(owner, "use the certificates")
+
+
+def create_record(ctx: ServiceContext, data: dict[str, Any]) -> Outcome[CpeRecord]:
+    with database.atomic():
+        values, entries, warnings = _validate(ctx, data, partial=False)
+        _check_owner(ctx, values, "add records")
+        now = ctx.now()
+        values.update(created_at=now, updated_at=now)
+        with rows.integrity_as_conflict("This record"):
+            record = CpeRecord.create(**values)
+            _replace_credits(record, entries)
+        audit.write(
+            ctx,
+            "create",
+            "record",
+            record.record_id,
+            None,
+            audit.snapshot(record, credits=_plain(credits_of(record))),
+        )
+    return Outcome(record, CHANGED, tuple(warnings))
+
+
+def _plain(credits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"field": c["field"], "credits": str(c["credits"])} for c in credits]
+
+
+def update_record(ctx: ServiceContext, record_id: int, data: dict[str, Any]) -> Outcome[CpeRecord]:
+    with database.atomic():
+        record = rows.get_or_missing(CpeRecord, record_id, "record")
+        ctx.require_owner(record.user_id, "change the records")
+        values, entries, warnings = _validate(
+            ctx, data, partial=True, current_method=record.delivery_method
+        )
+        _check_owner(ctx, values, "move records")
+        before = audit.snapshot(record, credits=_plain(credits_of(record)))
+        for name, value in values.items():
+            setattr(record, name, value)
+        record.updated_at = ctx.now()
+        record.save()
+        if entries is not MISSING:
+            _replace_credits(record, entries)
+        audit.write(
+            ctx,
+            "update",
+            "record",
+            record.record_id,
+            before,
+            audit.snapshot(record, credits=_plain(credits_of(record))),
+        )
+    return Outcome(record, CHANGED, tuple(warnings))
+
+
+def delete_records(ctx: ServiceContext, record_ids: Sequence[int]) -> Outcome[int]:
+    """Delete several records at once (all or none); one audit entry per record."""
+    with database.atomic():
+        for record_id in dict.fromkeys(record_ids):
+            record = rows.get_or_missing(CpeRecord, record_id, "record")
+            ctx.require_owner(record.user_id, "remove the records")
+            before = audit.snapshot(record, credits=_plain(credits_of(record)))
+            record.delete_instance()
+            audit.write(ctx, "delete", "record", record_id, before, None)
+    return Outcome(len(dict.fromkeys(record_ids)), CHANGED)
+
+
+def delete_record(ctx: ServiceContext, record_id: int) -> Outcome[int]:
+    return delete_records(ctx, [record_id])
+
+
+def get_record(ctx: ServiceContext, record_id: int) -> CpeRecord:
+    record = rows.get_or_missing(CpeRecord, record_id, "record")
+    ctx.require_owner(record.user_id, "see the records")
+    return record
+
+
+def list_records(
+    ctx: ServiceContext,
+    user_id: int | None = None,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> list[CpeRecord]:
+    """Records with their credits, oldest first; members see only their own."""
+    query = CpeRecord.select().order_by(CpeRecord.completed_on, CpeRecord.record_id)
+    if user_id is not None:
+        ctx.require_owner(user_id, "see the records")
+        query = query.where(CpeRecord.user == user_id)
+    elif not ctx.actor.is_admin:
+        query = query.where(CpeRecord.user == ctx.actor.user_id)
+    if start is not None:
+        query = query.where(CpeRecord.completed_on >= start)
+    if end is not None:
+        query = query.where(CpeRecord.completed_on <= end)
+    return list(prefetch(query, RecordCredit.select()))

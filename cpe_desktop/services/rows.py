@@ -1,0 +1,99 @@
+"""Create / update / delete one row with its audit entry, the pattern every service shares.
+
+Each helper runs in a transaction (a savepoint when the caller already holds one), stamps
+``created_at``/``updated_at`` where the table has them, and turns a uniqueness clash into a
+:class:`Conflict` that names what clashed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import peewee
+
+from cpe_desktop.db.models import database
+from cpe_desktop.services import audit
+from cpe_desktop.services.context import ServiceContext
+from cpe_desktop.services.errors import Conflict, NotFound
+
+M = TypeVar("M", bound=peewee.Model)
+
+
+@contextmanager
+def integrity_as_conflict(what: str) -> Iterator[None]:
+    try:
+        yield
+    except peewee.IntegrityError as exc:
+        raise Conflict(f"{what} clashes with existing data ({_short(exc)}).") from exc
+
+
+def _short(exc: Exception) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+def get_or_missing(model: type[M], key: Any, label: str) -> M:
+    instance = model.get_or_none(model._meta.primary_key == key)
+    if instance is None:
+        raise NotFound(f"There is no {label} with id {key}.")
+    return instance
+
+
+def create(ctx: ServiceContext, model: type[M], values: dict[str, Any], entity: str, **extra) -> M:
+    now = ctx.now()
+    fields = model._meta.fields
+    if "created_at" in fields:
+        values.setdefault("created_at", now)
+    if "updated_at" in fields:
+        values.setdefault("updated_at", now)
+    with ctx_atomic(), integrity_as_conflict(f"This {entity.replace('_', ' ')}"):
+        instance = model.create(**values)
+        audit.write(ctx, "create", entity, _pk(instance), None, audit.snapshot(instance, **extra))
+    return instance
+
+
+def update(
+    ctx: ServiceContext,
+    instance: M,
+    values: dict[str, Any],
+    entity: str,
+    *,
+    before_extra: dict[str, Any] | None = None,
+    after_extra: dict[str, Any] | None = None,
+) -> M:
+    before = audit.snapshot(instance, **(before_extra or {}))
+    for name, value in values.items():
+        setattr(instance, name, value)
+    if "updated_at" in instance._meta.fields:
+        instance.updated_at = ctx.now()
+    with ctx_atomic(), integrity_as_conflict(f"This {entity.replace('_', ' ')}"):
+        instance.save()
+        audit.write(
+            ctx,
+            "update",
+            entity,
+            _pk(instance),
+            before,
+            audit.snapshot(instance, **(after_extra or {})),
+        )
+    return instance
+
+
+def delete(ctx: ServiceContext, instance: peewee.Model, entity: str, **extra) -> None:
+    before = audit.snapshot(instance, **extra)
+    with ctx_atomic(), integrity_as_conflict(f"Deleting this {entity.replace('_', ' ')}"):
+        instance.delete_instance()
+        audit.write(ctx, "delete", entity, _pk(instance), before, None)
+
+
+def _pk(instance: peewee.Model) -> Any:
+    pk = instance._meta.primary_key
+    if isinstance(pk, peewee.CompositeKey):
+        return "/".join(str(instance.__data__.get(name)) for name in pk.field_names)
+    return instance.__data__.get(pk.name)
+
+
+def ctx_atomic():
+    """The transaction (or savepoint) a mutation runs in."""
+    return database.atomic()

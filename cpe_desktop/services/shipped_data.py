@@ -1,0 +1,125 @@
+"""Loads the researched requirement data shipped in ``resources/requirements/`` into the database.
+
+Run at every start; cheap when nothing changed. New credentials and rules are added; a shipped
+rule that a person has edited (``user_edited``) is never overwritten; rows are matched by a stable
+``seed_key`` so re-running never duplicates anything.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cpe_desktop import paths
+from cpe_desktop.db.models import Credential, StateRequirement, database
+from cpe_desktop.services import audit
+from cpe_desktop.services.changes import AUDIT, CREDENTIALS, REQUIREMENTS, Changes
+from cpe_desktop.services.context import SYSTEM, ServiceContext
+from cpe_desktop.services.errors import ValidationError
+from cpe_desktop.services.requirements import validate
+
+FORMAT = "cpe-tracker-requirements/1"
+
+
+def data_file() -> Path:
+    return paths.resource("requirements", "requirements.json")
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    credentials_added: int
+    rules_added: int
+    rules_updated: int
+    rules_kept_user_edits: int
+
+    @property
+    def changes(self) -> Changes:
+        kinds = Changes()
+        if self.credentials_added:
+            kinds |= Changes.of(CREDENTIALS, AUDIT)
+        if self.rules_added or self.rules_updated:
+            kinds |= Changes.of(REQUIREMENTS, AUDIT)
+        return kinds
+
+
+def seed_key(rule: dict[str, Any]) -> str:
+    return f"{rule['credential']}/{rule['jurisdiction']}/{rule.get('effective_from') or ''}"
+
+
+def read_data(path: Path | None = None) -> dict[str, Any]:
+    document = json.loads((path or data_file()).read_text(encoding="utf-8"))
+    if document.get("format") != FORMAT:
+        raise ValueError(f"{path or data_file()} is not a {FORMAT} file")
+    return document
+
+
+def load_shipped_requirements(
+    ctx: ServiceContext | None = None, path: Path | None = None
+) -> LoadResult:
+    ctx = ctx or ServiceContext(SYSTEM)
+    document = read_data(path)
+    added_credentials = added = updated = kept = 0
+    with database.atomic():
+        existing_codes = {c.code for c in Credential.select(Credential.code)}
+        now = ctx.now()
+        for item in document["credentials"]:
+            if item["code"] not in existing_codes:
+                Credential.create(
+                    code=item["code"],
+                    name=item["name"],
+                    issuing_body=item.get("issuing_body"),
+                    created_at=now,
+                    updated_at=now,
+                )
+                added_credentials += 1
+        by_key = {row.seed_key: row for row in StateRequirement.select() if row.seed_key}
+        for index, rule in enumerate(document["requirements"]):
+            try:
+                values = validate(rule, extra_keys=("confidence",))
+            except ValidationError as exc:
+                raise ValueError(f"shipped requirement {index}: {exc}") from exc
+            values["confidence"] = rule.get("confidence")
+            key = seed_key(rule)
+            row = by_key.get(key)
+            if row is None:
+                StateRequirement.create(
+                    **values, origin="shipped", seed_key=key, created_at=now, updated_at=now
+                )
+                added += 1
+            elif row.user_edited:
+                kept += 1
+            elif _differs(row, values):
+                for name, value in values.items():
+                    setattr(row, name, value)
+                row.updated_at = now
+                row.save()
+                updated += 1
+        result = LoadResult(added_credentials, added, updated, kept)
+        if result.changes:
+            audit.write(
+                ctx,
+                "load",
+                "shipped_requirements",
+                document.get("dataset", {}).get("title"),
+                None,
+                {
+                    "credentials_added": added_credentials,
+                    "rules_added": added,
+                    "rules_updated": updated,
+                    "rules_kept_user_edits": kept,
+                },
+            )
+    return result
+
+
+def _differs(row: StateRequirement, values: dict[str, Any]) -> bool:
+    for name, value in values.items():
+        current = getattr(row, name)
+        if name == "credential":
+            if row.credential_id != value.credential_id:
+                return True
+        elif current != value:
+            return True
+    return False

@@ -1,0 +1,164 @@
+"""People: accounts with a role, an optional password, and sign-in.
+
+Administrators manage everyone; a member sees and edits only their own account and cannot change
+their own role. The very first account of a database is created without an actor and is always an
+administrator, so a new installation can never lock itself out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cpe_desktop.db.models import User, database
+from cpe_desktop.services import activity, rows
+from cpe_desktop.services.changes import AUDIT, USERS, Changes, Outcome
+from cpe_desktop.services.context import ADMIN, ROLES, Actor, ServiceContext
+from cpe_desktop.services.errors import Conflict, PermissionDenied, ValidationError
+from cpe_desktop.services.passwords import MIN_LENGTH, hash_password, verify_password
+from cpe_desktop.services.validation import MISSING, Validator, present
+
+FIELDS = ("name", "email", "role", "birth_date", "active", "password")
+CHANGED = Changes.of(USERS, AUDIT)
+
+
+def _validate(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
+    v = Validator(data, FIELDS, partial=partial)
+    values = {
+        "name": v.text("name", required=True, max_length=200),
+        "email": v.email("email", required=True),
+        "role": v.choice("role", ROLES) if v.has("role") else MISSING,
+        "birth_date": v.date("birth_date"),
+        "active": v.boolean("active") if v.has("active") else MISSING,
+    }
+    password = v.text("password", max_length=1024) if v.has("password") else MISSING
+    if isinstance(password, str) and len(password) < MIN_LENGTH:
+        v.error("password", f"must be at least {MIN_LENGTH} characters (or left empty for none)")
+    v.done()
+    values = present(values)
+    if values.get("role") is None:
+        values.pop("role", None)
+    if values.get("active") is None:
+        values.pop("active", None)
+    if password is not MISSING:
+        values["password_hash"] = hash_password(password) if password else None
+    return values
+
+
+def _email_taken(email: str, except_id: int | None = None) -> bool:
+    query = User.select().where(User.email == email)
+    if except_id is not None:
+        query = query.where(User.user_id != except_id)
+    return query.exists()
+
+
+def create_user(ctx: ServiceContext, data: dict[str, Any]) -> Outcome[User]:
+    with database.atomic():
+        first = not User.select().exists()
+        if not first:
+            ctx.require_admin("add people")
+        values = _validate(data, partial=False)
+        if first:
+            values["role"] = ADMIN
+        if _email_taken(values["email"]):
+            raise ValidationError("email", f"{values['email']} already has an account")
+        user = rows.create(ctx, User, values, "user")
+    return Outcome(user, CHANGED)
+
+
+def update_user(ctx: ServiceContext, user_id: int, data: dict[str, Any]) -> Outcome[User]:
+    with database.atomic():
+        user = rows.get_or_missing(User, user_id, "person")
+        ctx.require_owner(user.user_id, "change the details")
+        values = _validate(data, partial=True)
+        changes_rights = (
+            values.get("role", user.role) != user.role
+            or values.get("active", user.active) != user.active
+        )
+        if changes_rights and not ctx.actor.is_admin:
+            raise PermissionDenied("Only an administrator can change roles or deactivate people.")
+        if "email" in values and _email_taken(values["email"], except_id=user.user_id):
+            raise ValidationError("email", f"{values['email']} already has an account")
+        demoting = values.get("role", user.role) != ADMIN or values.get("active", True) is False
+        if user.role == ADMIN and demoting and _other_active_admins(user.user_id) == 0:
+            raise Conflict(
+                "This is the only administrator; make someone else an administrator first."
+            )
+        rows.update(ctx, user, values, "user")
+    return Outcome(user, CHANGED)
+
+
+def _other_active_admins(user_id: int) -> int:
+    return (
+        User.select()
+        .where((User.role == ADMIN) & (User.active == True) & (User.user_id != user_id))  # noqa: E712
+        .count()
+    )
+
+
+def delete_user(ctx: ServiceContext, user_id: int) -> Outcome[None]:
+    """Remove a person and everything that is theirs (licenses, records, preferences…)."""
+    with database.atomic():
+        ctx.require_admin("remove people")
+        user = rows.get_or_missing(User, user_id, "person")
+        if user.role == ADMIN and _other_active_admins(user.user_id) == 0:
+            raise Conflict("This is the only administrator and cannot be removed.")
+        rows.delete(ctx, user, "user")
+    return Outcome(None, Changes.of(USERS, AUDIT) | _CASCADE)
+
+
+# Deleting a person removes their data of every kind.
+_CASCADE = Changes.of(
+    "licenses",
+    "records",
+    "attachments",
+    "preferences",
+    "notifications",
+    "reminders",
+    "reports",
+    "emails",
+    "tasks",
+    "activity",
+)
+
+
+def get_user(ctx: ServiceContext, user_id: int) -> User:
+    user = rows.get_or_missing(User, user_id, "person")
+    if not ctx.can_see(user.user_id):
+        raise PermissionDenied("You can only see your own account.")
+    return user
+
+
+def find_by_email(ctx: ServiceContext, email: str) -> User:
+    user = User.get_or_none(User.email == email.strip().lower())
+    if user is None or not ctx.can_see(user.user_id):
+        raise ValidationError("user", f"There is no account with the email {email!r}.")
+    return user
+
+
+def list_users(ctx: ServiceContext, *, include_inactive: bool = True) -> list[User]:
+    query = User.select().order_by(User.name, User.user_id)
+    if not ctx.actor.is_admin:
+        query = query.where(User.user_id == ctx.actor.user_id)
+    if not include_inactive:
+        query = query.where(User.active == True)  # noqa: E712
+    return list(query)
+
+
+def has_users() -> bool:
+    return User.select().exists()
+
+
+def any_password() -> bool:
+    return User.select().where(User.password_hash.is_null(False)).exists()
+
+
+def authenticate(ctx: ServiceContext, email: str, password: str | None) -> User:
+    """Sign a person in; a wrong password or unknown email gets the same answer."""
+    user = User.get_or_none(User.email == (email or "").strip().lower())
+    refused = PermissionDenied("That email and password do not match an active account.")
+    if user is None or not user.active:
+        raise refused
+    if user.password_hash is not None and not verify_password(password or "", user.password_hash):
+        raise refused
+    activity.log(ServiceContext(Actor.for_user(user), ctx.clock), "logged in")
+    return user

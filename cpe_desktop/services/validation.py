@@ -1,0 +1,224 @@
+"""Field-by-field checking of input dictionaries, collecting every error with its field name.
+
+Services build a :class:`Validator` over the caller's data, read each field through a typed
+method, and call :meth:`Validator.done`; all problems are reported together, each naming its field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import math
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from cpe_desktop.services.errors import ValidationError
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MISSING = object()
+
+
+def parse_date(value: Any) -> dt.date:
+    """An ISO ``YYYY-MM-DD`` date (or a date object); raises ValueError with a plain message."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("must be a date written YYYY-MM-DD")
+    text = value.strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise ValueError(f"must be a date written YYYY-MM-DD, not {value!r}")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a real calendar date") from None
+
+
+def parse_decimal(value: Any) -> decimal.Decimal:
+    if isinstance(value, bool):
+        raise ValueError("must be a number")
+    if isinstance(value, decimal.Decimal):
+        number = value
+    elif isinstance(value, int):
+        number = decimal.Decimal(value)
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError("must be a finite number")
+        number = decimal.Decimal(repr(value))
+    elif isinstance(value, str):
+        try:
+            number = decimal.Decimal(value.strip())
+        except decimal.InvalidOperation:
+            raise ValueError(f"must be a number, not {value!r}") from None
+    else:
+        raise ValueError("must be a number")
+    if not number.is_finite():
+        raise ValueError("must be a finite number")
+    return number
+
+
+class Validator:
+    """Reads fields from ``data`` and remembers every problem."""
+
+    def __init__(
+        self,
+        data: Mapping[str, Any],
+        allowed: Iterable[str] | None = None,
+        *,
+        partial: bool = False,
+    ) -> None:
+        if not isinstance(data, Mapping):
+            raise ValidationError("data", "must be an object of field names and values")
+        self.data = data
+        self.partial = partial  # updates: absent fields are left as they are
+        self.errors: dict[str, str] = {}
+        if allowed is not None:
+            allowed = set(allowed)
+            for key in data:
+                if key not in allowed:
+                    self.errors[str(key)] = "is not a known field"
+
+    def has(self, name: str) -> bool:
+        return name in self.data
+
+    def error(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, message)
+
+    def _raw(self, name: str, required: bool) -> Any:
+        if name not in self.data:
+            if required and not self.partial:
+                self.error(name, "is required")
+            return MISSING
+        value = self.data[name]
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.error(name, "is required")
+                return MISSING
+            return None
+        return value
+
+    def text(self, name: str, *, required: bool = False, max_length: int = 1000) -> Any:
+        value = self._raw(name, required)
+        if value is MISSING or value is None:
+            return value
+        if not isinstance(value, str):
+            self.error(name, "must be text")
+            return MISSING
+        value = value.strip()
+        if len(value) > max_length:
+            self.error(name, f"must be at most {max_length} characters")
+            return MISSING
+        if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
+            self.error(name, "contains control characters")
+            return MISSING
+        return value
+
+    def email(self, name: str, *, required: bool = False) -> Any:
+        value = self.text(name, required=required, max_length=254)
+        if isinstance(value, str):
+            if not _EMAIL.match(value):
+                self.error(name, f"{value!r} is not an email address")
+                return MISSING
+            return value.lower()
+        return value
+
+    def choice(self, name: str, options: Iterable[str], *, required: bool = False) -> Any:
+        value = self.text(name, required=required)
+        options = tuple(options)
+        if isinstance(value, str) and value not in options:
+            self.error(name, f"must be one of {', '.join(options)} (got {value!r})")
+            return MISSING
+        return value
+
+    def date(self, name: str, *, required: bool = False) -> Any:
+        value = self._raw(name, required)
+        if value is MISSING or value is None:
+            return value
+        try:
+            return parse_date(value)
+        except ValueError as exc:
+            self.error(name, str(exc))
+            return MISSING
+
+    def decimal(
+        self,
+        name: str,
+        *,
+        required: bool = False,
+        minimum: decimal.Decimal | int | None = None,
+        maximum: decimal.Decimal | int | None = None,
+        places: int = 2,
+    ) -> Any:
+        value = self._raw(name, required)
+        if value is MISSING or value is None:
+            return value
+        try:
+            number = parse_decimal(value)
+        except ValueError as exc:
+            self.error(name, str(exc))
+            return MISSING
+        if minimum is not None and number < minimum:
+            self.error(name, f"must be at least {minimum}")
+            return MISSING
+        if maximum is not None and number > maximum:
+            self.error(name, f"must be at most {maximum}")
+            return MISSING
+        if number != number.quantize(decimal.Decimal(1).scaleb(-places)):
+            self.error(name, f"may have at most {places} decimal places")
+            return MISSING
+        return number
+
+    def integer(
+        self,
+        name: str,
+        *,
+        required: bool = False,
+        minimum: int | None = None,
+        maximum: int | None = None,
+    ) -> Any:
+        value = self._raw(name, required)
+        if value is MISSING or value is None:
+            return value
+        try:
+            number = parse_decimal(value)
+        except ValueError as exc:
+            self.error(name, str(exc).replace("a number", "a whole number"))
+            return MISSING
+        if number != number.to_integral_value():
+            self.error(name, "must be a whole number")
+            return MISSING
+        result = int(number)
+        if minimum is not None and result < minimum:
+            self.error(name, f"must be at least {minimum}")
+            return MISSING
+        if maximum is not None and result > maximum:
+            self.error(name, f"must be at most {maximum}")
+            return MISSING
+        return result
+
+    def boolean(self, name: str, *, required: bool = False) -> Any:
+        value = self._raw(name, required)
+        if value is MISSING or value is None:
+            return value
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in ("true", "yes", "1"):
+            return True
+        if isinstance(value, str) and value.strip().lower() in ("false", "no", "0"):
+            return False
+        if isinstance(value, int) and value in (0, 1):
+            return bool(value)
+        self.error(name, "must be true or false")
+        return MISSING
+
+    def done(self) -> None:
+        """Raise every collected problem at once."""
+        if self.errors:
+            raise ValidationError(self.errors)
+
+
+def present(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields that were given (drops those the validator marked missing or in error)."""
+    return {key: value for key, value in values.items() if value is not MISSING}
