@@ -22,11 +22,12 @@ _SECRET_COLUMNS = frozenset({"password_hash"})
 AUDIT_CHANGE = Changes.of(AUDIT)
 
 
-def _json_value(value: Any) -> Any:
+def json_value(value: Any) -> Any:
+    """Dates as ISO text and decimals as plain text ("2", "1.5"), the same on every database."""
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
-        return str(value.normalize()) if value == value.to_integral() else str(value)
+        return format(value.normalize(), "f")
     return value
 
 
@@ -39,9 +40,9 @@ def snapshot(instance: peewee.Model, **extra: Any) -> dict[str, Any]:
         if column in _SECRET_COLUMNS:
             picture["has_password"] = raw is not None
             continue
-        picture[column] = _json_value(raw)
+        picture[column] = json_value(raw)
     for key, value in extra.items():
-        picture[key] = _json_value(value) if not isinstance(value, (list, dict)) else value
+        picture[key] = json_value(value) if not isinstance(value, (list, dict)) else value
     return picture
 
 

@@ -184,7 +184,7 @@ def create_record(ctx: ServiceContext, data: dict[str, Any]) -> Outcome[CpeRecor
 
 
 def _plain(credits: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{"field": c["field"], "credits": str(c["credits"])} for c in credits]
+    return [{"field": c["field"], "credits": audit.json_value(c["credits"])} for c in credits]
 
 
 def update_record(ctx: ServiceContext, record_id: int, data: dict[str, Any]) -> Outcome[CpeRecord]:

@@ -102,7 +102,7 @@ def load_shipped_requirements(
                 ctx,
                 "load",
                 "shipped_requirements",
-                document.get("dataset", {}).get("title"),
+                (path or data_file()).name,
                 None,
                 {
                     "credentials_added": added_credentials,
@@ -110,6 +110,7 @@ def load_shipped_requirements(
                     "rules_updated": updated,
                     "rules_kept_user_edits": kept,
                 },
+                details=document.get("dataset", {}).get("title"),
             )
     return result
 

@@ -81,8 +81,9 @@ def test_failed_step_rolls_back_and_keeps_version(db):
 
 
 def test_database_from_newer_program_is_refused_untouched(db):
-    SchemaVersion.create(version=latest_version() + 5, applied_at=dt.datetime(2030, 1, 1),
-                         program_version="9.0")
+    SchemaVersion.create(
+        version=latest_version() + 5, applied_at=dt.datetime(2030, 1, 1), program_version="9.0"
+    )
     _add_user("Ann")
     with pytest.raises(SchemaTooNewError, match="newer version of CPE Tracker"):
         migrate(db)
