@@ -1,0 +1,93 @@
+"""Deleting several rows of one table at once, all or none, with words for the confirmation.
+
+The table views ask :func:`describe` what the user is about to lose, confirm, then call
+:func:`delete_many`, which runs every row's own service delete (its checks and audit entry) inside
+one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import peewee
+
+from cpe_desktop.db import models
+from cpe_desktop.db.models import database
+from cpe_desktop.services import (
+    credentials,
+    custom_fields,
+    licenses,
+    notifications,
+    records,
+    requirements,
+    users,
+)
+from cpe_desktop.services.changes import Changes, Outcome
+from cpe_desktop.services.context import ServiceContext
+from cpe_desktop.services.errors import ServiceError
+
+
+def _reminder_delete(ctx: ServiceContext, pk: int) -> Outcome:
+    from cpe_desktop.services import reminders
+
+    return reminders.delete_reminder(ctx, pk)
+
+
+_DELETE: dict[str, Callable[[ServiceContext, int], Outcome]] = {
+    "users": users.delete_user,
+    "credentials": credentials.delete_credential,
+    "licenses": licenses.delete_license,
+    "records": records.delete_record,
+    "state_requirements": requirements.delete_requirement,
+    "custom_fields": custom_fields.delete_field,
+    "notifications": lambda ctx, pk: notifications.delete_notifications(ctx, [pk]),
+    "reminders": _reminder_delete,
+}
+
+_MODEL_AND_LABEL: dict[str, tuple[type[peewee.Model], Callable[[peewee.Model], str]]] = {
+    "users": (models.User, lambda u: f"{u.name} <{u.email}> and all of their data"),
+    "credentials": (models.Credential, lambda c: f"credential {c.code} and its requirement rules"),
+    "licenses": (
+        models.License,
+        lambda lic: (
+            f"{lic.credential.code} license in {lic.jurisdiction}"
+            + (f" (no. {lic.license_number})" if lic.license_number else "")
+        ),
+    ),
+    "records": (models.CpeRecord, lambda r: f"“{r.title}” completed {r.completed_on}"),
+    "state_requirements": (
+        models.StateRequirement,
+        lambda s: f"{s.credential.code} rule for {s.state_name}",
+    ),
+    "custom_fields": (
+        models.CustomField,
+        lambda f: f"custom field “{f.field_name}” of {f.entity}s and all its values",
+    ),
+    "notifications": (models.Notification, lambda n: f"notification “{n.message[:60]}”"),
+    "reminders": (models.Reminder, lambda r: f"reminder “{r.message[:60]}”"),
+}
+
+DELETABLE = frozenset(_DELETE)
+
+
+def describe(table: str, pks: Sequence[int], limit: int = 5) -> list[str]:
+    """Plain descriptions of the first ``limit`` rows, plus "… and N more"."""
+    model, label = _MODEL_AND_LABEL[table]
+    unique = list(dict.fromkeys(pks))
+    found = model.select().where(model._meta.primary_key.in_(unique[:limit]))
+    lines = [label(item) for item in found]
+    if len(unique) > limit:
+        lines.append(f"… and {len(unique) - limit} more")
+    return lines
+
+
+def delete_many(ctx: ServiceContext, table: str, pks: Sequence[int]) -> Outcome[int]:
+    """Delete every row in ``pks`` or none of them."""
+    if table not in _DELETE:
+        raise ServiceError(f"Rows of {table} cannot be deleted here.")
+    changes = Changes()
+    unique = list(dict.fromkeys(pks))
+    with database.atomic():
+        for pk in unique:
+            changes |= _DELETE[table](ctx, pk).changes
+    return Outcome(len(unique), changes)

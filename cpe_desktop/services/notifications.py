@@ -1,0 +1,91 @@
+"""Notifications shown to a person: created by reminders and deadline checks, read and dismissed
+by their owner."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from cpe_desktop.db.models import License, Notification, database
+from cpe_desktop.services import rows
+from cpe_desktop.services.changes import AUDIT, NOTIFICATIONS, Changes, Outcome
+from cpe_desktop.services.context import ServiceContext
+from cpe_desktop.services.errors import ValidationError
+from cpe_desktop.services.validation import Validator, present
+
+KINDS = ("reminder", "deadline", "status", "system")
+CHANGED = Changes.of(NOTIFICATIONS, AUDIT)
+
+
+def create_notification(ctx: ServiceContext, data: dict[str, Any]) -> Outcome[Notification | None]:
+    """Add a notification; with a ``dedupe_key`` already used, nothing is added (value None)."""
+    v = Validator(data, ("user_id", "message", "kind", "license_id", "record_id", "dedupe_key"))
+    values = present(
+        {
+            "user": v.integer("user_id", required=True, minimum=1),
+            "message": v.text("message", required=True, max_length=2000),
+            "kind": v.choice("kind", KINDS) if v.has("kind") else "reminder",
+            "license": v.integer("license_id", minimum=1),
+            "record": v.integer("record_id", minimum=1),
+            "dedupe_key": v.text("dedupe_key", max_length=200),
+        }
+    )
+    v.done()
+    with database.atomic():
+        ctx.require_owner(values["user"], "add notifications")
+        if values.get("license") is not None:
+            owner = License.select(License.user).where(License.license_id == values["license"])
+            if owner.scalar() != values["user"]:
+                raise ValidationError("license_id", "belongs to another person")
+        key = values.get("dedupe_key")
+        if key and Notification.select().where(Notification.dedupe_key == key).exists():
+            return Outcome(None, Changes())
+        values.setdefault("status", "pending")
+        values["created_at"] = ctx.now()
+        note = rows.create(ctx, Notification, values, "notification")
+    return Outcome(note, CHANGED)
+
+
+def _owned(ctx: ServiceContext, ids: Sequence[int], what: str) -> list[Notification]:
+    found = []
+    for note_id in dict.fromkeys(ids):
+        note = rows.get_or_missing(Notification, note_id, "notification")
+        ctx.require_owner(note.user_id, what)
+        found.append(note)
+    return found
+
+
+def mark_read(ctx: ServiceContext, ids: Sequence[int], read: bool = True) -> Outcome[int]:
+    with database.atomic():
+        notes = _owned(ctx, ids, "change the notifications")
+        changed = 0
+        for note in notes:
+            if (note.read_at is not None) != read:
+                rows.update(ctx, note, {"read_at": ctx.now() if read else None}, "notification")
+                changed += 1
+    return Outcome(changed, CHANGED if changed else Changes())
+
+
+def mark_all_read(ctx: ServiceContext, user_id: int) -> Outcome[int]:
+    ctx.require_owner(user_id, "change the notifications")
+    unread = Notification.select(Notification.notification_id).where(
+        (Notification.user == user_id) & Notification.read_at.is_null()
+    )
+    return mark_read(ctx, [n.notification_id for n in unread])
+
+
+def delete_notifications(ctx: ServiceContext, ids: Sequence[int]) -> Outcome[int]:
+    with database.atomic():
+        notes = _owned(ctx, ids, "remove the notifications")
+        for note in notes:
+            rows.delete(ctx, note, "notification")
+    return Outcome(len(notes), CHANGED)
+
+
+def unread_count(ctx: ServiceContext, user_id: int) -> int:
+    ctx.require_owner(user_id, "see the notifications")
+    return (
+        Notification.select()
+        .where((Notification.user == user_id) & Notification.read_at.is_null())
+        .count()
+    )
