@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from cpe_desktop.db.models import Credential, License, StateRequirement, database
-from cpe_desktop.services import rows
+from cpe_desktop.services import custom_fields, rows
 from cpe_desktop.services.changes import AUDIT, CREDENTIALS, Changes, Outcome
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import Conflict, ValidationError
@@ -26,8 +27,8 @@ def _validate(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
     )
     if isinstance(values.get("code"), str):
         values["code"] = values["code"].upper()
-        if not values["code"].replace("-", "").replace("_", "").isalnum():
-            v.error("code", "may hold only letters, digits, '-' and '_'")
+        if not re.fullmatch(r"[A-Z0-9_-]{1,20}", values["code"]):
+            v.error("code", "may hold only up to 20 letters A–Z, digits, '-' and '_'")
     v.done()
     return values
 
@@ -84,6 +85,7 @@ def delete_credential(ctx: ServiceContext, credential_id: int) -> Outcome[None]:
                 f"{credential.code} is held by {held} license(s); remove those licenses first."
             )
         rules = StateRequirement.select().where(StateRequirement.credential == credential).count()
+        custom_fields.remove_values_for("credential", [credential.credential_id])
         rows.delete(ctx, credential, "credential", requirements_removed=rules)
     changes = CHANGED | (Changes.of("requirements") if rules else Changes())
     return Outcome(None, changes)

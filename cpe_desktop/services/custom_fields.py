@@ -23,7 +23,14 @@ from cpe_desktop.services import rows
 from cpe_desktop.services.changes import AUDIT, CUSTOM_FIELDS, Changes, Outcome
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import Conflict, NotFound, ValidationError
-from cpe_desktop.services.validation import MISSING, Validator, parse_date, parse_decimal, present
+from cpe_desktop.services.validation import (
+    MISSING,
+    Validator,
+    parse_bounded_decimal,
+    parse_date,
+    parse_whole_number,
+    present,
+)
 
 ENTITIES = {"user": User, "credential": Credential, "license": License, "record": CpeRecord}
 FIELD_TYPES = ("text", "integer", "decimal", "date", "boolean", "choice")
@@ -73,14 +80,13 @@ def parse_value(field: CustomField, value: Any) -> Any:
         text = str(value).strip()
         if len(text) > 2000:
             raise ValueError("must be at most 2000 characters")
+        if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in text):
+            raise ValueError("contains control characters")
         return text
     if field.field_type == "integer":
-        number = parse_decimal(value)
-        if number != number.to_integral_value():
-            raise ValueError("must be a whole number")
-        return int(number)
+        return parse_whole_number(value)
     if field.field_type == "decimal":
-        return parse_decimal(value)
+        return parse_bounded_decimal(value)
     if field.field_type == "date":
         return parse_date(value)
     if field.field_type == "boolean":
@@ -147,12 +153,16 @@ def update_field(
             probe = CustomField(field_type=field.field_type, options=field.options)
             for key, value in changed_type.items():
                 setattr(probe, key, value)
+            # Name the key the person changed: the type if they changed it, else the options.
+            blame = "field_type" if "field_type" in changed_type else "options"
+            if probe.field_type == "choice" and not json.loads(probe.options or "[]"):
+                raise ValidationError("options", "a choice field needs its list of choices")
             for stored in field.values:
                 try:
                     parse_value(probe, stored.value)
                 except ValueError:
                     raise ValidationError(
-                        "field_type",
+                        blame,
                         f"the stored value {stored.value!r} would not fit; change it first",
                     ) from None
         rows.update(ctx, field, values, "custom_field")
@@ -220,6 +230,20 @@ def set_value(
 
 def _entity_change(entity: str) -> Changes:
     return Changes.of(_KIND_OF_ENTITY[entity])
+
+
+def remove_values_for(entity: str, entity_ids: list[int]) -> int:
+    """Delete the custom values of items being deleted (call inside their transaction)."""
+    if not entity_ids:
+        return 0
+    fields = CustomField.select(CustomField.custom_field_id).where(CustomField.entity == entity)
+    return (
+        CustomFieldValue.delete()
+        .where(
+            CustomFieldValue.custom_field.in_(fields) & CustomFieldValue.entity_id.in_(entity_ids)
+        )
+        .execute()
+    )
 
 
 def values_for(entity: str, entity_id: int) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from cpe_desktop.db.models import Credential, License, User, database
-from cpe_desktop.services import rows
+from cpe_desktop.services import custom_fields, rows
 from cpe_desktop.services.changes import AUDIT, LICENSES, Changes, Outcome
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.credentials import by_code
@@ -100,6 +100,7 @@ def delete_license(ctx: ServiceContext, license_id: int) -> Outcome[None]:
     with database.atomic():
         license_ = rows.get_or_missing(License, license_id, "license")
         ctx.require_owner(license_.user_id, "remove the licenses")
+        custom_fields.remove_values_for("license", [license_.license_id])
         rows.delete(ctx, license_, "license")
     return Outcome(None, CHANGED)
 

@@ -36,6 +36,10 @@ def backup(db: peewee.Database, target: Path | None = None) -> Path:
     if target is None:
         stamp = dt.datetime.now().strftime("%Y-%m-%d_%H%M%S")
         target = paths.backups_dir() / f"cpe-tracker_{stamp}.db"
+        counter = 1
+        while target.exists():
+            target = paths.backups_dir() / f"cpe-tracker_{stamp}-{counter}.db"
+            counter += 1
     target = Path(target)
     if target.exists():
         raise ServiceError(f"{target} already exists; choose another name.")

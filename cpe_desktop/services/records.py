@@ -22,7 +22,7 @@ from cpe_desktop.rules.fields import (
     normalize_delivery_method,
     normalize_field,
 )
-from cpe_desktop.services import audit, rows
+from cpe_desktop.services import audit, custom_fields, rows
 from cpe_desktop.services.changes import AUDIT, RECORDS, Changes, Outcome
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import ValidationError
@@ -73,7 +73,11 @@ def _validate_credits(
             else:
                 warnings.append(f"{field or 'credits'}: {issue.message}")
         if field is not None and not any(i.severity == "error" for i in issues):
-            entries.append((field, parse_decimal(item["credits"]).quantize(Decimal("0.01"))))
+            value = parse_decimal(item["credits"])
+            if value.as_tuple().exponent < -2:
+                v.error(f"{where}.credits", "may have at most 2 decimal places")
+            else:
+                entries.append((field, value))
     if entries and method not in NON_PROGRAM_METHODS:
         total = sum((credits for _, credits in entries), Decimal(0))
         for issue in check_daily_total(total):
@@ -220,6 +224,7 @@ def delete_records(ctx: ServiceContext, record_ids: Sequence[int]) -> Outcome[in
             record = rows.get_or_missing(CpeRecord, record_id, "record")
             ctx.require_owner(record.user_id, "remove the records")
             before = audit.snapshot(record, credits=_plain(credits_of(record)))
+            custom_fields.remove_values_for("record", [record_id])
             record.delete_instance()
             audit.write(ctx, "delete", "record", record_id, before, None)
     return Outcome(len(dict.fromkeys(record_ids)), CHANGED)

@@ -190,9 +190,22 @@ def upsert_requirement(
         full = {key: None for key in _model_fields()} | values
         if existing is None:
             row = rows.create(ctx, StateRequirement, full | {"origin": origin}, "requirement")
+        elif not differs(existing, full):
+            return Outcome(existing, Changes())
         else:
             row = rows.update(ctx, existing, full | {"user_edited": True}, "requirement")
     return Outcome(row, CHANGED)
+
+
+def differs(row: StateRequirement, values: dict[str, Any]) -> bool:
+    """Whether applying model-field ``values`` (as from :func:`validate`) would change ``row``."""
+    for name, value in values.items():
+        if name == "credential":
+            if row.credential_id != value.credential_id:
+                return True
+        elif getattr(row, name) != value:
+            return True
+    return False
 
 
 def _model_fields() -> list[str]:

@@ -18,7 +18,7 @@ from cpe_desktop.services import audit
 from cpe_desktop.services.changes import AUDIT, CREDENTIALS, REQUIREMENTS, Changes
 from cpe_desktop.services.context import SYSTEM, ServiceContext
 from cpe_desktop.services.errors import ValidationError
-from cpe_desktop.services.requirements import validate
+from cpe_desktop.services.requirements import differs, validate
 
 FORMAT = "cpe-tracker-requirements/1"
 
@@ -90,7 +90,7 @@ def load_shipped_requirements(
                 added += 1
             elif row.user_edited:
                 kept += 1
-            elif _differs(row, values):
+            elif differs(row, values):
                 for name, value in values.items():
                     setattr(row, name, value)
                 row.updated_at = now
@@ -113,14 +113,3 @@ def load_shipped_requirements(
                 details=document.get("dataset", {}).get("title"),
             )
     return result
-
-
-def _differs(row: StateRequirement, values: dict[str, Any]) -> bool:
-    for name, value in values.items():
-        current = getattr(row, name)
-        if name == "credential":
-            if row.credential_id != value.credential_id:
-                return True
-        elif current != value:
-            return True
-    return False

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from cpe_desktop.db.models import User, database
-from cpe_desktop.services import activity, rows
+from cpe_desktop.db.models import CpeRecord, License, User, database
+from cpe_desktop.services import activity, custom_fields, rows
 from cpe_desktop.services.changes import AUDIT, USERS, Changes, Outcome
 from cpe_desktop.services.context import ADMIN, ROLES, Actor, ServiceContext
 from cpe_desktop.services.errors import Conflict, PermissionDenied, ValidationError
@@ -102,6 +102,20 @@ def delete_user(ctx: ServiceContext, user_id: int) -> Outcome[None]:
         user = rows.get_or_missing(User, user_id, "person")
         if user.role == ADMIN and _other_active_admins(user.user_id) == 0:
             raise Conflict("This is the only administrator and cannot be removed.")
+        # The database cascades the person's licenses and records; their custom values go too.
+        owned = {
+            "license": [
+                lic.license_id
+                for lic in License.select(License.license_id).where(License.user == user)
+            ],
+            "record": [
+                rec.record_id
+                for rec in CpeRecord.select(CpeRecord.record_id).where(CpeRecord.user == user)
+            ],
+            "user": [user.user_id],
+        }
+        for entity, ids in owned.items():
+            custom_fields.remove_values_for(entity, ids)
         rows.delete(ctx, user, "user")
     return Outcome(None, Changes.of(USERS, AUDIT) | _CASCADE)
 

@@ -59,6 +59,34 @@ def parse_decimal(value: Any) -> decimal.Decimal:
     return number
 
 
+# Whole numbers stay within a signed 64-bit column; anything wider is refused before Python builds
+# a huge int (``int(Decimal("1e1000000"))`` takes the CPU for most of a minute).
+MAX_WHOLE_DIGITS = 18
+
+
+def parse_whole_number(value: Any) -> int:
+    """A whole number of at most 18 digits; ValueError with a plain message otherwise."""
+    try:
+        number = parse_decimal(value)
+    except ValueError as exc:
+        raise ValueError(str(exc).replace("a number", "a whole number")) from None
+    if number.adjusted() >= MAX_WHOLE_DIGITS:
+        raise ValueError("is too large")
+    if number != number.to_integral_value():
+        raise ValueError("must be a whole number")
+    return int(number)
+
+
+def parse_bounded_decimal(value: Any, *, max_digits: int = 15, places: int = 6) -> decimal.Decimal:
+    """A decimal below 10**max_digits with at most ``places`` decimals (for free-form values)."""
+    number = parse_decimal(value)
+    if number and number.adjusted() >= max_digits:
+        raise ValueError("is too large")
+    if number.as_tuple().exponent < -places:  # type: ignore[operator]
+        raise ValueError(f"may have at most {places} decimal places")
+    return number
+
+
 class Validator:
     """Reads fields from ``data`` and remembers every problem."""
 
@@ -118,10 +146,11 @@ class Validator:
     def email(self, name: str, *, required: bool = False) -> Any:
         value = self.text(name, required=required, max_length=254)
         if isinstance(value, str):
-            if not _EMAIL.match(value):
+            value = value.lower()  # may lengthen some letters, so measure afterwards
+            if not _EMAIL.match(value) or len(value) > 254:
                 self.error(name, f"{value!r} is not an email address")
                 return MISSING
-            return value.lower()
+            return value
         return value
 
     def choice(self, name: str, options: Iterable[str], *, required: bool = False) -> Any:
@@ -165,7 +194,7 @@ class Validator:
         if maximum is not None and number > maximum:
             self.error(name, f"must be at most {maximum}")
             return MISSING
-        if number != number.quantize(decimal.Decimal(1).scaleb(-places)):
+        if number.as_tuple().exponent < -places:  # type: ignore[operator]
             self.error(name, f"may have at most {places} decimal places")
             return MISSING
         return number
@@ -182,14 +211,10 @@ class Validator:
         if value is MISSING or value is None:
             return value
         try:
-            number = parse_decimal(value)
+            result = parse_whole_number(value)
         except ValueError as exc:
-            self.error(name, str(exc).replace("a number", "a whole number"))
+            self.error(name, str(exc))
             return MISSING
-        if number != number.to_integral_value():
-            self.error(name, "must be a whole number")
-            return MISSING
-        result = int(number)
         if minimum is not None and result < minimum:
             self.error(name, f"must be at least {minimum}")
             return MISSING

@@ -1,0 +1,274 @@
+"""The Administration area's table views: people, credential types, requirement rules, mail,
+logs, tasks, custom fields and settings.
+
+Split from ``table_specs`` (the daily-work tables, and the ``Column``/``TableSpec`` types) only to
+keep each file short; ``services.tables.SPECS`` joins both. No Qt here.
+"""
+
+from __future__ import annotations
+
+from peewee import JOIN
+
+from cpe_desktop.db.models import (
+    ActivityLog,
+    AuditLog,
+    Credential,
+    CustomField,
+    CustomFieldValue,
+    Email,
+    Preference,
+    StateRequirement,
+    TaskQueue,
+    User,
+)
+from cpe_desktop.services import changes as k
+from cpe_desktop.services.table_specs import (
+    Column,
+    TableSpec,
+    created_column,
+    holder_column,
+    who_name,
+)
+
+USERS = TableSpec(
+    name="users",
+    title="Users",
+    model=User,
+    query=lambda: User.select(),
+    columns=(
+        Column("name", "Name", User.name),
+        Column("email", "Email", User.email),
+        Column("role", "Role", User.role, "badge"),
+        Column("birth_date", "Birth date", User.birth_date, "date"),
+        Column("active", "Active", User.active, "bool", searchable=False),
+        Column(
+            "has_password", "Password", User.password_hash.is_null(False), "bool", searchable=False
+        ),
+        created_column(User),
+    ),
+    kinds=frozenset({k.USERS, k.CUSTOM_FIELDS}),
+    owner=User.user_id,
+    default_sort=("name", False),
+    empty_text="No people yet — choose Edit › New user to add the first account.",
+    custom_field_entity="user",
+)
+
+CREDENTIALS = TableSpec(
+    name="credentials",
+    title="Credentials",
+    model=Credential,
+    query=lambda: Credential.select(),
+    columns=(
+        Column("code", "Code", Credential.code),
+        Column("name", "Name", Credential.name),
+        Column("issuing_body", "Issued by", Credential.issuing_body),
+        created_column(Credential, "Added"),
+    ),
+    kinds=frozenset({k.CREDENTIALS, k.CUSTOM_FIELDS}),
+    owner=None,
+    default_sort=("code", False),
+    empty_text="No credential types yet — choose Edit › New credential (CPA, EA, CIA, …).",
+    custom_field_entity="credential",
+)
+
+REQUIREMENTS = TableSpec(
+    name="requirements",
+    title="Requirements",
+    model=StateRequirement,
+    query=lambda: StateRequirement.select().join(Credential),
+    columns=(
+        Column("credential", "Credential", Credential.code),
+        Column("jurisdiction", "Jurisdiction", StateRequirement.state_name),
+        Column(
+            "total",
+            "Total hours",
+            StateRequirement.total_credits_required,
+            "credits",
+            searchable=False,
+        ),
+        Column(
+            "years", "Years", StateRequirement.reporting_period_years, "number", searchable=False
+        ),
+        Column(
+            "ethics",
+            "Ethics",
+            StateRequirement.ethics_credits_required,
+            "credits",
+            searchable=False,
+        ),
+        Column(
+            "annual_min",
+            "Annual min.",
+            StateRequirement.annual_min_hours,
+            "credits",
+            searchable=False,
+        ),
+        Column("basis", "Period basis", StateRequirement.period_basis, "badge"),
+        Column("effective_from", "Effective", StateRequirement.effective_from, "date"),
+        Column("source", "Source", StateRequirement.source),
+        Column("verified_on", "Verified", StateRequirement.verified_on, "date"),
+        Column("edited", "Edited", StateRequirement.user_edited, "bool", searchable=False),
+    ),
+    kinds=frozenset({k.REQUIREMENTS, k.CREDENTIALS}),
+    owner=None,
+    default_sort=("jurisdiction", False),
+    empty_text=(
+        "No requirement rules — choose Edit › New requirement, or restore the shipped rules "
+        "from the Tools menu."
+    ),
+)
+
+EMAILS = TableSpec(
+    name="emails",
+    title="Emails",
+    model=Email,
+    query=lambda: Email.select().join(User),
+    columns=(
+        created_column(Email, "Queued"),
+        Column("recipient", "To", Email.recipient),
+        Column("subject", "Subject", Email.subject),
+        Column("status", "Status", Email.status, "badge"),
+        Column("attempts", "Attempts", Email.attempts, "number", searchable=False),
+        Column("sent_at", "Sent", Email.sent_at, "datetime", searchable=False),
+        Column("error", "Error", Email.error),
+        holder_column("For"),
+    ),
+    kinds=frozenset({k.EMAILS, k.USERS}),
+    owner=Email.user,
+    default_sort=("created_at", True),
+    empty_text="No emails — set up a mail server in Preferences to get notifications by email.",
+    read_only=True,
+)
+
+AUDIT_LOGS = TableSpec(
+    name="audit_logs",
+    title="Audit Log",
+    model=AuditLog,
+    query=lambda: AuditLog.select().join(User, JOIN.LEFT_OUTER),
+    columns=(
+        Column("timestamp", "When", AuditLog.timestamp, "datetime", searchable=False),
+        Column("who", "Who", who_name(User.name)),
+        Column("action", "Action", AuditLog.action, "badge"),
+        Column("entity", "Item", AuditLog.entity),
+        Column("entity_id", "Item ID", AuditLog.entity_id),
+        Column("details", "Details", AuditLog.details),
+    ),
+    kinds=frozenset({k.AUDIT, k.USERS}),
+    owner=AuditLog.user,
+    default_sort=("timestamp", True),
+    empty_text="The audit log is empty — every change you save is recorded here automatically.",
+    admin_only=True,
+    read_only=True,
+)
+
+ACTIVITY_LOGS = TableSpec(
+    name="activity_logs",
+    title="Activity Log",
+    model=ActivityLog,
+    query=lambda: ActivityLog.select().join(User, JOIN.LEFT_OUTER),
+    columns=(
+        Column("timestamp", "When", ActivityLog.timestamp, "datetime", searchable=False),
+        Column("who", "Who", who_name(User.name)),
+        Column("action", "Action", ActivityLog.action, "badge"),
+        Column("details", "Details", ActivityLog.details),
+    ),
+    kinds=frozenset({k.ACTIVITY, k.USERS}),
+    owner=ActivityLog.user,
+    default_sort=("timestamp", True),
+    empty_text="No activity yet — sign-ins, exports and settings changes are listed here.",
+    read_only=True,
+)
+
+TASK_QUEUE = TableSpec(
+    name="task_queue",
+    title="Task Queue",
+    model=TaskQueue,
+    query=lambda: TaskQueue.select().join(User, JOIN.LEFT_OUTER),
+    columns=(
+        Column("scheduled_at", "Scheduled", TaskQueue.scheduled_at, "datetime", searchable=False),
+        Column("task_name", "Task", TaskQueue.task_name),
+        Column("status", "Status", TaskQueue.status, "badge"),
+        Column("progress", "Progress %", TaskQueue.progress, "number", searchable=False),
+        Column("started_at", "Started", TaskQueue.started_at, "datetime", searchable=False),
+        Column("completed_at", "Finished", TaskQueue.completed_at, "datetime", searchable=False),
+        Column("message", "Message", TaskQueue.message),
+        Column("who", "For", who_name(User.name), admin_only=True),
+    ),
+    kinds=frozenset({k.TASKS, k.USERS}),
+    owner=TaskQueue.user,
+    default_sort=("scheduled_at", True),
+    empty_text="No tasks — imports, reports, backups and emails run here in the background.",
+    read_only=True,
+)
+
+CUSTOM_FIELDS = TableSpec(
+    name="custom_fields",
+    title="Custom Fields",
+    model=CustomField,
+    query=lambda: CustomField.select(),
+    columns=(
+        Column("entity", "Applies to", CustomField.entity, "badge"),
+        Column("field_name", "Field", CustomField.field_name),
+        Column("field_type", "Type", CustomField.field_type, "badge"),
+        Column("required", "Required", CustomField.required, "bool", searchable=False),
+        Column("options", "Choices", CustomField.options),
+        created_column(CustomField),
+    ),
+    kinds=frozenset({k.CUSTOM_FIELDS}),
+    owner=None,
+    default_sort=("entity", False),
+    empty_text=(
+        "No custom fields — choose Edit › New custom field to track extra details on "
+        "records, licenses, credentials or people."
+    ),
+)
+
+PREFERENCES = TableSpec(
+    name="preferences",
+    title="Preferences",
+    model=Preference,
+    query=lambda: Preference.select().join(User),
+    columns=(
+        Column("setting_name", "Setting", Preference.setting_name),
+        Column("setting_value", "Value", Preference.setting_value),
+        Column("updated_at", "Changed", Preference.updated_at, "datetime", searchable=False),
+        holder_column("Person"),
+    ),
+    kinds=frozenset({k.PREFERENCES, k.USERS}),
+    owner=Preference.user,
+    default_sort=("setting_name", False),
+    empty_text="All settings are at their defaults — choose Edit › Preferences to change them.",
+)
+
+CUSTOM_FIELD_VALUES = TableSpec(
+    name="custom_field_values",
+    title="Custom Field Values",
+    model=CustomFieldValue,
+    query=lambda: CustomFieldValue.select().join(CustomField),
+    columns=(
+        Column("entity", "Applies to", CustomField.entity, "badge"),
+        Column("field_name", "Field", CustomField.field_name),
+        Column("entity_id", "Item ID", CustomFieldValue.entity_id, "number", searchable=False),
+        Column("value", "Value", CustomFieldValue.value),
+    ),
+    kinds=frozenset({k.CUSTOM_FIELDS, k.USERS, k.CREDENTIALS, k.LICENSES, k.RECORDS}),
+    owner=None,
+    default_sort=("field_name", False),
+    empty_text="No custom values yet — fill in custom fields in the record, license or user forms.",
+    admin_only=True,
+    read_only=True,
+)
+
+ADMIN_SPECS: tuple[TableSpec, ...] = (
+    USERS,
+    CREDENTIALS,
+    REQUIREMENTS,
+    EMAILS,
+    AUDIT_LOGS,
+    ACTIVITY_LOGS,
+    TASK_QUEUE,
+    CUSTOM_FIELDS,
+    PREFERENCES,
+    CUSTOM_FIELD_VALUES,
+)
+"""The Administration area's tables, in tab order."""

@@ -1,0 +1,195 @@
+"""What the JSON and CSV interchange formats share: summaries, ordering, matching and file writing.
+
+Both formats must agree on what "the same record" is (so re-importing skips it), on the order rows
+are written in (so exports are stable and diff well), and on how numbers are written; keeping that
+here stops the two formats drifting apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from cpe_desktop.db.models import CpeRecord, License, User
+from cpe_desktop.services import users as users_service
+from cpe_desktop.services.changes import Changes
+from cpe_desktop.services.context import ServiceContext
+from cpe_desktop.services.errors import ValidationError
+
+# A badly broken file could produce thousands of errors; the first ones are what a person fixes.
+MAX_ERRORS = 50
+
+
+def _count(number: int, singular: str, plural: str | None = None) -> str:
+    return f"{number} {singular if number == 1 else (plural or singular + 's')}"
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+@dataclass
+class ImportSummary:
+    """What an import added and skipped, and what the person should look at afterwards."""
+
+    people_added: int = 0
+    people_matched: int = 0  # people of the file who already had an account (reused)
+    licenses_added: int = 0
+    licenses_skipped: int = 0  # already present: same credential, jurisdiction and number
+    records_added: int = 0
+    records_skipped: int = 0  # already present: same title, completion date and sponsor
+    requirements_added: int = 0  # rules added or replacing one with the same key
+    requirements_skipped: int = 0  # identical to the rule already there
+    warnings: list[str] = field(default_factory=list)
+    changes: Changes = field(default_factory=Changes)
+    records_of: str | None = None  # a records-only import (CSV): whose records, by email
+
+    def describe(self) -> str:
+        """One sentence (plus one line per warning) for the command line and the status bar."""
+        if self.records_of is not None:
+            parts = [f"{_count(self.records_added, 'record')} for {self.records_of}"]
+        else:
+            parts = [
+                _count(self.people_added, "person", "people"),
+                _count(self.licenses_added, "license"),
+                _count(self.records_added, "record"),
+            ]
+        if self.requirements_added:
+            parts.append(_count(self.requirements_added, "requirement rule"))
+        skipped = [_count(self.records_skipped, "record")]
+        if self.licenses_skipped:
+            skipped.append(_count(self.licenses_skipped, "license"))
+        if self.requirements_skipped:
+            skipped.append(_count(self.requirements_skipped, "requirement rule"))
+        total = self.records_skipped + self.licenses_skipped + self.requirements_skipped
+        verb = "was" if total == 1 else "were"
+        text = f"Imported {_join(parts)}; {_join(skipped)} already present {verb} skipped."
+        if self.people_matched:
+            had = "already had an account" if self.people_matched == 1 else "already had accounts"
+            text += f" {_count(self.people_matched, 'person', 'people')} {had}."
+        return "\n".join([text, *(f"warning: {w}" for w in self.warnings)])
+
+
+@dataclass
+class ExportSummary:
+    """What an export wrote, and where."""
+
+    path: Path
+    format: str
+    people: int = 0
+    licenses: int = 0
+    records: int = 0
+    requirements: int = 0
+    rows: int | None = None  # CSV: one row per credit line
+    changes: Changes = field(default_factory=Changes)
+
+    def describe(self) -> str:
+        parts = [_count(self.people, "person", "people")]
+        if self.format == "json":
+            parts.append(_count(self.licenses, "license"))
+        parts.append(_count(self.records, "record"))
+        if self.requirements:
+            parts.append(_count(self.requirements, "requirement rule"))
+        rows = f" ({_count(self.rows, 'row')})" if self.rows is not None else ""
+        return f"Exported {_join(parts)}{rows} to {self.path}."
+
+
+def json_number(value: Decimal | int | float) -> int | float:
+    """Credits and hours as JSON numbers: an int when whole (4), else a float (1.5)."""
+    number = Decimal(value) if not isinstance(value, Decimal) else value
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def text_number(value: Decimal) -> str:
+    """Credits as text for a CSV cell: ``4``, ``1.5`` (never ``4.00`` or ``1E+1``)."""
+    if value == value.to_integral_value():
+        return str(int(value))
+    return format(value.normalize(), "f")
+
+
+def iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def license_key(license_: License) -> tuple[str, str, str]:
+    return (license_.credential.code, license_.jurisdiction, license_.license_number or "")
+
+
+def record_key(record: CpeRecord) -> tuple[dt.date, str, str, int]:
+    return (record.completed_on, record.title, record.sponsor or "", record.record_id)
+
+
+def people_for_export(ctx: ServiceContext, user_email: str | None) -> list[User]:
+    """The people an export covers, by email: one (``--user``) or everyone the actor may see."""
+    if user_email is not None:
+        return [users_service.find_by_email(ctx, user_email)]
+    return sorted(users_service.list_users(ctx), key=lambda user: user.email)
+
+
+def record_exists(user_id: int, title: str, completed_on: dt.date, sponsor: str | None) -> bool:
+    """Whether this person already has the record (same title, completion date and sponsor)."""
+    query = CpeRecord.select().where(
+        (CpeRecord.user == user_id)
+        & (CpeRecord.title == title)
+        & (CpeRecord.completed_on == completed_on)
+    )
+    if sponsor is None:
+        query = query.where(CpeRecord.sponsor.is_null())
+    else:
+        query = query.where(CpeRecord.sponsor == sponsor)
+    return query.exists()
+
+
+def license_exists(
+    user_id: int, credential_id: int, jurisdiction: str, license_number: str | None
+) -> bool:
+    """Whether this person already holds the license (same credential, jurisdiction, number)."""
+    query = License.select().where(
+        (License.user == user_id)
+        & (License.credential == credential_id)
+        & (License.jurisdiction == jurisdiction)
+    )
+    if license_number is None:
+        query = query.where(License.license_number.is_null())
+    else:
+        query = query.where(License.license_number == license_number)
+    return query.exists()
+
+
+def raise_collected(errors: dict[str, str]) -> None:
+    """Raise the collected problems (at most MAX_ERRORS of them, then a count of the rest)."""
+    if not errors:
+        return
+    shown = dict(list(errors.items())[:MAX_ERRORS])
+    if len(errors) > MAX_ERRORS:
+        shown["…"] = f"and {len(errors) - MAX_ERRORS} more problems"
+    raise ValidationError(shown)
+
+
+def add_errors(errors: dict[str, str], new: Iterable[tuple[str, str]]) -> None:
+    for name, message in new:
+        errors.setdefault(name, message)
+
+
+def write_file(path: Path, text: str, *, encoding: str = "utf-8") -> None:
+    """Write ``text`` to ``path`` whole or not at all (a temporary file, then a rename)."""
+    path = Path(path)
+    if path.is_dir():
+        raise ValidationError(str(path), "is a folder; give a file name to write to")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise ValidationError(str(path), f"cannot be written: the folder {folder} does not exist")
+    # Created like any new file (the umask applies), then renamed over the target.
+    temporary = folder / f".{path.name}.{uuid.uuid4().hex[:12]}.tmp"
+    try:
+        with open(temporary, "x", encoding=encoding, newline="") as handle:
+            handle.write(text)
+        os.replace(temporary, path)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise ValidationError(str(path), f"cannot be written: {exc.strerror or exc}") from exc

@@ -1,0 +1,226 @@
+"""The ``cpe-tracker/1`` JSON format (DESIGN section 5): whole-account backup and moving machines.
+
+Export writes people, their licenses and records, and the requirement rules that differ from the
+shipped ones, in a stable order so two exports of the same data are byte-identical. Import checks
+the whole document first (:mod:`.json_validation`), then writes it in one transaction through the
+same services the window uses (permissions, audit entries); people are matched by email and items
+already present are skipped, so importing the same file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from cpe_desktop.db.models import CpeRecord, License, StateRequirement, User, database
+from cpe_desktop.services import licenses as licenses_service
+from cpe_desktop.services import records as records_service
+from cpe_desktop.services import requirements as requirements_service
+from cpe_desktop.services import users as users_service
+from cpe_desktop.services.changes import AUDIT, LICENSES, RECORDS, REQUIREMENTS, USERS, Changes
+from cpe_desktop.services.context import ADMIN, ServiceContext
+from cpe_desktop.services.errors import PermissionDenied, ValidationError
+from cpe_desktop.services.interchange.checks import under
+from cpe_desktop.services.interchange.common import (
+    ImportSummary,
+    iso,
+    json_number,
+    license_exists,
+    license_key,
+    people_for_export,
+    record_exists,
+    record_key,
+)
+from cpe_desktop.services.interchange.json_validation import (
+    FORMAT,
+    Person,
+    Plan,
+    check_document,
+)
+
+T = TypeVar("T")
+
+
+# --- export ---------------------------------------------------------------------------------------
+
+
+def export_document(ctx: ServiceContext, user_email: str | None = None) -> dict[str, Any]:
+    """Everyone the actor may see (or only ``user_email``) as a ``cpe-tracker/1`` document.
+
+    Every key is always present (null when empty) except a record's ``certificate``, written only
+    when a file is attached; passwords are never exported.
+    """
+    people = people_for_export(ctx, user_email)
+    rules = [
+        row
+        for row in requirements_service.list_requirements()
+        if row.origin != "shipped" or row.user_edited
+    ]
+    rules.sort(key=lambda row: (row.credential.code, row.state_name, iso(row.effective_from) or ""))
+    return {
+        "format": FORMAT,
+        "requirements": [requirements_service.to_interchange(row) for row in rules],
+        "users": [_person(ctx, user) for user in people],
+    }
+
+
+def _person(ctx: ServiceContext, user: User) -> dict[str, Any]:
+    licenses = sorted(licenses_service.list_licenses(ctx, user.user_id), key=license_key)
+    records = sorted(records_service.list_records(ctx, user.user_id), key=record_key)
+    return {
+        "name": user.name,
+        "email": user.email,
+        "role": user.role,
+        "birth_date": iso(user.birth_date),
+        "active": bool(user.active),
+        "licenses": [_license(license_) for license_ in licenses],
+        "records": [_record(record) for record in records],
+    }
+
+
+def _license(license_: License) -> dict[str, Any]:
+    return {
+        "credential": license_.credential.code,
+        "jurisdiction": license_.jurisdiction,
+        "license_number": license_.license_number,
+        "issued_on": iso(license_.issued_on),
+        "expires_on": iso(license_.expires_on),
+        "period_end_override": iso(license_.period_end_override),
+        "status": license_.status,
+    }
+
+
+def _record(record: CpeRecord) -> dict[str, Any]:
+    out = {
+        "title": record.title,
+        "sponsor": record.sponsor,
+        "sponsor_id": record.sponsor_id,
+        "completed_on": iso(record.completed_on),
+        "delivery_method": record.delivery_method,
+        "credits": [
+            {"field": line["field"], "credits": json_number(line["credits"])}
+            for line in records_service.credits_of(record)
+        ],
+        "ethics_jurisdiction": record.ethics_jurisdiction,
+        "notes": record.notes,
+    }
+    if record.attachment_id is not None:
+        out["certificate"] = record.attachment.original_name
+    return out
+
+
+# --- import ---------------------------------------------------------------------------------------
+
+
+def import_document(
+    ctx: ServiceContext, document: Any, user_email: str | None = None
+) -> ImportSummary:
+    """Import a parsed ``cpe-tracker/1`` document, all or nothing.
+
+    Raises ValidationError naming every problem by JSON path before anything is written; any
+    error while writing rolls the whole import back. With ``user_email`` only that person of the
+    document is imported (the requirement rules always are).
+    """
+    plan = check_document(ctx, document, user_email)
+    summary = ImportSummary(warnings=list(plan.warnings))
+    with database.atomic():
+        for item in plan.requirements:
+            if _rule_unchanged(item.values):
+                summary.requirements_skipped += 1
+                continue
+            _guard(item.path, requirements_service.upsert_requirement, ctx, item.values)
+            summary.requirements_added += 1
+        for person in _creation_order(plan):
+            _import_person(ctx, person, summary)
+    summary.changes = _changes(summary)
+    return summary
+
+
+def _rule_unchanged(data: dict[str, Any]) -> bool:
+    """Whether the database already has this rule with exactly these values.
+
+    Re-importing a file then leaves the rule alone: no audit entry, and a shipped rule is not
+    marked as edited by a person.
+    """
+    values = requirements_service.validate(data)
+    existing = requirements_service.same_rule(
+        values["credential"].credential_id, values["state_name"], values.get("effective_from")
+    )
+    if existing is None:
+        return False
+    incoming = StateRequirement(**values)  # unsaved: only to write it the same way
+    return requirements_service.to_interchange(incoming) == requirements_service.to_interchange(
+        existing
+    )
+
+
+def _creation_order(plan: Plan) -> list[Person]:
+    """The file's order, except that into an empty database an administrator comes first.
+
+    The first account of a database is always made an administrator; starting with one who is
+    an administrator in the file keeps everyone's role as the file says.
+    """
+    if users_service.has_users():
+        return plan.people
+    return sorted(plan.people, key=lambda person: person.values.get("role") != ADMIN)
+
+
+def _import_person(ctx: ServiceContext, person: Person, summary: ImportSummary) -> None:
+    user = User.get_or_none(User.email == person.email)
+    if user is not None:
+        if not ctx.can_see(user.user_id):
+            raise PermissionDenied(f"{person.path}: {person.email} is someone else's account.")
+        summary.people_matched += 1
+    else:
+        first = not users_service.has_users()
+        user = _guard(person.path, users_service.create_user, ctx, person.values).value
+        summary.people_added += 1
+        if first and person.values.get("role") != ADMIN:
+            summary.warnings.append(
+                f"{person.path}: {person.email} was made an administrator, as the first account "
+                "of a database always is"
+            )
+    for item in person.licenses:
+        values = item.values
+        if license_exists(
+            user.user_id,
+            values["credential_id"],
+            values["jurisdiction"],
+            values.get("license_number"),
+        ):
+            summary.licenses_skipped += 1
+            continue
+        _guard(item.path, licenses_service.create_license, ctx, {**values, "user_id": user.user_id})
+        summary.licenses_added += 1
+    for item in person.records:
+        values = {key: value for key, value in item.values.items() if key != "certificate"}
+        if record_exists(
+            user.user_id, values["title"], values["completed_on"], values.get("sponsor")
+        ):
+            summary.records_skipped += 1
+            continue
+        _guard(item.path, records_service.create_record, ctx, {**values, "user_id": user.user_id})
+        summary.records_added += 1
+
+
+def _guard(path: str, action: Callable[..., T], *args: Any) -> T:
+    """Run a service call; its field errors come back placed under ``path``."""
+    try:
+        return action(*args)
+    except ValidationError as exc:
+        raise ValidationError(dict(under(path, exc.errors, raw=True))) from exc
+
+
+def _changes(summary: ImportSummary) -> Changes:
+    kinds = []
+    if summary.people_added:
+        kinds.append(USERS)
+    if summary.licenses_added:
+        kinds.append(LICENSES)
+    if summary.records_added:
+        kinds.append(RECORDS)
+    if summary.requirements_added:
+        kinds.append(REQUIREMENTS)
+    if kinds:
+        kinds.append(AUDIT)
+    return Changes.of(*kinds)

@@ -1,0 +1,109 @@
+"""``import`` and ``export`` through the real command line (a subprocess each: keep these few)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.interchange_data import one_person_document, two_people_document
+
+
+def _run(data_dir: Path, db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {key: value for key, value in os.environ.items() if key != "CPE_DATABASE_URL"}
+    env.update(CPE_DATA_DIR=str(data_dir), QT_QPA_PLATFORM="offscreen")
+    return subprocess.run(
+        [sys.executable, "-m", "cpe_desktop", "--db", str(db), *args],
+        env=env,
+        cwd=data_dir,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def _write_json(path: Path, document: object) -> Path:
+    path.write_text(json.dumps(document, indent=2), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory) -> tuple[Path, Path, subprocess.CompletedProcess[str]]:
+    """A database holding the two-person document, imported through the command line."""
+    folder = tmp_path_factory.mktemp("cli")
+    source = _write_json(folder / "people.json", two_people_document())
+    db = folder / "x.db"
+    result = _run(folder, db, "import", str(source))
+    return folder, db, result
+
+
+def test_json_import_then_export_reproduces_the_file(imported):
+    folder, db, result = imported
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(
+        "Imported 2 people, 3 licenses, 20 records and 1 requirement rule; "
+        "0 records already present were skipped."
+    )
+
+    out = folder / "out.json"
+    exported = _run(folder, db, "export", "--format", "json", "-o", str(out))
+
+    assert exported.returncode == 0, exported.stderr
+    assert json.loads(out.read_text(encoding="utf-8")) == two_people_document()
+
+
+def test_csv_export_imports_into_a_fresh_one_person_database(imported, tmp_path):
+    folder, db, _ = imported
+    csv_file = tmp_path / "alice.csv"
+    result = _run(
+        tmp_path,
+        db,
+        "export",
+        "--format",
+        "csv",
+        "--user",
+        "alice@example.com",
+        "-o",
+        str(csv_file),
+    )
+    assert result.returncode == 0, result.stderr
+
+    fresh = tmp_path / "fresh.db"
+    solo = _write_json(tmp_path / "solo.json", one_person_document())
+    assert _run(tmp_path, fresh, "import", str(solo)).returncode == 0
+    result = _run(tmp_path, fresh, "import", str(csv_file))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Imported 12 records for carol@example.com;")
+
+    out = tmp_path / "fresh.json"
+    assert _run(tmp_path, fresh, "export", "--format", "json", "-o", str(out)).returncode == 0
+    (carol,) = json.loads(out.read_text(encoding="utf-8"))["users"]
+    assert carol["email"] == "carol@example.com"
+    assert carol["records"] == two_people_document()["users"][0]["records"]
+
+
+def test_a_bad_file_fails_with_one_line_naming_the_json_path(tmp_path):
+    document = two_people_document()
+    document["users"][1]["records"][4]["credits"][0]["credits"] = -2
+    source = _write_json(tmp_path / "bad.json", document)
+
+    result = _run(tmp_path, tmp_path / "x.db", "import", str(source))
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "users[1].records[4].credits[0].credits" in result.stderr
+    assert result.stdout == ""
+
+
+def test_a_missing_file_fails_and_bad_usage_is_exit_code_2(tmp_path):
+    missing = _run(tmp_path, tmp_path / "x.db", "import", str(tmp_path / "absent.json"))
+    assert missing.returncode == 1 and "absent.json" in missing.stderr
+    assert "Traceback" not in missing.stderr
+
+    usage = _run(tmp_path, tmp_path / "x.db", "export", "--format", "xlsx", "-o", "x.xlsx")
+    assert usage.returncode == 2 and "invalid choice" in usage.stderr

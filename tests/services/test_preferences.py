@@ -1,0 +1,305 @@
+"""Per-user settings: defaults until something is stored, every setting checked by its own
+validator, several settings saved all-or-nothing, the SMTP password never accepted, members limited
+to their own settings, and one audit entry per real change."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from types import SimpleNamespace
+
+import pytest
+
+from cpe_desktop.db.models import AuditLog, Preference
+from cpe_desktop.services import preferences, users
+from cpe_desktop.services.context import Actor, ServiceContext
+from cpe_desktop.services.errors import NotFound, PermissionDenied, ValidationError
+
+DEFAULTS = {
+    "timezone": "local",
+    "reminder_lead_days": (90, 30, 7),
+    "notification_method": "tray",
+    "theme": "system",
+    "smtp_host": "",
+    "smtp_port": 587,
+    "smtp_security": "starttls",
+    "smtp_user": "",
+    "smtp_sender": "",
+}
+
+
+@pytest.fixture
+def team(db, system, clock):
+    """An administrator and two members (no shipped requirement data needed here)."""
+    admin = users.create_user(system, {"name": "Ada Admin", "email": "ada@example.com"}).value
+    ann = users.create_user(
+        system, {"name": "Ann Member", "email": "ann@example.com", "role": "member"}
+    ).value
+    bob = users.create_user(
+        system, {"name": "Bob Member", "email": "bob@example.com", "role": "member"}
+    ).value
+
+    def as_(user):
+        return ServiceContext(actor=Actor.for_user(user), clock=clock)
+
+    return SimpleNamespace(
+        admin=admin, ann=ann, bob=bob, as_admin=as_(admin), as_ann=as_(ann), as_bob=as_(bob)
+    )
+
+
+def _audits() -> int:
+    return AuditLog.select().count()
+
+
+def _stored(user_id: int) -> dict[str, str]:
+    query = Preference.select().where(Preference.user == user_id)
+    return {p.setting_name: p.setting_value for p in query}
+
+
+def test_declared_settings_are_the_documented_ones():
+    assert {name: s.default for name, s in preferences.SETTINGS.items()} == DEFAULTS
+    assert "smtp_password" not in preferences.SETTINGS
+
+
+def test_defaults_when_nothing_is_stored(team):
+    assert preferences.get_preferences(team.as_ann, team.ann.user_id) == DEFAULTS
+    assert _stored(team.ann.user_id) == {}
+
+
+def test_several_settings_are_saved_together(team):
+    before = _audits()
+    outcome = preferences.set_preferences(
+        team.as_ann,
+        team.ann.user_id,
+        {"timezone": "America/Chicago", "theme": "dark", "reminder_lead_days": "60, 14"},
+    )
+    assert outcome.value == DEFAULTS | {
+        "timezone": "America/Chicago",
+        "theme": "dark",
+        "reminder_lead_days": (60, 14),
+    }
+    assert "preferences" in outcome.changes and "audit" in outcome.changes
+    assert _stored(team.ann.user_id) == {
+        "timezone": "America/Chicago",
+        "theme": "dark",
+        "reminder_lead_days": "60, 14",
+    }
+    assert _audits() == before + 3
+    # each person has their own settings
+    assert preferences.get_preferences(team.as_bob, team.bob.user_id) == DEFAULTS
+
+
+def test_one_bad_value_stores_nothing_and_names_that_setting(team):
+    preferences.set_preferences(team.as_ann, team.ann.user_id, {"theme": "light"})
+    before = _audits()
+    with pytest.raises(ValidationError) as err:
+        preferences.set_preferences(
+            team.as_ann,
+            team.ann.user_id,
+            {"theme": "dark", "timezone": "Mars/Olympus_Mons", "smtp_port": "25"},
+        )
+    assert set(err.value.errors) == {"timezone"}
+    assert "Mars/Olympus_Mons" in err.value.errors["timezone"]
+    assert _stored(team.ann.user_id) == {"theme": "light"}
+    assert _audits() == before
+
+
+def test_every_bad_setting_is_named_at_once(team):
+    with pytest.raises(ValidationError) as err:
+        preferences.set_preferences(
+            team.as_ann,
+            team.ann.user_id,
+            {"theme": "purple", "smtp_port": "0", "colour_scheme": "dark"},
+        )
+    assert set(err.value.errors) == {"theme", "smtp_port", "colour_scheme"}
+    assert err.value.errors["colour_scheme"] == "is not a known setting"
+    assert _stored(team.ann.user_id) == {}
+
+
+GOOD = [
+    ("timezone", "America/Chicago", "America/Chicago"),
+    ("timezone", "  Europe/Paris ", "Europe/Paris"),
+    ("timezone", "UTC", "UTC"),
+    ("timezone", "local", "local"),
+    ("reminder_lead_days", "90, 30, 7", (90, 30, 7)),
+    ("reminder_lead_days", "7,30,90", (90, 30, 7)),
+    ("reminder_lead_days", "7; 30; 30; 90", (90, 30, 7)),
+    ("reminder_lead_days", " 14 ", (14,)),
+    ("reminder_lead_days", "730, 1", (730, 1)),
+    ("reminder_lead_days", [7, "30", 30], (30, 7)),
+    ("notification_method", "EMAIL", "email"),
+    ("notification_method", "tray_and_email", "tray_and_email"),
+    ("theme", " Dark ", "dark"),
+    ("smtp_host", " smtp.example.com ", "smtp.example.com"),
+    ("smtp_host", "", ""),
+    ("smtp_port", "465", 465),
+    ("smtp_port", 25, 25),
+    ("smtp_port", "1", 1),
+    ("smtp_port", "65535", 65535),
+    ("smtp_security", "TLS", "tls"),
+    ("smtp_security", "none", "none"),
+    ("smtp_user", "office@firm.example", "office@firm.example"),
+    ("smtp_sender", " Office@Firm.example ", "Office@Firm.example"),
+    ("smtp_sender", "", ""),
+]
+
+
+@pytest.mark.parametrize(("name", "given", "expected"), GOOD)
+def test_valid_values_are_parsed_stored_and_read_back(team, name, given, expected):
+    outcome = preferences.set_preferences(team.as_ann, team.ann.user_id, {name: given})
+    assert outcome.value[name] == expected
+    assert preferences.get_preferences(team.as_ann, team.ann.user_id)[name] == expected
+    assert name in _stored(team.ann.user_id)
+
+
+BAD = [
+    ("timezone", "Mars/Olympus_Mons"),
+    ("timezone", ""),
+    ("timezone", "../../etc/passwd"),
+    ("timezone", "America/"),
+    ("timezone", "Local"),
+    ("reminder_lead_days", ""),
+    ("reminder_lead_days", ", ;"),
+    ("reminder_lead_days", "0"),
+    ("reminder_lead_days", "731"),
+    ("reminder_lead_days", "90, thirty"),
+    ("reminder_lead_days", "7.5"),
+    ("reminder_lead_days", "-7"),
+    ("reminder_lead_days", []),
+    ("reminder_lead_days", [True]),
+    ("notification_method", "sms"),
+    ("notification_method", ""),
+    ("theme", "purple"),
+    ("smtp_security", "ssl"),
+    ("smtp_port", "0"),
+    ("smtp_port", "65536"),
+    ("smtp_port", "-25"),
+    ("smtp_port", "smtp"),
+    ("smtp_port", ""),
+    ("smtp_port", 587.5),
+    ("smtp_port", True),
+    ("smtp_host", "mail.example.com\nX-Injected: yes"),
+    ("smtp_host", "h" * 256),
+    ("smtp_user", "tab\tinside"),
+    ("smtp_sender", "not-an-email"),
+    ("smtp_sender", "office@firm"),
+    ("smtp_sender", "two words@firm.example"),
+    ("smtp_sender", "a@firm.example\r\nBcc: everyone@example.com"),
+]
+
+
+@pytest.mark.parametrize(("name", "given"), BAD)
+def test_invalid_values_are_refused_naming_the_setting(team, name, given):
+    before = _audits()
+    with pytest.raises(ValidationError) as err:
+        preferences.set_preferences(team.as_ann, team.ann.user_id, {name: given})
+    assert list(err.value.errors) == [name]
+    assert err.value.errors[name]  # a message a person can act on
+    assert _stored(team.ann.user_id) == {}
+    assert _audits() == before
+
+
+def test_smtp_password_is_never_stored(team):
+    before = _audits()
+    with pytest.raises(ValidationError) as err:
+        preferences.set_preferences(
+            team.as_ann, team.ann.user_id, {"smtp_host": "smtp.example.com", "smtp_password": "x"}
+        )
+    assert set(err.value.errors) == {"smtp_password"}
+    assert "credential store" in err.value.errors["smtp_password"]
+    assert _stored(team.ann.user_id) == {}
+    assert _audits() == before
+
+
+def test_member_cannot_read_or_change_another_members_settings(team):
+    preferences.set_preferences(team.as_bob, team.bob.user_id, {"theme": "dark"})
+    before = _audits()
+    with pytest.raises(PermissionDenied):
+        preferences.get_preferences(team.as_ann, team.bob.user_id)
+    with pytest.raises(PermissionDenied):
+        preferences.set_preferences(team.as_ann, team.bob.user_id, {"theme": "light"})
+    with pytest.raises(PermissionDenied):
+        preferences.reset_preference(team.as_ann, team.bob.user_id, "theme")
+    with pytest.raises(PermissionDenied):  # not even the administrator's
+        preferences.get_preferences(team.as_ann, team.admin.user_id)
+    assert _stored(team.bob.user_id) == {"theme": "dark"}
+    assert _audits() == before
+
+
+def test_administrator_reads_and_changes_anyones_settings(team):
+    preferences.set_preferences(team.as_bob, team.bob.user_id, {"theme": "dark"})
+    assert preferences.get_preferences(team.as_admin, team.bob.user_id)["theme"] == "dark"
+    preferences.set_preferences(team.as_admin, team.bob.user_id, {"theme": "light"})
+    assert preferences.get_preferences(team.as_bob, team.bob.user_id)["theme"] == "light"
+    preferences.reset_preference(team.as_admin, team.bob.user_id, "theme")
+    assert preferences.get_preferences(team.as_bob, team.bob.user_id)["theme"] == "system"
+
+
+def test_settings_of_a_missing_person_are_refused(team):
+    with pytest.raises(NotFound):
+        preferences.set_preferences(team.as_admin, 9999, {"theme": "dark"})
+    assert Preference.select().count() == 0
+
+
+def test_unchanged_value_writes_no_audit_entry(team):
+    preferences.set_preferences(
+        team.as_ann, team.ann.user_id, {"theme": "dark", "reminder_lead_days": "30, 7"}
+    )
+    before = _audits()
+    stamp = Preference.get(Preference.setting_name == "theme").updated_at
+    # the same values, spelled differently, are still the same values
+    preferences.set_preferences(
+        team.as_ann, team.ann.user_id, {"theme": " DARK ", "reminder_lead_days": [7, 30, 7]}
+    )
+    assert _audits() == before
+    assert Preference.get(Preference.setting_name == "theme").updated_at == stamp
+
+
+def test_changed_value_writes_exactly_one_audit_entry(team, clock):
+    preferences.set_preferences(
+        team.as_ann, team.ann.user_id, {"theme": "dark", "notification_method": "email"}
+    )
+    clock.advance(dt.timedelta(hours=1))
+    before = _audits()
+    # theme changes; notification_method is stored with this value already
+    preferences.set_preferences(
+        team.as_ann, team.ann.user_id, {"theme": "light", "notification_method": "email"}
+    )
+    assert _audits() == before + 1
+    entry = AuditLog.select().order_by(AuditLog.log_id.desc()).first()
+    assert entry.action == "update preference"
+    assert entry.user_id == team.ann.user_id
+    assert json.loads(entry.before_json)["setting_value"] == "dark"
+    assert json.loads(entry.after_json)["setting_value"] == "light"
+    pref = Preference.get(Preference.setting_name == "theme")
+    assert (pref.setting_value, pref.updated_at) == ("light", clock.now().replace(tzinfo=None))
+
+
+def test_reset_restores_the_default(team):
+    preferences.set_preferences(
+        team.as_ann, team.ann.user_id, {"theme": "dark", "timezone": "Asia/Tokyo"}
+    )
+    before = _audits()
+    outcome = preferences.reset_preference(team.as_ann, team.ann.user_id, "theme")
+    assert "preferences" in outcome.changes
+    values = preferences.get_preferences(team.as_ann, team.ann.user_id)
+    assert values["theme"] == "system"
+    assert values["timezone"] == "Asia/Tokyo"
+    assert _stored(team.ann.user_id) == {"timezone": "Asia/Tokyo"}
+    assert _audits() == before + 1
+    # resetting again has nothing to forget
+    preferences.reset_preference(team.as_ann, team.ann.user_id, "theme")
+    assert _audits() == before + 1
+
+
+def test_value_damaged_outside_the_program_falls_back_to_the_default(team, system):
+    now = system.now()
+    for name, text in (("smtp_port", "lots"), ("timezone", "Nowhere/Town"), ("retired", "x")):
+        Preference.create(
+            user=team.ann.user_id,
+            setting_name=name,
+            setting_value=text,
+            created_at=now,
+            updated_at=now,
+        )
+    assert preferences.get_preferences(team.as_ann, team.ann.user_id) == DEFAULTS
