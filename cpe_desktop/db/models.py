@@ -266,7 +266,7 @@ class Reminder(BaseModel):
     user = ForeignKeyField(User, column_name="user_id", on_delete="CASCADE")
     message = TextField()
     frequency = CharField(max_length=50)  # once | daily | weekly | monthly | yearly | every_n_days
-    next_reminder = DateTimeField(index=True)
+    next_reminder = DateTimeField(index=True)  # local wall-clock time: 9:00 stays 9:00
     created_at = DateTimeField()
     interval_days = IntegerField(null=True)  # added: for every_n_days
     active = BooleanField(default=True)  # added

@@ -38,7 +38,7 @@ _DELETE: dict[str, Callable[[ServiceContext, int], Outcome]] = {
     "credentials": credentials.delete_credential,
     "licenses": licenses.delete_license,
     "records": records.delete_record,
-    "state_requirements": requirements.delete_requirement,
+    "requirements": requirements.delete_requirement,
     "custom_fields": custom_fields.delete_field,
     "notifications": lambda ctx, pk: notifications.delete_notifications(ctx, [pk]),
     "reminders": _reminder_delete,
@@ -55,7 +55,7 @@ _MODEL_AND_LABEL: dict[str, tuple[type[peewee.Model], Callable[[peewee.Model], s
         ),
     ),
     "records": (models.CpeRecord, lambda r: f"“{r.title}” completed {r.completed_on}"),
-    "state_requirements": (
+    "requirements": (
         models.StateRequirement,
         lambda s: f"{s.credential.code} rule for {s.state_name}",
     ),

@@ -60,7 +60,9 @@ def _validate_credits(
             v.error(where, 'must be {"field": <field of study>, "credits": <number>}')
             continue
         field = normalize_field(item.get("field")) if isinstance(item.get("field"), str) else None
-        if field is None:
+        if field is None and not str(item.get("field") or "").strip():
+            v.error(f"{where}.field", "choose a field of study")
+        elif field is None:
             v.error(f"{where}.field", f"{item.get('field')!r} is not a NASBA field of study")
         elif field in seen:
             v.error(f"{where}.field", f"{field} is listed twice; put its credits on one line")

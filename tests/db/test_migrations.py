@@ -7,7 +7,8 @@ import datetime as dt
 
 import peewee
 import pytest
-from playhouse.migrate import SchemaMigrator, migrate as run_operations
+from playhouse.migrate import SchemaMigrator
+from playhouse.migrate import migrate as run_operations
 
 from cpe_desktop.db.database import bind, make_database
 from cpe_desktop.db.errors import SchemaTooNewError

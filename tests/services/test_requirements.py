@@ -1,4 +1,4 @@
-"""Requirement rules: validation by interchange key, the rule in force on a date, admin-only edits."""
+"""Requirement rules: validation by interchange key, the rule in force, admin-only edits."""
 
 from __future__ import annotations
 

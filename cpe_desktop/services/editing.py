@@ -1,0 +1,256 @@
+"""What an add/edit form does on Save and on opening, for every editable kind of item.
+
+A form holds an item's own fields and its custom-field values; saving them must be all or
+nothing, so :func:`save_entity` runs the item's create/update and every custom value in one
+transaction, and reports every problem at once under the form's own keys (custom values as
+``custom:<custom_field_id>``). :func:`load_entity` gives a form the item's current values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from cpe_desktop.db.models import (
+    Credential,
+    CustomField,
+    CustomFieldValue,
+    StateRequirement,
+    database,
+)
+from cpe_desktop.services import (
+    credentials,
+    custom_fields,
+    licenses,
+    records,
+    reminders,
+    requirements,
+    rows,
+    users,
+)
+from cpe_desktop.services.changes import Outcome
+from cpe_desktop.services.context import ServiceContext
+from cpe_desktop.services.errors import ValidationError
+
+CUSTOM_PREFIX = "custom:"
+
+_Create = Callable[[ServiceContext, dict[str, Any]], Outcome]
+_Update = Callable[[ServiceContext, int, dict[str, Any]], Outcome]
+SAVERS: dict[str, tuple[_Create, _Update]] = {
+    "user": (users.create_user, users.update_user),
+    "credential": (credentials.create_credential, credentials.update_credential),
+    "license": (licenses.create_license, licenses.update_license),
+    "record": (records.create_record, records.update_record),
+    "requirement": (requirements.create_requirement, requirements.update_requirement),
+    "reminder": (reminders.create_reminder, reminders.update_reminder),
+    "custom_field": (custom_fields.define_field, custom_fields.update_field),
+}
+ENTITIES = tuple(SAVERS)
+# Kinds of item that can carry custom fields.
+CUSTOMIZABLE = tuple(custom_fields.ENTITIES)
+
+
+def custom_key(custom_field_id: int) -> str:
+    return f"{CUSTOM_PREFIX}{custom_field_id}"
+
+
+def _field_id(key: int | str) -> int:
+    if isinstance(key, int):
+        return key
+    text = key[len(CUSTOM_PREFIX) :] if key.startswith(CUSTOM_PREFIX) else key
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f"not a custom field key: {key!r}") from None
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _precheck(entity: str, values: Mapping[int, Any]) -> dict[str, str]:
+    """The errors of the custom values, found before anything is written."""
+    errors: dict[str, str] = {}
+    for field_id, value in values.items():
+        field = CustomField.get_or_none(CustomField.custom_field_id == field_id)
+        if field is None or field.entity != entity:
+            errors[custom_key(field_id)] = f"is not a custom field of {entity} items"
+            continue
+        if _is_empty(value):
+            if field.required:
+                errors[custom_key(field_id)] = "is required"
+            continue
+        try:
+            custom_fields.parse_value(field, value)
+        except ValueError as exc:
+            errors[custom_key(field_id)] = str(exc)
+    return errors
+
+
+def save_entity(
+    ctx: ServiceContext,
+    entity: str,
+    pk: int | None,
+    data: dict[str, Any],
+    custom_values: Mapping[int | str, Any] | None = None,
+) -> Outcome:
+    """Create (``pk`` None) or update one item and set its custom values, all or nothing.
+
+    ``custom_values`` maps a custom field id (or ``"custom:<id>"``) to its value; empty clears
+    it. Only the values given are touched. Raises ValidationError with every problem found: the
+    service's own keys plus ``custom:<id>`` for custom values; PermissionDenied, Conflict and
+    NotFound pass through. The returned Outcome is the service's, with the custom values'
+    changes added.
+    """
+    if entity not in SAVERS:
+        raise ValueError(f"cannot edit {entity!r} items (known: {', '.join(ENTITIES)})")
+    wanted = {_field_id(key): value for key, value in (custom_values or {}).items()}
+    if wanted and entity not in CUSTOMIZABLE:
+        raise ValueError(f"{entity} items have no custom fields")
+    create, update = SAVERS[entity]
+    with database.atomic():
+        custom_errors = _precheck(entity, wanted)
+        try:
+            outcome = create(ctx, dict(data)) if pk is None else update(ctx, pk, dict(data))
+        except ValidationError as exc:
+            raise ValidationError({**exc.errors, **custom_errors}) from None
+        if custom_errors:
+            raise ValidationError(custom_errors)
+        entity_id = outcome.value.get_id()
+        changes = outcome.changes
+        for field_id, value in wanted.items():
+            try:
+                result = custom_fields.set_value(ctx, field_id, entity_id, value)
+            except ValidationError as exc:
+                message = next(iter(exc.errors.values()))
+                raise ValidationError(custom_key(field_id), message) from None
+            changes = changes | result.changes
+    return Outcome(outcome.value, changes, outcome.warnings)
+
+
+def _custom_values(entity: str, entity_id: int) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if entity not in CUSTOMIZABLE:
+        return out
+    stored = {
+        row.custom_field_id: row
+        for row in CustomFieldValue.select().where(CustomFieldValue.entity_id == entity_id)
+    }
+    for field in custom_fields.list_fields(entity):
+        row = stored.get(field.custom_field_id)
+        value = None
+        if row is not None and row.value is not None:
+            try:
+                value = custom_fields.parse_value(field, row.value)
+            except ValueError:
+                value = row.value
+        out[custom_key(field.custom_field_id)] = value
+    return out
+
+
+def _user(ctx: ServiceContext, pk: int) -> dict[str, Any]:
+    user = users.get_user(ctx, pk)
+    return {
+        "name": user.name,
+        "email": user.email,
+        "role": user.role,
+        "birth_date": user.birth_date,
+        "active": user.active,
+        "has_password": user.password_hash is not None,
+    }
+
+
+def _credential(ctx: ServiceContext, pk: int) -> dict[str, Any]:
+    credential = rows.get_or_missing(Credential, pk, "credential")
+    return {
+        "code": credential.code,
+        "name": credential.name,
+        "issuing_body": credential.issuing_body,
+    }
+
+
+def _license(ctx: ServiceContext, pk: int) -> dict[str, Any]:
+    license_ = licenses.get_license(ctx, pk)
+    return {
+        "user_id": license_.user_id,
+        "credential_id": license_.credential_id,
+        "credential": license_.credential.code,
+        "jurisdiction": license_.jurisdiction,
+        "license_number": license_.license_number,
+        "issued_on": license_.issued_on,
+        "expires_on": license_.expires_on,
+        "period_end_override": license_.period_end_override,
+        "status": license_.status,
+    }
+
+
+def _record(ctx: ServiceContext, pk: int) -> dict[str, Any]:
+    record = records.get_record(ctx, pk)
+    attachment = record.attachment
+    return {
+        "user_id": record.user_id,
+        "title": record.title,
+        "sponsor": record.sponsor,
+        "sponsor_id": record.sponsor_id,
+        "completed_on": record.completed_on,
+        "delivery_method": record.delivery_method,
+        "ethics_jurisdiction": record.ethics_jurisdiction,
+        "attachment_id": record.attachment_id,
+        "certificate": attachment.original_name if attachment is not None else None,
+        "notes": record.notes,
+        "credits": records.credits_of(record),
+    }
+
+
+def _requirement(ctx: ServiceContext, pk: int) -> dict[str, Any]:
+    out = requirements.to_interchange(rows.get_or_missing(StateRequirement, pk, "requirement"))
+    for key in ("effective_from", "verified_on"):
+        if out.get(key):
+            out[key] = dt.date.fromisoformat(out[key])
+    return out
+
+
+def _reminder(ctx: ServiceContext, pk: int) -> dict[str, Any]:
+    reminder = reminders.get_reminder(ctx, pk)
+    return {
+        "user_id": reminder.user_id,
+        "message": reminder.message,
+        "frequency": reminder.frequency,
+        "interval_days": reminder.interval_days,
+        "next_reminder": reminder.next_reminder,
+        "active": reminder.active,
+        "license_id": reminder.license_id,
+    }
+
+
+def _custom_field(ctx: ServiceContext, pk: int) -> dict[str, Any]:
+    field = rows.get_or_missing(CustomField, pk, "custom field")
+    return {
+        "entity": field.entity,
+        "field_name": field.field_name,
+        "field_type": field.field_type,
+        "options": json.loads(field.options) if field.options else None,
+        "required": field.required,
+    }
+
+
+_LOADERS: dict[str, Callable[[ServiceContext, int], dict[str, Any]]] = {
+    "user": _user,
+    "credential": _credential,
+    "license": _license,
+    "record": _record,
+    "requirement": _requirement,
+    "reminder": _reminder,
+    "custom_field": _custom_field,
+}
+
+
+def load_entity(ctx: ServiceContext, entity: str, pk: int) -> dict[str, Any]:
+    """The item's current values for a form: interchange-style keys, dates as ``date`` objects,
+    each custom field of the kind under ``custom:<id>`` (None when unset). Checks the actor may
+    see the item (PermissionDenied / NotFound otherwise)."""
+    if entity not in _LOADERS:
+        raise ValueError(f"cannot edit {entity!r} items (known: {', '.join(ENTITIES)})")
+    return _LOADERS[entity](ctx, pk) | _custom_values(entity, pk)

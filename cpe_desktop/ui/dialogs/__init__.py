@@ -1,0 +1,1 @@
+"""Dialogs of the main window: start-up (welcome, sign-in, user picker), preferences, about."""

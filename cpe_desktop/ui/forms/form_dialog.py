@@ -1,0 +1,202 @@
+"""The add/edit dialog generated from a :class:`FormSpec`.
+
+Each field gets an input chosen by its kind (``inputs.make_input``) and an error label under it;
+Save runs ``editing.save_entity`` and either closes with the Outcome or shows every message next
+to its field with nothing saved. Client-side required checks run as the user types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cpe_desktop.services import editing
+from cpe_desktop.services.changes import Outcome
+from cpe_desktop.services.context import ServiceContext
+from cpe_desktop.services.editing import CUSTOM_PREFIX
+from cpe_desktop.services.errors import ServiceError, ValidationError
+from cpe_desktop.ui.forms.inputs import FieldInput, describe, error_label, make_input, show_message
+from cpe_desktop.ui.forms.specs import FormField, FormSpec, with_custom_fields
+
+
+class FormDialog(QDialog):
+    """Add (``pk`` None) or edit one item of ``spec.entity``; ``outcome`` is set on success."""
+
+    def __init__(
+        self,
+        ctx: ServiceContext,
+        spec: FormSpec,
+        pk: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx, self.pk = ctx, pk
+        self.spec = with_custom_fields(spec)
+        self.outcome: Outcome | None = None
+        self.inputs: dict[str, FieldInput] = {}
+        self.error_labels: dict[str, QLabel] = {}
+        self.setWindowTitle(f"{'Add' if pk is None else 'Edit'} {spec.title.lower()}")
+        self.fields = [f for f in self.spec.fields if self._shown(f)]
+        self.form_error = error_label()
+        body = QWidget()
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for field in self.fields:
+            form.addRow(*self._row(field))
+        stack = QVBoxLayout(body)
+        stack.addLayout(form)
+        stack.addStretch(1)  # spare height goes below the form, not between its rows
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(body)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setDefault(True)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        hint = QLabel("* required")
+        hint.setEnabled(False)
+        bottom = QHBoxLayout()
+        bottom.addWidget(hint)
+        bottom.addWidget(self.buttons, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.form_error)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(bottom)
+        self._load()
+        self._wire()
+        hint_size = body.sizeHint()
+        self.resize(max(520, hint_size.width() + 48), min(hint_size.height() + 110, 720))
+
+    def _shown(self, field: FormField) -> bool:
+        creating = self.pk is None
+        return not (
+            (field.admin_only and not self.ctx.actor.is_admin)
+            or (field.edit_only and creating)
+            or (field.create_only and not creating)
+        )
+
+    def _row(self, field: FormField) -> tuple[QLabel, QWidget]:
+        made = make_input(field, self.ctx)
+        self.inputs[field.key] = made
+        cell = QWidget()
+        column = QVBoxLayout(cell)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(made.widget)
+        self.error_labels[field.key] = error_label()
+        column.addWidget(self.error_labels[field.key])
+        label = QLabel(field.label + (" *" if field.required else ""))
+        label.setBuddy(made.focus[-1])
+        return label, cell
+
+    def _load(self) -> None:
+        if self.pk is None:
+            values = {f.key: f.default for f in self.fields if f.default is not None}
+            if self.ctx.actor.user_id is not None:
+                values.setdefault("user_id", self.ctx.actor.user_id)
+        else:
+            values = editing.load_entity(self.ctx, self.spec.entity, self.pk)
+        for key, made in self.inputs.items():
+            field = self.spec.field(key)
+            if key in values and not (field.blank_keeps and self.pk is not None):
+                made.set_value(values[key])
+
+    def _wire(self) -> None:
+        for field in self.fields:
+            self.inputs[field.key].on_change(lambda f=field: self._changed(f))
+            self._update_dependents(field)
+        chain = [w for f in self.fields for w in self.inputs[f.key].focus]
+        chain += [self.save_button, self.buttons.button(QDialogButtonBox.StandardButton.Cancel)]
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+        if chain:
+            chain[0].setFocus()
+
+    def _changed(self, field: FormField) -> None:
+        """Live: required checks, and fields that depend on this one."""
+        made = self.inputs[field.key]
+        missing = field.required and made.is_empty()
+        self._set_error(field.key, describe(field.label, "is required") if missing else None)
+        self._update_dependents(field)
+
+    def _update_dependents(self, field: FormField) -> None:
+        made = self.inputs[field.key]
+        for other in self.fields:
+            if other.enabled_when and other.enabled_when[0] == field.key:
+                self.inputs[other.key].widget.setEnabled(made.value() in other.enabled_when[1])
+
+    def _set_error(self, key: str, text: str | None) -> None:
+        show_message(self.error_labels[key], text)
+        self.inputs[key].set_error(text)
+
+    def collect(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The form's values: the item's own data and its custom values."""
+        data: dict[str, Any] = {}
+        custom: dict[str, Any] = {}
+        for field in self.fields:
+            value = self.inputs[field.key].value()
+            if field.blank_keeps and self.pk is not None and value is None:
+                continue
+            (custom if field.key.startswith(CUSTOM_PREFIX) else data)[field.key] = value
+        return data, custom
+
+    def show_errors(self, errors: Mapping[str, str]) -> None:
+        """Each message next to its field; those without a field above the form."""
+        stray: list[str] = []
+        first: QWidget | None = None
+        for key, message in errors.items():
+            target = self._key_for(key)
+            if target is None:
+                stray.append(describe(key.replace("_", " ").capitalize(), message))
+                continue
+            self._set_error(target, describe(self.spec.field(target).label, message))
+            first = first or self.inputs[target].focus[-1]
+        show_message(self.form_error, "\n".join(stray) or None)
+        if first is not None:
+            first.setFocus()
+
+    def _key_for(self, key: str) -> str | None:
+        for candidate in (key, f"{key}_id", key.removesuffix("_id")):
+            if candidate in self.inputs:
+                return candidate
+        return None
+
+    def save(self) -> bool:
+        """Validate and save; on success accept the dialog. Nothing is saved on any error."""
+        show_message(self.form_error, None)
+        for key in self.inputs:
+            self._set_error(key, None)
+        missing = {
+            f.key: "is required"
+            for f in self.fields
+            if f.required and self.inputs[f.key].is_empty()
+        }
+        if missing:
+            self.show_errors(missing)
+            return False
+        data, custom = self.collect()
+        try:
+            self.outcome = editing.save_entity(self.ctx, self.spec.entity, self.pk, data, custom)
+        except ValidationError as exc:
+            self.show_errors(exc.errors)
+            return False
+        except ServiceError as exc:  # permission denied, conflict, gone meanwhile
+            show_message(self.form_error, str(exc))
+            return False
+        self.accept()
+        return True

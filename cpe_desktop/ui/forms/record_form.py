@@ -1,0 +1,401 @@
+"""The hand-made CPE record form: one certificate, its credits per field of study, its file.
+
+Records are what people enter most, from a certificate in front of them, so this form is built by
+hand: a small credits grid (field of study + credits per line) with its total, NASBA increment
+warnings shown while typing (they never block saving), the ethics jurisdiction switched on when
+an ethics field is present, and the certificate file chosen or dropped onto the form. The file is
+stored and the record saved in one transaction: on any error nothing is saved.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cpe_desktop.db.models import database
+from cpe_desktop.rules.credits import check_credits
+from cpe_desktop.rules.fields import DELIVERY_METHODS, is_ethics
+from cpe_desktop.services import attachments, editing, licenses
+from cpe_desktop.services.changes import Changes, Outcome
+from cpe_desktop.services.context import ServiceContext
+from cpe_desktop.services.editing import CUSTOM_PREFIX
+from cpe_desktop.services.errors import ServiceError, ValidationError
+from cpe_desktop.ui.forms.credits_grid import CreditsGrid
+from cpe_desktop.ui.forms.inputs import FieldInput, describe, error_label, make_input, show_message
+from cpe_desktop.ui.forms.specs import FormField, custom_form_fields
+
+_LINE_KEY = re.compile(r"credits\[(\d+)\](?:\.(field|credits))?$")
+_FIELDS = (
+    FormField("user_id", "Holder", "user", required=True),
+    FormField("title", "Title", required=True),
+    FormField("sponsor", "Sponsor"),
+    FormField("sponsor_id", "NASBA sponsor ID", help="The sponsor's NASBA registry number"),
+    FormField("completed_on", "Completed on", "date", required=True),
+    FormField(
+        "delivery_method",
+        "Delivery method",
+        "choice",
+        required=True,
+        choices=((None, "Choose a method..."),) + tuple((m, m) for m in DELIVERY_METHODS),
+    ),
+    FormField(
+        "ethics_jurisdiction",
+        "Ethics jurisdiction",
+        "jurisdiction",
+        help="The state whose ethics rules the course covers",
+    ),
+    FormField("notes", "Notes", "multiline"),
+)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return "" if value is None else str(value)
+
+
+class RecordForm(QDialog):
+    """Add (``record_id`` None) or edit one CPE record; ``outcome`` is set after a save."""
+
+    def __init__(
+        self,
+        ctx: ServiceContext,
+        record_id: int | None = None,
+        user_id: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx, self.record_id = ctx, record_id
+        self.outcome: Outcome | None = None
+        self.certificate_path: Path | None = None  # chosen now, stored on Save
+        self.attachment_id: int | None = None  # the certificate already linked
+        self.inputs: dict[str, FieldInput] = {}
+        self.labels: dict[str, QLabel] = {}
+        self.setWindowTitle("Add CPE record" if record_id is None else "Edit CPE record")
+        self.setAcceptDrops(True)
+        loaded = editing.load_entity(ctx, "record", record_id) if record_id is not None else {}
+        self.owner_id = loaded.get("user_id") or user_id or ctx.actor.user_id
+        self.fields = [f for f in _FIELDS if f.key != "user_id" or ctx.actor.is_admin]
+        self.fields += list(custom_form_fields("record"))
+        self.form_error = error_label()
+        self.grid = CreditsGrid(self._refresh)
+        self.certificate_name = QLabel("No certificate")
+        self.certificate_name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.choose_button = QPushButton("Choose file...")
+        self.choose_button.setToolTip("A PDF, PNG or JPEG file; you can also drop it on the form")
+        self.choose_button.clicked.connect(self.choose_certificate)
+        self.unlink_button = QPushButton("Remove")
+        self.unlink_button.setToolTip("Unlink the certificate from this record")
+        self.unlink_button.clicked.connect(self.remove_certificate)
+        for button in (self.choose_button, self.unlink_button):
+            button.setAutoDefault(False)
+        self.certificate_error = error_label()
+        self._build(loaded)
+        self._wire()
+
+    # --- building ---------------------------------------------------------------------------
+
+    def _build(self, loaded: dict[str, Any]) -> None:
+        body = QWidget()
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        stack = QVBoxLayout(body)
+        stack.addLayout(form)
+        stack.addStretch(1)
+        for field in self.fields:
+            if field.key == "ethics_jurisdiction":
+                form.addRow(self._label("Credits", True, self.grid.add_button), self.grid)
+            made = make_input(field, self.ctx)
+            self.inputs[field.key] = made
+            self.labels[field.key] = error_label()
+            label = self._label(field.label, field.required, made.focus[-1])
+            form.addRow(label, self._cell(made, self.labels[field.key]))
+            if field.key == "notes":
+                form.addRow(self._label("Certificate", False, self.choose_button), self._cert())
+        today = self.ctx.clock.today()
+        self.inputs["completed_on"].widget.setMaximumDate(today)
+        values = loaded or {"user_id": self.owner_id, "completed_on": today}
+        for key, made in self.inputs.items():
+            if key in values:
+                made.set_value(values[key])
+        for line in loaded.get("credits") or [{}]:
+            self.grid.add_line(line.get("field"), _text(line.get("credits")))
+        self.attachment_id = loaded.get("attachment_id")
+        self._show_certificate(
+            (loaded.get("certificate") or "certificate") if self.attachment_id else None
+        )
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(body)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setDefault(True)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.form_error)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.buttons)
+        # Room for a few more lines and the warnings under the grid before it has to scroll.
+        self.resize(680, min(body.sizeHint().height() + 220, 840))
+
+    def _label(self, text: str, required: bool, buddy: QWidget) -> QLabel:
+        label = QLabel(text + (" *" if required else ""))
+        label.setBuddy(buddy)
+        return label
+
+    def _cell(self, made: FieldInput, message: QLabel) -> QWidget:
+        cell = QWidget()
+        column = QVBoxLayout(cell)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(made.widget)
+        column.addWidget(message)
+        return cell
+
+    def _cert(self) -> QWidget:
+        cell = QWidget()
+        column = QVBoxLayout(cell)
+        column.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        row.addWidget(self.certificate_name, 1)
+        row.addWidget(self.choose_button)
+        row.addWidget(self.unlink_button)
+        column.addLayout(row)
+        column.addWidget(self.certificate_error)
+        return cell
+
+    def _wire(self) -> None:
+        for field in self.fields:
+            self.inputs[field.key].on_change(lambda f=field: self._changed(f))
+        for widget in self.findChildren(QWidget):  # a dropped file goes to the form, not a field
+            if widget.acceptDrops() and widget is not self:
+                widget.installEventFilter(self)
+        self._refresh()
+        self._set_tab_order()
+        self.inputs[self.fields[0].key].focus[-1].setFocus()
+
+    def focus_chain(self) -> list[QWidget]:
+        """Every input in visiting order, then Save and Cancel."""
+        chain: list[QWidget] = []
+        for field in self.fields:
+            if field.key == "ethics_jurisdiction":
+                chain += self.grid.focus_chain()
+            chain += self.inputs[field.key].focus
+            if field.key == "notes":
+                chain += [self.choose_button, self.unlink_button]
+        return chain + [
+            self.save_button,
+            self.buttons.button(QDialogButtonBox.StandardButton.Cancel),
+        ]
+
+    def _set_tab_order(self) -> None:
+        chain = self.focus_chain()
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+
+    # --- live feedback ----------------------------------------------------------------------
+
+    def _changed(self, field: FormField) -> None:
+        made = self.inputs[field.key]
+        missing = field.required and made.is_empty()
+        self._show(field.key, describe(field.label, "is required") if missing else None)
+        if field.key in ("delivery_method", "user_id"):
+            self._refresh()
+
+    def _refresh(self) -> None:
+        """Total, NASBA warnings and the ethics jurisdiction, from what is typed now."""
+        method = self.inputs["delivery_method"].current() if self.inputs else None
+        total, warnings, ethics = Decimal(0), [], False
+        for number, (field, text) in enumerate(self.grid.lines(), start=1):
+            ethics = ethics or (field is not None and is_ethics(field))
+            try:
+                total += Decimal(text) if text else 0
+            except InvalidOperation:
+                continue
+            for issue in check_credits(text, method) if text else ():
+                if issue.severity == "warning":
+                    warnings.append(f"Line {number} ({field or 'no field yet'}): {issue.message}")
+        self.grid.total_label.setText(f"Total: {_text(total)} credits")
+        note = "\nWarnings do not stop saving; check the certificate." if warnings else ""
+        show_message(self.grid.warning_label, "\n".join(warnings) + note if warnings else None)
+        self.grid.remove_button.setEnabled(self.grid.count() > 1)
+        if hasattr(self, "buttons"):  # built: new or removed lines join the tab order
+            self._set_tab_order()
+        jurisdiction = self.inputs.get("ethics_jurisdiction")
+        if jurisdiction is not None:
+            jurisdiction.widget.setEnabled(ethics)
+            if ethics and jurisdiction.current() is None:
+                places = {lic.jurisdiction for lic in self._owner_licenses()}
+                if len(places) == 1:
+                    jurisdiction.set_value(places.pop())
+
+    def _owner_licenses(self) -> list:
+        owner = self._owner()
+        return licenses.list_licenses(self.ctx, owner) if owner is not None else []
+
+    def _owner(self) -> int | None:
+        picker = self.inputs.get("user_id")
+        return picker.current() if picker is not None else self.owner_id
+
+    # --- certificate ------------------------------------------------------------------------
+
+    def choose_certificate(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Choose certificate", "", "Certificates (*.pdf *.png *.jpg *.jpeg);;All files (*)"
+        )
+        if path:
+            self.set_certificate_file(Path(path))
+
+    def set_certificate_file(self, path: Path) -> bool:
+        """Use ``path`` as the certificate (stored on Save); False with a message if unusable."""
+        try:
+            attachments.check_file(path)
+        except ValidationError as exc:
+            show_message(self.certificate_error, describe("Certificate", exc.errors[exc.field]))
+            return False
+        self.certificate_path = Path(path)
+        self._show_certificate(f"{self.certificate_path.name} (new: saved with the record)")
+        show_message(self.certificate_error, None)
+        return True
+
+    def remove_certificate(self) -> None:
+        self.certificate_path = None
+        self.attachment_id = None
+        self._show_certificate(None)
+
+    def _show_certificate(self, name: str | None) -> None:
+        self.certificate_name.setText(name or "No certificate")
+        self.unlink_button.setEnabled(name is not None)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        drag = (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop)
+        if event.type() in drag and self._dropped_file(event) is not None:
+            return self._handle_drop(event)
+        return super().eventFilter(watched, event)
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self._handle_drop(event)
+
+    def dropEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self._handle_drop(event)
+
+    def _dropped_file(self, event) -> Path | None:
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        local = [url.toLocalFile() for url in urls if url.isLocalFile()]
+        return Path(local[0]) if len(local) == 1 else None
+
+    def _handle_drop(self, event) -> bool:
+        path = self._dropped_file(event)
+        if path is None:
+            event.ignore()
+            return False
+        event.acceptProposedAction()
+        if event.type() == QEvent.Type.Drop:
+            self.set_certificate_file(path)
+        return True
+
+    # --- saving -----------------------------------------------------------------------------
+
+    def _show(self, key: str, text: str | None) -> None:
+        show_message(self.labels[key], text)
+        self.inputs[key].set_error(text)
+
+    def _collect(self) -> tuple[dict[str, Any], dict[str, Any], list[int], dict[str, str]]:
+        """The record's data, its custom values, grid row of each sent line, and blank fields."""
+        data: dict[str, Any] = {}
+        custom: dict[str, Any] = {}
+        missing: dict[str, str] = {}
+        for field in self.fields:
+            made = self.inputs[field.key]
+            value = made.current() if field.key == "ethics_jurisdiction" else made.value()
+            if field.required and made.is_empty():
+                missing[field.key] = "is required"
+            (custom if field.key.startswith(CUSTOM_PREFIX) else data)[field.key] = value
+        sent_rows, credits = [], []
+        for row, (field, text) in enumerate(self.grid.lines()):
+            if field is None and not text:
+                continue  # a blank line is ignored
+            if field is None:
+                missing[f"credits[{len(sent_rows)}].field"] = "choose a field of study"
+            sent_rows.append(row)
+            credits.append({"field": field, "credits": text})
+        if not credits:
+            missing["credits"] = "must list at least one field of study with its credits"
+        data["credits"] = credits
+        if self.certificate_path is None and self.record_id is not None:
+            data["attachment_id"] = self.attachment_id
+        return data, custom, sent_rows, missing
+
+    def show_errors(self, errors: dict[str, str], sent_rows: list[int]) -> None:
+        stray, grid = [], []
+        for key, message in errors.items():
+            line = _LINE_KEY.match(key)
+            if line or key == "credits":
+                if line:
+                    row = sent_rows[int(line.group(1))]
+                    part = line.group(2)
+                    self.grid.mark(row, {"field": 0, "credits": 1}.get(part), message)
+                    what = {"field": " field of study", None: ""}.get(part, "")
+                    grid.append(describe(f"Line {row + 1}{what}", message))
+                else:
+                    grid.append(describe("Credits", message))
+            elif key in ("certificate", "attachment_id"):
+                show_message(self.certificate_error, describe("Certificate", message))
+            elif key in self.inputs:
+                label = next(f.label for f in self.fields if f.key == key)
+                self._show(key, describe(label, message))
+            else:
+                stray.append(describe(key.replace("_", " ").capitalize(), message))
+        show_message(self.grid.error_label, "\n".join(grid) or None)
+        show_message(self.form_error, "\n".join(stray) or None)
+
+    def save(self) -> bool:
+        """Store the chosen certificate and save the record in one transaction, or nothing."""
+        for key in self.inputs:
+            self._show(key, None)
+        for row in range(self.grid.count()):
+            self.grid.mark(row, None, None)
+        for label in (self.grid.error_label, self.form_error, self.certificate_error):
+            show_message(label, None)
+        data, custom, sent_rows, missing = self._collect()
+        if missing:
+            self.show_errors(missing, sent_rows)
+            return False
+        try:
+            with database.atomic():
+                stored = None
+                if self.certificate_path is not None:
+                    owner = self._owner()
+                    stored = attachments.store_certificate(self.ctx, owner, self.certificate_path)
+                    data["attachment_id"] = stored.value.attachment_id
+                outcome = editing.save_entity(self.ctx, "record", self.record_id, data, custom)
+        except ValidationError as exc:
+            self.show_errors(exc.errors, sent_rows)
+            return False
+        except ServiceError as exc:
+            show_message(self.form_error, str(exc))
+            return False
+        changes = outcome.changes | (stored.changes if stored is not None else Changes())
+        self.outcome = Outcome(outcome.value, changes, outcome.warnings)
+        self.accept()
+        return True

@@ -1,0 +1,51 @@
+"""Which dialog edits which table: the one entry point the table tabs and menus use.
+
+Tabs know table names, not dialogs; keeping the mapping here means a table gains an editor (or
+swaps a generated form for a hand-made one) without touching any tab.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QWidget
+
+from cpe_desktop.services.changes import Outcome
+from cpe_desktop.services.context import ServiceContext
+from cpe_desktop.ui.forms.form_dialog import FormDialog
+from cpe_desktop.ui.forms.record_form import RecordForm
+from cpe_desktop.ui.forms.specs import FORM_SPECS
+
+# table name -> the entity ``editing.save_entity`` and the specs use
+ENTITY_OF_TABLE: dict[str, str] = {
+    "users": "user",
+    "credentials": "credential",
+    "licenses": "license",
+    "records": "record",
+    "requirements": "requirement",
+    "reminders": "reminder",
+    "custom_fields": "custom_field",
+}
+EDITABLE_TABLES: frozenset[str] = frozenset(ENTITY_OF_TABLE)
+
+
+def make_editor(
+    parent: QWidget | None, table_name: str, ctx: ServiceContext, pk: int | None = None
+) -> FormDialog | RecordForm:
+    """The add (``pk`` None) or edit dialog for one row of ``table_name``, not yet shown."""
+    if table_name not in ENTITY_OF_TABLE:
+        raise ValueError(f"{table_name!r} has no editor (editable: {sorted(EDITABLE_TABLES)})")
+    if table_name == "records":
+        return RecordForm(ctx, record_id=pk, parent=parent)
+    return FormDialog(ctx, FORM_SPECS[ENTITY_OF_TABLE[table_name]], pk, parent)
+
+
+def open_editor(
+    parent: QWidget | None, table_name: str, ctx: ServiceContext, pk: int | None = None
+) -> Outcome | None:
+    """Show the editor modally; the saved Outcome, or None when the user cancelled."""
+    dialog = make_editor(parent, table_name, ctx, pk)
+    try:
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            return dialog.outcome
+        return None
+    finally:
+        dialog.deleteLater()

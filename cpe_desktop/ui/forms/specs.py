@@ -1,0 +1,304 @@
+"""What each generated add/edit form shows: its fields, their kind, labels and help, in order.
+
+The generic :class:`~cpe_desktop.ui.forms.form_dialog.FormDialog` builds a whole form from one of
+these specs, so adding a column to a simple table means adding one line here. Keys are the keys
+the services take (``editing.save_entity``); custom fields of the kind of item are appended at
+runtime by :func:`with_custom_fields`. No Qt here: specs are plain data.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from cpe_desktop.services import custom_fields, reminders, requirements
+from cpe_desktop.services.context import ROLES
+from cpe_desktop.services.editing import CUSTOMIZABLE, custom_key
+from cpe_desktop.services.licenses import STATUSES
+
+KINDS = (
+    "text",
+    "multiline",
+    "email",
+    "password",
+    "date",
+    "optional_date",
+    "datetime",
+    "integer",
+    "decimal",
+    "bool",
+    "choice",
+    "lines",  # one entry per line -> a list (choices of a custom field)
+    "credential",  # value: the code for key "credential", else the credential id
+    "jurisdiction",
+    "user",
+    "license",
+)
+Choice = tuple[Any, str]  # (value sent to the service, text shown)
+
+
+@dataclass(frozen=True)
+class FormField:
+    key: str
+    label: str
+    kind: str = "text"
+    required: bool = False
+    choices: tuple[Choice, ...] = ()
+    help: str = ""
+    edit_only: bool = False
+    create_only: bool = False
+    admin_only: bool = False  # hidden (and not sent) in a member's form
+    blank_keeps: bool = False  # when editing, an empty input leaves the stored value alone
+    default: Any = None
+    # Enabled only while another field holds one of these values; disabled inputs send None.
+    enabled_when: tuple[str, tuple[Any, ...]] | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown field kind {self.kind!r}")
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    entity: str
+    title: str
+    fields: tuple[FormField, ...] = field(default_factory=tuple)
+
+    def field(self, key: str) -> FormField:
+        for item in self.fields:
+            if item.key == key:
+                return item
+        raise KeyError(key)
+
+
+def _choices(values: Sequence[str], *, blank: str | None = None) -> tuple[Choice, ...]:
+    items = tuple((value, value.replace("_", " ").capitalize()) for value in values)
+    return (((None, blank),) if blank is not None else ()) + items
+
+
+USER = FormSpec(
+    "user",
+    "Person",
+    (
+        FormField("name", "Name", required=True),
+        FormField("email", "Email", "email", required=True, help="Used to sign in"),
+        FormField(
+            "role", "Role", "choice", choices=_choices(ROLES), default="member", admin_only=True
+        ),
+        FormField(
+            "birth_date",
+            "Birth date",
+            "optional_date",
+            help="Needed where the reporting period ends in the birth month",
+        ),
+        FormField("active", "Active", "bool", default=True, admin_only=True, edit_only=True),
+        FormField(
+            "password",
+            "Password",
+            "password",
+            blank_keeps=True,
+            help="Empty: no password (when editing: keep the current one)",
+        ),
+    ),
+)
+
+CREDENTIAL = FormSpec(
+    "credential",
+    "Credential type",
+    (
+        FormField("code", "Code", required=True, help="Short code such as CPA or CIA"),
+        FormField("name", "Name", required=True),
+        FormField("issuing_body", "Issuing body"),
+    ),
+)
+
+LICENSE = FormSpec(
+    "license",
+    "License",
+    (
+        FormField("user_id", "Holder", "user", required=True, admin_only=True),
+        FormField("credential_id", "Credential", "credential", required=True),
+        FormField("jurisdiction", "Jurisdiction", "jurisdiction", required=True),
+        FormField("license_number", "License number"),
+        FormField("issued_on", "Issued on", "optional_date"),
+        FormField("expires_on", "Expires on", "optional_date"),
+        FormField(
+            "period_end_override",
+            "Period ends on",
+            "optional_date",
+            help="Your real reporting deadline, when it differs from the computed one",
+        ),
+        FormField("status", "Status", "choice", choices=_choices(STATUSES), default="active"),
+    ),
+)
+
+_HOURS_HELP = "hours; empty = no limit"
+_PCT_HELP = "% of total hours; empty = no limit"
+_REQUIREMENT_FIELDS: dict[str, FormField] = {
+    "credential": FormField("credential", "Credential", "credential", required=True),
+    "jurisdiction": FormField("jurisdiction", "Jurisdiction", "jurisdiction", required=True),
+    "total_hours": FormField("total_hours", "Total hours", "integer"),
+    "period_years": FormField(
+        "period_years", "Period (years)", "integer", required=True, default=3
+    ),
+    "ethics_hours": FormField("ethics_hours", "Ethics hours", "integer"),
+    "annual_min_hours": FormField(
+        "annual_min_hours", "Annual minimum", "decimal", help=_HOURS_HELP
+    ),
+    "ethics_period_years": FormField(
+        "ethics_period_years",
+        "Ethics period (years)",
+        "integer",
+        help="only if ethics has its own period",
+    ),
+    "ethics_state_specific": FormField(
+        "ethics_state_specific",
+        "State-specific ethics",
+        "choice",
+        choices=((None, "Not stated"), ("true", "Yes"), ("false", "No")),
+        help="Only ethics courses about this jurisdiction count toward ethics",
+    ),
+    "period_basis": FormField(
+        "period_basis",
+        "Period basis",
+        "choice",
+        choices=_choices(requirements.PERIOD_BASES, blank="Not stated"),
+    ),
+    "period_start_month": FormField(
+        "period_start_month", "Period start month", "integer", help="1-12; needed for fiscal"
+    ),
+    "cycle_anchor_year": FormField(
+        "cycle_anchor_year", "Cycle anchor year", "integer", help="a year a period starts in"
+    ),
+    "max_self_study_hours": FormField(
+        "max_self_study_hours", "Max self-study", "decimal", help=_HOURS_HELP
+    ),
+    "max_self_study_pct": FormField(
+        "max_self_study_pct", "Max self-study %", "decimal", help=_PCT_HELP
+    ),
+    "max_nano_hours": FormField("max_nano_hours", "Max nano", "decimal", help=_HOURS_HELP),
+    "max_nano_pct": FormField("max_nano_pct", "Max nano %", "decimal", help=_PCT_HELP),
+    "max_non_technical_hours": FormField(
+        "max_non_technical_hours", "Max non-technical", "decimal", help=_HOURS_HELP
+    ),
+    "max_non_technical_pct": FormField(
+        "max_non_technical_pct", "Max non-technical %", "decimal", help=_PCT_HELP
+    ),
+    "technical_min_hours": FormField(
+        "technical_min_hours", "Technical minimum", "decimal", help=_HOURS_HELP
+    ),
+    "carryover_max_hours": FormField(
+        "carryover_max_hours", "Max carryover", "decimal", help=_HOURS_HELP
+    ),
+    "effective_from": FormField("effective_from", "Effective from", "optional_date"),
+    "source": FormField("source", "Source", "multiline", help="Where this rule comes from"),
+    "verified_on": FormField("verified_on", "Verified on", "optional_date"),
+    "notes": FormField("notes", "Notes", "multiline"),
+}
+# Every interchange key, in the interchange order: the form edits the whole rule.
+REQUIREMENT = FormSpec(
+    "requirement",
+    "Requirement rule",
+    tuple(_REQUIREMENT_FIELDS[key] for key in requirements.KEYS),
+)
+
+REMINDER = FormSpec(
+    "reminder",
+    "Reminder",
+    (
+        FormField("user_id", "For", "user", required=True, admin_only=True),
+        FormField("message", "Message", "multiline", required=True, help="At most 1000 characters"),
+        FormField(
+            "frequency",
+            "Repeats",
+            "choice",
+            choices=_choices(reminders.FREQUENCIES),
+            default="once",
+        ),
+        FormField(
+            "interval_days",
+            "Every N days",
+            "integer",
+            help="Days between reminders (1-3650)",
+            enabled_when=("frequency", (reminders.EVERY_N_DAYS,)),
+        ),
+        FormField("next_reminder", "Next reminder", "datetime", required=True),
+        FormField("license_id", "License", "license", help="Optional: what the reminder is about"),
+        FormField("active", "Active", "bool", default=True),
+    ),
+)
+
+CUSTOM_FIELD = FormSpec(
+    "custom_field",
+    "Custom field",
+    (
+        FormField(
+            "entity",
+            "Applies to",
+            "choice",
+            choices=_choices(custom_fields.ENTITIES),
+            default="record",
+        ),
+        FormField("field_name", "Name", required=True),
+        FormField(
+            "field_type",
+            "Type",
+            "choice",
+            choices=_choices(custom_fields.FIELD_TYPES),
+            default="text",
+        ),
+        FormField(
+            "options",
+            "Choices",
+            "lines",
+            help="One choice per line (choice fields only)",
+            enabled_when=("field_type", ("choice",)),
+        ),
+        FormField("required", "Required", "bool", default=False),
+    ),
+)
+
+FORM_SPECS: dict[str, FormSpec] = {
+    spec.entity: spec for spec in (USER, CREDENTIAL, LICENSE, REQUIREMENT, REMINDER, CUSTOM_FIELD)
+}
+
+_CUSTOM_KINDS = {
+    "text": "text",
+    "integer": "integer",
+    "decimal": "decimal",
+    "date": "optional_date",
+    "boolean": "choice",  # yes / no / not set: an untouched box must not store "no"
+    "choice": "choice",
+}
+
+
+def custom_form_fields(entity: str) -> tuple[FormField, ...]:
+    """The administrator-defined fields of ``entity`` items, as form fields (``custom:<id>``)."""
+    if entity not in CUSTOMIZABLE:
+        return ()
+    out = []
+    for item in custom_fields.list_fields(entity):
+        choices: tuple[Choice, ...] = ()
+        if item.field_type == "choice":
+            options = json.loads(item.options or "[]")
+            choices = ((None, ""),) + tuple((option, option) for option in options)
+        elif item.field_type == "boolean":
+            choices = ((None, ""), ("true", "Yes"), ("false", "No"))
+        out.append(
+            FormField(
+                custom_key(item.custom_field_id),
+                item.field_name,
+                _CUSTOM_KINDS.get(item.field_type, "text"),
+                required=bool(item.required),
+                choices=choices,
+            )
+        )
+    return tuple(out)
+
+
+def with_custom_fields(spec: FormSpec) -> FormSpec:
+    """``spec`` with the custom fields defined for its kind of item appended."""
+    extra = custom_form_fields(spec.entity)
+    return replace(spec, fields=spec.fields + extra) if extra else spec

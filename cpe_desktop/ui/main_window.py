@@ -1,0 +1,217 @@
+"""The main window: daily tabs, the Administration area for administrators, menus and state."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
+
+from cpe_desktop.services.context import ServiceContext
+from cpe_desktop.ui.bus import ChangeBus
+from cpe_desktop.ui.forms.registry import EDITABLE_TABLES
+from cpe_desktop.ui.tabs.dashboard_tab import DashboardTab
+from cpe_desktop.ui.tabs.notifications_tab import NotificationsTab
+from cpe_desktop.ui.tabs.table_tab import TableTab
+
+DAILY_TABS = ("records", "licenses", "reminders", "notifications", "reports")
+ADMIN_TABS = (
+    "users",
+    "credentials",
+    "requirements",
+    "emails",
+    "audit_logs",
+    "activity_logs",
+    "task_queue",
+    "custom_fields",
+    "preferences",
+    "attachments",
+    "record_credits",
+    "custom_field_values",
+)
+
+
+class MainWindow(QMainWindow):
+    """Everything a signed-in person works with. ``switchUserRequested`` asks the app to re-sign."""
+
+    switchUserRequested = Signal()
+
+    def __init__(
+        self,
+        ctx: ServiceContext,
+        bus: ChangeBus,
+        *,
+        database_location: str,
+        editor: Callable | None = None,
+        actions: object | None = None,
+    ) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.bus = bus
+        self.database_location = database_location
+        self.setWindowTitle(f"CPE Tracker — {ctx.actor.name}")
+        self.table_tabs: dict[str, TableTab] = {}
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.dashboard = DashboardTab(ctx, bus)
+        self.tabs.addTab(self.dashboard, "Dashboard")
+        for name in DAILY_TABS:
+            tab = self._make_tab(name, editor)
+            self.tabs.addTab(tab, tab.spec.title)
+        self.admin_tabs: QTabWidget | None = None
+        if ctx.actor.is_admin:
+            self.admin_tabs = QTabWidget()
+            for name in ADMIN_TABS:
+                tab = self._make_tab(name, editor)
+                self.admin_tabs.addTab(tab, tab.spec.title)
+            self.tabs.addTab(self.admin_tabs, "Administration")
+        self.setCentralWidget(self.tabs)
+
+        who = QLabel(f"Signed in as {ctx.actor.name}{' (administrator)' * ctx.actor.is_admin}")
+        where = QLabel(f"Database: {database_location}")
+        where.setProperty("role", "muted")
+        self.statusBar().addWidget(who)
+        self.statusBar().addPermanentWidget(where)
+        self._build_menus(actions)
+        self._restore_state()
+
+    def _make_tab(self, name: str, editor: Callable | None) -> TableTab:
+        cls = NotificationsTab if name == "notifications" else TableTab
+        tab = cls(name, self.ctx, self.bus, editor=editor if name in EDITABLE_TABLES else None)
+        self.table_tabs[name] = tab
+        return tab
+
+    # --- menus --------------------------------------------------------------------------------
+
+    def _action(self, text: str, slot, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        return action
+
+    def _build_menus(self, actions: object | None) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.import_action = self._action("&Import…", lambda: self._app_call("import_data"))
+        self.export_action = self._action("&Export…", lambda: self._app_call("export_data"))
+        file_menu.addAction(self.import_action)
+        file_menu.addAction(self.export_action)
+        file_menu.addSeparator()
+        self.switch_action = self._action("&Switch user…", self.switchUserRequested.emit)
+        file_menu.addAction(self.switch_action)
+        file_menu.addSeparator()
+        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        file_menu.addAction(self.quit_action)
+
+        edit = bar.addMenu("&Edit")
+        self.new_record_action = self._action("&New record…", self.new_record, "Ctrl+N")
+        self.edit_action = self._action("&Edit…", self.edit_current, "Ctrl+E")
+        self.delete_action = self._action(
+            "&Delete", self.delete_current, QKeySequence.StandardKey.Delete
+        )
+        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.find_action = self._action("&Find", self.focus_search, QKeySequence.StandardKey.Find)
+        for action in (self.new_record_action, self.edit_action, self.delete_action):
+            edit.addAction(action)
+        edit.addSeparator()
+        edit.addAction(self.find_action)
+        edit.addSeparator()
+        self.preferences_action = self._action(
+            "&Preferences…",
+            lambda: self._app_call("edit_preferences"),
+            QKeySequence.StandardKey.Preferences,
+        )
+        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        edit.addAction(self.preferences_action)
+        # Delete acts on the table with focus, never on text being edited in a field.
+        self.tabs.addAction(self.delete_action)
+
+        view = bar.addMenu("&View")
+        self.refresh_action = self._action(
+            "&Refresh", self.refresh_all, QKeySequence.StandardKey.Refresh
+        )
+        if self.refresh_action.shortcut().isEmpty():
+            self.refresh_action.setShortcut(QKeySequence("F5"))
+        view.addAction(self.refresh_action)
+
+        help_menu = bar.addMenu("&Help")
+        self.about_action = self._action("&About CPE Tracker", lambda: self._app_call("about"))
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        help_menu.addAction(self.about_action)
+        self._handlers = actions
+
+    def _app_call(self, name: str) -> None:
+        handler = getattr(self._handlers, name, None)
+        if handler is not None:
+            handler(self)
+
+    # --- current tab --------------------------------------------------------------------------
+
+    def current_table_tab(self) -> TableTab | None:
+        widget: QWidget | None = self.tabs.currentWidget()
+        if widget is self.admin_tabs and self.admin_tabs is not None:
+            widget = self.admin_tabs.currentWidget()
+        return widget if isinstance(widget, TableTab) else None
+
+    def show_table(self, name: str) -> TableTab:
+        tab = self.table_tabs[name]
+        if self.admin_tabs is not None and self.admin_tabs.indexOf(tab) >= 0:
+            self.tabs.setCurrentWidget(self.admin_tabs)
+            self.admin_tabs.setCurrentWidget(tab)
+        else:
+            self.tabs.setCurrentWidget(tab)
+        return tab
+
+    def new_record(self) -> None:
+        self.show_table("records").new_row()
+
+    def edit_current(self) -> None:
+        tab = self.current_table_tab()
+        if tab is not None:
+            tab.edit_current()
+
+    def delete_current(self) -> None:
+        tab = self.current_table_tab()
+        if tab is not None:
+            tab.delete_selected()
+
+    def focus_search(self) -> None:
+        tab = self.current_table_tab()
+        if tab is not None:
+            tab.focus_search()
+
+    def refresh_all(self) -> None:
+        for tab in self.table_tabs.values():
+            tab.refresh()
+        self.dashboard.refresh()
+
+    # --- state --------------------------------------------------------------------------------
+
+    def _restore_state(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("window/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1180, 760)
+        state = settings.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+        last = settings.value("window/last_tab", "")
+        if last in self.table_tabs:
+            self.show_table(last)
+
+    def save_state(self) -> None:
+        settings = QSettings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState())
+        current = self.current_table_tab()
+        settings.setValue("window/last_tab", current.spec.name if current else "")
+        for tab in self.table_tabs.values():
+            tab.save_state()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.save_state()
+        super().closeEvent(event)

@@ -1,0 +1,51 @@
+"""Choosing who uses the program at start (and on File › Switch user)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QDialog, QWidget
+
+from cpe_desktop.clock import Clock
+from cpe_desktop.db.models import User
+from cpe_desktop.services import users
+from cpe_desktop.services.context import Actor, ServiceContext
+from cpe_desktop.ui.dialogs.sign_in import SignInDialog
+from cpe_desktop.ui.dialogs.welcome import WelcomeDialog
+
+LAST_USER_KEY = "session/last_user_email"
+
+
+def choose_user(
+    clock: Clock, parent: QWidget | None = None, *, switching: bool = False
+) -> User | None:
+    """The person who will use the program, or None if they cancelled.
+
+    No account yet: the welcome dialog creates one. Any password set: sign in. Several people
+    without passwords: a picker remembering the last one. One person without a password: them.
+    """
+    settings = QSettings()
+    nobody = ServiceContext(Actor(user_id=None, role="member", name="sign-in"), clock)
+    if not users.has_users():
+        dialog = WelcomeDialog(nobody, parent)
+        user = dialog.user if dialog.exec() == QDialog.DialogCode.Accepted else None
+    else:
+        active = User.select().where(User.active == True)  # noqa: E712
+        count = active.count()
+        if count == 1 and not users.any_password() and not switching:
+            user = active.get()
+            users.authenticate(nobody, user.email, None)
+        else:
+            dialog = SignInDialog(
+                nobody,
+                last_email=settings.value(LAST_USER_KEY, None),
+                ask_password=users.any_password(),
+                parent=parent,
+            )
+            user = dialog.user if dialog.exec() == QDialog.DialogCode.Accepted else None
+    if user is not None:
+        settings.setValue(LAST_USER_KEY, user.email)
+    return user
+
+
+def context_for(user: User, clock: Clock) -> ServiceContext:
+    return ServiceContext(Actor.for_user(user), clock)

@@ -1,0 +1,248 @@
+"""A tab showing one database table: filter box, lazily loaded sortable table, and the actions
+(new, edit, delete) the table allows. Every table tab is this class driven by its spec."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cpe_desktop.services import deleting
+from cpe_desktop.services.changes import Changes
+from cpe_desktop.services.context import ServiceContext
+from cpe_desktop.services.tables import spec as table_spec
+from cpe_desktop.ui.bus import ChangeBus
+from cpe_desktop.ui.crash import show_error
+from cpe_desktop.ui.table_model import PagedTableModel
+
+SEARCH_DELAY_MS = 250
+
+
+class TableTab(QWidget):
+    """One table's view. ``editor`` opens the add/edit form (None for read-only tables)."""
+
+    selectionChanged = Signal()
+
+    def __init__(
+        self,
+        name: str,
+        ctx: ServiceContext,
+        bus: ChangeBus,
+        *,
+        editor: Callable[[QWidget, str, ServiceContext, int | None], object] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.spec = table_spec(name)
+        self.setObjectName(f"tab-{name}")
+        self.ctx = ctx
+        self.bus = bus
+        self.editor = None if self.spec.read_only else editor
+        self.model = PagedTableModel(self.spec, ctx, self)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(f"Filter {self.spec.title.lower()}…")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName(f"Filter {self.spec.title}")
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._apply_search)
+        self.search.textChanged.connect(self._search_timer.start)
+        self.search.returnPressed.connect(self._apply_search)
+
+        self.count_label = QLabel()
+        self.count_label.setProperty("role", "muted")
+        self.new_button = QPushButton("New…")
+        self.edit_button = QPushButton("Edit…")
+        self.delete_button = QPushButton("Delete")
+        self.new_button.clicked.connect(self.new_row)
+        self.edit_button.clicked.connect(self.edit_current)
+        self.delete_button.clicked.connect(self.delete_selected)
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.count_label)
+        self.extra_bar = QHBoxLayout()
+        bar.addLayout(self.extra_bar)
+        can_edit = self.editor is not None
+        can_delete = not self.spec.read_only and name in deleting.DELETABLE
+        for button, shown in (
+            (self.new_button, can_edit),
+            (self.edit_button, can_edit),
+            (self.delete_button, can_delete),
+        ):
+            button.setVisible(shown)
+            bar.addWidget(button)
+
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        header = self.view.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSortIndicatorShown(True)
+        self.view.doubleClicked.connect(lambda _index: self.edit_current())
+        self.view.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.view.setAccessibleName(self.spec.title)
+
+        self.empty = QLabel(self.spec.empty_text)
+        self.empty.setProperty("role", "empty-state")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.view)
+        self.stack.addWidget(self.empty)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.stack, 1)
+        bus.changed.connect(self.on_changes)
+        self._restore_columns()
+        # Enabling sorting sorts by the header's indicator: set it to the model's order first so
+        # opening a tab runs one page query, not three.
+        self.view.setSortingEnabled(True)
+        self._update_state()
+
+    # --- state ------------------------------------------------------------------------------
+
+    def _settings_key(self) -> str:
+        return f"tables/{self.spec.name}/header"
+
+    def _restore_columns(self) -> None:
+        state = QSettings().value(self._settings_key())
+        header = self.view.horizontalHeader()
+        if state is not None and header.restoreState(state):
+            self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        else:
+            header.setSortIndicator(self.model.sort_column(), self.model.sort_order())
+            self.view.resizeColumnsToContents()
+            for column in range(self.model.columnCount()):
+                header.resizeSection(column, min(max(header.sectionSize(column), 80), 360))
+
+    def save_state(self) -> None:
+        QSettings().setValue(self._settings_key(), self.view.horizontalHeader().saveState())
+
+    def _update_state(self) -> None:
+        total = self.model.total_count()
+        searching = bool(self.search.text().strip())
+        self.stack.setCurrentWidget(self.empty if total == 0 and not searching else self.view)
+        noun = "row" if total == 1 else "rows"
+        self.count_label.setText(f"{total:,} {noun}" + (" found" if searching else ""))
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        selected = len(self.selected_pks())
+        self.edit_button.setEnabled(selected == 1)
+        self.delete_button.setEnabled(selected >= 1)
+        self.selectionChanged.emit()
+
+    # --- selection ----------------------------------------------------------------------------
+
+    def selected_pks(self) -> list:
+        rows = sorted({index.row() for index in self.view.selectionModel().selectedRows()})
+        return [self.model.pk_at(row) for row in rows]
+
+    def current_pk(self):
+        pks = self.selected_pks()
+        return pks[0] if len(pks) == 1 else None
+
+    def select_pks(self, pks: list) -> None:
+        selection = self.view.selectionModel()
+        selection.clearSelection()
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        for pk in pks:
+            row = self.model.row_of_pk(pk)
+            if row is not None:
+                selection.select(self.model.index(row, 0), flags)
+
+    # --- reacting -----------------------------------------------------------------------------
+
+    def _apply_search(self) -> None:
+        self._search_timer.stop()
+        self.model.set_search(self.search.text())
+        self._update_state()
+
+    def on_changes(self, changes: Changes) -> None:
+        if not (self.spec.kinds & changes.kinds):
+            return
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Reload from the database keeping selection and scroll position."""
+        selected = self.selected_pks()
+        scroll = self.view.verticalScrollBar().value()
+        self.model.refresh()
+        self.select_pks(selected)
+        self.view.verticalScrollBar().setValue(scroll)
+        self._update_state()
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def new_row(self) -> None:
+        if self.editor is not None:
+            self._run_editor(None)
+
+    def edit_current(self) -> None:
+        pk = self.current_pk()
+        if self.editor is not None and pk is not None:
+            self._run_editor(pk)
+
+    def _run_editor(self, pk) -> None:
+        try:
+            outcome = self.editor(self, self.spec.name, self.ctx, pk)
+        except Exception as exc:  # noqa: BLE001 - shown to the user in the right words
+            show_error(self, exc, "opening the form")
+            return
+        if outcome is not None:
+            self.bus.publish(outcome)
+            value = getattr(outcome, "value", None)
+            new_pk = getattr(value, "_pk", None) if value is not None else None
+            if new_pk is not None:
+                self.select_pks([new_pk])
+
+    def delete_selected(self) -> None:
+        pks = self.selected_pks()
+        if not pks or self.spec.read_only or self.spec.name not in deleting.DELETABLE:
+            return
+        lines = deleting.describe(self.spec.name, pks)
+        count = len(pks)
+        what = f"these {count} rows" if count > 1 else "this row"
+        answer = QMessageBox.question(
+            self,
+            "Delete?",
+            f"Delete {what} from {self.spec.title}?\n\n• "
+            + "\n• ".join(lines)
+            + "\n\nThis cannot be undone (the audit log keeps a copy of what was deleted).",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            outcome = deleting.delete_many(self.ctx, self.spec.name, pks)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc, "deleting")
+            return
+        self.bus.publish(outcome)
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
