@@ -8,7 +8,7 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QLocale, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
@@ -46,7 +46,15 @@ def make_application() -> QApplication:
     QCoreApplication.setApplicationVersion(__version__)
     app = QApplication(sys.argv[:1])
     QGuiApplication.setDesktopFileName("cpe-tracker")
+    use_readable_locale()
     return app
+
+
+def use_readable_locale() -> None:
+    """Without a configured locale (LANG unset gives Qt's "C"), dates would read "25 11 2026";
+    fall back to US English, the convention of the boards this program serves."""
+    if QLocale().language() == QLocale.Language.C:
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
 
 
 class Controller:

@@ -41,6 +41,7 @@ from cpe_desktop.services.tables import (
     format_credits,
     format_value,
 )
+from cpe_desktop.ui.dates import date_format
 
 _Index = QModelIndex | QPersistentModelIndex
 _DISPLAY_LIMIT = 300  # characters shown in a cell; the tooltip has the rest
@@ -65,7 +66,6 @@ def locale_text(column: Column, value: Any, locale: QLocale | None = None) -> st
     if value is None:
         return ""
     locale = locale or QLocale()
-    short = QLocale.FormatType.ShortFormat
     if isinstance(value, dt.datetime) and column.kind in ("date", "datetime"):
         # Stored as naive UTC; shown in the computer's time zone.
         utc = QDateTime(
@@ -73,9 +73,10 @@ def locale_text(column: Column, value: Any, locale: QLocale | None = None) -> st
             QTime(value.hour, value.minute, value.second),
             QTimeZone.utc(),
         )
-        return locale.toString(utc.toLocalTime(), short)
+        return locale.toString(utc.toLocalTime(), date_format(True, locale))
     if isinstance(value, dt.date) and column.kind in ("date", "datetime"):
-        return locale.toString(QDate(value.year, value.month, value.day), short)
+        day = QDate(value.year, value.month, value.day)
+        return locale.toString(day, date_format(False, locale))
     if column.kind in ("number", "credits"):
         if isinstance(value, int) and not isinstance(value, bool):
             return locale.toString(value)

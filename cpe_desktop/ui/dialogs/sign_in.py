@@ -61,6 +61,8 @@ class SignInDialog(QDialog):
         buttons.accepted.connect(self.sign_in)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.setSpacing(12)
         layout.addWidget(
             QLabel(
                 "Choose your account."

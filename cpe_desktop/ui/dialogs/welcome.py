@@ -19,6 +19,7 @@ from cpe_desktop.db.models import StateRequirement, User, database
 from cpe_desktop.services import credentials, licenses, users
 from cpe_desktop.services.context import Actor, ServiceContext
 from cpe_desktop.services.errors import ValidationError
+from cpe_desktop.ui.dates import date_format
 from cpe_desktop.ui.dialogs.field_errors import FieldErrors
 
 
@@ -62,6 +63,7 @@ class WelcomeDialog(QDialog):
         self.license_number = QLineEdit()
         self.issued_on = QDateEdit()
         self.issued_on.setCalendarPopup(True)
+        self.issued_on.setDisplayFormat(date_format())
         self.issued_on.setDate(ctx.clock.today().replace(month=1, day=1))
         form = QFormLayout(self.license_box)
         self.errors.add_row(form, "Credential", self.credential, "credential")
@@ -77,6 +79,8 @@ class WelcomeDialog(QDialog):
         buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.setSpacing(12)
         layout.addWidget(intro)
         layout.addLayout(account)
         layout.addWidget(self.license_box)
@@ -96,6 +100,8 @@ class WelcomeDialog(QDialog):
             .distinct()
         )
         self.jurisdiction.addItems([row.state_name for row in query])
+        self.jurisdiction.setCurrentIndex(-1)
+        self.jurisdiction.lineEdit().setPlaceholderText("choose or type, e.g. Texas")
         if current:
             self.jurisdiction.setCurrentText(current)
 

@@ -9,14 +9,12 @@ optional dates with an explicit "not set" state, and each message naming its fie
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
     QDate,
     QDateTime,
-    QLocale,
     QRegularExpression,
     Qt,
     QTime,
@@ -37,20 +35,12 @@ from PySide6.QtWidgets import (
 
 from cpe_desktop.services import credentials, licenses, requirements, users
 from cpe_desktop.services.context import ServiceContext
+from cpe_desktop.ui.dates import date_format
 from cpe_desktop.ui.forms.specs import FormField
 
 _NULL_DATE = QDate(1800, 1, 1)  # shown as "Not set"; real dates start in 1900
 _PATTERNS = {"integer": r"\d{0,9}", "decimal": r"\d{0,7}(\.\d{0,2})?"}
 _VERBS = ("is ", "must ", "may ", "has ", "cannot ", "contains ", "belongs ")
-
-
-def date_format(with_time: bool = False) -> str:
-    """The locale's short date (and time) format, always with a four-digit year."""
-    locale = QLocale()
-    text = re.sub(r"y+", "yyyy", locale.dateFormat(QLocale.FormatType.ShortFormat))
-    if with_time:
-        text += " " + locale.timeFormat(QLocale.FormatType.ShortFormat)
-    return text
 
 
 def describe(label: str, message: str) -> str:

@@ -54,7 +54,7 @@ class TableTab(QWidget):
         self.model = PagedTableModel(self.spec, ctx, self)
 
         self.search = QLineEdit()
-        self.search.setPlaceholderText(f"Filter {self.spec.title.lower()}…")
+        self.search.setPlaceholderText(f"Filter {self.spec.title}…")
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName(f"Filter {self.spec.title}")
         self._search_timer = QTimer(self)

@@ -1,0 +1,23 @@
+"""How dates read on screen: the user's locale, but always with a four-digit year (ten years of
+certificates make "5/31/27" ambiguous)."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from PySide6.QtCore import QLocale
+
+
+@functools.lru_cache(maxsize=8)
+def _format(locale_name: str, with_time: bool) -> str:
+    locale = QLocale(locale_name)
+    text = re.sub(r"y+", "yyyy", locale.dateFormat(QLocale.FormatType.ShortFormat))
+    if with_time:
+        text += " " + locale.timeFormat(QLocale.FormatType.ShortFormat)
+    return text
+
+
+def date_format(with_time: bool = False, locale: QLocale | None = None) -> str:
+    """The locale's short date (and time) format with a four-digit year."""
+    return _format((locale or QLocale()).name(), with_time)
