@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from cpe_desktop.db.database import bind, make_database
 from cpe_desktop.db.migrations import migrate
-from cpe_desktop.db.models import ALL_MODELS
+from cpe_desktop.db.models import EVERY_MODEL
 
 REQUIREMENT: dict[str, Any] = {
     "credential": "CPA",
@@ -227,7 +227,7 @@ def one_person_document(email: str = "carol@example.com") -> dict[str, Any]:
 
 def table_counts() -> dict[str, int]:
     """Rows in every table: equal before and after means a refused import wrote nothing."""
-    return {model._meta.table_name: model.select().count() for model in ALL_MODELS}
+    return {model._meta.table_name: model.select().count() for model in EVERY_MODEL}
 
 
 @contextmanager

@@ -335,6 +335,18 @@ class SchemaVersion(BaseModel):
         table_name = "schema_version"
 
 
+class AppMeta(BaseModel):
+    """Small facts about the database itself (schema 2), e.g. which shipped data it holds."""
+
+    key = CharField(max_length=100, primary_key=True)
+    value = TextField(null=True)
+    updated_at = DateTimeField()
+
+    class Meta:
+        table_name = "app_meta"
+
+
+# The tables of schema 1; later schemas' tables are created by their own migration steps.
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     User,
     Credential,
@@ -354,3 +366,5 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     ActivityLog,
     TaskQueue,
 )
+
+EVERY_MODEL: tuple[type[BaseModel], ...] = (*ALL_MODELS, AppMeta)

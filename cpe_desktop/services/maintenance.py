@@ -16,7 +16,7 @@ import peewee
 from cpe_desktop import paths
 from cpe_desktop.db.database import sqlite_file
 from cpe_desktop.db.migrations import backup_sqlite, current_version, latest_version
-from cpe_desktop.db.models import ALL_MODELS
+from cpe_desktop.db.models import EVERY_MODEL
 from cpe_desktop.services.errors import ServiceError
 
 
@@ -65,7 +65,7 @@ def check(db: peewee.Database) -> list[str]:
         for table, rowid, parent, _ in db.execute_sql("PRAGMA foreign_key_check").fetchall():
             problems.append(f"{table} row {rowid} points at a missing {parent} row")
         return problems
-    for model in ALL_MODELS:
+    for model in EVERY_MODEL:
         for field in model._meta.refs:
             parent = field.rel_model
             child = model.alias()

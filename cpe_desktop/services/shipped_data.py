@@ -7,13 +7,14 @@ rule that a person has edited (``user_edited``) is never overwritten; rows are m
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cpe_desktop import paths
-from cpe_desktop.db.models import Credential, StateRequirement, database
+from cpe_desktop.db.models import AppMeta, Credential, StateRequirement, database
 from cpe_desktop.services import audit
 from cpe_desktop.services.changes import AUDIT, CREDENTIALS, REQUIREMENTS, Changes
 from cpe_desktop.services.context import SYSTEM, ServiceContext
@@ -21,6 +22,7 @@ from cpe_desktop.services.errors import ValidationError
 from cpe_desktop.services.requirements import differs, validate
 
 FORMAT = "cpe-tracker-requirements/1"
+DIGEST_KEY = "shipped_requirements_sha256"
 
 
 def data_file() -> Path:
@@ -58,10 +60,22 @@ def read_data(path: Path | None = None) -> dict[str, Any]:
 def load_shipped_requirements(
     ctx: ServiceContext | None = None, path: Path | None = None
 ) -> LoadResult:
+    """Bring the shipped data into the database, unless this very file was loaded before.
+
+    Skipping an already-loaded file keeps start-up quick and respects rows a person deleted.
+    """
     ctx = ctx or ServiceContext(SYSTEM)
+    raw = (path or data_file()).read_bytes()
+    digest = hashlib.sha256(raw).hexdigest()
+    loaded = AppMeta.get_or_none(AppMeta.key == DIGEST_KEY)
+    if loaded is not None and loaded.value == digest:
+        return LoadResult(0, 0, 0, 0)
     document = read_data(path)
     added_credentials = added = updated = kept = 0
     with database.atomic():
+        AppMeta.insert(key=DIGEST_KEY, value=digest, updated_at=ctx.now()).on_conflict(
+            conflict_target=[AppMeta.key], preserve=[AppMeta.value, AppMeta.updated_at]
+        ).execute()
         existing_codes = {c.code for c in Credential.select(Credential.code)}
         now = ctx.now()
         for item in document["credentials"]:

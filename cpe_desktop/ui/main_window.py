@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from cpe_desktop.services.context import ServiceContext
+from cpe_desktop.services.tables import spec as table_spec
 from cpe_desktop.ui.bus import ChangeBus
 from cpe_desktop.ui.forms.registry import EDITABLE_TABLES
 from cpe_desktop.ui.tabs.dashboard_tab import DashboardTab
@@ -32,6 +33,28 @@ ADMIN_TABS = (
 )
 
 
+class LazyTab(QWidget):
+    """Holds a table tab's place in the tab bar and builds the tab when first shown."""
+
+    def __init__(self, build: Callable[[], TableTab]) -> None:
+        super().__init__()
+        self._build = build
+        self.content: TableTab | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+    def ensure(self) -> TableTab:
+        if self.content is None:
+            self.content = self._build()
+            self.layout().addWidget(self.content)
+            self.content.show()  # at once, so focus can go to it straight away
+        return self.content
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        self.ensure()
+        super().showEvent(event)
+
+
 class MainWindow(QMainWindow):
     """Everything a signed-in person works with. ``switchUserRequested`` asks the app to re-sign."""
 
@@ -51,21 +74,21 @@ class MainWindow(QMainWindow):
         self.bus = bus
         self.database_location = database_location
         self.setWindowTitle(f"CPE Tracker — {ctx.actor.name}")
-        self.table_tabs: dict[str, TableTab] = {}
+        self.editor = editor
+        # Tabs are built the first time they are shown: start-up reads only what is on screen.
+        self.lazy_tabs: dict[str, LazyTab] = {}
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.dashboard = DashboardTab(ctx, bus)
         self.tabs.addTab(self.dashboard, "Dashboard")
         for name in DAILY_TABS:
-            tab = self._make_tab(name, editor)
-            self.tabs.addTab(tab, tab.spec.title)
+            self.tabs.addTab(self._lazy(name), table_spec(name).title)
         self.admin_tabs: QTabWidget | None = None
         if ctx.actor.is_admin:
             self.admin_tabs = QTabWidget()
             for name in ADMIN_TABS:
-                tab = self._make_tab(name, editor)
-                self.admin_tabs.addTab(tab, tab.spec.title)
+                self.admin_tabs.addTab(self._lazy(name), table_spec(name).title)
             self.tabs.addTab(self.admin_tabs, "Administration")
         self.setCentralWidget(self.tabs)
 
@@ -77,11 +100,23 @@ class MainWindow(QMainWindow):
         self._build_menus(actions)
         self._restore_state()
 
-    def _make_tab(self, name: str, editor: Callable | None) -> TableTab:
-        cls = NotificationsTab if name == "notifications" else TableTab
-        tab = cls(name, self.ctx, self.bus, editor=editor if name in EDITABLE_TABLES else None)
-        self.table_tabs[name] = tab
-        return tab
+    def _lazy(self, name: str) -> LazyTab:
+        def build() -> TableTab:
+            cls = NotificationsTab if name == "notifications" else TableTab
+            editor = self.editor if name in EDITABLE_TABLES else None
+            return cls(name, self.ctx, self.bus, editor=editor)
+
+        self.lazy_tabs[name] = LazyTab(build)
+        return self.lazy_tabs[name]
+
+    def tab(self, name: str) -> TableTab:
+        """The tab for table ``name``, built now if it has not been shown yet."""
+        return self.lazy_tabs[name].ensure()
+
+    @property
+    def table_tabs(self) -> dict[str, TableTab]:
+        """The table tabs built so far."""
+        return {n: lazy.content for n, lazy in self.lazy_tabs.items() if lazy.content is not None}
 
     # --- menus --------------------------------------------------------------------------------
 
@@ -155,16 +190,16 @@ class MainWindow(QMainWindow):
         widget: QWidget | None = self.tabs.currentWidget()
         if widget is self.admin_tabs and self.admin_tabs is not None:
             widget = self.admin_tabs.currentWidget()
-        return widget if isinstance(widget, TableTab) else None
+        return widget.ensure() if isinstance(widget, LazyTab) else None
 
     def show_table(self, name: str) -> TableTab:
-        tab = self.table_tabs[name]
-        if self.admin_tabs is not None and self.admin_tabs.indexOf(tab) >= 0:
+        holder = self.lazy_tabs[name]
+        if self.admin_tabs is not None and self.admin_tabs.indexOf(holder) >= 0:
             self.tabs.setCurrentWidget(self.admin_tabs)
-            self.admin_tabs.setCurrentWidget(tab)
+            self.admin_tabs.setCurrentWidget(holder)
         else:
-            self.tabs.setCurrentWidget(tab)
-        return tab
+            self.tabs.setCurrentWidget(holder)
+        return holder.ensure()
 
     def new_record(self) -> None:
         self.show_table("records").new_row()
@@ -200,7 +235,7 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.restoreState(state)
         last = settings.value("window/last_tab", "")
-        if last in self.table_tabs:
+        if last in self.lazy_tabs:
             self.show_table(last)
 
     def save_state(self) -> None:

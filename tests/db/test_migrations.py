@@ -54,14 +54,15 @@ def test_older_database_is_migrated_and_backed_up_first(tmp_path):
     path = tmp_path / "old.db"
     db = bind(make_database(str(path)))
     db.connect()
-    migrate(db, STEPS)  # the database as version 1 of the program left it
+    migrate(db, STEPS)  # the database as the current program leaves it
     _add_user("Ann")
-    steps = (*STEPS, Step(2, "add users.nickname", _add_nickname_column))
+    nxt = latest_version() + 1
+    steps = (*STEPS, Step(nxt, "add users.nickname", _add_nickname_column))
 
     result = migrate(db, steps)
 
-    assert (result.from_version, result.to_version) == (1, 2)
-    assert current_version(db) == 2
+    assert (result.from_version, result.to_version) == (nxt - 1, nxt)
+    assert current_version(db) == nxt
     assert db.execute_sql("SELECT nickname FROM users").fetchall() == [("Ann",)]
     assert result.backup is not None and result.backup.exists()
     copy = peewee.SqliteDatabase(str(result.backup))
@@ -74,10 +75,10 @@ def test_older_database_is_migrated_and_backed_up_first(tmp_path):
 
 def test_failed_step_rolls_back_and_keeps_version(db):
     _add_user("Ann")
-    steps = (*STEPS, Step(2, "breaks", _failing_step))
+    steps = (*STEPS, Step(latest_version() + 1, "breaks", _failing_step))
     with pytest.raises(RuntimeError):
         migrate(db, steps)
-    assert current_version(db) == 1
+    assert current_version(db) == latest_version()
     assert [u.name for u in User.select()] == ["Ann"]
 
 
@@ -95,3 +96,17 @@ def test_database_from_newer_program_is_refused_untouched(db):
 def test_steps_must_be_in_order(db):
     with pytest.raises(ValueError, match="numbered"):
         migrate(db, (Step(2, "x", _add_nickname_column),))
+
+
+def test_schema_1_database_gains_app_meta(tmp_path):
+    """The real step 2, on a database a schema-1 program wrote."""
+    db = bind(make_database(str(tmp_path / "v1.db")))
+    db.connect()
+    migrate(db, STEPS[:1])
+    _add_user("Ann")
+    assert not db.table_exists("app_meta")
+    result = migrate(db)
+    assert (result.from_version, result.to_version) == (1, 2)
+    assert db.table_exists("app_meta") and result.backup is not None
+    assert [u.name for u in User.select()] == ["Ann"]
+    db.close()

@@ -15,12 +15,12 @@ import pytest
 from cpe_desktop import paths
 from cpe_desktop.db.database import bind, make_database, sqlite_file
 from cpe_desktop.db.migrations import latest_version, migrate
-from cpe_desktop.db.models import ALL_MODELS, SchemaVersion, User
+from cpe_desktop.db.models import EVERY_MODEL, SchemaVersion, User
 from cpe_desktop.services import custom_fields, maintenance, preferences, users
 from cpe_desktop.services.context import SYSTEM, ServiceContext
 from cpe_desktop.services.errors import ServiceError
 
-TABLES = [model._meta.table_name for model in ALL_MODELS] + [SchemaVersion._meta.table_name]
+TABLES = [model._meta.table_name for model in EVERY_MODEL] + [SchemaVersion._meta.table_name]
 
 
 @pytest.fixture

@@ -86,3 +86,13 @@ def test_reloading_keeps_a_users_edit_but_refreshes_untouched_rows(seeded, syste
     texas = StateRequirement.get(StateRequirement.state_name == "Texas")
     assert texas.total_credits_required == 150
     assert StateRequirement.select().count() == 65
+
+
+def test_an_already_loaded_file_is_skipped_so_deletions_stay_deleted(seeded, system):
+    from cpe_desktop.services import requirements
+
+    ohio = StateRequirement.get(StateRequirement.state_name == "Ohio")
+    requirements.delete_requirement(system, ohio.state_id)
+    again = load_shipped_requirements(system)
+    assert (again.rules_added, again.rules_updated) == (0, 0)
+    assert StateRequirement.select().count() == 64

@@ -22,7 +22,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from cpe_desktop.db.models import ALL_MODELS, CustomField, SchemaVersion
+from cpe_desktop.db.models import EVERY_MODEL, CustomField, SchemaVersion
 from cpe_desktop.rules.fields import DELIVERY_METHODS, FIELDS_OF_STUDY
 from cpe_desktop.services import (
     credentials,
@@ -315,7 +315,7 @@ def test_custom_value_parses_or_says_why(field_type, value):
 
 # --- services ------------------------------------------------------------------------------------
 
-TABLES = [m._meta.table_name for m in ALL_MODELS] + [SchemaVersion._meta.table_name]
+TABLES = [m._meta.table_name for m in EVERY_MODEL] + [SchemaVersion._meta.table_name]
 _COUNT_SQL = "SELECT " + ", ".join(f'(SELECT COUNT(*) FROM "{t}")' for t in TABLES)
 
 

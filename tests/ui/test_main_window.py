@@ -38,7 +38,7 @@ def test_every_table_has_a_tab_for_an_administrator(qtbot, people):
         "Administration",
     ]
     assert _titles(window.admin_tabs) == [tables.spec(n).title for n in ADMIN_TABS]
-    shown_tables = {tab.spec.table for tab in window.table_tabs.values()}
+    shown_tables = {window.tab(name).spec.table for name in window.lazy_tabs}
     every_table = {spec.table for spec in tables.SPECS.values()}
     assert every_table <= shown_tables
 
@@ -48,7 +48,7 @@ def test_member_sees_no_administration_and_only_their_rows(qtbot, people):
     records.create_record(people.as_bob, {**RECORD, "title": "Bob's course"})
     window = _window(qtbot, people.as_ann)
     assert "Administration" not in _titles(window.tabs) and window.admin_tabs is None
-    tab = window.table_tabs["records"]
+    tab = window.tab("records")
     titles = [
         tab.model.index(r, tab.model.column_index("title")).data()
         for r in range(tab.model.rowCount())
@@ -58,7 +58,7 @@ def test_member_sees_no_administration_and_only_their_rows(qtbot, people):
 
 def test_empty_table_shows_what_to_do_next(qtbot, people):
     window = _window(qtbot, people.as_ann)
-    tab = window.table_tabs["records"]
+    tab = window.tab("records")
     assert tab.stack.currentWidget() is tab.empty
     assert "Ctrl+N" in tab.empty.text()
 
@@ -96,10 +96,11 @@ def test_views_refresh_only_for_their_kind_and_keep_selection(qtbot, people):
     bus = ChangeBus()
     first = records.create_record(people.as_ann, {**RECORD, "title": "First"}).value
     window = _window(qtbot, people.as_ann, bus)
-    tab = window.table_tabs["records"]
+    tab = window.tab("records")
     tab.select_pks([first.record_id])
-    calls = {name: 0 for name in window.table_tabs}
-    for name, other in window.table_tabs.items():
+    calls = {name: 0 for name in window.lazy_tabs}
+    for name in window.lazy_tabs:
+        other = window.tab(name)
         original = other.model.refresh
         other.model.refresh = lambda n=name, o=original: (calls.__setitem__(n, calls[n] + 1), o())
 
@@ -131,33 +132,44 @@ def test_keyboard_shortcuts_reach_the_actions(qtbot, people):
     assert shortcuts["Refresh"] == "F5"
     window.show()
     window.activateWindow()
-    qtbot.waitActive(window)
+    qtbot.waitUntil(window.isActiveWindow)  # offscreen, waitActive can return a little early
     window.show_table("licenses")
     window.find_action.trigger()
-    qtbot.waitUntil(window.table_tabs["licenses"].search.hasFocus)
+    qtbot.waitUntil(window.tab("licenses").search.hasFocus)
 
 
 def test_window_state_is_remembered(qtbot, people):
     window = _window(qtbot, people.as_admin)
     window.resize(700, 520)  # the offscreen screen is 800×600
     window.show_table("credentials")
-    header = window.table_tabs["credentials"].view.horizontalHeader()
+    header = window.tab("credentials").view.horizontalHeader()
     header.resizeSection(1, 333)
     window.close()  # saves state
 
     again = _window(qtbot, people.as_admin)
     assert again.current_table_tab().spec.name == "credentials"
     assert (again.width(), again.height()) == (700, 520)
-    assert again.table_tabs["credentials"].view.horizontalHeader().sectionSize(1) == 333
+    assert again.tab("credentials").view.horizontalHeader().sectionSize(1) == 333
 
 
 def test_search_filters_through_the_database(qtbot, people):
     for title in ("Tax update", "Audit basics", "Tax ethics"):
         records.create_record(people.as_ann, {**RECORD, "title": title})
     window = _window(qtbot, people.as_ann)
-    tab = window.table_tabs["records"]
+    tab = window.tab("records")
     tab.search.setText("tax upd")  # every word must match: only "Tax update" has both
     qtbot.waitUntil(lambda: tab.model.rowCount() == 1)
     assert tab.count_label.text() == "1 row found"
     tab.search.clear()
     qtbot.waitUntil(lambda: tab.model.rowCount() == 3)
+
+
+def test_tabs_are_built_when_first_shown(qtbot, people):
+    window = _window(qtbot, people.as_admin)
+    window.show()
+    assert window.table_tabs == {}  # the dashboard is on screen; no table was read
+    window.show_table("licenses")
+    assert set(window.table_tabs) == {"licenses"}
+    window.admin_tabs.setCurrentIndex(1)
+    window.tabs.setCurrentWidget(window.admin_tabs)
+    assert set(window.table_tabs) == {"licenses", ADMIN_TABS[1]}

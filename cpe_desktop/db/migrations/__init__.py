@@ -18,7 +18,7 @@ import peewee
 from cpe_desktop import __version__
 from cpe_desktop.db.database import sqlite_file
 from cpe_desktop.db.errors import SchemaTooNewError
-from cpe_desktop.db.migrations import m0001_initial
+from cpe_desktop.db.migrations import m0001_initial, m0002_app_meta
 from cpe_desktop.db.models import SchemaVersion
 
 
@@ -29,7 +29,10 @@ class Step:
     apply: Callable[[peewee.Database], None]
 
 
-STEPS: tuple[Step, ...] = (Step(1, "create every table", m0001_initial.apply),)
+STEPS: tuple[Step, ...] = (
+    Step(1, "create every table", m0001_initial.apply),
+    Step(2, "add app_meta", m0002_app_meta.apply),
+)
 
 
 @dataclass(frozen=True)
