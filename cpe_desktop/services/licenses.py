@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from cpe_desktop.db.models import Credential, License, User, database
+from cpe_desktop.db.models import Credential, License, database
 from cpe_desktop.services import custom_fields, rows
 from cpe_desktop.services.changes import AUDIT, LICENSES, Changes, Outcome
 from cpe_desktop.services.context import ServiceContext
@@ -38,16 +38,7 @@ def _validate(ctx: ServiceContext, data: dict[str, Any], *, partial: bool) -> di
         "period_end_override": v.date("period_end_override"),
         "status": v.choice("status", STATUSES) if v.has("status") else MISSING,
     }
-    if v.has("user_id"):
-        user_id = v.integer("user_id", required=True, minimum=1)
-        if isinstance(user_id, int):
-            if not User.select().where(User.user_id == user_id).exists():
-                v.error("user_id", f"there is no person with id {user_id}")
-            values["user"] = user_id
-    elif not partial:
-        values["user"] = ctx.actor.user_id
-        if ctx.actor.user_id is None:
-            v.error("user_id", "is required")
+    rows.read_owner(v, ctx, values, partial=partial)
     if v.has("credential_id"):
         credential_id = v.integer("credential_id", required=True, minimum=1)
         if isinstance(credential_id, int):

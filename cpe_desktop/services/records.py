@@ -14,7 +14,7 @@ from typing import Any
 
 from peewee import prefetch
 
-from cpe_desktop.db.models import Attachment, CpeRecord, RecordCredit, User, database
+from cpe_desktop.db.models import Attachment, CpeRecord, RecordCredit, database
 from cpe_desktop.rules.credits import check_credits, check_daily_total
 from cpe_desktop.rules.fields import (
     DELIVERY_METHODS,
@@ -118,15 +118,7 @@ def _validate(
                 )
                 method = MISSING
     values["delivery_method"] = method
-    if v.has("user_id"):
-        user_id = v.integer("user_id", required=True, minimum=1)
-        if isinstance(user_id, int) and not User.select().where(User.user_id == user_id).exists():
-            v.error("user_id", f"there is no person with id {user_id}")
-        values["user"] = user_id
-    elif not partial:
-        values["user"] = ctx.actor.user_id
-        if ctx.actor.user_id is None:
-            v.error("user_id", "is required")
+    rows.read_owner(v, ctx, values, partial=partial)
     if v.has("attachment_id"):
         attachment_id = v.integer("attachment_id", minimum=1)
         if (

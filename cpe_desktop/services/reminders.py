@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from cpe_desktop.db.models import License, Reminder, User, database
+from cpe_desktop.db.models import License, Reminder, database
 from cpe_desktop.services import rows
 from cpe_desktop.services.changes import AUDIT, REMINDERS, Changes, Outcome
 from cpe_desktop.services.context import ServiceContext
@@ -78,16 +78,7 @@ def _validate(ctx: ServiceContext, data: dict[str, Any], *, partial: bool) -> di
             values["next_reminder"] = parse_moment(raw_next)
         except ValueError as exc:
             v.error("next_reminder", str(exc))
-    if v.has("user_id"):
-        user_id = v.integer("user_id", required=True, minimum=1, maximum=MAX_ID)
-        if isinstance(user_id, int):
-            if not User.select().where(User.user_id == user_id).exists():
-                v.error("user_id", f"there is no person with id {user_id}")
-            values["user"] = user_id
-    elif not partial:
-        values["user"] = ctx.actor.user_id
-        if ctx.actor.user_id is None:
-            v.error("user_id", "is required")
+    rows.read_owner(v, ctx, values, partial=partial)
     if v.has("license_id"):
         license_id = v.integer("license_id", minimum=1, maximum=MAX_ID)
         if (

@@ -13,10 +13,11 @@ from typing import Any, TypeVar
 
 import peewee
 
-from cpe_desktop.db.models import database
+from cpe_desktop.db.models import User, database
 from cpe_desktop.services import audit
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import Conflict, NotFound
+from cpe_desktop.services.validation import Validator
 
 M = TypeVar("M", bound=peewee.Model)
 
@@ -31,6 +32,20 @@ def integrity_as_conflict(what: str) -> Iterator[None]:
 
 def _short(exc: Exception) -> str:
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+def read_owner(v: Validator, ctx: ServiceContext, values: dict[str, Any], *, partial: bool) -> None:
+    """Put the owning person in ``values["user"]``: ``user_id`` when given (it must exist), else
+    the actor on create. Permission to act for that person is checked by the caller."""
+    if v.has("user_id"):
+        user_id = v.integer("user_id", required=True, minimum=1)
+        if isinstance(user_id, int) and not User.select().where(User.user_id == user_id).exists():
+            v.error("user_id", f"there is no person with id {user_id}")
+        values["user"] = user_id
+    elif not partial:
+        values["user"] = ctx.actor.user_id
+        if ctx.actor.user_id is None:
+            v.error("user_id", "is required")
 
 
 def get_or_missing(model: type[M], key: Any, label: str) -> M:

@@ -5,14 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from cpe_desktop.services.errors import ValidationError
-
-
-def error_label() -> QLabel:
-    label = QLabel()
-    label.setProperty("role", "field-error")
-    label.setWordWrap(True)
-    label.hide()
-    return label
+from cpe_desktop.ui.forms.inputs import error_label
 
 
 class FieldErrors:

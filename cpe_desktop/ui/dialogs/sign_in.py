@@ -18,7 +18,7 @@ from cpe_desktop.db.models import User
 from cpe_desktop.services import users
 from cpe_desktop.services.context import SYSTEM, ServiceContext
 from cpe_desktop.services.errors import PermissionDenied
-from cpe_desktop.ui.dialogs.field_errors import error_label
+from cpe_desktop.ui.forms.inputs import error_label
 
 
 class SignInDialog(QDialog):

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -26,7 +25,15 @@ from cpe_desktop.services.changes import Outcome
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.editing import CUSTOM_PREFIX
 from cpe_desktop.services.errors import ServiceError, ValidationError
-from cpe_desktop.ui.forms.inputs import FieldInput, describe, error_label, make_input, show_message
+from cpe_desktop.ui.forms.inputs import (
+    FieldInput,
+    describe,
+    error_label,
+    make_input,
+    save_cancel,
+    scrolling,
+    show_message,
+)
 from cpe_desktop.ui.forms.specs import FormField, FormSpec, with_custom_fields
 
 
@@ -57,17 +64,8 @@ class FormDialog(QDialog):
         stack = QVBoxLayout(body)
         stack.addLayout(form)
         stack.addStretch(1)  # spare height goes below the form, not between its rows
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(body)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setDefault(True)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        scroll = scrolling(body)
+        self.buttons, self.save_button = save_cancel(self, self.save)
         hint = QLabel("* required")
         hint.setEnabled(False)
         bottom = QHBoxLayout()

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -37,7 +36,15 @@ from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.editing import CUSTOM_PREFIX
 from cpe_desktop.services.errors import ServiceError, ValidationError
 from cpe_desktop.ui.forms.credits_grid import CreditsGrid
-from cpe_desktop.ui.forms.inputs import FieldInput, describe, error_label, make_input, show_message
+from cpe_desktop.ui.forms.inputs import (
+    FieldInput,
+    describe,
+    error_label,
+    make_input,
+    save_cancel,
+    scrolling,
+    show_message,
+)
 from cpe_desktop.ui.forms.specs import FormField, custom_form_fields
 
 _LINE_KEY = re.compile(r"credits\[(\d+)\](?:\.(field|credits))?$")
@@ -140,17 +147,8 @@ class RecordForm(QDialog):
         self._show_certificate(
             (loaded.get("certificate") or "certificate") if self.attachment_id else None
         )
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(body)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setDefault(True)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        scroll = scrolling(body)
+        self.buttons, self.save_button = save_cancel(self, self.save)
         layout = QVBoxLayout(self)
         layout.addWidget(self.form_error)
         layout.addWidget(scroll, 1)
