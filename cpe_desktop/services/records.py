@@ -8,7 +8,7 @@ field (``credits[1].credits``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -44,10 +44,18 @@ EARLIEST = dt.date(1950, 1, 1)
 CHANGED = Changes.of(RECORDS, AUDIT)
 
 
-def _validate_credits(
+CREDIT_KEYS = ("field", "credits")
+
+
+def read_credits(
     v: Validator, raw: Any, method: str | None
 ) -> tuple[list[tuple[str, Decimal]] | Any, list[str]]:
-    """Check the credits list; returns ``[(field, credits)]`` and the warnings to show."""
+    """Check a credits list (``[{"field", "credits"}]``); ``[(field, credits)]`` when every line
+    is right (else MISSING, with each problem recorded in ``v`` under ``credits[i]…``), and the
+    NASBA increment warnings to show."""
+    if raw is MISSING or raw is None:
+        v.error("credits", "is required: list each field of study with its credits")
+        return MISSING, []
     if not isinstance(raw, Sequence) or isinstance(raw, (str, bytes)) or not raw:
         v.error("credits", "must list at least one field of study with its credits")
         return MISSING, []
@@ -56,41 +64,71 @@ def _validate_credits(
     seen: set[str] = set()
     for index, item in enumerate(raw):
         where = f"credits[{index}]"
-        if not isinstance(item, dict) or set(item) - {"field", "credits"}:
-            v.error(where, 'must be {"field": <field of study>, "credits": <number>}')
+        if not isinstance(item, Mapping):
+            v.error(where, 'must be an object {"field": <field of study>, "credits": <number>}')
             continue
-        field = normalize_field(item.get("field")) if isinstance(item.get("field"), str) else None
-        if field is None and not str(item.get("field") or "").strip():
-            v.error(f"{where}.field", "choose a field of study")
-        elif field is None:
-            v.error(f"{where}.field", f"{item.get('field')!r} is not a NASBA field of study")
-        elif field in seen:
-            v.error(f"{where}.field", f"{field} is listed twice; put its credits on one line")
-        else:
-            seen.add(field)
-        issues = check_credits(item.get("credits"), method)
-        for issue in issues:
-            if issue.severity == "error":
-                v.error(f"{where}.credits", issue.message)
-            else:
-                warnings.append(f"{field or 'credits'}: {issue.message}")
-        if field is not None and not any(i.severity == "error" for i in issues):
-            value = parse_decimal(item["credits"])
-            if value.as_tuple().exponent < -2:
-                v.error(f"{where}.credits", "may have at most 2 decimal places")
-            else:
-                entries.append((field, value))
-    if entries and method not in NON_PROGRAM_METHODS:
+        for key in item:
+            if key not in CREDIT_KEYS:
+                v.error(f"{where}.{key}", "is not a known key (expected field, credits)")
+        field = _read_field(v, where, item.get("field"), seen)
+        amount = _read_amount(v, where, item.get("credits"), method, field, warnings)
+        if field is not None and amount is not None:
+            entries.append((field, amount))
+    if len(entries) != len(raw):
+        return MISSING, warnings
+    if method not in NON_PROGRAM_METHODS:
         total = sum((credits for _, credits in entries), Decimal(0))
         for issue in check_daily_total(total):
             v.error("credits", issue.message)
     return entries, warnings
 
 
-def _validate(
-    ctx: ServiceContext, data: dict[str, Any], *, partial: bool, current_method: str | None = None
+def _read_field(v: Validator, where: str, raw: Any, seen: set[str]) -> str | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        v.error(f"{where}.field", "is required (choose a NASBA field of study)")
+        return None
+    name = normalize_field(raw) if isinstance(raw, str) else None
+    if name is None:
+        v.error(f"{where}.field", f"{raw!r} is not a NASBA field of study")
+        return None
+    if name in seen:
+        v.error(f"{where}.field", f"{name} is listed twice; put its credits on one line")
+        return None
+    seen.add(name)
+    return name
+
+
+def _read_amount(
+    v: Validator, where: str, raw: Any, method: str | None, field: str | None, warnings: list[str]
+) -> Decimal | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        v.error(f"{where}.credits", "is required (a number such as 1.5)")
+        return None
+    issues = check_credits(raw, method)
+    errors = [issue.message for issue in issues if issue.severity == "error"]
+    if errors:
+        v.error(f"{where}.credits", errors[0])
+        return None
+    amount = parse_decimal(raw)
+    if amount.as_tuple().exponent < -2:  # type: ignore[operator]
+        v.error(f"{where}.credits", "may have at most 2 decimal places")
+        return None
+    warnings.extend(f"{field or 'credits'}: {issue.message}" for issue in issues)
+    return amount
+
+
+def read_record_fields(
+    v: Validator,
+    ctx: ServiceContext,
+    data: Mapping[str, Any],
+    *,
+    partial: bool = False,
+    current_method: str | None = None,
 ) -> tuple[dict[str, Any], list[tuple[str, Decimal]] | Any, list[str]]:
-    v = Validator(data, FIELDS, partial=partial)
+    """A record's own fields read through ``v`` (owner and certificate are the caller's): the
+    values (MISSING where absent or wrong), the credit lines and the warnings. Shared by the
+    record service and the importers, so a record is judged the same way wherever it comes from.
+    """
     values: dict[str, Any] = {
         "title": v.text("title", required=True, max_length=300),
         "sponsor": v.text("sponsor", max_length=200),
@@ -118,6 +156,21 @@ def _validate(
                 )
                 method = MISSING
     values["delivery_method"] = method
+    credits: Any = MISSING
+    warnings: list[str] = []
+    if v.has("credits") or not partial:
+        effective = method if isinstance(method, str) else current_method
+        credits, warnings = read_credits(v, data.get("credits", MISSING), effective)
+    return values, credits, warnings
+
+
+def _validate(
+    ctx: ServiceContext, data: dict[str, Any], *, partial: bool, current_method: str | None = None
+) -> tuple[dict[str, Any], list[tuple[str, Decimal]] | Any, list[str]]:
+    v = Validator(data, FIELDS, partial=partial)
+    values, credits, warnings = read_record_fields(
+        v, ctx, data, partial=partial, current_method=current_method
+    )
     rows.read_owner(v, ctx, values, partial=partial)
     if v.has("attachment_id"):
         attachment_id = v.integer("attachment_id", minimum=1)
@@ -127,11 +180,6 @@ def _validate(
         ):
             v.error("attachment_id", f"there is no attachment with id {attachment_id}")
         values["attachment"] = attachment_id
-    credits: Any = MISSING
-    warnings: list[str] = []
-    if v.has("credits") or not partial:
-        effective = method if isinstance(method, str) else current_method
-        credits, warnings = _validate_credits(v, data.get("credits"), effective)
     v.done()
     return present(values), credits, warnings
 

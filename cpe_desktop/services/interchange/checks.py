@@ -19,20 +19,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from cpe_desktop.rules.credits import check_credits, check_daily_total
-from cpe_desktop.rules.fields import (
-    DELIVERY_METHODS,
-    NON_PROGRAM_METHODS,
-    normalize_delivery_method,
-    normalize_field,
-)
 from cpe_desktop.services.context import ROLES, ServiceContext
 from cpe_desktop.services.credentials import by_code
 from cpe_desktop.services.errors import ValidationError
 from cpe_desktop.services.licenses import STATUSES
 from cpe_desktop.services.passwords import MIN_LENGTH
-from cpe_desktop.services.records import EARLIEST
-from cpe_desktop.services.validation import MISSING, Validator, parse_decimal, present
+from cpe_desktop.services.records import read_record_fields
+from cpe_desktop.services.validation import MISSING, Validator, present
 
 USER_KEYS = ("name", "email", "role", "birth_date", "active", "password")
 LICENSE_KEYS = (
@@ -161,106 +154,26 @@ def check_license(data: Mapping[str, Any], keys: Sequence[str] = LICENSE_KEYS) -
 def check_record(
     ctx: ServiceContext, data: Mapping[str, Any], keys: Sequence[str] = RECORD_KEYS
 ) -> Checked:
-    """A record: title, date, delivery method and at least one field of study with credits.
+    """A record, judged by the record service's own reader (the same rules as the forms).
 
     ``values`` holds what :func:`records.create_record` takes (``credits`` as canonical fields
     with exact decimals) plus ``certificate``; warnings are the NASBA increment notes.
     """
     v = _validator(data, keys)
-    values: dict[str, Any] = {
-        "title": v.text("title", required=True, max_length=300),
-        "sponsor": v.text("sponsor", max_length=200),
-        "sponsor_id": v.text("sponsor_id", max_length=50),
-        "completed_on": v.date("completed_on", required=True),
-        "ethics_jurisdiction": v.text("ethics_jurisdiction", max_length=100),
-        "notes": v.text("notes", max_length=10_000),
-        "certificate": v.text("certificate", max_length=255) if "certificate" in keys else None,
+    values, credits, warnings = read_record_fields(v, ctx, data)
+    if "certificate" in keys:
+        values["certificate"] = v.text("certificate", max_length=255)
+    values["credits"] = (
+        MISSING if credits is MISSING else [{"field": f, "credits": c} for f, c in credits]
+    )
+    errors = {
+        (name if _PATH.fullmatch(name) else _quoted_path(name)): message
+        for name, message in v.errors.items()
     }
-    completed = values["completed_on"]
-    if isinstance(completed, dt.date):
-        if completed > ctx.clock.today():
-            v.error("completed_on", "cannot be in the future")
-        elif completed < EARLIEST:
-            v.error("completed_on", f"must be after {EARLIEST.isoformat()}")
-    method: str | None = None
-    raw_method = v.text("delivery_method", required=True, max_length=50)
-    if isinstance(raw_method, str):
-        method = normalize_delivery_method(raw_method)
-        if method is None:
-            v.error(
-                "delivery_method",
-                f"{raw_method!r} is not a delivery method (use one of: "
-                f"{', '.join(DELIVERY_METHODS)})",
-            )
-    values["delivery_method"] = method if method is not None else MISSING
-    warnings: list[str] = []
-    values["credits"] = _check_credits(v, data.get("credits", MISSING), method, warnings)
-    return Checked(present(values), dict(v.errors), warnings)
+    return Checked(present(values), errors, warnings)
 
 
-def _check_credits(v: Validator, raw: Any, method: str | None, warnings: list[str]) -> Any:
-    if raw is MISSING or raw is None:
-        v.error("credits", "is required: list each field of study with its credits")
-        return MISSING
-    if not isinstance(raw, Sequence) or isinstance(raw, (str, bytes)) or not raw:
-        v.error("credits", "must list at least one field of study with its credits")
-        return MISSING
-    entries: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    for index, item in enumerate(raw):
-        where = f"credits[{index}]"
-        if not isinstance(item, Mapping):
-            v.error(where, 'must be an object {"field": <field of study>, "credits": <number>}')
-            continue
-        for key in item:
-            if key not in CREDIT_KEYS:
-                message = "is not a known key (expected field, credits)"
-                v.error(member(where, key_name(str(key))), message)
-        field_name = _check_field(v, where, item.get("field"), seen)
-        amount = _check_amount(v, where, item.get("credits"), method, field_name, warnings)
-        if field_name is not None and amount is not None:
-            entries.append({"field": field_name, "credits": amount})
-    if len(entries) == len(raw) and method not in NON_PROGRAM_METHODS:
-        total = sum((entry["credits"] for entry in entries), Decimal(0))
-        for issue in check_daily_total(total):
-            v.error("credits", issue.message)
-    return entries if len(entries) == len(raw) else MISSING
-
-
-def _check_field(v: Validator, where: str, raw: Any, seen: set[str]) -> str | None:
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        v.error(f"{where}.field", "is required (a NASBA field of study)")
-        return None
-    name = normalize_field(raw) if isinstance(raw, str) else None
-    if name is None:
-        v.error(f"{where}.field", f"{raw!r} is not a NASBA field of study")
-        return None
-    if name in seen:
-        v.error(f"{where}.field", f"{name} is listed twice; put its credits on one line")
-        return None
-    seen.add(name)
-    return name
-
-
-def _check_amount(
-    v: Validator,
-    where: str,
-    raw: Any,
-    method: str | None,
-    field_name: str | None,
-    warnings: list[str],
-) -> Decimal | None:
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        v.error(f"{where}.credits", "is required (a number such as 1.5)")
-        return None
-    issues = check_credits(raw, method)
-    errors = [issue.message for issue in issues if issue.severity == "error"]
-    if errors:
-        v.error(f"{where}.credits", errors[0])
-        return None
-    amount = parse_decimal(raw)
-    if amount != amount.quantize(_CENT):
-        v.error(f"{where}.credits", "may have at most 2 decimal places")
-        return None
-    warnings.extend(f"{field_name or 'credits'}: {issue.message}" for issue in issues)
-    return amount.quantize(_CENT)
+def _quoted_path(name: str) -> str:
+    """``credits[0].a b`` → ``credits[0]["a b"]``: an odd key typed inside a credit line."""
+    head, _, key = name.partition("].")
+    return f"{head}]{key_name(key)}" if key else name
