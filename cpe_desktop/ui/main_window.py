@@ -120,11 +120,14 @@ class MainWindow(QMainWindow):
 
     # --- menus --------------------------------------------------------------------------------
 
-    def _action(self, text: str, slot, shortcut=None) -> QAction:
+    def _action(self, text: str, slot, shortcut=None, fallback: str | None = None) -> QAction:
+        """A menu action; ``fallback`` is the key used where the platform has no standard one."""
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
+        if fallback and action.shortcut().isEmpty():
+            action.setShortcut(QKeySequence(fallback))
+        action.triggered.connect(lambda _checked=False: slot())
         return action
 
     def _build_menus(self, actions: object | None) -> None:
@@ -138,7 +141,9 @@ class MainWindow(QMainWindow):
         self.switch_action = self._action("&Switch user…", self.switchUserRequested.emit)
         file_menu.addAction(self.switch_action)
         file_menu.addSeparator()
-        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.quit_action = self._action(
+            "&Quit", self.close, QKeySequence.StandardKey.Quit, fallback="Ctrl+Q"
+        )
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         file_menu.addAction(self.quit_action)
 
@@ -159,6 +164,7 @@ class MainWindow(QMainWindow):
             "&Preferences…",
             lambda: self._app_call("edit_preferences"),
             QKeySequence.StandardKey.Preferences,
+            fallback="Ctrl+,",
         )
         self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         edit.addAction(self.preferences_action)
@@ -167,10 +173,8 @@ class MainWindow(QMainWindow):
 
         view = bar.addMenu("&View")
         self.refresh_action = self._action(
-            "&Refresh", self.refresh_all, QKeySequence.StandardKey.Refresh
+            "&Refresh", self.refresh_all, QKeySequence.StandardKey.Refresh, fallback="F5"
         )
-        if self.refresh_action.shortcut().isEmpty():
-            self.refresh_action.setShortcut(QKeySequence("F5"))
         view.addAction(self.refresh_action)
 
         help_menu = bar.addMenu("&Help")
