@@ -15,6 +15,7 @@ from cpe_desktop.ui.forms.registry import EDITABLE_TABLES
 from cpe_desktop.ui.tabs.dashboard_tab import DashboardTab
 from cpe_desktop.ui.tabs.notifications_tab import NotificationsTab
 from cpe_desktop.ui.tabs.table_tab import TableTab
+from cpe_desktop.ui.widgets.side_tabs import SideTabs
 
 DAILY_TABS = ("records", "licenses", "reminders", "notifications", "reports")
 ADMIN_TABS = (
@@ -84,9 +85,9 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.dashboard, "Dashboard")
         for name in DAILY_TABS:
             self.tabs.addTab(self._lazy(name), table_spec(name).title)
-        self.admin_tabs: QTabWidget | None = None
+        self.admin_tabs: SideTabs | None = None
         if ctx.actor.is_admin:
-            self.admin_tabs = QTabWidget()
+            self.admin_tabs = SideTabs()
             for name in ADMIN_TABS:
                 self.admin_tabs.addTab(self._lazy(name), table_spec(name).title)
             self.tabs.addTab(self.admin_tabs, "Administration")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -52,6 +53,7 @@ class TableTab(QWidget):
         self.bus = bus
         self.editor = None if self.spec.read_only else editor
         self.model = PagedTableModel(self.spec, ctx, self)
+        self._autosize_pending = False
 
         self.search = QLineEdit()
         self.search.setPlaceholderText(f"Filter {self.spec.title}…")
@@ -133,9 +135,20 @@ class TableTab(QWidget):
             self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         else:
             header.setSortIndicator(self.model.sort_column(), self.model.sort_order())
-            self.view.resizeColumnsToContents()
-            for column in range(self.model.columnCount()):
-                header.resizeSection(column, min(max(header.sectionSize(column), 80), 360))
+            self._autosize_pending = True
+
+    def _autosize_columns(self) -> None:
+        """Fit columns to what is on screen (needs the view laid out), within sensible bounds."""
+        header = self.view.horizontalHeader()
+        self.view.resizeColumnsToContents()
+        for column in range(self.model.columnCount()):
+            header.resizeSection(column, min(max(header.sectionSize(column), 80), 360))
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self._autosize_pending:
+            self._autosize_pending = False
+            QTimer.singleShot(0, self._autosize_columns)
 
     def save_state(self) -> None:
         QSettings().setValue(self._settings_key(), self.view.horizontalHeader().saveState())

@@ -1,0 +1,283 @@
+"""Reporting periods: which dates a requirement looks at, for every ``period_basis`` of DESIGN §4.
+
+Boards count CPE over periods that start and end in very different ways (calendar years, fiscal
+years, the holder's birth month, anniversaries of the license, a window rolling back from the next
+reporting date), and a holder may know their real deadline better than any rule
+(``period_end_override``). Everything here reduces those to one idea, a *chain* of periods that
+start on the anniversaries of one anchor date, so the current period, the one before it, the
+ethics period and the years of a period (for annual minimums) are all worked out the same way.
+
+Dates are inclusive. A 29 February anniversary falls on 1 March in common years: the year is
+complete only once 28 February has passed, so a period that starts on 29 February 2024 ends on
+28 February of a common year. Pure functions; no database, no Qt, no clock (``as_of`` is given).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Protocol
+
+PERIOD_BASES: tuple[str, ...] = ("calendar", "fiscal", "birth_month", "license_date", "rolling")
+_DAY = timedelta(days=1)
+
+
+class MissingInformation(ValueError):
+    """A period cannot be worked out because the holder or license lacks a fact.
+
+    ``missing`` names the fact in words a person understands ("birth date", "issue date",
+    "fiscal year start month"), so the caller can ask for exactly that.
+    """
+
+    def __init__(self, missing: str, message: str) -> None:
+        super().__init__(message)
+        self.missing = missing
+
+
+class PeriodRule(Protocol):
+    """The parts of a requirement that decide its periods (``compliance.Rule`` has them)."""
+
+    @property
+    def period_basis(self) -> str: ...
+    @property
+    def period_years(self) -> int: ...
+    @property
+    def period_start_month(self) -> int | None: ...
+    @property
+    def cycle_anchor_year(self) -> int | None: ...
+    @property
+    def ethics_period_years(self) -> int | None: ...
+
+
+class PeriodLicense(Protocol):
+    """The parts of a license that decide its periods (``compliance.LicenseFacts`` has them)."""
+
+    @property
+    def issued_on(self) -> date | None: ...
+    @property
+    def period_end_override(self) -> date | None: ...
+
+
+def add_years(day: date, years: int) -> date:
+    """The same day ``years`` later (or earlier); 29 February becomes 1 March in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February into a common year
+        return date(day.year + years, 3, 1)
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """An inclusive span of dates: a reporting period, an ethics period or one year of either."""
+
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(f"a period cannot end ({self.end}) before it starts ({self.start})")
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+    def days_left(self, as_of: date) -> int:
+        """Whole days after ``as_of`` until the period ends: 0 on its last day and after it."""
+        return max(0, (self.end - as_of).days)
+
+    def years(self) -> tuple[Period, ...]:
+        """The period as consecutive one-year spans from its start (the last one clipped to end).
+
+        Each span is computed from the period start, never from the previous span, so a period
+        starting on 29 February does not drift to 1 March for good after one common year.
+        """
+        spans: list[Period] = []
+        k = 0
+        while (start := add_years(self.start, k)) <= self.end:
+            spans.append(Period(start, min(self.end, add_years(self.start, k + 1) - _DAY)))
+            k += 1
+        return tuple(spans)
+
+
+# --- Chains of periods ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Chain:
+    """Periods of ``step`` years starting on every ``step``-th anniversary of ``anchor``.
+
+    The anchor may lie before or after the dates asked about; the chain runs both ways.
+    """
+
+    anchor: date
+    step: int
+
+    def containing(self, day: date) -> Period:
+        # Whole years from the anchor to ``day`` (negative before it), then down to a cycle start.
+        years = day.year - self.anchor.year
+        if add_years(self.anchor, years) > day:
+            years -= 1
+        k = years // self.step
+        start = add_years(self.anchor, k * self.step)
+        return Period(start, add_years(self.anchor, (k + 1) * self.step) - _DAY)
+
+
+def _rolling(reporting_years: _Chain, years: int, day: date) -> Period:
+    """The ``years`` years ending on the end of the reporting year that contains ``day``."""
+    end = reporting_years.containing(day).end
+    return Period(add_years(end + _DAY, -years), end)
+
+
+def _fiscal_month(rule: PeriodRule) -> int:
+    month = rule.period_start_month
+    if month is None:
+        raise MissingInformation(
+            "fiscal year start month",
+            "A fiscal-year requirement needs the month its years start in (period_start_month).",
+        )
+    return month
+
+
+def _anchor_year(rule: PeriodRule, license: PeriodLicense, as_of: date) -> int:
+    """The year cycles are aligned to: the rule's, else the issue year, else the as-of year."""
+    if rule.cycle_anchor_year is not None:
+        return rule.cycle_anchor_year
+    if license.issued_on is not None:
+        return license.issued_on.year
+    return as_of.year
+
+
+def anchor_is_assumed(rule: PeriodRule, license: PeriodLicense) -> bool:
+    """True when cycles longer than a year had to be aligned to the as-of year (no facts to go by).
+
+    The caller should then tell the user that the cycle years are a guess.
+    """
+    if license.period_end_override is not None or rule.period_basis not in (
+        "calendar",
+        "fiscal",
+        "birth_month",
+    ):
+        return False
+    longest = max(rule.period_years, rule.ethics_period_years or 1)
+    return longest > 1 and rule.cycle_anchor_year is None and license.issued_on is None
+
+
+def _reporting_years(rule: PeriodRule, license: PeriodLicense) -> _Chain:
+    """For ``rolling``: the one-year chain whose ends are the reporting dates."""
+    if license.period_end_override is not None:
+        # The holder's real deadline recurs every year on the same day (e.g. a Texas license
+        # expiring at the end of the birth month): the window rolls from there.
+        return _Chain(license.period_end_override + _DAY, 1)
+    if rule.period_start_month is not None:
+        return _Chain(date(2000, rule.period_start_month, 1), 1)
+    return _Chain(date(2000, 1, 1), 1)
+
+
+def _chain(
+    rule: PeriodRule,
+    license: PeriodLicense,
+    holder_birth_date: date | None,
+    as_of: date,
+    years: int,
+) -> _Chain:
+    """The chain of ``years``-year periods for a non-rolling basis (or an override)."""
+    if license.period_end_override is not None:
+        # The N years ending on the deadline; later (and earlier) periods follow on from it.
+        return _Chain(license.period_end_override + _DAY, years)
+    basis = rule.period_basis
+    if basis == "calendar":
+        return _Chain(date(_anchor_year(rule, license, as_of), 1, 1), years)
+    if basis == "fiscal":
+        return _Chain(date(_anchor_year(rule, license, as_of), _fiscal_month(rule), 1), years)
+    if basis == "birth_month":
+        if holder_birth_date is None:
+            raise MissingInformation(
+                "birth date",
+                "A birth-month reporting period needs the holder's birth date.",
+            )
+        # A period ending on the last day of the birth month in year E starts on the first day
+        # of the next month: anchoring there keeps every end on a month end, Feb 29 included.
+        year, month = _anchor_year(rule, license, as_of), holder_birth_date.month
+        first_after = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+        return _Chain(first_after, years)
+    if basis == "license_date":
+        if license.issued_on is None:
+            raise MissingInformation(
+                "issue date",
+                "A reporting period that runs from the license date needs the issue date.",
+            )
+        return _Chain(license.issued_on, years)
+    raise ValueError(f"unknown period basis {basis!r}; expected one of {', '.join(PERIOD_BASES)}")
+
+
+def _period(
+    rule: PeriodRule,
+    license: PeriodLicense,
+    holder_birth_date: date | None,
+    as_of: date,
+    years: int,
+    previous: bool,
+) -> Period:
+    if rule.period_basis == "rolling":
+        reporting = _reporting_years(rule, license)
+        day = as_of
+        if previous:
+            # The window that ended on the reporting date before this one (they overlap).
+            day = reporting.containing(as_of).start - _DAY
+        return _rolling(reporting, years, day)
+    chain = _chain(rule, license, holder_birth_date, as_of, years)
+    current = chain.containing(as_of)
+    return chain.containing(current.start - _DAY) if previous else current
+
+
+def current_period(
+    rule: PeriodRule, license: PeriodLicense, holder_birth_date: date | None, as_of: date
+) -> Period:
+    """The reporting period that contains ``as_of`` (DESIGN §4 step 1).
+
+    Raises ``MissingInformation`` when a fact the basis needs is missing (birth date for
+    ``birth_month``, issue date for ``license_date``, start month for ``fiscal``), unless the
+    license's ``period_end_override`` makes it unnecessary.
+    """
+    return _period(rule, license, holder_birth_date, as_of, rule.period_years, previous=False)
+
+
+def previous_period(
+    rule: PeriodRule, license: PeriodLicense, holder_birth_date: date | None, as_of: date
+) -> Period:
+    """The period before the current one; for ``rolling``, the window ending a reporting date
+    earlier (which overlaps the current one)."""
+    return _period(rule, license, holder_birth_date, as_of, rule.period_years, previous=True)
+
+
+def _ethics_years(rule: PeriodRule) -> int:
+    return rule.ethics_period_years or rule.period_years
+
+
+def ethics_period(
+    rule: PeriodRule, license: PeriodLicense, holder_birth_date: date | None, as_of: date
+) -> Period:
+    """The ethics period containing ``as_of``: the reporting period's alignment with
+    ``ethics_period_years`` as the length (the reporting period itself when that is unset)."""
+    return _period(rule, license, holder_birth_date, as_of, _ethics_years(rule), previous=False)
+
+
+def previous_ethics_period(
+    rule: PeriodRule, license: PeriodLicense, holder_birth_date: date | None, as_of: date
+) -> Period:
+    """The ethics period before the current one."""
+    return _period(rule, license, holder_birth_date, as_of, _ethics_years(rule), previous=True)
+
+
+__all__ = [
+    "PERIOD_BASES",
+    "MissingInformation",
+    "Period",
+    "PeriodLicense",
+    "PeriodRule",
+    "add_years",
+    "anchor_is_assumed",
+    "current_period",
+    "ethics_period",
+    "previous_ethics_period",
+    "previous_period",
+]
