@@ -215,18 +215,24 @@ def _period(
     holder_birth_date: date | None,
     as_of: date,
     years: int,
-    previous: bool,
+    back: int,
 ) -> Period:
+    """The period containing ``as_of`` (``back`` = 0) or ``back`` periods before it."""
+    if back < 0:
+        raise ValueError("back counts periods before the current one; it cannot be negative")
     if rule.period_basis == "rolling":
         reporting = _reporting_years(rule, license)
         day = as_of
-        if previous:
+        for _ in range(back):
             # The window that ended on the reporting date before this one (they overlap).
-            day = reporting.containing(as_of).start - _DAY
+            day = reporting.containing(day).start - _DAY
         return _rolling(reporting, years, day)
+    # One chain for every step back, so an anchor guessed from ``as_of`` stays the same.
     chain = _chain(rule, license, holder_birth_date, as_of, years)
-    current = chain.containing(as_of)
-    return chain.containing(current.start - _DAY) if previous else current
+    period = chain.containing(as_of)
+    for _ in range(back):
+        period = chain.containing(period.start - _DAY)
+    return period
 
 
 def current_period(
@@ -234,19 +240,26 @@ def current_period(
 ) -> Period:
     """The reporting period that contains ``as_of`` (DESIGN §4 step 1).
 
-    Raises ``MissingInformation`` when a fact the basis needs is missing (birth date for
-    ``birth_month``, issue date for ``license_date``, start month for ``fiscal``), unless the
-    license's ``period_end_override`` makes it unnecessary.
+    With a ``period_end_override`` the period is the N years ending on it, and the periods
+    before and after it follow on from it (as-of date past the deadline: the next N years); for
+    ``rolling`` the deadline recurs yearly and the window is the N years ending on its next
+    anniversary. ``license_date`` cycles run from the issue date; ``cycle_anchor_year`` is not
+    used there. Raises ``MissingInformation`` when a fact the basis needs is missing (birth date
+    for ``birth_month``, issue date for ``license_date``, start month for ``fiscal``).
     """
-    return _period(rule, license, holder_birth_date, as_of, rule.period_years, previous=False)
+    return _period(rule, license, holder_birth_date, as_of, rule.period_years, 0)
 
 
 def previous_period(
-    rule: PeriodRule, license: PeriodLicense, holder_birth_date: date | None, as_of: date
+    rule: PeriodRule,
+    license: PeriodLicense,
+    holder_birth_date: date | None,
+    as_of: date,
+    back: int = 1,
 ) -> Period:
-    """The period before the current one; for ``rolling``, the window ending a reporting date
-    earlier (which overlaps the current one)."""
-    return _period(rule, license, holder_birth_date, as_of, rule.period_years, previous=True)
+    """The period before the current one (``back`` = 2: the one before that, and so on); for
+    ``rolling``, the window ending a reporting date earlier (which overlaps the current one)."""
+    return _period(rule, license, holder_birth_date, as_of, rule.period_years, back)
 
 
 def _ethics_years(rule: PeriodRule) -> int:
@@ -258,14 +271,18 @@ def ethics_period(
 ) -> Period:
     """The ethics period containing ``as_of``: the reporting period's alignment with
     ``ethics_period_years`` as the length (the reporting period itself when that is unset)."""
-    return _period(rule, license, holder_birth_date, as_of, _ethics_years(rule), previous=False)
+    return _period(rule, license, holder_birth_date, as_of, _ethics_years(rule), 0)
 
 
 def previous_ethics_period(
-    rule: PeriodRule, license: PeriodLicense, holder_birth_date: date | None, as_of: date
+    rule: PeriodRule,
+    license: PeriodLicense,
+    holder_birth_date: date | None,
+    as_of: date,
+    back: int = 1,
 ) -> Period:
-    """The ethics period before the current one."""
-    return _period(rule, license, holder_birth_date, as_of, _ethics_years(rule), previous=True)
+    """The ethics period before the current one (``back`` as for ``previous_period``)."""
+    return _period(rule, license, holder_birth_date, as_of, _ethics_years(rule), back)
 
 
 __all__ = [

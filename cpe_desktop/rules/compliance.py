@@ -1,0 +1,404 @@
+"""The compliance engine: is one license's holder compliant as of a date, and if not, what is
+missing and by when (DESIGN §4, steps 1-7).
+
+It is the one place that decides what "compliant" means, so the dashboard, reports, reminders
+and the ``status`` command all agree. Plain data in (``Rule``, ``LicenseFacts``, ``RecordFacts``),
+plain data out (``Evaluation``); no database, no Qt, no clock. ``evaluate_all`` evaluates a whole
+firm at once, sorting each holder's records a single time.
+
+Choices DESIGN §4 leaves open, made here (the module's tests pin each one):
+- Hours still missing: the total, ethics and technical minimum shortfalls. A judged year below
+  the annual minimum makes the status ``at_risk``; an unjudged year still short of it keeps the
+  status from ``complete`` and counts as hours missing within 90 days of that year's end.
+- The pace test compares the hours still missing per remaining day with the hours counted per
+  elapsed day (the as-of date counts as elapsed); it looks at the total only, since ethics and
+  technical hours come in whole courses. With nothing counted yet, any missing hour is at risk.
+- Carryover: the previous period's counted hours (after its caps, without what it carried in
+  itself) above ``total_hours``, up to ``carryover_max_hours``; null means none. Never for
+  ``rolling`` periods, whose windows overlap.
+- ``overdue``: the previous period (and previous ethics period) is judged only when the license
+  was held for all of it; it is judged with what it carried in from the one before (which is
+  measured without carryover). Hours completed after it ended make it up.
+- Ethics outside the reporting period (when the ethics period differs) count at face value.
+- A period that cannot be worked out (no birth date, no issue date) falls back to calendar
+  years with a ``missing_information`` issue, so one missing date never hides a whole firm.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
+from datetime import date, timedelta
+from decimal import Decimal
+
+from cpe_desktop.rules.caps import CappedWindow, cap_limits
+from cpe_desktop.rules.facts import (
+    CapName,
+    CapResult,
+    Evaluation,
+    Issue,
+    IssueKind,
+    LicenseFacts,
+    PreviousResult,
+    RecordFacts,
+    Rule,
+    Status,
+    YearResult,
+)
+from cpe_desktop.rules.ledger import (
+    CAP_ORDER,
+    ETHICS,
+    NANO,
+    NON_TECHNICAL,
+    SELF_STUDY,
+    TECHNICAL,
+    TOTAL,
+    ZERO,
+    Ledger,
+    jurisdiction_key,
+)
+from cpe_desktop.rules.periods import (
+    MissingInformation,
+    Period,
+    anchor_is_assumed,
+    current_period,
+    ethics_period,
+    previous_ethics_period,
+    previous_period,
+)
+from cpe_desktop.rules.wording import day_text
+
+AT_RISK_DAYS = 90
+_DAY = timedelta(days=1)
+
+
+def _short(required: Decimal | None, counted: Decimal) -> Decimal:
+    return max(ZERO, required - counted) if required is not None else ZERO
+
+
+def _ethics(ledger: Ledger, window: CappedWindow, start: date, end: date, kind: str) -> Decimal:
+    """Ethics completed from ``start`` to ``end``: as ``window``'s caps left them inside it, at
+    face value outside it (an ethics period longer than the reporting period)."""
+    lo, hi = ledger.bounds(start, end)
+    face = ledger.face(kind, lo, hi)
+    inner_lo, inner_hi = max(lo, window.lo), min(hi, window.hi)
+    if not window.binding or inner_hi <= inner_lo:
+        return face
+    return face - ledger.face(kind, inner_lo, inner_hi) + window.counted(kind, inner_lo, inner_hi)
+
+
+class _Context:
+    """One evaluation's fixed inputs and its periods, worked out before any record is read."""
+
+    def __init__(self, rule: Rule, license: LicenseFacts, as_of: date) -> None:
+        self.rule, self.license, self.as_of = rule, license, as_of
+        self.issues: list[Issue] = []
+        self.limits = cap_limits(
+            rule.total_hours,
+            {
+                SELF_STUDY: (rule.max_self_study_hours, rule.max_self_study_pct),
+                NANO: (rule.max_nano_hours, rule.max_nano_pct),
+                NON_TECHNICAL: (rule.max_non_technical_hours, rule.max_non_technical_pct),
+            },
+        )
+        # State-specific: only ethics tagged with the license's jurisdiction counts as ethics.
+        self.ethics_kind = ETHICS
+        if rule.ethics_state_specific:
+            self.ethics_kind = f"ethics@{jurisdiction_key(license.jurisdiction) or ''}"
+        self.current = self._current_or_fallback()
+        self.ethics = self._period(ethics_period)
+        self.previous = self._period(previous_period, 1)
+        self.previous_ethics = self._period(previous_ethics_period, 1)
+        # Carryover never applies to rolling windows: they overlap, the hours are already in.
+        self.carries = bool(
+            rule.carryover_max_hours
+            and rule.total_hours is not None
+            and self.rule.period_basis != "rolling"
+        )
+        self.before_previous = self._period(previous_period, 2) if self.carries else None
+        self.ledger = Ledger(())  # the holder's records, set by _evaluate
+        self._windows: dict[Period, CappedWindow] = {}
+
+    def _current_or_fallback(self) -> Period:
+        """The current period; calendar years stand in when a fact the basis needs is missing."""
+        license = self.license
+        try:
+            current = current_period(self.rule, license, license.birth_date, self.as_of)
+        except MissingInformation as exc:
+            message = (
+                f"{exc} Enter the {exc.missing} or the license's own deadline; until then the "
+                "period is counted in calendar years."
+            )
+            self.issues.append(Issue("missing_information", None, message))
+            self.rule = replace(self.rule, period_basis="calendar")
+            current = current_period(self.rule, license, license.birth_date, self.as_of)
+        if anchor_is_assumed(self.rule, license):
+            message = (
+                "The license has no issue date, so which years its cycle covers is a guess; "
+                "enter the issue date or the license's own deadline."
+            )
+            self.issues.append(Issue("missing_information", None, message))
+        return current
+
+    def _period(self, find: Callable[..., Period], *back: int) -> Period:
+        return find(self.rule, self.license, self.license.birth_date, self.as_of, *back)
+
+    def earliest(self) -> date:
+        """The first day any period of this evaluation looks at."""
+        periods = (self.current, self.ethics, self.previous, self.previous_ethics)
+        first = min(period.start for period in periods)
+        return min(first, self.before_previous.start) if self.before_previous else first
+
+    def window(self, period: Period) -> CappedWindow:
+        """The period's records up to the as-of date, after the caps (each worked out once)."""
+        window = self._windows.get(period)
+        if window is None:
+            lo, hi = self.ledger.bounds(period.start, min(period.end, self.as_of))
+            window = self._windows[period] = CappedWindow(self.ledger, lo, hi, self.limits)
+        return window
+
+    def held_throughout(self, period: Period) -> bool:
+        issued = self.license.issued_on
+        return issued is None or issued <= period.start
+
+    def carryover(self, into: Period, before: Period | None) -> Decimal:
+        """Hours carried into ``into``: the counted hours of ``before`` (the period before it)
+        above the requirement, without what ``before`` carried in itself, up to the maximum."""
+        rule = self.rule
+        if not self.carries or before is None:
+            return ZERO
+        assert rule.carryover_max_hours is not None and rule.total_hours is not None
+        excess = self.window(before).counted_all(TOTAL) - rule.total_hours
+        return min(rule.carryover_max_hours, max(ZERO, excess))
+
+
+def _previous(ctx: _Context) -> PreviousResult | None:
+    """How the previous period ended, and what of its shortfall is still not made up."""
+    rule, ledger, as_of = ctx.rule, ctx.ledger, ctx.as_of
+    before, ethics_before = ctx.previous, ctx.previous_ethics
+    judge_main = ctx.held_throughout(before) and (
+        rule.total_hours is not None or rule.technical_min_hours is not None
+    )
+    judge_ethics = rule.ethics_hours is not None and ctx.held_throughout(ethics_before)
+    if not judge_main and not judge_ethics:
+        return None
+    old, window = ctx.window(before), ctx.window(ctx.current)
+    total = technical = ethics = ZERO
+    if judge_main:
+        carried = ctx.carryover(before, ctx.before_previous)
+        total = _short(rule.total_hours, old.counted_all(TOTAL) + carried)
+        technical = _short(rule.technical_min_hours, old.counted_all(TECHNICAL))
+    if judge_ethics:
+        counted = _ethics(ledger, old, ethics_before.start, ethics_before.end, ctx.ethics_kind)
+        ethics = _short(rule.ethics_hours, counted)
+    # Made up only by hours completed after it ended (a rolling window overlaps the last one).
+    lo, hi = ledger.bounds(before.end + _DAY, as_of)
+    made_up_ethics = _ethics(
+        ledger, window, max(ctx.ethics.start, ethics_before.end + _DAY), as_of, ctx.ethics_kind
+    )
+    return PreviousResult(
+        period_start=before.start,
+        period_end=before.end,
+        shortfall_total=total,
+        shortfall_ethics=ethics,
+        shortfall_technical=technical,
+        outstanding_total=max(ZERO, total - window.counted(TOTAL, lo, hi)),
+        outstanding_ethics=max(ZERO, ethics - made_up_ethics),
+        outstanding_technical=max(ZERO, technical - window.counted(TECHNICAL, lo, hi)),
+    )
+
+
+def _annual(ctx: _Context, window: CappedWindow, period: Period) -> tuple[YearResult, ...]:
+    """Each year of the period against the annual minimum; carryover never counts here."""
+    required = ctx.rule.annual_min_hours
+    if required is None:
+        return ()
+    results = []
+    for year in period.years():
+        lo, hi = ctx.ledger.bounds(year.start, min(year.end, ctx.as_of))
+        earned = window.counted(TOTAL, lo, hi)
+        judged = year.end <= ctx.as_of
+        met = earned >= required if judged else None
+        results.append(YearResult(year.start, year.end, required, earned, judged, met))
+    return tuple(results)
+
+
+def _status(
+    period: Period,
+    ethics: Period,
+    as_of: date,
+    shortfalls: tuple[Decimal, Decimal, Decimal],
+    counted_in_period: Decimal,
+    annual: tuple[YearResult, ...],
+    previous: PreviousResult | None,
+) -> Status:
+    """DESIGN §4 step 7, in this order: complete, overdue, at_risk, on_track."""
+    total, ethics_short, technical = shortfalls
+    if not any(shortfalls) and all(year.earned >= year.required for year in annual):
+        return "complete"
+    if previous is not None and not previous.made_up:
+        return "overdue"
+    days_left = period.days_left(as_of)
+    if (total or technical) and days_left < AT_RISK_DAYS:
+        return "at_risk"
+    if ethics_short and ethics.days_left(as_of) < AT_RISK_DAYS:
+        return "at_risk"
+    for year in annual:
+        if year.met is False:
+            return "at_risk"
+        span = Period(year.year_start, year.year_end)
+        # The year under way, still short of its minimum, ends within 90 days.
+        running_short = span.contains(as_of) and year.earned < year.required
+        if running_short and span.days_left(as_of) < AT_RISK_DAYS:
+            return "at_risk"
+    # Pace: missing / days left > counted / days elapsed, compared without dividing.
+    elapsed = (as_of - period.start).days + 1
+    if total * elapsed > counted_in_period * days_left:
+        return "at_risk"
+    return "on_track"
+
+
+def _label(record: RecordFacts) -> str:
+    day = day_text(record.completed_on)
+    return f"\u201c{record.title}\u201d ({day})" if record.title else f"The record of {day}"
+
+
+def _records(
+    ctx: _Context, window: CappedWindow, ethics: Period
+) -> tuple[tuple[int, ...], list[Issue]]:
+    """The records that count (toward the total or ethics), and the issues of the records looked
+    at: no certificate (counted records) and credits breaking the increments (any of them)."""
+    ledger = ctx.ledger
+    e_lo, e_hi = ledger.bounds(ethics.start, min(ethics.end, ctx.as_of))
+    counted = window.counted_positions()
+    if e_lo < window.lo or e_hi > window.hi:  # an ethics period reaching outside the period
+        ethics_face = ledger.face_values(ctx.ethics_kind)
+        outside = [p for p in range(e_lo, e_hi) if ethics_face[p]]
+        outside = [p for p in outside if not window.lo <= p < window.hi]
+        counted = sorted(counted + outside)
+    counted_set = set(counted)
+    issues: list[Issue] = []
+    for position in ledger.flagged(min(window.lo, e_lo), max(window.hi, e_hi)):
+        record = ledger.records[position]
+        if not record.has_certificate and position in counted_set:
+            message = f"{_label(record)} has no certificate attached."
+            issues.append(Issue("no_certificate", record.record_id, message))
+        for field, problem in ledger.issues(position):
+            message = f"{_label(record)}, {field}: {problem.message}"
+            issues.append(Issue("increment", record.record_id, message))
+    return tuple(ledger.records[p].record_id for p in counted), issues
+
+
+def _evaluate(ctx: _Context, ledger: Ledger) -> Evaluation:
+    ctx.ledger = ledger
+    rule, license, as_of = ctx.rule, ctx.license, ctx.as_of
+    period, ethics = ctx.current, ctx.ethics
+    window = ctx.window(period)
+    counted_in_period = window.counted_all(TOTAL)
+    carryover = ctx.carryover(period, ctx.previous)
+    counted_total = counted_in_period + carryover
+    counted_ethics = _ethics(ledger, window, ethics.start, as_of, ctx.ethics_kind)
+    counted_technical = window.counted_all(TECHNICAL)
+    shortfalls = (
+        _short(rule.total_hours, counted_total),
+        _short(rule.ethics_hours, counted_ethics),
+        _short(rule.technical_min_hours, counted_technical),
+    )
+    annual = _annual(ctx, window, period)
+    previous = _previous(ctx)
+    counted_records, record_issues = _records(ctx, window, ethics)
+    caps = tuple(
+        CapResult(name, ctx.limits[name], window.dropped[name])
+        for name in CAP_ORDER
+        if name in ctx.limits
+    )
+    return Evaluation(
+        license_id=license.license_id,
+        as_of=as_of,
+        period_start=period.start,
+        period_end=period.end,
+        ethics_period_start=ethics.start,
+        ethics_period_end=ethics.end,
+        status=_status(period, ethics, as_of, shortfalls, counted_in_period, annual, previous),
+        required_total=rule.total_hours,
+        earned_total=ledger.face(TOTAL, window.lo, window.hi),
+        counted_total=counted_total,
+        carryover_in=carryover,
+        required_ethics=rule.ethics_hours,
+        counted_ethics=counted_ethics,
+        required_technical=rule.technical_min_hours,
+        counted_technical=counted_technical,
+        shortfall_total=shortfalls[0],
+        shortfall_ethics=shortfalls[1],
+        shortfall_technical=shortfalls[2],
+        days_left=period.days_left(as_of),
+        ethics_days_left=ethics.days_left(as_of),
+        ethics_jurisdiction=license.jurisdiction if rule.ethics_state_specific else None,
+        annual=annual,
+        caps=caps,
+        previous=previous,
+        issues=tuple(ctx.issues + record_issues),
+        counted_records=counted_records,
+    )
+
+
+def _in_view(records: Iterable[RecordFacts], first: date, last: date) -> list[RecordFacts]:
+    """The records completed from ``first`` to ``last``: nothing else is ever looked at."""
+    return [record for record in records if first <= record.completed_on <= last]
+
+
+def evaluate(
+    rule: Rule, license: LicenseFacts, records: Iterable[RecordFacts], as_of: date
+) -> Evaluation:
+    """Evaluate one license against ``rule`` as of ``as_of``.
+
+    ``records`` are all of the holder's records (any order, any dates): the engine picks those
+    completed inside each period and not after ``as_of``. The same record counts toward every
+    license it is passed with. Raises ValueError if two different records looked at share a
+    record_id (the same record passed twice counts once).
+    """
+    ctx = _Context(rule, license, as_of)
+    return _evaluate(ctx, Ledger(_in_view(records, ctx.earliest(), as_of)))
+
+
+def evaluate_all(
+    licenses_with_rules: Iterable[tuple[LicenseFacts, Rule]],
+    records_by_holder: Mapping[int | None, Iterable[RecordFacts]],
+    as_of: date,
+) -> list[Evaluation]:
+    """Evaluate many licenses at once; results come in the order given.
+
+    Each license's records are ``records_by_holder[license.holder_id]`` (none when absent).
+    Each holder's records are sorted and classified once, however many licenses they hold,
+    and only as far back as the earliest period any of those licenses looks at.
+    """
+    contexts = [_Context(rule, license, as_of) for license, rule in licenses_with_rules]
+    earliest: dict[int | None, date] = {}
+    for ctx in contexts:
+        holder = ctx.license.holder_id
+        earliest[holder] = min(ctx.earliest(), earliest.get(holder, date.max))
+    ledgers = {
+        holder: Ledger(_in_view(records_by_holder.get(holder, ()), first, as_of))
+        for holder, first in earliest.items()
+    }
+    return [_evaluate(ctx, ledgers[ctx.license.holder_id]) for ctx in contexts]
+
+
+__all__ = [
+    "AT_RISK_DAYS",
+    "CapName",
+    "CapResult",
+    "Evaluation",
+    "Issue",
+    "IssueKind",
+    "LicenseFacts",
+    "MissingInformation",
+    "Period",
+    "PreviousResult",
+    "RecordFacts",
+    "Rule",
+    "Status",
+    "YearResult",
+    "evaluate",
+    "evaluate_all",
+]

@@ -1,0 +1,255 @@
+"""The plain data the compliance engine reads and returns.
+
+The engine must run without a database or a window (the CLI, reports and tests call it directly),
+so services copy what it needs out of the models into these frozen dataclasses, and read the
+answer back from ``Evaluation``. Hours are ``Decimal`` throughout so 0.2 + 0.2 + 0.2 is 0.6.
+``compliance`` re-exports everything here; import from there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from cpe_desktop.rules.periods import PERIOD_BASES
+from cpe_desktop.rules.wording import shortfall_text
+
+Status = Literal["complete", "on_track", "at_risk", "overdue"]
+CapName = Literal["self_study", "nano", "non_technical"]
+IssueKind = Literal["no_certificate", "increment", "missing_information"]
+
+_HOUR_FIELDS = (
+    "total_hours",
+    "ethics_hours",
+    "annual_min_hours",
+    "max_self_study_hours",
+    "max_self_study_pct",
+    "max_nano_hours",
+    "max_nano_pct",
+    "max_non_technical_hours",
+    "max_non_technical_pct",
+    "technical_min_hours",
+    "carryover_max_hours",
+)
+
+
+def _decimal(value: object, name: str) -> Decimal:
+    # bool is an int, but True hours is a mistake; floats go through their shortest spelling.
+    if isinstance(value, bool) or not isinstance(value, Decimal | int | float | str):
+        raise TypeError(f"{name} must be a number, not {type(value).__name__}")
+    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if not number.is_finite() or number < 0:
+        raise ValueError(f"{name} must be a finite number of at least 0, not {value!r}")
+    return number
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One requirement row (the ``state_requirements`` keys of DESIGN §3); None = no such rule.
+
+    Hours may be given as int, str, float or Decimal and are stored as Decimal. ``_pct`` caps are
+    percentages of ``total_hours``. ``effective_from`` is carried for the caller, who picks the
+    row in force; the engine does not use it.
+    """
+
+    period_years: int
+    period_basis: str = "calendar"
+    total_hours: Decimal | None = None
+    ethics_hours: Decimal | None = None
+    ethics_period_years: int | None = None
+    ethics_state_specific: bool = False
+    annual_min_hours: Decimal | None = None
+    period_start_month: int | None = None
+    cycle_anchor_year: int | None = None
+    max_self_study_hours: Decimal | None = None
+    max_self_study_pct: Decimal | None = None
+    max_nano_hours: Decimal | None = None
+    max_nano_pct: Decimal | None = None
+    max_non_technical_hours: Decimal | None = None
+    max_non_technical_pct: Decimal | None = None
+    technical_min_hours: Decimal | None = None
+    carryover_max_hours: Decimal | None = None
+    effective_from: date | None = None
+
+    def __post_init__(self) -> None:
+        if self.period_basis not in PERIOD_BASES:
+            raise ValueError(
+                f"unknown period_basis {self.period_basis!r}; expected {', '.join(PERIOD_BASES)}"
+            )
+        for name in ("period_years", "ethics_period_years"):
+            years = getattr(self, name)
+            if years is not None and (isinstance(years, bool) or not isinstance(years, int)):
+                raise TypeError(f"{name} must be a whole number of years")
+            if years is not None and years < 1:
+                raise ValueError(f"{name} must be at least 1, not {years}")
+        month = self.period_start_month
+        if month is not None and not 1 <= month <= 12:
+            raise ValueError(f"period_start_month must be 1 to 12, not {month}")
+        for name in _HOUR_FIELDS:
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, _decimal(value, name))
+
+
+@dataclass(frozen=True)
+class LicenseFacts:
+    """A license as the engine sees it. ``holder_id`` links it to the holder's records in
+    ``evaluate_all``; ``birth_date`` is the holder's (birth-month periods need it)."""
+
+    license_id: int | None
+    credential: str
+    jurisdiction: str
+    issued_on: date | None = None
+    period_end_override: date | None = None
+    birth_date: date | None = None
+    holder_id: int | None = None
+
+
+@dataclass(frozen=True)
+class RecordFacts:
+    """One completed program (one certificate) with its credits split by field of study.
+
+    ``credits`` is a tuple of ``(field_of_study, credits)``; credits may be given as any number
+    and are stored as Decimal. ``title`` only makes issue messages readable.
+    """
+
+    record_id: int
+    completed_on: date
+    delivery_method: str | None
+    ethics_jurisdiction: str | None
+    has_certificate: bool
+    credits: tuple[tuple[str, Decimal], ...]
+    title: str = ""
+
+    def __post_init__(self) -> None:
+        pairs = tuple(
+            (name, value if type(value) is Decimal else _number(value))
+            for name, value in self.credits
+        )
+        object.__setattr__(self, "credits", pairs)
+
+
+def _number(value: object) -> Decimal:
+    # Unlike a rule, a record may hold a wrong (negative, zero) value: it is reported, not refused.
+    if isinstance(value, bool) or not isinstance(value, Decimal | int | float | str):
+        raise TypeError(f"credits must be a number, not {type(value).__name__}")
+    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if not number.is_finite():
+        raise ValueError(f"credits must be a finite number, not {value!r}")
+    return number
+
+
+# --- Results -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class YearResult:
+    """One year of a period against the annual minimum. ``met`` is None until the year is judged
+    (it has ended on or before the as-of date)."""
+
+    year_start: date
+    year_end: date
+    required: Decimal
+    earned: Decimal
+    judged: bool
+    met: bool | None
+
+
+@dataclass(frozen=True)
+class CapResult:
+    """A cap in force for the period: its limit in hours and the hours it kept from counting."""
+
+    cap: CapName
+    limit: Decimal
+    dropped: Decimal
+
+
+@dataclass(frozen=True)
+class Issue:
+    """Something the holder should fix; ``record_id`` is None for a license-level issue."""
+
+    kind: IssueKind
+    record_id: int | None
+    message: str
+
+
+@dataclass(frozen=True)
+class PreviousResult:
+    """How the previous period ended, for the ``overdue`` status.
+
+    ``shortfall_*`` is what was missing when it ended; ``outstanding_*`` is what the current
+    period has not yet made up of that (ethics against the previous and current ethics periods).
+    """
+
+    period_start: date
+    period_end: date
+    shortfall_total: Decimal
+    shortfall_ethics: Decimal
+    shortfall_technical: Decimal
+    outstanding_total: Decimal
+    outstanding_ethics: Decimal
+    outstanding_technical: Decimal
+
+    @property
+    def made_up(self) -> bool:
+        return not (self.outstanding_total or self.outstanding_ethics or self.outstanding_technical)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The compliance of one license as of one date (DESIGN §4).
+
+    ``required_*`` is None where the rule sets no such requirement. ``earned_total`` is every
+    credit in the period up to the as-of date; ``counted_total`` what the caps let count plus
+    ``carryover_in``. Ethics is counted over the ethics period, which may differ from the
+    reporting period. ``days_left`` counts the days after ``as_of`` up to the period end.
+    """
+
+    license_id: int | None
+    as_of: date
+    period_start: date
+    period_end: date
+    ethics_period_start: date
+    ethics_period_end: date
+    status: Status
+    required_total: Decimal | None
+    earned_total: Decimal
+    counted_total: Decimal
+    carryover_in: Decimal
+    required_ethics: Decimal | None
+    counted_ethics: Decimal
+    required_technical: Decimal | None
+    counted_technical: Decimal
+    shortfall_total: Decimal
+    shortfall_ethics: Decimal
+    shortfall_technical: Decimal
+    days_left: int
+    ethics_days_left: int
+    ethics_jurisdiction: str | None = None
+    annual: tuple[YearResult, ...] = ()
+    caps: tuple[CapResult, ...] = ()
+    previous: PreviousResult | None = None
+    issues: tuple[Issue, ...] = ()
+    counted_records: tuple[int, ...] = field(default=())
+
+    def shortfall_text(self) -> str:
+        """What is missing and by when, in plain language (e.g. "12.5 more hours by
+        31 Dec 2026, 2 of them ethics (Texas-approved)")."""
+        return shortfall_text(self)
+
+
+__all__ = [
+    "CapName",
+    "CapResult",
+    "Evaluation",
+    "Issue",
+    "IssueKind",
+    "LicenseFacts",
+    "PreviousResult",
+    "RecordFacts",
+    "Rule",
+    "Status",
+    "YearResult",
+]

@@ -1,0 +1,279 @@
+"""A holder's credits sorted by date and summed by kind, so any window's sum is cheap.
+
+A firm's dashboard evaluates every license of every person at once (tens of thousands of
+records), and each license looks at several overlapping windows (the period, the previous one,
+the ethics period, each year). So each holder's records are classified and sorted once, running
+totals per kind of credit are kept, and any window's sum is two ``bisect`` look-ups and a
+subtraction. ``caps`` walks credit by credit only the windows where a cap binds.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from itertools import accumulate
+from operator import attrgetter
+from typing import NamedTuple
+
+from cpe_desktop.rules.credits import CreditIssue, check_credits
+from cpe_desktop.rules.facts import RecordFacts
+from cpe_desktop.rules.fields import (
+    ETHICS_FIELDS,
+    FIELDS_OF_STUDY,
+    NANO_LEARNING,
+    NON_TECHNICAL_FIELDS,
+    SELF_STUDY_METHODS,
+    TECHNICAL_FIELDS,
+    normalize_delivery_method,
+    normalize_field,
+)
+
+ZERO = Decimal(0)
+
+# Kinds of credit with a running total. Ethics restricted to a jurisdiction is "ethics@<key>".
+TOTAL, ETHICS, TECHNICAL = "total", "ethics", "technical"
+SELF_STUDY, NANO, NON_TECHNICAL = "self_study", "nano", "non_technical"
+CAP_ORDER: tuple[str, ...] = (SELF_STUDY, NANO, NON_TECHNICAL)
+
+
+def jurisdiction_key(name: str | None) -> str | None:
+    """How two spellings of a jurisdiction are compared: case, spacing and ends ignored."""
+    return (" ".join(name.casefold().split()) or None) if name else None
+
+
+_FIELD_KINDS: dict[str, tuple[bool, bool, bool]] = {}
+_METHOD_KINDS: dict[str | None, tuple[bool, bool]] = {}
+
+
+def _field_kind(name: str) -> tuple[bool, bool, bool]:
+    """(ethics, technical, non-technical) for a field; an unknown field is none of them."""
+    kind = _FIELD_KINDS.get(name)
+    if kind is None:
+        canonical = name if name in FIELDS_OF_STUDY else normalize_field(name)
+        kind = (
+            canonical in ETHICS_FIELDS,
+            canonical in TECHNICAL_FIELDS,
+            canonical in NON_TECHNICAL_FIELDS,
+        )
+        if len(_FIELD_KINDS) < 4096:  # any spelling of a field is remembered, within reason
+            _FIELD_KINDS[name] = kind
+    return kind
+
+
+def _method_kind(method: str | None) -> tuple[bool, bool]:
+    """(self-study, nano) for a delivery method."""
+    kind = _METHOD_KINDS.get(method)
+    if kind is None:
+        canonical = normalize_delivery_method(method) if method else None
+        kind = (canonical in SELF_STUDY_METHODS, canonical == NANO_LEARNING)
+        if len(_METHOD_KINDS) < 4096:
+            _METHOD_KINDS[method] = kind
+    return kind
+
+
+@lru_cache(maxsize=4096)
+def _check(value: Decimal, method: str | None) -> tuple[CreditIssue, ...]:
+    return tuple(check_credits(value, method))
+
+
+class Credit(NamedTuple):
+    """One positive credits line of a record, classified."""
+
+    ethics: bool
+    field: str
+    amount: Decimal
+    technical: bool
+    non_technical: bool
+
+
+_order = attrgetter("completed_on", "record_id")
+_NOTHING = (ZERO, ZERO, ZERO, ZERO)
+
+
+def _sums(credits: tuple[tuple[str, Decimal], ...]) -> tuple[Decimal, Decimal, Decimal, Decimal]:
+    """(total, ethics, technical, non-technical) of a record's positive credits."""
+    if len(credits) == 1:  # most certificates have one field: the fast way
+        name, amount = credits[0]
+        if amount <= 0:
+            return _NOTHING
+        ethics, technical, non_technical = _FIELD_KINDS.get(name) or _field_kind(name)
+        return (
+            amount,
+            amount if ethics else ZERO,
+            amount if technical else ZERO,
+            amount if non_technical else ZERO,
+        )
+    t = e = k = n = ZERO
+    for name, amount in credits:
+        if amount > 0:
+            ethics, technical, non_technical = _field_kind(name)
+            t += amount
+            if ethics:
+                e += amount
+            if technical:
+                k += amount
+            if non_technical:
+                n += amount
+    return t, e, k, n
+
+
+class Ledger:
+    """One holder's records sorted by (completed_on, record_id), with running totals per kind.
+
+    Records are kept as parallel lists indexed by position (cheaper to build for tens of
+    thousands of records than an object each). Zero and negative credits never count;
+    ``check_credits`` reports them.
+    """
+
+    def __init__(self, records: Iterable[RecordFacts]) -> None:
+        unique: dict[int, RecordFacts] = {}
+        for record in records:
+            # "Each credit once": the same record passed twice counts once.
+            seen = unique.setdefault(record.record_id, record)
+            if seen is not record and seen != record:
+                raise ValueError(f"two different records have the id {record.record_id}")
+        self.records: list[RecordFacts] = sorted(unique.values(), key=_order)
+        self.dates: list[date] = [record.completed_on for record in self.records]
+        rows = [_sums(record.credits) for record in self.records]
+        totals, ethics, technical, non_technical = (
+            (list(column) for column in zip(*rows, strict=True)) if rows else ([], [], [], [])
+        )
+        # (self-study, nano) of each record.
+        self.methods = [_method_kind(record.delivery_method) for record in self.records]
+        self._face: dict[str, list[Decimal]] = {
+            TOTAL: totals,
+            ETHICS: ethics,
+            TECHNICAL: technical,
+            NON_TECHNICAL: non_technical,
+        }
+        self._running: dict[str, list[Decimal]] = {}
+        self._credits: dict[int, tuple[Credit, ...]] = {}
+        self._tags: list[str | None] | None = None
+        # Records with no certificate or a credits issue, checked lazily from the newest back
+        # (every window ends at the as-of date, so older records are often never looked at).
+        self._flagged: list[int] = []
+        self._checked_from = len(self.records)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def bounds(self, start: date, end: date) -> tuple[int, int]:
+        """Positions ``lo:hi`` of the records completed from ``start`` to ``end`` inclusive."""
+        if end < start:
+            return 0, 0
+        return bisect_left(self.dates, start), bisect_right(self.dates, end)
+
+    def tags(self, lo: int, hi: int) -> list[str | None]:
+        """The ethics jurisdictions (as ``jurisdiction_key``) of records ``lo:hi``."""
+        if self._tags is None:
+            self._tags = [jurisdiction_key(r.ethics_jurisdiction) for r in self.records]
+        return self._tags[lo:hi]
+
+    def face_values(self, kind: str) -> list[Decimal]:
+        """Every record's face value of ``kind``, in order (do not change the list)."""
+        values = self._face.get(kind)
+        if values is None:
+            if kind in (SELF_STUDY, NANO):
+                which = kind == NANO
+                totals = self._face[TOTAL]
+                values = [
+                    t if m[which] else ZERO for t, m in zip(totals, self.methods, strict=True)
+                ]
+            else:  # "ethics@<jurisdiction>"
+                tag = kind.partition("@")[2]
+                tags = self.tags(0, len(self.records))
+                values = [
+                    e if e and t == tag else ZERO
+                    for e, t in zip(self._face[ETHICS], tags, strict=True)
+                ]
+            self._face[kind] = values
+        return values
+
+    def credits(self, position: int) -> tuple[Credit, ...]:
+        """The record's positive credits, in the order a cap drops them: outside ethics first,
+        then by field and amount."""
+        credits = self._credits.get(position)
+        if credits is None and len(self.records[position].credits) == 1:
+            ((name, amount),) = self.records[position].credits
+            kind = _field_kind(name)
+            credits = (Credit(kind[0], name, amount, kind[1], kind[2]),) if amount > 0 else ()
+            self._credits[position] = credits
+        if credits is None:
+            credits = tuple(
+                sorted(
+                    Credit(kind[0], name, amount, kind[1], kind[2])
+                    for name, amount in self.records[position].credits
+                    if amount > 0
+                    for kind in (_field_kind(name),)
+                )
+            )
+            self._credits[position] = credits
+        return credits
+
+    def value(self, kind: str, position: int, amounts: list[Decimal] | None = None) -> Decimal:
+        """The record's credits of ``kind``: from ``amounts`` (what caps left, one per
+        ``credits()``), else at face value."""
+        if amounts is None:
+            return self.face_values(kind)[position]
+        credits = self.credits(position)
+        if kind in (TOTAL, SELF_STUDY, NANO):
+            if kind != TOTAL and not self.methods[position][kind == NANO]:
+                return ZERO
+            return sum(amounts, ZERO)
+        if kind == TECHNICAL:
+            return sum((a for c, a in zip(credits, amounts, strict=True) if c.technical), ZERO)
+        if kind == NON_TECHNICAL:
+            return sum((a for c, a in zip(credits, amounts, strict=True) if c.non_technical), ZERO)
+        if kind != ETHICS:  # "ethics@<jurisdiction>": ethics tagged with that jurisdiction only
+            tag = jurisdiction_key(self.records[position].ethics_jurisdiction)
+            if tag != kind.partition("@")[2]:
+                return ZERO
+        return sum((a for c, a in zip(credits, amounts, strict=True) if c.ethics), ZERO)
+
+    def face(self, kind: str, lo: int, hi: int) -> Decimal:
+        """The face value of the credits of ``kind`` in records ``lo:hi``."""
+        running = self._running.get(kind)
+        if running is None:
+            running = self._running[kind] = [ZERO, *accumulate(self.face_values(kind))]
+        return running[hi] - running[lo]
+
+    def issues(self, position: int) -> tuple[tuple[str, CreditIssue], ...]:
+        """Every credits line breaking the NASBA increments (or impossible), with its field."""
+        record = self.records[position]
+        method = record.delivery_method
+        return tuple(
+            (name, issue) for name, value in record.credits for issue in _check(value, method)
+        )
+
+    def flagged(self, lo: int, hi: int) -> list[int]:
+        """Positions in ``lo:hi`` of the records with no certificate or a credits issue."""
+        if lo < self._checked_from:
+            records = self.records
+            older = [
+                p
+                for p in range(lo, self._checked_from)
+                if not records[p].has_certificate
+                or any(_check(v, records[p].delivery_method) for _, v in records[p].credits)
+            ]
+            self._flagged[:0] = older
+            self._checked_from = lo
+        flagged = self._flagged
+        return flagged[bisect_left(flagged, lo) : bisect_left(flagged, hi)]
+
+
+__all__ = [
+    "CAP_ORDER",
+    "ETHICS",
+    "NANO",
+    "NON_TECHNICAL",
+    "SELF_STUDY",
+    "TECHNICAL",
+    "TOTAL",
+    "ZERO",
+    "Credit",
+    "Ledger",
+    "jurisdiction_key",
+]
