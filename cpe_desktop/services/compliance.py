@@ -1,0 +1,261 @@
+"""Compliance for the people and licenses in the database, as of a date.
+
+Copies what the engine needs out of the database in a few queries (every requirement row, every
+license in view, every record of their holders with its credits), then lets ``rules.compliance``
+judge them all at once. The dashboard, the ``status`` command and reports all come through here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from cpe_desktop.db.models import (
+    CpeRecord,
+    Credential,
+    License,
+    RecordCredit,
+    StateRequirement,
+    User,
+)
+from cpe_desktop.rules.compliance import Evaluation, LicenseFacts, RecordFacts, Rule, evaluate_all
+from cpe_desktop.services.context import ServiceContext
+
+# Most urgent first in the firm view.
+URGENCY = {"overdue": 0, "at_risk": 1, "no_rule": 2, "on_track": 3, "complete": 4}
+
+
+@dataclass(frozen=True)
+class LicenseStatus:
+    """One license of one person, with the rule applied and the engine's verdict.
+
+    ``evaluation`` is None when no requirement rule covers the credential and jurisdiction.
+    """
+
+    user: User
+    license: License
+    requirement: StateRequirement | None
+    evaluation: Evaluation | None
+
+    @property
+    def status(self) -> str:
+        return self.evaluation.status if self.evaluation else "no_rule"
+
+    @property
+    def urgency(self) -> tuple:
+        days = self.evaluation.days_left if self.evaluation else 10**6
+        return (URGENCY[self.status], days, self.user.name, self.license.credential.code)
+
+
+def rule_of(row: StateRequirement) -> Rule:
+    """The engine's view of a requirement row."""
+    return Rule(
+        period_years=row.reporting_period_years,
+        period_basis=row.period_basis or "calendar",
+        total_hours=row.total_credits_required,
+        ethics_hours=row.ethics_credits_required,
+        ethics_period_years=row.ethics_period_years,
+        ethics_state_specific=bool(row.ethics_state_specific),
+        annual_min_hours=row.annual_min_hours,
+        period_start_month=row.period_start_month,
+        cycle_anchor_year=row.cycle_anchor_year,
+        max_self_study_hours=row.max_self_study_hours,
+        max_self_study_pct=row.max_self_study_pct,
+        max_nano_hours=row.max_nano_hours,
+        max_nano_pct=row.max_nano_pct,
+        max_non_technical_hours=row.max_non_technical_hours,
+        max_non_technical_pct=row.max_non_technical_pct,
+        technical_min_hours=row.technical_min_hours,
+        carryover_max_hours=row.carryover_max_hours,
+        effective_from=row.effective_from,
+    )
+
+
+def _rules_in_force(as_of: dt.date) -> dict[tuple[int, str], StateRequirement]:
+    """(credential_id, jurisdiction) → the row with the latest effective date not after as_of."""
+    chosen: dict[tuple[int, str], StateRequirement] = {}
+    for row in StateRequirement.select():
+        if row.effective_from is not None and row.effective_from > as_of:
+            continue
+        key = (row.credential_id, row.state_name)
+        current = chosen.get(key)
+        if current is None or (row.effective_from or dt.date.min) > (
+            current.effective_from or dt.date.min
+        ):
+            chosen[key] = row
+    return chosen
+
+
+def _records_by_holder(holder_ids: set[int], as_of: dt.date) -> dict[int, list[RecordFacts]]:
+    """Every record of these people up to ``as_of`` with its credit lines, in one query."""
+    if not holder_ids:
+        return {}
+    query = (
+        RecordCredit.select(
+            CpeRecord.record_id,
+            CpeRecord.user,
+            CpeRecord.title,
+            CpeRecord.completed_on,
+            CpeRecord.delivery_method,
+            CpeRecord.ethics_jurisdiction,
+            CpeRecord.attachment,
+            RecordCredit.field_of_study,
+            RecordCredit.credits,
+        )
+        .join(CpeRecord)
+        .where(CpeRecord.user.in_(sorted(holder_ids)) & (CpeRecord.completed_on <= as_of))
+        .order_by(CpeRecord.record_id)
+        .tuples()
+    )
+    lines: dict[int, list] = {}
+    heads: dict[int, tuple] = {}
+    for record_id, user_id, title, completed, method, ethics, attachment, field, credits in query:
+        if record_id not in heads:
+            heads[record_id] = (user_id, title, completed, method, ethics, attachment)
+            lines[record_id] = []
+        lines[record_id].append((field, Decimal(str(credits))))
+    by_holder: dict[int, list[RecordFacts]] = defaultdict(list)
+    for record_id, (user_id, title, completed, method, ethics, attachment) in heads.items():
+        if isinstance(completed, str):  # SQLite returns text for .tuples() date columns
+            completed = dt.date.fromisoformat(completed)
+        by_holder[user_id].append(
+            RecordFacts(
+                record_id=record_id,
+                completed_on=completed,
+                delivery_method=method,
+                ethics_jurisdiction=ethics,
+                has_certificate=attachment is not None,
+                credits=tuple(lines[record_id]),
+                title=title,
+            )
+        )
+    return by_holder
+
+
+def evaluate_licenses(
+    ctx: ServiceContext, user_id: int | None = None, as_of: dt.date | None = None
+) -> list[LicenseStatus]:
+    """Every license of ``user_id`` (None: the actor's own; an administrator's: everyone's),
+    judged as of ``as_of`` (default today), most urgent first."""
+    as_of = as_of or ctx.clock.today()
+    query = (
+        License.select(License, Credential, User)
+        .join(Credential)
+        .switch(License)
+        .join(User)
+        .where(License.status == "active")
+    )
+    if user_id is not None:
+        ctx.require_owner(user_id, "see the compliance")
+        query = query.where(License.user == user_id)
+    elif not ctx.actor.is_admin:
+        query = query.where(License.user == ctx.actor.user_id)
+    held = list(query)
+    rules = _rules_in_force(as_of)
+    pairs: list[tuple[License, StateRequirement]] = []
+    for license_ in held:
+        row = rules.get((license_.credential_id, license_.jurisdiction))
+        if row is not None:
+            pairs.append((license_, row))
+    records = _records_by_holder({lic.user_id for lic, _ in pairs}, as_of)
+    evaluations = evaluate_all([(_facts(lic), rule_of(row)) for lic, row in pairs], records, as_of)
+    judged = {lic.license_id: (row, ev) for (lic, row), ev in zip(pairs, evaluations, strict=True)}
+    result = [
+        LicenseStatus(lic.user, lic, *judged.get(lic.license_id, (None, None))) for lic in held
+    ]
+    return sorted(result, key=lambda item: item.urgency)
+
+
+def _facts(license_: License) -> LicenseFacts:
+    return LicenseFacts(
+        license_id=license_.license_id,
+        credential=license_.credential.code,
+        jurisdiction=license_.jurisdiction,
+        issued_on=license_.issued_on,
+        period_end_override=license_.period_end_override,
+        birth_date=license_.user.birth_date,
+        holder_id=license_.user_id,
+    )
+
+
+def _number(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def status_document(items: list[LicenseStatus], as_of: dt.date) -> dict[str, Any]:
+    """The ``status --json`` object of DESIGN section 6, people sorted by email."""
+    people: dict[str, list[dict[str, Any]]] = {}
+    for item in sorted(
+        items,
+        key=lambda i: (
+            i.user.email,
+            i.license.credential.code,
+            i.license.jurisdiction,
+            i.license.license_id,
+        ),
+    ):
+        people.setdefault(item.user.email, []).append(_license_json(item))
+    return {
+        "as_of": as_of.isoformat(),
+        "users": [{"email": email, "licenses": found} for email, found in people.items()],
+    }
+
+
+def _license_json(item: LicenseStatus) -> dict[str, Any]:
+    ev = item.evaluation
+    base = {"credential": item.license.credential.code, "jurisdiction": item.license.jurisdiction}
+    if ev is None:
+        return base | {
+            "period_start": None,
+            "period_end": None,
+            "status": "no_rule",
+            "required_total": None,
+            "counted_total": None,
+            "required_ethics": None,
+            "counted_ethics": None,
+            "carryover_in": None,
+            "shortfall_total": None,
+            "shortfall_ethics": None,
+            "annual": [],
+            "caps": [],
+            "issues": [
+                {
+                    "kind": "no_rule",
+                    "record_id": None,
+                    "message": "No requirement rule for this credential and jurisdiction.",
+                }
+            ],
+        }
+    return base | {
+        "period_start": ev.period_start.isoformat(),
+        "period_end": ev.period_end.isoformat(),
+        "status": ev.status,
+        "required_total": _number(ev.required_total),
+        "counted_total": _number(ev.counted_total),
+        "required_ethics": _number(ev.required_ethics),
+        "counted_ethics": _number(ev.counted_ethics),
+        "carryover_in": _number(ev.carryover_in),
+        "shortfall_total": _number(ev.shortfall_total),
+        "shortfall_ethics": _number(ev.shortfall_ethics),
+        "annual": [
+            {
+                "year_start": y.year_start.isoformat(),
+                "year_end": y.year_end.isoformat(),
+                "required": _number(y.required),
+                "earned": _number(y.earned),
+            }
+            for y in ev.annual
+        ],
+        "caps": [
+            {"cap": c.cap, "limit": _number(c.limit), "dropped": _number(c.dropped)}
+            for c in ev.caps
+        ],
+        "issues": [
+            {"kind": i.kind, "record_id": i.record_id, "message": i.message} for i in ev.issues
+        ],
+    }
