@@ -8,6 +8,8 @@ traceback), 2 bad usage.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
 import logging
 import sys
 from collections.abc import Sequence
@@ -57,7 +59,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path)
 
     sub.add_parser("check", help="check the database's integrity and foreign keys")
+
+    p = sub.add_parser("status", help="compliance of every license, as of a date")
+    p.add_argument("--user", metavar="EMAIL", help="only this person")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", type=_iso_date, help="default: today")
+    p.add_argument("--json", action="store_true", help="print the JSON object of DESIGN §6")
     return parser
+
+
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -153,10 +167,61 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _status(args: argparse.Namespace) -> int:
+    from cpe_desktop.services import compliance, users
+    from cpe_desktop.services.context import COMMAND_LINE, ServiceContext
+
+    ctx = ServiceContext(COMMAND_LINE)
+    as_of = args.as_of or ctx.clock.today()
+    db = _open(args)
+    with db:
+        user_id = users.find_by_email(ctx, args.user).user_id if args.user else None
+        items = compliance.evaluate_licenses(ctx, user_id, as_of)
+        if args.json:
+            print(json.dumps(compliance.status_document(items, as_of), indent=2))
+        else:
+            print(status_table(items, as_of))
+    return EXIT_OK
+
+
+def status_table(items, as_of: dt.date) -> str:
+    """The readable ``status`` output: one block per person, one line per license."""
+    if not items:
+        return f"No licenses to judge as of {as_of.isoformat()}."
+    lines = [f"Compliance as of {as_of.isoformat()}"]
+    for email in sorted({item.user.email for item in items}):
+        mine = [item for item in items if item.user.email == email]
+        lines.append("")
+        lines.append(f"{mine[0].user.name} <{email}>")
+        for item in mine:
+            lic = item.license
+            name = f"{lic.credential.code} {lic.jurisdiction}"
+            ev = item.evaluation
+            if ev is None:
+                lines.append(f"  {name:<28} NO RULE   add a requirement rule for it")
+                continue
+            period = f"{ev.period_start.isoformat()}..{ev.period_end.isoformat()}"
+            hours = f"{_hours(ev.counted_total)}/{_hours(ev.required_total)} h"
+            ethics = f"ethics {_hours(ev.counted_ethics)}/{_hours(ev.required_ethics)}"
+            label = ev.status.replace("_", " ").upper()
+            lines.append(f"  {name:<28} {label:<9} {period}  {hours:>12}  {ethics}")
+            if ev.status != "complete":
+                lines.append(f"  {'':<28} {ev.shortfall_text()}")
+    return "\n".join(lines)
+
+
+def _hours(value) -> str:
+    if value is None:
+        return "-"
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 _COMMANDS = {
     "import": _import,
     "export": _export,
     "backup": _backup,
     "restore": _restore,
     "check": _check,
+    "status": _status,
 }
