@@ -1,0 +1,138 @@
+"""Benchmark: judging a whole firm from the database — 50 people × 3 licenses × 10 years of
+records (about 20,000) — next to one raw SQL aggregate over the same records, in the same run.
+
+Why: the dashboard's firm view and ``cpe-tracker status`` evaluate every license at once; the
+aim is the whole firm in under 100 ms on a 2-core machine. The baseline (``SUM`` of all credits
+grouped by person, in SQLite) is the least any answer could cost. Medians of ``--runs`` runs.
+Not collected by pytest; see README.md in this folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from cpe_desktop.db.database import bind, make_database
+from cpe_desktop.db.migrations import migrate
+from cpe_desktop.db.models import Credential
+from cpe_desktop.services import compliance
+from cpe_desktop.services.context import SYSTEM, ServiceContext
+from cpe_desktop.services.shipped_data import load_shipped_requirements
+
+LICENSES = (("CPA", "Texas"), ("CPA", "New York"), ("EA", "IRS"))
+FIELDS = ("Taxes", "Auditing", "Accounting", "Regulatory Ethics", "Finance")
+METHODS = ("Group Live", "Group Internet Based", "QAS Self Study")
+AS_OF = dt.date(2026, 6, 15)
+SQL_BASELINE = (
+    "SELECT r.user_id, SUM(c.credits) FROM record_credits c "
+    "JOIN cpe_records r ON r.record_id = c.record_id GROUP BY r.user_id"
+)
+
+
+def build(path: Path, people: int, per_person: int) -> int:
+    db = bind(make_database(str(path)))
+    db.connect()
+    migrate(db)
+    load_shipped_requirements()
+    codes = {c.code: c.credential_id for c in Credential.select()}
+    now = "2026-06-01 09:00:00"
+    rng = random.Random(7)
+    cursor = db.cursor()
+    with db.atomic():
+        cursor.executemany(
+            "INSERT INTO users (name, email, role, birth_date, active, created_at, updated_at) "
+            "VALUES (?, ?, 'member', ?, 1, ?, ?)",
+            [
+                (f"Person {i}", f"p{i}@example.com", f"19{60 + i % 30}-0{1 + i % 9}-15", now, now)
+                for i in range(people)
+            ],
+        )
+        cursor.executemany(
+            "INSERT INTO licenses (user_id, credential_id, jurisdiction, issued_on, status, "
+            "created_at, updated_at) VALUES (?, ?, ?, '2010-05-01', 'active', ?, ?)",
+            [
+                (u + 1, codes[code], place, now, now)
+                for u in range(people)
+                for code, place in LICENSES
+            ],
+        )
+        record_id = 0
+        for user in range(1, people + 1):
+            heads, lines = [], []
+            for _ in range(per_person):
+                record_id += 1
+                day = AS_OF - dt.timedelta(days=rng.randrange(0, 3650))
+                heads.append(
+                    (
+                        record_id,
+                        user,
+                        f"Course {record_id}",
+                        day.isoformat(),
+                        rng.choice(METHODS),
+                        now,
+                        now,
+                    )
+                )
+                for field in rng.sample(FIELDS, rng.choice((1, 1, 2))):
+                    lines.append((record_id, field, rng.choice((1, 2, 4, 8))))
+            cursor.executemany(
+                "INSERT INTO cpe_records (record_id, user_id, title, completed_on, "
+                "delivery_method, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                heads,
+            )
+            cursor.executemany(
+                "INSERT INTO record_credits (record_id, field_of_study, credits) VALUES (?, ?, ?)",
+                lines,
+            )
+    return record_id
+
+
+def timed(call, runs: int) -> tuple[float, float, float]:
+    call()  # warm the page cache
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        call()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples), min(samples), max(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=50)
+    parser.add_argument("--records-per-person", type=int, default=400)
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    path = Path(tempfile.mkdtemp(prefix="cpe-bench-firm-")) / "firm.db"
+    records = build(path, args.people, args.records_per_person)
+    ctx = ServiceContext(SYSTEM)
+    db = make_database(str(path))
+    items = compliance.evaluate_licenses(ctx, as_of=AS_OF)
+    statuses: dict[str, int] = {}
+    for item in items:
+        statuses[item.status] = statuses.get(item.status, 0) + 1
+    ours = timed(lambda: compliance.evaluate_licenses(ctx, as_of=AS_OF), args.runs)
+    from cpe_desktop.db.models import database
+
+    raw = timed(lambda: database.execute_sql(SQL_BASELINE).fetchall(), args.runs)
+    print(f"{args.people} people, {len(items)} licenses, {records:,} records, as of {AS_OF}")
+    print(f"statuses: {statuses}")
+    print(f"{'':34s}{'median':>10s}{'min':>10s}{'max':>10s}")
+    for name, (median, low, high) in (
+        ("whole firm, from the database", ours),
+        ("raw SQL SUM grouped by person", raw),
+    ):
+        print(f"{name:34s}{median * 1000:8.1f}ms{low * 1000:8.1f}ms{high * 1000:8.1f}ms")
+    print(f"ratio: {ours[0] / raw[0]:.1f}x the raw aggregate")
+    del db
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()
