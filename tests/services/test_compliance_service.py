@@ -1,0 +1,91 @@
+"""Compliance read from the database: the right licenses for the right person, rules in force,
+records with their credit lines, most urgent first — on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from cpe_desktop.services import compliance, licenses, records, requirements
+from cpe_desktop.services.errors import PermissionDenied
+
+
+def _course(ctx, day, field, credits, method="Group Live", **extra):
+    return records.create_record(
+        ctx,
+        {
+            "title": f"{field} {day}",
+            "completed_on": day,
+            "delivery_method": method,
+            "credits": [{"field": field, "credits": credits}],
+            **extra,
+        },
+    ).value
+
+
+@pytest.fixture
+def firm(people):
+    rule = {
+        "credential": "CPA",
+        "jurisdiction": "Atlantis",
+        "total_hours": 20,
+        "period_years": 1,
+        "ethics_hours": 2,
+        "period_basis": "calendar",
+    }
+    requirements.create_requirement(people.as_admin, rule)
+    licenses.create_license(
+        people.as_ann, {"credential": "CPA", "jurisdiction": "Atlantis", "issued_on": "2026-01-01"}
+    )
+    licenses.create_license(
+        people.as_bob, {"credential": "CPA", "jurisdiction": "Atlantis", "issued_on": "2026-01-01"}
+    )
+    licenses.create_license(people.as_bob, {"credential": "CPA", "jurisdiction": "Nowhere"})
+    # Ann: 16 + 2 ethics + 4 = 22 ≥ 20 with the 2 ethics → complete.
+    _course(people.as_ann, "2026-02-01", "Taxes", 16)
+    _course(people.as_ann, "2026-03-01", "Regulatory Ethics", 2)
+    _course(people.as_ann, "2026-04-01", "Auditing", "4.5")
+    # Bob: 3 hours of 20 by mid-June → behind the pace → at risk.
+    _course(people.as_bob, "2026-05-01", "Taxes", 3)
+    return people
+
+
+def test_admin_sees_everyone_most_urgent_first(firm, clock):
+    items = compliance.evaluate_licenses(firm.as_admin)
+    summary = [(i.user.email, i.license.jurisdiction, i.status) for i in items]
+    assert summary == [
+        ("bob@example.com", "Atlantis", "at_risk"),
+        ("bob@example.com", "Nowhere", "no_rule"),
+        ("ann@example.com", "Atlantis", "complete"),
+    ]
+    ann = items[2].evaluation
+    assert ann.counted_total == Decimal("22.5") and ann.counted_ethics == Decimal(2)
+    assert (ann.period_start, ann.period_end) == (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    assert len(ann.counted_records) == 3
+
+
+def test_member_sees_only_their_own(firm):
+    items = compliance.evaluate_licenses(firm.as_ann)
+    assert [i.user.email for i in items] == ["ann@example.com"]
+    with pytest.raises(PermissionDenied):
+        compliance.evaluate_licenses(firm.as_ann, firm.bob.user_id)
+
+
+def test_as_of_date_and_json_document(firm):
+    march = dt.date(2026, 3, 15)
+    items = compliance.evaluate_licenses(firm.as_admin, firm.ann.user_id, march)
+    (ann,) = items
+    assert ann.evaluation.counted_total == Decimal(18)  # the April course is not yet done
+    document = compliance.status_document(items, march)
+    lic = document["users"][0]["licenses"][0]
+    assert (lic["counted_total"], lic["shortfall_total"], lic["status"]) == (18, 2, "on_track")
+    assert document["as_of"] == "2026-03-15"
+
+
+def test_json_for_a_license_without_rule(firm):
+    items = compliance.evaluate_licenses(firm.as_admin, firm.bob.user_id)
+    document = compliance.status_document(items, dt.date(2026, 6, 15))
+    nowhere = [lic for lic in document["users"][0]["licenses"] if lic["jurisdiction"] == "Nowhere"]
+    assert nowhere[0]["status"] == "no_rule" and nowhere[0]["counted_total"] is None
