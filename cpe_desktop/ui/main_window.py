@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QModelIndex, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
@@ -18,6 +18,7 @@ from cpe_desktop.ui.tabs.table_tab import TableTab
 from cpe_desktop.ui.widgets.side_tabs import SideTabs
 
 DAILY_TABS = ("records", "licenses", "reminders", "notifications", "reports")
+OPEN_RECORDS_MAX_PAGES = 50  # pages of the records table read to find the dashboard's records
 ADMIN_TABS = (
     "users",
     "credentials",
@@ -32,6 +33,16 @@ ADMIN_TABS = (
     "record_credits",
     "custom_field_values",
 )
+
+
+TAB_NOTES = {
+    "requirements": (
+        "Each rule shows where it came from and when it was last checked. Boards change their "
+        "rules often and have the final word: check yours, and edit a rule here to match it — "
+        "your edits are kept when the program's own data is updated, and the dashboard follows "
+        "at once. This is not legal advice."
+    ),
+}
 
 
 class LazyTab(QWidget):
@@ -82,6 +93,7 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.dashboard = DashboardTab(ctx, bus)
+        self.dashboard.openRecords.connect(self.open_records)
         self.tabs.addTab(self.dashboard, "Dashboard")
         for name in DAILY_TABS:
             self.tabs.addTab(self._lazy(name), table_spec(name).title)
@@ -105,7 +117,10 @@ class MainWindow(QMainWindow):
         def build() -> TableTab:
             cls = NotificationsTab if name == "notifications" else TableTab
             editor = self.editor if name in EDITABLE_TABLES else None
-            return cls(name, self.ctx, self.bus, editor=editor)
+            tab = cls(name, self.ctx, self.bus, editor=editor)
+            if name in TAB_NOTES:
+                tab.set_note(TAB_NOTES[name])
+            return tab
 
         self.lazy_tabs[name] = LazyTab(build)
         return self.lazy_tabs[name]
@@ -205,6 +220,37 @@ class MainWindow(QMainWindow):
         else:
             self.tabs.setCurrentWidget(holder)
         return holder.ensure()
+
+    def open_records(self, record_ids: list[int]) -> None:
+        """Show the CPE Records tab with these records selected (the dashboard's "what counts").
+
+        The filter box is cleared so every record can be shown, and pages are loaded until all of
+        them are (at most ``OPEN_RECORDS_MAX_PAGES``; a record further down stays unselected).
+        """
+        tab = self.show_table("records")
+        if tab.search.text():
+            tab.search.clear()
+            tab.search.returnPressed.emit()  # apply now, not after the typing delay
+        wanted = set(record_ids)
+        root = QModelIndex()
+        for _ in range(OPEN_RECORDS_MAX_PAGES):
+            loaded = {pk for pk in wanted if tab.model.row_of_pk(pk) is not None}
+            if loaded == wanted or not tab.model.canFetchMore(root):
+                break
+            tab.model.fetchMore(root)
+        tab.select_pks(record_ids)
+        selected = tab.selected_pks()
+        if selected:
+            first = tab.model.row_of_pk(selected[0])
+            tab.view.scrollTo(tab.model.index(first, 0))
+        tab.view.setFocus(Qt.FocusReason.OtherFocusReason)
+        count = len(record_ids)
+        self.statusBar().showMessage(
+            f"{len(selected)} of {count} counted record{'' if count == 1 else 's'} selected"
+            if count
+            else "No records count toward that license yet",
+            8000,
+        )
 
     def new_record(self) -> None:
         self.show_table("records").new_row()

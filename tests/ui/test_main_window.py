@@ -4,6 +4,7 @@ refresh for their own kind of change, and the state remembered between starts.""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from cpe_desktop.db.models import CpeRecord
@@ -175,3 +176,13 @@ def test_tabs_are_built_when_first_shown(qtbot, people):
     window.admin_tabs.setCurrentIndex(1)
     window.tabs.setCurrentWidget(window.admin_tabs)
     assert set(window.table_tabs) == {"licenses", ADMIN_TABS[1]}
+
+
+def test_requirements_tab_says_where_rules_come_from(qtbot, people):
+    window = _window(qtbot, people.as_admin)
+    tab = window.show_table("requirements")
+    assert not tab.note.isHidden() and "final word" in tab.note.text()
+    titles = [
+        tab.model.headerData(c, Qt.Orientation.Horizontal) for c in range(tab.model.columnCount())
+    ]
+    assert "Source" in titles and any("erified" in t for t in titles)

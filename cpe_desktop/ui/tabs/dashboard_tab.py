@@ -1,112 +1,329 @@
-"""The dashboard: one card per license with the hours logged over its period length.
+"""The dashboard: is every license compliant for its current period, and if not, what is missing?
 
-The compliance engine will judge real reporting periods; until then each card says plainly what
-it adds up (the last N years) and what the rule asks for.
+Why this module exists: it is the first thing a person sees. It asks the compliance service
+(``services.compliance.evaluate_licenses``) for every license in view as of the clock's today and
+lays the answers out: a person's own licenses as large cards; a firm administrator looking at
+several people gets the firm view, one compact row per person × license, most urgent first, under a
+count per status, column titles that stay put while the rows scroll, and a filter box. Clicking a
+card or row (or Enter/Space on it) emits ``openRecords`` with the ids of the records that count
+toward it; the main window shows them on the CPE Records tab.
+
+It refreshes when records, licenses, requirements, users, credentials or attachments change (while
+hidden it only notes that it is stale and refreshes when shown again), keeping the scroll
+position and the focused card, and rebuilds its colours when the theme's scheme changes.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from collections import Counter
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
-    QProgressBar,
+    QLineEdit,
     QScrollArea,
+    QScrollBar,
     QVBoxLayout,
     QWidget,
 )
 
-from cpe_desktop.services.changes import Changes
+from cpe_desktop.services.changes import (
+    ATTACHMENTS,
+    CREDENTIALS,
+    LICENSES,
+    RECORDS,
+    REQUIREMENTS,
+    USERS,
+    Changes,
+)
+from cpe_desktop.services.compliance import LicenseStatus, evaluate_licenses
 from cpe_desktop.services.context import ServiceContext
-from cpe_desktop.services.progress import LicenseHours, hours_by_license
 from cpe_desktop.ui.bus import ChangeBus
+from cpe_desktop.ui.theme import theme_signals
+from cpe_desktop.ui.widgets.firm_row import (
+    FirmHeader,
+    FirmRow,
+    apply_widths,
+    natural_widths,
+)
+from cpe_desktop.ui.widgets.license_card import (
+    STATUS_WORDS,
+    LicenseCard,
+    LicenseFrame,
+    day_text,
+    license_title,
+    status_pixmap,
+)
 
-KINDS = frozenset({"licenses", "records", "requirements", "users", "credentials"})
-
-
-def _hours(value) -> str:
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text or "0"
-
-
-class LicenseCard(QFrame):
-    def __init__(self, item: LicenseHours, show_holder: bool) -> None:
-        super().__init__()
-        self.setProperty("role", "card")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        lic = item.license
-        title = f"{lic.credential.code} — {lic.jurisdiction}"
-        if show_holder:
-            title += f"  ·  {lic.user.name}"
-        heading = QLabel(f"<b>{title}</b>")
-        layout = QGridLayout(self)
-        layout.addWidget(heading, 0, 0, 1, 3)
-        rule = item.requirement
-        period = (
-            f"Logged {item.window_start:%d %b %Y} – {item.window_end:%d %b %Y} "
-            f"(the last {rule.reporting_period_years} year(s), this rule's period length)"
-            if rule
-            else "No requirement rule for this credential and jurisdiction — add one under "
-            "Administration › Requirements."
-        )
-        note = QLabel(period)
-        note.setWordWrap(True)
-        note.setProperty("role", "muted")
-        layout.addWidget(note, 1, 0, 1, 3)
-        row = 2
-        if rule is not None:
-            for label, logged, required in (
-                ("Total", item.logged_total, rule.total_credits_required),
-                ("Ethics", item.logged_ethics, rule.ethics_credits_required),
-            ):
-                if not required:
-                    continue
-                bar = QProgressBar()
-                bar.setRange(0, int(required * 10))
-                bar.setValue(min(int(logged * 10), int(required * 10)))
-                bar.setTextVisible(False)
-                bar.setAccessibleName(f"{label} hours")
-                text = QLabel(f"{_hours(logged)} of {required} hours")
-                text.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                layout.addWidget(QLabel(label), row, 0)
-                layout.addWidget(bar, row, 1)
-                layout.addWidget(text, row, 2)
-                row += 1
-        layout.setColumnStretch(1, 1)
+KINDS = frozenset({RECORDS, LICENSES, REQUIREMENTS, USERS, CREDENTIALS, ATTACHMENTS})
+CARD_MIN_WIDTH = 360  # below this a card's bars get too short to read: fewer columns instead
+MAX_CARD_COLUMNS = 3
+SIDE = 24  # the page's left and right margin
+SUMMARY_ORDER = ("overdue", "at_risk", "on_track", "complete", "no_rule")
+EMPTY_TEXT = (
+    "No licenses yet.\n\nAdd the licenses you hold on the Licenses tab (credential and "
+    "jurisdiction, e.g. CPA — Texas), then log your courses on the CPE Records tab (Ctrl+N). "
+    "This page will then show, for each license, what is still missing and by when."
+)
 
 
-class DashboardTab(QScrollArea):
+def summary_counts(items: list[LicenseStatus]) -> list[tuple[str, int]]:
+    """(status, count) in urgency order; the four statuses always, "no rule" only when present."""
+    counts = Counter(item.status for item in items)
+    return [(s, counts[s]) for s in SUMMARY_ORDER if counts[s] or s != "no_rule"]
+
+
+def summary_words(status: str, count: int) -> str:
+    if status == "no_rule":
+        return f"{count} without a rule"
+    return f"{count} {STATUS_WORDS[status].lower()}"
+
+
+def matches(item: LicenseStatus, words: list[str]) -> bool:
+    """Whether every word occurs in the person's name, the license or the status word."""
+    text = f"{item.user.name} {license_title(item)} {STATUS_WORDS[item.status]}".casefold()
+    return all(word in text for word in words)
+
+
+def empty_state(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setProperty("role", "empty-state")
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setWordWrap(True)
+    return label
+
+
+# --- the firm view's rows -------------------------------------------------------------------
+
+
+class DashboardTab(QWidget):
+    """Every license in view with its compliance, as cards or, for a firm, as rows."""
+
+    openRecords = Signal(object)  # noqa: N815 - Qt naming; list[int] of record ids
+
     def __init__(self, ctx: ServiceContext, bus: ChangeBus, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.setWidgetResizable(True)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.cards: list[LicenseCard] = []
+        self.items: list[LicenseStatus] = []
+        self.cards: list[LicenseFrame] = []
+        self.firm_view = False
+        self.summary_text = ""
+        self._columns = 0
+        self._grid: QGridLayout | None = None
+        self._stale = False
+
+        # Above the scrolling part: heading, counts (and the filter), the firm view's titles.
+        self.heading = QLabel()
+        self.heading.setProperty("role", "heading")
+        self.summary = QWidget()
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Filter by person, license or status…")
+        self.filter.setAccessibleName("Filter the firm view")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.setMinimumWidth(self.filter.fontMetrics().horizontalAdvance("M" * 24))
+        self.filter.textChanged.connect(self._apply_filter)
+        self.header: FirmHeader | None = None
+        self.top = QVBoxLayout()
+        self.top.setContentsMargins(SIDE, 20, SIDE, 6)
+        self.top.setSpacing(8)
+        self.top.addWidget(self.heading)
+        counts = QHBoxLayout()
+        counts.addWidget(self.summary, 1)
+        counts.addWidget(self.filter)
+        self.top.addLayout(counts)
+
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.viewport().setBackgroundRole(QPalette.ColorRole.Window)
+        self.scroll.viewport().installEventFilter(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(self.top)
+        layout.addWidget(self.scroll, 1)
+
+        self.verticalScrollBar().rangeChanged.connect(self._align_top)
         bus.changed.connect(self.on_changes)
+        theme_signals().schemeChanged.connect(self._on_scheme_changed)
         self.refresh()
 
+    def verticalScrollBar(self) -> QScrollBar:  # noqa: N802 - QScrollArea's name
+        return self.scroll.verticalScrollBar()
+
+    def _align_top(self, _minimum: int = 0, maximum: int = 0) -> None:
+        # The filter box ends where the rows end: left of the scroll bar while there is one.
+        bar = self.verticalScrollBar().sizeHint().width() if maximum > 0 else 0
+        self.top.setContentsMargins(SIDE, 20, SIDE + bar, 6)
+
+    # --- reacting ---------------------------------------------------------------------------
+
     def on_changes(self, changes: Changes) -> None:
-        if KINDS & changes.kinds:
+        if not (KINDS & changes.kinds):
+            return
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def _on_scheme_changed(self, _scheme: str) -> None:
+        # Status words and glyphs take their colours when built: build them again.
+        self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self._stale:
             self.refresh()
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        # The viewport's width decides how many cards fit side by side.
+        resized = event.type() == QEvent.Type.Resize and self._grid is not None
+        if resized and self._card_columns() != self._columns:
+            self._place_cards()
+        return super().eventFilter(watched, event)
+
+    # --- building ---------------------------------------------------------------------------
+
     def refresh(self) -> None:
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.setAlignment(Qt.AlignmentFlag.AlignTop)
-        items = hours_by_license(
-            self.ctx, None if self.ctx.actor.is_admin else self.ctx.actor.user_id
+        """Evaluate again and rebuild, keeping the scroll position and the focused card."""
+        self._stale = False
+        scroll = self.verticalScrollBar().value()
+        # focusWidget(), not hasFocus(): the focus is kept while another window is active too.
+        current = self.focusWidget()
+        focused = next(
+            (
+                c.item.license.license_id
+                for c in self.cards
+                if current is not None and (c is current or c.isAncestorOf(current))
+            ),
+            None,
         )
-        self.cards = [LicenseCard(item, self.ctx.actor.is_admin) for item in items]
-        for card in self.cards:
-            layout.addWidget(card)
-        if not self.cards:
-            empty = QLabel(
-                "No licenses yet.\nAdd the licenses you hold on the Licenses tab, then log your "
-                "courses on the CPE Records tab (Ctrl+N)."
+        as_of = self.ctx.clock.today()
+        self.items = evaluate_licenses(self.ctx, as_of=as_of)
+        holders = {item.user.user_id for item in self.items}
+        self.firm_view = self.ctx.actor.is_admin and len(holders) > 1
+        is_admin = self.ctx.actor.is_admin
+        if self.firm_view:
+            self.heading.setText(
+                f"Firm compliance — {len(self.items):,} licenses of {len(holders):,} people, "
+                f"as of {day_text(as_of)}"
             )
-            empty.setProperty("role", "empty-state")
-            empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            empty.setWordWrap(True)
-            layout.addWidget(empty)
-        self.setWidget(body)
+        else:
+            self.heading.setText(f"Your licenses — as of {day_text(as_of)}")
+        self.filter.setVisible(self.firm_view)
+        self._build_summary()
+        if self.header is not None:
+            self.header.hide()
+            self.top.removeWidget(self.header)
+            self.header.deleteLater()
+            self.header = None
+
+        body = QWidget()
+        body.setBackgroundRole(QPalette.ColorRole.Window)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(SIDE, 4 if self.firm_view else 12, SIDE, SIDE)
+        layout.setSpacing(4 if self.firm_view else 6)
+        self._grid = None
+        self.cards = []
+        self.no_match = empty_state("")
+        self.no_match.hide()
+        if not self.items:
+            self.empty_label = empty_state(EMPTY_TEXT)
+            layout.addWidget(self.empty_label)
+        elif self.firm_view:
+            self._build_rows(layout, is_admin)
+        else:
+            self._build_cards(layout, is_admin)
+        layout.addWidget(self.no_match)
+        layout.addStretch(1)
+        for card in self.cards:
+            card.activated.connect(lambda card=card: self.openRecords.emit(list(card.record_ids)))
+        self.scroll.setWidget(body)  # deletes the previous body
+        self._apply_filter()
+        body.layout().activate()
+        self.verticalScrollBar().setValue(scroll)
+        for card in self.cards:
+            if card.item.license.license_id == focused:
+                card.setFocus(Qt.FocusReason.OtherFocusReason)
+                break
+
+    def _build_summary(self) -> None:
+        summary = QWidget()
+        row = QHBoxLayout(summary)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(6)
+        parts = []
+        for status, count in summary_counts(self.items) if self.items else []:
+            glyph = QLabel()
+            glyph.setPixmap(status_pixmap(status, 16, self.devicePixelRatioF()))
+            words = summary_words(status, count)
+            text = QLabel(words)
+            if count == 0:
+                text.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+            row.addWidget(glyph)
+            row.addWidget(text)
+            row.addSpacing(14)
+            parts.append(words)
+        row.addStretch(1)
+        self.summary_text = " · ".join(parts)
+        summary.setAccessibleName(self.summary_text)
+        self.top.replaceWidget(self.summary, summary)
+        self.summary.hide()
+        self.summary.deleteLater()
+        self.summary = summary
+
+    def _build_rows(self, layout: QVBoxLayout, is_admin: bool) -> None:
+        self.header = FirmHeader()
+        rows = [FirmRow(item, is_admin=is_admin) for item in self.items]
+        widths = natural_widths(self.header.cells)
+        for row in rows:
+            for key, width in natural_widths(row.cells).items():
+                widths[key] = max(widths[key], width)
+        apply_widths(self.header.cells, widths)
+        self.top.addWidget(self.header)
+        for row in rows:
+            apply_widths(row.cells, widths)
+            layout.addWidget(row)
+        self.cards = list(rows)
+
+    def _apply_filter(self) -> None:
+        words = self.filter.text().casefold().split() if self.firm_view else []
+        shown = 0
+        for card in self.cards:
+            visible = matches(card.item, words)
+            card.setVisible(visible)
+            shown += visible
+        self.no_match.setVisible(bool(self.cards) and not shown)
+        self.no_match.setText(
+            f"No license matches “{self.filter.text().strip()}”. Clear the filter to see all."
+        )
+
+    def _build_cards(self, layout: QVBoxLayout, is_admin: bool) -> None:
+        show_holder = len({item.user.user_id for item in self.items}) > 1
+        self.cards = [
+            LicenseCard(item, show_holder=show_holder, is_admin=is_admin) for item in self.items
+        ]
+        self._grid = QGridLayout()
+        self._grid.setSpacing(16)
+        layout.addLayout(self._grid)
+        self._place_cards()
+
+    def _card_columns(self) -> int:
+        width = self.scroll.viewport().width() - 2 * SIDE
+        fits = max(1, (width + 16) // (CARD_MIN_WIDTH + 16))
+        return max(1, min(fits, len(self.cards), MAX_CARD_COLUMNS))
+
+    def _place_cards(self) -> None:
+        assert self._grid is not None
+        self._columns = self._card_columns()
+        for card in self.cards:
+            self._grid.removeWidget(card)
+        for index, card in enumerate(self.cards):
+            self._grid.addWidget(card, index // self._columns, index % self._columns)
+        for column in range(MAX_CARD_COLUMNS):
+            self._grid.setColumnStretch(column, 1 if column < self._columns else 0)

@@ -113,7 +113,12 @@ class TableTab(QWidget):
         self.stack.addWidget(self.view)
         self.stack.addWidget(self.empty)
 
+        self.note = QLabel()
+        self.note.setProperty("role", "muted")
+        self.note.setWordWrap(True)
+        self.note.hide()
         layout = QVBoxLayout(self)
+        layout.addWidget(self.note)
         layout.addLayout(bar)
         layout.addWidget(self.stack, 1)
         bus.changed.connect(self.on_changes)
@@ -255,6 +260,11 @@ class TableTab(QWidget):
             show_error(self, exc, "deleting")
             return
         self.bus.publish(outcome)
+
+    def set_note(self, text: str) -> None:
+        """A line of guidance above the table (e.g. where requirement rules come from)."""
+        self.note.setText(text)
+        self.note.setVisible(bool(text))
 
     def focus_search(self) -> None:
         self.search.setFocus()

@@ -1,0 +1,389 @@
+"""The dashboard as people read it: one card per license with the engine's numbers, the firm view
+sorted by urgency, what to do without a rule, opening the counted records, and live updates.
+
+Scenarios use the shipped rules; every expected number is worked out by hand below, as of the
+fixture clock (15 Jun 2026). Licenses are issued on 1 Feb 2024, so the previous Texas windows
+(2023–2025, ethics 2024–2025) began before them and are not judged; New York's previous year
+(2025) is.
+
+CPA Texas: rolling 3 years → 1 Jan 2024 – 31 Dec 2026, 120 h, 20 h a year; ethics 4 h per
+2 years (1 Jan 2025 – 31 Dec 2026), Texas-approved only. CPA New York: calendar year 2026, 40 h
+(minimum 40 in the year); ethics 4 h per 3 years aligned to the issue year (2024–2026),
+New York-approved only. CMA IMA: calendar year, 30 h, 2 h ethics, carryover up to 10 h.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import QDate, QLocale, Qt
+from PySide6.QtGui import QColor, QPalette
+
+from cpe_desktop.services import licenses, records
+from cpe_desktop.services.changes import Changes
+from cpe_desktop.ui import theme
+from cpe_desktop.ui.bus import ChangeBus
+from cpe_desktop.ui.dates import date_format
+from cpe_desktop.ui.main_window import MainWindow
+from cpe_desktop.ui.tabs.dashboard_tab import DashboardTab, FirmRow
+from cpe_desktop.ui.widgets.hours_bar import BAR_HEIGHT, GAP, HoursBar
+from cpe_desktop.ui.widgets.license_card import LicenseCard
+
+
+def _day(text: str) -> str:
+    return QLocale().toString(QDate.fromString(text, "yyyy-MM-dd"), date_format())
+
+
+def _license(ctx, jurisdiction, credential="CPA", issued="2024-02-01"):
+    return licenses.create_license(
+        ctx, {"credential": credential, "jurisdiction": jurisdiction, "issued_on": issued}
+    ).value
+
+
+def _record(ctx, day, field, credits, ethics=None):
+    return records.create_record(
+        ctx,
+        {
+            "title": f"{field} {day}",
+            "completed_on": day,
+            "delivery_method": "Group Live",
+            "ethics_jurisdiction": ethics,
+            "credits": [{"field": field, "credits": credits}],
+        },
+    )
+
+
+@pytest.fixture
+def ann_scenario(people):
+    """Ann: CPA Texas (at risk) and CPA New York (overdue). Returns her record ids."""
+    _license(people.as_ann, "Texas")
+    _license(people.as_ann, "New York")
+    ids = [
+        _record(people.as_ann, "2024-03-10", "Taxes", 20).value.record_id,
+        _record(people.as_ann, "2025-04-10", "Auditing", 20).value.record_id,
+        _record(people.as_ann, "2025-11-02", "Regulatory Ethics", 2, "Texas").value.record_id,
+        _record(people.as_ann, "2026-02-10", "Accounting", "12.5").value.record_id,
+    ]
+    return ids
+
+
+@pytest.fixture
+def bob_scenario(people):
+    """Bob: CPA Texas (on track), CMA (complete) and CPA Atlantis (no rule)."""
+    _license(people.as_bob, "Texas")
+    _license(people.as_bob, "IMA", credential="CMA", issued="2026-01-01")
+    _license(people.as_bob, "Atlantis")
+    for day, field, credits in [
+        ("2024-03-01", "Taxes", 20),
+        ("2024-09-01", "Auditing", 20),
+        ("2025-03-01", "Taxes", 20),
+        ("2025-09-01", "Auditing", 20),
+        ("2026-03-01", "Accounting", 16),
+        ("2026-03-02", "Finance", 12),
+        ("2026-03-05", "Behavioral Ethics", 2),
+    ]:
+        _record(people.as_bob, day, field, credits)
+
+
+def _dashboard(qtbot, ctx, bus=None):
+    tab = DashboardTab(ctx, bus or ChangeBus())
+    qtbot.addWidget(tab)
+    tab.resize(1200, 760)
+    tab.show()
+    qtbot.waitExposed(tab)
+    return tab
+
+
+def _card(tab, jurisdiction, user=None):
+    (card,) = [
+        c
+        for c in tab.cards
+        if c.item.license.jurisdiction == jurisdiction
+        and (user is None or c.item.user.user_id == user.user_id)
+    ]
+    return card
+
+
+def _numbers(bar: HoursBar) -> tuple[Decimal, Decimal]:
+    return bar.counted, bar.required
+
+
+# --- a member's own cards --------------------------------------------------------------------
+
+
+def test_member_sees_a_card_per_own_license_with_the_engines_numbers(
+    qtbot, people, ann_scenario, bob_scenario
+):
+    tab = _dashboard(qtbot, people.as_ann)
+    assert not tab.firm_view
+    assert all(isinstance(c, LicenseCard) for c in tab.cards)
+    # Bob's three licenses are not Ann's to see; the overdue one comes first.
+    assert [c.item.license.jurisdiction for c in tab.cards] == ["New York", "Texas"]
+
+    texas = _card(tab, "Texas")
+    assert texas.status_label.text() == "At risk"  # 65.5 h missing needs a faster pace
+    assert texas.period_label.text() == f"Period {_day('2024-01-01')} – {_day('2026-12-31')}"
+    assert texas.days_label.text() == "199 days left"
+    assert _numbers(texas.bars["total"]) == (Decimal("54.5"), Decimal(120))
+    assert texas.bars["total"].numbers() == "54.5 of 120 h"
+    assert _numbers(texas.bars["ethics"]) == (Decimal(2), Decimal(4))
+    assert texas.bars["ethics"].label == "Ethics (Texas-approved)"
+    assert texas.bars["ethics"].detail == (
+        f"Ethics period {_day('2025-01-01')} – {_day('2026-12-31')}"
+    )
+    assert _numbers(texas.bars["annual"]) == (Decimal("12.5"), Decimal(20))  # 2026 so far
+    assert texas.shortfall_label.text() == (
+        "65.5 more hours by 31 Dec 2026, 2 of them ethics (Texas-approved); "
+        "7.5 hours in the year ending 31 Dec 2026 (annual minimum 20)"
+    )
+    # Four records without certificates: three shown, then how many more.
+    assert [label.text() for label in texas.issue_labels][-1] == "and 1 more"
+    assert len(texas.issue_labels) == 4
+
+    york = _card(tab, "New York")
+    assert york.status_label.text() == "Overdue"  # 2025 had 22 of 40 h; 2026 made up 12.5
+    assert _numbers(york.bars["total"]) == (Decimal("12.5"), Decimal(40))
+    assert _numbers(york.bars["ethics"]) == (Decimal(0), Decimal(4))  # Texas ethics: not NY
+    assert "annual" not in york.bars  # a one-year period: its minimum is the total bar
+    assert york.shortfall_label.text().startswith(
+        "Overdue: 5.5 hours still missing from the period that ended 31 Dec 2025; "
+        "27.5 more hours by 31 Dec 2026, 4 of them ethics (New York-approved)"
+    )
+
+
+def test_carryover_and_a_complete_license(qtbot, people, bob_scenario):
+    tab = _dashboard(qtbot, people.as_bob)
+    cma = _card(tab, "IMA")
+    assert cma.status_label.text() == "Complete"
+    # 2026: 16 + 12 + 2 = 30 h; 2025's 40 h exceed 30 by 10, the most that may carry over.
+    assert _numbers(cma.bars["total"]) == (Decimal(40), Decimal(30))
+    assert cma.notes_label.text() == "Includes 10 h carried over"
+    assert cma.shortfall_label.text() == "All requirements met for the period ending 31 Dec 2026"
+
+
+def test_a_license_without_a_rule_says_what_to_do(qtbot, people, bob_scenario):
+    tab = _dashboard(qtbot, people.as_bob)
+    atlantis = _card(tab, "Atlantis")
+    assert atlantis.status_label.text() == "No rule"
+    assert atlantis.shortfall_label.text() == (
+        "No requirement rule for CPA in Atlantis — ask your firm administrator to add one "
+        "under Administration › Requirements"
+    )
+    admin_view = _dashboard(qtbot, people.as_admin)
+    assert _card(admin_view, "Atlantis").shortfall_label.text() == (
+        "No requirement rule for CPA in Atlantis — add one under Administration › Requirements"
+    )
+
+
+def test_no_licenses_shows_what_to_do_next(qtbot, people):
+    tab = _dashboard(qtbot, people.as_ann)
+    assert tab.cards == []
+    assert "Licenses tab" in tab.empty_label.text() and "Ctrl+N" in tab.empty_label.text()
+
+
+# --- the firm view ------------------------------------------------------------------------------
+
+
+def test_admin_sees_every_license_sorted_by_urgency_with_the_counts(
+    qtbot, people, ann_scenario, bob_scenario
+):
+    tab = _dashboard(qtbot, people.as_admin)
+    assert tab.firm_view and all(isinstance(c, FirmRow) for c in tab.cards)
+    shown = [
+        (c.item.user.name, c.item.license.jurisdiction, c.status_label.text()) for c in tab.cards
+    ]
+    assert shown == [
+        ("Ann Member", "New York", "Overdue"),
+        ("Ann Member", "Texas", "At risk"),
+        ("Bob Member", "Atlantis", "No rule"),
+        ("Bob Member", "Texas", "On track"),  # 110 of 120 h: 10 h in 199 days keeps pace
+        ("Bob Member", "IMA", "Complete"),
+    ]
+    assert tab.summary_text == "1 overdue · 1 at risk · 1 on track · 1 complete · 1 without a rule"
+    bob_texas = _card(tab, "Texas", people.bob)
+    assert bob_texas.bar is not None and bob_texas.bar.numbers() == "110 of 120 h"
+    assert bob_texas.cells["ends"].text() == _day("2026-12-31")
+    assert bob_texas.cells["days"].text() == "199"
+    # Behavioral ethics without a Texas tag does not count toward Texas ethics.
+    assert bob_texas.shortfall_label.text().startswith(
+        "10 more hours by 31 Dec 2026, 4 of them ethics (Texas-approved)"
+    )
+
+
+def test_admin_alone_gets_cards_not_the_firm_view(qtbot, people):
+    _license(people.as_admin, "Texas")
+    tab = _dashboard(qtbot, people.as_admin)
+    assert not tab.firm_view and isinstance(tab.cards[0], LicenseCard)
+
+
+# --- opening the counted records ----------------------------------------------------------------
+
+
+def test_click_and_enter_open_exactly_the_counted_records(qtbot, people, ann_scenario):
+    tab = _dashboard(qtbot, people.as_ann)
+    all_four = ann_scenario
+    with qtbot.waitSignal(tab.openRecords) as clicked:
+        qtbot.mouseClick(_card(tab, "Texas"), Qt.MouseButton.LeftButton)
+    assert sorted(clicked.args[0]) == sorted(all_four)
+    york = _card(tab, "New York")
+    york.setFocus()
+    with qtbot.waitSignal(tab.openRecords) as entered:
+        qtbot.keyClick(york, Qt.Key.Key_Return)
+    assert entered.args[0] == [all_four[3]]  # only the 2026 record is in New York's year
+    with qtbot.waitSignal(tab.openRecords) as spaced:
+        qtbot.keyClick(york, Qt.Key.Key_Space)
+    assert spaced.args[0] == [all_four[3]]
+
+
+def test_a_card_without_a_rule_opens_nothing(qtbot, people, bob_scenario):
+    tab = _dashboard(qtbot, people.as_bob)
+    with qtbot.assertNotEmitted(tab.openRecords):
+        qtbot.mouseClick(_card(tab, "Atlantis"), Qt.MouseButton.LeftButton)
+
+
+def test_the_main_window_shows_the_records_selected(qtbot, people, ann_scenario):
+    window = MainWindow(people.as_ann, ChangeBus(), database_location="test.db")
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    texas = _card(window.dashboard, "Texas")
+    qtbot.mouseClick(texas, Qt.MouseButton.LeftButton)
+    records_tab = window.tab("records")
+    assert window.current_table_tab() is records_tab
+    assert sorted(records_tab.selected_pks()) == sorted(ann_scenario)
+    window.show_table("records").search.setText("nothing matches this")
+    records_tab.search.returnPressed.emit()
+    window.tabs.setCurrentWidget(window.dashboard)
+    qtbot.mouseClick(_card(window.dashboard, "New York"), Qt.MouseButton.LeftButton)
+    assert records_tab.search.text() == ""  # the filter would have hidden the record
+    assert records_tab.selected_pks() == [ann_scenario[3]]
+
+
+# --- staying current ----------------------------------------------------------------------------
+
+
+def test_a_new_record_updates_the_numbers(qtbot, people, ann_scenario):
+    bus = ChangeBus()
+    tab = _dashboard(qtbot, people.as_ann, bus)
+    bus.publish(_record(people.as_ann, "2026-05-04", "Regulatory Ethics", 4, "New York"))
+    texas, york = _card(tab, "Texas"), _card(tab, "New York")
+    # Counts toward both totals; toward New York's ethics only (tagged New York).
+    assert _numbers(texas.bars["total"]) == (Decimal("58.5"), Decimal(120))
+    assert _numbers(texas.bars["ethics"]) == (Decimal(2), Decimal(4))
+    assert _numbers(york.bars["total"]) == (Decimal("16.5"), Decimal(40))
+    assert _numbers(york.bars["ethics"]) == (Decimal(4), Decimal(4))
+    assert len(york.record_ids) == 2
+
+
+def test_unrelated_changes_and_hidden_tabs_do_not_rebuild(qtbot, people, ann_scenario):
+    bus = ChangeBus()
+    tab = _dashboard(qtbot, people.as_ann, bus)
+    before = tab.cards[0]
+    bus.publish(Changes.of("notifications"))
+    assert tab.cards[0] is before
+    tab.hide()
+    bus.publish(_record(people.as_ann, "2026-05-04", "Taxes", 8))
+    assert tab.cards[0] is before  # noted as stale, rebuilt when shown
+    tab.show()
+    assert _card(tab, "Texas").bars["total"].counted == Decimal("62.5")
+
+
+def test_refresh_keeps_the_scroll_position_and_focus(qtbot, people):
+    for code, jurisdiction in [("CPA", "Texas"), ("CPA", "New York"), ("CMA", "IMA")]:
+        for ctx in (people.as_ann, people.as_bob, people.as_admin):
+            _license(ctx, jurisdiction, credential=code)
+    bus = ChangeBus()
+    tab = _dashboard(qtbot, people.as_admin, bus)
+    tab.resize(900, 300)
+    bar = tab.verticalScrollBar()
+    assert bar.maximum() > 100
+    bar.setValue(100)
+    tab.cards[4].setFocus()
+    focused = tab.cards[4].item.license.license_id
+    bus.publish(_record(people.as_bob, "2026-05-04", "Taxes", 8))
+    assert bar.value() == 100
+    assert tab.focusWidget() is not None
+    assert tab.focusWidget().item.license.license_id == focused
+
+
+# --- drawing ------------------------------------------------------------------------------------
+
+
+def test_hours_bar_paints_its_numbers_and_describes_them(qtbot):
+    bar = HoursBar("Total", Decimal("76.5"), Decimal(120), "on_track")
+    qtbot.addWidget(bar)
+    bar.resize(300, bar.sizeHint().height())
+    assert bar.accessibleName() == "Total hours"
+    assert bar.accessibleDescription() == ("Total: 76.5 of 120 hours counted; 43.5 still needed.")
+    image = bar.grab().toImage()
+    assert not image.isNull()
+    y = bar.fontMetrics().height() + GAP + BAR_HEIGHT // 2
+    filled = image.pixelColor(int(300 * 0.3), y)  # 76.5 / 120 = 64% drawn
+    empty = image.pixelColor(int(300 * 0.9), y)
+    assert filled == theme.status_colour("on_track")
+    assert empty != filled and empty.alpha() == 255
+
+
+def test_a_met_requirement_is_drawn_as_complete(qtbot):
+    bar = HoursBar("Ethics", Decimal(5), Decimal(4), "overdue")
+    qtbot.addWidget(bar)
+    bar.resize(200, bar.sizeHint().height())
+    image = bar.grab().toImage()
+    y = bar.fontMetrics().height() + GAP + BAR_HEIGHT // 2
+    assert image.pixelColor(190, y) == theme.status_colour("complete")
+    assert bar.description().endswith("requirement met.")
+
+
+@pytest.fixture
+def themed_app(qapp):
+    """The shared application, given back with its original look."""
+    sheet, palette = qapp.styleSheet(), QPalette(qapp.palette())
+    yield qapp
+    qapp.styleHints().setColorScheme(Qt.ColorScheme.Unknown)
+    qapp.setStyleSheet(sheet)
+    qapp.setPalette(palette)
+    theme._state.preference = "system"
+    theme._state.scheme = None
+
+
+def test_switching_theme_recolours_the_status(qtbot, themed_app, people, ann_scenario):
+    theme.apply_theme(themed_app, "light")
+    tab = _dashboard(qtbot, people.as_ann)
+
+    def colour() -> QColor:
+        label = _card(tab, "Texas").status_label
+        return label.palette().color(QPalette.ColorRole.WindowText)
+
+    assert colour() == theme.status_colour("at_risk", "light")
+    theme.apply_theme(themed_app, "dark")
+    assert colour() == theme.status_colour("at_risk", "dark")
+
+
+def test_the_firm_view_filters_by_person_license_or_status(
+    qtbot, people, ann_scenario, bob_scenario
+):
+    tab = _dashboard(qtbot, people.as_admin)
+
+    def shown():
+        return [(c.item.user.name, c.item.license.jurisdiction) for c in tab.cards if c.isVisible()]
+
+    tab.filter.setText("bob texas")
+    assert shown() == [("Bob Member", "Texas")]
+    tab.filter.setText("OVERDUE")
+    assert shown() == [("Ann Member", "New York")]
+    tab.filter.setText("nobody")
+    assert shown() == [] and tab.no_match.isVisible()
+    tab.filter.clear()
+    assert len(shown()) == 5 and not tab.no_match.isVisible()
+
+
+def test_arrow_keys_move_between_rows(qtbot, people, ann_scenario, bob_scenario):
+    tab = _dashboard(qtbot, people.as_admin)
+    tab.activateWindow()
+    first, second = tab.cards[:2]
+    first.setFocus()
+    qtbot.keyClick(first, Qt.Key.Key_Down)
+    assert tab.focusWidget() is second
+    qtbot.keyClick(second, Qt.Key.Key_Up)
+    assert tab.focusWidget() is first
