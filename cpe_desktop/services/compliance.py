@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import peewee
+
 from cpe_desktop.db.models import (
     CpeRecord,
     Credential,
@@ -92,10 +94,48 @@ def _rules_in_force(as_of: dt.date) -> dict[tuple[int, str], StateRequirement]:
     return chosen
 
 
-def _records_by_holder(holder_ids: set[int], as_of: dt.date) -> dict[int, list[RecordFacts]]:
-    """Every record of these people up to ``as_of`` with its credit lines, in one query."""
+# The last few record sets read, keyed by database and people, with the records' version: the
+# dashboard re-judges on every license or rule change, and re-reading 20,000 unchanged records
+# each time would cost most of its time. Any record change moves the version.
+_CACHE: dict[tuple[int, frozenset[int]], tuple[tuple, dict[int, list[RecordFacts]]]] = {}
+_CACHE_SIZE = 4
+
+
+def _records_version() -> tuple:
+    """Changes whenever a record is added, edited (credits and certificate included) or removed."""
+    return tuple(
+        CpeRecord.select(
+            peewee.fn.COUNT(CpeRecord.record_id),
+            peewee.fn.MAX(CpeRecord.record_id),
+            peewee.fn.MAX(CpeRecord.updated_at),
+        )
+        .tuples()
+        .get()
+    )
+
+
+def forget_cached_records() -> None:
+    """Drop the cache (benchmarks measuring a cold start; tests that write behind services)."""
+    _CACHE.clear()
+
+
+def _records_by_holder(holder_ids: set[int]) -> dict[int, list[RecordFacts]]:
+    """Every record of these people with its credit lines (the engine picks dates itself)."""
     if not holder_ids:
         return {}
+    key = (id(database.obj), frozenset(holder_ids))
+    version = _records_version()
+    cached = _CACHE.get(key)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    found = _read_records(holder_ids)
+    if len(_CACHE) >= _CACHE_SIZE:
+        _CACHE.pop(next(iter(_CACHE)))
+    _CACHE[key] = (version, found)
+    return found
+
+
+def _read_records(holder_ids: set[int]) -> dict[int, list[RecordFacts]]:
     query = (
         RecordCredit.select(
             CpeRecord.record_id,
@@ -109,7 +149,7 @@ def _records_by_holder(holder_ids: set[int], as_of: dt.date) -> dict[int, list[R
             RecordCredit.credits,
         )
         .join(CpeRecord)
-        .where(CpeRecord.user.in_(sorted(holder_ids)) & (CpeRecord.completed_on <= as_of))
+        .where(CpeRecord.user.in_(sorted(holder_ids)))
         .order_by(CpeRecord.record_id)
     )
     # Raw rows, converted here with caches: peewee's per-value conversion would cost ten times
@@ -175,7 +215,7 @@ def evaluate_licenses(
         row = rules.get((license_.credential_id, license_.jurisdiction))
         if row is not None:
             pairs.append((license_, row))
-    records = _records_by_holder({lic.user_id for lic, _ in pairs}, as_of)
+    records = _records_by_holder({lic.user_id for lic, _ in pairs})
     evaluations = evaluate_all([(_facts(lic), rule_of(row)) for lic, row in pairs], records, as_of)
     judged = {lic.license_id: (row, ev) for (lic, row), ev in zip(pairs, evaluations, strict=True)}
     result = [

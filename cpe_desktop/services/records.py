@@ -22,7 +22,7 @@ from cpe_desktop.rules.fields import (
     normalize_delivery_method,
     normalize_field,
 )
-from cpe_desktop.services import audit, custom_fields, rows
+from cpe_desktop.services import audit, compliance, custom_fields, rows
 from cpe_desktop.services.changes import AUDIT, RECORDS, Changes, Outcome
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import ValidationError
@@ -210,6 +210,7 @@ def _check_owner(ctx: ServiceContext, values: dict[str, Any], what: str) -> None
 
 
 def create_record(ctx: ServiceContext, data: dict[str, Any]) -> Outcome[CpeRecord]:
+    compliance.forget_cached_records()
     with database.atomic():
         values, entries, warnings = _validate(ctx, data, partial=False)
         _check_owner(ctx, values, "add records")
@@ -234,6 +235,7 @@ def _plain(credits: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def update_record(ctx: ServiceContext, record_id: int, data: dict[str, Any]) -> Outcome[CpeRecord]:
+    compliance.forget_cached_records()
     with database.atomic():
         record = rows.get_or_missing(CpeRecord, record_id, "record")
         ctx.require_owner(record.user_id, "change the records")
@@ -261,6 +263,7 @@ def update_record(ctx: ServiceContext, record_id: int, data: dict[str, Any]) -> 
 
 def delete_records(ctx: ServiceContext, record_ids: Sequence[int]) -> Outcome[int]:
     """Delete several records at once (all or none); one audit entry per record."""
+    compliance.forget_cached_records()
     with database.atomic():
         for record_id in dict.fromkeys(record_ids):
             record = rows.get_or_missing(CpeRecord, record_id, "record")

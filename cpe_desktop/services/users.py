@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from cpe_desktop.db.models import CpeRecord, License, User, database
-from cpe_desktop.services import activity, custom_fields, rows
+from cpe_desktop.services import activity, compliance, custom_fields, rows
 from cpe_desktop.services.changes import AUDIT, USERS, Changes, Outcome
 from cpe_desktop.services.context import ADMIN, ROLES, Actor, ServiceContext
 from cpe_desktop.services.errors import Conflict, PermissionDenied, ValidationError
@@ -97,6 +97,7 @@ def _other_active_admins(user_id: int) -> int:
 
 def delete_user(ctx: ServiceContext, user_id: int) -> Outcome[None]:
     """Remove a person and everything that is theirs (licenses, records, preferences…)."""
+    compliance.forget_cached_records()
     with database.atomic():
         ctx.require_admin("remove people")
         user = rows.get_or_missing(User, user_id, "person")

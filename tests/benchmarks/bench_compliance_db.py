@@ -3,7 +3,10 @@ records (about 20,000) — next to one raw SQL aggregate over the same records, 
 
 Why: the dashboard's firm view and ``cpe-tracker status`` evaluate every license at once; the
 aim is the whole firm in under 100 ms on a 2-core machine. The baseline (``SUM`` of all credits
-grouped by person, in SQLite) is the least any answer could cost. Medians of ``--runs`` runs.
+grouped by person, in SQLite) is the least any answer could cost. Two figures for ours: reading
+the records afresh (a cold start, or after a record changed) and with the records unchanged
+since the last evaluation (the dashboard after a license or rule edit), when the service reuses
+what it read. Medians of ``--runs`` runs.
 Not collected by pytest; see README.md in this folder.
 """
 
@@ -117,6 +120,12 @@ def main() -> None:
     statuses: dict[str, int] = {}
     for item in items:
         statuses[item.status] = statuses.get(item.status, 0) + 1
+
+    def cold():
+        compliance.forget_cached_records()
+        return compliance.evaluate_licenses(ctx, as_of=AS_OF)
+
+    ours_cold = timed(cold, args.runs)
     ours = timed(lambda: compliance.evaluate_licenses(ctx, as_of=AS_OF), args.runs)
     from cpe_desktop.db.models import database
 
@@ -125,11 +134,15 @@ def main() -> None:
     print(f"statuses: {statuses}")
     print(f"{'':34s}{'median':>10s}{'min':>10s}{'max':>10s}")
     for name, (median, low, high) in (
-        ("whole firm, from the database", ours),
+        ("whole firm, records read afresh", ours_cold),
+        ("whole firm, records unchanged", ours),
         ("raw SQL SUM grouped by person", raw),
     ):
         print(f"{name:34s}{median * 1000:8.1f}ms{low * 1000:8.1f}ms{high * 1000:8.1f}ms")
-    print(f"ratio: {ours[0] / raw[0]:.1f}x the raw aggregate")
+    print(
+        f"ratio: {ours_cold[0] / raw[0]:.1f}x (afresh) and {ours[0] / raw[0]:.1f}x (unchanged) "
+        "the raw aggregate"
+    )
     del db
     sys.exit(0)
 

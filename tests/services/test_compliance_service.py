@@ -89,3 +89,20 @@ def test_json_for_a_license_without_rule(firm):
     document = compliance.status_document(items, dt.date(2026, 6, 15))
     nowhere = [lic for lic in document["users"][0]["licenses"] if lic["jurisdiction"] == "Nowhere"]
     assert nowhere[0]["status"] == "no_rule" and nowhere[0]["counted_total"] is None
+
+
+def test_cached_records_never_hide_a_change(firm):
+    """Same clock, same count: only the delivery method changes, which the self-study cap
+    cares about. The judged numbers must follow."""
+    requirements.update_requirement(
+        firm.as_admin,
+        requirements.find(
+            licenses.list_licenses(firm.as_ann)[0].credential_id, "Atlantis", dt.date(2026, 6, 15)
+        ).state_id,
+        {"max_self_study_hours": 0},
+    )
+    before = compliance.evaluate_licenses(firm.as_ann)[0].evaluation.counted_total
+    taxes = records.list_records(firm.as_ann)[0]
+    records.update_record(firm.as_ann, taxes.record_id, {"delivery_method": "QAS Self Study"})
+    after = compliance.evaluate_licenses(firm.as_ann)[0].evaluation.counted_total
+    assert (before, after) == (Decimal("22.5"), Decimal("6.5"))  # 16 self-study hours now capped
