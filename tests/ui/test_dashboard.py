@@ -387,3 +387,52 @@ def test_arrow_keys_move_between_rows(qtbot, people, ann_scenario, bob_scenario)
     assert tab.focusWidget() is second
     qtbot.keyClick(second, Qt.Key.Key_Up)
     assert tab.focusWidget() is first
+
+
+def test_dashboard_and_status_json_agree(qtbot, people, ann_scenario, bob_scenario, db, tmp_path):
+    """The dashboard and ``cpe-tracker status --json`` tell the same story for the same data."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    if not isinstance(db, __import__("peewee").SqliteDatabase):
+        pytest.skip("the command line is pointed at the SQLite file here")
+    env = {k: v for k, v in os.environ.items() if k != "CPE_DATABASE_URL"}
+    env.update(CPE_DATA_DIR=str(tmp_path / "cli"), QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cpe_desktop",
+            "--db",
+            db.database,
+            "status",
+            "--json",
+            "--as-of",
+            "2026-06-15",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    by_license = {
+        (person["email"], lic["jurisdiction"]): lic
+        for person in json.loads(result.stdout)["users"]
+        for lic in person["licenses"]
+    }
+    tab = _dashboard(qtbot, people.as_admin)
+    assert len(tab.cards) == len(by_license) == 5
+    for card in tab.cards:
+        lic = by_license[(card.item.user.email, card.item.license.jurisdiction)]
+        assert card.status_label.text().lower().replace(" ", "_") == lic["status"]
+        if lic["required_total"] is not None:
+            assert card.bar.numbers() == (
+                f"{_plain(lic['counted_total'])} of {_plain(lic['required_total'])} h"
+            )
+
+
+def _plain(number) -> str:
+    return f"{number:g}"
