@@ -17,7 +17,8 @@ pg_start() {
   id -u "$PG_USER" >/dev/null 2>&1 || useradd --system --no-create-home "$PG_USER"
   PG_DIR=$(mktemp -d /tmp/cpe-ci-pg.XXXXXX)
   chown "$PG_USER" "$PG_DIR"
-  PG_PORT=${CPE_CI_PG_PORT:-55432}
+  # A free port, unless one is given: a server left running elsewhere must not get in the way.
+  PG_PORT=${CPE_CI_PG_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
   as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u "$PG_USER" -- "$@"; else "$@"; fi; }
   as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U cpe --auth=trust -E UTF8 >"$PG_DIR/initdb.log"
   as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w \
