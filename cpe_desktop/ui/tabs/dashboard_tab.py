@@ -172,8 +172,12 @@ class DashboardTab(QWidget):
             self._stale = True
 
     def _on_scheme_changed(self, _scheme: str) -> None:
-        # Status words and glyphs take their colours when built: build them again.
-        self.refresh()
+        # Status words and glyphs take their colours when built: build them again (a hidden
+        # dashboard, say a closed window's, only notes it and rebuilds when shown).
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
