@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from types import SimpleNamespace
 
 import pytest
 
 from cpe_desktop.db.models import AuditLog, Preference
-from cpe_desktop.services import preferences, users
-from cpe_desktop.services.context import Actor, ServiceContext
+from cpe_desktop.services import preferences
 from cpe_desktop.services.errors import NotFound, PermissionDenied, ValidationError
 
 DEFAULTS = {
@@ -29,22 +27,9 @@ DEFAULTS = {
 
 
 @pytest.fixture
-def team(db, system, clock):
-    """An administrator and two members (no shipped requirement data needed here)."""
-    admin = users.create_user(system, {"name": "Ada Admin", "email": "ada@example.com"}).value
-    ann = users.create_user(
-        system, {"name": "Ann Member", "email": "ann@example.com", "role": "member"}
-    ).value
-    bob = users.create_user(
-        system, {"name": "Bob Member", "email": "bob@example.com", "role": "member"}
-    ).value
-
-    def as_(user):
-        return ServiceContext(actor=Actor.for_user(user), clock=clock)
-
-    return SimpleNamespace(
-        admin=admin, ann=ann, bob=bob, as_admin=as_(admin), as_ann=as_(ann), as_bob=as_(bob)
-    )
+def team(people):
+    """An administrator and two members (the shared ``people`` fixture)."""
+    return people
 
 
 def _audits() -> int:
