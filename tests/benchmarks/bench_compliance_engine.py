@@ -14,7 +14,6 @@ Not collected by pytest; see README.md.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import statistics
 import sys
@@ -34,27 +33,9 @@ from cpe_desktop.rules.compliance import (  # noqa: E402
 )
 from cpe_desktop.rules.fields import ETHICS_FIELDS, FIELDS_OF_STUDY  # noqa: E402
 from cpe_desktop.rules.periods import current_period  # noqa: E402
+from tests.rules.compliance_cases import all_shipped, shipped  # noqa: E402
 
 AS_OF = date(2026, 6, 15)
-RULE_KEYS = (
-    "total_hours",
-    "period_years",
-    "ethics_hours",
-    "ethics_period_years",
-    "ethics_state_specific",
-    "annual_min_hours",
-    "period_basis",
-    "period_start_month",
-    "cycle_anchor_year",
-    "max_self_study_hours",
-    "max_self_study_pct",
-    "max_nano_hours",
-    "max_nano_pct",
-    "max_non_technical_hours",
-    "max_non_technical_pct",
-    "technical_min_hours",
-    "carryover_max_hours",
-)
 # One CPA license per person (states with every period basis and cap), plus two credentials.
 CPA_STATES = (
     "Texas",
@@ -81,13 +62,8 @@ CREDITS = ("1.0", "1.5", "2.0", "2.5", "3.0", "4.0", "8.0", "1.3")
 
 
 def load_rules() -> dict[tuple[str, str], Rule]:
-    data = json.loads((ROOT / "resources/requirements/requirements.json").read_text("utf-8"))
-    rules = {}
-    for row in data["requirements"]:
-        values = {key: row[key] for key in RULE_KEYS}
-        values = {k: Decimal(str(v)) if isinstance(v, float) else v for k, v in values.items()}
-        rules[(row["credential"], row["jurisdiction"])] = Rule(**values)
-    return rules
+    """Every shipped row as a Rule, built the same way the engine's tests build them."""
+    return {key: shipped(*key) for key in all_shipped()}
 
 
 def build_firm(people: int, records_per_license: int, seed: int = 7):
