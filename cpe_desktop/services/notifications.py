@@ -89,3 +89,25 @@ def unread_count(ctx: ServiceContext, user_id: int) -> int:
         .where((Notification.user == user_id) & Notification.read_at.is_null())
         .count()
     )
+
+
+DELIVERY_STATUSES = ("shown", "emailed", "failed")
+
+
+def mark_delivered(ctx: ServiceContext, note_id: int, how: str) -> Outcome[Notification]:
+    """Record that a notification reached its person: ``shown`` on screen, ``emailed``, or
+    ``failed``; ``sent_at`` is the first time it was delivered."""
+    if how not in DELIVERY_STATUSES:
+        raise ValidationError("status", f"must be one of {', '.join(DELIVERY_STATUSES)}")
+    with database.atomic():
+        (note,) = _owned(ctx, [note_id], "change the notifications")
+        values: dict[str, Any] = {"status": how}
+        if note.sent_at is None and how != "failed":
+            values["sent_at"] = ctx.now()
+        rows.update(ctx, note, values, "notification")
+    return Outcome(note, CHANGED)
+
+
+def get_notification(ctx: ServiceContext, note_id: int) -> Notification:
+    (note,) = _owned(ctx, [note_id], "see the notifications")
+    return note

@@ -15,6 +15,7 @@ from cpe_desktop.ui.forms.registry import EDITABLE_TABLES
 from cpe_desktop.ui.tabs.dashboard_tab import DashboardTab
 from cpe_desktop.ui.tabs.notifications_tab import NotificationsTab
 from cpe_desktop.ui.tabs.table_tab import TableTab
+from cpe_desktop.ui.widgets.banner import NotificationBanner
 from cpe_desktop.ui.widgets.side_tabs import SideTabs
 
 DAILY_TABS = ("records", "licenses", "reminders", "notifications", "reports")
@@ -71,6 +72,7 @@ class MainWindow(QMainWindow):
     """Everything a signed-in person works with. ``switchUserRequested`` asks the app to re-sign."""
 
     switchUserRequested = Signal()
+    quitRequested = Signal()  # Quit chosen: leave the program even when a tray icon could keep it
 
     def __init__(
         self,
@@ -103,7 +105,20 @@ class MainWindow(QMainWindow):
             for name in ADMIN_TABS:
                 self.admin_tabs.addTab(self._lazy(name), table_spec(name).title)
             self.tabs.addTab(self.admin_tabs, "Administration")
-        self.setCentralWidget(self.tabs)
+        self.banner = NotificationBanner()
+        self.banner.openRequested.connect(lambda: self.show_table("notifications"))
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.banner)
+        column.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+        # Set by the controller when a tray icon exists: closing the window then hides it and the
+        # program keeps running for its reminders. Without a tray, closing quits, so the program
+        # can never become unreachable.
+        self.close_to_tray = False
+        self._quitting = False
 
         who = QLabel(f"Signed in as {ctx.actor.name}{' (administrator)' * ctx.actor.is_admin}")
         where = QLabel(f"Database: {database_location}")
@@ -120,6 +135,9 @@ class MainWindow(QMainWindow):
             tab = cls(name, self.ctx, self.bus, editor=editor)
             if name in TAB_NOTES:
                 tab.set_note(TAB_NOTES[name])
+            if isinstance(tab, NotificationsTab):
+                tab.openRecord.connect(lambda pk: self.open_records([pk]))
+                tab.openLicense.connect(self.open_license)
             return tab
 
         self.lazy_tabs[name] = LazyTab(build)
@@ -158,7 +176,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.switch_action)
         file_menu.addSeparator()
         self.quit_action = self._action(
-            "&Quit", self.close, QKeySequence.StandardKey.Quit, fallback="Ctrl+Q"
+            "&Quit", self.quit, QKeySequence.StandardKey.Quit, fallback="Ctrl+Q"
         )
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         file_menu.addAction(self.quit_action)
@@ -252,6 +270,17 @@ class MainWindow(QMainWindow):
             8000,
         )
 
+    def open_license(self, license_id: int) -> None:
+        """Show the Licenses tab with this license selected."""
+        tab = self.show_table("licenses")
+        root = QModelIndex()
+        for _ in range(OPEN_RECORDS_MAX_PAGES):
+            if tab.model.row_of_pk(license_id) is not None or not tab.model.canFetchMore(root):
+                break
+            tab.model.fetchMore(root)
+        tab.select_pks([license_id])
+        tab.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def new_record(self) -> None:
         self.show_table("records").new_row()
 
@@ -298,6 +327,18 @@ class MainWindow(QMainWindow):
         for tab in self.table_tabs.values():
             tab.save_state()
 
+    def quit(self) -> None:
+        """Close for good, even when the tray could keep the program running."""
+        self._quitting = True
+        if self.close():
+            self.quitRequested.emit()
+        else:
+            self._quitting = False
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.save_state()
+        if self.close_to_tray and not self._quitting:
+            event.ignore()
+            self.hide()
+            return
         super().closeEvent(event)

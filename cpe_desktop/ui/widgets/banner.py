@@ -1,0 +1,60 @@
+"""An in-window banner for notifications, used where the desktop has no system tray.
+
+Why this module exists: without a tray a reminder must still be seen, so it appears across the
+top of the main window with a button to the Notifications tab and one to dismiss it. Several
+notifications arriving together show the newest with a count, not a stack of banners.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy
+
+
+class NotificationBanner(QFrame):
+    openRequested = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("notificationBanner")
+        self.setProperty("role", "banner")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAccessibleName("Notification")
+        self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        self.text = QLabel()
+        self.text.setTextFormat(Qt.TextFormat.PlainText)
+        self.text.setWordWrap(True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.text.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.open_button = QPushButton("Show notifications")
+        self.dismiss_button = QPushButton("Dismiss")
+        self.open_button.clicked.connect(self._open)
+        self.dismiss_button.clicked.connect(self.dismiss)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 8, 8, 8)
+        layout.addWidget(self.title)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.open_button)
+        layout.addWidget(self.dismiss_button)
+        self._count = 0
+        self.hide()
+
+    def show_message(self, title: str, message: str) -> None:
+        self._count += 1
+        more = self._count - 1
+        self.title.setText(title)
+        suffix = f"  (and {more} more)" if more else ""
+        self.text.setText(message + suffix)
+        self.show()
+
+    def dismiss(self) -> None:
+        self._count = 0
+        self.hide()
+
+    def _open(self) -> None:
+        self.dismiss()
+        self.openRequested.emit()
