@@ -1,27 +1,41 @@
-"""Edit › Preferences: the signed-in person's settings, one input per declared setting."""
+"""Edit › Preferences: the signed-in person's settings, one input per declared setting.
+
+The Email section adds what is not a preference: the mail password, which goes to the operating
+system's credential store (or, where there is none, is asked for when mail is sent), and
+"Send test email", which tries the values in the dialog before they are saved. The test runs on a
+worker thread so a slow or silent server does not freeze the window.
+"""
 
 from __future__ import annotations
 
+import logging
 import zoneinfo
 from typing import Any
 
+from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
+    QLabel,
     QLineEdit,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
-from cpe_desktop.services import preferences
+from cpe_desktop.services import preferences, smtp_delivery, smtp_password, users
 from cpe_desktop.services.changes import Outcome
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import ValidationError
+from cpe_desktop.services.smtp_delivery import SmtpSettings, Transport
+from cpe_desktop.ui.dialogs import smtp_password_prompt
 from cpe_desktop.ui.dialogs.field_errors import FieldErrors
+
+log = logging.getLogger(__name__)
 
 _CHOICES = {
     "notification_method": [
@@ -32,19 +46,34 @@ _CHOICES = {
     "theme": [("system", "Follow the system"), ("light", "Light"), ("dark", "Dark")],
     "smtp_security": [("starttls", "STARTTLS"), ("tls", "TLS"), ("none", "None (not encrypted)")],
 }
+_EMAIL_GROUP = "Email (SMTP)"
 _GROUPS = {
     "General": ("timezone", "theme"),
     "Reminders": ("reminder_lead_days", "notification_method"),
-    "Email (SMTP)": ("smtp_host", "smtp_port", "smtp_security", "smtp_user", "smtp_sender"),
+    _EMAIL_GROUP: ("smtp_host", "smtp_port", "smtp_security", "smtp_user", "smtp_sender"),
 }
+NO_STORE_NOTE = (
+    "This computer has no password store; you will be asked for the mail password when mail "
+    "is sent."
+)
+
+
+class _Relay(QObject):
+    """Carries the test result from the worker thread back to the GUI thread."""
+
+    done = Signal(bool, str)
 
 
 class PreferencesDialog(QDialog):
+    test_finished = Signal(bool, str)  # the "Send test email" result, once shown
+
     def __init__(self, ctx: ServiceContext, user_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.user_id = user_id
         self.outcome: Outcome | None = None
+        self.transport: Transport = smtp_delivery.DEFAULT_TRANSPORT
+        self._relay: _Relay | None = None
         self.setWindowTitle("Preferences")
         current = preferences.get_preferences(ctx, user_id)
         self.errors = FieldErrors()
@@ -57,6 +86,8 @@ class PreferencesDialog(QDialog):
                 widget = self._input(name, current[name])
                 self.inputs[name] = widget
                 self.errors.add_row(form, preferences.SETTINGS[name].label, widget, name)
+            if group == _EMAIL_GROUP:
+                self._add_mail_rows(form, current)
             layout.addWidget(box)
         layout.addWidget(self.errors.form_label)
         buttons = QDialogButtonBox(
@@ -91,6 +122,35 @@ class PreferencesDialog(QDialog):
             edit.setPlaceholderText("e.g. 90, 30, 7")
         return edit
 
+    def _add_mail_rows(self, form: QFormLayout, current: dict[str, Any]) -> None:
+        self.has_store = smtp_password.store_available()
+        self._saved_account = (current["smtp_user"], current["smtp_host"])
+        self._saved_password = ""
+        if self.has_store:
+            self._saved_password = smtp_password.get_password(*self._saved_account) or ""
+        self.password = QLineEdit(self._saved_password)
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName("Mail password")
+        self.password.setToolTip("Kept in the system's password store, never in the database")
+        self.errors.add_row(form, "Mail password", self.password, "smtp_password")
+        self.no_store_note = QLabel(NO_STORE_NOTE)
+        self.no_store_note.setWordWrap(True)
+        self.no_store_note.setProperty("role", "muted")
+        form.addRow(self.no_store_note)
+        if self.has_store:
+            self.no_store_note.hide()
+        else:
+            self.password.setEnabled(False)
+            form.setRowVisible(self.password.parentWidget(), False)
+        self.test_button = QPushButton("Send test email")
+        self.test_button.setToolTip("Send a message to your own address with the settings above")
+        self.test_button.clicked.connect(self.send_test_email)
+        self.test_result = QLabel()
+        self.test_result.setWordWrap(True)
+        self.test_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow(self.test_button)
+        form.addRow(self.test_result)
+
     def values(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for name, widget in self.inputs.items():
@@ -102,10 +162,94 @@ class PreferencesDialog(QDialog):
                 out[name] = widget.text()
         return out
 
+    def _checked_values(self) -> dict[str, Any]:
+        """The dialog's values, parsed by the settings' own checks (ValidationError if any fail)."""
+        parsed: dict[str, Any] = {}
+        errors: dict[str, str] = {}
+        for name, value in self.values().items():
+            try:
+                parsed[name] = preferences.SETTINGS[name].parse(value)
+            except ValueError as exc:
+                errors[name] = str(exc)
+        if errors:
+            raise ValidationError(errors)
+        return parsed
+
     def save(self) -> None:
         try:
+            self._save_password(self._checked_values())
             self.outcome = preferences.set_preferences(self.ctx, self.user_id, self.values())
         except ValidationError as exc:
             self.errors.show(exc)
             return
         self.accept()
+
+    def _save_password(self, values: dict[str, Any]) -> None:
+        if not self.has_store:
+            return
+        account = (values["smtp_user"], values["smtp_host"])
+        typed = self.password.text()
+        if account == self._saved_account and typed == self._saved_password:
+            return  # unchanged
+        if account != self._saved_account and not typed:
+            return  # nothing to save for the new account (the old one's stays in the store)
+        smtp_password.set_password(*account, typed)
+        self._saved_account, self._saved_password = account, typed
+
+    # --- Send test email ----------------------------------------------------------------------
+
+    def send_test_email(self) -> None:
+        """Try the values in the dialog by sending a message to the person's own address."""
+        try:
+            values = self._checked_values()
+        except ValidationError as exc:
+            self.errors.show(exc)
+            return
+        self.errors.clear()
+        settings = SmtpSettings.from_preferences(values)
+        if not settings.host:
+            self.errors.show(ValidationError("smtp_host", "is needed to send a test email"))
+            return
+        password: str | None = None
+        if settings.needs_password:
+            if self.has_store:
+                password = self.password.text() or None
+            else:
+                password = smtp_password_prompt.ask_smtp_password(self, settings)
+                if password is None:
+                    return  # cancelled
+        recipient = users.get_user(self.ctx, self.user_id).email
+        self._start_test(settings, password, recipient)
+
+    def _start_test(self, settings: SmtpSettings, password: str | None, recipient: str) -> None:
+        self.test_button.setEnabled(False)
+        self.setCursor(Qt.CursorShape.WaitCursor)
+        self._show_test_result(None, f"Sending a test message to {recipient}…")
+        relay = _Relay()  # no parent: lives while the worker holds it, even if the dialog closes
+        relay.done.connect(self._test_done)
+        self._relay = relay
+        transport = self.transport
+
+        def work() -> None:
+            try:
+                result = smtp_delivery.send_test(settings, password, recipient, transport=transport)
+                ok, message = result.ok, result.message
+            except Exception as exc:  # a bug must not leave the dialog waiting forever
+                log.exception("test email failed")
+                ok, message = False, f"The test could not be run: {exc}"
+            relay.done.emit(ok, message)
+
+        QThreadPool.globalInstance().start(work)
+
+    def _test_done(self, ok: bool, message: str) -> None:
+        self.unsetCursor()
+        self.test_button.setEnabled(True)
+        self._relay = None
+        self._show_test_result(ok, message)
+        self.test_finished.emit(ok, message)
+
+    def _show_test_result(self, ok: bool | None, message: str) -> None:
+        self.test_result.setProperty("role", "field-error" if ok is False else "muted")
+        self.test_result.style().unpolish(self.test_result)
+        self.test_result.style().polish(self.test_result)
+        self.test_result.setText(message)
