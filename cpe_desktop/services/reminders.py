@@ -1,18 +1,29 @@
 """Reminders a person sets for themselves: a message, when it next fires, and how it repeats.
 
-This module only keeps the ``reminders`` table right (validation, permissions, audit); firing them
-is the scheduler's job. ``next_reminder`` is the person's local wall-clock time, stored naive: a
-reminder "at 9 in the morning" stays at 9 when the laptop travels. A bare date means 09:00 that
-day; an aware datetime is converted to the machine's local time.
+This module keeps the ``reminders`` table right (validation, permissions, audit) and says what
+firing one means (:func:`fire_reminder`: a notification plus the move to the next occurrence);
+*when* to fire is the scheduler's job. ``next_reminder`` is the person's local wall-clock time,
+stored naive: a reminder "at 9 in the morning" stays at 9 when the laptop travels or the clocks
+change. A bare date means 09:00 that day; an aware datetime is converted to the machine's local
+time.
+
+Monthly and yearly reminders keep the day of the month they were set for: one set for 31 January
+fires on 29 February (28 in a common year), then on 31 March. The table has no column for that
+anchor, so :func:`fire_reminder` writes it into the after-picture of the audit entry it makes
+when it moves ``next_reminder``, and reads it back from there while ``next_reminder`` is still
+the value it stored. When a person edits the date, the day they pick becomes the anchor.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import json
 from typing import Any
 
-from cpe_desktop.db.models import License, Reminder, database
-from cpe_desktop.services import rows
+from cpe_desktop.clock import Clock
+from cpe_desktop.db.models import AuditLog, License, Notification, Reminder, database
+from cpe_desktop.services import notifications, rows
 from cpe_desktop.services.changes import AUDIT, REMINDERS, Changes, Outcome
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import ValidationError
@@ -169,3 +180,133 @@ def list_reminders(
     if active_only:
         query = query.where(Reminder.active == True)  # noqa: E712
     return list(query)
+
+
+_STEP_DAYS = {"daily": 1, "weekly": 7}
+_STEP_MONTHS = {"monthly": 1, "yearly": 12}
+# How far back fire_reminder looks for the anchor day it stored (edits of other fields come
+# between two firings); past that the stored day is the anchor.
+_ANCHOR_LOOKBACK = 20
+
+
+def local_now(clock: Clock) -> dt.datetime:
+    """The clock's moment as the machine's local wall-clock time, naive, as reminders are kept."""
+    return clock.now().astimezone().replace(tzinfo=None)
+
+
+def _anchors(day: int, moment: dt.datetime) -> bool:
+    """Whether a series kept on ``day`` of the month can fall on ``moment``."""
+    last = calendar.monthrange(moment.year, moment.month)[1]
+    return 1 <= day <= 31 and min(day, last) == moment.day
+
+
+def _shift_months(moment: dt.datetime, months: int, anchor_day: int) -> dt.datetime:
+    index = moment.year * 12 + moment.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return moment.replace(year=year, month=month + 1, day=min(anchor_day, last))
+
+
+def next_occurrence(
+    frequency: str,
+    moment: dt.datetime,
+    interval_days: int | None,
+    after: dt.datetime,
+    *,
+    anchor_day: int | None = None,
+) -> dt.datetime | None:
+    """The first occurrence of the series through ``moment`` that is strictly after ``after``.
+
+    Occurrences are ``moment`` itself and, for a repeating reminder, every step from it in
+    wall-clock time (the time of day never moves). Monthly and yearly steps land on
+    ``anchor_day`` (default: ``moment``'s day), clamped to the month's last day, so 31 January
+    gives 29 February, then 31 March; 29 February yearly gives 28 February in common years.
+    A one-off reminder has no occurrence after its own moment (None); None too when the next
+    occurrence would lie beyond year 9999. ValueError for an unknown frequency or interval.
+    """
+    if frequency not in FREQUENCIES:
+        raise ValueError(f"unknown frequency {frequency!r}")
+    if frequency == EVERY_N_DAYS and (interval_days is None or interval_days < 1):
+        raise ValueError("every_n_days needs interval_days of at least 1")
+    day = moment.day if anchor_day is None else anchor_day
+    if not _anchors(day, moment):
+        raise ValueError(f"a series on day {anchor_day} cannot fall on {moment.date()}")
+    if moment > after:
+        return moment
+    if frequency == "once":
+        return None
+    try:
+        if frequency in _STEP_MONTHS:
+            step = _STEP_MONTHS[frequency]
+            months_apart = (after.year - moment.year) * 12 + after.month - moment.month
+            k = max(1, months_apart // step)  # never past the answer; at most two steps short
+            while (candidate := _shift_months(moment, k * step, day)) <= after:
+                k += 1
+            return candidate
+        step_days = dt.timedelta(days=_STEP_DAYS.get(frequency) or interval_days)
+        return moment + ((after - moment) // step_days + 1) * step_days
+    except (OverflowError, ValueError):  # beyond the last representable year
+        return None
+
+
+def _anchor_day(reminder: Reminder) -> int | None:
+    """The day of month a monthly/yearly reminder keeps, as its last firing recorded it."""
+    if reminder.frequency not in _STEP_MONTHS:
+        return None
+    stored = reminder.next_reminder
+    entries = (
+        AuditLog.select(AuditLog.after_json)
+        .where((AuditLog.entity == "reminder") & (AuditLog.entity_id == str(reminder.reminder_id)))
+        .order_by(AuditLog.log_id.desc())
+        .limit(_ANCHOR_LOOKBACK)
+    )
+    for entry in entries:
+        picture = json.loads(entry.after_json) if entry.after_json else {}
+        if picture.get("next_reminder") != stored.isoformat():
+            break  # the date was set by hand since: its own day is the anchor
+        anchor = picture.get("anchor_day")
+        if isinstance(anchor, int) and _anchors(anchor, stored):
+            return anchor
+    return stored.day
+
+
+def fire_reminder(
+    ctx: ServiceContext, reminder_id: int, now_local: dt.datetime
+) -> Outcome[Notification | None]:
+    """Fire a due reminder, in one transaction: store its notification and move it on.
+
+    ``now_local`` is the local wall-clock time (see :func:`local_now`). However many occurrences
+    passed unseen (the program closed, the laptop asleep), one notification is made, for the
+    occurrence stored, and ``next_reminder`` moves to the first occurrence after ``now_local``;
+    a one-off reminder is switched off instead. A reminder not yet due, or switched off, is left
+    alone (value None, no changes). The notification's ``dedupe_key`` names the occurrence, so
+    a second program firing the same occurrence adds nothing.
+    """
+    with database.atomic():
+        reminder = rows.get_or_missing(Reminder, reminder_id, "reminder")
+        ctx.require_owner(reminder.user_id, "fire the reminders")
+        occurrence = reminder.next_reminder
+        if not reminder.active or occurrence > now_local:
+            return Outcome(None, Changes())
+        created = notifications.create_notification(
+            ctx,
+            {
+                "user_id": reminder.user_id,
+                "message": reminder.message,
+                "kind": "reminder",
+                "license_id": reminder.license_id,
+                "dedupe_key": f"reminder:{reminder.reminder_id}:{occurrence.isoformat()}",
+            },
+        )
+        anchor = _anchor_day(reminder)
+        following = next_occurrence(
+            reminder.frequency, occurrence, reminder.interval_days, now_local, anchor_day=anchor
+        )
+        values: dict[str, Any] = (
+            {"active": False} if following is None else {"next_reminder": following}
+        )
+        extra: dict[str, Any] = {"fired": occurrence}
+        if anchor is not None:
+            extra["anchor_day"] = anchor
+        rows.update(ctx, reminder, values, "reminder", after_extra=extra)
+    return Outcome(created.value, CHANGED | created.changes)
