@@ -336,8 +336,8 @@ def test_import_file_and_export_file_log_activity_and_write_the_document(system,
 @pytest.mark.parametrize(
     ("name", "content", "expected"),
     [
-        ("people.xlsx", b"PK\x03\x04", ".json and .csv"),
-        ("people", b"{}", ".json and .csv"),
+        ("people.xls", b"\xd0\xcf\x11\xe0", ".json, .csv and .xlsx"),
+        ("people", b"{}", ".json, .csv and .xlsx"),
         ("bad.json", b'{"format": "cpe-tracker/1", "users": [', "is not valid JSON"),
         ("twice.json", b'{"format": "cpe-tracker/1", "users": [], "users": []}', "twice"),
         ("latin.json", '{"format": "é"}'.encode("latin-1"), "UTF-8"),
@@ -358,7 +358,7 @@ def test_export_file_refuses_unknown_formats_and_unwritable_places(system, tmp_p
     folder = tmp_path / "exports"
     folder.mkdir()
     with pytest.raises(ValidationError) as caught:
-        export_file(system, folder / "out.xlsx", "xlsx")
+        export_file(system, folder / "out.pdf", "pdf")
     assert caught.value.field == "format"
     with pytest.raises(ValidationError, match="does not exist"):
         export_file(system, folder / "absent" / "out.json", "json")

@@ -1,15 +1,18 @@
 """Import and export files (DESIGN sections 5, 6): the entry point of the command line and window.
 
 ``import_file`` picks the format from the file's extension (``.json``: the ``cpe-tracker/1``
-document; ``.csv``: records of one person) and ``export_file`` from the format asked for. Both
-record what they did in the activity log; an import and its log entry are one transaction, so a
-rejected file leaves no trace in the database.
+document; ``.csv``: records of one person in the template's columns; ``.xlsx``: records of one
+person, columns recognised by their headings) and ``export_file`` from the format asked for
+(``json``, ``csv``, ``xlsx`` or the ``ics`` calendar of deadlines). Both record what they did in
+the activity log; an import and its log entry are one transaction, so a rejected file leaves no
+trace in the database. A spreadsheet whose columns need choosing goes through ``mapped_import``.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,33 +27,57 @@ from cpe_desktop.services.interchange.csv_format import (
     import_records_csv,
     target_user,
 )
+from cpe_desktop.services.interchange.ics_format import export_calendar
 from cpe_desktop.services.interchange.json_format import export_document, import_document
+from cpe_desktop.services.interchange.mapped_import import (
+    Preview,
+    import_mapped,
+    import_spreadsheet,
+    preview,
+)
+from cpe_desktop.services.interchange.mapping import guess_mapping
+from cpe_desktop.services.interchange.tabular import Table, read_table
+from cpe_desktop.services.interchange.xlsx_format import export_records_xlsx
 
 __all__ = [
     "EXPORT_FORMATS",
     "IMPORT_TYPES",
     "ExportSummary",
     "ImportSummary",
+    "Preview",
+    "Table",
+    "export_calendar",
     "export_document",
     "export_file",
     "export_records_csv",
+    "export_records_xlsx",
+    "guess_mapping",
     "import_document",
     "import_file",
+    "import_mapped",
     "import_records_csv",
+    "preview",
     "read_json",
+    "read_table",
 ]
 
-IMPORT_TYPES = (".json", ".csv")
-EXPORT_FORMATS = ("json", "csv")
+IMPORT_TYPES = (".json", ".csv", ".xlsx")
+EXPORT_FORMATS = ("json", "csv", "xlsx", "ics")
+Progress = Callable[[int, str], None]
 
 
 def import_file(
-    ctx: ServiceContext, path: str | os.PathLike[str], user_email: str | None = None
+    ctx: ServiceContext,
+    path: str | os.PathLike[str],
+    user_email: str | None = None,
+    progress: Progress | None = None,
 ) -> ImportSummary:
-    """Import a ``.json`` or ``.csv`` file, all or nothing; raises ValidationError if refused.
+    """Import a ``.json``, ``.csv`` or ``.xlsx`` file, all or nothing; ValidationError if refused.
 
-    ``user_email``: for JSON, import only that person of the file; for CSV, whose records these
-    are (needed when the database holds several people).
+    ``user_email``: for JSON, import only that person of the file; for CSV and Excel, whose
+    records these are (needed when the database holds several people). An Excel file's columns
+    are recognised by their headings (the CSV template's names, or common ones such as "Date",
+    "Course", "CPE Hours").
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -58,11 +85,16 @@ def import_file(
         kind = f"a {suffix} file" if suffix else "a file without an extension"
         raise ValidationError(
             str(path),
-            f"cannot be imported: it is {kind}, and only .json and .csv files are supported "
-            "(save a spreadsheet as CSV UTF-8)",
+            f"cannot be imported: it is {kind}, and only .json, .csv and .xlsx files are supported "
+            "(save a spreadsheet as .xlsx or as CSV UTF-8)",
         )
     if not path.is_file():
         raise ValidationError(str(path), "no such file")
+    if suffix == ".xlsx":
+        # Logs its own activity entry, inside its own transaction.
+        return import_spreadsheet(ctx, path, user_email, progress=progress)
+    if progress is not None:
+        progress(0, f"Importing {path.name}…")
     with database.atomic():
         if suffix == ".json":
             summary = import_document(ctx, read_json(path), user_email)
@@ -70,6 +102,8 @@ def import_file(
             summary = import_records_csv(ctx, path, target_user(ctx, user_email))
         activity.log(ctx, f"imported {path.name}", summary.describe())
     summary.changes |= Changes.of(ACTIVITY)
+    if progress is not None:
+        progress(100, "Imported.")
     return summary
 
 
@@ -114,14 +148,21 @@ def export_file(
     path: str | os.PathLike[str],
     fmt: str,
     user_email: str | None = None,
+    progress: Progress | None = None,
 ) -> ExportSummary:
-    """Export as ``json`` (everything) or ``csv`` (records) to ``path``; one person with
-    ``user_email``. The file is written whole or not at all."""
+    """Export as ``json`` (everything), ``csv`` or ``xlsx`` (records) or ``ics`` (deadlines and
+    reminders) to ``path``; one person with ``user_email``. Written whole or not at all."""
     path = Path(path)
     fmt = (fmt or "").strip().lower()
     if fmt not in EXPORT_FORMATS:
-        raise ValidationError("format", f"must be json or csv (got {fmt!r})")
-    if fmt == "json":
+        raise ValidationError("format", f"must be json, csv, xlsx or ics (got {fmt!r})")
+    if progress is not None and fmt in ("json", "csv"):
+        progress(0, f"Exporting {path.name}…")
+    if fmt == "xlsx":
+        summary = export_records_xlsx(ctx, path, user_email, progress)
+    elif fmt == "ics":
+        summary = export_calendar(ctx, path, user_email, progress)
+    elif fmt == "json":
         document = export_document(ctx, user_email)
         write_file(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
         people = document["users"]
@@ -137,4 +178,6 @@ def export_file(
         summary = export_records_csv(ctx, path, user_email)
     activity.log(ctx, f"exported {fmt}", summary.describe())
     summary.changes = Changes.of(ACTIVITY)
+    if progress is not None and fmt in ("json", "csv"):
+        progress(100, "Exported.")
     return summary

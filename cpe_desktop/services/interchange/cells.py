@@ -1,0 +1,130 @@
+"""Spreadsheet cells as the record checks want them: dates, numbers and text as people type them.
+
+People's own spreadsheets hold real Excel dates and numbers, or text such as ``03/02/2025`` or
+``Mar 2, 2025``, and an identifier column Excel turned into a number (``103456.0``). Each cell is
+converted for the field it is mapped to; a cell that cannot be is reported in words that say
+which forms are understood. Month names are matched here, not with ``strptime``, whose names
+follow the process locale (a Qt application sets it from the desktop).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Any
+
+from cpe_desktop.services.interchange.csv_format import restore
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_ISO = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+_US = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_NAMED_FIRST = re.compile(r"([a-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})")  # Mar 2, 2025
+_DAY_FIRST = re.compile(r"(\d{1,2})[\s-]+([a-z]+)\.?[\s-]+(\d{4})")  # 2 March 2025, 2-Mar-2025
+DATE_FORMS = "2025-03-02, 03/02/2025 (month/day/year) or Mar 2, 2025"
+
+
+def parse_text_date(text: str) -> dt.date:
+    """A date typed as text in one of the common forms; ValueError with a plain message if not."""
+    value = text.strip()
+    lowered = value.lower()
+    parts: tuple[int, int, int] | None = None
+    hint = ""
+    if match := _ISO.fullmatch(value):
+        parts = (int(match[1]), int(match[2]), int(match[3]))
+    elif match := _US.fullmatch(value):
+        parts = (int(match[3]), int(match[1]), int(match[2]))
+        hint = " (dates with slashes are read month/day/year)"
+    elif (match := _NAMED_FIRST.fullmatch(lowered)) and match[1] in _MONTHS:
+        parts = (int(match[3]), _MONTHS[match[1]], int(match[2]))
+    elif (match := _DAY_FIRST.fullmatch(lowered)) and match[2] in _MONTHS:
+        parts = (int(match[3]), _MONTHS[match[2]], int(match[1]))
+    if parts is None:
+        raise ValueError(f"{value!r} is not a date; write it as {DATE_FORMS}")
+    try:
+        return dt.date(*parts)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a real calendar date{hint}") from None
+
+
+def date_cell(value: Any) -> tuple[Any, str | None]:
+    """A completion date: a real date, or text in a known form. Returns (value, problem)."""
+    if isinstance(value, dt.datetime):
+        return value.date(), None
+    if isinstance(value, dt.date):
+        return value, None
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return "", None
+    if isinstance(value, str):
+        try:
+            return parse_text_date(value), None
+        except ValueError as exc:
+            return value, str(exc)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        shown = text_cell(value)
+        return shown, f"is the number {shown}, not a date; format the column as a date"
+    return text_cell(value), f"{text_cell(value)!r} is not a date; write it as {DATE_FORMS}"
+
+
+def number_cell(value: Any) -> Any:
+    """Credits: Excel numbers become exact decimals (a sum's 0.30000000000000004 is 0.3)."""
+    if isinstance(value, bool):
+        return text_cell(value)  # refused by the credit check as "not a number"
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        # Excel keeps 15 significant digits; anything past the 9th decimal is float noise.
+        return Decimal(repr(round(value, 9))) if value == value else text_cell(value)
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    return text_cell(value)
+
+
+def text_cell(value: Any) -> str:
+    """Any cell as text: whole numbers without ``.0``, dates as ISO, ``'``-protection removed."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return restore(value)
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e16:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def field_cell(field: str, value: Any) -> tuple[Any, str | None]:
+    """The cell converted for our ``field``, and the problem with it (None when fine)."""
+    if field == "completed_on":
+        return date_cell(value)
+    if field == "credits":
+        return number_cell(value), None
+    return text_cell(value), None

@@ -1,0 +1,231 @@
+"""Rows of a records spreadsheet turned into records: grouping, checking, and where errors go.
+
+The CSV template import and the mapped CSV/XLSX import read files differently but must judge the
+rows the same way: one row per field of study, rows sharing title, completion date and sponsor
+are one record and must agree on the record's other columns, and every problem is reported at
+the line (or row) and column a person has to fix in their spreadsheet. That shared part is here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from cpe_desktop.db.models import User
+from cpe_desktop.rules.fields import normalize_delivery_method
+from cpe_desktop.services.context import ServiceContext
+from cpe_desktop.services.errors import ValidationError
+from cpe_desktop.services.interchange.checks import RECORD_KEYS, check_record
+from cpe_desktop.services.interchange.common import MAX_ERRORS
+from cpe_desktop.services.validation import parse_date
+
+EMAIL = "email"  # only in exports of several people; see check_emails
+# Columns every row of one record must repeat identically.
+SHARED = ("delivery_method", "sponsor_id", "ethics_jurisdiction", "notes")
+# What a record is built from (the certificate is not part of a spreadsheet).
+KEYS = tuple(key for key in RECORD_KEYS if key != "certificate")
+_CREDIT_ERROR = re.compile(r"credits\[(\d+)\](?:\.(field|credits))?")
+
+
+@dataclass
+class Row:
+    """One non-blank row: its line (CSV) or row (XLSX) number and its cells by our field name.
+
+    Cells hold what the record checks accept: text, or a date for ``completed_on`` and a number
+    for ``credits`` where the spreadsheet had real ones.
+    """
+
+    line: int
+    cells: dict[str, Any]
+
+
+@dataclass
+class Group:
+    """The rows of one record and, once checked, the record's values for the record service."""
+
+    rows: list[Row]
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem: its line or row, its column (as the file names it) and what is wrong."""
+
+    row: int
+    column: str
+    message: str
+    unit: str = "line"
+
+    @property
+    def where(self) -> str:
+        return (
+            f"{self.unit} {self.row}, {self.column}" if self.column else f"{self.unit} {self.row}"
+        )
+
+
+class Problems:
+    """Problems by line (or row) and column, reported in file order.
+
+    ``order`` ranks our field names as the file's columns are ordered; ``labels`` says what the
+    file calls each of our fields (a mapped spreadsheet's "Hours" for ``credits``).
+    """
+
+    def __init__(
+        self,
+        order: Mapping[str, int] | None = None,
+        *,
+        unit: str = "line",
+        labels: Mapping[str, str] | None = None,
+    ) -> None:
+        self.items: list[tuple[int, int, str, str]] = []
+        self.order = dict(order or {})
+        self.unit = unit
+        self.labels = dict(labels or {})
+
+    @classmethod
+    def for_columns(cls, columns: list[str], unit: str = "line") -> Problems:
+        return cls({name: index for index, name in enumerate(columns)}, unit=unit)
+
+    def add(self, line: int, column: str, message: str) -> None:
+        self.items.append((line, self.order.get(column, len(self.order)), column, message))
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def errors(self) -> list[RowError]:
+        """Every problem once per place, in file order (line, then column)."""
+        seen: set[tuple[int, str]] = set()
+        found = []
+        for line, _, column, message in sorted(self.items, key=lambda item: item[:2]):
+            label = self.labels.get(column, column)
+            if (line, label) not in seen:
+                seen.add((line, label))
+                found.append(RowError(line, label, message, self.unit))
+        return found
+
+    def as_dict(self) -> dict[str, str]:
+        errors = {error.where: error.message for error in self.errors()}
+        shown = dict(list(errors.items())[:MAX_ERRORS])
+        if len(errors) > MAX_ERRORS:
+            shown["…"] = f"and {len(errors) - MAX_ERRORS} more problems"
+        return shown
+
+    def raise_all(self) -> None:
+        raise ValidationError(self.as_dict())
+
+
+def group_rows(rows: list[Row]) -> list[Group]:
+    """Rows sharing title, completion date and sponsor, in the order they first appear."""
+    groups: dict[object, Group] = {}
+    for row in rows:
+        groups.setdefault(group_key(row.cells, row.line), Group([])).rows.append(row)
+    return list(groups.values())
+
+
+def group_key(cells: Mapping[str, Any], line: int) -> object:
+    """Title, date and sponsor; a row whose title or date is unusable stands alone."""
+    title = _text(cells.get("title")).strip()
+    try:
+        completed = parse_date(cells.get("completed_on", ""))
+    except ValueError:
+        completed = None
+    if not title or not isinstance(completed, dt.date):
+        return ("line", line)
+    return (title, completed, _text(cells.get("sponsor")).strip())
+
+
+def check_groups(
+    ctx: ServiceContext,
+    groups: list[Group],
+    problems: Problems,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> list[str]:
+    """Judge every group as a record (filling ``group.values``); problems go to ``problems``.
+
+    Returns the NASBA increment warnings, each naming the record's first line. ``progress`` is
+    told how many groups have been judged so far, now and then.
+    """
+    warnings: list[str] = []
+    for index, group in enumerate(groups):
+        first = group.rows[0]
+        _check_agreement(problems, group)
+        data: dict[str, object] = {
+            name: first.cells[name] for name in KEYS if name in first.cells and name != "credits"
+        }
+        data["credits"] = [
+            {"field": row.cells.get("field_of_study", ""), "credits": row.cells.get("credits", "")}
+            for row in group.rows
+        ]
+        checked = check_record(ctx, data, KEYS)
+        for name, message in checked.errors.items():
+            place(problems, group, name, message)
+        title = checked.values.get("title", "")
+        where = f"{problems.unit} {first.line}"
+        warnings.extend(f"{where} ({title}): {w}" for w in checked.warnings)
+        checked.values.pop("certificate", None)
+        group.values = checked.values
+        if progress is not None and index % 200 == 199:
+            progress(index + 1)
+    return warnings
+
+
+def check_emails(problems: Problems, rows: list[Row], user: User) -> None:
+    """An ``email`` column may only name the person the records are imported for.
+
+    One error per other address, at its first line: a multi-person export gives one, not 300.
+    """
+    others: dict[str, list[int]] = {}
+    for row in rows:
+        email = _text(row.cells.get(EMAIL)).strip()
+        if email and email.lower() != user.email:
+            others.setdefault(email, []).append(row.line)
+    unit = problems.unit
+    for email, lines in others.items():
+        more = f" (and {len(lines) - 1} more {unit}s)" if len(lines) > 1 else ""
+        problems.add(
+            lines[0],
+            EMAIL,
+            f"{email!r}{more} is not {user.email}, whose records these are; import each "
+            "person's rows separately (export with --user EMAIL)",
+        )
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ("" if value is None else str(value))
+
+
+def _same(column: str, a: str, b: str) -> bool:
+    a, b = a.strip(), b.strip()
+    if column == "delivery_method" and normalize_delivery_method(a) is not None:
+        return normalize_delivery_method(a) == normalize_delivery_method(b)
+    return a == b
+
+
+def _check_agreement(problems: Problems, group: Group) -> None:
+    first = group.rows[0]
+    for row in group.rows[1:]:
+        for column in SHARED:
+            a, b = _text(first.cells.get(column)), _text(row.cells.get(column))
+            if not _same(column, a, b):
+                problems.add(
+                    row.line,
+                    column,
+                    f"{b.strip()!r} differs from {a.strip()!r} on {problems.unit} {first.line}; "
+                    f"{problems.unit}s with the same title, date and sponsor are one record and "
+                    "must agree",
+                )
+
+
+def place(problems: Problems, group: Group, name: str, message: str) -> None:
+    """Put a record-level error (``credits[1].credits``) on the line and column it is about."""
+    match = _CREDIT_ERROR.fullmatch(name)
+    if match and int(match.group(1)) < len(group.rows):
+        row = group.rows[int(match.group(1))]
+        column = "field_of_study" if match.group(2) == "field" else "credits"
+        problems.add(row.line, column, message)
+    else:
+        problems.add(group.rows[0].line, name, message)

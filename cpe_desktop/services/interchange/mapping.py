@@ -1,0 +1,194 @@
+"""Which column of a person's spreadsheet holds which part of a CPE record.
+
+People keep their CPE in spreadsheets of their own ("Date", "Course", "CPE Hours", "NASBA ID"),
+exported from a provider's portal or typed by hand. Importing one starts by mapping its columns
+to our record fields: ``guess_mapping`` recognises the common headings (and the template's own
+names exactly), the window lets the person correct the guess, and ``mapping_problems`` says what
+is still missing before any row is read.
+
+A mapping is ``{our field: 0-based column index}``; a field without a column is left out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from cpe_desktop.services.interchange.csv_format import HEADER, REQUIRED
+from cpe_desktop.services.interchange.grouping import EMAIL
+from cpe_desktop.services.interchange.tabular import Table
+
+ColumnMapping = dict[str, int]
+
+# Our fields in the order the window lists them; ``email`` only checks whose rows these are.
+FIELDS = (*HEADER, EMAIL)
+LABELS = {
+    "completed_on": "Date completed",
+    "title": "Course title",
+    "sponsor": "Sponsor",
+    "sponsor_id": "NASBA sponsor ID",
+    "delivery_method": "Delivery method",
+    "field_of_study": "Field of study",
+    "credits": "Credits",
+    "ethics_jurisdiction": "Ethics jurisdiction",
+    "notes": "Notes",
+    EMAIL: "Person's email",
+}
+# Headings people use, compared after normalising (lower case, punctuation as spaces). The
+# template's names (``completed_on``) normalise to one of these too.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "completed_on": (
+        "completed on",
+        "date",
+        "completion date",
+        "date completed",
+        "date of completion",
+        "completed",
+        "course date",
+        "program date",
+        "date attended",
+        "certificate date",
+    ),
+    "title": (
+        "title",
+        "course",
+        "course title",
+        "course name",
+        "program",
+        "program title",
+        "program name",
+        "programme",
+        "session",
+        "session title",
+    ),
+    "sponsor": (
+        "sponsor",
+        "provider",
+        "sponsor name",
+        "provider name",
+        "cpe sponsor",
+        "cpe provider",
+        "organization",
+        "organisation",
+        "vendor",
+    ),
+    "sponsor_id": (
+        "sponsor id",
+        "nasba id",
+        "nasba sponsor id",
+        "nasba",
+        "nasba number",
+        "nasba registry",
+        "nasba registry number",
+        "registry",
+        "registry number",
+        "registry no",
+        "sponsor number",
+        "sponsor no",
+        "provider id",
+    ),
+    "delivery_method": (
+        "delivery method",
+        "format",
+        "delivery",
+        "delivery format",
+        "method",
+        "instructional method",
+        "learning format",
+        "course format",
+    ),
+    "field_of_study": (
+        "field of study",
+        "field",
+        "subject area",
+        "subject",
+        "category",
+        "nasba field of study",
+        "area of study",
+    ),
+    "credits": (
+        "credits",
+        "cpe",
+        "credit",
+        "hours",
+        "cpe hours",
+        "cpe credits",
+        "cpe credit",
+        "credit hours",
+        "hours earned",
+        "credits earned",
+        "cpe hours earned",
+        "cpe earned",
+    ),
+    "ethics_jurisdiction": (
+        "ethics jurisdiction",
+        "ethics state",
+        "ethics jurisdiction state",
+        "state ethics",
+        "ethics board",
+    ),
+    "notes": ("notes", "note", "comments", "comment", "remarks", "memo"),
+    EMAIL: ("email", "e mail", "email address", "user email", "person email"),
+}
+_BY_ALIAS = {alias: field for field, aliases in ALIASES.items() for alias in aliases}
+_PARENTHESISED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+
+
+def normalise_heading(heading: str) -> str:
+    """``"CPE Hours (earned)"`` → ``"cpe hours earned"``; ``"Registry #"`` → ``"registry"``."""
+    words = re.sub(r"[^0-9a-z]+", " ", heading.lower().replace("_", " "))
+    return " ".join(words.split())
+
+
+def _field_for(heading: str) -> str | None:
+    for candidate in (heading, _PARENTHESISED.sub(" ", heading)):
+        field = _BY_ALIAS.get(normalise_heading(candidate))
+        if field is not None:
+            return field
+    return None
+
+
+def guess_mapping(headers: Sequence[str]) -> ColumnMapping:
+    """Our fields to the columns whose headings name them; the leftmost column wins a tie."""
+    mapping: ColumnMapping = {}
+    for index, heading in enumerate(headers):
+        field = _field_for(heading or "")
+        if field is not None and field not in mapping:
+            mapping[field] = index
+    return {field: mapping[field] for field in FIELDS if field in mapping}
+
+
+def mapping_problems(table: Table, mapping: Mapping[str, int]) -> dict[str, str]:
+    """What stops the rows from being read: {our field: what is wrong}, empty when none."""
+    problems: dict[str, str] = {}
+    users: dict[int, str] = {}
+    for field, index in mapping.items():
+        if field not in FIELDS:
+            problems[field] = f"is not a record field (fields: {', '.join(FIELDS)})"
+        elif not isinstance(index, int) or not 0 <= index < max(len(table.headers), 1):
+            problems[field] = f"names column {index!r}, which the file does not have"
+        elif index in users:
+            problems[field] = (
+                f"uses the column {table.label(index)!r}, already chosen for {users[index]}"
+            )
+        else:
+            users[index] = field
+    headings = ", ".join(repr(table.label(i)) for i in range(len(table.headers))) or "none"
+    for field in REQUIRED:
+        if field not in mapping:
+            known = ", ".join(_spelled(alias) for alias in ALIASES[field][:4])
+            problems[field] = (
+                f"not found: none of the file's headings ({headings}) is recognised as "
+                f"{LABELS[field].lower()} (for example {known}); rename the column or choose it"
+            )
+    return problems
+
+
+def _spelled(alias: str) -> str:
+    return repr(alias.title() if alias != "cpe" else "CPE")
+
+
+def unmapped_columns(table: Table, mapping: Mapping[str, int]) -> list[str]:
+    """The file's named columns no field reads from (their contents will not be imported)."""
+    used = set(mapping.values())
+    return [heading for index, heading in enumerate(table.headers) if heading and index not in used]

@@ -1,0 +1,245 @@
+"""A spreadsheet as a header and rows, whatever it was saved as (CSV text or an Excel workbook).
+
+The mapped import lets a person pick which of their columns holds what, so it first needs their
+file as plain rows: the first non-blank row is the header, blank rows are dropped, and every row
+keeps its number in the file (the CSV line, the Excel row) so errors point where the person
+looks. CSV cells are text; Excel cells keep their type (a real date stays a date, a number a
+number).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cpe_desktop.services.errors import ValidationError
+
+CSV_TYPES = (".csv", ".txt")
+XLSX_TYPES = (".xlsx", ".xlsm")
+# More rows than any person's CPE history; a sheet this long is almost surely the wrong file.
+MAX_ROWS = 200_000
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One non-blank row: its number in the file and its cells (text, or Excel's typed values)."""
+
+    number: int
+    cells: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A file's header and rows; ``unit`` says how rows are numbered (CSV "line", Excel "row")."""
+
+    name: str
+    headers: tuple[str, ...]
+    rows: tuple[TableRow, ...]
+    header_row: int
+    unit: str = "line"
+    sheet: str | None = None
+    sheets: tuple[str, ...] = ()
+
+    def label(self, index: int) -> str:
+        """What a person calls a column: its heading, or its position when it has none."""
+        if 0 <= index < len(self.headers) and self.headers[index]:
+            return self.headers[index]
+        return f"column {column_letter(index) if self.unit == 'row' else index + 1}"
+
+    def cell(self, row: TableRow, index: int) -> Any:
+        return row.cells[index] if index < len(row.cells) else None
+
+
+def column_letter(index: int) -> str:
+    """Excel's name of the column at 0-based ``index``: A, B, …, Z, AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def read_table(path: Path, sheet: str | None = None) -> Table:
+    """A ``.csv`` or ``.xlsx`` file as a table (an Excel file's first sheet, or ``sheet``).
+
+    Raises ValidationError naming the file, line or sheet when it cannot be read. (CSV text
+    already in memory: :func:`csv_table`.)
+    """
+    if isinstance(path, str):  # text would be mistaken for a path, or a path for text
+        raise TypeError("read_table takes a Path; for CSV text use csv_table(text, name)")
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in XLSX_TYPES:
+        return xlsx_table(path, sheet)
+    if suffix in CSV_TYPES:
+        return csv_table(read_text(path), path.name)
+    raise ValidationError(
+        str(path), "cannot be read as a spreadsheet: only .csv and .xlsx files are supported"
+    )
+
+
+# --- CSV ------------------------------------------------------------------------------------------
+
+
+def read_text(source: Path | str) -> str:
+    """The text of a CSV file (UTF-8, with or without a byte order mark), or the text given."""
+    if isinstance(source, str):
+        return source.removeprefix("\ufeff")
+    try:
+        data = Path(source).read_bytes()
+    except OSError as exc:
+        raise ValidationError(str(source), f"cannot be read: {exc.strerror or exc}") from exc
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ValidationError(
+            f"line {line}", 'is not UTF-8 text; save the file as "CSV UTF-8" and try again'
+        ) from None
+
+
+def csv_records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+    """Non-blank CSV records with the line each starts on (a quoted cell may span lines)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    found: list[tuple[int, list[str]]] = []
+    start = 1
+    try:
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                found.append((start, cells))
+                if len(found) > MAX_ROWS + 1:
+                    raise ValidationError(
+                        f"line {start}", f"the file has more than {MAX_ROWS:,} rows"
+                    )
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise ValidationError(f"line {reader.line_num}", f"cannot be read as CSV ({exc})") from None
+    return found
+
+
+def guess_delimiter(text: str) -> str:
+    """Comma, semicolon (European spreadsheets) or tab: whichever splits the header most."""
+    first = text.lstrip("\r\n").splitlines()[0] if text.strip() else ""
+
+    def width(delimiter: str) -> int:
+        try:
+            return len(next(csv.reader([first], delimiter=delimiter), []))
+        except csv.Error:
+            return 0
+
+    return max((",", ";", "\t"), key=width)  # ties keep the comma
+
+
+def csv_table(text: str, name: str) -> Table:
+    """CSV text as a table; ``name`` is what messages call it (the file's name)."""
+    text = text.removeprefix("\ufeff")
+    records = csv_records(text, guess_delimiter(text))
+    if not records:
+        raise ValidationError("line 1", "the file is empty: it needs a header row of column names")
+    (header_line, header), *rest = records
+    rows = tuple(TableRow(line, tuple(cells)) for line, cells in rest)
+    return Table(name, tuple(cell.strip() for cell in header), rows, header_line, "line")
+
+
+# --- Excel ----------------------------------------------------------------------------------------
+
+
+def xlsx_table(path: Path, sheet: str | None = None) -> Table:
+    """The first (or the named) sheet of an Excel workbook; formulas give their saved values."""
+    workbook = _open_workbook(path)
+    try:
+        names = tuple(workbook.sheetnames)
+        if not names:
+            raise ValidationError(str(path), "has no sheets")
+        if sheet is not None and sheet not in names:
+            raise ValidationError("sheet", f"{path.name} has no sheet named {sheet!r}")
+        chosen = sheet if sheet is not None else names[0]
+        try:
+            found = _sheet_rows(workbook[chosen])
+        except ValidationError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a damaged sheet, parsed lazily while iterating
+            raise ValidationError(
+                f"sheet {chosen}", f"cannot be read ({type(exc).__name__}: {exc})"
+            ) from None
+    finally:
+        workbook.close()
+    if not found:
+        raise ValidationError(f"sheet {chosen}", "is empty: it needs a header row of column names")
+    (header_row, header), *rest = found
+    headers = tuple(_heading(value) for value in header)
+    rows = tuple(TableRow(number, cells) for number, cells in rest)
+    return Table(path.name, headers, rows, header_row, "row", chosen, names)
+
+
+def sheet_names(path: Path) -> tuple[str, ...]:
+    workbook = _open_workbook(Path(path))
+    try:
+        return tuple(workbook.sheetnames)
+    finally:
+        workbook.close()
+
+
+def _open_workbook(path: Path) -> Any:
+    import openpyxl  # imported when needed: it takes a while and most runs never read Excel
+
+    if not path.is_file():
+        raise ValidationError(str(path), "no such file")
+    # openpyxl warns about parts of a workbook it does not keep (data validation, conditional
+    # formatting extensions, a missing default style); none of them matter for reading values.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl(\.|$)")
+        try:
+            return openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # noqa: BLE001 - any damage in a foreign file is the file's
+            raise ValidationError(
+                str(path),
+                f"is not an Excel workbook that can be read ({type(exc).__name__}: {exc}); "
+                "save it from your spreadsheet as .xlsx or .csv and try again",
+            ) from None
+
+
+def _sheet_rows(worksheet: Any) -> list[tuple[int, tuple[Any, ...]]]:
+    # A stored dimension can claim a million empty rows (a formatted whole column); reading the
+    # cells that are really there is both faster and the truth.
+    worksheet.reset_dimensions()
+    found: list[tuple[int, tuple[Any, ...]]] = []
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl(\.|$)")
+        for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+            cells = _trimmed(values)
+            if cells:
+                found.append((number, cells))
+                if len(found) > MAX_ROWS + 1:
+                    raise ValidationError(
+                        f"row {number}", f"the sheet has more than {MAX_ROWS:,} rows"
+                    )
+    return found
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _trimmed(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The row without its trailing blank cells; empty when the whole row is blank."""
+    end = len(values)
+    while end and _blank(values[end - 1]):
+        end -= 1
+    return tuple(values[:end])
+
+
+def _heading(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()

@@ -1,0 +1,138 @@
+"""Benchmark: importing a 10,000-row records CSV, against merely reading it with ``csv``.
+
+Why: an import is all or nothing and checks every row the way the record form does (NASBA
+credits, vocabulary, dates, grouping rows into records, duplicates), then writes each record with
+its credit lines and audit entry in one transaction; a person moving years of history (or a firm
+moving everyone's) should not wait minutes. Timed, medians of ``--runs``, each on a fresh SQLite
+file with one person: the CSV template importer (``import_records_csv``), the mapped importer the
+window uses (``read_table`` + ``import_mapped`` with the guessed mapping), and as the baseline,
+in the same run, reading the same file with Python's ``csv`` module (the least any import costs).
+The file is generated, seeded, so every run sees the same rows; about a third of its records have
+two fields of study (two rows). Not collected by pytest; see README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from cpe_desktop.clock import FixedClock  # noqa: E402
+from cpe_desktop.db.database import bind, make_database  # noqa: E402
+from cpe_desktop.db.migrations import migrate  # noqa: E402
+from cpe_desktop.db.models import CpeRecord, User  # noqa: E402
+from cpe_desktop.services import users  # noqa: E402
+from cpe_desktop.services.context import SYSTEM, ServiceContext  # noqa: E402
+from cpe_desktop.services.interchange.csv_format import HEADER, import_records_csv  # noqa: E402
+from cpe_desktop.services.interchange.mapped_import import import_mapped  # noqa: E402
+from cpe_desktop.services.interchange.mapping import guess_mapping  # noqa: E402
+from cpe_desktop.services.interchange.tabular import read_table  # noqa: E402
+
+TODAY = dt.datetime(2026, 6, 15, 9, 30)
+FIELDS = ("Taxes", "Auditing", "Accounting", "Regulatory Ethics", "Finance", "Economics")
+METHODS = ("Group Live", "Group Internet Based", "QAS Self Study")
+
+
+def build_csv(path: Path, rows: int, seed: int = 7) -> int:
+    """Write ``rows`` template rows to ``path``; returns how many records they make."""
+    rng = random.Random(seed)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    written = records = 0
+    day = dt.date(2000, 1, 1)
+    while written < rows:
+        day += dt.timedelta(days=1)
+        fields = rng.sample(FIELDS, 2 if rng.random() < 0.35 and rows - written > 1 else 1)
+        method = rng.choice(METHODS)
+        records += 1
+        for field in fields:
+            credits = rng.choice(("1", "1.5", "2", "4", "8"))
+            writer.writerow(
+                [day.isoformat(), f"Course {records}", "ACME CPE", "103456", method, field,
+                 credits, "", ""]
+            )  # fmt: skip
+            written += 1
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return records
+
+
+def fresh_database(folder: Path) -> tuple[ServiceContext, User]:
+    path = folder / f"bench-{time.perf_counter_ns()}.db"
+    db = make_database(str(path))
+    bind(db)
+    db.connect()
+    migrate(db)
+    ctx = ServiceContext(SYSTEM, FixedClock(TODAY))
+    user = users.create_user(ctx, {"name": "Bench", "email": "bench@example.com"}).value
+    return ctx, user
+
+
+def timed(
+    work: Callable[[ServiceContext, User], object], folder: Path, runs: int, check: int | None
+) -> list[float]:
+    """Seconds of each run of ``work``, each on a fresh database; ``check``: records expected."""
+    times = []
+    for _ in range(runs):
+        ctx, user = fresh_database(folder)
+        start = time.perf_counter()
+        work(ctx, user)
+        times.append(time.perf_counter() - start)
+        if check is not None:
+            stored = CpeRecord.select().count()
+            assert stored == check, f"imported {stored} records, expected {check}"
+    return times
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--rows", type=int, default=10_000)
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        source = folder / "records.csv"
+        records = build_csv(source, args.rows)
+        print(f"{args.rows:,} rows, {records:,} records, {source.stat().st_size:,} bytes")
+
+        def read_only(ctx, user):
+            with open(source, encoding="utf-8", newline="") as handle:
+                return sum(1 for _ in csv.reader(handle))
+
+        def template(ctx, user):
+            return import_records_csv(ctx, source, user)
+
+        def mapped(ctx, user):
+            table = read_table(source)
+            return import_mapped(ctx, table, guess_mapping(table.headers), user)
+
+        results = [
+            ("csv.reader only", timed(read_only, folder, args.runs, None)),
+            ("template importer", timed(template, folder, args.runs, records)),
+            ("mapped importer", timed(mapped, folder, args.runs, records)),
+        ]
+    baseline = statistics.median(results[0][1])
+    for label, times in results:
+        median = statistics.median(times)
+        print(
+            f"{label:>18}: median {median * 1000:9.1f} ms "
+            f"(min {min(times) * 1000:.1f}, max {max(times) * 1000:.1f}, {args.runs} runs)"
+            f"  {median / baseline:8.0f}x csv.reader, {args.rows / median:9,.0f} rows/s"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
