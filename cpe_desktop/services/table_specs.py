@@ -271,7 +271,7 @@ REPORTS = TableSpec(
     kinds=frozenset({k.REPORTS, k.USERS}),
     owner=Report.user,
     default_sort=("created_at", True),
-    empty_text="No reports yet — choose Reports › New report to make a progress or audit report.",
+    empty_text="No reports yet — use Progress report… or Audit pack… above to make one.",
 )
 
 ATTACHMENTS = TableSpec(

@@ -1,0 +1,287 @@
+"""A stored report's data as the HTML that Qt's QTextDocument lays out, on screen and in a PDF.
+
+One source for the report viewer and ``report_pdf``, so what a person reads in the window is what
+they print. Every value from the data is escaped (a course title is user text). Lengths are in
+CSS pixels, which QTextDocument scales to the paint device (a 300 dpi PDF or the screen). No Qt
+import: plain text out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from html import escape
+from typing import Any
+
+from cpe_desktop.rules.wording import day_text, hours_text
+from cpe_desktop.services.reports import FIRM_SUMMARY, STATUS_WORDS, TYPE_TITLES
+
+STATUS_COLOURS = {
+    "overdue": "#b3261e",
+    "at_risk": "#a65300",
+    "on_track": "#1f5fa8",
+    "complete": "#1b7f3b",
+    "no_rule": "#666666",
+}
+FIRM_HEADERS = [
+    "Person",
+    "License",
+    "Status",
+    "Required",
+    "Counted",
+    "Shortfall",
+    "Period end",
+    "Days left",
+]
+NOT_ADVICE = (
+    "Requirements are as recorded in CPE Tracker on the date above; boards change their rules, "
+    "and their own rules have the final word. This report is not legal advice."
+)
+
+
+def day(text: str | None) -> str:
+    """An ISO date as ``31 Dec 2026``; a dash when there is none."""
+    return day_text(dt.date.fromisoformat(text)) if text else "—"
+
+
+def num(value: Any) -> str:
+    """Hours as ``12.5``; a dash when there is none."""
+    return "—" if value is None else hours_text(Decimal(str(value)))
+
+
+def status_word(status: str) -> str:
+    return STATUS_WORDS.get(status, status)
+
+
+def _status(status: str) -> str:
+    colour = STATUS_COLOURS.get(status, "#000000")
+    return f'<span style="color:{colour}; font-weight:bold">{escape(status_word(status))}</span>'
+
+
+def _css() -> str:
+    return """
+        body { font-size: 9.5pt; color: #1a1a1a; }
+        h1 { font-size: 17pt; margin-bottom: 2px; }
+        h2 { font-size: 12.5pt; margin-top: 16px; margin-bottom: 3px; }
+        h3 { font-size: 10.5pt; margin-top: 12px; margin-bottom: 3px; }
+        p { margin-top: 4px; margin-bottom: 4px; }
+        .muted { color: #5c5c5c; }
+        .small { font-size: 8.5pt; }
+        table.grid { border-color: #b8b8b8; border-style: solid; margin-top: 2px; }
+        table.grid th { background-color: #eeeeee; font-weight: bold; font-size: 8.5pt; }
+        table.grid td { font-size: 8.5pt; }
+    """
+
+
+def _table(
+    headers: list[str],
+    rows: list[list[str]],
+    numeric: set[int],
+    widths: list[int] | None = None,
+) -> str:
+    """A ruled table whose header repeats on each page; ``rows`` cells are HTML already; columns
+    in ``numeric`` align right; ``widths`` are percentages."""
+
+    def cell(tag: str, index: int, content: str) -> str:
+        align = ' align="right"' if index in numeric else ' align="left"' * (tag == "th")
+        width = f' width="{widths[index]}%"' if widths and tag == "th" else ""
+        return f"<{tag}{align}{width}>{content}</{tag}>"
+
+    head = "".join(cell("th", i, h) for i, h in enumerate(headers))
+    body = "".join(
+        "<tr>" + "".join(cell("td", i, c) for i, c in enumerate(r)) + "</tr>" for r in rows
+    )
+    return (
+        f'<table class="grid" width="100%" border="1" cellspacing="0" '
+        f'cellpadding="4" style="border-collapse: collapse">'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
+
+
+def _heading(data: dict[str, Any]) -> str:
+    kind = data.get("kind", "")
+    person = data.get("person") or {}
+    who = ""
+    if kind != FIRM_SUMMARY and person:
+        who = f"{escape(person['name'])} &lt;{escape(person['email'])}&gt;<br>"
+    elif kind == FIRM_SUMMARY:
+        who = f"{data.get('people', 0)} people, {len(data['licenses'])} licenses<br>"
+    return (
+        f"<h1>{escape(TYPE_TITLES.get(kind, 'Report'))}</h1>"
+        f"<p>{who}<span class='muted'>Data as of <b>{day(data['as_of'])}</b> · generated on "
+        f"{day(data.get('generated_on'))}</span></p>"
+    )
+
+
+def _requirement_row(label: str, lic: dict[str, Any], kind: str) -> list[str]:
+    return [label, *(num(lic[f"{what}_{kind}"]) for what in ("required", "counted", "shortfall"))]
+
+
+def _requirements(lic: dict[str, Any]) -> str:
+    carry = lic.get("carryover_in")
+    total = "Total hours" + (f" (includes {num(carry)} carried over)" if carry else "")
+    rows = [_requirement_row(total, lic, "total")]
+    if lic.get("required_ethics") is not None:
+        where = lic.get("ethics_jurisdiction")
+        label = f"Ethics ({escape(where)}-approved)" if where else "Ethics"
+        if lic.get("ethics_period_end") and lic["ethics_period_end"] != lic["period_end"]:
+            label += f", {day(lic['ethics_period_start'])} – {day(lic['ethics_period_end'])}"
+        rows.append(_requirement_row(label, lic, "ethics"))
+    if lic.get("required_technical") is not None:
+        rows.append(_requirement_row("Technical", lic, "technical"))
+    headers = ["Requirement", "Required", "Counted", "Still needed"]
+    return _table(headers, rows, {1, 2, 3}, [46, 18, 18, 18])
+
+
+def _annual(lic: dict[str, Any]) -> str:
+    if not lic.get("annual"):
+        return ""
+    rows = []
+    for y in lic["annual"]:
+        result = "Not yet judged" if not y["judged"] else ("Met" if y["met"] else "<b>Short</b>")
+        span = f"{day(y['year_start'])} – {day(y['year_end'])}"
+        rows.append([span, num(y["required"]), num(y["earned"]), result])
+    table = _table(["Year", "Minimum", "Earned", "Result"], rows, {1, 2}, [46, 18, 18, 18])
+    return f"<h3>Annual minimum</h3>{table}"
+
+
+def _notes(lic: dict[str, Any]) -> str:
+    names = {"self_study": "Self-study", "nano": "Nano learning", "non_technical": "Non-technical"}
+    parts = [
+        f"{names.get(c['cap'], escape(c['cap']))} counts up to {num(c['limit'])} hours"
+        + (f" ({num(c['dropped'])} not counted)" if c["dropped"] else "")
+        for c in lic.get("caps", [])
+    ]
+    html = f"<p class='small'>Caps: {'; '.join(parts)}.</p>" if parts else ""
+    issues = lic.get("issues") or []
+    # One line for records without a certificate: the records table marks each of them.
+    uncertified = sum(1 for issue in issues if issue["kind"] == "no_certificate")
+    texts = [escape(issue["message"]) for issue in issues if issue["kind"] != "no_certificate"]
+    if uncertified:
+        noun = "record that counts has" if uncertified == 1 else "records that count have"
+        texts.insert(0, f"{uncertified} {noun} no certificate attached (marked <b>No</b> below).")
+    if texts:
+        items = "".join(f"<li>{text}</li>" for text in texts)
+        html += f"<h3>To fix</h3><ul class='small'>{items}</ul>"
+    return html
+
+
+def _records(lic: dict[str, Any]) -> str:
+    records = lic.get("records") or []
+    if not records:
+        return "<h3>Records that count</h3><p class='muted'>No records in this period yet.</p>"
+    rows = [
+        [
+            escape(r["completed_on"]),
+            escape(r["title"]),
+            escape(r.get("sponsor") or ""),
+            num(r["credits"]),
+            escape(", ".join(f"{f['field']} {num(f['credits'])}" for f in r["fields"])),
+            "Yes" if r["certificate"] else "<b>No</b>",
+        ]
+        for r in records
+    ]
+    total = sum((Decimal(str(r["credits"])) for r in records), Decimal(0))
+    headers = ["Date", "Title", "Sponsor", "Credits", "Fields of study", "Certificate"]
+    return (
+        f"<h3>Records that count ({len(records)}, {hours_text(total)} credits before caps)</h3>"
+        + _table(headers, rows, {3}, [13, 28, 14, 9, 24, 12])
+    )
+
+
+def _pack(data: dict[str, Any]) -> str:
+    pack = data.get("pack")
+    if not pack:
+        return ""
+    files = "".join(f"<li>{escape(c['file'])}</li>" for c in pack["certificates"])
+    html = "<h2>In this audit pack</h2><ul class='small'><li>summary.pdf (this report)</li>"
+    html += f"{files}<li>missing-certificates.txt</li></ul>"
+    if pack["missing"]:
+        items = "".join(f"<li>{escape(line)}</li>" for line in pack["missing"])
+        html += f"<h3>Records without a certificate</h3><ul class='small'>{items}</ul>"
+    else:
+        html += "<p>Every record that counts has its certificate in this pack.</p>"
+    return html
+
+
+def _license_name(lic: dict[str, Any]) -> str:
+    return f"{escape(lic['credential'])} — {escape(lic['jurisdiction'])}"
+
+
+def _license(lic: dict[str, Any], new_page: bool) -> str:
+    number = lic.get("license_number")
+    title = _license_name(lic)
+    if number:
+        title += f" <span class='muted'>(license {escape(number)})</span>"
+    # Each license from a new page: a board is sent the pages of its own license.
+    style = ' style="page-break-before: always"' if new_page else ""
+    title = f"<h2{style}>{title}</h2>"
+    if lic.get("period_start") is None:
+        return f"{title}<p>{_status(lic['status'])} · {escape(lic['shortfall'])}</p>"
+    days = lic["days_left"]
+    left = f"{days} day{'s' * (days != 1)} left" if days >= 0 else "period over"
+    return (
+        f"{title}<p>{_status(lic['status'])} · Reporting period "
+        f"{day(lic['period_start'])} – {day(lic['period_end'])} · {left}</p>"
+        f"<p><b>What is missing:</b> {escape(lic['shortfall'])}</p>"
+        + _requirements(lic)
+        + _annual(lic)
+        + _notes(lic)
+        + _records(lic)
+    )
+
+
+def _overview(licenses: list[dict[str, Any]]) -> str:
+    """One line per license before the details, when there are several."""
+    rows = [
+        [
+            _license_name(lic),
+            _status(lic["status"]),
+            num(lic["counted_total"]),
+            num(lic["required_total"]),
+            day(lic["period_end"]),
+        ]
+        for lic in licenses
+    ]
+    headers = ["License", "Status", "Counted", "Required", "Period end"]
+    return "<h3>Summary</h3>" + _table(headers, rows, {2, 3}, [36, 16, 14, 14, 20])
+
+
+def _progress(data: dict[str, Any]) -> str:
+    licenses = data["licenses"]
+    if not licenses:
+        return "<p>No active licenses: add the licenses you hold to see your progress.</p>"
+    html = _overview(licenses) if len(licenses) > 1 else ""
+    html += "".join(_license(lic, new_page=index > 0) for index, lic in enumerate(licenses))
+    return html + _pack(data)
+
+
+def _firm(data: dict[str, Any]) -> str:
+    counts = data.get("counts") or {}
+    line = ", ".join(f"{n} {status_word(s).lower()}" for s, n in counts.items())
+    rows = [
+        [
+            f"{escape(lic['person']['name'])}<br><span class='muted small'>"
+            f"{escape(lic['person']['email'])}</span>",
+            f"{escape(lic['credential'])} — {escape(lic['jurisdiction'])}",
+            _status(lic["status"]),
+            num(lic["required_total"]),
+            num(lic["counted_total"]),
+            num(lic["shortfall_total"]),
+            day(lic["period_end"]),
+            "—" if lic["days_left"] is None else str(lic["days_left"]),
+        ]
+        for lic in data["licenses"]
+    ]
+    table = _table(FIRM_HEADERS, rows, {3, 4, 5, 7}, [22, 18, 11, 10, 9, 10, 12, 8])
+    return (f"<p><b>Status:</b> {escape(line)}</p>" if line else "") + table
+
+
+def report_html(data: dict[str, Any]) -> str:
+    """The whole report as an HTML document."""
+    kind = data.get("kind")
+    body = _firm(data) if kind == FIRM_SUMMARY else _progress(data)
+    return (
+        f"<html><head><style>{_css()}</style></head><body>{_heading(data)}{body}"
+        f"<p class='small muted'><br>{escape(NOT_ADVICE)}</p></body></html>"
+    )

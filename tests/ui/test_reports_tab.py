@@ -1,0 +1,243 @@
+"""The Reports tab as a person uses it: make a report, read it, export it, make an audit pack,
+delete a report — members for themselves, administrators for anyone and the firm."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pypdf
+import pytest
+from PySide6.QtCore import QDate, QSettings, QTimer
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox
+
+from cpe_desktop.db.models import Report
+from cpe_desktop.services import records, reports
+from cpe_desktop.ui.bus import ChangeBus
+from cpe_desktop.ui.dialogs.report_dialogs import ReportOptionsDialog
+from cpe_desktop.ui.main_window import MainWindow
+from cpe_desktop.ui.tabs.reports_tab import FOLDER_KEY, ReportsTab
+from tests.reports_data import build_firm
+
+
+@pytest.fixture
+def firm(people, tmp_path):
+    return build_firm(people, tmp_path / "sources")
+
+
+@pytest.fixture
+def saving(monkeypatch, tmp_path):
+    """Save dialogs answer with a file in ``out/``; "Open it now?" is answered Open, and what
+    would be opened is recorded instead."""
+    out = tmp_path / "out"
+    out.mkdir()
+    state = {"name": None, "filter": None, "offered": [], "opened": [], "asked": []}
+
+    def save_dialog(parent, caption, suggested, filters, chosen=""):
+        state["offered"].append((caption, Path(suggested).name, filters, chosen))
+        name = state["name"] or Path(suggested).name
+        return str(out / name), state["filter"] or chosen
+
+    def question(parent, title, text, *args):
+        state["asked"].append(text)
+        return QMessageBox.StandardButton.Open
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
+    monkeypatch.setattr(QMessageBox, "question", question)
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: state["opened"].append(url))
+    state["out"] = out
+    return state
+
+
+def _tab(qtbot, ctx) -> ReportsTab:
+    window = MainWindow(ctx, ChangeBus(), database_location="test.db")
+    qtbot.addWidget(window)
+    tab = window.show_table("reports")
+    assert isinstance(tab, ReportsTab)
+    return tab
+
+
+def answer(action, handle) -> None:
+    """Run ``action``, which opens a modal dialog, and ``handle`` the dialog once it is up. The
+    dialog is closed if ``handle`` leaves it open or fails; the failure is raised here."""
+    errors: list[BaseException] = []
+    seen: list[object] = []
+
+    def look() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(10, look)
+            return
+        seen.append(dialog)
+        try:
+            handle(dialog)
+        except BaseException as exc:  # noqa: BLE001 - raised below
+            errors.append(exc)
+        if dialog.isVisible():
+            dialog.reject()
+
+    QTimer.singleShot(0, look)
+    action()
+    if errors:
+        raise errors[0]
+    assert seen, "no dialog opened"
+
+
+def _titles(tab):
+    column = tab.model.column_index("title")
+    return [tab.model.index(row, column).data() for row in range(tab.model.rowCount())]
+
+
+def test_members_see_their_buttons_and_no_firm_summary(qtbot, firm):
+    member = _tab(qtbot, firm.people.as_ann)
+    assert member.firm_button.isHidden() and not member.progress_button.isHidden()
+    assert not member.pack_button.isHidden() and not member.delete_button.isHidden()
+    assert not member.open_button.isEnabled() and not member.export_button.isEnabled()
+    admin = _tab(qtbot, firm.people.as_admin)
+    assert not admin.firm_button.isHidden()
+
+
+def test_member_makes_a_progress_report_and_reads_it(qtbot, firm):
+    tab = _tab(qtbot, firm.people.as_ann)
+
+    def accept(dialog: ReportOptionsDialog) -> None:
+        labels = [label.text() for label in dialog.findChildren(QLabel)]
+        assert "Data &as of:" in labels and "&Person:" not in labels  # no one else to pick
+        assert dialog.as_of() == firm.people.as_ann.clock.today()
+        dialog.accept()
+
+    answer(tab.progress_button.click, accept)
+    assert _titles(tab) == ["Progress report — Ann Member"]
+    assert tab.current_pk() == Report.get().report_id and tab.open_button.isEnabled()
+    (viewer,) = tab.viewers
+    text = viewer.text()
+    assert "What is missing: 4.6 more hours by 31 Dec 2026" in text
+    assert "Nano: revenue" in text
+    viewer.close()
+
+
+def test_admin_reports_on_another_person_as_of_a_date(qtbot, firm):
+    tab = _tab(qtbot, firm.people.as_admin)
+
+    def choose(dialog: ReportOptionsDialog) -> None:
+        dialog.person.setCurrentIndex(dialog.person.findData(firm.people.bob.user_id))
+        dialog.date.setDate(QDate(2026, 3, 31))
+        dialog.accept()
+
+    answer(tab.progress_button.click, choose)
+    report = Report.get()
+    assert (report.user_id, report.title, str(report.as_of)) == (
+        firm.people.bob.user_id,
+        "Progress report — Bob Member",
+        "2026-03-31",
+    )
+    assert "Data as of 31 Mar 2026" in tab.viewers[-1].text()
+
+
+def test_firm_summary_then_export_as_xlsx(qtbot, firm, saving):
+    tab = _tab(qtbot, firm.people.as_admin)
+    answer(tab.firm_button.click, lambda dialog: dialog.accept())
+    assert "Bob Member" in tab.viewers[-1].text()
+    saving["name"] = "firm.xlsx"
+    written = tab.export_report()
+    caption, offered, filters, chosen = saving["offered"][-1]
+    assert offered == "Firm summary - 2026-06-15.pdf" and "Excel workbook (*.xlsx)" in filters
+    sheet = openpyxl.load_workbook(written)["Firm summary"]
+    assert [c.value for c in sheet[1]][:4] == ["Person", "Email", "Credential", "Jurisdiction"]
+    people = [sheet.cell(row, 1).value for row in range(2, sheet.max_row + 1)]
+    assert people == ["Ann Member", "Bob Member", "Bob Member"]
+    assert saving["opened"][-1].toLocalFile() == str(written)
+    assert "Saved firm.xlsx" in saving["asked"][-1]
+
+
+def test_export_as_pdf_and_csv_from_the_stored_data(qtbot, firm, saving):
+    tab = _tab(qtbot, firm.people.as_ann)
+    answer(tab.progress_button.click, lambda dialog: dialog.accept())
+    records.update_record(firm.people.as_ann, firm.nano.record_id, {"title": "Renamed later"})
+    pdf = tab.export_report()
+    assert pdf == saving["out"] / "Progress report — Ann Member - 2026-06-15.pdf"
+    text = " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(pdf).pages)
+    assert "Nano: revenue" in text and "Renamed later" not in text
+    # No extension typed: the file type chosen in the dialog says which.
+    saving["name"], saving["filter"] = "ann", "CSV file (*.csv)"
+    written = tab.export_report()
+    assert written.name == "ann.csv"
+    rows = list(csv.reader(io.StringIO(written.read_text(encoding="utf-8-sig"))))
+    assert rows[0] == ["Licenses"] and ["Records"] in rows
+    assert any(row[3:4] == ["Nano: revenue"] for row in rows)
+    assert QSettings().value(FOLDER_KEY) == str(saving["out"])  # offered first next time
+
+
+def test_reopening_shows_what_the_report_said(qtbot, firm):
+    report = reports.make_progress_report(firm.people.as_ann).value
+    records.delete_record(firm.people.as_ann, firm.nano.record_id)
+    tab = _tab(qtbot, firm.people.as_ann)
+    tab.select_pks([report.report_id])
+    tab.open_button.click()
+    assert "Nano: revenue" in tab.viewers[-1].text()
+    tab.viewers[-1].close()
+
+
+def test_audit_pack_from_the_tab(qtbot, firm, saving):
+    tab = _tab(qtbot, firm.people.as_ann)
+
+    def choose(dialog: ReportOptionsDialog) -> None:
+        assert [dialog.license.itemText(i) for i in range(dialog.license.count())] == [
+            "CPA — Atlantis"
+        ]
+        periods = [dialog.period.itemText(i) for i in range(dialog.period.count())]
+        assert periods == ["1 Jan 2026 – 31 Dec 2026 (current)", "1 Jan 2025 – 31 Dec 2025"]
+        dialog.period.setCurrentIndex(0)
+        dialog.accept()
+
+    answer(tab.pack_button.click, choose)
+    (pack,) = saving["out"].iterdir()
+    assert pack.name == "Audit pack - CPA Atlantis - 2026-01-01 to 2026-12-31.zip"
+    with zipfile.ZipFile(pack) as archive:
+        assert archive.namelist()[0] == "summary.pdf"
+        assert "missing-certificates.txt" in archive.namelist()
+    assert _titles(tab) == ["Audit pack — Ann Member, CPA Atlantis 2026–2026"]
+    assert "1 record(s) have no certificate" in saving["asked"][-1]
+    assert saving["opened"][-1].toLocalFile() == str(pack)
+
+
+def test_a_license_without_rule_says_why_it_cannot_be_packed(qtbot, firm):
+    tab = _tab(qtbot, firm.people.as_bob)
+
+    def look(dialog: ReportOptionsDialog) -> None:
+        dialog.license.setCurrentIndex(dialog.license.findData(firm.nowhere.license_id))
+        assert not dialog.ok_button.isEnabled()
+        assert "no requirement rule" in dialog.problem.text()
+        dialog.license.setCurrentIndex(dialog.license.findData(firm.bob_cpa.license_id))
+        assert dialog.ok_button.isEnabled() and dialog.problem.isHidden()
+
+    answer(tab.pack_button.click, look)
+    assert Report.select().count() == 0
+
+
+def test_delete_asks_then_removes(qtbot, firm, monkeypatch):
+    reports.make_progress_report(firm.people.as_ann)
+    tab = _tab(qtbot, firm.people.as_ann)
+    asked = []
+
+    def question(parent, title, text, *args):
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    tab.select_pks([Report.get().report_id])
+    tab.delete_button.click()
+    assert "Progress report — Ann Member" in asked[0]
+    assert Report.select().count() == 0 and _titles(tab) == []
+
+
+def test_a_refusal_is_shown_not_raised(qtbot, firm, monkeypatch):
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warned.append(text))
+    tab = _tab(qtbot, firm.people.as_ann)
+    assert tab._run("testing", lambda: reports.make_firm_summary(tab.ctx)) is None
+    assert warned == ["Only an administrator can make the firm summary."]
