@@ -3,8 +3,8 @@
 Records are what people enter most, from a certificate in front of them, so this form is built by
 hand: a small credits grid (field of study + credits per line) with its total, NASBA increment
 warnings shown while typing (they never block saving), the ethics jurisdiction switched on when
-an ethics field is present, and the certificate file chosen or dropped onto the form. The file is
-stored and the record saved in one transaction: on any error nothing is saved.
+an ethics field is present, and the certificate chosen or dropped onto the form (its PDF text
+pre-fills empty fields). File and record are saved in one transaction: on any error, nothing is.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -35,6 +34,7 @@ from cpe_desktop.services.changes import Changes, Outcome
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.editing import CUSTOM_PREFIX
 from cpe_desktop.services.errors import ServiceError, ValidationError
+from cpe_desktop.ui.forms import certificate_files, certificate_prefill
 from cpe_desktop.ui.forms.credits_grid import CreditsGrid
 from cpe_desktop.ui.forms.inputs import (
     FieldInput,
@@ -104,16 +104,18 @@ class RecordForm(QDialog):
         self.grid = CreditsGrid(self._refresh)
         self.certificate_name = QLabel("No certificate")
         self.certificate_name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.choose_button = QPushButton("Choose file...")
+        self.choose_button = QPushButton("Attach certificate…")
         self.choose_button.setToolTip("A PDF, PNG or JPEG file; you can also drop it on the form")
         self.choose_button.clicked.connect(self.choose_certificate)
         self.unlink_button = QPushButton("Remove")
         self.unlink_button.setToolTip("Unlink the certificate from this record")
         self.unlink_button.clicked.connect(self.remove_certificate)
-        for button in (self.choose_button, self.unlink_button):
+        self.open_button = certificate_files.open_button(self)
+        for button in (self.choose_button, self.open_button, self.unlink_button):
             button.setAutoDefault(False)
         self.certificate_error = error_label()
         self._build(loaded)
+        self.prefill = certificate_prefill.CertificatePrefill(self)
         self._wire()
 
     # --- building ---------------------------------------------------------------------------
@@ -174,10 +176,11 @@ class RecordForm(QDialog):
         cell = QWidget()
         column = QVBoxLayout(cell)
         column.setContentsMargins(0, 0, 0, 0)
-        row = QHBoxLayout()
-        row.addWidget(self.certificate_name, 1)
-        row.addWidget(self.choose_button)
-        row.addWidget(self.unlink_button)
+        row = QHBoxLayout()  # the name on its own line: long file names stay readable
+        for button in (self.choose_button, self.open_button, self.unlink_button):
+            row.addWidget(button)
+        row.addStretch(1)
+        column.addWidget(self.certificate_name)
         column.addLayout(row)
         column.addWidget(self.certificate_error)
         return cell
@@ -200,8 +203,9 @@ class RecordForm(QDialog):
                 chain += self.grid.focus_chain()
             chain += self.inputs[field.key].focus
             if field.key == "notes":
-                chain += [self.choose_button, self.unlink_button]
+                chain += [self.choose_button, self.open_button, self.unlink_button]
         return chain + [
+            self.prefill.confirm_button,
             self.save_button,
             self.buttons.button(QDialogButtonBox.StandardButton.Cancel),
         ]
@@ -258,11 +262,8 @@ class RecordForm(QDialog):
     # --- certificate ------------------------------------------------------------------------
 
     def choose_certificate(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Choose certificate", "", "Certificates (*.pdf *.png *.jpg *.jpeg);;All files (*)"
-        )
-        if path:
-            self.set_certificate_file(Path(path))
+        if path := certificate_files.choose_file(self):
+            self.set_certificate_file(path)
 
     def set_certificate_file(self, path: Path) -> bool:
         """Use ``path`` as the certificate (stored on Save); False with a message if unusable."""
@@ -274,6 +275,7 @@ class RecordForm(QDialog):
         self.certificate_path = Path(path)
         self._show_certificate(f"{self.certificate_path.name} (new: saved with the record)")
         show_message(self.certificate_error, None)
+        self.prefill.attached(self.certificate_path)
         return True
 
     def remove_certificate(self) -> None:
@@ -284,6 +286,7 @@ class RecordForm(QDialog):
     def _show_certificate(self, name: str | None) -> None:
         self.certificate_name.setText(name or "No certificate")
         self.unlink_button.setEnabled(name is not None)
+        self.open_button.setEnabled(name is not None)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         drag = (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop)
@@ -369,6 +372,8 @@ class RecordForm(QDialog):
 
     def save(self) -> bool:
         """Store the chosen certificate and save the record in one transaction, or nothing."""
+        if not self.prefill.confirm_before_save():
+            return False
         for key in self.inputs:
             self._show(key, None)
         for row in range(self.grid.count()):
