@@ -6,8 +6,11 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QLocale, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
@@ -26,9 +29,13 @@ from cpe_desktop.ui.dialogs.preferences_dialog import PreferencesDialog
 from cpe_desktop.ui.forms.registry import open_editor
 from cpe_desktop.ui.icons import app_icon
 from cpe_desktop.ui.main_window import MainWindow
+from cpe_desktop.ui.notifier import tray_is_available
+from cpe_desktop.ui.reminder_session import ReminderSession
 from cpe_desktop.ui.session import choose_user, context_for
 from cpe_desktop.ui.single_instance import SingleInstance
+from cpe_desktop.ui.tasks import Progress, TaskRunner
 from cpe_desktop.ui.theme import apply_theme, prepare_application
+from cpe_desktop.ui.tray import Tray
 
 log = logging.getLogger(__name__)
 
@@ -60,12 +67,20 @@ def use_readable_locale() -> None:
 class Controller:
     """Holds the signed-in session and answers the menu actions that reach beyond one tab."""
 
-    def __init__(self, database_location: str, clock: Clock | None = None) -> None:
+    def __init__(
+        self, database_location: str, clock: Clock | None = None, *, reminders: bool = True
+    ) -> None:
         self.database_location = database_location
+        self.reminders = reminders  # tests of other things leave the scheduler off
         self.clock = clock or SystemClock()
         self.bus = ChangeBus()
         self.window: MainWindow | None = None
         self.ctx: ServiceContext | None = None
+        # Long work (imports, exports, backups) runs here, off the window's thread.
+        self.tasks = TaskRunner(lambda: self.ctx, bus=self.bus)
+        self.tray: Tray | None = None
+        self.session: ReminderSession | None = None
+        self._told_about_tray = False
 
     def start(self, parent: QWidget | None = None, *, switching: bool = False) -> bool:
         """Choose the person and show their window; False when they cancelled."""
@@ -89,11 +104,59 @@ class Controller:
         )
         self.window.setWindowIcon(app_icon())
         self.window.switchUserRequested.connect(self.switch_user)
+        self.window.quitRequested.connect(self._leave)
+        self.window.hiddenToTray.connect(self._tell_about_tray)
+        self._start_background(self.window)
         self.window.show()
         if old is not None:
             old.hide()
             old.deleteLater()
         return True
+
+    def _start_background(self, window: MainWindow) -> None:
+        """The tray (once) and this person's reminders (each sign-in; the last person's stop)."""
+        if self.session is not None:
+            self.session.stop()
+            self.session = None
+        if not self.reminders:
+            return
+        if self.tray is None and tray_is_available():
+            self.tray = Tray()
+            self.tray.openRequested.connect(self.bring_to_front)
+            self.tray.quitRequested.connect(self.quit)
+            self.tray.show()
+        # With a tray the window closes to it; without one, closing the window quits, so the
+        # program can never run on unreachable.
+        window.close_to_tray = self.tray is not None
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.setQuitOnLastWindowClosed(self.tray is None)
+        assert self.ctx is not None
+        self.session = ReminderSession(self.ctx, self.bus, window, self.tray, self.tasks.submit)
+        self.session.start()
+
+    def _tell_about_tray(self) -> None:
+        if self.session is not None and not self._told_about_tray:
+            self._told_about_tray = True
+            self.session.notifier().notify(
+                "CPE Tracker is still running",
+                "Reminders will appear here. Choose Quit from this icon's menu to leave.",
+            )
+
+    def quit(self) -> None:
+        """Quit from the tray: through the window, which asks about running tasks first."""
+        if self.window is not None:
+            self.window.quit()
+        else:
+            self._leave()
+
+    def _leave(self) -> None:
+        if self.session is not None:
+            self.session.stop()
+            self.session = None
+        if self.tray is not None:
+            self.tray.hide()
+        QApplication.quit()
 
     def switch_user(self) -> None:
         self.start(self.window, switching=True)
@@ -125,47 +188,120 @@ class Controller:
             self.bus.publish(dialog.outcome)
 
     def import_data(self, parent: QWidget) -> None:
-        from cpe_desktop.services.interchange import import_file
+        from cpe_desktop.services.interchange import import_file, import_mapped
+        from cpe_desktop.ui.dialogs.import_wizard import ask_import_choice
 
         name, _ = QFileDialog.getOpenFileName(
-            parent, "Import", str(Path.home()), "CPE Tracker files (*.json *.csv)"
+            parent,
+            "Import",
+            str(Path.home()),
+            "CPE Tracker files (*.json *.csv *.xlsx);;Whole account (*.json);;"
+            "CPE records spreadsheet (*.csv *.xlsx)",
         )
         if not name:
             return
-        self._run_file_task(parent, "importing", lambda: import_file(self.ctx, Path(name)))
+        path = Path(name)
+        if path.suffix.lower() not in (".csv", ".xlsx"):
+            self._run_file_task(
+                parent, "importing", lambda progress: import_file(self.ctx, path, progress=progress)
+            )
+            return
+        # A spreadsheet's columns are chosen and checked in the wizard before anything runs.
+        choice = ask_import_choice(self.ctx, path, parent)
+        if choice is None:
+            return
+        self._run_file_task(
+            parent,
+            "importing",
+            lambda progress: import_mapped(
+                self.ctx,
+                choice.table,
+                choice.mapping,
+                choice.user,
+                choice.on_duplicate,
+                progress=progress,
+            ),
+        )
 
     def export_data(self, parent: QWidget) -> None:
         from cpe_desktop.services.interchange import export_file
 
+        filters = {
+            "json": "Whole account (*.json)",
+            "csv": "CPE records spreadsheet (*.csv)",
+            "xlsx": "CPE records workbook (*.xlsx)",
+            "ics": "Deadlines and reminders calendar (*.ics)",
+        }
         name, chosen = QFileDialog.getSaveFileName(
             parent,
             "Export",
             str(Path.home() / "cpe-tracker-export.json"),
-            "Whole account (*.json);;CPE records spreadsheet (*.csv)",
+            ";;".join(filters.values()),
         )
         if not name:
             return
-        fmt = "csv" if name.lower().endswith(".csv") or "csv" in chosen else "json"
+        suffix = Path(name).suffix.lower().lstrip(".")
+        if suffix in filters:
+            fmt = suffix  # the name typed wins over the filter left selected
+        else:
+            fmt = next((key for key, text in filters.items() if text == chosen), "json")
+            if not suffix:
+                name += f".{fmt}"
         user = None
         if not self.ctx.actor.is_admin:
             from cpe_desktop.services.users import get_user
 
             user = get_user(self.ctx, self.ctx.actor.user_id).email
         self._run_file_task(
-            parent, "exporting", lambda: export_file(self.ctx, Path(name), fmt, user_email=user)
+            parent,
+            "exporting",
+            lambda progress: export_file(
+                self.ctx, Path(name), fmt, user_email=user, progress=progress
+            ),
         )
 
-    def _run_file_task(self, parent: QWidget, doing: str, call) -> None:
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            summary = call()
-        except Exception as exc:  # noqa: BLE001 - reported in the right words
-            QApplication.restoreOverrideCursor()
-            crash.show_error(parent, exc, doing)
+    def backup_now(self, parent: QWidget) -> None:
+        """Copy the database to a dated file in the backups folder, as a task."""
+        from cpe_desktop.db.models import database
+        from cpe_desktop.services import maintenance
+        from cpe_desktop.services.errors import PermissionDenied
+
+        if self.ctx is None or not self.ctx.actor.is_admin:
+            crash.show_error(
+                parent, PermissionDenied("Only an administrator can back up the database.")
+            )
             return
-        QApplication.restoreOverrideCursor()
-        self.bus.publish(getattr(summary, "changes", None))
-        QMessageBox.information(parent, "CPE Tracker", summary.describe())
+
+        def done(target: Path) -> None:
+            QMessageBox.information(
+                self._live(parent), "CPE Tracker", f"The database was backed up to {target}."
+            )
+
+        self.tasks.submit(
+            "Backing up the database",
+            lambda progress: maintenance.backup(database.obj),
+            on_done=done,
+            on_error=lambda exc: crash.show_error(self._live(parent), exc, "backing up"),
+        )
+
+    def _run_file_task(self, parent: QWidget, doing: str, call: Callable[[Progress], Any]) -> int:
+        """Run ``call(progress)`` as a tracked task off the window's thread (its id); when it
+        ends, publish what changed and show its summary, or the error in the right words."""
+
+        def done(summary: Any) -> None:
+            self.bus.publish(getattr(summary, "changes", None))
+            QMessageBox.information(self._live(parent), "CPE Tracker", summary.describe())
+
+        def failed(exc: BaseException) -> None:
+            crash.show_error(self._live(parent), exc, doing)
+
+        return self.tasks.submit(doing[:1].upper() + doing[1:], call, on_done=done, on_error=failed)
+
+    def _live(self, parent: QWidget | None) -> QWidget | None:
+        """``parent`` if it still exists (a task can outlive the window that asked for it)."""
+        if parent is not None and shiboken6.isValid(parent):
+            return parent
+        return self.window
 
 
 def run_gui(args: argparse.Namespace) -> int:

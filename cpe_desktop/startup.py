@@ -5,6 +5,8 @@ The window and the command line both start here, so they always see the same, up
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import os
 
 import peewee
@@ -12,11 +14,24 @@ import peewee
 from cpe_desktop.db.database import bind, make_database, resolve_target
 from cpe_desktop.db.errors import classify
 from cpe_desktop.db.migrations import migrate
+from cpe_desktop.services import tasks
+from cpe_desktop.services.context import SYSTEM, ServiceContext
 from cpe_desktop.services.shipped_data import load_shipped_requirements
 
+log = logging.getLogger(__name__)
 
-def open_database(db_path: str | os.PathLike[str] | None = None) -> peewee.Database:
+# On a shared server another computer may be running a task; only one this old is abandoned.
+SHARED_TASK_ABANDONED_AFTER = dt.timedelta(hours=24)
+
+
+def open_database(
+    db_path: str | os.PathLike[str] | None = None, *, recover_tasks: bool = True
+) -> peewee.Database:
     """The ready-to-use database for ``--db PATH`` / ``CPE_DATABASE_URL`` / the default file.
+
+    ``recover_tasks``: mark tasks a crashed run left unfinished as failed (the window, which
+    runs tasks and is the only one open on its database, does this; a command run beside an
+    open window must not).
 
     Raises :class:`~cpe_desktop.db.errors.DatabaseEnvironmentError` for problems a user can fix.
     """
@@ -27,6 +42,8 @@ def open_database(db_path: str | os.PathLike[str] | None = None) -> peewee.Datab
         db.connect(reuse_if_open=True)
         migrate(db)
         load_shipped_requirements()
+        if recover_tasks:
+            _fail_abandoned_tasks(db)
     except Exception as exc:
         friendly = classify(exc)
         if not db.is_closed():
@@ -35,3 +52,11 @@ def open_database(db_path: str | os.PathLike[str] | None = None) -> peewee.Datab
             raise friendly from exc
         raise
     return db
+
+
+def _fail_abandoned_tasks(db: peewee.Database) -> None:
+    shared = not isinstance(db, peewee.SqliteDatabase)
+    older_than = SHARED_TASK_ABANDONED_AFTER if shared else None
+    count = tasks.fail_abandoned(ServiceContext(actor=SYSTEM), older_than=older_than)
+    if count:
+        log.warning("%d task(s) left unfinished by the last run were marked failed", count)

@@ -66,7 +66,9 @@ def make_database(target: str, **connect_kwargs) -> peewee.Database:
 def _sqlite(path: str) -> peewee.SqliteDatabase:
     if path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    return peewee.SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=5)
+    # IMMEDIATE: a transaction takes the write lock when it begins, so a long background task
+    # that reads first and writes later cannot be refused halfway by a write from the window.
+    return peewee.SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=5, lock_type="IMMEDIATE")
 
 
 def bind(db: peewee.Database) -> peewee.Database:

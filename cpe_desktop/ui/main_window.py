@@ -6,7 +6,14 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.tables import spec as table_spec
@@ -14,7 +21,9 @@ from cpe_desktop.ui.bus import ChangeBus
 from cpe_desktop.ui.forms.registry import EDITABLE_TABLES
 from cpe_desktop.ui.tabs.dashboard_tab import DashboardTab
 from cpe_desktop.ui.tabs.notifications_tab import NotificationsTab
+from cpe_desktop.ui.tabs.reports_tab import ReportsTab
 from cpe_desktop.ui.tabs.table_tab import TableTab
+from cpe_desktop.ui.tasks import TaskRunner, TaskStatusWidget
 from cpe_desktop.ui.widgets.banner import NotificationBanner
 from cpe_desktop.ui.widgets.side_tabs import SideTabs
 
@@ -73,6 +82,7 @@ class MainWindow(QMainWindow):
 
     switchUserRequested = Signal()
     quitRequested = Signal()  # Quit chosen: leave the program even when a tray icon could keep it
+    hiddenToTray = Signal()  # the window was closed but the program runs on in the tray
 
     def __init__(
         self,
@@ -125,12 +135,17 @@ class MainWindow(QMainWindow):
         where.setProperty("role", "muted")
         self.statusBar().addWidget(who)
         self.statusBar().addPermanentWidget(where)
+        runner = getattr(actions, "tasks", None)
+        self.tasks = runner if isinstance(runner, TaskRunner) else None
+        self.task_status = TaskStatusWidget(runner) if self.tasks is not None else None
+        if self.task_status is not None:
+            self.statusBar().addPermanentWidget(self.task_status)
         self._build_menus(actions)
         self._restore_state()
 
     def _lazy(self, name: str) -> LazyTab:
         def build() -> TableTab:
-            cls = NotificationsTab if name == "notifications" else TableTab
+            cls = {"notifications": NotificationsTab, "reports": ReportsTab}.get(name, TableTab)
             editor = self.editor if name in EDITABLE_TABLES else None
             tab = cls(name, self.ctx, self.bus, editor=editor)
             if name in TAB_NOTES:
@@ -171,6 +186,9 @@ class MainWindow(QMainWindow):
         self.export_action = self._action("&Export…", lambda: self._app_call("export_data"))
         file_menu.addAction(self.import_action)
         file_menu.addAction(self.export_action)
+        self.backup_action = self._action("&Back up now", lambda: self._app_call("backup_now"))
+        self.backup_action.setVisible(self.ctx.actor.is_admin)
+        file_menu.addAction(self.backup_action)
         file_menu.addSeparator()
         self.switch_action = self._action("&Switch user…", self.switchUserRequested.emit)
         file_menu.addAction(self.switch_action)
@@ -340,5 +358,26 @@ class MainWindow(QMainWindow):
         if self.close_to_tray and not self._quitting:
             event.ignore()
             self.hide()
+            self.hiddenToTray.emit()
+            return
+        if not self._may_stop_tasks():
+            event.ignore()
+            self._quitting = False
             return
         super().closeEvent(event)
+
+    def _may_stop_tasks(self) -> bool:
+        """Leaving while a task runs would cut it off: ask first (waiting is the default)."""
+        if self.tasks is None or not self.tasks.busy:
+            return True
+        running = self.tasks.current()
+        name = running[1] if running else "A task"
+        answer = QMessageBox.question(
+            self,
+            "A task is still running",
+            f"{name} has not finished. If you quit now it is stopped and marked as failed; "
+            "nothing half-done is kept.\n\nWait for it to finish?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
+        return answer == QMessageBox.StandardButton.No

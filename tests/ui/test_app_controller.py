@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+import peewee
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from cpe_desktop.app import Controller
-from cpe_desktop.db.models import CpeRecord
+from cpe_desktop.db.models import CpeRecord, TaskQueue, database
 from cpe_desktop.services import records
 from tests.interchange_data import two_people_document
+
+WAIT_MS = 10000
 
 
 def _answer(handle):
@@ -80,14 +84,78 @@ def test_import_and_export_from_the_file_menu(qtbot, people, clock, tmp_path, mo
     told = []
     monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: told.append(text))
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(source), ""))
-    window.import_action.trigger()
+    with qtbot.waitSignal(controller.tasks.idle, timeout=WAIT_MS):
+        window.import_action.trigger()  # runs as a task; the window is told when it ends
     assert told and told[-1].startswith("Imported")
+    assert window.task_status is not None and window.task_status.isHidden()
     imported = CpeRecord.select().count()
     assert imported > 0 and tab.model.rowCount() == imported  # the tab refreshed itself
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
-    window.export_action.trigger()
+    with qtbot.waitSignal(controller.tasks.idle, timeout=WAIT_MS):
+        window.export_action.trigger()
     assert target.exists() and "Exported" in told[-1]
     lines = target.read_text(encoding="utf-8-sig").splitlines()
     assert len(lines) > imported  # header plus at least one line per record
     assert records.list_records(people.as_admin)[0].title in target.read_text(encoding="utf-8-sig")
+    tasks = {row.task_name: row.status for row in TaskQueue.select()}
+    assert tasks == {"Importing": "completed", "Exporting": "completed"}
+
+
+def _signed_in(qtbot, controller, email):
+    _answer(
+        lambda dialog: (
+            dialog.account.setCurrentIndex(dialog.account.findData(email)),
+            dialog.sign_in(),
+        )
+    )
+    assert controller.start()
+    qtbot.addWidget(controller.window)
+    return controller.window
+
+
+def test_a_refused_import_says_why_and_the_task_is_failed(
+    qtbot, people, clock, tmp_path, monkeypatch
+):
+    source = tmp_path / "bad.json"
+    source.write_text("{not json", encoding="utf-8")
+    controller = Controller("test.db", clock)
+    window = _signed_in(qtbot, controller, "ada@example.com")
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warned.append(text))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(source), ""))
+    with qtbot.waitSignal(controller.tasks.idle, timeout=WAIT_MS):
+        window.import_action.trigger()
+    row = TaskQueue.get()
+    assert row.status == "failed" and warned == [row.message]
+    assert "bad.json" in row.message
+    assert CpeRecord.select().count() == 0
+
+
+def test_back_up_now_runs_as_a_task(qtbot, people, clock, monkeypatch):
+    controller = Controller("test.db", clock)
+    window = _signed_in(qtbot, controller, "ada@example.com")
+    told, warned = [], []
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: told.append(text))
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warned.append(text))
+    with qtbot.waitSignal(controller.tasks.idle, timeout=WAIT_MS):
+        controller.backup_now(window)
+    row = TaskQueue.get()
+    assert row.task_name == "Backing up the database"
+    if not isinstance(database.obj, peewee.SqliteDatabase):
+        # a server database is backed up with the server's own tools, and the person is told so
+        assert row.status == "failed" and warned == [row.message] and "pg_dump" in row.message
+        return
+    assert row.status == "completed" and warned == []
+    backup = Path(told[0].removeprefix("The database was backed up to ").removesuffix("."))
+    assert backup.is_file() and backup.stat().st_size > 0
+
+
+def test_a_member_may_not_back_up_the_database(qtbot, people, clock, monkeypatch):
+    controller = Controller("test.db", clock)
+    window = _signed_in(qtbot, controller, "ann@example.com")
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warned.append(text))
+    controller.backup_now(window)
+    assert warned == ["Only an administrator can back up the database."]
+    assert TaskQueue.select().count() == 0
