@@ -35,20 +35,27 @@ def build_parser() -> argparse.ArgumentParser:
         description="Track Continuing Professional Education and compliance for accountants.",
     )
     parser.add_argument("--version", action="version", version=f"CPE Tracker {__version__}")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check that this installation works (in a temporary folder) and exit",
+    )
     parser.add_argument("--db", metavar="PATH", help="SQLite database file to use")
     parser.add_argument("--data-dir", metavar="DIR", help="folder for data, backups and logs")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("import", help="import a .json or .csv file")
+    p = sub.add_parser("import", help="import a .json, .csv or .xlsx file")
     p.add_argument("file", type=Path)
     p.add_argument(
         "--user",
         metavar="EMAIL",
-        help="whose records these are (CSV), or which person of a JSON file to import",
+        help="whose records these are (CSV, XLSX), or which person of a JSON file to import",
     )
 
-    p = sub.add_parser("export", help="export data as json or csv")
-    p.add_argument("--format", required=True, choices=("json", "csv"))
+    p = sub.add_parser(
+        "export", help="export data as json or csv/xlsx (records) or ics (deadlines, reminders)"
+    )
+    p.add_argument("--format", required=True, choices=("json", "csv", "xlsx", "ics"))
     p.add_argument("--user", metavar="EMAIL", help="export only this person's data")
     p.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
 
@@ -77,6 +84,10 @@ def _iso_date(text: str) -> dt.date:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.self_test:
+        from cpe_desktop.self_test import run as run_self_test
+
+        return run_self_test()
     if args.data_dir:
         paths.set_data_dir(args.data_dir)
     if args.command is None:
@@ -104,7 +115,7 @@ def _fail(message: str) -> int:
 def _open(args: argparse.Namespace):
     from cpe_desktop.startup import open_database
 
-    return open_database(args.db)
+    return open_database(args.db, recover_tasks=False)  # a window may be running a task
 
 
 def _import(args: argparse.Namespace) -> int:
