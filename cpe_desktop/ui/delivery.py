@@ -32,6 +32,7 @@ TITLES = {
 }
 ON_SCREEN = ("tray", "tray_and_email")
 BY_EMAIL = ("email", "tray_and_email")
+BALLOON_CHARS = 160  # a tray balloon is a glance; the whole text stays in the Notifications tab
 MAX_WAIT_MS = 6 * 60 * 60 * 1000  # re-check at least this often; a QTimer cannot wait for days
 
 
@@ -126,6 +127,18 @@ class MailSender(QObject):
         self.timer.start(min(wait_ms, MAX_WAIT_MS))
 
 
+def glance(message: str, limit: int = BALLOON_CHARS) -> str:
+    """``message`` short enough for a balloon: cut after a whole clause ("; "), else a word."""
+    text = " ".join(message.split())
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    cut = head.rfind("; ")
+    if cut < limit // 3:
+        cut = head.rfind(" ")
+    return head[: cut if cut > 0 else limit].rstrip(" ;,") + " … (more in Notifications)"
+
+
 def _naive_utc(moment: dt.datetime | None) -> dt.datetime | None:
     if moment is None or moment.tzinfo is None:
         return moment
@@ -158,7 +171,7 @@ class Delivery(QObject):
             return
         changes = Changes()
         if method in ON_SCREEN:
-            self._notifier().notify(TITLES.get(note.kind, "CPE Tracker"), note.message)
+            self._notifier().notify(TITLES.get(note.kind, "CPE Tracker"), glance(note.message))
             changes = changes | notifications.mark_delivered(self.ctx, note_id, "shown").changes
         if method in BY_EMAIL:
             queued = mail.queue_notification_email(self.ctx, note_id)

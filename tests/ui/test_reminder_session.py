@@ -148,3 +148,18 @@ def test_a_new_reminder_is_picked_up_when_saved_and_the_tray_counts_unread(qtbot
     qtbot.waitUntil(lambda: shown.shown == [("CPE reminder", "Book the tax update")], timeout=5000)
     qtbot.waitUntil(lambda: "1 unread notification" in icon.toolTip(), timeout=5000)
     session.stop()
+
+
+def test_a_long_message_is_shortened_for_the_balloon_only():
+    from cpe_desktop.ui.delivery import glance
+
+    long = (
+        "CPA — Texas: Overdue: 120 hours, 4 of ethics still missing from the period that ended "
+        "31 Dec 2025; 120 more hours by 31 Dec 2026; the year ending 31 Dec 2024 fell 20 hours "
+        "short of its 20-hour minimum."
+    )
+    short = glance(long)
+    assert len(short) < len(long)
+    assert short.startswith("CPA — Texas: Overdue: 120 hours, 4 of ethics still missing")
+    assert short.endswith("… (more in Notifications)")
+    assert glance("Log the ethics webinar") == "Log the ethics webinar"

@@ -151,11 +151,18 @@ class TableTab(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
-        if self._autosize_pending:
+        self._autosize_when_ready()
+
+    def _autosize_when_ready(self) -> None:
+        """Fit the columns once there are rows on screen to fit them to: sizing an empty table
+        would fit only the titles, and those widths would then be remembered."""
+        if self._autosize_pending and self.isVisible() and self.model.rowCount() > 0:
             self._autosize_pending = False
             QTimer.singleShot(0, self._autosize_columns)
 
     def save_state(self) -> None:
+        if self._autosize_pending and self.model.rowCount() == 0:
+            return  # never fitted to any content: let a later start fit it
         QSettings().setValue(self._settings_key(), self.view.horizontalHeader().saveState())
 
     def _update_state(self) -> None:
@@ -165,6 +172,7 @@ class TableTab(QWidget):
         noun = "row" if total == 1 else "rows"
         self.count_label.setText(f"{total:,} {noun}" + (" found" if searching else ""))
         self._update_buttons()
+        self._autosize_when_ready()
 
     def _update_buttons(self) -> None:
         selected = len(self.selected_pks())
