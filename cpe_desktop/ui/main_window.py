@@ -147,7 +147,8 @@ class MainWindow(QMainWindow):
         def build() -> TableTab:
             cls = {"notifications": NotificationsTab, "reports": ReportsTab}.get(name, TableTab)
             editor = self.editor if name in EDITABLE_TABLES else None
-            tab = cls(name, self.ctx, self.bus, editor=editor)
+            extra = {"tasks": self.tasks} if cls is ReportsTab else {}
+            tab = cls(name, self.ctx, self.bus, editor=editor, **extra)
             if name in TAB_NOTES:
                 tab.set_note(TAB_NOTES[name])
             if isinstance(tab, NotificationsTab):

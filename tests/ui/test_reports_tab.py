@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 import zipfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import openpyxl
 import pypdf
@@ -15,13 +17,19 @@ from PySide6.QtCore import QDate, QSettings, QTimer
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox
 
-from cpe_desktop.db.models import Report
+from cpe_desktop.db.models import Report, TaskQueue
 from cpe_desktop.services import records, reports
+from cpe_desktop.services.errors import ServiceError
+from cpe_desktop.ui import crash
 from cpe_desktop.ui.bus import ChangeBus
 from cpe_desktop.ui.dialogs.report_dialogs import ReportOptionsDialog
 from cpe_desktop.ui.main_window import MainWindow
 from cpe_desktop.ui.tabs.reports_tab import FOLDER_KEY, ReportsTab
+from cpe_desktop.ui.tasks import TaskRunner
 from tests.reports_data import build_firm
+
+WAIT_MS = 20000  # generous: a 2-core machine may be busy
+GATE_TIMEOUT = 20  # seconds a held task waits for the test before going on
 
 
 @pytest.fixture
@@ -61,6 +69,34 @@ def _tab(qtbot, ctx) -> ReportsTab:
     return tab
 
 
+@pytest.fixture
+def tasked(qtbot, monkeypatch):
+    """``tasked(ctx)``: the Reports tab of a window whose reports run on a real task runner (made
+    as the app controller makes it), that runner, and the window. Errors that would be shown are
+    collected in ``tasked.errors`` as (parent, exception, doing)."""
+    runners: list[TaskRunner] = []
+    errors: list[tuple[object, BaseException, str]] = []
+    monkeypatch.setattr(
+        crash, "show_error", lambda parent, exc, doing="": errors.append((parent, exc, doing))
+    )
+
+    def make(ctx):
+        bus = ChangeBus()
+        runner = TaskRunner(lambda: ctx, bus=bus)
+        runners.append(runner)
+        actions = SimpleNamespace(tasks=runner)
+        window = MainWindow(ctx, bus, database_location="test.db", actions=actions)
+        qtbot.addWidget(window)
+        tab = window.show_table("reports")
+        assert isinstance(tab, ReportsTab) and tab.tasks is runner
+        return tab, runner, window
+
+    make.errors = errors
+    yield make
+    for runner in runners:
+        assert runner.wait_for_all(WAIT_MS)
+
+
 def answer(action, handle) -> None:
     """Run ``action``, which opens a modal dialog, and ``handle`` the dialog once it is up. The
     dialog is closed if ``handle`` leaves it open or fails; the failure is raised here."""
@@ -85,6 +121,10 @@ def answer(action, handle) -> None:
     if errors:
         raise errors[0]
     assert seen, "no dialog opened"
+
+
+def _words(reader: pypdf.PdfReader) -> str:
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
 
 
 def _titles(tab):
@@ -160,7 +200,7 @@ def test_export_as_pdf_and_csv_from_the_stored_data(qtbot, firm, saving):
     records.update_record(firm.people.as_ann, firm.nano.record_id, {"title": "Renamed later"})
     pdf = tab.export_report()
     assert pdf == saving["out"] / "Progress report — Ann Member - 2026-06-15.pdf"
-    text = " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(pdf).pages)
+    text = _words(pypdf.PdfReader(pdf))
     assert "Nano: revenue" in text and "Renamed later" not in text
     # No extension typed: the file type chosen in the dialog says which.
     saving["name"], saving["filter"] = "ann", "CSV file (*.csv)"
@@ -241,3 +281,88 @@ def test_a_refusal_is_shown_not_raised(qtbot, firm, monkeypatch):
     tab = _tab(qtbot, firm.people.as_ann)
     assert tab._run("testing", lambda: reports.make_firm_summary(tab.ctx)) is None
     assert warned == ["Only an administrator can make the firm summary."]
+
+
+def test_a_progress_report_is_made_by_a_task_while_the_window_waits(
+    qtbot, firm, tasked, monkeypatch
+):
+    tab, runner, window = tasked(firm.people.as_ann)
+    gate = threading.Event()
+    ran_on: list[bool] = []
+    real = reports.make_progress_report
+
+    def held(*args, **kwargs):
+        ran_on.append(threading.current_thread() is threading.main_thread())
+        gate.wait(GATE_TIMEOUT)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(reports, "make_progress_report", held)
+    with qtbot.waitSignal(runner.started, timeout=WAIT_MS):
+        answer(tab.progress_button.click, lambda dialog: dialog.accept())
+    # Under way: the status bar says so, the buttons that start work are off, no row yet.
+    assert window.task_status.label.text() == "Making the progress report for Ann Member…"
+    assert not window.task_status.isHidden()
+    assert not tab.progress_button.isEnabled() and not tab.pack_button.isEnabled()
+    assert _titles(tab) == [] and tab.viewers == []
+
+    with qtbot.waitSignal(runner.idle, timeout=WAIT_MS):
+        gate.set()
+    assert ran_on == [False], "made off the window's thread"
+    assert window.task_status.isHidden() and tasked.errors == []
+    assert tab.progress_button.isEnabled() and tab.pack_button.isEnabled()
+    assert _titles(tab) == ["Progress report — Ann Member"]
+    assert tab.current_pk() == Report.get().report_id
+    (viewer,) = tab.viewers
+    assert "What is missing: 4.6 more hours by 31 Dec 2026" in viewer.text()
+    viewer.close()
+    task = TaskQueue.get(TaskQueue.task_name == "Making the progress report for Ann Member")
+    assert task.status == "completed"
+
+
+def test_an_audit_pack_is_made_by_a_task(qtbot, firm, tasked, saving):
+    tab, runner, window = tasked(firm.people.as_ann)
+    with qtbot.waitSignal(runner.idle, timeout=WAIT_MS):
+        answer(tab.pack_button.click, lambda dialog: dialog.accept())
+    assert tasked.errors == []
+    (pack,) = saving["out"].iterdir()
+    with zipfile.ZipFile(pack) as archive:
+        summary = pypdf.PdfReader(io.BytesIO(archive.read("summary.pdf")))
+    assert "CPA — Atlantis" in _words(summary)
+    assert _titles(tab) == ["Audit pack — Ann Member, CPA Atlantis 2026–2026"]
+    assert "1 record(s) have no certificate" in saving["asked"][-1]
+    assert saving["opened"][-1].toLocalFile() == str(pack)
+    task = TaskQueue.get(
+        TaskQueue.task_name == "Making the audit pack for Ann Member, CPA Atlantis"
+    )
+    assert task.status == "completed"
+
+
+def test_a_report_is_exported_by_a_task(qtbot, firm, tasked, saving):
+    report = reports.make_progress_report(firm.people.as_ann).value
+    tab, runner, window = tasked(firm.people.as_ann)
+    tab.select_pks([report.report_id])
+    with qtbot.waitSignal(runner.idle, timeout=WAIT_MS):
+        assert tab.export_report() is None  # the file comes when the task is done
+    assert tasked.errors == []
+    pdf = saving["out"] / "Progress report — Ann Member - 2026-06-15.pdf"
+    assert "Nano: revenue" in _words(pypdf.PdfReader(pdf))
+    assert saving["opened"][-1].toLocalFile() == str(pdf)
+
+
+def test_a_failing_audit_pack_is_explained_and_leaves_no_report(qtbot, firm, tasked, saving):
+    tab, runner, window = tasked(firm.people.as_ann)
+    saving["name"] = "no such folder/pack.zip"  # the folder chosen has since gone
+    with qtbot.waitSignal(runner.idle, timeout=WAIT_MS):
+        answer(tab.pack_button.click, lambda dialog: dialog.accept())
+    ((parent, exc, doing),) = tasked.errors
+    missing = saving["out"] / "no such folder"
+    assert parent is tab and doing == "making the audit pack"
+    assert isinstance(exc, ServiceError)  # shown as a plain warning, not a crash report
+    assert (
+        str(exc)
+        == f"{missing / 'pack.zip'}: cannot be written: the folder {missing} does not exist"
+    )
+    assert Report.select().count() == 0 and _titles(tab) == []
+    assert list(saving["out"].iterdir()) == [] and saving["opened"] == []
+    assert tab.pack_button.isEnabled() and tab.progress_button.isEnabled()
+    assert TaskQueue.get().status == "failed"
