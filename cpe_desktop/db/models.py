@@ -19,6 +19,7 @@ from peewee import (
     ForeignKeyField,
     IntegerField,
     Model,
+    SmallIntegerField,
     TextField,
 )
 
@@ -274,6 +275,9 @@ class Reminder(BaseModel):
     license = ForeignKeyField(  # added
         License, column_name="license_id", null=True, on_delete="SET NULL"
     )
+    # The day of the month a monthly/yearly series keeps (31 for one set on 31 January, while
+    # next_reminder sits on 28 February); None for the other frequencies.
+    anchor_day = SmallIntegerField(null=True)  # added (schema 3)
 
     class Meta:
         table_name = "reminders"

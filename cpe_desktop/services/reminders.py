@@ -8,21 +8,21 @@ change. A bare date means 09:00 that day; an aware datetime is converted to the 
 time.
 
 Monthly and yearly reminders keep the day of the month they were set for: one set for 31 January
-fires on 29 February (28 in a common year), then on 31 March. The table has no column for that
-anchor, so :func:`fire_reminder` writes it into the after-picture of the audit entry it makes
-when it moves ``next_reminder``, and reads it back from there while ``next_reminder`` is still
-the value it stored. When a person edits the date, the day they pick becomes the anchor.
+fires on 29 February (28 in a common year), then on 31 March. That day is the row's
+``anchor_day`` (see :func:`anchor_day_for`): set on create, kept while the reminder moves from
+occurrence to occurrence or other fields are edited, and replaced by the new date's day when a
+person changes the date. It is None for every other frequency, which has no use for it. The
+audit log records these changes but is never read back: it may be pruned or exported.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-import json
 from typing import Any
 
 from cpe_desktop.clock import Clock
-from cpe_desktop.db.models import AuditLog, License, Notification, Reminder, database
+from cpe_desktop.db.models import License, Notification, Reminder, database
 from cpe_desktop.services import notifications, rows
 from cpe_desktop.services.changes import AUDIT, REMINDERS, Changes, Outcome
 from cpe_desktop.services.context import ServiceContext
@@ -128,6 +128,7 @@ def create_reminder(ctx: ServiceContext, data: dict[str, Any]) -> Outcome[Remind
         values = _validate(ctx, data, partial=False)
         values.setdefault("interval_days", None)
         _check_consistency(values["user"], values["frequency"], values)
+        values["anchor_day"] = anchor_day_for(values["frequency"], values["next_reminder"])
         ctx.require_owner(values["user"], "add reminders")
         reminder = rows.create(ctx, Reminder, values, "reminder")
     return Outcome(reminder, CHANGED)
@@ -149,6 +150,10 @@ def update_reminder(
             values["interval_days"] = keep
         after = {"license": reminder.license_id} | values
         _check_consistency(values.get("user", reminder.user_id), frequency, after)
+        # Forms send every field back: only a date that really changed moves the anchor.
+        moment = values.get("next_reminder", reminder.next_reminder)
+        kept = reminder.anchor_day if moment == reminder.next_reminder else None
+        values["anchor_day"] = anchor_day_for(frequency, moment, kept)
         rows.update(ctx, reminder, values, "reminder")
     return Outcome(reminder, CHANGED)
 
@@ -184,9 +189,6 @@ def list_reminders(
 
 _STEP_DAYS = {"daily": 1, "weekly": 7}
 _STEP_MONTHS = {"monthly": 1, "yearly": 12}
-# How far back fire_reminder looks for the anchor day it stored (edits of other fields come
-# between two firings); past that the stored day is the anchor.
-_ANCHOR_LOOKBACK = 20
 
 
 def local_now(clock: Clock) -> dt.datetime:
@@ -198,6 +200,19 @@ def _anchors(day: int, moment: dt.datetime) -> bool:
     """Whether a series kept on ``day`` of the month can fall on ``moment``."""
     last = calendar.monthrange(moment.year, moment.month)[1]
     return 1 <= day <= 31 and min(day, last) == moment.day
+
+
+def anchor_day_for(frequency: str, moment: dt.datetime, kept: int | None = None) -> int | None:
+    """The ``anchor_day`` a reminder repeating at ``frequency`` and due at ``moment`` stores.
+
+    None unless it repeats monthly or yearly; then ``kept`` (the day it kept so far) while the
+    series can still fall on ``moment``, else ``moment``'s own day: the day a person picks.
+    """
+    if frequency not in _STEP_MONTHS:
+        return None
+    if kept is not None and _anchors(kept, moment):
+        return kept
+    return moment.day
 
 
 def _shift_months(moment: dt.datetime, months: int, anchor_day: int) -> dt.datetime:
@@ -249,27 +264,6 @@ def next_occurrence(
         return None
 
 
-def _anchor_day(reminder: Reminder) -> int | None:
-    """The day of month a monthly/yearly reminder keeps, as its last firing recorded it."""
-    if reminder.frequency not in _STEP_MONTHS:
-        return None
-    stored = reminder.next_reminder
-    entries = (
-        AuditLog.select(AuditLog.after_json)
-        .where((AuditLog.entity == "reminder") & (AuditLog.entity_id == str(reminder.reminder_id)))
-        .order_by(AuditLog.log_id.desc())
-        .limit(_ANCHOR_LOOKBACK)
-    )
-    for entry in entries:
-        picture = json.loads(entry.after_json) if entry.after_json else {}
-        if picture.get("next_reminder") != stored.isoformat():
-            break  # the date was set by hand since: its own day is the anchor
-        anchor = picture.get("anchor_day")
-        if isinstance(anchor, int) and _anchors(anchor, stored):
-            return anchor
-    return stored.day
-
-
 def fire_reminder(
     ctx: ServiceContext, reminder_id: int, now_local: dt.datetime
 ) -> Outcome[Notification | None]:
@@ -298,15 +292,14 @@ def fire_reminder(
                 "dedupe_key": f"reminder:{reminder.reminder_id}:{occurrence.isoformat()}",
             },
         )
-        anchor = _anchor_day(reminder)
+        anchor = anchor_day_for(reminder.frequency, occurrence, reminder.anchor_day)
         following = next_occurrence(
             reminder.frequency, occurrence, reminder.interval_days, now_local, anchor_day=anchor
         )
         values: dict[str, Any] = (
-            {"active": False} if following is None else {"next_reminder": following}
+            {"active": False}
+            if following is None
+            else {"next_reminder": following, "anchor_day": anchor}
         )
-        extra: dict[str, Any] = {"fired": occurrence}
-        if anchor is not None:
-            extra["anchor_day"] = anchor
-        rows.update(ctx, reminder, values, "reminder", after_extra=extra)
+        rows.update(ctx, reminder, values, "reminder", after_extra={"fired": occurrence})
     return Outcome(created.value, CHANGED | created.changes)

@@ -4,16 +4,27 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import peewee
 import pytest
 from playhouse.migrate import SchemaMigrator
 from playhouse.migrate import migrate as run_operations
 
+from cpe_desktop.clock import FixedClock
 from cpe_desktop.db.database import bind, make_database
 from cpe_desktop.db.errors import SchemaTooNewError
-from cpe_desktop.db.migrations import STEPS, Step, current_version, latest_version, migrate
-from cpe_desktop.db.models import SchemaVersion, User
+from cpe_desktop.db.migrations import (
+    STEPS,
+    Step,
+    current_version,
+    latest_version,
+    m0001_initial,
+    migrate,
+)
+from cpe_desktop.db.models import EVERY_MODEL, AuditLog, Reminder, SchemaVersion, User
+from cpe_desktop.services import reminders
+from cpe_desktop.services.context import SYSTEM, ServiceContext
 
 
 def _add_nickname_column(db: peewee.Database) -> None:
@@ -105,8 +116,104 @@ def test_schema_1_database_gains_app_meta(tmp_path):
     migrate(db, STEPS[:1])
     _add_user("Ann")
     assert not db.table_exists("app_meta")
-    result = migrate(db)
+    result = migrate(db, STEPS[:2])
     assert (result.from_version, result.to_version) == (1, 2)
     assert db.table_exists("app_meta") and result.backup is not None
     assert [u.name for u in User.select()] == ["Ann"]
     db.close()
+
+
+def test_fresh_database_has_every_column_of_the_models(empty_db):
+    """Passing through every step gives the tables the models describe, reminders.anchor_day too."""
+    migrate(empty_db)
+    assert current_version(empty_db) >= 3
+    for model in EVERY_MODEL:
+        table = model._meta.table_name
+        found = {c.name: c.null for c in empty_db.get_columns(table)}
+        wanted = {f.column_name: f.null for f in model._meta.sorted_fields}
+        assert found == wanted, table
+    assert empty_db.get_columns("reminders")[-1].name == "anchor_day"
+
+
+def test_schema_1_copy_of_reminders_is_the_model_without_anchor_day():
+    def columns(model):
+        return [(f.column_name, type(f).__name__, f.null) for f in model._meta.sorted_fields]
+
+    current = [c for c in columns(Reminder) if c[0] != "anchor_day"]
+    assert columns(m0001_initial.ReminderV1) == current
+    assert m0001_initial.ReminderV1._meta.table_name == Reminder._meta.table_name
+    assert not hasattr(User, "reminderv1_set")  # the copy adds nothing to the live models
+
+
+D = dt.datetime
+
+
+def _old_reminder(user, moment, frequency="monthly", **extra):
+    return m0001_initial.ReminderV1.create(
+        user=user,
+        message=f"{frequency} from {moment:%d %B}",
+        frequency=frequency,
+        next_reminder=moment,
+        created_at=D(2026, 1, 1),
+        **extra,
+    ).reminder_id
+
+
+def _audit_after(reminder_id, **picture):
+    """An audit entry as the schema 2 program wrote when it fired or edited a reminder."""
+    AuditLog.create(
+        action="update reminder",
+        timestamp=D(2026, 1, 1),
+        entity="reminder",
+        entity_id=str(reminder_id),
+        after_json=json.dumps(picture),
+    )
+
+
+def test_schema_2_reminders_gain_their_anchor_day(empty_db):
+    """The real step 3 on a database a schema-2 program wrote, on every backend."""
+    migrate(empty_db, STEPS[:2])
+    _add_user("Ann")
+    ann = User.get(User.name == "Ann")
+    mid_month = _old_reminder(ann, D(2026, 7, 15, 9))
+    yearly = _old_reminder(ann, D(2027, 3, 31, 9), "yearly")
+    weekly = _old_reminder(ann, D(2026, 7, 31, 9), "weekly")
+    every = _old_reminder(ann, D(2026, 7, 31, 9), "every_n_days", interval_days=10)
+    clamped_no_history = _old_reminder(ann, D(2027, 2, 28, 9))
+    # Moved by firing to 28 February; the schema 2 program had kept the 31st in its audit entry,
+    # and an edit of the message since did not change the date.
+    clamped = _old_reminder(ann, D(2027, 2, 28, 9, 30))
+    _audit_after(clamped, next_reminder="2027-02-28T09:30:00", anchor_day=31)
+    _audit_after(clamped, next_reminder="2027-02-28T09:30:00", message="edited")
+    leap = _old_reminder(ann, D(2029, 2, 28, 9), "yearly")
+    _audit_after(leap, next_reminder="2029-02-28T09:00:00", anchor_day=29)
+    # The date was set by hand after the last firing: its own day is the anchor.
+    hand_set = _old_reminder(ann, D(2026, 9, 30, 9))
+    _audit_after(hand_set, next_reminder="2026-08-31T09:00:00", anchor_day=31)
+    _audit_after(hand_set, next_reminder="2026-09-30T09:00:00")
+    assert "anchor_day" not in [c.name for c in empty_db.get_columns("reminders")]
+
+    result = migrate(empty_db)
+
+    assert (result.from_version, result.to_version) == (2, latest_version())
+    anchors = dict(Reminder.select(Reminder.reminder_id, Reminder.anchor_day).tuples())
+    assert anchors == {
+        mid_month: 15,
+        yearly: 31,
+        weekly: None,
+        every: None,
+        clamped_no_history: 28,
+        clamped: 31,
+        leap: 29,
+        hand_set: 30,
+    }
+    stored = Reminder.get_by_id(every)
+    assert (stored.message, stored.interval_days, stored.next_reminder) == (
+        "every_n_days from 31 July",
+        10,
+        D(2026, 7, 31, 9),
+    )
+    # and the series carries on from the day it kept
+    ctx = ServiceContext(actor=SYSTEM, clock=FixedClock(D(2027, 2, 28, 12)))
+    reminders.fire_reminder(ctx, clamped, D(2027, 2, 28, 12))
+    assert Reminder.get_by_id(clamped).next_reminder == D(2027, 3, 31, 9, 30)

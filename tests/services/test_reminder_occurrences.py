@@ -1,5 +1,6 @@
 """When a reminder comes round again, and what firing one does: one notification for the
-occurrence, the reminder moved to its next future occurrence, month ends and leap days kept."""
+occurrence, the reminder moved to its next future occurrence, month ends and leap days kept
+(by the reminder's own ``anchor_day``, whatever the audit log holds)."""
 
 from __future__ import annotations
 
@@ -212,15 +213,35 @@ def _fire_each(ctx, reminder, count):
     return seen
 
 
-def test_monthly_on_the_31st_comes_back_to_the_31st_after_february(people):
-    reminder = _reminder(people.as_ann, D(2028, 1, 31, 9), frequency="monthly")
+@pytest.mark.parametrize(("year", "february_end"), [(2028, 29), (2027, 28)])
+def test_monthly_on_the_31st_comes_back_to_the_31st_after_february(people, year, february_end):
+    reminder = _reminder(people.as_ann, D(year, 1, 31, 9), frequency="monthly")
+    assert _stored(reminder).anchor_day == 31
     assert _fire_each(people.as_ann, reminder, 4) == [
-        dt.date(2028, 2, 29),
-        dt.date(2028, 3, 31),
-        dt.date(2028, 4, 30),
-        dt.date(2028, 5, 31),
+        dt.date(year, 2, february_end),
+        dt.date(year, 3, 31),
+        dt.date(year, 4, 30),
+        dt.date(year, 5, 31),
     ]
+    assert _stored(reminder).anchor_day == 31
     assert Notification.select().count() == 4
+
+
+@pytest.mark.parametrize("year", [2028, 2027])
+def test_the_day_kept_does_not_depend_on_the_audit_log(people, year):
+    """The log may be pruned or exported; the series goes on the same without it."""
+    ctx = people.as_ann
+    kept = _reminder(ctx, D(year, 1, 31, 9), frequency="monthly")
+    pruned = _reminder(ctx, D(year, 1, 31, 9), frequency="monthly")
+    _fire_each(ctx, kept, 1)
+    _fire_each(ctx, pruned, 1)
+    AuditLog.delete().where(
+        (AuditLog.entity == "reminder") & (AuditLog.entity_id == str(pruned.reminder_id))
+    ).execute()
+    assert _fire_each(ctx, pruned, 2) == _fire_each(ctx, kept, 2)
+    assert _stored(pruned).next_reminder.date() == dt.date(year, 4, 30)
+    AuditLog.delete().execute()
+    assert _fire_each(ctx, pruned, 1) == [dt.date(year, 5, 31)]
 
 
 def test_editing_the_message_keeps_the_day_and_editing_the_date_moves_it(people):
@@ -229,9 +250,32 @@ def test_editing_the_message_keeps_the_day_and_editing_the_date_moves_it(people)
     _fire_each(ctx, reminder, 1)
     assert _stored(reminder).next_reminder == D(2027, 2, 28, 9)
     reminders.update_reminder(ctx, reminder.reminder_id, {"message": "Book the ethics course"})
+    # a form sends the unchanged date back with the rest: the day is kept
+    reminders.update_reminder(
+        ctx, reminder.reminder_id, {"message": "Book it", "next_reminder": D(2027, 2, 28, 9)}
+    )
+    assert _stored(reminder).anchor_day == 31
     assert _fire_each(ctx, reminder, 1) == [dt.date(2027, 3, 31)]
     reminders.update_reminder(ctx, reminder.reminder_id, {"next_reminder": "2027-04-28"})
+    assert _stored(reminder).anchor_day == 28
     assert _fire_each(ctx, reminder, 2) == [dt.date(2027, 5, 28), dt.date(2027, 6, 28)]
+
+
+def test_a_date_moved_to_a_month_end_by_hand_anchors_there(people):
+    ctx = people.as_ann
+    reminder = _reminder(ctx, D(2027, 1, 31, 9), frequency="monthly")
+    reminders.update_reminder(ctx, reminder.reminder_id, {"next_reminder": "2027-02-28"})
+    assert _stored(reminder).anchor_day == 28
+    assert _fire_each(ctx, reminder, 1) == [dt.date(2027, 3, 28)]
+
+
+def test_a_row_without_its_day_falls_back_to_the_date_it_holds(people):
+    """A row whose anchor_day was never filled (written by hand, say) repeats on its own day."""
+    ctx = people.as_ann
+    reminder = _reminder(ctx, D(2027, 2, 28, 9), frequency="monthly")
+    Reminder.update(anchor_day=None).where(Reminder.reminder_id == reminder.reminder_id).execute()
+    assert _fire_each(ctx, reminder, 1) == [dt.date(2027, 3, 28)]
+    assert _stored(reminder).anchor_day == 28
 
 
 def test_yearly_on_29_february_waits_for_the_next_leap_year(people):

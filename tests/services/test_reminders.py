@@ -169,3 +169,39 @@ def test_list_shows_members_only_their_own_soonest_first(people):
     assert len(reminders.list_reminders(people.as_admin, active_only=True)) == 2
     with pytest.raises(PermissionDenied):
         reminders.list_reminders(people.as_ann, people.bob.user_id)
+
+
+def _anchor(reminder) -> int | None:
+    return Reminder.get_by_id(reminder.reminder_id).anchor_day
+
+
+def test_only_monthly_and_yearly_reminders_keep_a_day_of_the_month(people):
+    def made(frequency, **extra):
+        data = WEEKLY | {"frequency": frequency, "next_reminder": "2026-08-31"} | extra
+        return reminders.create_reminder(people.as_ann, data).value
+
+    assert _anchor(made("monthly")) == 31
+    assert _anchor(made("yearly")) == 31
+    for frequency in ("once", "daily", "weekly"):
+        assert _anchor(made(frequency)) is None
+    assert _anchor(made("every_n_days", interval_days=3)) is None
+
+
+def test_changing_the_frequency_sets_or_clears_the_day(people):
+    ctx = people.as_ann
+    reminder = reminders.create_reminder(ctx, WEEKLY | {"next_reminder": "2026-08-31"}).value
+    reminders.update_reminder(ctx, reminder.reminder_id, {"frequency": "monthly"})
+    assert _anchor(reminder) == 31
+    reminders.update_reminder(ctx, reminder.reminder_id, {"frequency": "yearly"})
+    assert _anchor(reminder) == 31
+    reminders.update_reminder(ctx, reminder.reminder_id, {"frequency": "daily"})
+    assert _anchor(reminder) is None
+    entry = _audits("update reminder")[-1]
+    assert json.loads(entry.before_json)["anchor_day"] == 31
+    assert json.loads(entry.after_json)["anchor_day"] is None
+
+
+def test_the_day_kept_is_not_an_input(people):
+    with pytest.raises(ValidationError) as err:
+        reminders.create_reminder(people.as_ann, WEEKLY | {"anchor_day": 31})
+    assert "anchor_day" in err.value.errors
