@@ -10,7 +10,7 @@ from icalendar import Calendar
 from cpe_desktop.db.models import ActivityLog, User
 from cpe_desktop.services import compliance, licenses, reminders
 from cpe_desktop.services.interchange import export_file, import_document
-from cpe_desktop.services.interchange.ics_format import export_calendar
+from cpe_desktop.services.interchange.ics_format import export_calendar, recurrence
 from tests.interchange_data import two_people_document
 
 
@@ -182,3 +182,41 @@ def test_a_member_exports_only_their_own_calendar(people, system, tmp_path):
     summary = export_file(people.as_ann, path, "ics")
     assert (summary.people, summary.deadlines, summary.reminders) == (1, 1, 1)
     assert sorted(_events(_read(path))) == ["CPE deadline: CPA — Texas", "CPE reminder: Ann Member"]
+
+
+@pytest.mark.parametrize(
+    ("frequency", "anchor", "month", "expected"),
+    [
+        ("monthly", 31, 1, {"FREQ": ["MONTHLY"], "BYMONTHDAY": [-1]}),
+        ("monthly", 30, 1, {"FREQ": ["MONTHLY"], "BYMONTHDAY": [28, 29, 30], "BYSETPOS": [-1]}),
+        (
+            "yearly",
+            29,
+            2,
+            {"FREQ": ["YEARLY"], "BYMONTHDAY": [28, 29], "BYSETPOS": [-1], "BYMONTH": [2]},
+        ),
+        ("monthly", 15, 1, {"FREQ": ["MONTHLY"]}),
+        ("weekly", None, 1, {"FREQ": ["WEEKLY"]}),
+    ],
+)
+def test_month_end_series_fall_on_the_last_day_in_calendars(frequency, anchor, month, expected):
+    from icalendar import vRecur
+
+    rule = recurrence(frequency, None, anchor_day=anchor, month=month)
+    assert dict(vRecur.from_ical(vRecur(rule).to_ical().decode())) == expected
+
+
+def test_a_31st_series_lists_every_month_end_when_expanded():
+    import dateutil.rrule as du
+    from icalendar import vRecur
+
+    rule = vRecur(recurrence("monthly", None, anchor_day=31, month=1)).to_ical().decode()
+    rule += ";COUNT=4"
+    start = dt.datetime(2028, 1, 31, 9, 0)
+    days = list(du.rrulestr(rule, dtstart=start))[:4]
+    assert [d.date() for d in days] == [
+        dt.date(2028, 1, 31),
+        dt.date(2028, 2, 29),
+        dt.date(2028, 3, 31),
+        dt.date(2028, 4, 30),
+    ]

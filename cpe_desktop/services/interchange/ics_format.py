@@ -144,7 +144,12 @@ def _reminder_event(reminder: Reminder, user: User, stamp: dt.datetime, several:
     event.add("summary", summary)
     event.add("description", message)
     event.add("categories", ["CPE"])
-    rule = recurrence(reminder.frequency, reminder.interval_days)
+    rule = recurrence(
+        reminder.frequency,
+        reminder.interval_days,
+        anchor_day=reminder.anchor_day,
+        month=reminder.next_reminder.month,
+    )
     if rule is not None:
         event.add("rrule", rule)
     alarm = Alarm()
@@ -155,12 +160,34 @@ def _reminder_event(reminder: Reminder, user: User, stamp: dt.datetime, several:
     return event
 
 
-def recurrence(frequency: str, interval_days: int | None) -> dict[str, object] | None:
-    """A reminder's repetition as an RRULE value; None for a one-time reminder."""
+def recurrence(
+    frequency: str,
+    interval_days: int | None,
+    *,
+    anchor_day: int | None = None,
+    month: int | None = None,
+) -> dict[str, object] | None:
+    """A reminder's repetition as an RRULE value; None for a one-time reminder.
+
+    A monthly or yearly series kept on the 29th, 30th or 31st falls on the month's last day when
+    the month is shorter, as the program fires it; plain FREQ=MONTHLY would instead skip those
+    months (RFC 5545 drops invalid dates), so the rule names the day explicitly.
+    """
     if frequency == EVERY_N_DAYS:
         return {"freq": "DAILY", "interval": interval_days or 1}
     freq = RRULE_FREQ.get(frequency)
-    return {"freq": freq} if freq else None
+    if not freq:
+        return None
+    rule: dict[str, object] = {"freq": freq}
+    if frequency in ("monthly", "yearly") and anchor_day is not None and anchor_day >= 29:
+        if anchor_day == 31:
+            rule["bymonthday"] = [-1]
+        else:
+            rule["bymonthday"] = list(range(28, anchor_day + 1))
+            rule["bysetpos"] = [-1]
+        if frequency == "yearly" and month is not None:
+            rule["bymonth"] = [month]
+    return rule
 
 
 def export_calendar(

@@ -52,9 +52,10 @@ _GROUPS = {
     "Reminders": ("reminder_lead_days", "notification_method"),
     _EMAIL_GROUP: ("smtp_host", "smtp_port", "smtp_security", "smtp_user", "smtp_sender"),
 }
+# Broken by hand: a word-wrapped label in a form row is given too little height by Qt.
 NO_STORE_NOTE = (
-    "This computer has no password store; you will be asked for the mail password when mail "
-    "is sent."
+    "This computer has no password store; you will be asked for the mail\n"
+    "password when mail is sent."
 )
 
 
@@ -134,7 +135,6 @@ class PreferencesDialog(QDialog):
         self.password.setToolTip("Kept in the system's password store, never in the database")
         self.errors.add_row(form, "Mail password", self.password, "smtp_password")
         self.no_store_note = QLabel(NO_STORE_NOTE)
-        self.no_store_note.setWordWrap(True)
         self.no_store_note.setProperty("role", "muted")
         form.addRow(self.no_store_note)
         if self.has_store:
@@ -253,3 +253,12 @@ class PreferencesDialog(QDialog):
         self.test_result.style().unpolish(self.test_result)
         self.test_result.style().polish(self.test_result)
         self.test_result.setText(message)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Grow to show a wrapped message whole (Qt sizes wrapped labels for a guessed width)."""
+        layout = self.layout()
+        if layout is not None and layout.hasHeightForWidth():
+            needed = layout.totalHeightForWidth(self.width())
+            if needed > self.height():
+                self.resize(self.width(), needed)
