@@ -28,7 +28,8 @@ from cpe_desktop.services import activity, attachments, compliance, reports, row
 from cpe_desktop.services.changes import ACTIVITY, Changes, Outcome
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import ValidationError
-from cpe_desktop.services.report_files import RenderPdf, safe_title, write_atomically
+from cpe_desktop.services.files import write_atomically
+from cpe_desktop.services.report_files import RenderPdf, safe_title
 
 SUMMARY = "summary.pdf"
 MISSING = "missing-certificates.txt"

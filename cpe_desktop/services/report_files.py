@@ -14,18 +14,16 @@ callable (``ui.report_pdf.render_pdf``) that turns the stored data into bytes.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
 import io
 import os
 import re
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -37,6 +35,7 @@ from cpe_desktop.services import activity, reports
 from cpe_desktop.services.changes import ACTIVITY, Changes, Outcome
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import ValidationError
+from cpe_desktop.services.files import write_bytes
 from cpe_desktop.services.interchange.common import write_file
 from cpe_desktop.services.interchange.csv_format import neutralise
 
@@ -271,33 +270,6 @@ def file_stem(data: dict[str, Any]) -> str:
     return f"{stem} - {data['as_of']}" if data.get("as_of") else stem
 
 
-def write_atomically(path: str | os.PathLike[str], write: Callable[[IO[bytes]], None]) -> Path:
-    """Call ``write`` with a new temporary file beside ``path``, then rename it into place; on
-    any failure nothing is left behind. Raises ValidationError naming the path."""
-    path = Path(path)
-    if path.is_dir():
-        raise ValidationError(str(path), "is a folder; give a file name to write to")
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise ValidationError(str(path), f"cannot be written: the folder {folder} does not exist")
-    temporary = folder / f".{path.name}.{uuid.uuid4().hex[:12]}.tmp"
-    try:
-        with open(temporary, "xb") as handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise ValidationError(str(path), f"cannot be written: {exc.strerror or exc}") from exc
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise
-    return path
-
-
 def write_report(
     data: dict[str, Any],
     path: str | os.PathLike[str],
@@ -318,7 +290,7 @@ def write_report(
         if render_pdf is None:
             raise ValidationError("format", "PDF needs the window's renderer; choose CSV or XLSX")
         content = render_pdf(data)
-    return write_atomically(path, lambda handle: handle.write(content))
+    return write_bytes(path, content)
 
 
 def export_report(

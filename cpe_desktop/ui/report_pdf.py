@@ -28,7 +28,7 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
-from cpe_desktop.services.report_files import write_atomically
+from cpe_desktop.services.files import write_bytes
 from cpe_desktop.services.reports import FIRM_SUMMARY, ProgressCallback
 from cpe_desktop.ui.report_html import day, report_html
 
@@ -136,4 +136,4 @@ def write_pdf(
 ) -> Path:
     """Write the report as a PDF file, whole or not at all."""
     content = render_pdf(data, progress)
-    return write_atomically(path, lambda handle: handle.write(content))
+    return write_bytes(path, content)

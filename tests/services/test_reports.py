@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from cpe_desktop.db.models import ActivityLog, AuditLog, Report
-from cpe_desktop.services import records, report_files, reports
+from cpe_desktop.services import files, records, report_files, reports
 from cpe_desktop.services.errors import NotFound, PermissionDenied, ValidationError
 from cpe_desktop.services.interchange.csv_format import restore
 from tests.reports_data import AS_OF, INJECTION, ODD_TITLE, build_firm, fake_pdf
@@ -293,7 +293,7 @@ def test_a_failed_write_leaves_nothing_behind(firm, tmp_path):
     target = out / "report.pdf"
     target.write_bytes(b"the old file")
     with pytest.raises(RuntimeError):
-        report_files.write_atomically(target, broken_midway)
+        files.write_atomically(target, broken_midway)
     with pytest.raises(ValidationError) as err:
         data = reports.progress_data(firm.people.as_ann)
         report_files.write_report(data, out / "missing" / "x.csv", "csv")

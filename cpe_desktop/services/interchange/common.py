@@ -8,8 +8,6 @@ here stops the two formats drifting apart.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,6 +18,7 @@ from cpe_desktop.services import users as users_service
 from cpe_desktop.services.changes import Changes
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import ValidationError
+from cpe_desktop.services.files import write_text
 
 # A badly broken file could produce thousands of errors; the first ones are what a person fixes.
 MAX_ERRORS = 50
@@ -178,18 +177,4 @@ def add_errors(errors: dict[str, str], new: Iterable[tuple[str, str]]) -> None:
 
 def write_file(path: Path, text: str, *, encoding: str = "utf-8") -> None:
     """Write ``text`` to ``path`` whole or not at all (a temporary file, then a rename)."""
-    path = Path(path)
-    if path.is_dir():
-        raise ValidationError(str(path), "is a folder; give a file name to write to")
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise ValidationError(str(path), f"cannot be written: the folder {folder} does not exist")
-    # Created like any new file (the umask applies), then renamed over the target.
-    temporary = folder / f".{path.name}.{uuid.uuid4().hex[:12]}.tmp"
-    try:
-        with open(temporary, "x", encoding=encoding, newline="") as handle:
-            handle.write(text)
-        os.replace(temporary, path)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise ValidationError(str(path), f"cannot be written: {exc.strerror or exc}") from exc
+    write_text(path, text, encoding=encoding)

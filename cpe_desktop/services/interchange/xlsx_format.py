@@ -10,15 +10,13 @@ neutralised with a leading ``'`` as in the CSV export, and the import removes it
 from __future__ import annotations
 
 import io
-import os
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from cpe_desktop.services import records as records_service
 from cpe_desktop.services.context import ServiceContext
-from cpe_desktop.services.errors import ValidationError
+from cpe_desktop.services.files import write_bytes
 from cpe_desktop.services.interchange.common import (
     ExportSummary,
     json_number,
@@ -109,20 +107,3 @@ def _letter(index: int) -> str:
     from openpyxl.utils import get_column_letter
 
     return get_column_letter(index + 1)
-
-
-def write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` whole or not at all (a temporary file, then a rename)."""
-    if path.is_dir():
-        raise ValidationError(str(path), "is a folder; give a file name to write to")
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise ValidationError(str(path), f"cannot be written: the folder {folder} does not exist")
-    temporary = folder / f".{path.name}.{uuid.uuid4().hex[:12]}.tmp"
-    try:
-        with open(temporary, "xb") as handle:
-            handle.write(data)
-        os.replace(temporary, path)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise ValidationError(str(path), f"cannot be written: {exc.strerror or exc}") from exc
