@@ -15,7 +15,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from cpe_desktop.db.models import License
-from cpe_desktop.services import attachments, licenses, records, requirements
+from cpe_desktop.services import attachments, licenses, records
+from tests.atlantis import add_atlantis_rule
 
 AS_OF = dt.date(2026, 6, 15)
 INJECTION = '=HYPERLINK("http://example.com/x","click")'
@@ -46,15 +47,7 @@ def course(ctx, title, day, field, credits, *, method="Group Live", attachment_i
 
 
 def build_firm(people, folder: Path) -> SimpleNamespace:
-    rule = {
-        "credential": "CPA",
-        "jurisdiction": "Atlantis",
-        "total_hours": 20,
-        "period_years": 1,
-        "ethics_hours": 2,
-        "period_basis": "calendar",
-    }
-    requirements.create_requirement(people.as_admin, rule)
+    add_atlantis_rule(people)
     ann_cpa = licenses.create_license(
         people.as_ann,
         {

@@ -11,8 +11,9 @@ from PySide6.QtCore import QTimer
 
 from cpe_desktop.db.models import Notification, Reminder
 from cpe_desktop.scheduler.reminder_jobs import ReminderScheduler
-from cpe_desktop.services import licenses, records, reminders, requirements
+from cpe_desktop.services import records, reminders
 from cpe_desktop.services.errors import ValidationError
+from tests.atlantis import add_atlantis_rule, atlantis_license
 
 SECOND = dt.timedelta(seconds=1)
 DAY = dt.timedelta(days=1)
@@ -148,18 +149,8 @@ def test_the_scheduler_keeps_a_single_qtimer(scheduler, people, clock, qtbot):
 
 
 def _ann_with_a_license(people):
-    rule = {
-        "credential": "CPA",
-        "jurisdiction": "Atlantis",
-        "total_hours": 20,
-        "period_years": 1,
-        "ethics_hours": 2,
-        "period_basis": "calendar",
-    }
-    requirements.create_requirement(people.as_admin, rule)
-    licenses.create_license(
-        people.as_ann, {"credential": "CPA", "jurisdiction": "Atlantis", "issued_on": "2026-01-01"}
-    )
+    add_atlantis_rule(people)
+    atlantis_license(people.as_ann)
     course = {
         "title": "Tax update",
         "completed_on": "2026-06-01",

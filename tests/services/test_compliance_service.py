@@ -10,6 +10,7 @@ import pytest
 
 from cpe_desktop.services import compliance, licenses, records, requirements
 from cpe_desktop.services.errors import PermissionDenied
+from tests.atlantis import add_atlantis_rule
 
 
 def _course(ctx, day, field, credits, method="Group Live", **extra):
@@ -27,15 +28,7 @@ def _course(ctx, day, field, credits, method="Group Live", **extra):
 
 @pytest.fixture
 def firm(people):
-    rule = {
-        "credential": "CPA",
-        "jurisdiction": "Atlantis",
-        "total_hours": 20,
-        "period_years": 1,
-        "ethics_hours": 2,
-        "period_basis": "calendar",
-    }
-    requirements.create_requirement(people.as_admin, rule)
+    add_atlantis_rule(people)
     licenses.create_license(
         people.as_ann, {"credential": "CPA", "jurisdiction": "Atlantis", "issued_on": "2026-01-01"}
     )

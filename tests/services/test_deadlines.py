@@ -11,15 +11,7 @@ import pytest
 from cpe_desktop.db.models import Notification
 from cpe_desktop.services import deadlines, licenses, preferences, records, requirements
 from cpe_desktop.services.errors import PermissionDenied
-
-RULE = {
-    "credential": "CPA",
-    "jurisdiction": "Atlantis",
-    "total_hours": 20,
-    "period_years": 1,
-    "ethics_hours": 2,
-    "period_basis": "calendar",
-}
+from tests.atlantis import ATLANTIS_RULE, add_atlantis_rule
 
 
 def _course(ctx, day, field, credits):
@@ -38,7 +30,7 @@ def _course(ctx, day, field, credits):
 def ann(people):
     """Ann holds CPA — Atlantis (20 hours a calendar year, 2 of ethics) and has 16 hours by June:
     on pace, 4 hours (2 of them ethics) to go by 31 Dec 2026."""
-    requirements.create_requirement(people.as_admin, RULE)
+    add_atlantis_rule(people)
     made = licenses.create_license(
         people.as_ann, {"credential": "CPA", "jurisdiction": "Atlantis", "issued_on": "2026-01-01"}
     )
@@ -124,7 +116,7 @@ def test_licenses_without_a_rule_are_skipped(people, clock):
 
 
 def test_an_overdue_license_is_reported_once(people, clock):
-    requirements.create_requirement(people.as_admin, RULE)
+    add_atlantis_rule(people)
     licenses.create_license(
         people.as_ann, {"credential": "CPA", "jurisdiction": "Atlantis", "issued_on": "2025-01-01"}
     )
@@ -142,7 +134,7 @@ def test_an_overdue_license_is_reported_once(people, clock):
 
 def test_a_separate_ethics_deadline_is_named(people, clock):
     # Two-year periods for the hours, ethics every year: the ethics end comes first.
-    rule = RULE | {"period_years": 2, "ethics_period_years": 1, "cycle_anchor_year": 2026}
+    rule = ATLANTIS_RULE | {"period_years": 2, "ethics_period_years": 1, "cycle_anchor_year": 2026}
     requirements.create_requirement(people.as_admin, rule)
     licenses.create_license(
         people.as_ann, {"credential": "CPA", "jurisdiction": "Atlantis", "issued_on": "2026-01-01"}

@@ -6,31 +6,20 @@ import json
 from pathlib import Path
 
 import peewee
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from cpe_desktop.app import Controller
 from cpe_desktop.db.models import CpeRecord, TaskQueue, database
 from cpe_desktop.services import records
 from tests.interchange_data import two_people_document
+from tests.ui.modal import answer_next_dialog, sign_in
 
 WAIT_MS = 10000
 
 
-def _answer(handle):
-    def poke():
-        dialog = QApplication.activeModalWidget()
-        if dialog is None:
-            QTimer.singleShot(10, poke)
-            return
-        handle(dialog)
-
-    QTimer.singleShot(0, poke)
-
-
 def test_switch_user_rebuilds_the_window_for_the_new_person(qtbot, people, clock):
     controller = Controller("test.db", clock)
-    _answer(
+    answer_next_dialog(
         lambda dialog: (
             dialog.account.setCurrentIndex(dialog.account.findData("ada@example.com")),
             dialog.sign_in(),
@@ -41,7 +30,7 @@ def test_switch_user_rebuilds_the_window_for_the_new_person(qtbot, people, clock
     qtbot.addWidget(first)
     assert first.admin_tabs is not None
 
-    _answer(
+    answer_next_dialog(
         lambda dialog: (
             dialog.account.setCurrentIndex(dialog.account.findData("ann@example.com")),
             dialog.sign_in(),
@@ -57,11 +46,11 @@ def test_switch_user_rebuilds_the_window_for_the_new_person(qtbot, people, clock
 
 def test_switch_user_cancelled_keeps_the_current_window(qtbot, people, clock):
     controller = Controller("test.db", clock)
-    _answer(lambda dialog: dialog.sign_in())
+    answer_next_dialog(lambda dialog: dialog.sign_in())
     assert controller.start()
     window = controller.window
     qtbot.addWidget(window)
-    _answer(lambda dialog: dialog.reject())
+    answer_next_dialog(lambda dialog: dialog.reject())
     window.switch_action.trigger()
     assert controller.window is window and window.isVisible()
 
@@ -71,7 +60,7 @@ def test_import_and_export_from_the_file_menu(qtbot, people, clock, tmp_path, mo
     source.write_text(json.dumps(two_people_document()), encoding="utf-8")
     target = tmp_path / "out.csv"
     controller = Controller("test.db", clock)
-    _answer(
+    answer_next_dialog(
         lambda dialog: (
             dialog.account.setCurrentIndex(dialog.account.findData("ada@example.com")),
             dialog.sign_in(),
@@ -102,25 +91,13 @@ def test_import_and_export_from_the_file_menu(qtbot, people, clock, tmp_path, mo
     assert tasks == {"Importing": "completed", "Exporting": "completed"}
 
 
-def _signed_in(qtbot, controller, email):
-    _answer(
-        lambda dialog: (
-            dialog.account.setCurrentIndex(dialog.account.findData(email)),
-            dialog.sign_in(),
-        )
-    )
-    assert controller.start()
-    qtbot.addWidget(controller.window)
-    return controller.window
-
-
 def test_a_refused_import_says_why_and_the_task_is_failed(
     qtbot, people, clock, tmp_path, monkeypatch
 ):
     source = tmp_path / "bad.json"
     source.write_text("{not json", encoding="utf-8")
     controller = Controller("test.db", clock)
-    window = _signed_in(qtbot, controller, "ada@example.com")
+    window = sign_in(qtbot, controller, "ada@example.com")
     warned = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warned.append(text))
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(source), ""))
@@ -134,7 +111,7 @@ def test_a_refused_import_says_why_and_the_task_is_failed(
 
 def test_back_up_now_runs_as_a_task(qtbot, people, clock, monkeypatch):
     controller = Controller("test.db", clock)
-    window = _signed_in(qtbot, controller, "ada@example.com")
+    window = sign_in(qtbot, controller, "ada@example.com")
     told, warned = [], []
     monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: told.append(text))
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warned.append(text))
@@ -153,7 +130,7 @@ def test_back_up_now_runs_as_a_task(qtbot, people, clock, monkeypatch):
 
 def test_a_member_may_not_back_up_the_database(qtbot, people, clock, monkeypatch):
     controller = Controller("test.db", clock)
-    window = _signed_in(qtbot, controller, "ann@example.com")
+    window = sign_in(qtbot, controller, "ann@example.com")
     warned = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warned.append(text))
     controller.backup_now(window)

@@ -7,14 +7,15 @@ import datetime as dt
 import openpyxl
 import pytest
 from icalendar import Calendar
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from cpe_desktop.app import Controller
 from cpe_desktop.db.models import CpeRecord
 from cpe_desktop.services import licenses, records
 from cpe_desktop.services.interchange.tabular import read_table
 from cpe_desktop.ui.dialogs.import_wizard import NOT_IN_FILE, ImportWizard
+from tests.ui.modal import answer_next_dialog, sign_in
 
 WAIT_MS = 10000
 PORTAL = (
@@ -150,37 +151,16 @@ def test_an_administrator_chooses_whose_records_and_the_sheet(qtbot, people, tmp
 # --- through the File menu ------------------------------------------------------------------------
 
 
-def _answer(handle):
-    def poke():
-        dialog = QApplication.activeModalWidget()
-        if dialog is None:
-            QTimer.singleShot(10, poke)
-            return
-        handle(dialog)
-
-    QTimer.singleShot(0, poke)
-
-
-def _window(qtbot, controller, email):
-    _answer(
-        lambda dialog: (
-            dialog.account.setCurrentIndex(dialog.account.findData(email)),
-            dialog.sign_in(),
-        )
-    )
-    assert controller.start()
-    qtbot.addWidget(controller.window)
-    return controller.window
-
-
 def test_a_spreadsheet_is_imported_through_the_wizard(qtbot, people, clock, portal, monkeypatch):
     controller = Controller("test.db", clock)
-    window = _window(qtbot, controller, "ann@example.com")
+    window = sign_in(qtbot, controller, "ann@example.com")
     told = []
     monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: told.append(text))
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(portal), ""))
 
-    _answer(lambda dialog: qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton))
+    answer_next_dialog(
+        lambda dialog: qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    )
     with qtbot.waitSignal(controller.tasks.idle, timeout=WAIT_MS):
         window.import_action.trigger()
 
@@ -190,9 +170,9 @@ def test_a_spreadsheet_is_imported_through_the_wizard(qtbot, people, clock, port
 
 def test_cancelling_the_wizard_imports_nothing(qtbot, people, clock, portal, monkeypatch):
     controller = Controller("test.db", clock)
-    window = _window(qtbot, controller, "ann@example.com")
+    window = sign_in(qtbot, controller, "ann@example.com")
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(portal), ""))
-    _answer(lambda dialog: dialog.reject())
+    answer_next_dialog(lambda dialog: dialog.reject())
     window.import_action.trigger()
     assert CpeRecord.select().count() == 0
 
@@ -212,7 +192,7 @@ def test_export_to_a_workbook_or_a_calendar(qtbot, people, clock, tmp_path, monk
         },
     )
     controller = Controller("test.db", clock)
-    window = _window(qtbot, controller, "ann@example.com")
+    window = sign_in(qtbot, controller, "ann@example.com")
     told = []
     monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: told.append(text))
     # No extension typed: the filter chosen decides the format and adds it.
