@@ -125,7 +125,7 @@ def _import(args: argparse.Namespace) -> int:
     if not args.file.is_file():
         raise CommandFailed(f"{args.file}: no such file")
     db = _open(args)
-    with db:
+    with db.connection_context():  # each service call makes its own transaction
         summary = import_file(ServiceContext(COMMAND_LINE), args.file, user_email=args.user)
     print(summary.describe())
     return EXIT_OK
@@ -136,7 +136,7 @@ def _export(args: argparse.Namespace) -> int:
     from cpe_desktop.services.interchange import export_file
 
     db = _open(args)
-    with db:
+    with db.connection_context():  # each service call makes its own transaction
         summary = export_file(
             ServiceContext(COMMAND_LINE), args.output, args.format, user_email=args.user
         )
@@ -148,7 +148,7 @@ def _backup(args: argparse.Namespace) -> int:
     from cpe_desktop.services import maintenance
 
     db = _open(args)
-    with db:
+    with db.connection_context():  # each service call makes its own transaction
         target = maintenance.backup(db, args.output)
     print(f"Backed up to {target}")
     return EXIT_OK
@@ -168,7 +168,7 @@ def _check(args: argparse.Namespace) -> int:
     from cpe_desktop.services import maintenance
 
     db = _open(args)
-    with db:
+    with db.connection_context():  # each service call makes its own transaction
         problems = maintenance.check(db)
     if problems:
         for problem in problems:
@@ -185,7 +185,7 @@ def _status(args: argparse.Namespace) -> int:
     ctx = ServiceContext(COMMAND_LINE)
     as_of = args.as_of or ctx.clock.today()
     db = _open(args)
-    with db:
+    with db.connection_context():  # each service call makes its own transaction
         user_id = users.find_by_email(ctx, args.user).user_id if args.user else None
         items = compliance.evaluate_licenses(ctx, user_id, as_of)
         if args.json:

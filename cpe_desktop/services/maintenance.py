@@ -33,6 +33,9 @@ def _require_sqlite(db: peewee.Database, what: str) -> Path:
 def backup(db: peewee.Database, target: Path | None = None) -> Path:
     """Copy the open SQLite database to ``target`` (default: a dated file in the backups folder)."""
     _require_sqlite(db, "Backup")
+    if db.in_transaction():
+        # SQLite's backup waits for the source's own write transaction to end: it never would.
+        raise ServiceError("A backup cannot be made from inside a transaction.")
     if target is None:
         stamp = dt.datetime.now().strftime("%Y-%m-%d_%H%M%S")
         target = paths.backups_dir() / f"cpe-tracker_{stamp}.db"

@@ -258,3 +258,13 @@ def test_backup_and_restore_need_a_sqlite_file(db, system, tmp_path):
     with pytest.raises(ServiceError, match="SQLite database file"):
         maintenance.restore(target, source)
     assert _counts_in(db) == before
+
+
+def test_a_backup_asked_for_inside_a_transaction_is_refused_not_hung(tmp_path):
+    db = bind(make_database(str(tmp_path / "cpe.db")))
+    migrate(db)
+    with db.atomic(), pytest.raises(ServiceError, match="inside a transaction"):
+        maintenance.backup(db, tmp_path / "copy.db")
+    assert not (tmp_path / "copy.db").exists()
+    assert maintenance.backup(db, tmp_path / "copy.db").exists()  # outside one it works
+    db.close()
