@@ -7,6 +7,8 @@ moving everyone's) should not wait minutes. Timed, medians of ``--runs``, each o
 file with one person: the CSV template importer (``import_records_csv``), the mapped importer the
 window uses (``read_table`` + ``import_mapped`` with the guessed mapping), and as the baseline,
 in the same run, reading the same file with Python's ``csv`` module (the least any import costs).
+Also timed: the longest write transaction of each import (BEGIN to COMMIT): on SQLite it holds
+the write lock, and the window cannot save anything until it ends, so it must stay short.
 The file is generated, seeded, so every run sees the same rows; about a third of its records have
 two fields of study (two rows). Not collected by pytest; see README.md.
 """
@@ -24,6 +26,8 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+import peewee
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -68,9 +72,35 @@ def build_csv(path: Path, rows: int, seed: int = 7) -> int:
     return records
 
 
+# Seconds each transaction of the current run held the database, BEGIN to COMMIT/ROLLBACK.
+HELD: list[float] = []
+
+
+def _timing_transactions(db: peewee.Database) -> None:
+    """Note how long each (outermost) transaction lasts; savepoints are inside them."""
+    begin, commit, rollback = db.begin, db.commit, db.rollback
+    started = [0.0]
+
+    def timed_begin(*args, **kwargs):
+        started[0] = time.perf_counter()
+        return begin(*args, **kwargs)
+
+    def ended(end):
+        def wrapper(*args, **kwargs):
+            try:
+                return end(*args, **kwargs)
+            finally:
+                HELD.append(time.perf_counter() - started[0])
+
+        return wrapper
+
+    db.begin, db.commit, db.rollback = timed_begin, ended(commit), ended(rollback)
+
+
 def fresh_database(folder: Path) -> tuple[ServiceContext, User]:
     path = folder / f"bench-{time.perf_counter_ns()}.db"
     db = make_database(str(path))
+    _timing_transactions(db)
     bind(db)
     db.connect()
     migrate(db)
@@ -81,18 +111,21 @@ def fresh_database(folder: Path) -> tuple[ServiceContext, User]:
 
 def timed(
     work: Callable[[ServiceContext, User], object], folder: Path, runs: int, check: int | None
-) -> list[float]:
-    """Seconds of each run of ``work``, each on a fresh database; ``check``: records expected."""
-    times = []
+) -> tuple[list[float], list[float]]:
+    """Seconds of each run of ``work``, each on a fresh database, and of its longest write
+    transaction; ``check``: records expected."""
+    times, held = [], []
     for _ in range(runs):
         ctx, user = fresh_database(folder)
+        HELD.clear()
         start = time.perf_counter()
         work(ctx, user)
         times.append(time.perf_counter() - start)
+        held.append(max(HELD, default=0.0))
         if check is not None:
             stored = CpeRecord.select().count()
             assert stored == check, f"imported {stored} records, expected {check}"
-    return times
+    return times, held
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -123,13 +156,15 @@ def main(argv: list[str] | None = None) -> int:
             ("template importer", timed(template, folder, args.runs, records)),
             ("mapped importer", timed(mapped, folder, args.runs, records)),
         ]
-    baseline = statistics.median(results[0][1])
-    for label, times in results:
+    baseline = statistics.median(results[0][1][0])
+    for label, (times, held) in results:
         median = statistics.median(times)
+        lock = statistics.median(held)
         print(
             f"{label:>18}: median {median * 1000:9.1f} ms "
             f"(min {min(times) * 1000:.1f}, max {max(times) * 1000:.1f}, {args.runs} runs)"
             f"  {median / baseline:8.0f}x csv.reader, {args.rows / median:9,.0f} rows/s"
+            + (f"; longest write transaction {lock * 1000:.1f} ms" if lock else "")
         )
     return 0
 

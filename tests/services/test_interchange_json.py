@@ -282,20 +282,20 @@ def test_malformed_documents_are_refused(system, document, field):
 
 def test_an_error_while_writing_rolls_everything_back(system, monkeypatch):
     import_document(system, one_person_document())
-    real = records.create_record
+    real = json_format.bulk_records.insert
     calls = []
 
-    def failing(ctx, data):
-        calls.append(data["title"])
-        if len(calls) == 15:
+    def failing(ctx, new, progress=None):
+        calls.append(len(new))
+        if len(calls) == 2:  # the second person's records, after the first person's
             raise Conflict("simulated clash")
-        return real(ctx, data)
+        return real(ctx, new, progress)
 
-    monkeypatch.setattr(json_format.records_service, "create_record", failing)
+    monkeypatch.setattr(json_format.bulk_records, "insert", failing)
     before = table_counts()
     with pytest.raises(Conflict):
         import_document(system, two_people_document())
-    assert len(calls) == 15
+    assert len(calls) == 2 and calls[0] > 0
     assert table_counts() == before
 
 

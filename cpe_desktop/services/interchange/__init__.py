@@ -5,7 +5,9 @@ document; ``.csv``: records of one person in the template's columns; ``.xlsx``: 
 person, columns recognised by their headings) and ``export_file`` from the format asked for
 (``json``, ``csv``, ``xlsx`` or the ``ics`` calendar of deadlines). Both record what they did in
 the activity log; an import and its log entry are one transaction, so a rejected file leaves no
-trace in the database. A spreadsheet whose columns need choosing goes through ``mapped_import``.
+trace in the database. The whole file is checked before that transaction begins, so it stays
+short (on SQLite it holds the write lock: the window cannot save meanwhile). A spreadsheet whose
+columns need choosing goes through ``mapped_import``.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from cpe_desktop.db.models import database
 from cpe_desktop.services import activity
 from cpe_desktop.services.changes import ACTIVITY, Changes
 from cpe_desktop.services.context import ServiceContext
@@ -95,12 +96,17 @@ def import_file(
         return import_spreadsheet(ctx, path, user_email, progress=progress)
     if progress is not None:
         progress(0, f"Importing {path.name}…")
-    with database.atomic():
-        if suffix == ".json":
-            summary = import_document(ctx, read_json(path), user_email)
-        else:
-            summary = import_records_csv(ctx, path, target_user(ctx, user_email))
+
+    def log(summary: ImportSummary) -> None:
         activity.log(ctx, f"imported {path.name}", summary.describe())
+
+    # The file is checked first; the writes and their activity entry are one short transaction
+    # inside the importer, so the database is not locked while thousands of rows are checked.
+    if suffix == ".json":
+        summary = import_document(ctx, read_json(path), user_email, progress=progress, finish=log)
+    else:
+        user = target_user(ctx, user_email)
+        summary = import_records_csv(ctx, path, user, progress=progress, finish=log)
     summary.changes |= Changes.of(ACTIVITY)
     if progress is not None:
         progress(100, "Imported.")

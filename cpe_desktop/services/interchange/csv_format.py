@@ -13,9 +13,11 @@ import csv
 import io
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from cpe_desktop.db.models import User, database
+from cpe_desktop.services import bulk_records
 from cpe_desktop.services import records as records_service
 from cpe_desktop.services import users as users_service
 from cpe_desktop.services.changes import AUDIT, RECORDS, Changes
@@ -25,19 +27,19 @@ from cpe_desktop.services.interchange.common import (
     ExportSummary,
     ImportSummary,
     people_for_export,
-    record_exists,
     record_key,
     text_number,
     write_file,
 )
 from cpe_desktop.services.interchange.grouping import (
+    CHECKED_PERCENT,
     EMAIL,
     Problems,
     Row,
     check_emails,
     check_groups,
     group_rows,
-    place,
+    percent_reporter,
 )
 from cpe_desktop.services.interchange.tabular import csv_records, read_text
 
@@ -57,6 +59,7 @@ REQUIRED = ("completed_on", "title", "delivery_method", "field_of_study", "credi
 # quotes before it is included so that neutralising and restoring are exact inverses.
 _FORMULA = re.compile(r"'*[=+\-@\t\r]")
 _PLAIN_LABEL = re.compile(r"[\w .()/-]{1,60}")
+Progress = Callable[[int, str], None]
 
 
 def neutralise(value: str) -> str:
@@ -131,38 +134,56 @@ def target_user(ctx: ServiceContext, user_email: str | None) -> User:
     )
 
 
-def import_records_csv(ctx: ServiceContext, source: Path | str, user: User) -> ImportSummary:
+def import_records_csv(
+    ctx: ServiceContext,
+    source: Path | str,
+    user: User,
+    *,
+    progress: Progress | None = None,
+    finish: Callable[[ImportSummary], object] | None = None,
+) -> ImportSummary:
     """Import a records CSV for ``user``, all or nothing; records already present are skipped.
 
-    ``source`` is a file (a ``Path``) or the CSV text itself (a ``str``). Raises ValidationError
-    whose field names say ``line N, column``.
+    ``source`` is a file (a ``Path``) or the CSV text itself (a ``str``). Every row is checked
+    before anything is written (a ValidationError's field names say ``line N, column``); then
+    the new records are written in one short transaction, with ``finish(summary)`` (the
+    caller's activity entry) inside it. ``progress(percent, message)``: checking, then writing.
     """
     header, rows, header_line = _parse(read_text(source))
     problems = Problems.for_columns(header)
     groups = group_rows(rows)
     check_emails(problems, rows, user)
     summary = ImportSummary(records_of=user.email)
-    summary.warnings.extend(check_groups(ctx, groups, problems))
+    checking = percent_reporter(progress, 0, CHECKED_PERCENT)
+    checking(0, 1, "Checking the rows…")
+    summary.warnings.extend(
+        check_groups(
+            ctx,
+            groups,
+            problems,
+            progress=lambda done: checking(done, len(groups), "Checking the rows…"),
+        )
+    )
     if problems:
         problems.raise_all()
     if not rows:
         summary.warnings.append(f"the file has a header (line {header_line}) but no records")
+    ctx.require_owner(user.user_id, "add records")
+    ready = [
+        (bulk_records.record_key(group.values), bulk_records.prepare(user.user_id, group.values))
+        for group in groups
+    ]
+    writing = percent_reporter(progress, CHECKED_PERCENT, 100)
     with database.atomic():
-        for group in groups:
-            values = group.values
-            if record_exists(
-                user.user_id, values["title"], values["completed_on"], values.get("sponsor")
-            ):
-                summary.records_skipped += 1
-                continue
-            try:
-                records_service.create_record(ctx, {**values, "user_id": user.user_id})
-            except ValidationError as exc:
-                problems = Problems.for_columns(header)
-                for name, message in exc.errors.items():
-                    place(problems, group, name, message)
-                problems.raise_all()
-            summary.records_added += 1
+        stored = bulk_records.stored_keys(user.user_id)
+        new = [record for key, record in ready if key not in stored]
+        summary.records_skipped = len(ready) - len(new)
+        bulk_records.insert(
+            ctx, new, lambda done, total: writing(done, total, f"Writing record {done} of {total}…")
+        )
+        summary.records_added = len(new)
+        if finish is not None:
+            finish(summary)
     if summary.records_added:
         summary.changes = Changes.of(RECORDS, AUDIT)
     return summary

@@ -27,6 +27,8 @@ EMAIL = "email"  # only in exports of several people; see check_emails
 SHARED = ("delivery_method", "sponsor_id", "ethics_jurisdiction", "notes")
 # What a record is built from (the certificate is not part of a spreadsheet).
 KEYS = tuple(key for key in RECORD_KEYS if key != "certificate")
+# Progress: checking every row takes most of an import, writing them (in bulk) the rest.
+CHECKED_PERCENT = 80
 _CREDIT_ERROR = re.compile(r"credits\[(\d+)\](?:\.(field|credits))?")
 
 
@@ -115,6 +117,23 @@ class Problems:
 
     def raise_all(self) -> None:
         raise ValidationError(self.as_dict())
+
+
+def percent_reporter(
+    progress: Callable[[int, str], None] | None, low: int, high: int
+) -> Callable[[int, int, str], None]:
+    """Progress from ``low`` to ``high`` percent for ``done`` of ``total``, each percent once."""
+    last = [-1]
+
+    def report(done: int, total: int, message: str) -> None:
+        if progress is None:
+            return
+        percent = low + (high - low) * done // max(total, 1)
+        if percent != last[0]:
+            last[0] = percent
+            progress(percent, message)
+
+    return report
 
 
 def group_rows(rows: list[Row]) -> list[Group]:

@@ -3,7 +3,8 @@
 Export writes people, their licenses and records, and the requirement rules that differ from the
 shipped ones, in a stable order so two exports of the same data are byte-identical. Import checks
 the whole document first (:mod:`.json_validation`), then writes it in one transaction through the
-same services the window uses (permissions, audit entries); people are matched by email and items
+same services the window uses (permissions, audit entries; records in bulk, as the record service
+would write them one by one, see ``services.bulk_records``); people are matched by email and items
 already present are skipped, so importing the same file twice changes nothing.
 """
 
@@ -13,6 +14,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from cpe_desktop.db.models import CpeRecord, License, StateRequirement, User, database
+from cpe_desktop.services import bulk_records
 from cpe_desktop.services import licenses as licenses_service
 from cpe_desktop.services import records as records_service
 from cpe_desktop.services import requirements as requirements_service
@@ -28,9 +30,9 @@ from cpe_desktop.services.interchange.common import (
     license_exists,
     license_key,
     people_for_export,
-    record_exists,
     record_key,
 )
+from cpe_desktop.services.interchange.grouping import CHECKED_PERCENT, percent_reporter
 from cpe_desktop.services.interchange.json_validation import (
     FORMAT,
     Person,
@@ -39,6 +41,7 @@ from cpe_desktop.services.interchange.json_validation import (
 )
 
 T = TypeVar("T")
+Progress = Callable[[int, str], None]
 
 
 # --- export ---------------------------------------------------------------------------------------
@@ -113,16 +116,26 @@ def _record(record: CpeRecord) -> dict[str, Any]:
 
 
 def import_document(
-    ctx: ServiceContext, document: Any, user_email: str | None = None
+    ctx: ServiceContext,
+    document: Any,
+    user_email: str | None = None,
+    *,
+    progress: Progress | None = None,
+    finish: Callable[[ImportSummary], object] | None = None,
 ) -> ImportSummary:
     """Import a parsed ``cpe-tracker/1`` document, all or nothing.
 
     Raises ValidationError naming every problem by JSON path before anything is written; any
     error while writing rolls the whole import back. With ``user_email`` only that person of the
-    document is imported (the requirement rules always are).
+    document is imported (the requirement rules always are). ``finish(summary)`` (the caller's
+    activity entry) runs inside the write transaction; ``progress(percent, message)`` hears of
+    the records written.
     """
     plan = check_document(ctx, document, user_email)
     summary = ImportSummary(warnings=list(plan.warnings))
+    total = sum(len(person.records) for person in plan.people)
+    report = percent_reporter(progress, CHECKED_PERCENT, 100)
+    report(0, total, "Writing…")
     with database.atomic():
         for item in plan.requirements:
             if _rule_unchanged(item.values):
@@ -130,8 +143,17 @@ def import_document(
                 continue
             _guard(item.path, requirements_service.upsert_requirement, ctx, item.values)
             summary.requirements_added += 1
+        seen = 0
         for person in _creation_order(plan):
-            _import_person(ctx, person, summary)
+            _import_person(
+                ctx,
+                person,
+                summary,
+                lambda done, _, seen=seen: report(seen + done, total, "Writing records…"),
+            )
+            seen += len(person.records)
+        if finish is not None:
+            finish(summary)
     summary.changes = _changes(summary)
     return summary
 
@@ -165,7 +187,12 @@ def _creation_order(plan: Plan) -> list[Person]:
     return sorted(plan.people, key=lambda person: person.values.get("role") != ADMIN)
 
 
-def _import_person(ctx: ServiceContext, person: Person, summary: ImportSummary) -> None:
+def _import_person(
+    ctx: ServiceContext,
+    person: Person,
+    summary: ImportSummary,
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
     user = User.get_or_none(User.email == person.email)
     if user is not None:
         if not ctx.can_see(user.user_id):
@@ -192,15 +219,18 @@ def _import_person(ctx: ServiceContext, person: Person, summary: ImportSummary) 
             continue
         _guard(item.path, licenses_service.create_license, ctx, {**values, "user_id": user.user_id})
         summary.licenses_added += 1
+    # Records in bulk, matched against the person's stored ones (and each other) first.
+    stored = bulk_records.stored_keys(user.user_id)
+    new = []
     for item in person.records:
-        values = {key: value for key, value in item.values.items() if key != "certificate"}
-        if record_exists(
-            user.user_id, values["title"], values["completed_on"], values.get("sponsor")
-        ):
+        key = bulk_records.record_key(item.values)
+        if key in stored:
             summary.records_skipped += 1
             continue
-        _guard(item.path, records_service.create_record, ctx, {**values, "user_id": user.user_id})
-        summary.records_added += 1
+        stored[key] = 0
+        new.append(bulk_records.prepare(user.user_id, item.values))
+    bulk_records.insert(ctx, new, progress)
+    summary.records_added += len(new)
 
 
 def _guard(path: str, action: Callable[..., T], *args: Any) -> T:

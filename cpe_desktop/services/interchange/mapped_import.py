@@ -3,23 +3,23 @@
 ``preview`` reads every row through the mapping and judges it exactly as the import will: the
 records it would make, each problem at its row and column (as the file names the column), and
 which records are already stored (same title, completion date and sponsor). ``import_mapped``
-refuses the whole file while any problem remains; otherwise it writes every record in one
-transaction, each with its audit entry, plus one activity-log entry. A record already stored is
+refuses the whole file while any problem remains; otherwise it writes every record in one short
+transaction (new ones in bulk, see ``services.bulk_records``), each with its audit entry, plus
+one activity-log entry. A record already stored is
 skipped, or with ``on_duplicate="merge"`` updated from the file (its credits replaced by the
 file's; an empty cell leaves the stored value alone).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from cpe_desktop.db.models import CpeRecord, User, database
-from cpe_desktop.services import activity
+from cpe_desktop.db.models import CpeRecord, RecordCredit, User, database
+from cpe_desktop.services import activity, bulk_records
 from cpe_desktop.services import records as records_service
 from cpe_desktop.services.changes import ACTIVITY, AUDIT, RECORDS, Changes
 from cpe_desktop.services.context import ServiceContext
@@ -28,12 +28,14 @@ from cpe_desktop.services.interchange.cells import field_cell
 from cpe_desktop.services.interchange.common import MAX_ERRORS, ImportSummary, _count, _join
 from cpe_desktop.services.interchange.csv_format import target_user
 from cpe_desktop.services.interchange.grouping import (
+    CHECKED_PERCENT,
     Problems,
     Row,
     RowError,
     check_emails,
     check_groups,
     group_rows,
+    percent_reporter,
 )
 from cpe_desktop.services.interchange.mapping import (
     LABELS,
@@ -116,21 +118,6 @@ class MappedImportSummary(ImportSummary):
         return "\n".join([text, *(f"warning: {w}" for w in self.warnings)])
 
 
-def _reporter(progress: Progress | None, low: int, high: int) -> Callable[[int, int, str], None]:
-    """Progress from ``low`` to ``high`` percent for ``done`` of ``total``, each percent once."""
-    last = [-1]
-
-    def report(done: int, total: int, message: str) -> None:
-        if progress is None:
-            return
-        percent = low + (high - low) * done // max(total, 1)
-        if percent != last[0]:
-            last[0] = percent
-            progress(percent, message)
-
-    return report
-
-
 def preview(
     ctx: ServiceContext,
     table: Table,
@@ -155,7 +142,7 @@ def preview(
     rows = _rows(table, mapping, found)
     groups = group_rows(rows)
     check_emails(found, rows, user)
-    report = _reporter(progress, 0, 100)
+    report = percent_reporter(progress, 0, 100)
     report(0, 1, "Checking the rows…")
     result.warnings = check_groups(
         ctx, groups, found, progress=lambda done: report(done, len(groups), "Checking the rows…")
@@ -163,7 +150,7 @@ def preview(
     result.errors = found.errors()
     if result.errors:
         return result
-    stored = _stored_keys(user)
+    stored = bulk_records.stored_keys(user.user_id)
     result.records = [
         PreviewRecord(
             tuple(row.line for row in group.rows), group.values, stored.get(_key(group.values))
@@ -195,25 +182,8 @@ def _rows(table: Table, mapping: Mapping[str, int], problems: Problems) -> list[
     return rows
 
 
-def _key(values: Mapping[str, Any]) -> tuple[str, dt.date, str | None]:
-    return (values["title"], values["completed_on"], values.get("sponsor") or None)
-
-
-def _stored_keys(user: User) -> dict[tuple[str, dt.date, str | None], int]:
-    """The person's records by title, date and sponsor (the oldest when several share one)."""
-    query = (
-        CpeRecord.select(
-            CpeRecord.record_id, CpeRecord.title, CpeRecord.completed_on, CpeRecord.sponsor
-        )
-        .where(CpeRecord.user == user.user_id)
-        .order_by(CpeRecord.record_id)
-        .tuples()
-    )
-    stored: dict[tuple[str, dt.date, str | None], int] = {}
-    for record_id, title, completed, sponsor in query:
-        day = completed if isinstance(completed, dt.date) else dt.date.fromisoformat(completed)
-        stored.setdefault((title, day, sponsor or None), record_id)
-    return stored
+def _key(values: Mapping[str, Any]) -> bulk_records.RecordKey:
+    return bulk_records.record_key(values)
 
 
 def import_mapped(
@@ -227,26 +197,55 @@ def import_mapped(
     """Import ``table`` through ``mapping`` as records of ``user``, all or nothing.
 
     Raises ValidationError naming each problem's row and column (nothing is written then).
-    ``on_duplicate``: ``skip`` records already stored, or ``merge`` the file into them.
+    ``on_duplicate``: ``skip`` records already stored, or ``merge`` the file into them. Every
+    row is checked first; then one short transaction writes the new records in bulk, the
+    merges, and the activity entry.
     """
     if on_duplicate not in ON_DUPLICATE:
         raise ValidationError("on_duplicate", f"must be skip or merge (got {on_duplicate!r})")
     checked = preview(
-        ctx, table, mapping, user, progress=_scaled(progress, 0, 40) if progress else None
+        ctx,
+        table,
+        mapping,
+        user,
+        progress=_scaled(progress, 0, CHECKED_PERCENT) if progress else None,
     )
     if not checked.ok:
         raise ValidationError(checked.error_dict())
     summary = MappedImportSummary(records_of=user.email, on_duplicate=on_duplicate)
     summary.warnings.extend(checked.warnings)
-    report = _reporter(progress, 40, 100)
-    total = len(checked.records)
+    ctx.require_owner(user.user_id, "add records")
+    ready = [
+        (record, bulk_records.prepare(user.user_id, record.values)) for record in checked.records
+    ]
+    report = percent_reporter(progress, CHECKED_PERCENT, 100)
     with database.atomic():
-        for done, record in enumerate(checked.records):
-            report(done, total, f"Importing record {done + 1} of {total}…")
-            try:
-                _write(ctx, record, user, on_duplicate, summary)
-            except ValidationError as exc:
-                raise exc.prefixed(f"{table.unit} {record.rows[0]}: ") from None
+        # Matched again inside the transaction: a record stored since the preview is not doubled.
+        stored = bulk_records.stored_keys(user.user_id)
+        new: list[bulk_records.NewRecord] = []
+        present: list[tuple[PreviewRecord, int]] = []
+        for record, prepared in ready:
+            existing = stored.get(_key(record.values))
+            if existing is None:
+                new.append(prepared)
+            else:
+                present.append((record, existing))
+        total = len(new) + (len(present) if on_duplicate == "merge" else 0)
+        bulk_records.insert(
+            ctx, new, lambda done, _: report(done, total, f"Importing record {done} of {total}…")
+        )
+        summary.records_added = len(new)
+        if on_duplicate == "skip":
+            summary.records_skipped = len(present)
+        else:
+            _merge(
+                ctx,
+                present,
+                user,
+                table,
+                summary,
+                lambda done: report(len(new) + done, total, "Merging records…"),
+            )
         activity.log(ctx, f"imported {table.name}", summary.describe())
     report(total, total, "Imported.")
     summary.changes = Changes.of(ACTIVITY)
@@ -259,40 +258,59 @@ def _scaled(progress: Progress, low: int, high: int) -> Progress:
     return lambda percent, message: progress(low + (high - low) * percent // 100, message)
 
 
-def _write(
+def _merge(
     ctx: ServiceContext,
-    record: PreviewRecord,
+    present: list[tuple[PreviewRecord, int]],
     user: User,
-    on_duplicate: str,
+    table: Table,
     summary: MappedImportSummary,
+    progress: Callable[[int], None],
 ) -> None:
-    if record.existing_id is None:
-        records_service.create_record(ctx, {**record.values, "user_id": user.user_id})
-        summary.records_added += 1
-    elif on_duplicate == "skip":
-        summary.records_skipped += 1
-    else:
-        changes = _differences(record.existing_id, record.values)
-        if changes:
-            records_service.update_record(ctx, record.existing_id, changes)
-            summary.records_merged += 1
-        else:
+    """Update each stored record from the file where they differ (one update_record each)."""
+    if not present:
+        return
+    stored = _stored_records(user.user_id)
+    for done, (record, record_id) in enumerate(present):
+        progress(done)
+        changes = _differences(*stored[record_id], record.values)
+        if not changes:
             summary.records_unchanged += 1
+            continue
+        try:
+            records_service.update_record(ctx, record_id, changes)
+        except ValidationError as exc:
+            raise exc.prefixed(f"{table.unit} {record.rows[0]}: ") from None
+        summary.records_merged += 1
 
 
-def _differences(record_id: int, values: Mapping[str, Any]) -> dict[str, Any]:
+def _stored_records(user_id: int) -> dict[int, tuple[CpeRecord, list[tuple[str, Decimal]]]]:
+    """The person's records with their credit lines, by id, in two queries."""
+    records = {
+        record.record_id: (record, [])
+        for record in CpeRecord.select().where(CpeRecord.user == user_id)
+    }
+    lines = (
+        RecordCredit.select(RecordCredit.record, RecordCredit.field_of_study, RecordCredit.credits)
+        .join(CpeRecord)
+        .where(CpeRecord.user == user_id)
+        .tuples()
+    )
+    for record_id, field_of_study, credits in lines:
+        records[record_id][1].append((field_of_study, Decimal(credits)))
+    return records
+
+
+def _differences(
+    stored: CpeRecord, lines: list[tuple[str, Decimal]], values: Mapping[str, Any]
+) -> dict[str, Any]:
     """What merging the file's values would change (empty cells change nothing)."""
-    stored = CpeRecord.get_by_id(record_id)
     changes = {
         name: value
         for name, value in values.items()
         if name != "credits" and value is not None and getattr(stored, name) != value
     }
     mine = sorted((c["field"], Decimal(c["credits"])) for c in values["credits"])
-    theirs = sorted(
-        (line["field"], Decimal(line["credits"])) for line in records_service.credits_of(stored)
-    )
-    if mine != theirs:
+    if mine != sorted(lines):
         changes["credits"] = values["credits"]
     return changes
 

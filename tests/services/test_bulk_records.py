@@ -1,0 +1,260 @@
+"""Bulk writing of imported records: the same rows and audit entries as one by one, all or none."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cpe_desktop.db.models import ActivityLog, AuditLog, CpeRecord, RecordCredit
+from cpe_desktop.services import audit, bulk_records, records, users
+from cpe_desktop.services.context import Actor, ServiceContext
+from cpe_desktop.services.errors import PermissionDenied
+from cpe_desktop.services.interchange import import_file
+from cpe_desktop.services.interchange.csv_format import HEADER, import_records_csv
+from cpe_desktop.services.interchange.mapped_import import import_mapped, preview
+from cpe_desktop.services.interchange.mapping import guess_mapping
+from cpe_desktop.services.interchange.tabular import csv_table
+from tests.interchange_data import table_counts
+
+TEMPLATE = ",".join(HEADER)
+# Values the record checks clean up (spaces, case, field names, "1.50"), a record with two
+# fields, one without a sponsor, a college course beyond the daily limit, and text with quotes.
+TRICKY = "\n".join(
+    [
+        TEMPLATE,
+        "2025-03-02,  Tax update  ,ACME CPE,103456,group live,taxes,1.50,Texas,first",
+        "2025-03-02,  Tax update  ,ACME CPE,103456,Group Live,Regulatory Ethics,2,Texas,first",
+        "2025-04-10,Nano bites,,,Nano Learning,Accounting,0.4,,",
+        '2024-09-01,Degree course,State University,,College Course,Accounting,45,,"Ü, “q”"',
+        "2023-01-15,Self study, ACME CPE ,103456,QAS Self Study,Auditing,0.5,, note ",
+    ]
+)
+
+
+@pytest.fixture
+def people(db, system):
+    """An administrator (the first account always is one) and a member, Alice."""
+    admin = users.create_user(system, {"name": "Ada", "email": "ada@example.com"}).value
+    alice = users.create_user(
+        system, {"name": "Alice", "email": "alice@example.com", "role": "member"}
+    ).value
+    return admin, alice
+
+
+def _rows(count: int, title: str = "Course") -> str:
+    lines = [TEMPLATE]
+    for number in range(1, count + 1):
+        day = f"2024-{1 + number % 12:02d}-{1 + number % 28:02d}"
+        lines.append(f"{day},{title} {number},ACME,,Group Live,Taxes,{number % 5 + 1},,")
+        if number % 3 == 0:
+            lines.append(f"{day},{title} {number},ACME,,Group Live,Auditing,1.5,,")
+    return "\n".join(lines) + "\n"
+
+
+def _template(ctx, text, user):
+    import_records_csv(ctx, text, user)
+
+
+def _mapped(ctx, text, user):
+    table = csv_table(text, "records.csv")
+    import_mapped(ctx, table, guess_mapping(table.headers), user)
+
+
+def _one_by_one(ctx, text, user):
+    """What the importers did before: ``create_record`` for each checked record."""
+    table = csv_table(text, "records.csv")
+    checked = preview(ctx, table, guess_mapping(table.headers), user)
+    assert checked.ok, checked.errors
+    for record in checked.records:
+        records.create_record(ctx, {**record.values, "user_id": user.user_id})
+
+
+def _last_log_id() -> int:
+    return AuditLog.select().order_by(AuditLog.log_id.desc()).first().log_id
+
+
+def _created(after: int) -> list[AuditLog]:
+    query = AuditLog.select().where((AuditLog.log_id > after) & (AuditLog.entity == "record"))
+    return list(query.order_by(AuditLog.log_id))
+
+
+def _without_ids(entry: AuditLog) -> dict:
+    picture = json.loads(entry.after_json)
+    picture.pop("record_id")
+    # The clock is fixed, so the timestamps must match as well.
+    return {
+        "user": entry.user_id,
+        "action": entry.action,
+        "timestamp": entry.timestamp,
+        "details": entry.details,
+        "entity": entry.entity,
+        "before_json": entry.before_json,
+        "after": picture,
+    }
+
+
+def _as_stored(record_id: int) -> dict:
+    """The audit picture of a record as the database now holds it (what create_record logs)."""
+    record = CpeRecord.get_by_id(record_id)
+    lines = [
+        {"field": line["field"], "credits": audit.json_value(line["credits"])}
+        for line in records.credits_of(record)
+    ]
+    return json.loads(json.dumps(audit.snapshot(record, credits=lines), default=str))
+
+
+@pytest.mark.parametrize("importer", [_template, _mapped], ids=["template", "mapped"])
+@pytest.mark.parametrize("acting", ["system", "member"])
+def test_bulk_audit_entries_equal_those_of_create_record(system, people, importer, acting):
+    _, alice = people
+    ctx = system if acting == "system" else ServiceContext(Actor.for_user(alice), system.clock)
+    # Records already stored (one since deleted), so new ids do not simply start at 1.
+    for day in ("2020-01-01", "2020-01-02"):
+        data = {"title": "Old", "completed_on": day, "delivery_method": "Group Live"}
+        credits = [{"field": "Taxes", "credits": 1}]
+        made = records.create_record(ctx, {**data, "credits": credits, "user_id": alice.user_id})
+    records.delete_record(ctx, made.value.record_id)
+
+    mark = _last_log_id()
+    importer(ctx, TRICKY, alice)
+    bulk = _created(mark)
+    records.delete_records(ctx, [int(entry.entity_id) for entry in bulk])
+    mark = _last_log_id()
+    _one_by_one(ctx, TRICKY, alice)
+    single = [entry for entry in _created(mark) if entry.action == "create record"]
+
+    assert len(bulk) == 4
+    assert [_without_ids(entry) for entry in bulk] == [_without_ids(entry) for entry in single]
+    details = "by system" if acting == "system" else None
+    assert {(entry.user_id, entry.details) for entry in bulk} == {(ctx.actor.user_id, details)}
+
+
+def test_bulk_rows_are_what_their_audit_entries_say(system, people):
+    _, alice = people
+    records.create_record(
+        system,
+        {
+            "title": "Old",
+            "completed_on": "2020-01-01",
+            "delivery_method": "Group Live",
+            "credits": [{"field": "Taxes", "credits": 1}],
+            "user_id": alice.user_id,
+        },
+    )
+    mark = _last_log_id()
+    _template(system, TRICKY, alice)
+    entries = _created(mark)
+    assert len(entries) == 4 == CpeRecord.select().count() - 1
+    for entry in entries:
+        assert json.loads(entry.after_json) == _as_stored(int(entry.entity_id))
+    assert RecordCredit.select().count() == 1 + 5
+
+
+@pytest.mark.parametrize("how", ["file", "mapped"])
+def test_a_failure_while_writing_leaves_no_trace(system, people, monkeypatch, tmp_path, how):
+    _, alice = people
+    monkeypatch.setattr(bulk_records, "MAX_ROWS_PER_STATEMENT", 4)
+    real = bulk_records._insert_credits
+    batches = []
+
+    def failing(made, batch):
+        batches.append(len(batch))
+        if len(batches) == 2:
+            # The first batch is really written by now, inside the transaction.
+            assert CpeRecord.select().count() == 4 + 4
+            assert RecordCredit.select().count() > 0
+            raise RuntimeError("the disk went away")
+        real(made, batch)
+
+    monkeypatch.setattr(bulk_records, "_insert_credits", failing)
+    before = table_counts()
+    text = _rows(10)
+    path = Path(tmp_path) / "records.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(RuntimeError, match="disk went away"):
+        if how == "file":
+            import_file(system, path, user_email=alice.email)
+        else:
+            _mapped(system, text, alice)
+    assert batches == [4, 4]
+    assert table_counts() == before
+    assert ActivityLog.select().count() == before["activity_logs"]
+
+
+def test_records_written_in_many_batches_keep_their_credits(system, people, monkeypatch, tmp_path):
+    _, alice = people
+    monkeypatch.setattr(bulk_records, "MAX_ROWS_PER_STATEMENT", 3)
+    path = Path(tmp_path) / "records.csv"
+    path.write_text(_rows(10), encoding="utf-8")
+    shown: list[tuple[int, str]] = []
+
+    summary = import_file(system, path, user_email=alice.email, progress=lambda *a: shown.append(a))
+
+    assert summary.records_added == 10
+    stored = {
+        (line.record.title, line.field_of_study, str(line.credits.normalize()))
+        for line in RecordCredit.select().join(CpeRecord)
+    }
+    assert stored == {(f"Course {n}", "Taxes", str(n % 5 + 1)) for n in range(1, 11)} | {
+        (f"Course {n}", "Auditing", "1.5") for n in (3, 6, 9)
+    }
+    percents = [percent for percent, _ in shown]
+    assert percents == sorted(percents) and percents[-1] == 100
+    assert any(message.startswith("Writing record") for _, message in shown)
+    activity = ActivityLog.get()
+    assert activity.action == "imported records.csv" and "10 records" in activity.details
+
+
+def test_only_the_owner_or_an_administrator_may_add_records(system, people):
+    admin, alice = people
+    bob = users.create_user(
+        system, {"name": "Bob", "email": "bob@example.com", "role": "member"}
+    ).value
+    as_bob = ServiceContext(Actor.for_user(bob), system.clock)
+    record = bulk_records.prepare(
+        alice.user_id,
+        {
+            "title": "Tax update",
+            "completed_on": system.clock.today(),
+            "delivery_method": "Group Live",
+            "credits": [{"field": "Taxes", "credits": 1}],
+        },
+    )
+    before = table_counts()
+    with pytest.raises(PermissionDenied):
+        bulk_records.insert(as_bob, [record])
+    assert table_counts() == before
+    as_admin = ServiceContext(Actor.for_user(admin), system.clock)
+    assert len(bulk_records.insert(as_admin, [record])) == 1
+
+
+def test_write_audit_many_matches_audit_write(system, people):
+    _, alice = people
+    member = ServiceContext(Actor.for_user(alice), system.clock)
+    before, after = {"a": 1, "b": None}, {"a": 2, "b": "x"}
+    for ctx in (system, member):
+        mark = _last_log_id()
+        audit.write(ctx, "update", "license", 7, before, after)
+        audit.write(ctx, "delete", "license", 8, before, None)
+        bulk_records.write_audit_many(ctx, "update", "license", [(7, before, after)])
+        bulk_records.write_audit_many(ctx, "delete", "license", [(8, before, None)])
+        written = [
+            {name: value for name, value in entry.__data__.items() if name != "log_id"}
+            for entry in AuditLog.select().where(AuditLog.log_id > mark).order_by(AuditLog.log_id)
+        ]
+        assert written[:2] == written[2:]
+
+
+@pytest.mark.parametrize("column", ["user", "record_id", "attachment", "created_at"])
+def test_prepare_takes_only_what_an_import_may_set(column):
+    checked = {
+        "title": "Tax update",
+        "completed_on": "2025-01-01",
+        "delivery_method": "Group Live",
+        "credits": [{"field": "Taxes", "credits": 1}],
+        column: 1,
+    }
+    with pytest.raises(ValueError, match=column):
+        bulk_records.prepare(1, checked)
