@@ -27,6 +27,7 @@ from cpe_desktop.ui.bus import ChangeBus
 from cpe_desktop.ui.dialogs.about import show_about
 from cpe_desktop.ui.dialogs.preferences_dialog import PreferencesDialog
 from cpe_desktop.ui.forms.registry import open_editor
+from cpe_desktop.ui.gc_guard import MainThreadCollector
 from cpe_desktop.ui.icons import app_icon
 from cpe_desktop.ui.main_window import MainWindow
 from cpe_desktop.ui.notifier import tray_is_available
@@ -311,6 +312,8 @@ def run_gui(args: argparse.Namespace) -> int:
     app = make_application()
     app.setWindowIcon(app_icon())
     crash.install()
+    collector = MainThreadCollector(app)  # cycles are freed on this thread, never a worker's
+    collector.start()
     target = resolve_target(args.db)
     instance = SingleInstance(target)
     if instance.notify_running():

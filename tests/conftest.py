@@ -4,6 +4,7 @@ CPE_TEST_POSTGRES_URL names a server, on PostgreSQL too (each test in a schema o
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import uuid
 
@@ -20,6 +21,16 @@ from cpe_desktop.services.context import SYSTEM, ServiceContext  # noqa: E402
 
 POSTGRES_URL = os.environ.get("CPE_TEST_POSTGRES_URL", "").strip()
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
+
+
+@pytest.fixture(autouse=True)
+def _collect_cycles_on_the_main_thread():
+    """As the program does (ui/gc_guard.py): no cycle collection inside a test, where a task's
+    worker thread could end up destroying Qt objects; one collection after it, on this thread."""
+    gc.disable()
+    yield
+    gc.enable()
+    gc.collect()
 
 
 @pytest.fixture(autouse=True)
