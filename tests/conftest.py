@@ -18,6 +18,7 @@ from cpe_desktop.clock import FixedClock  # noqa: E402
 from cpe_desktop.db.database import bind, make_database  # noqa: E402
 from cpe_desktop.db.migrations import migrate  # noqa: E402
 from cpe_desktop.services.context import SYSTEM, ServiceContext  # noqa: E402
+from cpe_desktop.ui.gc_guard import collect_due  # noqa: E402
 
 POSTGRES_URL = os.environ.get("CPE_TEST_POSTGRES_URL", "").strip()
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
@@ -26,11 +27,12 @@ BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
 @pytest.fixture(autouse=True)
 def _collect_cycles_on_the_main_thread():
     """As the program does (ui/gc_guard.py): no cycle collection inside a test, where a task's
-    worker thread could end up destroying Qt objects; one collection after it, on this thread."""
+    worker thread could end up destroying Qt objects; after it, on this thread, whatever
+    collection Python's thresholds call for."""
     gc.disable()
     yield
+    collect_due()
     gc.enable()
-    gc.collect()
 
 
 @pytest.fixture(autouse=True)

@@ -34,9 +34,14 @@ class MainThreadCollector(QObject):
         gc.enable()
 
     def check(self) -> int:
-        """Collect the oldest generation whose count has passed its threshold; objects found."""
-        counts, thresholds = gc.get_count(), gc.get_threshold()
-        for generation in (2, 1, 0):
-            if thresholds[generation] and counts[generation] > thresholds[generation]:
-                return gc.collect(generation)
-        return 0
+        return collect_due()
+
+
+def collect_due() -> int:
+    """Collect the oldest generation whose count has passed its threshold, as Python itself
+    would have; the number of unreachable objects found."""
+    counts, thresholds = gc.get_count(), gc.get_threshold()
+    for generation in (2, 1, 0):
+        if thresholds[generation] and counts[generation] > thresholds[generation]:
+            return gc.collect(generation)
+    return 0
