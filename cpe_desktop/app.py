@@ -25,7 +25,6 @@ from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.ui import crash
 from cpe_desktop.ui.bus import ChangeBus
 from cpe_desktop.ui.dialogs.about import show_about
-from cpe_desktop.ui.dialogs.preferences_dialog import PreferencesDialog
 from cpe_desktop.ui.forms.registry import open_editor
 from cpe_desktop.ui.gc_guard import MainThreadCollector
 from cpe_desktop.ui.icons import app_icon
@@ -180,6 +179,8 @@ class Controller:
         show_about(parent, self.database_location)
 
     def edit_preferences(self, parent: QWidget) -> None:
+        from cpe_desktop.ui.dialogs.preferences_dialog import PreferencesDialog
+
         assert self.ctx is not None and self.ctx.actor.user_id is not None
         dialog = PreferencesDialog(self.ctx, self.ctx.actor.user_id, parent)
         if dialog.exec() and dialog.outcome is not None:

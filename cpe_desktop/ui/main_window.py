@@ -21,7 +21,6 @@ from cpe_desktop.ui.bus import ChangeBus
 from cpe_desktop.ui.forms.registry import EDITABLE_TABLES
 from cpe_desktop.ui.tabs.dashboard_tab import DashboardTab
 from cpe_desktop.ui.tabs.notifications_tab import NotificationsTab
-from cpe_desktop.ui.tabs.reports_tab import ReportsTab
 from cpe_desktop.ui.tabs.table_tab import TableTab
 from cpe_desktop.ui.tasks import TaskRunner, TaskStatusWidget
 from cpe_desktop.ui.widgets.banner import NotificationBanner
@@ -145,6 +144,9 @@ class MainWindow(QMainWindow):
 
     def _lazy(self, name: str) -> LazyTab:
         def build() -> TableTab:
+            # Imported when first shown: the reports tab brings the PDF and XLSX writers.
+            from cpe_desktop.ui.tabs.reports_tab import ReportsTab
+
             cls = {"notifications": NotificationsTab, "reports": ReportsTab}.get(name, TableTab)
             editor = self.editor if name in EDITABLE_TABLES else None
             extra = {"tasks": self.tasks} if cls is ReportsTab else {}

@@ -6,13 +6,17 @@ swaps a generated form for a hand-made one) without touching any tab.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QDialog, QWidget
 
 from cpe_desktop.services.changes import Outcome
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.ui.forms.form_dialog import FormDialog
-from cpe_desktop.ui.forms.record_form import RecordForm
 from cpe_desktop.ui.forms.specs import FORM_SPECS
+
+if TYPE_CHECKING:
+    from cpe_desktop.ui.forms.record_form import RecordForm
 
 # table name -> the entity ``editing.save_entity`` and the specs use
 ENTITY_OF_TABLE: dict[str, str] = {
@@ -34,6 +38,10 @@ def make_editor(
     if table_name not in ENTITY_OF_TABLE:
         raise ValueError(f"{table_name!r} has no editor (editable: {sorted(EDITABLE_TABLES)})")
     if table_name == "records":
+        # Imported when first needed: the record form brings the PDF reader, which start-up
+        # does not need.
+        from cpe_desktop.ui.forms.record_form import RecordForm
+
         return RecordForm(ctx, record_id=pk, parent=parent)
     return FormDialog(ctx, FORM_SPECS[ENTITY_OF_TABLE[table_name]], pk, parent)
 
