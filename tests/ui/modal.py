@@ -31,3 +31,30 @@ def sign_in(qtbot, controller, email: str):
     assert controller.start()
     qtbot.addWidget(controller.window)
     return controller.window
+
+
+def with_dialog(action, handle):
+    """Run ``action`` (which opens a modal dialog) and ``handle(dialog)`` once it is up; a failure
+    inside ``handle`` closes the dialog and is raised here, so a test can never hang on it. The
+    dialog is closed too if ``handle`` leaves it open. Returns the dialog."""
+    seen, errors = [], []
+
+    def poke():
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(10, poke)
+            return
+        seen.append(dialog)
+        try:
+            handle(dialog)
+        except BaseException as exc:  # noqa: BLE001 - re-raised below
+            errors.append(exc)
+        if dialog.isVisible():
+            dialog.reject()
+
+    QTimer.singleShot(0, poke)
+    action()
+    if errors:
+        raise errors[0]
+    assert seen, "no dialog opened"
+    return seen[0]

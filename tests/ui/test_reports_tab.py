@@ -13,9 +13,9 @@ from types import SimpleNamespace
 import openpyxl
 import pypdf
 import pytest
-from PySide6.QtCore import QDate, QSettings, QTimer
+from PySide6.QtCore import QDate, QSettings
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
 
 from cpe_desktop.db.models import Report, TaskQueue
 from cpe_desktop.services import records, reports
@@ -27,6 +27,7 @@ from cpe_desktop.ui.main_window import MainWindow
 from cpe_desktop.ui.tabs.reports_tab import FOLDER_KEY, ReportsTab
 from cpe_desktop.ui.tasks import TaskRunner
 from tests.reports_data import build_firm
+from tests.ui.modal import with_dialog
 
 WAIT_MS = 20000  # generous: a 2-core machine may be busy
 GATE_TIMEOUT = 20  # seconds a held task waits for the test before going on
@@ -97,32 +98,6 @@ def tasked(qtbot, monkeypatch):
         assert runner.wait_for_all(WAIT_MS)
 
 
-def answer(action, handle) -> None:
-    """Run ``action``, which opens a modal dialog, and ``handle`` the dialog once it is up. The
-    dialog is closed if ``handle`` leaves it open or fails; the failure is raised here."""
-    errors: list[BaseException] = []
-    seen: list[object] = []
-
-    def look() -> None:
-        dialog = QApplication.activeModalWidget()
-        if dialog is None:
-            QTimer.singleShot(10, look)
-            return
-        seen.append(dialog)
-        try:
-            handle(dialog)
-        except BaseException as exc:  # noqa: BLE001 - raised below
-            errors.append(exc)
-        if dialog.isVisible():
-            dialog.reject()
-
-    QTimer.singleShot(0, look)
-    action()
-    if errors:
-        raise errors[0]
-    assert seen, "no dialog opened"
-
-
 def _words(reader: pypdf.PdfReader) -> str:
     return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
 
@@ -150,7 +125,7 @@ def test_member_makes_a_progress_report_and_reads_it(qtbot, firm):
         assert dialog.as_of() == firm.people.as_ann.clock.today()
         dialog.accept()
 
-    answer(tab.progress_button.click, accept)
+    with_dialog(tab.progress_button.click, accept)
     assert _titles(tab) == ["Progress report — Ann Member"]
     assert tab.current_pk() == Report.get().report_id and tab.open_button.isEnabled()
     (viewer,) = tab.viewers
@@ -168,7 +143,7 @@ def test_admin_reports_on_another_person_as_of_a_date(qtbot, firm):
         dialog.date.setDate(QDate(2026, 3, 31))
         dialog.accept()
 
-    answer(tab.progress_button.click, choose)
+    with_dialog(tab.progress_button.click, choose)
     report = Report.get()
     assert (report.user_id, report.title, str(report.as_of)) == (
         firm.people.bob.user_id,
@@ -180,7 +155,7 @@ def test_admin_reports_on_another_person_as_of_a_date(qtbot, firm):
 
 def test_firm_summary_then_export_as_xlsx(qtbot, firm, saving):
     tab = _tab(qtbot, firm.people.as_admin)
-    answer(tab.firm_button.click, lambda dialog: dialog.accept())
+    with_dialog(tab.firm_button.click, lambda dialog: dialog.accept())
     assert "Bob Member" in tab.viewers[-1].text()
     saving["name"] = "firm.xlsx"
     written = tab.export_report()
@@ -196,7 +171,7 @@ def test_firm_summary_then_export_as_xlsx(qtbot, firm, saving):
 
 def test_export_as_pdf_and_csv_from_the_stored_data(qtbot, firm, saving):
     tab = _tab(qtbot, firm.people.as_ann)
-    answer(tab.progress_button.click, lambda dialog: dialog.accept())
+    with_dialog(tab.progress_button.click, lambda dialog: dialog.accept())
     records.update_record(firm.people.as_ann, firm.nano.record_id, {"title": "Renamed later"})
     pdf = tab.export_report()
     assert pdf == saving["out"] / "Progress report — Ann Member - 2026-06-15.pdf"
@@ -234,7 +209,7 @@ def test_audit_pack_from_the_tab(qtbot, firm, saving):
         dialog.period.setCurrentIndex(0)
         dialog.accept()
 
-    answer(tab.pack_button.click, choose)
+    with_dialog(tab.pack_button.click, choose)
     (pack,) = saving["out"].iterdir()
     assert pack.name == "Audit pack - CPA Atlantis - 2026-01-01 to 2026-12-31.zip"
     with zipfile.ZipFile(pack) as archive:
@@ -255,7 +230,7 @@ def test_a_license_without_rule_says_why_it_cannot_be_packed(qtbot, firm):
         dialog.license.setCurrentIndex(dialog.license.findData(firm.bob_cpa.license_id))
         assert dialog.ok_button.isEnabled() and dialog.problem.isHidden()
 
-    answer(tab.pack_button.click, look)
+    with_dialog(tab.pack_button.click, look)
     assert Report.select().count() == 0
 
 
@@ -298,7 +273,7 @@ def test_a_progress_report_is_made_by_a_task_while_the_window_waits(
 
     monkeypatch.setattr(reports, "make_progress_report", held)
     with qtbot.waitSignal(runner.started, timeout=WAIT_MS):
-        answer(tab.progress_button.click, lambda dialog: dialog.accept())
+        with_dialog(tab.progress_button.click, lambda dialog: dialog.accept())
     # Under way: the status bar says so, the buttons that start work are off, no row yet.
     assert window.task_status.label.text() == "Making the progress report for Ann Member…"
     assert not window.task_status.isHidden()
@@ -322,7 +297,7 @@ def test_a_progress_report_is_made_by_a_task_while_the_window_waits(
 def test_an_audit_pack_is_made_by_a_task(qtbot, firm, tasked, saving):
     tab, runner, window = tasked(firm.people.as_ann)
     with qtbot.waitSignal(runner.idle, timeout=WAIT_MS):
-        answer(tab.pack_button.click, lambda dialog: dialog.accept())
+        with_dialog(tab.pack_button.click, lambda dialog: dialog.accept())
     assert tasked.errors == []
     (pack,) = saving["out"].iterdir()
     with zipfile.ZipFile(pack) as archive:
@@ -353,7 +328,7 @@ def test_a_failing_audit_pack_is_explained_and_leaves_no_report(qtbot, firm, tas
     tab, runner, window = tasked(firm.people.as_ann)
     saving["name"] = "no such folder/pack.zip"  # the folder chosen has since gone
     with qtbot.waitSignal(runner.idle, timeout=WAIT_MS):
-        answer(tab.pack_button.click, lambda dialog: dialog.accept())
+        with_dialog(tab.pack_button.click, lambda dialog: dialog.accept())
     ((parent, exc, doing),) = tasked.errors
     missing = saving["out"] / "no such folder"
     assert parent is tab and doing == "making the audit pack"

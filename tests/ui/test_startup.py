@@ -6,8 +6,8 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QDialog, QMessageBox
 
 from cpe_desktop.db.models import License, Preference, User
 from cpe_desktop.services import users
@@ -17,6 +17,7 @@ from cpe_desktop.ui.dialogs.preferences_dialog import PreferencesDialog
 from cpe_desktop.ui.dialogs.sign_in import SignInDialog
 from cpe_desktop.ui.dialogs.welcome import WelcomeDialog
 from cpe_desktop.ui.single_instance import SingleInstance
+from tests.ui.modal import answer_next_dialog
 
 
 def _nobody(clock):
@@ -73,19 +74,6 @@ def test_sign_in_with_password(qtbot, people, clock):
     assert dialog.user.user_id == people.ann.user_id
 
 
-def _answer_next_dialog(callback):
-    """Run ``callback`` on the next modal dialog once it is open."""
-
-    def poke():
-        widget = QApplication.activeModalWidget()
-        if widget is None:
-            QTimer.singleShot(10, poke)
-            return
-        callback(widget)
-
-    QTimer.singleShot(0, poke)
-
-
 def test_choose_user_single_person_without_password_needs_no_dialog(qtbot, seeded, system):
     users.create_user(system, {"name": "Solo", "email": "solo@example.com"})
     chosen = session.choose_user(system.clock)
@@ -101,13 +89,13 @@ def test_choose_user_picker_remembers_the_last_person(qtbot, people, clock):
         seen.append(dialog.account.currentData())
         dialog.sign_in()
 
-    _answer_next_dialog(pick)
+    answer_next_dialog(pick)
     chosen = session.choose_user(clock)
     assert seen == ["bob@example.com"] and chosen.user_id == people.bob.user_id
 
 
 def test_choose_user_cancelled(qtbot, people, clock):
-    _answer_next_dialog(lambda dialog: dialog.reject())
+    answer_next_dialog(lambda dialog: dialog.reject())
     assert session.choose_user(clock) is None
 
 

@@ -3,46 +3,20 @@ field and saves nothing, Save adds the row to the table, Edit… changes it, Del
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from cpe_desktop.db.models import CpeRecord, License
 from cpe_desktop.services import credentials, licenses
 from cpe_desktop.ui.bus import ChangeBus
 from cpe_desktop.ui.forms.registry import open_editor
 from cpe_desktop.ui.main_window import MainWindow
+from tests.ui.modal import with_dialog
 
 
 def _window(qtbot, ctx):
     window = MainWindow(ctx, ChangeBus(), database_location="test.db", editor=open_editor)
     qtbot.addWidget(window)
     return window
-
-
-def _with_dialog(action, handle):
-    """Run ``action`` (which opens a modal dialog) and ``handle(dialog)`` once it is up; a failure
-    inside ``handle`` closes the dialog and is raised here, so a test can never hang on it."""
-    seen, errors = [], []
-
-    def poke():
-        dialog = QApplication.activeModalWidget()
-        if dialog is None:
-            QTimer.singleShot(10, poke)
-            return
-        seen.append(dialog)
-        try:
-            handle(dialog)
-        except BaseException as exc:  # noqa: BLE001 - re-raised below
-            errors.append(exc)
-        if dialog.isVisible():
-            dialog.reject()
-
-    QTimer.singleShot(0, poke)
-    action()
-    if errors:
-        raise errors[0]
-    assert seen, "no dialog opened"
-    return seen[0]
 
 
 def _titles(tab):
@@ -65,7 +39,7 @@ def test_record_new_error_save_edit_delete(qtbot, people, monkeypatch):
         form.grid.credits_edit(0).setText("4")
         form.save()
 
-    _with_dialog(window.new_record_action.trigger, first_try)
+    with_dialog(window.new_record_action.trigger, first_try)
     assert _titles(tab) == ["Ethics for Texas CPAs"]
     assert tab.stack.currentWidget() is tab.view  # the empty state gave way to the table
 
@@ -75,7 +49,7 @@ def test_record_new_error_save_edit_delete(qtbot, people, monkeypatch):
         form.inputs["title"].widget.setText("Texas ethics (4 hours)")
         form.save()
 
-    _with_dialog(window.edit_action.trigger, rename)
+    with_dialog(window.edit_action.trigger, rename)
     assert _titles(tab) == ["Texas ethics (4 hours)"]
 
     monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
@@ -98,7 +72,7 @@ def test_license_new_shows_error_then_saves(qtbot, people):
         shown = {k: lbl.text() for k, lbl in dialog.error_labels.items() if lbl.isVisible()}
         assert saved, shown
 
-    _with_dialog(tab.new_button.click, fill)
+    with_dialog(tab.new_button.click, fill)
     assert License.select().count() == 1
     assert tab.model.rowCount() == 1
     column = tab.model.column_index("jurisdiction")
