@@ -54,14 +54,21 @@ def _lead_days(value: Any) -> tuple[int, ...]:
     return tuple(sorted(set(days), reverse=True))
 
 
+MAX_ZONE_NAME = 64  # the longest IANA name is 32 characters
+
+
 def _timezone(value: Any) -> str:
-    text = str(value).strip()
+    text = value.strip() if isinstance(value, str) else ""
     if text == "local":
         return text
+    wrong = f"{value!r:.80} is not a time zone name like America/Chicago"
+    if not text or len(text) > MAX_ZONE_NAME:
+        raise ValueError(wrong)
     try:
         zoneinfo.ZoneInfo(text)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"{text!r} is not a time zone name like America/Chicago") from None
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        # OSError: the name reached the file system (tzdata) and was refused there
+        raise ValueError(wrong) from None
     return text
 
 

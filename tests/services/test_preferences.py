@@ -288,3 +288,11 @@ def test_value_damaged_outside_the_program_falls_back_to_the_default(team, syste
             updated_at=now,
         )
     assert preferences.get_preferences(team.as_ann, team.ann.user_id) == DEFAULTS
+
+
+@pytest.mark.parametrize(
+    "value", [{"America/Chicago": 0}, "Europe/" + "x" * 300, "", 42, "../../etc/passwd"]
+)
+def test_a_time_zone_must_be_a_real_zone_name(value):
+    with pytest.raises(ValueError, match="is not a time zone name"):
+        preferences.SETTINGS["timezone"].parse(value)
