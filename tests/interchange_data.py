@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from cpe_desktop.db.database import bind, make_database
 from cpe_desktop.db.migrations import migrate
-from cpe_desktop.db.models import EVERY_MODEL
+from cpe_desktop.db.models import EVERY_MODEL, CpeRecord
 
 REQUIREMENT: dict[str, Any] = {
     "credential": "CPA",
@@ -353,3 +353,21 @@ def csv_texts(draw: st.DrawFn, header: Sequence[str]) -> str:
     for _ in range(draw(st.integers(0, 5))):
         writer.writerow(draw(st.lists(_cells, min_size=len(columns), max_size=len(columns) + 1)))
     return out.getvalue()
+
+
+def saved_records(user) -> list[tuple]:
+    """``user``'s stored records as sortable tuples (every imported column, credits by field)."""
+    query = CpeRecord.select().where(CpeRecord.user == user.user_id)
+    return sorted(
+        (
+            r.completed_on.isoformat(),
+            r.title,
+            r.sponsor,
+            r.sponsor_id,
+            r.delivery_method,
+            r.ethics_jurisdiction,
+            r.notes,
+            tuple(sorted((c.field_of_study, c.credits) for c in r.credits)),
+        )
+        for r in query
+    )

@@ -26,6 +26,7 @@ from cpe_desktop.services.interchange.csv_format import (
 from tests.interchange_data import (
     csv_texts,
     other_database,
+    saved_records,
     table_counts,
     two_people_document,
 )
@@ -50,23 +51,6 @@ def _rejected(ctx, text, user) -> ValidationError:
     return caught.value
 
 
-def _saved(user: User) -> list[tuple]:
-    query = CpeRecord.select().where(CpeRecord.user == user.user_id)
-    return sorted(
-        (
-            r.completed_on.isoformat(),
-            r.title,
-            r.sponsor,
-            r.sponsor_id,
-            r.delivery_method,
-            r.ethics_jurisdiction,
-            r.notes,
-            tuple(sorted((c.field_of_study, c.credits) for c in r.credits)),
-        )
-        for r in query
-    )
-
-
 def test_the_template_imports_one_record_per_title_date_and_sponsor(system, alice):
     text = _csv(
         TEMPLATE,
@@ -83,7 +67,7 @@ def test_the_template_imports_one_record_per_title_date_and_sponsor(system, alic
     assert summary.describe() == (
         "Imported 3 records for alice@example.com; 0 records already present were skipped."
     )
-    assert _saved(alice) == [
+    assert saved_records(alice) == [
         (
             "2025-03-02",
             "Tax update",
@@ -122,14 +106,14 @@ def test_semicolons_bom_and_loose_header_spelling_are_accepted(system, alice):
     text += "2025-01-05;Audit day;Group Live;Auditing;8\n"
     summary = import_records_csv(system, text, alice)
     assert summary.records_added == 1
-    assert _saved(alice)[0][:2] == ("2025-01-05", "Audit day")
+    assert saved_records(alice)[0][:2] == ("2025-01-05", "Audit day")
 
 
 def test_import_file_reads_a_csv_for_the_only_person(system, alice, tmp_path):
     path = tmp_path / "records.csv"
     path.write_text(_csv(TEMPLATE, "2025-01-05,Audit day,,,Group Live,Auditing,8,,"), "utf-8")
     assert import_file(system, path).records_added == 1
-    assert len(_saved(alice)) == 1
+    assert len(saved_records(alice)) == 1
 
 
 def test_the_target_person_must_be_named_when_there_are_several(system, alice):
@@ -217,7 +201,7 @@ def test_one_bad_row_and_nothing_is_written(system, alice):
     good = [f"2025-02-{day:02d},Course {day},,,Group Live,Taxes,2,," for day in range(1, 11)]
     error = _rejected(system, _csv(TEMPLATE, *good, "2025-02-11,Bad,,,Group Live,Taxes,x,,"), alice)
     assert list(error.errors) == ["line 12, credits"]
-    assert _saved(alice) == []
+    assert saved_records(alice) == []
 
 
 def test_a_file_that_is_not_utf8_names_the_line(system, alice, tmp_path):
@@ -284,8 +268,8 @@ def test_formula_cells_are_neutralised_on_export_and_recovered_on_import(system,
 
     bob = users.create_user(system, {"name": "Bob", "email": "bob@example.com"}).value
     assert import_records_csv(system, path, bob).records_added == 1
-    assert _saved(bob) == _saved(alice)
-    assert _saved(bob)[0][1] == PAYLOADS["title"]
+    assert saved_records(bob) == saved_records(alice)
+    assert saved_records(bob)[0][1] == PAYLOADS["title"]
 
 
 @pytest.mark.parametrize(
@@ -353,13 +337,13 @@ def test_one_person_export_reimports_into_another_database(seeded, system, tmp_p
     path = tmp_path / "alice.csv"
     export_records_csv(system, path, user_email="alice@example.com")
     assert path.read_text(encoding="utf-8-sig").startswith(",".join(HEADER))
-    original = _saved(User.get(User.email == "alice@example.com"))
+    original = saved_records(User.get(User.email == "alice@example.com"))
 
     with other_database(tmp_path / "other.db", seeded):
         carol = users.create_user(system, {"name": "Carol", "email": "carol@example.com"}).value
         summary = import_file(system, path)
         assert summary.records_added == 12
-        assert _saved(carol) == original
+        assert saved_records(carol) == original
 
 
 # --- Hypothesis -----------------------------------------------------------------------------------

