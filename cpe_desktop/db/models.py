@@ -78,6 +78,12 @@ class License(BaseModel):
     status = CharField(max_length=30, default="active")
     created_at = DateTimeField()
     updated_at = DateTimeField()
+    # added in schema 4 (DESIGN 4.2, 4.7): where tracking starts, what was earned before it, and
+    # the holder's principal place of business for reciprocity
+    tracked_from = DateField(null=True)
+    opening_hours = _hours_field(null=True)
+    opening_ethics_hours = _hours_field(null=True)
+    home_jurisdiction = CharField(max_length=100, null=True)
 
     class Meta:
         table_name = "licenses"
@@ -112,6 +118,7 @@ class CpeRecord(BaseModel):
     notes = TextField(null=True)
     created_at = DateTimeField()
     updated_at = DateTimeField()
+    started_on = DateField(null=True)  # added in schema 4: the first day of a multi-day program
 
     class Meta:
         table_name = "cpe_records"
@@ -194,6 +201,18 @@ class StateRequirement(BaseModel):
     seed_key = CharField(max_length=200, null=True, unique=True)
     user_edited = BooleanField(default=False)
     confidence = CharField(max_length=20, null=True)
+    # added in schema 4 (DESIGN 4.1, 4.3, 4.6, 4.7): which years a cycle ends in, what a new
+    # licensee owes, how carryover flows and whether the home state's compliance counts
+    cycle_anchor = CharField(max_length=30, null=True)
+    cycle_parity_offset = IntegerField(null=True)
+    first_period = CharField(max_length=30, null=True)
+    first_period_hours_per_unit = _hours_field(null=True)
+    first_period_unit_months = IntegerField(null=True)
+    first_period_counts_issue_month = BooleanField(null=True)
+    first_period_ethics = _hours_field(null=True)
+    first_period_table = TextField(null=True)  # JSON list of hours (ramp or table)
+    carryover_scope = CharField(max_length=20, null=True)
+    reciprocity = CharField(max_length=30, null=True)
 
     class Meta:
         table_name = "state_requirements"

@@ -20,6 +20,22 @@ Status = Literal["complete", "on_track", "at_risk", "overdue"]
 CapName = Literal["self_study", "nano", "non_technical"]
 IssueKind = Literal["no_certificate", "increment", "missing_information"]
 
+# Which years a cycle ends in (DESIGN 4.1). ``birth_month``: the reporting years of a rolling
+# window end on the last day of the holder's birth month (Texas, New Mexico).
+CYCLE_ANCHORS: tuple[str, ...] = (
+    "issue_year",
+    "fixed",
+    "birth_year_parity",
+    "license_number_parity",
+    "annual",
+    "holder_supplied",
+    "birth_month",
+)
+# What a new licensee owes in the first period (DESIGN 4.3).
+FIRST_PERIODS: tuple[str, ...] = ("full", "exempt", "prorate", "table", "ramp", "starts_next_period")
+CARRYOVER_SCOPES: tuple[str, ...] = ("period", "next_year")
+RECIPROCITIES: tuple[str, ...] = ("none", "home_state", "home_state_plus_ethics")
+
 _HOUR_FIELDS = (
     "total_hours",
     "ethics_hours",
@@ -72,8 +88,58 @@ class Rule:
     technical_min_hours: Decimal | None = None
     carryover_max_hours: Decimal | None = None
     effective_from: date | None = None
+    # DESIGN 4.1: None = "fixed" when cycle_anchor_year is set, else "issue_year". The parity
+    # offset is 1 where the period ends in the other parity (Kentucky: odd numbers, even years).
+    cycle_anchor: str | None = None
+    cycle_parity_offset: int = 0
+    # DESIGN 4.3. prorate: hours_per_unit per unit_months held (counts_issue_month: the month of
+    # issue counts as a whole one); table: hours by the number of whole unit_months from the
+    # period start to the issue date; ramp: the required total of the period containing the
+    # issue date (index 0), the next (1), ...; beyond the table the full rule applies.
+    # first_period_ethics: ethics asked in a reduced first period (None: the full ethics).
+    first_period: str = "full"
+    first_period_hours_per_unit: Decimal | None = None
+    first_period_unit_months: int | None = None
+    first_period_counts_issue_month: bool = False
+    first_period_ethics: Decimal | None = None
+    first_period_table: tuple[Decimal, ...] = ()
+    carryover_scope: str = "period"
+    reciprocity: str = "none"
 
     def __post_init__(self) -> None:
+        for name, allowed in (
+            ("cycle_anchor", CYCLE_ANCHORS),
+            ("first_period", FIRST_PERIODS),
+            ("carryover_scope", CARRYOVER_SCOPES),
+            ("reciprocity", RECIPROCITIES),
+        ):
+            value = getattr(self, name)
+            if value is not None and value not in allowed:
+                raise ValueError(f"unknown {name} {value!r}; expected {', '.join(allowed)}")
+        if self.cycle_parity_offset not in (0, 1):
+            raise ValueError("cycle_parity_offset must be 0 or 1")
+        for name in ("first_period_hours_per_unit", "first_period_ethics"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, _decimal(value, name))
+        object.__setattr__(
+            self,
+            "first_period_table",
+            tuple(_decimal(v, "first_period_table") for v in self.first_period_table),
+        )
+        units = self.first_period_unit_months
+        if units is not None and (isinstance(units, bool) or not isinstance(units, int)):
+            raise TypeError("first_period_unit_months must be a whole number of months")
+        if units is not None and not 1 <= units <= 120:
+            raise ValueError(f"first_period_unit_months must be 1 to 120, not {units}")
+        if self.first_period == "prorate" and (
+            self.first_period_hours_per_unit is None or units is None
+        ):
+            raise ValueError("a prorated first period needs hours_per_unit and unit_months")
+        if self.first_period in ("table", "ramp") and not self.first_period_table:
+            raise ValueError(f"a {self.first_period} first period needs its table of hours")
+        if self.first_period == "table" and units is None:
+            raise ValueError("a table first period needs unit_months (3 for quarters)")
         if self.period_basis not in PERIOD_BASES:
             raise ValueError(
                 f"unknown period_basis {self.period_basis!r}; expected {', '.join(PERIOD_BASES)}"
@@ -105,6 +171,20 @@ class LicenseFacts:
     period_end_override: date | None = None
     birth_date: date | None = None
     holder_id: int | None = None
+    license_number: str | None = None
+    # DESIGN 4.2: nothing that ended before tracked_from is judged (None: everything is); the
+    # opening balance counts like a record completed on tracked_from.
+    tracked_from: date | None = None
+    opening_hours: Decimal = Decimal(0)
+    opening_ethics_hours: Decimal = Decimal(0)
+    home_jurisdiction: str | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("opening_hours", "opening_ethics_hours"):
+            value = getattr(self, name)
+            object.__setattr__(self, name, _decimal(0 if value is None else value, name))
+        if self.opening_ethics_hours > self.opening_hours:
+            raise ValueError("opening_ethics_hours is part of opening_hours and cannot exceed it")
 
 
 @dataclass(frozen=True)
@@ -122,6 +202,7 @@ class RecordFacts:
     has_certificate: bool
     credits: tuple[tuple[str, Decimal], ...]
     title: str = ""
+    started_on: date | None = None  # a multi-day program's first day (completed_on is its last)
 
     def __post_init__(self) -> None:
         pairs = tuple(
@@ -173,6 +254,9 @@ class Issue:
     kind: IssueKind
     record_id: int | None
     message: str
+    # For missing_information: the fact to ask for ("period_end", "birth_date", "issue_date",
+    # "license_number", "fiscal_start_month", "home_license"), so the UI can offer the action.
+    missing: str | None = None
 
 
 @dataclass(frozen=True)
@@ -195,6 +279,20 @@ class PreviousResult:
     @property
     def made_up(self) -> bool:
         return not (self.outstanding_total or self.outstanding_ethics or self.outstanding_technical)
+
+
+@dataclass(frozen=True)
+class FirstPeriod:
+    """What a new licensee owes in the current period when the board reduces it (DESIGN 4.3).
+
+    ``kind`` is the rule's ``first_period``; ``required_total``/``required_ethics`` replace the
+    rule's for this period; ``description`` says it in a few words ("prorated, 40 h").
+    """
+
+    kind: str
+    required_total: Decimal | None
+    required_ethics: Decimal | None
+    description: str
 
 
 @dataclass(frozen=True)
@@ -233,6 +331,21 @@ class Evaluation:
     previous: PreviousResult | None = None
     issues: tuple[Issue, ...] = ()
     counted_records: tuple[int, ...] = field(default=())
+    # DESIGN 4.2: the date tracking starts (None: judged from the beginning) and the opening
+    # balance included in counted_total / counted_ethics.
+    tracked_from: date | None = None
+    opening_hours: Decimal = Decimal(0)
+    opening_ethics_hours: Decimal = Decimal(0)
+    # DESIGN 4.3: set when the current period is a reduced first period.
+    first_period: FirstPeriod | None = None
+    # DESIGN 4.7: the home jurisdiction whose license satisfies this one ("met through ...").
+    met_through: str | None = None
+
+    def headline(self) -> str:
+        """The one plain sentence first (DESIGN 4.8): what is needed by when."""
+        from cpe_desktop.rules.wording import headline
+
+        return headline(self)
 
     def shortfall_text(self) -> str:
         """What is missing and by when, in plain language (e.g. "12.5 more hours by
@@ -243,7 +356,12 @@ class Evaluation:
 __all__ = [
     "CapName",
     "CapResult",
+    "CARRYOVER_SCOPES",
+    "CYCLE_ANCHORS",
+    "FIRST_PERIODS",
+    "RECIPROCITIES",
     "Evaluation",
+    "FirstPeriod",
     "Issue",
     "IssueKind",
     "LicenseFacts",

@@ -18,7 +18,12 @@ import peewee
 from cpe_desktop import __version__
 from cpe_desktop.db.database import sqlite_file
 from cpe_desktop.db.errors import SchemaTooNewError
-from cpe_desktop.db.migrations import m0001_initial, m0002_app_meta, m0003_reminder_anchor_day
+from cpe_desktop.db.migrations import (
+    m0001_initial,
+    m0002_app_meta,
+    m0003_reminder_anchor_day,
+    m0004_tracking_and_cycles,
+)
 from cpe_desktop.db.models import SchemaVersion
 
 
@@ -33,6 +38,7 @@ STEPS: tuple[Step, ...] = (
     Step(1, "create every table", m0001_initial.apply),
     Step(2, "add app_meta", m0002_app_meta.apply),
     Step(3, "add reminders.anchor_day", m0003_reminder_anchor_day.apply),
+    Step(4, "add tracking, multi-day programs and cycle rules", m0004_tracking_and_cycles.apply),
 )
 
 

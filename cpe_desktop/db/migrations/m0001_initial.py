@@ -4,7 +4,9 @@ This step creates the tables from the models. When a later step changes a table,
 affected model definitions into this module as they were at schema 1, so that a new database
 still passes through every step in order.
 
-Copies so far: ``reminders`` (schema 3 adds ``anchor_day``).
+Copies so far: ``reminders`` (schema 3 adds ``anchor_day``); ``licenses``, ``cpe_records`` and
+``state_requirements`` (schema 4 adds tracking, multi-day programs and cycle rules). Tables are
+created one by one in ``ALL_MODELS`` order, so a table exists before any other refers to it.
 """
 
 from __future__ import annotations
@@ -14,14 +16,106 @@ from peewee import (
     AutoField,
     BooleanField,
     CharField,
+    DateField,
     DateTimeField,
+    DecimalField,
     ForeignKeyField,
     IntegerField,
     TextField,
 )
 
 from cpe_desktop.db import models
-from cpe_desktop.db.models import ALL_MODELS, BaseModel, License, User
+from cpe_desktop.db.models import ALL_MODELS, Attachment, BaseModel, Credential, License, User
+
+
+def _hours(**kwargs) -> DecimalField:
+    return DecimalField(max_digits=8, decimal_places=2, auto_round=True, **kwargs)
+
+
+class LicenseV1(BaseModel):
+    """``licenses`` as schema 1 created it."""
+
+    license_id = AutoField()
+    user = ForeignKeyField(User, column_name="user_id", on_delete="CASCADE", backref="+")
+    credential = ForeignKeyField(
+        Credential, column_name="credential_id", on_delete="RESTRICT", backref="+"
+    )
+    jurisdiction = CharField(max_length=100)
+    license_number = CharField(max_length=100, null=True)
+    issued_on = DateField(null=True)
+    expires_on = DateField(null=True)
+    period_end_override = DateField(null=True)
+    status = CharField(max_length=30, default="active")
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
+
+    class Meta:
+        table_name = "licenses"
+        indexes = ((("user", "credential", "jurisdiction"), False),)
+
+
+class CpeRecordV1(BaseModel):
+    """``cpe_records`` as schema 1 created it."""
+
+    record_id = AutoField()
+    user = ForeignKeyField(User, column_name="user_id", on_delete="CASCADE", backref="+")
+    title = CharField(max_length=300)
+    sponsor = CharField(max_length=200, null=True)
+    sponsor_id = CharField(max_length=50, null=True)
+    completed_on = DateField()
+    delivery_method = CharField(max_length=50)
+    ethics_jurisdiction = CharField(max_length=100, null=True)
+    attachment = ForeignKeyField(
+        Attachment, column_name="attachment_id", null=True, on_delete="SET NULL", backref="+"
+    )
+    notes = TextField(null=True)
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
+
+    class Meta:
+        table_name = "cpe_records"
+        indexes = ((("user", "completed_on"), False),)
+
+
+class StateRequirementV1(BaseModel):
+    """``state_requirements`` as schema 1 created it."""
+
+    state_id = AutoField()
+    state_name = CharField(max_length=100)
+    credential = ForeignKeyField(
+        Credential, column_name="credential_id", on_delete="CASCADE", backref="+"
+    )
+    total_credits_required = IntegerField(null=True)
+    ethics_credits_required = IntegerField(null=True)
+    reporting_period_years = IntegerField()
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
+    annual_min_hours = _hours(null=True)
+    ethics_period_years = IntegerField(null=True)
+    ethics_state_specific = BooleanField(null=True)
+    period_basis = CharField(max_length=20, null=True)
+    period_start_month = IntegerField(null=True)
+    cycle_anchor_year = IntegerField(null=True)
+    max_self_study_hours = _hours(null=True)
+    max_self_study_pct = _hours(null=True)
+    max_nano_hours = _hours(null=True)
+    max_nano_pct = _hours(null=True)
+    max_non_technical_hours = _hours(null=True)
+    max_non_technical_pct = _hours(null=True)
+    technical_min_hours = _hours(null=True)
+    carryover_max_hours = _hours(null=True)
+    effective_from = DateField(null=True)
+    source = TextField(null=True)
+    verified_on = DateField(null=True)
+    notes = TextField(null=True)
+    origin = CharField(max_length=20, default="user")
+    seed_key = CharField(max_length=200, null=True, unique=True)
+    user_edited = BooleanField(default=False)
+    confidence = CharField(max_length=20, null=True)
+
+    class Meta:
+        table_name = "state_requirements"
+        indexes = ((("credential", "state_name", "effective_from"), False),)
 
 
 class ReminderV1(BaseModel):
@@ -44,7 +138,12 @@ class ReminderV1(BaseModel):
         table_name = "reminders"
 
 
-_AS_AT_SCHEMA_1: dict[type[BaseModel], type[BaseModel]] = {models.Reminder: ReminderV1}
+_AS_AT_SCHEMA_1: dict[type[BaseModel], type[BaseModel]] = {
+    models.Reminder: ReminderV1,
+    models.License: LicenseV1,
+    models.CpeRecord: CpeRecordV1,
+    models.StateRequirement: StateRequirementV1,
+}
 
 # The tables of schema 1, each as it was then.
 SCHEMA_1_MODELS: tuple[type[BaseModel], ...] = tuple(
@@ -54,4 +153,5 @@ SCHEMA_1_MODELS: tuple[type[BaseModel], ...] = tuple(
 
 def apply(db: peewee.Database) -> None:
     with db.bind_ctx(SCHEMA_1_MODELS):
-        db.create_tables(SCHEMA_1_MODELS)
+        for model in SCHEMA_1_MODELS:  # dependency order: referenced tables first
+            model.create_table(safe=True)
