@@ -32,7 +32,14 @@ CYCLE_ANCHORS: tuple[str, ...] = (
     "birth_month",
 )
 # What a new licensee owes in the first period (DESIGN 4.3).
-FIRST_PERIODS: tuple[str, ...] = ("full", "exempt", "prorate", "table", "ramp", "starts_next_period")
+FIRST_PERIODS: tuple[str, ...] = (
+    "full",
+    "exempt",
+    "prorate",
+    "table",
+    "ramp",
+    "starts_next_period",
+)
 CARRYOVER_SCOPES: tuple[str, ...] = ("period", "next_year")
 RECIPROCITIES: tuple[str, ...] = ("none", "home_state", "home_state_plus_ethics")
 
