@@ -217,3 +217,161 @@ def test_schema_2_reminders_gain_their_anchor_day(empty_db):
     ctx = ServiceContext(actor=SYSTEM, clock=FixedClock(D(2027, 2, 28, 12)))
     reminders.fire_reminder(ctx, clamped, D(2027, 2, 28, 12))
     assert Reminder.get_by_id(clamped).next_reminder == D(2027, 3, 31, 9, 30)
+
+
+# --- schema 4: where tracking starts for licenses a schema 3 program stored ---------------------
+
+TODAY = dt.date(2026, 6, 15)
+_SCHEMA_3_COLUMNS = {
+    "licenses": (
+        "license_id, user_id, credential_id, jurisdiction, license_number, issued_on, "
+        "expires_on, period_end_override, status, created_at, updated_at"
+    ),
+    "cpe_records": (
+        "record_id, user_id, title, sponsor, sponsor_id, completed_on, delivery_method, "
+        "ethics_jurisdiction, attachment_id, notes, created_at, updated_at"
+    ),
+    "state_requirements": (
+        "state_id, state_name, credential_id, total_credits_required, reporting_period_years, "
+        "period_basis, cycle_anchor_year, effective_from"
+    ),
+    "users": "user_id, name, email, birth_date",
+}
+
+
+def _schema_3_rows(db: peewee.Database) -> dict[str, list[tuple]]:
+    return {
+        table: db.execute_sql(f"SELECT {columns} FROM {table} ORDER BY 1").fetchall()
+        for table, columns in _SCHEMA_3_COLUMNS.items()
+    }
+
+
+def _stub_tracking_until_it_lands(monkeypatch):
+    """TEMPORARY: rules.tracking is being written; until then, its documented behaviour for
+    non-rolling rules (the start of the period containing the earliest record, else as_of)."""
+    import importlib.util
+    import sys
+    import types
+
+    if importlib.util.find_spec("cpe_desktop.rules.tracking") is not None:
+        return
+    from cpe_desktop.rules.periods import current_period
+
+    def default_tracked_from(rule, license, as_of, earliest_record):
+        day = earliest_record or as_of
+        return current_period(rule, license, license.birth_date, day).start
+
+    stub = types.ModuleType("cpe_desktop.rules.tracking")
+    stub.default_tracked_from = default_tracked_from
+    monkeypatch.setitem(sys.modules, "cpe_desktop.rules.tracking", stub)
+
+
+def test_schema_3_licenses_gain_where_tracking_starts(empty_db, monkeypatch):
+    """The real step 4 on a database a schema 3 program wrote (DESIGN 4.2): a license is tracked
+    from the start of the period containing its holder's earliest record, or the current
+    period's start when there is none; without a rule, from that record's date or today.
+    Nothing a schema 3 program stored changes."""
+    from cpe_desktop.db.migrations import m0004_tracking_and_cycles as m0004
+    from cpe_desktop.db.models import Credential, License
+
+    monkeypatch.setattr(m0004, "today", lambda: TODAY)
+    _stub_tracking_until_it_lands(monkeypatch)
+    migrate(empty_db, STEPS[:3])
+    now = dt.datetime(2026, 1, 1)
+    _add_user("Ann")
+    _add_user("Bob")
+    ann, bob = (User.get(User.name == name) for name in ("Ann", "Bob"))
+    cpa = Credential.create(code="CPA", name="CPA", created_at=now, updated_at=now)
+    rule = m0001_initial.StateRequirementV1
+    # Atlantis: one calendar year. A later row (5-year cycles) is not yet in force.
+    rule.create(
+        state_name="Atlantis",
+        credential=cpa,
+        total_credits_required=40,
+        reporting_period_years=1,
+        period_basis="calendar",
+        created_at=now,
+        updated_at=now,
+    )
+    rule.create(
+        state_name="Atlantis",
+        credential=cpa,
+        total_credits_required=200,
+        reporting_period_years=5,
+        period_basis="calendar",
+        effective_from=dt.date(2030, 1, 1),
+        created_at=now,
+        updated_at=now,
+    )
+    # Lemuria: three calendar years in cycles aligned to the issue year (2010: 2010-2012, ...,
+    # 2022-2024, 2025-2027).
+    rule.create(
+        state_name="Lemuria",
+        credential=cpa,
+        total_credits_required=120,
+        reporting_period_years=3,
+        period_basis="calendar",
+        created_at=now,
+        updated_at=now,
+    )
+    # Mu: a fixed biennium that starts in even years (cycle_anchor_year 2000).
+    rule.create(
+        state_name="Mu",
+        credential=cpa,
+        total_credits_required=80,
+        reporting_period_years=2,
+        period_basis="calendar",
+        cycle_anchor_year=2000,
+        created_at=now,
+        updated_at=now,
+    )
+
+    def license_(user, jurisdiction, issued):
+        return m0001_initial.LicenseV1.create(
+            user=user,
+            credential=cpa,
+            jurisdiction=jurisdiction,
+            license_number="N-1",
+            issued_on=issued,
+            created_at=now,
+            updated_at=now,
+        ).license_id
+
+    ann_atlantis = license_(ann, "Atlantis", dt.date(2001, 1, 1))
+    ann_lemuria = license_(ann, "Lemuria", dt.date(2010, 5, 1))
+    ann_mu = license_(ann, "Mu", dt.date(1999, 3, 1))
+    ann_nowhere = license_(ann, "Nowhere", dt.date(2001, 1, 1))
+    bob_atlantis = license_(bob, "Atlantis", dt.date(2001, 1, 1))
+    bob_mu = license_(bob, "Mu", dt.date(1999, 3, 1))
+    bob_nowhere = license_(bob, "Nowhere", None)
+    for day in (dt.date(2025, 2, 1), dt.date(2023, 3, 10), dt.date(2026, 5, 5)):
+        m0001_initial.CpeRecordV1.create(
+            user=ann,
+            title=f"Course of {day}",
+            completed_on=day,
+            delivery_method="Group Live",
+            created_at=now,
+            updated_at=now,
+        )
+    before = _schema_3_rows(empty_db)
+
+    result = migrate(empty_db)
+
+    assert (result.from_version, result.to_version) == (3, latest_version())
+    tracked = dict(License.select(License.license_id, License.tracked_from).tuples())
+    assert tracked == {
+        ann_atlantis: dt.date(2023, 1, 1),  # the year of Ann's first record, 10 March 2023
+        ann_lemuria: dt.date(2022, 1, 1),  # the 2022-2024 cycle contains it
+        ann_mu: dt.date(2022, 1, 1),  # the 2022-2023 biennium contains it
+        ann_nowhere: dt.date(2023, 3, 10),  # no rule: the record's own date
+        bob_atlantis: dt.date(2026, 1, 1),  # no records: the current period's start
+        bob_mu: dt.date(2026, 1, 1),  # the current biennium, 2026-2027
+        bob_nowhere: TODAY,  # no rule, no records: today
+    }
+    assert _schema_3_rows(empty_db) == before
+    opening = License.select().where(
+        License.opening_hours.is_null(False)
+        | License.opening_ethics_hours.is_null(False)
+        | License.home_jurisdiction.is_null(False)
+    )
+    assert not opening.exists()

@@ -1,0 +1,99 @@
+"""A ``state_requirements`` row's columns as the engine's ``Rule`` (DESIGN 3, 4.1-4.7).
+
+One pure conversion shared by the compliance service (``services.compliance.rule_of``) and the
+schema 4 migration step, which must not import services. It takes a mapping of column names
+(a model instance's ``__data__``, or the dictionary a migration builds from its own small models)
+so neither needs the other's models. NULL columns read as the rule's defaults (DESIGN 4):
+``period_basis`` calendar, ``first_period`` full, ``carryover_scope`` period, ``reciprocity``
+none, ``cycle_parity_offset`` 0; ``first_period_table`` is a JSON list of hours kept as text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from cpe_desktop.rules.facts import Rule
+
+# Columns copied as they are (None stays None: the Rule's own "no such requirement").
+_SAME = (
+    "ethics_period_years",
+    "annual_min_hours",
+    "period_start_month",
+    "cycle_anchor_year",
+    "max_self_study_hours",
+    "max_self_study_pct",
+    "max_nano_hours",
+    "max_nano_pct",
+    "max_non_technical_hours",
+    "max_non_technical_pct",
+    "technical_min_hours",
+    "carryover_max_hours",
+    "effective_from",
+    "cycle_anchor",
+    "first_period_hours_per_unit",
+    "first_period_unit_months",
+    "first_period_ethics",
+)
+# Columns whose NULL means a default the Rule spells differently.
+_DEFAULTS = {
+    "period_basis": "calendar",
+    "first_period": "full",
+    "carryover_scope": "period",
+    "reciprocity": "none",
+    "cycle_parity_offset": 0,
+}
+RULE_COLUMNS = (
+    "reporting_period_years",
+    "total_credits_required",
+    "ethics_credits_required",
+    "ethics_state_specific",
+    "first_period_counts_issue_month",
+    "first_period_table",
+    *_SAME,
+    *_DEFAULTS,
+)
+
+
+def table_of(text: Any) -> tuple[Decimal, ...]:
+    """``first_period_table`` text (a JSON list of numbers) as hours; NULL or empty: ()."""
+    if text is None or text == "":
+        return ()
+    values = text if isinstance(text, list | tuple) else json.loads(text, parse_float=Decimal)
+    if not isinstance(values, list | tuple):
+        raise ValueError("first_period_table must be a JSON list of hours")
+    return tuple(Decimal(str(value)) for value in values)
+
+
+def table_text(values: Any) -> str | None:
+    """Hours as the ``first_period_table`` column's JSON text; none: NULL."""
+    if not values:
+        return None
+    numbers = []
+    for value in values:
+        number = Decimal(str(value))
+        numbers.append(int(number) if number == number.to_integral_value() else float(number))
+    return json.dumps(numbers)
+
+
+def rule_from_columns(row: Mapping[str, Any]) -> Rule:
+    """The engine's Rule for one row's columns; raises ValueError/TypeError for values the
+    engine cannot use (an unknown anchor, a prorated first period without its parameters)."""
+    values: dict[str, Any] = {name: row.get(name) for name in _SAME}
+    for name, default in _DEFAULTS.items():
+        found = row.get(name)
+        values[name] = default if found is None else found
+    parity = values["cycle_parity_offset"]
+    if isinstance(parity, bool) or not isinstance(parity, int):
+        values["cycle_parity_offset"] = int(parity)
+    return Rule(
+        period_years=row["reporting_period_years"],
+        total_hours=row.get("total_credits_required"),
+        ethics_hours=row.get("ethics_credits_required"),
+        ethics_state_specific=bool(row.get("ethics_state_specific")),
+        first_period_counts_issue_month=bool(row.get("first_period_counts_issue_month")),
+        first_period_table=table_of(row.get("first_period_table")),
+        **values,
+    )
