@@ -3,8 +3,16 @@
 The NASBA Statement on Standards for CPE Programs says how credits are earned for each delivery
 method (1 credit = 50 minutes; at least 1.0 for group programs, then multiples of 0.2 or 0.5; and so
 on). Boards and old certificates differ, so a value that breaks these increments is *accepted with a
-warning* and never changed; only values that cannot be right (not a number, zero, negative, more
-than a day holds) are errors. Everything here works in ``Decimal`` so 1.2 is exactly 1.2.
+warning* and never changed; only values that cannot be true (not a number, not finite, zero,
+negative, more than 1,000) are errors.
+
+A record is one program, which may run several days (a 4-day conference earns 30 or more credits)
+or a whole term (a 3 semester hour college course is 45 credits). A full program day is at most
+about 8 hours of 50 minutes, so more than 10 credits per program day is *warned about*, never
+refused: the program may have run longer than the dates say. Instructor, Author and College
+Course credit is not earned in program days, so it is not bound by that warning.
+
+Everything here works in ``Decimal`` so 1.2 is exactly 1.2.
 """
 
 from __future__ import annotations
@@ -12,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 from cpe_desktop.rules.fields import (
@@ -28,11 +36,13 @@ from cpe_desktop.rules.fields import (
 Severity = Literal["error", "warning"]
 CreditsInput = Decimal | int | float | str
 
-# Nobody earns more than a day's worth of credits in one day, nor in one certificate line.
+# More than this in one entry (or one record) cannot be true: a full-time college year is 24
+# semester hours, 360 credits; a career's CPE is a few thousand, spread over many records.
+MAX_CREDITS = Decimal(1000)
+# A program day of about 8 hours of 50 minutes is 10 credits; more is warned about (not refused).
+MAX_CREDITS_PER_PROGRAM_DAY = Decimal(10)
+# The credits of all records on one calendar day: more than its 24 hours is warned about.
 MAX_CREDITS_PER_DAY = Decimal(24)
-# Instructor, Author and College Course credit is earned over weeks (a 3 semester hour course is 45
-# credits), so the per-day bound cannot apply; a full-time college year (24 semester hours) can.
-MAX_NON_PROGRAM_CREDITS = Decimal(360)
 SEMESTER_HOUR_CREDITS = Decimal(15)
 QUARTER_HOUR_CREDITS = Decimal(10)
 
@@ -115,7 +125,7 @@ def _fmt(value: Decimal) -> str:
 
 
 def _is_multiple(value: Decimal, step: Decimal) -> bool:
-    # Remainder is exact for the small, bounded values checked here (quotient ≤ 120).
+    # Remainder is exact for the small, bounded values checked here (quotient ≤ 5,000).
     return value % step == 0
 
 
@@ -128,10 +138,11 @@ def _round_down(value: Decimal, rule: _IncrementRule) -> Decimal:
 def check_credits(credits: object, delivery_method: str | None) -> list[CreditIssue]:
     """Errors and warnings for one credits entry of a record; an empty list means it is fine.
 
-    Errors: not a number, not finite, zero, negative, or more than 24 (more than 360 for
-    Instructor, Author and College Course, which are not earned in one day). Warnings: the value
-    breaks the NASBA increments for the delivery method (the message suggests the rounded-down
-    value). ``delivery_method`` may be any spelling ``normalize_delivery_method`` understands.
+    Errors (the value cannot be true, for every delivery method): not a number, not finite, zero,
+    negative, or more than 1,000. Warnings: the value breaks the NASBA increments for the delivery
+    method (the message suggests the rounded-down value). How many credits a program can earn per
+    day is about the whole record and its dates: see :func:`check_program_days`.
+    ``delivery_method`` may be any spelling ``normalize_delivery_method`` understands.
     """
     try:
         value = _to_decimal(credits)
@@ -141,28 +152,9 @@ def check_credits(credits: object, delivery_method: str | None) -> list[CreditIs
         return [CreditIssue("error", "credits", f"Credits cannot be negative ({_fmt(value)}).")]
     if value == 0:
         return [CreditIssue("error", "credits", "Credits must be more than zero.")]
+    if value > MAX_CREDITS:
+        return [CreditIssue("error", "credits", _too_many(value, "one entry"))]
     method = normalize_delivery_method(delivery_method) if delivery_method else None
-    if method in NON_PROGRAM_METHODS:
-        if value > MAX_NON_PROGRAM_CREDITS:
-            return [
-                CreditIssue(
-                    "error",
-                    "credits",
-                    f"{_fmt(value)} credits is absurd for one {method} entry (more than 360, "
-                    "a full-time college year); check the number.",
-                )
-            ]
-        return []
-    if value > MAX_CREDITS_PER_DAY:
-        return [
-            CreditIssue(
-                "error",
-                "credits",
-                f"{_fmt(value)} credits is absurd for one entry (more than 24, a whole day); "
-                "check the number.",
-            )
-        ]
-
     rule = _RULES.get(method) if method else None
     if rule is None:
         return []
@@ -191,6 +183,63 @@ def check_credits(credits: object, delivery_method: str | None) -> list[CreditIs
             )
         ]
     return []
+
+
+def _too_many(value: Decimal, what: str) -> str:
+    return (
+        f"{_fmt(value)} credits cannot be right for {what} (more than 1,000; a full-time "
+        "college year is 360); check the number."
+    )
+
+
+def program_days(started_on: date | None, completed_on: date | None) -> int:
+    """The days a program ran, first and last included: 1 without a first day (or a last)."""
+    if started_on is None or completed_on is None or started_on >= completed_on:
+        return 1
+    return (completed_on - started_on).days + 1
+
+
+def check_program_days(
+    total: object,
+    started_on: date | None,
+    completed_on: date | None,
+    delivery_method: str | None,
+) -> list[CreditIssue]:
+    """Issues of a record's total credits against the days its program ran.
+
+    An error when the total is not a usable number or is more than 1,000 (several entries can add
+    up to that). A warning when a program earns more than 10 credits per program day (1 credit =
+    50 minutes, so 10 credits fill an 8 hour 20 minute day), the days being ``started_on`` to
+    ``completed_on`` inclusive, or the completion day alone when ``started_on`` is None.
+    Instructor, Author and College Course credit is not earned in program days: no warning.
+    A first day after the last is the caller's error to report; here it counts as one day.
+    """
+    try:
+        value = _to_decimal(total)
+    except ValueError as exc:
+        return [CreditIssue("error", "credits", str(exc))]
+    if value > MAX_CREDITS:
+        return [CreditIssue("error", "credits", _too_many(value, "one record"))]
+    method = normalize_delivery_method(delivery_method) if delivery_method else None
+    if method in NON_PROGRAM_METHODS:
+        return []
+    days = program_days(started_on, completed_on)
+    if value <= MAX_CREDITS_PER_PROGRAM_DAY * days:
+        return []
+    if days == 1:
+        message = (
+            f"{_fmt(value)} credits over 1 day is more than 10 a day; if the program ran "
+            "several days, enter its first day."
+        )
+    else:
+        assert started_on is not None and completed_on is not None
+        average = (value / days).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        message = (
+            f"{_fmt(value)} credits over {days} days ({started_on.isoformat()} to "
+            f"{completed_on.isoformat()}) is {_fmt(average)} a day, more than 10; check the "
+            "credits and the first day."
+        )
+    return [CreditIssue("warning", "credits", message)]
 
 
 def round_down_credits(value: CreditsInput, delivery_method: str | None) -> Decimal:
@@ -226,10 +275,14 @@ def college_credits(
 
 
 def check_daily_total(total: CreditsInput, on: date | None = None) -> list[CreditIssue]:
-    """An error when the credits of all records completed on one day add up to more than 24.
+    """A warning when the credits earned on one calendar day add up to more than 24.
 
-    The caller sums program records only: Instructor, Author and College Course credit is not
-    earned on the completion date alone.
+    It is a warning, not an error: the dates of old certificates are often approximate (a
+    conference's certificates all dated its last day), and the record may be right. The caller
+    decides what a day holds: program records only (Instructor, Author and College Course credit
+    is not earned on given days), and a multi-day program's credits spread evenly over its days
+    (``credits / program_days(started_on, completed_on)`` on each), so a 30-credit 4-day
+    conference adds 7.5 to each of its days rather than 30 to its last.
     """
     try:
         value = _to_decimal(total)
@@ -240,17 +293,19 @@ def check_daily_total(total: CreditsInput, on: date | None = None) -> list[Credi
     day = f"on {on.isoformat()}" if on is not None else "in one day"
     return [
         CreditIssue(
-            "error",
+            "warning",
             "credits",
-            f"The records completed {day} add up to {_fmt(value)} credits, more than the 24 "
-            "hours a day holds; check the dates and credits.",
+            f"The records {day} add up to {_fmt(value)} credits, more than the 24 hours a day "
+            "holds; check the dates and credits (a program that ran several days needs its "
+            "first day).",
         )
     ]
 
 
 __all__ = [
+    "MAX_CREDITS",
     "MAX_CREDITS_PER_DAY",
-    "MAX_NON_PROGRAM_CREDITS",
+    "MAX_CREDITS_PER_PROGRAM_DAY",
     "QUARTER_HOUR_CREDITS",
     "SEMESTER_HOUR_CREDITS",
     "CreditIssue",
@@ -258,7 +313,9 @@ __all__ = [
     "Severity",
     "check_credits",
     "check_daily_total",
+    "check_program_days",
     "college_credits",
     "parse_credits",
+    "program_days",
     "round_down_credits",
 ]

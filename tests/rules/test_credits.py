@@ -1,4 +1,12 @@
-"""NASBA credit increments, the hard errors, and the small credit helpers."""
+"""NASBA credit increments, the hard errors, multi-day programs, and the small credit helpers.
+
+The rules encoded are Standard No. 16 of the Statement on Standards for Continuing Professional
+Education (CPE) Programs (AICPA and NASBA, 2016, "Program length measured in CPE credits"): one
+50-minute period is 1 CPE credit; group, independent study and blended programs earn at least 1.0,
+then one-fifth or one-half increments; self study at least 0.5; nano learning only in 0.2 credits;
+credits are rounded down; a college course earns 15 CPE credits per semester hour and 10 per
+quarter hour. Only impossible values are errors; everything doubtful is a warning.
+"""
 
 import subprocess
 import sys
@@ -14,8 +22,10 @@ from cpe_desktop.rules.credits import (
     CreditIssue,
     check_credits,
     check_daily_total,
+    check_program_days,
     college_credits,
     parse_credits,
+    program_days,
     round_down_credits,
 )
 from cpe_desktop.rules.fields import DELIVERY_METHODS
@@ -155,9 +165,9 @@ def test_every_tenth_up_to_24(method):
         (-1, "negative"),
         ("-0.5", "negative"),
         (Decimal("-2"), "negative"),
-        (25, "more than 24"),
-        ("24.01", "more than 24"),
-        (1e300, "more than 24"),
+        ("1000.01", "more than 1,000"),
+        (1001, "more than 1,000"),
+        (1e300, "more than 1,000"),
         ("abc", "not a number"),
         ("", "missing"),
         ("   ", "missing"),
@@ -188,20 +198,125 @@ def test_errors(credits, words):
         assert words in issue.message
 
 
-@pytest.mark.parametrize("method", [GL, GIB, BL, QAS, NANO, "Independent Study", None])
-def test_24_is_the_most_for_one_entry(method):
-    assert check_credits("24", method) == []
-    assert [i.severity for i in check_credits("24.2", method)] == ["error"]
+ALL_METHODS = [GL, GIB, BL, QAS, NANO, *OTHER_METHODS, None]
 
 
-@pytest.mark.parametrize("method", ["Instructor", "Author", "College Course"])
-def test_non_program_credit_is_not_bound_to_one_day(method):
-    # A 3 semester hour course is 45 credits; a year of full-time college is 360.
-    assert check_credits("45", method) == []
-    assert check_credits("360", method) == []
-    (issue,) = check_credits("361", method)
+@pytest.mark.parametrize("method", ALL_METHODS)
+@pytest.mark.parametrize(
+    "credits",
+    [
+        "24.2",  # more than a day holds: a multi-day program, judged with its dates elsewhere
+        "30",  # a 4-day conference
+        "45",  # a 3 semester hour college course (Standard No. 16: 3 x 15)
+        "360",  # a full-time college year (24 semester hours)
+        "1000",  # the most one entry can be
+    ],
+)
+def test_large_entries_are_not_errors(method, credits):
+    """Only what cannot be true is an error (DESIGN 4); 30 or 45 credits is one real program."""
+    assert [i.severity for i in check_credits(credits, method)] == []
+
+
+@pytest.mark.parametrize("method", ALL_METHODS)
+def test_more_than_1000_is_an_error_for_every_method(method):
+    (issue,) = check_credits("1000.5", method)
     assert issue.severity == "error"
-    assert "more than 360" in issue.message
+    assert issue.message == (
+        "1000.5 credits cannot be right for one entry (more than 1,000; a full-time college "
+        "year is 360); check the number."
+    )
+
+
+# --- Program days ---------------------------------------------------------------------------------
+
+D = date
+
+
+@pytest.mark.parametrize(
+    ("started", "completed", "days"),
+    [
+        (None, D(2026, 3, 5), 1),
+        (D(2026, 3, 5), D(2026, 3, 5), 1),
+        (D(2026, 3, 2), D(2026, 3, 5), 4),
+        (D(2026, 2, 27), D(2026, 3, 2), 4),  # over the end of February 2026 (not a leap year)
+        (D(2024, 2, 27), D(2024, 3, 2), 5),  # 2024 is a leap year
+        (D(2026, 1, 12), D(2026, 5, 8), 117),  # a spring semester
+        (D(2026, 3, 6), D(2026, 3, 5), 1),  # a first day after the last is refused elsewhere
+        (D(2026, 3, 2), None, 1),
+    ],
+)
+def test_program_days(started, completed, days):
+    assert program_days(started, completed) == days
+
+
+@pytest.mark.parametrize(
+    ("total", "started", "completed", "method", "warns"),
+    [
+        # 1 credit = 50 minutes (Standard No. 16): a full 8 h 20 min day is 10 credits, the most
+        # one program day is expected to earn without a warning.
+        ("10", None, D(2026, 3, 5), GL, False),
+        ("10.2", None, D(2026, 3, 5), GL, True),
+        ("8", None, D(2026, 3, 5), GIB, False),
+        # A 4-day conference worth 30 credits: 7.5 a day.
+        ("30", D(2026, 3, 2), D(2026, 3, 5), GL, False),
+        ("30", None, D(2026, 3, 5), GL, True),  # its first day not given: 30 in one day
+        ("40", D(2026, 3, 2), D(2026, 3, 5), GL, False),  # exactly 10 a day
+        ("40.5", D(2026, 3, 2), D(2026, 3, 5), GL, True),
+        ("16", D(2026, 3, 4), D(2026, 3, 5), BL, False),  # a 2-day course
+        ("24", None, D(2026, 3, 5), QAS, True),  # self study finished on one day
+        ("24", D(2026, 1, 5), D(2026, 3, 5), QAS, False),  # worked on over two months
+        ("12", None, D(2026, 3, 5), NANO, True),
+        ("12", None, D(2026, 3, 5), "Independent Study", True),
+        ("12", None, D(2026, 3, 5), None, True),  # an unknown method is still a program
+        # Not program credit (Standard No. 16; boards' rules for instructors and authors): a 3
+        # semester hour course is 45 credits, a 4 quarter hour course 40, earned over a term.
+        ("45", None, D(2026, 5, 8), "College Course", False),
+        ("40", D(2026, 1, 5), D(2026, 3, 20), "College Course", False),
+        ("30", None, D(2026, 3, 5), "Instructor", False),
+        ("25", None, D(2026, 3, 5), "Author", False),
+        ("360", None, D(2026, 5, 8), "College Course", False),
+        # Aliases of the method are understood.
+        ("12", None, D(2026, 3, 5), "webinar", True),
+        ("45", None, D(2026, 5, 8), "college", False),
+    ],
+)
+def test_check_program_days(total, started, completed, method, warns):
+    issues = check_program_days(total, started, completed, method)
+    assert [(i.severity, i.field) for i in issues] == ([("warning", "credits")] if warns else [])
+
+
+def test_one_day_warning_says_to_enter_the_first_day():
+    (issue,) = check_program_days(Decimal("30"), None, D(2026, 3, 5), GL)
+    assert issue.message == (
+        "30.0 credits over 1 day is more than 10 a day; if the program ran several days, "
+        "enter its first day."
+    )
+
+
+def test_multi_day_warning_names_the_days_and_the_average():
+    (issue,) = check_program_days("45", D(2026, 3, 2), D(2026, 3, 5), GL)
+    assert issue.message == (
+        "45.0 credits over 4 days (2026-03-02 to 2026-03-05) is 11.25 a day, more than 10; "
+        "check the credits and the first day."
+    )
+
+
+@pytest.mark.parametrize("method", ALL_METHODS)
+@pytest.mark.parametrize(
+    ("total", "words"),
+    [("1000.01", "more than 1,000"), (float("nan"), "finite"), ("abc", "not a number")],
+)
+def test_check_program_days_errors(method, total, words):
+    """A record whose entries add up to more than 1,000 cannot be true, whatever its method."""
+    (issue,) = check_program_days(total, D(2026, 1, 5), D(2026, 3, 5), method)
+    assert issue.severity == "error"
+    assert words in issue.message
+
+
+def test_check_program_days_is_exact():
+    # 40.00 over 4 days is exactly 10 a day: no float rounding pushes it over.
+    assert check_program_days(Decimal("40.00"), D(2026, 3, 2), D(2026, 3, 5), GL) == []
+    assert check_program_days(Decimal("10.01"), None, D(2026, 3, 5), GL) != []
 
 
 def test_credit_issue_is_frozen():
@@ -317,19 +432,36 @@ def test_college_credits_rejects(kwargs):
 
 
 @pytest.mark.parametrize(
-    ("total", "errors"),
-    [("8", 0), (Decimal("24"), 0), (24.0, 0), ("24.1", 1), (30, 1), (float("nan"), 1)],
+    ("total", "severities"),
+    [
+        ("8", []),
+        (Decimal("24"), []),
+        (24.0, []),
+        # More than the 24 hours of a day: warned about, since certificates' dates are often
+        # approximate (DESIGN 4: only what cannot be true is an error).
+        ("24.1", ["warning"]),
+        (30, ["warning"]),
+        (float("nan"), ["error"]),
+    ],
 )
-def test_check_daily_total(total, errors):
+def test_check_daily_total(total, severities):
     issues = check_daily_total(total)
-    assert len(issues) == errors
-    assert all(issue.severity == "error" and issue.field == "credits" for issue in issues)
+    assert [issue.severity for issue in issues] == severities
+    assert all(issue.field == "credits" for issue in issues)
 
 
 def test_check_daily_total_names_the_day():
     (issue,) = check_daily_total(Decimal("25.5"), on=date(2025, 3, 2))
     assert "2025-03-02" in issue.message
     assert "25.5" in issue.message
+    assert "first day" in issue.message
+
+
+def test_a_multi_day_program_spread_over_its_days_fits_a_day():
+    """The documented way to sum a day: a 4-day, 30-credit conference adds 7.5 to each day."""
+    share = Decimal(30) / program_days(D(2026, 3, 2), D(2026, 3, 5))
+    assert share == Decimal("7.5")
+    assert check_daily_total(share + Decimal(8), on=D(2026, 3, 4)) == []
 
 
 # --- Properties -----------------------------------------------------------------------------------
