@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from cpe_desktop.db.models import Credential, License, database
-from cpe_desktop.services import custom_fields, rows
+from cpe_desktop.db.models import Credential, License, User, database
+from cpe_desktop.rules.facts import LicenseFacts, Rule
+from cpe_desktop.rules.periods import MissingInformation, anchor_kind, current_period
+from cpe_desktop.rules.tracking import default_tracked_from
+from cpe_desktop.services import compliance, custom_fields, requirements, rows
 from cpe_desktop.services.changes import AUDIT, LICENSES, Changes, Outcome
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.credentials import by_code
@@ -23,9 +29,15 @@ FIELDS = (
     "expires_on",
     "period_end_override",
     "status",
+    "tracked_from",
+    "opening_hours",
+    "opening_ethics_hours",
+    "home_jurisdiction",
 )
 STATUSES = ("active", "inactive", "retired", "lapsed")
 CHANGED = Changes.of(LICENSES, AUDIT)
+# Hours already earned in the current period before tracking began (DESIGN 4.2).
+MAX_OPENING_HOURS = 1000
 
 
 def _validate(ctx: ServiceContext, data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
@@ -37,6 +49,12 @@ def _validate(ctx: ServiceContext, data: dict[str, Any], *, partial: bool) -> di
         "expires_on": v.date("expires_on"),
         "period_end_override": v.date("period_end_override"),
         "status": v.choice("status", STATUSES) if v.has("status") else MISSING,
+        "tracked_from": v.date("tracked_from"),
+        "opening_hours": v.decimal("opening_hours", minimum=0, maximum=MAX_OPENING_HOURS),
+        "opening_ethics_hours": v.decimal(
+            "opening_ethics_hours", minimum=0, maximum=MAX_OPENING_HOURS
+        ),
+        "home_jurisdiction": v.text("home_jurisdiction", max_length=100),
     }
     rows.read_owner(v, ctx, values, partial=partial)
     if v.has("credential_id"):
@@ -57,6 +75,7 @@ def _validate(ctx: ServiceContext, data: dict[str, Any], *, partial: bool) -> di
     issued, expires = values["issued_on"], values["expires_on"]
     if isinstance(issued, dt.date) and isinstance(expires, dt.date) and expires < issued:
         v.error("expires_on", "must not be before the issue date")
+    check_tracking(v, values)
     v.done()
     values = present(values)
     if values.get("status") is None:
@@ -64,10 +83,76 @@ def _validate(ctx: ServiceContext, data: dict[str, Any], *, partial: bool) -> di
     return values
 
 
+def check_tracking(v: Validator, values: dict[str, Any]) -> None:
+    """The tracking fields against each other and the license (DESIGN 4.2, 4.7): ethics hours
+    are part of the opening hours; the home jurisdiction is another one than the license's."""
+    hours, ethics = values.get("opening_hours"), values.get("opening_ethics_hours")
+    if isinstance(ethics, Decimal) and ethics > (hours if isinstance(hours, Decimal) else 0):
+        v.error(
+            "opening_ethics_hours",
+            "is part of the hours already earned this period, so it cannot be more than them",
+        )
+    home, own = values.get("home_jurisdiction"), values.get("jurisdiction")
+    if isinstance(home, str) and isinstance(own, str) and home.casefold() == own.casefold():
+        v.error(
+            "home_jurisdiction",
+            "must be another jurisdiction than the license's own (leave it empty when this is "
+            "your home license)",
+        )
+
+
+def _check_whole(license_: License, values: dict[str, Any]) -> None:
+    """An update's values together with what the license already holds."""
+    merged = {
+        name: values.get(name, getattr(license_, name))
+        for name in ("opening_hours", "opening_ethics_hours", "home_jurisdiction", "jurisdiction")
+    }
+    v = Validator({})
+    check_tracking(v, merged)
+    v.done()
+
+
+def start_of_current_period(
+    ctx: ServiceContext,
+    credential_id: int,
+    jurisdiction: str,
+    facts: dict[str, Any],
+    birth_date: dt.date | None,
+) -> dt.date:
+    """Where a new license is tracked from when nobody said: the start of its then-current
+    period under the rule in force (DESIGN 4.2); with no rule, today."""
+    today = ctx.clock.today()
+    row = requirements.find(credential_id, jurisdiction, today)
+    rule = compliance.rule_of(row) if row is not None else None
+    return default_tracked_from(
+        rule, _license_facts(credential_id, jurisdiction, facts, birth_date), today, None
+    )
+
+
+def _license_facts(
+    credential_id: int, jurisdiction: str, facts: dict[str, Any], birth_date: dt.date | None
+) -> LicenseFacts:
+    code = Credential.get_by_id(credential_id).code
+    return LicenseFacts(
+        license_id=None,
+        credential=code,
+        jurisdiction=jurisdiction,
+        issued_on=facts.get("issued_on"),
+        period_end_override=facts.get("period_end_override"),
+        birth_date=birth_date,
+        license_number=facts.get("license_number"),
+    )
+
+
 def create_license(ctx: ServiceContext, data: dict[str, Any]) -> Outcome[License]:
     with database.atomic():
         values = _validate(ctx, data, partial=False)
         ctx.require_owner(values["user"], "add licenses")
+        if values.get("tracked_from") is None:
+            holder = User.get_by_id(values["user"])
+            values["tracked_from"] = start_of_current_period(
+                ctx, values["credential"], values["jurisdiction"], values, holder.birth_date
+            )
         license_ = rows.create(ctx, License, values, "license")
     return Outcome(license_, CHANGED)
 
@@ -83,6 +168,7 @@ def update_license(ctx: ServiceContext, license_id: int, data: dict[str, Any]) -
         expires = values.get("expires_on", license_.expires_on)
         if issued and expires and expires < issued:
             raise ValidationError("expires_on", "must not be before the issue date")
+        _check_whole(license_, values)
         rows.update(ctx, license_, values, "license")
     return Outcome(license_, CHANGED)
 
@@ -115,3 +201,114 @@ def list_licenses(ctx: ServiceContext, user_id: int | None = None) -> list[Licen
     elif not ctx.actor.is_admin:
         query = query.where(License.user == ctx.actor.user_id)
     return list(query)
+
+
+@dataclass(frozen=True)
+class SuggestedPeriod:
+    """What the license form pre-fills for "When does your current reporting period end?".
+
+    ``period_end`` is None when only the holder knows it (``holder_supplied``) or a fact the rule
+    needs is missing; ``note`` says in one plain sentence how the board sets periods, or what is
+    needed to work the date out.
+    """
+
+    period_start: dt.date | None
+    period_end: dt.date | None
+    note: str
+
+
+def suggested_period(
+    ctx: ServiceContext,
+    credential: int | str,
+    jurisdiction: str,
+    issued_on: dt.date | None = None,
+    license_number: str | None = None,
+    birth_date: dt.date | None = None,
+    period_end_override: dt.date | None = None,
+) -> SuggestedPeriod:
+    """The current reporting period of a license being entered, as the rule in force today sets
+    it, for the form and the welcome flow to pre-fill (DESIGN 4.1). ``credential``: an id or a
+    code. Reads only; nothing is written."""
+    credential_id = credential if isinstance(credential, int) else by_code(credential).credential_id
+    today = ctx.clock.today()
+    row = requirements.find(credential_id, jurisdiction, today)
+    if row is None:
+        return SuggestedPeriod(
+            None,
+            period_end_override,
+            f"There is no requirement rule for this credential in {jurisdiction}: enter the end "
+            "of your reporting period as your board states it.",
+        )
+    rule = compliance.rule_of(row)
+    facts = _license_facts(
+        credential_id,
+        jurisdiction,
+        {
+            "issued_on": issued_on,
+            "license_number": license_number,
+            "period_end_override": period_end_override,
+        },
+        birth_date,
+    )
+    note = period_note(rule, jurisdiction)
+    try:
+        period = current_period(rule, facts, birth_date, today)
+    except MissingInformation as exc:
+        return SuggestedPeriod(None, None, f"{note} {_needed(exc.missing)}".strip())
+    return SuggestedPeriod(period.start, period.end, note)
+
+
+_NEEDED = {
+    "birth date": "Enter your birth date to work out the date.",
+    "license number": "Enter the license number to work out the date.",
+    "issue date": "Enter the issue date to work out the date.",
+    "fiscal year start month": "The rule does not say which month its years start in.",
+    "period end": "Only you know it: it is on your renewal notice.",
+}
+
+
+def _needed(missing: str) -> str:
+    return _NEEDED.get(missing, f"The {missing} is needed to work out the date.")
+
+
+def period_note(rule: Rule, jurisdiction: str) -> str:
+    """One plain sentence: how this rule sets the years a period ends in (DESIGN 4.1)."""
+    years = rule.period_years
+    span = "every year" if years == 1 else f"every {years} years"
+    anchor = anchor_kind(rule)
+    basis = rule.period_basis
+    if anchor == "holder_supplied":
+        return (
+            f"{jurisdiction}: the period depends on something only you know (a renewal group "
+            "or an identification number's digit)."
+        )
+    if anchor == "birth_year_parity":
+        parity = "the same parity as" if rule.cycle_parity_offset == 0 else "the other parity than"
+        ends = "on the last day of your birth month" if basis == "birth_month" else "on 31 December"
+        return f"{jurisdiction}: periods end {ends} in years of {parity} your birth year."
+    if anchor == "license_number_parity":
+        return (
+            f"{jurisdiction}: periods of {years} years end in years set by the last digit of "
+            "your license number."
+        )
+    if anchor == "birth_month" or basis == "birth_month":
+        return f"{jurisdiction}: periods end on the last day of your birth month, {span}."
+    if basis == "rolling":
+        return (
+            f"{jurisdiction}: a rolling window of {years} year{'s' if years > 1 else ''}, "
+            "judged at the end of each reporting year."
+        )
+    if basis == "license_date":
+        return f"{jurisdiction}: periods run from your license's issue date, {span}."
+    ends = "on 31 December"
+    if basis == "fiscal" and rule.period_start_month:
+        last = calendar.month_name[(rule.period_start_month - 2) % 12 + 1]
+        ends = f"at the end of {last}"
+    if years == 1 or anchor == "annual":
+        return f"{jurisdiction}: periods end {ends} every year."
+    if anchor == "fixed" and rule.cycle_anchor_year is not None:
+        return (
+            f"{jurisdiction}: periods of {years} years counted from {rule.cycle_anchor_year} "
+            f"end {ends}."
+        )
+    return f"{jurisdiction}: periods of {years} years from the year of issue end {ends}."
