@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 import pytest
 
-from cpe_desktop.db.models import License
+from cpe_desktop.db.models import Credential, License, StateRequirement, User
 from cpe_desktop.services import licenses
 from cpe_desktop.services.errors import ValidationError
+from tests.atlantis import add_atlantis_rule
 
 TEXAS = {
     "credential": "cpa",
@@ -60,12 +64,6 @@ def test_update_checks_dates_against_stored_values(people):
 
 
 # --- tracking, opening balance and home jurisdiction (DESIGN 4.2, 4.7) --------------------------
-
-import datetime as dt  # noqa: E402
-from decimal import Decimal  # noqa: E402
-
-from cpe_desktop.db.models import Credential, StateRequirement, User  # noqa: E402
-from tests.atlantis import add_atlantis_rule  # noqa: E402
 
 ATLANTIS = {"credential": "CPA", "jurisdiction": "Atlantis", "issued_on": "2008-03-01"}
 
