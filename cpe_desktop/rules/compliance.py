@@ -36,6 +36,7 @@ from cpe_desktop.rules.facts import (
     CapName,
     CapResult,
     Evaluation,
+    FirstPeriod,
     Issue,
     IssueKind,
     LicenseFacts,
@@ -45,6 +46,7 @@ from cpe_desktop.rules.facts import (
     Status,
     YearResult,
 )
+from cpe_desktop.rules.first_period import first_period_need, scaled_technical
 from cpe_desktop.rules.ledger import (
     CAP_ORDER,
     ETHICS,
@@ -60,12 +62,15 @@ from cpe_desktop.rules.ledger import (
 from cpe_desktop.rules.periods import (
     MissingInformation,
     Period,
+    add_years,
     anchor_is_assumed,
     current_period,
     ethics_period,
     previous_ethics_period,
     previous_period,
+    reporting_year,
 )
+from cpe_desktop.rules.reciprocity import apply_reciprocity, unresolved_home
 from cpe_desktop.rules.wording import day_text
 
 AT_RISK_DAYS = 90
@@ -110,35 +115,102 @@ class _Context:
         self.previous = self._period(previous_period, 1)
         self.previous_ethics = self._period(previous_ethics_period, 1)
         # Carryover never applies to rolling windows: they overlap, the hours are already in.
+        # Year-to-year carryover (next_year) is worked out with the annual minimums instead.
         self.carries = bool(
             rule.carryover_max_hours
             and rule.total_hours is not None
             and self.rule.period_basis != "rolling"
+            and rule.carryover_scope == "period"
         )
+        self.carries_yearly = bool(
+            rule.carryover_max_hours
+            and rule.annual_min_hours is not None
+            and rule.carryover_scope == "next_year"
+        )
+        self.first = self.need(self.current)
+        tracked = license.tracked_from
+        self.opening = (
+            (license.opening_hours, license.opening_ethics_hours)
+            if tracked is not None and self.current.contains(tracked)
+            else (ZERO, ZERO)
+        )
+        if self.first is not None and rule.total_hours:
+            # Percentage caps are a share of what this period asks.
+            self.limits = cap_limits(
+                self.first.required_total,
+                {
+                    SELF_STUDY: (rule.max_self_study_hours, rule.max_self_study_pct),
+                    NANO: (rule.max_nano_hours, rule.max_nano_pct),
+                    NON_TECHNICAL: (rule.max_non_technical_hours, rule.max_non_technical_pct),
+                },
+            )
         self.before_previous = self._period(previous_period, 2) if self.carries else None
         self.ledger = Ledger(())  # the holder's records, set by _evaluate
         self._windows: dict[Period, CappedWindow] = {}
 
     def _current_or_fallback(self) -> Period:
-        """The current period; calendar years stand in when a fact the basis needs is missing."""
+        """The current period; when a fact the rule needs is missing, the same basis aligned to
+        the issue year (or calendar years) stands in, with an issue asking for the fact."""
         license = self.license
         try:
             current = current_period(self.rule, license, license.birth_date, self.as_of)
         except MissingInformation as exc:
-            message = (
-                f"{exc} Enter the {exc.missing} or the license's own deadline; until then the "
-                "period is counted in calendar years."
+            if exc.key == "period_end":
+                message = (
+                    f"{exc} Tell us when your current reporting period ends; until then the "
+                    "dates shown are a guess."
+                )
+            else:
+                message = (
+                    f"{exc} Enter the {exc.missing} or the license's own deadline; until then "
+                    "the dates shown are a guess."
+                )
+            self.issues.append(Issue("missing_information", None, message, exc.key))
+            rolling = self.rule.period_basis == "rolling"
+            guesses = (
+                replace(self.rule, cycle_anchor="annual" if rolling else "issue_year"),
+                replace(self.rule, period_basis="calendar", cycle_anchor="issue_year"),
             )
-            self.issues.append(Issue("missing_information", None, message))
-            self.rule = replace(self.rule, period_basis="calendar")
-            current = current_period(self.rule, license, license.birth_date, self.as_of)
+            for guess in guesses:
+                try:
+                    current = current_period(guess, license, license.birth_date, self.as_of)
+                except MissingInformation:
+                    continue
+                self.rule = guess
+                break
         if anchor_is_assumed(self.rule, license):
             message = (
                 "The license has no issue date, so which years its cycle covers is a guess; "
                 "enter the issue date or the license's own deadline."
             )
-            self.issues.append(Issue("missing_information", None, message))
+            self.issues.append(Issue("missing_information", None, message, "issue_date"))
         return current
+
+    def _index(self, period: Period) -> int:
+        """How many periods after the one containing the issue date ``period`` is (0: that
+        one; negative: before it). For rolling windows, counted in reporting years."""
+        issued = self.license.issued_on
+        assert issued is not None
+        rule, birth = self.rule, self.license.birth_date
+        first = reporting_year(rule, self.license, birth, issued)
+        if rule.period_basis == "rolling":
+            return round((period.end - first.end).days / 365.25)
+        return round((period.start - first.start).days / (365.25 * rule.period_years))
+
+    def need(self, period: Period) -> FirstPeriod | None:
+        """The reduced requirement of ``period`` for a new licensee (None: the full rule)."""
+        issued = self.license.issued_on
+        if issued is None or self.rule.first_period == "full" or issued > period.end:
+            return None
+        return first_period_need(self.rule, issued, period, self._index(period))
+
+    def required(self, period: Period) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+        """(total, ethics, technical) asked of ``period``, first-period reductions included."""
+        rule = self.rule
+        first = self.first if period == self.current else self.need(period)
+        if first is None:
+            return rule.total_hours, rule.ethics_hours, rule.technical_min_hours
+        return first.required_total, first.required_ethics, scaled_technical(rule, first)
 
     def _period(self, find: Callable[..., Period], *back: int) -> Period:
         return find(self.rule, self.license, self.license.birth_date, self.as_of, *back)
@@ -157,18 +229,38 @@ class _Context:
             window = self._windows[period] = CappedWindow(self.ledger, lo, hi, self.limits)
         return window
 
-    def held_throughout(self, period: Period) -> bool:
-        issued = self.license.issued_on
-        return issued is None or issued <= period.start
+    def judged(self, period: Period) -> bool:
+        """Whether a past period is judged: the license was held, and tracked, all through it
+        (DESIGN 4.2: nothing is judged from history the program never saw)."""
+        issued, tracked = self.license.issued_on, self.license.tracked_from
+        return (issued is None or issued <= period.start) and (
+            tracked is None or tracked <= period.start
+        )
 
     def carryover(self, into: Period, before: Period | None) -> Decimal:
         """Hours carried into ``into``: the counted hours of ``before`` (the period before it)
-        above the requirement, without what ``before`` carried in itself, up to the maximum."""
+        above what it asked, without what ``before`` carried in itself, up to the maximum."""
         rule = self.rule
         if not self.carries or before is None:
             return ZERO
-        assert rule.carryover_max_hours is not None and rule.total_hours is not None
-        excess = self.window(before).counted_all(TOTAL) - rule.total_hours
+        assert rule.carryover_max_hours is not None
+        asked = self.required(before)[0]
+        if asked is None:
+            return ZERO
+        excess = self.window(before).counted_all(TOTAL) - asked
+        return min(rule.carryover_max_hours, max(ZERO, excess))
+
+    def yearly_excess(self, year: Period) -> Decimal:
+        """For next-year carryover: the year's counted hours above the annual minimum, up to
+        the maximum (Michigan: up to 40 hours into the following year)."""
+        rule = self.rule
+        assert rule.carryover_max_hours is not None and rule.annual_min_hours is not None
+        owner = self.current if self.current.contains(year.start) else self.previous
+        window = self.window(owner)
+        lo, hi = self.ledger.bounds(year.start, min(year.end, self.as_of))
+        excess = window.counted(TOTAL, max(lo, window.lo), min(hi, window.hi)) - (
+            rule.annual_min_hours
+        )
         return min(rule.carryover_max_hours, max(ZERO, excess))
 
 
@@ -176,21 +268,22 @@ def _previous(ctx: _Context) -> PreviousResult | None:
     """How the previous period ended, and what of its shortfall is still not made up."""
     rule, ledger, as_of = ctx.rule, ctx.ledger, ctx.as_of
     before, ethics_before = ctx.previous, ctx.previous_ethics
-    judge_main = ctx.held_throughout(before) and (
-        rule.total_hours is not None or rule.technical_min_hours is not None
-    )
-    judge_ethics = rule.ethics_hours is not None and ctx.held_throughout(ethics_before)
+    asked_total, asked_ethics, asked_technical = ctx.required(before)
+    if ethics_before != before:
+        asked_ethics = rule.ethics_hours
+    judge_main = ctx.judged(before) and (asked_total is not None or asked_technical is not None)
+    judge_ethics = asked_ethics is not None and ctx.judged(ethics_before)
     if not judge_main and not judge_ethics:
         return None
     old, window = ctx.window(before), ctx.window(ctx.current)
     total = technical = ethics = ZERO
     if judge_main:
         carried = ctx.carryover(before, ctx.before_previous)
-        total = _short(rule.total_hours, old.counted_all(TOTAL) + carried)
-        technical = _short(rule.technical_min_hours, old.counted_all(TECHNICAL))
+        total = _short(asked_total, old.counted_all(TOTAL) + carried)
+        technical = _short(asked_technical, old.counted_all(TECHNICAL))
     if judge_ethics:
         counted = _ethics(ledger, old, ethics_before.start, ethics_before.end, ctx.ethics_kind)
-        ethics = _short(rule.ethics_hours, counted)
+        ethics = _short(asked_ethics, counted)
     # Made up only by hours completed after it ended (a rolling window overlaps the last one).
     lo, hi = ledger.bounds(before.end + _DAY, as_of)
     made_up_ethics = _ethics(
@@ -209,17 +302,32 @@ def _previous(ctx: _Context) -> PreviousResult | None:
 
 
 def _annual(ctx: _Context, window: CappedWindow, period: Period) -> tuple[YearResult, ...]:
-    """Each year of the period against the annual minimum; carryover never counts here."""
+    """Each year of the period against the annual minimum.
+
+    Years the license was not held for (they started before the issue date), years that ended
+    before tracking began, and every year of a first period that asks nothing are left out: no
+    one owes them. Period-to-period carryover never counts here; next-year carryover does.
+    """
     required = ctx.rule.annual_min_hours
-    if required is None:
+    if required is None or (ctx.first is not None and not ctx.first.required_total):
         return ()
+    issued, tracked = ctx.license.issued_on, ctx.license.tracked_from
     results = []
     for year in period.years():
+        if (issued is not None and year.start < issued) or (
+            tracked is not None and year.end < tracked
+        ):
+            continue
         lo, hi = ctx.ledger.bounds(year.start, min(year.end, ctx.as_of))
         earned = window.counted(TOTAL, lo, hi)
+        carried = ZERO
+        if ctx.carries_yearly:
+            before = Period(add_years(year.start, -1), year.start - _DAY)
+            if tracked is None or before.end >= tracked:
+                carried = ctx.yearly_excess(before)
         judged = year.end <= ctx.as_of
-        met = earned >= required if judged else None
-        results.append(YearResult(year.start, year.end, required, earned, judged, met))
+        met = earned + carried >= required if judged else None
+        results.append(YearResult(year.start, year.end, required, earned, judged, met, carried))
     return tuple(results)
 
 
@@ -231,10 +339,11 @@ def _status(
     counted_in_period: Decimal,
     annual: tuple[YearResult, ...],
     previous: PreviousResult | None,
+    tracked_from: date | None = None,
 ) -> Status:
     """DESIGN §4 step 7, in this order: complete, overdue, at_risk, on_track."""
     total, ethics_short, technical = shortfalls
-    if not any(shortfalls) and all(year.earned >= year.required for year in annual):
+    if not any(shortfalls) and all(year.counted >= year.required for year in annual):
         return "complete"
     if previous is not None and not previous.made_up:
         return "overdue"
@@ -248,11 +357,13 @@ def _status(
             return "at_risk"
         span = Period(year.year_start, year.year_end)
         # The year under way, still short of its minimum, ends within 90 days.
-        running_short = span.contains(as_of) and year.earned < year.required
+        running_short = span.contains(as_of) and year.counted < year.required
         if running_short and span.days_left(as_of) < AT_RISK_DAYS:
             return "at_risk"
     # Pace: missing / days left > counted / days elapsed, compared without dividing.
-    elapsed = (as_of - period.start).days + 1
+    # Counted from where tracking began: untracked time earned nothing the program saw.
+    start = max(period.start, tracked_from) if tracked_from else period.start
+    elapsed = (as_of - start).days + 1
     if total * elapsed > counted_in_period * days_left:
         return "at_risk"
     return "on_track"
@@ -295,16 +406,19 @@ def _evaluate(ctx: _Context, ledger: Ledger) -> Evaluation:
     period, ethics = ctx.current, ctx.ethics
     window = ctx.window(period)
     counted_in_period = window.counted_all(TOTAL)
+    annual = _annual(ctx, window, period)
     carryover = ctx.carryover(period, ctx.previous)
+    if ctx.carries_yearly and annual and annual[0].year_start == period.start:
+        carryover = annual[0].carryover_in
     counted_total = counted_in_period + carryover
     counted_ethics = _ethics(ledger, window, ethics.start, as_of, ctx.ethics_kind)
     counted_technical = window.counted_all(TECHNICAL)
+    required_total, required_ethics, required_technical = ctx.required(period)
     shortfalls = (
-        _short(rule.total_hours, counted_total),
-        _short(rule.ethics_hours, counted_ethics),
-        _short(rule.technical_min_hours, counted_technical),
+        _short(required_total, counted_total),
+        _short(required_ethics, counted_ethics),
+        _short(required_technical, counted_technical),
     )
-    annual = _annual(ctx, window, period)
     previous = _previous(ctx)
     counted_records, record_issues = _records(ctx, window, ethics)
     caps = tuple(
@@ -319,14 +433,23 @@ def _evaluate(ctx: _Context, ledger: Ledger) -> Evaluation:
         period_end=period.end,
         ethics_period_start=ethics.start,
         ethics_period_end=ethics.end,
-        status=_status(period, ethics, as_of, shortfalls, counted_in_period, annual, previous),
-        required_total=rule.total_hours,
+        status=_status(
+            period,
+            ethics,
+            as_of,
+            shortfalls,
+            counted_in_period,
+            annual,
+            previous,
+            license.tracked_from,
+        ),
+        required_total=required_total,
         earned_total=ledger.face(TOTAL, window.lo, window.hi),
         counted_total=counted_total,
         carryover_in=carryover,
-        required_ethics=rule.ethics_hours,
+        required_ethics=required_ethics,
         counted_ethics=counted_ethics,
-        required_technical=rule.technical_min_hours,
+        required_technical=required_technical,
         counted_technical=counted_technical,
         shortfall_total=shortfalls[0],
         shortfall_ethics=shortfalls[1],
@@ -338,7 +461,34 @@ def _evaluate(ctx: _Context, ledger: Ledger) -> Evaluation:
         caps=caps,
         previous=previous,
         issues=tuple(ctx.issues + record_issues),
-        counted_records=counted_records,
+        counted_records=tuple(r for r in counted_records if r > 0),
+        tracked_from=license.tracked_from,
+        opening_hours=ctx.opening[0],
+        opening_ethics_hours=ctx.opening[1],
+        first_period=ctx.first,
+    )
+
+
+def _opening_record(license: LicenseFacts) -> RecordFacts | None:
+    """The opening balance as a record completed on ``tracked_from`` (DESIGN 4.2): hours of no
+    stated field (they count toward the total only) and ethics tagged with the license's
+    jurisdiction. Its id is negative, so it never clashes with a real record."""
+    if license.tracked_from is None or not license.opening_hours:
+        return None
+    ethics = license.opening_ethics_hours
+    credits = (
+        [("Not stated", license.opening_hours - ethics)] if license.opening_hours > ethics else []
+    )
+    if ethics:
+        credits.append(("Regulatory Ethics", ethics))
+    return RecordFacts(
+        record_id=-1,
+        completed_on=license.tracked_from,
+        delivery_method=None,
+        ethics_jurisdiction=license.jurisdiction,
+        has_certificate=True,
+        credits=tuple(credits),
+        title=f"Hours earned before {day_text(license.tracked_from)}",
     )
 
 
@@ -358,7 +508,10 @@ def evaluate(
     record_id (the same record passed twice counts once).
     """
     ctx = _Context(rule, license, as_of)
-    return _evaluate(ctx, Ledger(_in_view(records, ctx.earliest(), as_of)))
+    opening = _opening_record(license)
+    looked_at = _in_view([*records, *([opening] if opening else [])], ctx.earliest(), as_of)
+    result = _evaluate(ctx, Ledger(looked_at))
+    return unresolved_home(rule, license, result)
 
 
 def evaluate_all(
@@ -381,7 +534,15 @@ def evaluate_all(
         holder: Ledger(_in_view(records_by_holder.get(holder, ()), first, as_of))
         for holder, first in earliest.items()
     }
-    return [_evaluate(ctx, ledgers[ctx.license.holder_id]) for ctx in contexts]
+    results = []
+    for ctx in contexts:
+        ledger = ledgers[ctx.license.holder_id]
+        opening = _opening_record(ctx.license)
+        if opening is not None and ctx.earliest() <= opening.completed_on <= as_of:
+            # The opening balance is this license's alone: a ledger of its own.
+            ledger = Ledger([*ledger.records, opening])
+        results.append(_evaluate(ctx, ledger))
+    return apply_reciprocity([(ctx.rule, ctx.license) for ctx in contexts], results)
 
 
 __all__ = [
@@ -389,6 +550,7 @@ __all__ = [
     "CapName",
     "CapResult",
     "Evaluation",
+    "FirstPeriod",
     "Issue",
     "IssueKind",
     "LicenseFacts",

@@ -243,6 +243,13 @@ class YearResult:
     earned: Decimal
     judged: bool
     met: bool | None
+    # Excess of the year before carried into this one (``carryover_scope`` = next_year).
+    carryover_in: Decimal = Decimal(0)
+
+    @property
+    def counted(self) -> Decimal:
+        """What counts toward this year's minimum: its own hours plus what it carried in."""
+        return self.earned + self.carryover_in
 
 
 @dataclass(frozen=True)

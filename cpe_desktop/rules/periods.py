@@ -26,12 +26,14 @@ class MissingInformation(ValueError):
     """A period cannot be worked out because the holder or license lacks a fact.
 
     ``missing`` names the fact in words a person understands ("birth date", "issue date",
-    "fiscal year start month"), so the caller can ask for exactly that.
+    "fiscal year start month"), so the caller can ask for exactly that; ``key`` names it for
+    programs ("birth_date", "issue_date", "fiscal_start_month", "period_end", "license_number").
     """
 
-    def __init__(self, missing: str, message: str) -> None:
+    def __init__(self, missing: str, message: str, key: str | None = None) -> None:
         super().__init__(message)
         self.missing = missing
+        self.key = key or missing.replace(" ", "_")
 
 
 class PeriodRule(Protocol):
@@ -47,6 +49,10 @@ class PeriodRule(Protocol):
     def cycle_anchor_year(self) -> int | None: ...
     @property
     def ethics_period_years(self) -> int | None: ...
+    @property
+    def cycle_anchor(self) -> str | None: ...
+    @property
+    def cycle_parity_offset(self) -> int: ...
 
 
 class PeriodLicense(Protocol):
@@ -56,6 +62,8 @@ class PeriodLicense(Protocol):
     def issued_on(self) -> date | None: ...
     @property
     def period_end_override(self) -> date | None: ...
+    @property
+    def license_number(self) -> str | None: ...
 
 
 def add_years(day: date, years: int) -> date:
@@ -133,17 +141,55 @@ def _fiscal_month(rule: PeriodRule) -> int:
         raise MissingInformation(
             "fiscal year start month",
             "A fiscal-year requirement needs the month its years start in (period_start_month).",
+            "fiscal_start_month",
         )
     return month
 
 
+def anchor_kind(rule: PeriodRule) -> str:
+    """The rule's ``cycle_anchor``, with the default DESIGN 4.1 gives when it is unset."""
+    if rule.cycle_anchor:
+        return rule.cycle_anchor
+    return "fixed" if rule.cycle_anchor_year is not None else "issue_year"
+
+
 def _anchor_year(rule: PeriodRule, license: PeriodLicense, as_of: date) -> int:
-    """The year cycles are aligned to: the rule's, else the issue year, else the as-of year."""
-    if rule.cycle_anchor_year is not None:
+    """The year cycles are aligned to before any parity shift: the rule's fixed year, else the
+    issue year, else the as-of year."""
+    if anchor_kind(rule) == "fixed" and rule.cycle_anchor_year is not None:
         return rule.cycle_anchor_year
-    if license.issued_on is not None:
+    if anchor_kind(rule) == "issue_year" and license.issued_on is not None:
         return license.issued_on.year
     return as_of.year
+
+
+def _last_digit(number: str | None) -> int:
+    digits = [c for c in (number or "") if c.isdigit()]
+    if not digits:
+        raise MissingInformation(
+            "license number",
+            "This board sets the cycle by the last digit of the license number.",
+            "license_number",
+        )
+    return int(digits[-1])
+
+
+def _end_parity(
+    rule: PeriodRule, license: PeriodLicense, holder_birth_date: date | None
+) -> int | None:
+    """For parity anchors, the parity (0 even, 1 odd) of the years periods end in."""
+    kind = anchor_kind(rule)
+    if kind == "birth_year_parity":
+        if holder_birth_date is None:
+            raise MissingInformation(
+                "birth date",
+                "This board sets the cycle by the parity of the holder's birth year.",
+                "birth_date",
+            )
+        return (holder_birth_date.year + rule.cycle_parity_offset) % 2
+    if kind == "license_number_parity":
+        return (_last_digit(license.license_number) + rule.cycle_parity_offset) % 2
+    return None
 
 
 def anchor_is_assumed(rule: PeriodRule, license: PeriodLicense) -> bool:
@@ -158,15 +204,42 @@ def anchor_is_assumed(rule: PeriodRule, license: PeriodLicense) -> bool:
     ):
         return False
     longest = max(rule.period_years, rule.ethics_period_years or 1)
-    return longest > 1 and rule.cycle_anchor_year is None and license.issued_on is None
+    return longest > 1 and anchor_kind(rule) == "issue_year" and license.issued_on is None
 
 
-def _reporting_years(rule: PeriodRule, license: PeriodLicense) -> _Chain:
+def _birth_month(holder_birth_date: date | None) -> int:
+    if holder_birth_date is None:
+        raise MissingInformation(
+            "birth date",
+            "This board's periods end with the holder's birth month.",
+            "birth_date",
+        )
+    return holder_birth_date.month
+
+
+def _ask_period_end() -> MissingInformation:
+    return MissingInformation(
+        "period end",
+        "Only you know when this license's reporting period ends (a renewal group, an SSN "
+        "digit or a date on your renewal notice).",
+        "period_end",
+    )
+
+
+def _reporting_years(
+    rule: PeriodRule, license: PeriodLicense, holder_birth_date: date | None = None
+) -> _Chain:
     """For ``rolling``: the one-year chain whose ends are the reporting dates."""
     if license.period_end_override is not None:
         # The holder's real deadline recurs every year on the same day (e.g. a Texas license
         # expiring at the end of the birth month): the window rolls from there.
         return _Chain(license.period_end_override + _DAY, 1)
+    if anchor_kind(rule) == "birth_month":
+        # Texas: the license, and the window's reporting year, ends with the birth month.
+        month = _birth_month(holder_birth_date)
+        return _Chain(date(2001, 1, 1) if month == 12 else date(2000, month + 1, 1), 1)
+    if anchor_kind(rule) == "holder_supplied":
+        raise _ask_period_end()
     if rule.period_start_month is not None:
         return _Chain(date(2000, rule.period_start_month, 1), 1)
     return _Chain(date(2000, 1, 1), 1)
@@ -184,29 +257,44 @@ def _chain(
         # The N years ending on the deadline; later (and earlier) periods follow on from it.
         return _Chain(license.period_end_override + _DAY, years)
     basis = rule.period_basis
-    if basis == "calendar":
-        return _Chain(date(_anchor_year(rule, license, as_of), 1, 1), years)
-    if basis == "fiscal":
-        return _Chain(date(_anchor_year(rule, license, as_of), _fiscal_month(rule), 1), years)
-    if basis == "birth_month":
-        if holder_birth_date is None:
-            raise MissingInformation(
-                "birth date",
-                "A birth-month reporting period needs the holder's birth date.",
-            )
-        # A period ending on the last day of the birth month in year E starts on the first day
-        # of the next month: anchoring there keeps every end on a month end, Feb 29 included.
-        year, month = _anchor_year(rule, license, as_of), holder_birth_date.month
-        first_after = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
-        return _Chain(first_after, years)
+    if anchor_kind(rule) == "holder_supplied" and basis != "license_date":
+        raise _ask_period_end()
     if basis == "license_date":
         if license.issued_on is None:
             raise MissingInformation(
                 "issue date",
                 "A reporting period that runs from the license date needs the issue date.",
+                "issue_date",
             )
         return _Chain(license.issued_on, years)
-    raise ValueError(f"unknown period basis {basis!r}; expected one of {', '.join(PERIOD_BASES)}")
+    if basis == "calendar":
+        start = _calendar_start
+    elif basis == "fiscal":
+        month = _fiscal_month(rule)
+
+        def start(year: int) -> date:
+            return date(year, month, 1)
+    elif basis == "birth_month":
+        month = _birth_month(holder_birth_date)
+
+        # A period ending on the last day of the birth month in year E starts on the first day
+        # of the next month: anchoring there keeps every end on a month end, Feb 29 included.
+        def start(year: int) -> date:
+            return date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+    else:
+        raise ValueError(
+            f"unknown period basis {basis!r}; expected one of {', '.join(PERIOD_BASES)}"
+        )
+    chain = _Chain(start(_anchor_year(rule, license, as_of)), years)
+    parity = _end_parity(rule, license, holder_birth_date)
+    # Every period of an even-length chain ends in a year of one parity: shift a year if wrong.
+    if parity is not None and years % 2 == 0 and chain.containing(as_of).end.year % 2 != parity:
+        chain = _Chain(start(_anchor_year(rule, license, as_of) + 1), years)
+    return chain
+
+
+def _calendar_start(year: int) -> date:
+    return date(year, 1, 1)
 
 
 def _period(
@@ -221,7 +309,7 @@ def _period(
     if back < 0:
         raise ValueError("back counts periods before the current one; it cannot be negative")
     if rule.period_basis == "rolling":
-        reporting = _reporting_years(rule, license)
+        reporting = _reporting_years(rule, license, holder_birth_date)
         day = as_of
         for _ in range(back):
             # The window that ended on the reporting date before this one (they overlap).
@@ -262,6 +350,16 @@ def previous_period(
     return _period(rule, license, holder_birth_date, as_of, rule.period_years, back)
 
 
+def reporting_year(
+    rule: PeriodRule, license: PeriodLicense, holder_birth_date: date | None, day: date
+) -> Period:
+    """For a ``rolling`` rule, the one-year span ending on a reporting date that contains
+    ``day`` (the year a renewal reports); for any other rule, the period containing ``day``."""
+    if rule.period_basis != "rolling":
+        return _period(rule, license, holder_birth_date, day, rule.period_years, 0)
+    return _reporting_years(rule, license, holder_birth_date).containing(day)
+
+
 def _ethics_years(rule: PeriodRule) -> int:
     return rule.ethics_period_years or rule.period_years
 
@@ -293,8 +391,10 @@ __all__ = [
     "PeriodRule",
     "add_years",
     "anchor_is_assumed",
+    "anchor_kind",
     "current_period",
     "ethics_period",
     "previous_ethics_period",
     "previous_period",
+    "reporting_year",
 ]

@@ -1,12 +1,14 @@
 """How an evaluation is said to a person: hours, dates and what is missing, in one sentence.
 
 Kept apart from the engine so the dashboard, reminders, reports and the CLI word a result the
-same way, and so the arithmetic in ``compliance`` stays free of text. Month names are fixed
-English abbreviations, not the locale's, so the same result always reads the same.
+same way, and so the arithmetic in ``compliance`` stays free of text. Dates are written by one
+formatter for the whole program: ``31 Dec 2026`` until the program sets the user's locale format
+(``set_day_format``; the window does so at start-up), so every sentence reads the same.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -17,9 +19,24 @@ if TYPE_CHECKING:
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def day_text(day: date) -> str:
-    """A date as people read it on a deadline: ``31 Dec 2026``."""
+def plain_day_text(day: date) -> str:
+    """A date as people read it on a deadline, in any locale: ``31 Dec 2026``."""
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+_day_format: Callable[[date], str] = plain_day_text
+
+
+def set_day_format(formatter: Callable[[date], str] | None) -> None:
+    """Write every date with ``formatter`` from now on (None: back to ``31 Dec 2026``). It must
+    give four-digit years: ten years of certificates make "5/31/27" ambiguous."""
+    global _day_format
+    _day_format = formatter or plain_day_text
+
+
+def day_text(day: date) -> str:
+    """A date in the program's one date format (see ``set_day_format``)."""
+    return _day_format(day)
 
 
 def hours_text(hours: Decimal) -> str:
@@ -79,13 +96,13 @@ def shortfall_text(ev: Evaluation) -> str:
         if year.judged and not year.met:
             parts.append(
                 f"the year ending {day_text(year.year_end)} fell "
-                f"{_hours(year.required - year.earned)} short of its "
+                f"{_hours(year.required - year.counted)} short of its "
                 f"{hours_text(year.required)}-hour minimum"
             )
-        elif not year.judged and year.year_start <= ev.as_of and year.earned < year.required:
+        elif not year.judged and year.year_start <= ev.as_of and year.counted < year.required:
             # The year under way; later years follow once it is over.
             parts.append(
-                f"{_hours(year.required - year.earned)} in the year ending "
+                f"{_hours(year.required - year.counted)} in the year ending "
                 f"{day_text(year.year_end)} (annual minimum {hours_text(year.required)})"
             )
     if not parts:
@@ -94,4 +111,94 @@ def shortfall_text(ev: Evaluation) -> str:
     return sentence[0].upper() + sentence[1:]
 
 
-__all__ = ["day_text", "hours_text", "shortfall_text"]
+def _h(hours: Decimal) -> str:
+    return f"{hours_text(hours)} h"
+
+
+def _ethics_words(ev: Evaluation) -> str:
+    return f"{ev.ethics_jurisdiction} ethics" if ev.ethics_jurisdiction else "ethics"
+
+
+def _need_sentence(ev: Evaluation) -> str | None:
+    """ "Need 26 h, 4 of them Texas ethics, by 31 Dec 2026" for the current period, or None."""
+    same_deadline = ev.ethics_period_end == ev.period_end
+    ethics_now = ev.shortfall_ethics if same_deadline else Decimal(0)
+    needed = max(ev.shortfall_total, ev.shortfall_technical, ethics_now)
+    parts: list[str] = []
+    if needed:
+        kinds = [
+            (h, what)
+            for h, what in ((ethics_now, _ethics_words(ev)), (ev.shortfall_technical, "technical"))
+            if h
+        ]
+        text = f"Need {_h(needed)}"
+        if len(kinds) == 1 and kinds[0][0] == needed:
+            text = f"Need {_h(needed)} of {kinds[0][1]}"
+        elif kinds:
+            text += ", " + " and ".join(f"{hours_text(h)} of them {what}" for h, what in kinds)
+            text += ","
+        parts.append(f"{text} by {day_text(ev.period_end)}")
+    if not same_deadline and ev.shortfall_ethics:
+        parts.append(
+            f"{_h(ev.shortfall_ethics)} of {_ethics_words(ev)} by {day_text(ev.ethics_period_end)}"
+        )
+    if not parts:
+        # Only the running year's annual minimum may be missing.
+        for year in ev.annual:
+            if not year.judged and year.year_start <= ev.as_of and year.counted < year.required:
+                return (
+                    f"Need {_h(year.required - year.counted)} by {day_text(year.year_end)} "
+                    f"for the {hours_text(year.required)}-hour annual minimum"
+                )
+        return None
+    sentence = "; ".join(parts)
+    return sentence
+
+
+def overdue_text(ev: Evaluation) -> str | None:
+    """What a tracked past period still lacks, said apart from the current need; None when
+    nothing is overdue."""
+    previous = ev.previous
+    if previous is None or previous.made_up:
+        return None
+    still = [
+        (previous.outstanding_total, ""),
+        (previous.outstanding_ethics, f" of {_ethics_words(ev)}"),
+        (previous.outstanding_technical, " technical"),
+    ]
+    missing = ", ".join(f"{_h(h)}{what}" for h, what in still if h)
+    return f"Overdue: {missing} still missing from the period that ended " + day_text(
+        previous.period_end
+    )
+
+
+def headline(ev: Evaluation) -> str:
+    """The one plain sentence first (DESIGN 4.8): what is needed by when, e.g. "Need 26 h,
+    4 of them Texas ethics, by 31 Dec 2026". A period whose end only the holder knows asks
+    for it; a license met through the home state says so; nothing needed says until when."""
+    if any(i.missing == "period_end" for i in ev.issues):
+        return "Tell us when your current reporting period ends"
+    need = _need_sentence(ev)
+    if ev.met_through:
+        if need:
+            return f"Met through your {ev.met_through} license; {need[0].lower()}{need[1:]}"
+        return f"Met through your {ev.met_through} license"
+    if need:
+        return need
+    first = ev.first_period
+    if first is not None and not first.required_total and not first.required_ethics:
+        return f"Nothing due for your first period, which ends {day_text(ev.period_end)}"
+    if ev.status == "overdue":
+        return f"Nothing more needed by {day_text(ev.period_end)} once the overdue hours are in"
+    return f"All requirements met for the period ending {day_text(ev.period_end)}"
+
+
+__all__ = [
+    "day_text",
+    "headline",
+    "hours_text",
+    "overdue_text",
+    "plain_day_text",
+    "set_day_format",
+    "shortfall_text",
+]
