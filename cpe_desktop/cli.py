@@ -196,7 +196,10 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def status_table(items, as_of: dt.date) -> str:
-    """The readable ``status`` output: one block per person, one line per license."""
+    """The readable ``status`` output: one block per person; each license starts with the plain
+    sentence of what is needed by when (DESIGN 4.8), then its numbers."""
+    from cpe_desktop.services.compliance import no_rule_headline
+
     if not items:
         return f"No licenses to judge as of {as_of.isoformat()}."
     lines = [f"Compliance as of {as_of.isoformat()}"]
@@ -209,15 +212,24 @@ def status_table(items, as_of: dt.date) -> str:
             name = f"{lic.credential.code} {lic.jurisdiction}"
             ev = item.evaluation
             if ev is None:
-                lines.append(f"  {name:<28} NO RULE   add a requirement rule for it")
+                lines.append(f"  {name}: {no_rule_headline(lic)}")
+                lines.append(f"    {'NO RULE':<9}")
                 continue
+            lines.append(f"  {name}: {ev.headline()}")
             period = f"{ev.period_start.isoformat()}..{ev.period_end.isoformat()}"
             hours = f"{_hours(ev.counted_total)}/{_hours(ev.required_total)} h"
             ethics = f"ethics {_hours(ev.counted_ethics)}/{_hours(ev.required_ethics)}"
             label = ev.status.replace("_", " ").upper()
-            lines.append(f"  {name:<28} {label:<9} {period}  {hours:>12}  {ethics}")
+            detail = f"    {label:<9} {period}  {hours:>12}  {ethics}"
+            if ev.tracked_from is not None:
+                detail += f"  tracked since {ev.tracked_from.isoformat()}"
+            lines.append(detail)
+            if ev.first_period is not None:
+                lines.append(f"    First period: {ev.first_period.description}")
+            if ev.met_through:
+                lines.append(f"    Met through {ev.met_through}")
             if ev.status != "complete":
-                lines.append(f"  {'':<28} {ev.shortfall_text()}")
+                lines.append(f"    {ev.shortfall_text()}")
     return "\n".join(lines)
 
 

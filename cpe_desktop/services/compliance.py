@@ -24,7 +24,9 @@ from cpe_desktop.db.models import (
     User,
     database,
 )
+from cpe_desktop.db.rule_columns import rule_from_columns
 from cpe_desktop.rules.compliance import Evaluation, LicenseFacts, RecordFacts, Rule, evaluate_all
+from cpe_desktop.rules.facts import FirstPeriod
 from cpe_desktop.services.context import ServiceContext
 
 _CENT = Decimal("0.01")
@@ -56,27 +58,8 @@ class LicenseStatus:
 
 
 def rule_of(row: StateRequirement) -> Rule:
-    """The engine's view of a requirement row."""
-    return Rule(
-        period_years=row.reporting_period_years,
-        period_basis=row.period_basis or "calendar",
-        total_hours=row.total_credits_required,
-        ethics_hours=row.ethics_credits_required,
-        ethics_period_years=row.ethics_period_years,
-        ethics_state_specific=bool(row.ethics_state_specific),
-        annual_min_hours=row.annual_min_hours,
-        period_start_month=row.period_start_month,
-        cycle_anchor_year=row.cycle_anchor_year,
-        max_self_study_hours=row.max_self_study_hours,
-        max_self_study_pct=row.max_self_study_pct,
-        max_nano_hours=row.max_nano_hours,
-        max_nano_pct=row.max_nano_pct,
-        max_non_technical_hours=row.max_non_technical_hours,
-        max_non_technical_pct=row.max_non_technical_pct,
-        technical_min_hours=row.technical_min_hours,
-        carryover_max_hours=row.carryover_max_hours,
-        effective_from=row.effective_from,
-    )
+    """The engine's view of a requirement row (NULL columns read as the rule's defaults)."""
+    return rule_from_columns(row.__data__)
 
 
 def _rules_in_force(as_of: dt.date) -> dict[tuple[int, str], StateRequirement]:
@@ -145,6 +128,7 @@ def _read_records(holder_ids: set[int]) -> dict[int, list[RecordFacts]]:
             CpeRecord.delivery_method,
             CpeRecord.ethics_jurisdiction,
             CpeRecord.attachment,
+            CpeRecord.started_on,
             RecordCredit.field_of_study,
             RecordCredit.credits,
         )
@@ -159,23 +143,38 @@ def _read_records(holder_ids: set[int]) -> dict[int, list[RecordFacts]]:
     lines: dict[int, list] = {}
     heads: dict[int, tuple] = {}
     cursor = database.execute(query)
-    for record_id, user_id, title, completed, method, ethics, attachment, field, credits in cursor:
+
+    def day_of(value: Any) -> dt.date | None:
+        if value is None:
+            return None
+        day = dates.get(value)
+        if day is None:
+            day = dates[value] = (
+                value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+            )
+        return day
+
+    for row in cursor:
+        record_id, user_id, title, completed, method, ethics, attachment, started = row[:8]
+        field, credits = row[8:]
         if record_id not in heads:
-            day = dates.get(completed)
-            if day is None:
-                day = dates[completed] = (
-                    completed
-                    if isinstance(completed, dt.date)
-                    else dt.date.fromisoformat(completed)
-                )
-            heads[record_id] = (user_id, title, day, method, ethics, attachment)
+            heads[record_id] = (
+                user_id,
+                title,
+                day_of(completed),
+                method,
+                ethics,
+                attachment,
+                day_of(started),
+            )
             lines[record_id] = []
         amount = amounts.get(credits)
         if amount is None:
             amount = amounts[credits] = Decimal(str(credits)).quantize(_CENT)
         lines[record_id].append((field, amount))
     by_holder: dict[int, list[RecordFacts]] = defaultdict(list)
-    for record_id, (user_id, title, completed, method, ethics, attachment) in heads.items():
+    for record_id, head in heads.items():
+        user_id, title, completed, method, ethics, attachment, started = head
         by_holder[user_id].append(
             RecordFacts(
                 record_id=record_id,
@@ -185,6 +184,7 @@ def _read_records(holder_ids: set[int]) -> dict[int, list[RecordFacts]]:
                 has_certificate=attachment is not None,
                 credits=tuple(lines[record_id]),
                 title=title,
+                started_on=started,
             )
         )
     return by_holder
@@ -233,6 +233,11 @@ def _facts(license_: License) -> LicenseFacts:
         period_end_override=license_.period_end_override,
         birth_date=license_.user.birth_date,
         holder_id=license_.user_id,
+        license_number=license_.license_number,
+        tracked_from=license_.tracked_from,
+        opening_hours=license_.opening_hours or Decimal(0),
+        opening_ethics_hours=license_.opening_ethics_hours or Decimal(0),
+        home_jurisdiction=license_.home_jurisdiction,
     )
 
 
@@ -263,7 +268,8 @@ def status_document(items: list[LicenseStatus], as_of: dt.date) -> dict[str, Any
 
 def _license_json(item: LicenseStatus) -> dict[str, Any]:
     ev = item.evaluation
-    base = {"credential": item.license.credential.code, "jurisdiction": item.license.jurisdiction}
+    license_ = item.license
+    base = {"credential": license_.credential.code, "jurisdiction": license_.jurisdiction}
     if ev is None:
         return base | {
             "period_start": None,
@@ -278,11 +284,17 @@ def _license_json(item: LicenseStatus) -> dict[str, Any]:
             "shortfall_ethics": None,
             "annual": [],
             "caps": [],
+            "components": [],
+            "tracked_from": _iso(license_.tracked_from),
+            "first_period": None,
+            "met_through": None,
+            "headline": no_rule_headline(license_),
             "issues": [
                 {
                     "kind": "no_rule",
                     "record_id": None,
                     "message": "No requirement rule for this credential and jurisdiction.",
+                    "missing": None,
                 }
             ],
         }
@@ -310,7 +322,37 @@ def _license_json(item: LicenseStatus) -> dict[str, Any]:
             {"cap": c.cap, "limit": _number(c.limit), "dropped": _number(c.dropped)}
             for c in ev.caps
         ],
+        # DESIGN 4.5: the requirement's components (filled once requirements carry them).
+        "components": [],
+        "tracked_from": _iso(ev.tracked_from),
+        "first_period": _first_period_json(ev.first_period),
+        "met_through": ev.met_through,
+        "headline": ev.headline(),
         "issues": [
-            {"kind": i.kind, "record_id": i.record_id, "message": i.message} for i in ev.issues
+            {"kind": i.kind, "record_id": i.record_id, "message": i.message, "missing": i.missing}
+            for i in ev.issues
         ],
     }
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _first_period_json(first: FirstPeriod | None) -> dict[str, Any] | None:
+    if first is None:
+        return None
+    return {
+        "kind": first.kind,
+        "required_total": _number(first.required_total),
+        "required_ethics": _number(first.required_ethics),
+        "description": first.description,
+    }
+
+
+def no_rule_headline(license_: License) -> str:
+    """The plain sentence first for a license no requirement rule covers."""
+    return (
+        f"No requirement rule for {license_.credential.code} in {license_.jurisdiction}: "
+        "add one to see what is needed."
+    )

@@ -86,6 +86,11 @@ LICENSE_KEYS = {
     "shortfall_ethics",
     "annual",
     "caps",
+    "components",
+    "tracked_from",
+    "first_period",
+    "met_through",
+    "headline",
     "issues",
 }
 
@@ -128,6 +133,11 @@ def test_status_json_on_an_imported_file_with_its_own_rule(folder):
     assert (lic["required_ethics"], lic["counted_ethics"], lic["shortfall_ethics"]) == (2, 2, 0)
     assert lic["caps"] == [{"cap": "self_study", "limit": 20, "dropped": 5}]
     assert lic["status"] == "complete" and lic["carryover_in"] == 0 and lic["annual"] == []
+    # Imported without tracked_from: the calendar year of Dana's earliest record (1 March 2025).
+    assert lic["tracked_from"] == "2025-01-01"
+    assert (lic["components"], lic["first_period"], lic["met_through"]) == ([], None, None)
+    assert isinstance(lic["headline"], str) and lic["headline"]
+    assert all(set(issue) == {"kind", "record_id", "message", "missing"} for issue in lic["issues"])
 
 
 def test_status_as_of_an_earlier_date_leaves_later_records_out(folder):
@@ -148,5 +158,63 @@ def test_status_table_and_bad_usage(folder):
     assert "Dana Doe <dana@example.com>" in table.stdout
     assert "CPA Atlantis" in table.stdout and "ON TRACK" in table.stdout
     assert "8 more hours by 31 Dec 2026" in table.stdout
+    assert "tracked since 2025-01-01" in table.stdout
     bad = _run(folder, "status", "--as-of", "15/06/2026")
     assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr
+
+
+def test_status_text_starts_each_license_with_its_plain_sentence(folder):
+    as_json = _run(folder, "status", "--json", "--as-of", "2026-06-15")
+    table = _run(folder, "status", "--as-of", "2026-06-15")
+    assert as_json.returncode == table.returncode == 0, as_json.stderr + table.stderr
+    (lic,) = json.loads(as_json.stdout)["users"][0]["licenses"]
+    lines = table.stdout.splitlines()
+    person = lines.index("Dana Doe <dana@example.com>")
+    assert lines[person + 1] == f"  CPA Atlantis: {lic['headline']}"
+
+
+# A license issued long ago, with only this year's records (issue 11): three-year calendar
+# periods aligned to the issue year (2008-2010, ..., 2023-2025, 2026-2028). Tracking starts on
+# 1 January 2026, the period holding the earliest record, so 2023-2025 is never judged.
+OLD_LICENSE = {
+    "format": "cpe-tracker/1",
+    "requirements": [
+        {
+            "credential": "CPA",
+            "jurisdiction": "Lemuria",
+            "total_hours": 120,
+            "period_years": 3,
+            "period_basis": "calendar",
+            "source": "Lemuria Board rule 3 (test data)",
+        }
+    ],
+    "users": [
+        {
+            "name": "Eve Old",
+            "email": "eve@example.com",
+            "role": "admin",
+            "licenses": [
+                {"credential": "CPA", "jurisdiction": "Lemuria", "issued_on": "2008-03-01"}
+            ],
+            "records": [_record("Tax 2026", "2026-02-01", "Group Live", "Taxes", 20)],
+        }
+    ],
+}
+
+
+def test_an_old_license_with_only_this_years_records_is_not_overdue(tmp_path):
+    source = tmp_path / "eve.json"
+    source.write_text(json.dumps(OLD_LICENSE), encoding="utf-8")
+    imported = _run(tmp_path, "import", str(source))
+    assert imported.returncode == 0, imported.stderr
+    result = _run(tmp_path, "status", "--json", "--as-of", "2026-06-15")
+    assert result.returncode == 0, result.stderr
+    (lic,) = json.loads(result.stdout)["users"][0]["licenses"]
+    assert (lic["period_start"], lic["period_end"]) == ("2026-01-01", "2028-12-31")
+    assert lic["tracked_from"] == "2026-01-01"
+    assert lic["status"] == "on_track" and (lic["counted_total"], lic["shortfall_total"]) == (
+        20,
+        100,
+    )
+    table = _run(tmp_path, "status", "--as-of", "2026-06-15")
+    assert "OVERDUE" not in table.stdout and "ON TRACK" in table.stdout

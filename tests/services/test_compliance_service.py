@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from cpe_desktop.db.models import StateRequirement
 from cpe_desktop.services import compliance, licenses, records, requirements
 from cpe_desktop.services.errors import PermissionDenied
 from tests.atlantis import add_atlantis_rule
@@ -99,3 +100,66 @@ def test_cached_records_never_hide_a_change(firm):
     records.update_record(firm.as_ann, taxes.record_id, {"delivery_method": "QAS Self Study"})
     after = compliance.evaluate_licenses(firm.as_ann)[0].evaluation.counted_total
     assert (before, after) == (Decimal("22.5"), Decimal("6.5"))  # 16 self-study hours now capped
+
+
+def test_rule_of_reads_every_schema_4_column_and_their_defaults(firm):
+    """NULL columns read as DESIGN 4's defaults; set ones reach the engine as typed."""
+    row = requirements.find(
+        licenses.list_licenses(firm.as_ann)[0].credential_id, "Atlantis", dt.date(2026, 6, 15)
+    )
+    plain = compliance.rule_of(row)
+    assert (
+        plain.cycle_anchor,
+        plain.cycle_parity_offset,
+        plain.first_period,
+        plain.first_period_table,
+        plain.carryover_scope,
+        plain.reciprocity,
+    ) == (None, 0, "full", (), "period", "none")
+    row.cycle_anchor = "license_number_parity"
+    row.cycle_parity_offset = 1
+    row.first_period = "ramp"
+    row.first_period_table = "[10, 20.5, 40]"
+    row.first_period_hours_per_unit = Decimal("3")
+    row.first_period_unit_months = 1
+    row.first_period_counts_issue_month = True
+    row.first_period_ethics = Decimal("1")
+    row.carryover_scope = "next_year"
+    row.reciprocity = "home_state_plus_ethics"
+    row.save()
+    rule = compliance.rule_of(StateRequirement.get_by_id(row.state_id))
+    assert (rule.cycle_anchor, rule.cycle_parity_offset, rule.first_period) == (
+        "license_number_parity",
+        1,
+        "ramp",
+    )
+    assert rule.first_period_table == (Decimal(10), Decimal("20.5"), Decimal(40))
+    assert (
+        rule.first_period_hours_per_unit,
+        rule.first_period_unit_months,
+        rule.first_period_counts_issue_month,
+        rule.first_period_ethics,
+    ) == (Decimal(3), 1, True, Decimal(1))
+    assert (rule.carryover_scope, rule.reciprocity) == ("next_year", "home_state_plus_ethics")
+
+
+def test_the_status_document_carries_tracking_and_the_plain_sentence(firm):
+    ann_license = licenses.list_licenses(firm.as_ann)[0]
+    licenses.update_license(
+        firm.as_ann,
+        ann_license.license_id,
+        {"tracked_from": "2025-01-01", "home_jurisdiction": "Lemuria"},
+    )
+    items = compliance.evaluate_licenses(firm.as_admin)
+    document = compliance.status_document(items, dt.date(2026, 6, 15))
+    by_email = {person["email"]: person["licenses"] for person in document["users"]}
+    (ann,) = by_email["ann@example.com"]
+    assert ann["tracked_from"] == "2025-01-01"
+    assert (ann["components"], ann["first_period"], ann["met_through"]) == ([], None, None)
+    ann_item = next(i for i in items if i.user.email == "ann@example.com")
+    assert ann["headline"] == ann_item.evaluation.headline()
+    nowhere = next(lic for lic in by_email["bob@example.com"] if lic["status"] == "no_rule")
+    assert nowhere["headline"] == (
+        "No requirement rule for CPA in Nowhere: add one to see what is needed."
+    )
+    assert nowhere["tracked_from"] == "2026-06-15"  # no rule: entered today, tracked from today
