@@ -62,11 +62,13 @@ def record(
     sponsor_id: str | None = "103456",
     ethics_jurisdiction: str | None = None,
     notes: str | None = None,
+    started_on: str | None = None,
 ) -> dict[str, Any]:
     return {
         "title": title,
         "sponsor": sponsor,
         "sponsor_id": sponsor_id,
+        "started_on": started_on,
         "completed_on": completed_on,
         "delivery_method": method,
         "credits": sorted(credits, key=lambda line: line["field"]),
@@ -84,6 +86,10 @@ def license_(
     *,
     period_end_override: str | None = None,
     status: str = "active",
+    tracked_from: str = "2024-01-01",
+    opening_hours: float | int | None = None,
+    opening_ethics_hours: float | int | None = None,
+    home_jurisdiction: str | None = None,
 ) -> dict[str, Any]:
     return {
         "credential": credential,
@@ -93,6 +99,10 @@ def license_(
         "expires_on": expires_on,
         "period_end_override": period_end_override,
         "status": status,
+        "tracked_from": tracked_from,
+        "opening_hours": opening_hours,
+        "opening_ethics_hours": opening_ethics_hours,
+        "home_jurisdiction": home_jurisdiction,
     }
 
 
@@ -187,7 +197,17 @@ def two_people_document() -> dict[str, Any]:
                 "birth_date": "1980-05-14",
                 "active": True,
                 "licenses": [
-                    license_("CPA", "New York", "098765", "2012-01-01", None),
+                    license_(
+                        "CPA",
+                        "New York",
+                        "098765",
+                        "2012-01-01",
+                        None,
+                        tracked_from="2023-01-01",
+                        opening_hours=6.5,
+                        opening_ethics_hours=2,
+                        home_jurisdiction="Texas",
+                    ),
                     license_("CPA", "Texas", "12345", period_end_override="2027-05-31"),
                 ],
                 "records": _ALICE_RECORDS,

@@ -112,21 +112,23 @@ def _check_whole(license_: License, values: dict[str, Any]) -> None:
     v.done()
 
 
-def start_of_current_period(
+def default_tracking_start(
     ctx: ServiceContext,
     credential_id: int,
     jurisdiction: str,
     facts: dict[str, Any],
     birth_date: dt.date | None,
+    earliest_record: dt.date | None = None,
 ) -> dt.date:
-    """Where a new license is tracked from when nobody said: the start of its then-current
-    period under the rule in force (DESIGN 4.2); with no rule, today."""
+    """Where a license is tracked from when nobody said (DESIGN 4.2), under the rule in force
+    today: the start of the period containing ``earliest_record`` (an import: the holder's
+    earliest record), or of the current period (a license entered by hand); with no rule,
+    that record's date or today."""
     today = ctx.clock.today()
     row = requirements.find(credential_id, jurisdiction, today)
     rule = compliance.rule_of(row) if row is not None else None
-    return default_tracked_from(
-        rule, _license_facts(credential_id, jurisdiction, facts, birth_date), today, None
-    )
+    license_ = _license_facts(credential_id, jurisdiction, facts, birth_date)
+    return default_tracked_from(rule, license_, today, earliest_record)
 
 
 def _license_facts(
@@ -150,7 +152,7 @@ def create_license(ctx: ServiceContext, data: dict[str, Any]) -> Outcome[License
         ctx.require_owner(values["user"], "add licenses")
         if values.get("tracked_from") is None:
             holder = User.get_by_id(values["user"])
-            values["tracked_from"] = start_of_current_period(
+            values["tracked_from"] = default_tracking_start(
                 ctx, values["credential"], values["jurisdiction"], values, holder.birth_date
             )
         license_ = rows.create(ctx, License, values, "license")

@@ -403,3 +403,86 @@ def test_arbitrary_documents_are_refused_cleanly(system, document):
 @given(document=mutated_documents())
 def test_mutated_valid_documents_are_imported_or_refused_cleanly(system, document):
     _import_never_crashes(system, document)
+
+
+# --- schema 4 keys (DESIGN 4.2, 4.7 and section 5) ------------------------------------------------
+
+ATLANTIS_RULE = {
+    "credential": "CPA",
+    "jurisdiction": "Atlantis",
+    "total_hours": 20,
+    "period_years": 1,
+    "period_basis": "calendar",
+}
+
+
+def _person(email, licenses, records_=()):
+    return {
+        "name": email.split("@")[0].title(),
+        "email": email,
+        "licenses": licenses,
+        "records": list(records_),
+    }
+
+
+def _course(title, completed_on, **extra):
+    return {
+        "title": title,
+        "completed_on": completed_on,
+        "delivery_method": "Group Live",
+        "credits": [{"field": "Taxes", "credits": 8}],
+        **extra,
+    }
+
+
+def test_an_imported_license_is_tracked_from_its_holders_earliest_record(system):
+    """DESIGN 4.2: without tracked_from, the start of the period (Atlantis: a calendar year)
+    holding the holder's earliest record; with no records, the current period's start (the
+    clock is at 15 June 2026); a tracked_from in the file is kept."""
+    atlantis = {"credential": "CPA", "jurisdiction": "Atlantis", "issued_on": "2001-01-01"}
+    document = {
+        "format": "cpe-tracker/1",
+        "requirements": [ATLANTIS_RULE],
+        "users": [
+            _person(
+                "ann@example.com",
+                [atlantis],
+                [_course("Later", "2025-05-05"), _course("First", "2023-10-09")],
+            ),
+            _person("bob@example.com", [atlantis]),
+            _person("cy@example.com", [{**atlantis, "tracked_from": "2019-01-01"}]),
+        ],
+    }
+    import_document(system, document)
+    tracked = {
+        person["email"]: person["licenses"][0]["tracked_from"]
+        for person in export_document(system)["users"]
+    }
+    assert tracked == {
+        "ann@example.com": "2023-01-01",
+        "bob@example.com": "2026-01-01",
+        "cy@example.com": "2019-01-01",
+    }
+
+
+def test_a_program_cannot_start_after_it_ends(system):
+    document = two_people_document()
+    document["users"][1]["records"][2]["started_on"] = "2024-07-02"  # completed 2024-07-01
+    error = _rejected(system, document)
+    assert "2024-07-02 is after" in error.errors["users[1].records[2].started_on"]
+
+
+@pytest.mark.parametrize(
+    ("change", "key", "words"),
+    [
+        ({"opening_hours": -2}, "opening_hours", "at least 0"),
+        ({"opening_hours": 1, "opening_ethics_hours": 2}, "opening_ethics_hours", "more than"),
+        ({"home_jurisdiction": "new york"}, "home_jurisdiction", "another jurisdiction"),
+        ({"tracked_from": "yesterday"}, "tracked_from", ""),
+    ],
+)
+def test_bad_tracking_keys_are_named_by_path(system, change, key, words):
+    document = two_people_document()
+    document["users"][0]["licenses"][0].update(change)
+    error = _rejected(system, document)
+    assert words in error.errors[f"users[0].licenses[0].{key}"]

@@ -22,7 +22,7 @@ from typing import Any
 from cpe_desktop.services.context import ROLES, ServiceContext
 from cpe_desktop.services.credentials import by_code
 from cpe_desktop.services.errors import ValidationError
-from cpe_desktop.services.licenses import STATUSES
+from cpe_desktop.services.licenses import MAX_OPENING_HOURS, STATUSES, check_tracking
 from cpe_desktop.services.passwords import MIN_LENGTH
 from cpe_desktop.services.records import read_record_fields
 from cpe_desktop.services.validation import MISSING, Validator, present
@@ -36,11 +36,16 @@ LICENSE_KEYS = (
     "expires_on",
     "period_end_override",
     "status",
+    "tracked_from",
+    "opening_hours",
+    "opening_ethics_hours",
+    "home_jurisdiction",
 )
 RECORD_KEYS = (
     "title",
     "sponsor",
     "sponsor_id",
+    "started_on",
     "completed_on",
     "delivery_method",
     "credits",
@@ -135,6 +140,12 @@ def check_license(data: Mapping[str, Any], keys: Sequence[str] = LICENSE_KEYS) -
         "expires_on": v.date("expires_on"),
         "period_end_override": v.date("period_end_override"),
         "status": v.choice("status", STATUSES),
+        "tracked_from": v.date("tracked_from"),
+        "opening_hours": v.decimal("opening_hours", minimum=0, maximum=MAX_OPENING_HOURS),
+        "opening_ethics_hours": v.decimal(
+            "opening_ethics_hours", minimum=0, maximum=MAX_OPENING_HOURS
+        ),
+        "home_jurisdiction": v.text("home_jurisdiction", max_length=100),
     }
     code = v.text("credential", required=True, max_length=20)
     if isinstance(code, str):
@@ -145,9 +156,11 @@ def check_license(data: Mapping[str, Any], keys: Sequence[str] = LICENSE_KEYS) -
     issued, expires = values["issued_on"], values["expires_on"]
     if isinstance(issued, dt.date) and isinstance(expires, dt.date) and expires < issued:
         v.error("expires_on", "must not be before the issue date")
+    check_tracking(v, values)
     values = present(values)
-    if values.get("status") is None:
-        values.pop("status", None)
+    for name in ("status", "tracked_from"):  # absent or null: the service's default
+        if values.get(name) is None:
+            values.pop(name, None)
     return Checked(values, dict(v.errors))
 
 
@@ -161,6 +174,10 @@ def check_record(
     """
     v = _validator(data, keys)
     values, credits, warnings = read_record_fields(v, ctx, data)
+    if "started_on" in keys and "started_on" not in values:
+        started = _started_on(v, values.get("completed_on"))
+        if started is not None:  # a one-day program leaves the column at its default
+            values["started_on"] = started
     if "certificate" in keys:
         values["certificate"] = v.text("certificate", max_length=255)
     values["credits"] = (
@@ -171,6 +188,19 @@ def check_record(
         for name, message in v.errors.items()
     }
     return Checked(present(values), errors, warnings)
+
+
+def _started_on(v: Validator, completed: Any) -> Any:
+    """A multi-day program's first day: a date, not after its last (``completed_on``)."""
+    started = v.date("started_on")
+    if isinstance(started, dt.date) and isinstance(completed, dt.date) and started > completed:
+        v.error(
+            "started_on",
+            f"{started.isoformat()} is after the program's last day, completed_on "
+            f"{completed.isoformat()}",
+        )
+        return MISSING
+    return started
 
 
 def _quoted_path(name: str) -> str:

@@ -10,8 +10,11 @@ already present are skipped, so importing the same file twice changes nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any, TypeVar
+
+import peewee
 
 from cpe_desktop.db.models import CpeRecord, License, StateRequirement, User, database
 from cpe_desktop.services import bulk_records
@@ -90,7 +93,15 @@ def _license(license_: License) -> dict[str, Any]:
         "expires_on": iso(license_.expires_on),
         "period_end_override": iso(license_.period_end_override),
         "status": license_.status,
+        "tracked_from": iso(license_.tracked_from),
+        "opening_hours": _hours(license_.opening_hours),
+        "opening_ethics_hours": _hours(license_.opening_ethics_hours),
+        "home_jurisdiction": license_.home_jurisdiction,
     }
+
+
+def _hours(value: Any) -> int | float | None:
+    return None if value is None else json_number(value)
 
 
 def _record(record: CpeRecord) -> dict[str, Any]:
@@ -98,6 +109,7 @@ def _record(record: CpeRecord) -> dict[str, Any]:
         "title": record.title,
         "sponsor": record.sponsor,
         "sponsor_id": record.sponsor_id,
+        "started_on": iso(record.started_on),
         "completed_on": iso(record.completed_on),
         "delivery_method": record.delivery_method,
         "credits": [
@@ -207,8 +219,9 @@ def _import_person(
                 f"{person.path}: {person.email} was made an administrator, as the first account "
                 "of a database always is"
             )
+    earliest = _earliest_record(user.user_id, person)
     for item in person.licenses:
-        values = item.values
+        values = dict(item.values)
         if license_exists(
             user.user_id,
             values["credential_id"],
@@ -217,6 +230,17 @@ def _import_person(
         ):
             summary.licenses_skipped += 1
             continue
+        if values.get("tracked_from") is None:
+            # DESIGN 4.2: tracked from the start of the period holding the earliest record
+            # (the file's or already stored), or the current period's start when there is none.
+            values["tracked_from"] = licenses_service.default_tracking_start(
+                ctx,
+                values["credential_id"],
+                values["jurisdiction"],
+                values,
+                user.birth_date,
+                earliest,
+            )
         _guard(item.path, licenses_service.create_license, ctx, {**values, "user_id": user.user_id})
         summary.licenses_added += 1
     # Records in bulk, matched against the person's stored ones (and each other) first.
@@ -231,6 +255,21 @@ def _import_person(
         new.append(bulk_records.prepare(user.user_id, item.values))
     bulk_records.insert(ctx, new, progress)
     summary.records_added += len(new)
+
+
+def _earliest_record(user_id: int, person: Person) -> dt.date | None:
+    """The earliest completion date among the person's stored records and the file's."""
+    days = [item.values["completed_on"] for item in person.records]
+    stored = (
+        CpeRecord.select(peewee.fn.MIN(CpeRecord.completed_on))
+        .where(CpeRecord.user == user_id)
+        .scalar()
+    )
+    if isinstance(stored, str):  # SQLite hands an aggregate back as text
+        stored = dt.date.fromisoformat(stored)
+    if stored is not None:
+        days.append(stored)
+    return min(days, default=None)
 
 
 def _guard(path: str, action: Callable[..., T], *args: Any) -> T:
