@@ -53,6 +53,7 @@ _VALUE_COLUMNS = frozenset(
         "title",
         "sponsor",
         "sponsor_id",
+        "started_on",
         "completed_on",
         "delivery_method",
         "ethics_jurisdiction",

@@ -1,8 +1,10 @@
 """CPE records: one completed program (one certificate) with its credits per field of study.
 
-A record is entered once and counts toward every license of its holder. Credits that break the
-NASBA increments are saved with a warning; impossible values are refused, each error naming its
-field (``credits[1].credits``).
+A record is entered once and counts toward every license of its holder. A record is one program,
+which may run several days: ``started_on`` is its first day (empty for a one-day program) and
+``completed_on`` its last. Credits that break the NASBA increments, or more than 10 credits per
+program day, are saved with a warning; impossible values are refused, each error naming its field
+(``credits[1].credits``, ``started_on``).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 from peewee import prefetch
 
 from cpe_desktop.db.models import Attachment, CpeRecord, RecordCredit, database
-from cpe_desktop.rules.credits import check_credits, check_daily_total
+from cpe_desktop.rules.credits import check_credits, check_program_days
 from cpe_desktop.rules.fields import (
     DELIVERY_METHODS,
     NON_PROGRAM_METHODS,
@@ -33,6 +35,7 @@ FIELDS = (
     "title",
     "sponsor",
     "sponsor_id",
+    "started_on",
     "completed_on",
     "delivery_method",
     "ethics_jurisdiction",
@@ -41,6 +44,13 @@ FIELDS = (
     "credits",
 )
 EARLIEST = dt.date(1950, 1, 1)
+# How long before its last day a program's first day may be. A conference or a self-study course
+# runs days or weeks; a year is more than any program takes. Instructor, Author and College
+# Course credit is earned over terms (a course, its preparation, a book): up to five years.
+MAX_PROGRAM_SPAN_DAYS = 366
+MAX_NON_PROGRAM_SPAN_DAYS = 5 * 365 + 2  # five years, their leap days included
+# What bears on the credits-per-day warning: an update touching none of these does not repeat it.
+_PROGRAM_KEYS = ("started_on", "completed_on", "delivery_method", "credits")
 CHANGED = Changes.of(RECORDS, AUDIT)
 
 
@@ -52,7 +62,8 @@ def read_credits(
 ) -> tuple[list[tuple[str, Decimal]] | Any, list[str]]:
     """Check a credits list (``[{"field", "credits"}]``); ``[(field, credits)]`` when every line
     is right (else MISSING, with each problem recorded in ``v`` under ``credits[i]…``), and the
-    NASBA increment warnings to show."""
+    NASBA increment warnings to show. The record's total against its days is judged by
+    :func:`read_record_fields`, which knows the dates."""
     if raw is MISSING or raw is None:
         v.error("credits", "is required: list each field of study with its credits")
         return MISSING, []
@@ -76,10 +87,6 @@ def read_credits(
             entries.append((field, amount))
     if len(entries) != len(raw):
         return MISSING, warnings
-    if method not in NON_PROGRAM_METHODS:
-        total = sum((credits for _, credits in entries), Decimal(0))
-        for issue in check_daily_total(total):
-            v.error("credits", issue.message)
     return entries, warnings
 
 
@@ -124,15 +131,20 @@ def read_record_fields(
     *,
     partial: bool = False,
     current_method: str | None = None,
+    current: CpeRecord | None = None,
 ) -> tuple[dict[str, Any], list[tuple[str, Decimal]] | Any, list[str]]:
     """A record's own fields read through ``v`` (owner and certificate are the caller's): the
     values (MISSING where absent or wrong), the credit lines and the warnings. Shared by the
     record service and the importers, so a record is judged the same way wherever it comes from.
+
+    ``current``: the stored record a partial update changes; what the update leaves alone (its
+    dates, method, credits) is judged together with what it changes.
     """
     values: dict[str, Any] = {
         "title": v.text("title", required=True, max_length=300),
         "sponsor": v.text("sponsor", max_length=200),
         "sponsor_id": v.text("sponsor_id", max_length=50),
+        "started_on": v.date("started_on"),
         "completed_on": v.date("completed_on", required=True),
         "ethics_jurisdiction": v.text("ethics_jurisdiction", max_length=100),
         "notes": v.text("notes", max_length=10_000),
@@ -158,19 +170,100 @@ def read_record_fields(
     values["delivery_method"] = method
     credits: Any = MISSING
     warnings: list[str] = []
+    if current is not None and current_method is None:
+        current_method = current.delivery_method
+    effective = method if isinstance(method, str) else current_method
     if v.has("credits") or not partial:
-        effective = method if isinstance(method, str) else current_method
         credits, warnings = read_credits(v, data.get("credits", MISSING), effective)
+    days_ok = _read_program_days(v, values, effective, current)
+    if days_ok and (not partial or any(v.has(key) for key in _PROGRAM_KEYS)):
+        _check_total(v, values, credits, effective, current, warnings)
     return values, credits, warnings
 
 
+def _stored(values: Mapping[str, Any], name: str, current: CpeRecord | None) -> Any:
+    """The value a record will have: the one given, else the stored one (None for a new one)."""
+    value = values.get(name, MISSING)
+    if value is MISSING:
+        return getattr(current, name) if current is not None else None
+    return value
+
+
+def _read_program_days(
+    v: Validator, values: Mapping[str, Any], method: str | None, current: CpeRecord | None
+) -> bool:
+    """Check ``started_on`` against ``completed_on``; False when either date is unusable."""
+    if "started_on" in v.errors or "completed_on" in v.errors:
+        return False
+    started = _stored(values, "started_on", current)
+    completed = _stored(values, "completed_on", current)
+    if not isinstance(started, dt.date) or not isinstance(completed, dt.date):
+        return True  # a one-day program (or no date yet: reported as required)
+    # Name the field the person changed: the first day when given, else the last.
+    blamed = "started_on" if v.has("started_on") or not v.has("completed_on") else "completed_on"
+    if started > completed:
+        if blamed == "started_on":
+            v.error(
+                "started_on",
+                f"is after the program's last day ({completed.isoformat()}); the first day of "
+                "a program comes on or before the day it was completed",
+            )
+        else:
+            v.error(
+                "completed_on",
+                f"is before the program's first day ({started.isoformat()}); change the first "
+                "day too, or clear it for a one-day program",
+            )
+        return False
+    non_program = method in NON_PROGRAM_METHODS
+    limit = MAX_NON_PROGRAM_SPAN_DAYS if non_program else MAX_PROGRAM_SPAN_DAYS
+    span = (completed - started).days
+    if span > limit:
+        allowed = (
+            "Instructor, Author and College Course credit may span up to five years"
+            if non_program
+            else "a program runs at most a year (College Course credit may span longer)"
+        )
+        where = (
+            "before the day it was completed" if blamed == "started_on" else "after its first day"
+        )
+        v.error(blamed, f"is {span} days {where}; {allowed}; check the year")
+        return False
+    return True
+
+
+def _check_total(
+    v: Validator,
+    values: Mapping[str, Any],
+    credits: list[tuple[str, Decimal]] | Any,
+    method: str | None,
+    current: CpeRecord | None,
+    warnings: list[str],
+) -> None:
+    """The record's total credits against the days its program ran (warnings; > 1,000 errs)."""
+    if credits is MISSING:
+        if current is None or any(key.startswith("credits") for key in v.errors):
+            return
+        credits = [(line.field_of_study, Decimal(line.credits)) for line in current.credits]
+    if not credits:
+        return
+    total = sum((amount for _, amount in credits), Decimal(0))
+    completed = _stored(values, "completed_on", current)
+    started = _stored(values, "started_on", current)
+    if not isinstance(completed, dt.date):
+        completed = None
+    for issue in check_program_days(total, started, completed, method):
+        if issue.severity == "error":
+            v.error("credits", issue.message)
+        else:
+            warnings.append(issue.message)
+
+
 def _validate(
-    ctx: ServiceContext, data: dict[str, Any], *, partial: bool, current_method: str | None = None
+    ctx: ServiceContext, data: dict[str, Any], *, partial: bool, current: CpeRecord | None = None
 ) -> tuple[dict[str, Any], list[tuple[str, Decimal]] | Any, list[str]]:
     v = Validator(data, FIELDS, partial=partial)
-    values, credits, warnings = read_record_fields(
-        v, ctx, data, partial=partial, current_method=current_method
-    )
+    values, credits, warnings = read_record_fields(v, ctx, data, partial=partial, current=current)
     rows.read_owner(v, ctx, values, partial=partial)
     if v.has("attachment_id"):
         attachment_id = v.integer("attachment_id", minimum=1)
@@ -239,9 +332,7 @@ def update_record(ctx: ServiceContext, record_id: int, data: dict[str, Any]) -> 
     with database.atomic():
         record = rows.get_or_missing(CpeRecord, record_id, "record")
         ctx.require_owner(record.user_id, "change the records")
-        values, entries, warnings = _validate(
-            ctx, data, partial=True, current_method=record.delivery_method
-        )
+        values, entries, warnings = _validate(ctx, data, partial=True, current=record)
         _check_owner(ctx, values, "move records")
         before = audit.snapshot(record, credits=_plain(credits_of(record)))
         for name, value in values.items():

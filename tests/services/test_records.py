@@ -1,13 +1,15 @@
 """CPE records: validation naming each field, NASBA increment warnings without changing values,
-credits split across fields, and multi-record delete."""
+credits split across fields, multi-day programs, and multi-record delete."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from decimal import Decimal
 
 import pytest
 
-from cpe_desktop.db.models import CpeRecord, RecordCredit
+from cpe_desktop.db.models import AuditLog, CpeRecord, RecordCredit
 from cpe_desktop.services import records
 from cpe_desktop.services.errors import ValidationError
 
@@ -68,15 +70,23 @@ def test_increment_warning_keeps_the_value(people):
         ({"credits": [{"field": "Taxes", "credits": 0}]}, "credits[0].credits"),
         ({"credits": [{"field": "Taxes", "credits": -1}]}, "credits[0].credits"),
         ({"credits": [{"field": "Taxes", "credits": "lots"}]}, "credits[0].credits"),
-        ({"credits": [{"field": "Taxes", "credits": 30}]}, "credits[0].credits"),
+        ({"credits": [{"field": "Taxes", "credits": "1000.5"}]}, "credits[0].credits"),
         (
             {"credits": [{"field": "Taxes", "credits": 1}, {"field": "tax", "credits": 2}]},
             "credits[1].field",
         ),
         (
-            {"credits": [{"field": "Taxes", "credits": 16}, {"field": "Auditing", "credits": 16}]},
+            {
+                "credits": [
+                    {"field": "Taxes", "credits": 600},
+                    {"field": "Auditing", "credits": 600},
+                ]
+            },
             "credits",
         ),
+        ({"started_on": "2026-03-03"}, "started_on"),  # after completed_on, 2026-03-02
+        ({"started_on": "2025-02-28"}, "started_on"),  # 367 days before: no program runs so long
+        ({"started_on": "March 1"}, "started_on"),
         ({"surprise": 1}, "surprise"),
     ],
 )
@@ -93,6 +103,142 @@ def test_college_course_may_exceed_a_day(people):
         _record(delivery_method="College Course", credits=[{"field": "Finance", "credits": 45}]),
     )
     assert outcome.warnings == ()
+
+
+# --- Multi-day programs ---------------------------------------------------------------------------
+
+
+def test_a_four_day_conference_is_stored_with_its_first_day_and_no_warning(people):
+    """30 credits from 2 to 5 March is 7.5 a day: plausible, so no warning at all."""
+    outcome = records.create_record(
+        people.as_ann,
+        _record(
+            started_on="2026-03-02",
+            completed_on="2026-03-05",
+            credits=[
+                {"field": "Taxes", "credits": 24},
+                {"field": "Regulatory Ethics", "credits": 6},
+            ],
+        ),
+    )
+    assert outcome.warnings == ()
+    stored = CpeRecord.get_by_id(outcome.value.record_id)
+    assert stored.started_on == dt.date(2026, 3, 2)
+    assert stored.completed_on == dt.date(2026, 3, 5)
+    [entry] = AuditLog.select().where(AuditLog.action == "create record")
+    assert json.loads(entry.after_json)["started_on"] == "2026-03-02"
+
+
+def test_thirty_credits_on_one_day_is_saved_with_a_warning(people):
+    outcome = records.create_record(
+        people.as_ann, _record(credits=[{"field": "Taxes", "credits": 30}])
+    )
+    assert outcome.warnings == (
+        "30.0 credits over 1 day is more than 10 a day; if the program ran several days, "
+        "enter its first day.",
+    )
+    stored = CpeRecord.get_by_id(outcome.value.record_id)
+    assert stored.started_on is None
+    assert records.credits_of(stored) == [{"field": "Taxes", "credits": Decimal("30.00")}]
+
+
+def test_the_per_day_warning_counts_all_lines_of_the_record(people):
+    outcome = records.create_record(
+        people.as_ann,
+        _record(credits=[{"field": "Taxes", "credits": 8}, {"field": "Auditing", "credits": 8}]),
+    )
+    [warning] = outcome.warnings
+    assert warning.startswith("16.0 credits over 1 day")
+
+
+def test_a_one_day_program_may_name_its_day_twice(people):
+    outcome = records.create_record(
+        people.as_ann, _record(started_on="2026-03-02", completed_on="2026-03-02")
+    )
+    assert outcome.warnings == ()
+    assert CpeRecord.get_by_id(outcome.value.record_id).started_on == dt.date(2026, 3, 2)
+
+
+@pytest.mark.parametrize(
+    ("started", "method", "ok"),
+    [
+        ("2025-03-01", "Group Live", True),  # 366 days before 2026-03-02: the most for a program
+        ("2025-02-28", "Group Live", False),
+        ("2025-02-28", "QAS Self Study", False),
+        ("2024-09-01", "College Course", True),  # a long course: up to five years
+        ("2021-03-01", "College Course", True),
+        ("2021-02-28", "College Course", False),
+        ("2023-01-01", "Author", True),
+        ("2023-01-01", "Instructor", True),
+    ],
+)
+def test_how_long_a_record_may_span(people, started, method, ok):
+    data = _record(
+        started_on=started,
+        delivery_method=method,
+        credits=[{"field": "Finance", "credits": 45}],
+    )
+    if ok:
+        assert records.create_record(people.as_ann, data).value.started_on.isoformat() == started
+    else:
+        with pytest.raises(ValidationError) as err:
+            records.create_record(people.as_ann, data)
+        assert set(err.value.errors) == {"started_on"}
+        assert "check the year" in err.value.errors["started_on"]
+
+
+def test_a_first_day_after_the_last_is_refused_in_words(people):
+    with pytest.raises(ValidationError) as err:
+        records.create_record(people.as_ann, _record(started_on="2026-03-05"))
+    assert err.value.errors == {
+        "started_on": "is after the program's last day (2026-03-02); the first day of a program "
+        "comes on or before the day it was completed"
+    }
+
+
+def test_an_update_is_judged_with_the_stored_dates_and_credits(people):
+    record = records.create_record(
+        people.as_ann,
+        _record(
+            started_on="2026-03-02",
+            completed_on="2026-03-05",
+            credits=[{"field": "Taxes", "credits": 30}],
+        ),
+    ).value
+    # Clearing the first day makes it 30 credits on one day: saved, with the warning.
+    outcome = records.update_record(people.as_ann, record.record_id, {"started_on": None})
+    [warning] = outcome.warnings
+    assert "if the program ran several days, enter its first day" in warning
+    assert CpeRecord.get_by_id(record.record_id).started_on is None
+    # Giving it back: no warning.
+    outcome = records.update_record(people.as_ann, record.record_id, {"started_on": "2026-03-02"})
+    assert outcome.warnings == ()
+    # Moving the last day before the stored first day names completed_on.
+    with pytest.raises(ValidationError) as err:
+        records.update_record(people.as_ann, record.record_id, {"completed_on": "2026-03-01"})
+    assert set(err.value.errors) == {"completed_on"}
+    assert "before the program's first day (2026-03-02)" in err.value.errors["completed_on"]
+    # An update of something else repeats no warning.
+    assert records.update_record(people.as_ann, record.record_id, {"notes": "x"}).warnings == ()
+    [entry, *_] = (
+        AuditLog.select().where(AuditLog.action == "update record").order_by(AuditLog.log_id)
+    )
+    assert json.loads(entry.before_json)["started_on"] == "2026-03-02"
+    assert json.loads(entry.after_json)["started_on"] is None
+
+
+def test_changing_the_method_to_a_program_applies_the_program_span(people):
+    record = records.create_record(
+        people.as_ann,
+        _record(
+            started_on="2025-01-12",
+            delivery_method="College Course",
+            credits=[{"field": "Finance", "credits": 45}],
+        ),
+    ).value
+    with pytest.raises(ValidationError) as err:
+        records.update_record(people.as_ann, record.record_id, {"delivery_method": "Group Live"})
+    assert "a program runs at most a year" in err.value.errors["started_on"]
 
 
 def test_update_replaces_credits_only_when_given(people):
