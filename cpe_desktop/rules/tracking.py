@@ -10,7 +10,6 @@ window's earlier years were never tracked. Pure function; the caller gives "toda
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 from cpe_desktop.rules.facts import LicenseFacts, Rule
@@ -24,7 +23,7 @@ def default_tracked_from(
     of the reporting year) containing ``earliest_record``, or ``as_of`` when there is none.
 
     Without a rule, the earliest record's date (or ``as_of``). When the period cannot be worked
-    out (a fact is missing), 1 January of that year.
+    out (the birth date or the period end is missing), 1 January of that year.
     """
     day = min(earliest_record, as_of) if earliest_record is not None else as_of
     if rule is None:
@@ -32,11 +31,8 @@ def default_tracked_from(
     try:
         return reporting_year(rule, license, license.birth_date, day).start
     except MissingInformation:
-        pass
-    try:  # no birth date or period end yet: calendar years until the holder says
-        fallback = replace(rule, period_basis="calendar", cycle_anchor="issue_year")
-        return reporting_year(fallback, license, license.birth_date, day).start
-    except MissingInformation:
+        # No birth date or period end yet: 1 January is late enough that no past period can
+        # be judged on a guess, and early enough to count this year's records.
         return date(day.year, 1, 1)
 
 

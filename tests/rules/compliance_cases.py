@@ -65,7 +65,29 @@ def shipped(credential: str, jurisdiction: str) -> Rule:
             values[key] = Decimal(str(values[key]))
     if values["effective_from"]:
         values["effective_from"] = D(values["effective_from"])
+    # Schema 4 keys (DESIGN 4.1, 4.3, 4.6, 4.7); null reads as the default.
+    for key, default in NEW_RULE_DEFAULTS.items():
+        value = row.get(key)
+        values[key] = default if value is None else value
+    for key in ("first_period_hours_per_unit", "first_period_ethics"):
+        if values[key] is not None:
+            values[key] = Decimal(str(values[key]))
+    values["first_period_table"] = tuple(Decimal(str(v)) for v in values["first_period_table"])
     return Rule(**values)
+
+
+NEW_RULE_DEFAULTS: dict[str, Any] = {
+    "cycle_anchor": None,
+    "cycle_parity_offset": 0,
+    "first_period": "full",
+    "first_period_hours_per_unit": None,
+    "first_period_unit_months": None,
+    "first_period_counts_issue_month": False,
+    "first_period_ethics": None,
+    "first_period_table": (),
+    "carryover_scope": "period",
+    "reciprocity": "none",
+}
 
 
 def all_shipped() -> list[tuple[str, str]]:
@@ -80,6 +102,11 @@ def lic(
     license_id: int = 1,
     credential: str = "CPA",
     holder: int | None = 1,
+    number: str | None = None,
+    tracked: str | None = None,
+    opening: str | int = 0,
+    opening_ethics: str | int = 0,
+    home: str | None = None,
 ) -> LicenseFacts:
     return LicenseFacts(
         license_id,
@@ -89,6 +116,11 @@ def lic(
         period_end_override=D(override) if override else None,
         birth_date=D(birth) if birth else None,
         holder_id=holder,
+        license_number=number,
+        tracked_from=D(tracked) if tracked else None,
+        opening_hours=H(opening),
+        opening_ethics_hours=H(opening_ethics),
+        home_jurisdiction=home,
     )
 
 

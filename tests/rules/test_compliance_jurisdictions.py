@@ -66,9 +66,12 @@ def test_texas_rolling_window_and_state_ethics():
 
 
 def test_texas_with_the_license_expiration_as_deadline():
-    # "set period_end_override to your license expiration date": the window then rolls from
-    # the end of the birth month (31 May); ethics are the 2 years ending on the same date.
-    premise("CPA", "Texas", "set period_end_override to your license expiration date")
+    # 22 TAC 523.112: the window ends with the license, on the last day of the birth month
+    # (cycle_anchor birth_month); the license's own expiration date gives the same window.
+    # Ethics are the 2 years ending on the same date.
+    assert shipped_row("CPA", "Texas")["cycle_anchor"] == "birth_month"
+    by_birth = evaluate(shipped("CPA", "Texas"), lic(birth="1975-05-10"), [], D("2026-09-01"))
+    assert period(by_birth) == ("2024-06-01", "2027-05-31")
     ev = evaluate(shipped("CPA", "Texas"), lic(override="2026-05-31"), [], D("2026-09-01"))
     assert period(ev) == ("2024-06-01", "2027-05-31")
     assert (ev.ethics_period_start, ev.ethics_period_end) == (D("2025-06-01"), D("2027-05-31"))
@@ -88,8 +91,8 @@ def test_california_birth_month_non_technical_cap_and_technical_minimum():
         rec("2026-03-01", ("Personal Development", "6"), rid=501),
         rec("2026-04-01", ("Behavioral Ethics", "4")),
     ]
-    # Issued 2014, born in September: periods end 30 Sep of even years.
-    license = lic("California", issued="2014-03-01", birth="1985-09-10")
+    # Born in September of an even year: periods end 30 Sep of even years (B&P Code 5070.5).
+    license = lic("California", issued="2014-03-01", birth="1984-09-10")
     ev = evaluate(shipped("CPA", "California"), license, records, D("2026-08-15"))
     assert period(ev) == ("2024-10-01", "2026-09-30")
     # Non-technical 40 + 6 + 4 = 50 > 40: 10 dropped, personal development (not ethics) first,
@@ -206,7 +209,7 @@ def test_virginia_rolling_with_yearly_state_ethics():
 def test_arizona_with_its_deadline_nano_cap_and_technical_minimum():
     # "set the license's own deadline (period_end_override)"; "'nano max 4 per period' ->
     # max_nano_hours 4"; "technical_min_hours 40"; "Ethics must be Arizona-specific".
-    premise("CPA", "Arizona", "period_end_override", "max_nano_hours 4", "technical_min_hours 40")
+    premise("CPA", "Arizona", "max_nano_hours 4", "technical_min_hours 40")
     records = [
         *spread("2023-05-01", 10, "Taxes", "8"),  # previous period: 80
         rec("2024-01-10", ("Regulatory Ethics", "4"), tag="Arizona"),
@@ -267,7 +270,8 @@ def test_ohio_overdue_from_the_previous_triennium():
 def test_enrolled_agent_yearly_ethics_and_annual_minimum():
     # "ethics_hours 2, ethics_period_years 1. annual_min_hours 16"; "set period_end_override
     # to Dec 31 of your cycle's last year".
-    premise("EA", "IRS", "ethics_period_years 1", "annual_min_hours 16", "period_end_override")
+    premise("EA", "IRS", "ethics_period_years 1", "annual_min_hours 16")
+    assert shipped_row("EA", "IRS")["cycle_anchor"] == "holder_supplied"
     records = [
         *spread("2022-02-01", 9, "Taxes", "8"),  # previous cycle: 72
         rec("2025-02-01", ("Taxes", "14")),
@@ -293,7 +297,7 @@ def test_enrolled_agent_yearly_ethics_and_annual_minimum():
 
 def test_cisa_has_no_ethics_requirement():
     # "No ethics-hour requirement was found -> ethics_hours null"; 20 a year, 120 in 3 years.
-    premise("CISA", "ISACA", "ethics_hours null", "period_end_override")
+    premise("CISA", "ISACA", "ethics_hours null")
     records = [
         *(spread(f"{year}-02-01", 5, "Information Technology", "8") for year in (2024, 2025, 2026))
     ]
@@ -430,8 +434,15 @@ def test_every_shipped_rule_evaluates(as_of):
 
     records = [rec("2025-12-15", ("Taxes", "8")), rec("2026-01-01", ("Regulatory Ethics", "2"))]
     for credential, jurisdiction in all_shipped():
-        license = lic(jurisdiction, credential=credential, birth="1980-05-14")
+        license = lic(jurisdiction, credential=credential, birth="1980-05-14", number="10234")
         ev = evaluate(shipped(credential, jurisdiction), license, records, D(as_of))
         assert ev.period_start <= D(as_of) <= ev.period_end
         assert ev.counted_total <= ev.earned_total + ev.carryover_in
-        assert [i for i in ev.issues if i.kind == "missing_information"] == []
+        missing = [i.missing for i in ev.issues if i.kind == "missing_information"]
+        # Only a period end that nobody but the holder knows may be asked for.
+        row = shipped_row(credential, jurisdiction)
+        # (A license-date cycle needs only the issue date, which this license has.)
+        if row["cycle_anchor"] == "holder_supplied" and row["period_basis"] != "license_date":
+            assert missing == ["period_end"]
+        else:
+            assert missing == []

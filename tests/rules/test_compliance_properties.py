@@ -131,14 +131,18 @@ def test_nothing_counts_more_than_was_earned(rule, license, records, as_of):
 def test_no_records_means_the_whole_requirement_is_missing(rule, license, as_of):
     ev = evaluate(rule, license, [], as_of)
     assert (ev.earned_total, ev.counted_total, ev.counted_ethics, ev.carryover_in) == (0, 0, 0, 0)
-    assert ev.shortfall_total == (rule.total_hours or ZERO)
-    assert ev.shortfall_ethics == (rule.ethics_hours or ZERO)
-    assert ev.shortfall_technical == (rule.technical_min_hours or ZERO)
+    # What this period asks: the rule's, or a new licensee's reduced first period (DESIGN 4.3).
+    assert (ev.required_total is None) == (rule.total_hours is None)
+    if ev.first_period is None:
+        assert (ev.required_total, ev.required_ethics) == (rule.total_hours, rule.ethics_hours)
+    assert ev.shortfall_total == (ev.required_total or ZERO)
+    assert ev.shortfall_ethics == (ev.required_ethics or ZERO)
+    assert ev.shortfall_technical == (ev.required_technical or ZERO)
     assert all(year.earned == 0 for year in ev.annual)
     assert ev.counted_records == ()
     nothing_required = not any(
-        (rule.total_hours, rule.ethics_hours, rule.technical_min_hours, rule.annual_min_hours)
-    )
+        (ev.required_total, ev.required_ethics, ev.required_technical)
+    ) and not any(year.required for year in ev.annual)
     assert (ev.status == "complete") == nothing_required
 
 
