@@ -183,6 +183,10 @@ def _license(ctx: ServiceContext, pk: int) -> dict[str, Any]:
         "expires_on": license_.expires_on,
         "period_end_override": license_.period_end_override,
         "status": license_.status,
+        "tracked_from": license_.tracked_from,
+        "opening_hours": license_.opening_hours,
+        "opening_ethics_hours": license_.opening_ethics_hours,
+        "home_jurisdiction": license_.home_jurisdiction,
     }
 
 
@@ -194,6 +198,7 @@ def _record(ctx: ServiceContext, pk: int) -> dict[str, Any]:
         "title": record.title,
         "sponsor": record.sponsor,
         "sponsor_id": record.sponsor_id,
+        "started_on": record.started_on,
         "completed_on": record.completed_on,
         "delivery_method": record.delivery_method,
         "ethics_jurisdiction": record.ethics_jurisdiction,

@@ -200,6 +200,8 @@ LICENSES = TableSpec(
         Column("issued_on", "Issued", License.issued_on, "date"),
         Column("expires_on", "Expires", License.expires_on, "date"),
         Column("period_end_override", "Own deadline", License.period_end_override, "date"),
+        Column("tracked_from", "Tracked from", License.tracked_from, "date"),
+        Column("home_jurisdiction", "Home jurisdiction", License.home_jurisdiction),
         Column("status", "Status", License.status, "badge"),
         holder_column(),
     ),

@@ -177,3 +177,23 @@ def test_unknown_entity_or_custom_values_on_plain_kinds_are_programming_errors(p
         editing.save_entity(people.as_admin, "planet", None, {})
     with pytest.raises(ValueError):
         editing.save_entity(people.as_admin, "reminder", None, {}, {1: "x"})
+
+
+def test_license_picture_holds_tracking_and_saves_it(people):
+    license_ = licenses.create_license(
+        people.as_ann, {"credential": "CPA", "jurisdiction": "Texas", "issued_on": "2010-05-01"}
+    ).value
+    editing.save_entity(
+        people.as_ann,
+        "license",
+        license_.license_id,
+        {"opening_hours": "12.5", "opening_ethics_hours": 2, "home_jurisdiction": "Ohio"},
+        {},
+    )
+    loaded = editing.load_entity(people.as_ann, "license", license_.license_id)
+    assert (
+        loaded["opening_hours"],
+        loaded["opening_ethics_hours"],
+        loaded["home_jurisdiction"],
+    ) == (Decimal("12.5"), Decimal(2), "Ohio")
+    assert isinstance(loaded["tracked_from"], dt.date)  # the start of the then-current period

@@ -328,3 +328,22 @@ def test_format_credits_round_trips(value):
     text = tables.format_credits(value)
     assert Decimal(text) == value
     assert not (("." in text) and text.endswith("0"))
+
+
+def test_licenses_show_where_tracking_starts_and_the_home_jurisdiction(filled, people):
+    """DESIGN 4.2 and 4.7: each license row says since when it is tracked and, for reciprocity,
+    which license is the holder's home one."""
+    ohio = next(lic for lic in licenses.list_licenses(people.as_bob))
+    licenses.update_license(
+        people.as_bob,
+        ohio.license_id,
+        {"tracked_from": "2024-01-01", "home_jurisdiction": "Texas"},
+    )
+    titles = {c.key: c.title for c in tables.columns_for(tables.spec("licenses"), people.as_admin)}
+    assert (titles["tracked_from"], titles["home_jurisdiction"]) == (
+        "Tracked from",
+        "Home jurisdiction",
+    )
+    spec = tables.spec("licenses")
+    assert set(_values(spec, people.as_bob, "tracked_from")) == {dt.date(2024, 1, 1)}
+    assert _values(spec, people.as_bob, "home_jurisdiction") == ["Texas"]
