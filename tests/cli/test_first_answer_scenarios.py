@@ -92,7 +92,7 @@ PEOPLE = [
             }
         ],
         [
-            *(_record(f"2024-{m}-01", "Taxes", 20) for m in (9, 10, 11)),
+            *(_record(f"2024-{m:02}-01", "Taxes", 20) for m in (9, 10, 11)),
             _record("2025-10-01", "Taxes", 25),
         ],
     ),
