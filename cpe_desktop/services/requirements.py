@@ -8,10 +8,12 @@ The interchange keys (DESIGN section 5) are mapped to the seed's column names he
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+import json
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from cpe_desktop.db.models import Credential, StateRequirement, database
+from cpe_desktop.rules.facts import CARRYOVER_SCOPES, CYCLE_ANCHORS, FIRST_PERIODS, RECIPROCITIES
 from cpe_desktop.services import rows
 from cpe_desktop.services.changes import AUDIT, REQUIREMENTS, Changes, Outcome
 from cpe_desktop.services.context import ServiceContext
@@ -62,12 +64,29 @@ KEYS = (
     "verified_on",
     "notes",
 )
+# DESIGN 4.1, 4.3, 4.6, 4.7: which years a cycle ends in, what a new licensee owes, how carryover
+# flows and whether the home state's compliance counts. Kept apart from KEYS so the requirement
+# form (which lists KEYS) can take them up on its own; validation and the interchange use both.
+PERIOD_KEYS = (
+    "cycle_anchor",
+    "cycle_parity_offset",
+    "first_period",
+    "first_period_hours_per_unit",
+    "first_period_unit_months",
+    "first_period_counts_issue_month",
+    "first_period_ethics",
+    "first_period_table",
+    "carryover_scope",
+    "reciprocity",
+)
+ALL_KEYS = KEYS + PERIOD_KEYS
+MAX_TABLE_ENTRIES = 60
 CHANGED = Changes.of(REQUIREMENTS, AUDIT)
 
 
 def validate(data: dict[str, Any], *, partial: bool = False, extra_keys=()) -> dict[str, Any]:
     """Interchange-keyed ``data`` → model field values; raises ValidationError naming each key."""
-    v = Validator(data, KEYS + tuple(extra_keys), partial=partial)
+    v = Validator(data, ALL_KEYS + tuple(extra_keys), partial=partial)
     values: dict[str, Any] = {
         "state_name": v.text("jurisdiction", required=True, max_length=100),
         "total_credits_required": v.integer("total_hours", minimum=0, maximum=1000),
@@ -82,6 +101,18 @@ def validate(data: dict[str, Any], *, partial: bool = False, extra_keys=()) -> d
         "source": v.text("source", max_length=5000),
         "verified_on": v.date("verified_on"),
         "notes": v.text("notes", max_length=20_000),
+        "cycle_anchor": v.choice("cycle_anchor", CYCLE_ANCHORS),
+        "cycle_parity_offset": v.integer("cycle_parity_offset", minimum=0, maximum=1),
+        "first_period": v.choice("first_period", FIRST_PERIODS),
+        "first_period_hours_per_unit": v.decimal(
+            "first_period_hours_per_unit", minimum=0, maximum=1000
+        ),
+        "first_period_unit_months": v.integer("first_period_unit_months", minimum=1, maximum=120),
+        "first_period_counts_issue_month": v.boolean("first_period_counts_issue_month"),
+        "first_period_ethics": v.decimal("first_period_ethics", minimum=0, maximum=1000),
+        "first_period_table": _table(v, "first_period_table"),
+        "carryover_scope": v.choice("carryover_scope", CARRYOVER_SCOPES),
+        "reciprocity": v.choice("reciprocity", RECIPROCITIES),
     }
     for key in HOUR_CAPS:
         values[key] = v.decimal(key, minimum=0, maximum=1000)
@@ -97,19 +128,90 @@ def validate(data: dict[str, Any], *, partial: bool = False, extra_keys=()) -> d
     month_missing = values["period_start_month"] in (None, MISSING)
     if values["period_basis"] == "fiscal" and month_missing:
         v.error("period_start_month", "is required when period_basis is fiscal")
+    if not partial:
+        for name, message in first_period_problems(values).items():
+            v.error(name, message)
     v.done()
     return present(values)
+
+
+def _table(v: Validator, name: str) -> Any:
+    """A list of hours (or its JSON text, or "40, 0") as the column's JSON text; empty: None."""
+    raw = v._raw(name, False)
+    if raw is MISSING or raw is None:
+        return raw
+    items: Any = raw
+    if isinstance(raw, str):
+        text = raw.strip()
+        try:
+            items = json.loads(text) if text.startswith("[") else text.split(",")
+        except ValueError:
+            v.error(name, "must be a list of hours, e.g. [40, 0]")
+            return MISSING
+    if not isinstance(items, list | tuple):
+        v.error(name, "must be a list of hours, e.g. [40, 0]")
+        return MISSING
+    if len(items) > MAX_TABLE_ENTRIES:
+        v.error(name, f"may have at most {MAX_TABLE_ENTRIES} entries")
+        return MISSING
+    numbers: list[int | float] = []
+    for item in items:
+        try:
+            if isinstance(item, bool) or not isinstance(item, int | float | str | Decimal):
+                raise InvalidOperation
+            number = Decimal(str(item).strip())
+        except InvalidOperation:
+            v.error(name, f"must hold numbers of hours, not {item!r}")
+            return MISSING
+        if not number.is_finite() or number < 0 or number > 1000:
+            v.error(name, f"hours must be from 0 to 1000, not {item!r}")
+            return MISSING
+        numbers.append(int(number) if number == number.to_integral_value() else float(number))
+    return table_text(numbers)
+
+
+def table_text(numbers: list[int | float] | tuple[Any, ...] | None) -> str | None:
+    """The ``first_period_table`` column's JSON text for a list of hours (none: NULL)."""
+    if not numbers:
+        return None
+    return json.dumps(list(numbers))
+
+
+def first_period_problems(values: dict[str, Any]) -> dict[str, str]:
+    """What a first-period kind still lacks, by field name (``values`` in model field names).
+
+    prorate needs hours_per_unit and unit_months; table needs its hours and unit_months (3 for
+    quarters); ramp needs its hours. Absent or None values count as missing.
+    """
+
+    def given(name: str) -> bool:
+        return values.get(name) not in (None, MISSING)
+
+    kind = values.get("first_period")
+    problems: dict[str, str] = {}
+    if kind == "prorate":
+        for name in ("first_period_hours_per_unit", "first_period_unit_months"):
+            if not given(name):
+                problems[name] = "is required when first_period is prorate"
+    elif kind in ("table", "ramp"):
+        if not given("first_period_table"):
+            problems["first_period_table"] = f"is required when first_period is {kind}"
+        if kind == "table" and not given("first_period_unit_months"):
+            problems["first_period_unit_months"] = "is required when first_period is table"
+    return problems
 
 
 def to_interchange(row: StateRequirement) -> dict[str, Any]:
     """A requirement row as the interchange object (numbers as numbers, dates as ISO text)."""
     out: dict[str, Any] = {}
-    for key in KEYS:
+    for key in ALL_KEYS:
         if key == "credential":
             out[key] = row.credential.code
             continue
         value = getattr(row, _RENAMED.get(key, key))
-        if isinstance(value, Decimal):
+        if key == "first_period_table" and value is not None:
+            value = json.loads(value)
+        elif isinstance(value, Decimal):
             value = int(value) if value == value.to_integral_value() else float(value)
         elif isinstance(value, dt.date):
             value = value.isoformat()
@@ -172,6 +274,10 @@ def update_requirement(
         ctx.require_admin("change requirement rules")
         row = rows.get_or_missing(StateRequirement, state_id, "requirement rule")
         values = validate(data, partial=True)
+        merged = {name: getattr(row, name) for name in _model_fields()} | values
+        problems = first_period_problems(merged)
+        if problems:
+            raise ValidationError(problems)
         values["user_edited"] = True
         rows.update(ctx, row, values, "requirement")
     return Outcome(row, CHANGED)
@@ -209,7 +315,7 @@ def differs(row: StateRequirement, values: dict[str, Any]) -> bool:
 
 
 def _model_fields() -> list[str]:
-    return [_RENAMED.get(key, key) for key in KEYS if key != "credential"]
+    return [_RENAMED.get(key, key) for key in ALL_KEYS if key != "credential"]
 
 
 def delete_requirement(ctx: ServiceContext, state_id: int) -> Outcome[None]:

@@ -2,7 +2,11 @@
 
 Run at every start; cheap when nothing changed. New credentials and rules are added; a shipped
 rule that a person has edited (``user_edited``) is never overwritten; rows are matched by a stable
-``seed_key`` so re-running never duplicates anything.
+``seed_key`` so re-running never duplicates anything. A new data file (a new digest) refreshes
+every untouched shipped row, so existing databases get new keys such as ``cycle_anchor``. An
+edited row keeps every value its editor could have set; it only receives the period keys
+(``requirements.PERIOD_KEYS``) when all of them are still empty, i.e. it was edited before the
+program knew them.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from cpe_desktop.services import audit
 from cpe_desktop.services.changes import AUDIT, CREDENTIALS, REQUIREMENTS, Changes
 from cpe_desktop.services.context import SYSTEM, ServiceContext
 from cpe_desktop.services.errors import ValidationError
-from cpe_desktop.services.requirements import differs, validate
+from cpe_desktop.services.requirements import PERIOD_KEYS, differs, validate
 
 FORMAT = "cpe-tracker-requirements/1"
 DIGEST_KEY = "shipped_requirements_sha256"
@@ -35,13 +39,15 @@ class LoadResult:
     rules_added: int
     rules_updated: int
     rules_kept_user_edits: int
+    # edited rows that were given the period keys they never had (see the module docstring)
+    rules_given_period_keys: int = 0
 
     @property
     def changes(self) -> Changes:
         kinds = Changes()
         if self.credentials_added:
             kinds |= Changes.of(CREDENTIALS, AUDIT)
-        if self.rules_added or self.rules_updated:
+        if self.rules_added or self.rules_updated or self.rules_given_period_keys:
             kinds |= Changes.of(REQUIREMENTS, AUDIT)
         return kinds
 
@@ -71,7 +77,7 @@ def load_shipped_requirements(
     if loaded is not None and loaded.value == digest:
         return LoadResult(0, 0, 0, 0)
     document = read_data(path)
-    added_credentials = added = updated = kept = 0
+    added_credentials = added = updated = kept = given = 0
     with database.atomic():
         AppMeta.insert(key=DIGEST_KEY, value=digest, updated_at=ctx.now()).on_conflict(
             conflict_target=[AppMeta.key], preserve=[AppMeta.value, AppMeta.updated_at]
@@ -104,13 +110,17 @@ def load_shipped_requirements(
                 added += 1
             elif row.user_edited:
                 kept += 1
+                if _give_period_keys(row, values):
+                    row.updated_at = now
+                    row.save()
+                    given += 1
             elif differs(row, values):
                 for name, value in values.items():
                     setattr(row, name, value)
                 row.updated_at = now
                 row.save()
                 updated += 1
-        result = LoadResult(added_credentials, added, updated, kept)
+        result = LoadResult(added_credentials, added, updated, kept, given)
         if result.changes:
             audit.write(
                 ctx,
@@ -123,7 +133,20 @@ def load_shipped_requirements(
                     "rules_added": added,
                     "rules_updated": updated,
                     "rules_kept_user_edits": kept,
+                    "rules_given_period_keys": given,
                 },
                 details=document.get("dataset", {}).get("title"),
             )
     return result
+
+
+def _give_period_keys(row: StateRequirement, values: dict[str, Any]) -> bool:
+    """Fill an edited row's period keys from the shipped ones when it has none of them yet."""
+    if any(getattr(row, name) is not None for name in PERIOD_KEYS):
+        return False
+    shipped = {name: values.get(name) for name in PERIOD_KEYS}
+    if all(value is None for value in shipped.values()):
+        return False
+    for name, value in shipped.items():
+        setattr(row, name, value)
+    return True
