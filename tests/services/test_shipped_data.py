@@ -7,9 +7,10 @@ import json
 from decimal import Decimal
 
 from cpe_desktop import paths
-from cpe_desktop.db.models import AuditLog, Credential, StateRequirement
+from cpe_desktop.db.models import AppMeta, AuditLog, Credential, StateRequirement
 from cpe_desktop.services import requirements
-from cpe_desktop.services.shipped_data import data_file, load_shipped_requirements
+from cpe_desktop.services.requirements import PERIOD_KEYS
+from cpe_desktop.services.shipped_data import DIGEST_KEY, data_file, load_shipped_requirements
 
 
 def _csv_rows():
@@ -37,8 +38,10 @@ def test_first_load_brings_every_researched_row_with_its_source(db, system):
         StateRequirement.source.is_null() | StateRequirement.verified_on.is_null()
     )
     assert list(missing) == []
-    sources = {row["source"] for row in _csv_rows()}
-    assert {r.source for r in StateRequirement.select()} == sources
+    # each row's source starts with its research cell (periods-research sources follow it)
+    shipped = sorted(r.source for r in StateRequirement.select())
+    for cell in {row["source"] for row in _csv_rows()}:
+        assert any(source.startswith(cell) for source in shipped), cell
     assert all(r.origin == "shipped" and not r.user_edited for r in StateRequirement.select())
 
 
@@ -96,3 +99,80 @@ def test_an_already_loaded_file_is_skipped_so_deletions_stay_deleted(seeded, sys
     again = load_shipped_requirements(system)
     assert (again.rules_added, again.rules_updated) == (0, 0)
     assert StateRequirement.select().count() == 64
+
+
+def test_period_keys_land_in_their_columns(seeded):
+    texas = StateRequirement.get(StateRequirement.state_name == "Texas")
+    assert (texas.cycle_anchor, texas.first_period) == ("birth_month", "ramp")
+    assert json.loads(texas.first_period_table) == [0, 0, 20, 60, 100]  # 22 TAC 523.112(c)
+    assert texas.first_period_ethics == Decimal(0) and texas.reciprocity == "home_state"
+    kentucky = StateRequirement.get(StateRequirement.state_name == "Kentucky")
+    assert (kentucky.cycle_anchor, kentucky.cycle_parity_offset) == ("license_number_parity", 1)
+    oregon = StateRequirement.get(StateRequirement.state_name == "Oregon")
+    assert (oregon.first_period_hours_per_unit, oregon.first_period_unit_months) == (Decimal(3), 1)
+    assert oregon.first_period_counts_issue_month is True
+    michigan = StateRequirement.get(StateRequirement.state_name == "Michigan")
+    assert michigan.carryover_scope == "next_year"
+    florida = StateRequirement.get(StateRequirement.state_name == "Florida")
+    assert florida.reciprocity == "home_state_plus_ethics"
+    # every shipped row names its anchor, first period and reciprocity
+    for row in StateRequirement.select():
+        assert row.cycle_anchor and row.first_period and row.reciprocity, row.state_name
+
+
+def test_a_database_loaded_before_the_period_keys_gets_them(seeded, system):
+    """An existing database (rows from the older file, no period keys) is brought up to date on
+    the next start, because the data file's digest changed; a person's edit is still kept."""
+    blank = {name: None for name in PERIOD_KEYS}
+    StateRequirement.update(**blank).execute()
+    StateRequirement.update(period_basis="fiscal", period_start_month=7).where(
+        StateRequirement.state_name == "New Hampshire"
+    ).execute()
+    ohio = StateRequirement.get(StateRequirement.state_name == "Ohio")
+    requirements.update_requirement(system, ohio.state_id, {"total_hours": 100})
+    AppMeta.update(value="digest of the older file").where(AppMeta.key == DIGEST_KEY).execute()
+
+    result = load_shipped_requirements(system)
+
+    assert (result.rules_updated, result.rules_kept_user_edits) == (64, 1)
+    assert result.rules_given_period_keys == 1
+    ohio = StateRequirement.get_by_id(ohio.state_id)
+    assert ohio.total_credits_required == 100  # the edit survives
+    assert (ohio.cycle_anchor, ohio.first_period) == ("holder_supplied", "ramp")
+    nh = StateRequirement.get(StateRequirement.state_name == "New Hampshire")
+    assert (nh.period_basis, nh.period_start_month, nh.cycle_anchor) == (
+        "license_date",
+        None,
+        "holder_supplied",
+    )
+    entry = AuditLog.select().order_by(AuditLog.log_id.desc()).first()
+    assert json.loads(entry.after_json)["rules_given_period_keys"] == 1
+
+
+def test_an_edited_rows_own_period_keys_are_never_replaced(seeded, system, tmp_path):
+    texas = StateRequirement.get(StateRequirement.state_name == "Texas")
+    requirements.update_requirement(system, texas.state_id, {"first_period": "full"})
+    document = json.loads(data_file().read_text(encoding="utf-8"))
+    document["dataset"]["title"] += " (newer)"
+    newer = tmp_path / "requirements.json"
+    newer.write_text(json.dumps(document), encoding="utf-8")
+
+    result = load_shipped_requirements(system, newer)
+
+    assert result.rules_given_period_keys == 0
+    assert StateRequirement.get_by_id(texas.state_id).first_period == "full"
+
+
+def test_a_bad_period_key_in_the_data_file_is_refused_naming_it(db, system, tmp_path):
+    document = json.loads(data_file().read_text(encoding="utf-8"))
+    document["requirements"][0]["first_period"] = "prorate"  # without its parameters
+    bad = tmp_path / "requirements.json"
+    bad.write_text(json.dumps(document), encoding="utf-8")
+    try:
+        load_shipped_requirements(system, bad)
+    except ValueError as exc:
+        assert "shipped requirement 0" in str(exc)
+        assert "first_period_hours_per_unit" in str(exc)
+    else:
+        raise AssertionError("a prorated first period without hours was accepted")
+    assert StateRequirement.select().count() == 0
