@@ -205,14 +205,16 @@ def _read_program_days(
         if blamed == "started_on":
             v.error(
                 "started_on",
-                f"is after the program's last day ({completed.isoformat()}); the first day of "
-                "a program comes on or before the day it was completed",
+                f"{started.isoformat()} is after the program's last day "
+                f"({completed.isoformat()}); a program's first day comes on or before the day "
+                "it was completed",
             )
         else:
             v.error(
                 "completed_on",
-                f"is before the program's first day ({started.isoformat()}); change the first "
-                "day too, or clear it for a one-day program",
+                f"{completed.isoformat()} is before the program's first day "
+                f"({started.isoformat()}); change the first day too, or clear it for a one-day "
+                "program",
             )
         return False
     non_program = method in NON_PROGRAM_METHODS

@@ -191,8 +191,8 @@ def test_a_first_day_after_the_last_is_refused_in_words(people):
     with pytest.raises(ValidationError) as err:
         records.create_record(people.as_ann, _record(started_on="2026-03-05"))
     assert err.value.errors == {
-        "started_on": "is after the program's last day (2026-03-02); the first day of a program "
-        "comes on or before the day it was completed"
+        "started_on": "2026-03-05 is after the program's last day (2026-03-02); a program's "
+        "first day comes on or before the day it was completed"
     }
 
 
