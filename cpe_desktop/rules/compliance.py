@@ -26,12 +26,12 @@ Choices DESIGN §4 leaves open, made here (the module's tests pin each one):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
 
-from cpe_desktop.rules.caps import CappedWindow, cap_limits
+from cpe_desktop.rules.caps import CappedWindow
+from cpe_desktop.rules.evaluation_context import EvaluationContext, ethics_counted
 from cpe_desktop.rules.facts import (
     CapName,
     CapResult,
@@ -46,29 +46,17 @@ from cpe_desktop.rules.facts import (
     Status,
     YearResult,
 )
-from cpe_desktop.rules.first_period import first_period_need, scaled_technical
 from cpe_desktop.rules.ledger import (
     CAP_ORDER,
-    ETHICS,
-    NANO,
-    NON_TECHNICAL,
-    SELF_STUDY,
     TECHNICAL,
     TOTAL,
     ZERO,
     Ledger,
-    jurisdiction_key,
 )
 from cpe_desktop.rules.periods import (
     MissingInformation,
     Period,
     add_years,
-    anchor_is_assumed,
-    current_period,
-    ethics_period,
-    previous_ethics_period,
-    previous_period,
-    reporting_year,
 )
 from cpe_desktop.rules.reciprocity import apply_reciprocity, unresolved_home
 from cpe_desktop.rules.wording import day_text
@@ -81,190 +69,7 @@ def _short(required: Decimal | None, counted: Decimal) -> Decimal:
     return max(ZERO, required - counted) if required is not None else ZERO
 
 
-def _ethics(ledger: Ledger, window: CappedWindow, start: date, end: date, kind: str) -> Decimal:
-    """Ethics completed from ``start`` to ``end``: as ``window``'s caps left them inside it, at
-    face value outside it (an ethics period longer than the reporting period)."""
-    lo, hi = ledger.bounds(start, end)
-    face = ledger.face(kind, lo, hi)
-    inner_lo, inner_hi = max(lo, window.lo), min(hi, window.hi)
-    if not window.binding or inner_hi <= inner_lo:
-        return face
-    return face - ledger.face(kind, inner_lo, inner_hi) + window.counted(kind, inner_lo, inner_hi)
-
-
-class _Context:
-    """One evaluation's fixed inputs and its periods, worked out before any record is read."""
-
-    def __init__(self, rule: Rule, license: LicenseFacts, as_of: date) -> None:
-        self.rule, self.license, self.as_of = rule, license, as_of
-        self.issues: list[Issue] = []
-        self.limits = cap_limits(
-            rule.total_hours,
-            {
-                SELF_STUDY: (rule.max_self_study_hours, rule.max_self_study_pct),
-                NANO: (rule.max_nano_hours, rule.max_nano_pct),
-                NON_TECHNICAL: (rule.max_non_technical_hours, rule.max_non_technical_pct),
-            },
-        )
-        # State-specific: only ethics tagged with the license's jurisdiction counts as ethics.
-        self.ethics_kind = ETHICS
-        if rule.ethics_state_specific:
-            self.ethics_kind = f"ethics@{jurisdiction_key(license.jurisdiction) or ''}"
-        self.current = self._current_or_fallback()
-        self.ethics = self._period(ethics_period)
-        self.previous = self._period(previous_period, 1)
-        self.previous_ethics = self._period(previous_ethics_period, 1)
-        # Carryover never applies to rolling windows: they overlap, the hours are already in.
-        # Year-to-year carryover (next_year) is worked out with the annual minimums instead.
-        self.carries = bool(
-            rule.carryover_max_hours
-            and rule.total_hours is not None
-            and self.rule.period_basis != "rolling"
-            and rule.carryover_scope == "period"
-        )
-        self.carries_yearly = bool(
-            rule.carryover_max_hours
-            and rule.annual_min_hours is not None
-            and rule.carryover_scope == "next_year"
-        )
-        self.first = self.need(self.current)
-        tracked = license.tracked_from
-        self.opening = (
-            (license.opening_hours, license.opening_ethics_hours)
-            if tracked is not None and self.current.contains(tracked)
-            else (ZERO, ZERO)
-        )
-        if self.first is not None and rule.total_hours:
-            # Percentage caps are a share of what this period asks.
-            self.limits = cap_limits(
-                self.first.required_total,
-                {
-                    SELF_STUDY: (rule.max_self_study_hours, rule.max_self_study_pct),
-                    NANO: (rule.max_nano_hours, rule.max_nano_pct),
-                    NON_TECHNICAL: (rule.max_non_technical_hours, rule.max_non_technical_pct),
-                },
-            )
-        self.before_previous = self._period(previous_period, 2) if self.carries else None
-        self.ledger = Ledger(())  # the holder's records, set by _evaluate
-        self._windows: dict[Period, CappedWindow] = {}
-
-    def _current_or_fallback(self) -> Period:
-        """The current period; when a fact the rule needs is missing, the same basis aligned to
-        the issue year (or calendar years) stands in, with an issue asking for the fact."""
-        license = self.license
-        try:
-            current = current_period(self.rule, license, license.birth_date, self.as_of)
-        except MissingInformation as exc:
-            if exc.key == "period_end":
-                message = (
-                    f"{exc} Tell us when your current reporting period ends; until then the "
-                    "dates shown are a guess."
-                )
-            else:
-                message = (
-                    f"{exc} Enter the {exc.missing} or the license's own deadline; until then "
-                    "the dates shown are a guess."
-                )
-            self.issues.append(Issue("missing_information", None, message, exc.key))
-            rolling = self.rule.period_basis == "rolling"
-            guesses = (
-                replace(self.rule, cycle_anchor="annual" if rolling else "issue_year"),
-                replace(self.rule, period_basis="calendar", cycle_anchor="issue_year"),
-            )
-            for guess in guesses:
-                try:
-                    current = current_period(guess, license, license.birth_date, self.as_of)
-                except MissingInformation:
-                    continue
-                self.rule = guess
-                break
-        if anchor_is_assumed(self.rule, license):
-            message = (
-                "The license has no issue date, so which years its cycle covers is a guess; "
-                "enter the issue date or the license's own deadline."
-            )
-            self.issues.append(Issue("missing_information", None, message, "issue_date"))
-        return current
-
-    def _index(self, period: Period) -> int:
-        """How many periods after the one containing the issue date ``period`` is (0: that
-        one; negative: before it). For rolling windows, counted in reporting years."""
-        issued = self.license.issued_on
-        assert issued is not None
-        rule, birth = self.rule, self.license.birth_date
-        first = reporting_year(rule, self.license, birth, issued)
-        if rule.period_basis == "rolling":
-            return round((period.end - first.end).days / 365.25)
-        return round((period.start - first.start).days / (365.25 * rule.period_years))
-
-    def need(self, period: Period) -> FirstPeriod | None:
-        """The reduced requirement of ``period`` for a new licensee (None: the full rule)."""
-        issued = self.license.issued_on
-        if issued is None or self.rule.first_period == "full" or issued > period.end:
-            return None
-        return first_period_need(self.rule, issued, period, self._index(period))
-
-    def required(self, period: Period) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
-        """(total, ethics, technical) asked of ``period``, first-period reductions included."""
-        rule = self.rule
-        first = self.first if period == self.current else self.need(period)
-        if first is None:
-            return rule.total_hours, rule.ethics_hours, rule.technical_min_hours
-        return first.required_total, first.required_ethics, scaled_technical(rule, first)
-
-    def _period(self, find: Callable[..., Period], *back: int) -> Period:
-        return find(self.rule, self.license, self.license.birth_date, self.as_of, *back)
-
-    def earliest(self) -> date:
-        """The first day any period of this evaluation looks at."""
-        periods = (self.current, self.ethics, self.previous, self.previous_ethics)
-        first = min(period.start for period in periods)
-        return min(first, self.before_previous.start) if self.before_previous else first
-
-    def window(self, period: Period) -> CappedWindow:
-        """The period's records up to the as-of date, after the caps (each worked out once)."""
-        window = self._windows.get(period)
-        if window is None:
-            lo, hi = self.ledger.bounds(period.start, min(period.end, self.as_of))
-            window = self._windows[period] = CappedWindow(self.ledger, lo, hi, self.limits)
-        return window
-
-    def judged(self, period: Period) -> bool:
-        """Whether a past period is judged: the license was held, and tracked, all through it
-        (DESIGN 4.2: nothing is judged from history the program never saw)."""
-        issued, tracked = self.license.issued_on, self.license.tracked_from
-        return (issued is None or issued <= period.start) and (
-            tracked is None or tracked <= period.start
-        )
-
-    def carryover(self, into: Period, before: Period | None) -> Decimal:
-        """Hours carried into ``into``: the counted hours of ``before`` (the period before it)
-        above what it asked, without what ``before`` carried in itself, up to the maximum."""
-        rule = self.rule
-        if not self.carries or before is None:
-            return ZERO
-        assert rule.carryover_max_hours is not None
-        asked = self.required(before)[0]
-        if asked is None:
-            return ZERO
-        excess = self.window(before).counted_all(TOTAL) - asked
-        return min(rule.carryover_max_hours, max(ZERO, excess))
-
-    def yearly_excess(self, year: Period) -> Decimal:
-        """For next-year carryover: the year's counted hours above the annual minimum, up to
-        the maximum (Michigan: up to 40 hours into the following year)."""
-        rule = self.rule
-        assert rule.carryover_max_hours is not None and rule.annual_min_hours is not None
-        owner = self.current if self.current.contains(year.start) else self.previous
-        window = self.window(owner)
-        lo, hi = self.ledger.bounds(year.start, min(year.end, self.as_of))
-        excess = window.counted(TOTAL, max(lo, window.lo), min(hi, window.hi)) - (
-            rule.annual_min_hours
-        )
-        return min(rule.carryover_max_hours, max(ZERO, excess))
-
-
-def _previous(ctx: _Context) -> PreviousResult | None:
+def _previous(ctx: EvaluationContext) -> PreviousResult | None:
     """How the previous period ended, and what of its shortfall is still not made up."""
     rule, ledger, as_of = ctx.rule, ctx.ledger, ctx.as_of
     before, ethics_before = ctx.previous, ctx.previous_ethics
@@ -282,11 +87,13 @@ def _previous(ctx: _Context) -> PreviousResult | None:
         total = _short(asked_total, old.counted_all(TOTAL) + carried)
         technical = _short(asked_technical, old.counted_all(TECHNICAL))
     if judge_ethics:
-        counted = _ethics(ledger, old, ethics_before.start, ethics_before.end, ctx.ethics_kind)
+        counted = ethics_counted(
+            ledger, old, ethics_before.start, ethics_before.end, ctx.ethics_kind
+        )
         ethics = _short(asked_ethics, counted)
     # Made up only by hours completed after it ended (a rolling window overlaps the last one).
     lo, hi = ledger.bounds(before.end + _DAY, as_of)
-    made_up_ethics = _ethics(
+    made_up_ethics = ethics_counted(
         ledger, window, max(ctx.ethics.start, ethics_before.end + _DAY), as_of, ctx.ethics_kind
     )
     return PreviousResult(
@@ -301,7 +108,7 @@ def _previous(ctx: _Context) -> PreviousResult | None:
     )
 
 
-def _annual(ctx: _Context, window: CappedWindow, period: Period) -> tuple[YearResult, ...]:
+def _annual(ctx: EvaluationContext, window: CappedWindow, period: Period) -> tuple[YearResult, ...]:
     """Each year of the period against the annual minimum.
 
     Years the license was not held for (they started before the issue date), years that ended
@@ -375,7 +182,7 @@ def _label(record: RecordFacts) -> str:
 
 
 def _records(
-    ctx: _Context, window: CappedWindow, ethics: Period
+    ctx: EvaluationContext, window: CappedWindow, ethics: Period
 ) -> tuple[tuple[int, ...], list[Issue]]:
     """The records that count (toward the total or ethics), and the issues of the records looked
     at: no certificate (counted records) and credits breaking the increments (any of them)."""
@@ -400,7 +207,7 @@ def _records(
     return tuple(ledger.records[p].record_id for p in counted), issues
 
 
-def _evaluate(ctx: _Context, ledger: Ledger) -> Evaluation:
+def _evaluate(ctx: EvaluationContext, ledger: Ledger) -> Evaluation:
     ctx.ledger = ledger
     rule, license, as_of = ctx.rule, ctx.license, ctx.as_of
     period, ethics = ctx.current, ctx.ethics
@@ -411,7 +218,7 @@ def _evaluate(ctx: _Context, ledger: Ledger) -> Evaluation:
     if ctx.carries_yearly and annual and annual[0].year_start == period.start:
         carryover = annual[0].carryover_in
     counted_total = counted_in_period + carryover
-    counted_ethics = _ethics(ledger, window, ethics.start, as_of, ctx.ethics_kind)
+    counted_ethics = ethics_counted(ledger, window, ethics.start, as_of, ctx.ethics_kind)
     counted_technical = window.counted_all(TECHNICAL)
     required_total, required_ethics, required_technical = ctx.required(period)
     shortfalls = (
@@ -507,7 +314,7 @@ def evaluate(
     license it is passed with. Raises ValueError if two different records looked at share a
     record_id (the same record passed twice counts once).
     """
-    ctx = _Context(rule, license, as_of)
+    ctx = EvaluationContext(rule, license, as_of)
     opening = _opening_record(license)
     looked_at = _in_view([*records, *([opening] if opening else [])], ctx.earliest(), as_of)
     result = _evaluate(ctx, Ledger(looked_at))
@@ -525,7 +332,7 @@ def evaluate_all(
     Each holder's records are sorted and classified once, however many licenses they hold,
     and only as far back as the earliest period any of those licenses looks at.
     """
-    contexts = [_Context(rule, license, as_of) for license, rule in licenses_with_rules]
+    contexts = [EvaluationContext(rule, license, as_of) for license, rule in licenses_with_rules]
     earliest: dict[int | None, date] = {}
     for ctx in contexts:
         holder = ctx.license.holder_id
