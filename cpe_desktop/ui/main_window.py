@@ -223,6 +223,10 @@ class MainWindow(QMainWindow):
         )
         self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         edit.addAction(self.preferences_action)
+        # Everyone edits their own name, email, password and birth date (some boards' periods
+        # end in the birth month or follow the birth year).
+        self.account_action = self._action("Your &details…", self.edit_own_details)
+        edit.addAction(self.account_action)
         # Delete acts on the table with focus, never on text being edited in a field.
         self.tabs.addAction(self.delete_action)
 
@@ -301,6 +305,14 @@ class MainWindow(QMainWindow):
             tab.model.fetchMore(root)
         tab.select_pks([license_id])
         tab.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def edit_own_details(self, focus: str | None = None) -> None:
+        """The signed-in person's own account in the person form."""
+        from cpe_desktop.ui.forms.registry import open_editor
+
+        if self.ctx.actor.user_id is not None:
+            outcome = open_editor(self, "users", self.ctx, self.ctx.actor.user_id, focus)
+            self.bus.publish(outcome)
 
     def new_record(self) -> None:
         self.show_table("records").new_row()

@@ -1,7 +1,14 @@
-"""First run: create the first person (an administrator) and, if they like, their first license."""
+"""First run: create the first person (an administrator) and, if they like, their first license.
+
+The first license gets the same questions as the license form, so the very first answer is
+right: when the current reporting period ends (the rule's date pre-filled, its note beside it),
+where tracking starts, the hours already earned this period, and the birth date when the rule
+sets periods by it (saved on the person).
+"""
 
 from __future__ import annotations
 
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -21,6 +28,9 @@ from cpe_desktop.services.context import Actor, ServiceContext
 from cpe_desktop.services.errors import ValidationError
 from cpe_desktop.ui.dates import date_format
 from cpe_desktop.ui.dialogs.field_errors import FieldErrors
+from cpe_desktop.ui.forms.inputs import FieldInput, make_input, scrolling
+from cpe_desktop.ui.forms.license_form import PeriodAnswers, needs_birth_date
+from cpe_desktop.ui.forms.specs import LICENSE, PERIOD_SECTION, FormField
 
 
 class WelcomeDialog(QDialog):
@@ -65,11 +75,59 @@ class WelcomeDialog(QDialog):
         self.issued_on.setCalendarPopup(True)
         self.issued_on.setDisplayFormat(date_format())
         self.issued_on.setDate(ctx.clock.today().replace(month=1, day=1))
-        form = QFormLayout(self.license_box)
+        self.birth_date = make_input(
+            FormField(
+                "birth_date",
+                "Your birth date",
+                "optional_date",
+                help="This board's periods follow the birth month or the birth year",
+            ),
+            ctx,
+        )
+        self.answers: dict[str, FieldInput] = {
+            key: make_input(LICENSE.field(key), ctx)
+            for key in (
+                "period_end_override",
+                "tracked_from",
+                "opening_hours",
+                "opening_ethics_hours",
+                "home_jurisdiction",
+            )
+        }
+        self.period_note = QLabel()
+        self.period_note.setWordWrap(True)
+        self.period_note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.period = PeriodAnswers(
+            ctx,
+            self.answers["period_end_override"],
+            self.answers["tracked_from"],
+            self.period_note,
+        )
+        column = QVBoxLayout(self.license_box)
+        self.license_form = form = QFormLayout()
+        column.addLayout(form)
         self.errors.add_row(form, "Credential", self.credential, "credential")
         self.errors.add_row(form, "Jurisdiction", self.jurisdiction, "jurisdiction")
         self.errors.add_row(form, "License number", self.license_number, "license_number")
         self.errors.add_row(form, "Issued on", self.issued_on, "issued_on")
+        self.errors.add_row(form, "Your birth date", self.birth_date.widget, "birth_date")
+        heading = QLabel(f"<b>{PERIOD_SECTION}</b>")
+        column.addSpacing(6)
+        column.addWidget(heading)
+        questions = QFormLayout()
+        questions.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+        column.addLayout(questions)
+        for key, made in self.answers.items():
+            holder = QWidget()
+            cell = QVBoxLayout(holder)
+            cell.setContentsMargins(0, 0, 0, 0)
+            cell.setSpacing(2)
+            if key == "tracked_from":
+                cell.addWidget(self.period.earlier)
+            cell.addWidget(made.widget)
+            if key == "period_end_override":
+                cell.addWidget(self.period_note)
+            self.errors.add_row(questions, LICENSE.field(key).label, holder, key)
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -78,15 +136,49 @@ class WelcomeDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
 
+        body = QWidget()
+        content = QVBoxLayout(body)
+        content.setContentsMargins(20, 16, 20, 8)
+        content.setSpacing(12)
+        content.addWidget(intro)
+        content.addLayout(account)
+        content.addWidget(self.license_box)
+        content.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 16, 20, 16)
-        layout.setSpacing(12)
-        layout.addWidget(intro)
-        layout.addLayout(account)
-        layout.addWidget(self.license_box)
+        layout.setContentsMargins(0, 0, 0, 16)
+        layout.addWidget(scrolling(body), 1)
         layout.addWidget(self.errors.form_label)
+        buttons.setContentsMargins(20, 0, 20, 0)
         layout.addWidget(buttons)
-        self.setMinimumWidth(480)
+        self.setMinimumWidth(520)
+
+        for signal in (
+            self.credential.currentIndexChanged,
+            self.jurisdiction.currentTextChanged,
+            self.license_number.textChanged,
+            self.issued_on.dateChanged,
+        ):
+            signal.connect(self._resuggest)
+        self.birth_date.on_change(self._resuggest)
+        self._resuggest()
+        self.period.keep_start(None)
+        self.resize(560, min(body.sizeHint().height() + 60, 760))
+
+    def _resuggest(self) -> None:
+        """Ask for the birth date only where the rule needs it; work the period out again."""
+        credential = self.credential.currentData()
+        jurisdiction = self.jurisdiction.currentText().strip()
+        needs_birth = bool(credential and jurisdiction) and needs_birth_date(
+            self.ctx, credential, jurisdiction
+        )
+        self.license_form.setRowVisible(self.birth_date.widget.parentWidget(), needs_birth)
+        self.period.update(
+            credential,
+            jurisdiction or None,
+            self.issued_on.date().toPython(),
+            self.license_number.text().strip() or None,
+            self.birth_date.value() if needs_birth else None,
+        )
 
     def _fill_jurisdictions(self) -> None:
         code = self.credential.currentData()
@@ -112,6 +204,9 @@ class WelcomeDialog(QDialog):
             "email": self.email.text(),
             "password": self.password.text() or None,
         }
+        birth_row = self.birth_date.widget.parentWidget()
+        if self.license_box.isChecked() and birth_row.isVisibleTo(self):
+            account["birth_date"] = self.birth_date.value()
         try:
             with database.atomic():
                 user = users.create_user(self.ctx, account).value
@@ -124,7 +219,11 @@ class WelcomeDialog(QDialog):
                             "jurisdiction": self.jurisdiction.currentText(),
                             "license_number": self.license_number.text() or None,
                             "issued_on": self.issued_on.date().toPython(),
-                        },
+                            "opening_hours": self.answers["opening_hours"].value(),
+                            "opening_ethics_hours": self.answers["opening_ethics_hours"].value(),
+                            "home_jurisdiction": self.answers["home_jurisdiction"].value(),
+                        }
+                        | self.period.answers(),
                     )
         except ValidationError as exc:
             self.errors.show(exc)

@@ -10,12 +10,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -53,18 +57,24 @@ class FormDialog(QDialog):
         self.outcome: Outcome | None = None
         self.inputs: dict[str, FieldInput] = {}
         self.error_labels: dict[str, QLabel] = {}
+        self.notes: dict[str, QLabel] = {}  # muted text under each input (empty: hidden)
+        self.cells: dict[str, QVBoxLayout] = {}  # each input's column, for subclasses to extend
+        self.scroll: QScrollArea | None = None
         self.setWindowTitle(f"{'Add' if pk is None else 'Edit'} {spec.title.lower()}")
         self.fields = [f for f in self.spec.fields if self._shown(f)]
         self.form_error = error_label()
         body = QWidget()
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        for field in self.fields:
-            form.addRow(*self._row(field))
         stack = QVBoxLayout(body)
-        stack.addLayout(form)
+        self.sections: dict[str, QGroupBox] = {}
+        form: QFormLayout | None = None
+        section: str | None = None
+        for field in self.fields:
+            if form is None or field.section != section:
+                section = field.section
+                form = self._section(stack, section)
+            form.addRow(*self._row(field))
         stack.addStretch(1)  # spare height goes below the form, not between its rows
-        scroll = scrolling(body)
+        scroll = self.scroll = scrolling(body)
         self.buttons, self.save_button = save_cancel(self, self.save)
         hint = QLabel("* required")
         hint.setEnabled(False)
@@ -79,6 +89,22 @@ class FormDialog(QDialog):
         self._wire()
         hint_size = body.sizeHint()
         self.resize(max(520, hint_size.width() + 48), min(hint_size.height() + 110, 720))
+
+    def _section(self, stack: QVBoxLayout, title: str) -> QFormLayout:
+        """A form layout for the next fields: the main one, or a titled box whose questions
+        stand above their inputs (long plain-language questions need the width)."""
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        if not title:
+            stack.addLayout(form)
+            return form
+        box = QGroupBox(title)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+        box.setLayout(form)
+        stack.addSpacing(6)
+        stack.addWidget(box)
+        self.sections[title] = box
+        return form
 
     def _shown(self, field: FormField) -> bool:
         creating = self.pk is None
@@ -96,8 +122,16 @@ class FormDialog(QDialog):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
         column.addWidget(made.widget)
+        note = QLabel(field.note)
+        note.setProperty("role", "muted")
+        note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        note.setWordWrap(True)
+        note.setVisible(bool(field.note))
+        self.notes[field.key] = note
+        column.addWidget(note)
         self.error_labels[field.key] = error_label()
         column.addWidget(self.error_labels[field.key])
+        self.cells[field.key] = column
         label = QLabel(field.label + (" *" if field.required else ""))
         label.setBuddy(made.focus[-1])
         return label, cell
@@ -114,11 +148,24 @@ class FormDialog(QDialog):
             if key in values and not (field.blank_keeps and self.pk is not None):
                 made.set_value(values[key])
 
+    def _focus_chain(self) -> list[QWidget]:
+        """Every tab stop of the inputs, in layout order."""
+        return [w for f in self.fields for w in self.inputs[f.key].focus]
+
+    def focus_field(self, key: str) -> None:
+        """Put the cursor on ``key``'s input (an optional date's box while it is unticked) and
+        scroll to it."""
+        parts = [w for w in self.inputs[key].focus if w.isEnabled()] or self.inputs[key].focus
+        target = parts[-1]
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+        if self.scroll is not None:
+            self.scroll.ensureWidgetVisible(self.inputs[key].widget)
+
     def _wire(self) -> None:
         for field in self.fields:
             self.inputs[field.key].on_change(lambda f=field: self._changed(f))
             self._update_dependents(field)
-        chain = [w for f in self.fields for w in self.inputs[f.key].focus]
+        chain = self._focus_chain()
         chain += [self.save_button, self.buttons.button(QDialogButtonBox.StandardButton.Cancel)]
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 from cpe_desktop.services.changes import Outcome
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.ui.forms.form_dialog import FormDialog
+from cpe_desktop.ui.forms.license_form import LicenseForm
 from cpe_desktop.ui.forms.specs import FORM_SPECS
 
 if TYPE_CHECKING:
@@ -32,9 +33,14 @@ EDITABLE_TABLES: frozenset[str] = frozenset(ENTITY_OF_TABLE)
 
 
 def make_editor(
-    parent: QWidget | None, table_name: str, ctx: ServiceContext, pk: int | None = None
+    parent: QWidget | None,
+    table_name: str,
+    ctx: ServiceContext,
+    pk: int | None = None,
+    focus: str | None = None,
 ) -> FormDialog | RecordForm:
-    """The add (``pk`` None) or edit dialog for one row of ``table_name``, not yet shown."""
+    """The add (``pk`` None) or edit dialog for one row of ``table_name``, not yet shown;
+    ``focus`` names the field to put the cursor on (a generated form's key)."""
     if table_name not in ENTITY_OF_TABLE:
         raise ValueError(f"{table_name!r} has no editor (editable: {sorted(EDITABLE_TABLES)})")
     if table_name == "records":
@@ -43,14 +49,24 @@ def make_editor(
         from cpe_desktop.ui.forms.record_form import RecordForm
 
         return RecordForm(ctx, record_id=pk, parent=parent)
-    return FormDialog(ctx, FORM_SPECS[ENTITY_OF_TABLE[table_name]], pk, parent)
+    if table_name == "licenses":
+        dialog: FormDialog = LicenseForm(ctx, pk, parent)
+    else:
+        dialog = FormDialog(ctx, FORM_SPECS[ENTITY_OF_TABLE[table_name]], pk, parent)
+    if focus is not None:
+        dialog.focus_field(focus)
+    return dialog
 
 
 def open_editor(
-    parent: QWidget | None, table_name: str, ctx: ServiceContext, pk: int | None = None
+    parent: QWidget | None,
+    table_name: str,
+    ctx: ServiceContext,
+    pk: int | None = None,
+    focus: str | None = None,
 ) -> Outcome | None:
     """Show the editor modally; the saved Outcome, or None when the user cancelled."""
-    dialog = make_editor(parent, table_name, ctx, pk)
+    dialog = make_editor(parent, table_name, ctx, pk, focus)
     try:
         if dialog.exec() == QDialog.DialogCode.Accepted:
             return dialog.outcome

@@ -54,6 +54,10 @@ class FormField:
     default: Any = None
     # Enabled only while another field holds one of these values; disabled inputs send None.
     enabled_when: tuple[str, tuple[Any, ...]] | None = None
+    # Fields sharing a section are grouped in a box titled with it, each question above its
+    # input; "" is the form's main part.
+    section: str = ""
+    note: str = ""  # shown under the input in muted text (help is the tooltip)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -114,6 +118,14 @@ CREDENTIAL = FormSpec(
     ),
 )
 
+PERIOD_SECTION = "Your reporting period"
+LICENSE_LABELS = {
+    "period_end_override": "When does your current reporting period end?",
+    "tracked_from": "Track from",
+    "opening_hours": "Hours already earned this period",
+    "opening_ethics_hours": "… of them ethics",
+    "home_jurisdiction": "Home jurisdiction (principal place of business)",
+}
 LICENSE = FormSpec(
     "license",
     "License",
@@ -124,13 +136,43 @@ LICENSE = FormSpec(
         FormField("license_number", "License number"),
         FormField("issued_on", "Issued on", "optional_date"),
         FormField("expires_on", "Expires on", "optional_date"),
+        FormField("status", "Status", "choice", choices=_choices(STATUSES), default="active"),
         FormField(
             "period_end_override",
-            "Period ends on",
+            LICENSE_LABELS["period_end_override"],
             "optional_date",
-            help="Your real reporting deadline, when it differs from the computed one",
+            help="The last day of the period your board judges now (your renewal notice says)",
+            section=PERIOD_SECTION,
         ),
-        FormField("status", "Status", "choice", choices=_choices(STATUSES), default="active"),
+        FormField(
+            "tracked_from",
+            LICENSE_LABELS["tracked_from"],
+            "date",
+            help="Nothing that ended before this date is judged",
+            section=PERIOD_SECTION,
+        ),
+        FormField(
+            "opening_hours",
+            LICENSE_LABELS["opening_hours"],
+            "decimal",
+            help="Hours you earned in this period before the date you track from",
+            section=PERIOD_SECTION,
+        ),
+        FormField(
+            "opening_ethics_hours",
+            LICENSE_LABELS["opening_ethics_hours"],
+            "decimal",
+            help="How many of those hours were ethics",
+            section=PERIOD_SECTION,
+        ),
+        FormField(
+            "home_jurisdiction",
+            LICENSE_LABELS["home_jurisdiction"],
+            "jurisdiction",
+            help="Only when it is another jurisdiction than this license's",
+            note="Optional. Some boards accept the CPE of the jurisdiction where you mainly work.",
+            section="Where you mainly work",
+        ),
     ),
 )
 

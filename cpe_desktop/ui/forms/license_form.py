@@ -1,0 +1,236 @@
+"""The license form: the generated form plus the questions that make the first answer right.
+
+A license issued in 2008 must not be judged on eighteen years nobody typed in, and a period only
+the holder knows must be asked for, not guessed. So besides the license's own fields the form
+asks, in plain words, when the current reporting period ends (pre-filled with the date the rule
+gives, the rule's note beside it), where tracking starts (the start of the current period unless
+the person will enter earlier periods too) and the hours already earned this period. The
+pre-filled dates follow the credential, jurisdiction, issue date, license number and holder as
+they change, until the person types their own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtWidgets import QCheckBox, QLabel, QWidget
+
+from cpe_desktop.rules.periods import anchor_kind
+from cpe_desktop.services import compliance, licenses, requirements, users
+from cpe_desktop.services.context import ServiceContext
+from cpe_desktop.services.credentials import by_code
+from cpe_desktop.services.errors import ServiceError
+from cpe_desktop.services.licenses import SuggestedPeriod
+from cpe_desktop.ui.forms.form_dialog import FormDialog
+from cpe_desktop.ui.forms.inputs import FieldInput, show_message
+from cpe_desktop.ui.forms.specs import LICENSE
+from cpe_desktop.ui.widgets.license_card import day_text
+
+# What the suggestion depends on: a change to any of these works the dates out again.
+_INPUTS = ("user_id", "credential_id", "jurisdiction", "issued_on", "license_number")
+EARLIER_TEXT = "I will enter earlier periods too"
+
+
+def needs_birth_date(ctx: ServiceContext, credential: int | str, jurisdiction: str) -> bool:
+    """Whether the rule in force for this credential and jurisdiction sets periods by the
+    holder's birth date (birth month, or the parity of the birth year)."""
+    if isinstance(credential, str):
+        try:
+            credential = by_code(credential).credential_id
+        except ServiceError:
+            return False
+    row = requirements.find(credential, jurisdiction, ctx.clock.today())
+    if row is None:
+        return False
+    rule = compliance.rule_of(row)
+    return rule.period_basis == "birth_month" or anchor_kind(rule) in (
+        "birth_year_parity",
+        "birth_month",
+    )
+
+
+def suggest(
+    ctx: ServiceContext,
+    credential: int | str | None,
+    jurisdiction: str | None,
+    issued_on: dt.date | None,
+    license_number: str | None,
+    birth_date: dt.date | None,
+) -> tuple[SuggestedPeriod | None, dt.date]:
+    """The period the rule gives a license being entered, and the default "track from" date
+    (the services' own default, so what the form shows is what would be saved)."""
+    today = ctx.clock.today()
+    if credential is None or not jurisdiction:
+        return None, today
+    try:
+        period = licenses.suggested_period(
+            ctx, credential, jurisdiction, issued_on, license_number, birth_date
+        )
+        credential_id = (
+            credential if isinstance(credential, int) else by_code(credential).credential_id
+        )
+        start = licenses.default_tracking_start(
+            ctx,
+            credential_id,
+            jurisdiction,
+            {"issued_on": issued_on, "license_number": license_number},
+            birth_date,
+        )
+    except ServiceError:  # an unknown credential code while typing
+        return None, today
+    return period, start
+
+
+class PeriodAnswers:
+    """The period questions' behaviour, shared by the license form and the welcome flow.
+
+    ``end`` answers "When does your current reporting period end?", ``start`` "Track from"
+    (locked to the current period's start until ``earlier`` is ticked), ``note`` shows the
+    rule's note. ``update`` works the dates out again from the license's facts; an input still
+    showing the previous suggestion follows the new one, a date the person chose stays.
+    """
+
+    def __init__(
+        self,
+        ctx: ServiceContext,
+        end: FieldInput,
+        start: FieldInput,
+        note: QLabel,
+        earlier: QCheckBox | None = None,
+    ) -> None:
+        self.ctx, self.end, self.start, self.note = ctx, end, start, note
+        self.earlier = earlier or QCheckBox(EARLIER_TEXT)
+        self.earlier.setToolTip(
+            "Tick to track from an earlier date and enter your history: the periods that "
+            "ended after it are judged too"
+        )
+        self.suggestion: SuggestedPeriod | None = None
+        self.default_start: dt.date | None = None
+        self.earlier.toggled.connect(self._earlier_toggled)
+        end.on_change(self.show_note)
+
+    def update(
+        self,
+        credential: int | str | None,
+        jurisdiction: str | None,
+        issued_on: dt.date | None,
+        license_number: str | None,
+        birth_date: dt.date | None,
+    ) -> None:
+        before = self.suggestion.period_end if self.suggestion else None
+        self.suggestion, self.default_start = suggest(
+            self.ctx, credential, jurisdiction, issued_on, license_number, birth_date
+        )
+        if self.end.current() == before:
+            self.end.set_value(self.suggestion.period_end if self.suggestion else None)
+        if not self.earlier.isChecked():
+            self.start.set_value(self.default_start)
+        self.show_note()
+
+    def keep_start(self, stored: dt.date | None) -> None:
+        """An edited license's own tracking start: kept (and unlocked) when it is not the
+        current period's start."""
+        if stored is not None and stored != self.default_start:
+            self.earlier.setChecked(True)
+            self.start.set_value(stored)
+        self._earlier_toggled(self.earlier.isChecked())
+
+    def show_note(self) -> None:
+        """The rule's note beside the period end, and whether the date shown is the rule's."""
+        if self.suggestion is None:
+            show_message(self.note, "Choose the credential and jurisdiction to see the period.")
+            return
+        text = self.suggestion.note
+        rule_end = self.suggestion.period_end
+        chosen = self.end.current()
+        if rule_end is not None and chosen is not None and chosen != rule_end:
+            text += f" The rule gives {day_text(rule_end)}; your date is used instead."
+        elif rule_end is None and chosen is None:
+            text += " Tick the box and enter the date from your renewal notice."
+        elif self.suggestion.period_start is not None and rule_end is not None:
+            text += f" Period: {day_text(self.suggestion.period_start)} – {day_text(rule_end)}."
+        show_message(self.note, text)
+
+    def _earlier_toggled(self, on: bool) -> None:
+        self.start.widget.setEnabled(on)
+        if not on and self.default_start is not None:
+            self.start.set_value(self.default_start)
+
+    def answers(self) -> dict[str, Any]:
+        """``period_end_override`` (None while it is the rule's own date, so it keeps following
+        the rule: a later issue-date fix, the next period) and ``tracked_from``."""
+        end = self.end.current()
+        if self.suggestion is not None and end == self.suggestion.period_end:
+            end = None
+        # Locked to the period's start, the input is disabled but its date is still the answer.
+        return {"period_end_override": end, "tracked_from": self.start.current()}
+
+
+class LicenseForm(FormDialog):
+    """Add or edit a license, with its reporting period, tracking start and opening balance."""
+
+    def __init__(
+        self, ctx: ServiceContext, pk: int | None = None, parent: QWidget | None = None
+    ) -> None:
+        self.period: PeriodAnswers | None = None
+        super().__init__(ctx, LICENSE, pk, parent)
+
+    @property
+    def earlier(self) -> QCheckBox:
+        assert self.period is not None
+        return self.period.earlier
+
+    def _load(self) -> None:
+        self.period = PeriodAnswers(
+            self.ctx,
+            self.inputs["period_end_override"],
+            self.inputs["tracked_from"],
+            self.notes["period_end_override"],
+        )
+        self.cells["tracked_from"].insertWidget(1, self.period.earlier)
+        super()._load()
+        stored_start = self.inputs["tracked_from"].current() if self.pk is not None else None
+        self._resuggest()
+        self.period.keep_start(stored_start)
+
+    def _wire(self) -> None:
+        super()._wire()
+        for key in _INPUTS:
+            if key in self.inputs:
+                self.inputs[key].on_change(self._resuggest)
+
+    def _focus_chain(self) -> list[QWidget]:
+        chain = super()._focus_chain()
+        first = self.inputs["tracked_from"].focus[0]
+        chain.insert(chain.index(first), self.earlier)
+        return chain
+
+    def holder_birth_date(self) -> dt.date | None:
+        holder = self.inputs["user_id"].value() if "user_id" in self.inputs else None
+        holder = holder or self.ctx.actor.user_id
+        if holder is None:
+            return None
+        try:
+            return users.get_user(self.ctx, holder).birth_date
+        except ServiceError:
+            return None
+
+    def _resuggest(self) -> None:
+        assert self.period is not None
+        value = {key: self.inputs[key].value() for key in _INPUTS if key in self.inputs}
+        self.period.update(
+            value.get("credential_id"),
+            value.get("jurisdiction"),
+            value.get("issued_on"),
+            value.get("license_number"),
+            self.holder_birth_date(),
+        )
+
+    def collect(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        assert self.period is not None
+        data, custom = super().collect()
+        return data | self.period.answers(), custom
+
+
+__all__ = ["EARLIER_TEXT", "LicenseForm", "PeriodAnswers", "needs_birth_date", "suggest"]
