@@ -155,11 +155,24 @@ def anchor_kind(rule: PeriodRule) -> str:
 
 def _anchor_year(rule: PeriodRule, license: PeriodLicense, as_of: date) -> int:
     """The year cycles are aligned to before any parity shift: the rule's fixed year, else the
-    issue year, else the as-of year."""
+    issue year, else the as-of year.
+
+    For fiscal years the cycle starts on the first fiscal-year start on or after the issue date:
+    Florida (61H1-33.003(1)(a)) ends the initial period on the third 30 June after the
+    certificate date, so a certificate of August 2020 starts its two-year cycles on 1 July 2021.
+    """
     if anchor_kind(rule) == "fixed" and rule.cycle_anchor_year is not None:
         return rule.cycle_anchor_year
-    if anchor_kind(rule) == "issue_year" and license.issued_on is not None:
-        return license.issued_on.year
+    issued = license.issued_on
+    if anchor_kind(rule) == "issue_year" and issued is not None:
+        month = rule.period_start_month
+        if (
+            rule.period_basis == "fiscal"
+            and month is not None
+            and issued > date(issued.year, month, 1)
+        ):
+            return issued.year + 1
+        return issued.year
     return as_of.year
 
 

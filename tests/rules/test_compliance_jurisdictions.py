@@ -144,9 +144,9 @@ def test_florida_fiscal_biennium_and_behavioral_cap():
         *spread("2025-10-01", 5, "Taxes", "5"),  # 25
         rec("2026-01-15", ("Regulatory Ethics", "4"), tag="Florida"),
     ]
-    # No anchor: the issue year 2019 starts the bienniums (Jul 2019, 2021, 2023, 2025).
+    # Certificate of June 2019: the bienniums start on the next 1 July (2019, 2021, 2023, 2025).
     ev = evaluate(
-        shipped("CPA", "Florida"), lic("Florida", issued="2019-08-01"), records, D("2026-03-01")
+        shipped("CPA", "Florida"), lic("Florida", issued="2019-06-01"), records, D("2026-03-01")
     )
     assert period(ev) == ("2025-07-01", "2027-06-30")
     # 20 + 25 + 4 = 49 of 80; 31 short. Pace: 31 x 244 = 7564 <= 49 x 486 = 23814.
@@ -154,6 +154,22 @@ def test_florida_fiscal_biennium_and_behavioral_cap():
     assert ev.caps == (CapResult("non_technical", H(20), H(10)),)
     assert (ev.counted_ethics, ev.status) == (H(4), "on_track")
     assert ev.shortfall_text() == "31 more hours by 30 Jun 2027"
+
+
+def test_florida_certificate_after_july_starts_its_cycles_the_next_july():
+    """61H1-33.003(1)(a): the initial reestablishment period begins on the certificate date
+    and ends on the third 30 June after it. A certificate of 15 Aug 2020: 30 June 2021, 2022,
+    2023, so the two-year periods end in odd years (1 Jul 2021-30 Jun 2023, then 2025, 2027);
+    on 1 Mar 2026 the period is 1 Jul 2025-30 Jun 2027."""
+    ev = evaluate(
+        shipped("CPA", "Florida"), lic("Florida", issued="2020-08-15"), [], D("2026-03-01")
+    )
+    assert period(ev) == ("2025-07-01", "2027-06-30")
+    # March 2020 instead: 30 June 2020, 2021, 2022, so even years: 1 Jul 2024-30 Jun 2026.
+    ev = evaluate(
+        shipped("CPA", "Florida"), lic("Florida", issued="2020-03-15"), [], D("2026-03-01")
+    )
+    assert period(ev) == ("2024-07-01", "2026-06-30")
 
 
 def test_illinois_self_study_cap_complete():
@@ -320,7 +336,7 @@ def test_connecticut_carryover_meets_the_total_not_the_annual_minimum():
     ]
     ev = evaluate(
         shipped("CPA", "Connecticut"),
-        lic("Connecticut", issued="2015-09-01"),
+        lic("Connecticut", issued="2015-06-01"),
         records,
         D("2026-02-01"),
     )

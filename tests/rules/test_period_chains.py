@@ -110,9 +110,10 @@ def test_previous_period(the_rule, license, birth, as_of, back, start, end):
         # Virginia-like: 3-year rolling, ethics every year.
         (rule("rolling", 3, ethics_period_years=1), lic(), "2026-06-15",
          "2026-01-01", "2026-12-31", "2025-01-01", "2025-12-31"),
-        # Connecticut-like: July years; ethics over 3 fiscal years from the issue year 2015:
-        # Feb 2026 is fiscal 2025, (2025 - 2015) % 3 = 1, so from July 2024.
-        (rule("fiscal", 1, period_start_month=7, ethics_period_years=3), lic("2015-09-01"),
+        # Connecticut-like: July years; ethics over 3 fiscal years from the first July on or
+        # after the issue date (2015): Feb 2026 is fiscal 2025, (2025 - 2015) % 3 = 1, so
+        # from July 2024.
+        (rule("fiscal", 1, period_start_month=7, ethics_period_years=3), lic("2015-06-01"),
          "2026-02-01", "2024-07-01", "2027-06-30", "2021-07-01", "2024-06-30"),
         # Unset: the ethics period is the reporting period.
         (rule("calendar", 2, cycle_anchor_year=2025), lic(), "2026-06-15",
