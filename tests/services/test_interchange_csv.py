@@ -181,9 +181,11 @@ def test_errors_name_line_and_column_in_file_order(system, alice):
             "listed twice",
         ),
         (
-            _csv(TEMPLATE, "2025-01-01,A,,,Group Live,Taxes,20,,", "2025-01-01,A,,,Live,Audit,5,,"),
+            _csv(
+                TEMPLATE, "2025-01-01,A,,,Group Live,Taxes,600,,", "2025-01-01,A,,,Live,Audit,401,,"
+            ),
             "line 2, credits",
-            "more than the 24",
+            "more than 1,000",
         ),
         (
             _csv(TEMPLATE, "2025-01-01,A,,,Group Live,Taxes,1.234,,"),

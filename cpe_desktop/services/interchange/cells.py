@@ -5,6 +5,10 @@ People's own spreadsheets hold real Excel dates and numbers, or text such as ``0
 converted for the field it is mapped to; a cell that cannot be is reported in words that say
 which forms are understood. Month names are matched here, not with ``strptime``, whose names
 follow the process locale (a Qt application sets it from the desktop).
+
+A multi-day program is often written as one cell of dates ("3/2/2026 - 3/5/2026", "Mar 2-5, 2026",
+"2-5 March 2026"): such a cell gives the program's last day as its completion date and its first
+day as ``started_on``.
 """
 
 from __future__ import annotations
@@ -42,6 +46,16 @@ _US = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _NAMED_FIRST = re.compile(r"([a-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})")  # Mar 2, 2025
 _DAY_FIRST = re.compile(r"(\d{1,2})[\s-]+([a-z]+)\.?[\s-]+(\d{4})")  # 2 March 2025, 2-Mar-2025
 DATE_FORMS = "2025-03-02, 03/02/2025 (month/day/year) or Mar 2, 2025"
+# Between the two dates of a range: a dash (ASCII, en or em) or the words to/through/thru/until.
+_BETWEEN = re.compile(r"\s*[-\u2013\u2014]\s*|\s+(?:to|through|thru|until|till)\s+")
+# Shorthands naming the month (and year) once: "Mar 2-5, 2026", "Mar 30 - Apr 2, 2026",
+# "2-5 March 2026".
+_DASH = r"\s*(?:[-\u2013\u2014]|to|through|thru)\s*"
+_SAME_MONTH = re.compile(rf"([a-z]+)\.?\s+(\d{{1,2}}){_DASH}(\d{{1,2}}),?\s+(\d{{4}})")
+_TWO_MONTHS = re.compile(
+    rf"([a-z]+)\.?\s+(\d{{1,2}}){_DASH}([a-z]+)\.?\s+(\d{{1,2}}),?\s+(\d{{4}})"
+)
+_DAYS_FIRST = re.compile(rf"(\d{{1,2}}){_DASH}(\d{{1,2}})\s+([a-z]+)\.?,?\s+(\d{{4}})")
 
 
 def parse_text_date(text: str) -> dt.date:
@@ -67,8 +81,52 @@ def parse_text_date(text: str) -> dt.date:
         raise ValueError(f"{value!r} is not a real calendar date{hint}") from None
 
 
-def date_cell(value: Any) -> tuple[Any, str | None]:
-    """A completion date: a real date, or text in a known form. Returns (value, problem)."""
+def parse_date_range(text: str) -> tuple[dt.date, dt.date] | None:
+    """The first and last day of a cell such as "3/2/2026 - 3/5/2026" or "Mar 2-5, 2026".
+
+    None when the text is not two dates (a single date, or anything else). The days are returned
+    as written, even when the first comes after the last: the record check says so in words.
+    """
+    value = " ".join(text.strip().split())
+    lowered = value.lower()
+    try:
+        if (match := _SAME_MONTH.fullmatch(lowered)) and match[1] in _MONTHS:
+            month, year = _MONTHS[match[1]], int(match[4])
+            return dt.date(year, month, int(match[2])), dt.date(year, month, int(match[3]))
+        if (
+            (match := _TWO_MONTHS.fullmatch(lowered))
+            and match[1] in _MONTHS
+            and match[3] in _MONTHS
+        ):
+            year = int(match[5])
+            first = dt.date(year, _MONTHS[match[1]], int(match[2]))
+            last = dt.date(year, _MONTHS[match[3]], int(match[4]))
+            if last < first:  # "Dec 30 - Jan 2, 2026": the year written is the last day's
+                first = first.replace(year=year - 1)
+            return first, last
+        if (match := _DAYS_FIRST.fullmatch(lowered)) and match[3] in _MONTHS:
+            month, year = _MONTHS[match[3]], int(match[4])
+            return dt.date(year, month, int(match[1])), dt.date(year, month, int(match[2]))
+    except ValueError:  # "Feb 30-31, 2026": not real days, so not a range of them
+        return None
+    # Two full dates around a separator; ISO dates hold dashes themselves, so every separator is
+    # tried and the range is used only when exactly one split gives two dates.
+    found = set()
+    for between in _BETWEEN.finditer(value):
+        try:
+            first = parse_text_date(value[: between.start()])
+            last = parse_text_date(value[between.end() :])
+        except ValueError:
+            continue
+        found.add((first, last))
+    return found.pop() if len(found) == 1 else None
+
+
+def date_cell(value: Any, *, first_day: bool = False) -> tuple[Any, str | None]:
+    """A date: a real date, or text in a known form. Returns (value, problem).
+
+    A range of dates gives its last day (a completion date), or with ``first_day`` its first.
+    """
     if isinstance(value, dt.datetime):
         return value.date(), None
     if isinstance(value, dt.date):
@@ -79,6 +137,9 @@ def date_cell(value: Any) -> tuple[Any, str | None]:
         try:
             return parse_text_date(value), None
         except ValueError as exc:
+            days = parse_date_range(value)
+            if days is not None:
+                return days[0] if first_day else days[1], None
             return value, str(exc)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         shown = text_cell(value)
@@ -125,6 +186,8 @@ def field_cell(field: str, value: Any) -> tuple[Any, str | None]:
     """The cell converted for our ``field``, and the problem with it (None when fine)."""
     if field == "completed_on":
         return date_cell(value)
+    if field == "started_on":
+        return date_cell(value, first_day=True)
     if field == "credits":
         return number_cell(value), None
     return text_cell(value), None

@@ -1,6 +1,8 @@
 """CPE records as CSV (DESIGN section 6): the spreadsheet people already keep, in and out.
 
-One row per field of study; rows sharing title, completion date and sponsor are one record. An
+One row per field of study; rows sharing title, completion date and sponsor are one record. A
+``started_on`` column (a multi-day program's first day) may follow the template's columns; an
+export adds it, last, only when some record has a first day, so the template stays as it is. An
 import is all or nothing and every problem names its line (the header is line 1) and column, so
 a person can fix the file in their spreadsheet. Exports neutralise cells a spreadsheet would run
 as a formula (``=HYPERLINK(...)`` in a course title) by prefixing ``'``; the importer removes that
@@ -55,6 +57,8 @@ HEADER = (
     "notes",
 )
 REQUIRED = ("completed_on", "title", "delivery_method", "field_of_study", "credits")
+# Columns an import accepts besides the template's; an export writes them after the template's.
+OPTIONAL = ("started_on",)
 # A cell starting like this runs as a formula in Excel/LibreOffice (CSV injection); a run of
 # quotes before it is included so that neutralising and restoring are exact inverses.
 _FORMULA = re.compile(r"'*[=+\-@\t\r]")
@@ -85,12 +89,19 @@ def export_records_csv(
     """
     people = people_for_export(ctx, user_email)
     several = len(people) > 1
+    listed = [
+        (user, sorted(records_service.list_records(ctx, user.user_id), key=record_key))
+        for user in people
+    ]
+    multi_day = any(record.started_on for _, held in listed for record in held)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(([EMAIL] if several else []) + list(HEADER))
+    writer.writerow(
+        ([EMAIL] if several else []) + list(HEADER) + (list(OPTIONAL) if multi_day else [])
+    )
     records = rows = 0
-    for user in people:
-        for record in sorted(records_service.list_records(ctx, user.user_id), key=record_key):
+    for user, held in listed:
+        for record in held:
             records += 1
             for line in records_service.credits_of(record):
                 cells = [
@@ -104,6 +115,8 @@ def export_records_csv(
                     record.ethics_jurisdiction or "",
                     record.notes or "",
                 ]
+                if multi_day:
+                    cells.append(record.started_on.isoformat() if record.started_on else "")
                 writer.writerow(
                     [neutralise(cell) for cell in ([user.email] if several else []) + cells]
                 )
@@ -192,7 +205,7 @@ def import_records_csv(
 def _delimiter(text: str) -> str:
     """Comma, or semicolon where the header is written with them (European spreadsheets)."""
     first = text.lstrip("\r\n").splitlines()[0] if text.strip() else ""
-    known = set(HEADER) | {EMAIL}
+    known = {*HEADER, *OPTIONAL, EMAIL}
 
     def hits(delimiter: str) -> int:
         cells = next(csv.reader([first], delimiter=delimiter), [])
@@ -220,9 +233,14 @@ def _parse(text: str) -> tuple[list[str], list[Row], int]:
     header: list[str] = []
     for cell in header_cells:
         name = _column_name(cell)
-        if name and name not in HEADER and name != EMAIL:
+        if name and name not in HEADER and name not in OPTIONAL and name != EMAIL:
             known = ",".join(HEADER)
-            errors.add(header_line, _label(cell), f"is not a known column (use: {known})")
+            extra = ", ".join(OPTIONAL)
+            errors.add(
+                header_line,
+                _label(cell),
+                f"is not a known column (use: {known}; optionally {extra})",
+            )
         elif name and name in header:
             errors.add(header_line, name, "appears twice in the header")
         header.append(name)

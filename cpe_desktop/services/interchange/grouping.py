@@ -24,9 +24,9 @@ from cpe_desktop.services.validation import parse_date
 
 EMAIL = "email"  # only in exports of several people; see check_emails
 # Columns every row of one record must repeat identically.
-SHARED = ("delivery_method", "sponsor_id", "ethics_jurisdiction", "notes")
+SHARED = ("delivery_method", "sponsor_id", "started_on", "ethics_jurisdiction", "notes")
 # What a record is built from (the certificate is not part of a spreadsheet).
-KEYS = tuple(key for key in RECORD_KEYS if key != "certificate")
+KEYS = tuple(dict.fromkeys([*(key for key in RECORD_KEYS if key != "certificate"), "started_on"]))
 # Progress: checking every row takes most of an import, writing them (in bulk) the rest.
 CHECKED_PERCENT = 80
 _CREDIT_ERROR = re.compile(r"credits\[(\d+)\](?:\.(field|credits))?")
@@ -36,8 +36,8 @@ _CREDIT_ERROR = re.compile(r"credits\[(\d+)\](?:\.(field|credits))?")
 class Row:
     """One non-blank row: its line (CSV) or row (XLSX) number and its cells by our field name.
 
-    Cells hold what the record checks accept: text, or a date for ``completed_on`` and a number
-    for ``credits`` where the spreadsheet had real ones.
+    Cells hold what the record checks accept: text, or a date for ``completed_on`` and
+    ``started_on`` and a number for ``credits`` where the spreadsheet had real ones.
     """
 
     line: int
@@ -165,7 +165,8 @@ def check_groups(
 ) -> list[str]:
     """Judge every group as a record (filling ``group.values``); problems go to ``problems``.
 
-    Returns the NASBA increment warnings, each naming the record's first line. ``progress`` is
+    Returns the warnings (NASBA increments, more than 10 credits per program day), each naming
+    the record's first line; they never refuse a row. ``progress`` is
     told how many groups have been judged so far, now and then.
     """
     warnings: list[str] = []

@@ -24,7 +24,7 @@ from cpe_desktop.services import records as records_service
 from cpe_desktop.services.changes import ACTIVITY, AUDIT, RECORDS, Changes
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import ValidationError
-from cpe_desktop.services.interchange.cells import field_cell
+from cpe_desktop.services.interchange.cells import field_cell, parse_date_range
 from cpe_desktop.services.interchange.common import MAX_ERRORS, ImportSummary, _count, _join
 from cpe_desktop.services.interchange.csv_format import target_user
 from cpe_desktop.services.interchange.grouping import (
@@ -138,6 +138,9 @@ def preview(
         return result
     order = {name: index for name, index in mapping.items()}
     labels = {name: table.label(index) for name, index in mapping.items()}
+    if "started_on" not in mapping:  # a first day comes only from a range of dates
+        order["started_on"] = mapping["completed_on"]
+        labels["started_on"] = labels["completed_on"]
     found = Problems(order, unit=table.unit, labels=labels)
     rows = _rows(table, mapping, found)
     groups = group_rows(rows)
@@ -178,8 +181,19 @@ def _rows(table: Table, mapping: Mapping[str, int], problems: Problems) -> list[
                 problems.add(table_row.number, name, problem)
             cells[name] = value
         if any(value != "" for value in cells.values()):  # a row with data only elsewhere
+            _first_day_from_range(cells, table.cell(table_row, mapping["completed_on"]))
             rows.append(Row(table_row.number, cells))
     return rows
+
+
+def _first_day_from_range(cells: dict[str, Any], completed: Any) -> None:
+    """A completion cell holding a range ("Mar 2-5, 2026") also gives the program's first day,
+    unless a first-day column says otherwise (that column wins)."""
+    if cells.get("started_on", "") != "" or not isinstance(completed, str):
+        return
+    days = parse_date_range(completed)
+    if days is not None:
+        cells["started_on"] = days[0]
 
 
 def _key(values: Mapping[str, Any]) -> bulk_records.RecordKey:

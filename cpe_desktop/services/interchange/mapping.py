@@ -14,16 +14,17 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from cpe_desktop.services.interchange.csv_format import HEADER, REQUIRED
+from cpe_desktop.services.interchange.csv_format import HEADER, OPTIONAL, REQUIRED
 from cpe_desktop.services.interchange.grouping import EMAIL
 from cpe_desktop.services.interchange.tabular import Table
 
 ColumnMapping = dict[str, int]
 
 # Our fields in the order the window lists them; ``email`` only checks whose rows these are.
-FIELDS = (*HEADER, EMAIL)
+FIELDS = (*HEADER, *OPTIONAL, EMAIL)
 LABELS = {
     "completed_on": "Date completed",
+    "started_on": "First day (multi-day)",
     "title": "Course title",
     "sponsor": "Sponsor",
     "sponsor_id": "NASBA sponsor ID",
@@ -48,6 +49,43 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "program date",
         "date attended",
         "certificate date",
+        # The last day of a program that ran several days.
+        "end date",
+        "date ended",
+        "ended",
+        "ended on",
+        "end",
+        "last day",
+        "finish date",
+        "to",
+        "to date",
+        "date to",
+        # One cell of dates ("Mar 2-5, 2026"): its last day, and its first goes to started_on.
+        "dates",
+        "program dates",
+        "course dates",
+        "event dates",
+    ),
+    "started_on": (
+        "started on",
+        "start date",
+        "date started",
+        "started",
+        "start",
+        "starting date",
+        "begin date",
+        "beginning date",
+        "date begun",
+        "began",
+        "begins",
+        "first day",
+        "from",
+        "from date",
+        "date from",
+        "program start",
+        "course start",
+        "course start date",
+        "program start date",
     ),
     "title": (
         "title",

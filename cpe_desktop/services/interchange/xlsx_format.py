@@ -1,10 +1,11 @@
 """CPE records as an Excel workbook: the CSV template's columns with real dates and numbers.
 
 The same rows as the CSV export (one per field of study; an ``email`` column first when several
-people are exported), so the file imports back through the mapped import with no mapping to
-choose. Dates are Excel dates and credits are numbers, so the person can sort and sum them. Text
-that a spreadsheet would run as a formula once re-saved as CSV or edited (``=HYPERLINK(...)``) is
-neutralised with a leading ``'`` as in the CSV export, and the import removes it again.
+people are exported; ``started_on`` last when some record has a first day), so the file imports
+back through the mapped import with no mapping to choose. Dates are Excel dates and credits are
+numbers, so the person can sort and sum them. Text that a spreadsheet would run as a formula once
+re-saved as CSV or edited (``=HYPERLINK(...)``) is neutralised with a leading ``'`` as in the CSV
+export, and the import removes it again.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from cpe_desktop.services.interchange.common import (
     people_for_export,
     record_key,
 )
-from cpe_desktop.services.interchange.csv_format import HEADER, neutralise
+from cpe_desktop.services.interchange.csv_format import HEADER, OPTIONAL, neutralise
 from cpe_desktop.services.interchange.grouping import EMAIL
 
 SHEET = "CPE records"
@@ -39,6 +40,7 @@ _WIDTHS = {
     "credits": 9,
     "ethics_jurisdiction": 18,
     "notes": 40,
+    "started_on": 13,
 }
 
 
@@ -55,7 +57,12 @@ def export_records_xlsx(
 
     people = people_for_export(ctx, user_email)
     several = len(people) > 1
-    columns = ([EMAIL] if several else []) + list(HEADER)
+    listed = [
+        (user, sorted(records_service.list_records(ctx, user.user_id), key=record_key))
+        for user in people
+    ]
+    multi_day = any(record.started_on for _, held in listed for record in held)
+    columns = ([EMAIL] if several else []) + list(HEADER) + (list(OPTIONAL) if multi_day else [])
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = SHEET
@@ -65,7 +72,9 @@ def export_records_xlsx(
     sheet.freeze_panes = "A2"
     for index, name in enumerate(columns):
         sheet.column_dimensions[_letter(index)].width = _WIDTHS[name]
-    date_column = columns.index("completed_on") + 1
+    date_columns = [
+        columns.index(name) + 1 for name in ("completed_on", *OPTIONAL) if name in columns
+    ]
 
     def text(value: str | None) -> str:
         # Control characters cannot be stored in a workbook; the services refuse them, so only
@@ -73,10 +82,10 @@ def export_records_xlsx(
         return ILLEGAL_CHARACTERS_RE.sub("\ufffd", neutralise(value or ""))
 
     records = rows = 0
-    for number, user in enumerate(people):
+    for number, (user, held) in enumerate(listed):
         if progress is not None:
             progress(90 * number // len(people), f"Writing the records of {user.email}…")
-        for record in sorted(records_service.list_records(ctx, user.user_id), key=record_key):
+        for record in held:
             records += 1
             for line in records_service.credits_of(record):
                 cells: list[Any] = [
@@ -90,9 +99,12 @@ def export_records_xlsx(
                     text(record.ethics_jurisdiction),
                     text(record.notes),
                 ]
+                if multi_day:
+                    cells.append(record.started_on)
                 sheet.append(([text(user.email)] if several else []) + cells)
                 rows += 1
-                sheet.cell(row=rows + 1, column=date_column).number_format = DATE_FORMAT
+                for column in date_columns:
+                    sheet.cell(row=rows + 1, column=column).number_format = DATE_FORMAT
     workbook.properties.creator = "CPE Tracker"
     workbook.properties.created = ctx.now()
     buffer = io.BytesIO()
