@@ -24,6 +24,7 @@ from cpe_desktop.services import preferences
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.ui import crash
 from cpe_desktop.ui.bus import ChangeBus
+from cpe_desktop.ui.dates import use_locale_dates
 from cpe_desktop.ui.dialogs.about import show_about
 from cpe_desktop.ui.forms.registry import open_editor
 from cpe_desktop.ui.gc_guard import MainThreadCollector
@@ -54,6 +55,7 @@ def make_application() -> QApplication:
     app = QApplication(sys.argv[:1])
     QGuiApplication.setDesktopFileName("cpe-tracker")
     use_readable_locale()
+    use_locale_dates()  # one date format in every sentence, the same as the date inputs'
     return app
 
 

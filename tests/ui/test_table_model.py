@@ -25,6 +25,7 @@ from cpe_desktop.db.models import (
 from cpe_desktop.services import custom_fields, records, tables
 from cpe_desktop.services.context import Actor, ServiceContext
 from cpe_desktop.services.errors import PermissionDenied
+from cpe_desktop.ui.dates import date_format
 from cpe_desktop.ui.table_model import PagedTableModel
 
 NOW = dt.datetime(2026, 6, 15, 9, 30)
@@ -221,9 +222,8 @@ def test_cells_are_formatted_for_people(many):
     assert model.index(0, credits).data() == QLocale().toString(1.5, "f", 1)
     assert model.index(0, credits).data(PagedTableModel.RawRole) == Decimal("1.50")
     assert model.index(0, credits).data(PagedTableModel.SortRole) == 1.5
-    assert model.index(0, completed).data() == QLocale().toString(
-        QDate(2026, 6, 1), QLocale.FormatType.ShortFormat
-    )
+    # The locale's date, with a four-digit year.
+    assert model.index(0, completed).data() == QLocale().toString(QDate(2026, 6, 1), date_format())
     assert model.index(0, _column(model, "certificate")).data() == "No"
     right = model.index(0, credits).data(Qt.ItemDataRole.TextAlignmentRole)
     assert Qt.AlignmentFlag(right) & Qt.AlignmentFlag.AlignRight
