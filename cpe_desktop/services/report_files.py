@@ -86,7 +86,7 @@ _LICENSE_COLUMNS = (
     ("Counted ethics", NUMBER),
     ("Shortfall total", NUMBER),
     ("Shortfall ethics", NUMBER),
-    ("What is missing", TEXT),
+    ("What is needed", TEXT),
 )
 
 
@@ -106,7 +106,8 @@ def _license_row(lic: dict[str, Any]) -> list[Any]:
         lic["counted_ethics"],
         lic["shortfall_total"],
         lic["shortfall_ethics"],
-        lic["shortfall"],
+        # The one plain sentence, and tracked overdue history said apart.
+        ". ".join(t for t in (lic.get("headline") or lic["shortfall"], lic.get("overdue")) if t),
     ]
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from cpe_desktop.db.models import CpeRecord, Report, User, database
 from cpe_desktop.rules.compliance import Evaluation
+from cpe_desktop.rules.wording import overdue_text
 from cpe_desktop.services import compliance, rows
 from cpe_desktop.services import records as records_service
 from cpe_desktop.services.changes import AUDIT, REPORTS, Changes, Outcome
@@ -122,12 +123,20 @@ def _evaluation_json(ev: Evaluation) -> dict[str, Any]:
         "shortfall_ethics": hours(ev.shortfall_ethics),
         "shortfall_technical": hours(ev.shortfall_technical),
         "shortfall": ev.shortfall_text(),
+        # The one plain sentence first (what is needed by when), overdue history apart.
+        "headline": ev.headline(),
+        "overdue": overdue_text(ev),
+        "tracked_from": ev.tracked_from.isoformat() if ev.tracked_from else None,
+        "opening_hours": hours(ev.opening_hours),
+        "first_period": ev.first_period.description if ev.first_period else None,
+        "met_through": ev.met_through,
         "annual": [
             {
                 "year_start": y.year_start.isoformat(),
                 "year_end": y.year_end.isoformat(),
                 "required": hours(y.required),
                 "earned": hours(y.earned),
+                "counted": hours(y.counted),
                 "judged": y.judged,
                 "met": y.met,
             }
@@ -172,7 +181,8 @@ def _license_json(item: LicenseStatus) -> dict[str, Any]:
             "add one under Administration › Requirements to judge this license."
         )
         issues = [{"kind": "no_rule", "message": text}]
-        return base | _NO_RULE | {"shortfall": text, "issues": issues, "records": []}
+        said = {"shortfall": text, "headline": text}
+        return base | _NO_RULE | said | {"issues": issues, "records": []}
     return base | _evaluation_json(item.evaluation)
 
 

@@ -140,8 +140,8 @@ def _annual(lic: dict[str, Any]) -> str:
     for y in lic["annual"]:
         result = "Not yet judged" if not y["judged"] else ("Met" if y["met"] else "<b>Short</b>")
         span = f"{day(y['year_start'])} – {day(y['year_end'])}"
-        rows.append([span, num(y["required"]), num(y["earned"]), result])
-    table = _table(["Year", "Minimum", "Earned", "Result"], rows, {1, 2}, [46, 18, 18, 18])
+        rows.append([span, num(y["required"]), num(y.get("counted", y["earned"])), result])
+    table = _table(["Year", "Minimum", "Counted", "Result"], rows, {1, 2}, [46, 18, 18, 18])
     return f"<h3>Annual minimum</h3>{table}"
 
 
@@ -204,6 +204,12 @@ def _pack(data: dict[str, Any]) -> str:
     return html
 
 
+def headline(lic: dict[str, Any]) -> str:
+    """The license's one plain sentence (a report stored before there was one: what was
+    missing)."""
+    return lic.get("headline") or lic["shortfall"]
+
+
 def _license_name(lic: dict[str, Any]) -> str:
     return f"{escape(lic['credential'])} — {escape(lic['jurisdiction'])}"
 
@@ -217,13 +223,18 @@ def _license(lic: dict[str, Any], new_page: bool) -> str:
     style = ' style="page-break-before: always"' if new_page else ""
     title = f"<h2{style}>{title}</h2>"
     if lic.get("period_start") is None:
-        return f"{title}<p>{_status(lic['status'])} · {escape(lic['shortfall'])}</p>"
+        return f"{title}<p>{_status(lic['status'])} · {escape(headline(lic))}</p>"
     days = lic["days_left"]
     left = f"{days} day{'s' * (days != 1)} left" if days >= 0 else "period over"
+    facts = [f"Reporting period {day(lic['period_start'])} – {day(lic['period_end'])}", left]
+    if lic.get("tracked_from"):
+        facts.append(f"tracked since {day(lic['tracked_from'])}")
+    if lic.get("first_period"):
+        facts.append(f"first period: {escape(lic['first_period'])}")
+    overdue = f"<p>{escape(lic['overdue'])}</p>" if lic.get("overdue") else ""
     return (
-        f"{title}<p>{_status(lic['status'])} · Reporting period "
-        f"{day(lic['period_start'])} – {day(lic['period_end'])} · {left}</p>"
-        f"<p><b>What is missing:</b> {escape(lic['shortfall'])}</p>"
+        f"{title}<p class='headline'><b>{escape(headline(lic))}</b></p>{overdue}"
+        f"<p>{_status(lic['status'])} · {' · '.join(facts)}</p>"
         + _requirements(lic)
         + _annual(lic)
         + _notes(lic)
@@ -263,7 +274,8 @@ def _firm(data: dict[str, Any]) -> str:
         [
             f"{escape(lic['person']['name'])}<br><span class='muted small'>"
             f"{escape(lic['person']['email'])}</span>",
-            f"{escape(lic['credential'])} — {escape(lic['jurisdiction'])}",
+            f"{escape(lic['credential'])} — {escape(lic['jurisdiction'])}<br>"
+            f"<span class='muted small'>{escape(headline(lic))}</span>",
             _status(lic["status"]),
             num(lic["required_total"]),
             num(lic["counted_total"]),

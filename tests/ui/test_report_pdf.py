@@ -3,15 +3,22 @@ the running header and "Page n of m" footer, and the stored data — not today's
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 
 import pypdf
 import pytest
 
+from cpe_desktop.rules.wording import day_text
 from cpe_desktop.services import audit_pack, records, reports
 from cpe_desktop.ui.report_pdf import render_pdf, write_pdf
 from tests.reports_data import INJECTION, ODD_TITLE, build_firm, course
+
+
+def _d(iso: str) -> str:
+    """A date as the program writes it (the locale's format, set as at start-up)."""
+    return day_text(dt.date.fromisoformat(iso))
 
 
 @pytest.fixture
@@ -28,12 +35,17 @@ def pages_of(content: bytes) -> list[str]:
 def test_progress_report_pdf_shows_totals_records_and_page_numbers(firm):
     content = render_pdf(reports.progress_data(firm.people.as_ann))
     (page,) = pages_of(content)
-    assert page.startswith("Progress report — Ann Member Data as of 15 Jun 2026 Progress report")
+    assert page.startswith(
+        f"Progress report — Ann Member Data as of {_d('2026-06-15')} Progress report"
+    )
     assert "Ann Member <ann@example.com>" in page
-    assert "Data as of 15 Jun 2026 · generated on 15 Jun 2026" in page
+    assert f"Data as of {_d('2026-06-15')} · generated on {_d('2026-06-15')}" in page
     assert "CPA — Atlantis (license A-100)" in page
-    assert "On track · Reporting period 1 Jan 2026 – 31 Dec 2026 · 199 days left" in page
-    assert "What is missing: 4.6 more hours by 31 Dec 2026" in page
+    assert (
+        f"On track · Reporting period {_d('2026-01-01')} – {_d('2026-12-31')} · 199 days left"
+        in page
+    )
+    assert f"Need 4.6 h by {_d('2026-12-31')}" in page
     assert "Total hours 20 15.4 4.6" in page
     assert "Ethics 2 3 0" in page
     squeezed = "".join(page.split())  # a long title may wrap inside its cell
@@ -42,7 +54,7 @@ def test_progress_report_pdf_shows_totals_records_and_page_numbers(firm):
     assert "2026-04-01 Nano: revenue ACME CPE 0.4 Accounting 0.4 No" in page
     assert "1 record that counts has no certificate attached" in page
     assert "Last year's update" not in page
-    assert page.endswith("Generated on 15 Jun 2026 by CPE Tracker Page 1 of 1")
+    assert page.endswith(f"Generated on {_d('2026-06-15')} by CPE Tracker Page 1 of 1")
     assert pypdf.PdfReader(io.BytesIO(content)).metadata.title == "Progress report — Ann Member"
 
 
@@ -55,7 +67,7 @@ def test_long_reports_number_every_page_and_repeat_the_header(firm):
     count = len(pages)
     assert count >= 3
     for number, page in enumerate(pages, start=1):
-        assert page.startswith("Progress report — Ann Member Data as of 15 Jun 2026")
+        assert page.startswith(f"Progress report — Ann Member Data as of {_d('2026-06-15')}")
         assert page.endswith(f"Page {number} of {count}")
     text = " ".join(pages)
     assert all(f"Course number {n:03d}" in text for n in range(120))
@@ -66,11 +78,21 @@ def test_long_reports_number_every_page_and_repeat_the_header(firm):
 def test_firm_summary_pdf_lists_people_and_licenses(firm):
     content = render_pdf(reports.firm_summary_data(firm.people.as_admin))
     (page,) = pages_of(content)
-    assert page.startswith("Firm summary Data as of 15 Jun 2026 Firm summary 2 people, 3 licenses")
+    end = _d("2026-12-31")
+    assert page.startswith(
+        f"Firm summary Data as of {_d('2026-06-15')} Firm summary 2 people, 3 licenses"
+    )
     assert "Status: 1 at risk, 1 on track, 1 no rule" in page
-    assert "Ann Member ann@example.com CPA — Atlantis On track 20 15.4 4.6 31 Dec 2026 199" in page
-    assert "Bob Member bob@example.com CPA — Atlantis At risk 20 3 17 31 Dec 2026 199" in page
-    assert "Bob Member bob@example.com CPA — Nowhere No rule — — — — —" in page
+    assert (
+        "Ann Member ann@example.com CPA — Atlantis Need 4.6 h "
+        f"by {end} On track 20 15.4 4.6 {end} 199"
+    ) in page
+    assert (
+        "Bob Member bob@example.com CPA — Atlantis Need 17 h, 2 of them ethics, "
+        f"by {end} At risk 20 3 17 {end} 199"
+    ) in page
+    assert "Bob Member bob@example.com CPA — Nowhere No requirement rule covers CPA" in page
+    assert "judge this license. No rule — — — — —" in page
     assert page.endswith("Page 1 of 1")
 
 

@@ -4,6 +4,7 @@ delete a report — members for themselves, administrators for anyone and the fi
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import threading
 import zipfile
@@ -18,6 +19,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
 
 from cpe_desktop.db.models import Report, TaskQueue
+from cpe_desktop.rules.wording import day_text
 from cpe_desktop.services import records, reports
 from cpe_desktop.services.errors import ServiceError
 from cpe_desktop.ui import crash
@@ -31,6 +33,11 @@ from tests.ui.modal import with_dialog
 
 WAIT_MS = 20000  # generous: a 2-core machine may be busy
 GATE_TIMEOUT = 20  # seconds a held task waits for the test before going on
+
+
+def _d(iso: str) -> str:
+    """A date as the program writes it (the locale's format, set as at start-up)."""
+    return day_text(dt.date.fromisoformat(iso))
 
 
 @pytest.fixture
@@ -130,7 +137,7 @@ def test_member_makes_a_progress_report_and_reads_it(qtbot, firm):
     assert tab.current_pk() == Report.get().report_id and tab.open_button.isEnabled()
     (viewer,) = tab.viewers
     text = viewer.text()
-    assert "What is missing: 4.6 more hours by 31 Dec 2026" in text
+    assert f"Need 4.6 h by {_d('2026-12-31')}" in text
     assert "Nano: revenue" in text
     viewer.close()
 
@@ -150,7 +157,7 @@ def test_admin_reports_on_another_person_as_of_a_date(qtbot, firm):
         "Progress report — Bob Member",
         "2026-03-31",
     )
-    assert "Data as of 31 Mar 2026" in tab.viewers[-1].text()
+    assert f"Data as of {_d('2026-03-31')}" in tab.viewers[-1].text()
 
 
 def test_firm_summary_then_export_as_xlsx(qtbot, firm, saving):
@@ -205,7 +212,10 @@ def test_audit_pack_from_the_tab(qtbot, firm, saving):
             "CPA — Atlantis"
         ]
         periods = [dialog.period.itemText(i) for i in range(dialog.period.count())]
-        assert periods == ["1 Jan 2026 – 31 Dec 2026 (current)", "1 Jan 2025 – 31 Dec 2025"]
+        assert periods == [
+            f"{_d('2026-01-01')} – {_d('2026-12-31')} (current)",
+            f"{_d('2025-01-01')} – {_d('2025-12-31')}",
+        ]
         dialog.period.setCurrentIndex(0)
         dialog.accept()
 
@@ -288,7 +298,7 @@ def test_a_progress_report_is_made_by_a_task_while_the_window_waits(
     assert _titles(tab) == ["Progress report — Ann Member"]
     assert tab.current_pk() == Report.get().report_id
     (viewer,) = tab.viewers
-    assert "What is missing: 4.6 more hours by 31 Dec 2026" in viewer.text()
+    assert f"Need 4.6 h by {_d('2026-12-31')}" in viewer.text()
     viewer.close()
     task = TaskQueue.get(TaskQueue.task_name == "Making the progress report for Ann Member")
     assert task.status == "completed"
