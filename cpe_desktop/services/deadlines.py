@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 
 from cpe_desktop.db.models import Notification, database
 from cpe_desktop.rules.facts import Evaluation
-from cpe_desktop.rules.wording import day_text, hours_text
+from cpe_desktop.rules.wording import overdue_text
 from cpe_desktop.services import compliance, notifications, preferences
 from cpe_desktop.services.changes import Changes, Outcome
 from cpe_desktop.services.context import ServiceContext
@@ -31,8 +30,6 @@ WARNED_STATUSES = ("at_risk", "overdue")
 class _Deadline:
     end: dt.date
     days_left: int
-    hours: Decimal
-    what: str  # "" for the period's hours, "ethics " for a separate ethics period
     key: str  # "period" | "ethics"
 
 
@@ -55,13 +52,9 @@ def _deadlines(ev: Evaluation) -> list[_Deadline]:
         needed = max(needed, ev.shortfall_ethics)
     found = []
     if needed > 0:
-        found.append(_Deadline(ev.period_end, ev.days_left, needed, "", "period"))
+        found.append(_Deadline(ev.period_end, ev.days_left, "period"))
     if not same_end and ev.shortfall_ethics > 0:
-        found.append(
-            _Deadline(
-                ev.ethics_period_end, ev.ethics_days_left, ev.shortfall_ethics, "ethics ", "ethics"
-            )
-        )
+        found.append(_Deadline(ev.ethics_period_end, ev.ethics_days_left, "ethics"))
     return found
 
 
@@ -72,10 +65,12 @@ def _threshold(days_left: int, lead_days: tuple[int, ...]) -> int | None:
 
 
 def _status_message(name: str, ev: Evaluation) -> str:
-    text = ev.shortfall_text()
-    if ev.status == "overdue":
-        return f"{name}: {text}."  # the wording starts with "Overdue: ..."
-    return f"{name} is at risk: {text[0].lower()}{text[1:]}."
+    """The card's sentence, after what is overdue (history said apart, only where tracked)."""
+    headline = ev.headline()
+    overdue = overdue_text(ev)
+    if ev.status == "overdue" and overdue:
+        return f"{name}: {overdue}. {headline}."
+    return f"{name} is at risk: {headline[0].lower()}{headline[1:]}."
 
 
 def check_deadlines(
@@ -100,11 +95,8 @@ def check_deadlines(
                 threshold = _threshold(due.days_left, lead_days)
                 if threshold is None:
                     continue
-                message = (
-                    f"{name}: {hours_text(due.hours)} {due.what}hour"
-                    f"{'' if due.hours == 1 else 's'} still needed by {day_text(due.end)} "
-                    f"({_days_text(due.days_left)})."
-                )
+                # The dashboard's sentence, with the time left to this deadline.
+                message = f"{name}: {ev.headline()} ({_days_text(due.days_left)})."
                 key = f"deadline:{license_id}:{due.key}:{due.end.isoformat()}:{threshold}"
                 wanted.append(("deadline", message, key))
             if ev.status in WARNED_STATUSES:

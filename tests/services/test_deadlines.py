@@ -68,11 +68,13 @@ def test_thirty_days_of_daily_checks_warn_once_at_90_days(ann, clock):
     made = _each_day(ann, clock, dt.date(2026, 9, 20), 30)
     assert [len(day) for day in made] == [0] * 12 + [1, 1] + [0] * 16
     [deadline] = _notes("deadline")
-    assert deadline.message == "CPA — Atlantis: 4 hours still needed by 31 Dec 2026 (90 days left)."
+    assert deadline.message == (
+        "CPA — Atlantis: Need 4 h, 2 of them ethics, by 31 Dec 2026 (90 days left)."
+    )
     assert (deadline.user_id, deadline.license_id) == (ann.ann.user_id, ann.license_id)
     [status] = _notes("status")
     assert status.message == (
-        "CPA — Atlantis is at risk: 4 more hours by 31 Dec 2026, 2 of them ethics."
+        "CPA — Atlantis is at risk: need 4 h, 2 of them ethics, by 31 Dec 2026."
     )
     assert status.license_id == ann.license_id
     assert made[12] == [deadline] and made[13] == [status]
@@ -84,8 +86,8 @@ def test_first_opened_25_days_before_the_end_warns_at_30_then_at_7(ann, clock):
     made = _each_day(ann, clock, dt.date(2026, 12, 6), 26)
     assert sum(len(day) for day in made) == 3
     assert [n.message for n in _notes("deadline")] == [
-        "CPA — Atlantis: 4 hours still needed by 31 Dec 2026 (25 days left).",
-        "CPA — Atlantis: 4 hours still needed by 31 Dec 2026 (7 days left).",
+        "CPA — Atlantis: Need 4 h, 2 of them ethics, by 31 Dec 2026 (25 days left).",
+        "CPA — Atlantis: Need 4 h, 2 of them ethics, by 31 Dec 2026 (7 days left).",
     ]
     assert [n.kind for n in made[0]] == ["deadline", "status"]
     assert made[-1] == []  # 31 Dec: nothing new on the last day
@@ -95,8 +97,8 @@ def test_the_persons_own_lead_days_are_used(ann, clock):
     preferences.set_preferences(ann.as_ann, ann.ann.user_id, {"reminder_lead_days": "45, 1"})
     _each_day(ann, clock, dt.date(2026, 11, 1), 61)
     assert [n.message for n in _notes("deadline")] == [
-        "CPA — Atlantis: 4 hours still needed by 31 Dec 2026 (45 days left).",
-        "CPA — Atlantis: 4 hours still needed by 31 Dec 2026 (1 day left).",
+        "CPA — Atlantis: Need 4 h, 2 of them ethics, by 31 Dec 2026 (45 days left).",
+        "CPA — Atlantis: Need 4 h, 2 of them ethics, by 31 Dec 2026 (1 day left).",
     ]
 
 
@@ -118,7 +120,13 @@ def test_licenses_without_a_rule_are_skipped(people, clock):
 def test_an_overdue_license_is_reported_once(people, clock):
     add_atlantis_rule(people)
     licenses.create_license(
-        people.as_ann, {"credential": "CPA", "jurisdiction": "Atlantis", "issued_on": "2025-01-01"}
+        people.as_ann,
+        {
+            "credential": "CPA",
+            "jurisdiction": "Atlantis",
+            "issued_on": "2025-01-01",
+            "tracked_from": "2025-01-01",  # the holder entered 2025 too: it is judged
+        },
     )
     _course(people.as_ann, "2025-05-01", "Taxes", 5)
     _course(people.as_ann, "2026-06-01", "Taxes", 12)
@@ -126,10 +134,23 @@ def test_an_overdue_license_is_reported_once(people, clock):
     [note] = first.value
     assert note.kind == "status"
     # 15 hours and the ethics short in 2025; 12 of this year's hours first make that up
-    assert note.message.startswith("CPA — Atlantis: Overdue: 3 hours, 2 hours of ethics still ")
-    assert "missing from the period that ended 31 Dec 2025" in note.message
+    assert note.message.startswith("CPA — Atlantis: Overdue: 3 h, 2 h of ethics still missing ")
+    assert "from the period that ended 31 Dec 2025. Need " in note.message
     assert {"notifications", "audit"} <= set(first.changes.kinds)
     assert deadlines.check_deadlines(people.as_ann, people.ann.user_id, clock.today()).value == []
+
+
+def test_history_before_tracking_is_never_called_overdue(people, clock):
+    # The same license and records, tracked from this period (the default for a license
+    # entered by hand): 2025 was never tracked, so it is not judged (DESIGN 4.2).
+    add_atlantis_rule(people)
+    licenses.create_license(
+        people.as_ann, {"credential": "CPA", "jurisdiction": "Atlantis", "issued_on": "2025-01-01"}
+    )
+    _course(people.as_ann, "2026-06-01", "Taxes", 12)
+    made = deadlines.check_deadlines(people.as_ann, people.ann.user_id, clock.today()).value
+    assert not any("Overdue" in n.message for n in made)
+    assert [n.kind for n in made if n.kind == "status"] == []
 
 
 def test_a_separate_ethics_deadline_is_named(people, clock):
@@ -143,7 +164,7 @@ def test_a_separate_ethics_deadline_is_named(people, clock):
     _course(people.as_ann, "2026-06-01", "Taxes", 20)
     made = _each_day(people, clock, dt.date(2026, 12, 20), 3)
     assert [n.message for n in made[0] if n.kind == "deadline"] == [
-        "CPA — Atlantis: 2 ethics hours still needed by 31 Dec 2026 (11 days left)."
+        "CPA — Atlantis: Need 2 h of ethics by 31 Dec 2026 (11 days left)."
     ]
     assert made[1:] == [[], []]
 
