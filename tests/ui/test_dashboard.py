@@ -2,25 +2,28 @@
 sorted by urgency, what to do without a rule, opening the counted records, and live updates.
 
 Scenarios use the shipped rules; every expected number is worked out by hand below, as of the
-fixture clock (15 Jun 2026). Licenses are issued on 1 Feb 2024, so the previous Texas windows
-(2023–2025, ethics 2024–2025) began before them and are not judged; New York's previous year
-(2025) is.
+fixture clock (15 Jun 2026). Licenses were issued on 1 Feb 2010 (no first-period reductions) and
+entered now, so each is tracked from its current period (DESIGN 4.2): nothing earlier is judged.
+Ann entered her New York history since Feb 2024 too, so New York's 2025 is judged.
 
-CPA Texas: rolling 3 years → 1 Jan 2024 – 31 Dec 2026, 120 h, 20 h a year; ethics 4 h per
-2 years (1 Jan 2025 – 31 Dec 2026), Texas-approved only. CPA New York: calendar year 2026, 40 h
-(minimum 40 in the year); ethics 4 h per 3 years aligned to the issue year (2024–2026),
-New York-approved only. CMA IMA: calendar year, 30 h, 2 h ethics, carryover up to 10 h.
+CPA Texas (22 TAC 523.102, 523.130): a rolling 3-year window whose reporting years end with the
+birth month (December for both holders) → 1 Jan 2024 – 31 Dec 2026, 120 h, 20 h a year; ethics
+4 h per 2 years (1 Jan 2025 – 31 Dec 2026), Texas-approved only. CPA New York: calendar year
+2026, 40 h; ethics 4 h per 3 years aligned to the issue year (2025–2027), New York-approved only.
+CMA (IMA): calendar year, 30 h, 2 h ethics, up to 10 h carried over.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import QDate, QLocale, Qt
 from PySide6.QtGui import QColor, QPalette
 
-from cpe_desktop.services import licenses, records
+from cpe_desktop.db.models import License
+from cpe_desktop.services import licenses, records, users
 from cpe_desktop.services.changes import Changes
 from cpe_desktop.ui import theme
 from cpe_desktop.ui.bus import ChangeBus
@@ -29,15 +32,16 @@ from cpe_desktop.ui.main_window import MainWindow
 from cpe_desktop.ui.tabs.dashboard_tab import DashboardTab, FirmRow
 from cpe_desktop.ui.widgets.hours_bar import BAR_HEIGHT, GAP, HoursBar
 from cpe_desktop.ui.widgets.license_card import LicenseCard
+from tests.ui.modal import with_dialog
 
 
 def _day(text: str) -> str:
     return QLocale().toString(QDate.fromString(text, "yyyy-MM-dd"), date_format())
 
 
-def _license(ctx, jurisdiction, credential="CPA", issued="2024-02-01"):
+def _license(ctx, jurisdiction, credential="CPA", issued="2010-02-01", **more):
     return licenses.create_license(
-        ctx, {"credential": credential, "jurisdiction": jurisdiction, "issued_on": issued}
+        ctx, {"credential": credential, "jurisdiction": jurisdiction, "issued_on": issued} | more
     ).value
 
 
@@ -57,8 +61,10 @@ def _record(ctx, day, field, credits, ethics=None):
 @pytest.fixture
 def ann_scenario(people):
     """Ann: CPA Texas (at risk) and CPA New York (overdue). Returns her record ids."""
+    users.update_user(people.as_ann, people.ann.user_id, {"birth_date": "1980-12-05"})
     _license(people.as_ann, "Texas")
-    _license(people.as_ann, "New York")
+    # Ann entered her New York history since 2024: its past years are judged.
+    _license(people.as_ann, "New York", tracked_from="2024-02-01")
     ids = [
         _record(people.as_ann, "2024-03-10", "Taxes", 20).value.record_id,
         _record(people.as_ann, "2025-04-10", "Auditing", 20).value.record_id,
@@ -71,8 +77,9 @@ def ann_scenario(people):
 @pytest.fixture
 def bob_scenario(people):
     """Bob: CPA Texas (on track), CMA (complete) and CPA Atlantis (no rule)."""
+    users.update_user(people.as_bob, people.bob.user_id, {"birth_date": "1975-12-20"})
     _license(people.as_bob, "Texas")
-    _license(people.as_bob, "IMA", credential="CMA", issued="2026-01-01")
+    _license(people.as_bob, "IMA", credential="CMA", issued="2020-01-01")
     _license(people.as_bob, "Atlantis")
     for day, field, credits in [
         ("2024-03-01", "Taxes", 20),
@@ -133,10 +140,12 @@ def test_member_sees_a_card_per_own_license_with_the_engines_numbers(
         f"Ethics period {_day('2025-01-01')} – {_day('2026-12-31')}"
     )
     assert _numbers(texas.bars["annual"]) == (Decimal("12.5"), Decimal(20))  # 2026 so far
-    assert texas.shortfall_label.text() == (
-        "65.5 more hours by 31 Dec 2026, 2 of them ethics (Texas-approved); "
-        "7.5 hours in the year ending 31 Dec 2026 (annual minimum 20)"
+    # The first line says what is needed by when.
+    assert texas.headline_label.text() == (
+        f"Need 65.5 h, 2 of them Texas ethics, by {_day('2026-12-31')}"
     )
+    assert not texas.overdue_label.isVisibleTo(texas)
+    assert texas.facts_label.text() == f"Tracked since {_day('2026-01-01')}"
     # Four records without certificates: three shown, then how many more.
     assert [label.text() for label in texas.issue_labels][-1] == "and 1 more"
     assert len(texas.issue_labels) == 4
@@ -146,10 +155,15 @@ def test_member_sees_a_card_per_own_license_with_the_engines_numbers(
     assert _numbers(york.bars["total"]) == (Decimal("12.5"), Decimal(40))
     assert _numbers(york.bars["ethics"]) == (Decimal(0), Decimal(4))  # Texas ethics: not NY
     assert "annual" not in york.bars  # a one-year period: its minimum is the total bar
-    assert york.shortfall_label.text().startswith(
-        "Overdue: 5.5 hours still missing from the period that ended 31 Dec 2025; "
-        "27.5 more hours by 31 Dec 2026, 4 of them ethics (New York-approved)"
+    assert york.headline_label.text() == (
+        f"Need 27.5 h by {_day('2026-12-31')}; 4 h of New York ethics by {_day('2027-12-31')}"
     )
+    # Tracked history said apart, under the first line.
+    assert york.overdue_label.isVisibleTo(york)
+    assert york.overdue_label.text() == (
+        f"Overdue: 5.5 h still missing from the period that ended {_day('2025-12-31')}"
+    )
+    assert york.facts_label.text() == f"Tracked since {_day('2024-02-01')}"
 
 
 def test_carryover_and_a_complete_license(qtbot, people, bob_scenario):
@@ -159,19 +173,21 @@ def test_carryover_and_a_complete_license(qtbot, people, bob_scenario):
     # 2026: 16 + 12 + 2 = 30 h; 2025's 40 h exceed 30 by 10, the most that may carry over.
     assert _numbers(cma.bars["total"]) == (Decimal(40), Decimal(30))
     assert cma.notes_label.text() == "Includes 10 h carried over"
-    assert cma.shortfall_label.text() == "All requirements met for the period ending 31 Dec 2026"
+    assert cma.headline_label.text() == (
+        f"All requirements met for the period ending {_day('2026-12-31')}"
+    )
 
 
 def test_a_license_without_a_rule_says_what_to_do(qtbot, people, bob_scenario):
     tab = _dashboard(qtbot, people.as_bob)
     atlantis = _card(tab, "Atlantis")
     assert atlantis.status_label.text() == "No rule"
-    assert atlantis.shortfall_label.text() == (
+    assert atlantis.headline_label.text() == (
         "No requirement rule for CPA in Atlantis — ask your firm administrator to add one "
         "under Administration › Requirements"
     )
     admin_view = _dashboard(qtbot, people.as_admin)
-    assert _card(admin_view, "Atlantis").shortfall_label.text() == (
+    assert _card(admin_view, "Atlantis").headline_label.text() == (
         "No requirement rule for CPA in Atlantis — add one under Administration › Requirements"
     )
 
@@ -205,10 +221,12 @@ def test_admin_sees_every_license_sorted_by_urgency_with_the_counts(
     assert bob_texas.bar is not None and bob_texas.bar.numbers() == "110 of 120 h"
     assert bob_texas.cells["ends"].text() == _day("2026-12-31")
     assert bob_texas.cells["days"].text() == "199"
-    # Behavioral ethics without a Texas tag does not count toward Texas ethics.
-    assert bob_texas.shortfall_label.text().startswith(
-        "10 more hours by 31 Dec 2026, 4 of them ethics (Texas-approved)"
+    # The card's sentence; behavioral ethics without a Texas tag is not Texas ethics.
+    assert bob_texas.headline_label.text().startswith(
+        f"Need 10 h, 4 of them Texas ethics, by {_day('2026-12-31')}"
     )
+    ann_york = _card(tab, "New York", people.ann)
+    assert "  ·  Overdue: 5.5 h still missing" in ann_york.headline_label.text()
 
 
 def test_admin_alone_gets_cards_not_the_firm_view(qtbot, people):
@@ -436,3 +454,86 @@ def test_dashboard_and_status_json_agree(qtbot, people, ann_scenario, bob_scenar
 
 def _plain(number) -> str:
     return f"{number:g}"
+
+
+# --- the first answer for a new user (issue 11) --------------------------------------------------
+
+
+def test_old_licenses_with_only_this_years_records_are_not_overdue(qtbot, people):
+    """A Texas license issued in 2008 and a Georgia one issued in 2009, entered today with only
+    this year's courses: the years before tracking began are never judged (DESIGN 4.2), so
+    nothing is overdue and each card starts with what is needed by when.
+
+    Georgia (Ga. Comp. R. & Regs. 20-10-.02, 20-11-.01): 80 h over two calendar years ending in
+    odd years, 1 Jan 2026 – 31 Dec 2027; 60 h counted leaves 20 h. Texas: 120 h in the window
+    ending 31 Dec 2026 (Ann's birth month is December); 60 h counted leaves 60 h, 4 of them
+    Texas ethics (none of Ann's ethics is Texas-approved)."""
+    users.update_user(people.as_ann, people.ann.user_id, {"birth_date": "1980-12-05"})
+    _license(people.as_ann, "Texas", issued="2008-06-01")
+    _license(people.as_ann, "Georgia", issued="2009-03-01")
+    records.create_record(
+        people.as_ann,
+        {
+            "title": "Four-day conference",
+            "started_on": "2026-05-11",
+            "completed_on": "2026-05-14",
+            "delivery_method": "Group Live",
+            "credits": [{"field": "Accounting", "credits": 30}],
+        },
+    )
+    _record(people.as_ann, "2026-03-02", "Taxes", 30)
+    tab = _dashboard(qtbot, people.as_ann)
+    statuses = {c.item.license.jurisdiction: c.status_label.text() for c in tab.cards}
+    assert "Overdue" not in statuses.values()
+    assert "overdue" not in tab.summary_text.replace("0 overdue", "")
+    texas, georgia = _card(tab, "Texas"), _card(tab, "Georgia")
+    for card in (texas, georgia):
+        assert card.headline_label.text() == card.item.evaluation.headline()
+        assert not card.overdue_label.isVisibleTo(card)
+        # The first line under the title is the plain sentence.
+        assert card.layout().itemAt(1).widget() is card.headline_label
+    assert georgia.headline_label.text().startswith("Need 20 h")
+    assert georgia.headline_label.text().endswith(f"by {_day('2027-12-31')}")
+    assert texas.headline_label.text() == (
+        f"Need 60 h, 4 of them Texas ethics, by {_day('2026-12-31')}"
+    )
+
+
+def test_a_period_only_the_holder_knows_is_asked_for(qtbot, people):
+    """An enrolled agent's period ends with the SSN's last digit (31 CFR 10.6(d)(2)):
+    only the holder knows it, so the card asks, and the button opens the license form on that
+    question; the answer is saved and the card then shows the period."""
+    lic = _license(people.as_ann, "IRS", credential="EA")
+    bus = ChangeBus()
+    tab = _dashboard(qtbot, people.as_ann, bus)
+    card = _card(tab, "IRS")
+    assert card.headline_label.text() == "Tell us when your current reporting period ends"
+    button = card.ask_buttons["period_end"]
+    assert button.text().startswith("Tell us when your period ends")
+
+    def answer(dialog):
+        assert dialog.focusWidget() in dialog.inputs["period_end_override"].focus
+        dialog.inputs["period_end_override"].set_value(dt.date(2027, 3, 31))
+        assert dialog.save()
+
+    with_dialog(lambda: qtbot.mouseClick(button, Qt.MouseButton.LeftButton), answer)
+    assert License.get_by_id(lic.license_id).period_end_override == dt.date(2027, 3, 31)
+    card = _card(tab, "IRS")  # rebuilt on the change
+    assert "period_end" not in card.ask_buttons
+    assert card.period_label.text().endswith(_day("2027-03-31"))
+
+
+def test_a_missing_birth_date_is_asked_for(qtbot, people):
+    _license(people.as_ann, "Texas")
+    tab = _dashboard(qtbot, people.as_ann, ChangeBus())
+    button = _card(tab, "Texas").ask_buttons["birth_date"]
+    assert button.text().startswith("Add your birth date")
+
+    def answer(dialog):
+        assert dialog.focusWidget() in dialog.inputs["birth_date"].focus
+        dialog.inputs["birth_date"].set_value(dt.date(1980, 12, 5))
+        assert dialog.save()
+
+    with_dialog(lambda: qtbot.mouseClick(button, Qt.MouseButton.LeftButton), answer)
+    assert users.get_user(people.as_ann, people.ann.user_id).birth_date == dt.date(1980, 12, 5)
+    assert "birth_date" not in _card(tab, "Texas").ask_buttons

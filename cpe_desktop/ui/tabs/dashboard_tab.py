@@ -43,6 +43,7 @@ from cpe_desktop.services.changes import (
 from cpe_desktop.services.compliance import LicenseStatus, evaluate_licenses
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.ui.bus import ChangeBus
+from cpe_desktop.ui.forms.registry import open_editor
 from cpe_desktop.ui.theme import theme_signals
 from cpe_desktop.ui.widgets.firm_row import (
     FirmHeader,
@@ -59,6 +60,12 @@ from cpe_desktop.ui.widgets.license_card import (
     status_pixmap,
 )
 
+# A missing fact (Issue.missing) -> the license form's field that gives it.
+ASK_FIELDS = {
+    "period_end": "period_end_override",
+    "issue_date": "issued_on",
+    "license_number": "license_number",
+}
 KINDS = frozenset({RECORDS, LICENSES, REQUIREMENTS, USERS, CREDENTIALS, ATTACHMENTS})
 CARD_MIN_WIDTH = 360  # below this a card's bars get too short to read: fewer columns instead
 MAX_CARD_COLUMNS = 3
@@ -108,6 +115,7 @@ class DashboardTab(QWidget):
     def __init__(self, ctx: ServiceContext, bus: ChangeBus, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.bus = bus
         self.items: list[LicenseStatus] = []
         self.cards: list[LicenseFrame] = []
         self.firm_view = False
@@ -247,6 +255,8 @@ class DashboardTab(QWidget):
         layout.addStretch(1)
         for card in self.cards:
             card.activated.connect(lambda card=card: self.openRecords.emit(list(card.record_ids)))
+            if isinstance(card, LicenseCard):
+                card.askFor.connect(lambda missing, card=card: self.ask_for(card.item, missing))
         self.scroll.setWidget(body)  # deletes the previous body
         self._apply_filter()
         body.layout().activate()
@@ -255,6 +265,15 @@ class DashboardTab(QWidget):
             if card.item.license.license_id == focused:
                 card.setFocus(Qt.FocusReason.OtherFocusReason)
                 break
+
+    def ask_for(self, item: LicenseStatus, missing: str) -> None:
+        """Open the form where the missing fact is given, on its field; save refreshes."""
+        if missing == "birth_date":
+            outcome = open_editor(self, "users", self.ctx, item.user.user_id, "birth_date")
+        else:
+            field = ASK_FIELDS.get(missing, "period_end_override")
+            outcome = open_editor(self, "licenses", self.ctx, item.license.license_id, field)
+        self.bus.publish(outcome)
 
     def _build_summary(self) -> None:
         summary = QWidget()

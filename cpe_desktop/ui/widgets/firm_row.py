@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cpe_desktop.rules.wording import hours_text
+from cpe_desktop.rules.wording import hours_text, overdue_text
 from cpe_desktop.services.compliance import LicenseStatus
 from cpe_desktop.ui.widgets.hours_bar import HoursBar
 from cpe_desktop.ui.widgets.license_card import (
@@ -91,23 +91,25 @@ class FirmRow(LicenseFrame):
         for column, key in enumerate(FIRM_COLUMNS[:-1], start=1):
             grid.addWidget(self.cells[key], 0, column)
         self.bar: HoursBar | None = None
-        if ev is not None and ev.required_total is not None:
+        if ev is not None and ev.required_total:
             self.bar = HoursBar(
                 "Total", ev.counted_total, ev.required_total, ev.status, compact=True
             )
             grid.addWidget(self.bar, 0, len(FIRM_COLUMNS))
         elif ev is not None:
-            no_minimum = text_label(f"{hours_text(ev.counted_total)} h, no minimum")
+            nothing = "no minimum" if ev.required_total is None else "none required"
+            no_minimum = text_label(f"{hours_text(ev.counted_total)} h, {nothing}")
             grid.addWidget(no_minimum, 0, len(FIRM_COLUMNS))
         if ev is None:
             detail = no_rule_text(item, is_admin)
         else:
-            detail = ev.shortfall_text()
+            # The card's first sentence, with tracked overdue history said apart.
+            detail = "  ·  ".join(t for t in (ev.headline(), overdue_text(ev)) if t)
             if ev.issues:
                 detail += f"  ·  {len(ev.issues)} issue{'' if len(ev.issues) == 1 else 's'}"
                 self.setToolTip("\n".join(i.message for i in ev.issues[:10]))
-        self.shortfall_label = text_label(detail, muted=True, wrap=True)
-        grid.addWidget(self.shortfall_label, 1, 2, 1, len(FIRM_COLUMNS) - 1)
+        self.headline_label = text_label(detail, muted=True, wrap=True)
+        grid.addWidget(self.headline_label, 1, 2, 1, len(FIRM_COLUMNS) - 1)
         self.setAccessibleName(
             f"{item.user.name}, {license_title(item)}: {STATUS_WORDS[item.status]}"
         )

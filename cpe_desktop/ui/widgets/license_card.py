@@ -9,9 +9,7 @@ and emits ``activated`` on click, Enter or Space, so the tab can open the record
 
 from __future__ import annotations
 
-import datetime as dt
-
-from PySide6.QtCore import QDate, QLocale, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -25,11 +23,11 @@ from PySide6.QtGui import (
     QPen,
     QPixmap,
 )
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from cpe_desktop.rules.wording import hours_text
+from cpe_desktop.rules.facts import Evaluation
+from cpe_desktop.rules.wording import day_text, hours_text, overdue_text
 from cpe_desktop.services.compliance import LicenseStatus
-from cpe_desktop.ui.dates import date_format
 from cpe_desktop.ui.icons import STATUSES, status_icon
 from cpe_desktop.ui.theme import status_colour
 from cpe_desktop.ui.widgets.hours_bar import HoursBar, blend
@@ -47,12 +45,28 @@ CAP_NAMES = {
     "non_technical": "Non-technical cap",
 }
 MAX_ISSUES = 3
+# A missing fact the holder can give at once: the button's words and the form field it opens.
+ASK_FOR = {
+    "period_end": "Tell us when your period ends",
+    "birth_date": "Add your birth date",
+    "issue_date": "Add the issue date",
+    "license_number": "Add the license number",
+}
 _ACTIVATE_KEYS = frozenset({Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space})
 
 
-def day_text(day: dt.date) -> str:
-    """A date in the user's locale with a four-digit year."""
-    return QLocale().toString(QDate(day.year, day.month, day.day), date_format())
+def card_facts(ev: Evaluation) -> list[str]:
+    """Since when the license is tracked, a reduced first period, and reciprocity."""
+    facts = []
+    if ev.tracked_from is not None:
+        facts.append(f"Tracked since {day_text(ev.tracked_from)}")
+    if ev.opening_hours:
+        facts.append(f"{hours_text(ev.opening_hours)} h earned before tracking")
+    if ev.first_period is not None:
+        facts.append(f"First period: {ev.first_period.description}")
+    if ev.met_through and not ev.headline().startswith("Met through"):
+        facts.append(f"Met through {ev.met_through}")
+    return facts
 
 
 def days_left_text(days: int) -> str:
@@ -233,7 +247,11 @@ class LicenseFrame(QFrame):
 
 
 class LicenseCard(LicenseFrame):
-    """One license in full: period, days left, bars, notes, what is missing and the issues."""
+    """One license in full: what is needed by when first, then the period, days left, bars,
+    notes and issues. ``askFor`` carries a missing fact's name ("period_end", "birth_date", …)
+    when the holder presses the button that offers to give it."""
+
+    askFor = Signal(str)  # noqa: N815 - Qt naming
 
     def __init__(
         self,
@@ -272,11 +290,29 @@ class LicenseCard(LicenseFrame):
             layout.addWidget(text_label(" · ".join(who), muted=True))
 
         if ev is None:
-            self.shortfall_label = text_label(no_rule_text(item, is_admin), wrap=True)
-            layout.addWidget(self.shortfall_label)
+            self.headline_label = text_label(no_rule_text(item, is_admin), wrap=True)
+            layout.addWidget(self.headline_label)
             layout.addStretch(1)
-            self._describe(self.shortfall_label.text())
+            self._describe(self.headline_label.text())
             return
+
+        # The first line says what is needed by when; the rest explains it.
+        self.headline_label = text_label(ev.headline(), wrap=True)
+        font = self.headline_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.1)
+        self.headline_label.setFont(font)
+        if ev.status == "complete":
+            self.headline_label.setPalette(self.status_label.palette())
+        layout.insertWidget(1, self.headline_label)
+        overdue = overdue_text(ev)
+        self.overdue_label = text_label(overdue or "", wrap=True)
+        self.overdue_label.setPalette(self.status_label.palette())
+        self.overdue_label.setVisible(overdue is not None)
+        layout.insertWidget(2, self.overdue_label)
+        self.ask_buttons: dict[str, QPushButton] = {}
+        for issue in ev.issues:
+            if issue.missing in ASK_FOR and issue.missing not in self.ask_buttons:
+                self._add_ask_button(layout, issue.missing, issue.message)
 
         period = QHBoxLayout()
         self.period_label = text_label(
@@ -286,6 +322,10 @@ class LicenseCard(LicenseFrame):
         period.addWidget(self.period_label, 1)
         period.addWidget(self.days_label)
         layout.addLayout(period)
+        facts = card_facts(ev)
+        self.facts_label = text_label(" · ".join(facts), muted=True, wrap=True)
+        self.facts_label.setVisible(bool(facts))
+        layout.addWidget(self.facts_label)
         layout.addSpacing(4)
 
         self._add_bars(layout, item)
@@ -294,15 +334,10 @@ class LicenseCard(LicenseFrame):
         self.notes_label.setVisible(bool(notes))
         layout.addWidget(self.notes_label)
 
-        layout.addSpacing(2)
-        self.shortfall_label = text_label(ev.shortfall_text(), wrap=True)
-        if ev.status == "complete":
-            self.shortfall_label.setPalette(self.status_label.palette())
-        layout.addWidget(self.shortfall_label)
-
-        if ev.issues:
-            layout.addWidget(text_label(f"Needs attention ({len(ev.issues)})", bold=True))
-            for issue in ev.issues[:MAX_ISSUES]:
+        shown = [i for i in ev.issues if i.missing not in self.ask_buttons]
+        if shown:
+            layout.addWidget(text_label(f"Needs attention ({len(shown)})", bold=True))
+            for issue in shown[:MAX_ISSUES]:
                 line = QHBoxLayout()  # a hanging indent: wrapped lines start under the text
                 line.setSpacing(8)
                 bullet = text_label("•")
@@ -312,8 +347,8 @@ class LicenseCard(LicenseFrame):
                 line.addWidget(message, 1)
                 self.issue_labels.append(message)
                 layout.addLayout(line)
-            if len(ev.issues) > MAX_ISSUES:
-                more = text_label(f"and {len(ev.issues) - MAX_ISSUES} more", muted=True)
+            if len(shown) > MAX_ISSUES:
+                more = text_label(f"and {len(shown) - MAX_ISSUES} more", muted=True)
                 self.issue_labels.append(more)
                 layout.addWidget(more)
         layout.addStretch(1)
@@ -327,7 +362,18 @@ class LicenseCard(LicenseFrame):
         )
         self.footer_label.setAlignment(Qt.AlignmentFlag.AlignRight)
         layout.addWidget(self.footer_label)
-        self._describe(ev.shortfall_text())
+        self._describe(" ".join(t for t in (ev.headline(), overdue) if t))
+
+    def _add_ask_button(self, layout: QVBoxLayout, missing: str, why: str) -> None:
+        button = QPushButton(ASK_FOR[missing] + "…")
+        button.setToolTip(why)
+        button.setAccessibleDescription(why)
+        button.clicked.connect(lambda _=False, m=missing: self.askFor.emit(m))
+        row = QHBoxLayout()
+        row.addWidget(button)
+        row.addStretch(1)
+        layout.insertLayout(3 + len(self.ask_buttons), row)
+        self.ask_buttons[missing] = button
 
     def _describe(self, what: str) -> None:
         self.setAccessibleName(f"{license_title(self.item)}: {STATUS_WORDS[self.item.status]}")
@@ -337,7 +383,7 @@ class LicenseCard(LicenseFrame):
         ev = item.evaluation
         assert ev is not None
         status = ev.status
-        if ev.required_total is not None:
+        if ev.required_total:  # none, or nothing asked (an exempt first period)
             span = (ev.period_end - ev.period_start).days + 1
             pace = ((ev.as_of - ev.period_start).days + 1) / span
             self.bars["total"] = HoursBar(
@@ -362,10 +408,11 @@ class LicenseCard(LicenseFrame):
             )
         # The current year's minimum; a one-year period's minimum is the total bar already.
         year = next((y for y in ev.annual if y.year_start <= ev.as_of <= y.year_end), None)
-        if year is not None and len(ev.annual) > 1:
+        whole = (ev.period_start, ev.period_end)
+        if year is not None and (year.year_start, year.year_end) != whole:
             self.bars["annual"] = HoursBar(
                 "This year's minimum",
-                year.earned,
+                year.counted,
                 year.required,
                 status,
                 detail=f"Year {day_text(year.year_start)} – {day_text(year.year_end)}",
@@ -376,7 +423,12 @@ class LicenseCard(LicenseFrame):
     def _notes(self) -> list[str]:
         ev = self.item.evaluation
         assert ev is not None
-        notes = []
+        notes = [
+            f"The year ending {day_text(y.year_end)} fell {hours_text(y.required - y.counted)} h "
+            f"short of its {hours_text(y.required)} h minimum"
+            for y in ev.annual
+            if y.judged and not y.met
+        ]
         if ev.carryover_in:
             notes.append(f"Includes {hours_text(ev.carryover_in)} h carried over")
         for cap in ev.caps:
@@ -388,7 +440,9 @@ class LicenseCard(LicenseFrame):
 
 
 __all__ = [
+    "ASK_FOR",
     "STATUS_WORDS",
+    "card_facts",
     "LicenseCard",
     "LicenseFrame",
     "day_text",
