@@ -45,6 +45,16 @@ REQUIREMENT: dict[str, Any] = {
     "source": "Firm research, board letter of 2025-11-03",
     "verified_on": "2026-01-15",
     "notes": "Our reading of the 2026 rule change",
+    "cycle_anchor": None,
+    "cycle_parity_offset": None,
+    "first_period": None,
+    "first_period_hours_per_unit": None,
+    "first_period_unit_months": None,
+    "first_period_counts_issue_month": None,
+    "first_period_ethics": None,
+    "first_period_table": None,
+    "carryover_scope": None,
+    "reciprocity": None,
 }
 
 

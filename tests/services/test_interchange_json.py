@@ -486,3 +486,72 @@ def test_bad_tracking_keys_are_named_by_path(system, change, key, words):
     document["users"][0]["licenses"][0].update(change)
     error = _rejected(system, document)
     assert words in error.errors[f"users[0].licenses[0].{key}"]
+
+
+def test_every_schema_4_key_survives_export_and_import_into_an_empty_database(system, db, tmp_path):
+    """DESIGN 5: license tracked_from, opening balance and home jurisdiction; record started_on;
+    requirement cycle anchor, first period and its parameters, carryover scope, reciprocity."""
+    rule = {
+        **ATLANTIS_RULE,
+        "period_years": 2,
+        "ethics_hours": 4,
+        "cycle_anchor": "license_number_parity",
+        "cycle_parity_offset": 1,
+        "first_period": "table",
+        "first_period_hours_per_unit": 3,
+        "first_period_unit_months": 3,
+        "first_period_counts_issue_month": True,
+        "first_period_ethics": 1.5,
+        "first_period_table": [40, 30, 20.5, 0],
+        "carryover_scope": "next_year",
+        "reciprocity": "home_state_plus_ethics",
+    }
+    license_keys = {
+        "tracked_from": "2022-01-01",
+        "opening_hours": 12.5,
+        "opening_ethics_hours": 2,
+        "home_jurisdiction": "Lemuria",
+    }
+    conference = _course("Four-day conference", "2025-10-09", started_on="2025-10-06")
+    conference["credits"] = [{"field": "Taxes", "credits": 30}]
+    document = {
+        "format": "cpe-tracker/1",
+        "requirements": [rule],
+        "users": [
+            _person(
+                "ann@example.com",
+                [
+                    {
+                        "credential": "CPA",
+                        "jurisdiction": "Atlantis",
+                        "license_number": "A-17",
+                        **license_keys,
+                    }
+                ],
+                [conference],
+            )
+        ],
+    }
+    import_document(system, document)
+    first = export_document(system)
+
+    with other_database(tmp_path / "other.db", db):
+        import_document(system, json.loads(json.dumps(first)))
+        second = export_document(system)
+
+    assert json.dumps(second, indent=2) == json.dumps(first, indent=2)
+    (exported_rule,) = [r for r in second["requirements"] if r["jurisdiction"] == "Atlantis"]
+    assert {key: exported_rule[key] for key in rule} == rule
+    (license_,) = second["users"][0]["licenses"]
+    assert {key: license_[key] for key in license_keys} == license_keys
+    (record,) = second["users"][0]["records"]
+    assert (record["started_on"], record["completed_on"]) == ("2025-10-06", "2025-10-09")
+
+
+def test_unknown_keys_are_still_refused_beside_the_new_ones(system):
+    document = two_people_document()
+    document["users"][0]["licenses"][0]["tracked_since"] = "2020-01-01"
+    document["users"][0]["records"][0]["start_date"] = "2024-01-17"
+    error = _rejected(system, document)
+    assert "not a known key" in error.errors["users[0].licenses[0].tracked_since"]
+    assert "not a known key" in error.errors["users[0].records[0].start_date"]
