@@ -5,6 +5,10 @@ hand: a small credits grid (field of study + credits per line) with its total, N
 warnings shown while typing (they never block saving), the ethics jurisdiction switched on when
 an ethics field is present, and the certificate chosen or dropped onto the form (its PDF text
 pre-fills empty fields). File and record are saved in one transaction: on any error, nothing is.
+
+A program that ran several days (a 4-day conference, a college course) has a first day, "Started
+on", unset for a one-day program; more than 10 credits per program day is warned about beside the
+credits, and saving goes ahead.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from cpe_desktop.db.models import database
-from cpe_desktop.rules.credits import check_credits
+from cpe_desktop.rules.credits import check_credits, check_program_days
 from cpe_desktop.rules.fields import DELIVERY_METHODS, is_ethics
 from cpe_desktop.services import attachments, editing, licenses
 from cpe_desktop.services.changes import Changes, Outcome
@@ -53,7 +57,20 @@ _FIELDS = (
     FormField("title", "Title", required=True),
     FormField("sponsor", "Sponsor"),
     FormField("sponsor_id", "NASBA sponsor ID", help="The sponsor's NASBA registry number"),
-    FormField("completed_on", "Completed on", "date", required=True),
+    FormField(
+        "started_on",
+        "Started on",
+        "optional_date",
+        help="The first day of a program that ran several days (a conference, a course); "
+        "leave it unset for a one-day program",
+    ),
+    FormField(
+        "completed_on",
+        "Completed on",
+        "date",
+        required=True,
+        help="The day the program ended (the date on the certificate)",
+    ),
     FormField(
         "delivery_method",
         "Delivery method",
@@ -139,6 +156,10 @@ class RecordForm(QDialog):
                 form.addRow(self._label("Certificate", False, self.choose_button), self._cert())
         today = self.ctx.clock.today()
         self.inputs["completed_on"].widget.setMaximumDate(today)
+        started_box, started_edit = self.inputs["started_on"].focus
+        started_edit.setMaximumDate(today)
+        # Ticked, the first day starts at the last one: the person moves it back a few days.
+        started_box.toggled.connect(self._started_toggled)
         values = loaded or {"user_id": self.owner_id, "completed_on": today}
         for key, made in self.inputs.items():
             if key in values:
@@ -217,16 +238,21 @@ class RecordForm(QDialog):
 
     # --- live feedback ----------------------------------------------------------------------
 
+    def _started_toggled(self, on: bool) -> None:
+        completed = self.inputs["completed_on"].current()
+        if on and completed is not None:
+            self.inputs["started_on"].set_value(completed)
+
     def _changed(self, field: FormField) -> None:
         made = self.inputs[field.key]
         missing = field.required and made.is_empty()
         self._show(field.key, describe(field.label, "is required") if missing else None)
-        if field.key in ("delivery_method", "user_id"):
+        if field.key in ("delivery_method", "user_id", "started_on", "completed_on"):
             self._refresh()
 
     def _refresh(self) -> None:
-        """Total, NASBA warnings and the ethics jurisdiction, from what is typed now."""
-        method = self.inputs["delivery_method"].current() if self.inputs else None
+        """Total, NASBA and per-day warnings and the ethics jurisdiction, from what is typed now."""
+        method = self._current("delivery_method")
         total, warnings, ethics = Decimal(0), [], False
         for number, (field, text) in enumerate(self.grid.lines(), start=1):
             ethics = ethics or (field is not None and is_ethics(field))
@@ -237,6 +263,16 @@ class RecordForm(QDialog):
             for issue in check_credits(text, method) if text else ():
                 if issue.severity == "warning":
                     warnings.append(f"Line {number} ({field or 'no field yet'}): {issue.message}")
+        completed = self._current("completed_on")
+        if total > 0 and completed is not None:
+            started = self._current("started_on")
+            if started is not None and started > completed:
+                started = None  # refused on Save, next to the field; judged as one day till then
+            warnings += [
+                issue.message
+                for issue in check_program_days(total, started, completed, method)
+                if issue.severity == "warning"
+            ]
         self.grid.total_label.setText(f"Total: {_text(total)} credits")
         note = "\nWarnings do not stop saving; check the certificate." if warnings else ""
         show_message(self.grid.warning_label, "\n".join(warnings) + note if warnings else None)
@@ -250,6 +286,10 @@ class RecordForm(QDialog):
                 places = {lic.jurisdiction for lic in self._owner_licenses()}
                 if len(places) == 1:
                     jurisdiction.set_value(places.pop())
+
+    def _current(self, key: str) -> Any:
+        made = self.inputs.get(key)  # None while the form is being built
+        return made.current() if made is not None else None
 
     def _owner_licenses(self) -> list:
         owner = self._owner()
