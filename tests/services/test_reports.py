@@ -47,6 +47,8 @@ def test_progress_report_says_what_counts_and_what_is_missing(firm):
     assert (lic["required_ethics"], lic["counted_ethics"], lic["shortfall_ethics"]) == (2, 3, 0)
     assert lic["carryover_in"] == 0
     assert lic["shortfall"] == "4.6 more hours by 31 Dec 2026"
+    assert lic["headline"] == "Need 4.6 h by 31 Dec 2026"  # the dashboard's first line
+    assert lic["overdue"] is None
     # This year's records, oldest first; last year's course does not count.
     seen = [(r["completed_on"], r["title"], r["credits"], r["certificate"]) for r in lic["records"]]
     assert seen == [

@@ -122,9 +122,9 @@ class WelcomeDialog(QDialog):
             cell = QVBoxLayout(holder)
             cell.setContentsMargins(0, 0, 0, 0)
             cell.setSpacing(2)
+            cell.addWidget(made.widget)
             if key == "tracked_from":
                 cell.addWidget(self.period.earlier)
-            cell.addWidget(made.widget)
             if key == "period_end_override":
                 cell.addWidget(self.period_note)
             self.errors.add_row(questions, LICENSE.field(key).label, holder, key)
@@ -162,7 +162,7 @@ class WelcomeDialog(QDialog):
         self.birth_date.on_change(self._resuggest)
         self._resuggest()
         self.period.keep_start(None)
-        self.resize(560, min(body.sizeHint().height() + 60, 760))
+        self.resize(560, min(body.sizeHint().height() + 90, 800))
 
     def _resuggest(self) -> None:
         """Ask for the birth date only where the rule needs it; work the period out again."""

@@ -202,8 +202,8 @@ class LicenseForm(FormDialog):
 
     def _focus_chain(self) -> list[QWidget]:
         chain = super()._focus_chain()
-        first = self.inputs["tracked_from"].focus[0]
-        chain.insert(chain.index(first), self.earlier)
+        last = self.inputs["tracked_from"].focus[-1]
+        chain.insert(chain.index(last) + 1, self.earlier)  # under the date it unlocks
         return chain
 
     def holder_birth_date(self) -> dt.date | None:

@@ -315,9 +315,10 @@ class LicenseCard(LicenseFrame):
                 self._add_ask_button(layout, issue.missing, issue.message)
 
         period = QHBoxLayout()
-        self.period_label = text_label(
-            f"Period {day_text(ev.period_start)} – {day_text(ev.period_end)}", muted=True
-        )
+        span = f"Period {day_text(ev.period_start)} – {day_text(ev.period_end)}"
+        if self.ask_buttons:  # worked out without a fact only the holder can give
+            span += " (a guess until you tell us)"
+        self.period_label = text_label(span, muted=True, wrap=True)
         self.days_label = text_label(days_left_text(ev.days_left), bold=True)
         period.addWidget(self.period_label, 1)
         period.addWidget(self.days_label)
