@@ -32,6 +32,7 @@ from cpe_desktop.rules.fields import (
     QAS_SELF_STUDY,
     normalize_delivery_method,
 )
+from cpe_desktop.rules.wording import day_text
 
 Severity = Literal["error", "warning"]
 CreditsInput = Decimal | int | float | str
@@ -235,8 +236,8 @@ def check_program_days(
         assert started_on is not None and completed_on is not None
         average = (value / days).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         message = (
-            f"{_fmt(value)} credits over {days} days ({started_on.isoformat()} to "
-            f"{completed_on.isoformat()}) is {_fmt(average)} a day, more than 10; check the "
+            f"{_fmt(value)} credits over {days} days ({day_text(started_on)} to "
+            f"{day_text(completed_on)}) is {_fmt(average)} a day, more than 10; check the "
             "credits and the first day."
         )
     return [CreditIssue("warning", "credits", message)]

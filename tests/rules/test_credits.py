@@ -29,6 +29,7 @@ from cpe_desktop.rules.credits import (
     round_down_credits,
 )
 from cpe_desktop.rules.fields import DELIVERY_METHODS
+from cpe_desktop.rules.wording import set_day_format
 
 GL, GIB, BL = "Group Live", "Group Internet Based", "Blended Learning"
 QAS, NANO = "QAS Self Study", "Nano Learning"
@@ -296,9 +297,18 @@ def test_one_day_warning_says_to_enter_the_first_day():
 def test_multi_day_warning_names_the_days_and_the_average():
     (issue,) = check_program_days("45", D(2026, 3, 2), D(2026, 3, 5), GL)
     assert issue.message == (
-        "45.0 credits over 4 days (2026-03-02 to 2026-03-05) is 11.25 a day, more than 10; "
+        "45.0 credits over 4 days (2 Mar 2026 to 5 Mar 2026) is 11.25 a day, more than 10; "
         "check the credits and the first day."
     )
+
+
+def test_multi_day_warning_writes_dates_in_the_programs_one_format():
+    set_day_format(lambda day: f"{day.month}/{day.day}/{day.year}")
+    try:
+        (issue,) = check_program_days("45", D(2026, 3, 2), D(2026, 3, 5), GL)
+    finally:
+        set_day_format(None)
+    assert "over 4 days (3/2/2026 to 3/5/2026)" in issue.message
 
 
 @pytest.mark.parametrize("method", ALL_METHODS)
