@@ -11,8 +11,12 @@ Choices DESIGN §4 leaves open, made here (the module's tests pin each one):
   the annual minimum makes the status ``at_risk``; an unjudged year still short of it keeps the
   status from ``complete`` and counts as hours missing within 90 days of that year's end.
 - The pace test compares the hours still missing per remaining day with the hours counted per
-  elapsed day (the as-of date counts as elapsed); it looks at the total only, since ethics and
-  technical hours come in whole courses. With nothing counted yet, any missing hour is at risk.
+  elapsed day since the period (or tracking) began, the as-of date counted as elapsed; it looks
+  at the total only, since ethics and technical hours come in whole courses. A slow pace alone
+  makes a license at risk only once it is also more than 90 days behind an even pace through
+  the period, so a period's first weeks, with nothing counted yet, are not alarms.
+- Nothing that ended before ``tracked_from`` is judged, nor anything the license was not held
+  all through; hours of a period that ended before the license was issued carry nothing.
 - Carryover: the previous period's counted hours (after its caps, without what it carried in
   itself) above ``total_hours``, up to ``carryover_max_hours``; null means none. Never for
   ``rolling`` periods, whose windows overlap.
@@ -130,7 +134,7 @@ def _annual(ctx: EvaluationContext, window: CappedWindow, period: Period) -> tup
         carried = ZERO
         if ctx.carries_yearly:
             before = Period(add_years(year.start, -1), year.start - _DAY)
-            if tracked is None or before.end >= tracked:
+            if (tracked is None or before.end >= tracked) and ctx.held_during(before):
                 carried = ctx.yearly_excess(before)
         judged = year.end <= ctx.as_of
         met = earned + carried >= required if judged else None
@@ -147,6 +151,7 @@ def _status(
     annual: tuple[YearResult, ...],
     previous: PreviousResult | None,
     tracked_from: date | None = None,
+    required_total: Decimal | None = None,
 ) -> Status:
     """DESIGN §4 step 7, in this order: complete, overdue, at_risk, on_track."""
     total, ethics_short, technical = shortfalls
@@ -167,11 +172,18 @@ def _status(
         running_short = span.contains(as_of) and year.counted < year.required
         if running_short and span.days_left(as_of) < AT_RISK_DAYS:
             return "at_risk"
-    # Pace: missing / days left > counted / days elapsed, compared without dividing.
-    # Counted from where tracking began: untracked time earned nothing the program saw.
+    # Pace: missing / days left > counted / days elapsed, compared without dividing; counted
+    # from where tracking began (untracked time earned nothing the program saw). Early in a
+    # period nobody has a pace yet: only someone also more than 90 days behind an even pace
+    # (the hours still missing would need more than the days left plus 90 at the period's
+    # average rate) is at risk.
     start = max(period.start, tracked_from) if tracked_from else period.start
     elapsed = (as_of - start).days + 1
-    if total * elapsed > counted_in_period * days_left:
+    period_days = (period.end - period.start).days + 1
+    behind_even_pace = required_total is None or total * period_days > required_total * (
+        days_left + AT_RISK_DAYS
+    )
+    if total * elapsed > counted_in_period * days_left and behind_even_pace:
         return "at_risk"
     return "on_track"
 
@@ -249,6 +261,7 @@ def _evaluate(ctx: EvaluationContext, ledger: Ledger) -> Evaluation:
             annual,
             previous,
             license.tracked_from,
+            required_total,
         ),
         required_total=required_total,
         earned_total=ledger.face(TOTAL, window.lo, window.hi),

@@ -196,11 +196,17 @@ class EvaluationContext:
             tracked is None or tracked <= period.start
         )
 
+    def held_during(self, period: Period) -> bool:
+        """Whether the license existed at some point of ``period`` (hours earned in a period
+        that ended before the license was issued carry nothing into it)."""
+        issued = self.license.issued_on
+        return issued is None or issued <= period.end
+
     def carryover(self, into: Period, before: Period | None) -> Decimal:
         """Hours carried into ``into``: the counted hours of ``before`` (the period before it)
         above what it asked, without what ``before`` carried in itself, up to the maximum."""
         rule = self.rule
-        if not self.carries or before is None:
+        if not self.carries or before is None or not self.held_during(before):
             return ZERO
         assert rule.carryover_max_hours is not None
         asked = self.required(before)[0]

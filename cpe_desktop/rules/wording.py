@@ -152,7 +152,7 @@ def _need_sentence(ev: Evaluation) -> str | None:
                 )
         return None
     sentence = "; ".join(parts)
-    return sentence
+    return sentence if sentence.startswith("Need") else f"Need {sentence}"
 
 
 def overdue_text(ev: Evaluation) -> str | None:

@@ -181,3 +181,20 @@ def test_overdue_history_is_said_apart_from_the_current_need():
     assert overdue_text(result) == (
         "Overdue: 26 h still missing from the period that ended 31 Dec 2025"
     )
+
+
+def test_hours_from_before_the_license_existed_carry_nothing():
+    """A CMA certified 1 Jan 2026 (IMA: CPE begins the year after the exam) who logged 40
+    hours in 2025: IMA allows 10 hours of carryover, but not out of a year before the
+    credential existed."""
+    rule = period_rule("calendar", 1, cycle_anchor="annual", total_hours=30, carryover_max_hours=10)
+    records = [rec("2025-05-01", ("Finance", "40"))]
+    result = evaluate(
+        rule, lic("IMA", credential="CMA", issued="2026-01-01"), records, D("2026-12-05")
+    )
+    assert result.carryover_in == 0
+    # Held in 2025 too: the 10 carry.
+    result = evaluate(
+        rule, lic("IMA", credential="CMA", issued="2020-01-01"), records, D("2026-12-05")
+    )
+    assert result.carryover_in == H(10)

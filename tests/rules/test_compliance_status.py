@@ -22,13 +22,19 @@ Y2025_40 = spread("2025-01-15", 5, "Taxes", "8")
         ("2026-07-01", "40", "complete"),
         # 1 Jul: 182 days elapsed (181 + 1), 183 left. 20 missing x 182 = 3640 <= 20 x 183.
         ("2026-07-01", "20", "on_track"),
-        # 25 missing x 182 = 4550 > 15 x 183 = 2745: too slow.
-        ("2026-07-01", "15", "at_risk"),
+        # 25 missing x 182 = 4550 > 15 x 183 = 2745 is slower than needed, but 25 still fit
+        # 183 days + 90 at the year's even pace (25 x 365 = 9125 <= 40 x 273 = 10920).
+        ("2026-07-01", "15", "on_track"),
+        # 1 Sep: 28 missing x 244 > 12 x 121, and 28 x 365 = 10220 > 40 x 211 = 8440: more
+        # than 90 days behind an even pace.
+        ("2026-09-01", "12", "at_risk"),
         # 3 Oct: 89 days left with 5 missing (pace fine: 5 x 276 <= 35 x 89).
         ("2026-10-03", "35", "at_risk"),
         ("2026-10-02", "35", "on_track"),  # 90 days left
-        # Nothing counted yet: any pace is faster than none.
-        ("2026-01-10", None, "at_risk"),
+        # Nothing counted yet, ten days in: nobody has a pace yet (40 x 365 <= 40 x 445).
+        ("2026-01-10", None, "on_track"),
+        # Nothing counted by 1 May: 40 x 365 = 14600 > 40 x (244 + 90) = 13360.
+        ("2026-05-01", None, "at_risk"),
     ],
 )
 def test_status(as_of, hours_2026, status):
@@ -60,9 +66,10 @@ def test_the_previous_period_is_not_judged_for_a_new_license():
     short_2025 = spread("2025-01-15", 5, "Taxes", "6")
     records = [*short_2025, rec("2026-02-01", ("Taxes", "6"))]
     ev = evaluate(FORTY, lic(issued="2025-06-01"), records, D("2026-03-01"))
-    # Licensed mid-2025: 2025 is not held against it. 34 x 60 = 2040 > 6 x 305 = 1830.
+    # Licensed mid-2025: 2025 is not held against it. 34 x 60 = 2040 > 6 x 305 = 1830, but
+    # 34 x 365 = 12410 <= 40 x 395: on track.
     assert ev.previous is None
-    assert ev.status == "at_risk"
+    assert ev.status == "on_track"
 
 
 def test_overdue_for_missing_ethics():
