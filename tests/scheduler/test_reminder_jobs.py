@@ -173,7 +173,7 @@ def test_deadline_warnings_come_once_over_30_days(scheduler, people, clock, qtbo
     notes = list(Notification.select().order_by(Notification.notification_id))
     assert [n.kind for n in notes] == ["deadline", "status"]
     assert notes[0].message == (
-        "CPA — Atlantis: 4 hours still needed by 31 Dec 2026 (90 days left)."
+        "CPA — Atlantis: Need 4 h, 2 of them ethics, by 31 Dec 2026 (90 days left)."
     )
     assert scheduler.notes == [n.notification_id for n in notes]
     assert sum("notifications" in c for c in scheduler.changes) == 2
