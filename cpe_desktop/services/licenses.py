@@ -293,6 +293,11 @@ def period_note(rule: Rule, jurisdiction: str) -> str:
             f"{jurisdiction}: periods of {years} years end in years set by the last digit of "
             "your license number."
         )
+    if basis == "rolling" and anchor == "birth_month":
+        return (
+            f"{jurisdiction}: the {years} years ending on the last day of your birth month, "
+            "judged each year when your license renews."
+        )
     if anchor == "birth_month" or basis == "birth_month":
         return f"{jurisdiction}: periods end on the last day of your birth month, {span}."
     if basis == "rolling":

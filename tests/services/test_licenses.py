@@ -194,3 +194,16 @@ def test_a_member_may_set_their_own_birth_date(people):
 
     users.update_user(people.as_ann, people.ann.user_id, {"birth_date": "1980-05-14"})
     assert User.get_by_id(people.ann.user_id).birth_date == dt.date(1980, 5, 14)
+
+
+def test_period_note_for_a_rolling_window_ending_with_the_birth_month():
+    """Texas (22 TAC 523.112): 120 hours in the three years ending with the license, which
+    renews each year at the end of the birth month: the note says a window, not a cycle."""
+    from cpe_desktop.rules.compliance import Rule
+    from cpe_desktop.services.licenses import period_note
+
+    rule = Rule(period_years=3, period_basis="rolling", cycle_anchor="birth_month")
+    assert period_note(rule, "Texas") == (
+        "Texas: the 3 years ending on the last day of your birth month, judged each year when "
+        "your license renews."
+    )
