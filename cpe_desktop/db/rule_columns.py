@@ -11,7 +11,8 @@ none, ``cycle_parity_offset`` 0; ``first_period_table`` is a JSON list of hours 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -97,3 +98,19 @@ def rule_from_columns(row: Mapping[str, Any]) -> Rule:
         first_period_table=table_of(row.get("first_period_table")),
         **values,
     )
+
+
+def rows_in_force(rows: Iterable[Any], as_of: date) -> dict[tuple[int, str], Any]:
+    """(credential_id, state_name) -> the row with the latest ``effective_from`` not after
+    ``as_of`` (a row without one is the oldest); rows are any objects with those attributes."""
+    chosen: dict[tuple[int, str], Any] = {}
+    for row in rows:
+        if row.effective_from is not None and row.effective_from > as_of:
+            continue
+        key = (row.credential_id, row.state_name)
+        current = chosen.get(key)
+        if current is None or (row.effective_from or date.min) > (
+            current.effective_from or date.min
+        ):
+            chosen[key] = row
+    return chosen

@@ -24,7 +24,7 @@ from cpe_desktop.db.models import (
     User,
     database,
 )
-from cpe_desktop.db.rule_columns import rule_from_columns
+from cpe_desktop.db.rule_columns import rows_in_force, rule_from_columns
 from cpe_desktop.rules.compliance import Evaluation, LicenseFacts, RecordFacts, Rule, evaluate_all
 from cpe_desktop.rules.facts import FirstPeriod
 from cpe_desktop.services.context import ServiceContext
@@ -64,17 +64,7 @@ def rule_of(row: StateRequirement) -> Rule:
 
 def _rules_in_force(as_of: dt.date) -> dict[tuple[int, str], StateRequirement]:
     """(credential_id, jurisdiction) → the row with the latest effective date not after as_of."""
-    chosen: dict[tuple[int, str], StateRequirement] = {}
-    for row in StateRequirement.select():
-        if row.effective_from is not None and row.effective_from > as_of:
-            continue
-        key = (row.credential_id, row.state_name)
-        current = chosen.get(key)
-        if current is None or (row.effective_from or dt.date.min) > (
-            current.effective_from or dt.date.min
-        ):
-            chosen[key] = row
-    return chosen
+    return rows_in_force(StateRequirement.select(), as_of)
 
 
 # The last few record sets read, keyed by database and people, with the records' version: the

@@ -22,7 +22,7 @@ import peewee
 from playhouse.migrate import SchemaMigrator
 from playhouse.migrate import migrate as run_operations
 
-from cpe_desktop.db.rule_columns import rule_from_columns
+from cpe_desktop.db.rule_columns import rows_in_force, rule_from_columns
 from cpe_desktop.rules.facts import LicenseFacts, Rule
 
 
@@ -140,16 +140,7 @@ _MODELS = [_User, _Credential, _License, _Record, _Requirement]
 
 def _rules_in_force(today: dt.date) -> dict[tuple[int, str], Rule | None]:
     """(credential_id, jurisdiction) → the engine's Rule in force today (None: unusable row)."""
-    chosen: dict[tuple[int, str], _Requirement] = {}
-    for row in _Requirement.select():
-        if row.effective_from is not None and row.effective_from > today:
-            continue
-        key = (row.credential_id, row.state_name)
-        current = chosen.get(key)
-        if current is None or (row.effective_from or dt.date.min) > (
-            current.effective_from or dt.date.min
-        ):
-            chosen[key] = row
+    chosen = rows_in_force(_Requirement.select(), today)
     rules: dict[tuple[int, str], Rule | None] = {}
     for key, row in chosen.items():
         try:
