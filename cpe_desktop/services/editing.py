@@ -214,6 +214,9 @@ def _requirement(ctx: ServiceContext, pk: int) -> dict[str, Any]:
     for key in ("effective_from", "verified_on"):
         if out.get(key):
             out[key] = dt.date.fromisoformat(out[key])
+    if out.get("first_period_table"):
+        # As a person types it in the form: "40, 30, 20, 10".
+        out["first_period_table"] = ", ".join(str(n) for n in out["first_period_table"])
     return out
 
 

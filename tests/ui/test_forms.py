@@ -418,3 +418,24 @@ def test_error_labels_are_plain_labels_hidden_until_needed(qtbot, people):
     errors = [label for label in labels if label.property("role") == "field-error"]
     assert len(errors) == len(dialog.fields) + 1  # one per field and one for the form
     assert not any(label.isVisible() for label in errors)
+
+
+def test_requirement_form_edits_how_the_board_sets_periods(qtbot, people):
+    """The Texas rule's ramp for new licensees (22 TAC 523.112(c)) and its birth-month window
+    show in the requirement form, and a corrected table is saved."""
+    texas = next(
+        row
+        for row in requirements.list_requirements()
+        if row.state_name == "Texas" and row.credential.code == "CPA"
+    )
+    dialog = _shown(
+        qtbot, registry.make_editor(None, "requirements", people.as_admin, texas.state_id)
+    )
+    assert dialog.inputs["cycle_anchor"].value() == "birth_month"
+    assert dialog.inputs["first_period"].value() == "ramp"
+    assert dialog.inputs["first_period_table"].value() == "0, 0, 20, 60, 100"
+    dialog.inputs["first_period_table"].set_value("0, 0, 20, 60, 90")
+    dialog.save_button.click()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    (stored,) = [r for r in requirements.list_requirements() if r.state_id == texas.state_id]
+    assert requirements.to_interchange(stored)["first_period_table"] == [0, 0, 20, 60, 90]

@@ -177,6 +177,7 @@ LICENSE = FormSpec(
 )
 
 _HOURS_HELP = "hours; empty = no limit"
+_RULE_PERIODS = "Periods, new licensees, carryover, other states"
 _PCT_HELP = "% of total hours; empty = no limit"
 _REQUIREMENT_FIELDS: dict[str, FormField] = {
     "credential": FormField("credential", "Credential", "credential", required=True),
@@ -235,6 +236,102 @@ _REQUIREMENT_FIELDS: dict[str, FormField] = {
         "carryover_max_hours", "Max carryover", "decimal", help=_HOURS_HELP
     ),
     "effective_from": FormField("effective_from", "Effective from", "optional_date"),
+    # How the board sets periods, new licensees, carryover and reciprocity (DESIGN 4.1-4.7).
+    "cycle_anchor": FormField(
+        "cycle_anchor",
+        "Cycle years set by",
+        "choice",
+        choices=(
+            (None, "Not stated (the issue year, or the anchor year when given)"),
+            ("issue_year", "The issue year"),
+            ("fixed", "A fixed year (cycle anchor year)"),
+            ("birth_year_parity", "The parity of the holder's birth year"),
+            ("license_number_parity", "The last digit of the license number"),
+            ("annual", "Every year"),
+            ("birth_month", "The holder's birth month (rolling window)"),
+            ("holder_supplied", "Only the holder knows: they give the period end"),
+        ),
+        section=_RULE_PERIODS,
+    ),
+    "cycle_parity_offset": FormField(
+        "cycle_parity_offset",
+        "Parity offset",
+        "integer",
+        help="1 when periods end in the other parity (Kentucky: odd numbers, even years)",
+        section=_RULE_PERIODS,
+    ),
+    "first_period": FormField(
+        "first_period",
+        "New licensees",
+        "choice",
+        choices=(
+            (None, "Not stated (the full requirement)"),
+            ("full", "The full requirement"),
+            ("exempt", "First period exempt"),
+            ("starts_next_period", "Nothing until the next full period"),
+            ("prorate", "Prorated: hours per unit of months held"),
+            ("table", "By the quarter (unit) of issue: table of hours"),
+            ("ramp", "Ramp: hours for the 1st, 2nd, ... period after issue"),
+        ),
+        section=_RULE_PERIODS,
+    ),
+    "first_period_hours_per_unit": FormField(
+        "first_period_hours_per_unit",
+        "Hours per unit",
+        "decimal",
+        help="prorate: hours for each unit of months held",
+        section=_RULE_PERIODS,
+    ),
+    "first_period_unit_months": FormField(
+        "first_period_unit_months",
+        "Unit (months)",
+        "integer",
+        help="prorate or table: months in a unit (3 = quarters)",
+        section=_RULE_PERIODS,
+    ),
+    "first_period_counts_issue_month": FormField(
+        "first_period_counts_issue_month",
+        "Month of issue counts",
+        "choice",
+        choices=((None, "Not stated"), ("true", "Yes"), ("false", "No")),
+        section=_RULE_PERIODS,
+    ),
+    "first_period_ethics": FormField(
+        "first_period_ethics",
+        "First-period ethics",
+        "decimal",
+        help="ethics hours asked in a reduced first period; empty = the full ethics",
+        section=_RULE_PERIODS,
+    ),
+    "first_period_table": FormField(
+        "first_period_table",
+        "Table of hours",
+        help="table or ramp: hours separated by commas, e.g. 40, 30, 20, 10",
+        section=_RULE_PERIODS,
+    ),
+    "carryover_scope": FormField(
+        "carryover_scope",
+        "Carryover goes",
+        "choice",
+        choices=(
+            (None, "Not stated (into the next period)"),
+            ("period", "Into the next period"),
+            ("next_year", "Into the next year's minimum"),
+        ),
+        section=_RULE_PERIODS,
+    ),
+    "reciprocity": FormField(
+        "reciprocity",
+        "Home-state CPE",
+        "choice",
+        choices=(
+            (None, "Not stated (not accepted)"),
+            ("none", "Not accepted"),
+            ("home_state", "Accepted"),
+            ("home_state_plus_ethics", "Accepted, plus this state's ethics"),
+        ),
+        section=_RULE_PERIODS,
+    ),
     "source": FormField("source", "Source", "multiline", help="Where this rule comes from"),
     "verified_on": FormField("verified_on", "Verified on", "optional_date"),
     "notes": FormField("notes", "Notes", "multiline"),
@@ -243,7 +340,7 @@ _REQUIREMENT_FIELDS: dict[str, FormField] = {
 REQUIREMENT = FormSpec(
     "requirement",
     "Requirement rule",
-    tuple(_REQUIREMENT_FIELDS[key] for key in requirements.KEYS),
+    tuple(_REQUIREMENT_FIELDS[key] for key in requirements.ALL_KEYS),
 )
 
 REMINDER = FormSpec(
