@@ -80,7 +80,22 @@ def build_firm(people: int, records_per_license: int, seed: int = 7):
         held = [("CPA", state), *rng.sample(OTHER, 2)]
         for number, key in enumerate(held):
             issued = date(2000 + rng.randrange(20), rng.randrange(1, 13), rng.randrange(1, 29))
-            facts = LicenseFacts(person * 3 + number, key[0], key[1], issued, None, birth, person)
+            # Rules whose period end only the holder knows get one, as the form asks for it.
+            own_end = (
+                date(AS_OF.year + 1, 12, 31)
+                if rules[key].cycle_anchor == "holder_supplied"
+                else None
+            )
+            facts = LicenseFacts(
+                person * 3 + number,
+                key[0],
+                key[1],
+                issued,
+                own_end,
+                birth,
+                person,
+                license_number=str(rng.randrange(1000, 99999)),
+            )
             licenses.append((facts, rules[key]))
         mine = []
         for _ in range(records_per_license * len(held)):
