@@ -76,6 +76,8 @@ def _short(required: Decimal | None, counted: Decimal) -> Decimal:
 def _previous(ctx: EvaluationContext) -> PreviousResult | None:
     """How the previous period ended, and what of its shortfall is still not made up."""
     rule, ledger, as_of = ctx.rule, ctx.ledger, ctx.as_of
+    if ctx.guessed:  # history is never judged on a period the program had to guess
+        return None
     before, ethics_before = ctx.previous, ctx.previous_ethics
     asked_total, asked_ethics, asked_technical = ctx.required(before)
     if ethics_before != before:
@@ -188,6 +190,15 @@ def _status(
     return "on_track"
 
 
+def _guarded(ctx: EvaluationContext, status: Status) -> Status:
+    """No alarm from a guessed period: while a fact the period needs is missing (the period end
+    only the holder knows, a birth date, a license number), deadlines are not known, so the
+    status is at most "on track" and the result asks for the fact instead."""
+    if ctx.guessed and status in ("at_risk", "overdue"):
+        return "on_track"
+    return status
+
+
 def _label(record: RecordFacts) -> str:
     day = day_text(record.completed_on)
     return f"\u201c{record.title}\u201d ({day})" if record.title else f"The record of {day}"
@@ -252,16 +263,19 @@ def _evaluate(ctx: EvaluationContext, ledger: Ledger) -> Evaluation:
         period_end=period.end,
         ethics_period_start=ethics.start,
         ethics_period_end=ethics.end,
-        status=_status(
-            period,
-            ethics,
-            as_of,
-            shortfalls,
-            counted_in_period,
-            annual,
-            previous,
-            license.tracked_from,
-            required_total,
+        status=_guarded(
+            ctx,
+            _status(
+                period,
+                ethics,
+                as_of,
+                shortfalls,
+                counted_in_period,
+                annual,
+                previous,
+                license.tracked_from,
+                required_total,
+            ),
         ),
         required_total=required_total,
         earned_total=ledger.face(TOTAL, window.lo, window.hi),

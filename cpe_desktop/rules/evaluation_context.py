@@ -111,6 +111,7 @@ class EvaluationContext:
         """The current period; when a fact the rule needs is missing, the same basis aligned to
         the issue year (or calendar years) stands in, with an issue asking for the fact."""
         license = self.license
+        self.guessed = False
         try:
             current = current_period(self.rule, license, license.birth_date, self.as_of)
         except MissingInformation as exc:
@@ -137,6 +138,7 @@ class EvaluationContext:
                     continue
                 self.rule = guess
                 break
+            self.guessed = True
         if anchor_is_assumed(self.rule, license):
             message = (
                 "The license has no issue date, so which years its cycle covers is a guess; "

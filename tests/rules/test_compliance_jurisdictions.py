@@ -41,9 +41,9 @@ def test_texas_rolling_window_and_state_ethics():
         rec("2026-05-01", ("Communications and Marketing", "7.5")),  # + 7.5
         rec("2026-06-01", ("Behavioral Ethics", "2")),  # + 2 (not Texas) = 57.5
     ]
-    ev = evaluate(
-        shipped("CPA", "Texas"), lic("Texas", issued="2010-05-01"), records, D("2026-08-01")
-    )
+    # Born in December: the license, and the window's reporting year, end on 31 December.
+    license = lic("Texas", issued="2010-05-01", birth="1970-12-10")
+    ev = evaluate(shipped("CPA", "Texas"), license, records, D("2026-08-01"))
     # 2024-2026: 24 + 26 + 57.5 = 107.5 of 120. Non-technical 24 + 7.5 + 2 = 33.5 <= 60.
     assert period(ev) == ("2024-01-01", "2026-12-31")
     assert (ev.counted_total, ev.shortfall_total) == (H("107.5"), H("12.5"))

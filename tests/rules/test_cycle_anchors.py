@@ -9,7 +9,7 @@ import pytest
 
 from cpe_desktop.rules.compliance import evaluate
 from cpe_desktop.rules.periods import MissingInformation, current_period
-from tests.rules.compliance_cases import D, lic, period_rule
+from tests.rules.compliance_cases import D, lic, period_rule, rec
 
 CASES = [
     pytest.param(
@@ -156,3 +156,24 @@ def test_parity_without_a_birth_date_falls_back_and_says_so():
     result = evaluate(rule, lic("California", issued="2011-03-01"), [], D("2026-12-05"))
     assert [i.missing for i in result.issues] == ["birth_date"]
     assert (result.period_start, result.period_end) == (D("2025-01-01"), D("2026-12-31"))
+
+
+def test_a_guessed_period_raises_no_alarm_and_judges_no_history():
+    """An enrolled agent with 10 of 72 hours and no period end given: the stand-in period
+    (calendar years) would end in 26 days, but no at-risk or overdue status is drawn from a
+    guess; the headline asks for the period end instead."""
+    rule = period_rule(
+        "calendar", 3, cycle_anchor="holder_supplied", total_hours=72, annual_min_hours=16
+    )
+    records = [rec("2026-03-01", ("Taxes", "10"))]
+    result = evaluate(
+        rule, lic("IRS", credential="EA", issued="2010-01-01"), records, D("2026-12-05")
+    )
+    assert result.status == "on_track"
+    assert result.previous is None
+    assert result.headline() == "Tell us when your current reporting period ends"
+    # Once the holder gives it, the real answer: 62 hours short with 26 days left.
+    given = lic(
+        "IRS", credential="EA", issued="2010-01-01", override="2026-12-31", tracked="2024-01-01"
+    )
+    assert evaluate(rule, given, records, D("2026-12-05")).status == "at_risk"
