@@ -300,6 +300,7 @@ def _evaluate(ctx: EvaluationContext, ledger: Ledger) -> Evaluation:
         opening_hours=ctx.opening[0],
         opening_ethics_hours=ctx.opening[1],
         first_period=ctx.first,
+        period_guessed=ctx.guessed,
     )
 
 

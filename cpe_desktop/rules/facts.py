@@ -354,6 +354,9 @@ class Evaluation:
     first_period: FirstPeriod | None = None
     # DESIGN 4.7: the home jurisdiction whose license satisfies this one ("met through ...").
     met_through: str | None = None
+    # The period is a stand-in: a fact it needs is missing (a missing_information issue says
+    # which). No deadline is known, so nothing warns about one.
+    period_guessed: bool = False
 
     def headline(self) -> str:
         """The one plain sentence first (DESIGN 4.8): what is needed by when."""

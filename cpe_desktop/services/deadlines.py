@@ -45,7 +45,10 @@ def _days_text(days: int) -> str:
 
 
 def _deadlines(ev: Evaluation) -> list[_Deadline]:
-    """The ends coming up with hours missing: the period's, and the ethics period's if apart."""
+    """The ends coming up with hours missing: the period's, and the ethics period's if apart.
+    None while the period is a guess (the holder has not said when it ends)."""
+    if ev.period_guessed:
+        return []
     same_end = ev.ethics_period_end == ev.period_end
     needed = max(ev.shortfall_total, ev.shortfall_technical)
     if same_end:

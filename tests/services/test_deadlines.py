@@ -173,3 +173,22 @@ def test_members_cannot_check_someone_elses_licenses(ann, clock):
     with pytest.raises(PermissionDenied):
         deadlines.check_deadlines(ann.as_bob, ann.ann.user_id, dt.date(2026, 12, 20))
     assert _notes() == []
+
+
+def test_no_deadline_warning_from_a_period_only_the_holder_knows(people, clock):
+    """A rule whose cycle only the holder knows (an EA's SSN digit): with no period end given,
+    the stand-in period's end is no deadline, so nothing warns, not even 7 days before it.
+    (Issued 2012, the stand-in three-year cycles end 31 Dec 2026, a week away.) Once the holder
+    gives the end, the warning comes."""
+    rule = ATLANTIS_RULE | {"period_years": 3, "cycle_anchor": "holder_supplied"}
+    requirements.create_requirement(people.as_admin, rule)
+    made = licenses.create_license(
+        people.as_ann, {"credential": "CPA", "jurisdiction": "Atlantis", "issued_on": "2012-01-01"}
+    )
+    clock.set(dt.datetime(2026, 12, 24, 9, 30, tzinfo=dt.UTC))
+    assert deadlines.check_deadlines(people.as_ann, people.ann.user_id, clock.today()).value == []
+    licenses.update_license(
+        people.as_ann, made.value.license_id, {"period_end_override": "2026-12-31"}
+    )
+    warned = deadlines.check_deadlines(people.as_ann, people.ann.user_id, clock.today()).value
+    assert [n.kind for n in warned] == ["deadline", "status"]
