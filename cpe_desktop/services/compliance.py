@@ -264,6 +264,7 @@ def _license_json(item: LicenseStatus) -> dict[str, Any]:
         return base | {
             "period_start": None,
             "period_end": None,
+            "period_guessed": None,
             "status": "no_rule",
             "required_total": None,
             "counted_total": None,
@@ -291,6 +292,8 @@ def _license_json(item: LicenseStatus) -> dict[str, Any]:
     return base | {
         "period_start": ev.period_start.isoformat(),
         "period_end": ev.period_end.isoformat(),
+        # True while the period is a stand-in (an issue with "missing" says what to give).
+        "period_guessed": ev.period_guessed,
         "status": ev.status,
         "required_total": _number(ev.required_total),
         "counted_total": _number(ev.counted_total),

@@ -76,6 +76,7 @@ LICENSE_KEYS = {
     "jurisdiction",
     "period_start",
     "period_end",
+    "period_guessed",
     "status",
     "required_total",
     "counted_total",

@@ -182,6 +182,7 @@ def test_california_period_follows_birth_year_parity(status):
     8 of 80 hours: 72 needed, 32 of the 40 technical and the 4 ethics among them."""
     license = _only(status, "california")
     assert (license["period_start"], license["period_end"]) == ("2026-06-01", "2028-05-31")
+    assert license["period_guessed"] is False
     assert license["tracked_from"] == "2026-06-01"
     assert license["status"] != "overdue"
     assert license["shortfall_total"] == 72
@@ -294,6 +295,8 @@ def test_enrolled_agent_is_asked_for_the_period_end(status):
         "period_end"
     ]
     assert license["headline"] == "Tell us when your current reporting period ends"
+    # No alarm from the stand-in period: 16 of 72 hours, but no deadline is known yet.
+    assert (license["period_guessed"], license["status"]) == (True, "on_track")
 
 
 def test_new_jersey_first_renewal_exempt_but_ethics(status):
