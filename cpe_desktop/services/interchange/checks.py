@@ -173,11 +173,7 @@ def check_record(
     with exact decimals) plus ``certificate``; warnings are the NASBA increment notes.
     """
     v = _validator(data, keys)
-    values, credits, warnings = read_record_fields(v, ctx, data)
-    if "started_on" in keys and "started_on" not in values:
-        started = _started_on(v, values.get("completed_on"))
-        if started is not None:  # a one-day program leaves the column at its default
-            values["started_on"] = started
+    values, credits, warnings = read_record_fields(v, ctx, data)  # started_on included
     if "certificate" in keys:
         values["certificate"] = v.text("certificate", max_length=255)
     values["credits"] = (
@@ -188,19 +184,6 @@ def check_record(
         for name, message in v.errors.items()
     }
     return Checked(present(values), errors, warnings)
-
-
-def _started_on(v: Validator, completed: Any) -> Any:
-    """A multi-day program's first day: a date, not after its last (``completed_on``)."""
-    started = v.date("started_on")
-    if isinstance(started, dt.date) and isinstance(completed, dt.date) and started > completed:
-        v.error(
-            "started_on",
-            f"{started.isoformat()} is after the program's last day, completed_on "
-            f"{completed.isoformat()}",
-        )
-        return MISSING
-    return started
 
 
 def _quoted_path(name: str) -> str:
