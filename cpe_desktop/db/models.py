@@ -84,6 +84,8 @@ class License(BaseModel):
     opening_hours = _hours_field(null=True)
     opening_ethics_hours = _hours_field(null=True)
     home_jurisdiction = CharField(max_length=100, null=True)
+    # added in schema 5 (DESIGN 4.5): what the holder ticked for applies_if (JSON list of names)
+    attributes = TextField(null=True)
 
     class Meta:
         table_name = "licenses"
@@ -119,6 +121,7 @@ class CpeRecord(BaseModel):
     created_at = DateTimeField()
     updated_at = DateTimeField()
     started_on = DateField(null=True)  # added in schema 4: the first day of a multi-day program
+    topics = TextField(null=True)  # added in schema 5: course topics (JSON list of names)
 
     class Meta:
         table_name = "cpe_records"
@@ -217,6 +220,36 @@ class StateRequirement(BaseModel):
     class Meta:
         table_name = "state_requirements"
         indexes = ((("credential", "state_name", "effective_from"), False),)
+
+
+class RequirementComponent(BaseModel):
+    """Added in schema 5 (DESIGN 4.5): one component of a requirement rule, in its order."""
+
+    component_id = AutoField()
+    requirement = ForeignKeyField(
+        StateRequirement, column_name="state_id", backref="components", on_delete="CASCADE"
+    )
+    position = IntegerField(default=0)
+    kind = CharField(max_length=30)
+    hours = _hours_field(null=True)
+    pct = _hours_field(null=True)
+    fields = TextField(null=True)  # JSON list of field names or groups
+    delivery = TextField(null=True)  # JSON list of delivery methods or groups
+    scope = CharField(max_length=10, null=True)
+    cycle_years = IntegerField(null=True)
+    topic = CharField(max_length=200, null=True)
+    factor = DecimalField(max_digits=6, decimal_places=3, auto_round=True, null=True)
+    applies_if = CharField(max_length=50, null=True)
+    alternative = CharField(max_length=100, null=True)
+    label = CharField(max_length=300, null=True)
+    source = TextField(null=True)
+    notes = TextField(null=True)
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
+
+    class Meta:
+        table_name = "requirement_components"
+        indexes = ((("requirement", "position"), False),)
 
 
 class Notification(BaseModel):
@@ -380,6 +413,7 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     CustomField,
     CustomFieldValue,
     StateRequirement,
+    RequirementComponent,
     Notification,
     AuditLog,
     Preference,

@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
+from cpe_desktop.rules.component_facts import Component, ComponentResult
 from cpe_desktop.rules.periods import PERIOD_BASES
 from cpe_desktop.rules.wording import shortfall_text
 
@@ -112,8 +113,14 @@ class Rule:
     first_period_table: tuple[Decimal, ...] = ()
     carryover_scope: str = "period"
     reciprocity: str = "none"
+    # DESIGN 4.5: everything the board asks beyond the headline numbers.
+    components: tuple[Component, ...] = ()
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "components", tuple(self.components))
+        for component in self.components:
+            if not isinstance(component, Component):
+                raise TypeError("components must be Component values")
         for name, allowed in (
             ("cycle_anchor", CYCLE_ANCHORS),
             ("first_period", FIRST_PERIODS),
@@ -185,8 +192,11 @@ class LicenseFacts:
     opening_hours: Decimal = Decimal(0)
     opening_ethics_hours: Decimal = Decimal(0)
     home_jurisdiction: str | None = None
+    # DESIGN 4.5 applies_if: what the holder ticked on the license form ("performs_attest").
+    attributes: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "attributes", frozenset(self.attributes or ()))
         for name in ("opening_hours", "opening_ethics_hours"):
             value = getattr(self, name)
             object.__setattr__(self, name, _decimal(0 if value is None else value, name))
@@ -210,6 +220,7 @@ class RecordFacts:
     credits: tuple[tuple[str, Decimal], ...]
     title: str = ""
     started_on: date | None = None  # a multi-day program's first day (completed_on is its last)
+    topics: tuple[str, ...] = ()  # course topics the rules name ("California Regulatory Review")
 
     def __post_init__(self) -> None:
         pairs = tuple(
@@ -217,6 +228,7 @@ class RecordFacts:
             for name, value in self.credits
         )
         object.__setattr__(self, "credits", pairs)
+        object.__setattr__(self, "topics", tuple(self.topics or ()))
 
 
 def _number(value: object) -> Decimal:
@@ -357,6 +369,8 @@ class Evaluation:
     # The period is a stand-in: a fact it needs is missing (a missing_information issue says
     # which). No deadline is known, so nothing warns about one.
     period_guessed: bool = False
+    # DESIGN 4.5: every applicable component, judged; most missing first.
+    components: tuple[ComponentResult, ...] = ()
 
     def headline(self) -> str:
         """The one plain sentence first (DESIGN 4.8): what is needed by when."""

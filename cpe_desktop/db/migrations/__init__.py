@@ -23,6 +23,7 @@ from cpe_desktop.db.migrations import (
     m0002_app_meta,
     m0003_reminder_anchor_day,
     m0004_tracking_and_cycles,
+    m0005_requirement_components,
 )
 from cpe_desktop.db.models import SchemaVersion
 
@@ -39,6 +40,11 @@ STEPS: tuple[Step, ...] = (
     Step(2, "add app_meta", m0002_app_meta.apply),
     Step(3, "add reminders.anchor_day", m0003_reminder_anchor_day.apply),
     Step(4, "add tracking, multi-day programs and cycle rules", m0004_tracking_and_cycles.apply),
+    Step(
+        5,
+        "add requirement components, license attributes, record topics",
+        m0005_requirement_components.apply,
+    ),
 )
 
 
