@@ -219,6 +219,7 @@ class ComponentResult:
     limit; ``counted`` what counts toward it; ``dropped`` what a ``max`` kept from counting.
     ``met`` is None until a year-scope window has ended. ``alternative`` is the component's
     group and ``chosen`` whether that group is the one met. ``window_*`` is where it counted.
+    Entries with ``headline`` set mirror the rule's headline figures.
     """
 
     kind: str
@@ -233,6 +234,11 @@ class ComponentResult:
     chosen: bool = False
     source: str = ""
     notes: str = ""
+    # True for the entries that mirror the headline figures (total, ethics, technical, annual
+    # minimum), so a view can show them as it always has and list the rest apart.
+    headline: bool = False
+    # What the hours are, for a sentence: "accounting and auditing", "Georgia ethics", "live".
+    what: str = ""
 
     @property
     def missing(self) -> Decimal:
