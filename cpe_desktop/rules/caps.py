@@ -158,6 +158,13 @@ class CappedWindow:
             running = self._running[kind] = [ZERO, *accumulate(self._column(kind))]
         return running[hi - self.lo] - running[lo - self.lo]
 
+    def amounts(self, position: int) -> list[Decimal] | None:
+        """The record's credits as the caps left them, one per ``ledger.credits(position)``;
+        None when no cap touched it (its credits count at face value)."""
+        if self._touched is None:
+            return None
+        return self._touched.get(position)
+
     def counted_positions(self) -> list[int]:
         """Ledger positions of the records with some counted credit."""
         if self._touched is None:

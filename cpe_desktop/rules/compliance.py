@@ -35,6 +35,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from cpe_desktop.rules.caps import CappedWindow
+from cpe_desktop.rules.component_facts import ComponentResult
+from cpe_desktop.rules.components import (
+    ComponentOutcome,
+    applicable,
+    factored_records,
+    judge_components,
+    pressing,
+)
 from cpe_desktop.rules.evaluation_context import EvaluationContext, ethics_counted
 from cpe_desktop.rules.facts import (
     CapName,
@@ -52,6 +60,7 @@ from cpe_desktop.rules.facts import (
 )
 from cpe_desktop.rules.ledger import (
     CAP_ORDER,
+    ETHICS,
     TECHNICAL,
     TOTAL,
     ZERO,
@@ -154,10 +163,12 @@ def _status(
     previous: PreviousResult | None,
     tracked_from: date | None = None,
     required_total: Decimal | None = None,
+    parts: ComponentOutcome | None = None,
 ) -> Status:
     """DESIGN §4 step 7, in this order: complete, overdue, at_risk, on_track."""
     total, ethics_short, technical = shortfalls
-    if not any(shortfalls) and all(year.counted >= year.required for year in annual):
+    holds = parts is None or parts.holds
+    if not any(shortfalls) and all(year.counted >= year.required for year in annual) and holds:
         return "complete"
     if previous is not None and not previous.made_up:
         return "overdue"
@@ -166,6 +177,10 @@ def _status(
         return "at_risk"
     if ethics_short and ethics.days_left(as_of) < AT_RISK_DAYS:
         return "at_risk"
+    for part in pressing(parts) if parts is not None else ():
+        # A component judged short, or short with its window ending within 90 days.
+        if part.met is False or (part.window_end - as_of).days < AT_RISK_DAYS:
+            return "at_risk"
     for year in annual:
         if year.met is False:
             return "at_risk"
@@ -188,6 +203,76 @@ def _status(
     if total * elapsed > counted_in_period * days_left and behind_even_pace:
         return "at_risk"
     return "on_track"
+
+
+def _component_list(
+    ctx: EvaluationContext,
+    parts: ComponentOutcome,
+    total: tuple[Decimal | None, Decimal, Decimal],
+    ethics: tuple[Decimal | None, Decimal],
+    technical: tuple[Decimal | None, Decimal],
+    annual: tuple[YearResult, ...],
+) -> tuple[ComponentResult, ...]:
+    """Every applicable component judged, the headline figures first among equals as entries of
+    their own (``headline``), most missing first (DESIGN 4.8)."""
+    period, as_of = ctx.current, ctx.as_of
+    ended = period.end <= as_of
+    entries: list[ComponentResult] = []
+
+    def entry(label, required, counted, start, end, what, met=None) -> None:
+        if required is None:
+            return
+        done = counted >= required if met is None else met
+        judged_met = done if (end <= as_of or done) else None
+        entries.append(
+            ComponentResult(
+                "min",
+                label,
+                required,
+                counted,
+                ZERO,
+                judged_met,
+                start,
+                end,
+                headline=True,
+                what=what,
+            )
+        )
+
+    required_total, counted_total, short_total = total
+    entry(
+        "Total",
+        required_total,
+        counted_total,
+        period.start,
+        period.end,
+        "",
+        met=not short_total if (ended or not short_total) else None,
+    )
+    ethics_words = "ethics"
+    if ctx.ethics_kind != ETHICS:
+        ethics_words = f"{ctx.license.jurisdiction} ethics"
+    entry(
+        ethics_words.capitalize() if ethics_words == "ethics" else ethics_words,
+        ethics[0],
+        ethics[1],
+        ctx.ethics.start,
+        ctx.ethics.end,
+        ethics_words,
+    )
+    entry("Technical", technical[0], technical[1], period.start, period.end, "technical")
+    for year in annual:
+        entry(
+            f"Annual minimum (year ending {day_text(year.year_end)})",
+            year.required,
+            year.counted,
+            year.year_start,
+            year.year_end,
+            "",
+            met=year.met,
+        )
+    ordered = sorted([*entries, *parts.results], key=lambda r: (-r.missing, not r.headline))
+    return tuple(ordered)
 
 
 def _guarded(ctx: EvaluationContext, status: Status) -> Status:
@@ -232,7 +317,7 @@ def _records(
 
 def _evaluate(ctx: EvaluationContext, ledger: Ledger) -> Evaluation:
     ctx.ledger = ledger
-    rule, license, as_of = ctx.rule, ctx.license, ctx.as_of
+    license, as_of = ctx.license, ctx.as_of
     period, ethics = ctx.current, ctx.ethics
     window = ctx.window(period)
     counted_in_period = window.counted_all(TOTAL)
@@ -240,12 +325,16 @@ def _evaluate(ctx: EvaluationContext, ledger: Ledger) -> Evaluation:
     carryover = ctx.carryover(period, ctx.previous)
     if ctx.carries_yearly and annual and annual[0].year_start == period.start:
         carryover = annual[0].carryover_in
-    counted_total = counted_in_period + carryover
     counted_ethics = ethics_counted(ledger, window, ethics.start, as_of, ctx.ethics_kind)
     counted_technical = window.counted_all(TECHNICAL)
     required_total, required_ethics, required_technical = ctx.required(period)
+    parts = judge_components(ctx, ledger, required_total)
+    # Hours a component cap dropped do not count toward the total.
+    counted_in_period -= parts.dropped_total
+    counted_total = counted_in_period + carryover
     shortfalls = (
-        _short(required_total, counted_total),
+        # An alternative path met (New York's 24 hours in one subject) meets the total.
+        ZERO if parts.alternative_met else _short(required_total, counted_total),
         _short(required_ethics, counted_ethics),
         _short(required_technical, counted_technical),
     )
@@ -275,6 +364,7 @@ def _evaluate(ctx: EvaluationContext, ledger: Ledger) -> Evaluation:
                 previous,
                 license.tracked_from,
                 required_total,
+                parts,
             ),
         ),
         required_total=required_total,
@@ -290,7 +380,7 @@ def _evaluate(ctx: EvaluationContext, ledger: Ledger) -> Evaluation:
         shortfall_technical=shortfalls[2],
         days_left=period.days_left(as_of),
         ethics_days_left=ethics.days_left(as_of),
-        ethics_jurisdiction=license.jurisdiction if rule.ethics_state_specific else None,
+        ethics_jurisdiction=license.jurisdiction if ctx.ethics_kind != ETHICS else None,
         annual=annual,
         caps=caps,
         previous=previous,
@@ -301,6 +391,14 @@ def _evaluate(ctx: EvaluationContext, ledger: Ledger) -> Evaluation:
         opening_ethics_hours=ctx.opening[1],
         first_period=ctx.first,
         period_guessed=ctx.guessed,
+        components=_component_list(
+            ctx,
+            parts,
+            (required_total, counted_total, shortfalls[0]),
+            (required_ethics, counted_ethics),
+            (required_technical, counted_technical),
+            annual,
+        ),
     )
 
 
@@ -343,10 +441,29 @@ def evaluate(
     record_id (the same record passed twice counts once).
     """
     ctx = EvaluationContext(rule, license, as_of)
-    opening = _opening_record(license)
-    looked_at = _in_view([*records, *([opening] if opening else [])], ctx.earliest(), as_of)
-    result = _evaluate(ctx, Ledger(looked_at))
+    shared = Ledger(_in_view(records, ctx.earliest(), as_of))
+    result = _evaluate(ctx, _own_ledger(ctx, shared))
     return unresolved_home(rule, license, result)
+
+
+def _own_ledger(ctx: EvaluationContext, shared: Ledger) -> Ledger:
+    """The holder's ledger, or one of this license's own when it has an opening balance or its
+    rule counts some credits at a factor (both belong to this license alone)."""
+    opening = _opening_record(ctx.license)
+    if opening is not None and not ctx.earliest() <= opening.completed_on <= ctx.as_of:
+        opening = None
+    factored = factored_records(applicable(ctx.rule, ctx.license), shared.records)
+    if opening is None and factored is None:
+        return shared
+    extra = [opening] if opening else []
+    if factored is None:
+        return Ledger([*shared.records, *extra])
+    changed = {
+        new.record_id: old
+        for new, old in zip(factored, shared.records, strict=True)
+        if new is not old
+    }
+    return Ledger([*factored, *extra], as_entered=changed)
 
 
 def evaluate_all(
@@ -369,14 +486,7 @@ def evaluate_all(
         holder: Ledger(_in_view(records_by_holder.get(holder, ()), first, as_of))
         for holder, first in earliest.items()
     }
-    results = []
-    for ctx in contexts:
-        ledger = ledgers[ctx.license.holder_id]
-        opening = _opening_record(ctx.license)
-        if opening is not None and ctx.earliest() <= opening.completed_on <= as_of:
-            # The opening balance is this license's alone: a ledger of its own.
-            ledger = Ledger([*ledger.records, opening])
-        results.append(_evaluate(ctx, ledger))
+    results = [_evaluate(ctx, _own_ledger(ctx, ledgers[ctx.license.holder_id])) for ctx in contexts]
     return apply_reciprocity([(ctx.rule, ctx.license) for ctx in contexts], results)
 
 

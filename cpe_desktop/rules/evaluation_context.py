@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from cpe_desktop.rules.caps import CappedWindow, cap_limits
@@ -29,6 +29,7 @@ from cpe_desktop.rules.ledger import (
 from cpe_desktop.rules.periods import (
     MissingInformation,
     Period,
+    add_years,
     anchor_is_assumed,
     current_period,
     ethics_period,
@@ -67,7 +68,10 @@ class EvaluationContext:
         )
         # State-specific: only ethics tagged with the license's jurisdiction counts as ethics.
         self.ethics_kind = ETHICS
-        if rule.ethics_state_specific:
+        # A component asking part of the ethics to be state-specific replaces the all-or-nothing
+        # flag: the headline ethics figure then counts any ethics.
+        partial = any(c.kind == "ethics_state_specific" for c in rule.components)
+        if rule.ethics_state_specific and not partial:
             self.ethics_kind = f"ethics@{jurisdiction_key(license.jurisdiction) or ''}"
         self.current = self._current_or_fallback()
         self.ethics = self._period(ethics_period)
@@ -180,6 +184,10 @@ class EvaluationContext:
         """The first day any period of this evaluation looks at."""
         periods = (self.current, self.ethics, self.previous, self.previous_ethics)
         first = min(period.start for period in periods)
+        # Components counted over several years (a course every 6 years) reach further back.
+        years = [c.cycle_years for c in self.rule.components if c.cycle_years]
+        if years:
+            first = min(first, add_years(self.current.end + timedelta(days=1), -max(years)))
         return min(first, self.before_previous.start) if self.before_previous else first
 
     def window(self, period: Period) -> CappedWindow:

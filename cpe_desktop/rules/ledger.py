@@ -128,7 +128,12 @@ class Ledger:
     ``check_credits`` reports them.
     """
 
-    def __init__(self, records: Iterable[RecordFacts]) -> None:
+    def __init__(
+        self, records: Iterable[RecordFacts], as_entered: dict[int, RecordFacts] | None = None
+    ) -> None:
+        # Records whose credits were rewritten (a credit factor): checked as the holder entered
+        # them, so a halved 1.5 is not reported as breaking the increments.
+        self.as_entered = as_entered or {}
         unique: dict[int, RecordFacts] = {}
         for record in records:
             # "Each credit once": the same record passed twice counts once.
@@ -243,6 +248,7 @@ class Ledger:
     def issues(self, position: int) -> tuple[tuple[str, CreditIssue], ...]:
         """Every credits line breaking the NASBA increments (or impossible), with its field."""
         record = self.records[position]
+        record = self.as_entered.get(record.record_id, record)
         method = record.delivery_method
         return tuple(
             (name, issue) for name, value in record.credits for issue in _check(value, method)
@@ -251,7 +257,7 @@ class Ledger:
     def flagged(self, lo: int, hi: int) -> list[int]:
         """Positions in ``lo:hi`` of the records with no certificate or a credits issue."""
         if lo < self._checked_from:
-            records = self.records
+            records = [self.as_entered.get(r.record_id, r) for r in self.records]
             older = [
                 p
                 for p in range(lo, self._checked_from)
