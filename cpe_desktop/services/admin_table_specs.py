@@ -106,7 +106,9 @@ REQUIREMENTS = TableSpec(
         Column("basis", "Period basis", StateRequirement.period_basis, "badge"),
         Column("effective_from", "Effective", StateRequirement.effective_from, "date"),
         Column("source", "Source", StateRequirement.source),
-        Column("verified_on", "Verified", StateRequirement.verified_on, "date"),
+        # The date someone checked the row against its source (not when it was transcribed).
+        Column("verified_on", "Checked against source", StateRequirement.verified_on, "date"),
+        Column("confidence", "Confidence", StateRequirement.confidence, "badge"),
         Column("edited", "Edited", StateRequirement.user_edited, "bool", searchable=False),
     ),
     kinds=frozenset({k.REQUIREMENTS, k.CREDENTIALS}),

@@ -333,7 +333,12 @@ _REQUIREMENT_FIELDS: dict[str, FormField] = {
         section=_RULE_PERIODS,
     ),
     "source": FormField("source", "Source", "multiline", help="Where this rule comes from"),
-    "verified_on": FormField("verified_on", "Verified on", "optional_date"),
+    "verified_on": FormField(
+        "verified_on",
+        "Checked against source on",
+        "optional_date",
+        help="the day someone compared this rule with its source",
+    ),
     "notes": FormField("notes", "Notes", "multiline"),
 }
 # Every interchange key, in the interchange order: the form edits the whole rule.
