@@ -119,16 +119,41 @@ def _ethics_words(ev: Evaluation) -> str:
     return f"{ev.ethics_jurisdiction} ethics" if ev.ethics_jurisdiction else "ethics"
 
 
+def _component_needs(ev: Evaluation) -> list[tuple[Decimal, str, date]]:
+    """(hours missing, what, by when) of the components a sentence names: minimums, courses and
+    part-state ethics still short, outside alternative groups (a group is either met, or the
+    total's own need stands for it); year-scope ones only for the year under way."""
+    needs = []
+    for part in ev.components:
+        if part.headline or part.alternative or not part.missing:
+            continue
+        if part.kind not in ("min", "course", "ethics_state_specific") or part.met is False:
+            continue
+        if part.window_start > ev.as_of:
+            continue
+        needs.append((part.missing, part.what, part.window_end))
+    return needs
+
+
 def _need_sentence(ev: Evaluation) -> str | None:
     """ "Need 26 h, 4 of them Texas ethics, by 31 Dec 2026" for the current period, or None."""
     same_deadline = ev.ethics_period_end == ev.period_end
     ethics_now = ev.shortfall_ethics if same_deadline else Decimal(0)
-    needed = max(ev.shortfall_total, ev.shortfall_technical, ethics_now)
+    components = _component_needs(ev)
+    with_period = [(h, what) for h, what, end in components if end == ev.period_end]
+    later = [(h, what, end) for h, what, end in components if end != ev.period_end]
+    needed = max(
+        [ev.shortfall_total, ev.shortfall_technical, ethics_now, *(h for h, _ in with_period)]
+    )
     parts: list[str] = []
     if needed:
         kinds = [
             (h, what)
-            for h, what in ((ethics_now, _ethics_words(ev)), (ev.shortfall_technical, "technical"))
+            for h, what in (
+                (ethics_now, _ethics_words(ev)),
+                (ev.shortfall_technical, "technical"),
+                *with_period,
+            )
             if h
         ]
         text = f"Need {_h(needed)}"
@@ -142,6 +167,9 @@ def _need_sentence(ev: Evaluation) -> str | None:
         parts.append(
             f"{_h(ev.shortfall_ethics)} of {_ethics_words(ev)} by {day_text(ev.ethics_period_end)}"
         )
+    for h, what, end in later:
+        if end >= ev.as_of:
+            parts.append(f"{_h(h)} of {what} by {day_text(end)}")
     if not parts:
         # Only the running year's annual minimum may be missing.
         for year in ev.annual:
