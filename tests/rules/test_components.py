@@ -4,6 +4,7 @@ the interaction with caps and carryover, each case worked by hand from the rule 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -155,17 +156,8 @@ def test_california_attest_minimum_applies_only_when_ticked():
     records = [rec("2026-03-01", ("Auditing", "12"))]
     plain = evaluate(CALIFORNIA, lic("California", tracked="2025-01-01"), records, AS_OF)
     assert not any(r.required == 24 for r in plain.components)
-    attest = evaluate(
-        CALIFORNIA,
-        lic("California", tracked="2025-01-01").__class__(
-            **{
-                **lic("California", tracked="2025-01-01").__dict__,
-                "attributes": {"performs_attest"},
-            }
-        ),
-        records,
-        AS_OF,
-    )
+    ticked = replace(lic("California", tracked="2025-01-01"), attributes={"performs_attest"})
+    attest = evaluate(CALIFORNIA, ticked, records, AS_OF)
     part = [r for r in attest.components if r.required == 24]
     assert len(part) == 1 and part[0].counted == H(12)
 
@@ -174,11 +166,11 @@ def test_california_regulatory_review_every_six_years_reaches_before_the_period(
     """The 2-hour Regulatory Review course taken in March 2021 counts toward the six years
     ending 31 Dec 2026 (2021-2026); one taken in 2020 would not."""
     review = rec("2021-03-01", ("Regulatory Ethics", "2"))
-    tagged = review.__class__(**{**review.__dict__, "topics": ("California Regulatory Review",)})
+    tagged = replace(review, topics=("California Regulatory Review",))
     result = evaluate(CALIFORNIA, lic("California", tracked="2020-01-01"), [tagged], AS_OF)
     part = _only(result, "course")
     assert (part.window_start, part.counted, part.met) == (D("2021-01-01"), H(2), True)
-    old = tagged.__class__(**{**tagged.__dict__, "completed_on": date(2020, 12, 1)})
+    old = replace(tagged, completed_on=date(2020, 12, 1))
     result = evaluate(CALIFORNIA, lic("California", tracked="2020-01-01"), [old], AS_OF)
     assert _only(result, "course").counted == 0
 
@@ -196,9 +188,7 @@ def test_illinois_sexual_harassment_hour_each_renewal():
         components=(Component("course", hours=1, topic="Illinois Sexual Harassment Prevention"),),
     )
     course = rec("2026-05-01", ("Behavioral Ethics", "1"))
-    with_topic = course.__class__(
-        **{**course.__dict__, "topics": ("illinois sexual harassment prevention",)}
-    )
+    with_topic = replace(course, topics=("illinois sexual harassment prevention",))
     result = evaluate(rule, lic("Illinois", tracked="2024-10-01"), [with_topic], AS_OF)
     assert _only(result, "course").met is True
     result = evaluate(rule, lic("Illinois", tracked="2024-10-01"), [course], AS_OF)
