@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from cpe_desktop.rules.component_facts import component_from_dict
 from cpe_desktop.rules.compliance import LicenseFacts, RecordFacts, Rule
 
 D = date.fromisoformat
@@ -73,6 +74,7 @@ def shipped(credential: str, jurisdiction: str) -> Rule:
         if values[key] is not None:
             values[key] = Decimal(str(values[key]))
     values["first_period_table"] = tuple(Decimal(str(v)) for v in values["first_period_table"])
+    values["components"] = tuple(component_from_dict(c) for c in row.get("components") or ())
     return Rule(**values)
 
 
@@ -132,11 +134,12 @@ def rec(
     cert: bool = True,
     title: str = "",
     rid: int | None = None,
+    topics: tuple[str, ...] = (),
 ) -> RecordFacts:
     """A record completed ``on`` with ``credits`` as (field, "hours") pairs."""
     pairs = tuple((field, H(hours)) for field, hours in credits)
     record_id = next(_ids) if rid is None else rid
-    return RecordFacts(record_id, D(on), method, tag, cert, pairs, title)
+    return RecordFacts(record_id, D(on), method, tag, cert, pairs, title, topics=topics)
 
 
 def spread(
