@@ -14,8 +14,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from cpe_desktop.rules.component_facts import component_from_dict
 from cpe_desktop.rules.compliance import LicenseFacts, RecordFacts, Rule
+from cpe_desktop.rules.component_facts import component_from_dict
 
 D = date.fromisoformat
 H = Decimal
