@@ -68,6 +68,7 @@ REQUIREMENT_KEYS = {
     "verified_on",
     "confidence",
     "notes",
+    "components",  # DESIGN 4.5; checked in test_requirement_components_data.py
 }
 
 # Non-state rows: the CSV credential cell -> (credential code, jurisdiction used in the JSON).
@@ -209,6 +210,14 @@ def test_annual_min_equals_the_csv_column(pairs):
         expected = (
             float(csv_row["annual_min_hours"]) if csv_row["annual_min_hours"].strip() else None
         )
+        if row["jurisdiction"] == "New York":
+            # 8 NYCRR 70.9: 40 h or 24 h in one subject each calendar year. The CSV's 40 equals the
+            # one-year total; as an annual minimum it would block the 24-hour alternative, which
+            # the row's components model, so it is null (the notes say so).
+            assert csv_row["annual_min_hours"] == "40" and row["total_hours"] == 40
+            assert row["annual_min_hours"] is None
+            assert "annual_min_hours set to null" in row["notes"]
+            continue
         assert row["annual_min_hours"] == expected, row["jurisdiction"]
 
 
@@ -331,7 +340,8 @@ def test_arizona_nano_cap(by_key):
 def test_new_york(by_key):
     # CSV: 40, 1, "4 per 3-year registration period", 40, "Calendar-year CPE (Jan 1-Dec 31)"
     ny = by_key[("CPA", "New York")]
-    assert (ny["total_hours"], ny["period_years"], ny["annual_min_hours"]) == (40, 1, 40)
+    assert (ny["total_hours"], ny["period_years"]) == (40, 1)
+    assert ny["annual_min_hours"] is None  # the 40 a year is the "general" alternative component
     assert (ny["ethics_hours"], ny["ethics_period_years"]) == (4, 3)
     assert ny["period_basis"] == "calendar"
 
@@ -399,7 +409,10 @@ def test_mississippi_ethics_triennium(by_key):
     # "ethics triennium e.g. Jul 1 2022-Jun 30 2025"
     ms = by_key[("CPA", "Mississippi")]
     assert (ms["ethics_hours"], ms["ethics_period_years"]) == (4, 3)
-    assert ms["ethics_state_specific"] is True
+    # only >=1h must be Mississippi law: a component, not the all-or-nothing flag
+    assert ms["ethics_state_specific"] is False
+    [state] = [c for c in ms["components"] if c["kind"] == "ethics_state_specific"]
+    assert (state["hours"], state["scope"], state["cycle_years"]) == (1, "cycle", 3)
     assert (2022 - ms["cycle_anchor_year"]) % 3 == 0
     assert ms["carryover_max_hours"] == 20  # "Max 20 excess hours to immediately following ..."
 
