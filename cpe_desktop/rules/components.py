@@ -168,7 +168,7 @@ class _Judge:
     def windows(self, component: Component) -> list[tuple[Period, bool]]:
         """(window, judged) for each span the component is judged over."""
         ctx, period = self.ctx, self.ctx.current
-        if component.kind == "ethics_state_specific":
+        if component.kind == "ethics_state_specific" and component.scope == "period":
             return [(ctx.ethics, ctx.ethics.end <= ctx.as_of)]
         if component.scope == "year":
             issued, tracked = ctx.license.issued_on, ctx.license.tracked_from

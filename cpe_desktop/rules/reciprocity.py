@@ -54,14 +54,23 @@ def unresolved_home(rule: Rule, license: LicenseFacts, result: Evaluation) -> Ev
 def _through(rule: Rule, own: Evaluation, home: Evaluation, home_name: str) -> Evaluation:
     status: Status = home.status
     ethics_short = _ZERO
-    if rule.reciprocity == "home_state_plus_ethics" and own.required_ethics is not None:
-        ethics_short = own.shortfall_ethics
+    if rule.reciprocity == "home_state_plus_ethics":
+        parts = [p.missing for p in own.components if p.kind == "ethics_state_specific"]
+        ethics_short = max([own.shortfall_ethics, *parts])
         if ethics_short:
             own_status: Status = "at_risk" if own.ethics_days_left < _AT_RISK_DAYS else "on_track"
             if own.previous is not None and own.previous.outstanding_ethics:
                 own_status = "overdue"
             if _SEVERITY[own_status] > _SEVERITY[status]:
                 status = own_status
+    # What this board still judges itself: nothing, or (plus ethics) its own ethics only.
+    kept = ()
+    if rule.reciprocity == "home_state_plus_ethics":
+        kept = tuple(
+            part
+            for part in own.components
+            if part.kind == "ethics_state_specific" or (part.headline and "ethics" in part.what)
+        )
     return replace(
         own,
         status=status,
@@ -71,6 +80,7 @@ def _through(rule: Rule, own: Evaluation, home: Evaluation, home_name: str) -> E
         shortfall_ethics=ethics_short,
         annual=(),
         previous=None,
+        components=kept,
     )
 
 

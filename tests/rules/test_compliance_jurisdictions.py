@@ -44,10 +44,11 @@ def test_texas_rolling_window_and_state_ethics():
     # Born in December: the license, and the window's reporting year, end on 31 December.
     license = lic("Texas", issued="2010-05-01", birth="1970-12-10")
     ev = evaluate(shipped("CPA", "Texas"), license, records, D("2026-08-01"))
-    # 2024-2026: 24 + 26 + 57.5 = 107.5 of 120. Non-technical 24 + 7.5 + 2 = 33.5 <= 60.
+    # 2024-2026: 24 + 26 + 57.5 = 107.5 of 120. Non-technical 24 + 7.5 + 2 = 33.5 <= 60;
+    # nano learning at most 50 % (22 TAC 523.118(b)): none taken.
     assert period(ev) == ("2024-01-01", "2026-12-31")
     assert (ev.counted_total, ev.shortfall_total) == (H("107.5"), H("12.5"))
-    assert ev.caps == (CapResult("non_technical", H(60), H(0)),)
+    assert ev.caps == (CapResult("nano", H(60), H(0)), CapResult("non_technical", H(60), H(0)))
     # Ethics 2025-2026: only the Texas 2 (the Behavioral Ethics is not tagged Texas).
     assert (ev.ethics_period_start, ev.counted_ethics, ev.shortfall_ethics) == (
         D("2025-01-01"),
@@ -126,7 +127,11 @@ def test_new_york_yearly_hours_and_three_year_ethics():
     assert period(ev) == ("2026-01-01", "2026-12-31")
     assert (ev.ethics_period_start, ev.ethics_period_end) == (D("2024-01-01"), D("2026-12-31"))
     assert (ev.counted_total, ev.counted_ethics, ev.shortfall_ethics) == (H(40), H(2), H(2))
-    assert ev.annual == (YearResult(D("2026-01-01"), D("2026-12-31"), H(40), H(40), False, None),)
+    # One-year periods: the 40 hours are the period's total (no separate annual minimum, so the
+    # 24-hour concentration option is not blocked); the general path is the one met.
+    assert ev.annual == ()
+    general = [p for p in ev.components if p.alternative == "general"]
+    assert [(p.counted, p.chosen) for p in general] == [(H(40), True)]
     assert (ev.ethics_days_left, ev.status) == (46, "at_risk")
     assert (
         ev.shortfall_text() == "2 more hours by 31 Dec 2026, all of them ethics (New York-approved)"
@@ -195,6 +200,15 @@ def test_illinois_self_study_cap_complete():
     )
     assert self_study[-1].record_id not in ev.counted_records
     assert self_study[-2].record_id in ev.counted_records
+    # Every figure is met but the 1 hour of sexual harassment prevention training each renewal
+    # (20 ILCS 2105/2105-15.5), with 60 days left: at risk until it is taken.
+    (harassment,) = [p for p in ev.components if p.kind == "course"]
+    assert harassment.missing == H(1)
+    assert ev.status == "at_risk"
+    training = rec("2026-05-01", ("Behavioral Ethics", "1"), topics=(harassment.what,))
+    ev = evaluate(
+        shipped("CPA", "Illinois"), lic("Illinois"), [*records, training], D("2027-08-01")
+    )
     assert ev.status == "complete"
 
 
