@@ -1,9 +1,10 @@
 """A stored report as files: CSV and XLSX here, PDF through a renderer the caller passes in.
 
 Both spreadsheet forms are built from the same tables (``tables_of``): a progress report has a
-sheet of licenses, one of the records that count and, where a rule sets one, one of annual
-minimums; a firm summary has one sheet. XLSX cells keep their types (dates are dates, hours are
-numbers) so a spreadsheet can sort and sum them; CSV writes ISO dates and plain numbers. Text
+sheet of licenses, one of the records that count and, where there are any, one of annual
+minimums and one of requirement components (most missing first, headline figures marked); a
+firm summary has one sheet. XLSX cells keep their types (dates are dates, hours are numbers) so
+a spreadsheet can sort and sum them; CSV writes ISO dates and plain numbers. Text
 that a spreadsheet would run as a formula (a course titled ``=HYPERLINK(...)``) is neutralised
 with the same ``'`` prefix the records export uses, and ``csv_format.restore`` gives it back.
 
@@ -139,9 +140,46 @@ def _progress_tables(data: dict[str, Any]) -> list[Table]:
             ("Result", TEXT),
         ),
     )
+    components = Table(
+        "Components",
+        (
+            ("Credential", TEXT),
+            ("Jurisdiction", TEXT),
+            ("Requirement", TEXT),
+            ("Kind", TEXT),
+            ("Headline figure", TEXT),
+            ("Required", NUMBER),
+            ("Counted", NUMBER),
+            ("Not counted", NUMBER),
+            ("Still needed", NUMBER),
+            ("Result", TEXT),
+            ("From", DATE),
+            ("To", DATE),
+            ("Source", TEXT),
+        ),
+    )
     for lic in data["licenses"]:
         licenses.rows.append(_license_row(lic))
         which = [lic["credential"], lic["jurisdiction"]]
+        entries = lic.get("components") or []
+        chosen = reports.chosen_option(entries, lic["jurisdiction"])
+        for c in reports.sorted_components(entries, lic["jurisdiction"]):
+            components.rows.append(
+                which
+                + [
+                    c["label"],
+                    c["kind"],
+                    _yes(bool(c.get("headline"))),
+                    c["required"],
+                    c["counted"],
+                    c["dropped"] or None,
+                    reports.component_needed(c, chosen),
+                    reports.component_state(c, lic["jurisdiction"], chosen),
+                    _date(c["window_start"]),
+                    _date(c["window_end"]),
+                    c.get("source") or None,
+                ]
+            )
         for r in lic["records"]:
             records.rows.append(
                 which
@@ -161,7 +199,8 @@ def _progress_tables(data: dict[str, Any]) -> list[Table]:
                 which
                 + [_date(y["year_start"]), _date(y["year_end"]), y["required"], y["earned"], result]
             )
-    return [licenses, records] + ([annual] if annual.rows else [])
+    extra = [table for table in (annual, components) if table.rows]
+    return [licenses, records, *extra]
 
 
 def _firm_tables(data: dict[str, Any]) -> list[Table]:

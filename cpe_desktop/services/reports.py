@@ -21,7 +21,8 @@ from typing import Any
 
 from cpe_desktop.db.models import CpeRecord, Report, User, database
 from cpe_desktop.rules.compliance import Evaluation
-from cpe_desktop.rules.wording import overdue_text
+from cpe_desktop.rules.component_facts import ComponentResult
+from cpe_desktop.rules.wording import day_text, hours_text, overdue_text
 from cpe_desktop.services import compliance, rows
 from cpe_desktop.services import records as records_service
 from cpe_desktop.services.changes import AUDIT, REPORTS, Changes, Outcome
@@ -57,6 +58,128 @@ def _tell(progress: ProgressCallback | None, percent: int, message: str) -> None
 def hours(value: Decimal | None) -> int | float | None:
     """Hours as a JSON number (4, 1.5), None kept."""
     return None if value is None else json_number(value)
+
+
+# --- requirement components (DESIGN 4.5), said the same on the card, in reports and files ------
+
+
+def component_json(result: ComponentResult) -> dict[str, Any]:
+    """One judged component as stored in a report: hours as numbers, dates as ISO text."""
+    return {
+        "kind": result.kind,
+        "label": result.label or result.what or result.kind,
+        "what": result.what,
+        "required": hours(result.required),
+        "counted": hours(result.counted),
+        "dropped": hours(result.dropped),
+        "missing": hours(result.missing),
+        "met": result.met,
+        "window_start": result.window_start.isoformat(),
+        "window_end": result.window_end.isoformat(),
+        "alternative": result.alternative,
+        "chosen": result.chosen,
+        "headline": result.headline,
+        "source": result.source,
+    }
+
+
+def _number(value: Any) -> Decimal:
+    return Decimal(0) if value is None else Decimal(str(value))
+
+
+def option_name(entry: dict[str, Any], jurisdiction: str | None) -> str:
+    """An alternative group in words, by the first word of its name: "concentration_taxes" in
+    New York -> "New York's concentration option"."""
+    words = str(entry.get("alternative") or "").replace("_", " ").split()
+    name = words[0] if words else "other"
+    return f"{jurisdiction}'s {name} option" if jurisdiction else f"the {name} option"
+
+
+def component_numbers(entry: dict[str, Any]) -> str:
+    """Counted against required: "3 of 8 h", a cap "12 of at most 10 h", or "5 h"."""
+    counted = hours_text(_number(entry.get("counted")))
+    if entry.get("required") is None or entry["kind"] == "credit_factor":
+        return f"{counted} h"
+    required = hours_text(_number(entry["required"]))
+    if entry["kind"] == "max":
+        return f"{counted} of at most {required} h"
+    return f"{counted} of {required} h"
+
+
+def chosen_option(entries: Sequence[dict[str, Any]], jurisdiction: str | None) -> str | None:
+    """The alternative met, in words (None when no group is met or there are none)."""
+    for entry in entries:
+        if entry.get("alternative") and entry.get("chosen"):
+            return option_name(entry, jurisdiction)
+    return None
+
+
+def component_state(
+    entry: dict[str, Any], jurisdiction: str | None, chosen: str | None = None
+) -> str:
+    """Where a component stands, in a few words: "met", "8 h missing", "3 h over the cap not
+    counted"; an alternative says which option it belongs to and whether that one is met.
+    ``chosen`` is the option met among the license's components (``chosen_option``)."""
+    kind = entry["kind"]
+    dropped = _number(entry.get("dropped"))
+    missing = _number(entry.get("missing"))
+    if kind == "max":
+        return f"{hours_text(dropped)} h over the cap not counted" if dropped else "within the cap"
+    if kind == "credit_factor":
+        return f"{hours_text(dropped)} h not counted at the reduced rate" if dropped else "counted"
+    if entry.get("met") is False:
+        end = dt.date.fromisoformat(entry["window_end"])
+        state = f"{hours_text(missing)} h short (ended {day_text(end)})"
+    elif missing:
+        state = f"{hours_text(missing)} h missing"
+    else:
+        state = "met"
+    if not entry.get("alternative"):
+        return state
+    option = option_name(entry, jurisdiction)
+    if entry.get("chosen"):
+        return f"{state} — {option}"
+    if chosen is not None:
+        return f"not needed — {chosen} is met"
+    return f"{state} — {option} (or another option)"
+
+
+def counted_since(entry: dict[str, Any], period_start: str | None, period_end: str | None) -> str:
+    """A component counted over a longer cycle than the period says since when ("counted since
+    1 Jul 2020"); "" otherwise (a year's window is in its label)."""
+    if entry["window_end"] != period_end or entry["window_start"] == period_start:
+        return ""
+    return f"counted since {day_text(dt.date.fromisoformat(entry['window_start']))}"
+
+
+def component_needed(entry: dict[str, Any], chosen: str | None) -> Decimal:
+    """Hours that still matter: none for an option not needed since another one is met."""
+    if entry.get("alternative") and chosen is not None and not entry.get("chosen"):
+        return Decimal(0)
+    return _number(entry.get("missing"))
+
+
+def component_rank(entry: dict[str, Any], chosen: str | None) -> int:
+    """Among components with nothing missing: minimums first, then caps and factors, then the
+    options not needed."""
+    if entry.get("alternative") and chosen is not None and not entry.get("chosen"):
+        return 2
+    return 1 if entry["kind"] in ("max", "credit_factor") else 0
+
+
+def sorted_components(entries: Sequence[dict[str, Any]], jurisdiction: str | None) -> list:
+    """Most missing first; then what is met, caps and options not needed, in the engine's
+    order within each."""
+    chosen = chosen_option(entries, jurisdiction)
+    order = sorted(
+        enumerate(entries),
+        key=lambda pair: (
+            -component_needed(pair[1], chosen),
+            component_rank(pair[1], chosen),
+            pair[0],
+        ),
+    )
+    return [entry for _, entry in order]
 
 
 # --- building the data ---------------------------------------------------------------------------
@@ -146,6 +269,8 @@ def _evaluation_json(ev: Evaluation) -> dict[str, Any]:
             {"cap": c.cap, "limit": hours(c.limit), "dropped": hours(c.dropped)} for c in ev.caps
         ],
         "issues": [{"kind": i.kind, "message": i.message} for i in ev.issues],
+        # Every applicable component, headline figures included (``headline`` marks those).
+        "components": [component_json(c) for c in ev.components],
     }
 
 
@@ -247,7 +372,7 @@ def firm_summary_data(
     for item in items:
         entry = _license_json(item) | {"person": _person(item.user)}
         entry.pop("records", None)
-        for key in ("annual", "caps", "issues"):
+        for key in ("annual", "caps", "issues", "components"):
             entry.pop(key, None)
         entries.append(entry)
     counts = Counter(item.status for item in items)

@@ -14,7 +14,17 @@ from html import escape
 from typing import Any
 
 from cpe_desktop.rules.wording import day_text, hours_text
-from cpe_desktop.services.reports import FIRM_SUMMARY, STATUS_WORDS, TYPE_TITLES
+from cpe_desktop.services.reports import (
+    FIRM_SUMMARY,
+    STATUS_WORDS,
+    TYPE_TITLES,
+    chosen_option,
+    component_needed,
+    component_rank,
+    component_state,
+    counted_since,
+    sorted_components,
+)
 
 STATUS_COLOURS = {
     "overdue": "#b3261e",
@@ -113,14 +123,57 @@ def _heading(data: dict[str, Any]) -> str:
     )
 
 
-def _requirement_row(label: str, lic: dict[str, Any], kind: str) -> list[str]:
-    return [label, *(num(lic[f"{what}_{kind}"]) for what in ("required", "counted", "shortfall"))]
+def _state(shortfall: Any) -> str:
+    missing = Decimal(str(shortfall or 0))
+    return f"<b>{hours_text(missing)} h missing</b>" if missing else "met"
+
+
+def _requirement_row(label: str, lic: dict[str, Any], kind: str) -> tuple[Decimal, int, list[str]]:
+    shortfall = lic[f"shortfall_{kind}"]
+    numbers = [num(lic[f"{what}_{kind}"]) for what in ("required", "counted", "shortfall")]
+    return Decimal(str(shortfall or 0)), 0, [label, *numbers, _state(shortfall)]
+
+
+def _window(entry: dict[str, Any], lic: dict[str, Any]) -> str:
+    """A component counted over a longer cycle says since when."""
+    since = counted_since(entry, lic["period_start"], lic["period_end"])
+    return f"<br><span class='muted'>{escape(since)}</span>" if since else ""
+
+
+def _component_rows(lic: dict[str, Any]) -> list[tuple[Decimal, int, list[str]]]:
+    """The components beyond the headline figures (those have their own rows)."""
+    entries = lic.get("components") or []
+    where = lic.get("jurisdiction")
+    chosen = chosen_option(entries, where)
+    rows = []
+    for entry in sorted_components([e for e in entries if not e.get("headline")], where):
+        needed = component_needed(entry, chosen)
+        required = num(entry["required"])
+        if entry["kind"] == "max" and entry["required"] is not None:
+            required = f"at most {required}"
+        elif entry["kind"] == "credit_factor":
+            required = "—"
+        state = escape(component_state(entry, where, chosen))
+        if needed:
+            state = f"<b>{state}</b>"
+        label = escape(entry["label"]) + _window(entry, lic)
+        cells = [label, required, num(entry["counted"]), num(needed), state]
+        rows.append((needed, component_rank(entry, chosen), cells))
+    return rows
 
 
 def _requirements(lic: dict[str, Any]) -> str:
+    """Every requirement of the license, headline figures and components alike, with what is
+    still needed; most missing first."""
     carry = lic.get("carryover_in")
     total = "Total hours" + (f" (includes {num(carry)} carried over)" if carry else "")
     rows = [_requirement_row(total, lic, "total")]
+    entries = lic.get("components") or []
+    chosen = chosen_option(entries, lic.get("jurisdiction"))
+    counted, required = lic.get("counted_total"), lic.get("required_total")
+    waived = chosen and required is not None and Decimal(str(counted)) < Decimal(str(required))
+    if waived and not lic.get("shortfall_total"):
+        rows[0][2][-1] = f"met — {escape(chosen)}"
     if lic.get("required_ethics") is not None:
         where = lic.get("ethics_jurisdiction")
         label = f"Ethics ({escape(where)}-approved)" if where else "Ethics"
@@ -129,8 +182,11 @@ def _requirements(lic: dict[str, Any]) -> str:
         rows.append(_requirement_row(label, lic, "ethics"))
     if lic.get("required_technical") is not None:
         rows.append(_requirement_row("Technical", lic, "technical"))
-    headers = ["Requirement", "Required", "Counted", "Still needed"]
-    return _table(headers, rows, {1, 2, 3}, [46, 18, 18, 18])
+    rows += _component_rows(lic)
+    order = sorted(range(len(rows)), key=lambda i: (-rows[i][0], rows[i][1], i))
+    headers = ["Requirement", "Required", "Counted", "Still needed", "Result"]
+    body = [rows[i][2] for i in order]
+    return _table(headers, body, {1, 2, 3}, [33, 12, 10, 14, 31])
 
 
 def _annual(lic: dict[str, Any]) -> str:

@@ -182,7 +182,7 @@ def _sections(text: str) -> dict[str, list[list[str]]]:
 def test_csv_has_licenses_and_records_with_plain_values(firm):
     text = report_files.csv_text(reports.progress_data(firm.people.as_ann))
     tables = _sections(text)
-    assert list(tables) == ["Licenses", "Records"]
+    assert list(tables) == ["Licenses", "Records", "Components"]
     header, *licenses = tables["Licenses"]
     row = dict(zip(header, licenses[0], strict=True))
     assert row["Status"] == "On track" and row["Period end"] == "2026-12-31"
@@ -239,7 +239,7 @@ def test_xlsx_keeps_types_bold_headers_and_widths(firm, tmp_path):
     data = reports.progress_data(firm.people.as_ann)
     path = report_files.write_report(data, tmp_path / "report.xlsx", "xlsx")
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["Licenses", "Records"]
+    assert book.sheetnames == ["Licenses", "Records", "Components"]
     sheet = book["Records"]
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet.freeze_panes == "A2"
