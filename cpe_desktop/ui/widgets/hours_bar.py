@@ -42,7 +42,8 @@ class HoursBar(QWidget):
     The full bar puts ``label`` and "76.5 of 120 h" on a line above the bar and ``detail`` (e.g.
     the ethics period's dates), when given, in muted text below it; the ``compact`` one (firm view
     rows) draws a thin bar with the numbers to its right. ``pace`` (0…1), when given, marks how
-    much of the period has passed, so a bar left of its marker reads as "behind".
+    much of the period has passed, so a bar left of its marker reads as "behind". ``met``
+    overrides "counted reaches required" (a total waived because an alternative path is met).
     """
 
     def __init__(
@@ -55,9 +56,11 @@ class HoursBar(QWidget):
         detail: str = "",
         pace: float | None = None,
         compact: bool = False,
+        met: bool | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self._met = met
         self.label = label
         self.counted = counted
         self.required = required
@@ -74,7 +77,8 @@ class HoursBar(QWidget):
 
     @property
     def met(self) -> bool:
-        return self.counted >= self.required
+        """Counted reaches required, unless the caller knows better (an alternative met)."""
+        return self.counted >= self.required if self._met is None else self._met
 
     @property
     def fraction(self) -> float:
@@ -92,7 +96,12 @@ class HoursBar(QWidget):
         label = f"{self.label} ({self.detail})" if self.detail else self.label
         text = f"{label}: {hours_text(self.counted)} of {hours_text(self.required)} hours counted"
         missing = self.required - self.counted
-        text += "; requirement met." if missing <= 0 else f"; {hours_text(missing)} still needed."
+        if self.met:
+            text += "; requirement met."
+        elif missing > 0:
+            text += f"; {hours_text(missing)} still needed."
+        else:
+            text += "; not met yet."
         if self.pace is not None:
             text += (
                 f" {round(self.pace * 100)}% of the period has passed (the mark on the bar:"

@@ -28,8 +28,10 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 from cpe_desktop.rules.facts import Evaluation
 from cpe_desktop.rules.wording import day_text, hours_text, overdue_text
 from cpe_desktop.services.compliance import LicenseStatus
+from cpe_desktop.services.reports import chosen_option
 from cpe_desktop.ui.icons import STATUSES, status_icon
 from cpe_desktop.ui.theme import status_colour
+from cpe_desktop.ui.widgets.component_list import ComponentList, extra_components
 from cpe_desktop.ui.widgets.hours_bar import HoursBar, blend
 
 STATUS_WORDS = {
@@ -330,6 +332,17 @@ class LicenseCard(LicenseFrame):
         layout.addSpacing(4)
 
         self._add_bars(layout, item)
+        self.components: ComponentList | None = None
+        if any(not c.headline for c in ev.components):
+            self.components = ComponentList(
+                ev.components,
+                status=ev.status,
+                jurisdiction=item.license.jurisdiction,
+                period=(ev.period_start, ev.period_end),
+            )
+            self.components_title = text_label("Also required", bold=True)
+            layout.addWidget(self.components_title)
+            layout.addWidget(self.components)
         notes = self._notes()
         self.notes_label = text_label(" · ".join(notes), muted=True, wrap=True)
         self.notes_label.setVisible(bool(notes))
@@ -387,8 +400,18 @@ class LicenseCard(LicenseFrame):
         if ev.required_total:  # none, or nothing asked (an exempt first period)
             span = (ev.period_end - ev.period_start).days + 1
             pace = ((ev.as_of - ev.period_start).days + 1) / span
+            # New York: 24 h in one subject meets the rule, so the 40 h total is not missing.
+            option = chosen_option(extra_components(ev.components), item.license.jurisdiction)
+            waived = option is not None and ev.counted_total < ev.required_total
+            waived = waived and not ev.shortfall_total
             self.bars["total"] = HoursBar(
-                "Total", ev.counted_total, ev.required_total, status, pace=pace
+                "Total",
+                ev.counted_total,
+                ev.required_total,
+                status,
+                pace=None if waived else pace,
+                detail=f"Not needed in full: {option} is met" if waived else "",
+                met=True if waived else None,
             )
         if ev.required_ethics:
             label = "Ethics"
