@@ -105,10 +105,11 @@ REQUIREMENTS = TableSpec(
         ),
         Column("basis", "Period basis", StateRequirement.period_basis, "badge"),
         Column("effective_from", "Effective", StateRequirement.effective_from, "date"),
-        Column("source", "Source", StateRequirement.source),
-        # The date someone checked the row against its source (not when it was transcribed).
+        # The date someone checked the row against its source (not when it was transcribed),
+        # and how sure the research is; before the long source text, so both are in view.
         Column("verified_on", "Checked against source", StateRequirement.verified_on, "date"),
         Column("confidence", "Confidence", StateRequirement.confidence, "badge"),
+        Column("source", "Source", StateRequirement.source),
         Column("edited", "Edited", StateRequirement.user_edited, "bool", searchable=False),
     ),
     kinds=frozenset({k.REQUIREMENTS, k.CREDENTIALS}),
