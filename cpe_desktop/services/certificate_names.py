@@ -203,3 +203,33 @@ def find_delivery_method(lines: list[str], ignore: tuple[str, ...] = ()) -> Foun
             text = text.replace(name, " ")
         mentions += [(method, line) for method in _methods_in(text)]
     return first_agreed(by_label, mentions)
+
+
+# --- course topics -------------------------------------------------------------------------
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+", text.casefold())
+
+
+def topic_words(topic: str, places: tuple[str, ...] | list[str] = ()) -> list[str]:
+    """What a topic's name says beyond the jurisdiction it starts with: "California Regulatory
+    Review" -> ["regulatory", "review"]; a topic that is only a place keeps its words."""
+    words = _words(topic)
+    for place in sorted(places, key=len, reverse=True):
+        start = _words(place)
+        if start and words[: len(start)] == start and len(words) > len(start):
+            return words[len(start) :]
+    return words
+
+
+def find_topics(
+    title: str, topics: list[str], places: tuple[str, ...] | list[str] = ()
+) -> list[str]:
+    """The course topics a certificate's title names: each one's significant words
+    (``topic_words``) appear in the title, in order and side by side, case aside ("Regulatory
+    Review 2026" -> "California Regulatory Review"); in the order of ``topics``."""
+    said = f" {' '.join(_words(title))} "
+    return [
+        t for t in topics if (words := topic_words(t, places)) and f" {' '.join(words)} " in said
+    ]

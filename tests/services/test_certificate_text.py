@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from pypdf import PdfWriter
 
 from cpe_desktop.rules.fields import DELIVERY_METHODS, FIELDS_OF_STUDY
-from cpe_desktop.services import certificate_text
+from cpe_desktop.services import certificate_names, certificate_text
 from cpe_desktop.services.certificate_parse import clean_lines
 from cpe_desktop.services.certificate_text import (
     CertificateFacts,
@@ -388,3 +388,39 @@ def test_qas_layout_reads_the_split_given_on_one_line():
     facts = _facts_of(QAS_SELF_STUDY)
     line = "Field of Study: Taxes \u2013 6.0, Regulatory Ethics \u2013 2.0"
     assert [fact.source for fact in facts.fields] == [line, line]
+
+
+# --- course topics the title names ----------------------------------------------------------
+
+TOPICS = ["California Regulatory Review", "Fraud", "Illinois Sexual Harassment Prevention"]
+PLACES = ["California", "Illinois", "New York"]
+
+
+def test_a_topic_s_significant_words_leave_out_its_jurisdiction():
+    assert certificate_names.topic_words("California Regulatory Review", PLACES) == [
+        "regulatory",
+        "review",
+    ]
+    assert certificate_names.topic_words("Fraud", PLACES) == ["fraud"]
+    assert certificate_names.topic_words("California", PLACES) == ["california"]
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Regulatory Review 2026", ["California Regulatory Review"]),
+        ("CALIFORNIA REGULATORY REVIEW (Board-approved)", ["California Regulatory Review"]),
+        (
+            "Sexual Harassment Prevention for Illinois CPAs",
+            ["Illinois Sexual Harassment Prevention"],
+        ),
+        ("Fraud risks in small audits", ["Fraud"]),
+        ("Regulatory Review and Fraud", ["California Regulatory Review", "Fraud"]),
+        # The words side by side and whole, not anywhere in the title.
+        ("Review of regulatory changes", []),
+        ("Defrauding the taxman: a history", []),
+        ("Tax update 2026", []),
+    ],
+)
+def test_the_title_proposes_the_topics_it_names(title, expected):
+    assert certificate_names.find_topics(title, TOPICS, PLACES) == expected
