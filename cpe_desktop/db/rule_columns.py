@@ -6,6 +6,10 @@ schema 4 migration step, which must not import services. It takes a mapping of c
 so neither needs the other's models. NULL columns read as the rule's defaults (DESIGN 4):
 ``period_basis`` calendar, ``first_period`` full, ``carryover_scope`` period, ``reciprocity``
 none, ``cycle_parity_offset`` 0; ``first_period_table`` is a JSON list of hours kept as text.
+
+A requirement's components (DESIGN 4.5, table ``requirement_components``) come as a second
+argument: their rows' column mappings, put in ``position`` order here; ``fields`` and
+``delivery`` are JSON lists kept as text.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from cpe_desktop.rules.component_facts import Component
 from cpe_desktop.rules.facts import Rule
 
 # Columns copied as they are (None stays None: the Rule's own "no such requirement").
@@ -79,9 +84,66 @@ def table_text(values: Any) -> str | None:
     return json.dumps(numbers)
 
 
-def rule_from_columns(row: Mapping[str, Any]) -> Rule:
-    """The engine's Rule for one row's columns; raises ValueError/TypeError for values the
-    engine cannot use (an unknown anchor, a prorated first period without its parameters)."""
+# requirement_components columns that are the Component's own fields under the same name.
+_COMPONENT_SAME = (
+    "kind",
+    "hours",
+    "pct",
+    "cycle_years",
+    "topic",
+    "factor",
+    "applies_if",
+    "alternative",
+)
+
+
+def names_of(text: Any) -> tuple[str, ...]:
+    """A ``fields``/``delivery``/``topics``/``attributes`` column (a JSON list of names kept as
+    text) as a tuple; NULL or empty: ()."""
+    if text is None or text == "":
+        return ()
+    values = text if isinstance(text, list | tuple) else json.loads(text)
+    if not isinstance(values, list | tuple) or not all(isinstance(v, str) for v in values):
+        raise ValueError("expected a JSON list of names")
+    return tuple(values)
+
+
+def names_text(values: Any) -> str | None:
+    """Names as a column's JSON text; none: NULL."""
+    if not values:
+        return None
+    return json.dumps(list(values), ensure_ascii=False)
+
+
+def component_from_columns(row: Mapping[str, Any]) -> Component:
+    """One ``requirement_components`` row's columns as the engine's Component."""
+    values: dict[str, Any] = {name: row.get(name) for name in _COMPONENT_SAME}
+    return Component(
+        **values,
+        fields=names_of(row.get("fields")),
+        delivery=names_of(row.get("delivery")),
+        scope=row.get("scope") or "period",
+        label=row.get("label") or "",
+        source=row.get("source") or "",
+        notes=row.get("notes") or "",
+    )
+
+
+def component_columns(component: Component) -> dict[str, Any]:
+    """The column values (without requirement, position and timestamps) storing a Component."""
+    values: dict[str, Any] = {name: getattr(component, name) for name in _COMPONENT_SAME}
+    values["fields"] = names_text(component.fields)
+    values["delivery"] = names_text(component.delivery)
+    values["scope"] = None if component.scope == "period" else component.scope
+    for name in ("label", "source", "notes"):
+        values[name] = getattr(component, name) or None
+    return values
+
+
+def rule_from_columns(row: Mapping[str, Any], components: Iterable[Mapping[str, Any]] = ()) -> Rule:
+    """The engine's Rule for one row's columns and its component rows' columns (any order:
+    ``position`` decides); raises ValueError/TypeError for values the engine cannot use (an
+    unknown anchor, a prorated first period without its parameters, a broken component)."""
     values: dict[str, Any] = {name: row.get(name) for name in _SAME}
     for name, default in _DEFAULTS.items():
         found = row.get(name)
@@ -96,6 +158,10 @@ def rule_from_columns(row: Mapping[str, Any]) -> Rule:
         ethics_state_specific=bool(row.get("ethics_state_specific")),
         first_period_counts_issue_month=bool(row.get("first_period_counts_issue_month")),
         first_period_table=table_of(row.get("first_period_table")),
+        components=tuple(
+            component_from_columns(part)
+            for part in sorted(components, key=lambda part: part.get("position") or 0)
+        ),
         **values,
     )
 

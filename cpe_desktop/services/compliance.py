@@ -20,12 +20,14 @@ from cpe_desktop.db.models import (
     Credential,
     License,
     RecordCredit,
+    RequirementComponent,
     StateRequirement,
     User,
     database,
 )
-from cpe_desktop.db.rule_columns import rows_in_force, rule_from_columns
+from cpe_desktop.db.rule_columns import names_of, rows_in_force, rule_from_columns
 from cpe_desktop.rules.compliance import Evaluation, LicenseFacts, RecordFacts, Rule, evaluate_all
+from cpe_desktop.rules.component_facts import ComponentResult
 from cpe_desktop.rules.facts import FirstPeriod
 from cpe_desktop.services.context import ServiceContext
 
@@ -57,9 +59,28 @@ class LicenseStatus:
         return (URGENCY[self.status], days, self.user.name, self.license.credential.code)
 
 
-def rule_of(row: StateRequirement) -> Rule:
-    """The engine's view of a requirement row (NULL columns read as the rule's defaults)."""
-    return rule_from_columns(row.__data__)
+def rule_of(row: StateRequirement, components: list[dict[str, Any]] | None = None) -> Rule:
+    """The engine's view of a requirement row (NULL columns read as the rule's defaults) with
+    its components: ``components`` as ``components_of`` gives them, or read here (one query)."""
+    if components is None:
+        components = components_of([row.state_id]).get(row.state_id, [])
+    return rule_from_columns(row.__data__, components)
+
+
+def components_of(state_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """state_id -> its component rows' columns, in position order, for these requirements:
+    one query whatever their number."""
+    if not state_ids:
+        return {}
+    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    query = (
+        RequirementComponent.select()
+        .where(RequirementComponent.requirement.in_(sorted(set(state_ids))))
+        .order_by(RequirementComponent.requirement, RequirementComponent.position)
+    )
+    for part in query:
+        found[part.__data__["requirement"]].append(part.__data__)
+    return found
 
 
 def _rules_in_force(as_of: dt.date) -> dict[tuple[int, str], StateRequirement]:
@@ -119,6 +140,7 @@ def _read_records(holder_ids: set[int]) -> dict[int, list[RecordFacts]]:
             CpeRecord.ethics_jurisdiction,
             CpeRecord.attachment,
             CpeRecord.started_on,
+            CpeRecord.topics,
             RecordCredit.field_of_study,
             RecordCredit.credits,
         )
@@ -132,6 +154,7 @@ def _read_records(holder_ids: set[int]) -> dict[int, list[RecordFacts]]:
     amounts: dict[Any, Decimal] = {}
     lines: dict[int, list] = {}
     heads: dict[int, tuple] = {}
+    topic_lists: dict[Any, tuple[str, ...]] = {}
     cursor = database.execute(query)
 
     def day_of(value: Any) -> dt.date | None:
@@ -145,9 +168,12 @@ def _read_records(holder_ids: set[int]) -> dict[int, list[RecordFacts]]:
         return day
 
     for row in cursor:
-        record_id, user_id, title, completed, method, ethics, attachment, started = row[:8]
-        field, credits = row[8:]
+        record_id, user_id, title, completed, method, ethics, attachment, started, topics = row[:9]
+        field, credits = row[9:]
         if record_id not in heads:
+            names = topic_lists.get(topics)
+            if names is None:
+                names = topic_lists[topics] = names_of(topics)
             heads[record_id] = (
                 user_id,
                 title,
@@ -156,6 +182,7 @@ def _read_records(holder_ids: set[int]) -> dict[int, list[RecordFacts]]:
                 ethics,
                 attachment,
                 day_of(started),
+                names,
             )
             lines[record_id] = []
         amount = amounts.get(credits)
@@ -164,7 +191,7 @@ def _read_records(holder_ids: set[int]) -> dict[int, list[RecordFacts]]:
         lines[record_id].append((field, amount))
     by_holder: dict[int, list[RecordFacts]] = defaultdict(list)
     for record_id, head in heads.items():
-        user_id, title, completed, method, ethics, attachment, started = head
+        user_id, title, completed, method, ethics, attachment, started, names = head
         by_holder[user_id].append(
             RecordFacts(
                 record_id=record_id,
@@ -175,6 +202,7 @@ def _read_records(holder_ids: set[int]) -> dict[int, list[RecordFacts]]:
                 credits=tuple(lines[record_id]),
                 title=title,
                 started_on=started,
+                topics=names,
             )
         )
     return by_holder
@@ -206,7 +234,11 @@ def evaluate_licenses(
         if row is not None:
             pairs.append((license_, row))
     records = _records_by_holder({lic.user_id for lic, _ in pairs})
-    evaluations = evaluate_all([(_facts(lic), rule_of(row)) for lic, row in pairs], records, as_of)
+    parts = components_of([row.state_id for _, row in pairs])
+    ruled = {row.state_id: rule_of(row, parts.get(row.state_id, [])) for _, row in pairs}
+    evaluations = evaluate_all(
+        [(_facts(lic), ruled[row.state_id]) for lic, row in pairs], records, as_of
+    )
     judged = {lic.license_id: (row, ev) for (lic, row), ev in zip(pairs, evaluations, strict=True)}
     result = [
         LicenseStatus(lic.user, lic, *judged.get(lic.license_id, (None, None))) for lic in held
@@ -228,6 +260,7 @@ def _facts(license_: License) -> LicenseFacts:
         opening_hours=license_.opening_hours or Decimal(0),
         opening_ethics_hours=license_.opening_ethics_hours or Decimal(0),
         home_jurisdiction=license_.home_jurisdiction,
+        attributes=frozenset(names_of(license_.attributes)),
     )
 
 
@@ -315,8 +348,8 @@ def _license_json(item: LicenseStatus) -> dict[str, Any]:
             {"cap": c.cap, "limit": _number(c.limit), "dropped": _number(c.dropped)}
             for c in ev.caps
         ],
-        # DESIGN 4.5: the requirement's components (filled once requirements carry them).
-        "components": [],
+        # DESIGN 4.5 / 6: every applicable component, most missing first.
+        "components": [_component_json(c) for c in ev.components],
         "tracked_from": _iso(ev.tracked_from),
         "first_period": _first_period_json(ev.first_period),
         "met_through": ev.met_through,
@@ -325,6 +358,20 @@ def _license_json(item: LicenseStatus) -> dict[str, Any]:
             {"kind": i.kind, "record_id": i.record_id, "message": i.message, "missing": i.missing}
             for i in ev.issues
         ],
+    }
+
+
+def _component_json(result: ComponentResult) -> dict[str, Any]:
+    """One judged component (DESIGN 6): ``met`` is null while a year's window is still open."""
+    return {
+        "kind": result.kind,
+        "label": result.label,
+        "required": _number(result.required),
+        "counted": _number(result.counted),
+        "dropped": _number(result.dropped),
+        "met": result.met,
+        "alternative": result.alternative,
+        "chosen": result.chosen,
     }
 
 

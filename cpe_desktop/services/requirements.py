@@ -3,16 +3,32 @@
 Rows ship with the program (``origin = shipped``), come from imports, or are typed by a person.
 Editing a shipped row marks it ``user_edited`` so reloading the shipped data never overwrites it.
 The interchange keys (DESIGN section 5) are mapped to the seed's column names here, in one place.
+
+A requirement's components (DESIGN 4.5: subject minimums, caps, state-specific ethics, courses,
+credit factors; table ``requirement_components``) are part of the requirement: the key
+``components`` (a list of component objects) is checked with the rest, stored in the same
+transaction and shown in the same audit entry (``components`` in its before/after pictures).
+Errors name the component by its place in the list, ``components[2].hours``, counting from 0
+like every other path of the interchange.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from cpe_desktop.db.models import Credential, StateRequirement, database
+from cpe_desktop.db.models import Credential, RequirementComponent, StateRequirement, database
+from cpe_desktop.db.rule_columns import component_columns, component_from_columns
+from cpe_desktop.rules.component_facts import (
+    ATTRIBUTE_LABELS,
+    COMPONENT_KEYS,
+    Component,
+    component_from_dict,
+)
 from cpe_desktop.rules.facts import CARRYOVER_SCOPES, CYCLE_ANCHORS, FIRST_PERIODS, RECIPROCITIES
 from cpe_desktop.services import rows
 from cpe_desktop.services.changes import AUDIT, REQUIREMENTS, Changes, Outcome
@@ -80,13 +96,25 @@ PERIOD_KEYS = (
     "reciprocity",
 )
 ALL_KEYS = KEYS + PERIOD_KEYS
+# The interchange key of a requirement's components; ``validate`` returns them under it as a
+# tuple of Components (not a column: callers store them with ``replace_components``).
+COMPONENTS = "components"
 MAX_TABLE_ENTRIES = 60
+MAX_COMPONENTS = 100
+# Text limits of the requirement_components columns.
+_COMPONENT_TEXT = {"topic": 200, "applies_if": 50, "alternative": 100, "label": 300}
+_COMPONENT_LONG_TEXT = {"source": 5000, "notes": 20_000}
+_ATTRIBUTE_NAME = re.compile(r"[a-z][a-z0-9_]*")
 CHANGED = Changes.of(REQUIREMENTS, AUDIT)
 
 
 def validate(data: dict[str, Any], *, partial: bool = False, extra_keys=()) -> dict[str, Any]:
-    """Interchange-keyed ``data`` → model field values; raises ValidationError naming each key."""
-    v = Validator(data, ALL_KEYS + tuple(extra_keys), partial=partial)
+    """Interchange-keyed ``data`` → model field values; raises ValidationError naming each key.
+
+    When ``data`` has ``components``, the result has them too (a tuple of Components, key
+    ``components``), checked one by one with errors named ``components[2].hours``.
+    """
+    v = Validator(data, ALL_KEYS + (COMPONENTS,) + tuple(extra_keys), partial=partial)
     values: dict[str, Any] = {
         "state_name": v.text("jurisdiction", required=True, max_length=100),
         "total_credits_required": v.integer("total_hours", minimum=0, maximum=1000),
@@ -131,8 +159,90 @@ def validate(data: dict[str, Any], *, partial: bool = False, extra_keys=()) -> d
     if not partial:
         for name, message in first_period_problems(values).items():
             v.error(name, message)
+    if v.has(COMPONENTS):
+        values[COMPONENTS] = _components(v, data[COMPONENTS])
     v.done()
     return present(values)
+
+
+def validate_components(items: Any) -> tuple[Component, ...]:
+    """A list of component objects (DESIGN 5 ``components``) as Components; raises one
+    ValidationError naming every problem by path (``components[2].hours``)."""
+    v = Validator({COMPONENTS: items}, (COMPONENTS,))
+    found = _components(v, items)
+    v.done()
+    return found
+
+
+def _components(v: Validator, items: Any) -> Any:
+    """Check ``items`` (a list of component objects, or null for none) into ``v``'s errors."""
+    if items is None:
+        return ()
+    if not isinstance(items, list | tuple):
+        v.error(COMPONENTS, "must be a list of component objects")
+        return MISSING
+    if len(items) > MAX_COMPONENTS:
+        v.error(COMPONENTS, f"may have at most {MAX_COMPONENTS} components")
+        return MISSING
+    found: list[Component] = []
+    for index, item in enumerate(items):
+        path = f"{COMPONENTS}[{index}]"
+        if isinstance(item, Component):
+            item = item.as_dict()
+        if not isinstance(item, Mapping):
+            v.error(path, "must be an object with kind, hours, fields, ...")
+            continue
+        problems = _component_problems(item)
+        if not problems:
+            try:
+                found.append(component_from_dict(dict(item)))
+                continue
+            except (TypeError, ValueError) as exc:
+                problems = {_key_named(str(exc)): str(exc)}
+        for name, message in problems.items():
+            v.error(f"{path}.{name}" if name else path, message)
+    return tuple(found) if len(found) == len(items) else MISSING
+
+
+def _component_problems(item: Mapping[str, Any]) -> dict[str, str]:
+    """What the database columns cannot hold, which the Component itself does not check."""
+    problems: dict[str, str] = {}
+    limits = _COMPONENT_TEXT | _COMPONENT_LONG_TEXT
+    for name, limit in limits.items():
+        value = item.get(name)
+        if isinstance(value, str) and len(value.strip()) > limit:
+            problems[name] = f"must be at most {limit} characters"
+    for name, places in (("hours", 2), ("pct", 2), ("factor", 3)):
+        value = item.get(name)
+        if isinstance(value, int | float | str | Decimal) and not isinstance(value, bool):
+            try:
+                number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+            except InvalidOperation:
+                problems[name] = f"must be a number, not {value!r}"
+                continue
+            if number.is_finite() and number.as_tuple().exponent < -places:  # type: ignore[operator]
+                problems[name] = f"may have at most {places} decimal places"
+            elif name == "pct" and number.is_finite() and not 0 <= number <= 100:
+                problems[name] = f"must be a percentage from 0 to 100, not {value!r}"
+    applies_if = item.get("applies_if")
+    if isinstance(applies_if, str) and not _ATTRIBUTE_NAME.fullmatch(applies_if):
+        problems["applies_if"] = (
+            f"must be an attribute name such as {', '.join(ATTRIBUTE_LABELS)} (got {applies_if!r})"
+        )
+    return problems
+
+
+def _key_named(message: str) -> str:
+    """The component key an engine message is about (the first one it names), else ''."""
+    unknown = re.match(r"unknown key '([^']*)'", message)
+    if unknown:
+        return unknown.group(1) if re.fullmatch(r"[A-Za-z_]\w*", unknown.group(1)) else ""
+    best: tuple[int, str] | None = None
+    for key in COMPONENT_KEYS:
+        found = re.search(rf"(?<!\w){key}(?!\w)", message)
+        if found and (best is None or found.start() < best[0]):
+            best = (found.start(), key)
+    return best[1] if best else ""
 
 
 def _table(v: Validator, name: str) -> Any:
@@ -201,8 +311,11 @@ def first_period_problems(values: dict[str, Any]) -> dict[str, str]:
     return problems
 
 
-def to_interchange(row: StateRequirement) -> dict[str, Any]:
-    """A requirement row as the interchange object (numbers as numbers, dates as ISO text)."""
+def to_interchange(
+    row: StateRequirement, components: Iterable[Component] | None = None
+) -> dict[str, Any]:
+    """A requirement row as the interchange object (numbers as numbers, dates as ISO text),
+    with its ``components`` (given, e.g. from :func:`components_by_rule`, or read here)."""
     out: dict[str, Any] = {}
     for key in ALL_KEYS:
         if key == "credential":
@@ -216,7 +329,113 @@ def to_interchange(row: StateRequirement) -> dict[str, Any]:
         elif isinstance(value, dt.date):
             value = value.isoformat()
         out[key] = value
+    if components is None:
+        components = stored_components(row.state_id) if row.state_id is not None else ()
+    out[COMPONENTS] = [part.as_dict() for part in components]
     return out
+
+
+def stored_components(state_id: int) -> list[Component]:
+    """A requirement's components as stored, in order."""
+    return components_by_rule([state_id]).get(state_id, [])
+
+
+def components_by_rule(state_ids: Iterable[int] | None = None) -> dict[int, list[Component]]:
+    """state_id -> its components in order, for these requirements (None: every one), read in
+    one query."""
+    query = RequirementComponent.select().order_by(
+        RequirementComponent.requirement, RequirementComponent.position
+    )
+    if state_ids is not None:
+        wanted = sorted(set(state_ids))
+        if not wanted:
+            return {}
+        query = query.where(RequirementComponent.requirement.in_(wanted))
+    found: dict[int, list[Component]] = {}
+    for part in query:
+        found.setdefault(part.__data__["requirement"], []).append(component_from_columns(part.__data__))
+    return found
+
+
+def list_components(state_id: int) -> list[dict[str, Any]]:
+    """A requirement's components as their interchange objects (``Component.as_dict``: the keys
+    of COMPONENT_KEYS that are set), in order. Raises NotFound for an unknown requirement."""
+    rows.get_or_missing(StateRequirement, state_id, "requirement rule")
+    return [part.as_dict() for part in stored_components(state_id)]
+
+
+def set_components(
+    ctx: ServiceContext, state_id: int, components: list[dict[str, Any]]
+) -> Outcome[StateRequirement]:
+    """Replace a requirement's components with ``components`` (component objects, in order):
+    administrators only, one transaction, one audit entry ("update requirement") whose pictures
+    hold the components before and after. The rule becomes ``user_edited`` (a shipped rule is
+    then never overwritten by the shipped data). ValidationError names ``components[2].hours``."""
+    with database.atomic():
+        ctx.require_admin("change requirement rules")
+        row = rows.get_or_missing(StateRequirement, state_id, "requirement rule")
+        found = validate_components(components)
+        before = stored_components(state_id)
+        if [p.as_dict() for p in before] == [p.as_dict() for p in found]:
+            return Outcome(row, Changes())
+        replace_components(ctx, row, found)
+        rows.update(
+            ctx,
+            row,
+            {"user_edited": True},
+            "requirement",
+            before_extra={COMPONENTS: [p.as_dict() for p in before]},
+            after_extra={COMPONENTS: [p.as_dict() for p in found]},
+        )
+    return Outcome(row, CHANGED)
+
+
+def replace_components(ctx: ServiceContext, row: StateRequirement, found: Iterable[Component]):
+    """Replace the stored components of ``row`` (inside the caller's transaction)."""
+    RequirementComponent.delete().where(RequirementComponent.requirement == row.state_id).execute()
+    now = ctx.now()
+    for position, part in enumerate(found):
+        RequirementComponent.create(
+            requirement=row.state_id,
+            position=position,
+            created_at=now,
+            updated_at=now,
+            **component_columns(part),
+        )
+
+
+def known_topics() -> list[str]:
+    """The course topics the requirement rules name (``course`` components' ``topic``), sorted:
+    the choices for a record's ``topics``."""
+    query = (
+        RequirementComponent.select(RequirementComponent.topic)
+        .where(RequirementComponent.topic.is_null(False))
+        .distinct()
+    )
+    return sorted({part.topic for part in query if part.topic and part.topic.strip()})
+
+
+def known_attributes(state_id: int | None = None) -> dict[str, str]:
+    """License attributes the rules' components name in ``applies_if`` (only those of
+    requirement ``state_id`` when given), sorted by name: name -> the license form's wording
+    (ATTRIBUTE_LABELS, or words made from a name a person typed into a rule)."""
+    query = RequirementComponent.select(RequirementComponent.applies_if).where(
+        RequirementComponent.applies_if.is_null(False)
+    )
+    if state_id is not None:
+        query = query.where(RequirementComponent.requirement == state_id)
+    used = {part.applies_if for part in query.distinct()}
+    return {name: attribute_label(name) for name in sorted(used)}
+
+
+def attribute_label(name: str) -> str:
+    """The license form's wording for an attribute name."""
+    return ATTRIBUTE_LABELS.get(name) or name.replace("_", " ").capitalize()
+
+
+def attribute_choices() -> dict[str, str]:
+    """Every attribute a license may carry: ATTRIBUTE_LABELS and any other name a rule uses."""
+    return dict(ATTRIBUTE_LABELS) | known_attributes()
 
 
 def list_requirements(credential_id: int | None = None) -> list[StateRequirement]:
@@ -263,7 +482,15 @@ def create_requirement(ctx: ServiceContext, data: dict[str, Any]) -> Outcome[Sta
                 "this effective date; edit that one instead",
             )
         values["origin"] = "user"
-        row = rows.create(ctx, StateRequirement, values, "requirement")
+        found = values.pop(COMPONENTS, ())
+        row = rows.create(
+            ctx,
+            StateRequirement,
+            values,
+            "requirement",
+            **{COMPONENTS: [part.as_dict() for part in found]},
+        )
+        replace_components(ctx, row, found)
     return Outcome(row, CHANGED)
 
 
@@ -274,12 +501,24 @@ def update_requirement(
         ctx.require_admin("change requirement rules")
         row = rows.get_or_missing(StateRequirement, state_id, "requirement rule")
         values = validate(data, partial=True)
+        found = values.pop(COMPONENTS, None)
         merged = {name: getattr(row, name) for name in _model_fields()} | values
         problems = first_period_problems(merged)
         if problems:
             raise ValidationError(problems)
         values["user_edited"] = True
-        rows.update(ctx, row, values, "requirement")
+        before = [part.as_dict() for part in stored_components(state_id)]
+        after = before if found is None else [part.as_dict() for part in found]
+        if found is not None:
+            replace_components(ctx, row, found)
+        rows.update(
+            ctx,
+            row,
+            values,
+            "requirement",
+            before_extra={COMPONENTS: before},
+            after_extra={COMPONENTS: after},
+        )
     return Outcome(row, CHANGED)
 
 
@@ -293,21 +532,40 @@ def upsert_requirement(
         existing = same_rule(
             values["credential"].credential_id, values["state_name"], values.get("effective_from")
         )
+        # A rule given without components has none (the file says the whole rule).
+        found = values.pop(COMPONENTS, ())
         full = {key: None for key in _model_fields()} | values
+        after = [part.as_dict() for part in found]
         if existing is None:
-            row = rows.create(ctx, StateRequirement, full | {"origin": origin}, "requirement")
-        elif not differs(existing, full):
+            row = rows.create(
+                ctx, StateRequirement, full | {"origin": origin}, "requirement", components=after
+            )
+        elif not differs(existing, full | {COMPONENTS: found}):
             return Outcome(existing, Changes())
         else:
-            row = rows.update(ctx, existing, full | {"user_edited": True}, "requirement")
+            before = [part.as_dict() for part in stored_components(existing.state_id)]
+            row = rows.update(
+                ctx,
+                existing,
+                full | {"user_edited": True},
+                "requirement",
+                before_extra={COMPONENTS: before},
+                after_extra={COMPONENTS: after},
+            )
+        replace_components(ctx, row, found)
     return Outcome(row, CHANGED)
 
 
 def differs(row: StateRequirement, values: dict[str, Any]) -> bool:
-    """Whether applying model-field ``values`` (as from :func:`validate`) would change ``row``."""
+    """Whether applying model-field ``values`` (as from :func:`validate`) would change ``row``;
+    ``components``, when given, are compared with the stored ones."""
     for name, value in values.items():
         if name == "credential":
             if row.credential_id != value.credential_id:
+                return True
+        elif name == COMPONENTS:
+            stored = [part.as_dict() for part in stored_components(row.state_id)]
+            if stored != [part.as_dict() for part in value]:
                 return True
         elif getattr(row, name) != value:
             return True
@@ -322,5 +580,7 @@ def delete_requirement(ctx: ServiceContext, state_id: int) -> Outcome[None]:
     with database.atomic():
         ctx.require_admin("remove requirement rules")
         row = rows.get_or_missing(StateRequirement, state_id, "requirement rule")
-        rows.delete(ctx, row, "requirement")
+        before = [part.as_dict() for part in stored_components(state_id)]
+        RequirementComponent.delete().where(RequirementComponent.requirement == state_id).execute()
+        rows.delete(ctx, row, "requirement", components=before)
     return Outcome(None, CHANGED)

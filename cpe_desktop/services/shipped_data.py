@@ -7,6 +7,10 @@ every untouched shipped row, so existing databases get new keys such as ``cycle_
 edited row keeps every value its editor could have set; it only receives the period keys
 (``requirements.PERIOD_KEYS``) when all of them are still empty, i.e. it was edited before the
 program knew them.
+
+A shipped rule's ``components`` (DESIGN 4.5; a rule without the key has none) are part of the
+rule: stored with a new row, replaced with an untouched row's values, and never touched on an
+edited row (its components are its editor's).
 """
 
 from __future__ import annotations
@@ -23,7 +27,14 @@ from cpe_desktop.services import audit
 from cpe_desktop.services.changes import AUDIT, CREDENTIALS, REQUIREMENTS, Changes
 from cpe_desktop.services.context import SYSTEM, ServiceContext
 from cpe_desktop.services.errors import ValidationError
-from cpe_desktop.services.requirements import PERIOD_KEYS, differs, validate
+from cpe_desktop.services.requirements import (
+    COMPONENTS,
+    PERIOD_KEYS,
+    components_by_rule,
+    differs,
+    replace_components,
+    validate,
+)
 
 FORMAT = "cpe-tracker-requirements/1"
 DIGEST_KEY = "shipped_requirements_sha256"
@@ -95,18 +106,21 @@ def load_shipped_requirements(
                 )
                 added_credentials += 1
         by_key = {row.seed_key: row for row in StateRequirement.select() if row.seed_key}
+        stored = components_by_rule()
         for index, rule in enumerate(document["requirements"]):
             try:
                 values = validate(rule, extra_keys=("confidence",))
             except ValidationError as exc:
                 raise ValueError(f"shipped requirement {index}: {exc}") from exc
             values["confidence"] = rule.get("confidence")
+            found = values.pop(COMPONENTS, ())
             key = seed_key(rule)
             row = by_key.get(key)
             if row is None:
-                StateRequirement.create(
+                row = StateRequirement.create(
                     **values, origin="shipped", seed_key=key, created_at=now, updated_at=now
                 )
+                replace_components(ctx, row, found)
                 added += 1
             elif row.user_edited:
                 kept += 1
@@ -114,11 +128,12 @@ def load_shipped_requirements(
                     row.updated_at = now
                     row.save()
                     given += 1
-            elif differs(row, values):
+            elif differs(row, values) or _parts(stored.get(row.state_id, ())) != _parts(found):
                 for name, value in values.items():
                     setattr(row, name, value)
                 row.updated_at = now
                 row.save()
+                replace_components(ctx, row, found)
                 updated += 1
         result = LoadResult(added_credentials, added, updated, kept, given)
         if result.changes:
@@ -138,6 +153,10 @@ def load_shipped_requirements(
                 details=document.get("dataset", {}).get("title"),
             )
     return result
+
+
+def _parts(components) -> list[dict[str, Any]]:
+    return [part.as_dict() for part in components]
 
 
 def _give_period_keys(row: StateRequirement, values: dict[str, Any]) -> bool:

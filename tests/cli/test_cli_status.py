@@ -21,10 +21,14 @@ RULE = {
     "max_self_study_pct": 50,  # 50% of 40 = at most 20 self-study hours count
     "source": "Atlantis Board rule 7 (test data)",
     "verified_on": "2026-01-02",
+    "components": [
+        {"kind": "min", "hours": 12, "fields": ["Taxes"], "label": "12 h of taxes"},
+        {"kind": "course", "hours": 2, "topic": "Atlantis Law", "label": "Atlantis law course"},
+    ],
 }
 
 
-def _record(title: str, day: str, method: str, field: str, credits: float) -> dict:
+def _record(title: str, day: str, method: str, field: str, credits: float, topics=()) -> dict:
     return {
         "title": title,
         "sponsor": "ACME CPE",
@@ -34,6 +38,7 @@ def _record(title: str, day: str, method: str, field: str, credits: float) -> di
         "credits": [{"field": field, "credits": credits}],
         "ethics_jurisdiction": "Atlantis" if "Ethics" in field else None,
         "notes": None,
+        "topics": list(topics),
     }
 
 
@@ -64,7 +69,14 @@ DOCUMENT = {
                 _record("Tax III", "2026-02-01", "Group Live", "Taxes", 10),
                 _record("Audit self-study A", "2026-03-01", "QAS Self Study", "Auditing", 12.5),
                 _record("Audit self-study B", "2026-03-15", "QAS Self Study", "Auditing", 12.5),
-                _record("Ethics 2026", "2026-04-01", "Group Live", "Regulatory Ethics", 2),
+                _record(
+                    "Ethics 2026",
+                    "2026-04-01",
+                    "Group Live",
+                    "Regulatory Ethics",
+                    2,
+                    topics=["Atlantis Law"],
+                ),
                 # After the as-of date: must not count.
                 _record("Later", "2026-07-01", "Group Live", "Taxes", 8),
             ],
@@ -136,7 +148,27 @@ def test_status_json_on_an_imported_file_with_its_own_rule(folder):
     assert lic["status"] == "complete" and lic["carryover_in"] == 0 and lic["annual"] == []
     # Imported without tracked_from: the calendar year of Dana's earliest record (1 March 2025).
     assert lic["tracked_from"] == "2025-01-01"
-    assert (lic["components"], lic["first_period"], lic["met_through"]) == ([], None, None)
+    assert (lic["first_period"], lic["met_through"]) == (None, None)
+    # DESIGN 6 components: the rule's own two, next to the headline figures. Taxes in 2026 up
+    # to 15 July: Tax III 10 + Later 8 = 18 of 12; the course: Ethics 2026 is tagged, 2 of 2.
+    by_label = {c["label"]: c for c in lic["components"]}
+    assert by_label["12 h of taxes"] == {
+        "kind": "min",
+        "label": "12 h of taxes",
+        "required": 12,
+        "counted": 18,
+        "dropped": 0,
+        "met": True,
+        "alternative": None,
+        "chosen": False,
+    }
+    course = by_label["Atlantis law course"]
+    assert (course["kind"], course["required"], course["counted"], course["met"]) == (
+        "course",
+        2,
+        2,
+        True,
+    )
     assert isinstance(lic["headline"], str) and lic["headline"]
     assert all(set(issue) == {"kind", "record_id", "message", "missing"} for issue in lic["issues"])
 
@@ -149,6 +181,16 @@ def test_status_as_of_an_earlier_date_leaves_later_records_out(folder):
     # 32 h so far the pace is ahead of the 8 h still needed, and more than 90 days remain.
     assert (lic["counted_total"], lic["shortfall_total"]) == (32, 8)
     assert lic["status"] == "on_track"
+    # Taxes up to 15 June: Tax III alone, 10 of 12; not yet met, not yet failed (null) while
+    # the period runs; listed before the course, which misses nothing (most missing first).
+    taxes = next(c for c in lic["components"] if c["label"] == "12 h of taxes")
+    assert (taxes["counted"], taxes["met"]) == (10, None)
+    mine = [
+        c["label"]
+        for c in lic["components"]
+        if c["label"] in ("12 h of taxes", "Atlantis law course")
+    ]
+    assert mine == ["12 h of taxes", "Atlantis law course"]
     kinds = [issue["kind"] for issue in lic["issues"]]
     assert kinds.count("no_certificate") == 4  # the four counted 2026 records
 

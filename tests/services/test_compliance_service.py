@@ -155,8 +155,23 @@ def test_the_status_document_carries_tracking_and_the_plain_sentence(firm):
     by_email = {person["email"]: person["licenses"] for person in document["users"]}
     (ann,) = by_email["ann@example.com"]
     assert ann["tracked_from"] == "2025-01-01"
-    assert (ann["components"], ann["first_period"], ann["met_through"]) == ([], None, None)
+    assert (ann["first_period"], ann["met_through"]) == (None, None)
     ann_item = next(i for i in items if i.user.email == "ann@example.com")
+    # DESIGN 6: one entry per judged component, in the engine's order (most missing first).
+    assert [(c["kind"], c["label"]) for c in ann["components"]] == [
+        (r.kind, r.label) for r in ann_item.evaluation.components
+    ]
+    for entry in ann["components"]:
+        assert set(entry) == {
+            "kind",
+            "label",
+            "required",
+            "counted",
+            "dropped",
+            "met",
+            "alternative",
+            "chosen",
+        }
     assert ann["headline"] == ann_item.evaluation.headline()
     nowhere = next(lic for lic in by_email["bob@example.com"] if lic["status"] == "no_rule")
     assert nowhere["headline"] == (

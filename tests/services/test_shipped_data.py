@@ -8,9 +8,15 @@ from decimal import Decimal
 
 from cpe_desktop import paths
 from cpe_desktop.db.models import AppMeta, AuditLog, Credential, StateRequirement
+from cpe_desktop.rules.component_facts import component_from_dict
 from cpe_desktop.services import requirements
 from cpe_desktop.services.requirements import PERIOD_KEYS
-from cpe_desktop.services.shipped_data import DIGEST_KEY, data_file, load_shipped_requirements
+from cpe_desktop.services.shipped_data import (
+    DIGEST_KEY,
+    data_file,
+    load_shipped_requirements,
+    seed_key,
+)
 
 
 def _csv_rows():
@@ -176,3 +182,44 @@ def test_a_bad_period_key_in_the_data_file_is_refused_naming_it(db, system, tmp_
     else:
         raise AssertionError("a prorated first period without hours was accepted")
     assert StateRequirement.select().count() == 0
+
+
+def test_shipped_components_land_with_their_rows(seeded):
+    """Every shipped row's components (DESIGN 4.5) are stored in order as the file gives them;
+    a row without the key has none."""
+    document = json.loads(data_file().read_text(encoding="utf-8"))
+    stored = {row.seed_key: row for row in StateRequirement.select()}
+    for rule in document["requirements"]:
+        row = stored[seed_key(rule)]
+        expected = [component_from_dict(part).as_dict() for part in rule.get("components") or []]
+        assert requirements.list_components(row.state_id) == expected, seed_key(rule)
+
+
+def test_reloading_refreshes_untouched_components_and_keeps_edited_ones(seeded, system, tmp_path):
+    ohio = StateRequirement.get(StateRequirement.state_name == "Ohio")
+    mine = [{"kind": "min", "hours": 3, "fields": ["Taxes"], "label": "Our reading"}]
+    requirements.set_components(system, ohio.state_id, mine)
+    texas = StateRequirement.get(StateRequirement.state_name == "Texas")
+    shipped = [
+        {"kind": "max", "pct": 50, "delivery": ["Nano Learning"], "source": "22 TAC 523.130"}
+    ]
+    document = json.loads(data_file().read_text(encoding="utf-8"))
+    for rule in document["requirements"]:
+        if rule["jurisdiction"] in ("Ohio", "Texas") and rule["credential"] == "CPA":
+            rule["components"] = shipped
+    newer = tmp_path / "requirements.json"
+    newer.write_text(json.dumps(document), encoding="utf-8")
+
+    result = load_shipped_requirements(system, newer)
+
+    assert result.rules_updated == 1 and result.rules_kept_user_edits == 1
+    assert requirements.list_components(ohio.state_id) == mine
+    assert requirements.list_components(texas.state_id) == shipped
+    # The next file drops Texas's components again: an untouched row follows it.
+    for rule in document["requirements"]:
+        if rule["jurisdiction"] == "Texas":
+            rule.pop("components", None)
+    newer.write_text(json.dumps(document, indent=1), encoding="utf-8")
+    load_shipped_requirements(system, newer)
+    assert requirements.list_components(texas.state_id) == []
+    assert requirements.list_components(ohio.state_id) == mine
