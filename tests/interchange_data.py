@@ -55,7 +55,34 @@ REQUIREMENT: dict[str, Any] = {
     "first_period_table": None,
     "carryover_scope": None,
     "reciprocity": None,
+    "components": [
+        {
+            "kind": "max",
+            "pct": 50,
+            "delivery": ["Nano Learning"],
+            "label": "Nano learning at most half",
+            "source": "Firm research",
+        },
+        {
+            "kind": "course",
+            "hours": 4,
+            "scope": "cycle",
+            "cycle_years": 2,
+            "topic": "Texas Board-Approved Ethics",
+        },
+        {
+            "kind": "min",
+            "hours": 8,
+            "fields": ["accounting_auditing"],
+            "delivery": ["live"],
+            "applies_if": "performs_attest",
+            "alternative": "attest",
+            "notes": "Only for those who sign audits",
+        },
+    ],
 }
+# The topic REQUIREMENT's course component names (records may carry it).
+TOPIC = "Texas Board-Approved Ethics"
 
 
 def credit(field: str, credits: float | int) -> dict[str, Any]:
@@ -73,6 +100,7 @@ def record(
     ethics_jurisdiction: str | None = None,
     notes: str | None = None,
     started_on: str | None = None,
+    topics: list[str] | None = None,
 ) -> dict[str, Any]:
     return {
         "title": title,
@@ -84,6 +112,7 @@ def record(
         "credits": sorted(credits, key=lambda line: line["field"]),
         "ethics_jurisdiction": ethics_jurisdiction,
         "notes": notes,
+        "topics": topics or [],
     }
 
 
@@ -100,6 +129,7 @@ def license_(
     opening_hours: float | int | None = None,
     opening_ethics_hours: float | int | None = None,
     home_jurisdiction: str | None = None,
+    attributes: list[str] | None = None,
 ) -> dict[str, Any]:
     return {
         "credential": credential,
@@ -113,6 +143,7 @@ def license_(
         "opening_hours": opening_hours,
         "opening_ethics_hours": opening_ethics_hours,
         "home_jurisdiction": home_jurisdiction,
+        "attributes": attributes or [],
     }
 
 
@@ -126,6 +157,7 @@ _ALICE_RECORDS = [
         sponsor="Texas Society of CPAs",
         sponsor_id="108912",
         ethics_jurisdiction="Texas",
+        topics=[TOPIC],
     ),
     record("Lease accounting", "2024-03-11", "QAS Self Study", [credit("Accounting", 2.5)]),
     record(
@@ -218,7 +250,13 @@ def two_people_document() -> dict[str, Any]:
                         opening_ethics_hours=2,
                         home_jurisdiction="Texas",
                     ),
-                    license_("CPA", "Texas", "12345", period_end_override="2027-05-31"),
+                    license_(
+                        "CPA",
+                        "Texas",
+                        "12345",
+                        period_end_override="2027-05-31",
+                        attributes=["performs_attest", "tax_practice"],
+                    ),
                 ],
                 "records": _ALICE_RECORDS,
             },

@@ -58,6 +58,7 @@ _VALUE_COLUMNS = frozenset(
         "delivery_method",
         "ethics_jurisdiction",
         "notes",
+        "topics",  # the column's JSON text, as the record reader gives it
     }
 )
 # Checked values that are not columns: the credit lines, and a certificate's name (a JSON file

@@ -1,4 +1,9 @@
-"""Licenses a person holds: a credential in a jurisdiction, with its dates and own deadline."""
+"""Licenses a person holds: a credential in a jurisdiction, with its dates and own deadline.
+
+``attributes`` (DESIGN 4.5) are what the holder ticks for the rules' conditions ("I perform
+attest work": ``performs_attest``), names from ``requirements.attribute_choices()``, stored as a
+JSON text list; a component with ``applies_if`` counts only for a license that has it.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from cpe_desktop.services.changes import AUDIT, LICENSES, Changes, Outcome
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.credentials import by_code
 from cpe_desktop.services.errors import ValidationError
+from cpe_desktop.services.name_lists import names_list, read_names
 from cpe_desktop.services.validation import MISSING, Validator, present
 
 FIELDS = (
@@ -33,6 +39,7 @@ FIELDS = (
     "opening_hours",
     "opening_ethics_hours",
     "home_jurisdiction",
+    "attributes",
 )
 STATUSES = ("active", "inactive", "retired", "lapsed")
 CHANGED = Changes.of(LICENSES, AUDIT)
@@ -55,6 +62,7 @@ def _validate(ctx: ServiceContext, data: dict[str, Any], *, partial: bool) -> di
             "opening_ethics_hours", minimum=0, maximum=MAX_OPENING_HOURS
         ),
         "home_jurisdiction": v.text("home_jurisdiction", max_length=100),
+        "attributes": read_attributes(v),
     }
     rows.read_owner(v, ctx, values, partial=partial)
     if v.has("credential_id"):
@@ -81,6 +89,20 @@ def _validate(ctx: ServiceContext, data: dict[str, Any], *, partial: bool) -> di
     if values.get("status") is None:
         values.pop("status", None)
     return values
+
+
+def read_attributes(v: Validator, choices: dict[str, str] | None = None) -> Any:
+    """``attributes`` as the column's JSON text (None: none; MISSING: absent or wrong), each a
+    name of ``choices`` (default: ``requirements.attribute_choices()``)."""
+    if not v.has("attributes"):
+        return MISSING
+    known = requirements.attribute_choices() if choices is None else choices
+    return read_names(v, "attributes", known, none_known="no attribute is known")
+
+
+def attributes_of(license_: License) -> list[str]:
+    """A license's attributes (none: [])."""
+    return names_list(license_.attributes)
 
 
 def check_tracking(v: Validator, values: dict[str, Any]) -> None:

@@ -5,12 +5,17 @@ which may run several days: ``started_on`` is its first day (empty for a one-day
 ``completed_on`` its last. Credits that break the NASBA increments, or more than 10 credits per
 program day, are saved with a warning; impossible values are refused, each error naming its field
 (``credits[1].credits``, ``started_on``).
+
+``topics`` (DESIGN 4.5) are the course topics a record covers, chosen from the topics the rules
+name (``requirements.known_topics``: "California Regulatory Review"); a course component counts
+the records tagged with its topic. Stored as a JSON text list; a topic a record already has
+stays allowed when the rules stop naming it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -24,10 +29,11 @@ from cpe_desktop.rules.fields import (
     normalize_delivery_method,
     normalize_field,
 )
-from cpe_desktop.services import audit, compliance, custom_fields, rows
+from cpe_desktop.services import audit, compliance, custom_fields, requirements, rows
 from cpe_desktop.services.changes import AUDIT, RECORDS, Changes, Outcome
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import ValidationError
+from cpe_desktop.services.name_lists import names_list, read_names
 from cpe_desktop.services.validation import MISSING, Validator, parse_decimal, present
 
 FIELDS = (
@@ -42,6 +48,7 @@ FIELDS = (
     "attachment_id",
     "notes",
     "credits",
+    "topics",
 )
 EARLIEST = dt.date(1950, 1, 1)
 # How long before its last day a program's first day may be. A conference or a self-study course
@@ -132,13 +139,15 @@ def read_record_fields(
     partial: bool = False,
     current_method: str | None = None,
     current: CpeRecord | None = None,
+    known_topics: Collection[str] | None = None,
 ) -> tuple[dict[str, Any], list[tuple[str, Decimal]] | Any, list[str]]:
     """A record's own fields read through ``v`` (owner and certificate are the caller's): the
     values (MISSING where absent or wrong), the credit lines and the warnings. Shared by the
     record service and the importers, so a record is judged the same way wherever it comes from.
 
     ``current``: the stored record a partial update changes; what the update leaves alone (its
-    dates, method, credits) is judged together with what it changes.
+    dates, method, credits) is judged together with what it changes. ``known_topics``: the
+    topics ``topics`` may name (None: ``requirements.known_topics()``, read when needed).
     """
     values: dict[str, Any] = {
         "title": v.text("title", required=True, max_length=300),
@@ -148,6 +157,7 @@ def read_record_fields(
         "completed_on": v.date("completed_on", required=True),
         "ethics_jurisdiction": v.text("ethics_jurisdiction", max_length=100),
         "notes": v.text("notes", max_length=10_000),
+        "topics": read_topics(v, known_topics, current),
     }
     completed = values["completed_on"]
     if isinstance(completed, dt.date):
@@ -179,6 +189,30 @@ def read_record_fields(
     if days_ok and (not partial or any(v.has(key) for key in _PROGRAM_KEYS)):
         _check_total(v, values, credits, effective, current, warnings)
     return values, credits, warnings
+
+
+def read_topics(
+    v: Validator, known: Collection[str] | None = None, current: CpeRecord | None = None
+) -> Any:
+    """``topics`` as the column's JSON text (None: none; MISSING: absent or wrong), each one
+    of ``known`` (default: the topics the rules name) or of the record's own."""
+    if not v.has("topics"):
+        return MISSING
+    choices = set(requirements.known_topics() if known is None else known)
+    if current is not None:
+        choices |= set(names_list(current.topics))
+    return read_names(
+        v,
+        "topics",
+        choices,
+        none_known="no requirement rule names a course topic yet (a rule's course component "
+        "gives one)",
+    )
+
+
+def topics_of(record: CpeRecord) -> list[str]:
+    """A record's course topics (none: [])."""
+    return names_list(record.topics)
 
 
 def _stored(values: Mapping[str, Any], name: str, current: CpeRecord | None) -> Any:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -22,7 +22,13 @@ from typing import Any
 from cpe_desktop.services.context import ROLES, ServiceContext
 from cpe_desktop.services.credentials import by_code
 from cpe_desktop.services.errors import ValidationError
-from cpe_desktop.services.licenses import MAX_OPENING_HOURS, STATUSES, check_tracking
+from cpe_desktop.services.licenses import (
+    MAX_OPENING_HOURS,
+    STATUSES,
+    check_tracking,
+    read_attributes,
+)
+from cpe_desktop.services.name_lists import names_list
 from cpe_desktop.services.passwords import MIN_LENGTH
 from cpe_desktop.services.records import read_record_fields
 from cpe_desktop.services.validation import MISSING, Validator, present
@@ -40,6 +46,7 @@ LICENSE_KEYS = (
     "opening_hours",
     "opening_ethics_hours",
     "home_jurisdiction",
+    "attributes",
 )
 RECORD_KEYS = (
     "title",
@@ -51,6 +58,7 @@ RECORD_KEYS = (
     "credits",
     "ethics_jurisdiction",
     "notes",
+    "topics",
     "certificate",
 )
 CREDIT_KEYS = ("field", "credits")
@@ -130,8 +138,13 @@ def check_user(data: Mapping[str, Any], keys: Sequence[str] = USER_KEYS) -> Chec
     return Checked(values, dict(v.errors))
 
 
-def check_license(data: Mapping[str, Any], keys: Sequence[str] = LICENSE_KEYS) -> Checked:
-    """A license: a known credential code and a jurisdiction; dates in order."""
+def check_license(
+    data: Mapping[str, Any],
+    keys: Sequence[str] = LICENSE_KEYS,
+    attribute_choices: Mapping[str, str] | None = None,
+) -> Checked:
+    """A license: a known credential code and a jurisdiction; dates in order; ``attributes``
+    from ``attribute_choices`` (default: those the rules in the database know), as a list."""
     v = _validator(data, keys)
     values: dict[str, Any] = {
         "jurisdiction": v.text("jurisdiction", required=True, max_length=100),
@@ -147,6 +160,9 @@ def check_license(data: Mapping[str, Any], keys: Sequence[str] = LICENSE_KEYS) -
         ),
         "home_jurisdiction": v.text("home_jurisdiction", max_length=100),
     }
+    attributes = read_attributes(v, attribute_choices)
+    if attributes is not MISSING:
+        values["attributes"] = names_list(attributes)
     code = v.text("credential", required=True, max_length=20)
     if isinstance(code, str):
         try:
@@ -165,15 +181,22 @@ def check_license(data: Mapping[str, Any], keys: Sequence[str] = LICENSE_KEYS) -
 
 
 def check_record(
-    ctx: ServiceContext, data: Mapping[str, Any], keys: Sequence[str] = RECORD_KEYS
+    ctx: ServiceContext,
+    data: Mapping[str, Any],
+    keys: Sequence[str] = RECORD_KEYS,
+    known_topics: Collection[str] | None = None,
 ) -> Checked:
     """A record, judged by the record service's own reader (the same rules as the forms).
 
     ``values`` holds what :func:`records.create_record` takes (``credits`` as canonical fields
-    with exact decimals) plus ``certificate``; warnings are the NASBA increment notes.
+    with exact decimals; ``topics`` as the column's JSON text) plus ``certificate``; warnings
+    are the NASBA increment notes. ``known_topics``: the topics ``topics`` may name (default:
+    those the rules in the database name; an import adds its own rules' topics).
     """
     v = _validator(data, keys)
-    values, credits, warnings = read_record_fields(v, ctx, data)  # started_on included
+    values, credits, warnings = read_record_fields(  # started_on and topics included
+        v, ctx, data, known_topics=known_topics
+    )
     if "certificate" in keys:
         values["certificate"] = v.text("certificate", max_length=255)
     values["credits"] = (

@@ -63,9 +63,12 @@ def export_document(ctx: ServiceContext, user_email: str | None = None) -> dict[
         if row.origin != "shipped" or row.user_edited
     ]
     rules.sort(key=lambda row: (row.credential.code, row.state_name, iso(row.effective_from) or ""))
+    parts = requirements_service.components_by_rule([row.state_id for row in rules])
     return {
         "format": FORMAT,
-        "requirements": [requirements_service.to_interchange(row) for row in rules],
+        "requirements": [
+            requirements_service.to_interchange(row, parts.get(row.state_id, ())) for row in rules
+        ],
         "users": [_person(ctx, user) for user in people],
     }
 
@@ -97,6 +100,7 @@ def _license(license_: License) -> dict[str, Any]:
         "opening_hours": _hours(license_.opening_hours),
         "opening_ethics_hours": _hours(license_.opening_ethics_hours),
         "home_jurisdiction": license_.home_jurisdiction,
+        "attributes": licenses_service.attributes_of(license_),
     }
 
 
@@ -118,6 +122,7 @@ def _record(record: CpeRecord) -> dict[str, Any]:
         ],
         "ethics_jurisdiction": record.ethics_jurisdiction,
         "notes": record.notes,
+        "topics": records_service.topics_of(record),
     }
     if record.attachment_id is not None:
         out["certificate"] = record.attachment.original_name
@@ -182,10 +187,12 @@ def _rule_unchanged(data: dict[str, Any]) -> bool:
     )
     if existing is None:
         return False
+    # A rule given without components has none (as upsert_requirement stores it).
+    found = values.pop(requirements_service.COMPONENTS, ())
     incoming = StateRequirement(**values)  # unsaved: only to write it the same way
-    return requirements_service.to_interchange(incoming) == requirements_service.to_interchange(
-        existing
-    )
+    return requirements_service.to_interchange(
+        incoming, found
+    ) == requirements_service.to_interchange(existing)
 
 
 def _creation_order(plan: Plan) -> list[Person]:

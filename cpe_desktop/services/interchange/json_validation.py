@@ -82,7 +82,8 @@ def check_document(ctx: ServiceContext, document: Any, user_email: str | None = 
         if key not in DOCUMENT_KEYS:
             errors[key_name(str(key))] = f"is not a known key (expected {', '.join(DOCUMENT_KEYS)})"
     rules = _check_requirements(document.get("requirements"), errors)
-    people, warnings = _check_people(ctx, document, errors)
+    named = _named(document.get("requirements"))
+    people, warnings = _check_people(ctx, document, errors, named)
     raise_collected(errors)
     if user_email is not None:
         wanted = user_email.strip().lower()
@@ -138,8 +139,36 @@ def _check_requirements(value: Any, errors: dict[str, str]) -> list[Item]:
     return rules
 
 
+@dataclass(frozen=True)
+class _Named:
+    """What records and licenses may name: the course topics and the license attributes of the
+    rules in the database and in the document (its rules are written first)."""
+
+    topics: frozenset[str]
+    attributes: dict[str, str]
+
+
+def _named(raw_rules: Any) -> _Named:
+    """Read from the document's rules as written, even those with errors of their own: a
+    record naming a topic of a broken rule is reported once, at the rule."""
+    topics = set(requirements_service.known_topics())
+    attributes = requirements_service.attribute_choices()
+    for rule in raw_rules if isinstance(raw_rules, list) else ():
+        parts = rule.get("components") if isinstance(rule, Mapping) else None
+        for part in parts if isinstance(parts, list) else ():
+            if not isinstance(part, Mapping):
+                continue
+            topic, condition = part.get("topic"), part.get("applies_if")
+            if isinstance(topic, str) and topic.strip():
+                topics.add(topic.strip())
+            if isinstance(condition, str) and condition.strip():
+                name = condition.strip()
+                attributes.setdefault(name, requirements_service.attribute_label(name))
+    return _Named(frozenset(topics), attributes)
+
+
 def _check_people(
-    ctx: ServiceContext, document: Mapping[str, Any], errors: dict[str, str]
+    ctx: ServiceContext, document: Mapping[str, Any], errors: dict[str, str], named: _Named
 ) -> tuple[list[Person], list[str]]:
     people: list[Person] = []
     warnings: list[str] = []
@@ -165,7 +194,7 @@ def _check_people(
         for j, item in enumerate(_list(raw.get("licenses"), f"{path}.licenses", what, errors)):
             item_path = f"{path}.licenses[{j}]"
             if _object(item, item_path, "a license", errors):
-                result = check_license(item, LICENSE_KEYS)
+                result = check_license(item, LICENSE_KEYS, named.attributes)
                 add_errors(errors, under(item_path, result.errors))
                 person.licenses.append(Item(item_path, result.values))
         what = "CPE records"
@@ -173,7 +202,7 @@ def _check_people(
             item_path = f"{path}.records[{j}]"
             if not _object(item, item_path, "a CPE record", errors):
                 continue
-            result = check_record(ctx, item, RECORD_KEYS)
+            result = check_record(ctx, item, RECORD_KEYS, named.topics)
             add_errors(errors, under(item_path, result.errors))
             title = result.values.get("title", "?")
             warnings.extend(f"{item_path} ({title}): {text}" for text in result.warnings)
