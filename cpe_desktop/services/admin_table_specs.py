@@ -7,7 +7,7 @@ keep each file short; ``services.tables.SPECS`` joins both. No Qt here.
 
 from __future__ import annotations
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from cpe_desktop.db.models import (
     ActivityLog,
@@ -17,6 +17,7 @@ from cpe_desktop.db.models import (
     CustomFieldValue,
     Email,
     Preference,
+    RequirementComponent,
     StateRequirement,
     TaskQueue,
     User,
@@ -119,6 +120,54 @@ REQUIREMENTS = TableSpec(
         "No requirement rules — choose Edit › New requirement, or restore the shipped rules "
         "from the Tools menu."
     ),
+)
+
+
+def _names(field):
+    """A JSON text list of names ('["Taxes", "live"]') as plain words ("Taxes, live")."""
+    return fn.REPLACE(fn.REPLACE(fn.REPLACE(field, '["', ""), '"]', ""), '", "', ", ")
+
+
+# Read-only here: a rule's components are edited with the rule (Requirements view, Components…).
+REQUIREMENT_COMPONENTS = TableSpec(
+    name="requirement_components",
+    title="Requirement Components",
+    model=RequirementComponent,
+    query=lambda: RequirementComponent.select().join(StateRequirement).join(Credential),
+    columns=(
+        Column("rule", "Rule", Credential.code.concat(" ").concat(StateRequirement.state_name)),
+        Column(
+            "effective_from", "Effective", StateRequirement.effective_from, "date", searchable=False
+        ),
+        Column("position", "#", RequirementComponent.position, "number", searchable=False),
+        Column("kind", "Kind", RequirementComponent.kind, "badge"),
+        Column("label", "Label", RequirementComponent.label),
+        Column("hours", "Hours", RequirementComponent.hours, "credits", searchable=False),
+        Column("pct", "% of total", RequirementComponent.pct, "credits", searchable=False),
+        Column("fields", "Fields", _names(RequirementComponent.fields)),
+        Column("delivery", "Delivery", _names(RequirementComponent.delivery)),
+        Column("scope", "Scope", RequirementComponent.scope, "badge"),
+        Column(
+            "cycle_years",
+            "Cycle years",
+            RequirementComponent.cycle_years,
+            "number",
+            searchable=False,
+        ),
+        Column("topic", "Topic", RequirementComponent.topic),
+        Column("factor", "Factor", RequirementComponent.factor, "number", searchable=False),
+        Column("applies_if", "Applies if", RequirementComponent.applies_if, "badge"),
+        Column("alternative", "Alternative", RequirementComponent.alternative),
+        Column("source", "Source", RequirementComponent.source),
+    ),
+    kinds=frozenset({k.REQUIREMENTS, k.CREDENTIALS}),
+    owner=None,
+    default_sort=("rule", False),
+    empty_text=(
+        "No requirement components — a rule's subject minimums, caps and courses are added "
+        "with Components… in the Requirements view."
+    ),
+    read_only=True,
 )
 
 EMAILS = TableSpec(
@@ -266,6 +315,7 @@ ADMIN_SPECS: tuple[TableSpec, ...] = (
     USERS,
     CREDENTIALS,
     REQUIREMENTS,
+    REQUIREMENT_COMPONENTS,
     EMAILS,
     AUDIT_LOGS,
     ACTIVITY_LOGS,

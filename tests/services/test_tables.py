@@ -347,3 +347,38 @@ def test_licenses_show_where_tracking_starts_and_the_home_jurisdiction(filled, p
     spec = tables.spec("licenses")
     assert set(_values(spec, people.as_bob, "tracked_from")) == {dt.date(2024, 1, 1)}
     assert _values(spec, people.as_bob, "home_jurisdiction") == ["Texas"]
+
+
+def test_requirement_components_show_their_rule_and_plain_names(people):
+    from cpe_desktop.services import requirements
+    from tests.atlantis import ATLANTIS_RULE
+
+    row = requirements.create_requirement(people.as_admin, dict(ATLANTIS_RULE)).value
+    requirements.set_components(
+        people.as_admin,
+        row.state_id,
+        [
+            {"kind": "min", "hours": 8, "fields": ["accounting_auditing", "Taxes"]},
+            {"kind": "credit_factor", "factor": 0.5, "delivery": ["self_study"]},
+        ],
+    )
+    spec = tables.spec("requirement_components")
+    found = {
+        tuple(values[:6]) for _, values in tables.fetch_page(spec, people.as_ann, search="Atlantis")
+    }
+    assert [c.key for c in tables.columns_for(spec, people.as_ann)][:6] == [
+        "rule",
+        "effective_from",
+        "position",
+        "kind",
+        "label",
+        "hours",
+    ]
+    assert found == {
+        ("CPA Atlantis", None, 0, "min", None, Decimal("8.00")),
+        ("CPA Atlantis", None, 1, "credit_factor", None, None),
+    }
+    mine = {"search": "Atlantis", "sort_key": "position"}
+    assert _values(spec, people.as_ann, "fields", **mine) == ["accounting_auditing, Taxes", None]
+    assert _values(spec, people.as_ann, "delivery", **mine) == [None, "self_study"]
+    assert _values(spec, people.as_ann, "factor", **mine) == [None, Decimal("0.5")]
