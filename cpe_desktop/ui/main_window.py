@@ -32,6 +32,7 @@ ADMIN_TABS = (
     "users",
     "credentials",
     "requirements",
+    "requirement_components",
     "emails",
     "audit_logs",
     "activity_logs",
@@ -50,6 +51,11 @@ TAB_NOTES = {
         "rules often and have the final word: check yours, and edit a rule here to match it — "
         "your edits are kept when the program's own data is updated, and the dashboard follows "
         "at once. This is not legal advice."
+    ),
+    "requirement_components": (
+        "What each rule asks beyond its headline figures, as the dashboard judges it. To change "
+        "a rule's components, select the rule under Requirements and press Components… above the "
+        "table."
     ),
 }
 
@@ -153,6 +159,8 @@ class MainWindow(QMainWindow):
             tab = cls(name, self.ctx, self.bus, editor=editor, **extra)
             if name in TAB_NOTES:
                 tab.set_note(TAB_NOTES[name])
+            if name == "requirements" and self.ctx.actor.is_admin:
+                tab.add_row_button("Components…", lambda pk: self.open_components(tab, pk))
             if isinstance(tab, NotificationsTab):
                 tab.openRecord.connect(lambda pk: self.open_records([pk]))
                 tab.openLicense.connect(self.open_license)
@@ -160,6 +168,12 @@ class MainWindow(QMainWindow):
 
         self.lazy_tabs[name] = LazyTab(build)
         return self.lazy_tabs[name]
+
+    def open_components(self, parent: QWidget, state_id: int) -> None:
+        """The components of a requirement rule, to add, edit and delete (administrators)."""
+        from cpe_desktop.ui.dialogs.components_dialog import open_components
+
+        open_components(parent, self.ctx, state_id, self.bus.publish)
 
     def tab(self, name: str) -> TableTab:
         """The tab for table ``name``, built now if it has not been shown yet."""

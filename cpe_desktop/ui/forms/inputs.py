@@ -18,6 +18,7 @@ from PySide6.QtCore import (
     QRegularExpression,
     Qt,
     QTime,
+    Signal,
     SignalInstance,
 )
 from PySide6.QtGui import QRegularExpressionValidator
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -258,6 +260,57 @@ def _combo(items: list[tuple[Any, str]], *, editable: bool = False) -> FieldInpu
         combo.setCurrentIndex(max(index, 0))
 
     return FieldInput(combo, [combo], combo.currentData, put_choice, [combo.currentIndexChanged])
+
+
+class CheckList(QScrollArea):
+    """Ticked names as a scrolling column of check boxes (``(value, text)`` items); ``changed``
+    says a tick changed. Check boxes, not a list's items: they look like every other box of the
+    form in light and dark themes."""
+
+    changed = Signal()
+
+    def __init__(self, items: list[tuple[str, str]], rows: int = 6) -> None:
+        super().__init__()
+        self.setWidgetResizable(True)
+        self.boxes: dict[str, QCheckBox] = {}
+        self.focus: list[QWidget] = []  # the boxes, in order (FieldInput.focus)
+        inner = QWidget()
+        self.column = QVBoxLayout(inner)
+        self.column.setContentsMargins(6, 4, 6, 4)
+        self.column.setSpacing(2)
+        self.column.addStretch(1)
+        self.setWidget(inner)
+        for value, text in items:
+            self.add(value, text)
+        line = QCheckBox("X").sizeHint().height() + self.column.spacing()
+        shown = min(max(len(items), 1), rows)
+        self.setFixedHeight(line * shown + 8 + 2 * self.frameWidth())
+
+    def add(self, value: str, text: str) -> QCheckBox:
+        box = QCheckBox(text)
+        box.toggled.connect(lambda _on: self.changed.emit())
+        self.column.insertWidget(self.column.count() - 1, box)
+        self.boxes[value] = box
+        self.focus.append(box)
+        return box
+
+    def value(self) -> list[str]:
+        return [value for value, box in self.boxes.items() if box.isChecked()]
+
+    def set_value(self, values: list[str] | tuple[str, ...] | None) -> None:
+        wanted = list(values or ())
+        for name in wanted:
+            if name not in self.boxes:  # a stored value the list lacks: kept, never lost
+                self.add(name, name)
+        for name, box in self.boxes.items():
+            box.setChecked(name in wanted)
+
+
+def checklist(items: list[tuple[str, str]], *, rows: int = 6) -> FieldInput:
+    """A ``CheckList`` as a form input: its value is the ticked values in the list's order,
+    None when none."""
+    box = CheckList(items, rows)
+    return FieldInput(box, box.focus, lambda: box.value() or None, box.set_value, [box.changed])
 
 
 def jurisdictions() -> list[str]:

@@ -78,6 +78,7 @@ class TableTab(QWidget):
         bar.addWidget(self.search, 1)
         bar.addWidget(self.count_label)
         self.extra_bar = QHBoxLayout()
+        self.row_buttons: list[QPushButton] = []
         bar.addLayout(self.extra_bar)
         can_edit = self.editor is not None
         can_delete = not self.spec.read_only and name in deleting.DELETABLE
@@ -178,7 +179,28 @@ class TableTab(QWidget):
         selected = len(self.selected_pks())
         self.edit_button.setEnabled(selected == 1)
         self.delete_button.setEnabled(selected >= 1)
+        for button in self.row_buttons:
+            button.setEnabled(selected == 1)
         self.selectionChanged.emit()
+
+    def add_row_button(self, text: str, action: Callable[[object], None]) -> QPushButton:
+        """A button beside New/Edit/Delete that acts on the one selected row's key (e.g. the
+        Requirements view's "Components…")."""
+        button = QPushButton(text)
+        button.clicked.connect(lambda _=False: self._row_action(action))
+        self.extra_bar.addWidget(button)
+        self.row_buttons.append(button)
+        self._update_buttons()
+        return button
+
+    def _row_action(self, action: Callable[[object], None]) -> None:
+        pk = self.current_pk()
+        if pk is None:
+            return
+        try:
+            action(pk)
+        except Exception as exc:  # noqa: BLE001 - shown to the user in the right words
+            show_error(self, exc, "opening the dialog")
 
     # --- selection ----------------------------------------------------------------------------
 
