@@ -7,7 +7,9 @@ highlight, a "From certificate — please check" badge and a tooltip quoting the
 it came from, because a misread date or field of study would count wrongly toward a license.
 A mark goes when the user edits that field or confirms all values ("Confirm pre-filled values",
 Alt+F); saving while marks remain asks whether they were checked, "Check them first" being the
-default answer. Attaching another certificate first withdraws the unchecked values of the last.
+default answer. A course topic the rules name is ticked when the title names it ("Regulatory
+Review" -> "California Regulatory Review") and marked the same way. Attaching another
+certificate first withdraws the unchecked values of the last.
 """
 
 from __future__ import annotations
@@ -30,7 +32,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cpe_desktop.services.certificate_names import find_topics
 from cpe_desktop.services.certificate_text import CertificateFacts, Fact, read_certificate
+from cpe_desktop.ui.forms.inputs import jurisdictions
 
 if TYPE_CHECKING:
     from cpe_desktop.ui.forms.record_form import RecordForm
@@ -154,6 +158,7 @@ class CertificatePrefill(QObject):
                     filled += 1
                 else:
                     skipped += 1
+            filled += self._propose_topics(facts)
             lines = self._lines(facts)
             if lines and self._grid_is_blank():
                 filled += self._fill_grid(lines)
@@ -201,6 +206,28 @@ class CertificatePrefill(QObject):
         cell.insertWidget(cell.indexOf(made.widget) + 1, badge, 0, Qt.AlignmentFlag.AlignLeft)
         badge.show()  # now, so the form can make room for it at once
         self._mark(key, _Mark(label, list(made.focus), badge, restore), fact.source)
+
+    def _propose_topics(self, facts: CertificateFacts) -> int:
+        """Tick the course topics the certificate's title names ("Regulatory Review" ->
+        "California Regulatory Review"), marked like the other values, when none is ticked."""
+        topics = self.form.topics
+        if topics is None or facts.title is None or not topics.is_empty():
+            return 0
+        found = find_topics(facts.title.value, self.form.known_topics, jurisdictions())
+        if not found:
+            return 0
+        topics.set_value(found)
+
+        def restore() -> None:
+            topics.set_value([])
+
+        badge = _badge()
+        badge.setToolTip(self._tooltip(facts.title.source))
+        cell = topics.widget.parentWidget().layout()
+        cell.insertWidget(cell.indexOf(topics.widget) + 1, badge, 0, Qt.AlignmentFlag.AlignLeft)
+        badge.show()
+        self._mark("topics", _Mark("Topics", [topics.widget], badge, restore), facts.title.source)
+        return 1
 
     def _lines(self, facts: CertificateFacts) -> list[tuple[str | None, str, str]]:
         """Credits lines (field, credits, source) the certificate gives."""
@@ -301,7 +328,7 @@ class CertificatePrefill(QObject):
 
     def pending(self) -> list[str]:
         """The names of the pre-filled values not yet checked, in the form's order."""
-        named = [self.marks[k].label for k in FILLED if k in self.marks]
+        named = [self.marks[k].label for k in (*FILLED, "topics") if k in self.marks]
         grid = self.form.grid
         rows = [r for r in range(grid.count()) if grid.field_combo(r) in self.marks]
         return named + [f"Credits line {r + 1}" for r in rows]
@@ -396,5 +423,5 @@ class CertificatePrefill(QObject):
 
 def _edit_signals(widget: QWidget) -> list[Any]:
     """The signals that say an input's value changed (programmatic changes are filtered out)."""
-    names = ("textChanged", "currentIndexChanged", "dateChanged", "dateTimeChanged")
+    names = ("textChanged", "currentIndexChanged", "dateChanged", "dateTimeChanged", "changed")
     return [getattr(widget, name) for name in names if hasattr(widget, name)]

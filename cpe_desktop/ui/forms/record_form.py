@@ -6,6 +6,9 @@ warnings shown while typing (they never block saving), the ethics jurisdiction s
 an ethics field is present, and the certificate chosen or dropped onto the form (its PDF text
 pre-fills empty fields). File and record are saved in one transaction: on any error, nothing is.
 
+Course topics the rules name (California's Regulatory Review, Illinois' sexual-harassment hour)
+are ticked in a list shown only when some rule names one; the certificate's title proposes them.
+
 A program that ran several days (a 4-day conference, a college course) has a first day, "Started
 on", unset for a one-day program; more than 10 credits per program day is warned about beside the
 credits, and saving goes ahead.
@@ -33,7 +36,8 @@ from PySide6.QtWidgets import (
 from cpe_desktop.db.models import database
 from cpe_desktop.rules.credits import check_credits, check_program_days
 from cpe_desktop.rules.fields import DELIVERY_METHODS, is_ethics
-from cpe_desktop.services import attachments, editing, licenses
+from cpe_desktop.services import attachments, editing, licenses, requirements
+from cpe_desktop.services import records as records_service
 from cpe_desktop.services.changes import Changes, Outcome
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.editing import CUSTOM_PREFIX
@@ -42,6 +46,7 @@ from cpe_desktop.ui.forms import certificate_files, certificate_prefill
 from cpe_desktop.ui.forms.credits_grid import CreditsGrid
 from cpe_desktop.ui.forms.inputs import (
     FieldInput,
+    checklist,
     describe,
     error_label,
     make_input,
@@ -137,7 +142,25 @@ class RecordForm(QDialog):
 
     # --- building ---------------------------------------------------------------------------
 
+    def _topics_input(self, loaded: dict[str, Any]) -> FieldInput | None:
+        """Ticks for the course topics the rules name (a course component counts the records
+        tagged with its topic); None when no rule names one and the record has none."""
+        had = list(loaded.get("topics") or [])
+        if self.record_id is not None and "topics" not in loaded:
+            had = records_service.topics_of(records_service.get_record(self.ctx, self.record_id))
+        known = self.known_topics = requirements.known_topics()
+        if not known and not had:
+            return None
+        made = checklist([(topic, topic) for topic in known], rows=4)
+        made.set_value(had)
+        made.widget.setAccessibleName("Topics")
+        tip = "Tick what the course covers when a board asks for it by name"
+        made.widget.setToolTip(tip)
+        return made
+
     def _build(self, loaded: dict[str, Any]) -> None:
+        self.topics = self._topics_input(loaded)
+        self.topics_error = error_label()
         body = QWidget()
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -147,6 +170,9 @@ class RecordForm(QDialog):
         for field in self.fields:
             if field.key == "ethics_jurisdiction":
                 form.addRow(self._label("Credits", True, self.grid.add_button), self.grid)
+            if field.key == "notes" and self.topics is not None:
+                label = self._label("Topics", False, self.topics.focus[0])
+                form.addRow(label, self._cell(self.topics, self.topics_error))
             made = make_input(field, self.ctx)
             self.inputs[field.key] = made
             self.labels[field.key] = error_label()
@@ -222,6 +248,8 @@ class RecordForm(QDialog):
         for field in self.fields:
             if field.key == "ethics_jurisdiction":
                 chain += self.grid.focus_chain()
+            if field.key == "notes" and self.topics is not None:
+                chain += self.topics.focus
             chain += self.inputs[field.key].focus
             if field.key == "notes":
                 chain += [self.choose_button, self.open_button, self.unlink_button]
@@ -383,6 +411,8 @@ class RecordForm(QDialog):
         if not credits:
             missing["credits"] = "must list at least one field of study with its credits"
         data["credits"] = credits
+        if self.topics is not None:
+            data["topics"] = self.topics.value() or []
         if self.certificate_path is None and self.record_id is not None:
             data["attachment_id"] = self.attachment_id
         return data, custom, sent_rows, missing
@@ -400,6 +430,9 @@ class RecordForm(QDialog):
                     grid.append(describe(f"Line {row + 1}{what}", message))
                 else:
                     grid.append(describe("Credits", message))
+            elif key.startswith("topics") and self.topics is not None:
+                show_message(self.topics_error, describe("Topics", message))
+                self.topics.set_error(message)
             elif key in ("certificate", "attachment_id"):
                 show_message(self.certificate_error, describe("Certificate", message))
             elif key in self.inputs:
@@ -418,7 +451,12 @@ class RecordForm(QDialog):
             self._show(key, None)
         for row in range(self.grid.count()):
             self.grid.mark(row, None, None)
-        for label in (self.grid.error_label, self.form_error, self.certificate_error):
+        for label in (
+            self.grid.error_label,
+            self.form_error,
+            self.certificate_error,
+            self.topics_error,
+        ):
             show_message(label, None)
         data, custom, sent_rows, missing = self._collect()
         if missing:
