@@ -6,7 +6,9 @@ asks, in plain words, when the current reporting period ends (pre-filled with th
 gives, the rule's note beside it), where tracking starts (the start of the current period unless
 the person will enter earlier periods too) and the hours already earned this period. The
 pre-filled dates follow the credential, jurisdiction, issue date, license number and holder as
-they change, until the person types their own.
+they change, until the person types their own. When the rule's components depend on the
+holder's work (California's 24 h of accounting and auditing for attest work), "Your work" asks
+with a box per attribute, and follows the credential and jurisdiction too.
 """
 
 from __future__ import annotations
@@ -14,16 +16,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QLabel, QWidget
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QCheckBox, QGroupBox, QLabel, QVBoxLayout, QWidget
 
+from cpe_desktop.rules.component_facts import ATTRIBUTE_LABELS
 from cpe_desktop.rules.periods import anchor_kind
-from cpe_desktop.services import compliance, licenses, requirements, users
+from cpe_desktop.services import compliance, editing, licenses, requirements, users
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.credentials import by_code
 from cpe_desktop.services.errors import ServiceError
 from cpe_desktop.services.licenses import SuggestedPeriod
 from cpe_desktop.ui.forms.form_dialog import FormDialog
-from cpe_desktop.ui.forms.inputs import FieldInput, show_message
+from cpe_desktop.ui.forms.inputs import FieldInput, error_label, show_message
 from cpe_desktop.ui.forms.specs import LICENSE
 from cpe_desktop.ui.widgets.license_card import day_text
 
@@ -167,13 +171,75 @@ class PeriodAnswers:
         return {"period_end_override": end, "tracked_from": self.start.current()}
 
 
+def rule_attributes(
+    ctx: ServiceContext, credential: int | str | None, jurisdiction: str | None
+) -> dict[str, str]:
+    """The license attributes the components of the rule in force name (``applies_if``), with
+    the form's wording: {"performs_attest": "I perform attest work (…)"}; none without a rule."""
+    if credential is None or not jurisdiction:
+        return {}
+    try:
+        credential_id = (
+            credential if isinstance(credential, int) else by_code(credential).credential_id
+        )
+    except ServiceError:
+        return {}
+    row = requirements.find(credential_id, jurisdiction, ctx.clock.today())
+    found = requirements.known_attributes(row.state_id) if row is not None else {}
+    order = list(ATTRIBUTE_LABELS)  # the usual order; names typed into a rule after them
+    ranked = sorted(found, key=lambda n: (order.index(n) if n in order else len(order), n))
+    return {name: found[name] for name in ranked}
+
+
+class AttributeBoxes(QGroupBox):
+    """ "Your work": a box per attribute the license's rule asks about (its components'
+    ``applies_if``), hidden while the rule names none. A ticked attribute the rule no longer
+    names is dropped on save; ``value`` is the ticked names."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Your work", parent)
+        self.boxes: dict[str, QCheckBox] = {}
+        self.column = QVBoxLayout(self)
+        self.note = QLabel("The rule for this license asks more of licensees who do this work.")
+        self.note.setWordWrap(True)
+        self.note.setProperty("role", "muted")
+        self.note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.column.addWidget(self.note)
+        self.error = error_label()
+        self.column.addWidget(self.error)
+        self.setVisible(False)
+
+    def show_choices(self, choices: dict[str, str]) -> None:
+        """Offer ``choices`` (name -> wording), keeping the ticks of names offered before."""
+        ticked = set(self.value())
+        for box in self.boxes.values():
+            self.column.removeWidget(box)
+            box.deleteLater()
+        self.boxes = {}
+        for name, text in choices.items():
+            box = QCheckBox(text)
+            box.setChecked(name in ticked)
+            self.column.insertWidget(self.column.count() - 1, box)
+            self.boxes[name] = box
+        self.setVisible(bool(choices))
+
+    def set_value(self, names: list[str]) -> None:
+        for name, box in self.boxes.items():
+            box.setChecked(name in names)
+
+    def value(self) -> list[str]:
+        return [name for name, box in self.boxes.items() if box.isChecked()]
+
+
 class LicenseForm(FormDialog):
-    """Add or edit a license, with its reporting period, tracking start and opening balance."""
+    """Add or edit a license, with its reporting period, tracking start and opening balance,
+    and the work its rule asks about ("I perform attest work")."""
 
     def __init__(
         self, ctx: ServiceContext, pk: int | None = None, parent: QWidget | None = None
     ) -> None:
         self.period: PeriodAnswers | None = None
+        self.attributes = AttributeBoxes()
         super().__init__(ctx, LICENSE, pk, parent)
 
     @property
@@ -189,10 +255,20 @@ class LicenseForm(FormDialog):
             self.notes["period_end_override"],
         )
         self.cells["tracked_from"].insertWidget(1, self.period.earlier)
+        # "Your work" sits between the period questions and where the person mainly works.
+        stack = self.sections["Where you mainly work"].parentWidget().layout()
+        at = stack.indexOf(self.sections["Where you mainly work"])
+        stack.insertWidget(at, self.attributes)
+        stack.insertSpacing(at + 1, 6)
         super()._load()
         stored_start = self.inputs["tracked_from"].current() if self.pk is not None else None
         self._resuggest()
         self.period.keep_start(stored_start)
+        if self.pk is not None:
+            stored = editing.load_entity(self.ctx, "license", self.pk).get("attributes")
+            if stored is None:
+                stored = licenses.attributes_of(licenses.get_license(self.ctx, self.pk))
+            self.attributes.set_value(list(stored or []))
 
     def _wire(self) -> None:
         super()._wire()
@@ -226,11 +302,30 @@ class LicenseForm(FormDialog):
             value.get("license_number"),
             self.holder_birth_date(),
         )
+        self.attributes.show_choices(
+            rule_attributes(self.ctx, value.get("credential_id"), value.get("jurisdiction"))
+        )
 
     def collect(self) -> tuple[dict[str, Any], dict[str, Any]]:
         assert self.period is not None
         data, custom = super().collect()
-        return data | self.period.answers(), custom
+        return data | self.period.answers() | {"attributes": self.attributes.value()}, custom
+
+    def show_errors(self, errors) -> None:
+        errors = dict(errors)
+        mine = {k: v for k, v in errors.items() if k.startswith("attributes")}
+        show_message(
+            self.attributes.error, "\n".join(f"Your work: {m}" for m in mine.values()) or None
+        )
+        super().show_errors({k: v for k, v in errors.items() if k not in mine})
 
 
-__all__ = ["EARLIER_TEXT", "LicenseForm", "PeriodAnswers", "needs_birth_date", "suggest"]
+__all__ = [
+    "EARLIER_TEXT",
+    "AttributeBoxes",
+    "LicenseForm",
+    "PeriodAnswers",
+    "needs_birth_date",
+    "rule_attributes",
+    "suggest",
+]
