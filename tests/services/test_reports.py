@@ -63,6 +63,59 @@ def test_progress_report_says_what_counts_and_what_is_missing(firm):
     assert {"kind": "no_certificate", "message": message} in lic["issues"]
 
 
+def _aa_component(firm) -> None:
+    """Atlantis asks 8 h of accounting and auditing too (an invented rule); Ann has 4 h of
+    Auditing and 0.4 h of Accounting this year: 4.4 counted, 3.6 missing."""
+    from cpe_desktop.db.models import StateRequirement
+    from cpe_desktop.services import requirements
+
+    rule = StateRequirement.get(StateRequirement.state_name == "Atlantis")
+    component = {
+        "kind": "min",
+        "hours": 8,
+        "fields": ["accounting_auditing"],
+        "label": "8 h accounting and auditing",
+        "source": "Atlantis Rule 7",
+    }
+    requirements.set_components(firm.people.as_admin, rule.state_id, [component])
+
+
+def test_progress_report_lists_every_component_most_missing_first(firm):
+    _aa_component(firm)
+    lic = _license(reports.progress_data(firm.people.as_ann))
+    seen = [
+        (c["label"], c["required"], c["counted"], c["missing"], c["met"], c["headline"])
+        for c in lic["components"]
+    ]
+    # Total 20 (15.4 counted: 4.6 missing), A&A 8 (4.4: 3.6 missing), ethics 2 (3: met).
+    # The period runs to 31 Dec: nothing is judged short yet (met None), ethics is met.
+    assert seen[0][1:] == (20, 15.4, 4.6, None, True)
+    assert seen[1] == ("8 h accounting and auditing", 8, 4.4, 3.6, None, False)
+    assert seen[2][1:5] == (2, 3, 0, True)
+    assert lic["components"][1]["source"] == "Atlantis Rule 7"
+    assert reports.component_state(lic["components"][1], "Atlantis") == "3.6 h missing"
+
+    header, *rows = _sections(report_files.csv_text({"kind": "progress", **_data(lic)}))[
+        "Components"
+    ]
+    row = dict(zip(header, rows[1], strict=True))
+    assert (row["Requirement"], row["Required"], row["Counted"], row["Still needed"]) == (
+        "8 h accounting and auditing",
+        "8",
+        "4.4",
+        "3.6",
+    )
+    assert (row["Result"], row["Headline figure"], row["Source"]) == (
+        "3.6 h missing",
+        "No",
+        "Atlantis Rule 7",
+    )
+
+
+def _data(lic):
+    return {"licenses": [lic]}
+
+
 def test_an_earlier_as_of_date_reports_that_day(firm):
     data = reports.progress_data(firm.people.as_ann, as_of=dt.date(2026, 2, 15))
     lic = _license(data)
