@@ -68,7 +68,7 @@ REQUIREMENT: dict[str, Any] = {
             "hours": 4,
             "scope": "cycle",
             "cycle_years": 2,
-            "topic": "Texas Board-Approved Ethics",
+            "topic": "Fraud",
         },
         {
             "kind": "min",
@@ -81,8 +81,10 @@ REQUIREMENT: dict[str, Any] = {
         },
     ],
 }
-# The topic REQUIREMENT's course component names (records may carry it).
-TOPIC = "Texas Board-Approved Ethics"
+# The topic REQUIREMENT's course component names (records may carry it). The shipped rules
+# name it too (California's attest work), so a CSV or XLSX export of the records imports into a
+# database holding only the shipped rules.
+TOPIC = "Fraud"
 
 
 def credit(field: str, credits: float | int) -> dict[str, Any]:

@@ -1,14 +1,16 @@
 """Lists of names chosen from a known set: a record's course ``topics`` and a license's
 ``attributes`` (DESIGN 4.5). Stored as JSON text lists (``db.rule_columns.names_text``).
 
-A list may be given as a list of names or as one text with the names separated by ``;`` (a
-spreadsheet cell, a form's line). Names match their choice whatever the letter case and are
-stored as the choice spells them, once each, in the order given. A wrong name is an error naming
-the field (``topics``, or ``topics[1]`` for the second name of a list) and listing the choices.
+A list may be given as a list of names, as its JSON text (the column's own form), or as one
+text with the names separated by ``;`` (a spreadsheet cell, a form's line). Names match their
+choice whatever the letter case and are stored as the choice spells them, once each, in order.
+A wrong name is an error naming the field (``topics``, or ``topics[1]`` for the second name of
+a list) and listing the choices.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection
 from typing import Any
 
@@ -19,8 +21,15 @@ SEPARATOR = ";"
 MAX_NAMES = 50
 
 
-def split_names(text: str) -> list[str]:
-    """``"A; B;"`` -> ``["A", "B"]``."""
+def split_names(text: str) -> list[Any]:
+    """``"A; B;"`` -> ``["A", "B"]``; a JSON list's text -> its items."""
+    if text.strip().startswith("["):
+        try:
+            items = json.loads(text)
+        except ValueError:
+            items = None
+        if isinstance(items, list):
+            return items
     return [part.strip() for part in text.split(SEPARATOR) if part.strip()]
 
 

@@ -107,7 +107,7 @@ def test_an_export_of_several_people_starts_with_their_email(seeded, system, tmp
     path = tmp_path / "firm.xlsx"
     summary = export_records_xlsx(system, path)
     rows = _cells(path)
-    assert rows[0] == ("email", *HEADER)
+    assert rows[0] == ("email", *HEADER, "topics")  # a record has a course topic
     assert (summary.people, summary.records, summary.rows) == (2, 20, len(rows) - 1)
     assert {row[0] for row in rows[1:]} == {"alice@example.com", "bob@example.com"}
 

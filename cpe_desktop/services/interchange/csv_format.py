@@ -1,8 +1,9 @@
 """CPE records as CSV (DESIGN section 6): the spreadsheet people already keep, in and out.
 
 One row per field of study; rows sharing title, completion date and sponsor are one record. A
-``started_on`` column (a multi-day program's first day) may follow the template's columns; an
-export adds it, last, only when some record has a first day, so the template stays as it is. An
+``started_on`` column (a multi-day program's first day) and a ``topics`` column (the record's
+course topics, ``;``-separated, each one the rules name) may follow the template's columns; an
+export adds each, last, only when some record has one, so the template stays as it is. An
 import is all or nothing and every problem names its line (the header is line 1) and column, so
 a person can fix the file in their spreadsheet. Exports neutralise cells a spreadsheet would run
 as a formula (``=HYPERLINK(...)`` in a course title) by prefixing ``'``; the importer removes that
@@ -58,7 +59,7 @@ HEADER = (
 )
 REQUIRED = ("completed_on", "title", "delivery_method", "field_of_study", "credits")
 # Columns an import accepts besides the template's; an export writes them after the template's.
-OPTIONAL = ("started_on",)
+OPTIONAL = ("started_on", "topics")
 # A cell starting like this runs as a formula in Excel/LibreOffice (CSV injection); a run of
 # quotes before it is included so that neutralising and restoring are exact inverses.
 _FORMULA = re.compile(r"'*[=+\-@\t\r]")
@@ -93,12 +94,10 @@ def export_records_csv(
         (user, sorted(records_service.list_records(ctx, user.user_id), key=record_key))
         for user in people
     ]
-    multi_day = any(record.started_on for _, held in listed for record in held)
+    extra = optional_columns([record for _, held in listed for record in held])
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(
-        ([EMAIL] if several else []) + list(HEADER) + (list(OPTIONAL) if multi_day else [])
-    )
+    writer.writerow(([EMAIL] if several else []) + list(HEADER) + extra)
     records = rows = 0
     for user, held in listed:
         for record in held:
@@ -115,14 +114,31 @@ def export_records_csv(
                     record.ethics_jurisdiction or "",
                     record.notes or "",
                 ]
-                if multi_day:
+                if "started_on" in extra:
                     cells.append(record.started_on.isoformat() if record.started_on else "")
+                if "topics" in extra:
+                    cells.append(topics_cell(record))
                 writer.writerow(
                     [neutralise(cell) for cell in ([user.email] if several else []) + cells]
                 )
                 rows += 1
     write_file(Path(path), out.getvalue(), encoding="utf-8-sig")
     return ExportSummary(Path(path), "csv", people=len(people), records=records, rows=rows)
+
+
+def optional_columns(records: list) -> list[str]:
+    """The OPTIONAL columns an export writes: those some record has a value for."""
+    found = []
+    if any(record.started_on for record in records):
+        found.append("started_on")
+    if any(record.topics for record in records):
+        found.append("topics")
+    return found
+
+
+def topics_cell(record) -> str:
+    """A record's topics as one cell: ``"California Regulatory Review; Fraud"``."""
+    return "; ".join(records_service.topics_of(record))
 
 
 # --- import ---------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from typing import Any
 
 from cpe_desktop.db.models import User
 from cpe_desktop.rules.fields import normalize_delivery_method
+from cpe_desktop.services import requirements
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import ValidationError
 from cpe_desktop.services.interchange.checks import RECORD_KEYS, check_record
@@ -24,7 +25,7 @@ from cpe_desktop.services.validation import parse_date
 
 EMAIL = "email"  # only in exports of several people; see check_emails
 # Columns every row of one record must repeat identically.
-SHARED = ("delivery_method", "sponsor_id", "started_on", "ethics_jurisdiction", "notes")
+SHARED = ("delivery_method", "sponsor_id", "started_on", "ethics_jurisdiction", "notes", "topics")
 # What a record is built from (the certificate is not part of a spreadsheet).
 KEYS = tuple(dict.fromkeys([*(key for key in RECORD_KEYS if key != "certificate"), "started_on"]))
 # Progress: checking every row takes most of an import, writing them (in bulk) the rest.
@@ -170,6 +171,7 @@ def check_groups(
     told how many groups have been judged so far, now and then.
     """
     warnings: list[str] = []
+    topics = requirements.known_topics()  # once, not once a record
     for index, group in enumerate(groups):
         first = group.rows[0]
         _check_agreement(problems, group)
@@ -180,7 +182,7 @@ def check_groups(
             {"field": row.cells.get("field_of_study", ""), "credits": row.cells.get("credits", "")}
             for row in group.rows
         ]
-        checked = check_record(ctx, data, KEYS)
+        checked = check_record(ctx, data, KEYS, topics)
         for name, message in checked.errors.items():
             place(problems, group, name, message)
         title = checked.values.get("title", "")

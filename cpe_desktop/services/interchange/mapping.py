@@ -33,6 +33,7 @@ LABELS = {
     "credits": "Credits",
     "ethics_jurisdiction": "Ethics jurisdiction",
     "notes": "Notes",
+    "topics": "Course topics",
     EMAIL: "Person's email",
 }
 # Headings people use, compared after normalising (lower case, punctuation as spaces). The
@@ -166,6 +167,17 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "ethics board",
     ),
     "notes": ("notes", "note", "comments", "comment", "remarks", "memo"),
+    # Course topics the rules name ("California Regulatory Review"), ";"-separated in a cell.
+    "topics": (
+        "topics",
+        "topic",
+        "course topic",
+        "course topics",
+        "cpe topic",
+        "cpe topics",
+        "required topic",
+        "required topics",
+    ),
     EMAIL: ("email", "e mail", "email address", "user email", "person email"),
 }
 _BY_ALIAS = {alias: field for field, aliases in ALIASES.items() for alias in aliases}

@@ -1,11 +1,11 @@
 """CPE records as an Excel workbook: the CSV template's columns with real dates and numbers.
 
 The same rows as the CSV export (one per field of study; an ``email`` column first when several
-people are exported; ``started_on`` last when some record has a first day), so the file imports
-back through the mapped import with no mapping to choose. Dates are Excel dates and credits are
-numbers, so the person can sort and sum them. Text that a spreadsheet would run as a formula once
-re-saved as CSV or edited (``=HYPERLINK(...)``) is neutralised with a leading ``'`` as in the CSV
-export, and the import removes it again.
+people are exported; ``started_on`` and ``topics`` last when some record has one), so the file
+imports back through the mapped import with no mapping to choose. Dates are Excel dates and
+credits are numbers, so the person can sort and sum them. Text that a spreadsheet would run as a
+formula once re-saved as CSV or edited (``=HYPERLINK(...)``) is neutralised with a leading ``'``
+as in the CSV export, and the import removes it again.
 """
 
 from __future__ import annotations
@@ -24,7 +24,12 @@ from cpe_desktop.services.interchange.common import (
     people_for_export,
     record_key,
 )
-from cpe_desktop.services.interchange.csv_format import HEADER, OPTIONAL, neutralise
+from cpe_desktop.services.interchange.csv_format import (
+    HEADER,
+    neutralise,
+    optional_columns,
+    topics_cell,
+)
 from cpe_desktop.services.interchange.grouping import EMAIL
 
 SHEET = "CPE records"
@@ -41,6 +46,7 @@ _WIDTHS = {
     "ethics_jurisdiction": 18,
     "notes": 40,
     "started_on": 13,
+    "topics": 36,
 }
 
 
@@ -61,8 +67,8 @@ def export_records_xlsx(
         (user, sorted(records_service.list_records(ctx, user.user_id), key=record_key))
         for user in people
     ]
-    multi_day = any(record.started_on for _, held in listed for record in held)
-    columns = ([EMAIL] if several else []) + list(HEADER) + (list(OPTIONAL) if multi_day else [])
+    extra = optional_columns([record for _, held in listed for record in held])
+    columns = ([EMAIL] if several else []) + list(HEADER) + extra
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = SHEET
@@ -73,7 +79,7 @@ def export_records_xlsx(
     for index, name in enumerate(columns):
         sheet.column_dimensions[_letter(index)].width = _WIDTHS[name]
     date_columns = [
-        columns.index(name) + 1 for name in ("completed_on", *OPTIONAL) if name in columns
+        columns.index(name) + 1 for name in ("completed_on", "started_on") if name in columns
     ]
 
     def text(value: str | None) -> str:
@@ -99,8 +105,10 @@ def export_records_xlsx(
                     text(record.ethics_jurisdiction),
                     text(record.notes),
                 ]
-                if multi_day:
+                if "started_on" in extra:
                     cells.append(record.started_on)
+                if "topics" in extra:
+                    cells.append(text(topics_cell(record)))
                 sheet.append(([text(user.email)] if several else []) + cells)
                 rows += 1
                 for column in date_columns:
