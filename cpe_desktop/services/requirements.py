@@ -207,6 +207,9 @@ def _components(v: Validator, items: Any) -> Any:
 def _component_problems(item: Mapping[str, Any]) -> dict[str, str]:
     """What the database columns cannot hold, which the Component itself does not check."""
     problems: dict[str, str] = {}
+    for key in item:
+        if key not in COMPONENT_KEYS:
+            problems[str(key)] = f"is not a known key (expected {', '.join(COMPONENT_KEYS)})"
     limits = _COMPONENT_TEXT | _COMPONENT_LONG_TEXT
     for name, limit in limits.items():
         value = item.get(name)
@@ -353,7 +356,8 @@ def components_by_rule(state_ids: Iterable[int] | None = None) -> dict[int, list
         query = query.where(RequirementComponent.requirement.in_(wanted))
     found: dict[int, list[Component]] = {}
     for part in query:
-        found.setdefault(part.__data__["requirement"], []).append(component_from_columns(part.__data__))
+        state_id = part.__data__["requirement"]
+        found.setdefault(state_id, []).append(component_from_columns(part.__data__))
     return found
 
 

@@ -196,6 +196,10 @@ def test_user_filter_exports_only_that_person(system):
             "users[1].records[4].credits[0].colour",
         ),
         (lambda d: d["requirements"][0], "requirements[0].colour"),
+        (
+            lambda d: d["requirements"][0]["components"][1],
+            "requirements[0].components[1].colour",
+        ),
     ],
 )
 def test_unknown_key_is_refused_with_its_path(system, place, path):
@@ -204,6 +208,35 @@ def test_unknown_key_is_refused_with_its_path(system, place, path):
     error = _rejected(system, document)
     assert list(error.errors) == [path]
     assert "is not a known" in error.errors[path]
+
+
+def test_components_topics_and_attributes_are_checked_by_path(system):
+    document = two_people_document()
+    document["requirements"][0]["components"][0]["pct"] = 150
+    document["requirements"][0]["components"][2]["kind"] = "most"
+    document["users"][0]["licenses"][1]["attributes"] = ["performs_attest", "juggles"]
+    document["users"][0]["records"][1]["topics"] = ["Fraud", "Basket weaving"]
+    document["users"][1]["records"][0]["topics"] = "not a list"
+    error = _rejected(system, document)
+    assert list(error.errors) == [
+        "requirements[0].components[0].pct",
+        "requirements[0].components[2].kind",
+        "users[0].licenses[1].attributes[1]",
+        "users[0].records[1].topics[1]",
+        "users[1].records[0].topics",
+    ]
+    assert "performs_attest" in error.errors["users[0].licenses[1].attributes[1]"]
+
+
+def test_a_topic_named_only_by_the_files_own_rule_is_accepted(db, system):
+    """The file's rules are written before its records, so their topics may be used."""
+    document = two_people_document()
+    document["requirements"][0]["components"][1]["topic"] = "Atlantis Law"
+    document["users"][0]["records"][1]["topics"] = ["atlantis law"]
+    import_document(system, document)
+    stored = CpeRecord.get(CpeRecord.title == "Texas ethics")
+    assert records.topics_of(stored) == ["Atlantis Law"]
+    assert "Atlantis Law" in requirements.known_topics()
 
 
 def test_odd_unknown_key_is_quoted_in_the_path(system):
