@@ -187,6 +187,7 @@ def _license(ctx: ServiceContext, pk: int) -> dict[str, Any]:
         "opening_hours": license_.opening_hours,
         "opening_ethics_hours": license_.opening_ethics_hours,
         "home_jurisdiction": license_.home_jurisdiction,
+        "attributes": licenses.attributes_of(license_),
     }
 
 
@@ -206,6 +207,7 @@ def _record(ctx: ServiceContext, pk: int) -> dict[str, Any]:
         "certificate": attachment.original_name if attachment is not None else None,
         "notes": record.notes,
         "credits": records.credits_of(record),
+        "topics": records.topics_of(record),
     }
 
 

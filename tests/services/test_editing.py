@@ -197,3 +197,35 @@ def test_license_picture_holds_tracking_and_saves_it(people):
         loaded["home_jurisdiction"],
     ) == (Decimal("12.5"), Decimal(2), "Ohio")
     assert isinstance(loaded["tracked_from"], dt.date)  # the start of the then-current period
+
+
+def test_pictures_hold_license_attributes_and_record_topics(people):
+    """DESIGN 4.5: what the holder ticked and a record's course topics, as lists of names."""
+    from cpe_desktop.services import records, requirements
+    from tests.atlantis import ATLANTIS_RULE
+
+    requirements.create_requirement(
+        people.as_admin,
+        {**ATLANTIS_RULE, "components": [{"kind": "course", "hours": 1, "topic": "Atlantis Law"}]},
+    )
+    license_ = licenses.create_license(
+        people.as_ann, {"credential": "CPA", "jurisdiction": "Atlantis"}
+    ).value
+    editing.save_entity(
+        people.as_ann, "license", license_.license_id, {"attributes": ["performs_attest"]}, {}
+    )
+    loaded = editing.load_entity(people.as_ann, "license", license_.license_id)
+    assert loaded["attributes"] == ["performs_attest"]
+    record = records.create_record(
+        people.as_ann,
+        {
+            "title": "Law",
+            "completed_on": "2026-02-01",
+            "delivery_method": "Group Live",
+            "credits": [{"field": "Regulatory Ethics", "credits": 1}],
+            "topics": ["Atlantis Law"],
+        },
+    ).value
+    assert editing.load_entity(people.as_ann, "record", record.record_id)["topics"] == [
+        "Atlantis Law"
+    ]
