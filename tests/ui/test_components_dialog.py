@@ -59,7 +59,7 @@ def test_add_edit_and_delete_a_component(qtbot, people, rule, monkeypatch):
         }
     ]
     assert dialog.table.rowCount() == 1
-    assert dialog.table.item(0, 2).text() == "accounting and auditing"
+    assert dialog.table.item(0, 3).text() == "accounting and auditing"
     assert _audits() == before + 1 and len(published) == 1
     assert StateRequirement.get_by_id(rule.state_id).user_edited
 
@@ -74,7 +74,7 @@ def test_add_edit_and_delete_a_component(qtbot, people, rule, monkeypatch):
     with_dialog(dialog.edit_current, make_it_a_cycle)
     (saved,) = requirements.list_components(rule.state_id)
     assert (saved["hours"], saved["scope"], saved["cycle_years"]) == (10, "cycle", 3)
-    assert dialog.table.item(0, 3).text() == "Every 3 years"
+    assert dialog.table.item(0, 4).text() == "Every 3 years"
     assert _audits() == before + 2
 
     # Deleting asks first: Cancel keeps it, Yes removes it.

@@ -73,7 +73,7 @@ SCOPE_WORDS = {
     "cycle": "A cycle of its own (cycle years)",
 }
 _NUMBER_KINDS = ("min", "max")
-COLUMNS = ("Kind", "Hours", "Of", "When", "Applies if", "Option", "Label")
+COLUMNS = ("Label", "Kind", "Hours", "Of", "When", "Applies if", "Option")
 
 
 def _group_items(groups: dict[str, Any], names: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -164,13 +164,13 @@ def summary_cells(item: dict[str, Any]) -> list[str]:
     when = f"Every {years} years" if years else {"year": "Each year"}.get(scope, "The period")
     applies = item.get("applies_if")
     return [
+        item.get("label") or "",
         KIND_WORDS.get(item["kind"], item["kind"]),
         " ".join(amount),
         "; ".join(of) or "any",
         when,
         ATTRIBUTE_LABELS.get(applies, applies) if applies else "Always",
         item.get("alternative") or "",
-        item.get("label") or "",
     ]
 
 
@@ -396,7 +396,7 @@ class ComponentsDialog(QDialog):
         layout.addWidget(self.empty)
         layout.addLayout(buttons)
         self.reload()
-        self.resize(900, 420)
+        self.resize(1040, 420)
 
     # --- the list ---------------------------------------------------------------------------
 
@@ -407,7 +407,7 @@ class ComponentsDialog(QDialog):
         for row, item in enumerate(self.items):
             for column, text in enumerate(summary_cells(item)):
                 cell = QTableWidgetItem(text)
-                if column == 1:
+                if column == 2:  # hours
                     cell.setTextAlignment(
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
@@ -489,7 +489,7 @@ class ComponentsDialog(QDialog):
         if row is None:
             return False
         cells = summary_cells(self.items[row])
-        what = cells[-1] or f"{cells[0]} {cells[1]} ({cells[2]})"
+        what = cells[0] or f"{cells[1]} {cells[2]} ({cells[3]})"
         answer = QMessageBox.question(
             self,
             "Delete component?",
