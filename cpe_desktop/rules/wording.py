@@ -160,8 +160,13 @@ def _need_sentence(ev: Evaluation) -> str | None:
         if len(kinds) == 1 and kinds[0][0] == needed:
             text = f"Need {_h(needed)} of {kinds[0][1]}"
         elif kinds:
-            text += ", " + " and ".join(f"{hours_text(h)} of them {what}" for h, what in kinds)
-            text += ","
+            # Two kinds at most: the card lists every component; a sentence stays a sentence.
+            named = [f"{hours_text(h)} of them {what}" for h, what in kinds[:2]]
+            more = len(kinds) - 2
+            if more > 0:
+                text += f", {named[0]}, {named[1]} and {more} more requirement{'s' * (more > 1)},"
+            else:
+                text += ", " + " and ".join(named) + ","
         parts.append(f"{text} by {day_text(ev.period_end)}")
     if not same_deadline and ev.shortfall_ethics:
         parts.append(

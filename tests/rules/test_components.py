@@ -408,3 +408,14 @@ def test_adding_records_never_lowers_a_counted_figure_without_caps(first, more):
     for r in after.components:
         if (r.label, r.window_end) in counted:
             assert r.counted >= counted[(r.label, r.window_end)], r.label
+
+
+def test_the_sentence_names_two_kinds_and_counts_the_rest():
+    """California with attest work ticked and nothing taken in 2026: the sentence names the two
+    kinds most short and counts the others; the card lists them all."""
+    ticked = replace(lic("California", tracked="2025-01-01"), attributes={"performs_attest"})
+    result = evaluate(CALIFORNIA, ticked, [], AS_OF)
+    assert result.headline() == (
+        "Need 80 h, 24 of them accounting and auditing, 12 of them technical and 1 more "
+        "requirement, by 31 Dec 2026"
+    )
