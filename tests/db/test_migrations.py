@@ -375,3 +375,121 @@ def test_schema_3_licenses_gain_where_tracking_starts(empty_db, monkeypatch):
         | License.home_jurisdiction.is_null(False)
     )
     assert not opening.exists()
+
+
+# --- schema 5: requirement components, license attributes, record topics -----------------------
+
+_SCHEMA_5_TABLES = ("users", "credentials", "licenses", "cpe_records", "record_credits")
+
+
+def _rows(db: peewee.Database, table: str, columns: list[str]) -> list[tuple]:
+    listed = ", ".join(columns)
+    return db.execute_sql(f"SELECT {listed} FROM {table} ORDER BY 1").fetchall()
+
+
+def test_schema_4_database_gains_components_attributes_and_topics(empty_db):
+    """The real step 5 on a database a schema 4 program wrote: the components table exists and
+    is empty, every license's attributes and every record's topics are NULL (no components, no
+    attributes, no topics: the rules judge as before), and nothing stored changes."""
+    from cpe_desktop.db.models import RequirementComponent
+
+    migrate(empty_db, STEPS[:4])
+    assert current_version(empty_db) == 4
+    assert not empty_db.table_exists("requirement_components")
+    now = dt.datetime(2026, 1, 1)
+    _add_user("Ann")
+    ann = User.get(User.name == "Ann")
+    empty_db.execute_sql(
+        "INSERT INTO credentials (code, name, created_at, updated_at) VALUES (%s, %s, %s, %s)".replace(
+            "%s", empty_db.param
+        ),
+        ("CPA", "Certified Public Accountant", now, now),
+    )
+    cpa = empty_db.execute_sql("SELECT credential_id FROM credentials").fetchone()[0]
+    m0001_initial.StateRequirementV1.create(
+        state_name="Georgia",
+        credential=cpa,
+        total_credits_required=80,
+        reporting_period_years=2,
+        ethics_credits_required=4,
+        ethics_state_specific=True,
+        period_basis="calendar",
+        cycle_anchor_year=2000,
+        created_at=now,
+        updated_at=now,
+    )
+    license_id = m0001_initial.LicenseV1.create(
+        user=ann,
+        credential=cpa,
+        jurisdiction="Georgia",
+        license_number="CPA-1",
+        issued_on=dt.date(2010, 5, 1),
+        created_at=now,
+        updated_at=now,
+    ).license_id
+    # Schema 4's own columns hold values too (they must come through unchanged).
+    empty_db.execute_sql(
+        "UPDATE licenses SET tracked_from = %s, opening_hours = %s, home_jurisdiction = %s".replace(
+            "%s", empty_db.param
+        ),
+        (dt.date(2026, 1, 1), 6.5, "Florida"),
+    )
+    empty_db.execute_sql(
+        "UPDATE state_requirements SET cycle_anchor = %s, reciprocity = %s".replace(
+            "%s", empty_db.param
+        ),
+        ("fixed", "home_state_plus_ethics"),
+    )
+    record_id = m0001_initial.CpeRecordV1.create(
+        user=ann,
+        title="Georgia ethics",
+        completed_on=dt.date(2026, 3, 2),
+        delivery_method="Group Live",
+        ethics_jurisdiction="Georgia",
+        created_at=now,
+        updated_at=now,
+    ).record_id
+    empty_db.execute_sql(
+        "INSERT INTO record_credits (record_id, field_of_study, credits) VALUES (%s, %s, %s)".replace(
+            "%s", empty_db.param
+        ),
+        (record_id, "Regulatory Ethics", 4),
+    )
+    tables = (*_SCHEMA_5_TABLES, "state_requirements")
+    columns = {table: [c.name for c in empty_db.get_columns(table)] for table in tables}
+    before = {table: _rows(empty_db, table, columns[table]) for table in tables}
+
+    result = migrate(empty_db)
+
+    assert (result.from_version, result.to_version) == (4, latest_version())
+    assert current_version(empty_db) == 5 <= latest_version()
+    assert empty_db.table_exists("requirement_components")
+    assert RequirementComponent.select().count() == 0
+    assert {table: _rows(empty_db, table, columns[table]) for table in tables} == before
+    added = {
+        table: [c.name for c in empty_db.get_columns(table) if c.name not in columns[table]]
+        for table in tables
+    }
+    assert added == {
+        "users": [],
+        "credentials": [],
+        "licenses": ["attributes"],
+        "cpe_records": ["topics"],
+        "record_credits": [],
+        "state_requirements": [],
+    }
+    assert _rows(empty_db, "licenses", ["license_id", "attributes"]) == [(license_id, None)]
+    assert _rows(empty_db, "cpe_records", ["record_id", "topics"]) == [(record_id, None)]
+    # The new table takes components of the old rows, and removing a rule removes them.
+    from cpe_desktop.db.models import StateRequirement
+
+    rule = StateRequirement.get()
+    RequirementComponent.create(
+        requirement=rule,
+        position=0,
+        kind="ethics_state_specific",
+        hours=1,
+        created_at=now,
+        updated_at=now,
+    )
+    assert [c.kind for c in rule.components] == ["ethics_state_specific"]
