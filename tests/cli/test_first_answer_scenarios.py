@@ -179,14 +179,15 @@ def test_california_period_follows_birth_year_parity(status):
     Born May 1980 (even), licensed 2011 (odd): periods end 31 May of even years, so on
     5 Dec 2026 the period is 1 Jun 2026-31 May 2028 (the issue year would have said 2027).
     Tracking starts there (the earliest record, 10 Jul 2026, lies in it): nothing overdue.
-    8 of 80 hours: 72 needed, 32 of the 40 technical and the 4 ethics among them."""
+    8 of 80 hours: 72 needed, 32 of the 40 technical and the 4 ethics among them. The 12
+    technical hours of each year (16 CCR 87(a)) and the Regulatory Review are components."""
     license = _only(status, "california")
     assert (license["period_start"], license["period_end"]) == ("2026-06-01", "2028-05-31")
     assert license["period_guessed"] is False
     assert license["tracked_from"] == "2026-06-01"
     assert license["status"] != "overdue"
     assert license["shortfall_total"] == 72
-    assert license["headline"].startswith("Need 72 h, 4 of them ethics and 32 of them technical")
+    assert license["headline"].startswith("Need 72 h, 4 of them ethics, 32 of them technical")
 
 
 def test_illinois_first_renewal_is_exempt(status):
