@@ -9,6 +9,8 @@ import json
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cpe_desktop.db.models import (
     AuditLog,
@@ -20,12 +22,38 @@ from cpe_desktop.db.models import (
     database,
 )
 from cpe_desktop.db.rule_columns import component_columns, rule_from_columns
-from cpe_desktop.rules.component_facts import ATTRIBUTE_LABELS, Component
+from cpe_desktop.rules.component_facts import ATTRIBUTE_LABELS, COMPONENT_KEYS, Component
 from cpe_desktop.services import compliance, licenses, records, requirements
 from cpe_desktop.services.errors import PermissionDenied, ValidationError
 from tests.atlantis import ATLANTIS_RULE, atlantis_license
+from tests.interchange_data import json_values
 
 TOPIC = "Atlantis Law and Rules"
+# The component keys, some values that make sense for them, and a stranger.
+KEYS = [*COMPONENT_KEYS, "colour"]
+# Mostly sensible components (a kind, hours, names), now and then with a wrong value.
+PART = st.fixed_dictionaries(
+    {"kind": st.sampled_from(["min", "max", "course", "ethics_state_specific"])},
+    optional={
+        "hours": st.sampled_from([1, 2.5, "4", -1, 1001, 0.001]),
+        "pct": st.sampled_from([10, 50, 150]),
+        "fields": st.sampled_from([["technical"], ["Taxes", "Auditing"], ["Astrology"], "Taxes"]),
+        "delivery": st.sampled_from([["live"], ["QAS Self Study"], []]),
+        "scope": st.sampled_from(["period", "year", "cycle", "decade"]),
+        "cycle_years": st.sampled_from([3, 0, True]),
+        "topic": st.sampled_from(["Atlantis Law", "", 7]),
+        "applies_if": st.sampled_from(["performs_attest", "Bad name"]),
+        "label": st.text(max_size=5),
+    },
+)
+VALUES = (
+    json_values
+    | st.sampled_from(
+        ["min", "max", "course", "credit_factor", "cycle", "year", "Taxes", 2, 0.5, 3.333, 150]
+    )
+    | st.just(["technical", "live"])
+)
+ANY_PART = st.dictionaries(st.sampled_from(KEYS), VALUES)
 PARTS = [
     {"kind": "min", "hours": 4, "fields": ["accounting_auditing"], "label": "4 h A&A"},
     {"kind": "course", "hours": 1, "topic": TOPIC, "scope": "cycle", "cycle_years": 3},
@@ -326,3 +354,41 @@ def test_components_are_read_in_one_query_for_every_rule_in_force(people, monkey
     assert len([sql for sql in seen if "requirement_components" in sql]) == 1
     lemuria = next(i for i in items if i.license.jurisdiction == "Lemuria")
     assert [c.label for c in lemuria.evaluation.components if c.label == "4 h A&A"] == ["4 h A&A"]
+
+
+def test_rule_of_one_row_reads_its_components(people):
+    row = _rule(people)
+    rule = compliance.rule_of(StateRequirement.get_by_id(row.state_id))
+    assert [c.as_dict() for c in rule.components] == PARTS
+
+
+def test_removing_a_credential_type_removes_its_rules_components(people):
+    from cpe_desktop.services import credentials
+
+    code = credentials.create_credential(people.as_admin, {"code": "XYZ", "name": "X"}).value
+    row = requirements.create_requirement(
+        people.as_admin, {**ATLANTIS_RULE, "credential": "XYZ", "components": PARTS}
+    ).value
+    credentials.delete_credential(people.as_admin, code.credential_id)
+    left = RequirementComponent.select().where(RequirementComponent.requirement == row.state_id)
+    assert not left.exists()
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    items=json_values | st.lists(PART | st.dictionaries(st.sampled_from(KEYS), VALUES), max_size=4)
+)
+def test_any_components_value_is_accepted_or_refused_naming_a_path(items):
+    """Whatever a file or a form holds, checking it ends in Components or in a ValidationError
+    whose every field is ``components`` or under it; never another exception."""
+    try:
+        found = requirements.validate_components(items)
+    except ValidationError as exc:
+        assert all(name.startswith("components") for name in exc.errors)
+    else:
+        assert all(isinstance(part, Component) for part in found)
+        assert requirements.validate_components([p.as_dict() for p in found]) == found
