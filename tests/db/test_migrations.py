@@ -382,6 +382,11 @@ def test_schema_3_licenses_gain_where_tracking_starts(empty_db, monkeypatch):
 _SCHEMA_5_TABLES = ("users", "credentials", "licenses", "cpe_records", "record_credits")
 
 
+def _execute(db: peewee.Database, sql: str, params: tuple) -> None:
+    """``sql`` with ``?`` placeholders, on either engine."""
+    db.execute_sql(sql.replace("?", db.param), params)
+
+
 def _rows(db: peewee.Database, table: str, columns: list[str]) -> list[tuple]:
     listed = ", ".join(columns)
     return db.execute_sql(f"SELECT {listed} FROM {table} ORDER BY 1").fetchall()
@@ -399,10 +404,9 @@ def test_schema_4_database_gains_components_attributes_and_topics(empty_db):
     now = dt.datetime(2026, 1, 1)
     _add_user("Ann")
     ann = User.get(User.name == "Ann")
-    empty_db.execute_sql(
-        "INSERT INTO credentials (code, name, created_at, updated_at) VALUES (%s, %s, %s, %s)".replace(
-            "%s", empty_db.param
-        ),
+    _execute(
+        empty_db,
+        "INSERT INTO credentials (code, name, created_at, updated_at) VALUES (?, ?, ?, ?)",
         ("CPA", "Certified Public Accountant", now, now),
     )
     cpa = empty_db.execute_sql("SELECT credential_id FROM credentials").fetchone()[0]
@@ -428,16 +432,14 @@ def test_schema_4_database_gains_components_attributes_and_topics(empty_db):
         updated_at=now,
     ).license_id
     # Schema 4's own columns hold values too (they must come through unchanged).
-    empty_db.execute_sql(
-        "UPDATE licenses SET tracked_from = %s, opening_hours = %s, home_jurisdiction = %s".replace(
-            "%s", empty_db.param
-        ),
+    _execute(
+        empty_db,
+        "UPDATE licenses SET tracked_from = ?, opening_hours = ?, home_jurisdiction = ?",
         (dt.date(2026, 1, 1), 6.5, "Florida"),
     )
-    empty_db.execute_sql(
-        "UPDATE state_requirements SET cycle_anchor = %s, reciprocity = %s".replace(
-            "%s", empty_db.param
-        ),
+    _execute(
+        empty_db,
+        "UPDATE state_requirements SET cycle_anchor = ?, reciprocity = ?",
         ("fixed", "home_state_plus_ethics"),
     )
     record_id = m0001_initial.CpeRecordV1.create(
@@ -449,10 +451,9 @@ def test_schema_4_database_gains_components_attributes_and_topics(empty_db):
         created_at=now,
         updated_at=now,
     ).record_id
-    empty_db.execute_sql(
-        "INSERT INTO record_credits (record_id, field_of_study, credits) VALUES (%s, %s, %s)".replace(
-            "%s", empty_db.param
-        ),
+    _execute(
+        empty_db,
+        "INSERT INTO record_credits (record_id, field_of_study, credits) VALUES (?, ?, ?)",
         (record_id, "Regulatory Ethics", 4),
     )
     tables = (*_SCHEMA_5_TABLES, "state_requirements")
