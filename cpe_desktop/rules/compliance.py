@@ -331,6 +331,7 @@ def _evaluate(ctx: EvaluationContext, ledger: Ledger) -> Evaluation:
     parts = judge_components(ctx, ledger, required_total)
     # Hours a component cap dropped do not count toward the total.
     counted_in_period -= parts.dropped_total
+    counted_technical = min(counted_technical, counted_in_period)
     counted_total = counted_in_period + carryover
     shortfalls = (
         # An alternative path met (New York's 24 hours in one subject) meets the total.

@@ -245,11 +245,33 @@ class _Judge:
         return results
 
 
+def _in_first_period(ctx, components: tuple[Component, ...]) -> list[Component]:
+    """A new licensee's reduced first period (DESIGN 4.3) reduces the components with it:
+    subject minimums shrink in proportion to the total (nothing when the period asks nothing),
+    part-state ethics goes when no ethics is asked; a course the law asks of every licensee
+    (California's Regulatory Review of new licensees, 16 CCR 87.1(a); Illinois' harassment
+    training) stays."""
+    first, total = ctx.first, ctx.rule.total_hours
+    if first is None:
+        return list(components)
+    share = first.required_total / total if first.required_total is not None and total else None
+    kept = []
+    for component in components:
+        if component.kind == "ethics_state_specific" and not first.required_ethics:
+            continue
+        if component.kind == "min" and component.hours is not None and share is not None:
+            if not share:
+                continue
+            component = replace(component, hours=component.hours * share)
+        kept.append(component)
+    return kept
+
+
 def judge_components(ctx, ledger: Ledger, required_total: Decimal | None) -> ComponentOutcome:
     """Judge the license's applicable components (``ctx`` is the evaluation's context)."""
     judge = _Judge(ctx, ledger, required_total)
     results: list[ComponentResult] = []
-    for component in applicable(ctx.rule, ctx.license):
+    for component in _in_first_period(ctx, applicable(ctx.rule, ctx.license)):
         results.extend(judge.judge(component))
     dropped_total = sum((r.dropped for r in results if r.kind == "max"), ZERO)
 

@@ -372,6 +372,8 @@ def _component_json(result: ComponentResult) -> dict[str, Any]:
         "met": result.met,
         "alternative": result.alternative,
         "chosen": result.chosen,
+        # True for the entries that mirror the headline figures (total, ethics, ...).
+        "headline": result.headline,
     }
 
 

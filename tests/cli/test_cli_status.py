@@ -161,6 +161,7 @@ def test_status_json_on_an_imported_file_with_its_own_rule(folder):
         "met": True,
         "alternative": None,
         "chosen": False,
+        "headline": False,
     }
     course = by_label["Atlantis law course"]
     assert (course["kind"], course["required"], course["counted"], course["met"]) == (

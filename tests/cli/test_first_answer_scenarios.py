@@ -193,11 +193,16 @@ def test_california_period_follows_birth_year_parity(status):
 def test_illinois_first_renewal_is_exempt(status):
     """225 ILCS 450/16(d): licensed CPAs are exempt for the first renewal period after the
     license is issued. Issued 15 Jun 2026, inside 1 Oct 2024-30 Sep 2027 (the fixed triennium):
-    nothing required, complete."""
+    none of the 120 hours is required. The one hour of sexual harassment prevention training
+    (20 ILCS 2105/2105-15.5) is asked of every licensee at renewal, so it stays: on track (the
+    period ends in more than 90 days), not complete, and the sentence asks for that hour only."""
     license = _only(status, "illinois")
     assert (license["period_start"], license["period_end"]) == ("2024-10-01", "2027-09-30")
     assert license["first_period"]["kind"] == "exempt"
-    assert (license["required_total"], license["status"]) == (0, "complete")
+    assert (license["required_total"], license["status"]) == (0, "on_track")
+    assert license["headline"] == (
+        "Need 1 h of Illinois Sexual Harassment Prevention by 30 Sep 2027"
+    )
 
 
 def test_texas_old_license_with_this_years_records_and_a_four_day_conference(status):

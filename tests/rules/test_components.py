@@ -419,3 +419,29 @@ def test_the_sentence_names_two_kinds_and_counts_the_rest():
         "Need 80 h, 24 of them accounting and auditing, 12 of them technical and 1 more "
         "requirement, by 31 Dec 2026"
     )
+
+
+def test_a_reduced_first_period_reduces_the_components_with_it():
+    """A new licensee (DESIGN 4.3): with 40 of 80 hours asked (California 16 CCR 87.1(b), 20 h
+    per full six months), the 8-hour A&A minimum asks 4; in an exempt first period it asks
+    nothing, but a course every licensee owes (here the Regulatory Review, 87.1(a)) stays."""
+    aa = Component("min", hours=8, fields=("accounting_auditing",))
+    review = Component("course", hours=2, topic="California Regulatory Review")
+    prorated = period_rule(
+        "calendar",
+        2,
+        cycle_anchor="fixed",
+        cycle_anchor_year=2025,
+        total_hours=80,
+        first_period="prorate",
+        first_period_hours_per_unit=20,
+        first_period_unit_months=6,
+        components=(aa, review),
+    )
+    new = lic("California", issued="2025-09-15")
+    result = evaluate(prorated, new, [], AS_OF)
+    assert result.required_total == H(40)
+    assert [p.required for p in result.components if p.kind == "min" and not p.headline] == [H(4)]
+    exempt = replace(prorated, first_period="exempt")
+    result = evaluate(exempt, new, [], AS_OF)
+    assert [p.kind for p in result.components if not p.headline] == ["course"]

@@ -171,6 +171,7 @@ def test_the_status_document_carries_tracking_and_the_plain_sentence(firm):
             "met",
             "alternative",
             "chosen",
+            "headline",
         }
     assert ann["headline"] == ann_item.evaluation.headline()
     nowhere = next(lic for lic in by_email["bob@example.com"] if lic["status"] == "no_rule")
