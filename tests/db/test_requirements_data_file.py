@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,35 @@ JSON_PATH = DATA_DIR / "requirements.json"
 CSV_PATH = DATA_DIR / "requirements-sources.csv"
 PERIODS_PATH = DATA_DIR / "requirements-periods.csv"
 
-DEFAULT_VERIFIED_ON = "2026-11-25"
+TRANSCRIBED_ON = "2026-11-25"  # the dataset's "researched" text, never a row's verified_on
+# verified_on is the date someone checked the row against its sources, null when nobody has. The
+# December 2026 source check compared these rows with their sources on this date.
+CHECKED_ON = "2026-12-05"
+CHECKED_ROWS = {
+    ("CPA", "California"),
+    ("CPA", "Texas"),
+    ("CPA", "New York"),
+    ("CPA", "New Jersey"),
+    ("CPA", "Illinois"),
+    ("CPA", "Florida"),
+    ("CIA", "IIA"),
+    ("CIA", "IIA (non-practicing)"),
+    ("CPA", "Washington"),
+    ("CPA", "Virginia"),
+    ("CPA", "Pennsylvania"),
+    ("CPA", "Ohio"),
+    ("CPA", "North Carolina"),
+    ("CPA", "Michigan"),
+    ("CPA", "Massachusetts"),
+    ("CPA", "Kentucky"),
+    ("CPA", "Kentucky (public accounting)"),
+    ("CPA", "Georgia"),
+    ("EA", "IRS"),
+    ("CPA", "Colorado"),
+    ("CMA", "IMA"),
+    ("CISA", "ISACA"),
+    ("CFP", "CFP Board"),
+}
 PERIOD_BASES = {"calendar", "fiscal", "birth_month", "license_date", "rolling"}
 CREDENTIAL_CODES = {"CPA", "EA", "CIA", "CISA", "CMA", "CFP", "CFE", "CGMA", "AICPA"}
 NUMBER_KEYS = (
@@ -102,6 +131,39 @@ def _cell(value: str) -> str:
     return value if value.strip() else "(not stated in source)"
 
 
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1
+    )
+}
+# The dates a source cell explicitly gives for the source itself (README, verified_on and
+# confidence): NASBA "rev 5/5/2025" or "rev Jan 28, 2025", a code mirror's "current thru Oct 31
+# 2024" and a revisor address's "version=2014-01-18". Dates inside other addresses do not count.
+_SOURCE_DATE_PATTERNS = (
+    (re.compile(r"\brev (\d{1,2})/(\d{1,2})/(\d{4})"), lambda m, d, y: (int(m), int(d), int(y))),
+    (
+        re.compile(r"\brev ([A-Z][a-z]{2}) (\d{1,2}), (\d{4})"),
+        lambda m, d, y: (_MONTHS[m], int(d), int(y)),
+    ),
+    (
+        re.compile(r"\bcurrent thru ([A-Z][a-z]{2}) (\d{1,2}) (\d{4})"),
+        lambda m, d, y: (_MONTHS[m], int(d), int(y)),
+    ),
+    (re.compile(r"\bversion=(\d{4})-(\d{2})-(\d{2})"), lambda y, m, d: (int(m), int(d), int(y))),
+)
+
+
+def source_dates(cell: str) -> list[tuple[dt.date, str]]:
+    """Each date the source cell gives for a source, with the cell's words for it."""
+    found = []
+    for pattern, parts in _SOURCE_DATE_PATTERNS:
+        for match in pattern.finditer(cell):
+            month, day, year = parts(*match.groups())
+            found.append((dt.date(year, month, day), match.group(0)))
+    return found
+
+
 @pytest.fixture(scope="module")
 def doc() -> dict:
     with JSON_PATH.open(encoding="utf-8") as f:
@@ -145,6 +207,7 @@ def _is_int(value) -> bool:
 def test_header_and_credentials(doc):
     assert doc["format"] == "cpe-tracker-requirements/1"
     assert all(doc["dataset"][k].strip() for k in ("title", "researched", "notes"))
+    assert f"transcribed {TRANSCRIBED_ON}" in doc["dataset"]["researched"]
     codes = [c["code"] for c in doc["credentials"]]
     assert sorted(codes) == sorted(CREDENTIAL_CODES)
     for credential in doc["credentials"]:
@@ -235,30 +298,73 @@ def test_period_basis_and_start_month(doc):
         assert anchor is None or 2000 <= anchor <= 2100, where
 
 
-def test_source_confidence_and_verified_on(pairs):
+def test_source_confidence_and_effective_from(pairs):
     for csv_row, row in pairs:
         where = row["jurisdiction"]
         assert row["source"].strip(), where
         # the research cell verbatim, then any sources of the periods research it lacked
         assert row["source"].startswith(csv_row["source"]), where
         assert row["confidence"] == csv_row["confidence"], where
-        verified = dt.date.fromisoformat(row["verified_on"])
-        assert verified <= dt.date.fromisoformat(DEFAULT_VERIFIED_ON), where
         if row["effective_from"] is not None:
             dt.date.fromisoformat(row["effective_from"])
 
 
-def test_explicit_revision_dates_are_used_as_verified_on(pairs):
-    # A NASBA "rev M/D/YYYY" in the source cell sets verified_on (several appear; the latest wins).
+def _lines(row: dict, label: str) -> list[str]:
+    return [x for x in row["notes"].split("\n") if x.startswith(label)]
+
+
+def test_verified_on_is_the_source_check_date_and_null_otherwise(doc, by_key):
+    # verified_on is the date someone checked the row against its sources; no other row was checked.
+    assert len(CHECKED_ROWS) == 23 and set(by_key) >= CHECKED_ROWS
+    for row in doc["requirements"]:
+        key = (row["credential"], row["jurisdiction"])
+        checked = _lines(row, "Checked against source: ")
+        if key in CHECKED_ROWS:
+            assert row["verified_on"] == CHECKED_ON, key
+            # one line with the check's verdict
+            [line] = checked
+            head = f"Checked against source: {CHECKED_ON} ("
+            assert line.startswith(head) and line.endswith(")"), key
+            assert line[len(head) : -1].strip(), key
+        else:
+            assert row["verified_on"] is None, key
+            assert checked == [], key
+    assert sum(r["verified_on"] is None for r in doc["requirements"]) == 65 - 23
+
+
+def test_source_dates_are_in_the_notes_not_in_verified_on(pairs):
+    dated = 0
     for csv_row, row in pairs:
-        revs = []
-        for part in csv_row["source"].split("rev ")[1:]:
-            token = part.split(")")[0].split(",")[0].strip()
-            if token.count("/") == 2:
-                month, day, year = (int(x) for x in token.split("/"))
-                revs.append(dt.date(year, month, day))
-        if revs:
-            assert row["verified_on"] == max(revs).isoformat(), row["jurisdiction"]
+        where = row["jurisdiction"]
+        lines = _lines(row, "Source dated: ")
+        found = source_dates(csv_row["source"])
+        if found:
+            dated += 1
+            latest, words = max(found)
+            [line] = lines
+            assert line.startswith(f"Source dated: {latest.isoformat()} ("), where
+            assert line.endswith(")") and words in line, (where, words)
+        else:
+            assert lines == [], where
+        # the old Mapping sentences that made the source's date the row's verified_on are gone
+        assert "verified_on" not in row["notes"], where
+    assert dated == 19
+    # every "rev ..." and "current thru ..." in a source cell is one the patterns read
+    for csv_row, _ in pairs:
+        cell = csv_row["source"]
+        mentions = len(re.findall(r"\brev \S|current thru|version=", cell))
+        assert mentions == len(source_dates(cell)), csv_row["jurisdiction"]
+
+
+def test_check_and_source_date_lines_come_before_components(doc):
+    for row in doc["requirements"]:
+        notes = row["notes"]
+        for label in ("\nSource dated: ", "\nChecked against source: "):
+            if label in notes:
+                assert notes.index("\nReciprocity: ") < notes.index(label), row["jurisdiction"]
+                assert notes.index(label) < notes.index("\nComponents: "), row["jurisdiction"]
+        if "\nSource dated: " in notes and "\nChecked against source: " in notes:
+            assert notes.index("\nSource dated: ") < notes.index("\nChecked against source: ")
 
 
 def test_notes_keep_all_csv_free_text(pairs):
@@ -315,7 +421,8 @@ def test_alabama(by_key):
     assert al["max_non_technical_hours"] == 12
     assert al["max_self_study_hours"] is None and al["max_self_study_pct"] is None
     assert "conflict" in al["notes"].split("Mapping:")[1]
-    assert al["verified_on"] == "2024-10-31"
+    assert al["verified_on"] is None  # not in the December 2026 source check
+    assert "\nSource dated: 2024-10-31 (" in al["notes"]  # "current thru Oct 31 2024"
     assert al["ethics_state_specific"] is False  # "rule does not require AL-specific"
 
 
@@ -334,7 +441,8 @@ def test_arizona_nano_cap(by_key):
     assert az["max_nano_hours"] == 4
     assert az["max_nano_pct"] is None
     assert az["period_basis"] == "birth_month"
-    assert az["verified_on"] == "2024-12-13"  # "current thru Dec 13 2024"
+    assert az["verified_on"] is None
+    assert "\nSource dated: 2024-12-13 (" in az["notes"]  # "current thru Dec 13 2024"
 
 
 def test_new_york(by_key):
@@ -386,7 +494,8 @@ def test_illinois_triennium(by_key):
     assert (il["period_basis"], il["period_start_month"]) == ("fiscal", 10)
     assert (2024 - il["cycle_anchor_year"]) % 3 == 0
     assert (2025 - il["cycle_anchor_year"]) % 3 != 0
-    assert il["verified_on"] == "2025-05-05"  # "rev 5/5/2025"
+    assert il["verified_on"] == CHECKED_ON  # checked in the December 2026 source check
+    assert "\nSource dated: 2025-05-05 (NASBA rev 5/5/2025)\n" in il["notes"]
 
 
 def test_wisconsin_dec_15(by_key):
@@ -440,7 +549,9 @@ def test_effective_dates(by_key):
     # Nevada "new rules effective Jan 1, 2024"; Missouri "Calendar year (since Jan 1, 2020)"
     assert by_key[("CPA", "Nevada")]["effective_from"] == "2024-01-01"
     assert by_key[("CPA", "Missouri")]["effective_from"] == "2020-01-01"
-    assert by_key[("CPA", "Nevada")]["verified_on"] == "2024-01-03"  # "rev 1/3/2024"
+    nv = by_key[("CPA", "Nevada")]
+    assert nv["verified_on"] is None
+    assert "\nSource dated: 2024-01-03 (NASBA rev 1/3/2024)\n" in nv["notes"]
 
 
 def test_south_dakota_no_ethics_and_cisa_unknown_ethics(by_key):
