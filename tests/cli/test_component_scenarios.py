@@ -8,30 +8,13 @@ versions of these cases are in tests/rules/test_component_jurisdictions.py.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from typing import Any
 
 import pytest
 
+from tests.cli.scenario_runner import import_and_status, record
+
 AS_OF = "2026-12-05"
-
-
-def _record(day: str, field: str, credits: float, **extra: Any) -> dict[str, Any]:
-    record = {
-        "title": f"{field} course of {day}",
-        "sponsor": "Sponsor Inc.",
-        "sponsor_id": None,
-        "completed_on": day,
-        "delivery_method": "Group Live",
-        "credits": [{"field": field, "credits": credits}],
-        "ethics_jurisdiction": None,
-        "notes": None,
-    }
-    record.update(extra)
-    return record
 
 
 def _person(key: str, license: dict, records: list[dict], birth: str | None = None) -> dict:
@@ -52,24 +35,24 @@ PEOPLE = [
         "florida",
         {"jurisdiction": "Florida", "tracked_from": "2024-07-01"},
         [
-            *(_record(f"2025-{m:02}-10", "Taxes", 19) for m in (1, 2, 3, 4)),
-            _record("2025-05-01", "Regulatory Ethics", 4, ethics_jurisdiction="Florida"),
+            *(record(f"2025-{m:02}-10", "Taxes", 19) for m in (1, 2, 3, 4)),
+            record("2025-05-01", "Regulatory Ethics", 4, ethics_jurisdiction="Florida"),
         ],
     ),
     _person(
         "georgia",
         {"jurisdiction": "Georgia", "tracked_from": "2026-01-01"},
         [
-            _record("2026-02-01", "Regulatory Ethics", 3),
-            _record("2026-03-01", "Regulatory Ethics", 1, ethics_jurisdiction="Georgia"),
+            record("2026-02-01", "Regulatory Ethics", 3),
+            record("2026-03-01", "Regulatory Ethics", 1, ethics_jurisdiction="Georgia"),
         ],
     ),
     _person(
         "newyork",
         {"jurisdiction": "New York", "issued_on": "2012-04-01", "tracked_from": "2024-01-01"},
         [
-            *(_record(f"2026-0{m}-01", "Taxes", 8) for m in (2, 3, 4)),
-            _record("2026-06-01", "Regulatory Ethics", 4, ethics_jurisdiction="New York"),
+            *(record(f"2026-0{m}-01", "Taxes", 8) for m in (2, 3, 4)),
+            record("2026-06-01", "Regulatory Ethics", 4, ethics_jurisdiction="New York"),
         ],
     ),
     _person(
@@ -80,14 +63,14 @@ PEOPLE = [
             "tracked_from": "2024-06-01",
             "attributes": ["performs_attest"],
         },
-        [_record("2024-09-01", "Taxes", 8), _record("2024-10-01", "Personal Development", 12)],
+        [record("2024-09-01", "Taxes", 8), record("2024-10-01", "Personal Development", 12)],
         birth="1980-05-14",
     ),
     _person(
         "illinois",
         {"jurisdiction": "Illinois", "tracked_from": "2024-10-01"},
         [
-            _record(
+            record(
                 "2026-04-01",
                 "Behavioral Ethics",
                 1,
@@ -103,17 +86,17 @@ PEOPLE = [
             "tracked_from": "2025-07-01",
         },
         [
-            *(_record(f"2025-{m:02}-01", "Taxes", 8) for m in (8, 9, 10, 11, 12)),
-            _record("2025-09-15", "Regulatory Ethics", 2, ethics_jurisdiction="Michigan"),
+            *(record(f"2025-{m:02}-01", "Taxes", 8) for m in (8, 9, 10, 11, 12)),
+            record("2025-09-15", "Regulatory Ethics", 2, ethics_jurisdiction="Michigan"),
         ],
     ),
     _person(
         "arizona",
         {"jurisdiction": "Arizona", "issued_on": "2009-01-01", "tracked_from": "2025-04-01"},
         [
-            _record("2025-05-01", "Taxes", 56, delivery_method="QAS Self Study"),
-            _record("2025-09-01", "Taxes", 10),
-            _record("2025-10-01", "Regulatory Ethics", 4, ethics_jurisdiction="Arizona"),
+            record("2025-05-01", "Taxes", 56, delivery_method="QAS Self Study"),
+            record("2025-09-01", "Taxes", 10),
+            record("2025-10-01", "Regulatory Ethics", 4, ethics_jurisdiction="Arizona"),
         ],
         birth="1981-03-02",
     ),
@@ -122,28 +105,9 @@ PEOPLE = [
 
 @pytest.fixture(scope="module")
 def status(tmp_path_factory) -> dict[str, dict[str, Any]]:
-    folder = tmp_path_factory.mktemp("components")
-    document = folder / "people.json"
-    document.write_text(json.dumps({"format": "cpe-tracker/1", "users": PEOPLE}), "utf-8")
-    env = {key: value for key, value in os.environ.items() if key != "CPE_DATABASE_URL"}
-    env.update(CPE_DATA_DIR=str(folder), QT_QPA_PLATFORM="offscreen")
-
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        command = [sys.executable, "-m", "cpe_desktop", "--db", str(folder / "x.db"), *args]
-        return subprocess.run(
-            command, env=env, cwd=folder, capture_output=True, text=True, timeout=180
-        )
-
-    imported = run("import", str(document))
-    assert imported.returncode == 0, imported.stderr
-    found: dict[str, dict[str, Any]] = {}
-    for as_of in (AS_OF, "2026-06-15", "2026-01-10"):
-        shown = run("status", "--json", "--as-of", as_of)
-        assert shown.returncode == 0, shown.stderr
-        for person in json.loads(shown.stdout)["users"]:
-            (license,) = person["licenses"]
-            found[f"{person['email'].split('@')[0]}@{as_of}"] = license
-    return found
+    days = (AS_OF, "2026-06-15", "2026-01-10")
+    found = import_and_status(tmp_path_factory.mktemp("components"), PEOPLE, *days)
+    return {f"{name}@{day}": licenses[0] for day in days for name, licenses in found[day].items()}
 
 
 def _parts(license: dict[str, Any], **match: Any) -> list[dict[str, Any]]:

@@ -11,30 +11,13 @@ holder's earliest record.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from typing import Any
 
 import pytest
 
+from tests.cli.scenario_runner import import_and_status, record
+
 AS_OF = "2026-12-05"
-
-
-def _record(day: str, field: str, credits: float, **extra: Any) -> dict[str, Any]:
-    record = {
-        "title": f"{field} course of {day}",
-        "sponsor": "Sponsor Inc.",
-        "sponsor_id": None,
-        "completed_on": day,
-        "delivery_method": "Group Live",
-        "credits": [{"field": field, "credits": credits}],
-        "ethics_jurisdiction": None,
-        "notes": None,
-    }
-    record.update(extra)
-    return record
 
 
 def _person(key: str, licenses: list[dict], records: list[dict], birth: str | None = None):
@@ -56,20 +39,20 @@ PEOPLE = [
     _person(
         "california",
         [{"jurisdiction": "California", "issued_on": "2011-04-01"}],
-        [_record("2026-07-10", "Taxes", 8)],
+        [record("2026-07-10", "Taxes", 8)],
         birth="1980-05-14",
     ),
     _person(
         "illinois",
         [{"jurisdiction": "Illinois", "issued_on": "2026-06-15", "license_number": "065.123456"}],
-        [_record("2026-08-01", "Taxes", 4)],
+        [record("2026-08-01", "Taxes", 4)],
     ),
     _person(
         "texas",
         [{"jurisdiction": "Texas", "issued_on": "2008-05-01"}],
         [
-            _record("2026-03-05", "Taxes", 30, started_on="2026-03-02", title="Tax conference"),
-            _record("2026-10-01", "Regulatory Ethics", 4, ethics_jurisdiction="Texas"),
+            record("2026-03-05", "Taxes", 30, started_on="2026-03-02", title="Tax conference"),
+            record("2026-10-01", "Regulatory Ethics", 4, ethics_jurisdiction="Texas"),
         ],
         birth="1975-08-03",
     ),
@@ -77,8 +60,8 @@ PEOPLE = [
         "georgia",
         [{"jurisdiction": "Georgia", "issued_on": "2009-02-01"}],
         [
-            _record("2026-02-01", "Auditing", 20),
-            _record("2026-04-01", "Regulatory Ethics", 4, ethics_jurisdiction="Georgia"),
+            record("2026-02-01", "Auditing", 20),
+            record("2026-04-01", "Regulatory Ethics", 4, ethics_jurisdiction="Georgia"),
         ],
     ),
     _person(
@@ -92,29 +75,29 @@ PEOPLE = [
             }
         ],
         [
-            *(_record(f"2024-{m:02}-01", "Taxes", 20) for m in (9, 10, 11)),
-            _record("2025-10-01", "Taxes", 25),
+            *(record(f"2024-{m:02}-01", "Taxes", 20) for m in (9, 10, 11)),
+            record("2025-10-01", "Taxes", 25),
         ],
     ),
     _person(
         "kentucky",
         [{"jurisdiction": "Kentucky", "issued_on": "2012-01-01", "license_number": "12345"}],
-        [_record("2026-01-15", "Taxes", 10)],
+        [record("2026-01-15", "Taxes", 10)],
     ),
     _person(
         "kansas",
         [{"jurisdiction": "Kansas", "issued_on": "2012-01-01", "license_number": "4410"}],
-        [_record("2026-08-15", "Taxes", 10)],
+        [record("2026-08-15", "Taxes", 10)],
     ),
     _person(
         "carolina",
         [{"jurisdiction": "North Carolina", "issued_on": "2026-08-12"}],
-        [_record("2026-09-15", "Taxes", 19), _record("2026-09-16", "Regulatory Ethics", 1)],
+        [record("2026-09-15", "Taxes", 19), record("2026-09-16", "Regulatory Ethics", 1)],
     ),
     _person(
         "oregon",
         [{"jurisdiction": "Oregon", "issued_on": "2026-09-10", "license_number": "2002"}],
-        [_record("2026-10-01", "Taxes", 8)],
+        [record("2026-10-01", "Taxes", 8)],
     ),
     _person(
         "florida",
@@ -127,45 +110,27 @@ PEOPLE = [
             },
         ],
         [
-            *(_record(f"2026-0{m}-10", "Auditing", 20) for m in (2, 3, 4, 5)),
-            _record("2026-06-01", "Regulatory Ethics", 4, ethics_jurisdiction="Georgia"),
-            _record("2026-05-15", "Regulatory Ethics", 4, ethics_jurisdiction="Florida"),
+            *(record(f"2026-0{m}-10", "Auditing", 20) for m in (2, 3, 4, 5)),
+            record("2026-06-01", "Regulatory Ethics", 4, ethics_jurisdiction="Georgia"),
+            record("2026-05-15", "Regulatory Ethics", 4, ethics_jurisdiction="Florida"),
         ],
     ),
     _person(
         "agent",
         [{"credential": "EA", "jurisdiction": "IRS", "issued_on": "2015-06-01"}],
-        [_record("2026-05-01", "Taxes", 16)],
+        [record("2026-05-01", "Taxes", 16)],
     ),
     _person(
         "jersey",
         [{"jurisdiction": "New Jersey", "issued_on": "2025-05-01"}],
-        [_record("2025-09-01", "Taxes", 8)],
+        [record("2025-09-01", "Taxes", 8)],
     ),
 ]
 
 
 @pytest.fixture(scope="module")
 def status(tmp_path_factory) -> dict[str, list[dict[str, Any]]]:
-    folder = tmp_path_factory.mktemp("scenarios")
-    document = folder / "people.json"
-    document.write_text(json.dumps({"format": "cpe-tracker/1", "users": PEOPLE}), "utf-8")
-    env = {key: value for key, value in os.environ.items() if key != "CPE_DATABASE_URL"}
-    env.update(CPE_DATA_DIR=str(folder), QT_QPA_PLATFORM="offscreen")
-
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        command = [sys.executable, "-m", "cpe_desktop", "--db", str(folder / "x.db"), *args]
-        return subprocess.run(
-            command, env=env, cwd=folder, capture_output=True, text=True, timeout=180
-        )
-
-    imported = run("import", str(document))
-    assert imported.returncode == 0, imported.stderr
-    shown = run("status", "--json", "--as-of", AS_OF)
-    assert shown.returncode == 0, shown.stderr
-    found = json.loads(shown.stdout)
-    assert found["as_of"] == AS_OF
-    return {person["email"].split("@")[0]: person["licenses"] for person in found["users"]}
+    return import_and_status(tmp_path_factory.mktemp("scenarios"), PEOPLE, AS_OF)[AS_OF]
 
 
 def _only(status, key: str) -> dict[str, Any]:
