@@ -445,3 +445,37 @@ def test_a_reduced_first_period_reduces_the_components_with_it():
     exempt = replace(prorated, first_period="exempt")
     result = evaluate(exempt, new, [], AS_OF)
     assert [p.kind for p in result.components if not p.headline] == ["course"]
+
+
+def test_cycle_scopes_for_a_minimum_and_for_part_state_ethics():
+    """New York (8 NYCRR 70.9): a licensee who supervises attest work needs 40 hours of A&A in
+    the three years ending with the period; Arkansas (Rule 2.1): 1 hour of the Arkansas ethics
+    course per 36 months. One-year periods (2026); the windows are 2024-2026."""
+    rule = period_rule(
+        "calendar",
+        1,
+        cycle_anchor="annual",
+        total_hours=40,
+        components=(
+            Component(
+                "min", hours=40, fields=("accounting_auditing",), scope="cycle", cycle_years=3
+            ),
+            Component("ethics_state_specific", hours=1, scope="cycle", cycle_years=3),
+        ),
+    )
+    records = [
+        rec("2024-03-01", ("Auditing", "24")),
+        rec("2024-04-01", ("Regulatory Ethics", "1"), tag="Arkansas"),
+        rec("2026-03-01", ("Auditing", "16")),
+        rec("2023-06-01", ("Auditing", "30")),  # before the three years: not counted
+    ]
+    result = evaluate(rule, lic("Arkansas", tracked="2023-01-01"), records, AS_OF)
+    aa = _only(result, "min")
+    assert (aa.window_start, aa.window_end, aa.counted, aa.met) == (
+        D("2024-01-01"),
+        D("2026-12-31"),
+        H(40),
+        True,
+    )
+    ethics = _only(result, "ethics_state_specific")
+    assert (ethics.window_start, ethics.counted, ethics.met) == (D("2024-01-01"), H(1), True)
