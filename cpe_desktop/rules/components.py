@@ -59,12 +59,20 @@ class _Match:
             name for item in component.delivery for name in DELIVERY_GROUPS.get(item, (item,))
         )
         self._field_cache: dict[str, bool] = {}
+        self._method_cache: dict[str, bool] = {}
 
     def method(self, record: RecordFacts) -> bool:
         if not self.methods:
             return True
         method = record.delivery_method
-        return method is not None and (normalize_delivery_method(method) or method) in self.methods
+        if method is None:
+            return False
+        found = self._method_cache.get(method)
+        if found is None:
+            found = self._method_cache[method] = (
+                normalize_delivery_method(method) or method
+            ) in self.methods
+        return found
 
     def field(self, name: str) -> bool:
         if not self.fields:
