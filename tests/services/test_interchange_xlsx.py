@@ -216,7 +216,7 @@ def test_a_hand_kept_workbook_with_real_dates_numbers_and_a_chosen_sheet(system,
             )
         ],
     )
-    assert read_table(path).sheet == "Cover"
+    assert read_table(path).sheet == "2025"  # the sheet with records, not the cover
     table = read_table(path, "2025")
     assert (table.sheets, table.header_row, [r.number for r in table.rows]) == (
         ("Cover", "2025"),

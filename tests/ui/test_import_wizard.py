@@ -137,7 +137,7 @@ def test_an_administrator_chooses_whose_records_and_the_sheet(qtbot, people, tmp
     book.save(path)
     dialog = _wizard(qtbot, people.as_admin, path)
 
-    assert dialog.sheet_combo.isEnabled() and dialog.sheet_combo.currentText() == "Notes"
+    assert dialog.sheet_combo.isEnabled() and dialog.sheet_combo.currentText() == "Log"
     assert not dialog.import_button.isEnabled()
     dialog.sheet_combo.setCurrentText("Log")
     assert dialog.combos["title"].currentText() == "Program"

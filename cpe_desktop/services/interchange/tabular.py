@@ -1,10 +1,12 @@
 """A spreadsheet as a header and rows, whatever it was saved as (CSV text or an Excel workbook).
 
 The mapped import lets a person pick which of their columns holds what, so it first needs their
-file as plain rows: the first non-blank row is the header, blank rows are dropped, and every row
-keeps its number in the file (the CSV line, the Excel row) so errors point where the person
-looks. CSV cells are text; Excel cells keep their type (a real date stays a date, a number a
-number).
+file as plain rows: the header is the row whose cells best name our fields (below any title rows;
+a merged two-row header joined "Parent Child"; or the row the person names), blank rows are
+dropped, rows that are not records (totals, year headings, notes) are set aside with a reason,
+and every row keeps its number in the file (the CSV line, the Excel row) so errors point where
+the person looks. CSV cells are text; Excel cells keep their type (a real date stays a date, a
+number a number). The finding itself is in :mod:`layout`.
 """
 
 from __future__ import annotations
@@ -19,10 +21,20 @@ from typing import Any
 
 from cpe_desktop.services.errors import ValidationError
 
+__all__ = ["SetAside", "Table", "TableRow", "read_table", "csv_table", "xlsx_table"]
+
 CSV_TYPES = (".csv", ".txt")
 XLSX_TYPES = (".xlsx", ".xlsm")
 # More rows than any person's CPE history; a sheet this long is almost surely the wrong file.
 MAX_ROWS = 200_000
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """A row below the header that is not a record: its number in the file and why, in words."""
+
+    number: int
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -35,7 +47,13 @@ class TableRow:
 
 @dataclass(frozen=True)
 class Table:
-    """A file's header and rows; ``unit`` says how rows are numbered (CSV "line", Excel "row")."""
+    """A file's header and rows; ``unit`` says how rows are numbered (CSV "line", Excel "row").
+
+    ``header_row`` is the file's number of the (first) header row; ``header_depth`` how many rows
+    it spans (2 when sub-headings under merged cells were joined). ``set_aside`` are the rows
+    below it that are not records, each with its reason; ``rows`` holds the others.
+    ``looks_like`` names a layout recognised by its headings.
+    """
 
     name: str
     headers: tuple[str, ...]
@@ -44,6 +62,9 @@ class Table:
     unit: str = "line"
     sheet: str | None = None
     sheets: tuple[str, ...] = ()
+    set_aside: tuple[SetAside, ...] = ()
+    looks_like: str | None = None
+    header_depth: int = 1
 
     def label(self, index: int) -> str:
         """What a person calls a column: its heading, or its position when it has none."""
@@ -65,8 +86,10 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def read_table(path: Path, sheet: str | None = None) -> Table:
-    """A ``.csv`` or ``.xlsx`` file as a table (an Excel file's first sheet, or ``sheet``).
+def read_table(path: Path, sheet: str | None = None, header_row: int | None = None) -> Table:
+    """A ``.csv`` or ``.xlsx`` file as a table (``sheet``, or the Excel sheet that holds records).
+
+    ``header_row`` (the file's row or line number) overrides the header found.
 
     Raises ValidationError naming the file, line or sheet when it cannot be read. (CSV text
     already in memory: :func:`csv_table`.)
@@ -76,9 +99,9 @@ def read_table(path: Path, sheet: str | None = None) -> Table:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in XLSX_TYPES:
-        return xlsx_table(path, sheet)
+        return xlsx_table(path, sheet, header_row)
     if suffix in CSV_TYPES:
-        return csv_table(read_text(path), path.name)
+        return csv_table(read_text(path), path.name, header_row)
     raise ValidationError(
         str(path), "cannot be read as a spreadsheet: only .csv and .xlsx files are supported"
     )
@@ -136,22 +159,66 @@ def guess_delimiter(text: str) -> str:
     return max((",", ";", "\t"), key=width)  # ties keep the comma
 
 
-def csv_table(text: str, name: str) -> Table:
+def csv_table(text: str, name: str, header_row: int | None = None) -> Table:
     """CSV text as a table; ``name`` is what messages call it (the file's name)."""
     text = text.removeprefix("\ufeff")
-    records = csv_records(text, guess_delimiter(text))
+    records = csv_records(text, _delimiter_text(text))
     if not records:
         raise ValidationError("line 1", "the file is empty: it needs a header row of column names")
-    (header_line, header), *rest = records
-    rows = tuple(TableRow(line, tuple(cells)) for line, cells in rest)
-    return Table(name, tuple(cell.strip() for cell in header), rows, header_line, "line")
+    found = [(line, tuple(cells)) for line, cells in records]
+    return _table(name, found, header_row, "line")
+
+
+def _delimiter_text(text: str) -> str:
+    """The delimiter, judged on the widest of the first lines (a title line has no commas)."""
+    lines = [line for line in text.splitlines()[:30] if line.strip()]
+    if not lines:
+        return guess_delimiter(text)
+    guesses = [guess_delimiter(line) for line in lines]
+    return max(dict.fromkeys(guesses), key=lambda d: max(line.count(d) for line in lines))
+
+
+def _table(
+    name: str,
+    found: list[tuple[int, tuple[Any, ...]]],
+    header_row: int | None,
+    unit: str,
+    sheet: str | None = None,
+    sheets: tuple[str, ...] = (),
+) -> Table:
+    from cpe_desktop.services.interchange import layout
+
+    try:
+        header = layout.find_header(found, header_row, _heading)
+    except ValidationError as exc:
+        where = f"sheet {sheet}" if sheet is not None else "header row"
+        raise ValidationError(where, f"{unit} {header_row} is blank or not in the file") from exc
+    below = found[header.index + header.depth :]
+    records, aside = layout.set_aside(header.headings, below)
+    return Table(
+        name,
+        header.headings,
+        tuple(TableRow(number, cells) for number, cells in records),
+        found[header.index][0],
+        unit,
+        sheet,
+        sheets,
+        tuple(aside),
+        layout.looks_like(header.headings),
+        header.depth,
+    )
 
 
 # --- Excel ----------------------------------------------------------------------------------------
 
 
-def xlsx_table(path: Path, sheet: str | None = None) -> Table:
-    """The first (or the named) sheet of an Excel workbook; formulas give their saved values."""
+def xlsx_table(path: Path, sheet: str | None = None, header_row: int | None = None) -> Table:
+    """The named sheet of an Excel workbook, or the one that holds records; formulas give their
+    saved values. Without a name, the sheet whose header best names our fields is read (a
+    field-descriptions or instructions sheet loses; ties go to the earlier sheet).
+    """
+    from cpe_desktop.services.interchange import layout
+
     workbook = _open_workbook(path)
     try:
         names = tuple(workbook.sheetnames)
@@ -160,22 +227,29 @@ def xlsx_table(path: Path, sheet: str | None = None) -> Table:
         if sheet is not None and sheet not in names:
             raise ValidationError("sheet", f"{path.name} has no sheet named {sheet!r}")
         chosen = sheet if sheet is not None else names[0]
-        try:
-            found = _sheet_rows(workbook[chosen])
-        except ValidationError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - a damaged sheet, parsed lazily while iterating
-            raise ValidationError(
-                f"sheet {chosen}", f"cannot be read ({type(exc).__name__}: {exc})"
-            ) from None
+        if sheet is None and len(names) > 1:
+            ranks = {
+                name: layout.sheet_rank(name, _read_sheet(workbook, name, layout.SEARCH_ROWS))
+                for name in names
+            }
+            chosen = max(names, key=lambda name: ranks[name])  # max keeps the first of equals
+        found = _read_sheet(workbook, chosen)
     finally:
         workbook.close()
     if not found:
         raise ValidationError(f"sheet {chosen}", "is empty: it needs a header row of column names")
-    (header_row, header), *rest = found
-    headers = tuple(_heading(value) for value in header)
-    rows = tuple(TableRow(number, cells) for number, cells in rest)
-    return Table(path.name, headers, rows, header_row, "row", chosen, names)
+    return _table(path.name, found, header_row, "row", chosen, names)
+
+
+def _read_sheet(workbook: Any, name: str, limit: int | None = None) -> list[tuple[int, Any]]:
+    try:
+        return _sheet_rows(workbook[name], limit)
+    except ValidationError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a damaged sheet, parsed lazily while iterating
+        raise ValidationError(
+            f"sheet {name}", f"cannot be read ({type(exc).__name__}: {exc})"
+        ) from None
 
 
 def sheet_names(path: Path) -> tuple[str, ...]:
@@ -205,7 +279,7 @@ def _open_workbook(path: Path) -> Any:
             ) from None
 
 
-def _sheet_rows(worksheet: Any) -> list[tuple[int, tuple[Any, ...]]]:
+def _sheet_rows(worksheet: Any, limit: int | None = None) -> list[tuple[int, tuple[Any, ...]]]:
     # A stored dimension can claim a million empty rows (a formatted whole column); reading the
     # cells that are really there is both faster and the truth.
     worksheet.reset_dimensions()
@@ -216,6 +290,8 @@ def _sheet_rows(worksheet: Any) -> list[tuple[int, tuple[Any, ...]]]:
             cells = _trimmed(values)
             if cells:
                 found.append((number, cells))
+                if limit is not None and len(found) >= limit:
+                    break
                 if len(found) > MAX_ROWS + 1:
                     raise ValidationError(
                         f"row {number}", f"the sheet has more than {MAX_ROWS:,} rows"

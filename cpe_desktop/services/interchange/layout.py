@@ -1,0 +1,305 @@
+"""Where the table is in a person's spreadsheet, and which of its rows are not records.
+
+Real CPE logs rarely start with their column names: a title row ("CPE log — Jane Doe, 2024"),
+a board form's merged two-row header, a field-descriptions sheet before the data. Rows below the
+header are not all records either: a TOTAL line, a year heading, a footnote. This module finds
+the header (the row whose cells best match the headings we know, with sub-headings under merged
+cells joined "Parent Child"), the sheet that holds records, sets aside the rows that are not
+records (each with a reason in words) and names a layout it recognises ("Looks like …").
+
+Pure functions over plain rows ``(number, cells)``; :mod:`tabular` builds the Table from them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from cpe_desktop.services.errors import ValidationError
+from cpe_desktop.services.interchange.mapping import guess_mapping, normalise_heading
+from cpe_desktop.services.interchange.tabular import SetAside
+
+Found = list[tuple[int, tuple[Any, ...]]]
+
+# The header is looked for among this many non-blank rows at the top.
+SEARCH_ROWS = 30
+# A merged header: the header row and at most this many rows of sub-headings under it.
+MAX_HEADER_ROWS = 3
+
+
+@dataclass(frozen=True)
+class Header:
+    """The header found: index of its first row in ``found``, how many rows, joined headings."""
+
+    index: int
+    depth: int
+    headings: tuple[str, ...]
+    score: int
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+_NUMBER = re.compile(r"[-+]?\$?\d[\d,]*(\.\d+)?|[-+]?\.\d+")
+_DATEISH = re.compile(r"\d{1,4}[/.-]\d{1,2}([/.-]\d{1,4})?")
+
+
+def _number(value: Any) -> Decimal | None:
+    """A cell's number (a typed number, or text that is only a number), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float | Decimal):
+        return Decimal(str(value))
+    if isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
+        try:
+            return Decimal(value.strip().replace("$", "").replace(",", ""))
+        except InvalidOperation:
+            return None
+    return None
+
+
+def _heading_like(value: Any) -> bool:
+    """Could this cell be a column heading (text, not a number or a date)?"""
+    if not isinstance(value, str) or not value.strip():
+        return False
+    text = value.strip()
+    return _number(text) is None and not _DATEISH.search(text)
+
+
+def score(headings: Sequence[str]) -> int:
+    """How many of our record fields the headings name (what makes a row the header)."""
+    return len(guess_mapping(list(headings)))
+
+
+def _filled(cells: Sequence[Any]) -> list[int]:
+    return [i for i, value in enumerate(cells) if not _blank(value)]
+
+
+def _join(parent: Sequence[str], child: Sequence[Any]) -> tuple[str, ...] | None:
+    """Headings with a row of sub-headings joined under them, or None when it is not one.
+
+    A row is sub-headings when its cells are all text (no numbers, no dates), the row above has
+    at least two headings (one cell alone is a title), at least one sub-heading sits under a
+    blank cell (the blank continues the merged heading to its left: "Hours" over "A&A | Tax")
+    and at least one heading has nothing under it (merged down: "Date" over both rows). A row
+    with a name under every heading is the header itself, not sub-headings.
+    """
+    above = _filled(parent)
+    below = _filled(child)
+    if len(above) < 2 or not below or not all(_heading_like(child[i]) for i in below):
+        return None
+    width = max(len(parent), len(child))
+    joined: list[str] = []
+    carried = ""  # a heading merged across the blank cells to its right
+    under_blank = alone = False
+    for i in range(width):
+        top = parent[i] if i < len(parent) else ""
+        sub = _text(child[i]) if i < len(child) else ""
+        if top:
+            alone = alone or not sub
+            carried = top if sub else ""
+            joined.append(f"{top} {sub}" if sub else top)
+        elif sub:
+            under_blank = under_blank or bool(carried)
+            joined.append(f"{carried} {sub}" if carried else sub)
+        else:
+            carried = ""
+            joined.append("")
+    return tuple(joined) if under_blank and alone else None
+
+
+def header_at(found: Found, index: int, to_text: Callable[[Any], str] = _text) -> Header:
+    """The header starting at ``found[index]``, with any rows of sub-headings under it."""
+    headings = tuple(to_text(value) for value in found[index][1])
+    depth = 1
+    while depth < MAX_HEADER_ROWS and index + depth < len(found):
+        number, cells = found[index + depth]
+        if number != found[index + depth - 1][0] + 1:
+            break  # sub-headings sit directly under the heading
+        joined = _join(headings, cells)
+        if joined is None:
+            break
+        headings, depth = joined, depth + 1
+    return Header(index, depth, headings, score(headings))
+
+
+def find_header(
+    found: Found, header_row: int | None = None, to_text: Callable[[Any], str] = _text
+) -> Header:
+    """The header: row ``header_row`` when given, else the best-scoring of the first rows.
+
+    Ties go to the earlier row, so a file whose first row is its header reads as it always did.
+    """
+    if header_row is not None:
+        for index, (number, _cells) in enumerate(found):
+            if number == header_row:
+                return header_at(found, index, to_text)
+        raise ValidationError("header row", f"{header_row} is blank or not in the file")
+    best = header_at(found, 0, to_text)
+    for index in range(1, min(len(found), SEARCH_ROWS)):
+        candidate = header_at(found, index, to_text)
+        if candidate.score > best.score:
+            best = candidate
+    return best
+
+
+# --- rows that are not records ----------------------------------------------------------------
+
+_TOTAL = re.compile(r"^(grand |sub ?|year |annual )?totals?\b|\btotals?:?$", re.IGNORECASE)
+_YEAR = re.compile(r"^(\D{0,20}\s)?(19|20)\d\d(\s\D{0,20})?$")
+_NOTE = re.compile(r"^(\*|†|note|notes|n\.b\.|source|prepared|printed|page \d)", re.IGNORECASE)
+
+
+def _label(cells: Sequence[Any]) -> str:
+    first = _filled(cells)
+    return _text(cells[first[0]]) if first else ""
+
+
+def _quoted(text: str, limit: int = 50) -> str:
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def set_aside(
+    headings: Sequence[str], rows: Found
+) -> tuple[list[tuple[int, tuple[Any, ...]]], list[SetAside]]:
+    """The rows below the header split into records and rows set aside (with a reason)."""
+    mapping = guess_mapping(list(headings))
+    date_column = mapping.get("completed_on")
+    label_columns = {mapping[f] for f in ("title", "completed_on") if f in mapping} or {0}
+    wanted = [normalise_heading(h) for h in headings]
+    named = [i for i, h in enumerate(wanted) if h]
+    records: list[tuple[int, tuple[Any, ...]]] = []
+    aside: list[SetAside] = []
+    sums: dict[int, Decimal] = {}  # per column, over the records since the last totals line
+    for number, cells in rows:
+        reason = _not_a_record(cells, wanted, named, date_column, label_columns, sums)
+        if reason is None:
+            records.append((number, cells))
+            for i, value in enumerate(cells):
+                amount = _number(value) if isinstance(value, int | float | str) else None
+                if amount is not None:
+                    sums[i] = sums.get(i, Decimal(0)) + amount
+        else:
+            aside.append(SetAside(number, reason))
+            if reason.startswith(("a totals", "a subtotal", "a year", "a section")):
+                sums.clear()
+    return records, aside
+
+
+def _not_a_record(
+    cells: Sequence[Any],
+    wanted: list[str],
+    named: list[int],
+    date_column: int | None,
+    label_columns: set[int],
+    sums: dict[int, Decimal],
+) -> str | None:
+    filled = _filled(cells)
+    if len(named) >= 2:
+        same = sum(
+            1 for i in named if i < len(cells) and normalise_heading(_text(cells[i])) == wanted[i]
+        )
+        if same * 2 >= len(named):
+            return "repeats the header row"
+    texts = [_text(cells[i]) for i in filled if isinstance(cells[i], str)]
+    dated = (
+        date_column is not None
+        and date_column < len(cells)
+        and not _blank(cells[date_column])
+        and not _TOTAL.search(_text(cells[date_column]))
+    )
+    for text in texts:
+        if _TOTAL.search(text) and len(text.split()) <= 4 and not dated:
+            kind = "a subtotal" if text.lower().startswith("sub") else "a totals line"
+            return f"{kind} ({_quoted(text)}), not a course"
+    if len(filled) == 1 and len(wanted) > 1:
+        text = _text(cells[filled[0]])
+        if _YEAR.fullmatch(text):
+            return f"a year heading ({_quoted(text)}), not a course"
+        if _NOTE.match(text) or len(text) > 60:
+            return f"a note ({_quoted(text)}), not a course"
+        if _heading_like(cells[filled[0]]):
+            return f"a section heading ({_quoted(text)}), not a course"
+        if _number(cells[filled[0]]) is None:
+            return f"only one value ({_quoted(text)}), not a course"
+    numbers_only = filled and all(_number(cells[i]) is not None for i in filled)
+    if numbers_only and not any(i in label_columns for i in filled):
+        if all(sums.get(i) == _number(cells[i]) for i in filled):
+            return "a totals line without a label: its numbers are the sums of the rows above"
+        return "only numbers, with no course or date: not a record"
+    return None
+
+
+# --- recognised layouts -----------------------------------------------------------------------
+
+# Each layout: its name and the headings that identify it, each a set of accepted spellings
+# (normalised); all but one of them must be present.
+LAYOUTS: tuple[tuple[str, tuple[frozenset[str], ...]], ...] = (
+    (
+        "the NASBA CPE Audit Service credit upload template",
+        (
+            frozenset({"program title", "program name"}),
+            frozenset({"sponsor name"}),
+            frozenset({"nasba sponsor id", "sponsor id", "nasba sponsor number"}),
+            frozenset({"date completed", "completion date"}),
+            frozenset({"field of study"}),
+            frozenset({"cpe credits", "credits", "credit hours"}),
+            frozenset({"delivery method"}),
+        ),
+    ),
+    (
+        "a state society's CPE history export",
+        (
+            frozenset({"course activity title", "course title", "activity title"}),
+            frozenset({"date of course completion", "course completion date"}),
+            frozenset({"cpe provider name", "provider name"}),
+            frozenset({"cpe credit hours", "credits completed", "credit hours"}),
+            frozenset({"subject areas", "subject area"}),
+        ),
+    ),
+)
+
+
+def looks_like(headings: Sequence[str]) -> str | None:
+    """The name of the known layout these headings are, or None."""
+    present = {normalise_heading(h) for h in headings if h}
+    for name, signature in LAYOUTS:
+        matched = sum(1 for spellings in signature if spellings & present)
+        if matched >= len(signature) - 1:
+            return name
+    return None
+
+
+# --- which sheet ------------------------------------------------------------------------------
+
+_INSTRUCTIONS = re.compile(
+    r"instruction|field desc|description|read ?me|how to|help|guide|notes|cover", re.IGNORECASE
+)
+
+
+def sheet_rank(name: str, found: Found) -> tuple[int, int]:
+    """How well a sheet holds records (higher is better): a sheet that is not help (its name
+    does not say instructions or field descriptions) and has a recognised header comes first,
+    then the header's score. A field-descriptions sheet names headings too, so it must lose on
+    its name, not on its score.
+    """
+    if not found:
+        return (0, -1)
+    header = find_header(found)
+    helper = bool(_INSTRUCTIONS.search(name))
+    return (int(header.score > 0 and not helper), header.score)
