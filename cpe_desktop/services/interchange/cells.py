@@ -9,6 +9,15 @@ follow the process locale (a Qt application sets it from the desktop).
 A multi-day program is often written as one cell of dates ("3/2/2026 - 3/5/2026", "Mar 2-5, 2026",
 "2-5 March 2026"): such a cell gives the program's last day as its completion date and its first
 day as ``started_on``.
+
+A two-digit year ("3/14/24", "2-Mar-24") is the most recent year ending in those digits that is
+not after next year: in 2026, "24" is 2024 and "27" is 2027, but "28" is 1928.
+
+Credits may carry their unit ("2 hrs", "1.5 CPE", "3 credits") and thousands separators
+("1,000"); a decimal comma ("1,5") is refused rather than guessed, since "1,500" would read
+either way. Field of study and delivery method cells are read through ``vocabulary``: a board's
+code or a tracker's word ("AA", "Taxes (8.0)", "Webinar", "On-Demand") becomes the NASBA name,
+and a word too vague to choose ("Online") is refused with the choices it could mean.
 """
 
 from __future__ import annotations
@@ -18,6 +27,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from cpe_desktop.services.interchange import vocabulary
 from cpe_desktop.services.interchange.csv_format import restore
 
 _MONTHS = {
@@ -42,10 +52,11 @@ _MONTHS = {
     for name in names
 }
 _ISO = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
-_US = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_US = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})")
 _NAMED_FIRST = re.compile(r"([a-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})")  # Mar 2, 2025
-_DAY_FIRST = re.compile(r"(\d{1,2})[\s-]+([a-z]+)\.?[\s-]+(\d{4})")  # 2 March 2025, 2-Mar-2025
-DATE_FORMS = "2025-03-02, 03/02/2025 (month/day/year) or Mar 2, 2025"
+# 2 March 2025, 2-Mar-2025, 2-Mar-25 (Excel's d-mmm-yy written out as text)
+_DAY_FIRST = re.compile(r"(\d{1,2})[\s-]+([a-z]+)\.?[\s-]+(\d{4}|\d{2})")
+DATE_FORMS = "2025-03-02, 03/02/2025 or 03/02/25 (month/day/year) or Mar 2, 2025"
 # Between the two dates of a range: a dash (ASCII, en or em) or the words to/through/thru/until.
 _BETWEEN = re.compile(r"\s*[-\u2013\u2014]\s*|\s+(?:to|through|thru|until|till)\s+")
 # Shorthands naming the month (and year) once: "Mar 2-5, 2026", "Mar 30 - Apr 2, 2026",
@@ -58,8 +69,19 @@ _TWO_MONTHS = re.compile(
 _DAYS_FIRST = re.compile(rf"(\d{{1,2}}){_DASH}(\d{{1,2}})\s+([a-z]+)\.?,?\s+(\d{{4}})")
 
 
-def parse_text_date(text: str) -> dt.date:
-    """A date typed as text in one of the common forms; ValueError with a plain message if not."""
+def full_year(year: int, today: dt.date | None = None) -> int:
+    """A year as written: two digits are the most recent such year not after next year."""
+    if year >= 100:
+        return year
+    latest = (today or dt.date.today()).year + 1
+    return latest - (latest - year) % 100
+
+
+def parse_text_date(text: str, today: dt.date | None = None) -> dt.date:
+    """A date typed as text in one of the common forms; ValueError with a plain message if not.
+
+    ``today`` places a two-digit year (the current date when not given).
+    """
     value = text.strip()
     lowered = value.lower()
     parts: tuple[int, int, int] | None = None
@@ -67,12 +89,12 @@ def parse_text_date(text: str) -> dt.date:
     if match := _ISO.fullmatch(value):
         parts = (int(match[1]), int(match[2]), int(match[3]))
     elif match := _US.fullmatch(value):
-        parts = (int(match[3]), int(match[1]), int(match[2]))
+        parts = (full_year(int(match[3]), today), int(match[1]), int(match[2]))
         hint = " (dates with slashes are read month/day/year)"
     elif (match := _NAMED_FIRST.fullmatch(lowered)) and match[1] in _MONTHS:
         parts = (int(match[3]), _MONTHS[match[1]], int(match[2]))
     elif (match := _DAY_FIRST.fullmatch(lowered)) and match[2] in _MONTHS:
-        parts = (int(match[3]), _MONTHS[match[2]], int(match[1]))
+        parts = (full_year(int(match[3]), today), _MONTHS[match[2]], int(match[1]))
     if parts is None:
         raise ValueError(f"{value!r} is not a date; write it as {DATE_FORMS}")
     try:
@@ -147,6 +169,40 @@ def date_cell(value: Any, *, first_day: bool = False) -> tuple[Any, str | None]:
     return text_cell(value), f"{text_cell(value)!r} is not a date; write it as {DATE_FORMS}"
 
 
+# Credits written with their unit or thousands separators: "2 hrs", "1.5 CPE", "1,000 credits".
+_UNIT = (
+    r"(?:hrs?\.?|hours?|h|credits?|cr\.?|cpe(?:\s*(?:hrs?\.?|hours?|credits?|credit\s+hours?))?)"
+)
+_WITH_UNIT = re.compile(
+    rf"(?P<number>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d*)?|\.\d+)\s*(?P<unit>{_UNIT})?",
+    re.IGNORECASE,
+)
+_DECIMAL_COMMA = re.compile(rf"\d+,\d+\s*(?:{_UNIT})?", re.IGNORECASE)
+
+
+def credits_cell(value: Any) -> tuple[Any, str | None]:
+    """Credits: a number, or text such as "2 hrs", "1.5 CPE" or "1,000". Returns (value, problem).
+
+    Other text is passed on as written; the record check says what is wrong with it.
+    """
+    if not isinstance(value, str):
+        return number_cell(value), None
+    text = " ".join(restore(value).split())
+    match = _WITH_UNIT.fullmatch(text)
+    if match is not None:
+        if match["unit"] is None and "," not in match["number"]:
+            return text, None  # a plain number: read by the record check as it always was
+        return Decimal(match["number"].replace(",", "")), None
+    if _DECIMAL_COMMA.fullmatch(text):
+        whole, fraction = re.match(r"(\d+),(\d+)", text).groups()  # type: ignore[union-attr]
+        shown = f"{whole}.{fraction}"
+        return text, (
+            f"{text!r} has a comma inside the number; write the credits with a decimal point "
+            f"(for example {shown}) — a comma is read only between thousands, as in 1,000"
+        )
+    return text, None
+
+
 def number_cell(value: Any) -> Any:
     """Credits: Excel numbers become exact decimals (a sum's 0.30000000000000004 is 0.3)."""
     if isinstance(value, bool):
@@ -182,6 +238,26 @@ def text_cell(value: Any) -> str:
     return str(value)
 
 
+def vocabulary_cell(field: str, value: Any) -> tuple[str, str | None]:
+    """A field of study or delivery method: the NASBA name the cell's word means.
+
+    A word the vocabulary does not know is passed on as written (the record check refuses it with
+    the list of names); a word that could mean several is refused here with those choices.
+    """
+    text = text_cell(value)
+    if field == "field_of_study":
+        found, choices, what = vocabulary.field_of(text), vocabulary.field_choices, "field of study"
+    else:
+        found, choices, what = vocabulary.delivery_of(text), vocabulary.delivery_choices, "method"
+    if found is not None:
+        return found, None
+    could_be = choices(text)
+    if could_be:
+        listed = ", ".join(could_be[:-1]) + f" or {could_be[-1]}"
+        return text, f"{text.strip()!r} could mean {listed}; choose the {what} it is"
+    return text, None
+
+
 def field_cell(field: str, value: Any) -> tuple[Any, str | None]:
     """The cell converted for our ``field``, and the problem with it (None when fine)."""
     if field == "completed_on":
@@ -189,5 +265,7 @@ def field_cell(field: str, value: Any) -> tuple[Any, str | None]:
     if field == "started_on":
         return date_cell(value, first_day=True)
     if field == "credits":
-        return number_cell(value), None
+        return credits_cell(value)
+    if field in ("field_of_study", "delivery_method"):
+        return vocabulary_cell(field, value)
     return text_cell(value), None

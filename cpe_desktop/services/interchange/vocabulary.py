@@ -1,0 +1,188 @@
+"""The words people's spreadsheets use for fields of study and delivery methods.
+
+``rules.fields`` accepts only names that can mean one thing anywhere in the application. An
+imported spreadsheet speaks a wider language: a board's classification codes (AA, TX, PSR, MAS),
+a tracker's "Accounting & Auditing" column, "Conference" or "On-Demand" for the format, "Taxes
+(8.0)" with the hours repeated in the cell. ``field_of`` and ``delivery_of`` map those onto the
+NASBA names for the import only, as a board's own reporting form means them:
+
+* "A&A" / "Accounting & Auditing" / "AA" is a board's single accounting-and-auditing category;
+  it is read as Accounting (both are technical fields and a board's A&A minimum counts either).
+* "Ethics" and "PSR" (Professional Standards & Responsibilities) are the ethics a board requires,
+  which is Regulatory Ethics; "Behavioral Ethics" stays what it says.
+* "Online" alone could be a live webinar or a self-study course, so it is not guessed:
+  ``field_choices`` / ``delivery_choices`` name the possibilities for the message that refuses it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+
+from cpe_desktop.rules import fields as f
+
+_FIELD_WORDS: Mapping[str, tuple[str, ...]] = {
+    f.ACCOUNTING: (
+        "A&A",
+        "AA",
+        "A and A",
+        "Accounting & Auditing",
+        "Accounting/Auditing",
+        "Acct/Audit",
+        "Accounting & Audit",
+        "ACCT",
+    ),
+    f.TAXES: ("TX", "TAX", "Tax Planning", "Tax Compliance"),
+    f.REGULATORY_ETHICS: (
+        "Ethics",
+        "PSR",
+        "Professional Standards & Responsibilities",
+        "Professional Standards and Responsibility",
+        "Professional Standards",
+        "Professional Ethics",
+        "ETH",
+        "State Ethics",
+    ),
+    f.INFORMATION_TECHNOLOGY: ("Technology", "Tech", "IT"),
+    f.MANAGEMENT_SERVICES: ("MAS", "Consulting", "Management Advisory"),
+    f.BUSINESS_LAW: ("BL", "Law", "Legal"),
+    f.FINANCE: ("FIN", "Financial Planning"),
+    f.SPECIALIZED_KNOWLEDGE: ("SK", "Specialized"),
+    f.PERSONAL_DEVELOPMENT: ("PD",),
+    f.BEHAVIORAL_ETHICS: ("Behavioral",),
+    f.COMPUTER_SOFTWARE: ("Computer Software", "Software", "Software & Applications"),
+}
+_FIELD_AMBIGUOUS: Mapping[str, tuple[str, ...]] = {
+    "Computer Science": (f.INFORMATION_TECHNOLOGY, f.COMPUTER_SOFTWARE),
+    "Computers": (f.INFORMATION_TECHNOLOGY, f.COMPUTER_SOFTWARE),
+    "Management": (f.MANAGEMENT_SERVICES, f.BUSINESS_MANAGEMENT),
+    "Governmental": (f.ACCOUNTING_GOVERNMENTAL, f.AUDITING_GOVERNMENTAL),
+    "Government": (f.ACCOUNTING_GOVERNMENTAL, f.AUDITING_GOVERNMENTAL),
+    "Yellow Book": (f.AUDITING_GOVERNMENTAL, f.ACCOUNTING_GOVERNMENTAL),
+    "Non-technical": f.NON_TECHNICAL_FIELDS,
+    "Technical": f.TECHNICAL_FIELDS,
+}
+_DELIVERY_WORDS: Mapping[str, tuple[str, ...]] = {
+    f.GROUP_LIVE: (
+        "Conference",
+        "Seminar",
+        "Classroom",
+        "In-person",
+        "In person seminar",
+        "In-person conference",
+        "Live in person",
+        "Live seminar",
+        "Workshop",
+        "Lecture",
+        "Chapter meeting",
+        "Live event",
+        "GL",
+    ),
+    f.GROUP_INTERNET_BASED: (
+        "Virtual",
+        "Virtual conference",
+        "Virtual seminar",
+        "Live online",
+        "Live virtual",
+        "Online live",
+        "Live stream",
+        "Livestream",
+        "Live Web",
+        "Webcast",
+        "Webinar (live)",
+        "Live webinar",
+        "Web conference",
+        "Zoom",
+        "Interactive webinar",
+    ),
+    f.QAS_SELF_STUDY: (
+        "On-Demand",
+        "On Demand",
+        "On-demand webinar",
+        "On-demand webcast",
+        "Self-study",
+        "Self Study",
+        "Selfstudy",
+        "Online course",
+        "Online self-study",
+        "Online self study",
+        "Self-paced",
+        "Self paced",
+        "Recorded webinar",
+        "Archived webinar",
+        "Archived webcast",
+        "SS",
+        "QAS SS",
+    ),
+    f.NANO_LEARNING: ("Nano", "Nano-learning", "Microlearning", "Micro-learning"),
+}
+_DELIVERY_AMBIGUOUS: Mapping[str, tuple[str, ...]] = {
+    "Online": (f.GROUP_INTERNET_BASED, f.QAS_SELF_STUDY),
+    "Internet": (f.GROUP_INTERNET_BASED, f.QAS_SELF_STUDY),
+    "Web": (f.GROUP_INTERNET_BASED, f.QAS_SELF_STUDY),
+    "Web-based": (f.GROUP_INTERNET_BASED, f.QAS_SELF_STUDY),
+    "E-learning": (f.GROUP_INTERNET_BASED, f.QAS_SELF_STUDY),
+    "Video": (f.GROUP_INTERNET_BASED, f.QAS_SELF_STUDY),
+    "Group": (f.GROUP_LIVE, f.GROUP_INTERNET_BASED),
+    "Other": f.DELIVERY_METHODS,
+}
+
+# Hours repeated after the name: "Taxes (8.0)", "Taxes - 8 hrs", "Taxes: 2", "Taxes 1.5 CPE".
+_TRAILING_HOURS = re.compile(
+    r"""^(?P<name>.*?\D)\s*(?:
+        [(\[]\s*\d+(?:\.\d+)?\s*(?:hrs?|hours?|credits?|cpe|h)?\s*[)\]]
+      | [-:\u2013]\s*\d+(?:\.\d+)?\s*(?:hrs?|hours?|credits?|cpe|h)?
+      | \s\d+(?:\.\d+)?\s*(?:hrs?|hours?|credits?|cpe|h)
+    )\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def _key(text: str) -> str:
+    """As ``rules.fields`` matches names: letters and digits, case-folded, "&" read as "and"."""
+    text = unicodedata.normalize("NFKC", text).casefold().replace("&", " and ")
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def _index(words: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+    return {_key(word): name for name, spellings in words.items() for word in spellings}
+
+
+_FIELDS = _index(_FIELD_WORDS)
+_DELIVERY = _index(_DELIVERY_WORDS)
+_FIELD_CHOICES = {_key(word): choices for word, choices in _FIELD_AMBIGUOUS.items()}
+_DELIVERY_CHOICES = {_key(word): choices for word, choices in _DELIVERY_AMBIGUOUS.items()}
+
+
+def _without_hours(text: str) -> str:
+    match = _TRAILING_HOURS.match(text.strip())
+    return match["name"].strip(" -:\u2013") if match else text
+
+
+def field_of(text: object) -> str | None:
+    """The NASBA field of study ``text`` names in a spreadsheet, or None (unknown or ambiguous)."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    for candidate in dict.fromkeys((text, _without_hours(text))):
+        found = f.normalize_field(candidate) or _FIELDS.get(_key(candidate))
+        if found is not None:
+            return found
+    return None
+
+
+def delivery_of(text: object) -> str | None:
+    """The NASBA delivery method ``text`` names in a spreadsheet, or None (unknown or ambiguous)."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    return f.normalize_delivery_method(text) or _DELIVERY.get(_key(text))
+
+
+def field_choices(text: str) -> tuple[str, ...]:
+    """The fields of study a word could mean when it is too vague to choose one; () otherwise."""
+    return _FIELD_CHOICES.get(_key(_without_hours(text)), ())
+
+
+def delivery_choices(text: str) -> tuple[str, ...]:
+    """The delivery methods a word could mean when it is too vague to choose one; () otherwise."""
+    return _DELIVERY_CHOICES.get(_key(text), ())
