@@ -59,6 +59,26 @@ MAX_NON_PROGRAM_SPAN_DAYS = 5 * 365 + 2  # five years, their leap days included
 # What bears on the credits-per-day warning: an update touching none of these does not repeat it.
 _PROGRAM_KEYS = ("started_on", "completed_on", "delivery_method", "credits")
 CHANGED = Changes.of(RECORDS, AUDIT)
+# DESIGN 3: the honest delivery method and field of study of history whose log never recorded
+# them. The rules count such credits toward the total only (an unknown method or field is never
+# ethics, technical, a subject or self-study); the record says so in a warning until completed.
+NOT_STATED = "Not stated"
+NOT_STATED_METHOD = (
+    "delivery method not stated: the credits count toward the total only; choose the method "
+    "when you know it"
+)
+
+
+def not_stated(text: object) -> bool:
+    """True for "Not stated" however it is spaced or capitalised."""
+    return isinstance(text, str) and " ".join(text.casefold().split()) == "not stated"
+
+
+def not_stated_field(field: str) -> str:
+    return (
+        f"{field} not stated: its credits count toward the total only (never ethics, technical "
+        "or subject minimums); choose the field when you know it"
+    )
 
 
 CREDIT_KEYS = ("field", "credits")
@@ -92,6 +112,8 @@ def read_credits(
         amount = _read_amount(v, where, item.get("credits"), method, field, warnings)
         if field is not None and amount is not None:
             entries.append((field, amount))
+            if field == NOT_STATED:
+                warnings.append(not_stated_field("field of study"))
     if len(entries) != len(raw):
         return MISSING, warnings
     return entries, warnings
@@ -102,6 +124,8 @@ def _read_field(v: Validator, where: str, raw: Any, seen: set[str]) -> str | Non
         v.error(f"{where}.field", "is required (choose a NASBA field of study)")
         return None
     name = normalize_field(raw) if isinstance(raw, str) else None
+    if name is None and not_stated(raw):
+        name = NOT_STATED
     if name is None:
         v.error(f"{where}.field", f"{raw!r} is not a NASBA field of study")
         return None
@@ -170,6 +194,8 @@ def read_record_fields(
         raw_method = v.text("delivery_method", required=True, max_length=50)
         if isinstance(raw_method, str):
             method = normalize_delivery_method(raw_method)
+            if method is None and not_stated(raw_method):
+                method = NOT_STATED
             if method is None:
                 v.error(
                     "delivery_method",
@@ -185,6 +211,8 @@ def read_record_fields(
     effective = method if isinstance(method, str) else current_method
     if v.has("credits") or not partial:
         credits, warnings = read_credits(v, data.get("credits", MISSING), effective)
+    if method == NOT_STATED:
+        warnings.append(NOT_STATED_METHOD)
     days_ok = _read_program_days(v, values, effective, current)
     if days_ok and (not partial or any(v.has(key) for key in _PROGRAM_KEYS)):
         _check_total(v, values, credits, effective, current, warnings)
