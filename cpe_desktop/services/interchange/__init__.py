@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +25,13 @@ from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import ValidationError
 from cpe_desktop.services.interchange.common import ExportSummary, ImportSummary, write_file
 from cpe_desktop.services.interchange.csv_format import (
+    HEADER,
+    OPTIONAL,
     export_records_csv,
     import_records_csv,
     target_user,
 )
+from cpe_desktop.services.interchange.grouping import EMAIL
 from cpe_desktop.services.interchange.ics_format import export_calendar
 from cpe_desktop.services.interchange.json_format import export_document, import_document
 from cpe_desktop.services.interchange.mapped_import import (
@@ -37,7 +41,13 @@ from cpe_desktop.services.interchange.mapped_import import (
     preview,
 )
 from cpe_desktop.services.interchange.mapping import guess_mapping
-from cpe_desktop.services.interchange.tabular import Table, read_table
+from cpe_desktop.services.interchange.tabular import (
+    Table,
+    csv_records,
+    guess_delimiter,
+    read_table,
+    read_text,
+)
 from cpe_desktop.services.interchange.xlsx_format import export_records_xlsx
 
 __all__ = [
@@ -72,15 +82,36 @@ def import_file(
     path: str | os.PathLike[str],
     user_email: str | None = None,
     progress: Progress | None = None,
+    *,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    columns: Mapping[str, str] | None = None,
+    constants: Mapping[str, str] | None = None,
+    skip_bad_rows: bool = False,
+    not_imported: str | os.PathLike[str] | None = None,
 ) -> ImportSummary:
-    """Import a ``.json``, ``.csv`` or ``.xlsx`` file, all or nothing; ValidationError if refused.
+    """Import a ``.json``, ``.csv`` or ``.xlsx`` file; ValidationError if refused.
 
     ``user_email``: for JSON, import only that person of the file; for CSV and Excel, whose
-    records these are (needed when the database holds several people). An Excel file's columns
-    are recognised by their headings (the CSV template's names, or common ones such as "Date",
-    "Course", "CPE Hours").
+    records these are (needed when the database holds several people). An Excel file's columns,
+    and a CSV file's that are not the template's, are recognised by their headings (the
+    template's names, or common ones such as "Date", "Course", "CPE Hours").
+
+    Spreadsheets only (see ``mapped_import.import_spreadsheet``): ``sheet``, ``header_row``,
+    ``columns`` ({field: heading, letter or number} overriding the guess), ``constants``
+    ({field: value for every row}), ``skip_bad_rows`` (import the records without problems,
+    list the rest, and write them to ``not_imported`` when given). All or nothing otherwise.
     """
     path = Path(path)
+    options = {
+        "sheet": sheet,
+        "header_row": header_row,
+        "columns": columns or None,
+        "constants": constants or None,
+        "skip_bad_rows": skip_bad_rows or None,
+        "not_imported": not_imported,
+    }
+    given = {name: value for name, value in options.items() if value is not None}
     suffix = path.suffix.lower()
     if suffix not in IMPORT_TYPES:
         kind = f"a {suffix} file" if suffix else "a file without an extension"
@@ -91,9 +122,30 @@ def import_file(
         )
     if not path.is_file():
         raise ValidationError(str(path), "no such file")
-    if suffix == ".xlsx":
+    if suffix == ".json" and given:
+        raise ValidationError(
+            ", ".join(given), "only apply to a spreadsheet (.csv or .xlsx), not a JSON document"
+        )
+    if sheet is not None and suffix == ".csv":
+        raise ValidationError("sheet", "a CSV file has no sheets")
+    if not_imported is not None and not skip_bad_rows:
+        raise ValidationError(
+            "not_imported", "is the report of rows skipped by skip_bad_rows; ask for both"
+        )
+    if suffix == ".xlsx" or (suffix == ".csv" and (given or not _template_csv(path))):
         # Logs its own activity entry, inside its own transaction.
-        return import_spreadsheet(ctx, path, user_email, progress=progress)
+        return import_spreadsheet(
+            ctx,
+            path,
+            user_email,
+            sheet=sheet,
+            header_row=header_row,
+            columns=columns,
+            constants=constants,
+            skip_bad_rows=skip_bad_rows,
+            not_imported=Path(not_imported) if not_imported is not None else None,
+            progress=progress,
+        )
     if progress is not None:
         progress(0, f"Importing {path.name}…")
 
@@ -111,6 +163,21 @@ def import_file(
     if progress is not None:
         progress(100, "Imported.")
     return summary
+
+
+def _template_csv(path: Path) -> bool:
+    """True when the CSV's first row names only the template's columns (or nothing readable):
+    such a file keeps the template importer and its exact messages."""
+    try:
+        text = read_text(path)
+        records = csv_records(text, guess_delimiter(text))
+    except ValidationError:
+        return True  # the template importer says what is wrong with the text
+    if not records:
+        return True
+    known = {*HEADER, *OPTIONAL, EMAIL}
+    names = [re.sub(r"\s+", "_", cell.strip().lower()) for cell in records[0][1]]
+    return all(name in known for name in names if name)
 
 
 def read_json(path: Path) -> Any:

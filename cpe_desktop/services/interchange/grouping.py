@@ -21,6 +21,7 @@ from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import ValidationError
 from cpe_desktop.services.interchange.checks import RECORD_KEYS, check_record
 from cpe_desktop.services.interchange.common import MAX_ERRORS
+from cpe_desktop.services.records import NOT_STATED, not_stated
 from cpe_desktop.services.validation import parse_date
 
 EMAIL = "email"  # only in exports of several people; see check_emails
@@ -220,10 +221,14 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else ("" if value is None else str(value))
 
 
+def _method(text: str) -> str | None:
+    return normalize_delivery_method(text) or (NOT_STATED if not_stated(text) else None)
+
+
 def _same(column: str, a: str, b: str) -> bool:
     a, b = a.strip(), b.strip()
-    if column == "delivery_method" and normalize_delivery_method(a) is not None:
-        return normalize_delivery_method(a) == normalize_delivery_method(b)
+    if column == "delivery_method" and _method(a) is not None:
+        return _method(a) == _method(b)
     return a == b
 
 

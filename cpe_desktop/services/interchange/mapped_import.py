@@ -1,4 +1,4 @@
-"""Importing a person's own spreadsheet (CSV or Excel) through a column mapping, all or nothing.
+"""Importing a person's own spreadsheet (CSV or Excel) through a column mapping.
 
 ``preview`` reads every row through the mapping and judges it exactly as the import will: the
 records it would make, each problem at its row and column (as the file names the column), and
@@ -8,11 +8,23 @@ transaction (new ones in bulk, see ``services.bulk_records``), each with its aud
 one activity-log entry. A record already stored is
 skipped, or with ``on_duplicate="merge"`` updated from the file (its credits replaced by the
 file's; an empty cell leaves the stored value alone).
+
+``constants`` give a field the file has no column for one value for every row (a log that never
+recorded the delivery method: ``{"delivery_method": "Not stated"}``). With
+``skip_bad_rows=True`` the records whose rows have no problem are imported (still one
+transaction) and the others are listed with their reasons, and written as a "not imported" CSV
+report when a path is given; all or nothing stays the default. Rows the reader set aside as not
+records (totals, sub-headings: ``Table.set_aside`` where the reader finds them) are listed, never
+counted as problems.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import csv
+import inspect
+import io
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -25,8 +37,14 @@ from cpe_desktop.services.changes import ACTIVITY, AUDIT, RECORDS, Changes
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import ValidationError
 from cpe_desktop.services.interchange.cells import field_cell, parse_date_range
-from cpe_desktop.services.interchange.common import MAX_ERRORS, ImportSummary, _count, _join
-from cpe_desktop.services.interchange.csv_format import target_user
+from cpe_desktop.services.interchange.common import (
+    MAX_ERRORS,
+    ImportSummary,
+    _count,
+    _join,
+    write_file,
+)
+from cpe_desktop.services.interchange.csv_format import REQUIRED, neutralise, target_user
 from cpe_desktop.services.interchange.grouping import (
     CHECKED_PERCENT,
     Problems,
@@ -43,10 +61,32 @@ from cpe_desktop.services.interchange.mapping import (
     mapping_problems,
     unmapped_columns,
 )
-from cpe_desktop.services.interchange.tabular import Table, read_table
+from cpe_desktop.services.interchange.tabular import Table, column_letter, read_table
+from cpe_desktop.services.records import NOT_STATED, NOT_STATED_METHOD, not_stated_field
 
 Progress = Callable[[int, str], None]
 ON_DUPLICATE = ("skip", "merge")
+# Fields a constant may give every row; "Not stated" is honest for the first two (DESIGN 3).
+CONSTANT_FIELDS = (
+    "delivery_method",
+    "field_of_study",
+    "sponsor",
+    "sponsor_id",
+    "ethics_jurisdiction",
+)
+NOT_STATED_FIELDS = ("delivery_method", "field_of_study")
+SHOWN_ROWS = 100  # rows listed in a summary; the "not imported" report has them all
+
+
+@dataclass(frozen=True)
+class SkippedRow:
+    """A row that is not imported: its number in the file and why (each reason once)."""
+
+    number: int
+    reasons: tuple[str, ...]
+
+    def describe(self, unit: str) -> str:
+        return f"{unit} {self.number}: {'; '.join(self.reasons)}"
 
 
 @dataclass(frozen=True)
@@ -67,9 +107,20 @@ class Preview:
     """What importing the table through a mapping would do, or why it cannot."""
 
     table: Table
-    records: list[PreviewRecord] = field(default_factory=list)
+    records: list[PreviewRecord] = field(default_factory=list)  # all of them, only when ok
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # The records whose rows have no problem (what ``skip_bad_rows`` imports), even when not ok.
+    importable: list[PreviewRecord] = field(default_factory=list)
+    # Every row of a record that has a problem, with the reasons (file order).
+    bad_rows: list[SkippedRow] = field(default_factory=list)
+    constants: dict[str, str] = field(default_factory=dict)
+    columns_ok: bool = True  # False: a column (or a constant) is missing or wrong; no row read
+
+    @property
+    def set_aside(self) -> tuple[Any, ...]:
+        """Rows the reader found are not records (``SetAside(number, reason)``), if it says."""
+        return tuple(getattr(self.table, "set_aside", ()) or ())
 
     @property
     def ok(self) -> bool:
@@ -97,8 +148,28 @@ class MappedImportSummary(ImportSummary):
     records_merged: int = 0
     records_unchanged: int = 0  # present and identical: nothing to merge
     on_duplicate: str = "skip"
+    unit: str = "line"
+    set_aside: tuple[Any, ...] = ()
+    not_imported: list[SkippedRow] = field(default_factory=list)
+    not_imported_report: Path | None = None
 
     def describe(self) -> str:
+        return "\n".join([self._describe(), *self._rows_text()])
+
+    def _rows_text(self) -> list[str]:
+        lines = []
+        if self.set_aside:
+            lines.append(f"Set aside ({_count(len(self.set_aside), 'row')} that are not records):")
+            lines.extend(
+                _at_most([f"  {self.unit} {item.number}: {item.reason}" for item in self.set_aside])
+            )
+        if self.not_imported:
+            where = f", listed in {self.not_imported_report}" if self.not_imported_report else ""
+            lines.append(f"Not imported ({_count(len(self.not_imported), 'row')}{where}):")
+            lines.extend(_at_most([f"  {row.describe(self.unit)}" for row in self.not_imported]))
+        return lines
+
+    def _describe(self) -> str:
         if self.on_duplicate == "skip":
             return super().describe()
         text = f"Imported {_count(self.records_added, 'record')} for {self.records_of}"
@@ -118,31 +189,53 @@ class MappedImportSummary(ImportSummary):
         return "\n".join([text, *(f"warning: {w}" for w in self.warnings)])
 
 
+def _at_most(lines: list[str], shown: int = SHOWN_ROWS) -> list[str]:
+    if len(lines) <= shown:
+        return lines
+    return [*lines[:shown], f"  … and {len(lines) - shown} more"]
+
+
 def preview(
     ctx: ServiceContext,
     table: Table,
     mapping: Mapping[str, int],
     user: User,
     *,
+    constants: Mapping[str, str] | None = None,
     progress: Progress | None = None,
 ) -> Preview:
-    """Judge every row of ``table`` read through ``mapping`` as records of ``user``."""
+    """Judge every row of ``table`` read through ``mapping`` as records of ``user``.
+
+    ``constants``: {field: value} for fields the file has no column for (CONSTANT_FIELDS), the
+    value every row gets ("Not stated" is accepted for delivery method and field of study).
+    """
     ctx.require_owner(user.user_id, "import records")
     result = Preview(table)
-    problems = mapping_problems(table, mapping)
+    given = {name: str(value).strip() for name, value in (constants or {}).items()}
+    result.constants = given
+    problems = {
+        name: message
+        for name, message in mapping_problems(table, mapping).items()
+        if not (name in given and name not in mapping)
+    }
+    problems.update(constant_problems(mapping, given))
     if problems:
         result.errors = [
             RowError(table.header_row, f"{LABELS.get(name, name)} column", message, table.unit)
             for name, message in problems.items()
         ]
+        result.columns_ok = False
         return result
     order = {name: index for name, index in mapping.items()}
     labels = {name: table.label(index) for name, index in mapping.items()}
-    if "started_on" not in mapping:  # a first day comes only from a range of dates
-        order["started_on"] = mapping["completed_on"]
+    for name in given:
+        order[name] = len(table.headers)
+        labels[name] = f"{LABELS.get(name, name)} (set for every row)"
+    if "started_on" not in mapping and "completed_on" in mapping:
+        order["started_on"] = mapping["completed_on"]  # a first day comes only from a range
         labels["started_on"] = labels["completed_on"]
     found = Problems(order, unit=table.unit, labels=labels)
-    rows = _rows(table, mapping, found)
+    rows = _rows(table, mapping, found, given)
     groups = group_rows(rows)
     check_emails(found, rows, user)
     report = percent_reporter(progress, 0, 100)
@@ -150,16 +243,30 @@ def preview(
     result.warnings = check_groups(
         ctx, groups, found, progress=lambda done: report(done, len(groups), "Checking the rows…")
     )
+    result.warnings = _not_stated_once(result.warnings)
     result.errors = found.errors()
+    stored = bulk_records.stored_keys(user.user_id)
+    wrong: dict[int, list[str]] = {}
+    for error in result.errors:
+        reason = f"{error.column}: {error.message}" if error.column else error.message
+        wrong.setdefault(error.row, []).append(reason)
+    for group in groups:
+        lines = [row.line for row in group.rows]
+        bad = [line for line in lines if line in wrong]
+        if not bad:
+            result.importable.append(
+                PreviewRecord(tuple(lines), group.values, stored.get(_key(group.values)))
+            )
+            continue
+        for line in lines:
+            reasons = wrong.get(line) or [
+                f"part of the record on {table.unit} {bad[0]}, which has a problem"
+            ]
+            result.bad_rows.append(SkippedRow(line, tuple(dict.fromkeys(reasons))))
+    result.bad_rows.sort(key=lambda row: row.number)
     if result.errors:
         return result
-    stored = bulk_records.stored_keys(user.user_id)
-    result.records = [
-        PreviewRecord(
-            tuple(row.line for row in group.rows), group.values, stored.get(_key(group.values))
-        )
-        for group in groups
-    ]
+    result.records = list(result.importable)
     if not rows:
         result.warnings.append(
             f"the file has a header ({table.unit} {table.header_row}) but no records"
@@ -171,7 +278,39 @@ def preview(
     return result
 
 
-def _rows(table: Table, mapping: Mapping[str, int], problems: Problems) -> list[Row]:
+def _not_stated_once(warnings: list[str]) -> list[str]:
+    """The "not stated" note once, with how many records carry it, not once per record."""
+    notes = (NOT_STATED_METHOD, not_stated_field("field of study"))
+    counts = {note: 0 for note in notes}
+    kept = []
+    for warning in warnings:
+        note = next((note for note in notes if warning.endswith(note)), None)
+        if note is None:
+            kept.append(warning)
+        else:
+            counts[note] += 1
+    kept.extend(f"{_count(n, 'record')}: {note}" for note, n in counts.items() if n)
+    return kept
+
+
+def constant_problems(mapping: Mapping[str, int], constants: Mapping[str, str]) -> dict[str, str]:
+    """What is wrong with the values given for every row: {field: message}."""
+    problems: dict[str, str] = {}
+    for name, value in constants.items():
+        if name not in CONSTANT_FIELDS:
+            problems[name] = f"cannot be set for every row (only {', '.join(CONSTANT_FIELDS)} can)"
+        elif name in mapping:
+            problems[name] = (
+                "has a column and a value for every row; keep one (the column, or the value)"
+            )
+        elif not value:
+            problems[name] = "is set for every row to nothing; give a value"
+    return problems
+
+
+def _rows(
+    table: Table, mapping: Mapping[str, int], problems: Problems, constants: Mapping[str, str]
+) -> list[Row]:
     rows = []
     for table_row in table.rows:
         cells: dict[str, Any] = {}
@@ -181,6 +320,8 @@ def _rows(table: Table, mapping: Mapping[str, int], problems: Problems) -> list[
                 problems.add(table_row.number, name, problem)
             cells[name] = value
         if any(value != "" for value in cells.values()):  # a row with data only elsewhere
+            for name, given in constants.items():
+                cells[name] = given
             _first_day_from_range(cells, table.cell(table_row, mapping["completed_on"]))
             rows.append(Row(table_row.number, cells))
     return rows
@@ -207,13 +348,20 @@ def import_mapped(
     user: User,
     on_duplicate: str = "skip",
     progress: Progress | None = None,
+    *,
+    constants: Mapping[str, str] | None = None,
+    skip_bad_rows: bool = False,
+    not_imported: Path | None = None,
 ) -> MappedImportSummary:
-    """Import ``table`` through ``mapping`` as records of ``user``, all or nothing.
+    """Import ``table`` through ``mapping`` as records of ``user``.
 
-    Raises ValidationError naming each problem's row and column (nothing is written then).
-    ``on_duplicate``: ``skip`` records already stored, or ``merge`` the file into them. Every
-    row is checked first; then one short transaction writes the new records in bulk, the
-    merges, and the activity entry.
+    All or nothing by default: raises ValidationError naming each problem's row and column
+    (nothing is written then). With ``skip_bad_rows`` the records whose rows have no problem are
+    imported and the rest are listed in the summary's ``not_imported`` (and written to the CSV
+    report ``not_imported`` when given, before anything is stored); a column the file lacks
+    still refuses the whole file. ``constants``: see :func:`preview`. ``on_duplicate``: ``skip``
+    records already stored, or ``merge`` the file into them. Every row is checked first; then
+    one short transaction writes the new records in bulk, the merges, and the activity entry.
     """
     if on_duplicate not in ON_DUPLICATE:
         raise ValidationError("on_duplicate", f"must be skip or merge (got {on_duplicate!r})")
@@ -222,16 +370,25 @@ def import_mapped(
         table,
         mapping,
         user,
+        constants=constants,
         progress=_scaled(progress, 0, CHECKED_PERCENT) if progress else None,
     )
-    if not checked.ok:
+    if not checked.ok and (not skip_bad_rows or not checked.columns_ok):
         raise ValidationError(checked.error_dict())
-    summary = MappedImportSummary(records_of=user.email, on_duplicate=on_duplicate)
+    summary = MappedImportSummary(
+        records_of=user.email,
+        on_duplicate=on_duplicate,
+        unit=table.unit,
+        set_aside=checked.set_aside,
+        not_imported=list(checked.bad_rows),
+    )
+    if checked.bad_rows and not_imported is not None:
+        write_not_imported(Path(not_imported), table, checked.bad_rows)
+        summary.not_imported_report = Path(not_imported)
     summary.warnings.extend(checked.warnings)
     ctx.require_owner(user.user_id, "add records")
-    ready = [
-        (record, bulk_records.prepare(user.user_id, record.values)) for record in checked.records
-    ]
+    chosen = checked.records if checked.ok else checked.importable
+    ready = [(record, bulk_records.prepare(user.user_id, record.values)) for record in chosen]
     report = percent_reporter(progress, CHECKED_PERCENT, 100)
     with database.atomic():
         # Matched again inside the transaction: a record stored since the preview is not doubled.
@@ -266,6 +423,21 @@ def import_mapped(
     if summary.records_added or summary.records_merged:
         summary.changes |= Changes.of(RECORDS, AUDIT)
     return summary
+
+
+def write_not_imported(path: Path, table: Table, rows: Sequence[SkippedRow]) -> None:
+    """The "not imported" report: each row's number, why, and its cells as the file has them
+    (so it can be corrected and imported again). UTF-8 with a byte order mark, like exports."""
+    cells = {row.number: row.cells for row in table.rows}
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([table.unit, "reason", *(table.label(i) for i in range(len(table.headers)))])
+    for row in rows:
+        values = [
+            "" if value is None else neutralise(str(value)) for value in cells.get(row.number, ())
+        ]
+        writer.writerow([row.number, "; ".join(row.reasons), *values])
+    write_file(path, out.getvalue(), encoding="utf-8-sig")
 
 
 def _scaled(progress: Progress, low: int, high: int) -> Progress:
@@ -335,15 +507,91 @@ def import_spreadsheet(
     user_email: str | None = None,
     *,
     sheet: str | None = None,
+    header_row: int | None = None,
+    columns: Mapping[str, str] | None = None,
+    constants: Mapping[str, str] | None = None,
+    skip_bad_rows: bool = False,
+    not_imported: Path | None = None,
     on_duplicate: str = "skip",
     progress: Progress | None = None,
 ) -> MappedImportSummary:
     """Import a ``.csv``/``.xlsx`` file through the mapping guessed from its headings.
 
-    For the command line, which has no mapping step: a required field whose column is not
-    recognised refuses the file, saying which headings it found and which it would accept.
+    For the command line, which has no mapping step: ``columns`` ({field: the column's heading,
+    letter or 1-based number}) override the guess, ``constants`` fill fields without a column,
+    ``sheet`` and ``header_row`` say where the table is. A required field with neither a column
+    nor a value refuses the file, saying which option would resolve it.
     ``user_email``: whose records these are (see ``csv_format.target_user``).
     """
-    table = read_table(path, sheet)  # an unreadable file is reported before anything else
+    table = _read(path, sheet, header_row)  # an unreadable file is reported before anything else
     user = target_user(ctx, user_email)
-    return import_mapped(ctx, table, guess_mapping(table.headers), user, on_duplicate, progress)
+    mapping = guess_mapping(table.headers)
+    for name, spec in (columns or {}).items():
+        index = column_index(table, spec)
+        mapping = {other: i for other, i in mapping.items() if i != index and other != name}
+        mapping[name] = index
+    given = dict(constants or {})
+    missing = [name for name in REQUIRED if name not in mapping and name not in given]
+    if missing:
+        found = mapping_problems(table, mapping)
+        raise ValidationError(
+            {
+                f"{table.unit} {table.header_row}, {LABELS[name]} column": (
+                    f"{found.get(name, 'not found')}; {_resolve(table, mapping, name)}"
+                )
+                for name in missing
+            }
+        )
+    return import_mapped(
+        ctx,
+        table,
+        mapping,
+        user,
+        on_duplicate,
+        progress,
+        constants=given,
+        skip_bad_rows=skip_bad_rows,
+        not_imported=not_imported,
+    )
+
+
+def _read(path: Path, sheet: str | None, header_row: int | None) -> Table:
+    if header_row is None:
+        return read_table(path, sheet)
+    if "header_row" not in inspect.signature(read_table).parameters:
+        raise ValidationError("header_row", "choosing the header row is not supported yet")
+    if header_row < 1:
+        raise ValidationError("header_row", f"must be a row number from 1 (got {header_row})")
+    return read_table(path, sheet, header_row=header_row)
+
+
+def column_index(table: Table, spec: str) -> int:
+    """The 0-based column ``spec`` names: its heading (case and spacing ignored), else its
+    letter (``C``) or 1-based number (``3``). ValidationError when it names none."""
+    wanted = " ".join(str(spec).split()).casefold()
+    for index, heading in enumerate(table.headers):
+        if " ".join(heading.split()).casefold() == wanted and wanted:
+            return index
+    width = len(table.headers)
+    if wanted.isdigit() and 1 <= int(wanted) <= width:
+        return int(wanted) - 1
+    if re.fullmatch(r"[a-z]{1,3}", wanted):
+        letters = {column_letter(i).casefold(): i for i in range(width)}
+        if wanted in letters:
+            return letters[wanted]
+    headings = ", ".join(repr(table.label(i)) for i in range(width)) or "none"
+    raise ValidationError(
+        "--map", f"{spec!r} is not a column of the file (its columns: {headings})"
+    )
+
+
+def _resolve(table: Table, mapping: Mapping[str, int], name: str) -> str:
+    """The options that would give a required field without a column its values."""
+    used = set(mapping.values())
+    unused = [table.label(i) for i in range(len(table.headers)) if i not in used]
+    example = repr(unused[0]) if unused else "COLUMN"
+    options = []
+    if name in NOT_STATED_FIELDS:
+        options.append(f"--set {name}='{NOT_STATED}'")
+    options.append(f"--map {example}={name}")
+    return f"no column for {LABELS[name].lower()}: add {' or '.join(options)}"
