@@ -11,6 +11,7 @@ import argparse
 import datetime as dt
 import json
 import logging
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -51,6 +52,40 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="EMAIL",
         help="whose records these are (CSV, XLSX), or which person of a JSON file to import",
     )
+    p.add_argument("--sheet", metavar="NAME", help="the workbook's sheet that holds the records")
+    p.add_argument(
+        "--header-row", type=_row_number, metavar="N", help="the row (or line) of column headings"
+    )
+    p.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        type=_column_choice,
+        metavar="COLUMN=FIELD",
+        help="read FIELD (e.g. delivery_method) from COLUMN (its heading, letter or number)",
+    )
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        type=_assignment,
+        metavar="FIELD=VALUE",
+        help="give every row this value for a field the file has no column for "
+        "(e.g. delivery_method='Not stated')",
+    )
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--skip-bad-rows",
+        action="store_true",
+        help="import the records without problems and list the rows that are not imported",
+    )
+    mode.add_argument("--strict", action="store_true", help="import all rows or none (the default)")
+    p.add_argument(
+        "--not-imported",
+        type=Path,
+        metavar="FILE",
+        help="with --skip-bad-rows: write the rows not imported, with why, to this CSV file",
+    )
 
     p = sub.add_parser(
         "export", help="export data as json or csv/xlsx (records) or ics (deadlines, reminders)"
@@ -72,6 +107,40 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", metavar="YYYY-MM-DD", type=_iso_date, help="default: today")
     p.add_argument("--json", action="store_true", help="print the JSON object of DESIGN §6")
     return parser
+
+
+def _row_number(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a row number (1, 2, …)")
+    return int(text)
+
+
+def _assignment(text: str) -> tuple[str, str]:
+    """``FIELD=VALUE`` (the value may itself hold "=")."""
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not FIELD=VALUE")
+    return name.strip(), value.strip()
+
+
+def _column_choice(text: str) -> tuple[str, str]:
+    """``COLUMN=FIELD`` (the heading may itself hold "=")."""
+    column, sep, name = text.rpartition("=")
+    if not sep or not column.strip() or not name.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not COLUMN=FIELD")
+    return column.strip(), name.strip()
+
+
+def _field_name(text: str, option: str) -> str:
+    """A record field as the options name it: ``delivery_method``, "Delivery method", …"""
+    from cpe_desktop.services.interchange.mapping import FIELDS, LABELS
+
+    key = "_".join(text.strip().lower().replace("-", " ").split())
+    by_label = {"_".join(label.lower().split()): name for name, label in LABELS.items()}
+    name = key if key in FIELDS else by_label.get(key)
+    if name is None:
+        raise CommandFailed(f"{option}: {text!r} is not a record field ({', '.join(FIELDS)})")
+    return name
 
 
 def _iso_date(text: str) -> dt.date:
@@ -120,13 +189,43 @@ def _open(args: argparse.Namespace):
 
 def _import(args: argparse.Namespace) -> int:
     from cpe_desktop.services.context import COMMAND_LINE, ServiceContext
+    from cpe_desktop.services.errors import ValidationError
     from cpe_desktop.services.interchange import import_file
 
     if not args.file.is_file():
         raise CommandFailed(f"{args.file}: no such file")
+    if args.not_imported is not None and not args.skip_bad_rows:
+        raise CommandFailed("--not-imported is the report of --skip-bad-rows; give both")
+    columns: dict[str, str] = {}
+    for column, name in args.map:  # --map COLUMN=FIELD
+        columns[_field_name(name, "--map")] = column.strip("'\"")
+    constants = {_field_name(name, "--set"): value.strip("'\"") for name, value in args.set}
     db = _open(args)
     with db.connection_context():  # each service call makes its own transaction
-        summary = import_file(ServiceContext(COMMAND_LINE), args.file, user_email=args.user)
+        try:
+            summary = import_file(
+                ServiceContext(COMMAND_LINE),
+                args.file,
+                user_email=args.user,
+                sheet=args.sheet,
+                header_row=args.header_row,
+                columns=columns,
+                constants=constants,
+                skip_bad_rows=args.skip_bad_rows,
+                not_imported=args.not_imported,
+            )
+        except ValidationError as exc:
+            spreadsheet = args.file.suffix.lower() in (".csv", ".xlsx", ".xlsm", ".txt")
+            rows_wrong = all(
+                re.match(r"(line|row) \d+, ", name) and not name.endswith(" column")
+                for name in exc.errors
+            )
+            if not (spreadsheet and rows_wrong and not args.skip_bad_rows):
+                raise
+            raise CommandFailed(
+                f"{exc}\nNothing was imported. --skip-bad-rows imports the records without "
+                "problems and lists the rows it leaves out (--not-imported FILE writes them)."
+            ) from None
     print(summary.describe())
     return EXIT_OK
 

@@ -1,0 +1,109 @@
+"""``import`` of a person's own spreadsheet through the real command line: the options that make
+a file importable (``--set``, ``--map``) and ``--skip-bad-rows`` with its report."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.cli.test_cli_import_export import _run
+from tests.interchange_data import one_person_document
+
+LOG = (
+    "Date,Course,Kind,Subject,Hours\n"
+    "2025-01-10,Partial tax update,Webinar,Taxes,2\n"
+    "2025-02-11,Partial audit basics,Seminar,Auditing,3\n"
+    "2025-03-12,Partial ethics,Seminar,Regulatory Ethics,two\n"
+    "Total,,,,5\n"
+)
+
+
+@pytest.fixture
+def database(tmp_path) -> Path:
+    """A database holding one person (Carol), made through the command line."""
+    db = tmp_path / "x.db"
+    solo = tmp_path / "solo.json"
+    solo.write_text(json.dumps(one_person_document()), encoding="utf-8")
+    assert _run(tmp_path, db, "import", str(solo)).returncode == 0
+    return db
+
+
+def _partial_titles(db: Path) -> list[str]:
+    with sqlite3.connect(db) as connection:
+        rows = connection.execute(
+            "SELECT title FROM cpe_records WHERE title LIKE 'Partial%' ORDER BY title"
+        ).fetchall()
+    return [title for (title,) in rows]
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "log.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_bad_row_refuses_the_file_and_names_the_option(tmp_path, database):
+    log = _write(tmp_path, LOG)
+    result = _run(tmp_path, database, "import", str(log), "--map", "Kind=delivery_method")
+    assert result.returncode == 1 and result.stdout == ""
+    assert "Traceback" not in result.stderr
+    assert "line 4, Hours" in result.stderr and "--skip-bad-rows" in result.stderr
+    assert _partial_titles(database) == []
+
+
+def test_skip_bad_rows_imports_the_good_rows_and_writes_the_report(tmp_path, database):
+    log = _write(tmp_path, LOG)
+    report = tmp_path / "not-imported.csv"
+    result = _run(
+        tmp_path,
+        database,
+        "import",
+        str(log),
+        "--map",
+        "C=delivery_method",
+        "--skip-bad-rows",
+        "--not-imported",
+        str(report),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Imported 2 records for carol@example.com")
+    assert "Not imported" in result.stdout and "line 4:" in result.stdout
+    assert _partial_titles(database) == ["Partial audit basics", "Partial tax update"]
+    with report.open(encoding="utf-8-sig", newline="") as handle:
+        lines = [row[0] for row in csv.reader(handle)][1:]
+    assert "4" in lines
+    # The totals line is not a record: set aside by the reader, or reported as not imported.
+    assert "5" in lines or "line 5" in result.stdout.split("Not imported")[0]
+
+
+def test_a_missing_column_names_the_options_and_set_fills_it(tmp_path, database):
+    log = _write(tmp_path, "Date,Course,Subject,Hours\n2025-01-10,Partial history,Taxes,2\n")
+    refused = _run(tmp_path, database, "import", str(log))
+    assert refused.returncode == 1
+    assert "no column for delivery method: add --set delivery_method='Not stated'" in (
+        refused.stderr
+    )
+    assert "--map COLUMN=delivery_method" in refused.stderr
+
+    result = _run(tmp_path, database, "import", str(log), "--set", "delivery_method=Not stated")
+    assert result.returncode == 0, result.stderr
+    assert "delivery method not stated" in result.stdout
+    with sqlite3.connect(database) as connection:
+        (method,) = connection.execute(
+            "SELECT delivery_method FROM cpe_records WHERE title = 'Partial history'"
+        ).fetchone()
+    assert method == "Not stated"
+
+
+def test_bad_option_usage(tmp_path, database):
+    log = _write(tmp_path, LOG)
+    both = _run(tmp_path, database, "import", str(log), "--strict", "--skip-bad-rows")
+    assert both.returncode == 2
+    report_alone = _run(tmp_path, database, "import", str(log), "--not-imported", "r.csv")
+    assert report_alone.returncode == 1 and "--skip-bad-rows" in report_alone.stderr
+    unknown = _run(tmp_path, database, "import", str(log), "--map", "Kind=colour")
+    assert unknown.returncode == 1 and "'colour' is not a record field" in unknown.stderr
