@@ -159,7 +159,7 @@ class MappedImportSummary(ImportSummary):
     def _rows_text(self) -> list[str]:
         lines = []
         if self.set_aside:
-            lines.append(f"Set aside ({_count(len(self.set_aside), 'row')} that are not records):")
+            lines.append(f"Set aside as not records ({_count(len(self.set_aside), 'row')}):")
             lines.extend(
                 _at_most([f"  {self.unit} {item.number}: {item.reason}" for item in self.set_aside])
             )
