@@ -81,15 +81,9 @@ def test_skip_bad_rows_imports_the_good_rows_and_writes_the_report(tmp_path, dat
 
 
 def test_a_missing_column_names_the_options_and_set_fills_it(tmp_path, database):
+    # No delivery column: the honest "Not stated", said in the output (DESIGN 3).
     log = _write(tmp_path, "Date,Course,Subject,Hours\n2025-01-10,Partial history,Taxes,2\n")
-    refused = _run(tmp_path, database, "import", str(log))
-    assert refused.returncode == 1
-    assert "no column for delivery method: add --set delivery_method='Not stated'" in (
-        refused.stderr
-    )
-    assert "--map COLUMN=delivery_method" in refused.stderr
-
-    result = _run(tmp_path, database, "import", str(log), "--set", "delivery_method=Not stated")
+    result = _run(tmp_path, database, "import", str(log))
     assert result.returncode == 0, result.stderr
     assert "delivery method not stated" in result.stdout
     with sqlite3.connect(database) as connection:
@@ -97,6 +91,15 @@ def test_a_missing_column_names_the_options_and_set_fills_it(tmp_path, database)
             "SELECT delivery_method FROM cpe_records WHERE title = 'Partial history'"
         ).fetchone()
     assert method == "Not stated"
+    # No field of study either: refused, naming the options that resolve it.
+    bare = tmp_path / "bare.csv"
+    bare.write_text("Date,Course,Hours\n2025-02-10,Bare history,2\n", encoding="utf-8")
+    refused = _run(tmp_path, database, "import", str(bare))
+    assert refused.returncode == 1
+    assert "no column for field of study: add --set field_of_study='Not stated'" in refused.stderr
+    assert "--map COLUMN=field_of_study" in refused.stderr
+    result = _run(tmp_path, database, "import", str(bare), "--set", "field_of_study=Taxes")
+    assert result.returncode == 0, result.stderr
 
 
 def test_bad_option_usage(tmp_path, database):

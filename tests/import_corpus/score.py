@@ -1,7 +1,8 @@
 """Score the importer on the corpus: per layout, records right / wrong / not imported.
 
 Each file is read as the program sets the import up, with no help: ``read_table`` (the sheet
-and header row it picks itself), ``guess_mapping`` on the headings it found, and ``preview``
+and header row it picks itself), ``guess_columns`` on the headings and cells it found, and
+``preview``
 with the constants the truth file says a person would type once (a sponsor named only in a
 title row) when ``preview`` accepts constants. The records the preview would import are then
 compared with the truth:
@@ -30,7 +31,7 @@ from typing import Any
 from cpe_desktop.db.models import User
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.interchange import mapped_import
-from cpe_desktop.services.interchange.mapping import guess_mapping, normalise_heading
+from cpe_desktop.services.interchange.mapping import guess_columns, normalise_heading
 from cpe_desktop.services.interchange.tabular import read_table
 
 CORPUS = Path(__file__).resolve().parent
@@ -81,7 +82,7 @@ def score_file(ctx: ServiceContext, user: User, truth_path: Path, folder: Path =
         score.problems.append(f"not read: {error}")
         score.not_imported = len(expected)
         return score
-    mapping = guess_mapping(table.headers)
+    mapping = guess_columns(table)
     wanted = {name: normalise_heading(heading) for name, heading in truth["columns"].items()}
     for name, heading in wanted.items():
         index = mapping.get(name)

@@ -113,11 +113,22 @@ def test_a_record_with_one_bad_row_is_left_out_whole(system, alice):
 
 
 def test_a_missing_column_still_refuses_the_file_when_skipping_rows(system, alice):
-    table = _table()
+    # No column for the field of study (and nothing in any column names one): refused whole.
+    table = _table("Date,Course,Sponsor,Hours\n2025-01-10,Tax update,ACME,2\n")
     with pytest.raises(ValidationError) as caught:
         import_mapped(system, table, guess_mapping(table.headers), alice, skip_bad_rows=True)
-    assert "line 1, Delivery method column" in caught.value.errors
+    assert "line 1, Field of study column" in caught.value.errors
     assert _titles(alice) == []
+
+
+def test_a_file_without_a_delivery_column_is_honestly_not_stated(system, alice):
+    """DESIGN 3: history from a log that never recorded how a course was delivered is "Not
+    stated" (counted toward the total only, never as self-study); the preview says so."""
+    table = _table("Date,Course,Subject,Hours\n2025-01-10,Tax update,Taxes,2\n")
+    shown = preview(system, table, guess_mapping(table.headers), alice)
+    assert shown.ok
+    assert [r.values["delivery_method"] for r in shown.records] == [NOT_STATED]
+    assert any("every record is marked 'Not stated'" in w for w in shown.warnings)
 
 
 def test_not_stated_fills_a_missing_column_and_is_noted_in_the_preview(system, alice):
@@ -185,9 +196,7 @@ def test_a_chosen_column_and_a_constant_make_a_file_importable(system, alice, tm
     with pytest.raises(ValidationError) as caught:
         import_spreadsheet(system, path)
     message = str(caught.value)
-    assert "no column for delivery method: add --set delivery_method='Not stated'" in message
-    assert "--map 'Kind'=delivery_method" in message
-    assert "--set field_of_study='Not stated'" in message
+    assert "no column for field of study: add --set field_of_study='Not stated'" in message
 
     summary = import_file(
         system, path, columns={"delivery_method": "Kind"}, constants={"field_of_study": "Taxes"}

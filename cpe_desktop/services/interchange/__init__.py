@@ -40,7 +40,7 @@ from cpe_desktop.services.interchange.mapped_import import (
     import_spreadsheet,
     preview,
 )
-from cpe_desktop.services.interchange.mapping import guess_mapping
+from cpe_desktop.services.interchange.mapping import guess_columns, guess_mapping
 from cpe_desktop.services.interchange.tabular import (
     Table,
     csv_records,
@@ -62,6 +62,7 @@ __all__ = [
     "export_file",
     "export_records_csv",
     "export_records_xlsx",
+    "guess_columns",
     "guess_mapping",
     "import_document",
     "import_file",

@@ -118,7 +118,8 @@ def _join(parent: Sequence[str], child: Sequence[Any]) -> tuple[str, ...] | None
             under_blank = under_blank or bool(carried)
             joined.append(f"{carried} {sub}" if carried else sub)
         else:
-            carried = ""
+            # Blank above and below: still inside a heading merged across several columns
+            # ("Technical" over "A&A | Tax | Other"), which the next sub-heading continues.
             joined.append("")
     return tuple(joined) if under_blank and alone else None
 
@@ -160,7 +161,7 @@ def find_header(
 
 # --- rows that are not records ----------------------------------------------------------------
 
-_TOTAL = re.compile(r"^(grand |sub ?|year |annual )?totals?\b|\btotals?:?$", re.IGNORECASE)
+_TOTAL = re.compile(r"^(grand |sub ?|year |annual )?totals?\b|\b(sub ?)?totals?:?$", re.IGNORECASE)
 _YEAR = re.compile(r"^(\D{0,20}\s)?(19|20)\d\d(\s\D{0,20})?$")
 _NOTE = re.compile(r"^(\*|†|note|notes|n\.b\.|source|prepared|printed|page \d)", re.IGNORECASE)
 

@@ -57,11 +57,13 @@ from cpe_desktop.services.interchange.grouping import (
 )
 from cpe_desktop.services.interchange.mapping import (
     LABELS,
-    guess_mapping,
+    guess_columns,
+    hour_columns,
     mapping_problems,
     unmapped_columns,
 )
 from cpe_desktop.services.interchange.tabular import Table, column_letter, read_table
+from cpe_desktop.services.interchange.vocabulary import combined_fields
 from cpe_desktop.services.records import NOT_STATED, NOT_STATED_METHOD, not_stated_field
 
 Progress = Callable[[int, str], None]
@@ -211,12 +213,17 @@ def preview(
     """
     ctx.require_owner(user.user_id, "import records")
     result = Preview(table)
-    given = {name: str(value).strip() for name, value in (constants or {}).items()}
+    given = with_defaults(
+        mapping, {name: str(value).strip() for name, value in (constants or {}).items()}
+    )
     result.constants = given
+    # Hours spread over one column per field of study: each filled cell is a credit line.
+    hours = hour_columns(table, mapping) if "field_of_study" not in given else {}
+    by_columns = {"field_of_study", "credits"} if hours else set()
     problems = {
         name: message
         for name, message in mapping_problems(table, mapping).items()
-        if not (name in given and name not in mapping)
+        if not (name in given and name not in mapping) and name not in by_columns
     }
     problems.update(constant_problems(mapping, given))
     if problems:
@@ -234,8 +241,12 @@ def preview(
     if "started_on" not in mapping and "completed_on" in mapping:
         order["started_on"] = mapping["completed_on"]  # a first day comes only from a range
         labels["started_on"] = labels["completed_on"]
+    if hours:
+        first = min(hours)
+        for name in by_columns:
+            order[name], labels[name] = first, "the hours columns"
     found = Problems(order, unit=table.unit, labels=labels)
-    rows = _rows(table, mapping, found, given)
+    rows = _rows(table, mapping, found, given, hours)
     groups = group_rows(rows)
     check_emails(found, rows, user)
     report = percent_reporter(progress, 0, 100)
@@ -270,6 +281,12 @@ def preview(
     if not rows:
         result.warnings.append(
             f"the file has a header ({table.unit} {table.header_row}) but no records"
+        )
+    if given.get("delivery_method") == NOT_STATED and "delivery_method" not in (constants or {}):
+        result.warnings.append(
+            "no column says how the programs were delivered: every record is marked "
+            f"'{NOT_STATED}' (counted toward the total only, never as self-study); choose a "
+            "column or a value to say otherwise"
         )
     skipped = unmapped_columns(table, mapping)
     if skipped:
@@ -309,8 +326,50 @@ def constant_problems(mapping: Mapping[str, int], constants: Mapping[str, str]) 
 
 
 def _rows(
-    table: Table, mapping: Mapping[str, int], problems: Problems, constants: Mapping[str, str]
+    table: Table,
+    mapping: Mapping[str, int],
+    problems: Problems,
+    constants: Mapping[str, str],
+    hours: Mapping[int, str] | None = None,
 ) -> list[Row]:
+    if hours:
+        return _unpivoted(table, mapping, problems, constants, hours)
+    rows = []
+    for table_row in table.rows:
+        cells: dict[str, Any] = {}
+        combined = None
+        if "field_of_study" in mapping:
+            combined = combined_fields(table.cell(table_row, mapping["field_of_study"]))
+        for name, index in mapping.items():
+            if combined is not None and name in ("field_of_study", "credits"):
+                cells[name] = ""  # filled per field below
+                continue
+            value, problem = field_cell(name, table.cell(table_row, index))
+            if problem is not None:
+                problems.add(table_row.number, name, problem)
+            cells[name] = value
+        if combined is None and not any(value != "" for value in cells.values()):
+            continue  # a row with data only elsewhere
+        for name, given in constants.items():
+            cells[name] = given
+        if "completed_on" in mapping:
+            _first_day_from_range(cells, table.cell(table_row, mapping["completed_on"]))
+        if combined is None:
+            rows.append(Row(table_row.number, cells))
+            continue
+        rows.extend(_split_row(table, table_row, mapping, problems, cells, combined))
+    return rows
+
+
+def _unpivoted(
+    table: Table,
+    mapping: Mapping[str, int],
+    problems: Problems,
+    constants: Mapping[str, str],
+    hours: Mapping[int, str],
+) -> list[Row]:
+    """Rows of a form with one hours column per field: a row per filled hours cell, the same
+    record's other cells repeated (they group back into one record with several credit lines)."""
     rows = []
     for table_row in table.rows:
         cells: dict[str, Any] = {}
@@ -319,12 +378,50 @@ def _rows(
             if problem is not None:
                 problems.add(table_row.number, name, problem)
             cells[name] = value
-        if any(value != "" for value in cells.values()):  # a row with data only elsewhere
-            for name, given in constants.items():
-                cells[name] = given
+        cells.update(constants)
+        if "completed_on" in mapping:
             _first_day_from_range(cells, table.cell(table_row, mapping["completed_on"]))
-            rows.append(Row(table_row.number, cells))
+        lines = []
+        for index, field_name in hours.items():
+            amount, problem = field_cell("credits", table.cell(table_row, index))
+            if problem is not None:
+                problems.add(table_row.number, "credits", problem)
+            elif amount not in ("", None):
+                lines.append({**cells, "field_of_study": field_name, "credits": amount})
+        if not lines and any(v != "" for k, v in cells.items() if k not in constants):
+            problems.add(table_row.number, "credits", "no hours in any of the hours columns")
+        rows.extend(Row(table_row.number, line) for line in lines)
     return rows
+
+
+def _split_row(
+    table: Table,
+    table_row: Any,
+    mapping: Mapping[str, int],
+    problems: Problems,
+    cells: dict[str, Any],
+    combined: list[tuple[str, str]],
+) -> list[Row]:
+    """One row per field of a combined cell ("Auditing (2), Taxes (2)"): each with its hours;
+    their sum must be the row's credits when it has a credits cell."""
+    total = sum((Decimal(hours) for _, hours in combined), Decimal(0))
+    if "credits" in mapping:
+        stated, problem = field_cell("credits", table.cell(table_row, mapping["credits"]))
+        if problem is None and stated not in ("", None):
+            try:
+                agrees = Decimal(str(stated)) == total
+            except ArithmeticError:
+                agrees = False
+            if not agrees:
+                problems.add(
+                    table_row.number,
+                    "credits",
+                    f"the fields' hours add up to {total}, not the {stated} credits in this row",
+                )
+    return [
+        Row(table_row.number, {**cells, "field_of_study": field, "credits": Decimal(hours)})
+        for field, hours in combined
+    ]
 
 
 def _first_day_from_range(cells: dict[str, Any], completed: Any) -> None:
@@ -525,13 +622,18 @@ def import_spreadsheet(
     """
     table = _read(path, sheet, header_row)  # an unreadable file is reported before anything else
     user = target_user(ctx, user_email)
-    mapping = guess_mapping(table.headers)
+    mapping = guess_columns(table)
     for name, spec in (columns or {}).items():
         index = column_index(table, spec)
         mapping = {other: i for other, i in mapping.items() if i != index and other != name}
         mapping[name] = index
-    given = dict(constants or {})
-    missing = [name for name in REQUIRED if name not in mapping and name not in given]
+    given = with_defaults(mapping, dict(constants or {}))
+    spread = set() if not hour_columns(table, mapping) else {"field_of_study", "credits"}
+    missing = [
+        name
+        for name in REQUIRED
+        if name not in mapping and name not in given and name not in spread
+    ]
     if missing:
         found = mapping_problems(table, mapping)
         raise ValidationError(
@@ -553,6 +655,14 @@ def import_spreadsheet(
         skip_bad_rows=skip_bad_rows,
         not_imported=not_imported,
     )
+
+
+def with_defaults(mapping: Mapping[str, int], constants: dict[str, str]) -> dict[str, str]:
+    """The constants, plus the honest "Not stated" delivery method when the file has no column
+    for it and none was given (DESIGN 3: history from logs that never recorded it)."""
+    if "delivery_method" not in mapping and "delivery_method" not in constants:
+        return {**constants, "delivery_method": NOT_STATED}
+    return constants
 
 
 def _read(path: Path, sheet: str | None, header_row: int | None) -> Table:

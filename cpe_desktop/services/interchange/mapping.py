@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from cpe_desktop.services.interchange.csv_format import HEADER, OPTIONAL, REQUIRED
 from cpe_desktop.services.interchange.grouping import EMAIL
 from cpe_desktop.services.interchange.tabular import Table
+from cpe_desktop.services.interchange.vocabulary import column_kind, field_in_heading
 
 ColumnMapping = dict[str, int]
 
@@ -106,6 +107,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "title": (
         "title",
+        "exact title of course",
+        "title of course",
         "course",
         "course title",
         "course name",
@@ -299,6 +302,52 @@ def guess_mapping(headers: Sequence[str]) -> ColumnMapping:
         if field is not None and field not in mapping:
             mapping[field] = index
     return {field: mapping[field] for field in FIELDS if field in mapping}
+
+
+def guess_columns(table: Table) -> ColumnMapping:
+    """``guess_mapping`` from the headings, then, for a field of study or delivery method still
+    without a column, a column whose cells mostly name one (a board's "Classification" of AA,
+    TX, PSR; a log's "Type" of Tax, Ethics, A&A)."""
+    mapping = guess_mapping(table.headers)
+    taken = set(mapping.values())
+    width = max((len(row.cells) for row in table.rows), default=len(table.headers))
+    for index in range(width):
+        if index in taken:
+            continue
+        kind = column_kind([table.cell(row, index) for row in table.rows])
+        if kind is not None and kind not in mapping:
+            mapping[kind] = index
+            taken.add(index)
+    return {field: mapping[field] for field in FIELDS if field in mapping}
+
+
+def hour_columns(table: Table, mapping: Mapping[str, int]) -> dict[int, str]:
+    """For a sheet with no field-of-study and no credits column: the columns holding hours per
+    field of study ({column: NASBA field}), named by the end of their heading ("CPE hours
+    claimed Technical A&A") and holding only numbers. Two or more, or none at all."""
+    if "field_of_study" in mapping or "credits" in mapping:
+        return {}
+    taken = set(mapping.values())
+    found: dict[int, str] = {}
+    for index, heading in enumerate(table.headers):
+        if index in taken or not heading:
+            continue
+        field = field_in_heading(heading)
+        values = [table.cell(row, index) for row in table.rows]
+        filled = [v for v in values if v not in (None, "")]
+        if field is None or not filled:
+            continue
+        if all(_numeric(v) for v in filled):
+            found[index] = field
+    return found if len(found) >= 2 else {}
+
+
+def _numeric(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return True
+    return isinstance(value, str) and re.fullmatch(r"\s*\d+(\.\d+)?\s*", value) is not None
 
 
 def mapping_problems(table: Table, mapping: Mapping[str, int]) -> dict[str, str]:

@@ -45,7 +45,8 @@ _FIELD_WORDS: Mapping[str, tuple[str, ...]] = {
         "State Ethics",
     ),
     f.INFORMATION_TECHNOLOGY: ("Technology", "Tech", "IT"),
-    f.MANAGEMENT_SERVICES: ("MAS", "Consulting", "Management Advisory"),
+    # MS: the Ohio board's code for management services (AA, TX, MS, PSR …).
+    f.MANAGEMENT_SERVICES: ("MAS", "MS", "Consulting", "Management Advisory"),
     f.BUSINESS_LAW: ("BL", "Law", "Legal"),
     f.FINANCE: ("FIN", "Financial Planning"),
     f.SPECIALIZED_KNOWLEDGE: ("SK", "Specialized"),
@@ -186,3 +187,64 @@ def field_choices(text: str) -> tuple[str, ...]:
 def delivery_choices(text: str) -> tuple[str, ...]:
     """The delivery methods a word could mean when it is too vague to choose one; () otherwise."""
     return _DELIVERY_CHOICES.get(_key(text), ())
+
+
+_PART = re.compile(r"^\s*(?P<name>[^()]+?)\s*\(\s*(?P<hours>\d+(?:\.\d+)?)\s*\)\s*$")
+
+
+def combined_fields(text: object) -> list[tuple[str, str]] | None:
+    """A cell naming several fields with their hours ("Auditing (2), Taxes (2)", "Taxes (4);
+    Ethics (2)") as [(NASBA field, hours as written)]; None when the cell is not such a list or
+    any part is not a field this module can name."""
+    if not isinstance(text, str) or "(" not in text:
+        return None
+    parts = [p for p in re.split(r"[,;\n]", text) if p.strip()]
+    found = []
+    for part in parts:
+        match = _PART.match(part)
+        if match is None:
+            return None
+        field = field_of(match["name"])
+        if field is None:
+            return None
+        found.append((field, match["hours"]))
+    return found if len(found) >= 2 else None
+
+
+def column_kind(values: list[object]) -> str | None:
+    """ "field_of_study" or "delivery_method" when most of a column's filled cells (at least
+    four of five, and at least three) name one; None otherwise. Lets an import find such a
+    column under a heading it does not know ("Type", "Classification")."""
+    filled = [v for v in values if isinstance(v, str) and v.strip()]
+    if len(filled) < 3:
+        return None
+    for kind, reader in (("field_of_study", field_of), ("delivery_method", delivery_of)):
+        named = sum(1 for v in filled if reader(v) is not None or combined_fields(v))
+        if named * 5 >= len(filled) * 4:
+            return kind
+    return None
+
+
+# A board reporting form's catch-all hour columns ("Technical: A&A | Tax | Other technical |
+# Ethics", "Non-technical"): as column headings of such a form they are read as the NASBA field
+# that is itself the catch-all of its kind, so technical hours stay technical and non-technical
+# hours non-technical. As a cell's value in a log, "Non-technical" stays too vague to guess.
+_CATCH_ALL_COLUMNS = {
+    _key("Other technical"): f.SPECIALIZED_KNOWLEDGE,
+    _key("Other technical subjects"): f.SPECIALIZED_KNOWLEDGE,
+    _key("Non-technical"): f.PERSONAL_DEVELOPMENT,
+    _key("Nontechnical"): f.PERSONAL_DEVELOPMENT,
+}
+
+
+def field_in_heading(heading: str) -> str | None:
+    """The field of study a column heading ends with ("CPE hours claimed Technical A&A" ->
+    Accounting, "Hours: Tax" -> Taxes): the shortest last words that name one; None if none do.
+    For a form whose hours are spread over one column per field."""
+    words = heading.replace(":", " ").split()
+    for start in range(len(words) - 1, -1, -1):
+        tail = " ".join(words[start:])
+        found = field_of(tail) or _CATCH_ALL_COLUMNS.get(_key(tail))
+        if found is not None:
+            return found
+    return None

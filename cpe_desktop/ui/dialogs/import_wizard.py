@@ -43,7 +43,7 @@ from cpe_desktop.services.errors import ServiceError
 from cpe_desktop.services.interchange.cells import field_cell
 from cpe_desktop.services.interchange.csv_format import REQUIRED
 from cpe_desktop.services.interchange.mapped_import import Preview, preview
-from cpe_desktop.services.interchange.mapping import FIELDS, LABELS, ColumnMapping, guess_mapping
+from cpe_desktop.services.interchange.mapping import FIELDS, LABELS, ColumnMapping, guess_columns
 from cpe_desktop.services.interchange.tabular import Table, read_table
 from cpe_desktop.ui import crash
 
@@ -152,7 +152,7 @@ class ImportWizard(QDialog):
         layout.addLayout(middle, 1)
         layout.addWidget(buttons)
         self.resize(1100, 680)
-        self._fill_combos(guess_mapping(table.headers))
+        self._fill_combos(guess_columns(table))
 
     # --- state ------------------------------------------------------------------------------------
 
@@ -195,7 +195,7 @@ class ImportWizard(QDialog):
             self.sheet_combo.setCurrentText(self.table.sheet or "")
             self.sheet_combo.blockSignals(False)
             return
-        self._fill_combos(guess_mapping(self.table.headers))
+        self._fill_combos(guess_columns(self.table))
 
     def refresh(self) -> None:
         """Judge the whole file through the current choices and show the result."""
