@@ -45,6 +45,7 @@ from cpe_desktop.rules.components import (
 )
 from cpe_desktop.rules.evaluation_context import EvaluationContext, ethics_counted
 from cpe_desktop.rules.facts import (
+    NOT_STATED,
     CapName,
     CapResult,
     Evaluation,
@@ -312,7 +313,27 @@ def _records(
         for field, problem in ledger.issues(position):
             message = f"{_label(record)}, {field}: {problem.message}"
             issues.append(Issue("increment", record.record_id, message))
+    for position in counted:
+        record = ledger.records[position]
+        unknown = _not_stated(record)
+        if unknown and record.record_id > 0:
+            message = (
+                f"{_label(record)}: {unknown} not stated; its hours count toward the total only "
+                "until you say."
+            )
+            issues.append(Issue("not_stated", record.record_id, message))
     return tuple(ledger.records[p].record_id for p in counted), issues
+
+
+def _not_stated(record: RecordFacts) -> str:
+    """What a record does not say (DESIGN 3 "Not stated"): its delivery method, its field of
+    study, both, or nothing ("")."""
+    what = []
+    if (record.delivery_method or "").strip().casefold() == NOT_STATED.casefold():
+        what.append("delivery method")
+    if any(name.strip().casefold() == NOT_STATED.casefold() for name, _ in record.credits):
+        what.append("field of study")
+    return " and ".join(what)
 
 
 def _evaluate(ctx: EvaluationContext, ledger: Ledger) -> Evaluation:

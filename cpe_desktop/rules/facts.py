@@ -19,7 +19,10 @@ from cpe_desktop.rules.wording import shortfall_text
 
 Status = Literal["complete", "on_track", "at_risk", "overdue"]
 CapName = Literal["self_study", "nano", "non_technical"]
-IssueKind = Literal["no_certificate", "increment", "missing_information"]
+IssueKind = Literal["no_certificate", "increment", "missing_information", "not_stated"]
+# The honest value for history whose delivery method or field of study was never recorded
+# (DESIGN 3): such credits count toward the total only, and the record carries an issue.
+NOT_STATED = "Not stated"
 
 # Which years a cycle ends in (DESIGN 4.1). ``birth_month``: the reporting years of a rolling
 # window end on the last day of the holder's birth month (Texas, New Mexico).
