@@ -1,10 +1,19 @@
-"""File › Import of a spreadsheet: choose which column holds what, see the result, then import.
+"""File › Import of a spreadsheet: find the table, choose which column holds what, see the result.
 
-A person's own spreadsheet has its own headings ("Date", "Course", "CPE Hours"). The dialog shows
-one drop-down per record field, pre-set from the headings it recognises (the sheet too, for an
-Excel workbook), and below it the first rows as they would be imported, every problem listed
-with its row and column, and how many records are already stored (skip them, or merge the file
-into them). Import stays disabled while any problem remains: an import is all or nothing.
+A person's own spreadsheet has its own headings ("Date", "Course", "CPE Hours"), often below a
+title row, sometimes on the second sheet of a workbook. The dialog opens on the sheet and header
+row the reader found (both can be changed: the table is read again and the columns guessed
+again), says which known layout the file looks like, and shows one drop-down per record field,
+pre-set from the headings it recognises. A field the file has no column for (delivery method,
+field of study, sponsor, ...) can be given one value for every row; a file that never says how
+courses were delivered is honestly "Not stated". Hours kept in one column per field of study are
+read as credit lines.
+
+On the right (``import_preview.PreviewPane``): the first rows as they would be imported, every
+problem row with its reasons, the rows set aside as not records, how many records are already
+stored (skip or merge them), and, when some rows have problems, the choice between importing
+nothing (the default) and importing the good records while the rest go to a "not imported" CSV
+report, whose place is asked for when Import is pressed.
 
 Everything it shows comes from ``services.interchange.mapped_import.preview``, the same check the
 import itself runs, so what the dialog accepts is what the import accepts.
@@ -12,56 +21,85 @@ import itself runs, so what the dialog accepts is what the import accepts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QButtonGroup,
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QListWidget,
+    QLineEdit,
     QPushButton,
-    QRadioButton,
-    QTableWidget,
-    QTableWidgetItem,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from cpe_desktop.db.models import User
+from cpe_desktop.rules.fields import DELIVERY_METHODS, FIELDS_OF_STUDY
 from cpe_desktop.services import users as users_service
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import ServiceError
-from cpe_desktop.services.interchange.cells import field_cell
 from cpe_desktop.services.interchange.csv_format import REQUIRED
-from cpe_desktop.services.interchange.mapped_import import Preview, preview
-from cpe_desktop.services.interchange.mapping import FIELDS, LABELS, ColumnMapping, guess_columns
-from cpe_desktop.services.interchange.tabular import Table, read_table
+from cpe_desktop.services.interchange.mapped_import import (
+    CONSTANT_FIELDS,
+    MappedImportSummary,
+    Preview,
+    import_mapped,
+    preview,
+)
+from cpe_desktop.services.interchange.mapping import (
+    FIELDS,
+    LABELS,
+    ColumnMapping,
+    guess_columns,
+    hour_columns,
+)
+from cpe_desktop.services.interchange.tabular import MAX_ROWS, Table, read_table
+from cpe_desktop.services.records import NOT_STATED
 from cpe_desktop.ui import crash
+from cpe_desktop.ui.dialogs.import_preview import PREVIEW_ROWS, PreviewPane
 
-PREVIEW_ROWS = 20
-SHOWN_ERRORS = 200
 NOT_IN_FILE = -1
-_ERROR_BACKGROUND = QColor(255, 228, 225)
+# A field of study given for every row must be chosen; nothing chosen means "no value given".
+_NO_VALUE = ""
 
 
 @dataclass(frozen=True)
 class ImportChoice:
-    """What the person settled on: the table, its mapping, whose records, and what to do with
-    records already stored."""
+    """What the person settled on: the table, its mapping, whose records, what to do with records
+    already stored, values for every row, and whether the good records go in alone (the others
+    written to ``not_imported``)."""
 
     table: Table
     mapping: ColumnMapping
     user: User
     on_duplicate: str
+    constants: dict[str, str] = field(default_factory=dict)
+    skip_bad_rows: bool = False
+    not_imported: Path | None = None
+
+    def run(
+        self, ctx: ServiceContext, progress: Callable[[int, str], None] | None = None
+    ) -> MappedImportSummary:
+        """Import as chosen (``mapped_import.import_mapped``)."""
+        return import_mapped(
+            ctx,
+            self.table,
+            self.mapping,
+            self.user,
+            self.on_duplicate,
+            progress,
+            constants=self.constants,
+            skip_bad_rows=self.skip_bad_rows,
+            not_imported=self.not_imported,
+        )
 
 
 class ImportWizard(QDialog):
@@ -74,6 +112,9 @@ class ImportWizard(QDialog):
         self.ctx = ctx
         self.path = Path(path)
         self.table = table
+        self.found_header = table.header_row  # where the reader found it on this sheet
+        self.table_problem: str | None = None
+        self.not_imported_path: Path | None = None
         self.result_preview: Preview | None = None
         self.setWindowTitle(f"Import records — {self.path.name}")
         self.combos: dict[str, QComboBox] = {}
@@ -85,8 +126,22 @@ class ImportWizard(QDialog):
             self.sheet_combo.setCurrentText(table.sheet)
         self.sheet_combo.setEnabled(len(table.sheets) > 1)
         self.sheet_combo.currentTextChanged.connect(self._sheet_changed)
-        if table.sheets:
+        if len(table.sheets) > 1:
             top.addRow("Sheet:", self.sheet_combo)
+        self.header_spin = QSpinBox()
+        self.header_spin.setRange(1, MAX_ROWS)
+        self.header_spin.setKeyboardTracking(False)  # typed numbers count when Enter is pressed
+        self.header_spin.setValue(table.header_row)
+        self.header_spin.setAccessibleName("Header row")
+        self.header_spin.valueChanged.connect(self._header_changed)
+        self.header_note = QLabel()
+        header = QHBoxLayout()
+        header.addWidget(self.header_spin)
+        header.addWidget(self.header_note, 1)
+        top.addRow("Header row:", header)
+        self.looks_like_label = QLabel()
+        self.looks_like_label.setWordWrap(True)
+        top.addRow(self.looks_like_label)
         self.person_combo = QComboBox()
         for user in users_service.list_users(ctx, include_inactive=False):
             self.person_combo.addItem(f"{user.name} <{user.email}>", user.user_id)
@@ -105,29 +160,30 @@ class ImportWizard(QDialog):
             self.combos[name] = combo
             star = " *" if name in REQUIRED else ""
             self.mapping_form.addRow(f"{LABELS[name]}{star}:", combo)
+        self.hours_label = QLabel()
+        self.hours_label.setWordWrap(True)
+        self.mapping_form.addRow(self.hours_label)
 
-        self.preview_table = QTableWidget()
-        self.preview_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.preview_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.counts_label = QLabel()
-        self.counts_label.setWordWrap(True)
-        self.error_list = QListWidget()
-        self.error_list.setAccessibleName("Problems")
-        self.warning_label = QLabel()
-        self.warning_label.setWordWrap(True)
+        self.constants_box = QGroupBox("Same for every row (fields with no column)")
+        self.constants_form = QFormLayout(self.constants_box)
+        self.constant_inputs: dict[str, QComboBox | QLineEdit] = {}
+        for name in CONSTANT_FIELDS:
+            widget = self._constant_input(name)
+            widget.setObjectName(f"constant_{name}")
+            widget.setAccessibleName(f"{LABELS[name]} for every row")
+            self.constant_inputs[name] = widget
+            self.constants_form.addRow(f"{LABELS[name]}:", widget)
 
-        self.duplicates_box = QGroupBox()
-        self.skip_button = QRadioButton("Skip them (keep what is stored)")
-        self.merge_button = QRadioButton(
-            "Merge: update them from the file (credits replaced; empty cells change nothing)"
-        )
-        self.skip_button.setChecked(True)
-        group = QButtonGroup(self)
-        group.addButton(self.skip_button)
-        group.addButton(self.merge_button)
-        box = QVBoxLayout(self.duplicates_box)
-        box.addWidget(self.skip_button)
-        box.addWidget(self.merge_button)
+        self.pane = PreviewPane()
+        # The pane's parts, by the names the dialog has always had.
+        self.preview_table = self.pane.table
+        self.counts_label = self.pane.counts_label
+        self.error_list = self.pane.error_list
+        self.warning_label = self.pane.warning_label
+        self.duplicates_box = self.pane.duplicates_box
+        self.skip_button = self.pane.skip_button
+        self.merge_button = self.pane.merge_button
+        self.pane.skip_bad_button.toggled.connect(lambda _on: self._update_button())
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.import_button = QPushButton("Import")
@@ -136,23 +192,36 @@ class ImportWizard(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
 
-        right = QVBoxLayout()
-        right.addWidget(QLabel(f"The first {PREVIEW_ROWS} rows as they will be imported:"))
-        right.addWidget(self.preview_table, 3)
-        right.addWidget(self.counts_label)
-        right.addWidget(QLabel("Problems to fix in the file (or in the choices) first:"))
-        right.addWidget(self.error_list, 2)
-        right.addWidget(self.warning_label)
-        right.addWidget(self.duplicates_box)
+        left = QVBoxLayout()
+        left.addWidget(columns)
+        left.addWidget(self.constants_box)
+        left.addStretch(1)
         middle = QHBoxLayout()
-        middle.addWidget(columns)
-        middle.addLayout(right, 1)
+        middle.addLayout(left)
+        middle.addWidget(self.pane, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(middle, 1)
         layout.addWidget(buttons)
-        self.resize(1100, 680)
+        self.resize(1180, 820)
+        self._show_table_facts()
         self._fill_combos(guess_columns(table))
+
+    def _constant_input(self, name: str) -> QComboBox | QLineEdit:
+        if name in ("delivery_method", "field_of_study"):
+            combo = QComboBox()
+            if name == "field_of_study":
+                combo.addItem("(none: choose a column or a field)", _NO_VALUE)
+            combo.addItem(NOT_STATED, NOT_STATED)
+            names = DELIVERY_METHODS if name == "delivery_method" else FIELDS_OF_STUDY
+            for value in names:
+                combo.addItem(value, value)
+            combo.currentIndexChanged.connect(lambda _index: self.refresh())
+            return combo
+        line = QLineEdit()
+        line.setPlaceholderText("(none)")
+        line.editingFinished.connect(self.refresh)
+        return line
 
     # --- state ------------------------------------------------------------------------------------
 
@@ -160,18 +229,86 @@ class ImportWizard(QDialog):
         chosen = {name: combo.currentData() for name, combo in self.combos.items()}
         return {name: index for name, index in chosen.items() if index != NOT_IN_FILE}
 
+    def hours(self, mapping: ColumnMapping) -> dict[int, str]:
+        """Hours per field of study read from one column each (none when a column or a value
+        gives the field of study)."""
+        return hour_columns(self.table, mapping)
+
+    def constants(self) -> dict[str, str]:
+        """The values given for every row, for fields without a column. "Not stated" for the
+        delivery method is left to the import's own default (which also says so)."""
+        mapping = self.mapping()
+        hours = self.hours(mapping)
+        given: dict[str, str] = {}
+        for name, widget in self.constant_inputs.items():
+            if name in mapping or (hours and name == "field_of_study"):
+                continue
+            if isinstance(widget, QComboBox):
+                value = widget.currentData() or ""
+            else:
+                value = widget.text().strip()
+            if value and not (name == "delivery_method" and value == NOT_STATED):
+                given[name] = value
+        return given
+
     @property
     def user(self) -> User:
         return users_service.get_user(self.ctx, self.person_combo.currentData())
 
     @property
     def on_duplicate(self) -> str:
-        return "merge" if self.merge_button.isChecked() else "skip"
+        return self.pane.on_duplicate
+
+    @property
+    def skip_bad_rows(self) -> bool:
+        return self.pane.skip_bad_rows
 
     def choice(self) -> ImportChoice:
-        return ImportChoice(self.table, self.mapping(), self.user, self.on_duplicate)
+        skip = self.skip_bad_rows
+        return ImportChoice(
+            self.table,
+            self.mapping(),
+            self.user,
+            self.on_duplicate,
+            self.constants(),
+            skip,
+            self.not_imported_path if skip else None,
+        )
+
+    def accept(self) -> None:
+        """With the good records chosen alone, ask where the report of the others goes first."""
+        if self.skip_bad_rows:
+            suggested = self.path.with_name(f"{self.path.stem} - not imported.csv")
+            name, _ = QFileDialog.getSaveFileName(
+                self, "Save the rows not imported", str(suggested), "CSV report (*.csv)"
+            )
+            if not name:
+                return  # stay in the dialog: nothing chosen, nothing imported
+            target = Path(name)
+            self.not_imported_path = target if target.suffix else target.with_suffix(".csv")
+        super().accept()
 
     # --- updating ---------------------------------------------------------------------------------
+
+    def _show_table_facts(self) -> None:
+        table = self.table
+        self.header_spin.blockSignals(True)
+        self.header_spin.setValue(table.header_row)
+        self.header_spin.blockSignals(False)
+        depth = table.header_depth
+        joined = (
+            f"rows {table.header_row}–{table.header_row + depth - 1}, headings joined"
+            if depth > 1
+            else ""
+        )
+        found = (
+            "found from its headings"
+            if table.header_row == self.found_header
+            else f"the headings found were on {table.unit} {self.found_header}"
+        )
+        self.header_note.setText(f"({'; '.join(part for part in (joined, found) if part)})")
+        self.looks_like_label.setText(f"Looks like {table.looks_like}." if table.looks_like else "")
+        self.looks_like_label.setVisible(bool(table.looks_like))
 
     def _fill_combos(self, mapping: ColumnMapping) -> None:
         for name, combo in self.combos.items():
@@ -188,101 +325,77 @@ class ImportWizard(QDialog):
         if not sheet or sheet == self.table.sheet:
             return
         try:
-            self.table = read_table(self.path, sheet)
+            table = read_table(self.path, sheet)
         except ServiceError as exc:
             crash.show_error(self, exc, "reading the sheet")
             self.sheet_combo.blockSignals(True)
             self.sheet_combo.setCurrentText(self.table.sheet or "")
             self.sheet_combo.blockSignals(False)
             return
-        self._fill_combos(guess_columns(self.table))
+        self.found_header = table.header_row
+        self._use(table)
+
+    def _header_changed(self, number: int) -> None:
+        """Read the sheet again with its header on row ``number`` (a blank row is refused)."""
+        try:
+            table = read_table(self.path, self.table.sheet, number)
+        except ServiceError as exc:
+            self.table_problem = str(exc)
+            self.header_note.setText(f"({self.table.unit} {number} is blank or not in the file)")
+            self.refresh()
+            return
+        self._use(table)
+
+    def _use(self, table: Table) -> None:
+        self.table = table
+        self.table_problem = None
+        self._show_table_facts()
+        self._fill_combos(guess_columns(table))
 
     def refresh(self) -> None:
         """Judge the whole file through the current choices and show the result."""
         mapping = self.mapping()
-        try:
-            result = preview(self.ctx, self.table, mapping, self.user)
-        except ServiceError as exc:  # e.g. the person is no longer visible
-            result = None
-            self.error_list.clear()
-            self.error_list.addItem(str(exc))
+        hours = self.hours(mapping)
+        self._show_constant_inputs(mapping, hours)
+        result = None
+        if self.table_problem is not None:
+            self.pane.show_problem(self.table_problem)
+        else:
+            try:
+                result = preview(
+                    self.ctx, self.table, mapping, self.user, constants=self.constants()
+                )
+            except ServiceError as exc:  # e.g. the person is no longer visible
+                self.pane.show_problem(str(exc))
+            else:
+                self.pane.show_preview(self.table, mapping, hours, result)
         self.result_preview = result
-        if result is not None:
-            self._show_errors(result)
-            self.warning_label.setText("\n".join(result.warnings[:10]))
-            self.warning_label.setVisible(bool(result.warnings))
-        self._show_rows(mapping, result)
-        self._show_counts(result)
-        ready = result is not None and result.ok and bool(result.records)
+        self._update_button()
+
+    def _show_constant_inputs(self, mapping: ColumnMapping, hours: dict[int, str]) -> None:
+        shown = 0
+        for name, widget in self.constant_inputs.items():
+            visible = name not in mapping and not (hours and name == "field_of_study")
+            self.constants_form.setRowVisible(widget, visible)
+            shown += visible
+        self.constants_box.setVisible(bool(shown))
+        if hours:
+            listed = ", ".join(
+                f"{self.table.label(index)!r} → {name}" for index, name in hours.items()
+            )
+            self.hours_label.setText(
+                f"Field of study and credits come from {len(hours)} hours columns: {listed}."
+            )
+        self.hours_label.setVisible(bool(hours))
+
+    def _update_button(self) -> None:
+        ready = self.table_problem is None and self.pane.ready()
         self.import_button.setEnabled(ready)
-
-    def _show_errors(self, result: Preview) -> None:
-        self.error_list.clear()
-        for error in result.errors[:SHOWN_ERRORS]:
-            self.error_list.addItem(f"{error.where}: {error.message}")
-        if len(result.errors) > SHOWN_ERRORS:
-            self.error_list.addItem(f"… and {len(result.errors) - SHOWN_ERRORS} more problems")
-        if not result.errors:
-            self.error_list.addItem("None.")
-
-    def _show_counts(self, result: Preview | None) -> None:
-        if result is None or not result.ok:
-            problems = len(result.errors) if result is not None else 1
-            s = "" if problems == 1 else "s"
-            self.counts_label.setText(f"{problems} problem{s}: nothing can be imported yet.")
-            self.duplicates_box.setVisible(False)
-            return
-        records = len(result.records)
-        rows = sum(len(record.rows) for record in result.records)
-        self.counts_label.setText(
-            f"{records} record{'' if records == 1 else 's'} from {rows} "
-            f"{self.table.unit}{'' if rows == 1 else 's'}; "
-            f"{records - result.duplicates} new, {result.duplicates} already stored."
+        good = self.pane.skip_bad_rows and self.result_preview is not None
+        count = len(self.result_preview.importable) if good else 0
+        self.import_button.setText(
+            f"Import {count} record{'' if count == 1 else 's'}…" if good else "Import"
         )
-        self.duplicates_box.setTitle(
-            f"{result.duplicates} record{'' if result.duplicates == 1 else 's'} already stored "
-            "(same title, date and sponsor):"
-        )
-        self.duplicates_box.setVisible(result.duplicates > 0)
-
-    def _show_rows(self, mapping: ColumnMapping, result: Preview | None) -> None:
-        fields = [name for name in FIELDS if name in mapping]
-        shown = self.table.rows[:PREVIEW_ROWS]
-        errors: dict[int, list[str]] = {}
-        for error in result.errors if result is not None else []:
-            errors.setdefault(error.row, []).append(f"{error.column}: {error.message}")
-        duplicates = {
-            number
-            for record in (result.records if result else [])
-            if record.duplicate
-            for number in record.rows
-        }
-        table = self.preview_table
-        table.clear()
-        table.setColumnCount(len(fields))
-        table.setRowCount(len(shown))
-        table.setHorizontalHeaderLabels(
-            [f"{LABELS[name]}\n({self.table.label(mapping[name])})" for name in fields]
-        )
-        table.setVerticalHeaderLabels([str(row.number) for row in shown])
-        for r, row in enumerate(shown):
-            problems = errors.get(row.number, [])
-            for c, name in enumerate(fields):
-                value, _ = field_cell(name, self.table.cell(row, mapping[name]))
-                item = QTableWidgetItem(_shown(value))
-                if problems:
-                    item.setBackground(QBrush(_ERROR_BACKGROUND))
-                    item.setToolTip("\n".join(problems))
-                elif row.number in duplicates:
-                    item.setToolTip("Already stored")
-                table.setItem(r, c, item)
-        table.resizeColumnsToContents()
-
-
-def _shown(value: Any) -> str:
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
 
 
 def ask_import_choice(
@@ -304,4 +417,4 @@ def ask_import_choice(
         dialog.deleteLater()
 
 
-__all__ = ["ImportChoice", "ImportWizard", "ask_import_choice"]
+__all__ = ["PREVIEW_ROWS", "ImportChoice", "ImportWizard", "ask_import_choice"]

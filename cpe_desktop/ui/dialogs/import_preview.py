@@ -1,0 +1,300 @@
+"""The right half of the spreadsheet import wizard: the rows as they will be imported, and why not.
+
+It shows one ``services.interchange.mapped_import.Preview``: the first rows through the chosen
+columns (hours columns and values given for every row included), every problem row with its
+reasons, the rows set aside as not records (muted: they are not problems), and the two choices an
+import needs: what to do with records already stored, and, when some rows have problems, whether
+to import nothing (the default) or the good records with the rest kept in a "not imported" report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from PySide6.QtGui import QBrush, QColor, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QGroupBox,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cpe_desktop.services.interchange.cells import field_cell
+from cpe_desktop.services.interchange.mapped_import import Preview, PreviewRecord
+from cpe_desktop.services.interchange.mapping import FIELDS, LABELS, ColumnMapping
+from cpe_desktop.services.interchange.tabular import Table
+from cpe_desktop.ui import theme
+
+PREVIEW_ROWS = 20
+SHOWN_ERRORS = 200
+_ANY = 16_777_215  # QWIDGETSIZE_MAX: no limit
+_FIX_FIRST = "Problems to fix in the file (or in the choices) first:"
+_FIX_OR_LEAVE = "Rows with problems (fix them in the file, or import the others without them):"
+# The background of a problem row's cells, readable under the scheme's own text colour.
+_ERROR_BACKGROUND = {"light": QColor(255, 228, 225), "dark": QColor("#45201d")}
+
+
+def _plural(number: int, word: str) -> str:
+    return f"{number} {word}{'' if number == 1 else 's'}"
+
+
+class PreviewPane(QWidget):
+    """The preview table, the counts, the problems, the rows set aside and the import choices."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.result: Preview | None = None
+        self.table = QTableWidget()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.rows_label = QLabel(f"The first {PREVIEW_ROWS} rows as they will be imported:")
+        self.counts_label = QLabel()
+        self.counts_label.setWordWrap(True)
+        self.problems_label = QLabel(_FIX_FIRST)
+        self.error_list = QListWidget()
+        self.error_list.setAccessibleName("Problems")
+        self.set_aside_label = QLabel()
+        self.set_aside_list = QListWidget()
+        self.set_aside_list.setAccessibleName("Rows set aside")
+        self.warning_label = QLabel()
+        self.warning_label.setWordWrap(True)
+
+        self.bad_rows_box = QGroupBox("Rows with problems:")
+        self.all_or_nothing_button = QRadioButton("Import nothing until every row is right")
+        self.skip_bad_button = QRadioButton()
+        self.all_or_nothing_button.setChecked(True)
+        self._radio_group(self.bad_rows_box, self.all_or_nothing_button, self.skip_bad_button)
+
+        self.duplicates_box = QGroupBox()
+        self.skip_button = QRadioButton("Skip them (keep what is stored)")
+        self.merge_button = QRadioButton(
+            "Merge: update them from the file (credits replaced; empty cells change nothing)"
+        )
+        self.skip_button.setChecked(True)
+        self._radio_group(self.duplicates_box, self.skip_button, self.merge_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.rows_label)
+        layout.addWidget(self.table, 3)
+        layout.addWidget(self.counts_label)
+        layout.addWidget(self.problems_label)
+        layout.addWidget(self.error_list, 2)
+        layout.addWidget(self.set_aside_label)
+        layout.addWidget(self.set_aside_list, 1)
+        layout.addWidget(self.warning_label)
+        layout.addWidget(self.bad_rows_box)
+        layout.addWidget(self.duplicates_box)
+
+    def _radio_group(self, box: QGroupBox, *buttons: QRadioButton) -> None:
+        group = QButtonGroup(box)
+        column = QVBoxLayout(box)
+        for button in buttons:
+            group.addButton(button)
+            column.addWidget(button)
+
+    # --- what the person chose -------------------------------------------------------------------
+
+    @property
+    def skip_bad_rows(self) -> bool:
+        return self.bad_rows_box.isVisibleTo(self) and self.skip_bad_button.isChecked()
+
+    @property
+    def on_duplicate(self) -> str:
+        return "merge" if self.merge_button.isChecked() else "skip"
+
+    def ready(self) -> bool:
+        """Whether Import can run: every row right, or the good records chosen alone."""
+        result = self.result
+        if result is None:
+            return False
+        if result.ok:
+            return bool(result.records)
+        return self.skip_bad_rows
+
+    # --- showing ----------------------------------------------------------------------------------
+
+    def show_problem(self, message: str) -> None:
+        """Nothing can be judged (an unreadable sheet or header row, a person not visible)."""
+        self.result = None
+        self.table.clear()
+        self.table.setRowCount(0)
+        self.table.setColumnCount(0)
+        self.error_list.clear()
+        self.error_list.addItem(message)
+        self.error_list.setMaximumHeight(_ANY)
+        self.problems_label.setText(_FIX_FIRST)
+        self.counts_label.setText("1 problem: nothing can be imported yet.")
+        for widget in (self.set_aside_label, self.set_aside_list, self.warning_label):
+            widget.setVisible(False)
+        self.bad_rows_box.setVisible(False)
+        self.duplicates_box.setVisible(False)
+
+    def show_preview(
+        self,
+        table: Table,
+        mapping: ColumnMapping,
+        hours: Mapping[int, str],
+        result: Preview,
+    ) -> None:
+        self.result = result
+        self._show_rows(table, mapping, hours, result)
+        self._show_problems(table, result)
+        self._show_set_aside(table, result)
+        self.warning_label.setText("\n".join(result.warnings[:10]))
+        self.warning_label.setVisible(bool(result.warnings))
+        self._show_choices(table, result)
+
+    def _show_problems(self, table: Table, result: Preview) -> None:
+        entries = [(error.row, f"{error.where}: {error.message}") for error in result.errors]
+        with_errors = {error.row for error in result.errors}
+        entries += [
+            (row.number, row.describe(table.unit))
+            for row in result.bad_rows
+            if row.number not in with_errors
+        ]
+        entries.sort(key=lambda entry: entry[0])
+        self.error_list.clear()
+        for _row, text in entries[:SHOWN_ERRORS]:
+            self.error_list.addItem(text)
+        if len(entries) > SHOWN_ERRORS:
+            self.error_list.addItem(f"… and {len(entries) - SHOWN_ERRORS} more problems")
+        if not entries:
+            self.error_list.addItem("None.")
+        # Room for the problems listed (up to 8 lines, then a scroll bar); the rows get the rest.
+        self.error_list.setMaximumHeight(_list_height(self.error_list, max(1, len(entries)), 8))
+
+    def _show_set_aside(self, table: Table, result: Preview) -> None:
+        rows = result.set_aside
+        self.set_aside_list.clear()
+        muted = self.palette().color(QPalette.ColorRole.PlaceholderText)
+        for row in rows:
+            item = QListWidgetItem(f"{table.unit} {row.number}: {row.reason}")
+            item.setForeground(QBrush(muted))
+            self.set_aside_list.addItem(item)
+        self.set_aside_label.setText(
+            f"Set aside as not records ({_plural(len(rows), table.unit)}; not problems):"
+        )
+        self.set_aside_label.setVisible(bool(rows))
+        self.set_aside_list.setVisible(bool(rows))
+        if rows:  # a short list takes only the room it needs
+            self.set_aside_list.setMaximumHeight(_list_height(self.set_aside_list, len(rows)))
+
+    def _show_choices(self, table: Table, result: Preview) -> None:
+        good: list[PreviewRecord] = result.records if result.ok else result.importable
+        partial = result.columns_ok and not result.ok and bool(result.importable)
+        self.skip_bad_button.setText(
+            f"Import the {_plural(len(good), 'good record')} and keep the rest in a report"
+        )
+        self.bad_rows_box.setTitle(
+            f"{_plural(len(result.bad_rows), table.unit)} with problems, "
+            f"{_plural(len(good), 'record')} without:"
+        )
+        self.bad_rows_box.setVisible(partial)
+        self.problems_label.setText(_FIX_OR_LEAVE if partial else _FIX_FIRST)
+        rows = len({number for record in good for number in record.rows})
+        duplicates = sum(record.duplicate for record in good)
+        aside = f"; {_plural(len(result.set_aside), table.unit)} set aside" * bool(result.set_aside)
+        if result.ok and good:
+            self.counts_label.setText(
+                f"{_plural(len(good), 'record')} from {_plural(rows, table.unit)}; "
+                f"{len(good) - duplicates} new, {duplicates} already stored{aside}."
+            )
+        elif partial:
+            self.counts_label.setText(
+                f"{_plural(len(good), 'record')} from {_plural(rows, table.unit)} can be imported "
+                f"({len(good) - duplicates} new, {duplicates} already stored); "
+                f"{_plural(len(result.bad_rows), table.unit)} cannot{aside}."
+            )
+        elif result.ok:
+            self.counts_label.setText(f"No records to import{aside}.")
+        else:
+            count = len(result.errors)
+            self.counts_label.setText(f"{_plural(count, 'problem')}: nothing can be imported yet.")
+        self.duplicates_box.setTitle(
+            f"{_plural(duplicates, 'record')} already stored (same title, date and sponsor):"
+        )
+        self.duplicates_box.setVisible(duplicates > 0 and (result.ok or partial))
+
+    def _show_rows(
+        self,
+        table: Table,
+        mapping: ColumnMapping,
+        hours: Mapping[int, str],
+        result: Preview,
+    ) -> None:
+        """The first rows, one column per chosen field, hours column and value for every row."""
+        columns: list[tuple[str, Any]] = []  # (heading, how to read a row's value)
+        for name in FIELDS:
+            if name in mapping:
+                index = mapping[name]
+                columns.append(
+                    (f"{LABELS[name]}\n({table.label(index)})", _reader(table, name, index))
+                )
+        for index, field_name in hours.items():
+            columns.append(
+                (f"Credits: {field_name}\n({table.label(index)})", _reader(table, "credits", index))
+            )
+        for name, value in result.constants.items():
+            columns.append((f"{LABELS.get(name, name)}\n(same for every row)", _constant(value)))
+        shown = table.rows[:PREVIEW_ROWS]
+        problems = {row.number: row.reasons for row in result.bad_rows}
+        duplicates = {
+            number
+            for record in (result.records or result.importable)
+            if record.duplicate
+            for number in record.rows
+        }
+        background = QBrush(_ERROR_BACKGROUND[theme.current_scheme()])
+        widget = self.table
+        widget.clear()
+        widget.setColumnCount(len(columns))
+        widget.setRowCount(len(shown))
+        widget.setHorizontalHeaderLabels([heading for heading, _ in columns])
+        widget.setVerticalHeaderLabels([str(row.number) for row in shown])
+        for r, row in enumerate(shown):
+            reasons = problems.get(row.number, ())
+            for c, (_heading, read) in enumerate(columns):
+                item = QTableWidgetItem(read(row))
+                if reasons:
+                    item.setBackground(background)
+                    item.setToolTip("\n".join(reasons))
+                elif row.number in duplicates:
+                    item.setToolTip("Already stored")
+                widget.setItem(r, c, item)
+        widget.resizeColumnsToContents()
+
+
+def _list_height(widget: QListWidget, rows: int, most: int = 4) -> int:
+    """The height that shows ``rows`` lines (at most ``most``) of ``widget``."""
+    line = max(widget.sizeHintForRow(0), widget.fontMetrics().height())
+    return line * min(rows, most) + 2 * widget.frameWidth() + 6
+
+
+def _reader(table: Table, name: str, index: int) -> Any:
+    def read(row: Any) -> str:
+        value, _ = field_cell(name, table.cell(row, index))
+        return _shown(value)
+
+    return read
+
+
+def _constant(value: str) -> Any:
+    return lambda _row: value
+
+
+def _shown(value: Any) -> str:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+__all__ = ["PREVIEW_ROWS", "PreviewPane"]
