@@ -5,6 +5,7 @@ header, the sheet with the records, and the rows that are not records (set aside
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -182,3 +183,106 @@ def test_a_state_society_history_export_is_recognised():
     ]
     assert looks_like(headings) == "a state society's CPE history export"
     assert looks_like(["Date", "Course", "Hours"]) is None
+
+
+CORPUS = Path(__file__).resolve().parents[1] / "import_corpus"
+
+
+@pytest.mark.parametrize(
+    ("name", "layout"),
+    [
+        ("01_board_reporting_form.xlsx", "a state board's CPE reporting form"),
+        ("02_board_worksheet.xlsx", "a state board's CPE worksheet"),
+        ("03_board_classification_report.xlsx", "a board's CPE report by classification code"),
+        ("04_nasba_audit_upload.xlsx", "the NASBA CPE Audit Service credit upload template"),
+        ("05_platform_a_certificates.csv", "a compliance platform's certificate export"),
+        ("06_platform_b_export.csv", "a CPE tracking platform's export"),
+        ("07_society_cpe_history.csv", "a state society's CPE history export"),
+        # Nothing in their headings says where they come from: a transcript names its provider
+        # only in its title rows, and the log and the record list are a person's own.
+        ("08_provider_transcript.xlsx", None),
+        ("09_personal_log.xlsx", None),
+        ("10_audit_record_list.xlsx", None),
+    ],
+)
+def test_the_corpus_layouts_are_recognised_by_their_headings(name, layout):
+    assert read_table(CORPUS / name).looks_like == layout
+
+
+PLATFORM_A = [
+    "Course Name",
+    "Provider",
+    "Sponsor ID",
+    "Completion Date",
+    "Delivery Method",
+    "Subject Areas",
+    "Total Credits",
+    "Certificate",
+]
+PLATFORM_B = [
+    "Title",
+    "CPE provider name",
+    "Start Date",
+    "End Date",
+    "Format",
+    "Field of Study",
+    "Credits Completed",
+    "Status",
+]
+
+
+@pytest.mark.parametrize(
+    ("headings", "layout"),
+    [
+        (PLATFORM_A, "a compliance platform's certificate export"),
+        (PLATFORM_B, "a CPE tracking platform's export"),
+    ],
+)
+def test_a_platform_export_is_recognised_with_one_column_dropped_or_reordered(headings, layout):
+    assert looks_like(headings) == layout
+    assert looks_like(list(reversed(headings))) == layout
+    assert looks_like([h.upper() for h in headings]) == layout
+    for dropped in range(len(headings)):
+        assert looks_like(headings[:dropped] + headings[dropped + 1 :]) == layout
+    # Two columns gone: no longer sure enough to say.
+    assert looks_like(headings[2:]) is None
+
+
+def test_a_platform_export_read_from_csv_says_so():
+    text = (
+        ",".join(PLATFORM_A) + "\nTax update,Firm,103456,03/22/2024,Group Live,Taxes (2),2,a.pdf\n"
+    )
+    assert csv_table(text, "export.csv").looks_like == "a compliance platform's certificate export"
+
+
+def test_common_headings_are_not_mistaken_for_a_known_layout():
+    for headings in (
+        ["Date", "Course", "Hours"],
+        ["Completion Date", "Course", "Delivery Method", "Field of Study", "CPE Credits"],
+        ["Title", "Provider", "Date", "Format", "Field of Study", "Credits"],
+        ["Course Name", "Provider", "Completion Date", "Field of Study", "Credits"],
+        ["Title", "Start Date", "End Date", "Field of Study", "Credits"],
+    ):
+        assert looks_like(headings) is None, headings
+
+
+def test_a_board_form_needs_its_hours_claimed_columns():
+    form = ["Date(s) of program", "Program title", "Sponsor name", "Sponsor no."]
+    assert looks_like(form) is None
+    hours = ["CPE hours claimed Technical A&A", "CPE hours claimed Non-technical"]
+    assert looks_like(form + hours) == "a state board's CPE reporting form"
+    assert looks_like([*form, "CPE hours claimed"]) == "a state board's CPE reporting form"
+
+
+def test_the_nasba_template_is_not_taken_for_a_platform_export():
+    headings = [
+        "Program Title",
+        "Sponsor Name",
+        "NASBA Sponsor ID",
+        "Date Completed",
+        "Field of Study",
+        "CPE Credits",
+        "Delivery Method",
+        "Certificate",
+    ]
+    assert looks_like(headings) == "the NASBA CPE Audit Service credit upload template"

@@ -248,10 +248,37 @@ def _not_a_record(
 
 # --- recognised layouts -----------------------------------------------------------------------
 
-# Each layout: its name and the headings that identify it, each a set of accepted spellings
-# (normalised); all but one of them must be present.
-LAYOUTS: tuple[tuple[str, tuple[frozenset[str], ...]], ...] = (
-    (
+
+@dataclass(frozen=True)
+class Layout:
+    """A layout recognised by its headings: each heading a set of accepted spellings
+    (normalised; one ending in ``*`` accepts any heading that starts with it, such as the
+    "CPE hours claimed Technical A&A" of a merged header), of which all but ``may_miss`` must be
+    present. The first layout that matches names the file."""
+
+    name: str
+    headings: tuple[frozenset[str], ...]
+    may_miss: int = 1
+
+    def matches(self, present: set[str]) -> bool:
+        found = sum(1 for spellings in self.headings if _any_present(spellings, present))
+        return found >= len(self.headings) - self.may_miss
+
+
+def _any_present(spellings: frozenset[str], present: set[str]) -> bool:
+    for spelling in spellings:
+        if spelling.endswith("*"):
+            if any(heading.startswith(spelling[:-1]) for heading in present):
+                return True
+        elif spelling in present:
+            return True
+    return False
+
+
+# Names are neutral (what kind of file, not whose product): the corpus copies the public forms'
+# and documented exports' columns, not one company's file (tests/import_corpus/README.md).
+LAYOUTS: tuple[Layout, ...] = (
+    Layout(
         "the NASBA CPE Audit Service credit upload template",
         (
             frozenset({"program title", "program name"}),
@@ -263,7 +290,7 @@ LAYOUTS: tuple[tuple[str, tuple[frozenset[str], ...]], ...] = (
             frozenset({"delivery method"}),
         ),
     ),
-    (
+    Layout(
         "a state society's CPE history export",
         (
             frozenset({"course activity title", "course title", "activity title"}),
@@ -273,16 +300,92 @@ LAYOUTS: tuple[tuple[str, tuple[frozenset[str], ...]], ...] = (
             frozenset({"subject areas", "subject area"}),
         ),
     ),
+    # A society's event history: event code, date and title, and where it was held.
+    Layout(
+        "a state society's CPE history export",
+        (
+            frozenset({"event code", "event id", "event number"}),
+            frozenset({"event date", "event dates"}),
+            frozenset({"event title", "event name"}),
+            frozenset({"location", "event location"}),
+            frozenset({"field of study", "fields of study"}),
+            frozenset({"cpe credits", "cpe hours", "credits"}),
+        ),
+    ),
+    # Compliance platforms' all-certificates / compliance-summary export: the fields of a
+    # course combined in one "Subject Areas" cell ("Auditing (2), Taxes (2)"), a certificate.
+    Layout(
+        "a compliance platform's certificate export",
+        (
+            frozenset({"course name", "course title"}),
+            frozenset({"provider", "provider name", "sponsor"}),
+            frozenset({"sponsor id", "nasba sponsor id"}),
+            frozenset({"completion date", "date completed"}),
+            frozenset({"delivery method"}),
+            frozenset({"subject areas", "subject area"}),
+            frozenset({"total credits", "total cpe credits"}),
+            frozenset({"certificate", "certificate file", "certificate name"}),
+        ),
+    ),
+    # CPE tracking platforms' CSV export: start and end dates, a format in plain words
+    # (Conference, Virtual, On-Demand), credits completed and an approval status.
+    Layout(
+        "a CPE tracking platform's export",
+        (
+            frozenset({"title", "course title"}),
+            frozenset({"cpe provider name", "provider name"}),
+            frozenset({"start date"}),
+            frozenset({"end date"}),
+            frozenset({"format"}),
+            frozenset({"field of study"}),
+            frozenset({"credits completed"}),
+            frozenset({"status"}),
+        ),
+    ),
+    # State boards' CPE reporting forms: the dates, title and sponsor of each program, and the
+    # hours claimed (in category columns under a merged "CPE hours claimed" heading); all four.
+    Layout(
+        "a state board's CPE reporting form",
+        (
+            frozenset({"date s of program", "dates of program", "program dates"}),
+            frozenset({"program title", "title of program"}),
+            frozenset({"sponsor name", "name of sponsor"}),
+            frozenset({"cpe hours claimed*", "hours claimed*"}),
+        ),
+        may_miss=0,
+    ),
+    # A board's CPE report by classification code (AA, TX, PSR, MS).
+    Layout(
+        "a board's CPE report by classification code",
+        (
+            frozenset({"exact title of course"}),
+            frozenset({"date of course completion"}),
+            frozenset({"classification", "classification code"}),
+            frozenset({"sponsor", "sponsor name"}),
+            frozenset({"cpe credits", "cpe hours"}),
+        ),
+    ),
+    # A board's CPE worksheet kept for an audit.
+    Layout(
+        "a state board's CPE worksheet",
+        (
+            frozenset({"date"}),
+            frozenset({"course activity title"}),
+            frozenset({"cpe provider name"}),
+            frozenset({"format"}),
+            frozenset({"subject"}),
+            frozenset({"cpe credit hours"}),
+        ),
+    ),
 )
 
 
 def looks_like(headings: Sequence[str]) -> str | None:
     """The name of the known layout these headings are, or None."""
     present = {normalise_heading(h) for h in headings if h}
-    for name, signature in LAYOUTS:
-        matched = sum(1 for spellings in signature if spellings & present)
-        if matched >= len(signature) - 1:
-            return name
+    for layout in LAYOUTS:
+        if layout.matches(present):
+            return layout.name
     return None
 
 
