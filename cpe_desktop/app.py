@@ -192,7 +192,7 @@ class Controller:
             self.bus.publish(dialog.outcome)
 
     def import_data(self, parent: QWidget) -> None:
-        from cpe_desktop.services.interchange import import_file, import_mapped
+        from cpe_desktop.services.interchange import import_file
         from cpe_desktop.ui.dialogs.import_wizard import ask_import_choice
 
         name, _ = QFileDialog.getOpenFileName(
@@ -214,18 +214,9 @@ class Controller:
         choice = ask_import_choice(self.ctx, path, parent)
         if choice is None:
             return
-        self._run_file_task(
-            parent,
-            "importing",
-            lambda progress: import_mapped(
-                self.ctx,
-                choice.table,
-                choice.mapping,
-                choice.user,
-                choice.on_duplicate,
-                progress=progress,
-            ),
-        )
+        # The choice carries the values given for every row and whether to import only the
+        # good records (with the not-imported report).
+        self._run_file_task(parent, "importing", lambda progress: choice.run(self.ctx, progress))
 
     def export_data(self, parent: QWidget) -> None:
         from cpe_desktop.services.interchange import export_file

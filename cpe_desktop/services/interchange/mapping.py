@@ -381,6 +381,7 @@ def _spelled(alias: str) -> str:
 
 
 def unmapped_columns(table: Table, mapping: Mapping[str, int]) -> list[str]:
-    """The file's named columns no field reads from (their contents will not be imported)."""
-    used = set(mapping.values())
+    """The file's named columns no field reads from (their contents will not be imported); the
+    hours columns of a form with one column per field are read, so they are not listed."""
+    used = set(mapping.values()) | set(hour_columns(table, mapping))
     return [heading for index, heading in enumerate(table.headers) if heading and index not in used]
