@@ -136,3 +136,38 @@ def test_a_member_may_not_back_up_the_database(qtbot, people, clock, monkeypatch
     controller.backup_now(window)
     assert warned == ["Only an administrator can back up the database."]
     assert TaskQueue.select().count() == 0
+
+
+def test_file_import_keeps_the_good_records_and_writes_the_report(
+    qtbot, people, clock, tmp_path, monkeypatch
+):
+    """File › Import of a log with one bad row: choosing "import the good records" in the
+    wizard stores them through the window's task and writes the not-imported report."""
+    source = tmp_path / "log.csv"
+    source.write_text(
+        "Date,Course,Format,Field,Hours\n"
+        "2025-01-02,Fine,Group Live,Taxes,2\n"
+        "2025-01-03,Bad hours,Group Live,Taxes,-1\n",
+        encoding="utf-8",
+    )
+    report = tmp_path / "left.csv"
+    controller = Controller("test.db", clock)
+    answer_next_dialog(
+        lambda dialog: (
+            dialog.account.setCurrentIndex(dialog.account.findData("ada@example.com")),
+            dialog.sign_in(),
+        )
+    )
+    controller.start()
+    window = controller.window
+    qtbot.addWidget(window)
+    told = []
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: told.append(text))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(source), ""))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(report), ""))
+    answer_next_dialog(lambda wizard: (wizard.pane.skip_bad_button.click(), wizard.accept()))
+    with qtbot.waitSignal(controller.tasks.idle, timeout=WAIT_MS):
+        window.import_action.trigger()
+    assert [r.title for r in CpeRecord.select()] == ["Fine"]
+    assert report.exists() and "Bad hours" in report.read_text(encoding="utf-8-sig")
+    assert told and told[-1].startswith("Imported 1 record")
