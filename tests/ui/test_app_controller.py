@@ -55,10 +55,8 @@ def test_switch_user_cancelled_keeps_the_current_window(qtbot, people, clock):
     assert controller.window is window and window.isVisible()
 
 
-def test_import_and_export_from_the_file_menu(qtbot, people, clock, tmp_path, monkeypatch):
-    source = tmp_path / "in.json"
-    source.write_text(json.dumps(two_people_document()), encoding="utf-8")
-    target = tmp_path / "out.csv"
+def _started_as_ada(qtbot, clock):
+    """The program started on test.db with Ada (an administrator) signed in."""
     controller = Controller("test.db", clock)
     answer_next_dialog(
         lambda dialog: (
@@ -67,8 +65,15 @@ def test_import_and_export_from_the_file_menu(qtbot, people, clock, tmp_path, mo
         )
     )
     controller.start()
-    window = controller.window
-    qtbot.addWidget(window)
+    qtbot.addWidget(controller.window)
+    return controller, controller.window
+
+
+def test_import_and_export_from_the_file_menu(qtbot, people, clock, tmp_path, monkeypatch):
+    source = tmp_path / "in.json"
+    source.write_text(json.dumps(two_people_document()), encoding="utf-8")
+    target = tmp_path / "out.csv"
+    controller, window = _started_as_ada(qtbot, clock)
     tab = window.show_table("records")
     told = []
     monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: told.append(text))
@@ -151,16 +156,7 @@ def test_file_import_keeps_the_good_records_and_writes_the_report(
         encoding="utf-8",
     )
     report = tmp_path / "left.csv"
-    controller = Controller("test.db", clock)
-    answer_next_dialog(
-        lambda dialog: (
-            dialog.account.setCurrentIndex(dialog.account.findData("ada@example.com")),
-            dialog.sign_in(),
-        )
-    )
-    controller.start()
-    window = controller.window
-    qtbot.addWidget(window)
+    controller, window = _started_as_ada(qtbot, clock)
     told = []
     monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: told.append(text))
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(source), ""))

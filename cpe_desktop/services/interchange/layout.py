@@ -12,7 +12,6 @@ Pure functions over plain rows ``(number, cells)``; :mod:`tabular` builds the Ta
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from typing import Any
 
 from cpe_desktop.services.errors import ValidationError
 from cpe_desktop.services.interchange.mapping import guess_mapping, normalise_heading
-from cpe_desktop.services.interchange.tabular import SetAside
+from cpe_desktop.services.interchange.tabular import SetAside, cell_text
 
 Found = list[tuple[int, tuple[Any, ...]]]
 
@@ -42,13 +41,7 @@ class Header:
 
 
 def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+    return cell_text(value)
 
 
 def _blank(value: Any) -> bool:

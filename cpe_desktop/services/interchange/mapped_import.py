@@ -336,29 +336,53 @@ def _rows(
         return _unpivoted(table, mapping, problems, constants, hours)
     rows = []
     for table_row in table.rows:
-        cells: dict[str, Any] = {}
         combined = None
         if "field_of_study" in mapping:
             combined = combined_fields(table.cell(table_row, mapping["field_of_study"]))
-        for name, index in mapping.items():
-            if combined is not None and name in ("field_of_study", "credits"):
-                cells[name] = ""  # filled per field below
-                continue
-            value, problem = field_cell(name, table.cell(table_row, index))
-            if problem is not None:
-                problems.add(table_row.number, name, problem)
-            cells[name] = value
+        per_field = ("field_of_study", "credits") if combined is not None else ()
+        cells = _read_cells(table, table_row, mapping, problems, skip=per_field)
         if combined is None and not any(value != "" for value in cells.values()):
             continue  # a row with data only elsewhere
-        for name, given in constants.items():
-            cells[name] = given
-        if "completed_on" in mapping:
-            _first_day_from_range(cells, table.cell(table_row, mapping["completed_on"]))
+        _complete(cells, table, table_row, mapping, constants)
         if combined is None:
             rows.append(Row(table_row.number, cells))
             continue
         rows.extend(_split_row(table, table_row, mapping, problems, cells, combined))
     return rows
+
+
+def _read_cells(
+    table: Table,
+    table_row: Any,
+    mapping: Mapping[str, int],
+    problems: Problems,
+    skip: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """The row's cells converted for the fields they are mapped to (problems noted); fields in
+    ``skip`` are left empty, to be filled by the caller."""
+    cells: dict[str, Any] = {}
+    for name, index in mapping.items():
+        if name in skip:
+            cells[name] = ""
+            continue
+        value, problem = field_cell(name, table.cell(table_row, index))
+        if problem is not None:
+            problems.add(table_row.number, name, problem)
+        cells[name] = value
+    return cells
+
+
+def _complete(
+    cells: dict[str, Any],
+    table: Table,
+    table_row: Any,
+    mapping: Mapping[str, int],
+    constants: Mapping[str, str],
+) -> None:
+    """The values given for every row, and a first day from a range of dates."""
+    cells.update(constants)
+    if "completed_on" in mapping:
+        _first_day_from_range(cells, table.cell(table_row, mapping["completed_on"]))
 
 
 def _unpivoted(
@@ -372,15 +396,8 @@ def _unpivoted(
     record's other cells repeated (they group back into one record with several credit lines)."""
     rows = []
     for table_row in table.rows:
-        cells: dict[str, Any] = {}
-        for name, index in mapping.items():
-            value, problem = field_cell(name, table.cell(table_row, index))
-            if problem is not None:
-                problems.add(table_row.number, name, problem)
-            cells[name] = value
-        cells.update(constants)
-        if "completed_on" in mapping:
-            _first_day_from_range(cells, table.cell(table_row, mapping["completed_on"]))
+        cells = _read_cells(table, table_row, mapping, problems)
+        _complete(cells, table, table_row, mapping, constants)
         lines = []
         for index, field_name in hours.items():
             amount, problem = field_cell("credits", table.cell(table_row, index))

@@ -189,7 +189,7 @@ def _table(
     from cpe_desktop.services.interchange import layout
 
     try:
-        header = layout.find_header(found, header_row, _heading)
+        header = layout.find_header(found, header_row, cell_text)
     except ValidationError as exc:
         where = f"sheet {sheet}" if sheet is not None else "header row"
         raise ValidationError(where, f"{unit} {header_row} is blank or not in the file") from exc
@@ -311,7 +311,8 @@ def _trimmed(values: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(values[:end])
 
 
-def _heading(value: Any) -> str:
+def cell_text(value: Any) -> str:
+    """A cell as a heading reads: a whole-day date as ISO, 3.0 as 3, text stripped."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
