@@ -16,6 +16,14 @@ transaction) and the others are listed with their reasons, and written as a "not
 report when a path is given; all or nothing stays the default. Rows the reader set aside as not
 records (totals, sub-headings: ``Table.set_aside`` where the reader finds them) are listed, never
 counted as problems.
+
+``edits`` and ``excluded`` are what a person did in the preview. ``edits`` ({(row number, column
+index): value}) replace cells in a copy of the rows before anything is read (a fix typed in the
+preview; the file is never changed), and the "not imported" report shows a row as it was judged,
+fixes included. ``excluded`` rows are left out by the person: never read or judged, listed as
+``Preview.left_out`` / ``MappedImportSummary.left_out`` ("left out by you"), never as problems,
+and never in the "not imported" report (the person chose to leave them out; the file still has
+them). Both go to :func:`preview` and :func:`import_mapped` alike, so they agree exactly.
 """
 
 from __future__ import annotations
@@ -24,8 +32,8 @@ import csv
 import inspect
 import io
 import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -62,7 +70,7 @@ from cpe_desktop.services.interchange.mapping import (
     mapping_problems,
     unmapped_columns,
 )
-from cpe_desktop.services.interchange.tabular import Table, column_letter, read_table
+from cpe_desktop.services.interchange.tabular import Table, TableRow, column_letter, read_table
 from cpe_desktop.services.interchange.vocabulary import combined_fields
 from cpe_desktop.services.records import NOT_STATED, NOT_STATED_METHOD, not_stated_field
 
@@ -118,6 +126,7 @@ class Preview:
     bad_rows: list[SkippedRow] = field(default_factory=list)
     constants: dict[str, str] = field(default_factory=dict)
     columns_ok: bool = True  # False: a column (or a constant) is missing or wrong; no row read
+    left_out: tuple[int, ...] = ()  # rows the person left out (``excluded``), file order
 
     @property
     def set_aside(self) -> tuple[Any, ...]:
@@ -154,6 +163,7 @@ class MappedImportSummary(ImportSummary):
     set_aside: tuple[Any, ...] = ()
     not_imported: list[SkippedRow] = field(default_factory=list)
     not_imported_report: Path | None = None
+    left_out: tuple[int, ...] = ()  # rows the person left out: not imported, not in the report
 
     def describe(self) -> str:
         return "\n".join([self._describe(), *self._rows_text()])
@@ -165,6 +175,9 @@ class MappedImportSummary(ImportSummary):
             lines.extend(
                 _at_most([f"  {self.unit} {item.number}: {item.reason}" for item in self.set_aside])
             )
+        if self.left_out:
+            lines.append(f"Left out by you ({_count(len(self.left_out), 'row')}):")
+            lines.extend(_at_most([f"  {self.unit} {number}" for number in self.left_out]))
         if self.not_imported:
             where = f", listed in {self.not_imported_report}" if self.not_imported_report else ""
             lines.append(f"Not imported ({_count(len(self.not_imported), 'row')}{where}):")
@@ -205,14 +218,21 @@ def preview(
     *,
     constants: Mapping[str, str] | None = None,
     progress: Progress | None = None,
+    edits: Mapping[tuple[int, int], Any] | None = None,
+    excluded: Collection[int] = (),
 ) -> Preview:
     """Judge every row of ``table`` read through ``mapping`` as records of ``user``.
 
     ``constants``: {field: value} for fields the file has no column for (CONSTANT_FIELDS), the
     value every row gets ("Not stated" is accepted for delivery method and field of study).
+    ``edits``, ``excluded``: cells fixed and rows left out in the preview (see the module);
+    ``Preview.table`` is then the table as read, with the fixes and without those rows.
     """
     ctx.require_owner(user.user_id, "import records")
-    result = Preview(table)
+    leave = set(excluded)
+    left_out = tuple(row.number for row in table.rows if row.number in leave)
+    table = edited_table(table, edits, excluded)
+    result = Preview(table, left_out=left_out)
     given = with_defaults(
         mapping, {name: str(value).strip() for name, value in (constants or {}).items()}
     )
@@ -293,6 +313,39 @@ def preview(
         names = ", ".join(repr(name) for name in skipped)
         result.warnings.append(f"not imported (no field chosen for them): {names}")
     return result
+
+
+def edited_table(
+    table: Table,
+    edits: Mapping[tuple[int, int], Any] | None = None,
+    excluded: Collection[int] = (),
+) -> Table:
+    """A copy of ``table`` with the cells in ``edits`` ({(row number, column index): value})
+    replaced and the ``excluded`` rows removed; ``table`` itself is unchanged. ValidationError
+    for a cell that is not in the table (a row it does not hold, a column it does not have)."""
+    if not edits and not excluded:
+        return table
+    numbers = {row.number for row in table.rows}
+    by_row: dict[int, dict[int, Any]] = {}
+    for (number, index), value in (edits or {}).items():
+        if number not in numbers or not 0 <= index < len(table.headers):
+            raise ValidationError(
+                "edits", f"{table.unit} {number}, column {index + 1} is not a cell of the table"
+            )
+        by_row.setdefault(number, {})[index] = value
+    leave = set(excluded)
+    rows = []
+    for row in table.rows:
+        if row.number in leave:
+            continue
+        changed = by_row.get(row.number)
+        if changed:
+            cells = list(row.cells) + [None] * (len(table.headers) - len(row.cells))
+            for index, value in changed.items():
+                cells[index] = value
+            row = TableRow(row.number, tuple(cells))
+        rows.append(row)
+    return replace(table, rows=tuple(rows))
 
 
 def _not_stated_once(warnings: list[str]) -> list[str]:
@@ -466,6 +519,8 @@ def import_mapped(
     constants: Mapping[str, str] | None = None,
     skip_bad_rows: bool = False,
     not_imported: Path | None = None,
+    edits: Mapping[tuple[int, int], Any] | None = None,
+    excluded: Collection[int] = (),
 ) -> MappedImportSummary:
     """Import ``table`` through ``mapping`` as records of ``user``.
 
@@ -476,6 +531,7 @@ def import_mapped(
     still refuses the whole file. ``constants``: see :func:`preview`. ``on_duplicate``: ``skip``
     records already stored, or ``merge`` the file into them. Every row is checked first; then
     one short transaction writes the new records in bulk, the merges, and the activity entry.
+    ``edits``, ``excluded``: cells fixed and rows left out in the preview (see the module).
     """
     if on_duplicate not in ON_DUPLICATE:
         raise ValidationError("on_duplicate", f"must be skip or merge (got {on_duplicate!r})")
@@ -486,6 +542,8 @@ def import_mapped(
         user,
         constants=constants,
         progress=_scaled(progress, 0, CHECKED_PERCENT) if progress else None,
+        edits=edits,
+        excluded=excluded,
     )
     if not checked.ok and (not skip_bad_rows or not checked.columns_ok):
         raise ValidationError(checked.error_dict())
@@ -495,9 +553,10 @@ def import_mapped(
         unit=table.unit,
         set_aside=checked.set_aside,
         not_imported=list(checked.bad_rows),
+        left_out=checked.left_out,
     )
     if checked.bad_rows and not_imported is not None:
-        write_not_imported(Path(not_imported), table, checked.bad_rows)
+        write_not_imported(Path(not_imported), checked.table, checked.bad_rows)
         summary.not_imported_report = Path(not_imported)
     summary.warnings.extend(checked.warnings)
     ctx.require_owner(user.user_id, "add records")

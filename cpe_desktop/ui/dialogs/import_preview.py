@@ -5,13 +5,21 @@ columns (hours columns and values given for every row included), every problem r
 reasons, the rows set aside as not records (muted: they are not problems), and the two choices an
 import needs: what to do with records already stored, and, when some rows have problems, whether
 to import nothing (the default) or the good records with the rest kept in a "not imported" report.
+
+A problem row can be put right here: double-click (or F2) one of its cells and type the value
+(``cell_edited``; the dialog judges the file again with the fix, the file itself is never
+changed); a cell changed so is shown in bold, its tooltip saying what the file has, and its menu
+can give the file's value back (``cell_reset``). Any row's menu can leave it out of the import
+(``row_left_out``): it stays in the table, muted, and is listed as "left out by you", not as a
+problem. Besides the first rows, every problem row and every row left out is shown.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,6 +28,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QRadioButton,
     QTableWidget,
     QTableWidgetItem,
@@ -28,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from cpe_desktop.services.interchange.cells import field_cell
-from cpe_desktop.services.interchange.mapped_import import Preview, PreviewRecord
+from cpe_desktop.services.interchange.mapped_import import Preview, PreviewRecord, edited_table
 from cpe_desktop.services.interchange.mapping import FIELDS, LABELS, ColumnMapping
 from cpe_desktop.services.interchange.tabular import Table
 from cpe_desktop.ui import theme
@@ -38,6 +47,13 @@ SHOWN_ERRORS = 200
 _ANY = 16_777_215  # QWIDGETSIZE_MAX: no limit
 _FIX_FIRST = "Problems to fix in the file (or in the choices) first:"
 _FIX_OR_LEAVE = "Rows with problems (fix them in the file, or import the others without them):"
+_HOW_TO_FIX = (
+    "Double-click a cell of a problem row to correct it; right-click a row to leave it out."
+)
+LEAVE_OUT = "Leave out this row"
+PUT_BACK = "Put this row back"
+USE_FILE_VALUE = "Use the file's value again"
+_CELL = Qt.ItemDataRole.UserRole  # (row number, column index) of an editable cell
 # The background of a problem row's cells, readable under the scheme's own text colour.
 _ERROR_BACKGROUND = {"light": QColor(255, 228, 225), "dark": QColor("#45201d")}
 
@@ -49,12 +65,27 @@ def _plural(number: int, word: str) -> str:
 class PreviewPane(QWidget):
     """The preview table, the counts, the problems, the rows set aside and the import choices."""
 
+    cell_edited = Signal(int, int, str)  # row number, column index, the value typed
+    cell_reset = Signal(int, int)  # row number, column index: the file's value again
+    row_left_out = Signal(int, bool)  # row number, whether it is left out (False: put back)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.result: Preview | None = None
+        self.edits: Mapping[tuple[int, int], Any] = {}
+        self.left_out: frozenset[int] = frozenset()
+        self._filling = False
         self.table = QTableWidget()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._show_menu)
+        self.table.itemChanged.connect(self._item_changed)
+        self.how_to_fix_label = QLabel(_HOW_TO_FIX)
+        self.how_to_fix_label.setWordWrap(True)
         self.rows_label = QLabel(f"The first {PREVIEW_ROWS} rows as they will be imported:")
         self.counts_label = QLabel()
         self.counts_label.setWordWrap(True)
@@ -64,6 +95,9 @@ class PreviewPane(QWidget):
         self.set_aside_label = QLabel()
         self.set_aside_list = QListWidget()
         self.set_aside_list.setAccessibleName("Rows set aside")
+        self.left_out_label = QLabel()
+        self.left_out_list = QListWidget()
+        self.left_out_list.setAccessibleName("Rows left out by you")
         self.warning_label = QLabel()
         self.warning_label.setWordWrap(True)
 
@@ -85,11 +119,14 @@ class PreviewPane(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.rows_label)
         layout.addWidget(self.table, 3)
+        layout.addWidget(self.how_to_fix_label)
         layout.addWidget(self.counts_label)
         layout.addWidget(self.problems_label)
         layout.addWidget(self.error_list, 2)
         layout.addWidget(self.set_aside_label)
         layout.addWidget(self.set_aside_list, 1)
+        layout.addWidget(self.left_out_label)
+        layout.addWidget(self.left_out_list, 1)
         layout.addWidget(self.warning_label)
         layout.addWidget(self.bad_rows_box)
         layout.addWidget(self.duplicates_box)
@@ -133,7 +170,14 @@ class PreviewPane(QWidget):
         self.error_list.setMaximumHeight(_ANY)
         self.problems_label.setText(_FIX_FIRST)
         self.counts_label.setText("1 problem: nothing can be imported yet.")
-        for widget in (self.set_aside_label, self.set_aside_list, self.warning_label):
+        for widget in (
+            self.set_aside_label,
+            self.set_aside_list,
+            self.left_out_label,
+            self.left_out_list,
+            self.warning_label,
+            self.how_to_fix_label,
+        ):
             widget.setVisible(False)
         self.bad_rows_box.setVisible(False)
         self.duplicates_box.setVisible(False)
@@ -144,11 +188,18 @@ class PreviewPane(QWidget):
         mapping: ColumnMapping,
         hours: Mapping[int, str],
         result: Preview,
+        edits: Mapping[tuple[int, int], Any] | None = None,
+        left_out: Collection[int] = (),
     ) -> None:
+        """Show ``result``, the preview of ``table`` (as read from the file) with the person's
+        ``edits`` ({(row number, column index): value}) and the rows they ``left_out``."""
         self.result = result
+        self.edits = dict(edits or {})
+        self.left_out = frozenset(left_out)
         self._show_rows(table, mapping, hours, result)
         self._show_problems(table, result)
         self._show_set_aside(table, result)
+        self._show_left_out(table, result)
         self.warning_label.setText("\n".join(result.warnings[:10]))
         self.warning_label.setVisible(bool(result.warnings))
         self._show_choices(table, result)
@@ -188,6 +239,19 @@ class PreviewPane(QWidget):
         if rows:  # a short list takes only the room it needs
             self.set_aside_list.setMaximumHeight(_list_height(self.set_aside_list, len(rows)))
 
+    def _show_left_out(self, table: Table, result: Preview) -> None:
+        rows = result.left_out
+        self.left_out_list.clear()
+        for number in rows:
+            self.left_out_list.addItem(f"{table.unit} {number}: left out by you")
+        self.left_out_label.setText(
+            f"Left out by you ({_plural(len(rows), table.unit)}; a row's menu puts it back):"
+        )
+        self.left_out_label.setVisible(bool(rows))
+        self.left_out_list.setVisible(bool(rows))
+        if rows:
+            self.left_out_list.setMaximumHeight(_list_height(self.left_out_list, len(rows)))
+
     def _show_choices(self, table: Table, result: Preview) -> None:
         good: list[PreviewRecord] = result.records if result.ok else result.importable
         partial = result.columns_ok and not result.ok and bool(result.importable)
@@ -203,6 +267,9 @@ class PreviewPane(QWidget):
         rows = len({number for record in good for number in record.rows})
         duplicates = sum(record.duplicate for record in good)
         aside = f"; {_plural(len(result.set_aside), table.unit)} set aside" * bool(result.set_aside)
+        aside += f"; {_plural(len(result.left_out), table.unit)} left out by you" * bool(
+            result.left_out
+        )
         if result.ok and good:
             self.counts_label.setText(
                 f"{_plural(len(good), 'record')} from {_plural(rows, table.unit)}; "
@@ -231,22 +298,46 @@ class PreviewPane(QWidget):
         hours: Mapping[int, str],
         result: Preview,
     ) -> None:
-        """The first rows, one column per chosen field, hours column and value for every row."""
-        columns: list[tuple[str, Any]] = []  # (heading, how to read a row's value)
+        """The first rows, one column per chosen field, hours column and value for every row, then
+        every later row with a problem or left out (those the person may want to act on)."""
+        fixed = edited_table(table, self.edits)
+        # (heading, how to read a row's value, the file's column or None)
+        columns: list[tuple[str, Any, int | None]] = []
         for name in FIELDS:
             if name in mapping:
                 index = mapping[name]
                 columns.append(
-                    (f"{LABELS[name]}\n({table.label(index)})", _reader(table, name, index))
+                    (f"{LABELS[name]}\n({table.label(index)})", _reader(fixed, name, index), index)
                 )
         for index, field_name in hours.items():
             columns.append(
-                (f"Credits: {field_name}\n({table.label(index)})", _reader(table, "credits", index))
+                (
+                    f"Credits: {field_name}\n({table.label(index)})",
+                    _reader(fixed, "credits", index),
+                    index,
+                )
             )
         for name, value in result.constants.items():
-            columns.append((f"{LABELS.get(name, name)}\n(same for every row)", _constant(value)))
-        shown = table.rows[:PREVIEW_ROWS]
+            columns.append(
+                (f"{LABELS.get(name, name)}\n(same for every row)", _constant(value), None)
+            )
         problems = {row.number: row.reasons for row in result.bad_rows}
+        wanted = set(problems) | self.left_out
+        shown = [
+            row
+            for position, row in enumerate(fixed.rows)
+            if position < PREVIEW_ROWS or row.number in wanted
+        ][: PREVIEW_ROWS + SHOWN_ERRORS]
+        originals = {row.number: row for row in table.rows}
+        self.rows_label.setText(
+            f"The first {PREVIEW_ROWS} rows as they will be imported"
+            + (
+                ", and every later row with a problem or left out:"
+                if len(shown) > PREVIEW_ROWS
+                else ":"
+            )
+        )
+        self.how_to_fix_label.setVisible(bool(problems) or bool(self.edits) or bool(self.left_out))
         duplicates = {
             number
             for record in (result.records or result.importable)
@@ -254,23 +345,95 @@ class PreviewPane(QWidget):
             for number in record.rows
         }
         background = QBrush(_ERROR_BACKGROUND[theme.current_scheme()])
+        muted = QBrush(self.palette().color(QPalette.ColorRole.PlaceholderText))
         widget = self.table
-        widget.clear()
-        widget.setColumnCount(len(columns))
-        widget.setRowCount(len(shown))
-        widget.setHorizontalHeaderLabels([heading for heading, _ in columns])
-        widget.setVerticalHeaderLabels([str(row.number) for row in shown])
-        for r, row in enumerate(shown):
-            reasons = problems.get(row.number, ())
-            for c, (_heading, read) in enumerate(columns):
-                item = QTableWidgetItem(read(row))
-                if reasons:
-                    item.setBackground(background)
-                    item.setToolTip("\n".join(reasons))
-                elif row.number in duplicates:
-                    item.setToolTip("Already stored")
-                widget.setItem(r, c, item)
-        widget.resizeColumnsToContents()
+        self._filling = True
+        try:
+            widget.clear()
+            widget.setColumnCount(len(columns))
+            widget.setRowCount(len(shown))
+            widget.setHorizontalHeaderLabels([heading for heading, _, _ in columns])
+            widget.setVerticalHeaderLabels([str(row.number) for row in shown])
+            for r, row in enumerate(shown):
+                reasons = problems.get(row.number, ())
+                left_out = row.number in self.left_out
+                for c, (_heading, read, index) in enumerate(columns):
+                    item = QTableWidgetItem(read(row))
+                    flags = item.flags() & ~Qt.ItemFlag.ItemIsEditable
+                    edited = index is not None and (row.number, index) in self.edits
+                    tips = []
+                    if left_out:
+                        item.setForeground(muted)
+                        tips.append("Left out by you: not imported (its menu puts it back)")
+                    elif reasons:
+                        item.setBackground(background)
+                        tips.extend(reasons)
+                    elif row.number in duplicates:
+                        tips.append("Already stored")
+                    if index is not None and not left_out and (reasons or edited):
+                        flags |= Qt.ItemFlag.ItemIsEditable
+                        item.setData(_CELL, (row.number, index))
+                    if edited:
+                        font = item.font()
+                        font.setBold(True)
+                        item.setFont(font)
+                        item.setData(_CELL, (row.number, index))
+                        was = _shown(table.cell(originals[row.number], index))
+                        tips.append(
+                            f"Changed by you; the file has {was!r} (the file is not changed)"
+                        )
+                    item.setFlags(flags)
+                    if tips:
+                        item.setToolTip("\n".join(tips))
+                    widget.setItem(r, c, item)
+            widget.resizeColumnsToContents()
+        finally:
+            self._filling = False
+
+    # --- what the person does in the table -------------------------------------------------------
+
+    def _row_number(self, r: int) -> int | None:
+        header = self.table.verticalHeaderItem(r)
+        return int(header.text()) if header is not None and header.text().isdigit() else None
+
+    def _item_changed(self, item: QTableWidgetItem) -> None:
+        cell = item.data(_CELL)
+        if self._filling or not cell:
+            return
+        number, index = cell
+        # After the edit is committed: the table is filled again when the dialog judges it.
+        text = item.text()
+        QTimer.singleShot(0, lambda: self.cell_edited.emit(number, index, text))
+
+    def menu_actions(self, r: int, c: int) -> list[tuple[str, Any]]:
+        """What the menu of the cell at (``r``, ``c``) offers: (text, what it does)."""
+        number = self._row_number(r)
+        if number is None:
+            return []
+        actions: list[tuple[str, Any]] = []
+        if number in self.left_out:
+            actions.append((PUT_BACK, lambda: self.row_left_out.emit(number, False)))
+        else:
+            actions.append((LEAVE_OUT, lambda: self.row_left_out.emit(number, True)))
+        item = self.table.item(r, c)
+        cell = item.data(_CELL) if item is not None else None
+        if cell and tuple(cell) in self.edits:
+            row_number, index = cell
+            actions.append((USE_FILE_VALUE, lambda: self.cell_reset.emit(row_number, index)))
+        return actions
+
+    def _show_menu(self, point: QPoint) -> None:
+        index = self.table.indexAt(point)
+        if not index.isValid():
+            return
+        actions = self.menu_actions(index.row(), index.column())
+        if not actions:
+            return
+        menu = QMenu(self)
+        for text, run in actions:
+            menu.addAction(text).triggered.connect(run)
+        menu.exec(self.table.viewport().mapToGlobal(point))
+        menu.deleteLater()
 
 
 def _list_height(widget: QListWidget, rows: int, most: int = 4) -> int:
@@ -297,4 +460,4 @@ def _shown(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-__all__ = ["PREVIEW_ROWS", "PreviewPane"]
+__all__ = ["LEAVE_OUT", "PREVIEW_ROWS", "PUT_BACK", "USE_FILE_VALUE", "PreviewPane"]

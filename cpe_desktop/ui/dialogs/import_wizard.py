@@ -13,7 +13,10 @@ On the right (``import_preview.PreviewPane``): the first rows as they would be i
 problem row with its reasons, the rows set aside as not records, how many records are already
 stored (skip or merge them), and, when some rows have problems, the choice between importing
 nothing (the default) and importing the good records while the rest go to a "not imported" CSV
-report, whose place is asked for when Import is pressed.
+report, whose place is asked for when Import is pressed. A problem row's cell can be corrected
+in the preview (double-click or F2) and any row left out (its menu); the dialog keeps these
+(``edits``, ``excluded``: the file is never changed), judges the file again with them, and the
+choice carries them to the import. Another sheet or header row starts them afresh.
 
 Everything it shows comes from ``services.interchange.mapped_import.preview``, the same check the
 import itself runs, so what the dialog accepts is what the import accepts.
@@ -24,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -75,7 +79,8 @@ _NO_VALUE = ""
 class ImportChoice:
     """What the person settled on: the table, its mapping, whose records, what to do with records
     already stored, values for every row, and whether the good records go in alone (the others
-    written to ``not_imported``)."""
+    written to ``not_imported``), with the cells corrected (``edits``: {(row number, column
+    index): value}) and the rows left out (``excluded``) in the preview."""
 
     table: Table
     mapping: ColumnMapping
@@ -84,6 +89,8 @@ class ImportChoice:
     constants: dict[str, str] = field(default_factory=dict)
     skip_bad_rows: bool = False
     not_imported: Path | None = None
+    edits: dict[tuple[int, int], Any] = field(default_factory=dict)
+    excluded: frozenset[int] = frozenset()
 
     def run(
         self, ctx: ServiceContext, progress: Callable[[int, str], None] | None = None
@@ -99,6 +106,8 @@ class ImportChoice:
             constants=self.constants,
             skip_bad_rows=self.skip_bad_rows,
             not_imported=self.not_imported,
+            edits=self.edits,
+            excluded=self.excluded,
         )
 
 
@@ -116,6 +125,9 @@ class ImportWizard(QDialog):
         self.table_problem: str | None = None
         self.not_imported_path: Path | None = None
         self.result_preview: Preview | None = None
+        # What the person did in the preview: cells corrected and rows left out.
+        self.edits: dict[tuple[int, int], Any] = {}
+        self.excluded: set[int] = set()
         self.setWindowTitle(f"Import records — {self.path.name}")
         self.combos: dict[str, QComboBox] = {}
 
@@ -184,6 +196,9 @@ class ImportWizard(QDialog):
         self.skip_button = self.pane.skip_button
         self.merge_button = self.pane.merge_button
         self.pane.skip_bad_button.toggled.connect(lambda _on: self._update_button())
+        self.pane.cell_edited.connect(self.edit_cell)
+        self.pane.cell_reset.connect(self.reset_cell)
+        self.pane.row_left_out.connect(self.leave_out)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.import_button = QPushButton("Import")
@@ -273,6 +288,8 @@ class ImportWizard(QDialog):
             self.constants(),
             skip,
             self.not_imported_path if skip else None,
+            dict(self.edits),
+            frozenset(self.excluded),
         )
 
     def accept(self) -> None:
@@ -346,9 +363,29 @@ class ImportWizard(QDialog):
             return
         self._use(table)
 
+    def edit_cell(self, number: int, index: int, value: Any) -> None:
+        """Read ``value`` instead of the file's cell (row ``number``, column ``index``)."""
+        self.edits[(number, index)] = value
+        self.refresh()
+
+    def reset_cell(self, number: int, index: int) -> None:
+        """Read the file's own value of the cell again."""
+        self.edits.pop((number, index), None)
+        self.refresh()
+
+    def leave_out(self, number: int, leave: bool = True) -> None:
+        """Leave row ``number`` out of the import (or, ``leave=False``, put it back)."""
+        if leave:
+            self.excluded.add(number)
+        else:
+            self.excluded.discard(number)
+        self.refresh()
+
     def _use(self, table: Table) -> None:
         self.table = table
         self.table_problem = None
+        self.edits = {}  # row numbers of another sheet or header row mean other rows
+        self.excluded = set()
         self._show_table_facts()
         self._fill_combos(guess_columns(table))
 
@@ -363,12 +400,20 @@ class ImportWizard(QDialog):
         else:
             try:
                 result = preview(
-                    self.ctx, self.table, mapping, self.user, constants=self.constants()
+                    self.ctx,
+                    self.table,
+                    mapping,
+                    self.user,
+                    constants=self.constants(),
+                    edits=self.edits,
+                    excluded=self.excluded,
                 )
             except ServiceError as exc:  # e.g. the person is no longer visible
                 self.pane.show_problem(str(exc))
             else:
-                self.pane.show_preview(self.table, mapping, hours, result)
+                self.pane.show_preview(
+                    self.table, mapping, hours, result, self.edits, self.excluded
+                )
         self.result_preview = result
         self._update_button()
 
