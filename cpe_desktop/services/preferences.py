@@ -7,6 +7,7 @@ preference: it lives in the operating system's credential store.
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import zoneinfo
 from collections.abc import Callable, Mapping
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cpe_desktop.db.models import Preference, User, database
+from cpe_desktop.rules import fields
 from cpe_desktop.services import rows
 from cpe_desktop.services.changes import AUDIT, PREFERENCES, Changes, Outcome
 from cpe_desktop.services.context import ServiceContext
@@ -96,6 +98,56 @@ def _email_or_empty(value: Any) -> str:
     return text
 
 
+MAX_WORD = 100  # a spreadsheet's word for a field or a method, as remembered
+MAX_WORDS = 500  # remembered words of each kind
+_WORD_KINDS: Mapping[str, tuple[str, Callable[[str], str | None]]] = {
+    "field_of_study": ("field of study", fields.normalize_field),
+    "delivery_method": ("delivery method", fields.normalize_delivery_method),
+}
+
+
+def _import_words(value: Any) -> dict[str, dict[str, str]]:
+    """A person's answers for a spreadsheet's own words, {"field_of_study": {word: NASBA name},
+    "delivery_method": {...}} (or that as JSON text): each word one line, not itself a NASBA name,
+    each answer a NASBA name (stored as the canonical one)."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value) if value.strip() else {}
+        except (ValueError, RecursionError):
+            raise ValueError("must be a JSON object of remembered words") from None
+    if not isinstance(value, Mapping):
+        raise ValueError('must be {"field_of_study": {word: name}, "delivery_method": {...}}')
+    unknown = [str(kind) for kind in value if kind not in _WORD_KINDS]
+    if unknown:
+        raise ValueError(
+            f"{unknown[0]!r:.60} is not a kind of word; use field_of_study or delivery_method"
+        )
+    parsed: dict[str, dict[str, str]] = {}
+    for kind, (what, named_by) in _WORD_KINDS.items():
+        answers = value.get(kind) or {}
+        if not isinstance(answers, Mapping):
+            raise ValueError(f"{kind} must map each word to a {what}")
+        if len(answers) > MAX_WORDS:
+            raise ValueError(f"{kind} remembers at most {MAX_WORDS} words")
+        words: dict[str, str] = {}
+        for word, answer in answers.items():
+            text = word.strip() if isinstance(word, str) else ""
+            if not text or len(text) > MAX_WORD or any(ord(ch) < 32 for ch in text):
+                raise ValueError(f"{kind}: {word!r:.60} is not a word of one line")
+            if named_by(text) is not None:
+                raise ValueError(f"{kind}: {text!r:.60} is already a {what} name")
+            name = named_by(answer) if isinstance(answer, str) else None
+            if name is None:
+                raise ValueError(f"{kind}: {answer!r:.60} (for {text!r:.60}) is not a {what}")
+            words[text] = name
+        parsed[kind] = words
+    return parsed
+
+
+def _dump_words(value: Mapping[str, Mapping[str, str]]) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
 SETTINGS: dict[str, Setting] = {
     s.name: s
     for s in (
@@ -121,6 +173,14 @@ SETTINGS: dict[str, Setting] = {
         ),
         Setting("smtp_user", "Mail user name", "", _text(255)),
         Setting("smtp_sender", "Send mail as", "", _email_or_empty),
+        # Never in the Preferences dialog: written by the import's word step (word_choices).
+        Setting(
+            "import_words",
+            "Words remembered from imported spreadsheets",
+            {"field_of_study": {}, "delivery_method": {}},
+            _import_words,
+            _dump_words,
+        ),
     )
 }
 CHANGED = Changes.of(PREFERENCES, AUDIT)

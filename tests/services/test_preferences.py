@@ -23,6 +23,7 @@ DEFAULTS = {
     "smtp_security": "starttls",
     "smtp_user": "",
     "smtp_sender": "",
+    "import_words": {"field_of_study": {}, "delivery_method": {}},
 }
 
 

@@ -12,13 +12,20 @@ NASBA names for the import only, as a board's own reporting form means them:
   which is Regulatory Ethics; "Behavioral Ethics" stays what it says.
 * "Online" alone could be a live webinar or a self-study course, so it is not guessed:
   ``field_choices`` / ``delivery_choices`` name the possibilities for the message that refuses it.
+
+A person's own answers ("Ethics" is Behavioral Ethics in *my* log, "Online" was self-study) are
+remembered per user (``word_choices``) and put in force around an import with ``use_words``: inside
+it a remembered word wins over this vocabulary, and a vague word the user has answered is read.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from types import MappingProxyType
 
 from cpe_desktop.rules import fields as f
 
@@ -146,6 +153,11 @@ def _key(text: str) -> str:
     return "".join(ch for ch in text if ch.isalnum())
 
 
+def word_key(text: str) -> str:
+    """What tells two words apart: "ethics", "ETHICS" and "Ethics." are one word."""
+    return _key(text)
+
+
 def _index(words: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
     return {_key(word): name for name, spellings in words.items() for word in spellings}
 
@@ -161,22 +173,99 @@ def _without_hours(text: str) -> str:
     return match["name"].strip(" -:\u2013") if match else text
 
 
+def field_word(text: str) -> str:
+    """The word a field-of-study cell names, without hours repeated after it ("Taxes (8.0)" ->
+    "Taxes"): what a person is asked about and what is remembered."""
+    return _without_hours(text).strip()
+
+
+FIELD_OF_STUDY = "field_of_study"
+DELIVERY_METHOD = "delivery_method"
+KINDS = (FIELD_OF_STUDY, DELIVERY_METHOD)
+_NAMED_BY = {FIELD_OF_STUDY: f.normalize_field, DELIVERY_METHOD: f.normalize_delivery_method}
+
+# The words the person importing has answered, {kind: {word's key: NASBA name}}; set by use_words.
+_NONE_REMEMBERED: Mapping[str, Mapping[str, str]] = MappingProxyType({})
+_REMEMBERED: ContextVar[Mapping[str, Mapping[str, str]]] = ContextVar(
+    "cpe_import_words", default=_NONE_REMEMBERED
+)
+
+
+@contextmanager
+def use_words(words: Mapping[str, Mapping[str, str]] | None) -> Iterator[None]:
+    """Within the block, ``words`` ({"field_of_study": {word: NASBA name}, "delivery_method":
+    {...}}, a user's remembered answers) win over the built-in vocabulary in ``field_of`` and
+    ``delivery_of``. A word that is itself a NASBA name, or an answer that is not one, is ignored.
+    Per thread and per task (a context variable); blocks nest, the inner one in force."""
+    index: dict[str, dict[str, str]] = {}
+    for kind, named_by in _NAMED_BY.items():
+        answers = (words or {}).get(kind) or {}
+        index[kind] = {
+            _key(word): name
+            for word, answer in answers.items()
+            if isinstance(word, str) and isinstance(answer, str) and _key(word)
+            if named_by(word) is None and (name := named_by(answer)) is not None
+        }
+    token = _REMEMBERED.set(index)
+    try:
+        yield
+    finally:
+        _REMEMBERED.reset(token)
+
+
+def remembered(kind: str, text: str) -> str | None:
+    """The NASBA name the person's remembered answer gives ``text`` (see ``use_words``), or None."""
+    answers = _REMEMBERED.get().get(kind)
+    if not answers or not isinstance(text, str):
+        return None
+    candidates = (text, _without_hours(text)) if kind == FIELD_OF_STUDY else (text,)
+    for candidate in dict.fromkeys(candidates):
+        found = answers.get(_key(candidate))
+        if found is not None:
+            return found
+    return None
+
+
 def field_of(text: object) -> str | None:
-    """The NASBA field of study ``text`` names in a spreadsheet, or None (unknown or ambiguous)."""
+    """The NASBA field of study ``text`` names in a spreadsheet, or None (unknown or ambiguous).
+    Inside ``use_words``, the person's remembered answer wins over the built-in vocabulary."""
     if not isinstance(text, str) or not text.strip():
         return None
-    for candidate in dict.fromkeys((text, _without_hours(text))):
-        found = f.normalize_field(candidate) or _FIELDS.get(_key(candidate))
+    candidates = dict.fromkeys((text, _without_hours(text)))
+    for candidate in candidates:
+        found = f.normalize_field(candidate)
+        if found is not None:
+            return found
+    found = remembered(FIELD_OF_STUDY, text)
+    if found is not None:
+        return found
+    for candidate in candidates:
+        found = _FIELDS.get(_key(candidate))
         if found is not None:
             return found
     return None
 
 
 def delivery_of(text: object) -> str | None:
-    """The NASBA delivery method ``text`` names in a spreadsheet, or None (unknown or ambiguous)."""
+    """The NASBA delivery method ``text`` names in a spreadsheet, or None (unknown or ambiguous).
+    Inside ``use_words``, the person's remembered answer wins over the built-in vocabulary."""
     if not isinstance(text, str) or not text.strip():
         return None
-    return f.normalize_delivery_method(text) or _DELIVERY.get(_key(text))
+    return (
+        f.normalize_delivery_method(text)
+        or remembered(DELIVERY_METHOD, text)
+        or _DELIVERY.get(_key(text))
+    )
+
+
+def built_in(kind: str, text: str) -> str | None:
+    """What the shipped vocabulary alone reads ``text`` as (no remembered answers); None when it
+    does not know the word or the word is too vague."""
+    token = _REMEMBERED.set(_NONE_REMEMBERED)
+    try:
+        return field_of(text) if kind == FIELD_OF_STUDY else delivery_of(text)
+    finally:
+        _REMEMBERED.reset(token)
 
 
 def field_choices(text: str) -> tuple[str, ...]:
@@ -192,10 +281,9 @@ def delivery_choices(text: str) -> tuple[str, ...]:
 _PART = re.compile(r"^\s*(?P<name>[^()]+?)\s*\(\s*(?P<hours>\d+(?:\.\d+)?)\s*\)\s*$")
 
 
-def combined_fields(text: object) -> list[tuple[str, str]] | None:
-    """A cell naming several fields with their hours ("Auditing (2), Taxes (2)", "Taxes (4);
-    Ethics (2)") as [(NASBA field, hours as written)]; None when the cell is not such a list or
-    any part is not a field this module can name."""
+def combined_parts(text: object) -> list[tuple[str, str]] | None:
+    """A cell shaped as several names with their hours ("Auditing (2), Taxes (2)", "Taxes (4);
+    Ethics (2)") as [(name as written, hours as written)], whatever the names; None otherwise."""
     if not isinstance(text, str) or "(" not in text:
         return None
     parts = [p for p in re.split(r"[,;\n]", text) if p.strip()]
@@ -204,11 +292,24 @@ def combined_fields(text: object) -> list[tuple[str, str]] | None:
         match = _PART.match(part)
         if match is None:
             return None
-        field = field_of(match["name"])
+        found.append((match["name"], match["hours"]))
+    return found if len(found) >= 2 else None
+
+
+def combined_fields(text: object) -> list[tuple[str, str]] | None:
+    """A cell naming several fields with their hours ("Auditing (2), Taxes (2)", "Taxes (4);
+    Ethics (2)") as [(NASBA field, hours as written)]; None when the cell is not such a list or
+    any part is not a field this module can name."""
+    parts = combined_parts(text)
+    if parts is None:
+        return None
+    found = []
+    for name, hours in parts:
+        field = field_of(name)
         if field is None:
             return None
-        found.append((field, match["hours"]))
-    return found if len(found) >= 2 else None
+        found.append((field, hours))
+    return found
 
 
 def column_kind(values: list[object]) -> str | None:
