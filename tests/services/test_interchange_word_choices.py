@@ -226,3 +226,23 @@ def test_a_damaged_stored_value_falls_back_to_nothing_remembered(system, people)
         Preference.setting_name == "import_words"
     ).execute()
     assert user_words(people.as_ann, ann.user_id) == {"field_of_study": {}, "delivery_method": {}}
+
+
+def test_the_import_itself_uses_the_persons_remembered_words(system, people):
+    """No context to set by hand: the preview (and so every import, window or command line)
+    reads a person's remembered words for that person only."""
+    table, mapping = _table()
+    remember_words(
+        people.as_ann,
+        people.ann.user_id,
+        {
+            "field_of_study": {"Ethics": "Behavioral Ethics"},
+            "delivery_method": {"Online": "QAS Self Study"},
+        },
+    )
+    mine = preview(people.as_ann, table, mapping, people.ann)
+    assert mine.ok, mine.error_dict()
+    assert f.BEHAVIORAL_ETHICS in repr([r.values for r in mine.records])
+    his = preview(people.as_bob, table, mapping, people.bob)
+    assert not his.ok
+    assert f.REGULATORY_ETHICS in repr([r.values for r in his.importable])

@@ -44,6 +44,7 @@ from cpe_desktop.services import records as records_service
 from cpe_desktop.services.changes import ACTIVITY, AUDIT, RECORDS, Changes
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import ValidationError
+from cpe_desktop.services.interchange import vocabulary, word_choices
 from cpe_desktop.services.interchange.cells import field_cell, parse_date_range
 from cpe_desktop.services.interchange.common import (
     MAX_ERRORS,
@@ -266,7 +267,9 @@ def preview(
         for name in by_columns:
             order[name], labels[name] = first, "the hours columns"
     found = Problems(order, unit=table.unit, labels=labels)
-    rows = _rows(table, mapping, found, given, hours)
+    # The person's own answers for their files' words (remembered per user) win.
+    with vocabulary.use_words(word_choices.user_words(ctx, user.user_id)):
+        rows = _rows(table, mapping, found, given, hours)
     groups = group_rows(rows)
     check_emails(found, rows, user)
     report = percent_reporter(progress, 0, 100)
