@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cpe_desktop.db.models import CpeRecord, RecordCredit
@@ -32,6 +32,9 @@ from cpe_desktop.services.interchange.tabular import read_table
 from tests.strategies import SETTINGS
 
 PROPERTY_SETTINGS = settings(SETTINGS, max_examples=60)
+# A sheet that imports whole, and a row that makes it refused (or imported without it).
+_GOOD = "Date,Course,Field of Study,Hours,Format\n2025-01-10,Tax update,Taxes,2,Group Live\n"
+_BAD_ROW = "2025-02-10,Bad hours,Taxes,-1,Group Live\n"
 
 # --- cells --------------------------------------------------------------------------------------
 
@@ -292,6 +295,10 @@ def test_arbitrary_sheets_never_crash_and_store_exactly_what_the_preview_showed(
 
     @PROPERTY_SETTINGS
     @given(text=sheets(), constants=CONSTANTS, skip=st.booleans())
+    # Each outcome at least once whatever the random sheets turn out to be (a guard below).
+    @example(text=_GOOD, constants={}, skip=False)
+    @example(text=_GOOD + _BAD_ROW, constants={}, skip=True)
+    @example(text=_GOOD + _BAD_ROW, constants={}, skip=False)
     def check(text, constants, skip):
         read = _read(path, text)
         if read is None:
