@@ -105,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("status", help="compliance of every license, as of a date")
     p.add_argument("--user", metavar="EMAIL", help="only this person")
     p.add_argument("--as-of", metavar="YYYY-MM-DD", type=_iso_date, help="default: today")
-    p.add_argument("--json", action="store_true", help="print the JSON object of DESIGN §6")
+    p.add_argument("--json", action="store_true", help="print the result as one JSON object")
     return parser
 
 
@@ -296,7 +296,7 @@ def _status(args: argparse.Namespace) -> int:
 
 def status_table(items, as_of: dt.date) -> str:
     """The readable ``status`` output: one block per person; each license starts with the plain
-    sentence of what is needed by when (DESIGN 4.8), then its numbers."""
+    sentence of what is needed by when (ARCHITECTURE.md §4), then its numbers."""
     from cpe_desktop.services.compliance import no_rule_headline
 
     if not items:

@@ -2,7 +2,8 @@
 
 The ten tables of the product's seed document keep their exact table and column names; columns we
 added are marked "added". The core tables (users, credentials, licenses, cpe_records,
-record_credits, attachments, custom_field_values) follow DESIGN section 3. Timestamps are naive UTC.
+record_credits, attachments, custom_field_values) follow ARCHITECTURE.md §2. Timestamps are naive
+UTC.
 """
 
 from __future__ import annotations
@@ -78,13 +79,14 @@ class License(BaseModel):
     status = CharField(max_length=30, default="active")
     created_at = DateTimeField()
     updated_at = DateTimeField()
-    # added in schema 4 (DESIGN 4.2, 4.7): where tracking starts, what was earned before it, and
+    # added in schema 4 (ARCHITECTURE.md §4): where tracking starts, what was earned before it, and
     # the holder's principal place of business for reciprocity
     tracked_from = DateField(null=True)
     opening_hours = _hours_field(null=True)
     opening_ethics_hours = _hours_field(null=True)
     home_jurisdiction = CharField(max_length=100, null=True)
-    # added in schema 5 (DESIGN 4.5): what the holder ticked for applies_if (JSON list of names)
+    # added in schema 5 (ARCHITECTURE.md §4): what the holder ticked for applies_if (JSON list of
+    # names)
     attributes = TextField(null=True)
 
     class Meta:
@@ -180,7 +182,7 @@ class StateRequirement(BaseModel):
     reporting_period_years = IntegerField()
     created_at = DateTimeField()
     updated_at = DateTimeField()
-    # added (DESIGN section 3)
+    # added (ARCHITECTURE.md §2)
     annual_min_hours = _hours_field(null=True)
     ethics_period_years = IntegerField(null=True)
     ethics_state_specific = BooleanField(null=True)
@@ -204,7 +206,7 @@ class StateRequirement(BaseModel):
     seed_key = CharField(max_length=200, null=True, unique=True)
     user_edited = BooleanField(default=False)
     confidence = CharField(max_length=20, null=True)
-    # added in schema 4 (DESIGN 4.1, 4.3, 4.6, 4.7): which years a cycle ends in, what a new
+    # added in schema 4 (ARCHITECTURE.md §4): which years a cycle ends in, what a new
     # licensee owes, how carryover flows and whether the home state's compliance counts
     cycle_anchor = CharField(max_length=30, null=True)
     cycle_parity_offset = IntegerField(null=True)
@@ -223,7 +225,7 @@ class StateRequirement(BaseModel):
 
 
 class RequirementComponent(BaseModel):
-    """Added in schema 5 (DESIGN 4.5): one component of a requirement rule, in its order."""
+    """Added in schema 5 (ARCHITECTURE.md §4): one component of a requirement rule, in its order."""
 
     component_id = AutoField()
     requirement = ForeignKeyField(

@@ -1,13 +1,13 @@
-"""A ``state_requirements`` row's columns as the engine's ``Rule`` (DESIGN 3, 4.1-4.7).
+"""A ``state_requirements`` row's columns as the engine's ``Rule`` (ARCHITECTURE.md §2).
 
 One pure conversion shared by the compliance service (``services.compliance.rule_of``) and the
 schema 4 migration step, which must not import services. It takes a mapping of column names
 (a model instance's ``__data__``, or the dictionary a migration builds from its own small models)
-so neither needs the other's models. NULL columns read as the rule's defaults (DESIGN 4):
+so neither needs the other's models. NULL columns read as the rule's defaults (ARCHITECTURE.md §4):
 ``period_basis`` calendar, ``first_period`` full, ``carryover_scope`` period, ``reciprocity``
 none, ``cycle_parity_offset`` 0; ``first_period_table`` is a JSON list of hours kept as text.
 
-A requirement's components (DESIGN 4.5, table ``requirement_components``) come as a second
+A requirement's components (ARCHITECTURE.md §4, table ``requirement_components``) come as a second
 argument: their rows' column mappings, put in ``position`` order here; ``fields`` and
 ``delivery`` are JSON lists kept as text.
 """

@@ -1,5 +1,5 @@
-"""Caps (DESIGN §4 step 4): which credits of one reporting period count, and how many each cap
-dropped.
+"""Caps (ARCHITECTURE.md §4 step 4): which credits of one reporting period count, and how many each
+cap dropped.
 
 Boards limit self-study (QAS Self Study + Nano Learning), nano learning alone and non-technical
 fields, in hours or as a percentage of the required total (the lower wins). Caps overlap (a nano

@@ -1,12 +1,12 @@
 """The compliance engine: is one license's holder compliant as of a date, and if not, what is
-missing and by when (DESIGN §4, steps 1-7).
+missing and by when (ARCHITECTURE.md §4, steps 1-7).
 
 It is the one place that decides what "compliant" means, so the dashboard, reports, reminders
 and the ``status`` command all agree. Plain data in (``Rule``, ``LicenseFacts``, ``RecordFacts``),
 plain data out (``Evaluation``); no database, no Qt, no clock. ``evaluate_all`` evaluates a whole
 firm at once, sorting each holder's records a single time.
 
-Choices DESIGN §4 leaves open, made here (the module's tests pin each one):
+Choices ARCHITECTURE.md §4 leaves open, made here (the module's tests pin each one):
 - Hours still missing: the total, ethics and technical minimum shortfalls. A judged year below
   the annual minimum makes the status ``at_risk``; an unjudged year still short of it keeps the
   status from ``complete`` and counts as hours missing within 90 days of that year's end.
@@ -166,7 +166,7 @@ def _status(
     required_total: Decimal | None = None,
     parts: ComponentOutcome | None = None,
 ) -> Status:
-    """DESIGN §4 step 7, in this order: complete, overdue, at_risk, on_track."""
+    """ARCHITECTURE.md §4 step 7, in this order: complete, overdue, at_risk, on_track."""
     total, ethics_short, technical = shortfalls
     holds = parts is None or parts.holds
     if not any(shortfalls) and all(year.counted >= year.required for year in annual) and holds:
@@ -215,7 +215,7 @@ def _component_list(
     annual: tuple[YearResult, ...],
 ) -> tuple[ComponentResult, ...]:
     """Every applicable component judged, the headline figures first among equals as entries of
-    their own (``headline``), most missing first (DESIGN 4.8)."""
+    their own (``headline``), most missing first (ARCHITECTURE.md §4)."""
     period, as_of = ctx.current, ctx.as_of
     ended = period.end <= as_of
     entries: list[ComponentResult] = []
@@ -326,7 +326,7 @@ def _records(
 
 
 def _not_stated(record: RecordFacts) -> str:
-    """What a record does not say (DESIGN 3 "Not stated"): its delivery method, its field of
+    """What a record does not say ("Not stated"): its delivery method, its field of
     study, both, or nothing ("")."""
     what = []
     if (record.delivery_method or "").strip().casefold() == NOT_STATED.casefold():
@@ -425,8 +425,8 @@ def _evaluate(ctx: EvaluationContext, ledger: Ledger) -> Evaluation:
 
 
 def _opening_record(license: LicenseFacts) -> RecordFacts | None:
-    """The opening balance as a record completed on ``tracked_from`` (DESIGN 4.2): hours of no
-    stated field (they count toward the total only) and ethics tagged with the license's
+    """The opening balance as a record completed on ``tracked_from`` (ARCHITECTURE.md §4): hours of
+    no stated field (they count toward the total only) and ethics tagged with the license's
     jurisdiction. Its id is negative, so it never clashes with a real record."""
     if license.tracked_from is None or not license.opening_hours:
         return None

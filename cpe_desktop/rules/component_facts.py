@@ -1,5 +1,5 @@
-"""Requirement components (DESIGN 4.5): the rules boards write beyond one total and one ethics
-figure, as plain data the engine reads and returns.
+"""Requirement components (ARCHITECTURE.md §4): the rules boards write beyond one total and one
+ethics figure, as plain data the engine reads and returns.
 
 A requirement's headline numbers (total, ethics, technical minimum, annual minimum, three caps)
 are the seed table's columns; everything else a board asks is a ``Component``:
@@ -162,7 +162,8 @@ class Component:
             raise ValueError("a credit_factor component needs fields or delivery")
 
     def as_dict(self) -> dict[str, Any]:
-        """The component as its JSON object (DESIGN 5 ``components``); defaults left out."""
+        """The component as its JSON object (a requirement's ``components`` in the JSON format);
+        defaults left out."""
         out: dict[str, Any] = {"kind": self.kind}
         for name in ("hours", "pct", "factor"):
             value = getattr(self, name)
@@ -213,7 +214,8 @@ def component_from_dict(data: dict[str, Any]) -> Component:
 
 @dataclass(frozen=True)
 class ComponentResult:
-    """One applicable component as judged for a license (DESIGN 6 ``components``).
+    """One applicable component as judged for a license (an entry of ``status --json``
+    ``components``).
 
     ``required`` is the hours a ``min``/``course``/``ethics_state_specific`` asks, or a ``max``'s
     limit; ``counted`` what counts toward it; ``dropped`` what a ``max`` kept from counting.

@@ -1,4 +1,4 @@
-"""Judging requirement components (DESIGN 4.5) for one license in one evaluation.
+"""Judging requirement components (ARCHITECTURE.md §4) for one license in one evaluation.
 
 ``compliance`` works out the headline figures (total, ethics, technical, annual minimum, the
 three caps); this module judges everything else a board asks, on the same ledger and the same
@@ -254,7 +254,7 @@ class _Judge:
 
 
 def _in_first_period(ctx, components: tuple[Component, ...]) -> list[Component]:
-    """A new licensee's reduced first period (DESIGN 4.3) reduces the components with it:
+    """A new licensee's reduced first period (ARCHITECTURE.md §4) reduces the components with it:
     subject minimums shrink in proportion to the total (nothing when the period asks nothing),
     part-state ethics goes when no ethics is asked; a course the law asks of every licensee
     (California's Regulatory Review of new licensees, 16 CCR 87.1(a); Illinois' harassment

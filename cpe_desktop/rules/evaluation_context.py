@@ -1,4 +1,4 @@
-"""One evaluation's fixed inputs and the periods it looks at (DESIGN 4 steps 1-3, 6).
+"""One evaluation's fixed inputs and the periods it looks at (ARCHITECTURE.md §4 steps 1-3, 6).
 
 ``compliance`` judges a license in a few passes over the holder's ledger; everything those passes
 share is worked out here first, once: the current, previous and ethics periods (with the
@@ -200,7 +200,7 @@ class EvaluationContext:
 
     def judged(self, period: Period) -> bool:
         """Whether a past period is judged: the license was held, and tracked, all through it
-        (DESIGN 4.2: nothing is judged from history the program never saw)."""
+        (ARCHITECTURE.md §4: nothing is judged from history the program never saw)."""
         issued, tracked = self.license.issued_on, self.license.tracked_from
         return (issued is None or issued <= period.start) and (
             tracked is None or tracked <= period.start

@@ -20,12 +20,12 @@ from cpe_desktop.rules.wording import shortfall_text
 Status = Literal["complete", "on_track", "at_risk", "overdue"]
 CapName = Literal["self_study", "nano", "non_technical"]
 IssueKind = Literal["no_certificate", "increment", "missing_information", "not_stated"]
-# The honest value for history whose delivery method or field of study was never recorded
-# (DESIGN 3): such credits count toward the total only, and the record carries an issue.
+# The honest value for history whose delivery method or field of study was never recorded:
+# such credits count toward the total only, and the record carries an issue.
 NOT_STATED = "Not stated"
 
-# Which years a cycle ends in (DESIGN 4.1). ``birth_month``: the reporting years of a rolling
-# window end on the last day of the holder's birth month (Texas, New Mexico).
+# Which years a cycle ends in (ARCHITECTURE.md §4). ``birth_month``: the reporting years of a
+# rolling window end on the last day of the holder's birth month (Texas, New Mexico).
 CYCLE_ANCHORS: tuple[str, ...] = (
     "issue_year",
     "fixed",
@@ -35,7 +35,7 @@ CYCLE_ANCHORS: tuple[str, ...] = (
     "holder_supplied",
     "birth_month",
 )
-# What a new licensee owes in the first period (DESIGN 4.3).
+# What a new licensee owes in the first period (ARCHITECTURE.md §4).
 FIRST_PERIODS: tuple[str, ...] = (
     "full",
     "exempt",
@@ -74,7 +74,8 @@ def _decimal(value: object, name: str) -> Decimal:
 
 @dataclass(frozen=True)
 class Rule:
-    """One requirement row (the ``state_requirements`` keys of DESIGN §3); None = no such rule.
+    """One requirement row (the ``state_requirements`` keys of ARCHITECTURE.md §2); None = no such
+    rule.
 
     Hours may be given as int, str, float or Decimal and are stored as Decimal. ``_pct`` caps are
     percentages of ``total_hours``. ``effective_from`` is carried for the caller, who picks the
@@ -99,13 +100,14 @@ class Rule:
     technical_min_hours: Decimal | None = None
     carryover_max_hours: Decimal | None = None
     effective_from: date | None = None
-    # DESIGN 4.1: None = "fixed" when cycle_anchor_year is set, else "issue_year". The parity
-    # offset is 1 where the period ends in the other parity (Kentucky: odd numbers, even years).
+    # ARCHITECTURE.md §4: None = "fixed" when cycle_anchor_year is set, else "issue_year". The
+    # parity offset is 1 where the period ends in the other parity (Kentucky: odd numbers, even
+    # years).
     cycle_anchor: str | None = None
     cycle_parity_offset: int = 0
-    # DESIGN 4.3. prorate: hours_per_unit per unit_months held (counts_issue_month: the month of
-    # issue counts as a whole one); table: hours by the number of whole unit_months from the
-    # period start to the issue date; ramp: the required total of the period containing the
+    # ARCHITECTURE.md §4. prorate: hours_per_unit per unit_months held (counts_issue_month: the
+    # month of issue counts as a whole one); table: hours by the number of whole unit_months from
+    # the period start to the issue date; ramp: the required total of the period containing the
     # issue date (index 0), the next (1), ...; beyond the table the full rule applies.
     # first_period_ethics: ethics asked in a reduced first period (None: the full ethics).
     first_period: str = "full"
@@ -116,7 +118,7 @@ class Rule:
     first_period_table: tuple[Decimal, ...] = ()
     carryover_scope: str = "period"
     reciprocity: str = "none"
-    # DESIGN 4.5: everything the board asks beyond the headline numbers.
+    # ARCHITECTURE.md §4: everything the board asks beyond the headline numbers.
     components: tuple[Component, ...] = ()
 
     def __post_init__(self) -> None:
@@ -189,13 +191,13 @@ class LicenseFacts:
     birth_date: date | None = None
     holder_id: int | None = None
     license_number: str | None = None
-    # DESIGN 4.2: nothing that ended before tracked_from is judged (None: everything is); the
-    # opening balance counts like a record completed on tracked_from.
+    # ARCHITECTURE.md §4: nothing that ended before tracked_from is judged (None: everything is);
+    # the opening balance counts like a record completed on tracked_from.
     tracked_from: date | None = None
     opening_hours: Decimal = Decimal(0)
     opening_ethics_hours: Decimal = Decimal(0)
     home_jurisdiction: str | None = None
-    # DESIGN 4.5 applies_if: what the holder ticked on the license form ("performs_attest").
+    # ARCHITECTURE.md §4 applies_if: what the holder ticked on the license form ("performs_attest").
     attributes: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
@@ -312,7 +314,8 @@ class PreviousResult:
 
 @dataclass(frozen=True)
 class FirstPeriod:
-    """What a new licensee owes in the current period when the board reduces it (DESIGN 4.3).
+    """What a new licensee owes in the current period when the board reduces it (ARCHITECTURE.md
+    §4).
 
     ``kind`` is the rule's ``first_period``; ``required_total``/``required_ethics`` replace the
     rule's for this period; ``description`` says it in a few words ("prorated, 40 h").
@@ -326,7 +329,7 @@ class FirstPeriod:
 
 @dataclass(frozen=True)
 class Evaluation:
-    """The compliance of one license as of one date (DESIGN §4).
+    """The compliance of one license as of one date (ARCHITECTURE.md §4).
 
     ``required_*`` is None where the rule sets no such requirement. ``earned_total`` is every
     credit in the period up to the as-of date; ``counted_total`` what the caps let count plus
@@ -360,23 +363,24 @@ class Evaluation:
     previous: PreviousResult | None = None
     issues: tuple[Issue, ...] = ()
     counted_records: tuple[int, ...] = field(default=())
-    # DESIGN 4.2: the date tracking starts (None: judged from the beginning) and the opening
+    # ARCHITECTURE.md §4: the date tracking starts (None: judged from the beginning) and the opening
     # balance included in counted_total / counted_ethics.
     tracked_from: date | None = None
     opening_hours: Decimal = Decimal(0)
     opening_ethics_hours: Decimal = Decimal(0)
-    # DESIGN 4.3: set when the current period is a reduced first period.
+    # ARCHITECTURE.md §4: set when the current period is a reduced first period.
     first_period: FirstPeriod | None = None
-    # DESIGN 4.7: the home jurisdiction whose license satisfies this one ("met through ...").
+    # ARCHITECTURE.md §4: the home jurisdiction whose license satisfies this one ("met through
+    # ...").
     met_through: str | None = None
     # The period is a stand-in: a fact it needs is missing (a missing_information issue says
     # which). No deadline is known, so nothing warns about one.
     period_guessed: bool = False
-    # DESIGN 4.5: every applicable component, judged; most missing first.
+    # ARCHITECTURE.md §4: every applicable component, judged; most missing first.
     components: tuple[ComponentResult, ...] = ()
 
     def headline(self) -> str:
-        """The one plain sentence first (DESIGN 4.8): what is needed by when."""
+        """The one plain sentence first (ARCHITECTURE.md §4): what is needed by when."""
         from cpe_desktop.rules.wording import headline
 
         return headline(self)

@@ -1,4 +1,5 @@
-"""What a new licensee owes (DESIGN 4.3): the board's reduced requirement for the first period.
+"""What a new licensee owes (ARCHITECTURE.md §4): the board's reduced requirement for the first
+period.
 
 Most boards do not ask a full period's hours of someone licensed halfway through it: some exempt
 the first period (Illinois, 225 ILCS 450/16(d)), some start with the next full period (Missouri,

@@ -1,4 +1,5 @@
-"""Reporting periods: which dates a requirement looks at, for every ``period_basis`` of DESIGN §4.
+"""Reporting periods: which dates a requirement looks at, for every ``period_basis`` of
+ARCHITECTURE.md §4.
 
 Boards count CPE over periods that start and end in very different ways (calendar years, fiscal
 years, the holder's birth month, anniversaries of the license, a window rolling back from the next
@@ -147,7 +148,7 @@ def _fiscal_month(rule: PeriodRule) -> int:
 
 
 def anchor_kind(rule: PeriodRule) -> str:
-    """The rule's ``cycle_anchor``, with the default DESIGN 4.1 gives when it is unset."""
+    """The rule's ``cycle_anchor``, with the default ARCHITECTURE.md §4 gives when it is unset."""
     if rule.cycle_anchor:
         return rule.cycle_anchor
     return "fixed" if rule.cycle_anchor_year is not None else "issue_year"
@@ -339,7 +340,7 @@ def _period(
 def current_period(
     rule: PeriodRule, license: PeriodLicense, holder_birth_date: date | None, as_of: date
 ) -> Period:
-    """The reporting period that contains ``as_of`` (DESIGN §4 step 1).
+    """The reporting period that contains ``as_of`` (ARCHITECTURE.md §4 step 1).
 
     With a ``period_end_override`` the period is the N years ending on it, and the periods
     before and after it follow on from it (as-of date past the deadline: the next N years); for

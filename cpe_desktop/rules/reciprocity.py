@@ -1,4 +1,4 @@
-"""Reciprocity (DESIGN 4.7): a license met through the holder's license in their home state.
+"""Reciprocity (ARCHITECTURE.md §4): a license met through the holder's license in their home state.
 
 Most boards accept, from a holder whose principal place of business is elsewhere, the CPE that
 the home state requires: Florida (61H1-33.003), Washington, North Carolina, Virginia and others

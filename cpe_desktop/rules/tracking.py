@@ -1,4 +1,4 @@
-"""Where tracking of a license starts when nobody said (DESIGN 4.2).
+"""Where tracking of a license starts when nobody said (ARCHITECTURE.md §4).
 
 A person who adds a license issued in 2008 has not typed in eighteen years of certificates:
 judging those years would call every such license overdue. So a license carries

@@ -206,7 +206,7 @@ def overdue_text(ev: Evaluation) -> str | None:
 
 
 def headline(ev: Evaluation) -> str:
-    """The one plain sentence first (DESIGN 4.8): what is needed by when, e.g. "Need 26 h,
+    """The one plain sentence first (ARCHITECTURE.md §4): what is needed by when, e.g. "Need 26 h,
     4 of them Texas ethics, by 31 Dec 2026". A period whose end only the holder knows asks
     for it; a license met through the home state says so; nothing needed says until when."""
     if any(i.missing == "period_end" for i in ev.issues):

@@ -271,7 +271,7 @@ def _number(value: Decimal | None) -> int | float | None:
 
 
 def status_document(items: list[LicenseStatus], as_of: dt.date) -> dict[str, Any]:
-    """The ``status --json`` object of DESIGN section 6, people sorted by email."""
+    """The ``status --json`` object (keys listed in ARCHITECTURE.md §4), people sorted by email."""
     people: dict[str, list[dict[str, Any]]] = {}
     for item in sorted(
         items,
@@ -348,7 +348,7 @@ def _license_json(item: LicenseStatus) -> dict[str, Any]:
             {"cap": c.cap, "limit": _number(c.limit), "dropped": _number(c.dropped)}
             for c in ev.caps
         ],
-        # DESIGN 4.5 / 6: every applicable component, most missing first.
+        # ARCHITECTURE.md §4 / 6: every applicable component, most missing first.
         "components": [_component_json(c) for c in ev.components],
         "tracked_from": _iso(ev.tracked_from),
         "first_period": _first_period_json(ev.first_period),
@@ -362,7 +362,8 @@ def _license_json(item: LicenseStatus) -> dict[str, Any]:
 
 
 def _component_json(result: ComponentResult) -> dict[str, Any]:
-    """One judged component (DESIGN 6): ``met`` is null while a year's window is still open."""
+    """One judged component of ``status --json``: ``met`` is null while a year's window is still
+    open."""
     return {
         "kind": result.kind,
         "label": result.label,

@@ -1,6 +1,6 @@
 """Licenses a person holds: a credential in a jurisdiction, with its dates and own deadline.
 
-``attributes`` (DESIGN 4.5) are what the holder ticks for the rules' conditions ("I perform
+``attributes`` (ARCHITECTURE.md §4) are what the holder ticks for the rules' conditions ("I perform
 attest work": ``performs_attest``), names from ``requirements.attribute_choices()``, stored as a
 JSON text list; a component with ``applies_if`` counts only for a license that has it.
 """
@@ -43,7 +43,7 @@ FIELDS = (
 )
 STATUSES = ("active", "inactive", "retired", "lapsed")
 CHANGED = Changes.of(LICENSES, AUDIT)
-# Hours already earned in the current period before tracking began (DESIGN 4.2).
+# Hours already earned in the current period before tracking began (ARCHITECTURE.md §4).
 MAX_OPENING_HOURS = 1000
 
 
@@ -106,7 +106,7 @@ def attributes_of(license_: License) -> list[str]:
 
 
 def check_tracking(v: Validator, values: dict[str, Any]) -> None:
-    """The tracking fields against each other and the license (DESIGN 4.2, 4.7): ethics hours
+    """The tracking fields against each other and the license (ARCHITECTURE.md §4): ethics hours
     are part of the opening hours; the home jurisdiction is another one than the license's."""
     hours, ethics = values.get("opening_hours"), values.get("opening_ethics_hours")
     if isinstance(ethics, Decimal) and ethics > (hours if isinstance(hours, Decimal) else 0):
@@ -142,10 +142,10 @@ def default_tracking_start(
     birth_date: dt.date | None,
     earliest_record: dt.date | None = None,
 ) -> dt.date:
-    """Where a license is tracked from when nobody said (DESIGN 4.2), under the rule in force
-    today: the start of the period containing ``earliest_record`` (an import: the holder's
-    earliest record), or of the current period (a license entered by hand); with no rule,
-    that record's date or today."""
+    """Where a license is tracked from when nobody said (ARCHITECTURE.md §4), under the rule in
+    force today: the start of the period containing ``earliest_record`` (an import: the holder's
+    earliest record), or of the current period (a license entered by hand); with no rule, that
+    record's date or today."""
     today = ctx.clock.today()
     row = requirements.find(credential_id, jurisdiction, today)
     rule = compliance.rule_of(row) if row is not None else None
@@ -251,8 +251,8 @@ def suggested_period(
     period_end_override: dt.date | None = None,
 ) -> SuggestedPeriod:
     """The current reporting period of a license being entered, as the rule in force today sets
-    it, for the form and the welcome flow to pre-fill (DESIGN 4.1). ``credential``: an id or a
-    code. Reads only; nothing is written."""
+    it, for the form and the welcome flow to pre-fill (ARCHITECTURE.md §4). ``credential``: an id or
+    a code. Reads only; nothing is written."""
     credential_id = credential if isinstance(credential, int) else by_code(credential).credential_id
     today = ctx.clock.today()
     row = requirements.find(credential_id, jurisdiction, today)
@@ -296,7 +296,7 @@ def _needed(missing: str) -> str:
 
 
 def period_note(rule: Rule, jurisdiction: str) -> str:
-    """One plain sentence: how this rule sets the years a period ends in (DESIGN 4.1)."""
+    """One plain sentence: how this rule sets the years a period ends in (ARCHITECTURE.md §4)."""
     years = rule.period_years
     span = "every year" if years == 1 else f"every {years} years"
     anchor = anchor_kind(rule)

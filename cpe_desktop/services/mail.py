@@ -1,6 +1,6 @@
 """Email delivery of notifications: a queue in the ``emails`` table and a sender that retries.
 
-DESIGN 1.6: notifications may also go out by SMTP. Queuing is a quick database write that any
+Notifications may also go out by SMTP. Queuing is a quick database write that any
 part of the program may do; sending is slow network work, so it happens in :func:`send_due`, run by
 the task queue off the GUI thread. Each email is sent with its OWNER's mail settings
 (``smtp_*`` preferences), and the password comes from a callback (the credential store, or a

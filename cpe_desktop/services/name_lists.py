@@ -1,5 +1,5 @@
 """Lists of names chosen from a known set: a record's course ``topics`` and a license's
-``attributes`` (DESIGN 4.5). Stored as JSON text lists (``db.rule_columns.names_text``).
+``attributes`` (ARCHITECTURE.md §4). Stored as JSON text lists (``db.rule_columns.names_text``).
 
 A list may be given as a list of names, as its JSON text (the column's own form), or as one
 text with the names separated by ``;`` (a spreadsheet cell, a form's line). Names match their

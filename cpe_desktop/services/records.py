@@ -6,9 +6,9 @@ which may run several days: ``started_on`` is its first day (empty for a one-day
 program day, are saved with a warning; impossible values are refused, each error naming its field
 (``credits[1].credits``, ``started_on``).
 
-``topics`` (DESIGN 4.5) are the course topics a record covers, chosen from the topics the rules
-name (``requirements.known_topics``: "California Regulatory Review"); a course component counts
-the records tagged with its topic. Stored as a JSON text list; a topic a record already has
+``topics`` (ARCHITECTURE.md §4) are the course topics a record covers, chosen from the topics the
+rules name (``requirements.known_topics``: "California Regulatory Review"); a course component
+counts the records tagged with its topic. Stored as a JSON text list; a topic a record already has
 stays allowed when the rules stop naming it.
 """
 
@@ -59,7 +59,7 @@ MAX_NON_PROGRAM_SPAN_DAYS = 5 * 365 + 2  # five years, their leap days included
 # What bears on the credits-per-day warning: an update touching none of these does not repeat it.
 _PROGRAM_KEYS = ("started_on", "completed_on", "delivery_method", "credits")
 CHANGED = Changes.of(RECORDS, AUDIT)
-# DESIGN 3: the honest delivery method and field of study of history whose log never recorded
+# The honest delivery method and field of study of history whose log never recorded
 # them. The rules count such credits toward the total only (an unknown method or field is never
 # ethics, technical, a subject or self-study); the record says so in a warning until completed.
 NOT_STATED = "Not stated"

@@ -60,7 +60,8 @@ def hours(value: Decimal | None) -> int | float | None:
     return None if value is None else json_number(value)
 
 
-# --- requirement components (DESIGN 4.5), said the same on the card, in reports and files ------
+# --- requirement components (ARCHITECTURE.md §4), said the same on the card, in reports and files
+# ------
 
 
 def component_json(result: ComponentResult) -> dict[str, Any]:

@@ -2,14 +2,15 @@
 
 Rows ship with the program (``origin = shipped``), come from imports, or are typed by a person.
 Editing a shipped row marks it ``user_edited`` so reloading the shipped data never overwrites it.
-The interchange keys (DESIGN section 5) are mapped to the seed's column names here, in one place.
+The interchange keys (ARCHITECTURE.md §2, Interchange) are mapped to the seed's column names here,
+in one place.
 
-A requirement's components (DESIGN 4.5: subject minimums, caps, state-specific ethics, courses,
-credit factors; table ``requirement_components``) are part of the requirement: the key
+A requirement's components (ARCHITECTURE.md §4: subject minimums, caps, state-specific ethics,
+courses, credit factors; table ``requirement_components``) are part of the requirement: the key
 ``components`` (a list of component objects) is checked with the rest, stored in the same
-transaction and shown in the same audit entry (``components`` in its before/after pictures).
-Errors name the component by its place in the list, ``components[2].hours``, counting from 0
-like every other path of the interchange.
+transaction and shown in the same audit entry (``components`` in its before/after pictures). Errors
+name the component by its place in the list, ``components[2].hours``, counting from 0 like every
+other path of the interchange.
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ KEYS = (
     "verified_on",
     "notes",
 )
-# DESIGN 4.1, 4.3, 4.6, 4.7: which years a cycle ends in, what a new licensee owes, how carryover
+# ARCHITECTURE.md §4: which years a cycle ends in, what a new licensee owes, how carryover
 # flows and whether the home state's compliance counts. Kept apart from KEYS so the requirement
 # form (which lists KEYS) can take them up on its own; validation and the interchange use both.
 PERIOD_KEYS = (
@@ -166,7 +167,8 @@ def validate(data: dict[str, Any], *, partial: bool = False, extra_keys=()) -> d
 
 
 def validate_components(items: Any) -> tuple[Component, ...]:
-    """A list of component objects (DESIGN 5 ``components``) as Components; raises one
+    """A list of component objects (a requirement's ``components`` in the JSON format) as
+    Components; raises one
     ValidationError naming every problem by path (``components[2].hours``)."""
     v = Validator({COMPONENTS: items}, (COMPONENTS,))
     found = _components(v, items)

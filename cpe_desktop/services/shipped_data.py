@@ -8,8 +8,8 @@ edited row keeps every value its editor could have set; it only receives the per
 (``requirements.PERIOD_KEYS``) when all of them are still empty, i.e. it was edited before the
 program knew them.
 
-A shipped rule's ``components`` (DESIGN 4.5; a rule without the key has none) are part of the
-rule: stored with a new row, replaced with an untouched row's values, and never touched on an
+A shipped rule's ``components`` (ARCHITECTURE.md §4; a rule without the key has none) are part of
+the rule: stored with a new row, replaced with an untouched row's values, and never touched on an
 edited row (its components are its editor's).
 """
 

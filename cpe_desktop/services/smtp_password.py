@@ -1,6 +1,6 @@
 """The SMTP password, kept in the operating system's credential store and nowhere else.
 
-DESIGN 1.6: the mail password is never stored in plain text in the database, so it is not a
+The mail password is never stored in plain text in the database, so it is not a
 preference. Windows Credential Manager, the macOS Keychain or the Secret Service on Linux hold it
 through ``keyring``, under one service name and an account made of the mail user and server. A
 computer without such a store (keyring's "fail" or "null" backend) has none: the program then asks

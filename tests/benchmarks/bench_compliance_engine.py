@@ -1,7 +1,7 @@
 """Benchmark: the compliance engine over a whole firm, against a plain summing loop.
 
 Why: the dashboard of a firm administrator evaluates every license of every person whenever data
-changes; DESIGN promises a firm of 50 people x 3 licenses x ~130 records per license (about
+changes; the README promises a firm of 50 people x 3 licenses x ~130 records per license (about
 20,000 records) in under 100 ms on a 2-core machine. Everything is built in memory (no database):
 real shipped requirement rows from ``resources/requirements/requirements.json``, 10 years of
 records per person, seeded so every run sees the same firm. Timed, medians of ``--runs``:

@@ -16,7 +16,7 @@ Then the process is terminated. Also printed, on the same display: ``bench_start
 in-process measure of the source program (first ``showEvent``), relating the two methods, and its
 baseline, a bare ``python -c "import PySide6.QtWidgets"`` process.
 
-Needs Linux, Xvfb and Qt's X11 libraries (the Debian packages listed in DESIGN section 7), and a
+Needs Linux, Xvfb and Qt's X11 libraries (the Debian packages listed in ARCHITECTURE.md §6), and a
 built bundle: ``python build/build.py --no-installer`` (or ``--bundle DIR``). Not collected by
 pytest; see README.md.
 """
@@ -117,7 +117,9 @@ class WindowWatcher:
 def start_xvfb() -> tuple[subprocess.Popen, str]:
     """A private Xvfb server on a free display number (Xvfb picks it: ``-displayfd``)."""
     if shutil.which("Xvfb") is None:
-        raise SystemExit("needs Xvfb: apt-get install xvfb (and Qt's X11 libraries, DESIGN §7)")
+        raise SystemExit(
+            "needs Xvfb: apt-get install xvfb (and Qt's X11 libraries, ARCHITECTURE.md §6)"
+        )
     read_fd, write_fd = os.pipe()
     server = subprocess.Popen(
         ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],

@@ -81,7 +81,7 @@ def test_skip_bad_rows_imports_the_good_rows_and_writes_the_report(tmp_path, dat
 
 
 def test_a_missing_column_names_the_options_and_set_fills_it(tmp_path, database):
-    # No delivery column: the honest "Not stated", said in the output (DESIGN 3).
+    # No delivery column: the honest "Not stated", said in the output (ARCHITECTURE.md §2).
     log = _write(tmp_path, "Date,Course,Subject,Hours\n2025-01-10,Partial history,Taxes,2\n")
     result = _run(tmp_path, database, "import", str(log))
     assert result.returncode == 0, result.stderr

@@ -1,5 +1,6 @@
 """The maintenance commands as a user runs them: ``python -m cpe_desktop --db FILE backup/restore/
-check``, with the exit codes and messages of DESIGN section 6 (0 ok; 1 failed, one line on stderr,
+check``, with the exit codes and messages of the README's Command line section (0 ok; 1 failed, one
+line on stderr,
 no traceback; 2 bad usage). Each test starts the real program in a subprocess."""
 
 from __future__ import annotations

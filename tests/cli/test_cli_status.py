@@ -1,5 +1,6 @@
 """``cpe-tracker status`` through the real command line, on an imported file that carries its own
-requirement rule (DESIGN §5 ``requirements``), with the expected numbers worked out by hand."""
+requirement rule (ARCHITECTURE.md §2 ``requirements``), with the expected numbers worked out by
+hand."""
 
 from __future__ import annotations
 
@@ -149,7 +150,8 @@ def test_status_json_on_an_imported_file_with_its_own_rule(folder):
     # Imported without tracked_from: the calendar year of Dana's earliest record (1 March 2025).
     assert lic["tracked_from"] == "2025-01-01"
     assert (lic["first_period"], lic["met_through"]) == (None, None)
-    # DESIGN 6 components: the rule's own two, next to the headline figures. Taxes in 2026 up
+    # the README's Command line section components: the rule's own two, next to the headline
+    # figures. Taxes in 2026 up
     # to 15 July: Tax III 10 + Later 8 = 18 of 12; the course: Ethics 2026 is tagged, 2 of 2.
     by_label = {c["label"]: c for c in lic["components"]}
     assert by_label["12 h of taxes"] == {

@@ -5,7 +5,7 @@ then ``cpe-tracker status --json --as-of 2026-12-05``.
 Each scenario is one person with one situation the board's rule speaks to (cycle years, a new
 licensee, carryover, reciprocity, a multi-day program); the docstring of its test works the
 answer out by hand from the cited rule. Licenses carry no ``tracked_from`` unless the scenario
-says so: the import gives them the DESIGN 4.2 default, the start of the period holding the
+says so: the import gives them the ARCHITECTURE.md §4 default, the start of the period holding the
 holder's earliest record.
 """
 

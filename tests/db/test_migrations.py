@@ -267,10 +267,10 @@ def _stub_tracking_until_it_lands(monkeypatch):
 
 
 def test_schema_3_licenses_gain_where_tracking_starts(empty_db, monkeypatch):
-    """The real step 4 on a database a schema 3 program wrote (DESIGN 4.2): a license is tracked
-    from the start of the period containing its holder's earliest record, or the current
-    period's start when there is none; without a rule, from that record's date or today.
-    Nothing a schema 3 program stored changes."""
+    """The real step 4 on a database a schema 3 program wrote (ARCHITECTURE.md §4): a license is
+    tracked from the start of the period containing its holder's earliest record, or the current
+    period's start when there is none; without a rule, from that record's date or today. Nothing a
+    schema 3 program stored changes."""
     from cpe_desktop.db.migrations import m0004_tracking_and_cycles as m0004
     from cpe_desktop.db.models import Credential, License
 

@@ -1,5 +1,6 @@
-"""The shipped rows' ``components`` (DESIGN 4.5): every one valid, every rule the research notes
-state either modelled or named under ``Not modelled:``, and hand checks of the rows issue 12 names.
+"""The shipped rows' ``components`` (ARCHITECTURE.md §4): every one valid, every rule the research
+notes state either modelled or named under ``Not modelled:``, and hand checks of the rows issue 12
+names.
 
 No database: the JSON and the CSV copies are read with the standard library; components go through
 the engine's own ``component_from_dict`` and into a ``Rule``.

@@ -97,7 +97,7 @@ REQUIREMENT_KEYS = {
     "verified_on",
     "confidence",
     "notes",
-    "components",  # DESIGN 4.5; checked in test_requirement_components_data.py
+    "components",  # ARCHITECTURE.md §4; checked in test_requirement_components_data.py
 }
 
 # Non-state rows: the CSV credential cell -> (credential code, jurisdiction used in the JSON).
@@ -560,7 +560,7 @@ def test_south_dakota_no_ethics_and_cisa_unknown_ethics(by_key):
     assert by_key[("CISA", "ISACA")]["ethics_hours"] is None
 
 
-# --- the period keys (DESIGN 4.1, 4.3, 4.6, 4.7) against requirements-periods.csv ---------------
+# --- the period keys (ARCHITECTURE.md §4) against requirements-periods.csv ---------------
 
 # JSON jurisdiction -> the periods CSV row it was researched in (None: not in that research).
 PERIODS_ROW = {

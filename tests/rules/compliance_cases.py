@@ -66,7 +66,7 @@ def shipped(credential: str, jurisdiction: str) -> Rule:
             values[key] = Decimal(str(values[key]))
     if values["effective_from"]:
         values["effective_from"] = D(values["effective_from"])
-    # Schema 4 keys (DESIGN 4.1, 4.3, 4.6, 4.7); null reads as the default.
+    # Schema 4 keys (ARCHITECTURE.md §4); null reads as the default.
     for key, default in NEW_RULE_DEFAULTS.items():
         value = row.get(key)
         values[key] = default if value is None else value

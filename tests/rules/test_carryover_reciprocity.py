@@ -1,5 +1,6 @@
-"""Next-year carryover (DESIGN 4.6), reciprocity (DESIGN 4.7) and the one plain sentence each
-card starts with (DESIGN 4.8), each case worked by hand from the rule it cites.
+"""Next-year carryover (ARCHITECTURE.md §4), reciprocity (ARCHITECTURE.md §4) and the one plain
+sentence each card starts with (ARCHITECTURE.md §4), each case worked by hand from the rule it
+cites.
 """
 
 from __future__ import annotations

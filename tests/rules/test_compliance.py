@@ -1,4 +1,4 @@
-"""The compliance engine on small, hand-worked scenarios (DESIGN §4 steps 2-7).
+"""The compliance engine on small, hand-worked scenarios (ARCHITECTURE.md §4 steps 2-7).
 
 Every expected number is worked out in the comment beside it, from the records listed; the
 rules here are made up to isolate one behaviour each. Status, issues, wording and inputs are in

@@ -133,7 +133,8 @@ def test_nothing_counts_more_than_was_earned(rule, license, records, as_of):
 def test_no_records_means_the_whole_requirement_is_missing(rule, license, as_of):
     ev = evaluate(rule, license, [], as_of)
     assert (ev.earned_total, ev.counted_total, ev.counted_ethics, ev.carryover_in) == (0, 0, 0, 0)
-    # What this period asks: the rule's, or a new licensee's reduced first period (DESIGN 4.3).
+    # What this period asks: the rule's, or a new licensee's reduced first period (ARCHITECTURE.md
+    # §4).
     assert (ev.required_total is None) == (rule.total_hours is None)
     if ev.first_period is None:
         assert (ev.required_total, ev.required_ethics) == (rule.total_hours, rule.ethics_hours)

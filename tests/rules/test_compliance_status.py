@@ -1,4 +1,4 @@
-"""The compliance engine's status (DESIGN §4 step 7), issues, wording and inputs, on small
+"""The compliance engine's status (ARCHITECTURE.md §4 step 7), issues, wording and inputs, on small
 hand-worked scenarios; every expected number is worked out in the comment beside it."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Worked scenarios on the shipped requirement rows' components (DESIGN 4.5): each case is the
-board's answer, computed by hand in its docstring from the rule it cites, and the engine's.
+"""Worked scenarios on the shipped requirement rows' components (ARCHITECTURE.md §4): each case is
+the board's answer, computed by hand in its docstring from the rule it cites, and the engine's.
 Built from the real data file (``shipped``), so a data change that breaks a rule shows here.
 """
 

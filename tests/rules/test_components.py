@@ -1,5 +1,5 @@
-"""Requirement components (DESIGN 4.5): every kind and scope, alternatives, ``applies_if`` and
-the interaction with caps and carryover, each case worked by hand from the rule it cites.
+"""Requirement components (ARCHITECTURE.md §4): every kind and scope, alternatives, ``applies_if``
+and the interaction with caps and carryover, each case worked by hand from the rule it cites.
 """
 
 from __future__ import annotations
@@ -422,7 +422,8 @@ def test_the_sentence_names_two_kinds_and_counts_the_rest():
 
 
 def test_a_reduced_first_period_reduces_the_components_with_it():
-    """A new licensee (DESIGN 4.3): with 40 of 80 hours asked (California 16 CCR 87.1(b), 20 h
+    """A new licensee (ARCHITECTURE.md §4): with 40 of 80 hours asked (California 16 CCR 87.1(b),
+    20 h
     per full six months), the 8-hour A&A minimum asks 4; in an exempt first period it asks
     nothing, but a course every licensee owes (here the Regulatory Review, 87.1(a)) stays."""
     aa = Component("min", hours=8, fields=("accounting_auditing",))

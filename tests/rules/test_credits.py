@@ -214,7 +214,8 @@ ALL_METHODS = [GL, GIB, BL, QAS, NANO, *OTHER_METHODS, None]
     ],
 )
 def test_large_entries_are_not_errors(method, credits):
-    """Only what cannot be true is an error (DESIGN 4); 30 or 45 credits is one real program."""
+    """Only what cannot be true is an error (ARCHITECTURE.md §4); 30 or 45 credits is one real
+    program."""
     assert [i.severity for i in check_credits(credits, method)] == []
 
 
@@ -448,7 +449,7 @@ def test_college_credits_rejects(kwargs):
         (Decimal("24"), []),
         (24.0, []),
         # More than the 24 hours of a day: warned about, since certificates' dates are often
-        # approximate (DESIGN 4: only what cannot be true is an error).
+        # approximate (ARCHITECTURE.md §4: only what cannot be true is an error).
         ("24.1", ["warning"]),
         (30, ["warning"]),
         (float("nan"), ["error"]),

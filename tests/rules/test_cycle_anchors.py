@@ -1,5 +1,5 @@
-"""Which years a cycle ends in (DESIGN 4.1): one case per ``cycle_anchor``, each citing the board
-rule it encodes. Every case asks for the current period as of a date and compares it with the
+"""Which years a cycle ends in (ARCHITECTURE.md §4): one case per ``cycle_anchor``, each citing the
+board rule it encodes. Every case asks for the current period as of a date and compares it with the
 period the board's own wording gives, worked out by hand in the case's note.
 """
 

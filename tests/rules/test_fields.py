@@ -20,7 +20,8 @@ from cpe_desktop.rules.fields import (
     normalize_field,
 )
 
-# --- The lists themselves, written out by hand from DESIGN section 3 ------------------------------
+# --- The lists themselves, written out by hand from ARCHITECTURE.md §2
+# ------------------------------
 
 
 def test_technical_fields_are_the_nasba_2016_list():

@@ -1,5 +1,5 @@
-"""New licensees (DESIGN 4.3): what each kind of ``first_period`` asks, case by case, each worked
-by hand from the board rule cited in its note.
+"""New licensees (ARCHITECTURE.md §4): what each kind of ``first_period`` asks, case by case, each
+worked by hand from the board rule cited in its note.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """History imported from logs that never recorded how a course was delivered, or its field
-(DESIGN 3 "Not stated"): counted toward the total only, never as self-study, never toward
+(ARCHITECTURE.md §2 "Not stated"): counted toward the total only, never as self-study, never toward
 ethics or technical minimums, and the record carries an issue until the user says."""
 
 from __future__ import annotations

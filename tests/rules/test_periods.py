@@ -1,4 +1,5 @@
-"""The current reporting period for every period basis, worked out by hand (DESIGN §4 step 1).
+"""The current reporting period for every period basis, worked out by hand (ARCHITECTURE.md §4 step
+1).
 
 Each row gives the rule, the license facts and the as-of date, and the period a person would
 find with a calendar; the comment says how. Previous and ethics periods, ``Period`` itself and

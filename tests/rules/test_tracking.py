@@ -1,5 +1,5 @@
-"""Tracked history (DESIGN 4.2): nothing that ended before ``tracked_from`` is judged, and the
-opening balance counts like a record completed on ``tracked_from``.
+"""Tracked history (ARCHITECTURE.md §4): nothing that ended before ``tracked_from`` is judged, and
+the opening balance counts like a record completed on ``tracked_from``.
 
 The defect these pin: a CPA who adds a Texas license issued in 2008 and logs this year's
 courses was shown Overdue, because the periods before, with no records in them, were judged.

@@ -103,7 +103,7 @@ def test_cached_records_never_hide_a_change(firm):
 
 
 def test_rule_of_reads_every_schema_4_column_and_their_defaults(firm):
-    """NULL columns read as DESIGN 4's defaults; set ones reach the engine as typed."""
+    """NULL columns read as ARCHITECTURE.md §4's defaults; set ones reach the engine as typed."""
     row = requirements.find(
         licenses.list_licenses(firm.as_ann)[0].credential_id, "Atlantis", dt.date(2026, 6, 15)
     )
@@ -157,7 +157,8 @@ def test_the_status_document_carries_tracking_and_the_plain_sentence(firm):
     assert ann["tracked_from"] == "2025-01-01"
     assert (ann["first_period"], ann["met_through"]) == (None, None)
     ann_item = next(i for i in items if i.user.email == "ann@example.com")
-    # DESIGN 6: one entry per judged component, in the engine's order (most missing first).
+    # the README's Command line section: one entry per judged component, in the engine's order
+    # (most missing first).
     assert [(c["kind"], c["label"]) for c in ann["components"]] == [
         (r.kind, r.label) for r in ann_item.evaluation.components
     ]

@@ -142,7 +142,7 @@ def test_an_overdue_license_is_reported_once(people, clock):
 
 def test_history_before_tracking_is_never_called_overdue(people, clock):
     # The same license and records, tracked from this period (the default for a license
-    # entered by hand): 2025 was never tracked, so it is not judged (DESIGN 4.2).
+    # entered by hand): 2025 was never tracked, so it is not judged (ARCHITECTURE.md §4).
     add_atlantis_rule(people)
     licenses.create_license(
         people.as_ann, {"credential": "CPA", "jurisdiction": "Atlantis", "issued_on": "2025-01-01"}

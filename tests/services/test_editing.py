@@ -200,7 +200,8 @@ def test_license_picture_holds_tracking_and_saves_it(people):
 
 
 def test_pictures_hold_license_attributes_and_record_topics(people):
-    """DESIGN 4.5: what the holder ticked and a record's course topics, as lists of names."""
+    """ARCHITECTURE.md §4: what the holder ticked and a record's course topics, as lists of
+    names."""
     from cpe_desktop.services import records, requirements
     from tests.atlantis import ATLANTIS_RULE
 

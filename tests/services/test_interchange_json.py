@@ -441,7 +441,8 @@ def test_mutated_valid_documents_are_imported_or_refused_cleanly(system, documen
     _import_never_crashes(system, document)
 
 
-# --- schema 4 keys (DESIGN 4.2, 4.7 and section 5) ------------------------------------------------
+# --- schema 4 keys (ARCHITECTURE.md §4 and section 5)
+# ------------------------------------------------
 
 ATLANTIS_RULE = {
     "credential": "CPA",
@@ -472,7 +473,7 @@ def _course(title, completed_on, **extra):
 
 
 def test_an_imported_license_is_tracked_from_its_holders_earliest_record(system):
-    """DESIGN 4.2: without tracked_from, the start of the period (Atlantis: a calendar year)
+    """ARCHITECTURE.md §4: without tracked_from, the start of the period (Atlantis: a calendar year)
     holding the holder's earliest record; with no records, the current period's start (the
     clock is at 15 June 2026); a tracked_from in the file is kept."""
     atlantis = {"credential": "CPA", "jurisdiction": "Atlantis", "issued_on": "2001-01-01"}
@@ -525,7 +526,8 @@ def test_bad_tracking_keys_are_named_by_path(system, change, key, words):
 
 
 def test_every_schema_4_key_survives_export_and_import_into_an_empty_database(system, db, tmp_path):
-    """DESIGN 5: license tracked_from, opening balance and home jurisdiction; record started_on;
+    """ARCHITECTURE.md §2: license tracked_from, opening balance and home jurisdiction; record
+    started_on;
     requirement cycle anchor, first period and its parameters, carryover scope, reciprocity."""
     rule = {
         **ATLANTIS_RULE,

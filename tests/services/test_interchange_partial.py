@@ -122,7 +122,7 @@ def test_a_missing_column_still_refuses_the_file_when_skipping_rows(system, alic
 
 
 def test_a_file_without_a_delivery_column_is_honestly_not_stated(system, alice):
-    """DESIGN 3: history from a log that never recorded how a course was delivered is "Not
+    """ARCHITECTURE.md §2: history from a log that never recorded how a course was delivered is "Not
     stated" (counted toward the total only, never as self-study); the preview says so."""
     table = _table("Date,Course,Subject,Hours\n2025-01-10,Tax update,Taxes,2\n")
     shown = preview(system, table, guess_mapping(table.headers), alice)

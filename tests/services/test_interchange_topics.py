@@ -1,4 +1,4 @@
-"""Course topics through CSV and XLSX (DESIGN 4.5, 6): a ``topics`` column (names separated by
+"""Course topics through CSV and XLSX (ARCHITECTURE.md §4): a ``topics`` column (names separated by
 ``;``) is imported, checked against the topics the rules name, guessed from a spreadsheet's
 heading, and exported last only when some record has topics."""
 

@@ -63,7 +63,8 @@ def test_update_checks_dates_against_stored_values(people):
     assert str(License.get_by_id(license_.license_id).period_end_override) == "2026-12-31"
 
 
-# --- tracking, opening balance and home jurisdiction (DESIGN 4.2, 4.7) --------------------------
+# --- tracking, opening balance and home jurisdiction (ARCHITECTURE.md §4)
+# --------------------------
 
 ATLANTIS = {"credential": "CPA", "jurisdiction": "Atlantis", "issued_on": "2008-03-01"}
 

@@ -1,6 +1,6 @@
-"""Requirement components in the database (DESIGN 4.5): stored with their rule in one transaction
-and audit entry, read back in order for the engine (one query for every rule in force), with
-license attributes and record topics reaching the engine's facts — SQLite and PostgreSQL."""
+"""Requirement components in the database (ARCHITECTURE.md §4): stored with their rule in one
+transaction and audit entry, read back in order for the engine (one query for every rule in force),
+with license attributes and record topics reaching the engine's facts — SQLite and PostgreSQL."""
 
 from __future__ import annotations
 

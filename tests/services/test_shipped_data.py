@@ -187,7 +187,8 @@ def test_a_bad_period_key_in_the_data_file_is_refused_naming_it(db, system, tmp_
 
 
 def test_shipped_components_land_with_their_rows(seeded):
-    """Every shipped row's components (DESIGN 4.5) are stored in order as the file gives them;
+    """Every shipped row's components (ARCHITECTURE.md §4) are stored in order as the file gives
+    them;
     a row without the key has none."""
     document = json.loads(data_file().read_text(encoding="utf-8"))
     stored = {row.seed_key: row for row in StateRequirement.select()}

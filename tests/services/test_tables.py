@@ -331,8 +331,8 @@ def test_format_credits_round_trips(value):
 
 
 def test_licenses_show_where_tracking_starts_and_the_home_jurisdiction(filled, people):
-    """DESIGN 4.2 and 4.7: each license row says since when it is tracked and, for reciprocity,
-    which license is the holder's home one."""
+    """ARCHITECTURE.md §4 and 4.7: each license row says since when it is tracked and, for
+    reciprocity, which license is the holder's home one."""
     ohio = next(lic for lic in licenses.list_licenses(people.as_bob))
     licenses.update_license(
         people.as_bob,

@@ -1,6 +1,6 @@
 """The Requirements view's components: an administrator adds, edits and deletes a rule's
-components (DESIGN 4.5) through the dialog; each change is saved by the requirements service with
-its audit entry, a wrong value is shown beside its field with nothing saved, and deleting asks
+components (ARCHITECTURE.md §4) through the dialog; each change is saved by the requirements service
+with its audit entry, a wrong value is shown beside its field with nothing saved, and deleting asks
 first. The rule used is the invented Atlantis one (tests/atlantis.py)."""
 
 from __future__ import annotations

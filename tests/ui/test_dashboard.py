@@ -3,8 +3,8 @@ sorted by urgency, what to do without a rule, opening the counted records, and l
 
 Scenarios use the shipped rules; every expected number is worked out by hand below, as of the
 fixture clock (15 Jun 2026). Licenses were issued on 1 Feb 2010 (no first-period reductions) and
-entered now, so each is tracked from its current period (DESIGN 4.2): nothing earlier is judged.
-Ann entered her New York history since Feb 2024 too, so New York's 2025 is judged.
+entered now, so each is tracked from its current period (ARCHITECTURE.md §4): nothing earlier is
+judged. Ann entered her New York history since Feb 2024 too, so New York's 2025 is judged.
 
 CPA Texas (22 TAC 523.102, 523.130): a rolling 3-year window whose reporting years end with the
 birth month (December for both holders) → 1 Jan 2024 – 31 Dec 2026, 120 h, 20 h a year; ethics
@@ -461,7 +461,7 @@ def _plain(number) -> str:
 
 def test_old_licenses_with_only_this_years_records_are_not_overdue(qtbot, people):
     """A Texas license issued in 2008 and a Georgia one issued in 2009, entered today with only
-    this year's courses: the years before tracking began are never judged (DESIGN 4.2), so
+    this year's courses: the years before tracking began are never judged (ARCHITECTURE.md §4), so
     nothing is overdue and each card starts with what is needed by when.
 
     Georgia (Ga. Comp. R. & Regs. 20-10-.02, 20-11-.01): 80 h over two calendar years ending in

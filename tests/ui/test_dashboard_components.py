@@ -1,7 +1,7 @@
-"""Requirement components on the dashboard card (DESIGN 4.5): beside the headline bars, every
-other applicable component with what counts, what it asks and whether it is met, most missing
-first; an alternative says which option is met; the license form's "Your work" boxes decide
-which components apply.
+"""Requirement components on the dashboard card (ARCHITECTURE.md §4): beside the headline bars,
+every other applicable component with what counts, what it asks and whether it is met, most missing
+first; an alternative says which option is met; the license form's "Your work" boxes decide which
+components apply.
 
 Shipped rules, as of the fixture clock (15 Jun 2026); licenses issued in 2010, so no first
 period is reduced, and tracked from the start of their current period.

@@ -1,4 +1,4 @@
-"""The license form asks, in plain words, what makes the first answer right (DESIGN 4.1, 4.2):
+"""The license form asks, in plain words, what makes the first answer right (ARCHITECTURE.md §4):
 when the current reporting period ends (the rule's date pre-filled, its note beside it, following
 the license's facts as they change), where tracking starts, and the hours already earned.
 

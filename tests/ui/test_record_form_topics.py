@@ -1,5 +1,5 @@
-"""The record form's course topics (DESIGN 4.5): a list of the topics the rules name, ticked and
-saved with the record; hidden while no rule names one; a certificate whose title names a topic
+"""The record form's course topics (ARCHITECTURE.md §4): a list of the topics the rules name, ticked
+and saved with the record; hidden while no rule names one; a certificate whose title names a topic
 ticks it, marked "From certificate — please check" like every pre-filled value.
 
 The shipped rules name "California Regulatory Review" (16 CCR 87.8), "Illinois Sexual Harassment

@@ -1,4 +1,4 @@
-"""The welcome flow asks for the first license what the license form asks (DESIGN 4.1, 4.2), and
+"""The welcome flow asks for the first license what the license form asks (ARCHITECTURE.md §4), and
 the birth date only where the board's rule needs it, saving it on the new person.
 
 As of the fixture clock (15 Jun 2026). California CPA: the license expires on the last day of

@@ -1,4 +1,4 @@
-"""Schema 1: every table of DESIGN section 3.
+"""Schema 1: every table the program had at its first version.
 
 This step creates the tables from the models. When a later step changes a table, copy the
 affected model definitions into this module as they were at schema 1, so that a new database

@@ -1,4 +1,4 @@
-"""Schema 4: tracked history, multi-day programs and how boards set periods (DESIGN 4.1-4.7).
+"""Schema 4: tracked history, multi-day programs and how boards set periods (ARCHITECTURE.md §4).
 
 ``licenses`` gains where tracking starts (``tracked_from``), the hours earned in the current period
 before it (``opening_hours``, ``opening_ethics_hours``) and the holder's principal place of
@@ -6,12 +6,12 @@ business (``home_jurisdiction``); ``cpe_records`` gains ``started_on``; ``state_
 gains the cycle anchor, the first-period rule, the carryover scope and reciprocity. Every new
 column is nullable: NULL reads as the rule's default.
 
-Existing licenses get ``tracked_from`` as DESIGN 4.2 gives an imported license: the start of the
-period (under the rule in force today) containing the holder's earliest record, or the current
-period's start when the holder has none; a license without a rule, the earliest record's date
-or today. A schema 3 program judged every period back to the issue date, so a license issued
-years ago showed as overdue for periods nobody entered; from here on, it is judged from where
-its data begins. The step reads through small models of its own (see m0003).
+Existing licenses get ``tracked_from`` as ARCHITECTURE.md §4 gives an imported license: the start of
+the period (under the rule in force today) containing the holder's earliest record, or the current
+period's start when the holder has none; a license without a rule, the earliest record's date or
+today. A schema 3 program judged every period back to the issue date, so a license issued years ago
+showed as overdue for periods nobody entered; from here on, it is judged from where its data begins.
+The step reads through small models of its own (see m0003).
 """
 
 from __future__ import annotations
@@ -181,7 +181,7 @@ def _tracked_from(
 
 
 def fill_tracked_from(db: peewee.Database, today: dt.date) -> None:
-    """Set ``tracked_from`` of every license that has none, as of ``today`` (DESIGN 4.2)."""
+    """Set ``tracked_from`` of every license that has none, as of ``today`` (ARCHITECTURE.md §4)."""
     with db.bind_ctx(_MODELS):
         rules = _rules_in_force(today)
         births = dict(_User.select(_User.user_id, _User.birth_date).tuples())

@@ -1,4 +1,4 @@
-"""Schema 5: requirement components (DESIGN 4.5).
+"""Schema 5: requirement components (ARCHITECTURE.md §4).
 
 A board asks more than one total and one ethics figure: subject minimums, caps on kinds of
 credit, part of the ethics state-specific, courses on their own cycle, credit factors, with

@@ -1,4 +1,5 @@
-"""Import and export files (DESIGN sections 5, 6): the entry point of the command line and window.
+"""Import and export files (ARCHITECTURE.md §2, Interchange): the entry point of the command line
+and window.
 
 ``import_file`` picks the format from the file's extension (``.json``: the ``cpe-tracker/1``
 document; ``.csv``: records of one person in the template's columns; ``.xlsx``: records of one

@@ -1,4 +1,5 @@
-"""CPE records as CSV (DESIGN section 6): the spreadsheet people already keep, in and out.
+"""CPE records as CSV (the template is in the README's Command line section): the spreadsheet
+people already keep, in and out.
 
 One row per field of study; rows sharing title, completion date and sponsor are one record. A
 ``started_on`` column (a multi-day program's first day) and a ``topics`` column (the record's

@@ -1,4 +1,5 @@
-"""The ``cpe-tracker/1`` JSON format (DESIGN section 5): whole-account backup and moving machines.
+"""The ``cpe-tracker/1`` JSON format (ARCHITECTURE.md §2, Interchange): whole-account backup and
+moving machines.
 
 Export writes people, their licenses and records, and the requirement rules that differ from the
 shipped ones, in a stable order so two exports of the same data are byte-identical. Import checks
@@ -238,7 +239,7 @@ def _import_person(
             summary.licenses_skipped += 1
             continue
         if values.get("tracked_from") is None:
-            # DESIGN 4.2: tracked from the start of the period holding the earliest record
+            # ARCHITECTURE.md §4: tracked from the start of the period holding the earliest record
             # (the file's or already stored), or the current period's start when there is none.
             values["tracked_from"] = licenses_service.default_tracking_start(
                 ctx,

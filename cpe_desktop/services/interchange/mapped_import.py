@@ -77,7 +77,7 @@ from cpe_desktop.services.records import NOT_STATED, NOT_STATED_METHOD, not_stat
 
 Progress = Callable[[int, str], None]
 ON_DUPLICATE = ("skip", "merge")
-# Fields a constant may give every row; "Not stated" is honest for the first two (DESIGN 3).
+# Fields a constant may give every row; "Not stated" is honest for the first two.
 CONSTANT_FIELDS = (
     "delivery_method",
     "field_of_study",
@@ -738,7 +738,7 @@ def import_spreadsheet(
 
 def with_defaults(mapping: Mapping[str, int], constants: dict[str, str]) -> dict[str, str]:
     """The constants, plus the honest "Not stated" delivery method when the file has no column
-    for it and none was given (DESIGN 3: history from logs that never recorded it)."""
+    for it and none was given (history from logs that never recorded it)."""
     if "delivery_method" not in mapping and "delivery_method" not in constants:
         return {**constants, "delivery_method": NOT_STATED}
     return constants

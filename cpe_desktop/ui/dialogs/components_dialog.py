@@ -1,4 +1,4 @@
-"""A requirement rule's components (DESIGN 4.5): the list, and a form for one component.
+"""A requirement rule's components (ARCHITECTURE.md §4): the list, and a form for one component.
 
 Why this module exists: boards ask more than a total and an ethics figure (Florida's 8 hours of
 accounting and auditing, California's Regulatory Review every 6 years, New York's 24 hours in one

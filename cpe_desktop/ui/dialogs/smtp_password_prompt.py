@@ -1,6 +1,6 @@
 """Asking for the mail password on a computer that has no password store to keep it in.
 
-DESIGN 1.6 forbids keeping the SMTP password in the database, so where the operating system
+The SMTP password is never kept in the database, so where the operating system
 offers no credential store the program asks for it when mail is about to be sent (and for
 "Send test email"), and does not save the answer.
 """

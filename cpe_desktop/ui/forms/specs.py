@@ -236,7 +236,7 @@ _REQUIREMENT_FIELDS: dict[str, FormField] = {
         "carryover_max_hours", "Max carryover", "decimal", help=_HOURS_HELP
     ),
     "effective_from": FormField("effective_from", "Effective from", "optional_date"),
-    # How the board sets periods, new licensees, carryover and reciprocity (DESIGN 4.1-4.7).
+    # How the board sets periods, new licensees, carryover and reciprocity (ARCHITECTURE.md §4).
     "cycle_anchor": FormField(
         "cycle_anchor",
         "Cycle years set by",

@@ -2,9 +2,9 @@
 
 Why this module exists: the card keeps its bars for the total, ethics, technical and annual
 figures (with the pace mark and the ethics period); every other applicable component of the rule
-(DESIGN 4.5: Florida's 8 h of accounting and auditing, California's Regulatory Review, a cap on
-nano learning, New York's concentration option) gets one row here: its label, a thin bar with
-"3 of 8 h" for a minimum, and a line saying where it stands ("5 h missing", "met — New York's
+(ARCHITECTURE.md §4: Florida's 8 h of accounting and auditing, California's Regulatory Review, a cap
+on nano learning, New York's concentration option) gets one row here: its label, a thin bar with "3
+of 8 h" for a minimum, and a line saying where it stands ("5 h missing", "met — New York's
 concentration option", "3 h over the cap not counted"). Most missing first. The words come from
 ``services.reports`` so the card and the progress report say the same.
 """
