@@ -17,10 +17,10 @@ from cpe_desktop.services.interchange.cells import parse_text_date
 from cpe_desktop.services.interchange.csv_format import HEADER
 from cpe_desktop.services.interchange.mapped_import import (
     import_mapped,
-    import_spreadsheet,
     preview,
 )
 from cpe_desktop.services.interchange.mapping import guess_mapping, mapping_problems
+from cpe_desktop.services.interchange.spreadsheet_import import import_spreadsheet
 from cpe_desktop.services.interchange.tabular import csv_table
 from tests.interchange_data import csv_texts, table_counts
 

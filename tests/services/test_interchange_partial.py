@@ -13,12 +13,11 @@ from cpe_desktop.services import records, users
 from cpe_desktop.services.errors import ValidationError
 from cpe_desktop.services.interchange import import_file
 from cpe_desktop.services.interchange.mapped_import import (
-    column_index,
     import_mapped,
-    import_spreadsheet,
     preview,
 )
 from cpe_desktop.services.interchange.mapping import guess_mapping
+from cpe_desktop.services.interchange.spreadsheet_import import column_index, import_spreadsheet
 from cpe_desktop.services.interchange.tabular import csv_table
 from cpe_desktop.services.records import NOT_STATED
 from tests.interchange_data import table_counts

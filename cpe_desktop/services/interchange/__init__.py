@@ -38,10 +38,10 @@ from cpe_desktop.services.interchange.json_format import export_document, import
 from cpe_desktop.services.interchange.mapped_import import (
     Preview,
     import_mapped,
-    import_spreadsheet,
     preview,
 )
 from cpe_desktop.services.interchange.mapping import guess_columns, guess_mapping
+from cpe_desktop.services.interchange.spreadsheet_import import import_spreadsheet
 from cpe_desktop.services.interchange.tabular import (
     Table,
     csv_records,
@@ -99,7 +99,7 @@ def import_file(
     and a CSV file's that are not the template's, are recognised by their headings (the
     template's names, or common ones such as "Date", "Course", "CPE Hours").
 
-    Spreadsheets only (see ``mapped_import.import_spreadsheet``): ``sheet``, ``header_row``,
+    Spreadsheets only (see ``spreadsheet_import.import_spreadsheet``): ``sheet``, ``header_row``,
     ``columns`` ({field: heading, letter or number} overriding the guess), ``constants``
     ({field: value for every row}), ``skip_bad_rows`` (import the records without problems,
     list the rest, and write them to ``not_imported`` when given). All or nothing otherwise.

@@ -29,9 +29,7 @@ them). Both go to :func:`preview` and :func:`import_mapped` alike, so they agree
 from __future__ import annotations
 
 import csv
-import inspect
 import io
-import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -45,7 +43,6 @@ from cpe_desktop.services.changes import ACTIVITY, AUDIT, RECORDS, Changes
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import ValidationError
 from cpe_desktop.services.interchange import vocabulary, word_choices
-from cpe_desktop.services.interchange.cells import field_cell, parse_date_range
 from cpe_desktop.services.interchange.common import (
     MAX_ERRORS,
     ImportSummary,
@@ -53,11 +50,10 @@ from cpe_desktop.services.interchange.common import (
     _join,
     write_file,
 )
-from cpe_desktop.services.interchange.csv_format import REQUIRED, neutralise, target_user
+from cpe_desktop.services.interchange.csv_format import neutralise
 from cpe_desktop.services.interchange.grouping import (
     CHECKED_PERCENT,
     Problems,
-    Row,
     RowError,
     check_emails,
     check_groups,
@@ -66,13 +62,12 @@ from cpe_desktop.services.interchange.grouping import (
 )
 from cpe_desktop.services.interchange.mapping import (
     LABELS,
-    guess_columns,
     hour_columns,
     mapping_problems,
     unmapped_columns,
 )
-from cpe_desktop.services.interchange.tabular import Table, TableRow, column_letter, read_table
-from cpe_desktop.services.interchange.vocabulary import combined_fields
+from cpe_desktop.services.interchange.sheet_rows import read_rows
+from cpe_desktop.services.interchange.tabular import Table, TableRow
 from cpe_desktop.services.records import NOT_STATED, NOT_STATED_METHOD, not_stated_field
 
 Progress = Callable[[int, str], None]
@@ -269,7 +264,7 @@ def preview(
     found = Problems(order, unit=table.unit, labels=labels)
     # The person's own answers for their files' words (remembered per user) win.
     with vocabulary.use_words(word_choices.user_words(ctx, user.user_id)):
-        rows = _rows(table, mapping, found, given, hours)
+        rows = read_rows(table, mapping, found, given, hours)
     groups = group_rows(rows)
     check_emails(found, rows, user)
     report = percent_reporter(progress, 0, 100)
@@ -379,132 +374,6 @@ def constant_problems(mapping: Mapping[str, int], constants: Mapping[str, str]) 
         elif not value:
             problems[name] = "is set for every row to nothing; give a value"
     return problems
-
-
-def _rows(
-    table: Table,
-    mapping: Mapping[str, int],
-    problems: Problems,
-    constants: Mapping[str, str],
-    hours: Mapping[int, str] | None = None,
-) -> list[Row]:
-    if hours:
-        return _unpivoted(table, mapping, problems, constants, hours)
-    rows = []
-    for table_row in table.rows:
-        combined = None
-        if "field_of_study" in mapping:
-            combined = combined_fields(table.cell(table_row, mapping["field_of_study"]))
-        per_field = ("field_of_study", "credits") if combined is not None else ()
-        cells = _read_cells(table, table_row, mapping, problems, skip=per_field)
-        if combined is None and not any(value != "" for value in cells.values()):
-            continue  # a row with data only elsewhere
-        _complete(cells, table, table_row, mapping, constants)
-        if combined is None:
-            rows.append(Row(table_row.number, cells))
-            continue
-        rows.extend(_split_row(table, table_row, mapping, problems, cells, combined))
-    return rows
-
-
-def _read_cells(
-    table: Table,
-    table_row: Any,
-    mapping: Mapping[str, int],
-    problems: Problems,
-    skip: tuple[str, ...] = (),
-) -> dict[str, Any]:
-    """The row's cells converted for the fields they are mapped to (problems noted); fields in
-    ``skip`` are left empty, to be filled by the caller."""
-    cells: dict[str, Any] = {}
-    for name, index in mapping.items():
-        if name in skip:
-            cells[name] = ""
-            continue
-        value, problem = field_cell(name, table.cell(table_row, index))
-        if problem is not None:
-            problems.add(table_row.number, name, problem)
-        cells[name] = value
-    return cells
-
-
-def _complete(
-    cells: dict[str, Any],
-    table: Table,
-    table_row: Any,
-    mapping: Mapping[str, int],
-    constants: Mapping[str, str],
-) -> None:
-    """The values given for every row, and a first day from a range of dates."""
-    cells.update(constants)
-    if "completed_on" in mapping:
-        _first_day_from_range(cells, table.cell(table_row, mapping["completed_on"]))
-
-
-def _unpivoted(
-    table: Table,
-    mapping: Mapping[str, int],
-    problems: Problems,
-    constants: Mapping[str, str],
-    hours: Mapping[int, str],
-) -> list[Row]:
-    """Rows of a form with one hours column per field: a row per filled hours cell, the same
-    record's other cells repeated (they group back into one record with several credit lines)."""
-    rows = []
-    for table_row in table.rows:
-        cells = _read_cells(table, table_row, mapping, problems)
-        _complete(cells, table, table_row, mapping, constants)
-        lines = []
-        for index, field_name in hours.items():
-            amount, problem = field_cell("credits", table.cell(table_row, index))
-            if problem is not None:
-                problems.add(table_row.number, "credits", problem)
-            elif amount not in ("", None):
-                lines.append({**cells, "field_of_study": field_name, "credits": amount})
-        if not lines and any(v != "" for k, v in cells.items() if k not in constants):
-            problems.add(table_row.number, "credits", "no hours in any of the hours columns")
-        rows.extend(Row(table_row.number, line) for line in lines)
-    return rows
-
-
-def _split_row(
-    table: Table,
-    table_row: Any,
-    mapping: Mapping[str, int],
-    problems: Problems,
-    cells: dict[str, Any],
-    combined: list[tuple[str, str]],
-) -> list[Row]:
-    """One row per field of a combined cell ("Auditing (2), Taxes (2)"): each with its hours;
-    their sum must be the row's credits when it has a credits cell."""
-    total = sum((Decimal(hours) for _, hours in combined), Decimal(0))
-    if "credits" in mapping:
-        stated, problem = field_cell("credits", table.cell(table_row, mapping["credits"]))
-        if problem is None and stated not in ("", None):
-            try:
-                agrees = Decimal(str(stated)) == total
-            except ArithmeticError:
-                agrees = False
-            if not agrees:
-                problems.add(
-                    table_row.number,
-                    "credits",
-                    f"the fields' hours add up to {total}, not the {stated} credits in this row",
-                )
-    return [
-        Row(table_row.number, {**cells, "field_of_study": field, "credits": Decimal(hours)})
-        for field, hours in combined
-    ]
-
-
-def _first_day_from_range(cells: dict[str, Any], completed: Any) -> None:
-    """A completion cell holding a range ("Mar 2-5, 2026") also gives the program's first day,
-    unless a first-day column says otherwise (that column wins)."""
-    if cells.get("started_on", "") != "" or not isinstance(completed, str):
-        return
-    days = parse_date_range(completed)
-    if days is not None:
-        cells["started_on"] = days[0]
 
 
 def _key(values: Mapping[str, Any]) -> bulk_records.RecordKey:
@@ -677,110 +546,9 @@ def _differences(
     return changes
 
 
-def import_spreadsheet(
-    ctx: ServiceContext,
-    path: Path,
-    user_email: str | None = None,
-    *,
-    sheet: str | None = None,
-    header_row: int | None = None,
-    columns: Mapping[str, str] | None = None,
-    constants: Mapping[str, str] | None = None,
-    skip_bad_rows: bool = False,
-    not_imported: Path | None = None,
-    on_duplicate: str = "skip",
-    progress: Progress | None = None,
-) -> MappedImportSummary:
-    """Import a ``.csv``/``.xlsx`` file through the mapping guessed from its headings.
-
-    For the command line, which has no mapping step: ``columns`` ({field: the column's heading,
-    letter or 1-based number}) override the guess, ``constants`` fill fields without a column,
-    ``sheet`` and ``header_row`` say where the table is. A required field with neither a column
-    nor a value refuses the file, saying which option would resolve it.
-    ``user_email``: whose records these are (see ``csv_format.target_user``).
-    """
-    table = _read(path, sheet, header_row)  # an unreadable file is reported before anything else
-    user = target_user(ctx, user_email)
-    mapping = guess_columns(table)
-    for name, spec in (columns or {}).items():
-        index = column_index(table, spec)
-        mapping = {other: i for other, i in mapping.items() if i != index and other != name}
-        mapping[name] = index
-    given = with_defaults(mapping, dict(constants or {}))
-    spread = set() if not hour_columns(table, mapping) else {"field_of_study", "credits"}
-    missing = [
-        name
-        for name in REQUIRED
-        if name not in mapping and name not in given and name not in spread
-    ]
-    if missing:
-        found = mapping_problems(table, mapping)
-        raise ValidationError(
-            {
-                f"{table.unit} {table.header_row}, {LABELS[name]} column": (
-                    f"{found.get(name, 'not found')}; {_resolve(table, mapping, name)}"
-                )
-                for name in missing
-            }
-        )
-    return import_mapped(
-        ctx,
-        table,
-        mapping,
-        user,
-        on_duplicate,
-        progress,
-        constants=given,
-        skip_bad_rows=skip_bad_rows,
-        not_imported=not_imported,
-    )
-
-
 def with_defaults(mapping: Mapping[str, int], constants: dict[str, str]) -> dict[str, str]:
     """The constants, plus the honest "Not stated" delivery method when the file has no column
     for it and none was given (history from logs that never recorded it)."""
     if "delivery_method" not in mapping and "delivery_method" not in constants:
         return {**constants, "delivery_method": NOT_STATED}
     return constants
-
-
-def _read(path: Path, sheet: str | None, header_row: int | None) -> Table:
-    if header_row is None:
-        return read_table(path, sheet)
-    if "header_row" not in inspect.signature(read_table).parameters:
-        raise ValidationError("header_row", "choosing the header row is not supported yet")
-    if header_row < 1:
-        raise ValidationError("header_row", f"must be a row number from 1 (got {header_row})")
-    return read_table(path, sheet, header_row=header_row)
-
-
-def column_index(table: Table, spec: str) -> int:
-    """The 0-based column ``spec`` names: its heading (case and spacing ignored), else its
-    letter (``C``) or 1-based number (``3``). ValidationError when it names none."""
-    wanted = " ".join(str(spec).split()).casefold()
-    for index, heading in enumerate(table.headers):
-        if " ".join(heading.split()).casefold() == wanted and wanted:
-            return index
-    width = len(table.headers)
-    if wanted.isdigit() and 1 <= int(wanted) <= width:
-        return int(wanted) - 1
-    if re.fullmatch(r"[a-z]{1,3}", wanted):
-        letters = {column_letter(i).casefold(): i for i in range(width)}
-        if wanted in letters:
-            return letters[wanted]
-    headings = ", ".join(repr(table.label(i)) for i in range(width)) or "none"
-    raise ValidationError(
-        "--map", f"{spec!r} is not a column of the file (its columns: {headings})"
-    )
-
-
-def _resolve(table: Table, mapping: Mapping[str, int], name: str) -> str:
-    """The options that would give a required field without a column its values."""
-    used = set(mapping.values())
-    unused = [table.label(i) for i in range(len(table.headers)) if i not in used]
-    example = repr(unused[0]) if unused else "COLUMN"
-    options = []
-    if name in NOT_STATED_FIELDS:
-        options.append(f"--set {name}='{NOT_STATED}'")
-    options.append(f"--map {example}={name}")
-    return f"no column for {LABELS[name].lower()}: add {' or '.join(options)}"

@@ -1,0 +1,151 @@
+"""A spreadsheet's rows read as our record fields, whatever their layout.
+
+The mapped import needs the same thing from every layout: one ``Row`` per field of study of a
+record, its cells converted for the field they are mapped to, and every problem noted where the
+person will look. A plain sheet has one row per field; a platform's export may name several
+fields with their hours in one cell ("Auditing (2), Taxes (2)"); a board's reporting form spreads
+the hours over one column per field. All three come out the same way here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from cpe_desktop.services.interchange.cells import field_cell, parse_date_range
+from cpe_desktop.services.interchange.grouping import Problems, Row
+from cpe_desktop.services.interchange.tabular import Table
+from cpe_desktop.services.interchange.vocabulary import combined_fields
+
+
+def read_rows(
+    table: Table,
+    mapping: Mapping[str, int],
+    problems: Problems,
+    constants: Mapping[str, str],
+    hours: Mapping[int, str] | None = None,
+) -> list[Row]:
+    """Every record row of ``table`` read through ``mapping`` as ``Row``s by our field names,
+    each problem noted at its row: the values given for every row filled in, a combined subject
+    cell split into one row per field, a form with one hours column per field unpivoted."""
+    if hours:
+        return _unpivoted(table, mapping, problems, constants, hours)
+    rows = []
+    for table_row in table.rows:
+        combined = None
+        if "field_of_study" in mapping:
+            combined = combined_fields(table.cell(table_row, mapping["field_of_study"]))
+        per_field = ("field_of_study", "credits") if combined is not None else ()
+        cells = _read_cells(table, table_row, mapping, problems, skip=per_field)
+        if combined is None and not any(value != "" for value in cells.values()):
+            continue  # a row with data only elsewhere
+        _complete(cells, table, table_row, mapping, constants)
+        if combined is None:
+            rows.append(Row(table_row.number, cells))
+            continue
+        rows.extend(_split_row(table, table_row, mapping, problems, cells, combined))
+    return rows
+
+
+def _read_cells(
+    table: Table,
+    table_row: Any,
+    mapping: Mapping[str, int],
+    problems: Problems,
+    skip: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """The row's cells converted for the fields they are mapped to (problems noted); fields in
+    ``skip`` are left empty, to be filled by the caller."""
+    cells: dict[str, Any] = {}
+    for name, index in mapping.items():
+        if name in skip:
+            cells[name] = ""
+            continue
+        value, problem = field_cell(name, table.cell(table_row, index))
+        if problem is not None:
+            problems.add(table_row.number, name, problem)
+        cells[name] = value
+    return cells
+
+
+def _complete(
+    cells: dict[str, Any],
+    table: Table,
+    table_row: Any,
+    mapping: Mapping[str, int],
+    constants: Mapping[str, str],
+) -> None:
+    """The values given for every row, and a first day from a range of dates."""
+    cells.update(constants)
+    if "completed_on" in mapping:
+        _first_day_from_range(cells, table.cell(table_row, mapping["completed_on"]))
+
+
+def _unpivoted(
+    table: Table,
+    mapping: Mapping[str, int],
+    problems: Problems,
+    constants: Mapping[str, str],
+    hours: Mapping[int, str],
+) -> list[Row]:
+    """Rows of a form with one hours column per field: a row per filled hours cell, the same
+    record's other cells repeated (they group back into one record with several credit lines)."""
+    rows = []
+    for table_row in table.rows:
+        cells = _read_cells(table, table_row, mapping, problems)
+        _complete(cells, table, table_row, mapping, constants)
+        lines = []
+        for index, field_name in hours.items():
+            amount, problem = field_cell("credits", table.cell(table_row, index))
+            if problem is not None:
+                problems.add(table_row.number, "credits", problem)
+            elif amount not in ("", None):
+                lines.append({**cells, "field_of_study": field_name, "credits": amount})
+        if not lines and any(v != "" for k, v in cells.items() if k not in constants):
+            problems.add(table_row.number, "credits", "no hours in any of the hours columns")
+        rows.extend(Row(table_row.number, line) for line in lines)
+    return rows
+
+
+def _split_row(
+    table: Table,
+    table_row: Any,
+    mapping: Mapping[str, int],
+    problems: Problems,
+    cells: dict[str, Any],
+    combined: list[tuple[str, str]],
+) -> list[Row]:
+    """One row per field of a combined cell ("Auditing (2), Taxes (2)"): each with its hours;
+    their sum must be the row's credits when it has a credits cell."""
+    total = sum((Decimal(hours) for _, hours in combined), Decimal(0))
+    if "credits" in mapping:
+        stated, problem = field_cell("credits", table.cell(table_row, mapping["credits"]))
+        if problem is None and stated not in ("", None):
+            try:
+                agrees = Decimal(str(stated)) == total
+            except ArithmeticError:
+                agrees = False
+            if not agrees:
+                problems.add(
+                    table_row.number,
+                    "credits",
+                    f"the fields' hours add up to {total}, not the {stated} credits in this row",
+                )
+    return [
+        Row(table_row.number, {**cells, "field_of_study": field, "credits": Decimal(hours)})
+        for field, hours in combined
+    ]
+
+
+def _first_day_from_range(cells: dict[str, Any], completed: Any) -> None:
+    """A completion cell holding a range ("Mar 2-5, 2026") also gives the program's first day,
+    unless a first-day column says otherwise (that column wins)."""
+    if cells.get("started_on", "") != "" or not isinstance(completed, str):
+        return
+    days = parse_date_range(completed)
+    if days is not None:
+        cells["started_on"] = days[0]
+
+
+__all__ = ["read_rows"]
