@@ -42,7 +42,12 @@ from cpe_desktop.services.interchange.csv_format import neutralise
 
 EXPORT_FORMATS = ("pdf", "csv", "xlsx")
 MAX_NAME = 80
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
+# Separators, characters Windows reserves, and the C0 and C1 control characters: each run
+# becomes "_".
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f-\x9f<>:"/\\|?*]+')
+# Direction marks, embeddings, overrides and isolates: invisible, yet they reorder what a file
+# manager shows ("invoice\u202efdp.exe" reads as "invoiceexe.pdf"), so they are dropped.
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 TEXT, DATE, NUMBER = "text", "date", "number"
 MAX_WIDTH = 60
 
@@ -298,9 +303,13 @@ def xlsx_bytes(data: dict[str, Any]) -> bytes:
 
 
 def safe_title(title: str) -> str:
-    """Text as part of a file name on any system: no separators, reserved or control
-    characters, no leading or trailing dots or spaces, at most 80 characters."""
-    text = " ".join(_UNSAFE.sub("_", title).split())[:MAX_NAME].rstrip(" .")
+    """Text as part of a file name on any system: no separators, reserved, control or
+    direction-changing characters, no leading or trailing dots or spaces, at most 80 characters.
+
+    Every name the program makes from what people typed (report files, audit packs and the
+    certificates inside them) comes through here."""
+    text = _UNSAFE.sub("_", _BIDI_CONTROLS.sub("", title))
+    text = " ".join(text.split())[:MAX_NAME].rstrip(" .")
     return text.lstrip(". ") or "record"
 
 
