@@ -73,6 +73,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="give every row this value for a field the file has no column for "
         "(e.g. delivery_method='Not stated')",
     )
+    p.add_argument(
+        "--word",
+        action="append",
+        default=[],
+        metavar="WORD=NAME",
+        help="read the file's own word as this field of study or delivery method "
+        "(e.g. Online='QAS Self Study', Ethics='Behavioral Ethics')",
+    )
+    p.add_argument(
+        "--remember-words",
+        action="store_true",
+        help="keep the --word answers for this person's next imports (window and command line)",
+    )
     mode = p.add_mutually_exclusive_group()
     mode.add_argument(
         "--skip-bad-rows",
@@ -191,6 +204,7 @@ def _import(args: argparse.Namespace) -> int:
     from cpe_desktop.services.context import COMMAND_LINE, ServiceContext
     from cpe_desktop.services.errors import ValidationError
     from cpe_desktop.services.interchange import import_file
+    from cpe_desktop.services.interchange.word_choices import answer_of
 
     if not args.file.is_file():
         raise CommandFailed(f"{args.file}: no such file")
@@ -200,6 +214,15 @@ def _import(args: argparse.Namespace) -> int:
     for column, name in args.map:  # --map COLUMN=FIELD
         columns[_field_name(name, "--map")] = column.strip("'\"")
     constants = {_field_name(name, "--set"): value.strip("'\"") for name, value in args.set}
+    if args.remember_words and not args.word:
+        raise CommandFailed("--remember-words keeps the --word answers; give at least one --word")
+    words: dict[str, dict[str, str]] = {}
+    for text in args.word:
+        try:
+            kind, word, name = answer_of(text)
+        except ValidationError as exc:
+            raise CommandFailed(str(exc)) from None
+        words.setdefault(kind, {})[word] = name
     db = _open(args)
     with db.connection_context():  # each service call makes its own transaction
         try:
@@ -213,6 +236,8 @@ def _import(args: argparse.Namespace) -> int:
                 constants=constants,
                 skip_bad_rows=args.skip_bad_rows,
                 not_imported=args.not_imported,
+                words=words,
+                remember_words=args.remember_words,
             )
         except ValidationError as exc:
             spreadsheet = args.file.suffix.lower() in (".csv", ".xlsx", ".xlsm", ".txt")
@@ -223,11 +248,25 @@ def _import(args: argparse.Namespace) -> int:
             if not (spreadsheet and rows_wrong and not args.skip_bad_rows):
                 raise
             raise CommandFailed(
-                f"{exc}\nNothing was imported. --skip-bad-rows imports the records without "
-                "problems and lists the rows it leaves out (--not-imported FILE writes them)."
+                f"{exc}\nNothing was imported.{_word_hint(exc)} --skip-bad-rows imports the "
+                "records without problems and lists the rows it leaves out (--not-imported FILE "
+                "writes them)."
             ) from None
     print(summary.describe())
     return EXIT_OK
+
+
+def _word_hint(exc: Exception) -> str:
+    """How to answer the file's vague words, when the refusal names one ("'Online' could mean
+    Group Internet Based or QAS Self Study")."""
+    found = re.search(r"'([^']+)' could mean (.+?) or ([^;]+);", str(exc))
+    if found is None:
+        return ""
+    word, first = found.group(1), found.group(2).split(", ")[0]
+    return (
+        f" --word {word}='{first}' (or the name it is) reads that word for this import; "
+        "--remember-words keeps the answer for the next ones."
+    )
 
 
 def _export(args: argparse.Namespace) -> int:

@@ -110,3 +110,59 @@ def test_bad_option_usage(tmp_path, database):
     assert report_alone.returncode == 1 and "--skip-bad-rows" in report_alone.stderr
     unknown = _run(tmp_path, database, "import", str(log), "--map", "Kind=colour")
     assert unknown.returncode == 1 and "'colour' is not a record field" in unknown.stderr
+
+
+def test_a_vague_word_names_the_word_option_and_word_answers_it(tmp_path, database):
+    """``'Online' could mean …`` on the command line says which ``--word`` reads it; ``--word``
+    answers it for this import, ``--remember-words`` keeps the answer for the next file."""
+    log = _write(
+        tmp_path,
+        "Date,Course,Kind,Subject,Hours\n"
+        "2025-01-10,Partial webinar,Online,Taxes,2\n"
+        "2025-02-11,Partial seminar,Conference,Auditing,3\n",
+    )
+    refused = _run(tmp_path, database, "import", str(log), "--map", "Kind=delivery_method")
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert "'Online' could mean" in refused.stderr
+    assert "--word Online='Group Internet Based'" in refused.stderr
+    assert _partial_titles(database) == []
+
+    done = _run(
+        tmp_path,
+        database,
+        "import",
+        str(log),
+        "--map",
+        "Kind=delivery_method",
+        "--word",
+        "Online=QAS Self Study",
+        "--remember-words",
+    )
+    assert done.returncode == 0, done.stderr
+    assert _partial_titles(database) == ["Partial seminar", "Partial webinar"]
+    with sqlite3.connect(database) as connection:
+        (method,) = connection.execute(
+            "SELECT delivery_method FROM cpe_records WHERE title = 'Partial webinar'"
+        ).fetchone()
+    assert method == "QAS Self Study"
+
+    later = _write(
+        tmp_path, "Date,Course,Kind,Subject,Hours\n2025-03-12,Partial later,Online,Taxes,1\n"
+    )
+    again = _run(tmp_path, database, "import", str(later), "--map", "Kind=delivery_method")
+    assert again.returncode == 0, again.stderr  # the remembered answer reads "Online" now
+    assert "Partial later" in _partial_titles(database)
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("--word", "Online=Zoom"), "neither a field of study nor a delivery method"),
+        (("--remember-words",), "give at least one --word"),
+    ],
+)
+def test_word_options_used_wrongly_are_refused_in_words(tmp_path, database, args, says):
+    log = _write(tmp_path, LOG)
+    result = _run(tmp_path, database, "import", str(log), *args)
+    assert result.returncode != 0 and says in result.stderr and "Traceback" not in result.stderr
+    assert _partial_titles(database) == []

@@ -6,17 +6,18 @@ from __future__ import annotations
 
 import pytest
 
-from cpe_desktop.db.models import AuditLog, Preference
+from cpe_desktop.db.models import AuditLog, CpeRecord, Preference
 from cpe_desktop.rules import fields as f
 from cpe_desktop.services import preferences
 from cpe_desktop.services.errors import PermissionDenied, ValidationError
 from cpe_desktop.services.interchange import vocabulary
 from cpe_desktop.services.interchange.cells import field_cell
-from cpe_desktop.services.interchange.mapped_import import preview
+from cpe_desktop.services.interchange.mapped_import import import_mapped, preview
 from cpe_desktop.services.interchange.mapping import guess_mapping
 from cpe_desktop.services.interchange.tabular import csv_table
 from cpe_desktop.services.interchange.word_choices import (
     WordProposal,
+    answer_of,
     file_words,
     remember_words,
     user_words,
@@ -246,3 +247,72 @@ def test_the_import_itself_uses_the_persons_remembered_words(system, people):
     his = preview(people.as_bob, table, mapping, people.bob)
     assert not his.ok
     assert f.REGULATORY_ETHICS in repr([r.values for r in his.importable])
+
+
+def test_words_given_for_one_import_win_and_are_kept_only_when_asked(system, people):
+    """The window's word step and ``--word``: an answer given for this import reads the vague
+    "Online" (and overrides the remembered "Ethics" answer) without being kept; with
+    ``remember_words`` it is kept in the import's own transaction, with its audit entry."""
+    table, mapping = _table()
+    ann = people.ann
+    remember_words(people.as_ann, ann.user_id, {"field_of_study": {"Ethics": "Behavioral Ethics"}})
+    given = {
+        "delivery_method": {"online": f.GROUP_INTERNET_BASED},
+        "field_of_study": {"ETHICS": f.REGULATORY_ETHICS},
+    }
+    checked = preview(people.as_ann, table, mapping, ann, words=given)
+    assert checked.ok, checked.error_dict()
+    values = [r.values for r in checked.records]
+    assert {v["delivery_method"] for v in values} == {f.GROUP_LIVE, f.GROUP_INTERNET_BASED}
+    assert f.BEHAVIORAL_ETHICS not in repr(values)
+    assert user_words(people.as_ann, ann.user_id)["delivery_method"] == {}  # not kept by a preview
+
+    audits = AuditLog.select().count()
+    summary = import_mapped(people.as_ann, table, mapping, ann, words=given, remember_words=True)
+    assert summary.records_added == len(values)
+    kept = user_words(people.as_ann, ann.user_id)
+    assert kept["delivery_method"] == {"online": f.GROUP_INTERNET_BASED}
+    # "ETHICS" is what the vocabulary reads anyway: the earlier answer is forgotten, not kept
+    assert kept["field_of_study"] == {}
+    assert AuditLog.select().count() > audits
+
+
+def test_words_that_cannot_be_used_refuse_the_import_before_anything_is_stored(system, people):
+    table, mapping = _table()
+    with pytest.raises(ValidationError) as refused:
+        import_mapped(
+            people.as_ann,
+            table,
+            mapping,
+            people.ann,
+            words={"delivery_method": {"Online": "Zoom"}},
+            remember_words=True,
+        )
+    assert "'Zoom' (for 'Online') is not a delivery method" in str(refused.value)
+    assert CpeRecord.select().count() == 0
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("Online=QAS Self Study", ("delivery_method", "Online", f.QAS_SELF_STUDY)),
+        ("Ethics='Behavioral Ethics'", ("field_of_study", "Ethics", f.BEHAVIORAL_ETHICS)),
+        ("A=B=Taxes", ("field_of_study", "A=B", f.TAXES)),
+    ],
+)
+def test_a_typed_answer_names_its_own_kind(typed, read):
+    assert answer_of(typed) == read
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("Online", "is not WORD=NAME"),
+        ("Online=Zoom", "neither a field of study nor a delivery method"),
+        ("Taxes=Accounting", "'Taxes' is already a field of study"),
+    ],
+)
+def test_a_typed_answer_that_cannot_be_read_is_refused_in_words(typed, says):
+    with pytest.raises(ValidationError) as refused:
+        answer_of(typed)
+    assert says in str(refused.value) and "--word" in str(refused.value)

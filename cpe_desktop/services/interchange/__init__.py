@@ -91,6 +91,8 @@ def import_file(
     constants: Mapping[str, str] | None = None,
     skip_bad_rows: bool = False,
     not_imported: str | os.PathLike[str] | None = None,
+    words: Mapping[str, Mapping[str, str]] | None = None,
+    remember_words: bool = False,
 ) -> ImportSummary:
     """Import a ``.json``, ``.csv`` or ``.xlsx`` file; ValidationError if refused.
 
@@ -103,6 +105,8 @@ def import_file(
     ``columns`` ({field: heading, letter or number} overriding the guess), ``constants``
     ({field: value for every row}), ``skip_bad_rows`` (import the records without problems,
     list the rest, and write them to ``not_imported`` when given). All or nothing otherwise.
+    ``words``: answers for the file's own words ({kind: {word: NASBA name}}), kept for the
+    person's next import with ``remember_words``.
     """
     path = Path(path)
     options = {
@@ -112,6 +116,8 @@ def import_file(
         "constants": constants or None,
         "skip_bad_rows": skip_bad_rows or None,
         "not_imported": not_imported,
+        "words": words or None,
+        "remember_words": remember_words or None,
     }
     given = {name: value for name, value in options.items() if value is not None}
     suffix = path.suffix.lower()
@@ -147,6 +153,8 @@ def import_file(
             skip_bad_rows=skip_bad_rows,
             not_imported=Path(not_imported) if not_imported is not None else None,
             progress=progress,
+            words=words,
+            remember_words=remember_words,
         )
     if progress is not None:
         progress(0, f"Importing {path.name}…")

@@ -216,6 +216,7 @@ def preview(
     progress: Progress | None = None,
     edits: Mapping[tuple[int, int], Any] | None = None,
     excluded: Collection[int] = (),
+    words: word_choices.Words | None = None,
 ) -> Preview:
     """Judge every row of ``table`` read through ``mapping`` as records of ``user``.
 
@@ -223,6 +224,8 @@ def preview(
     value every row gets ("Not stated" is accepted for delivery method and field of study).
     ``edits``, ``excluded``: cells fixed and rows left out in the preview (see the module);
     ``Preview.table`` is then the table as read, with the fixes and without those rows.
+    ``words``: answers for the file's own words given for this import ({kind: {word: NASBA
+    name}}), over the person's remembered ones (``word_choices.words_in_force``).
     """
     ctx.require_owner(user.user_id, "import records")
     leave = set(excluded)
@@ -262,8 +265,8 @@ def preview(
         for name in by_columns:
             order[name], labels[name] = first, "the hours columns"
     found = Problems(order, unit=table.unit, labels=labels)
-    # The person's own answers for their files' words (remembered per user) win.
-    with vocabulary.use_words(word_choices.user_words(ctx, user.user_id)):
+    # The person's own answers for their files' words (remembered per user, or given now) win.
+    with vocabulary.use_words(word_choices.words_in_force(ctx, user.user_id, words)):
         rows = read_rows(table, mapping, found, given, hours)
     groups = group_rows(rows)
     check_emails(found, rows, user)
@@ -393,6 +396,8 @@ def import_mapped(
     not_imported: Path | None = None,
     edits: Mapping[tuple[int, int], Any] | None = None,
     excluded: Collection[int] = (),
+    words: word_choices.Words | None = None,
+    remember_words: bool = False,
 ) -> MappedImportSummary:
     """Import ``table`` through ``mapping`` as records of ``user``.
 
@@ -404,9 +409,12 @@ def import_mapped(
     records already stored, or ``merge`` the file into them. Every row is checked first; then
     one short transaction writes the new records in bulk, the merges, and the activity entry.
     ``edits``, ``excluded``: cells fixed and rows left out in the preview (see the module).
+    ``words``: answers for the file's own words (see :func:`preview`); with ``remember_words``
+    they are also kept for the person's next import, in the import's own transaction.
     """
     if on_duplicate not in ON_DUPLICATE:
         raise ValidationError("on_duplicate", f"must be skip or merge (got {on_duplicate!r})")
+    word_choices.check_words(words)
     checked = preview(
         ctx,
         table,
@@ -416,6 +424,7 @@ def import_mapped(
         progress=_scaled(progress, 0, CHECKED_PERCENT) if progress else None,
         edits=edits,
         excluded=excluded,
+        words=words,
     )
     if not checked.ok and (not skip_bad_rows or not checked.columns_ok):
         raise ValidationError(checked.error_dict())
@@ -463,8 +472,15 @@ def import_mapped(
                 lambda done: report(len(new) + done, total, "Merging records…"),
             )
         activity.log(ctx, f"imported {table.name}", summary.describe())
+        kept = (
+            word_choices.remember_words(ctx, user.user_id, words)
+            if remember_words and words
+            else None
+        )
     report(total, total, "Imported.")
     summary.changes = Changes.of(ACTIVITY)
+    if kept is not None:
+        summary.changes |= kept.changes
     if summary.records_added or summary.records_merged:
         summary.changes |= Changes.of(RECORDS, AUDIT)
     return summary

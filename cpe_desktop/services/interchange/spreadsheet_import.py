@@ -29,6 +29,7 @@ from cpe_desktop.services.interchange.mapping import (
     mapping_problems,
 )
 from cpe_desktop.services.interchange.tabular import Table, column_letter, read_table
+from cpe_desktop.services.interchange.word_choices import Words, check_words
 from cpe_desktop.services.records import NOT_STATED
 
 
@@ -45,6 +46,8 @@ def import_spreadsheet(
     not_imported: Path | None = None,
     on_duplicate: str = "skip",
     progress: Progress | None = None,
+    words: Words | None = None,
+    remember_words: bool = False,
 ) -> MappedImportSummary:
     """Import a ``.csv``/``.xlsx`` file through the mapping guessed from its headings.
 
@@ -52,8 +55,11 @@ def import_spreadsheet(
     letter or 1-based number}) override the guess, ``constants`` fill fields without a column,
     ``sheet`` and ``header_row`` say where the table is. A required field with neither a column
     nor a value refuses the file, saying which option would resolve it.
-    ``user_email``: whose records these are (see ``csv_format.target_user``).
+    ``user_email``: whose records these are (see ``csv_format.target_user``). ``words``: the
+    person's answers for the file's own words ("Online" → QAS Self Study), kept for their next
+    import with ``remember_words`` (see ``mapped_import.import_mapped``).
     """
+    check_words(words, "--word")
     table = _read(path, sheet, header_row)  # an unreadable file is reported before anything else
     user = target_user(ctx, user_email)
     mapping = guess_columns(table)
@@ -88,6 +94,8 @@ def import_spreadsheet(
         constants=given,
         skip_bad_rows=skip_bad_rows,
         not_imported=not_imported,
+        words=words,
+        remember_words=remember_words,
     )
 
 

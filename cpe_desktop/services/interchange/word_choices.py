@@ -19,6 +19,7 @@ from cpe_desktop.rules import fields as f
 from cpe_desktop.services import preferences
 from cpe_desktop.services.changes import Outcome
 from cpe_desktop.services.context import ServiceContext
+from cpe_desktop.services.errors import ValidationError
 from cpe_desktop.services.interchange import vocabulary
 from cpe_desktop.services.interchange.cells import text_cell
 from cpe_desktop.services.interchange.tabular import Table
@@ -121,6 +122,64 @@ def user_words(ctx: ServiceContext, user_id: int) -> dict[str, dict[str, str]]:
     """``user_id``'s remembered answers, {"field_of_study": {word: NASBA name}, "delivery_method":
     {...}}, for ``vocabulary.use_words``."""
     return preferences.get_preferences(ctx, user_id)[SETTING]
+
+
+def words_in_force(
+    ctx: ServiceContext, user_id: int, given: Words | None = None
+) -> dict[str, dict[str, str]]:
+    """``user_id``'s remembered answers with ``given`` (answers for this import only) over them:
+    a word answered now wins over the same word remembered, however either is spelled."""
+    merged = {kind: dict(answers) for kind, answers in user_words(ctx, user_id).items()}
+    for kind, answers in (given or {}).items():
+        kept = merged.setdefault(kind, {})
+        for word, answer in answers.items():
+            key = vocabulary.word_key(word) if isinstance(word, str) else None
+            for earlier in [w for w in kept if vocabulary.word_key(w) == key]:
+                del kept[earlier]
+            if isinstance(answer, str) and answer.strip():
+                kept[word] = answer
+    return merged
+
+
+def check_words(words: Words | None, option: str = SETTING) -> None:
+    """Refuse (ValidationError on ``option``, naming the word) answers the import could not use:
+    an unknown kind, a word that is already a NASBA name, an answer that is not one."""
+    problems: list[str] = []
+    for kind, answers in (words or {}).items():
+        if kind not in KINDS:
+            problems.append(f"{kind!r} is not a field of study or a delivery method")
+            continue
+        for word, answer in answers.items():
+            if not isinstance(word, str) or not word.strip():
+                problems.append("an empty word")
+            elif _NAMED_BY[kind](word) is not None:
+                problems.append(f"{word!r} is already a {kind.replace('_', ' ')} name")
+            elif answer and _NAMED_BY[kind](str(answer)) is None:
+                problems.append(f"{answer!r} (for {word!r}) is not a {kind.replace('_', ' ')}")
+    if problems:
+        raise ValidationError(option, "; ".join(problems))
+
+
+def answer_of(text: str, option: str = "--word") -> tuple[str, str, str]:
+    """(kind, word, NASBA name) from ``WORD=NAME`` as a person types it on the command line
+    ("Online=QAS Self Study", "Ethics=Behavioral Ethics"): the kind is the one NAME names (the
+    field-of-study and delivery-method names never overlap). ValidationError naming ``option``
+    otherwise."""
+    word, sep, name = text.rpartition("=")
+    word, name = word.strip().strip("'\""), name.strip().strip("'\"")
+    if not sep or not word or not name:
+        raise ValidationError(option, f"{text!r} is not WORD=NAME (e.g. Online='QAS Self Study')")
+    for kind in KINDS:
+        named = _NAMED_BY[kind](name)
+        if named is not None:
+            if _NAMED_BY[kind](word) is not None:
+                raise ValidationError(option, f"{word!r} is already a {kind.replace('_', ' ')}")
+            return kind, word, named
+    raise ValidationError(
+        option,
+        f"{name!r} (for {word!r}) is neither a field of study nor a delivery method; the names "
+        f"are: {', '.join(f.FIELDS_OF_STUDY)}; {', '.join(f.DELIVERY_METHODS)}",
+    )
 
 
 def remember_words(
