@@ -205,7 +205,9 @@ class PreviewPane(QWidget):
         self._show_choices(table, result)
 
     def _show_problems(self, table: Table, result: Preview) -> None:
-        entries = [(error.row, f"{error.where}: {error.message}") for error in result.errors]
+        entries = [
+            (error.row, f"{error.where}: {_in_window(error.message)}") for error in result.errors
+        ]
         with_errors = {error.row for error in result.errors}
         entries += [
             (row.number, row.describe(table.unit))
@@ -434,6 +436,14 @@ class PreviewPane(QWidget):
             menu.addAction(text).triggered.connect(run)
         menu.exec(self.table.viewport().mapToGlobal(point))
         menu.deleteLater()
+
+
+def _in_window(message: str) -> str:
+    """A vague word's refusal says where in this dialog it is answered."""
+    said, choose, _ = message.rpartition("; choose the ")
+    if " could mean " in said and choose:
+        return f"{said}; choose under “The file's own words”"
+    return message
 
 
 def _list_height(widget: QListWidget, rows: int, most: int = 4) -> int:

@@ -7,7 +7,8 @@ again), says which known layout the file looks like, and shows one drop-down per
 pre-set from the headings it recognises. A field the file has no column for (delivery method,
 field of study, sponsor, ...) can be given one value for every row; a file that never says how
 courses were delivered is honestly "Not stated". Hours kept in one column per field of study are
-read as credit lines.
+read as credit lines. The file's own words for fields and methods ("AA", "Conference", "Online")
+are listed with what they will be read as, to confirm or choose (``import_words.WordsBox``).
 
 On the right (``import_preview.PreviewPane``): the first rows as they would be imported, every
 problem row with its reasons, the rows set aside as not records, how many records are already
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -40,6 +42,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -50,6 +53,7 @@ from cpe_desktop.rules.fields import DELIVERY_METHODS, FIELDS_OF_STUDY
 from cpe_desktop.services import users as users_service
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import ServiceError
+from cpe_desktop.services.interchange import vocabulary
 from cpe_desktop.services.interchange.csv_format import REQUIRED
 from cpe_desktop.services.interchange.mapped_import import (
     CONSTANT_FIELDS,
@@ -66,9 +70,11 @@ from cpe_desktop.services.interchange.mapping import (
     hour_columns,
 )
 from cpe_desktop.services.interchange.tabular import MAX_ROWS, Table, read_table
+from cpe_desktop.services.interchange.word_choices import file_words, words_in_force
 from cpe_desktop.services.records import NOT_STATED
 from cpe_desktop.ui import crash
 from cpe_desktop.ui.dialogs.import_preview import PREVIEW_ROWS, PreviewPane
+from cpe_desktop.ui.dialogs.import_words import WordsBox
 
 NOT_IN_FILE = -1
 # A field of study given for every row must be chosen; nothing chosen means "no value given".
@@ -80,7 +86,8 @@ class ImportChoice:
     """What the person settled on: the table, its mapping, whose records, what to do with records
     already stored, values for every row, and whether the good records go in alone (the others
     written to ``not_imported``), with the cells corrected (``edits``: {(row number, column
-    index): value}) and the rows left out (``excluded``) in the preview."""
+    index): value}) and the rows left out (``excluded``) in the preview, and the file's own
+    words answered (``words``, kept for the next import with ``remember_words``)."""
 
     table: Table
     mapping: ColumnMapping
@@ -91,6 +98,8 @@ class ImportChoice:
     not_imported: Path | None = None
     edits: dict[tuple[int, int], Any] = field(default_factory=dict)
     excluded: frozenset[int] = frozenset()
+    words: dict[str, dict[str, str]] = field(default_factory=dict)
+    remember_words: bool = False
 
     def run(
         self, ctx: ServiceContext, progress: Callable[[int, str], None] | None = None
@@ -108,6 +117,8 @@ class ImportChoice:
             not_imported=self.not_imported,
             edits=self.edits,
             excluded=self.excluded,
+            words=self.words,
+            remember_words=self.remember_words,
         )
 
 
@@ -185,6 +196,8 @@ class ImportWizard(QDialog):
             widget.setAccessibleName(f"{LABELS[name]} for every row")
             self.constant_inputs[name] = widget
             self.constants_form.addRow(f"{LABELS[name]}:", widget)
+        self.words_box = WordsBox()
+        self.words_box.changed.connect(self.refresh)
 
         self.pane = PreviewPane()
         # The pane's parts, by the names the dialog has always had.
@@ -207,12 +220,20 @@ class ImportWizard(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
 
-        left = QVBoxLayout()
+        left_side = QWidget()
+        left = QVBoxLayout(left_side)
+        left.setContentsMargins(0, 0, 0, 0)
         left.addWidget(columns)
         left.addWidget(self.constants_box)
+        left.addWidget(self.words_box)
         left.addStretch(1)
+        self.left_scroll = scroll = QScrollArea()
+        scroll.setWidget(left_side)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setMinimumWidth(left_side.sizeHint().width() + 24)
         middle = QHBoxLayout()
-        middle.addLayout(left)
+        middle.addWidget(scroll)
         middle.addWidget(self.pane, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -290,6 +311,8 @@ class ImportWizard(QDialog):
             self.not_imported_path if skip else None,
             dict(self.edits),
             frozenset(self.excluded),
+            self.words_box.given(),
+            self.words_box.remember,
         )
 
     def accept(self) -> None:
@@ -399,6 +422,7 @@ class ImportWizard(QDialog):
             self.pane.show_problem(self.table_problem)
         else:
             try:
+                words, in_force = self._show_words(mapping)
                 result = preview(
                     self.ctx,
                     self.table,
@@ -407,15 +431,33 @@ class ImportWizard(QDialog):
                     constants=self.constants(),
                     edits=self.edits,
                     excluded=self.excluded,
+                    words=words,
                 )
             except ServiceError as exc:  # e.g. the person is no longer visible
                 self.pane.show_problem(str(exc))
             else:
-                self.pane.show_preview(
-                    self.table, mapping, hours, result, self.edits, self.excluded
-                )
+                # The cells shown read the file's words as the import will (answers included).
+                with vocabulary.use_words(in_force):
+                    self.pane.show_preview(
+                        self.table, mapping, hours, result, self.edits, self.excluded
+                    )
         self.result_preview = result
         self._update_button()
+
+    def _show_words(
+        self, mapping: ColumnMapping
+    ) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
+        """List the file's own words with what they will be read as; the answers given here,
+        and those with the person's remembered ones (what the import reads)."""
+        given = self.words_box.given()
+        in_force = words_in_force(self.ctx, self.user.user_id, given)
+        waiting_before = self.words_box.waiting()
+        self.words_box.show_words(file_words(self.table, mapping, in_force), self.user.user_id)
+        waiting = self.words_box.waiting()
+        if waiting and waiting != waiting_before:
+            # Words to answer are below the columns: bring them into view once they appear.
+            QTimer.singleShot(0, lambda: self.left_scroll.ensureWidgetVisible(self.words_box))
+        return given, in_force
 
     def _show_constant_inputs(self, mapping: ColumnMapping, hours: dict[int, str]) -> None:
         shown = 0
