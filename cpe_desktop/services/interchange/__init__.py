@@ -14,12 +14,17 @@ columns need choosing goes through ``mapped_import``.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+import peewee
+
+from cpe_desktop.db.errors import DatabaseEnvironmentError
+from cpe_desktop.db.models import database
 from cpe_desktop.services import activity
 from cpe_desktop.services.changes import ACTIVITY, Changes
 from cpe_desktop.services.context import ServiceContext
@@ -77,6 +82,7 @@ __all__ = [
 IMPORT_TYPES = (".json", ".csv", ".xlsx")
 EXPORT_FORMATS = ("json", "csv", "xlsx", "ics")
 Progress = Callable[[int, str], None]
+_log = logging.getLogger(__name__)
 
 
 def import_file(
@@ -259,8 +265,28 @@ def export_file(
         )
     else:
         summary = export_records_csv(ctx, path, user_email)
-    activity.log(ctx, f"exported {fmt}", summary.describe())
-    summary.changes = Changes.of(ACTIVITY)
+    summary.changes = _note_export(ctx, fmt, summary)
     if progress is not None and fmt in ("json", "csv"):
         progress(100, "Exported.")
     return summary
+
+
+def _note_export(ctx: ServiceContext, fmt: str, summary: ExportSummary) -> Changes:
+    """The activity entry of an export whose file is already written whole: best effort.
+
+    The file is what the person asked for, so it is written first (to a temporary name, then
+    renamed into place) and the entry after it. Writing the entry first would, when the file then
+    fails, leave an entry for an export that never happened; and a failed entry cannot undo a file
+    that is complete. So a locked or full database only adds a warning (and a log line): the export
+    still succeeds, and the person is told the note is missing.
+    """
+    try:
+        with database.atomic():
+            activity.log(ctx, f"exported {fmt}", summary.describe())
+    except (peewee.PeeweeException, DatabaseEnvironmentError, OSError) as exc:
+        _log.warning("export to %s written; its activity entry failed: %s", summary.path, exc)
+        summary.warnings.append(
+            f"the file was written in full, but the activity log could not note the export ({exc})"
+        )
+        return Changes()
+    return Changes.of(ACTIVITY)

@@ -85,17 +85,34 @@ class ExportSummary:
     records: int = 0
     requirements: int = 0
     rows: int | None = None  # CSV: one row per credit line
+    certificates: int = 0  # zip: certificate files written beside the document
     changes: Changes = field(default_factory=Changes)
+    warnings: list[str] = field(default_factory=list)
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        # A summary of its own kind (the calendar's) words its own sentence; the warnings (an
+        # export's activity note that could not be written) still follow it.
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("describe")
+        if own is not None:
+
+            def describe(self: ExportSummary) -> str:
+                return "\n".join([own(self), *(f"warning: {w}" for w in self.warnings)])
+
+            cls.describe = describe  # type: ignore[method-assign]
 
     def describe(self) -> str:
         parts = [_count(self.people, "person", "people")]
-        if self.format == "json":
+        if self.format in ("json", "zip"):
             parts.append(_count(self.licenses, "license"))
         parts.append(_count(self.records, "record"))
         if self.requirements:
             parts.append(_count(self.requirements, "requirement rule"))
+        if self.format == "zip":
+            parts.append(_count(self.certificates, "certificate file"))
         rows = f" ({_count(self.rows, 'row')})" if self.rows is not None else ""
-        return f"Exported {_join(parts)}{rows} to {self.path}."
+        text = f"Exported {_join(parts)}{rows} to {self.path}."
+        return "\n".join([text, *(f"warning: {w}" for w in self.warnings)])
 
 
 def json_number(value: Decimal | int | float) -> int | float:

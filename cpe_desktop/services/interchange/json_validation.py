@@ -24,6 +24,7 @@ from cpe_desktop.services.interchange.checks import (
     check_record,
     check_user,
     key_name,
+    member,
     under,
 )
 from cpe_desktop.services.interchange.common import add_errors, raise_collected
@@ -78,6 +79,11 @@ def check_document(ctx: ServiceContext, document: Any, user_email: str | None = 
         shown = "it is missing" if "format" not in document else f"got {_short(fmt)}"
         raise ValidationError("format", f'must be "{FORMAT}" ({shown})')
     errors: dict[str, str] = {}
+    try:
+        _find_surrogates(document, "", errors)
+    except RecursionError:
+        raise ValidationError("document", "is nested too deeply to be a CPE Tracker file") from None
+    raise_collected(errors)  # such text cannot even be stored: say where it is, and stop
     for key in document:
         if key not in DOCUMENT_KEYS:
             errors[key_name(str(key))] = f"is not a known key (expected {', '.join(DOCUMENT_KEYS)})"
@@ -91,6 +97,43 @@ def check_document(ctx: ServiceContext, document: Any, user_email: str | None = 
         if not people:
             raise ValidationError("user", f"{user_email!r} is not one of the people in the file")
     return Plan(rules, people, warnings)
+
+
+def _find_surrogates(value: Any, path: str, errors: dict[str, str]) -> None:
+    """Every text (key or value) holding a lone surrogate, by its path.
+
+    JSON's ``\\udcff`` escape reads as a character that is no Unicode text at all: no database
+    can store it and no file can hold it, so it is refused here with where it is, before any
+    check or write would trip over it.
+    """
+    if isinstance(value, str):
+        bad = _surrogate(value)
+        if bad is not None:
+            errors.setdefault(
+                path or "document",
+                f"contains an invalid character (lone surrogate U+{ord(bad):04X})",
+            )
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            step = member(path, key_name(str(key)))
+            bad = _surrogate(str(key))
+            if bad is not None:
+                errors.setdefault(
+                    step,
+                    f"is a key with an invalid character (lone surrogate U+{ord(bad):04X})",
+                )
+            _find_surrogates(item, step, errors)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _find_surrogates(item, f"{path}[{index}]", errors)
+
+
+def _surrogate(text: str) -> str | None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return text[exc.start]
+    return None
 
 
 def _kind(value: Any) -> str:
