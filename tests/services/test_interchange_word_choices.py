@@ -316,3 +316,41 @@ def test_a_typed_answer_that_cannot_be_read_is_refused_in_words(typed, says):
     with pytest.raises(ValidationError) as refused:
         answer_of(typed)
     assert says in str(refused.value) and "--word" in str(refused.value)
+
+
+FORM = (
+    "Program,Date,A&A,Tax,Non-technical\n"
+    "Audit day,2025-01-10,4,,\n"
+    "Tax day,2025-02-11,,6,\n"
+    "Leading teams,2025-03-12,,,3\n"
+    "Mixed,2025-04-13,1,,2\n"
+)
+
+
+def test_an_hour_columns_heading_is_a_word_to_confirm_and_its_answer_is_read(system, people):
+    """A board form's 'Non-technical' hours column is read as Personal Development (the
+    non-technical catch-all) only as a proposal: the person can say the hours were, e.g.,
+    Communications and Marketing, and the import stores what they said."""
+    table = csv_table(FORM, "form.csv")
+    mapping = dict(guess_mapping(list(table.headers)))
+    mapping.pop("field_of_study", None)
+    mapping.pop("credits", None)
+    words = _by_word(file_words(table, mapping))
+    assert set(words) == {("field_of_study", "A&A"), ("field_of_study", "Non-technical")}
+    assert (words["field_of_study", "A&A"].proposal, words["field_of_study", "A&A"].rows) == (
+        f.ACCOUNTING,
+        2,
+    )
+    non_technical = words["field_of_study", "Non-technical"]
+    assert (non_technical.proposal, non_technical.rows) == (f.PERSONAL_DEVELOPMENT, 2)
+    assert non_technical.choices == f.FIELDS_OF_STUDY and not non_technical.vague
+
+    constants = {"delivery_method": "Not stated"}
+    plain = preview(people.as_ann, table, mapping, people.ann, constants=constants)
+    assert plain.ok, plain.error_dict()
+    assert f.PERSONAL_DEVELOPMENT in repr([r.values for r in plain.records])
+    said = {"field_of_study": {"Non-technical": f.COMMUNICATIONS_MARKETING}}
+    answered = preview(people.as_ann, table, mapping, people.ann, constants=constants, words=said)
+    assert answered.ok, answered.error_dict()
+    lines = repr([r.values for r in answered.records])
+    assert f.COMMUNICATIONS_MARKETING in lines and f.PERSONAL_DEVELOPMENT not in lines

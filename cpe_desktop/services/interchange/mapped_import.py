@@ -236,8 +236,12 @@ def preview(
         mapping, {name: str(value).strip() for name, value in (constants or {}).items()}
     )
     result.constants = given
+    # The person's own answers for their files' words (remembered per user, or given now) win,
+    # in the cells and in the headings of hour columns alike.
+    in_force = word_choices.words_in_force(ctx, user.user_id, words)
     # Hours spread over one column per field of study: each filled cell is a credit line.
-    hours = hour_columns(table, mapping) if "field_of_study" not in given else {}
+    with vocabulary.use_words(in_force):
+        hours = hour_columns(table, mapping) if "field_of_study" not in given else {}
     by_columns = {"field_of_study", "credits"} if hours else set()
     problems = {
         name: message
@@ -265,8 +269,7 @@ def preview(
         for name in by_columns:
             order[name], labels[name] = first, "the hours columns"
     found = Problems(order, unit=table.unit, labels=labels)
-    # The person's own answers for their files' words (remembered per user, or given now) win.
-    with vocabulary.use_words(word_choices.words_in_force(ctx, user.user_id, words)):
+    with vocabulary.use_words(in_force):
         rows = read_rows(table, mapping, found, given, hours)
     groups = group_rows(rows)
     check_emails(found, rows, user)

@@ -342,10 +342,17 @@ def field_in_heading(heading: str) -> str | None:
     """The field of study a column heading ends with ("CPE hours claimed Technical A&A" ->
     Accounting, "Hours: Tax" -> Taxes): the shortest last words that name one; None if none do.
     For a form whose hours are spread over one column per field."""
+    found = heading_word(heading)
+    return found[1] if found is not None else None
+
+
+def heading_word(heading: str) -> tuple[str, str] | None:
+    """(the heading's last words that name a field, that field) for ``field_in_heading``:
+    ("A&A", Accounting) for "CPE hours claimed Technical A&A"; None if no last words do."""
     words = heading.replace(":", " ").split()
     for start in range(len(words) - 1, -1, -1):
         tail = " ".join(words[start:])
         found = field_of(tail) or _CATCH_ALL_COLUMNS.get(_key(tail))
         if found is not None:
-            return found
+            return tail, found
     return None

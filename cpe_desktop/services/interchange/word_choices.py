@@ -22,6 +22,7 @@ from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import ValidationError
 from cpe_desktop.services.interchange import vocabulary
 from cpe_desktop.services.interchange.cells import text_cell
+from cpe_desktop.services.interchange.mapping import hour_columns
 from cpe_desktop.services.interchange.tabular import Table
 from cpe_desktop.services.interchange.vocabulary import DELIVERY_METHOD, FIELD_OF_STUDY, KINDS
 
@@ -78,27 +79,35 @@ def file_words(
             return file_words(table, mapping)
     found: list[WordProposal] = []
     for kind in KINDS:
-        if kind not in mapping:
+        if kind not in mapping and not (kind == FIELD_OF_STUDY and hour_columns(table, mapping)):
             continue
         counts: dict[str, int] = {}
         spelled: dict[str, str] = {}
         for row in table.rows:
             seen = set()
-            for word in _words_in(kind, table.cell(row, mapping[kind])):
+            cell = table.cell(row, mapping[kind]) if kind in mapping else None
+            for word in _words_in(kind, cell):
                 key = vocabulary.word_key(word)
                 if not key or key in seen or _NAMED_BY[kind](word) is not None:
                     continue
                 seen.add(key)
                 spelled.setdefault(key, word)
                 counts[key] = counts.get(key, 0) + 1
+        if kind == FIELD_OF_STUDY:
+            _add_heading_words(table, mapping, counts, spelled)
         for key, word in spelled.items():
             own = vocabulary.remembered(kind, word)
-            could_be = _VAGUE[kind](word)
+            # An hour column's heading ("Non-technical") is proposed as its kind's catch-all field.
+            heading = kind == FIELD_OF_STUDY and kind not in mapping
+            could_be = () if heading else _VAGUE[kind](word)
+            built_in = vocabulary.built_in(kind, word)
+            if heading and built_in is None:
+                built_in = vocabulary.field_in_heading(word)
             found.append(
                 WordProposal(
                     kind=kind,
                     word=word,
-                    proposal=own or vocabulary.built_in(kind, word),
+                    proposal=own or built_in,
                     choices=could_be or _ALL_NAMES[kind],
                     rows=counts[key],
                     remembered=own is not None,
@@ -106,6 +115,22 @@ def file_words(
                 )
             )
     return found
+
+
+def _add_heading_words(
+    table: Table, mapping: Mapping[str, int], counts: dict[str, int], spelled: dict[str, str]
+) -> None:
+    """The field words of hour columns' headings ("CPE hours claimed Non-technical": the
+    form's "Non-technical" column, read as Personal Development unless the person says), with
+    how many rows fill each column."""
+    for index in hour_columns(table, mapping):
+        found = vocabulary.heading_word(table.headers[index])
+        if found is None or f.normalize_field(found[0]) is not None:
+            continue
+        key = vocabulary.word_key(found[0])
+        filled = sum(1 for row in table.rows if text_cell(table.cell(row, index)).strip())
+        spelled.setdefault(key, found[0])
+        counts[key] = counts.get(key, 0) + filled
 
 
 def _reads_anyway(kind: str, word: object, answer: object) -> bool:

@@ -267,8 +267,10 @@ class ImportWizard(QDialog):
 
     def hours(self, mapping: ColumnMapping) -> dict[int, str]:
         """Hours per field of study read from one column each (none when a column or a value
-        gives the field of study)."""
-        return hour_columns(self.table, mapping)
+        gives the field of study), their headings read with the person's answers."""
+        in_force = words_in_force(self.ctx, self.user.user_id, self.words_box.given())
+        with vocabulary.use_words(in_force):
+            return hour_columns(self.table, mapping)
 
     def constants(self) -> dict[str, str]:
         """The values given for every row, for fields without a column. "Not stated" for the
