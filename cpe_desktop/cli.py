@@ -288,7 +288,7 @@ def _backup(args: argparse.Namespace) -> int:
     db = _open(args)
     with db.connection_context():  # each service call makes its own transaction
         target = maintenance.backup(db, args.output)
-    print(f"Backed up to {target}")
+    print(f"Backed up to {target} (the copy passed SQLite's integrity check)")
     return EXIT_OK
 
 
@@ -296,6 +296,8 @@ def _restore(args: argparse.Namespace) -> int:
     from cpe_desktop.db.database import bind, make_database, resolve_target
     from cpe_desktop.services import maintenance
 
+    # Not opened through startup: the database may be damaged, missing or empty, and restore
+    # is what puts it right (the damaged file is kept aside).
     db = bind(make_database(resolve_target(args.db)))
     result = maintenance.restore(db, args.file)
     print(result)

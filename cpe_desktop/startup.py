@@ -1,4 +1,5 @@
-"""Opening a database for use: connect, migrate (backup first), load the shipped rules.
+"""Opening a database for use: refuse another program's file, connect, migrate (backup first),
+mark the file as ours, load the shipped rules.
 
 The window and the command line both start here, so they always see the same, up-to-date schema.
 """
@@ -11,7 +12,13 @@ import os
 
 import peewee
 
-from cpe_desktop.db.database import bind, make_database, resolve_target
+from cpe_desktop.db.database import (
+    bind,
+    make_database,
+    mark_as_ours,
+    refuse_foreign,
+    resolve_target,
+)
 from cpe_desktop.db.errors import classify
 from cpe_desktop.db.migrations import migrate
 from cpe_desktop.services import tasks
@@ -38,9 +45,11 @@ def open_database(
     target = resolve_target(db_path)
     db = make_database(target)
     try:
+        refuse_foreign(db)  # before connecting: our pragmas would already change the file
         bind(db)
         db.connect(reuse_if_open=True)
         migrate(db)
+        mark_as_ours(db)
         load_shipped_requirements()
         if recover_tasks:
             _fail_abandoned_tasks(db)

@@ -3,11 +3,19 @@
 Where the database lives is decided once, here: ``--db PATH`` wins, then ``CPE_DATABASE_URL``,
 then the default file in the data folder. SQLite is opened with WAL, enforced foreign keys, a busy
 timeout and ``synchronous=FULL`` so a power cut never loses a saved change.
+
+A SQLite file is opened only when it is empty or is this program's: it carries
+``APPLICATION_ID`` in its header (``PRAGMA application_id``, set on every database the program
+opens), or, written before the marker existed, has the ``schema_version`` table. Any other SQLite
+file belongs to another program and is refused before it is opened for writing, so not one byte
+of it changes (opening it with our pragmas would already switch it to WAL).
 """
 
 from __future__ import annotations
 
 import os
+import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -15,7 +23,13 @@ import peewee
 from playhouse.db_url import connect as connect_url
 
 from cpe_desktop import paths
+from cpe_desktop.db.errors import DatabaseEnvironmentError
 from cpe_desktop.db.models import database as database_proxy
+
+# "CPET": the marker in the header of every SQLite database this program writes.
+APPLICATION_ID = 0x43504554
+SQLITE_MAGIC = b"SQLite format 3\x00"
+_SCHEMA_TABLE = "schema_version"  # db.models.SchemaVersion's table
 
 DATABASE_URL_ENV = "CPE_DATABASE_URL"
 
@@ -94,3 +108,104 @@ def describe(db: peewee.Database) -> str:
         port = db.connect_params.get("port", 5432)
         return f"PostgreSQL database {db.database} on {host}:{port}"
     return f"{type(db).__name__} {db.database}"
+
+
+@dataclass(frozen=True)
+class FileState:
+    """What a SQLite file is, seen without opening it for writing.
+
+    ``kind``: ``missing`` (no file), ``empty`` (no tables), ``ours`` (marked, or a CPE Tracker
+    database from before the marker), ``foreign`` (another program's tables or marker),
+    ``damaged`` (not a readable SQLite database). ``detail`` says why, in words.
+    """
+
+    kind: str
+    detail: str = ""
+    tables: tuple[str, ...] = ()
+
+
+def inspect_file(path: Path, *, thorough: bool = False) -> FileState:
+    """Look at the SQLite file ``path`` read-only; ``thorough`` adds SQLite's quick_check.
+
+    The file is read with ``immutable=1`` (no lock, no -wal/-shm created beside it) unless a
+    write-ahead log already exists, whose changes must be seen too.
+    """
+    path = Path(path)
+    if not path.exists():
+        return FileState("missing", "there is no database file")
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except OSError as exc:
+        return FileState("damaged", f"it cannot be read ({exc.strerror or exc})")
+    if size == 0:
+        return FileState("empty", "the file is empty")
+    if not header.startswith(SQLITE_MAGIC):
+        return FileState("damaged", "it is not a SQLite database file")
+    marker = int.from_bytes(header[68:72], "big") if len(header) >= 72 else 0
+    if marker not in (0, APPLICATION_ID):
+        return FileState("foreign", f"it carries another program's marker ({marker:#010x})")
+    wal = path.with_name(path.name + "-wal")
+    uri = path.resolve().as_uri() + ("?mode=ro" if wal.exists() else "?mode=ro&immutable=1")
+    try:
+        con = sqlite3.connect(uri, uri=True)
+        try:
+            tables = tuple(
+                name
+                for (name,) in con.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' "
+                    "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                )
+            )
+            healthy = True
+            if thorough:
+                healthy = con.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        return FileState("damaged", f"SQLite says: {exc}")
+    if not healthy:
+        return FileState("damaged", "SQLite's check found damage", tables)
+    if marker == APPLICATION_ID or _SCHEMA_TABLE in tables:
+        return FileState("ours", "", tables)
+    if not tables:
+        return FileState("empty", "the database has no tables")
+    shown = ", ".join(tables[:5]) + (", …" if len(tables) > 5 else "")
+    return FileState("foreign", f"it holds another program's tables ({shown})", tables)
+
+
+class ForeignDatabaseError(DatabaseEnvironmentError):
+    kind = "foreign"
+
+
+def refuse_foreign(db: peewee.Database) -> None:
+    """Raise :class:`ForeignDatabaseError` when ``db`` is a SQLite file of another program, and
+    the "corrupt" environment error when it is plainly not a readable database.
+
+    Call before connecting: the check reads the file without changing it (connecting would
+    already discard a write-ahead log SQLite cannot use).
+    """
+    file = sqlite_file(db)
+    if file is None:
+        return
+    state = inspect_file(file)
+    if state.kind == "damaged":
+        raise DatabaseEnvironmentError(
+            f"The database file {file} is damaged: {state.detail}. Nothing was changed. Restore "
+            "it from a backup (File › Restore…, or `cpe-tracker restore BACKUP-FILE`).",
+            kind="corrupt",
+        )
+    if state.kind == "foreign":
+        raise ForeignDatabaseError(
+            f"{file} is not a CPE Tracker database: {state.detail}. It was left as it is. "
+            "Choose another file with --db, or another data folder with --data-dir."
+        )
+
+
+def mark_as_ours(db: peewee.Database) -> None:
+    """Write this program's marker into the SQLite header (once; a no-op when already there)."""
+    if sqlite_file(db) is None:
+        return
+    if db.execute_sql("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+        db.execute_sql(f"PRAGMA application_id = {APPLICATION_ID}")

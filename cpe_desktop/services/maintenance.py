@@ -1,22 +1,31 @@
 """Keeping the data safe: backup, restore and integrity checks of the database.
 
 Backups of a SQLite database use SQLite's online backup, so they are consistent even while the
-program runs. A PostgreSQL database is the firm's server's to back up (``pg_dump``); here it gets
-the foreign-key check only.
+program runs; every copy is checked (``integrity_check`` on the copy) before it gets its name, and
+an interrupted one leaves only a hidden partial file (see ``services/backups.py``, which also
+makes, lists and rotates the automatic backups). A PostgreSQL database is the firm's server's to
+back up (``pg_dump``); here it gets the foreign-key check only.
+
+Restore works whatever state the current database file is in: a healthy one is first copied
+aside (``<file>.before-restore-<stamp>.bak``); a damaged, truncated or unreadable one is renamed
+aside (``<file>.damaged-<stamp>``, with its ``-wal``/``-shm``), never deleted; a missing or empty
+one is simply replaced. Another program's SQLite file is refused, untouched.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import sqlite3
 from pathlib import Path
 
 import peewee
 
-from cpe_desktop import paths
-from cpe_desktop.db.database import sqlite_file
-from cpe_desktop.db.migrations import backup_sqlite, current_version, latest_version
+from cpe_desktop.db.database import inspect_file, sqlite_file
+from cpe_desktop.db.migrations import current_version, latest_version
 from cpe_desktop.db.models import EVERY_MODEL
+from cpe_desktop.services import backups
 from cpe_desktop.services.errors import ServiceError
 
 
@@ -31,31 +40,12 @@ def _require_sqlite(db: peewee.Database, what: str) -> Path:
 
 
 def backup(db: peewee.Database, target: Path | None = None) -> Path:
-    """Copy the open SQLite database to ``target`` (default: a dated file in the backups folder)."""
+    """Copy the open SQLite database to ``target`` (default: a dated file in the backups folder),
+    checked before it is given its name."""
     _require_sqlite(db, "Backup")
-    if db.in_transaction():
-        # SQLite's backup waits for the source's own write transaction to end: it never would.
-        raise ServiceError("A backup cannot be made from inside a transaction.")
     if target is None:
-        stamp = dt.datetime.now().strftime("%Y-%m-%d_%H%M%S")
-        target = paths.backups_dir() / f"cpe-tracker_{stamp}.db"
-        counter = 1
-        while target.exists():
-            target = paths.backups_dir() / f"cpe-tracker_{stamp}-{counter}.db"
-            counter += 1
-    target = Path(target)
-    if target.exists():
-        raise ServiceError(f"{target} already exists; choose another name.")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
-    try:
-        with sqlite3.connect(partial) as copy:
-            db.connection().backup(copy)
-        copy.close()
-        partial.replace(target)
-    finally:
-        partial.unlink(missing_ok=True)
-    return target
+        return backups.make_backup(db, "manual", now=dt.datetime.now()).path
+    return backups.write_verified_copy(db, Path(target))
 
 
 def check(db: peewee.Database) -> list[str]:
@@ -93,9 +83,10 @@ def check(db: peewee.Database) -> list[str]:
 
 
 def restore(db: peewee.Database, source: Path) -> str:
-    """Replace the SQLite database with the backup ``source``, keeping a copy of the current one.
+    """Replace the SQLite database with the backup ``source``; what was there is kept aside.
 
     The backup is checked first (a CPE Tracker database, healthy, not from a newer program).
+    The database may be open, closed, damaged or missing; it is closed afterwards.
     """
     target = _require_sqlite(db, "Restore")
     source = Path(source)
@@ -104,14 +95,75 @@ def restore(db: peewee.Database, source: Path) -> str:
     problem = _check_backup_file(source)
     if problem:
         raise ServiceError(f"{source} cannot be restored: {problem}")
-    db.connect(reuse_if_open=True)
-    safety = backup_sqlite(db, "before-restore")
-    with sqlite3.connect(source) as src:
-        src.backup(db.connection())
-    src.close()
-    db.close()
-    kept = f"; the previous database was saved as {safety}" if safety else ""
-    return f"Restored {target} from {source}{kept}."
+    if source.resolve() == target.resolve():
+        raise ServiceError(f"{source} is the database itself; choose a backup file.")
+    state = inspect_file(target, thorough=True)
+    if state.kind == "foreign":
+        raise ServiceError(
+            f"{target} is not a CPE Tracker database ({state.detail}); it was left as it is. "
+            "Restore into another file with --db, or another data folder with --data-dir."
+        )
+    if state.kind == "ours":
+        db.connect(reuse_if_open=True)
+        try:
+            safety = _safety_copy(db, target)
+            with contextlib.closing(sqlite3.connect(source)) as src:
+                src.backup(db.connection())
+        finally:
+            db.close()
+        return f"Restored {target} from {source}; the previous database was saved as {safety}."
+    # Damaged, missing or empty: nothing to open. The file (if any) goes aside, the copy comes in.
+    if not db.is_closed():
+        db.close()
+    kept = _move_aside(target) if state.kind == "damaged" else None
+    _copy_file_in(source, target)
+    if kept is None:
+        return f"Restored {target} from {source}."
+    return (
+        f"Restored {target} from {source}. The damaged database ({state.detail}) was kept as "
+        f"{kept}."
+    )
+
+
+def _safety_copy(db: peewee.Database, target: Path) -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    safety = target.with_name(f"{target.name}.before-restore-{stamp}.bak")
+    counter = 1
+    while safety.exists():
+        safety = target.with_name(f"{target.name}.before-restore-{stamp}-{counter}.bak")
+        counter += 1
+    return backups.write_verified_copy(db, safety)
+
+
+def _move_aside(target: Path) -> Path:
+    """Rename a damaged database (and its -wal/-shm, which belong to it) to ``.damaged-<stamp>``."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    kept = target.with_name(f"{target.name}.damaged-{stamp}")
+    counter = 1
+    while kept.exists():
+        kept = target.with_name(f"{target.name}.damaged-{stamp}-{counter}")
+        counter += 1
+    for suffix in ("-wal", "-shm"):
+        companion = target.with_name(target.name + suffix)
+        if companion.exists():
+            os.replace(companion, kept.with_name(kept.name + suffix))
+    os.replace(target, kept)
+    return kept
+
+
+def _copy_file_in(source: Path, target: Path) -> None:
+    """Write the backup ``source`` as the new database file ``target`` through a checked partial."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("-wal", "-shm"):  # a stale log beside an empty file would be replayed
+        target.with_name(target.name + suffix).unlink(missing_ok=True)
+    if target.exists() and target.stat().st_size == 0:
+        target.unlink()
+    probe = peewee.SqliteDatabase(str(source))
+    try:
+        probe.connect()
+        backups.write_verified_copy(probe, target)
+    finally:
+        probe.close()
 
 
 def _check_backup_file(source: Path) -> str | None:

@@ -144,6 +144,37 @@ def _import_words(value: Any) -> dict[str, dict[str, str]]:
     return parsed
 
 
+_KEEP_WORDS = ("daily", "weekly", "monthly")
+MAX_KEEP = 1000
+
+
+def _backup_keep(value: Any) -> tuple[int, int, int]:
+    """How many automatic backups to keep: (daily, weekly, monthly), written "7 daily, 4 weekly,
+    12 monthly" or "7, 4, 12"; at least one daily (the newest backup is always kept)."""
+    wrong = "must be three numbers: daily, weekly, monthly (e.g. 7 daily, 4 weekly, 12 monthly)"
+    if isinstance(value, (list, tuple)):
+        items = [str(item) for item in value]
+    else:
+        items = str(value).replace(";", ",").split(",")
+    numbers: list[int] = []
+    for item, word in zip(items, _KEEP_WORDS, strict=False):
+        parts = item.strip().lower().split()
+        if not parts or len(parts) > 2 or (len(parts) == 2 and parts[1] != word):
+            raise ValueError(wrong)
+        if not parts[0].isdigit() or int(parts[0]) > MAX_KEEP:
+            raise ValueError(f"{wrong}; each at most {MAX_KEEP}")
+        numbers.append(int(parts[0]))
+    if len(items) != 3:
+        raise ValueError(wrong)
+    if numbers[0] < 1:
+        raise ValueError("must keep at least 1 daily backup")
+    return (numbers[0], numbers[1], numbers[2])
+
+
+def _dump_keep(value: tuple[int, int, int]) -> str:
+    return ", ".join(f"{n} {word}" for n, word in zip(value, _KEEP_WORDS, strict=True))
+
+
 def _dump_words(value: Mapping[str, Mapping[str, str]]) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
@@ -181,6 +212,17 @@ SETTINGS: dict[str, Setting] = {
             _import_words,
             _dump_words,
         ),
+        # Shown in the Backups dialog (administrators); the most any administrator asks for
+        # applies (services/backups.keep_policy).
+        Setting(
+            "backup_keep",
+            "Automatic backups to keep",
+            (7, 4, 12),
+            _backup_keep,
+            _dump_keep,
+        ),
+        # Never in the Preferences dialog: the data folder the sync-folder warning was shown for.
+        Setting("sync_warning_shown_for", "Sync-folder warning shown for", "", _text(4096)),
     )
 }
 CHANGED = Changes.of(PREFERENCES, AUDIT)

@@ -213,6 +213,28 @@ def test_a_range_of_two_digit_year_dates_gives_both_days():
     assert field_cell("started_on", "3/14/24 - 3/16/24") == (D(2024, 3, 14), None)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("03/21/2023 11:34 AM", D(2023, 3, 21)),  # a learning platform's completion stamp
+        ("03/21/2023 11:34AM", D(2023, 3, 21)),
+        ("Mar 2, 2025 at 9:00", D(2025, 3, 2)),
+        ("March 14, 2024, 10:30 a.m. EST", D(2024, 3, 14)),
+        ("21-Mar-2023 14:05", D(2023, 3, 21)),
+        ("2025-03-02T09:00:00Z", D(2025, 3, 2)),
+        ("2025-03-02T23:30:00-05:00", D(2025, 3, 2)),  # the day as the file writes it
+    ],
+)
+def test_a_time_of_day_after_the_date_is_left_off(text, expected):
+    assert parse_text_date(text, today=D(2026, 6, 1)) == expected
+
+
+@pytest.mark.parametrize("text", ["11:34 AM", "3/14/2024 25", "3/14/2024 11:34 junk"])
+def test_a_time_alone_or_other_trailing_text_is_still_refused(text):
+    with pytest.raises(ValueError, match="is not a date"):
+        parse_text_date(text, today=D(2026, 6, 1))
+
+
 @pytest.mark.parametrize("text", ["3/14/124", "2/30/24", "14/3/24", "3/14/"])
 def test_other_short_forms_are_still_refused(text):
     value, problem = field_cell("completed_on", text)

@@ -24,6 +24,8 @@ DEFAULTS = {
     "smtp_user": "",
     "smtp_sender": "",
     "import_words": {"field_of_study": {}, "delivery_method": {}},
+    "backup_keep": (7, 4, 12),
+    "sync_warning_shown_for": "",
 }
 
 
@@ -127,6 +129,10 @@ GOOD = [
     ("smtp_user", "office@firm.example", "office@firm.example"),
     ("smtp_sender", " Office@Firm.example ", "Office@Firm.example"),
     ("smtp_sender", "", ""),
+    ("backup_keep", "14 daily, 8 weekly, 24 monthly", (14, 8, 24)),
+    ("backup_keep", "3, 0, 0", (3, 0, 0)),
+    ("backup_keep", [7, "4", 12], (7, 4, 12)),
+    ("sync_warning_shown_for", "/home/ann/Dropbox/CPE", "/home/ann/Dropbox/CPE"),
 ]
 
 
@@ -171,6 +177,13 @@ BAD = [
     ("smtp_sender", "office@firm"),
     ("smtp_sender", "two words@firm.example"),
     ("smtp_sender", "a@firm.example\r\nBcc: everyone@example.com"),
+    ("backup_keep", "0, 4, 12"),
+    ("backup_keep", "7, 4"),
+    ("backup_keep", "7, 4, 12, 1"),
+    ("backup_keep", "7 weekly, 4 daily, 12 monthly"),
+    ("backup_keep", "7, -4, 12"),
+    ("backup_keep", "7, 4, 1001"),
+    ("backup_keep", ""),
 ]
 
 

@@ -56,6 +56,13 @@ _US = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})")
 _NAMED_FIRST = re.compile(r"([a-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})")  # Mar 2, 2025
 # 2 March 2025, 2-Mar-2025, 2-Mar-25 (Excel's d-mmm-yy written out as text)
 _DAY_FIRST = re.compile(r"(\d{1,2})[\s-]+([a-z]+)\.?[\s-]+(\d{4}|\d{2})")
+# A time of day after the date, as exports of learning platforms write it: "03/21/2023 11:34 AM",
+# "Mar 2, 2025 at 9:00", "2025-03-02T09:00:00Z". The day is what a CPE record keeps.
+_TIME_OF_DAY = re.compile(
+    r"(?:,?\s+(?:at\s+)?|T)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[ap]\.?m\.?)?\s*"
+    r"(?:z|utc|gmt|[a-z]{2,4}t|[+-]\d{2}:?\d{2})?$",
+    re.IGNORECASE,
+)
 DATE_FORMS = "2025-03-02, 03/02/2025 or 03/02/25 (month/day/year) or Mar 2, 2025"
 # Between the two dates of a range: a dash (ASCII, en or em) or the words to/through/thru/until.
 _BETWEEN = re.compile(r"\s*[-\u2013\u2014]\s*|\s+(?:to|through|thru|until|till)\s+")
@@ -83,6 +90,8 @@ def parse_text_date(text: str, today: dt.date | None = None) -> dt.date:
     ``today`` places a two-digit year (the current date when not given).
     """
     value = text.strip()
+    if (time := _TIME_OF_DAY.search(value)) and time.start() > 0:
+        value = value[: time.start()]
     lowered = value.lower()
     parts: tuple[int, int, int] | None = None
     hint = ""
