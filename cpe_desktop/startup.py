@@ -21,7 +21,7 @@ from cpe_desktop.db.database import (
 )
 from cpe_desktop.db.errors import classify
 from cpe_desktop.db.migrations import migrate
-from cpe_desktop.services import tasks
+from cpe_desktop.services import audit_chain, tasks
 from cpe_desktop.services.context import SYSTEM, ServiceContext
 from cpe_desktop.services.shipped_data import load_shipped_requirements
 
@@ -49,6 +49,7 @@ def open_database(
         bind(db)
         db.connect(reuse_if_open=True)
         migrate(db)
+        audit_chain.check_at_start()  # the chain's newest entries; `check` verifies them all
         mark_as_ours(db)
         load_shipped_requirements()
         if recover_tasks:

@@ -284,6 +284,12 @@ class AuditLog(BaseModel):
     entity_id = CharField(max_length=100, null=True)
     before_json = TextField(null=True)
     after_json = TextField(null=True)
+    # added in schema 6 (services/audit_chain.py): the hash chain. ``actor_id`` is the user id as
+    # written (``user_id`` becomes NULL when the person is deleted; the hash covers this copy),
+    # ``prev_hash`` the previous entry's ``entry_hash``, ``entry_hash`` SHA-256 of this entry.
+    actor_id = IntegerField(null=True)
+    prev_hash = CharField(max_length=64, null=True)
+    entry_hash = CharField(max_length=64, null=True)
 
     class Meta:
         table_name = "audit_logs"
@@ -404,6 +410,25 @@ class AppMeta(BaseModel):
         table_name = "app_meta"
 
 
+class AuditChainHead(BaseModel):
+    """Schema 6: the one row saying where the audit chain ends (services/audit_chain.py).
+
+    Updated in the transaction of every audit write, so deleting the newest audit entries leaves
+    the head pointing past them. ``rebuilt_at`` is set when the head was found missing and had to
+    be started again from the newest entry.
+    """
+
+    head_id = IntegerField(primary_key=True)  # always 1
+    last_log_id = IntegerField(null=True)
+    last_hash = CharField(max_length=64, null=True)
+    entry_count = IntegerField(default=0)
+    updated_at = DateTimeField()
+    rebuilt_at = IntegerField(null=True)  # the log id whose write found the head missing
+
+    class Meta:
+        table_name = "audit_chain_head"
+
+
 # The tables of schema 1; later schemas' tables are created by their own migration steps.
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     User,
@@ -426,4 +451,4 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     TaskQueue,
 )
 
-EVERY_MODEL: tuple[type[BaseModel], ...] = (*ALL_MODELS, AppMeta)
+EVERY_MODEL: tuple[type[BaseModel], ...] = (*ALL_MODELS, AppMeta, AuditChainHead)

@@ -2,18 +2,29 @@
 
 Entries say who acted, what kind of thing changed, and its state before and after as JSON.
 Secrets (password hashes) never reach the log.
+
+The entries form a hash chain (schema 6; checked by ``services/audit_chain.py``): each carries
+``entry_hash``, SHA-256 over its canonical content (:func:`entry_hash`: id, acting person, action,
+time, entity, entity id, details, before and after JSON) and ``prev_hash``, the previous entry's
+hash. ``audit_chain_head`` (one row) holds the newest entry's id and hash and the number of
+entries; :func:`chain` reads it (``SELECT … FOR UPDATE`` on PostgreSQL, so two desks writing at
+once queue rather than fork the chain; SQLite's write transactions are serialised already),
+settles the new entries' ids, hashes them and moves the head, all in the caller's transaction.
+No query per entry looks for the previous hash, so bulk writes (imports) stay cheap.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
+import hashlib
 import json
+from collections.abc import Sequence
 from typing import Any
 
 import peewee
 
-from cpe_desktop.db.models import AuditLog
+from cpe_desktop.db.models import AuditChainHead, AuditLog, database
 from cpe_desktop.services.changes import AUDIT, Changes
 from cpe_desktop.services.context import ServiceContext
 
@@ -46,6 +57,28 @@ def snapshot(instance: peewee.Model, **extra: Any) -> dict[str, Any]:
     return picture
 
 
+# An entry's values as ``write`` builds them, in this order (``bulk_records.audit_row`` too).
+ENTRY_FIELDS: tuple[peewee.Field, ...] = (
+    AuditLog.user,
+    AuditLog.action,
+    AuditLog.timestamp,
+    AuditLog.details,
+    AuditLog.entity,
+    AuditLog.entity_id,
+    AuditLog.before_json,
+    AuditLog.after_json,
+)
+# What :func:`chain` returns for each entry: its id, the values above, then the chain's columns.
+CHAINED_FIELDS: tuple[peewee.Field, ...] = (
+    AuditLog.log_id,
+    *ENTRY_FIELDS,
+    AuditLog.actor_id,
+    AuditLog.prev_hash,
+    AuditLog.entry_hash,
+)
+HEAD_ID = 1
+
+
 def write(
     ctx: ServiceContext,
     action: str,
@@ -58,13 +91,133 @@ def write(
     """Append one audit entry; call inside the mutation's transaction."""
     if details is None and ctx.actor.user_id is None:
         details = f"by {ctx.actor.name}"
-    return AuditLog.create(
-        user=ctx.actor.user_id,
-        action=f"{action} {entity}",
-        timestamp=ctx.now(),
-        details=details,
-        entity=entity,
-        entity_id=str(entity_id) if entity_id is not None else None,
-        before_json=json.dumps(before, sort_keys=True, default=str) if before is not None else None,
-        after_json=json.dumps(after, sort_keys=True, default=str) if after is not None else None,
+    values = (
+        ctx.actor.user_id,
+        f"{action} {entity}",
+        ctx.now(),
+        details,
+        entity,
+        str(entity_id) if entity_id is not None else None,
+        json.dumps(before, sort_keys=True, default=str) if before is not None else None,
+        json.dumps(after, sort_keys=True, default=str) if after is not None else None,
     )
+    with database.atomic():
+        (row,) = chain([values])
+        names = [field.name for field in CHAINED_FIELDS]
+        return AuditLog.create(**dict(zip(names, row, strict=True)))
+
+
+def chain(entries: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
+    """Link new entries (values in :data:`ENTRY_FIELDS` order) onto the chain.
+
+    Returns each as values for :data:`CHAINED_FIELDS`, ready to insert, and moves the head past
+    them. Call inside the transaction that inserts them: if the insert fails, the head's move is
+    rolled back with it.
+    """
+    if not entries:
+        return []
+    head = _locked_head()
+    ids = _reserve_ids(len(entries), head)
+    previous = head.last_hash
+    made: list[tuple[Any, ...]] = []
+    for log_id, values in zip(ids, entries, strict=True):
+        user, action, timestamp, details, entity, entity_id, before_json, after_json = values
+        digest = entry_hash(
+            log_id, user, action, timestamp, entity, entity_id, details, before_json, after_json,
+            previous,
+        )  # fmt: skip
+        made.append((log_id, *values, user, previous, digest))
+        previous = digest
+    AuditChainHead.update(
+        last_log_id=ids[-1],
+        last_hash=previous,
+        entry_count=AuditChainHead.entry_count + len(entries),
+        updated_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+    ).where(AuditChainHead.head_id == HEAD_ID).execute()
+    return made
+
+
+def entry_hash(
+    log_id: int,
+    actor_id: int | None,
+    action: str | None,
+    timestamp: Any,
+    entity: str | None,
+    entity_id: str | None,
+    details: str | None,
+    before_json: str | None,
+    after_json: str | None,
+    prev_hash: str | None,
+) -> str:
+    """SHA-256 (hex) of an entry's canonical content: a compact JSON array, ASCII-escaped (so
+    any text, even a lone surrogate, hashes). The same algorithm as schema 6's step."""
+    content = [
+        "cpe-audit/1",
+        int(log_id),
+        actor_id,
+        action,
+        _time_text(timestamp),
+        entity,
+        entity_id,
+        details,
+        before_json,
+        after_json,
+        prev_hash,
+    ]
+    text = json.dumps(content, ensure_ascii=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+def _time_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    return value.isoformat()
+
+
+def _locked_head() -> AuditChainHead:
+    """The chain's head row, locked until the transaction ends (PostgreSQL; SQLite's write
+    transaction holds the whole database). A missing head is started again from the newest
+    entry and marked ``rebuilt_at``, so the loss stays visible to the check."""
+
+    def query() -> peewee.ModelSelect:
+        found = AuditChainHead.select().where(AuditChainHead.head_id == HEAD_ID)
+        return found.for_update() if isinstance(database.obj, peewee.PostgresqlDatabase) else found
+
+    head = query().first()
+    if head is not None:
+        return head
+    newest = AuditLog.select().order_by(AuditLog.log_id.desc()).first()
+    AuditChainHead.insert(
+        head_id=HEAD_ID,
+        last_log_id=newest.log_id if newest else None,
+        last_hash=newest.entry_hash if newest else None,
+        entry_count=AuditLog.select().where(AuditLog.entry_hash.is_null(False)).count(),
+        updated_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        rebuilt_at=newest.log_id if newest else 0,
+    ).execute()
+    return query().first()
+
+
+def _reserve_ids(count: int, head: AuditChainHead) -> list[int]:
+    """Ids for ``count`` new entries, known before they are written (they are hashed).
+
+    PostgreSQL: taken from the column's sequence while the head is locked, so ids rise in chain
+    order. SQLite (and others): after the highest id in the log or the head, which no other
+    connection can take while this write transaction lasts.
+    """
+    db = database.obj
+    key = AuditLog._meta.primary_key
+    if isinstance(db, peewee.PostgresqlDatabase):
+        cursor = db.execute_sql(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            (AuditLog._meta.table_name, key.column_name, count),
+        )
+        return sorted(int(row[0]) for row in cursor.fetchall())
+    highest = AuditLog.select(peewee.fn.MAX(key)).scalar() or 0
+    first = max(highest, head.last_log_id or 0) + 1
+    return list(range(first, first + count))

@@ -170,7 +170,7 @@ def write_audit_many(
         audit_row(ctx, action, entity, key, before, after, now=when, details=details)
         for key, before, after in entries
     ]
-    _insert_many(AuditLog, _AUDIT_FIELDS, made)
+    _insert_many(AuditLog, audit.CHAINED_FIELDS, audit.chain(made))
     return len(made)
 
 

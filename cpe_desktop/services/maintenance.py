@@ -49,7 +49,11 @@ def backup(db: peewee.Database, target: Path | None = None) -> Path:
 
 
 def check(db: peewee.Database) -> list[str]:
-    """Problems found: SQLite's integrity check and every broken foreign key; [] when healthy."""
+    """Problems found: SQLite's integrity check, every broken foreign key, and the audit log's
+    hash chain with the records and licenses against it (``services/audit_chain.py``); [] when
+    healthy."""
+    from cpe_desktop.services import audit_chain
+
     problems: list[str] = []
     if isinstance(db, peewee.SqliteDatabase):
         for (line,) in db.execute_sql("PRAGMA integrity_check").fetchall():
@@ -57,6 +61,8 @@ def check(db: peewee.Database) -> list[str]:
                 problems.append(f"integrity: {line}")
         for table, rowid, parent, _ in db.execute_sql("PRAGMA foreign_key_check").fetchall():
             problems.append(f"{table} row {rowid} points at a missing {parent} row")
+        if not any(problem.startswith("integrity:") for problem in problems):
+            problems.extend(str(finding) for finding in audit_chain.verify().findings)
         return problems
     for model in EVERY_MODEL:
         for field in model._meta.refs:
@@ -79,6 +85,7 @@ def check(db: peewee.Database) -> list[str]:
                     f"{model._meta.table_name}: {orphans} row(s) point at a missing "
                     f"{parent._meta.table_name} row"
                 )
+    problems.extend(str(finding) for finding in audit_chain.verify().findings)
     return problems
 
 

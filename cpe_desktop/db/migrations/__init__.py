@@ -24,6 +24,7 @@ from cpe_desktop.db.migrations import (
     m0003_reminder_anchor_day,
     m0004_tracking_and_cycles,
     m0005_requirement_components,
+    m0006_audit_chain,
 )
 from cpe_desktop.db.models import SchemaVersion
 
@@ -45,6 +46,7 @@ STEPS: tuple[Step, ...] = (
         "add requirement components, license attributes, record topics",
         m0005_requirement_components.apply,
     ),
+    Step(6, "add the audit log's hash chain", m0006_audit_chain.apply),
 )
 
 

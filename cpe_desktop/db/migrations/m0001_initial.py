@@ -6,8 +6,10 @@ still passes through every step in order.
 
 Copies so far: ``reminders`` (schema 3 adds ``anchor_day``); ``licenses``, ``cpe_records`` and
 ``state_requirements`` (schema 4 adds tracking, multi-day programs and cycle rules; schema 5
-adds ``licenses.attributes`` and ``cpe_records.topics``). Tables added later
-(``requirement_components``, schema 5) are left out here. Tables are
+adds ``licenses.attributes`` and ``cpe_records.topics``); ``audit_logs`` (schema 6 adds the
+hash chain's ``actor_id``, ``prev_hash`` and ``entry_hash``). Tables added later
+(``requirement_components``, schema 5; ``audit_chain_head``, schema 6, which is not in
+``ALL_MODELS``) are left out here. Tables are
 created one by one in ``ALL_MODELS`` order, so a table exists before any other refers to it.
 """
 
@@ -140,11 +142,32 @@ class ReminderV1(BaseModel):
         table_name = "reminders"
 
 
+class AuditLogV1(BaseModel):
+    """``audit_logs`` as schema 1 created it (schema 6 adds the hash chain)."""
+
+    log_id = AutoField()
+    user = ForeignKeyField(
+        User, column_name="user_id", null=True, on_delete="SET NULL", backref="+"
+    )
+    action = TextField()
+    timestamp = DateTimeField(index=True)
+    details = TextField(null=True)
+    entity = CharField(max_length=50, null=True)
+    entity_id = CharField(max_length=100, null=True)
+    before_json = TextField(null=True)
+    after_json = TextField(null=True)
+
+    class Meta:
+        table_name = "audit_logs"
+        indexes = ((("entity", "entity_id"), False),)
+
+
 _AS_AT_SCHEMA_1: dict[type[BaseModel], type[BaseModel]] = {
     models.Reminder: ReminderV1,
     models.License: LicenseV1,
     models.CpeRecord: CpeRecordV1,
     models.StateRequirement: StateRequirementV1,
+    models.AuditLog: AuditLogV1,
 }
 
 # Tables a later step creates (schema 5: requirement_components).
