@@ -70,10 +70,18 @@ class Controller:
     """Holds the signed-in session and answers the menu actions that reach beyond one tab."""
 
     def __init__(
-        self, database_location: str, clock: Clock | None = None, *, reminders: bool = True
+        self,
+        database_location: str,
+        clock: Clock | None = None,
+        *,
+        reminders: bool = True,
+        automatic_backups: bool = False,
     ) -> None:
         self.database_location = database_location
         self.reminders = reminders  # tests of other things leave the scheduler off
+        # The program makes automatic backups (at start when due, at close after changes);
+        # tests of other things leave them off.
+        self.automatic_backups = automatic_backups
         self.clock = clock or SystemClock()
         self.bus = ChangeBus()
         self.window: MainWindow | None = None
@@ -83,6 +91,8 @@ class Controller:
         self.tray: Tray | None = None
         self.session: ReminderSession | None = None
         self._told_about_tray = False
+        self._changed_since_start = False
+        self.bus.changed.connect(self._note_change)
 
     def start(self, parent: QWidget | None = None, *, switching: bool = False) -> bool:
         """Choose the person and show their window; False when they cancelled."""
@@ -153,6 +163,7 @@ class Controller:
             self._leave()
 
     def _leave(self) -> None:
+        self.back_up_on_close()
         if self.session is not None:
             self.session.stop()
             self.session = None
@@ -207,7 +218,12 @@ class Controller:
         path = Path(name)
         if path.suffix.lower() not in (".csv", ".xlsx"):
             self._run_file_task(
-                parent, "importing", lambda progress: import_file(self.ctx, path, progress=progress)
+                parent,
+                "importing",
+                lambda progress: (
+                    _copy_before_import(self.clock),
+                    import_file(self.ctx, path, progress=progress),
+                )[1],
             )
             return
         # A spreadsheet's columns are chosen and checked in the wizard before anything runs.
@@ -216,7 +232,11 @@ class Controller:
             return
         # The choice carries the values given for every row and whether to import only the
         # good records (with the not-imported report).
-        self._run_file_task(parent, "importing", lambda progress: choice.run(self.ctx, progress))
+        self._run_file_task(
+            parent,
+            "importing",
+            lambda progress: (_copy_before_import(self.clock), choice.run(self.ctx, progress))[1],
+        )
 
     def export_data(self, parent: QWidget) -> None:
         from cpe_desktop.services.interchange import export_file
@@ -279,6 +299,153 @@ class Controller:
             on_error=lambda exc: crash.show_error(self._live(parent), exc, "backing up"),
         )
 
+    # --- backups (services/backups.py; ui/dialogs/backups_dialog.py) ----------------------------
+
+    def _note_change(self, _changes: object) -> None:
+        self._changed_since_start = True
+
+    def show_backups(self, parent: QWidget):
+        """File › Backups… and File › Restore…: the list, Back up now, Restore… (administrators)."""
+        from cpe_desktop.db.database import sqlite_file
+        from cpe_desktop.db.models import database
+        from cpe_desktop.services import backups
+        from cpe_desktop.services.errors import PermissionDenied
+        from cpe_desktop.ui.dialogs.backups_dialog import BackupsDialog
+
+        if self.ctx is None or not self.ctx.actor.is_admin:
+            crash.show_error(
+                parent, PermissionDenied("Only an administrator can back up or restore.")
+            )
+            return None
+        db_file = sqlite_file(database.obj)
+        dialog = BackupsDialog(
+            db_file,
+            describe(database.obj),
+            back_up=lambda then: self._back_up_then(parent, then),
+            restore=lambda path: self.restore_backup(parent, path),
+            keep=backups.keep_policy() if db_file is not None else None,
+            save_keep=self._save_backup_keep,
+            parent=parent,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def _back_up_then(self, parent: QWidget, then: Callable[[], None]) -> None:
+        from cpe_desktop.db.models import database
+        from cpe_desktop.services import maintenance
+
+        def done(target: Path) -> None:
+            then()
+            if self.window is not None:
+                self.window.statusBar().showMessage(f"Backed up to {target}", 8000)
+
+        def failed(exc: BaseException) -> None:
+            then()
+            crash.show_error(self._live(parent), exc, "backing up")
+
+        self.tasks.submit(
+            "Backing up the database",
+            lambda progress: maintenance.backup(database.obj),
+            on_done=done,
+            on_error=failed,
+        )
+
+    def _save_backup_keep(self, policy) -> None:
+        assert self.ctx is not None and self.ctx.actor.user_id is not None
+        keep = (policy.daily, policy.weekly, policy.monthly)
+        outcome = preferences.set_preferences(
+            self.ctx, self.ctx.actor.user_id, {"backup_keep": keep}
+        )
+        self.bus.publish(outcome)
+
+    def restore_backup(self, parent: QWidget, source: Path) -> int:
+        """Put the backup ``source`` back (a task; the current database is saved aside first),
+        then open the restored database as at start and ask who is signing in."""
+        from cpe_desktop.db.database import sqlite_file
+        from cpe_desktop.db.models import database
+        from cpe_desktop.services import maintenance
+
+        db_file = sqlite_file(database.obj)
+
+        def done(message: str) -> None:
+            from cpe_desktop.startup import open_database
+
+            database.obj.close()  # this thread's connection to the file as it was
+            open_database(db_file)  # migrates an older backup, marks it, loads shipped data
+            self.database_location = describe(database.obj)
+            QMessageBox.information(
+                self._live(parent), "Backup restored", f"{message}\n\nPlease sign in again."
+            )
+            self.bus.publish(None)
+            self.start(self.window, switching=True)
+
+        return self.tasks.submit(
+            "Restoring a backup",
+            lambda progress: maintenance.restore(database.obj, source),
+            on_done=done,
+            on_error=lambda exc: crash.show_error(self._live(parent), exc, "restoring"),
+        )
+
+    def after_start(self) -> None:
+        """Once the window shows: the automatic backup when one is due, and the one-time
+        warning about a data folder inside a syncing service's folder."""
+        from cpe_desktop.db.database import sqlite_file
+        from cpe_desktop.db.models import database
+        from cpe_desktop.services import backups
+
+        db_file = sqlite_file(database.obj)
+        if db_file is None or self.ctx is None:
+            return  # PostgreSQL: backed up on its server
+        self.warn_about_sync_folder(db_file.parent)
+        if not self.automatic_backups or not backups.is_due(db_file, self.clock):
+            return
+        self.tasks.submit(
+            "Automatic backup",
+            lambda progress: backups.automatic_backup(
+                database.obj, self.clock, backups.keep_policy(), only_if_due=True
+            ),
+            on_done=lambda made: None,
+            on_error=self._automatic_backup_failed,
+        )
+
+    def _automatic_backup_failed(self, exc: BaseException) -> None:
+        log.warning("automatic backup failed: %s", exc)
+        if self.window is not None:
+            self.window.statusBar().showMessage(f"The automatic backup failed: {exc}", 30000)
+
+    def back_up_on_close(self) -> None:
+        """Leaving after changes: an automatic backup (older ones rotated), on this thread."""
+        from cpe_desktop.db.database import sqlite_file
+        from cpe_desktop.db.models import database
+        from cpe_desktop.services import backups
+
+        if not (self.automatic_backups and self._changed_since_start):
+            return
+        if sqlite_file(database.obj) is None or self.tasks.busy:
+            return
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            backups.automatic_backup(database.obj, self.clock, backups.keep_policy())
+            self._changed_since_start = False
+        except Exception:  # noqa: BLE001 - leaving must not fail; the next start tries again
+            log.warning("automatic backup at close failed", exc_info=True)
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+
+    def warn_about_sync_folder(self, folder: Path) -> None:
+        """Tell once (per person and folder) that the data folder is inside Dropbox & co."""
+        from cpe_desktop.services import backups
+
+        warning = backups.sync_folder_warning(folder)
+        if warning is None or self.ctx is None or self.ctx.actor.user_id is None:
+            return
+        user_id = self.ctx.actor.user_id
+        if preferences.get_preferences(self.ctx, user_id)["sync_warning_shown_for"] == str(folder):
+            return
+        QMessageBox.warning(self.window, "The data folder is in a synced folder", warning)
+        preferences.set_preferences(self.ctx, user_id, {"sync_warning_shown_for": str(folder)})
+
     def _run_file_task(self, parent: QWidget, doing: str, call: Callable[[Progress], Any]) -> int:
         """Run ``call(progress)`` as a tracked task off the window's thread (its id); when it
         ends, publish what changed and show its summary, or the error in the right words."""
@@ -299,6 +466,39 @@ class Controller:
         return self.window
 
 
+def _copy_before_import(clock: Clock) -> None:
+    """A checked copy of the database before an import changes it (SQLite only)."""
+    from cpe_desktop.db.database import sqlite_file
+    from cpe_desktop.db.models import database
+    from cpe_desktop.services import backups
+
+    if sqlite_file(database.obj) is not None:
+        backups.make_backup(database.obj, "before-import", now=clock.now())
+
+
+def _open_or_rescue(open_database: Callable[..., Any], db_path: str | None, target: str):
+    """``open_database(db_path)``; when the SQLite file is damaged, first offer to restore the
+    newest good backup (the damaged file is kept aside), then open the restored database. None
+    when the person chose Quit instead."""
+    from cpe_desktop.db.database import bind, make_database, sqlite_file
+    from cpe_desktop.services import maintenance
+    from cpe_desktop.ui.dialogs.backups_dialog import offer_restore_on_damage
+
+    try:
+        return open_database(db_path)
+    except DatabaseEnvironmentError as exc:
+        db_file = sqlite_file(make_database(target)) if exc.kind == "corrupt" else None
+        if db_file is None:
+            raise
+
+        def restore(source: Path) -> str:
+            return maintenance.restore(bind(make_database(str(db_file))), source)
+
+        if not offer_restore_on_damage(db_file, str(exc), restore):
+            return None  # the problem was shown in that dialog, and Quit chosen
+    return open_database(db_path)
+
+
 def run_gui(args: argparse.Namespace) -> int:
     from cpe_desktop.startup import open_database
 
@@ -315,15 +515,19 @@ def run_gui(args: argparse.Namespace) -> int:
         return 0
     instance.listen()
     try:
-        db = open_database(args.db)
+        db = _open_or_rescue(open_database, args.db, target)
     except DatabaseEnvironmentError as exc:
         QMessageBox.critical(None, "CPE Tracker cannot open its database", str(exc))
         return 1
+    if db is None:  # damaged, no backup restored: the damaged-database dialog said so
+        instance.close()
+        return 1
     apply_theme(app, "system")
-    controller = Controller(describe(db))
+    controller = Controller(describe(db), automatic_backups=True)
     instance.activated.connect(controller.bring_to_front)
     if not controller.start():
         return 0
+    controller.after_start()
     code = app.exec()
     instance.close()
     db.close()

@@ -206,6 +206,12 @@ class MainWindow(QMainWindow):
         self.backup_action = self._action("&Back up now", lambda: self._app_call("backup_now"))
         self.backup_action.setVisible(self.ctx.actor.is_admin)
         file_menu.addAction(self.backup_action)
+        # Both open the list of backups (services/backups.py): Restore… is where one is chosen.
+        self.backups_action = self._action("Back&ups…", lambda: self._app_call("show_backups"))
+        self.restore_action = self._action("&Restore…", lambda: self._app_call("show_backups"))
+        for action in (self.backups_action, self.restore_action):
+            action.setVisible(self.ctx.actor.is_admin)
+            file_menu.addAction(action)
         file_menu.addSeparator()
         self.switch_action = self._action("&Switch user…", self.switchUserRequested.emit)
         file_menu.addAction(self.switch_action)
