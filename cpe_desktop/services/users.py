@@ -10,11 +10,19 @@ from __future__ import annotations
 from typing import Any
 
 from cpe_desktop.db.models import CpeRecord, License, User, database
-from cpe_desktop.services import activity, compliance, custom_fields, rows
+from cpe_desktop.services import activity, audit, compliance, custom_fields, rows
 from cpe_desktop.services.changes import AUDIT, USERS, Changes, Outcome
 from cpe_desktop.services.context import ADMIN, ROLES, Actor, ServiceContext
 from cpe_desktop.services.errors import Conflict, PermissionDenied, ValidationError
-from cpe_desktop.services.passwords import MIN_LENGTH, hash_password, verify_password
+from cpe_desktop.services.passwords import (
+    MIN_LENGTH,
+    N,
+    P,
+    R,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
 from cpe_desktop.services.validation import MISSING, Validator, present
 
 FIELDS = ("name", "email", "role", "birth_date", "active", "password")
@@ -175,5 +183,36 @@ def authenticate(ctx: ServiceContext, email: str, password: str | None) -> User:
         raise refused
     if user.password_hash is not None and not verify_password(password or "", user.password_hash):
         raise refused
-    activity.log(ServiceContext(Actor.for_user(user), ctx.clock), "logged in")
+    as_user = ServiceContext(Actor.for_user(user), ctx.clock)
+    if user.password_hash is not None and needs_rehash(user.password_hash):
+        _upgrade_hash(as_user, user, password or "")
+    activity.log(as_user, "logged in")
     return user
+
+
+def _upgrade_hash(ctx: ServiceContext, user: User, password: str) -> None:
+    """Hash a password that just verified again at today's cost (``passwords.needs_rehash``):
+    one transaction with its audit entry, which says so and holds no secret. The slow hashing
+    happens before the transaction, so the write lock is held for milliseconds; if the password
+    was changed meanwhile, the newer hash is kept."""
+    old = user.password_hash
+    new = hash_password(password)
+    with database.atomic():
+        before = audit.snapshot(user)
+        changed = (
+            User.update(password_hash=new)
+            .where((User.user_id == user.user_id) & (User.password_hash == old))
+            .execute()
+        )
+        if not changed:
+            return
+        user.password_hash = new
+        audit.write(
+            ctx,
+            "update",
+            "user",
+            user.user_id,
+            before,
+            audit.snapshot(user),
+            details=f"password hash upgraded at sign-in (scrypt N={N}, r={R}, p={P})",
+        )

@@ -87,8 +87,9 @@ def build(path: Path, record_count: int) -> tuple[ServiceContext, float]:
                     "title": f"Course {n}",
                     "completed_on": day,
                     "delivery_method": "Group Live",
-                    "credits": [{"field": f, "credits": Decimal(rng.choice((1, 2, 4)))}
-                                for f in fields],  # fmt: skip
+                    "credits": [
+                        {"field": f, "credits": Decimal(rng.choice((1, 2, 4)))} for f in fields
+                    ],  # fmt: skip
                 },
             )
         )
