@@ -85,21 +85,37 @@ def test_a_missing_column_names_the_options_and_set_fills_it(tmp_path, database)
     log = _write(tmp_path, "Date,Course,Subject,Hours\n2025-01-10,Partial history,Taxes,2\n")
     result = _run(tmp_path, database, "import", str(log))
     assert result.returncode == 0, result.stderr
-    assert "delivery method not stated" in result.stdout
+    assert "no column says how the programs were delivered" in result.stdout
     with sqlite3.connect(database) as connection:
         (method,) = connection.execute(
             "SELECT delivery_method FROM cpe_records WHERE title = 'Partial history'"
         ).fetchone()
     assert method == "Not stated"
-    # No field of study either: refused, naming the options that resolve it.
+    # No field of study either: "Not stated" too, said once; --set gives the real one.
     bare = tmp_path / "bare.csv"
     bare.write_text("Date,Course,Hours\n2025-02-10,Bare history,2\n", encoding="utf-8")
-    refused = _run(tmp_path, database, "import", str(bare))
-    assert refused.returncode == 1
-    assert "no column for field of study: add --set field_of_study='Not stated'" in refused.stderr
-    assert "--map COLUMN=field_of_study" in refused.stderr
-    result = _run(tmp_path, database, "import", str(bare), "--set", "field_of_study=Taxes")
+    result = _run(tmp_path, database, "import", str(bare))
     assert result.returncode == 0, result.stderr
+    assert "1 record: no column says each course's field of study" in result.stdout
+    taxes = tmp_path / "taxes.csv"
+    taxes.write_text("Date,Course,Hours\n2025-02-11,Taxed history,2\n", encoding="utf-8")
+    result = _run(tmp_path, database, "import", str(taxes), "--set", "field_of_study=Taxes")
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(database) as connection:
+        fields = dict(
+            connection.execute(
+                "SELECT r.title, c.field_of_study FROM cpe_records r JOIN record_credits c "
+                "ON c.record_id = r.record_id WHERE r.title IN ('Bare history', 'Taxed history')"
+            ).fetchall()
+        )
+    assert fields == {"Bare history": "Not stated", "Taxed history": "Taxes"}
+    # No hours at all: refused, naming the option that resolves it.
+    hourless = tmp_path / "hourless.csv"
+    hourless.write_text("Date,Course,Notes\n2025-02-12,No hours,x\n", encoding="utf-8")
+    refused = _run(tmp_path, database, "import", str(hourless))
+    assert refused.returncode == 1
+    assert "no column for credits: add --map COLUMN=credits" in refused.stderr
+    assert "Field of study column" not in refused.stderr
 
 
 def test_bad_option_usage(tmp_path, database):

@@ -112,12 +112,30 @@ def test_a_record_with_one_bad_row_is_left_out_whole(system, alice):
 
 
 def test_a_missing_column_still_refuses_the_file_when_skipping_rows(system, alice):
-    # No column for the field of study (and nothing in any column names one): refused whole.
-    table = _table("Date,Course,Sponsor,Hours\n2025-01-10,Tax update,ACME,2\n")
+    # No column for the credits (and nothing in any column is hours): refused whole.
+    table = _table("Date,Course,Sponsor,Subject\n2025-01-10,Tax update,ACME,Taxes\n")
     with pytest.raises(ValidationError) as caught:
         import_mapped(system, table, guess_mapping(table.headers), alice, skip_bad_rows=True)
-    assert "line 1, Field of study column" in caught.value.errors
+    assert "line 1, Credits column" in caught.value.errors
     assert _titles(alice) == []
+
+
+def test_a_log_without_fields_of_study_is_honestly_not_stated_said_once(system, alice):
+    """An internal auditor's log keeps hours but no NASBA field: each record's field is "Not
+    stated" (counted toward the total only), said once for the file, not once per record."""
+    table = _table("Date,Course,Hours\n2025-01-10,Tax update,2\n2025-02-10,Audit,1\n")
+    shown = preview(system, table, guess_mapping(table.headers), alice)
+    assert shown.ok, shown.error_dict()
+    assert [r.values["credits"][0]["field"] for r in shown.records] == [NOT_STATED, NOT_STATED]
+    notes = [w for w in shown.warnings if "not stated" in w.lower()]
+    assert notes == [
+        "2 records: no column says how the programs were delivered: marked 'Not stated' "
+        "(counted toward the total only, never as self-study); choose a column or a value to "
+        "say otherwise",
+        "2 records: no column says each course's field of study: marked 'Not stated' (counted "
+        "toward the total only, never toward a field's minimum); choose a column or a value to "
+        "say otherwise",
+    ]
 
 
 def test_a_file_without_a_delivery_column_is_honestly_not_stated(system, alice):
@@ -127,7 +145,10 @@ def test_a_file_without_a_delivery_column_is_honestly_not_stated(system, alice):
     shown = preview(system, table, guess_mapping(table.headers), alice)
     assert shown.ok
     assert [r.values["delivery_method"] for r in shown.records] == [NOT_STATED]
-    assert any("every record is marked 'Not stated'" in w for w in shown.warnings)
+    assert any(
+        "no column says how the programs were delivered: marked 'Not stated'" in w
+        for w in shown.warnings
+    )
 
 
 def test_not_stated_fills_a_missing_column_and_is_noted_in_the_preview(system, alice):
@@ -191,12 +212,12 @@ def test_columns_are_named_by_heading_letter_or_number():
 
 def test_a_chosen_column_and_a_constant_make_a_file_importable(system, alice, tmp_path):
     path = tmp_path / "log.csv"
-    path.write_text("Date,Course,Kind,Hours\n2025-01-10,Tax update,Webinar,2\n", encoding="utf-8")
+    path.write_text("Date,Course,Kind\n2025-01-10,Tax update,Webinar\n", encoding="utf-8")
     with pytest.raises(ValidationError) as caught:
         import_spreadsheet(system, path)
-    message = str(caught.value)
-    assert "no column for field of study: add --set field_of_study='Not stated'" in message
+    assert "no column for credits: add --map 'Kind'=credits" in str(caught.value)
 
+    path.write_text("Date,Course,Kind,Hours\n2025-01-10,Tax update,Webinar,2\n", encoding="utf-8")
     summary = import_file(
         system, path, columns={"delivery_method": "Kind"}, constants={"field_of_study": "Taxes"}
     )

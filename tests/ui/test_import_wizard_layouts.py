@@ -143,7 +143,10 @@ def test_a_file_without_a_delivery_column_imports_as_not_stated(qtbot, people, t
     assert delivery.isVisibleTo(dialog) and delivery.currentText() == "Not stated"
     assert dialog.import_button.isEnabled()
     assert _column(dialog, "Delivery method\n(same for every row)") == ["Not stated"] * 2
-    assert "every record is marked 'Not stated'" in dialog.warning_label.text()
+    assert (
+        "no column says how the programs were delivered: marked 'Not stated'"
+        in dialog.warning_label.text()
+    )
     # A field the file has a column for gets no "same for every row" input.
     assert not dialog.constant_inputs["field_of_study"].isVisibleTo(dialog)
     assert dialog.constant_inputs["sponsor"].isVisibleTo(dialog)
@@ -173,10 +176,12 @@ def test_a_field_of_study_for_every_row_makes_a_file_importable(qtbot, people, t
     )
     dialog = _wizard(qtbot, people.as_ann, path)
 
-    assert not dialog.import_button.isEnabled()
-    assert any("Field of study column" in text for text in _texts(dialog.error_list))
+    # No field column: the honest "Not stated" is proposed, and said once for the file.
+    assert dialog.import_button.isEnabled()
+    assert "no column says each course's field of study" in dialog.warning_label.text()
     field = dialog.constant_inputs["field_of_study"]
-    assert field.isVisibleTo(dialog) and field.currentData() == ""
+    assert field.isVisibleTo(dialog) and field.currentData() == "Not stated"
+    assert "field_of_study" not in dialog.constants()  # the import's own default
 
     field.setCurrentText("Taxes")
 

@@ -159,6 +159,51 @@ _YEAR = re.compile(r"^(\D{0,20}\s)?(19|20)\d\d(\s\D{0,20})?$")
 _NOTE = re.compile(r"^(\*|†|note|notes|n\.b\.|source|prepared|printed|page \d)", re.IGNORECASE)
 
 
+# A learning platform's or firm system's status column: a course registered for, in progress or
+# dropped is in the export but was not taken (yet); only a completed one is a CPE record.
+_STATUS_HEADINGS = frozenset(
+    {
+        "status",
+        "completion status",
+        "course status",
+        "registration status",
+        "enrollment status",
+        "enrolment status",
+    }
+)
+_NOT_TAKEN = frozenset(
+    {
+        "registered",
+        "enrolled",
+        "in progress",
+        "inprogress",
+        "started",
+        "not started",
+        "incomplete",
+        "not completed",
+        "withdrawn",
+        "cancelled",
+        "canceled",
+        "dropped",
+        "failed",
+        "pending",
+        "waitlisted",
+        "wait listed",
+        "no show",
+        "did not attend",
+        "absent",
+        "scheduled",
+    }
+)
+
+
+def _status_column(wanted: list[str]) -> int | None:
+    for index, heading in enumerate(wanted):
+        if heading in _STATUS_HEADINGS:
+            return index
+    return None
+
+
 def _label(cells: Sequence[Any]) -> str:
     first = _filled(cells)
     return _text(cells[first[0]]) if first else ""
@@ -177,11 +222,14 @@ def set_aside(
     label_columns = {mapping[f] for f in ("title", "completed_on") if f in mapping} or {0}
     wanted = [normalise_heading(h) for h in headings]
     named = [i for i, h in enumerate(wanted) if h]
+    status = _status_column(wanted)
     records: list[tuple[int, tuple[Any, ...]]] = []
     aside: list[SetAside] = []
     sums: dict[int, Decimal] = {}  # per column, over the records since the last totals line
     for number, cells in rows:
-        reason = _not_a_record(cells, wanted, named, date_column, label_columns, sums)
+        reason = _not_taken(cells, status) or _not_a_record(
+            cells, wanted, named, date_column, label_columns, sums
+        )
         if reason is None:
             records.append((number, cells))
             for i, value in enumerate(cells):
@@ -193,6 +241,16 @@ def set_aside(
             if reason.startswith(("a totals", "a subtotal", "a year", "a section")):
                 sums.clear()
     return records, aside
+
+
+def _not_taken(cells: Sequence[Any], status: int | None) -> str | None:
+    """A row whose status says the course was not completed ("Registered", "In progress")."""
+    if status is None or status >= len(cells):
+        return None
+    said = _text(cells[status])
+    if normalise_heading(said) in _NOT_TAKEN:
+        return f"not completed (status {_quoted(said)}), not a course taken"
+    return None
 
 
 def _not_a_record(

@@ -232,16 +232,15 @@ def preview(
     left_out = tuple(row.number for row in table.rows if row.number in leave)
     table = edited_table(table, edits, excluded)
     result = Preview(table, left_out=left_out)
-    given = with_defaults(
-        mapping, {name: str(value).strip() for name, value in (constants or {}).items()}
-    )
-    result.constants = given
+    typed = {name: str(value).strip() for name, value in (constants or {}).items()}
     # The person's own answers for their files' words (remembered per user, or given now) win,
     # in the cells and in the headings of hour columns alike.
     in_force = word_choices.words_in_force(ctx, user.user_id, words)
     # Hours spread over one column per field of study: each filled cell is a credit line.
     with vocabulary.use_words(in_force):
-        hours = hour_columns(table, mapping) if "field_of_study" not in given else {}
+        hours = hour_columns(table, mapping) if "field_of_study" not in typed else {}
+    given = with_defaults(mapping, typed, spread=bool(hours))
+    result.constants = given
     by_columns = {"field_of_study", "credits"} if hours else set()
     problems = {
         name: message
@@ -278,7 +277,8 @@ def preview(
     result.warnings = check_groups(
         ctx, groups, found, progress=lambda done: report(done, len(groups), "Checking the rows…")
     )
-    result.warnings = _not_stated_once(result.warnings)
+    defaulted = {name for name in NOT_STATED_FIELDS if name in given and name not in typed}
+    result.warnings = _not_stated_once(result.warnings, defaulted)
     result.errors = found.errors()
     stored = bulk_records.stored_keys(user.user_id)
     wrong: dict[int, list[str]] = {}
@@ -305,12 +305,6 @@ def preview(
     if not rows:
         result.warnings.append(
             f"the file has a header ({table.unit} {table.header_row}) but no records"
-        )
-    if given.get("delivery_method") == NOT_STATED and "delivery_method" not in (constants or {}):
-        result.warnings.append(
-            "no column says how the programs were delivered: every record is marked "
-            f"'{NOT_STATED}' (counted toward the total only, never as self-study); choose a "
-            "column or a value to say otherwise"
         )
     skipped = unmapped_columns(table, mapping)
     if skipped:
@@ -352,10 +346,28 @@ def edited_table(
     return replace(table, rows=tuple(rows))
 
 
-def _not_stated_once(warnings: list[str]) -> list[str]:
-    """The "not stated" note once, with how many records carry it, not once per record."""
-    notes = (NOT_STATED_METHOD, not_stated_field("field of study"))
-    counts = {note: 0 for note in notes}
+# Said once for a whole file that has no column for a field the record needs (the import's own
+# "Not stated"), instead of each record's own note.
+_NO_COLUMN = {
+    "delivery_method": (
+        "no column says how the programs were delivered: marked '{}' (counted toward the total "
+        "only, never as self-study); choose a column or a value to say otherwise"
+    ),
+    "field_of_study": (
+        "no column says each course's field of study: marked '{}' (counted toward the total "
+        "only, never toward a field's minimum); choose a column or a value to say otherwise"
+    ),
+}
+
+
+def _not_stated_once(warnings: list[str], defaulted: Collection[str] = ()) -> list[str]:
+    """The "not stated" note once, with how many records carry it, not once per record; for a
+    field the file has no column for (``defaulted``), the note says so."""
+    notes = {
+        NOT_STATED_METHOD: "delivery_method",
+        not_stated_field("field of study"): "field_of_study",
+    }
+    counts = dict.fromkeys(notes, 0)
     kept = []
     for warning in warnings:
         note = next((note for note in notes if warning.endswith(note)), None)
@@ -363,7 +375,11 @@ def _not_stated_once(warnings: list[str]) -> list[str]:
             kept.append(warning)
         else:
             counts[note] += 1
-    kept.extend(f"{_count(n, 'record')}: {note}" for note, n in counts.items() if n)
+    for note, n in counts.items():
+        if n:
+            name = notes[note]
+            said = _NO_COLUMN[name].format(NOT_STATED) if name in defaulted else note
+            kept.append(f"{_count(n, 'record')}: {said}")
     return kept
 
 
@@ -565,9 +581,16 @@ def _differences(
     return changes
 
 
-def with_defaults(mapping: Mapping[str, int], constants: dict[str, str]) -> dict[str, str]:
-    """The constants, plus the honest "Not stated" delivery method when the file has no column
-    for it and none was given (history from logs that never recorded it)."""
-    if "delivery_method" not in mapping and "delivery_method" not in constants:
-        return {**constants, "delivery_method": NOT_STATED}
-    return constants
+def with_defaults(
+    mapping: Mapping[str, int], constants: dict[str, str], *, spread: bool = False
+) -> dict[str, str]:
+    """The constants, plus the honest "Not stated" for a delivery method, and for a field of
+    study, that the file has no column for and no value was given (history from logs that never
+    recorded them: an internal auditor's log has hours but no NASBA fields). ``spread``: the
+    hours are spread over one column per field, which says the field."""
+    given = dict(constants)
+    if "delivery_method" not in mapping and "delivery_method" not in given:
+        given["delivery_method"] = NOT_STATED
+    if "field_of_study" not in mapping and "field_of_study" not in given and not spread:
+        given["field_of_study"] = NOT_STATED
+    return given

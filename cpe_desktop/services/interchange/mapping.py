@@ -130,6 +130,13 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "event title",
         "webinar title",
         "course name title",
+        # Internal auditors' and other credentials' logs call a course an activity.
+        "activity",
+        "activity name",
+        "learning activity",
+        "cpe activity",
+        "activity description",
+        "description of activity",
     ),
     "sponsor": (
         "sponsor",

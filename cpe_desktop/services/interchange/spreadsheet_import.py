@@ -14,6 +14,7 @@ from pathlib import Path
 
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import ValidationError
+from cpe_desktop.services.interchange import vocabulary
 from cpe_desktop.services.interchange.csv_format import REQUIRED, target_user
 from cpe_desktop.services.interchange.mapped_import import (
     NOT_STATED_FIELDS,
@@ -29,7 +30,7 @@ from cpe_desktop.services.interchange.mapping import (
     mapping_problems,
 )
 from cpe_desktop.services.interchange.tabular import Table, column_letter, read_table
-from cpe_desktop.services.interchange.word_choices import Words, check_words
+from cpe_desktop.services.interchange.word_choices import Words, check_words, words_in_force
 from cpe_desktop.services.records import NOT_STATED
 
 
@@ -67,8 +68,9 @@ def import_spreadsheet(
         index = column_index(table, spec)
         mapping = {other: i for other, i in mapping.items() if i != index and other != name}
         mapping[name] = index
-    given = with_defaults(mapping, dict(constants or {}))
-    spread = set() if not hour_columns(table, mapping) else {"field_of_study", "credits"}
+    with vocabulary.use_words(words_in_force(ctx, user.user_id, words)):
+        spread = set() if not hour_columns(table, mapping) else {"field_of_study", "credits"}
+    given = with_defaults(mapping, dict(constants or {}), spread=bool(spread))
     missing = [
         name
         for name in REQUIRED
@@ -91,7 +93,7 @@ def import_spreadsheet(
         user,
         on_duplicate,
         progress,
-        constants=given,
+        constants=dict(constants or {}),  # the defaults are the import's own, said as such
         skip_bad_rows=skip_bad_rows,
         not_imported=not_imported,
         words=words,

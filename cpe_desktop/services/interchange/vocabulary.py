@@ -40,7 +40,20 @@ _FIELD_WORDS: Mapping[str, tuple[str, ...]] = {
         "Accounting & Audit",
         "ACCT",
     ),
-    f.TAXES: ("TX", "TAX", "Tax Planning", "Tax Compliance"),
+    # The IRS's continuing-education categories for enrolled agents and return preparers
+    # (Federal Tax Law, Federal Tax Law Updates, Ethics): tax law is the Taxes field.
+    f.TAXES: (
+        "TX",
+        "TAX",
+        "Tax Planning",
+        "Tax Compliance",
+        "Federal Tax Law",
+        "Federal Tax Law Updates",
+        "Federal Tax Updates",
+        "Tax Law",
+        "Tax Law Updates",
+        "Federal Tax",
+    ),
     f.REGULATORY_ETHICS: (
         "Ethics",
         "PSR",
@@ -348,9 +361,11 @@ def field_in_heading(heading: str) -> str | None:
 
 def heading_word(heading: str) -> tuple[str, str] | None:
     """(the heading's last words that name a field, that field) for ``field_in_heading``:
-    ("A&A", Accounting) for "CPE hours claimed Technical A&A"; None if no last words do."""
+    ("A&A", Accounting) for "CPE hours claimed Technical A&A"; None if no last words do. The
+    longest such words win: "Hours by IRS category Federal Tax Law" is Taxes, not Business Law."""
     words = heading.replace(":", " ").split()
-    for start in range(len(words) - 1, -1, -1):
+    # The longest last words first: "Federal Tax Law" is Taxes before "Law" alone is Business Law.
+    for start in range(len(words)):
         tail = " ".join(words[start:])
         found = field_of(tail) or _CATCH_ALL_COLUMNS.get(_key(tail))
         if found is not None:

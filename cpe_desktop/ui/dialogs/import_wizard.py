@@ -77,8 +77,6 @@ from cpe_desktop.ui.dialogs.import_preview import PREVIEW_ROWS, PreviewPane
 from cpe_desktop.ui.dialogs.import_words import WordsBox
 
 NOT_IN_FILE = -1
-# A field of study given for every row must be chosen; nothing chosen means "no value given".
-_NO_VALUE = ""
 
 
 @dataclass(frozen=True)
@@ -246,8 +244,6 @@ class ImportWizard(QDialog):
     def _constant_input(self, name: str) -> QComboBox | QLineEdit:
         if name in ("delivery_method", "field_of_study"):
             combo = QComboBox()
-            if name == "field_of_study":
-                combo.addItem("(none: choose a column or a field)", _NO_VALUE)
             combo.addItem(NOT_STATED, NOT_STATED)
             names = DELIVERY_METHODS if name == "delivery_method" else FIELDS_OF_STUDY
             for value in names:
@@ -274,7 +270,8 @@ class ImportWizard(QDialog):
 
     def constants(self) -> dict[str, str]:
         """The values given for every row, for fields without a column. "Not stated" for the
-        delivery method is left to the import's own default (which also says so)."""
+        delivery method or the field of study is left to the import's own default (which also
+        says so)."""
         mapping = self.mapping()
         hours = self.hours(mapping)
         given: dict[str, str] = {}
@@ -285,7 +282,7 @@ class ImportWizard(QDialog):
                 value = widget.currentData() or ""
             else:
                 value = widget.text().strip()
-            if value and not (name == "delivery_method" and value == NOT_STATED):
+            if value and value != NOT_STATED:
                 given[name] = value
         return given
 
