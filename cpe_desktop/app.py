@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 from cpe_desktop import __version__
 from cpe_desktop.clock import Clock, SystemClock
 from cpe_desktop.db.database import describe, resolve_target
-from cpe_desktop.db.errors import DatabaseEnvironmentError
+from cpe_desktop.db.errors import DatabaseEnvironmentError, classify, located
 from cpe_desktop.log import setup_logging
 from cpe_desktop.services import preferences
 from cpe_desktop.services.context import ServiceContext
@@ -500,35 +500,80 @@ def _open_or_rescue(open_database: Callable[..., Any], db_path: str | None, targ
 
 
 def run_gui(args: argparse.Namespace) -> int:
+    """The window's start: logging, the one-instance lock, the database, the person, the window.
+
+    Whatever stops the start (an unwritable data folder, a full disk, a database that cannot be
+    used, another window holding the lock and not answering) is said in a dialog; a bug goes to
+    the crash dialog."""
     from cpe_desktop.startup import open_database
 
-    setup_logging()
+    setup_logging()  # never raises: records go to stderr when the data folder cannot hold them
     app = make_application()
     app.setWindowIcon(app_icon())
     crash.install()
-    collector = MainThreadCollector(app)  # cycles are freed on this thread, never a worker's
-    collector.start()
-    target = resolve_target(args.db)
+    try:
+        target = resolve_target(args.db)
+    except OSError as exc:  # the data folder cannot be created
+        return _cannot_start(exc, "")
     instance = SingleInstance(target)
-    if instance.notify_running():
-        log.info("another window has this database open; asked it to come forward")
+    if not instance.claim():
+        if instance.forwarded:
+            log.info("another window has this database open; asked it to come forward")
+        else:
+            _tell_already_open(instance)
         return 0
-    instance.listen()
     try:
         db = _open_or_rescue(open_database, args.db, target)
-    except DatabaseEnvironmentError as exc:
-        QMessageBox.critical(None, "CPE Tracker cannot open its database", str(exc))
-        return 1
+    except (DatabaseEnvironmentError, OSError) as exc:
+        instance.close()
+        return _cannot_start(exc, target)
     if db is None:  # damaged, no backup restored: the damaged-database dialog said so
         instance.close()
         return 1
+    if getattr(db, "opened_on_full_disk", False):
+        # Readable only, and only by this connection: the window needs to write (and its tasks
+        # need connections of their own), so it does not start.
+        db.close()
+        instance.close()
+        return _cannot_start(FULL_AT_START, target)
+    collector = MainThreadCollector(app)  # cycles are freed on this thread, never a worker's
+    collector.start()
     apply_theme(app, "system")
     controller = Controller(describe(db), automatic_backups=True)
     instance.activated.connect(controller.bring_to_front)
     if not controller.start():
+        instance.close()
         return 0
     controller.after_start()
     code = app.exec()
     instance.close()
     db.close()
     return code
+
+
+FULL_AT_START = DatabaseEnvironmentError(
+    "The disk holding the database is full. Free some space, then start CPE Tracker again; "
+    "nothing that was already saved was lost.",
+    kind="full",
+)
+
+
+def _cannot_start(exc: BaseException, target: str) -> int:
+    """Say in a dialog why the program cannot start (a bug is raised to the crash dialog)."""
+    friendly = classify(exc)
+    if friendly is None:
+        raise exc
+    log.warning("cannot start: %s", exc)
+    QMessageBox.critical(None, "CPE Tracker cannot start", str(located(friendly, target)))
+    return 1
+
+
+def _tell_already_open(instance: SingleInstance) -> None:
+    holder = f" ({instance.holder.describe()})" if instance.holder is not None else ""
+    QMessageBox.information(
+        None,
+        "CPE Tracker is already open",
+        f"CPE Tracker already has this database open{holder}, and that window did not come "
+        "forward. Close it (or wait for it to finish), then start CPE Tracker again. If it is "
+        f"not running anywhere, delete the lock file {instance.lock_file} and try again.",
+    )

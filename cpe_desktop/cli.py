@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from cpe_desktop import __version__, paths
-from cpe_desktop.db.errors import DatabaseEnvironmentError, classify
+from cpe_desktop.db.errors import classify, located
 from cpe_desktop.log import setup_logging
 from cpe_desktop.services.errors import ServiceError
 
@@ -176,17 +176,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         from cpe_desktop.app import run_gui
 
         return run_gui(args)
-    log_file = setup_logging()
+    log_file = setup_logging()  # None: the data folder cannot hold it; records go to stderr
     try:
         return _COMMANDS[args.command](args)
-    except (CommandFailed, ServiceError, DatabaseEnvironmentError) as exc:
+    except (CommandFailed, ServiceError) as exc:
         return _fail(str(exc))
     except Exception as exc:  # noqa: BLE001 - the one place unexpected errors are reported
+        # Database trouble, a full disk, a folder that cannot be written: one line in words.
         friendly = classify(exc)
         if friendly is not None:
-            return _fail(str(friendly))
+            return _fail(str(located(friendly, _target_or_nothing(args))))
         log.exception("command %s failed", args.command)
-        return _fail(f"unexpected error: {exc} (details in {log_file})")
+        details = f"details in {log_file}" if log_file else "details above"
+        return _fail(f"unexpected error: {exc} ({details})")
+
+
+def _target_or_nothing(args: argparse.Namespace) -> str:
+    from cpe_desktop.db.database import resolve_target
+
+    try:
+        return resolve_target(args.db)
+    except OSError:
+        return ""
 
 
 def _fail(message: str) -> int:

@@ -82,7 +82,59 @@ def _sqlite(path: str) -> peewee.SqliteDatabase:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     # IMMEDIATE: a transaction takes the write lock when it begins, so a long background task
     # that reads first and writes later cannot be refused halfway by a write from the window.
-    return peewee.SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=5, lock_type="IMMEDIATE")
+    return SqliteFile(path, pragmas=SQLITE_PRAGMAS, timeout=5, lock_type="IMMEDIATE")
+
+
+class SqliteFile(peewee.SqliteDatabase):
+    """SQLite as this program uses it, with two answers to a full (or failing) disk.
+
+    - When a write fails with "database or disk is full", SQLite may already have rolled the
+      whole transaction back. Peewee's own rollback would then fail ("cannot rollback - no
+      transaction is active", "no such savepoint") and that error would hide the real one; here
+      a rollback with no transaction left to undo does nothing, so the real error is raised.
+    - A WAL database is read through a shared-memory index (the ``-shm`` file), which cannot be
+      created on a full disk, so not even reading would work. Then the connection is made again
+      in exclusive locking mode, whose index is kept in memory: reading works (a write still
+      fails, with "database or disk is full") and no other program can use the file until the
+      connection closes. ``opened_on_full_disk`` says this happened.
+    """
+
+    opened_on_full_disk = False
+
+    def _connect(self):
+        try:
+            return super()._connect()
+        except sqlite3.OperationalError as exc:
+            text = str(exc).lower()
+            if not ("disk i/o error" in text or "disk is full" in text):
+                raise
+        conn = sqlite3.connect(
+            self.database, timeout=self._timeout, isolation_level=None, **self.connect_params
+        )
+        try:
+            conn.execute("PRAGMA locking_mode = EXCLUSIVE")  # before the first read: no -shm
+            self._add_conn_hooks(conn)
+        except BaseException:
+            conn.close()
+            raise
+        self.opened_on_full_disk = True
+        return conn
+
+    def _nothing_to_undo(self) -> bool:
+        return not self.is_closed() and not self.connection().in_transaction
+
+    def rollback(self) -> None:
+        if not self._nothing_to_undo():
+            super().rollback()
+
+    def savepoint(self) -> peewee._savepoint:
+        return _Savepoint(self)
+
+
+class _Savepoint(peewee._savepoint):
+    def rollback(self, begin: bool = True) -> None:
+        if not self.db._nothing_to_undo():
+            super().rollback(begin)
 
 
 def bind(db: peewee.Database) -> peewee.Database:

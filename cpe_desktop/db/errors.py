@@ -6,7 +6,10 @@ else is a bug and goes to the crash handler.
 
 from __future__ import annotations
 
+import errno
+import os
 import sqlite3
+from pathlib import Path
 
 import peewee
 
@@ -40,10 +43,17 @@ _SQLITE_MESSAGES = (
         "(and that the disk is not write-protected); nothing was changed.",
     ),
     (
-        ("database or disk is full", "disk i/o error", "no space left"),
+        ("database or disk is full", "no space left", "disk quota exceeded"),
         "full",
-        "The disk holding the database is full or failing. Free some space and try again; "
-        "the last change was not saved, everything before it is safe.",
+        "The disk is full, so this could not be saved. Free some space and try again; "
+        "nothing that was already saved was lost.",
+    ),
+    (
+        ("disk i/o error",),
+        "full",
+        "The disk holding the database reported a read or write error: it may be full, "
+        "disconnected or failing. Free some space (or reconnect the disk) and try again; "
+        "nothing that was already saved was lost.",
     ),
     (
         ("file is not a database", "malformed", "file is encrypted"),
@@ -59,6 +69,14 @@ _SQLITE_MESSAGES = (
 )
 
 
+# Errors from undoing a transaction that SQLite had already undone itself (it does so on a full
+# disk or an I/O error): the error that caused the undo is the one to report.
+_MASKING = ("cannot rollback - no transaction is active", "no such savepoint")
+
+# A file or folder that cannot be written: the folder is named and the user told what to do.
+_UNWRITABLE = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR}
+
+
 def classify(exc: BaseException) -> DatabaseEnvironmentError | None:
     """The environment error this exception stands for, or None when it looks like a bug."""
     if isinstance(exc, DatabaseEnvironmentError):
@@ -66,6 +84,11 @@ def classify(exc: BaseException) -> DatabaseEnvironmentError | None:
     if not isinstance(exc, (sqlite3.Error, peewee.DatabaseError, peewee.InterfaceError, OSError)):
         return None
     text = str(exc).lower()
+    cause = exc.__cause__ or exc.__context__
+    if cause is not None and any(needle in text for needle in _MASKING):
+        return classify(cause)
+    if isinstance(exc, OSError) and exc.errno in _UNWRITABLE and exc.filename:
+        return unwritable_folder(Path(os.fsdecode(exc.filename)), exc)
     for needles, kind, message in _SQLITE_MESSAGES:
         if any(needle in text for needle in needles):
             return DatabaseEnvironmentError(message, kind=kind)
@@ -78,3 +101,43 @@ def classify(exc: BaseException) -> DatabaseEnvironmentError | None:
             kind="unreachable",
         )
     return None
+
+
+def located(err: DatabaseEnvironmentError, database_target: str) -> DatabaseEnvironmentError:
+    """``err`` naming the database file, for the kinds whose message does not (``unreachable``
+    says "the database file"; which one, and which folder, is what the user needs)."""
+    if err.kind != "unreachable" or not database_target or "://" in database_target:
+        return err
+    file = Path(database_target)
+    return DatabaseEnvironmentError(
+        f"The database file {file} cannot be opened. Check that the folder {file.parent} "
+        "exists and that your account can write to it (or use another data folder with "
+        "--data-dir FOLDER); nothing was changed.",
+        kind="unreachable",
+    )
+
+
+def unwritable_folder(where: Path, exc: OSError | None = None) -> DatabaseEnvironmentError:
+    """The error for a file or folder the program cannot use (create, write, or open): it names
+    the folder or file and says what to do."""
+    why = f" ({exc.strerror})" if exc is not None and exc.strerror else ""
+    if where.is_file():
+        what = f"cannot open the file {where}{why}. Check that your account may read and write it"
+    else:
+        folder, in_the_way = where, None
+        while not folder.is_dir() and folder.parent != folder:
+            if folder.is_file():
+                in_the_way = folder
+            folder = folder.parent
+        if in_the_way is not None:
+            what = f"cannot use the folder {where}: {in_the_way} is a file, not a folder. Move it"
+        else:
+            what = (
+                f"cannot write to the folder {folder}{why}. Make the folder writable for your "
+                "account"
+            )
+    return DatabaseEnvironmentError(
+        f"CPE Tracker {what}, or use another data folder (--data-dir FOLDER), then try again; "
+        "nothing was changed.",
+        kind="unwritable",
+    )

@@ -10,7 +10,7 @@ from types import TracebackType
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from cpe_desktop.db.errors import classify
-from cpe_desktop.log import log_path
+from cpe_desktop.log import log_path, logging_to_error_output
 from cpe_desktop.services.errors import ServiceError
 
 log = logging.getLogger(__name__)
@@ -35,10 +35,16 @@ def show_error(parent: QWidget | None, exc: BaseException, doing: str = "") -> N
         f"Something unexpected went wrong{what}. Your saved data is safe; the last change may "
         "not have been saved."
     )
-    box.setInformativeText(
-        f"The details were written to the log file:\n{log_path()}\n\n"
-        "Please send that file to support if this happens again."
-    )
+    if logging_to_error_output():
+        box.setInformativeText(
+            "No log file could be written (the data folder cannot be written to), so the "
+            "details are below. Please send them to support if this happens again."
+        )
+    else:
+        box.setInformativeText(
+            f"The details were written to the log file:\n{log_path()}\n\n"
+            "Please send that file to support if this happens again."
+        )
     box.setDetailedText(f"{type(exc).__name__}: {exc}")
     box.exec()
 
