@@ -19,6 +19,7 @@ from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.tables import spec as table_spec
 from cpe_desktop.ui.bus import ChangeBus
 from cpe_desktop.ui.forms.registry import EDITABLE_TABLES
+from cpe_desktop.ui.tabs.audit_log_tab import AuditLogTab
 from cpe_desktop.ui.tabs.dashboard_tab import DashboardTab
 from cpe_desktop.ui.tabs.notifications_tab import NotificationsTab
 from cpe_desktop.ui.tabs.table_tab import TableTab
@@ -153,7 +154,8 @@ class MainWindow(QMainWindow):
             # Imported when first shown: the reports tab brings the PDF and XLSX writers.
             from cpe_desktop.ui.tabs.reports_tab import ReportsTab
 
-            cls = {"notifications": NotificationsTab, "reports": ReportsTab}.get(name, TableTab)
+            classes = {"notifications": NotificationsTab, "reports": ReportsTab}
+            cls = {**classes, "audit_logs": AuditLogTab}.get(name, TableTab)
             editor = self.editor if name in EDITABLE_TABLES else None
             extra = {"tasks": self.tasks} if cls is ReportsTab else {}
             tab = cls(name, self.ctx, self.bus, editor=editor, **extra)
