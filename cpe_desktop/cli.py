@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import json
 import logging
+import os
 import re
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -24,6 +27,7 @@ from cpe_desktop.services.errors import ServiceError
 log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+PASSWORD_ENV = "CPE_PASSWORD"
 
 
 class CommandFailed(Exception):
@@ -43,9 +47,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--db", metavar="PATH", help="SQLite database file to use")
     parser.add_argument("--data-dir", metavar="DIR", help="folder for data, backups and logs")
+    _identity_options(parser, None)
+    # The same options after the command (``status --as EMAIL``); there they must not reset what
+    # was given before it, and ``--as`` must not be read as an abbreviation of ``--as-of``.
+    signed = argparse.ArgumentParser(add_help=False)
+    _identity_options(signed, argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("import", help="import a .json, .csv or .xlsx file")
+    p = sub.add_parser("import", parents=[signed], help="import a .json, .csv or .xlsx file")
     p.add_argument("file", type=Path)
     p.add_argument(
         "--user",
@@ -101,25 +110,49 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     p = sub.add_parser(
-        "export", help="export data as json or csv/xlsx (records) or ics (deadlines, reminders)"
+        "export",
+        parents=[signed],
+        help="export data as json or csv/xlsx (records) or ics (deadlines, reminders)",
     )
     p.add_argument("--format", required=True, choices=("json", "csv", "xlsx", "ics"))
     p.add_argument("--user", metavar="EMAIL", help="export only this person's data")
     p.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
 
-    p = sub.add_parser("backup", help="copy the database to a backup file")
+    p = sub.add_parser("backup", parents=[signed], help="copy the database to a backup file")
     p.add_argument("-o", "--output", type=Path, metavar="FILE")
 
-    p = sub.add_parser("restore", help="replace the database with a backup file")
+    p = sub.add_parser("restore", parents=[signed], help="replace the database with a backup file")
     p.add_argument("file", type=Path)
 
-    sub.add_parser("check", help="check the database's integrity and foreign keys")
+    sub.add_parser(
+        "check", parents=[signed], help="check the database's integrity and foreign keys"
+    )
 
-    p = sub.add_parser("status", help="compliance of every license, as of a date")
+    p = sub.add_parser("status", parents=[signed], help="compliance of every license, as of a date")
     p.add_argument("--user", metavar="EMAIL", help="only this person")
     p.add_argument("--as-of", metavar="YYYY-MM-DD", type=_iso_date, help="default: today")
     p.add_argument("--json", action="store_true", help="print the result as one JSON object")
     return parser
+
+
+def _identity_options(parser: argparse.ArgumentParser, default: object) -> None:
+    """``--as EMAIL`` and ``--password-file FILE``: who the command acts as (never a password
+    on the command line itself, where other users of the machine could read it)."""
+    parser.add_argument(
+        "--as",
+        dest="as_email",
+        metavar="EMAIL",
+        default=default,
+        help="act as this person (needed when any account has a password); the password is "
+        f"read from {PASSWORD_ENV}, --password-file, or asked for in a terminal",
+    )
+    parser.add_argument(
+        "--password-file",
+        type=Path,
+        metavar="FILE",
+        default=default,
+        help="read the --as person's password from the first line of this file",
+    )
 
 
 def _row_number(text: str) -> int:
@@ -206,13 +239,91 @@ def _fail(message: str) -> int:
 
 
 def _open(args: argparse.Namespace):
+    """The command's database, opened once (signing in opens it first)."""
     from cpe_desktop.startup import open_database
 
-    return open_database(args.db, recover_tasks=False)  # a window may be running a task
+    db = getattr(args, "opened_database", None)
+    if db is None:
+        db = open_database(args.db, recover_tasks=False)  # a window may be running a task
+        args.opened_database = db
+    return db
+
+
+# --- signing in: who each command acts as (services/cli_identity.py) ---------------------------
+
+# Commands only an administrator may run: each reads or replaces everyone's data at once.
+_ADMIN_ONLY = {
+    "backup": "back up the whole database",
+    "restore": "restore the database",
+    "check": "check the whole database",
+}
+SIGN_IN_DELAY_SECONDS = 1.0  # after a refused password: guessing from a script is slower
+
+
+def _signed_in(name: str, command):
+    """``command`` run as the signed-in person, whose context it finds in ``args.ctx``."""
+
+    def run(args: argparse.Namespace) -> int:
+        from cpe_desktop.services.cli_identity import SignInRequired
+        from cpe_desktop.services.errors import PermissionDenied
+
+        try:
+            args.ctx = _sign_in(args)
+        except SignInRequired as exc:
+            print(f"cpe-tracker: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        except PermissionDenied:
+            time.sleep(SIGN_IN_DELAY_SECONDS)
+            raise
+        if name in _ADMIN_ONLY:
+            args.ctx.require_admin(_ADMIN_ONLY[name])
+        return command(args)
+
+    return run
+
+
+def _sign_in(args: argparse.Namespace):
+    from cpe_desktop.db.database import make_database, resolve_target, sqlite_file
+    from cpe_desktop.services import cli_identity
+
+    if args.password_file is not None and args.as_email is None:
+        raise CommandFailed("--password-file is the password of --as EMAIL; give both")
+    if args.command == "restore":
+        # The database may be damaged or missing: its accounts are read without opening it.
+        file = sqlite_file(make_database(resolve_target(args.db)))
+        if file is not None:
+            password = _password(args, lambda: cli_identity.file_has_passwords(file))
+            return cli_identity.restore_context(file, args.as_email, password)
+    db = _open(args)
+    with db.connection_context():  # the sign-in is its own transaction (its activity entry)
+        password = _password(args, cli_identity.needs_password)
+        return cli_identity.command_line_context(args.as_email, password)
+
+
+def _password(args: argparse.Namespace, may_need) -> str | None:
+    """The ``--as`` person's password: --password-file, else $CPE_PASSWORD, else typed at the
+    terminal (asked only when some account has a password), else none."""
+    if args.as_email is None:
+        return None
+    if args.password_file is not None:
+        try:
+            text = args.password_file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise CommandFailed(f"{args.password_file}: cannot be read ({reason})") from None
+        lines = text.splitlines()
+        return lines[0] if lines else ""
+    if PASSWORD_ENV in os.environ:
+        return os.environ[PASSWORD_ENV]
+    if sys.stdin is not None and sys.stdin.isatty() and may_need():
+        return getpass.getpass(f"Password for {args.as_email}: ")
+    return None
+
+
+# ------------------------------------------------------------------------------------------------
 
 
 def _import(args: argparse.Namespace) -> int:
-    from cpe_desktop.services.context import COMMAND_LINE, ServiceContext
     from cpe_desktop.services.errors import ValidationError
     from cpe_desktop.services.interchange import import_file
     from cpe_desktop.services.interchange.word_choices import answer_of
@@ -238,7 +349,7 @@ def _import(args: argparse.Namespace) -> int:
     with db.connection_context():  # each service call makes its own transaction
         try:
             summary = import_file(
-                ServiceContext(COMMAND_LINE),
+                args.ctx,
                 args.file,
                 user_email=args.user,
                 sheet=args.sheet,
@@ -268,27 +379,31 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _word_hint(exc: Exception) -> str:
-    """How to answer the file's vague words, when the refusal names one ("'Online' could mean
-    Group Internet Based or QAS Self Study")."""
-    found = re.search(r"'([^']+)' could mean (.+?) or ([^;]+);", str(exc))
-    if found is None:
+    """How to answer the file's own words, when the refusal names one: a vague one ("'Online'
+    could mean Group Internet Based or QAS Self Study") or one the program does not know
+    ("'Hologram' is not a delivery method")."""
+    text = str(exc)
+    vague = re.search(r"'([^']+)' could mean (.+?) or ([^;]+);", text)
+    unknown = re.search(r"'([^']+)' is not a (delivery method|NASBA field of study)", text)
+    if vague is not None:
+        word, example = vague.group(1), vague.group(2).split(", ")[0]
+    elif unknown is not None:
+        word = unknown.group(1)
+        example = "Group Live" if unknown.group(2) == "delivery method" else "Taxes"
+    else:
         return ""
-    word, first = found.group(1), found.group(2).split(", ")[0]
     return (
-        f" --word {word}='{first}' (or the name it is) reads that word for this import; "
+        f" --word {word}='{example}' (or the name it is) reads that word for this import; "
         "--remember-words keeps the answer for the next ones."
     )
 
 
 def _export(args: argparse.Namespace) -> int:
-    from cpe_desktop.services.context import COMMAND_LINE, ServiceContext
     from cpe_desktop.services.interchange import export_file
 
     db = _open(args)
     with db.connection_context():  # each service call makes its own transaction
-        summary = export_file(
-            ServiceContext(COMMAND_LINE), args.output, args.format, user_email=args.user
-        )
+        summary = export_file(args.ctx, args.output, args.format, user_email=args.user)
     print(summary.describe())
     return EXIT_OK
 
@@ -331,9 +446,8 @@ def _check(args: argparse.Namespace) -> int:
 
 def _status(args: argparse.Namespace) -> int:
     from cpe_desktop.services import compliance, users
-    from cpe_desktop.services.context import COMMAND_LINE, ServiceContext
 
-    ctx = ServiceContext(COMMAND_LINE)
+    ctx = args.ctx
     as_of = args.as_of or ctx.clock.today()
     db = _open(args)
     with db.connection_context():  # each service call makes its own transaction
@@ -392,10 +506,13 @@ def _hours(value) -> str:
 
 
 _COMMANDS = {
-    "import": _import,
-    "export": _export,
-    "backup": _backup,
-    "restore": _restore,
-    "check": _check,
-    "status": _status,
+    name: _signed_in(name, command)
+    for name, command in {
+        "import": _import,
+        "export": _export,
+        "backup": _backup,
+        "restore": _restore,
+        "check": _check,
+        "status": _status,
+    }.items()
 }

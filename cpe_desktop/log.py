@@ -67,7 +67,7 @@ def setup_logging(level: int = logging.INFO) -> Path | None:
             ):
                 _file = path
                 return path
-        handler = _LogFile(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+        handler = _PrivateFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
     except OSError:
         if not any(isinstance(h, _ErrorOutput) for h in root.handlers):
             fallback = _ErrorOutput(sys.stderr)
@@ -81,4 +81,15 @@ def setup_logging(level: int = logging.INFO) -> Path | None:
     root.addHandler(handler)
     root.setLevel(level)
     _file = path
+    for note in paths.take_notes():  # the data folder's modes, changed before the log existed
+        logging.getLogger(paths.__name__).warning(note)
     return path
+
+
+class _PrivateFileHandler(_LogFile):
+    """The log file, and each one started on rotation, readable by its owner only (0600)."""
+
+    def _open(self):
+        stream = super()._open()
+        paths.make_private(self.baseFilename)
+        return stream

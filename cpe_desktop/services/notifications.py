@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from cpe_desktop.db.models import License, Notification, database
+from cpe_desktop.db.models import CpeRecord, License, Notification, database
 from cpe_desktop.services import rows
 from cpe_desktop.services.changes import AUDIT, NOTIFICATIONS, Changes, Outcome
 from cpe_desktop.services.context import ServiceContext
@@ -33,10 +33,10 @@ def create_notification(ctx: ServiceContext, data: dict[str, Any]) -> Outcome[No
     v.done()
     with database.atomic():
         ctx.require_owner(values["user"], "add notifications")
-        if values.get("license") is not None:
-            owner = License.select(License.user).where(License.license_id == values["license"])
-            if owner.scalar() != values["user"]:
-                raise ValidationError("license_id", "belongs to another person")
+        # What a notification points at must be its person's own: a member may not hang a
+        # notification (and so a link, in the window and in email) on someone else's data.
+        _check_belongs(values.get("license"), License, "license_id", "license", values["user"])
+        _check_belongs(values.get("record"), CpeRecord, "record_id", "record", values["user"])
         key = values.get("dedupe_key")
         if key and Notification.select().where(Notification.dedupe_key == key).exists():
             return Outcome(None, Changes())
@@ -44,6 +44,16 @@ def create_notification(ctx: ServiceContext, data: dict[str, Any]) -> Outcome[No
         values["created_at"] = ctx.now()
         note = rows.create(ctx, Notification, values, "notification")
     return Outcome(note, CHANGED)
+
+
+def _check_belongs(key: int | None, model, field: str, label: str, user_id: int) -> None:
+    if key is None:
+        return
+    owner = model.select(model.user).where(model._meta.primary_key == key).scalar()
+    if owner is None:
+        raise ValidationError(field, f"there is no {label} with id {key}")
+    if owner != user_id:
+        raise ValidationError(field, "belongs to another person")
 
 
 def _owned(ctx: ServiceContext, ids: Sequence[int], what: str) -> list[Notification]:

@@ -355,13 +355,18 @@ def _replace_credits(record: CpeRecord, entries: list[tuple[str, Decimal]]) -> N
     ).execute()
 
 
-def _check_owner(ctx: ServiceContext, values: dict[str, Any], what: str) -> None:
+def _check_owner(
+    ctx: ServiceContext, values: dict[str, Any], what: str, current: CpeRecord | None = None
+) -> None:
+    """The record's person may be acted for, and its certificate is that person's own (judged
+    on the row as it will be: a changed certificate, or a record moved with its certificate)."""
     if "user" in values:
         ctx.require_owner(values["user"], what)
-    attachment = values.get("attachment")
+    user = values.get("user", current.user_id if current is not None else None)
+    attachment = values.get("attachment", current.attachment_id if current is not None else None)
     if attachment is not None:
         owner = Attachment.get_by_id(attachment).user_id
-        if owner != values.get("user", owner):
+        if owner != (user if user is not None else owner):
             raise ValidationError("attachment_id", "belongs to another person")
         ctx.require_owner(owner, "use the certificates")
 
@@ -397,7 +402,7 @@ def update_record(ctx: ServiceContext, record_id: int, data: dict[str, Any]) -> 
         record = rows.get_or_missing(CpeRecord, record_id, "record")
         ctx.require_owner(record.user_id, "change the records")
         values, entries, warnings = _validate(ctx, data, partial=True, current=record)
-        _check_owner(ctx, values, "move records")
+        _check_owner(ctx, values, "move records", current=record)
         before = audit.snapshot(record, credits=_plain(credits_of(record)))
         for name, value in values.items():
             setattr(record, name, value)

@@ -152,8 +152,14 @@ def get_user(ctx: ServiceContext, user_id: int) -> User:
 
 
 def find_by_email(ctx: ServiceContext, email: str) -> User:
+    """The account with ``email``. A member asking for anyone else's is refused in the same
+    words whether or not that account exists."""
     user = User.get_or_none(User.email == email.strip().lower())
-    if user is None or not ctx.can_see(user.user_id):
+    if not ctx.actor.is_admin and (user is None or user.user_id != ctx.actor.user_id):
+        raise PermissionDenied(
+            f"{email!r} is not your account; you can only use your own account's data."
+        )
+    if user is None:
         raise ValidationError("user", f"There is no account with the email {email!r}.")
     return user
 

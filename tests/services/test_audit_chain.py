@@ -5,6 +5,7 @@ removed, a record's credits or a license changed behind the log) is reported pre
 from __future__ import annotations
 
 import json
+import threading
 
 import peewee
 import pytest
@@ -274,3 +275,34 @@ def test_audit_write_locks_the_head_in_its_transaction(filled, people):
     assert AuditChainHead.get().last_hash == head.last_hash
     assert audit_chain.verify().ok
     assert RecordCredit.select().count() == 6
+
+
+def test_two_desks_writing_at_once_do_not_fork_the_chain(db, system):
+    """Two connections (two desks on one PostgreSQL server, or two programs on one SQLite file)
+    writing entries at the same moment: each write waits for the head, so the chain stays one."""
+    before = AuditLog.select().count()
+    start = threading.Barrier(2)
+    failures: list[BaseException] = []
+
+    def desk(name: str) -> None:
+        db.connect(reuse_if_open=True)
+        try:
+            start.wait()
+            for n in range(25):
+                with db.atomic():
+                    audit.write(system, "update", "desk", f"{name}{n}", None, {"n": n})
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            failures.append(exc)
+        finally:
+            db.close()
+
+    threads = [threading.Thread(target=desk, args=(name,)) for name in ("a", "b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert failures == []
+    report = audit_chain.verify(records=False)
+    assert report.ok, _texts(report)
+    assert report.entries == before + 50 == AuditChainHead.get().entry_count
