@@ -104,11 +104,22 @@ def classify(exc: BaseException) -> DatabaseEnvironmentError | None:
 
 
 def located(err: DatabaseEnvironmentError, database_target: str) -> DatabaseEnvironmentError:
-    """``err`` naming the database file, for the kinds whose message does not (``unreachable``
-    says "the database file"; which one, and which folder, is what the user needs)."""
-    if err.kind != "unreachable" or not database_target or "://" in database_target:
+    """``err`` naming the database file and its folder, for the kinds whose message says only
+    "the database file" (``unreachable``, ``read_only``): which file and which folder is what
+    the user needs."""
+    if err.kind not in ("unreachable", "read_only") or not database_target:
+        return err
+    if "://" in database_target:
         return err
     file = Path(database_target)
+    if err.kind == "read_only":
+        return DatabaseEnvironmentError(
+            f"The database file {file} cannot be written to: the file, or its folder "
+            f"{file.parent}, is read-only. Check that your account can write to both (and that "
+            "the disk is not write-protected), or use another data folder with --data-dir "
+            "FOLDER; nothing was changed.",
+            kind="read_only",
+        )
     return DatabaseEnvironmentError(
         f"The database file {file} cannot be opened. Check that the folder {file.parent} "
         "exists and that your account can write to it (or use another data folder with "
