@@ -12,10 +12,11 @@ copy*, and only then given its real name. A copy that fails the check is deleted
 older is rotated out because of it. A partial left by a killed program is swept by the next
 backup once it is ``STALE_PARTIAL`` old.
 
-Rotation applies to automatic backups only (a backup someone asked for is theirs to delete): the
-newest is always kept, then the newest of each of the last ``daily`` days, ``weekly`` ISO weeks
-and ``monthly`` months that have a backup (``KeepPolicy``, the ``backup_keep`` preference). Days
-are counted in UTC from the time in the file's name, which comes from the injected clock.
+Rotation applies to automatic backups (a backup someone asked for is theirs to delete; of the
+copies taken before imports, the newest ``KEEP_BEFORE_IMPORT`` are kept): the newest is always
+kept, then the newest of each of the last ``daily`` days, ``weekly`` ISO weeks and ``monthly``
+months that have a backup (``KeepPolicy``, the ``backup_keep`` preference). Days are counted in
+UTC from the time in the file's name, which comes from the injected clock.
 
 A PostgreSQL database is backed up with the server's tools: nothing here applies to it.
 """
@@ -50,6 +51,7 @@ KINDS = {
 AUTOMATIC_EVERY = dt.timedelta(days=1)
 PARTIAL_PREFIX = ".cpe-tracker-partial-"
 STALE_PARTIAL = dt.timedelta(hours=1)  # a partial this old has no backup still writing it
+KEEP_BEFORE_IMPORT = 10  # the copies taken before imports that are kept (the newest)
 
 _NAME_OF_KIND = {"automatic": "auto", "manual": "", "before-import": "before-import"}
 _KIND_OF_NAME = {"auto": "automatic", "before-import": "before-import", None: "manual"}
@@ -176,7 +178,8 @@ def make_backup(
     copy: Callable[[peewee.Database, Path], None] = copy_database,
 ) -> Backup:
     """A verified copy of ``db`` of this ``kind`` (automatic, manual, before-import) in the
-    backups folder, named after ``now`` (a naive time is local)."""
+    backups folder, named after ``now`` (a naive time is local). Only the newest
+    ``KEEP_BEFORE_IMPORT`` before-import copies are kept."""
     require_sqlite_file(db)
     if kind not in _NAME_OF_KIND:
         raise ValueError(f"unknown backup kind {kind!r}")
@@ -190,6 +193,10 @@ def make_backup(
         target = folder / f"{base}-{counter}.db"
         counter += 1
     write_verified_copy(db, target, copy=copy)
+    if kind == "before-import":
+        older = [b for b in list_backups(None, folder) if b.kind == "before-import"]
+        for item in older[KEEP_BEFORE_IMPORT:]:
+            item.path.unlink(missing_ok=True)
     return Backup(target, kind, moment, target.stat().st_size)
 
 

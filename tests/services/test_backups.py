@@ -191,6 +191,20 @@ def test_rotation_of_real_files_with_an_injected_clock(live):
     ]
 
 
+def test_only_the_newest_copies_before_imports_are_kept(live):
+    """Each import first takes a checked copy; a person importing every day does not fill the
+    disk: the newest ten stay, and other kinds are not touched."""
+    manual = maintenance.backup(live)
+    made = [
+        backups.make_backup(live, "before-import", now=START + dt.timedelta(hours=n))
+        for n in range(12)
+    ]
+    listed = _listed(live)
+    kept = [b.path for b in listed if b.kind == "before-import"]
+    assert kept == [b.path for b in reversed(made[2:])]
+    assert manual in [b.path for b in listed]
+
+
 # --- interrupted backups -------------------------------------------------------------------------
 
 

@@ -238,3 +238,16 @@ def test_a_data_folder_in_dropbox_is_warned_about_once(qtbot, on_sqlite, clock, 
     assert prefs["sync_warning_shown_for"] == str(folder)
     controller.warn_about_sync_folder(Path("/home/ada/.local/share/CPE Tracker"))
     assert len(warned) == 1
+
+
+def test_how_many_backups_to_keep_is_saved_from_the_view(qtbot, on_sqlite, clock):
+    window = sign_in(qtbot, Controller("test.db", clock), "ada@example.com")
+    dialog = _open_backups(qtbot, window)
+    assert [box.value() for box in dialog.keep_boxes.values()] == [7, 4, 12]
+    dialog.keep_boxes["daily"].setValue(14)
+    dialog.keep_boxes["monthly"].setValue(24)
+    dialog.save_keep_button.click()
+    assert backups.keep_policy() == backups.KeepPolicy(14, 4, 24)
+    prefs = preferences.get_preferences(on_sqlite.as_admin, on_sqlite.admin.user_id)
+    assert prefs["backup_keep"] == (14, 4, 24)
+    dialog.close()
