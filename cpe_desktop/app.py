@@ -93,6 +93,10 @@ class Controller:
         self._told_about_tray = False
         self._changed_since_start = False
         self.bus.changed.connect(self._note_change)
+        app = QCoreApplication.instance()
+        if automatic_backups and app is not None:
+            # However the program ends (Quit, the last window closed, the session ending).
+            app.aboutToQuit.connect(self.back_up_on_close)
 
     def start(self, parent: QWidget | None = None, *, switching: bool = False) -> bool:
         """Choose the person and show their window; False when they cancelled."""

@@ -12,6 +12,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox
 
 from cpe_desktop import app as app_module
@@ -157,7 +158,11 @@ def test_automatic_backups_at_start_and_at_close_after_changes(qtbot, on_sqlite,
     clock.advance(dt.timedelta(days=1))  # (the same day, rotation would keep only the newer)
     outcome = users.create_user(on_sqlite.as_admin, {"name": "Cy", "email": "cy@example.com"})
     controller.bus.publish(outcome)
-    controller.back_up_on_close()
+    quitting = QCoreApplication.instance().aboutToQuit
+    try:
+        quitting.emit()  # the program ends, whichever way it was closed
+    finally:
+        quitting.disconnect(controller.back_up_on_close)
     listed = backups.list_backups(db_file)
     assert [b.kind for b in listed] == ["automatic", "automatic"]
     assert listed[0].taken_at == clock.now()
