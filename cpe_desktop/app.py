@@ -214,7 +214,7 @@ class Controller:
             parent,
             "Import",
             str(Path.home()),
-            "CPE Tracker files (*.json *.csv *.xlsx);;Whole account (*.json);;"
+            "CPE Tracker files (*.json *.zip *.csv *.xlsx);;Whole account (*.json *.zip);;"
             "CPE records spreadsheet (*.csv *.xlsx)",
         )
         if not name:
@@ -247,6 +247,7 @@ class Controller:
 
         filters = {
             "json": "Whole account (*.json)",
+            "zip": "Whole account with certificates (*.zip)",
             "csv": "CPE records spreadsheet (*.csv)",
             "xlsx": "CPE records workbook (*.xlsx)",
             "ics": "Deadlines and reminders calendar (*.ics)",

@@ -114,7 +114,12 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[signed],
         help="export data as json or csv/xlsx (records) or ics (deadlines, reminders)",
     )
-    p.add_argument("--format", required=True, choices=("json", "csv", "xlsx", "ics"))
+    p.add_argument(
+        "--format",
+        required=True,
+        choices=("json", "zip", "archive", "csv", "xlsx", "ics"),
+        help="zip (or archive): the whole account with its certificate files, in one .zip",
+    )
     p.add_argument("--user", metavar="EMAIL", help="export only this person's data")
     p.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
 

@@ -40,6 +40,7 @@ _SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
     (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
 )
 EXTENSIONS = {media: ext for _, media, ext in _SIGNATURES}
+EXTENSION_TYPES = {ext: media for media, ext in EXTENSIONS.items()}
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _HEAD = 16
 
@@ -117,9 +118,14 @@ def path_of(attachment: Attachment) -> Path:
     return stored_path(attachment.sha256, attachment.media_type)
 
 
-def _write_once(target: Path, content: bytes) -> None:
-    """Write ``content`` to ``target`` unless a whole copy is already there; atomic rename."""
-    if target.is_file() and target.stat().st_size == len(content):
+def _write_once(target: Path, content: bytes, *, verified: bool = False) -> None:
+    """Write ``content`` to ``target`` unless a whole copy is already there; atomic rename.
+
+    ``verified``: a copy there counts only when its content is the same (not just its size)."""
+    if verified:
+        if target.is_file() and read_stored(target.stem, EXTENSION_TYPES[target.suffix]) == content:
+            return
+    elif target.is_file() and target.stat().st_size == len(content):
         return
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-", suffix=".part")
@@ -167,6 +173,66 @@ def store_certificate(
             "user": user_id,
             "original_name": safe_name(os.fspath(path), media),
             "sha256": sha,
+            "size": len(content),
+            "media_type": media,
+        }
+        attachment = rows.create(ctx, Attachment, values, "attachment")
+    return Outcome(attachment, CHANGED)
+
+
+def read_stored(sha256: str, media_type: str) -> bytes | None:
+    """The stored file of this content, read and checked against its hash; None when it is
+    missing, unreadable or damaged (its content no longer has that hash)."""
+    try:
+        target = stored_path(sha256, media_type)
+        with target.open("rb") as handle:
+            content = handle.read(MAX_BYTES + 1)
+    except (OSError, ValueError):
+        return None
+    if len(content) > MAX_BYTES or hashlib.sha256(content).hexdigest() != sha256:
+        return None
+    return content
+
+
+def store_content(
+    ctx: ServiceContext, user_id: int, content: bytes, sha256: str, name: str
+) -> Outcome[Attachment]:
+    """Store certificate ``content`` that came with its checksum (an account archive, a copied
+    attachments folder) as a certificate of ``user_id``.
+
+    The content must have the SHA-256 ``sha256`` and be a PDF, PNG or JPEG of at most 20 MB, or
+    nothing is written. The file is written once (private mode, atomic rename) unless a whole
+    copy is already there; the person's row for this content is reused, else one is added with
+    ``name`` as its label. Call inside the caller's transaction to make the rows all or nothing.
+    """
+    ctx.require_owner(user_id, "add certificates")
+    label = safe_name(name, "")
+    if len(content) > MAX_BYTES:
+        raise ValidationError(FIELD, f"{label!r} is larger than {MAX_BYTES // 1024 // 1024} MB")
+    if hashlib.sha256(content).hexdigest() != sha256:
+        raise ValidationError(FIELD, f"{label!r} does not match its checksum (it is damaged)")
+    media = media_type_of(content[:_HEAD])
+    if media is None:
+        raise ValidationError(FIELD, f"{label!r} is not a PDF, PNG or JPEG file")
+    with database.atomic():
+        try:
+            _write_once(stored_path(sha256, media), content, verified=True)
+        except OSError as exc:
+            raise ValidationError(
+                FIELD, f"the certificate could not be saved ({exc.strerror})"
+            ) from None
+        existing = (
+            Attachment.select()
+            .where((Attachment.user == user_id) & (Attachment.sha256 == sha256))
+            .order_by(Attachment.attachment_id)
+            .first()
+        )
+        if existing is not None:
+            return Outcome(existing, Changes())
+        values = {
+            "user": user_id,
+            "original_name": safe_name(name, media),
+            "sha256": sha256,
             "size": len(content),
             "media_type": media,
         }

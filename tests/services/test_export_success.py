@@ -29,7 +29,7 @@ def _failing_activity(monkeypatch, message: str = "database is locked") -> None:
     monkeypatch.setattr(activity, "log", fail)
 
 
-@pytest.mark.parametrize("fmt", ["json", "csv", "xlsx", "ics"])
+@pytest.mark.parametrize("fmt", ["json", "zip", "csv", "xlsx", "ics"])
 def test_export_succeeds_when_its_activity_note_fails(system, tmp_path, monkeypatch, fmt):
     import_document(system, two_people_document())
     _failing_activity(monkeypatch)

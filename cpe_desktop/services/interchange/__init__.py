@@ -2,13 +2,16 @@
 and window.
 
 ``import_file`` picks the format from the file's extension (``.json``: the ``cpe-tracker/1``
-document; ``.csv``: records of one person in the template's columns; ``.xlsx``: records of one
-person, columns recognised by their headings) and ``export_file`` from the format asked for
-(``json``, ``csv``, ``xlsx`` or the ``ics`` calendar of deadlines). Both record what they did in
-the activity log; an import and its log entry are one transaction, so a rejected file leaves no
+document; ``.zip``: the account archive, that document with its certificate files; ``.csv``:
+records of one person in the template's columns; ``.xlsx``: records of one person, columns
+recognised by their headings) and ``export_file`` from the format asked for (``json``, ``zip``,
+``csv``, ``xlsx`` or the ``ics`` calendar of deadlines). Both record what they did in the
+activity log; an import and its log entry are one transaction, so a rejected file leaves no
 trace in the database. The whole file is checked before that transaction begins, so it stays
 short (on SQLite it holds the write lock: the window cannot save meanwhile). A spreadsheet whose
-columns need choosing goes through ``mapped_import``.
+columns need choosing goes through ``mapped_import``. An export's entry is written after its
+file, best effort: a file written whole is a success even when the database cannot take the
+note (a warning says so).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from cpe_desktop.services import activity
 from cpe_desktop.services.changes import ACTIVITY, Changes
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import ValidationError
+from cpe_desktop.services.interchange.archive import export_archive, import_archive
 from cpe_desktop.services.interchange.common import ExportSummary, ImportSummary, write_file
 from cpe_desktop.services.interchange.csv_format import (
     HEADER,
@@ -63,6 +67,7 @@ __all__ = [
     "ImportSummary",
     "Preview",
     "Table",
+    "export_archive",
     "export_calendar",
     "export_document",
     "export_file",
@@ -70,17 +75,20 @@ __all__ = [
     "export_records_xlsx",
     "guess_columns",
     "guess_mapping",
+    "import_archive",
     "import_document",
     "import_file",
     "import_mapped",
     "import_records_csv",
+    "parse_json",
     "preview",
     "read_json",
     "read_table",
 ]
 
-IMPORT_TYPES = (".json", ".csv", ".xlsx")
-EXPORT_FORMATS = ("json", "csv", "xlsx", "ics")
+IMPORT_TYPES = (".json", ".zip", ".csv", ".xlsx")
+EXPORT_FORMATS = ("json", "zip", "csv", "xlsx", "ics")
+_FORMAT_NAMES = {"archive": "zip"}  # another name people use for the account archive
 Progress = Callable[[int, str], None]
 _log = logging.getLogger(__name__)
 
@@ -132,13 +140,14 @@ def import_file(
         raise ValidationError(
             str(path),
             f"cannot be imported: it is {kind}, and only .json, .csv and .xlsx files are supported "
-            "(save a spreadsheet as .xlsx or as CSV UTF-8)",
+            "(save a spreadsheet as .xlsx or as CSV UTF-8), and .zip account archives",
         )
     if not path.is_file():
         raise ValidationError(str(path), "no such file")
-    if suffix == ".json" and given:
+    if suffix in (".json", ".zip") and given:
+        what = "a JSON document" if suffix == ".json" else "an account archive"
         raise ValidationError(
-            ", ".join(given), "only apply to a spreadsheet (.csv or .xlsx), not a JSON document"
+            ", ".join(given), f"only apply to a spreadsheet (.csv or .xlsx), not {what}"
         )
     if sheet is not None and suffix == ".csv":
         raise ValidationError("sheet", "a CSV file has no sheets")
@@ -172,6 +181,10 @@ def import_file(
     # inside the importer, so the database is not locked while thousands of rows are checked.
     if suffix == ".json":
         summary = import_document(ctx, read_json(path), user_email, progress=progress, finish=log)
+    elif suffix == ".zip":
+        summary = import_archive(
+            ctx, path, user_email, parse=parse_json, progress=progress, finish=log
+        )
     else:
         user = target_user(ctx, user_email)
         summary = import_records_csv(ctx, path, user, progress=progress, finish=log)
@@ -199,9 +212,18 @@ def _template_csv(path: Path) -> bool:
 def read_json(path: Path) -> Any:
     """A JSON file's content; a file that is not JSON is a ValidationError naming the file."""
     try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
+        content = Path(path).read_bytes()
     except OSError as exc:
         raise ValidationError(str(path), f"cannot be read: {exc.strerror or exc}") from exc
+    return parse_json(content, str(path))
+
+
+def parse_json(content: bytes, label: str) -> Any:
+    """JSON bytes (a file's, or an archive member's named ``label``) as data; ValidationError
+    naming ``label`` when they are not usable JSON."""
+    path = label
+    try:
+        text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValidationError(str(path), "is not UTF-8 text, so it is not a JSON file") from None
     try:
@@ -239,15 +261,20 @@ def export_file(
     user_email: str | None = None,
     progress: Progress | None = None,
 ) -> ExportSummary:
-    """Export as ``json`` (everything), ``csv`` or ``xlsx`` (records) or ``ics`` (deadlines and
-    reminders) to ``path``; one person with ``user_email``. Written whole or not at all."""
+    """Export as ``json`` (everything), ``zip`` (everything with the certificate files: the
+    account archive), ``csv`` or ``xlsx`` (records) or ``ics`` (deadlines and reminders) to
+    ``path``; one person with ``user_email``. Written whole or not at all; the activity entry
+    comes after the file and cannot undo it (see :func:`_note_export`)."""
     path = Path(path)
     fmt = (fmt or "").strip().lower()
+    fmt = _FORMAT_NAMES.get(fmt, fmt)
     if fmt not in EXPORT_FORMATS:
-        raise ValidationError("format", f"must be json, csv, xlsx or ics (got {fmt!r})")
+        raise ValidationError("format", f"must be json, zip, csv, xlsx or ics (got {fmt!r})")
     if progress is not None and fmt in ("json", "csv"):
         progress(0, f"Exporting {path.name}…")
-    if fmt == "xlsx":
+    if fmt == "zip":
+        summary = export_archive(ctx, path, user_email, progress)
+    elif fmt == "xlsx":
         summary = export_records_xlsx(ctx, path, user_email, progress)
     elif fmt == "ics":
         summary = export_calendar(ctx, path, user_email, progress)

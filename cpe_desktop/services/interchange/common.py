@@ -44,6 +44,19 @@ class ImportSummary:
     records_skipped: int = 0  # already present: same title, completion date and sponsor
     requirements_added: int = 0  # rules added or replacing one with the same key
     requirements_skipped: int = 0  # identical to the rule already there
+    # The rest of an account (a JSON document or an account archive); each said only when some.
+    credentials_added: int = 0
+    custom_fields_added: int = 0
+    custom_values_added: int = 0
+    certificates_added: int = 0  # certificate files stored for a person
+    certificates_linked: int = 0  # records given their certificate
+    preferences_added: int = 0
+    reminders_added: int = 0
+    reminders_skipped: int = 0
+    notifications_added: int = 0
+    notifications_skipped: int = 0
+    reports_added: int = 0
+    reports_skipped: int = 0
     warnings: list[str] = field(default_factory=list)
     changes: Changes = field(default_factory=Changes)
     records_of: str | None = None  # a records-only import (CSV): whose records, by email
@@ -60,12 +73,38 @@ class ImportSummary:
             ]
         if self.requirements_added:
             parts.append(_count(self.requirements_added, "requirement rule"))
+        for number, singular in (
+            (self.credentials_added, "credential type"),
+            (self.custom_fields_added, "custom field"),
+            (self.custom_values_added, "custom field value"),
+            (self.certificates_added, "certificate"),
+            (self.certificates_linked, "certificate link"),
+            (self.preferences_added, "setting"),
+            (self.reminders_added, "reminder"),
+            (self.notifications_added, "notification"),
+            (self.reports_added, "stored report"),
+        ):
+            if number:
+                parts.append(_count(number, singular))
         skipped = [_count(self.records_skipped, "record")]
         if self.licenses_skipped:
             skipped.append(_count(self.licenses_skipped, "license"))
         if self.requirements_skipped:
             skipped.append(_count(self.requirements_skipped, "requirement rule"))
-        total = self.records_skipped + self.licenses_skipped + self.requirements_skipped
+        if self.reminders_skipped:
+            skipped.append(_count(self.reminders_skipped, "reminder"))
+        if self.notifications_skipped:
+            skipped.append(_count(self.notifications_skipped, "notification"))
+        if self.reports_skipped:
+            skipped.append(_count(self.reports_skipped, "stored report"))
+        total = (
+            self.records_skipped
+            + self.licenses_skipped
+            + self.requirements_skipped
+            + self.reminders_skipped
+            + self.notifications_skipped
+            + self.reports_skipped
+        )
         verb = "was" if total == 1 else "were"
         text = f"Imported {_join(parts)}; {_join(skipped)} already present {verb} skipped."
         if self.people_matched:

@@ -2,28 +2,82 @@
 moving machines.
 
 Export writes people, their licenses and records, and the requirement rules that differ from the
-shipped ones, in a stable order so two exports of the same data are byte-identical. Import checks
+shipped ones, in a stable order so two exports of the same data are byte-identical. The rest of
+an account is written too, each key only when it holds something (so a file of people, licenses
+and records alone reads as it always did, and a program that does not know a key refuses the
+file rather than drop what it holds):
+
+- ``credentials``: credential types a person added (and any with custom values): ``code``,
+  ``name``, ``issuing_body``, ``custom``;
+- ``custom_fields``: their definitions, ``entity`` (user, credential, license, record), ``name``,
+  ``type``, ``options``, ``required``; a person, license, record or credential carries its values
+  as ``custom`` ({field name: the stored text});
+- per person: ``preferences`` ({setting: stored text}; secrets are never settings: the mail
+  password is in the credential store, password hashes are never written), ``certificates``
+  (``sha256``, ``name``, ``media_type``, ``size``; the files themselves travel in the account
+  archive, :mod:`.archive`), ``reminders`` (with ``anchor_day``, and the ``license`` they are
+  about by credential, jurisdiction and number), ``notifications`` (their times, delivery status,
+  ``dedupe_key``, and the license or record they are about, by its key fields) and ``reports``
+  (stored reports, their data as the text that was shown);
+- a record's ``certificate_sha256`` links it to one of its person's ``certificates``. Import checks
 the whole document first (:mod:`.json_validation`), then writes it in one transaction through the
 same services the window uses (permissions, audit entries; records in bulk, as the record service
 would write them one by one, see ``services.bulk_records``); people are matched by email and items
-already present are skipped, so importing the same file twice changes nothing.
+already present are skipped, so importing the same file twice changes nothing. A custom value or
+a setting already stored is kept; a certificate is stored (and linked to the records the import
+adds) when its content is at hand, checked against its checksum: from the archive, or already in
+the attachments folder (a copied folder); otherwise a warning names it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import peewee
 
-from cpe_desktop.db.models import CpeRecord, License, StateRequirement, User, database
-from cpe_desktop.services import bulk_records
+from cpe_desktop.db.models import (
+    Attachment,
+    CpeRecord,
+    Credential,
+    CustomField,
+    CustomFieldValue,
+    License,
+    Notification,
+    Preference,
+    Reminder,
+    Report,
+    StateRequirement,
+    User,
+    database,
+)
+from cpe_desktop.services import attachments as attachments_service
+from cpe_desktop.services import bulk_records, rows, shipped_data
+from cpe_desktop.services import credentials as credentials_service
+from cpe_desktop.services import custom_fields as custom_fields_service
 from cpe_desktop.services import licenses as licenses_service
+from cpe_desktop.services import preferences as preferences_service
 from cpe_desktop.services import records as records_service
+from cpe_desktop.services import reminders as reminders_service
 from cpe_desktop.services import requirements as requirements_service
 from cpe_desktop.services import users as users_service
-from cpe_desktop.services.changes import AUDIT, LICENSES, RECORDS, REQUIREMENTS, USERS, Changes
+from cpe_desktop.services.changes import (
+    ATTACHMENTS,
+    AUDIT,
+    CREDENTIALS,
+    CUSTOM_FIELDS,
+    LICENSES,
+    NOTIFICATIONS,
+    PREFERENCES,
+    RECORDS,
+    REMINDERS,
+    REPORTS,
+    REQUIREMENTS,
+    USERS,
+    Changes,
+)
 from cpe_desktop.services.context import ADMIN, ServiceContext
 from cpe_desktop.services.errors import PermissionDenied, ValidationError
 from cpe_desktop.services.interchange.checks import under
@@ -39,6 +93,7 @@ from cpe_desktop.services.interchange.common import (
 from cpe_desktop.services.interchange.grouping import CHECKED_PERCENT, percent_reporter
 from cpe_desktop.services.interchange.json_validation import (
     FORMAT,
+    Item,
     Person,
     Plan,
     check_document,
@@ -46,6 +101,8 @@ from cpe_desktop.services.interchange.json_validation import (
 
 T = TypeVar("T")
 Progress = Callable[[int, str], None]
+# A certificate's content by its SHA-256 and media type, checked; None when not at hand.
+CertificateSource = Callable[[str, str], bytes | None]
 
 
 # --- export ---------------------------------------------------------------------------------------
@@ -65,26 +122,193 @@ def export_document(ctx: ServiceContext, user_email: str | None = None) -> dict[
     ]
     rules.sort(key=lambda row: (row.credential.code, row.state_name, iso(row.effective_from) or ""))
     parts = requirements_service.components_by_rule([row.state_id for row in rules])
-    return {
+    custom = _CustomValues()
+    document: dict[str, Any] = {
         "format": FORMAT,
         "requirements": [
             requirements_service.to_interchange(row, parts.get(row.state_id, ())) for row in rules
         ],
-        "users": [_person(ctx, user) for user in people],
+    }
+    credentials = _credentials(custom)
+    if credentials:
+        document["credentials"] = credentials
+    fields = custom_fields_service.list_fields()
+    if fields:
+        document["custom_fields"] = [_custom_field(item) for item in fields]
+    document["users"] = [_person(ctx, user, custom) for user in people]
+    return document
+
+
+class _CustomValues:
+    """Every stored custom field value, read once: ``{(entity, id): {field name: text}}``."""
+
+    def __init__(self) -> None:
+        self.values: dict[tuple[str, int], dict[str, str]] = {}
+        query = CustomFieldValue.select(CustomFieldValue, CustomField).join(CustomField)
+        for stored in query.order_by(CustomField.field_name):
+            if stored.value is not None:
+                key = (stored.custom_field.entity, stored.entity_id)
+                self.values.setdefault(key, {})[stored.custom_field.field_name] = stored.value
+
+    def add(self, out: dict[str, Any], entity: str, entity_id: int) -> dict[str, Any]:
+        found = self.values.get((entity, entity_id))
+        if found:
+            out["custom"] = dict(sorted(found.items()))
+        return out
+
+
+def _credentials(custom: _CustomValues) -> list[dict[str, Any]]:
+    """Credentials a person added (not shipped with the program), and any with custom values."""
+    shipped = {item["code"] for item in shipped_data.read_data()["credentials"]}
+    out = []
+    for credential in Credential.select().order_by(Credential.code):
+        has_values = ("credential", credential.credential_id) in custom.values
+        if credential.code in shipped and not has_values:
+            continue
+        item = {
+            "code": credential.code,
+            "name": credential.name,
+            "issuing_body": credential.issuing_body,
+        }
+        out.append(custom.add(item, "credential", credential.credential_id))
+    return out
+
+
+def _custom_field(item: CustomField) -> dict[str, Any]:
+    return {
+        "entity": item.entity,
+        "name": item.field_name,
+        "type": item.field_type,
+        "options": json.loads(item.options) if item.options else None,
+        "required": bool(item.required),
     }
 
 
-def _person(ctx: ServiceContext, user: User) -> dict[str, Any]:
+def _person(ctx: ServiceContext, user: User, custom: _CustomValues) -> dict[str, Any]:
     licenses = sorted(licenses_service.list_licenses(ctx, user.user_id), key=license_key)
     records = sorted(records_service.list_records(ctx, user.user_id), key=record_key)
-    return {
+    out = {
         "name": user.name,
         "email": user.email,
         "role": user.role,
         "birth_date": iso(user.birth_date),
         "active": bool(user.active),
-        "licenses": [_license(license_) for license_ in licenses],
-        "records": [_record(record) for record in records],
+        "licenses": [
+            custom.add(_license(license_), "license", license_.license_id) for license_ in licenses
+        ],
+        "records": [custom.add(_record(record), "record", record.record_id) for record in records],
+    }
+    custom.add(out, "user", user.user_id)
+    # The rest of the account, each only when there is some (ARCHITECTURE.md §2, Interchange).
+    preferences = {
+        pref.setting_name: pref.setting_value
+        for pref in Preference.select()
+        .where(Preference.user == user.user_id)
+        .order_by(Preference.setting_name)
+        if pref.setting_name in preferences_service.SETTINGS and pref.setting_value is not None
+    }
+    sections = {
+        "preferences": preferences,
+        "certificates": _certificates(user.user_id),
+        "reminders": [_reminder(item) for item in _reminders(user.user_id)],
+        "notifications": [_notification(item) for item in _notifications(user.user_id)],
+        "reports": [_report(item) for item in _reports(user.user_id)],
+    }
+    out.update({name: value for name, value in sections.items() if value})
+    return out
+
+
+def _certificates(user_id: int) -> list[dict[str, Any]]:
+    """The person's stored certificates (linked to a record or not), one per content."""
+    found: dict[str, dict[str, Any]] = {}
+    query = Attachment.select().where(Attachment.user == user_id).order_by(Attachment.attachment_id)
+    for row in query:
+        found.setdefault(
+            row.sha256,
+            {
+                "sha256": row.sha256,
+                "name": row.original_name,
+                "media_type": row.media_type,
+                "size": row.size,
+            },
+        )
+    return [found[sha] for sha in sorted(found)]
+
+
+def _reminders(user_id: int) -> list[Reminder]:
+    query = Reminder.select().where(Reminder.user == user_id)
+    return sorted(query, key=lambda row: (_moment(row.next_reminder), row.message, row.reminder_id))
+
+
+def _notifications(user_id: int) -> list[Notification]:
+    query = Notification.select().where(Notification.user == user_id)
+    return sorted(query, key=lambda row: (_moment(row.created_at), row.notification_id))
+
+
+def _reports(user_id: int) -> list[Report]:
+    query = Report.select().where(Report.user == user_id)
+    return sorted(query, key=lambda row: (_moment(row.created_at), row.report_id))
+
+
+def _report(item: Report) -> dict[str, Any]:
+    return {
+        "report_type": item.report_type,
+        "title": item.title,
+        "as_of": iso(item.as_of),
+        "created_at": _moment(item.created_at),
+        "data": item.data,  # the stored text, as it was shown
+    }
+
+
+def _moment(value: Any) -> str | None:
+    if value is None:
+        return None
+    return value.isoformat() if isinstance(value, dt.datetime) else str(value)
+
+
+def _license_ref(license_: License | None) -> dict[str, Any] | None:
+    if license_ is None:
+        return None
+    return {
+        "credential": license_.credential.code,
+        "jurisdiction": license_.jurisdiction,
+        "license_number": license_.license_number,
+    }
+
+
+def _record_ref(record: CpeRecord | None) -> dict[str, Any] | None:
+    if record is None:
+        return None
+    return {
+        "title": record.title,
+        "completed_on": iso(record.completed_on),
+        "sponsor": record.sponsor,
+    }
+
+
+def _reminder(item: Reminder) -> dict[str, Any]:
+    return {
+        "message": item.message,
+        "frequency": item.frequency,
+        "interval_days": item.interval_days,
+        "next_reminder": _moment(item.next_reminder),
+        "active": bool(item.active),
+        "anchor_day": item.anchor_day,
+        "license": _license_ref(item.license),
+    }
+
+
+def _notification(item: Notification) -> dict[str, Any]:
+    return {
+        "message": item.message,
+        "kind": item.kind,
+        "status": item.status,
+        "created_at": _moment(item.created_at),
+        "sent_at": _moment(item.sent_at),
+        "read_at": _moment(item.read_at),
+        "dedupe_key": item.dedupe_key,
+        "license": _license_ref(item.license),
+        "record": _record_ref(item.record),
     }
 
 
@@ -127,6 +351,7 @@ def _record(record: CpeRecord) -> dict[str, Any]:
     }
     if record.attachment_id is not None:
         out["certificate"] = record.attachment.original_name
+        out["certificate_sha256"] = record.attachment.sha256
     return out
 
 
@@ -140,8 +365,14 @@ def import_document(
     *,
     progress: Progress | None = None,
     finish: Callable[[ImportSummary], object] | None = None,
+    certificates: CertificateSource | None = None,
 ) -> ImportSummary:
     """Import a parsed ``cpe-tracker/1`` document, all or nothing.
+
+    ``certificates(sha256, media_type)`` gives a certificate's content, already checked against
+    its checksum, or None when it is not at hand (an account archive gives its files; by
+    default, the file already in the attachments folder, such as a copied folder, is used). A
+    certificate not at hand is a warning: its records are imported without it.
 
     Raises ValidationError naming every problem by JSON path before anything is written; any
     error while writing rolls the whole import back. With ``user_email`` only that person of the
@@ -154,6 +385,7 @@ def import_document(
     total = sum(len(person.records) for person in plan.people)
     report = percent_reporter(progress, CHECKED_PERCENT, 100)
     report(0, total, "Writing…")
+    source = certificates if certificates is not None else attachments_service.read_stored
     with database.atomic():
         for item in plan.requirements:
             if _rule_unchanged(item.values):
@@ -161,6 +393,10 @@ def import_document(
                 continue
             _guard(item.path, requirements_service.upsert_requirement, ctx, item.values)
             summary.requirements_added += 1
+        for item in plan.custom_fields:
+            _import_custom_field(ctx, item, summary)
+        for item in plan.credentials:
+            _import_credential(ctx, item, summary)
         seen = 0
         for person in _creation_order(plan):
             _import_person(
@@ -168,6 +404,7 @@ def import_document(
                 person,
                 summary,
                 lambda done, _, seen=seen: report(seen + done, total, "Writing records…"),
+                source,
             )
             seen += len(person.records)
         if finish is not None:
@@ -207,11 +444,73 @@ def _creation_order(plan: Plan) -> list[Person]:
     return sorted(plan.people, key=lambda person: person.values.get("role") != ADMIN)
 
 
+def _import_credential(ctx: ServiceContext, item: Item, summary: ImportSummary) -> None:
+    credential = Credential.get_or_none(Credential.code == item.values["code"])
+    if credential is None:
+        credential = _guard(
+            item.path, credentials_service.create_credential, ctx, dict(item.values)
+        ).value
+        summary.credentials_added += 1
+    _set_custom(ctx, "credential", credential.credential_id, item, summary)
+
+
+def _import_custom_field(ctx: ServiceContext, item: Item, summary: ImportSummary) -> None:
+    values = item.values
+    exists = (
+        CustomField.select()
+        .where(
+            (CustomField.entity == values["entity"])
+            & (CustomField.field_name == values["field_name"])
+        )
+        .exists()
+    )
+    if not exists:
+        _guard(item.path, custom_fields_service.define_field, ctx, dict(values))
+        summary.custom_fields_added += 1
+
+
+def _set_custom(
+    ctx: ServiceContext, entity: str, entity_id: int, item: Item, summary: ImportSummary
+) -> None:
+    """The item's custom values from the file, where the item has none stored for the field."""
+    _set_values(ctx, entity, entity_id, item.extra.get("custom") or {}, item.path, summary)
+
+
+def _set_values(
+    ctx: ServiceContext,
+    entity: str,
+    entity_id: int,
+    values: dict[str, Any],
+    path: str,
+    summary: ImportSummary,
+) -> None:
+    if not values:
+        return
+    fields = {f.field_name: f for f in CustomField.select().where(CustomField.entity == entity)}
+    for name, value in values.items():
+        field = fields[name]
+        stored = CustomFieldValue.get_or_none(
+            (CustomFieldValue.custom_field == field) & (CustomFieldValue.entity_id == entity_id)
+        )
+        if stored is not None:
+            continue
+        _guard(
+            f"{path}.custom",
+            custom_fields_service.set_value,
+            ctx,
+            field.custom_field_id,
+            entity_id,
+            value,
+        )
+        summary.custom_values_added += 1
+
+
 def _import_person(
     ctx: ServiceContext,
     person: Person,
     summary: ImportSummary,
     progress: Callable[[int, int], None] | None = None,
+    certificates: CertificateSource = attachments_service.read_stored,
 ) -> None:
     user = User.get_or_none(User.email == person.email)
     if user is not None:
@@ -227,9 +526,14 @@ def _import_person(
                 f"{person.path}: {person.email} was made an administrator, as the first account "
                 "of a database always is"
             )
+    _set_values(ctx, "user", user.user_id, person.custom, person.path, summary)
     earliest = _earliest_record(user.user_id, person)
     for item in person.licenses:
         values = dict(item.values)
+        if "credential_id" not in values:  # a credential this file added
+            values["credential_id"] = Credential.get(
+                Credential.code == item.extra["credential"]
+            ).credential_id
         if license_exists(
             user.user_id,
             values["credential_id"],
@@ -254,6 +558,7 @@ def _import_person(
     # Records in bulk, matched against the person's stored ones (and each other) first.
     stored = bulk_records.stored_keys(user.user_id)
     new = []
+    added_records = []
     for item in person.records:
         key = bulk_records.record_key(item.values)
         if key in stored:
@@ -261,8 +566,195 @@ def _import_person(
             continue
         stored[key] = 0
         new.append(bulk_records.prepare(user.user_id, item.values))
-    bulk_records.insert(ctx, new, progress)
+        added_records.append(item)
+    added = bulk_records.insert(ctx, new, progress)
     summary.records_added += len(new)
+    _import_rest(ctx, user.user_id, person, added_records, added, summary, certificates)
+
+
+def _import_rest(
+    ctx: ServiceContext,
+    user_id: int,
+    person: Person,
+    added_items: list[Item],
+    added_ids: list[int],
+    summary: ImportSummary,
+    certificates: CertificateSource,
+) -> None:
+    """What else the person's account holds: custom values, certificates and their links,
+    settings, reminders and notifications. Items already there are kept as they are."""
+    licenses = {
+        (row.credential.code, row.jurisdiction, row.license_number): row.license_id
+        for row in License.select(License, Credential)
+        .join(Credential)
+        .where(License.user == user_id)
+        .order_by(License.license_id.desc())  # the oldest wins where two share a key
+    }
+    for item in person.licenses:
+        key = (
+            item.extra["credential"],
+            item.values["jurisdiction"],
+            item.values.get("license_number"),
+        )
+        _set_custom(ctx, "license", licenses[key], item, summary)
+    records = bulk_records.stored_keys(user_id)
+    for item in person.records:
+        record_id = records[bulk_records.record_key(item.values)]
+        _set_custom(ctx, "record", record_id, item, summary)
+    # Certificates: each file checked against its checksum, then linked to the records this
+    # import added (a record already there keeps the certificate it has, or has none).
+    stored: dict[str, int] = {}
+    for item in person.certificates:
+        sha, media = item.values["sha256"], item.values["media_type"]
+        content = certificates(sha, media)
+        if content is None:
+            summary.warnings.append(
+                f"{item.path} ({item.values['name']}): the file is not in the attachments folder, "
+                "so its records were imported without it; import the account archive (.zip) "
+                "that holds it, or attach it in the app"
+            )
+            continue
+        outcome = _guard(
+            item.path,
+            attachments_service.store_content,
+            ctx,
+            user_id,
+            content,
+            sha,
+            item.values["name"],
+        )
+        stored[sha] = outcome.value.attachment_id
+        if outcome.changes:
+            summary.certificates_added += 1
+    for item, record_id in zip(added_items, added_ids, strict=True):
+        sha = item.extra.get("certificate_sha256")
+        if sha in stored:
+            _guard(
+                item.path,
+                records_service.update_record,
+                ctx,
+                record_id,
+                {"attachment_id": stored[sha]},
+            )
+            summary.certificates_linked += 1
+    # Settings the person has not set here.
+    have = {
+        pref.setting_name
+        for pref in Preference.select(Preference.setting_name).where(Preference.user == user_id)
+    }
+    missing = {name: text for name, text in person.preferences.items() if name not in have}
+    if missing:
+        _guard(
+            f"{person.path}.preferences",
+            preferences_service.set_preferences,
+            ctx,
+            user_id,
+            missing,
+        )
+        summary.preferences_added += len(missing)
+    for item in person.reminders:
+        _import_reminder(ctx, user_id, item, licenses, summary)
+    for item in person.notifications:
+        _import_notification(ctx, user_id, item, licenses, records, summary)
+    for item in person.reports:
+        _import_report(ctx, user_id, item, summary)
+
+
+def _import_report(ctx: ServiceContext, user_id: int, item: Item, summary: ImportSummary) -> None:
+    values = item.values
+    same = Report.select().where(
+        (Report.user == user_id)
+        & (Report.report_type == values["report_type"])
+        & (Report.created_at == values["created_at"])
+    )
+    if same.exists():
+        summary.reports_skipped += 1
+        return
+    ctx.require_owner(user_id, "make reports")
+    _guard(item.path, rows.create, ctx, Report, {**values, "user": user_id}, "report")
+    summary.reports_added += 1
+
+
+def _license_id(reference: dict[str, Any] | None, licenses: dict[tuple, int]) -> int | None:
+    if reference is None:
+        return None
+    key = (reference["credential"], reference["jurisdiction"], reference.get("license_number"))
+    return licenses[key]
+
+
+def _import_reminder(
+    ctx: ServiceContext,
+    user_id: int,
+    item: Item,
+    licenses: dict[tuple, int],
+    summary: ImportSummary,
+) -> None:
+    values = item.values
+    if (
+        Reminder.select()
+        .where(
+            (Reminder.user == user_id)
+            & (Reminder.message == values["message"])
+            & (Reminder.frequency == values["frequency"])
+            & (Reminder.next_reminder == values["next_reminder"])
+        )
+        .exists()
+    ):
+        summary.reminders_skipped += 1
+        return
+    data = {
+        "user_id": user_id,
+        "message": values["message"],
+        "frequency": values["frequency"],
+        "next_reminder": values["next_reminder"],
+        "active": values["active"],
+    }
+    if values.get("interval_days") is not None:
+        data["interval_days"] = values["interval_days"]
+    license_id = _license_id(values.get("license"), licenses)
+    if license_id is not None:
+        data["license_id"] = license_id
+    reminder = _guard(item.path, reminders_service.create_reminder, ctx, data).value
+    anchor = values.get("anchor_day")
+    if anchor is not None and anchor != reminder.anchor_day:
+        # A monthly series set on the 31st, now sitting on the 28th, keeps its 31st.
+        rows.update(ctx, reminder, {"anchor_day": anchor}, "reminder")
+    summary.reminders_added += 1
+
+
+def _import_notification(
+    ctx: ServiceContext,
+    user_id: int,
+    item: Item,
+    licenses: dict[tuple, int],
+    records: dict[tuple, int],
+    summary: ImportSummary,
+) -> None:
+    values = item.values
+    key = values.get("dedupe_key")
+    same = Notification.select().where(
+        (Notification.user == user_id)
+        & (Notification.message == values["message"])
+        & (Notification.created_at == values["created_at"])
+    )
+    if same.exists() or (
+        key and Notification.select().where(Notification.dedupe_key == key).exists()
+    ):
+        summary.notifications_skipped += 1
+        return
+    ctx.require_owner(user_id, "add notifications")
+    row = {
+        name: values[name]
+        for name in ("message", "kind", "status", "created_at", "sent_at", "read_at", "dedupe_key")
+    }
+    row["user"] = user_id
+    row["license"] = _license_id(values.get("license"), licenses)
+    reference = values.get("record")
+    if reference is not None:
+        day = dt.date.fromisoformat(reference["completed_on"])
+        row["record"] = records[(reference["title"], day, reference.get("sponsor") or None)]
+    _guard(item.path, rows.create, ctx, Notification, row, "notification")
+    summary.notifications_added += 1
 
 
 def _earliest_record(user_id: int, person: Person) -> dt.date | None:
@@ -289,7 +781,20 @@ def _guard(path: str, action: Callable[..., T], *args: Any) -> T:
 
 
 def _changes(summary: ImportSummary) -> Changes:
-    kinds = []
+    kinds = [
+        kind
+        for kind, count in (
+            (CREDENTIALS, summary.credentials_added),
+            (CUSTOM_FIELDS, summary.custom_fields_added + summary.custom_values_added),
+            (ATTACHMENTS, summary.certificates_added),
+            (RECORDS, summary.certificates_linked),
+            (PREFERENCES, summary.preferences_added),
+            (REMINDERS, summary.reminders_added),
+            (NOTIFICATIONS, summary.notifications_added),
+            (REPORTS, summary.reports_added),
+        )
+        if count
+    ]
     if summary.people_added:
         kinds.append(USERS)
     if summary.licenses_added:

@@ -9,10 +9,20 @@ Nothing here writes to the database.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from cpe_desktop.db.models import Credential, CustomField
+from cpe_desktop.services import attachments
+from cpe_desktop.services import custom_fields as custom_fields_service
+from cpe_desktop.services import notifications as notifications_service
+from cpe_desktop.services import preferences as preferences_service
+from cpe_desktop.services import reminders as reminders_service
+from cpe_desktop.services import reports as reports_service
 from cpe_desktop.services import requirements as requirements_service
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import ValidationError
@@ -28,10 +38,44 @@ from cpe_desktop.services.interchange.checks import (
     under,
 )
 from cpe_desktop.services.interchange.common import add_errors, raise_collected
+from cpe_desktop.services.validation import MISSING, Validator, present
 
 FORMAT = "cpe-tracker/1"
-DOCUMENT_KEYS = ("format", "requirements", "users")
-PERSON_KEYS = (*USER_KEYS, "licenses", "records")
+DOCUMENT_KEYS = ("format", "requirements", "credentials", "custom_fields", "users")
+# What else an account holds, each written only when it has something (so a file of people,
+# licenses and records alone reads as it always did).
+ACCOUNT_KEYS = ("custom", "preferences", "certificates", "reminders", "notifications", "reports")
+PERSON_KEYS = (*USER_KEYS, "licenses", "records", *ACCOUNT_KEYS)
+CREDENTIAL_KEYS = ("code", "name", "issuing_body", "custom")
+CUSTOM_FIELD_KEYS = ("entity", "name", "type", "options", "required")
+CERTIFICATE_KEYS = ("sha256", "name", "media_type", "size")
+REMINDER_KEYS = (
+    "message",
+    "frequency",
+    "interval_days",
+    "next_reminder",
+    "active",
+    "anchor_day",
+    "license",
+)
+NOTIFICATION_KEYS = (
+    "message",
+    "kind",
+    "status",
+    "created_at",
+    "sent_at",
+    "read_at",
+    "dedupe_key",
+    "license",
+    "record",
+)
+REPORT_KEYS = ("report_type", "title", "as_of", "created_at", "data")
+LICENSE_REF_KEYS = ("credential", "jurisdiction", "license_number")
+RECORD_REF_KEYS = ("title", "completed_on", "sponsor")
+# A license's and a record's keys beyond those the field checks know.
+LICENSE_EXTRA = ("custom",)
+RECORD_EXTRA = ("certificate_sha256", "custom")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 # Warnings name at most this many records each, so a long file still gives a short summary.
 _SHOWN_PATHS = 3
 
@@ -42,6 +86,8 @@ class Item:
 
     path: str
     values: dict[str, Any]
+    # Keys the item's own checks do not read: custom values, a record's certificate checksum.
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -50,6 +96,12 @@ class Person:
     values: dict[str, Any]
     licenses: list[Item] = field(default_factory=list)
     records: list[Item] = field(default_factory=list)
+    custom: dict[str, Any] = field(default_factory=dict)
+    preferences: dict[str, str] = field(default_factory=dict)
+    certificates: list[Item] = field(default_factory=list)
+    reminders: list[Item] = field(default_factory=list)
+    notifications: list[Item] = field(default_factory=list)
+    reports: list[Item] = field(default_factory=list)
 
     @property
     def email(self) -> str:
@@ -63,6 +115,8 @@ class Plan:
     requirements: list[Item]
     people: list[Person]
     warnings: list[str]
+    credentials: list[Item] = field(default_factory=list)
+    custom_fields: list[Item] = field(default_factory=list)
 
 
 def check_document(ctx: ServiceContext, document: Any, user_email: str | None = None) -> Plan:
@@ -89,14 +143,22 @@ def check_document(ctx: ServiceContext, document: Any, user_email: str | None = 
             errors[key_name(str(key))] = f"is not a known key (expected {', '.join(DOCUMENT_KEYS)})"
     rules = _check_requirements(document.get("requirements"), errors)
     named = _named(document.get("requirements"))
-    people, warnings = _check_people(ctx, document, errors, named)
+    fields = _check_custom_fields(document.get("custom_fields"), errors)
+    known = _Known(fields.definitions)
+    credentials = _check_credentials(document.get("credentials"), errors, known)
+    new_credentials = frozenset(
+        item.values["code"]
+        for item in credentials
+        if Credential.get_or_none(Credential.code == item.values.get("code")) is None
+    )
+    people, warnings = _check_people(ctx, document, errors, named, known, new_credentials)
     raise_collected(errors)
     if user_email is not None:
         wanted = user_email.strip().lower()
         people = [person for person in people if person.email == wanted]
         if not people:
             raise ValidationError("user", f"{user_email!r} is not one of the people in the file")
-    return Plan(rules, people, warnings)
+    return Plan(rules, people, warnings, credentials, fields.items)
 
 
 def _find_surrogates(value: Any, path: str, errors: dict[str, str]) -> None:
@@ -211,7 +273,12 @@ def _named(raw_rules: Any) -> _Named:
 
 
 def _check_people(
-    ctx: ServiceContext, document: Mapping[str, Any], errors: dict[str, str], named: _Named
+    ctx: ServiceContext,
+    document: Mapping[str, Any],
+    errors: dict[str, str],
+    named: _Named,
+    known: _Known,
+    new_credentials: frozenset[str] = frozenset(),
 ) -> tuple[list[Person], list[str]]:
     people: list[Person] = []
     warnings: list[str] = []
@@ -222,7 +289,8 @@ def _check_people(
         path = f"users[{index}]"
         if not _object(raw, path, "a person", errors):
             continue
-        own = {key: value for key, value in raw.items() if key not in ("licenses", "records")}
+        nested = ("licenses", "records", *ACCOUNT_KEYS)
+        own = {key: value for key, value in raw.items() if key not in nested}
         checked = check_user(own, PERSON_KEYS)
         add_errors(errors, under(path, checked.errors))
         person = Person(path, checked.values)
@@ -233,25 +301,50 @@ def _check_people(
                     f"{path}.email", f"{email} appears twice (also at {first_path[email]})"
                 )
             first_path.setdefault(email, path)
+        person.custom = known.values(raw.get("custom"), "user", f"{path}.custom", errors)
         what = "licenses"
         for j, item in enumerate(_list(raw.get("licenses"), f"{path}.licenses", what, errors)):
             item_path = f"{path}.licenses[{j}]"
             if _object(item, item_path, "a license", errors):
-                result = check_license(item, LICENSE_KEYS, named.attributes)
+                own_keys = {k: v for k, v in item.items() if k not in LICENSE_EXTRA}
+                result = check_license(own_keys, LICENSE_KEYS + LICENSE_EXTRA, named.attributes)
+                code = item.get("credential") if isinstance(item.get("credential"), str) else None
+                if code in new_credentials and "credential" in result.errors:
+                    del result.errors["credential"]  # added by this file, before its licenses
                 add_errors(errors, under(item_path, result.errors))
-                person.licenses.append(Item(item_path, result.values))
+                custom = known.values(item.get("custom"), "license", f"{item_path}.custom", errors)
+                extra = {"custom": custom, "credential": code}
+                person.licenses.append(Item(item_path, result.values, extra))
+        shas = _check_certificates(raw.get("certificates"), path, errors, person)
         what = "CPE records"
         for j, item in enumerate(_list(raw.get("records"), f"{path}.records", what, errors)):
             item_path = f"{path}.records[{j}]"
             if not _object(item, item_path, "a CPE record", errors):
                 continue
-            result = check_record(ctx, item, RECORD_KEYS, named.topics)
+            own_keys = {k: v for k, v in item.items() if k not in RECORD_EXTRA}
+            result = check_record(ctx, own_keys, RECORD_KEYS + RECORD_EXTRA, named.topics)
             add_errors(errors, under(item_path, result.errors))
             title = result.values.get("title", "?")
             warnings.extend(f"{item_path} ({title}): {text}" for text in result.warnings)
-            if result.values.get("certificate"):
+            sha = item.get("certificate_sha256")
+            if sha is not None and (not isinstance(sha, str) or sha not in shas):
+                errors.setdefault(
+                    f"{item_path}.certificate_sha256",
+                    f"names no certificate of {path}.certificates",
+                )
+            if result.values.get("certificate") and sha is None:
                 certificates.append(item_path)
-            person.records.append(Item(item_path, result.values))
+            custom = known.values(item.get("custom"), "record", f"{item_path}.custom", errors)
+            extra = {"custom": custom, "certificate_sha256": sha}
+            person.records.append(Item(item_path, result.values, extra))
+        person.preferences = _check_preferences(raw.get("preferences"), path, errors)
+        licenses = {_license_ref(item) for item in person.licenses}
+        records = {_record_ref(item.values) for item in person.records}
+        person.reminders = _check_reminders(raw.get("reminders"), path, errors, licenses)
+        person.notifications = _check_notifications(
+            raw.get("notifications"), path, errors, licenses, records
+        )
+        person.reports = _check_reports(raw.get("reports"), path, errors)
         people.append(person)
     if certificates:
         shown = ", ".join(certificates[:_SHOWN_PATHS])
@@ -262,3 +355,330 @@ def _check_people(
             "files are not part of the import: attach them to the records in the app"
         )
     return people, warnings
+
+
+# --- what else an account holds ---------------------------------------------------------------
+
+
+def _validator(data: Mapping[str, Any], keys: tuple[str, ...]) -> Validator:
+    v = Validator(data, keys)
+    v.errors = {
+        key_name(name): f"is not a known key (expected {', '.join(keys)})" for name in v.errors
+    }
+    return v
+
+
+def _collect(v: Validator, path: str, errors: dict[str, str]) -> None:
+    add_errors(errors, under(path, v.errors))
+
+
+def _moment(v: Validator, data: Mapping[str, Any], name: str, *, required: bool = False) -> Any:
+    """A ``YYYY-MM-DDTHH:MM:SS`` moment (naive, as stored), None when null."""
+    value = data.get(name)
+    if value is None:
+        if required:
+            v.error(name, "is required")
+        return None
+    if isinstance(value, str):
+        try:
+            moment = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            moment = None
+        if moment is not None and moment.tzinfo is None:
+            return moment
+    v.error(name, f"must be a date and time written YYYY-MM-DDTHH:MM:SS, not {_short(value)}")
+    return None
+
+
+class _Known:
+    """The custom fields an item's ``custom`` values may name: the database's, and the
+    document's (written first)."""
+
+    def __init__(self, from_document: dict[tuple[str, str], CustomField]) -> None:
+        self.fields = {(f.entity, f.field_name): f for f in custom_fields_service.list_fields()}
+        for key, definition in from_document.items():
+            self.fields.setdefault(key, definition)
+
+    def values(self, raw: Any, entity: str, path: str, errors: dict[str, str]) -> dict[str, Any]:
+        if raw is None:
+            return {}
+        if not isinstance(raw, Mapping):
+            errors.setdefault(path, f"must be an object of custom field values, not {_kind(raw)}")
+            return {}
+        found: dict[str, Any] = {}
+        for name, value in raw.items():
+            step = member(path, key_name(str(name)))
+            definition = self.fields.get((entity, name))
+            if definition is None:
+                errors.setdefault(step, f"is not a custom field of a {entity}")
+                continue
+            if value is None:
+                continue
+            if isinstance(value, (dict, list)):
+                errors.setdefault(step, f"must be a single value, not {_kind(value)}")
+                continue
+            try:
+                custom_fields_service.parse_value(definition, value)
+            except ValueError as exc:
+                errors.setdefault(step, str(exc))
+                continue
+            found[name] = value
+        return found
+
+
+@dataclass
+class _Fields:
+    items: list[Item]
+    definitions: dict[tuple[str, str], CustomField]
+
+
+def _check_custom_fields(value: Any, errors: dict[str, str]) -> _Fields:
+    items: list[Item] = []
+    definitions: dict[tuple[str, str], CustomField] = {}
+    stored = {(f.entity, f.field_name): f for f in custom_fields_service.list_fields()}
+    for index, raw in enumerate(_list(value, "custom_fields", "custom fields", errors)):
+        path = f"custom_fields[{index}]"
+        if not _object(raw, path, "a custom field", errors):
+            continue
+        v = _validator(raw, CUSTOM_FIELD_KEYS)
+        data = {
+            "entity": v.choice("entity", custom_fields_service.ENTITIES, required=True),
+            "field_name": v.text("name", required=True, max_length=100),
+            "field_type": v.choice("type", custom_fields_service.FIELD_TYPES, required=True),
+            "options": raw.get("options"),
+            "required": bool(v.boolean("required")) if v.has("required") else False,
+        }
+        options = data["options"]
+        if options is not None and not (
+            isinstance(options, list)
+            and options
+            and all(isinstance(o, str) and o.strip() for o in options)
+        ):
+            v.error("options", "must be a list of choices (text)")
+        elif data["field_type"] == "choice" and options is None:
+            v.error("options", "a choice field needs its list of choices")
+        _collect(v, path, errors)
+        if v.errors:
+            continue
+        key = (data["entity"], data["field_name"])
+        options = json.dumps([o.strip() for o in data["options"]]) if data["options"] else None
+        definition = CustomField(
+            entity=key[0], field_name=key[1], field_type=data["field_type"], options=options
+        )
+        existing = stored.get(key)
+        if existing is not None and (existing.field_type, existing.options or None) != (
+            definition.field_type,
+            definition.options,
+        ):
+            errors.setdefault(
+                path,
+                f"the custom field {key[1]!r} of a {key[0]} is already defined here as "
+                f"{existing.field_type} with other choices or type; make them the same first",
+            )
+            continue
+        if key in definitions:
+            errors.setdefault(f"{path}.name", f"{key[1]!r} of a {key[0]} is defined twice")
+            continue
+        definitions[key] = definition
+        items.append(Item(path, data))
+    return _Fields(items, definitions)
+
+
+def _check_credentials(value: Any, errors: dict[str, str], known: _Known) -> list[Item]:
+    items: list[Item] = []
+    for index, raw in enumerate(_list(value, "credentials", "credentials", errors)):
+        path = f"credentials[{index}]"
+        if not _object(raw, path, "a credential", errors):
+            continue
+        v = _validator(raw, CREDENTIAL_KEYS)
+        values = {
+            "code": v.text("code", required=True, max_length=20),
+            "name": v.text("name", required=True, max_length=200),
+            "issuing_body": v.text("issuing_body", max_length=200),
+        }
+        _collect(v, path, errors)
+        custom = known.values(raw.get("custom"), "credential", f"{path}.custom", errors)
+        items.append(Item(path, present(values), {"custom": custom}))
+    return items
+
+
+def _check_preferences(value: Any, path: str, errors: dict[str, str]) -> dict[str, str]:
+    where = f"{path}.preferences"
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        errors.setdefault(where, f"must be an object of settings, not {_kind(value)}")
+        return {}
+    found: dict[str, str] = {}
+    for name, text in value.items():
+        step = member(where, key_name(str(name)))
+        setting = preferences_service.SETTINGS.get(name)
+        if setting is None:
+            # The SMTP password lives in the system's credential store, never in a file.
+            errors.setdefault(step, "is not a known setting")
+            continue
+        if not isinstance(text, str):
+            errors.setdefault(step, f"must be the setting as text, not {_kind(text)}")
+            continue
+        try:
+            setting.parse(text)
+        except ValueError as exc:
+            errors.setdefault(step, str(exc))
+            continue
+        found[name] = text
+    return found
+
+
+def _check_certificates(value: Any, path: str, errors: dict[str, str], person: Person) -> set[str]:
+    shas: set[str] = set()
+    where = f"{path}.certificates"
+    for index, raw in enumerate(_list(value, where, "certificates", errors)):
+        item_path = f"{where}[{index}]"
+        if not _object(raw, item_path, "a certificate", errors):
+            continue
+        v = _validator(raw, CERTIFICATE_KEYS)
+        sha = raw.get("sha256")
+        if not isinstance(sha, str) or not _SHA256.fullmatch(sha):
+            v.error("sha256", "must be the content's SHA-256 as 64 lowercase hex digits")
+        elif sha in shas:
+            v.error("sha256", "names the same content as another certificate of this person")
+        values = {
+            "sha256": sha,
+            "name": v.text("name", required=True, max_length=255),
+            "media_type": v.choice("media_type", attachments.EXTENSIONS, required=True),
+            "size": v.integer("size", required=True, minimum=1, maximum=attachments.MAX_BYTES),
+        }
+        _collect(v, item_path, errors)
+        if not v.errors:
+            shas.add(sha)
+            person.certificates.append(Item(item_path, values))
+    return shas
+
+
+def _plain(value: Any) -> Any:
+    """A value as a part of a key: lists and objects (never a key's part) as their text."""
+    return value if isinstance(value, (str, int, float, bool, type(None))) else repr(value)
+
+
+def _license_ref(item: Item) -> tuple[Any, ...]:
+    values = item.values
+    return (item.extra.get("credential"), values.get("jurisdiction"), values.get("license_number"))
+
+
+def _record_ref(values: Mapping[str, Any]) -> tuple[Any, ...]:
+    return (values.get("title"), values.get("completed_on"), values.get("sponsor"))
+
+
+def _reference(
+    raw: Any, keys: tuple[str, ...], step: str, v: Validator, found: set[tuple[Any, ...]]
+) -> dict[str, Any] | None:
+    """A reference to one of the person's licenses or records in the file, by its key fields."""
+    if raw is None:
+        return None
+    what = "license" if keys is LICENSE_REF_KEYS else "record"
+    if not isinstance(raw, Mapping) or set(raw) - set(keys):
+        v.error(step, f"must be an object of {', '.join(keys)} naming one of the person's {what}s")
+        return None
+    if keys is LICENSE_REF_KEYS:
+        key = tuple(_plain(raw.get(name)) for name in LICENSE_REF_KEYS)
+    else:
+        try:
+            day = dt.date.fromisoformat(str(raw.get("completed_on")))
+        except ValueError:
+            day = None
+        key = (_plain(raw.get("title")), day, _plain(raw.get("sponsor")))
+    if key not in found:
+        v.error(step, f"names no {what} of this person in the file")
+        return None
+    return dict(raw)
+
+
+def _check_reminders(
+    value: Any, path: str, errors: dict[str, str], licenses: set[tuple[Any, ...]]
+) -> list[Item]:
+    items: list[Item] = []
+    where = f"{path}.reminders"
+    for index, raw in enumerate(_list(value, where, "reminders", errors)):
+        item_path = f"{where}[{index}]"
+        if not _object(raw, item_path, "a reminder", errors):
+            continue
+        v = _validator(raw, REMINDER_KEYS)
+        values = {
+            "message": v.text("message", required=True, max_length=reminders_service.MAX_MESSAGE),
+            "frequency": v.choice("frequency", reminders_service.FREQUENCIES, required=True),
+            "interval_days": v.integer(
+                "interval_days", minimum=1, maximum=reminders_service.MAX_INTERVAL_DAYS
+            ),
+            "next_reminder": _moment(v, raw, "next_reminder", required=True),
+            "active": v.boolean("active") if v.has("active") else True,
+            "anchor_day": v.integer("anchor_day", minimum=1, maximum=31),
+            "license": _reference(raw.get("license"), LICENSE_REF_KEYS, "license", v, licenses),
+        }
+        every = reminders_service.EVERY_N_DAYS
+        if values["frequency"] == every and values["interval_days"] in (None, MISSING):
+            v.error("interval_days", "is required when the reminder repeats every N days")
+        _collect(v, item_path, errors)
+        if not v.errors:
+            items.append(Item(item_path, values))
+    return items
+
+
+def _check_notifications(
+    value: Any,
+    path: str,
+    errors: dict[str, str],
+    licenses: set[tuple[Any, ...]],
+    records: set[tuple[Any, ...]],
+) -> list[Item]:
+    items: list[Item] = []
+    where = f"{path}.notifications"
+    for index, raw in enumerate(_list(value, where, "notifications", errors)):
+        item_path = f"{where}[{index}]"
+        if not _object(raw, item_path, "a notification", errors):
+            continue
+        v = _validator(raw, NOTIFICATION_KEYS)
+        values = {
+            "message": v.text("message", required=True, max_length=2000),
+            "kind": v.choice("kind", notifications_service.KINDS, required=True),
+            "status": v.text("status", required=True, max_length=50),
+            "created_at": _moment(v, raw, "created_at", required=True),
+            "sent_at": _moment(v, raw, "sent_at"),
+            "read_at": _moment(v, raw, "read_at"),
+            "dedupe_key": v.text("dedupe_key", max_length=200),
+            "license": _reference(raw.get("license"), LICENSE_REF_KEYS, "license", v, licenses),
+            "record": _reference(raw.get("record"), RECORD_REF_KEYS, "record", v, records),
+        }
+        _collect(v, item_path, errors)
+        if not v.errors:
+            items.append(Item(item_path, values))
+    return items
+
+
+def _check_reports(value: Any, path: str, errors: dict[str, str]) -> list[Item]:
+    """Stored reports: what a board or a manager was shown, kept as it was (its data as text)."""
+    items: list[Item] = []
+    where = f"{path}.reports"
+    for index, raw in enumerate(_list(value, where, "reports", errors)):
+        item_path = f"{where}[{index}]"
+        if not _object(raw, item_path, "a report", errors):
+            continue
+        v = _validator(raw, REPORT_KEYS)
+        values = {
+            "report_type": v.choice("report_type", reports_service.REPORT_TYPES, required=True),
+            "title": v.text("title", max_length=300),
+            "as_of": v.date("as_of"),
+            "created_at": _moment(v, raw, "created_at", required=True),
+            "data": raw.get("data"),
+        }
+        data = values["data"]
+        if data is not None:
+            try:
+                if not isinstance(data, str):
+                    raise ValueError
+                json.loads(data)
+            except ValueError:
+                v.error("data", "must be the report's data as JSON text")
+        _collect(v, item_path, errors)
+        if not v.errors:
+            items.append(Item(item_path, values))
+    return items
