@@ -78,10 +78,12 @@ class SingleInstance(QObject):
         self.holder: Holder | None = None  # after claim() lost: who holds the lock, if known
         self.lock_file: Path | None = None  # the lock file held, or found held by another
 
-    def claim(self, knock_for_ms: int = KNOCK_FOR_MS) -> bool:
+    def claim(self, knock_for_ms: int | None = None) -> bool:
         """True when this launch is now the one instance for its database (the lock is held
         and the socket listening). False when another launch holds it: ``forwarded`` then says
         whether it answered the knock (it is coming forward), ``holder`` who it is."""
+        if knock_for_ms is None:
+            knock_for_ms = KNOCK_FOR_MS
         deadline = time.monotonic() + knock_for_ms / 1000
         while True:
             if self._take_lock():

@@ -4,6 +4,8 @@ not keep the next launch out. Each launch is a process of its own, as a real one
 
 from __future__ import annotations
 
+import argparse
+import logging
 import os
 import signal
 import subprocess
@@ -13,7 +15,9 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDir
+from PySide6.QtWidgets import QMessageBox
 
+from cpe_desktop.ui import single_instance
 from cpe_desktop.ui.single_instance import SingleInstance, lock_path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -95,4 +99,46 @@ def test_a_database_without_a_file_is_guarded_in_the_temporary_folder(qtbot, tar
         assert second.claim() is False
     assert first.lock_file is not None
     assert first.lock_file.parent == Path(QDir.tempPath())
+    first.close()
+
+
+@pytest.fixture
+def started(monkeypatch):
+    """run_gui's lasting effects put back: the exception hook and the log handlers."""
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    handlers = list(logging.getLogger().handlers)
+    yield
+    for handler in logging.getLogger().handlers[:]:
+        if handler not in handlers:
+            logging.getLogger().removeHandler(handler)
+            handler.close()
+
+
+def test_the_window_names_a_holder_that_does_not_answer(qtbot, tmp_path, monkeypatch, started):
+    from cpe_desktop.app import run_gui
+
+    target = tmp_path / "cpe-tracker.db"
+    holder = SingleInstance(str(target))
+    assert holder.claim()
+    holder._server.close()  # hung: holds the lock, answers nobody
+    told = []
+    monkeypatch.setattr(QMessageBox, "information", lambda p, title, text: told.append(text))
+    monkeypatch.setattr(single_instance, "KNOCK_FOR_MS", 200)
+
+    assert run_gui(argparse.Namespace(db=str(target), command=None)) == 0
+
+    (text,) = told
+    assert f"process {os.getpid()}" in text and str(lock_path(str(target))) in text
+    holder.close()
+
+
+def test_a_second_window_asks_the_first_forward_and_leaves(qtbot, tmp_path, monkeypatch, started):
+    from cpe_desktop.app import run_gui
+
+    target = tmp_path / "cpe-tracker.db"
+    first = SingleInstance(str(target))
+    assert first.claim()
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: pytest.fail("no dialog expected"))
+    with qtbot.waitSignal(first.activated, timeout=5000):
+        assert run_gui(argparse.Namespace(db=str(target), command=None)) == 0
     first.close()
