@@ -89,3 +89,49 @@ def test_a_failed_write_leaves_neither_the_file_nor_a_temporary_one(system, tmp_
     assert target.read_text(encoding="utf-8") == "the previous export\n"  # untouched
     assert [p.name for p in folder.iterdir()] == ["all.json"]
     assert ActivityLog.select().where(ActivityLog.action.startswith("exported")).count() == 0
+
+
+def test_the_command_line_exports_while_another_program_holds_the_write_lock(tmp_path):
+    """The issue's case end to end: another program holds the database's write lock, so the
+    activity entry cannot be written; the export still exits 0 with the whole file and says the
+    note is missing."""
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+
+    folder = tmp_path / "cli"
+    folder.mkdir()
+    db = folder / "x.db"
+    env = {key: value for key, value in os.environ.items() if key != "CPE_DATABASE_URL"}
+    env.update(CPE_DATA_DIR=str(folder), QT_QPA_PLATFORM="offscreen")
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "cpe_desktop", "--db", str(db), *args],
+            env=env,
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    source = folder / "people.json"
+    source.write_text(json.dumps(two_people_document()), encoding="utf-8")
+    assert run("import", str(source)).returncode == 0
+    target = folder / "out.json"
+    other = sqlite3.connect(db, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # a writer that does not let go
+        result = run("export", "--format", "json", "-o", str(target))
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout.startswith("Exported 2 people, 3 licenses, 20 records")
+    assert "warning: the file was written in full, but the activity log could not note" in (
+        result.stdout
+    )
+    assert json.loads(target.read_text(encoding="utf-8")) == two_people_document()
