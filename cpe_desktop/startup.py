@@ -12,12 +12,14 @@ import os
 
 import peewee
 
+from cpe_desktop import paths
 from cpe_desktop.db.database import (
     bind,
     make_database,
     mark_as_ours,
     refuse_foreign,
     resolve_target,
+    sqlite_file,
 )
 from cpe_desktop.db.errors import classify
 from cpe_desktop.db.migrations import migrate
@@ -48,6 +50,7 @@ def open_database(
         refuse_foreign(db)  # before connecting: our pragmas would already change the file
         bind(db)
         db.connect(reuse_if_open=True)
+        paths.make_database_private(sqlite_file(db))  # 0600: the database is its person's own
         migrate(db)
         audit_chain.check_at_start()  # the chain's newest entries; `check` verifies them all
         mark_as_ours(db)
