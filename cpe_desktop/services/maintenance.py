@@ -110,26 +110,27 @@ def restore(db: peewee.Database, source: Path) -> str:
             f"{target} is not a CPE Tracker database ({state.detail}); it was left as it is. "
             "Restore into another file with --db, or another data folder with --data-dir."
         )
+    damage = state.detail if state.kind == "damaged" else None
     if state.kind == "ours":
         db.connect(reuse_if_open=True)
         try:
             safety = _safety_copy(db, target)
             with contextlib.closing(sqlite3.connect(source)) as src:
                 src.backup(db.connection())
+            return f"Restored {target} from {source}; the previous database was saved as {safety}."
+        except backups.BackupFailed as exc:
+            # quick_check passed, the full check of its copy did not: damaged after all
+            damage = f"its copy failed SQLite's integrity check ({exc})"
         finally:
             db.close()
-        return f"Restored {target} from {source}; the previous database was saved as {safety}."
     # Damaged, missing or empty: nothing to open. The file (if any) goes aside, the copy comes in.
     if not db.is_closed():
         db.close()
-    kept = _move_aside(target) if state.kind == "damaged" else None
+    kept = _move_aside(target) if damage is not None else None
     _copy_file_in(source, target)
     if kept is None:
         return f"Restored {target} from {source}."
-    return (
-        f"Restored {target} from {source}. The damaged database ({state.detail}) was kept as "
-        f"{kept}."
-    )
+    return f"Restored {target} from {source}. The damaged database ({damage}) was kept as {kept}."
 
 
 def _safety_copy(db: peewee.Database, target: Path) -> Path:
@@ -163,7 +164,7 @@ def _copy_file_in(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("-wal", "-shm"):  # a stale log beside an empty file would be replayed
         target.with_name(target.name + suffix).unlink(missing_ok=True)
-    if target.exists() and target.stat().st_size == 0:
+    if target.exists():  # empty: no tables, nothing of anyone's in it
         target.unlink()
     probe = peewee.SqliteDatabase(str(source))
     try:

@@ -128,3 +128,42 @@ def test_a_backup_cannot_be_restored_onto_itself(tmp_path, good_backup):
     with pytest.raises(ServiceError, match="the database itself"):
         maintenance.restore(db, good_backup)
     assert _emails(good_backup) == ["ann@example.com", "bob@example.com"]
+
+
+def test_damage_only_the_full_check_finds_is_kept_aside_too(tmp_path, good_backup):
+    """An index that no longer matches its table passes SQLite's quick check but not the full
+    one: the copy taken before restoring fails its check, so the file is treated as damaged
+    (kept aside) rather than the restore being refused."""
+    live = tmp_path / "cpe-tracker.db"
+    _database_with(live, "zed@example.com")
+    con = sqlite3.connect(live)
+    con.execute("CREATE TABLE notes (a INTEGER, b INTEGER)")
+    con.execute("CREATE INDEX notes_a ON notes (a)")
+    con.executemany("INSERT INTO notes VALUES (?, ?)", [(n, 1000 - n) for n in range(200)])
+    con.commit()
+    con.execute("PRAGMA writable_schema = ON")
+    con.execute(
+        "UPDATE sqlite_master SET sql = 'CREATE INDEX notes_a ON notes (b)' WHERE name = 'notes_a'"
+    )
+    con.commit()
+    con.close()
+    damaged = live.read_bytes()
+
+    message = maintenance.restore(bind(make_database(str(live))), good_backup)
+
+    (kept,) = tmp_path.glob("cpe-tracker.db.damaged-*[0-9]")
+    assert kept.read_bytes() == damaged
+    assert "integrity check" in message and str(kept) in message
+    assert _emails(live) == ["ann@example.com", "bob@example.com"]
+    assert list(tmp_path.glob("*.before-restore-*")) == []
+
+
+def test_an_empty_database_without_tables_is_simply_replaced(tmp_path, good_backup):
+    live = tmp_path / "cpe-tracker.db"
+    con = sqlite3.connect(live)
+    con.execute("PRAGMA user_version = 3")  # a valid SQLite file with nothing in it
+    con.close()
+    assert live.stat().st_size > 0
+    message = maintenance.restore(bind(make_database(str(live))), good_backup)
+    assert message == f"Restored {live} from {good_backup}."
+    assert _emails(live) == ["ann@example.com", "bob@example.com"]
