@@ -2,7 +2,10 @@
 
 With no subcommand it opens the window. Subcommands script the Qt-free services: import, export,
 backup, restore, check. Exit codes: 0 ok, 1 the command failed (one plain message on stderr, no
-traceback), 2 bad usage.
+traceback), 2 bad usage (a database whose accounts have passwords, and no ``--as``).
+
+Every command runs as the person signed in with ``--as EMAIL`` (``services/cli_identity.py``),
+with that person's rights: the services' permission checks apply as in the window.
 """
 
 from __future__ import annotations

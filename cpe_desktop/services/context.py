@@ -30,8 +30,10 @@ class Actor:
         return cls(user_id=user.user_id, role=user.role, name=user.name)
 
 
-# The command line and start-up tasks act for the machine's owner, with full rights; their audit
-# entries carry no user and say "command line"/"system" in their details.
+# Start-up tasks act for the machine's owner, with full rights, and so does the command line on a
+# database where no account has a password (otherwise it acts as the person signed in with --as:
+# services/cli_identity.py); their audit entries carry no user and say "command line"/"system"
+# in their details.
 SYSTEM = Actor(user_id=None, role=ADMIN, name="system")
 COMMAND_LINE = Actor(user_id=None, role=ADMIN, name="command line")
 

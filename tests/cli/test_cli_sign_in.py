@@ -390,3 +390,64 @@ def test_with_several_passwordless_people_as_picks_one_and_limits_to_them(tmp_pa
     document = json.loads(out.read_text(encoding="utf-8"))
     assert [person["email"] for person in document["users"]] == [BOB]
     assert f"<{ALICE}>" in everyone.stdout and f"<{BOB}>" in everyone.stdout
+
+
+def test_a_members_json_import_cannot_write_into_someone_elses_account(copy, tmp_path):
+    source = tmp_path / "people.json"
+    source.write_text(json.dumps(two_people_document()), encoding="utf-8")
+    before = _records_of(copy)
+
+    result = _run(tmp_path, copy, "--as", BOB, "import", str(source), password=BOB_PASSWORD)
+
+    assert result.returncode == EXIT_FAILED
+    assert f"{ALICE} is someone else's account" in result.stderr
+    assert _records_of(copy) == before
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the terminal here is a POSIX pseudo-terminal")
+def test_in_a_terminal_the_password_is_asked_for_without_echo(copy, tmp_path):
+    import fcntl
+    import pty
+    import select
+    import termios
+
+    master, terminal = pty.openpty()
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("CPE_DATABASE_URL", "CPE_PASSWORD")
+    }
+    env.update(CPE_DATA_DIR=str(tmp_path / "data"), QT_QPA_PLATFORM="offscreen")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cpe_desktop", "--db", str(copy), "--as", BOB, "status"],
+        env=env,
+        cwd=tmp_path,
+        stdin=terminal,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        # the pseudo-terminal becomes the program's own terminal, where getpass asks
+        preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0),
+    )
+    os.close(terminal)
+    shown = b""
+    prompt = f"Password for {BOB}: ".encode()
+    while prompt not in shown and process.poll() is None:
+        if select.select([master], [], [], 1)[0]:
+            shown += os.read(master, 1024)
+    os.write(master, BOB_PASSWORD.encode() + b"\n")
+    out, err = process.communicate(timeout=120)
+    while select.select([master], [], [], 0)[0]:
+        try:
+            chunk = os.read(master, 1024)
+        except OSError:  # the program has closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(master)
+
+    assert process.returncode == 0, err
+    assert prompt in shown
+    assert BOB_PASSWORD.encode() not in shown  # not echoed
+    assert f"<{BOB}>".encode() in out
