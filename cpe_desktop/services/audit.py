@@ -77,6 +77,7 @@ CHAINED_FIELDS: tuple[peewee.Field, ...] = (
     AuditLog.entry_hash,
 )
 HEAD_ID = 1
+_CHAINED_NAMES = tuple(field.name for field in CHAINED_FIELDS)
 
 
 def write(
@@ -101,10 +102,15 @@ def write(
         json.dumps(before, sort_keys=True, default=str) if before is not None else None,
         json.dumps(after, sort_keys=True, default=str) if after is not None else None,
     )
-    with database.atomic():
-        (row,) = chain([values])
-        names = [field.name for field in CHAINED_FIELDS]
-        return AuditLog.create(**dict(zip(names, row, strict=True)))
+    if not database.obj.in_transaction():  # the head and the entry move together
+        with database.atomic():
+            return _insert(values)
+    return _insert(values)
+
+
+def _insert(values: tuple[Any, ...]) -> AuditLog:
+    (row,) = chain([values])
+    return AuditLog.create(**dict(zip(_CHAINED_NAMES, row, strict=True)))
 
 
 def chain(entries: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
@@ -116,9 +122,8 @@ def chain(entries: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
     """
     if not entries:
         return []
-    head = _locked_head()
-    ids = _reserve_ids(len(entries), head)
-    previous = head.last_hash
+    last_id, previous, highest = _locked_head()
+    ids = _reserve_ids(len(entries), last_id, highest)
     made: list[tuple[Any, ...]] = []
     for log_id, values in zip(ids, entries, strict=True):
         user, action, timestamp, details, entity, entity_id, before_json, after_json = values
@@ -128,12 +133,15 @@ def chain(entries: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
         )  # fmt: skip
         made.append((log_id, *values, user, previous, digest))
         previous = digest
-    AuditChainHead.update(
-        last_log_id=ids[-1],
-        last_hash=previous,
-        entry_count=AuditChainHead.entry_count + len(entries),
-        updated_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
-    ).where(AuditChainHead.head_id == HEAD_ID).execute()
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    db = database.obj
+    db.execute_sql(
+        _sql(
+            "UPDATE {head} SET last_log_id = {p}, last_hash = {p}, "
+            "entry_count = entry_count + {p}, updated_at = {p} WHERE head_id = {p}"
+        ),
+        (ids[-1], previous, len(entries), AuditChainHead.updated_at.db_value(now), HEAD_ID),
+    )
     return made
 
 
@@ -179,18 +187,28 @@ def _time_text(value: Any) -> str | None:
     return value.isoformat()
 
 
-def _locked_head() -> AuditChainHead:
-    """The chain's head row, locked until the transaction ends (PostgreSQL; SQLite's write
-    transaction holds the whole database). A missing head is started again from the newest
-    entry and marked ``rebuilt_at``, so the loss stays visible to the check."""
+def _locked_head() -> tuple[int | None, str | None, int]:
+    """The chain's head (newest id and hash) and, on SQLite, the log's highest id; the head row
+    is locked until the transaction ends (PostgreSQL; SQLite's write transaction holds the whole
+    database). Plain SQL: these run at every audit write. A missing head is started again from
+    the newest entry and marked ``rebuilt_at``, so the loss stays visible to the check."""
+    db = database.obj
+    if isinstance(db, peewee.PostgresqlDatabase):
+        query = "SELECT last_log_id, last_hash, 0 FROM {head} WHERE head_id = {p} FOR UPDATE"
+    else:
+        query = (
+            "SELECT last_log_id, last_hash, (SELECT MAX(log_id) FROM {log}) FROM {head} "
+            "WHERE head_id = {p}"
+        )
+    found = db.execute_sql(_sql(query), (HEAD_ID,)).fetchone()
+    if found is None:
+        _rebuild_head()
+        found = db.execute_sql(_sql(query), (HEAD_ID,)).fetchone()
+    last_id, last_hash, highest = found
+    return last_id, last_hash, highest or 0
 
-    def query() -> peewee.ModelSelect:
-        found = AuditChainHead.select().where(AuditChainHead.head_id == HEAD_ID)
-        return found.for_update() if isinstance(database.obj, peewee.PostgresqlDatabase) else found
 
-    head = query().first()
-    if head is not None:
-        return head
+def _rebuild_head() -> None:
     newest = AuditLog.select().order_by(AuditLog.log_id.desc()).first()
     AuditChainHead.insert(
         head_id=HEAD_ID,
@@ -200,10 +218,9 @@ def _locked_head() -> AuditChainHead:
         updated_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
         rebuilt_at=newest.log_id if newest else 0,
     ).execute()
-    return query().first()
 
 
-def _reserve_ids(count: int, head: AuditChainHead) -> list[int]:
+def _reserve_ids(count: int, last_id: int | None, highest: int) -> list[int]:
     """Ids for ``count`` new entries, known before they are written (they are hashed).
 
     PostgreSQL: taken from the column's sequence while the head is locked, so ids rise in chain
@@ -211,13 +228,23 @@ def _reserve_ids(count: int, head: AuditChainHead) -> list[int]:
     connection can take while this write transaction lasts.
     """
     db = database.obj
-    key = AuditLog._meta.primary_key
     if isinstance(db, peewee.PostgresqlDatabase):
         cursor = db.execute_sql(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            (AuditLog._meta.table_name, key.column_name, count),
+            (AuditLog._meta.table_name, AuditLog._meta.primary_key.column_name, count),
         )
         return sorted(int(row[0]) for row in cursor.fetchall())
-    highest = AuditLog.select(peewee.fn.MAX(key)).scalar() or 0
-    first = max(highest, head.last_log_id or 0) + 1
+    first = max(highest, last_id or 0) + 1
     return list(range(first, first + count))
+
+
+def _sql(template: str) -> str:
+    """``template`` with ``{head}``, ``{log}`` (quoted table names) and ``{p}`` (the driver's
+    placeholder) filled in for the bound database."""
+    db = database.obj
+
+    def name(model: type[peewee.Model]) -> str:
+        parts = (model._meta.schema, model._meta.table_name)
+        return ".".join(peewee.quote((part,), db.quote) for part in parts if part)
+
+    return template.format(head=name(AuditChainHead), log=name(AuditLog), p=db.param)
