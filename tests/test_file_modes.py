@@ -59,6 +59,8 @@ def test_a_new_data_folder_and_everything_the_program_puts_in_it_are_private(tmp
             assert _mode(extra) == 0o600, suffix
     logs = list((data / "logs").iterdir())
     assert logs and all(_mode(file) == 0o600 for file in logs)
+    copies = list((data / "backups").iterdir())
+    assert copies and all(_mode(file) == 0o600 for file in copies)
 
 
 def test_a_data_folder_open_to_others_is_tightened_once_and_the_log_says_so(tmp_path):
@@ -106,3 +108,18 @@ def test_a_subfolder_is_created_private(tmp_path, monkeypatch):
 
     assert _mode(attachments) == 0o700
     assert _mode(tmp_path / "d") == 0o700
+
+
+def test_a_backup_written_anywhere_is_private(tmp_path):
+    """``backup -o FILE`` copies everyone's data (password hashes included) out of the private
+    folder: the copy is its owner's alone wherever it is written."""
+    data = tmp_path / "data"
+    source = tmp_path / "solo.json"
+    source.write_text(json.dumps(one_person_document()), encoding="utf-8")
+    assert _run(data, tmp_path, "import", str(source)).returncode == 0
+    out = tmp_path / "shared" / "copy.db"
+
+    result = _run(data, tmp_path, "backup", "-o", str(out))
+
+    assert result.returncode == 0, result.stderr
+    assert _mode(out) == 0o600

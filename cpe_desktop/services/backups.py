@@ -141,6 +141,7 @@ def write_verified_copy(
     sweep_partials(target.parent)
     partial = target.with_name(f"{PARTIAL_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}.db")
     try:
+        partial.touch(mode=0o600)  # a copy of everyone's data: its owner's alone from the start
         copy(db, partial)
         problem = verify_copy(partial)
         if problem:
