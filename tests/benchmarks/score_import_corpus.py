@@ -30,6 +30,9 @@ from tests.import_corpus.score import score_corpus, table_text  # noqa: E402
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quiet", action="store_true", help="the table only, no reasons")
+    parser.add_argument(
+        "--folder", type=Path, default=None, help="another folder of layouts (e.g. the trial)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         db = make_database(str(Path(folder) / "corpus.db"))
@@ -40,7 +43,8 @@ def main() -> None:
             ctx = ServiceContext(SYSTEM, FixedClock(dt.datetime(2026, 6, 15, 9, 30)))
             load_shipped_requirements(ctx)
             person = users.create_user(ctx, {"name": "Jordan", "email": "j@example.com"}).value
-            print(table_text(score_corpus(ctx, person), details=not args.quiet))
+            scores = score_corpus(ctx, person, args.folder) if args.folder else None
+            print(table_text(scores or score_corpus(ctx, person), details=not args.quiet))
         finally:
             db.close()
 

@@ -182,3 +182,26 @@ def test_word_options_used_wrongly_are_refused_in_words(tmp_path, database, args
     result = _run(tmp_path, database, "import", str(log), *args)
     assert result.returncode != 0 and says in result.stderr and "Traceback" not in result.stderr
     assert _partial_titles(database) == []
+
+
+def test_an_unknown_word_names_the_word_option_too(tmp_path, database):
+    log = _write(
+        tmp_path,
+        "Date,Course,Kind,Subject,Hours\n2025-01-10,Partial holo,Hologram,Taxes,2\n",
+    )
+    refused = _run(tmp_path, database, "import", str(log), "--map", "Kind=delivery_method")
+    assert refused.returncode == 1
+    assert "'Hologram' is not a delivery method" in refused.stderr
+    assert "--word Hologram='Group Live' (or the name it is)" in refused.stderr
+    done = _run(
+        tmp_path,
+        database,
+        "import",
+        str(log),
+        "--map",
+        "Kind=delivery_method",
+        "--word",
+        "Hologram=Group Internet Based",
+    )
+    assert done.returncode == 0, done.stderr
+    assert _partial_titles(database) == ["Partial holo"]

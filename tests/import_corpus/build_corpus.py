@@ -1,8 +1,8 @@
-"""Write the import corpus: eleven spreadsheets in the layouts people hold, and a truth file each.
+"""Write the import corpus: fifteen spreadsheets in the layouts people hold, and a truth file each.
 
 Run ``python tests/import_corpus/build_corpus.py`` from the repository root; it rewrites every
-file here the same way each time (seeded data, fixed workbook dates); ``--trial`` writes the
-four layouts not yet scored (12-15) into ``trial/``. The layouts follow real forms and exports
+file here the same way each time (seeded data, fixed workbook dates). The layouts follow real
+forms and exports
 (see README.md for the sources); the people, courses and numbers are made up.
 
 A truth file (``<file>.truth.json``) holds the records as the person means them: title,
@@ -21,7 +21,6 @@ import io
 import json
 import random
 import re
-import sys
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -1385,14 +1384,6 @@ def firm_lms_export() -> None:
     )
 
 
-# 12-15 are not yet in the scored corpus: the importer leaves most of their records out (see
-# README.md, "Tried as a new user would"), which would fail the suite's 90 % target. They are
-# written by ``build_corpus.py --trial`` into ``trial/``, which the suite does not read; move a
-# layout up into BUILDERS (and its files up a folder) once it imports.
-TRIAL = Path("trial")
-NEW_USER_TRIAL = [provider_history, iia_log, ea_record, firm_lms_export]
-
-
 BUILDERS = [
     board_form,
     board_worksheet,
@@ -1404,18 +1395,16 @@ BUILDERS = [
     provider_transcript,
     personal_log,
     audit_list,
+    # Tried first as a new user would, before the importer knew them (README.md).
     tracker_template,
+    provider_history,
+    iia_log,
+    ea_record,
+    firm_lms_export,
 ]
 
 
-def main(argv: list[str] | None = None) -> None:
-    global HERE
-    if "--trial" in (sys.argv[1:] if argv is None else argv):
-        HERE = HERE / TRIAL
-        HERE.mkdir(exist_ok=True)
-        for build in NEW_USER_TRIAL:
-            build()
-        return
+def main() -> None:
     for build in BUILDERS:
         build()
 

@@ -4,8 +4,8 @@ Each file is read as the program sets the import up, with no help: ``read_table`
 and header row it picks itself), ``guess_columns`` on the headings and cells it found, and
 ``preview``
 with the constants the truth file says a person would type once (a sponsor named only in a
-title row) when ``preview`` accepts constants. The records the preview would import are then
-compared with the truth:
+title row) when ``preview`` accepts constants. The records the preview would import (with "import
+the good records" when some rows have problems) are then compared with the truth:
 
 - right: a truth record with the same title, completion date, first day, sponsor, delivery
   method and credits by field of study;
@@ -106,7 +106,9 @@ def _proposed(ctx, user, table, mapping, constants, score) -> list[dict[str, Any
         score.problems.append(f"{error.where}: {error.message}")
     if len(result.errors) > 3:
         score.problems.append(f"and {len(result.errors) - 3} more problems")
-    return [_proposed_record(record.values, constants) for record in result.records]
+    # What "import the good records" would store: every record whose rows have no problem (all
+    # of them when the file has none); a row with a problem is not imported, never guessed.
+    return [_proposed_record(record.values, constants) for record in result.importable]
 
 
 def _truth_record(record: dict[str, Any]) -> dict[str, Any]:

@@ -277,8 +277,6 @@ def preview(
     result.warnings = check_groups(
         ctx, groups, found, progress=lambda done: report(done, len(groups), "Checking the rows…")
     )
-    defaulted = {name for name in NOT_STATED_FIELDS if name in given and name not in typed}
-    result.warnings = _not_stated_once(result.warnings, defaulted)
     result.errors = found.errors()
     stored = bulk_records.stored_keys(user.user_id)
     wrong: dict[int, list[str]] = {}
@@ -293,15 +291,15 @@ def preview(
                 PreviewRecord(tuple(lines), group.values, stored.get(_key(group.values)))
             )
             continue
-        for line in lines:
+        for line in dict.fromkeys(lines):  # a row split in several credit lines is one row
             reasons = wrong.get(line) or [
                 f"part of the record on {table.unit} {bad[0]}, which has a problem"
             ]
             result.bad_rows.append(SkippedRow(line, tuple(dict.fromkeys(reasons))))
     result.bad_rows.sort(key=lambda row: row.number)
-    if result.errors:
-        return result
-    result.records = list(result.importable)
+    # Said of the records that can be imported, whether or not some rows have problems.
+    defaulted = {name for name in NOT_STATED_FIELDS if name in given and name not in typed}
+    result.warnings = _not_stated_once(result.warnings, defaulted, result.importable)
     if not rows:
         result.warnings.append(
             f"the file has a header ({table.unit} {table.header_row}) but no records"
@@ -310,6 +308,9 @@ def preview(
     if skipped:
         names = ", ".join(repr(name) for name in skipped)
         result.warnings.append(f"not imported (no field chosen for them): {names}")
+    if result.errors:
+        return result
+    result.records = list(result.importable)
     return result
 
 
@@ -360,26 +361,29 @@ _NO_COLUMN = {
 }
 
 
-def _not_stated_once(warnings: list[str], defaulted: Collection[str] = ()) -> list[str]:
-    """The "not stated" note once, with how many records carry it, not once per record; for a
-    field the file has no column for (``defaulted``), the note says so."""
+def _not_stated_once(
+    warnings: list[str], defaulted: Collection[str], records: Sequence[PreviewRecord]
+) -> list[str]:
+    """The "not stated" note once, with how many of the ``records`` to import carry it, not once
+    per record (nor counting rows that will not be imported); for a field the file has no
+    column for (``defaulted``), the note says so."""
     notes = {
         NOT_STATED_METHOD: "delivery_method",
         not_stated_field("field of study"): "field_of_study",
     }
-    counts = dict.fromkeys(notes, 0)
-    kept = []
-    for warning in warnings:
-        note = next((note for note in notes if warning.endswith(note)), None)
-        if note is None:
-            kept.append(warning)
-        else:
-            counts[note] += 1
-    for note, n in counts.items():
-        if n:
-            name = notes[note]
+    kept = [w for w in warnings if not any(w.endswith(note) for note in notes)]
+    counts = {
+        "delivery_method": sum(1 for r in records if r.values.get("delivery_method") == NOT_STATED),
+        "field_of_study": sum(
+            1
+            for r in records
+            if any(line.get("field") == NOT_STATED for line in r.values.get("credits") or ())
+        ),
+    }
+    for note, name in notes.items():
+        if counts[name]:
             said = _NO_COLUMN[name].format(NOT_STATED) if name in defaulted else note
-            kept.append(f"{_count(n, 'record')}: {said}")
+            kept.append(f"{_count(counts[name], 'record')}: {said}")
     return kept
 
 

@@ -21,8 +21,11 @@ from cpe_desktop.services.interchange.vocabulary import column_kind, field_in_he
 
 ColumnMapping = dict[str, int]
 
+# The ethics hours counted inside a row's credits ("Ethics hours (included in CPE hours)", as an
+# internal auditor's log keeps them): the credits are split into the ethics part and the rest.
+ETHICS_PART = "ethics_part"
 # Our fields in the order the window lists them; ``email`` only checks whose rows these are.
-FIELDS = (*HEADER, *OPTIONAL, EMAIL)
+FIELDS = (*HEADER, *OPTIONAL, ETHICS_PART, EMAIL)
 LABELS = {
     "completed_on": "Date completed",
     "started_on": "First day (multi-day)",
@@ -35,6 +38,7 @@ LABELS = {
     "ethics_jurisdiction": "Ethics jurisdiction",
     "notes": "Notes",
     "topics": "Course topics",
+    ETHICS_PART: "Of the credits, ethics",
     EMAIL: "Person's email",
 }
 # Headings people use, compared after normalising (lower case, punctuation as spaces). The
@@ -160,6 +164,12 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "education provider",
         "training provider",
         "cpe sponsor name",
+        # The IRS's word for an approved continuing-education provider (enrolled agents).
+        "ce provider",
+        "ce provider name",
+        "ce sponsor",
+        "approved provider",
+        "program provider",
     ),
     "sponsor_id": (
         "sponsor id",
@@ -282,6 +292,14 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "required topics",
     ),
     EMAIL: ("email", "e mail", "email address", "user email", "person email"),
+    ETHICS_PART: (
+        "of which ethics",
+        "ethics included",
+        "ethics hours included",
+        "incl ethics",
+        "including ethics",
+        "ethics portion",
+    ),
 }
 _BY_ALIAS = {alias: field for field, aliases in ALIASES.items() for alias in aliases}
 _PARENTHESISED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
@@ -293,7 +311,15 @@ def normalise_heading(heading: str) -> str:
     return " ".join(words.split())
 
 
+# "Ethics hours (included in CPE hours)", "of which ethics", "Ethics (incl. above)": a part of the
+# credits, never hours of their own; a plain "Ethics hours" column is not guessed as one.
+_INSIDE_CREDITS = re.compile(r"\b(included|incl|of which|including|part of|within|inside)\b")
+
+
 def _field_for(heading: str) -> str | None:
+    words = normalise_heading(heading)
+    if "ethics" in words.split() and _INSIDE_CREDITS.search(words):
+        return ETHICS_PART
     for candidate in (heading, _PARENTHESISED.sub(" ", heading)):
         field = _BY_ALIAS.get(normalise_heading(candidate))
         if field is not None:

@@ -13,10 +13,14 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from cpe_desktop.services.interchange.cells import field_cell, parse_date_range
+from cpe_desktop.rules.fields import BEHAVIORAL_ETHICS, REGULATORY_ETHICS
+from cpe_desktop.services.interchange.cells import credits_cell, field_cell, parse_date_range
 from cpe_desktop.services.interchange.grouping import Problems, Row
+from cpe_desktop.services.interchange.mapping import ETHICS_PART
 from cpe_desktop.services.interchange.tabular import Table
 from cpe_desktop.services.interchange.vocabulary import combined_fields
+
+_ETHICS_FIELDS = frozenset({REGULATORY_ETHICS, BEHAVIORAL_ETHICS})
 
 
 def read_rows(
@@ -31,6 +35,7 @@ def read_rows(
     cell split into one row per field, a form with one hours column per field unpivoted."""
     if hours:
         return _unpivoted(table, mapping, problems, constants, hours)
+    part = mapping.get(ETHICS_PART)
     rows = []
     for table_row in table.rows:
         combined = None
@@ -38,9 +43,15 @@ def read_rows(
             combined = combined_fields(table.cell(table_row, mapping["field_of_study"]))
         per_field = ("field_of_study", "credits") if combined is not None else ()
         cells = _read_cells(table, table_row, mapping, problems, skip=per_field)
+        cells.pop(ETHICS_PART, None)
         if combined is None and not any(value != "" for value in cells.values()):
             continue  # a row with data only elsewhere
         _complete(cells, table, table_row, mapping, constants)
+        if combined is None and part is not None:
+            rows.extend(
+                _ethics_split(table.cell(table_row, part), table_row.number, problems, cells)
+            )
+            continue
         if combined is None:
             rows.append(Row(table_row.number, cells))
             continue
@@ -59,6 +70,8 @@ def _read_cells(
     ``skip`` are left empty, to be filled by the caller."""
     cells: dict[str, Any] = {}
     for name, index in mapping.items():
+        if name == ETHICS_PART:
+            continue  # read by the caller, as a part of the credits
         if name in skip:
             cells[name] = ""
             continue
@@ -106,6 +119,38 @@ def _unpivoted(
             problems.add(table_row.number, "credits", "no hours in any of the hours columns")
         rows.extend(Row(table_row.number, line) for line in lines)
     return rows
+
+
+def _ethics_split(value: Any, number: int, problems: Problems, cells: dict[str, Any]) -> list[Row]:
+    """A row whose credits include some ethics hours (an "Ethics hours (included in CPE hours)"
+    cell): the ethics hours as a Regulatory Ethics line, the rest in the row's own field. A row
+    whose own field is an ethics field, or with no ethics hours, stays one line."""
+    amount, problem = credits_cell(value)
+    if problem is not None:
+        problems.add(number, ETHICS_PART, problem)
+        return [Row(number, cells)]
+    if amount in ("", None):
+        return [Row(number, cells)]
+    try:
+        ethics = Decimal(str(amount))
+    except ArithmeticError:
+        problems.add(number, ETHICS_PART, f"{amount!r} is not a number of hours")
+        return [Row(number, cells)]
+    try:
+        total = Decimal(str(cells.get("credits")))
+    except ArithmeticError:
+        return [Row(number, cells)]  # the credits' own problem is said by the record check
+    if ethics < 0 or ethics > total:
+        problems.add(
+            number, ETHICS_PART, f"{ethics} ethics hours cannot be part of {total} credits"
+        )
+        return [Row(number, cells)]
+    if ethics == 0 or str(cells.get("field_of_study", "")) in _ETHICS_FIELDS:
+        return [Row(number, cells)]
+    lines = [Row(number, {**cells, "field_of_study": REGULATORY_ETHICS, "credits": ethics})]
+    if ethics < total:
+        lines.insert(0, Row(number, {**cells, "credits": total - ethics}))
+    return lines
 
 
 def _split_row(

@@ -99,6 +99,11 @@ _DELIVERY_WORDS: Mapping[str, tuple[str, ...]] = {
         "Chapter meeting",
         "Live event",
         "GL",
+        # Learning systems' training types (a firm's LMS export): instructor-led in a room.
+        "ILT",
+        "Instructor-led",
+        "Instructor-led training",
+        "In person",
     ),
     f.GROUP_INTERNET_BASED: (
         "Virtual",
@@ -116,6 +121,12 @@ _DELIVERY_WORDS: Mapping[str, tuple[str, ...]] = {
         "Web conference",
         "Zoom",
         "Interactive webinar",
+        # Learning systems' "virtual classroom": instructor-led, live, over the internet.
+        "Virtual Classroom",
+        "Virtual instructor-led",
+        "Virtual instructor-led training",
+        "VILT",
+        "Virtual ILT",
     ),
     f.QAS_SELF_STUDY: (
         "On-Demand",
@@ -327,13 +338,18 @@ def combined_fields(text: object) -> list[tuple[str, str]] | None:
 
 def column_kind(values: list[object]) -> str | None:
     """ "field_of_study" or "delivery_method" when most of a column's filled cells (at least
-    four of five, and at least three) name one; None otherwise. Lets an import find such a
-    column under a heading it does not know ("Type", "Classification")."""
+    four of five, and at least three) name one, or could mean one of a few ("Online"); None
+    otherwise. Lets an import find such a column under a heading it does not know ("Type",
+    "Training Type", "Classification"), its vague words then asked about, not guessed."""
     filled = [v for v in values if isinstance(v, str) and v.strip()]
     if len(filled) < 3:
         return None
-    for kind, reader in (("field_of_study", field_of), ("delivery_method", delivery_of)):
-        named = sum(1 for v in filled if reader(v) is not None or combined_fields(v))
+    kinds = (
+        ("field_of_study", field_of, field_choices),
+        ("delivery_method", delivery_of, delivery_choices),
+    )
+    for kind, reader, vague in kinds:
+        named = sum(1 for v in filled if reader(v) is not None or vague(v) or combined_fields(v))
         if named * 5 >= len(filled) * 4:
             return kind
     return None
@@ -353,7 +369,7 @@ _CATCH_ALL_COLUMNS = {
 
 def field_in_heading(heading: str) -> str | None:
     """The field of study a column heading ends with ("CPE hours claimed Technical A&A" ->
-    Accounting, "Hours: Tax" -> Taxes): the shortest last words that name one; None if none do.
+    Accounting, "Hours: Tax" -> Taxes): the longest last words that name one; None if none do.
     For a form whose hours are spread over one column per field."""
     found = heading_word(heading)
     return found[1] if found is not None else None
