@@ -564,3 +564,68 @@ def test_an_export_with_a_lost_certificate_file_is_refused_naming_it(system, tmp
     )
     assert not target.exists()
     assert CustomField.select().count() == 6 and Notification.select().count() == 3
+
+
+# --- hand-written sections ------------------------------------------------------------------------
+
+
+def test_references_are_read_as_the_license_checks_read_them(system):
+    from cpe_desktop.db.models import Reminder
+    from cpe_desktop.services.interchange import import_document
+
+    document = two_people_document()
+    alice = document["users"][0]
+    alice["licenses"][1]["credential"] = "cpa"  # the code in any case, as licenses accept it
+    alice["reminders"] = [
+        {
+            "message": "Texas renewal",
+            "frequency": "yearly",
+            "next_reminder": "2027-05-01T09:00:00",
+            "license": {"credential": " Cpa", "jurisdiction": "Texas ", "license_number": "12345"},
+        }
+    ]
+
+    summary = import_document(system, document)
+
+    assert summary.reminders_added == 1
+    reminder = Reminder.get()
+    assert (reminder.license.jurisdiction, reminder.license.license_number) == ("Texas", "12345")
+    assert reminder.anchor_day == 1 and reminder.active
+
+
+def test_bad_sections_are_refused_each_at_its_path(system):
+    from cpe_desktop.services.interchange import import_document
+
+    document = two_people_document()
+    alice = document["users"][0]
+    alice["preferences"] = {"smtp_password": "hunter2", "theme": "purple"}
+    alice["reminders"] = [
+        {
+            "message": "x",
+            "frequency": "every_n_days",
+            "next_reminder": "tomorrow",
+            "license": {"credential": "CPA", "jurisdiction": "Ohio", "license_number": None},
+        }
+    ]
+    alice["records"][0]["certificate_sha256"] = "0" * 64
+    alice["records"][1]["custom"] = {"Nope": 1}
+    document["custom_fields"] = [{"entity": "record", "name": "Paid", "type": "choice"}]
+    before = table_counts()
+
+    with pytest.raises(ValidationError) as caught:
+        import_document(system, document)
+
+    assert table_counts() == before
+    errors = caught.value.errors
+    assert errors["custom_fields[0].options"] == "a choice field needs its list of choices"
+    assert errors["users[0].preferences.smtp_password"] == "is not a known setting"
+    assert errors["users[0].preferences.theme"].startswith("must be one of")
+    assert errors["users[0].reminders[0].next_reminder"].startswith("must be a date and time")
+    assert errors["users[0].reminders[0].license"] == "names no license of this person in the file"
+    assert errors["users[0].reminders[0].interval_days"] == (
+        "is required when the reminder repeats every N days"
+    )
+    assert errors["users[0].records[0].certificate_sha256"] == (
+        "names no certificate of users[0].certificates"
+    )
+    assert errors["users[0].records[1].custom.Nope"] == "is not a custom field of a record"

@@ -97,6 +97,8 @@ from cpe_desktop.services.interchange.json_validation import (
     Person,
     Plan,
     check_document,
+    license_ref_key,
+    record_ref_key,
 )
 
 T = TypeVar("T")
@@ -531,8 +533,8 @@ def _import_person(
     for item in person.licenses:
         values = dict(item.values)
         if "credential_id" not in values:  # a credential this file added
-            values["credential_id"] = Credential.get(
-                Credential.code == item.extra["credential"]
+            values["credential_id"] = credentials_service.by_code(
+                item.extra["credential"]
             ).credential_id
         if license_exists(
             user.user_id,
@@ -584,22 +586,25 @@ def _import_rest(
     """What else the person's account holds: custom values, certificates and their links,
     settings, reminders and notifications. Items already there are kept as they are."""
     licenses = {
-        (row.credential.code, row.jurisdiction, row.license_number): row.license_id
+        license_ref_key(row.credential.code, row.jurisdiction, row.license_number): row.license_id
         for row in License.select(License, Credential)
         .join(Credential)
         .where(License.user == user_id)
         .order_by(License.license_id.desc())  # the oldest wins where two share a key
     }
     for item in person.licenses:
-        key = (
-            item.extra["credential"],
-            item.values["jurisdiction"],
-            item.values.get("license_number"),
+        key = license_ref_key(
+            item.extra["credential"], item.values["jurisdiction"], item.values.get("license_number")
         )
         _set_custom(ctx, "license", licenses[key], item, summary)
-    records = bulk_records.stored_keys(user_id)
+    records = {
+        record_ref_key(*key): record_id
+        for key, record_id in bulk_records.stored_keys(user_id).items()
+    }
     for item in person.records:
-        record_id = records[bulk_records.record_key(item.values)]
+        values = item.values
+        key = record_ref_key(values["title"], values["completed_on"], values.get("sponsor"))
+        record_id = records[key]
         _set_custom(ctx, "record", record_id, item, summary)
     # Certificates: each file checked against its checksum, then linked to the records this
     # import added (a record already there keeps the certificate it has, or has none).
@@ -675,11 +680,8 @@ def _import_report(ctx: ServiceContext, user_id: int, item: Item, summary: Impor
     summary.reports_added += 1
 
 
-def _license_id(reference: dict[str, Any] | None, licenses: dict[tuple, int]) -> int | None:
-    if reference is None:
-        return None
-    key = (reference["credential"], reference["jurisdiction"], reference.get("license_number"))
-    return licenses[key]
+def _license_id(reference: tuple[Any, ...] | None, licenses: dict[tuple, int]) -> int | None:
+    return None if reference is None else licenses[reference]
 
 
 def _import_reminder(
@@ -750,9 +752,7 @@ def _import_notification(
     row["user"] = user_id
     row["license"] = _license_id(values.get("license"), licenses)
     reference = values.get("record")
-    if reference is not None:
-        day = dt.date.fromisoformat(reference["completed_on"])
-        row["record"] = records[(reference["title"], day, reference.get("sponsor") or None)]
+    row["record"] = None if reference is None else records[reference]
     _guard(item.path, rows.create, ctx, Notification, row, "notification")
     summary.notifications_added += 1
 

@@ -560,19 +560,45 @@ def _plain(value: Any) -> Any:
     return value if isinstance(value, (str, int, float, bool, type(None))) else repr(value)
 
 
+def license_ref_key(code: Any, jurisdiction: Any, number: Any) -> tuple[Any, ...]:
+    """A license as a reference names it, read the way the license checks read its fields (the
+    code in capitals, text trimmed, an empty number as none), so both sides of a reference
+    meet: the file's own, and the stored rows' at writing."""
+    code = code.strip().upper() if isinstance(code, str) else _plain(code)
+    return (code, _trimmed(jurisdiction), _trimmed(number) or None)
+
+
+def record_ref_key(title: Any, day: dt.date | None, sponsor: Any) -> tuple[Any, ...]:
+    """A record as a reference names it (``bulk_records.record_key``'s fields, read alike)."""
+    return (_trimmed(title), day, _trimmed(sponsor) or None)
+
+
+def _trimmed(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else _plain(value)
+
+
+def _given(values: dict[str, Any]) -> dict[str, Any]:
+    """Checked values with the absent ones as None (each section's keys are all optional but
+    the required ones, which are present once the item is valid)."""
+    return {name: None if value is MISSING else value for name, value in values.items()}
+
+
 def _license_ref(item: Item) -> tuple[Any, ...]:
     values = item.values
-    return (item.extra.get("credential"), values.get("jurisdiction"), values.get("license_number"))
+    return license_ref_key(
+        item.extra.get("credential"), values.get("jurisdiction"), values.get("license_number")
+    )
 
 
 def _record_ref(values: Mapping[str, Any]) -> tuple[Any, ...]:
-    return (values.get("title"), values.get("completed_on"), values.get("sponsor"))
+    return record_ref_key(values.get("title"), values.get("completed_on"), values.get("sponsor"))
 
 
 def _reference(
     raw: Any, keys: tuple[str, ...], step: str, v: Validator, found: set[tuple[Any, ...]]
-) -> dict[str, Any] | None:
-    """A reference to one of the person's licenses or records in the file, by its key fields."""
+) -> tuple[Any, ...] | None:
+    """A reference to one of the person's licenses or records in the file, by its key fields:
+    the key (see :func:`license_ref_key`, :func:`record_ref_key`), or None."""
     if raw is None:
         return None
     what = "license" if keys is LICENSE_REF_KEYS else "record"
@@ -580,17 +606,17 @@ def _reference(
         v.error(step, f"must be an object of {', '.join(keys)} naming one of the person's {what}s")
         return None
     if keys is LICENSE_REF_KEYS:
-        key = tuple(_plain(raw.get(name)) for name in LICENSE_REF_KEYS)
+        key = license_ref_key(*(raw.get(name) for name in LICENSE_REF_KEYS))
     else:
         try:
             day = dt.date.fromisoformat(str(raw.get("completed_on")))
         except ValueError:
             day = None
-        key = (_plain(raw.get("title")), day, _plain(raw.get("sponsor")))
+        key = record_ref_key(raw.get("title"), day, raw.get("sponsor"))
     if key not in found:
         v.error(step, f"names no {what} of this person in the file")
         return None
-    return dict(raw)
+    return key
 
 
 def _check_reminders(
@@ -610,7 +636,7 @@ def _check_reminders(
                 "interval_days", minimum=1, maximum=reminders_service.MAX_INTERVAL_DAYS
             ),
             "next_reminder": _moment(v, raw, "next_reminder", required=True),
-            "active": v.boolean("active") if v.has("active") else True,
+            "active": v.boolean("active") is not False,  # absent or null: on, as when made
             "anchor_day": v.integer("anchor_day", minimum=1, maximum=31),
             "license": _reference(raw.get("license"), LICENSE_REF_KEYS, "license", v, licenses),
         }
@@ -619,7 +645,7 @@ def _check_reminders(
             v.error("interval_days", "is required when the reminder repeats every N days")
         _collect(v, item_path, errors)
         if not v.errors:
-            items.append(Item(item_path, values))
+            items.append(Item(item_path, _given(values)))
     return items
 
 
@@ -650,7 +676,7 @@ def _check_notifications(
         }
         _collect(v, item_path, errors)
         if not v.errors:
-            items.append(Item(item_path, values))
+            items.append(Item(item_path, _given(values)))
     return items
 
 
@@ -680,5 +706,5 @@ def _check_reports(value: Any, path: str, errors: dict[str, str]) -> list[Item]:
                 v.error("data", "must be the report's data as JSON text")
         _collect(v, item_path, errors)
         if not v.errors:
-            items.append(Item(item_path, values))
+            items.append(Item(item_path, _given(values)))
     return items
