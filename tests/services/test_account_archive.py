@@ -423,6 +423,33 @@ def test_a_json_import_without_the_files_keeps_the_records_and_says_so(system, d
     assert "import the account archive (.zip)" in missing[0]
 
 
+def test_copying_the_attachments_folder_later_and_importing_again_links_them(system, db, tmp_path):
+    from cpe_desktop import paths
+
+    _full_account(system, tmp_path)
+    source = _every_table()
+    exported = tmp_path / "account.json"
+    export_file(system, exported, "json")
+    files = _attachment_files(paths.attachments_dir())
+    paths.set_data_dir(tmp_path / "fresh-data")
+    try:
+        with other_database(tmp_path / "fresh.db", db):
+            first = import_file(system, exported)  # the folder not copied yet
+            target = paths.attachments_dir()
+            for name, content in files.items():
+                (target / name[:2]).mkdir(parents=True, exist_ok=True)
+                (target / name[:2] / name).write_bytes(content)
+            second = import_file(system, exported)
+            copy = _every_table()
+    finally:
+        paths.set_data_dir(None)
+    assert first.certificates_linked == 0 and len(first.warnings) >= 3
+    assert second.records_added == 0 and second.certificates_added == 3
+    assert second.certificates_linked == 3
+    for table in ("attachments", "cpe_records", "custom_field_values"):
+        assert copy[table] == source[table], table
+
+
 def test_importing_the_same_archive_twice_changes_nothing(system, db, tmp_path):
     from cpe_desktop import paths
 

@@ -560,7 +560,6 @@ def _import_person(
     # Records in bulk, matched against the person's stored ones (and each other) first.
     stored = bulk_records.stored_keys(user.user_id)
     new = []
-    added_records = []
     for item in person.records:
         key = bulk_records.record_key(item.values)
         if key in stored:
@@ -568,18 +567,15 @@ def _import_person(
             continue
         stored[key] = 0
         new.append(bulk_records.prepare(user.user_id, item.values))
-        added_records.append(item)
-    added = bulk_records.insert(ctx, new, progress)
+    bulk_records.insert(ctx, new, progress)
     summary.records_added += len(new)
-    _import_rest(ctx, user.user_id, person, added_records, added, summary, certificates)
+    _import_rest(ctx, user.user_id, person, summary, certificates)
 
 
 def _import_rest(
     ctx: ServiceContext,
     user_id: int,
     person: Person,
-    added_items: list[Item],
-    added_ids: list[int],
     summary: ImportSummary,
     certificates: CertificateSource,
 ) -> None:
@@ -606,8 +602,9 @@ def _import_rest(
         key = record_ref_key(values["title"], values["completed_on"], values.get("sponsor"))
         record_id = records[key]
         _set_custom(ctx, "record", record_id, item, summary)
-    # Certificates: each file checked against its checksum, then linked to the records this
-    # import added (a record already there keeps the certificate it has, or has none).
+    # Certificates: each file checked against its checksum, then linked to the file's records
+    # that have none (so a second import, after the attachments folder was copied, links the
+    # records the first one brought without their certificates).
     stored: dict[str, int] = {}
     for item in person.certificates:
         sha, media = item.values["sha256"], item.values["media_type"]
@@ -631,14 +628,19 @@ def _import_rest(
         stored[sha] = outcome.value.attachment_id
         if outcome.changes:
             summary.certificates_added += 1
-    for item, record_id in zip(added_items, added_ids, strict=True):
+    for item in person.records:
         sha = item.extra.get("certificate_sha256")
-        if sha in stored:
+        if sha not in stored:
+            continue
+        values = item.values
+        key = record_ref_key(values["title"], values["completed_on"], values.get("sponsor"))
+        record = CpeRecord.get_by_id(records[key])
+        if record.attachment_id is None:  # a record already there keeps its certificate
             _guard(
                 item.path,
                 records_service.update_record,
                 ctx,
-                record_id,
+                record.record_id,
                 {"attachment_id": stored[sha]},
             )
             summary.certificates_linked += 1
