@@ -404,3 +404,27 @@ def test_vocabulary_never_crashes_and_answers_a_nasba_name_or_none(text):
     assert vocabulary.delivery_of(text) in (*DELIVERY_METHODS, None)
     assert set(vocabulary.field_choices(text)) <= set(FIELDS_OF_STUDY)
     assert set(vocabulary.delivery_choices(text)) <= set(DELIVERY_METHODS)
+
+
+def test_every_field_abbreviation_the_shipped_rules_use_is_read():
+    """The subject codes the shipped requirement notes use for boards' categories (e.g.
+    Alabama's ">=8 A&A", Arizona's "accounting/auditing/tax/business law/MAS") are words an
+    import reads, so a log written in a board's own shorthand maps onto the fields the rules
+    count. Codes are found as upper-case tokens of two to five letters (with "&") that the
+    vocabulary claims as fields; a new code added to the notes fails here until it is known."""
+    import json
+    import re
+
+    from cpe_desktop.services.shipped_data import read_data
+
+    known_not_fields = {"NASBA", "CPE", "CPA", "AICPA", "CE", "QAS", "CFP", "IIA", "IRS", "CIA"}
+    codes: set[str] = set()
+    for rule in read_data()["requirements"]:
+        text = (rule.get("notes") or "") + json.dumps(rule.get("components") or [])
+        for token in re.findall(r"(?<![\w&])([A-Z][A-Z&]{1,4})(?![\w&])", text):
+            if "&" in token or token in {"MAS", "PSR", "AA", "TX", "MS", "PD", "SK"}:
+                codes.add(token)
+    codes -= known_not_fields
+    assert {"A&A", "MAS"} <= codes
+    unread = sorted(code for code in codes if vocabulary.field_of(code) is None)
+    assert unread == [] or set(unread) <= {"B&P", "CR&R"}, unread  # statute names, not fields
