@@ -566,6 +566,21 @@ def test_a_zip_bomb_is_refused_before_it_is_read(system, db, tmp_path, monkeypat
     assert "holds 4 files; an account archive holds at most 3" in str(error)
 
 
+def test_a_failure_while_writing_leaves_no_rows_and_no_certificate_files(
+    system, db, tmp_path, monkeypatch
+):
+    exported, _ = _archive(system, tmp_path)
+
+    def refused(*_args, **_kwargs):
+        raise ValidationError("message", "refused while writing (injected)")
+
+    # Certificates are written before the reminders: the failure comes after the files.
+    monkeypatch.setattr(reminders, "create_reminder", refused)
+    error = _refused(system, db, tmp_path, exported)
+
+    assert "refused while writing (injected)" in str(error)
+
+
 def test_a_file_that_is_not_a_zip_is_refused_in_words(system, db, tmp_path):
     path = tmp_path / "account.zip"
     path.write_bytes(b"PK\x03\x04 this is not really a zip")

@@ -31,9 +31,11 @@ the attachments folder (a copied folder); otherwise a warning names it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import peewee
@@ -388,31 +390,57 @@ def import_document(
     report = percent_reporter(progress, CHECKED_PERCENT, 100)
     report(0, total, "Writing…")
     source = certificates if certificates is not None else attachments_service.read_stored
-    with database.atomic():
-        for item in plan.requirements:
-            if _rule_unchanged(item.values):
-                summary.requirements_skipped += 1
-                continue
-            _guard(item.path, requirements_service.upsert_requirement, ctx, item.values)
-            summary.requirements_added += 1
-        for item in plan.custom_fields:
-            _import_custom_field(ctx, item, summary)
-        for item in plan.credentials:
-            _import_credential(ctx, item, summary)
-        seen = 0
-        for person in _creation_order(plan):
-            _import_person(
-                ctx,
-                person,
-                summary,
-                lambda done, _, seen=seen: report(seen + done, total, "Writing records…"),
-                source,
-            )
-            seen += len(person.records)
-        if finish is not None:
-            finish(summary)
+    new_files = _files_not_yet_stored(plan)
+    try:
+        with database.atomic():
+            for item in plan.requirements:
+                if _rule_unchanged(item.values):
+                    summary.requirements_skipped += 1
+                    continue
+                _guard(item.path, requirements_service.upsert_requirement, ctx, item.values)
+                summary.requirements_added += 1
+            for item in plan.custom_fields:
+                _import_custom_field(ctx, item, summary)
+            for item in plan.credentials:
+                _import_credential(ctx, item, summary)
+            seen = 0
+            for person in _creation_order(plan):
+                _import_person(
+                    ctx,
+                    person,
+                    summary,
+                    lambda done, _, seen=seen: report(seen + done, total, "Writing records…"),
+                    source,
+                )
+                seen += len(person.records)
+            if finish is not None:
+                finish(summary)
+    except BaseException:
+        _remove_unreferenced(new_files)
+        raise
     summary.changes = _changes(summary)
     return summary
+
+
+def _files_not_yet_stored(plan: Plan) -> dict[str, Path]:
+    """The certificate files the import may add to the attachments folder, by checksum."""
+    found = {}
+    for person in plan.people:
+        for item in person.certificates:
+            sha, media = item.values["sha256"], item.values["media_type"]
+            path = attachments_service.stored_path(sha, media)
+            if not path.exists():
+                found[sha] = path
+    return found
+
+
+def _remove_unreferenced(files: dict[str, Path]) -> None:
+    """After a refused import (rolled back): remove the certificate files it wrote, unless a row
+    (another program's, meanwhile) refers to the same content."""
+    for sha, path in files.items():
+        with contextlib.suppress(Exception):
+            if not Attachment.select().where(Attachment.sha256 == sha).exists():
+                path.unlink(missing_ok=True)
 
 
 def _rule_unchanged(data: dict[str, Any]) -> bool:
