@@ -358,9 +358,11 @@ def test_the_archive_holds_the_document_and_each_certificate_once(system, tmp_pa
     target = tmp_path / "out" / "account.zip"
     target.parent.mkdir()
 
-    summary = export_file(system, target, "archive")
+    heard = []
+    summary = export_file(system, target, "archive", progress=lambda *step: heard.append(step))
 
     assert summary.certificates == 3
+    assert heard[0] == (0, "Exporting account.zip…") and heard[-1] == (100, "Exported.")
     assert summary.describe().startswith(
         "Exported 2 people, 4 licenses, 20 records, 1 requirement rule and 3 certificate files to "
     )

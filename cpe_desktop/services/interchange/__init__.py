@@ -293,7 +293,7 @@ def export_file(
     else:
         summary = export_records_csv(ctx, path, user_email)
     summary.changes = _note_export(ctx, fmt, summary)
-    if progress is not None and fmt in ("json", "csv"):
+    if progress is not None and fmt in ("json", "zip", "csv"):
         progress(100, "Exported.")
     return summary
 
