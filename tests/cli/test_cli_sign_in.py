@@ -173,6 +173,7 @@ def test_an_administrator_runs_the_whole_database_commands(name, copy, tmp_path)
 
 
 def test_a_members_export_holds_only_their_own_data(copy, tmp_path):
+    since = _last_rowid(copy, "activity_logs")
     result = _run(
         tmp_path, copy, "--as", BOB, *_command("export", tmp_path, copy), password=BOB_PASSWORD
     )
@@ -181,6 +182,8 @@ def test_a_members_export_holds_only_their_own_data(copy, tmp_path):
     document = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
     assert [person["email"] for person in document["users"]] == [BOB]
     assert "alice" not in (tmp_path / "out.json").read_text(encoding="utf-8").lower()
+    bob = _user_id(copy, BOB)
+    assert _latest(copy, "activity_logs", since) == [(bob, "logged in"), (bob, "exported json")]
 
 
 def test_an_administrators_export_holds_everyone(copy, tmp_path):
