@@ -502,7 +502,8 @@ def _same(a: Any, b: Any) -> bool:
 def _shown(value: Any) -> str:
     if value is None:
         return "(empty)"
-    text = value if isinstance(value, str) else json.dumps(value)
+    printable = isinstance(value, str) and value.isprintable()
+    text = value if printable else json.dumps(value)  # control characters shown escaped
     return text if len(text) <= 60 else text[:57] + "…"
 
 

@@ -306,3 +306,9 @@ def test_two_desks_writing_at_once_do_not_fork_the_chain(db, system):
     report = audit_chain.verify(records=False)
     assert report.ok, _texts(report)
     assert report.entries == before + 50 == AuditChainHead.get().entry_count
+
+
+def test_control_characters_in_a_changed_value_are_shown_escaped(filled, db):
+    _sql(db, "UPDATE cpe_records SET notes = ? WHERE record_id = ?", "\tx\x1b", filled[0].record_id)
+    (changed,) = audit_chain.verify().changed
+    assert 'notes (empty) → "\\tx\\u001b"' in str(changed)
