@@ -141,6 +141,7 @@ def import_archive(
     ``.json`` file's import; ``finish`` is the caller's activity entry, inside the transaction.
     """
     path = Path(path)
+    _check_count(path)
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
@@ -169,6 +170,27 @@ def import_archive(
 
         return import_document(
             ctx, document, user_email, progress=progress, finish=finish, certificates=source
+        )
+
+
+def _check_count(path: Path) -> None:
+    """Refuse an archive announcing too many members before their list is read: the list alone
+    of a zip claiming millions of files would fill the memory. The count is read from the zip's
+    end record (the standard library's reader of it; where it is missing, the count is checked
+    after opening, in :func:`_check_members`)."""
+    reader = getattr(zipfile, "_EndRecData", None)
+    index = getattr(zipfile, "_ECD_ENTRIES_TOTAL", None)
+    if reader is None or index is None:
+        return
+    try:
+        with path.open("rb") as handle:
+            end = reader(handle)
+    except OSError:
+        return  # opening it says what is wrong, in words
+    if end is not None and end[index] > MAX_MEMBERS:
+        raise ValidationError(
+            str(path),
+            f"holds {end[index]} files; an account archive holds at most {MAX_MEMBERS}",
         )
 
 
