@@ -351,6 +351,12 @@ def test_the_whole_account_moves_to_a_fresh_database(system, db, tmp_path, fmt):
     text = summary.describe()
     assert "3 certificates" in text and "3 reminders" in text and "3 notifications" in text
     assert "1 stored report" in text and "8 custom field values" in text and "4 settings" in text
+    assert {"users", "licenses", "records", "attachments", "custom_fields", "reminders"} <= set(
+        summary.changes.kinds
+    )
+    assert {"notifications", "preferences", "reports", "credentials", "activity"} <= set(
+        summary.changes.kinds
+    )
 
 
 def test_the_archive_holds_the_document_and_each_certificate_once(system, tmp_path):

@@ -825,6 +825,8 @@ def _changes(summary: ImportSummary) -> Changes:
         )
         if count
     ]
+    if summary.custom_values_added:  # shown as columns of the items' own tables
+        kinds.extend((USERS, CREDENTIALS, LICENSES, RECORDS))
     if summary.people_added:
         kinds.append(USERS)
     if summary.licenses_added:
