@@ -33,7 +33,7 @@ from cpe_desktop.db.models import User
 from cpe_desktop.services import users
 from cpe_desktop.services.context import COMMAND_LINE, Actor, ServiceContext
 from cpe_desktop.services.errors import PermissionDenied, ServiceError
-from cpe_desktop.services.passwords import verify_password
+from cpe_desktop.services.passwords import hash_password, verify_password
 
 HOW_TO_SIGN_IN = (
     "say who you are with --as EMAIL; the password is read from the CPE_PASSWORD environment "
@@ -56,6 +56,12 @@ def refused(password_given: bool) -> PermissionDenied:
     return PermissionDenied(message)
 
 
+def spend_a_check(password: str | None) -> None:
+    """Take as long as checking a password does (one scrypt hash, thrown away): a refusal for an
+    email without an account must not come back sooner than one for a wrong password."""
+    hash_password(password or "")
+
+
 def needs_password() -> bool:
     """Whether a sign-in can need a password (some account has one): worth asking for."""
     return users.any_password()
@@ -70,6 +76,9 @@ def command_line_context(
         try:
             user = users.authenticate(ServiceContext(COMMAND_LINE, clock), email, password)
         except PermissionDenied:
+            known = User.get_or_none(User.email == email.strip().lower())
+            if known is None or not known.active or known.password_hash is None:
+                spend_a_check(password)
             raise refused(password is not None) from None
         return ServiceContext(Actor.for_user(user), clock)
     if users.any_password():
@@ -131,6 +140,7 @@ def restore_context(
         wanted = email.strip().lower()
         match = next((a for a in accounts if a.email == wanted and a.active), None)
         if match is None:
+            spend_a_check(password)
             raise refused(password is not None)
         if match.password_hash is not None and not verify_password(
             password or "", match.password_hash
