@@ -49,7 +49,9 @@ def data_dir() -> Path:
         base = Path(os.environ[DATA_DIR_ENV]).expanduser().resolve()
     else:
         base = Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR, roaming=True))
-    if base not in _checked:
+    if base in _checked:  # looked at already: only made again if something removed it
+        base.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+    else:
         _private_folder(base, tighten=True)
         _checked.add(base)
     return base

@@ -123,3 +123,14 @@ def test_a_backup_written_anywhere_is_private(tmp_path):
 
     assert result.returncode == 0, result.stderr
     assert _mode(out) == 0o600
+
+
+def test_a_data_folder_removed_while_running_is_made_again_private(tmp_path, monkeypatch):
+    monkeypatch.setenv(paths.DATA_DIR_ENV, str(tmp_path / "d"))
+    first = paths.data_dir()
+    first.rmdir()
+
+    again = paths.data_dir()
+
+    assert again == first and again.is_dir()
+    assert _mode(again) & 0o077 == 0
