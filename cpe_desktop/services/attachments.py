@@ -154,30 +154,7 @@ def store_certificate(
     if media_type_of(content[:_HEAD]) != media:
         raise ValidationError(FIELD, f"{file.name!r} changed while it was being read; try again")
     sha = hashlib.sha256(content).hexdigest()
-    with database.atomic():
-        try:
-            _write_once(stored_path(sha, media), content)
-        except OSError as exc:
-            raise ValidationError(
-                FIELD, f"the certificate could not be saved ({exc.strerror})"
-            ) from None
-        existing = (
-            Attachment.select()
-            .where((Attachment.user == user_id) & (Attachment.sha256 == sha))
-            .order_by(Attachment.attachment_id)
-            .first()
-        )
-        if existing is not None:
-            return Outcome(existing, Changes())
-        values = {
-            "user": user_id,
-            "original_name": safe_name(os.fspath(path), media),
-            "sha256": sha,
-            "size": len(content),
-            "media_type": media,
-        }
-        attachment = rows.create(ctx, Attachment, values, "attachment")
-    return Outcome(attachment, CHANGED)
+    return _store(ctx, user_id, content, sha, media, os.fspath(path))
 
 
 def read_stored(sha256: str, media_type: str) -> bytes | None:
@@ -214,16 +191,31 @@ def store_content(
     media = media_type_of(content[:_HEAD])
     if media is None:
         raise ValidationError(FIELD, f"{label!r} is not a PDF, PNG or JPEG file")
+    return _store(ctx, user_id, content, sha256, media, name, verified=True)
+
+
+def _store(
+    ctx: ServiceContext,
+    user_id: int,
+    content: bytes,
+    sha: str,
+    media: str,
+    name: str,
+    *,
+    verified: bool = False,
+) -> Outcome[Attachment]:
+    """Write ``content`` once under its hash (see ``_write_once``) and reuse the person's row for
+    it, else add one labelled ``name``: one transaction."""
     with database.atomic():
         try:
-            _write_once(stored_path(sha256, media), content, verified=True)
+            _write_once(stored_path(sha, media), content, verified=verified)
         except OSError as exc:
             raise ValidationError(
                 FIELD, f"the certificate could not be saved ({exc.strerror})"
             ) from None
         existing = (
             Attachment.select()
-            .where((Attachment.user == user_id) & (Attachment.sha256 == sha256))
+            .where((Attachment.user == user_id) & (Attachment.sha256 == sha))
             .order_by(Attachment.attachment_id)
             .first()
         )
@@ -232,7 +224,7 @@ def store_content(
         values = {
             "user": user_id,
             "original_name": safe_name(name, media),
-            "sha256": sha256,
+            "sha256": sha,
             "size": len(content),
             "media_type": media,
         }
