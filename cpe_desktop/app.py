@@ -399,6 +399,7 @@ class Controller:
         from cpe_desktop.db.models import database
         from cpe_desktop.services import backups
 
+        self.warn_about_audit_log()
         db_file = sqlite_file(database.obj)
         if db_file is None or self.ctx is None:
             return  # PostgreSQL: backed up on its server
@@ -413,6 +414,31 @@ class Controller:
             on_done=lambda made: None,
             on_error=self._automatic_backup_failed,
         )
+
+    def warn_about_audit_log(self) -> None:
+        """An administrator is told at once when the audit log's newest entries no longer match
+        their chain (edited or removed outside the program); the Audit Log tab says exactly what."""
+        from cpe_desktop.services import audit_chain
+
+        if self.window is None or self.ctx is None or not self.ctx.actor.is_admin:
+            return
+        problems = audit_chain.tail_problems()
+        if not problems:
+            return
+        shown = "\n".join(f"• {problem}" for problem in problems[:5])
+        more = f"\n… and {len(problems) - 5} more." if len(problems) > 5 else ""
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "The audit log was changed outside CPE Tracker",
+            "The audit log's newest entries no longer match their checksums:\n\n"
+            f"{shown}{more}\n\nThe Audit Log tab checks the whole log (Check everything); "
+            "`cpe-tracker check` does the same from the command line.",
+            QMessageBox.StandardButton.Ok,
+            self.window,
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.audit_warning = box
 
     def _automatic_backup_failed(self, exc: BaseException) -> None:
         log.warning("automatic backup failed: %s", exc)

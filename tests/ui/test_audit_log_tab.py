@@ -77,3 +77,27 @@ def test_a_removed_entry_and_a_changed_record_are_shown_in_words(qtbot, people):
         f"• Record {record.record_id} (Ethics, revised) was changed outside the program: Taxes "
         f"credits 4 → 9; title Ethics → Ethics, revised (its latest audit entry is {newest})."
     ) in text
+
+
+def test_an_administrator_is_warned_at_start_when_the_log_was_changed(qtbot, people, clock):
+    """The start-up check of the chain's newest entries is not only logged: an administrator
+    sees at once that the log was changed outside the program (a member is not told)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from cpe_desktop.app import Controller
+    from tests.ui.modal import sign_in
+
+    records.create_record(people.as_ann, _record("Ethics"))
+    controller = Controller("test.db", clock)
+    sign_in(qtbot, controller, "ada@example.com")
+    controller.after_start()
+    assert controller.window.findChildren(QMessageBox) == []  # an untouched log: nothing said
+
+    newest = AuditLog.select().order_by(AuditLog.log_id.desc()).first().log_id
+    _sql("DELETE FROM audit_logs WHERE log_id = ?", newest)
+    controller.after_start()
+    boxes = [box for box in controller.window.findChildren(QMessageBox) if box.isVisible()]
+    assert len(boxes) == 1
+    assert boxes[0].windowTitle() == "The audit log was changed outside CPE Tracker"
+    assert f"The newest audit entry ({newest}) was removed" in boxes[0].text()
+    boxes[0].accept()
