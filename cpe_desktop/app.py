@@ -499,12 +499,10 @@ class Controller:
 
 def _copy_before_import(clock: Clock) -> None:
     """A checked copy of the database before an import changes it (SQLite only)."""
-    from cpe_desktop.db.database import sqlite_file
     from cpe_desktop.db.models import database
     from cpe_desktop.services import backups
 
-    if sqlite_file(database.obj) is not None:
-        backups.make_backup(database.obj, "before-import", now=clock.now())
+    backups.copy_before_import(database.obj, clock.now())
 
 
 def _open_or_rescue(open_database: Callable[..., Any], db_path: str | None, target: str):

@@ -332,6 +332,7 @@ def _password(args: argparse.Namespace, may_need) -> str | None:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from cpe_desktop.services.backups import copy_before_import
     from cpe_desktop.services.errors import ValidationError
     from cpe_desktop.services.interchange import import_file
     from cpe_desktop.services.interchange.word_choices import answer_of
@@ -355,6 +356,7 @@ def _import(args: argparse.Namespace) -> int:
         words.setdefault(kind, {})[word] = name
     db = _open(args)
     with db.connection_context():  # each service call makes its own transaction
+        copy_before_import(db, dt.datetime.now().astimezone())  # as the window does
         try:
             summary = import_file(
                 args.ctx,

@@ -201,6 +201,14 @@ def make_backup(
     return Backup(target, kind, moment, target.stat().st_size)
 
 
+def copy_before_import(db: peewee.Database, now: dt.datetime) -> Backup | None:
+    """A checked copy of a SQLite database before an import changes it (window and command
+    line alike); None on PostgreSQL, which its server backs up."""
+    if sqlite_file(db) is None:
+        return None
+    return make_backup(db, "before-import", now=now)
+
+
 # --- listing -------------------------------------------------------------------------------------
 
 
