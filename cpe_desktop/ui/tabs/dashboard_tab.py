@@ -147,7 +147,8 @@ class DashboardTab(QWidget):
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Only a window narrower than one card shows a horizontal bar: nothing is ever cut off.
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.scroll.viewport().setBackgroundRole(QPalette.ColorRole.Window)
         self.scroll.viewport().installEventFilter(self)
         layout = QVBoxLayout(self)
@@ -337,8 +338,11 @@ class DashboardTab(QWidget):
         self._place_cards()
 
     def _card_columns(self) -> int:
+        """As many columns as cards fit side by side, each at least as wide as the widest card
+        needs (a line that cannot wrap), so no card reaches past the right edge."""
         width = self.scroll.viewport().width() - 2 * SIDE
-        fits = max(1, (width + 16) // (CARD_MIN_WIDTH + 16))
+        needed = max([CARD_MIN_WIDTH, *(card.minimumSizeHint().width() for card in self.cards)])
+        fits = max(1, (width + 16) // (needed + 16))
         return max(1, min(fits, len(self.cards), MAX_CARD_COLUMNS))
 
     def _place_cards(self) -> None:

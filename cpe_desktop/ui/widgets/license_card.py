@@ -373,6 +373,7 @@ class LicenseCard(LicenseFrame):
             if count
             else "No records count toward this period yet — click to open CPE Records",
             muted=True,
+            wrap=True,  # never wider than the card's column (the dashboard fits cards to it)
         )
         self.footer_label.setAlignment(Qt.AlignmentFlag.AlignRight)
         layout.addWidget(self.footer_label)

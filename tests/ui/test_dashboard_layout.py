@@ -1,0 +1,84 @@
+"""The dashboard at the window's default size (1180×760), and whose licenses it shows.
+
+Cards must fit beside each other or go below one another, never past the right edge where no
+scroll bar reaches them; and an administrator who holds licenses keeps their own cards when other
+people have licenses too ("My licenses / Firm").
+"""
+
+from __future__ import annotations
+
+from cpe_desktop.services import licenses, users
+from cpe_desktop.ui.bus import ChangeBus
+from cpe_desktop.ui.main_window import MainWindow
+
+THREE = [
+    ("Texas", "CPA", "2010-02-01"),
+    ("IMA", "CMA", "2020-01-01"),
+    ("New York", "CPA", "2010-02-01"),
+]
+
+
+def _licenses(ctx, which=THREE):
+    for jurisdiction, credential, issued in which:
+        licenses.create_license(
+            ctx, {"credential": credential, "jurisdiction": jurisdiction, "issued_on": issued}
+        )
+
+
+def _window(qtbot, ctx, bus=None):
+    window = MainWindow(ctx, bus or ChangeBus(), database_location="test.db")
+    qtbot.addWidget(window)
+    window.resize(1180, 760)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def _reach(bar):
+    """How far a scroll bar moves the view: nothing when it is not shown."""
+    return bar.maximum() if bar.isVisible() else 0
+
+
+def _assert_every_card_reachable(dashboard):
+    dashboard.scroll.widget().layout().activate()
+    viewport = dashboard.scroll.viewport()
+    body = dashboard.scroll.widget()
+    horizontal = dashboard.scroll.horizontalScrollBar()
+    vertical = dashboard.verticalScrollBar()
+    for card in dashboard.cards:
+        # Wide enough for what it holds, and tall enough for its wrapped lines.
+        assert card.width() >= card.minimumSizeHint().width()
+        assert card.height() >= card.heightForWidth(card.width())
+        right = card.mapTo(body, card.rect().bottomRight())
+        # Inside the viewport's width, or a horizontal scroll bar reaches it.
+        assert right.x() < viewport.width() + _reach(horizontal)
+        assert right.y() < viewport.height() + _reach(vertical)
+
+
+def test_three_new_licenses_fit_at_the_default_size(qtbot, people):
+    """No records yet: each card's footer is a long sentence. Before the fix the three cards
+    kept three columns each wider than a third of the window, the last one cut off at the right
+    edge with neither scroll bar."""
+    users.update_user(people.as_ann, people.ann.user_id, {"birth_date": "1980-12-05"})
+    bus = ChangeBus()
+    window = _window(qtbot, people.as_ann, bus)
+    for jurisdiction, credential, issued in THREE:  # added while the dashboard shows
+        outcome = licenses.create_license(
+            people.as_ann,
+            {"credential": credential, "jurisdiction": jurisdiction, "issued_on": issued},
+        )
+        bus.publish(outcome.changes)
+    dashboard = window.dashboard
+    assert len(dashboard.cards) == 3
+    _assert_every_card_reachable(dashboard)
+    # And at the first start with them already there.
+    other = _window(qtbot, people.as_ann)
+    _assert_every_card_reachable(other.dashboard)
+
+
+def test_cards_go_below_one_another_in_a_narrow_window(qtbot, people):
+    _licenses(people.as_ann)
+    window = _window(qtbot, people.as_ann)
+    window.resize(620, 760)
+    qtbot.wait_until(lambda: window.dashboard._columns == 1)
+    _assert_every_card_reachable(window.dashboard)
