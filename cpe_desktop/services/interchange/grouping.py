@@ -25,7 +25,8 @@ from cpe_desktop.services.records import NOT_STATED, not_stated
 from cpe_desktop.services.validation import parse_date
 
 EMAIL = "email"  # only in exports of several people; see check_emails
-# Columns every row of one record must repeat identically.
+# Columns of the record itself (not of one field of study). Rows of one record must not disagree
+# on them: a blank cell says nothing (as merge treats it) and the record takes the filled one.
 SHARED = ("delivery_method", "sponsor_id", "started_on", "ethics_jurisdiction", "notes", "topics")
 # What a record is built from (the certificate is not part of a spreadsheet).
 KEYS = tuple(dict.fromkeys([*(key for key in RECORD_KEYS if key != "certificate"), "started_on"]))
@@ -177,7 +178,9 @@ def check_groups(
         first = group.rows[0]
         _check_agreement(problems, group)
         data: dict[str, object] = {
-            name: first.cells[name] for name in KEYS if name in first.cells and name != "credits"
+            name: _shared_value(group, name)
+            for name in KEYS
+            if name in first.cells and name != "credits"
         }
         data["credits"] = [
             {"field": row.cells.get("field_of_study", ""), "credits": row.cells.get("credits", "")}
@@ -232,18 +235,38 @@ def _same(column: str, a: str, b: str) -> bool:
     return a == b
 
 
-def _check_agreement(problems: Problems, group: Group) -> None:
+def _blank(value: Any) -> bool:
+    return not _text(value).strip()
+
+
+def _shared_value(group: Group, name: str) -> Any:
+    """The record's value of a column: the first row's, or for a shared column the first filled
+    one (a row that leaves Notes blank says nothing about the record's notes)."""
     first = group.rows[0]
-    for row in group.rows[1:]:
-        for column in SHARED:
-            a, b = _text(first.cells.get(column)), _text(row.cells.get(column))
+    if name in SHARED and _blank(first.cells.get(name)):
+        for row in group.rows[1:]:
+            if name in row.cells and not _blank(row.cells[name]):
+                return row.cells[name]
+    return first.cells[name]
+
+
+def _check_agreement(problems: Problems, group: Group) -> None:
+    """Each filled shared cell must agree with the first row that filled that column."""
+    for column in SHARED:
+        filled = [row for row in group.rows if not _blank(row.cells.get(column))]
+        if len(filled) < 2:
+            continue
+        first = filled[0]
+        a = _text(first.cells.get(column))
+        for row in filled[1:]:
+            b = _text(row.cells.get(column))
             if not _same(column, a, b):
                 problems.add(
                     row.line,
                     column,
                     f"{b.strip()!r} differs from {a.strip()!r} on {problems.unit} {first.line}; "
                     f"{problems.unit}s with the same title, date and sponsor are one record and "
-                    "must agree",
+                    "must agree (a blank cell agrees with any)",
                 )
 
 

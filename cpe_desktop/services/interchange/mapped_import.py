@@ -62,6 +62,7 @@ from cpe_desktop.services.interchange.grouping import (
 )
 from cpe_desktop.services.interchange.mapping import (
     LABELS,
+    REQUIRED,
     hour_columns,
     mapping_problems,
     unmapped_columns,
@@ -242,10 +243,16 @@ def preview(
     given = with_defaults(mapping, typed, spread=bool(hours))
     result.constants = given
     by_columns = {"field_of_study", "credits"} if hours else set()
+
+    def reported(name: str) -> bool:
+        return not (name in given and name not in mapping) and name not in by_columns
+
     problems = {
         name: message
-        for name, message in mapping_problems(table, mapping).items()
-        if not (name in given and name not in mapping) and name not in by_columns
+        for name, message in mapping_problems(
+            table, mapping, reported=[name for name in REQUIRED if reported(name)]
+        ).items()
+        if reported(name)
     }
     problems.update(constant_problems(mapping, given))
     if problems:

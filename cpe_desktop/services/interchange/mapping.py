@@ -12,7 +12,7 @@ A mapping is ``{our field: 0-based column index}``; a field without a column is 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from cpe_desktop.services.interchange.csv_format import HEADER, OPTIONAL, REQUIRED
 from cpe_desktop.services.interchange.grouping import EMAIL
@@ -383,8 +383,15 @@ def _numeric(value: object) -> bool:
     return isinstance(value, str) and re.fullmatch(r"\s*\d+(\.\d+)?\s*", value) is not None
 
 
-def mapping_problems(table: Table, mapping: Mapping[str, int]) -> dict[str, str]:
-    """What stops the rows from being read: {our field: what is wrong}, empty when none."""
+def mapping_problems(
+    table: Table, mapping: Mapping[str, int], *, reported: Iterable[str] | None = None
+) -> dict[str, str]:
+    """What stops the rows from being read: {our field: what is wrong}, empty when none.
+
+    ``reported``: the required fields whose absence the caller will show together (those it can
+    fill itself, such as "Not stated", left out). The file's headings are then listed once, in
+    the first of those that is missing, not once per missing column; without it, in each.
+    """
     problems: dict[str, str] = {}
     users: dict[int, str] = {}
     for field, index in mapping.items():
@@ -399,11 +406,13 @@ def mapping_problems(table: Table, mapping: Mapping[str, int]) -> dict[str, str]
         else:
             users[index] = field
     headings = ", ".join(repr(table.label(i)) for i in range(len(table.headers))) or "none"
+    shown = [f for f in reported or () if f in REQUIRED and f not in mapping]
     for field in REQUIRED:
         if field not in mapping:
             known = ", ".join(_spelled(alias) for alias in ALIASES[field][:4])
+            listed = f" ({headings})" if not shown or field == shown[0] else ""
             problems[field] = (
-                f"not found: none of the file's headings ({headings}) is recognised as "
+                f"not found: none of the file's headings{listed} is recognised as "
                 f"{LABELS[field].lower()} (for example {known}); rename the column or choose it"
             )
     return problems

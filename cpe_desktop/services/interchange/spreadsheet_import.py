@@ -77,7 +77,7 @@ def import_spreadsheet(
         if name not in mapping and name not in given and name not in spread
     ]
     if missing:
-        found = mapping_problems(table, mapping)
+        found = mapping_problems(table, mapping, reported=missing)
         raise ValidationError(
             {
                 f"{table.unit} {table.header_row}, {LABELS[name]} column": (
