@@ -6,6 +6,10 @@ engine's numbers as of today). Each active reminder becomes an event at its next
 as the reminder does. UIDs are derived from what the event is about (the person, the license, the
 reminder), so exporting again and importing into the same calendar updates events instead of
 doubling them. DTSTAMP comes from the injected clock.
+
+A deadline carries one alarm (VALARM, TRIGGER -P{n}D) for each of its holder's
+``reminder_lead_days`` (Preferences › Reminders, 90, 30 and 7 days unless changed), so the
+calendar warns when the program itself would.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from pathlib import Path
 
 from cpe_desktop import __version__
 from cpe_desktop.db.models import Reminder, User
-from cpe_desktop.services import compliance
+from cpe_desktop.services import compliance, preferences
 from cpe_desktop.services import reminders as reminders_service
 from cpe_desktop.services.compliance import LicenseStatus
 from cpe_desktop.services.context import ServiceContext
@@ -104,8 +108,10 @@ def deadline_description(item: LicenseStatus) -> str:
     return "\n".join(lines)
 
 
-def _deadline_event(item: LicenseStatus, stamp: dt.datetime, several: bool):
-    from icalendar import Event
+def _deadline_event(
+    item: LicenseStatus, stamp: dt.datetime, several: bool, lead_days: tuple[int, ...] = ()
+):
+    from icalendar import Alarm, Event
 
     ev = item.evaluation
     assert ev is not None
@@ -124,6 +130,13 @@ def _deadline_event(item: LicenseStatus, stamp: dt.datetime, several: bool):
     event.add("description", deadline_description(item))
     event.add("transp", "TRANSPARENT")  # an all-day deadline does not make the person busy
     event.add("categories", ["CPE"])
+    for days in sorted(set(lead_days), reverse=True):
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        when = "1 day" if days == 1 else f"{days} days"
+        alarm.add("description", f"{summary} in {when}")
+        alarm.add("trigger", -dt.timedelta(days=days))  # before the all-day event's start
+        event.add_component(alarm)
     return event
 
 
@@ -216,11 +229,12 @@ def export_calendar(
             compliance.evaluate_licenses(ctx, user.user_id, ctx.clock.today()),
             key=lambda item: (item.license.credential.code, item.license.jurisdiction),
         )
+        lead_days = tuple(preferences.get_preferences(ctx, user.user_id)["reminder_lead_days"])
         for item in items:
             if item.evaluation is None:
                 summary.without_rule += 1
                 continue
-            calendar.add_component(_deadline_event(item, stamp, several))
+            calendar.add_component(_deadline_event(item, stamp, several, lead_days))
             summary.deadlines += 1
         for reminder in reminders_service.list_reminders(ctx, user.user_id, active_only=True):
             calendar.add_component(_reminder_event(reminder, user, stamp, several))
