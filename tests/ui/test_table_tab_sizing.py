@@ -20,7 +20,7 @@ def test_a_tab_first_shown_empty_fits_its_columns_when_rows_arrive(qtbot, people
     tab = window.show_table("notifications")
     qtbot.waitExposed(tab)
     window.save_state()
-    assert QSettings().value("tables/notifications/header") is None  # nothing fitted yet
+    assert QSettings().value(tab._settings_key()) is None  # nothing fitted yet
 
     bus.publish(
         notifications.create_notification(
@@ -31,4 +31,4 @@ def test_a_tab_first_shown_empty_fits_its_columns_when_rows_arrive(qtbot, people
     width = tab.view.fontMetrics().horizontalAdvance(LONG[:40])
     qtbot.waitUntil(lambda: tab.view.columnWidth(column) >= width, timeout=3000)
     window.save_state()
-    assert QSettings().value("tables/notifications/header") is not None
+    assert QSettings().value(tab._settings_key()) is not None

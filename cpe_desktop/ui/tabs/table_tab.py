@@ -131,13 +131,28 @@ class TableTab(QWidget):
 
     # --- state ------------------------------------------------------------------------------
 
-    def _settings_key(self) -> str:
-        return f"tables/{self.spec.name}/header"
+    def _settings_key(self, what: str = "header") -> str:
+        """Where this person's layout of this table is kept. Per person, not per machine: a
+        member's table has no Holder column, and an administrator's widths are not a member's.
+        ``what``: ``header`` (the header's state) or ``columns`` (the columns it was saved for)."""
+        who = self.ctx.actor.user_id
+        person = f"user-{who}" if who is not None else "system"
+        return f"people/{person}/tables/{self.spec.name}/{what}"
+
+    def _column_keys(self) -> list[str]:
+        return [column.key for column in self.model.columns]
 
     def _restore_columns(self) -> None:
-        state = QSettings().value(self._settings_key())
+        settings = QSettings()
+        state = settings.value(self._settings_key())
+        saved_for = settings.value(self._settings_key("columns"))
+        # A layout saved for other columns (a custom field added or removed since) would put
+        # widths on the wrong columns: fit the columns again instead.
+        if isinstance(saved_for, str):
+            saved_for = [saved_for]  # QSettings' INI files give back a one-item list as text
+        same_columns = list(saved_for or []) == self._column_keys()
         header = self.view.horizontalHeader()
-        if state is not None and header.restoreState(state):
+        if state is not None and same_columns and header.restoreState(state):
             self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         else:
             header.setSortIndicator(self.model.sort_column(), self.model.sort_order())
@@ -164,7 +179,9 @@ class TableTab(QWidget):
     def save_state(self) -> None:
         if self._autosize_pending and self.model.rowCount() == 0:
             return  # never fitted to any content: let a later start fit it
-        QSettings().setValue(self._settings_key(), self.view.horizontalHeader().saveState())
+        settings = QSettings()
+        settings.setValue(self._settings_key(), self.view.horizontalHeader().saveState())
+        settings.setValue(self._settings_key("columns"), self._column_keys())
 
     def _update_state(self) -> None:
         total = self.model.total_count()
