@@ -1,5 +1,6 @@
 """How dates read on screen: the user's locale, but always with a four-digit year (ten years of
-certificates make "5/31/27" ambiguous)."""
+certificates make "5/31/27" ambiguous); and :class:`DateEdit`, the date input where a whole date
+can be typed as it reads (``2/18/2026``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import datetime as dt
 import functools
 import re
 
-from PySide6.QtCore import QDate, QLocale
+from PySide6.QtCore import QDate, QDateTime, QLocale, QSignalBlocker, Qt, QTime
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent, QValidator
+from PySide6.QtWidgets import QDateEdit, QWidget
 
 from cpe_desktop.rules import wording
 
@@ -35,3 +38,161 @@ def use_locale_dates() -> None:
     """Make every sentence the program writes (cards, notifications, reports) use the same
     date format as the date inputs: the user's locale, four-digit years."""
     wording.set_day_format(locale_day_text)
+
+
+# --- typing a whole date -------------------------------------------------------------------------
+
+_SEPARATORS = frozenset("/-. ,")
+
+
+def _order(display_format: str) -> tuple[str, str, str]:
+    """The order of day, month and year in a display format: ``("M", "d", "y")`` for M/d/yyyy."""
+    seen: list[str] = []
+    for char in display_format:
+        if char in "dMy" and char not in seen:
+            seen.append(char)
+    return tuple(seen) if len(seen) == 3 else ("M", "d", "y")  # type: ignore[return-value]
+
+
+def _full_year(digits: str) -> int:
+    """A year as typed: four digits as they are; two as 1970-2069 (Python's ``%y`` rule)."""
+    year = int(digits)
+    if len(digits) <= 2:
+        return year + (2000 if year < 70 else 1900)
+    return year
+
+
+def parse_typed_date(text: str, display_format: str) -> dt.date | None:
+    """A date typed in the order of ``display_format`` (the locale's), with any separators
+    (``2/18/2026``, ``2-18-26``, ``2.18.2026``) or none (``02182026``, ``021826``); None when
+    it is not a date."""
+    order = _order(display_format)
+    text = text.strip()
+    if not text or any(not (c.isdigit() or c in _SEPARATORS) for c in text):
+        return None
+    parts = re.findall(r"\d+", text)
+    if len(parts) == 1:  # digits only: two for the day and month, the rest the year
+        digits = parts[0]
+        if len(digits) not in (6, 8):
+            return None
+        year_width = len(digits) - 4
+        parts, at = [], 0
+        for name in order:
+            width = year_width if name == "y" else 2
+            parts.append(digits[at : at + width])
+            at += width
+    if len(parts) != 3:
+        return None
+    value = dict(zip(order, parts, strict=True))
+    if len(value["d"]) > 2 or len(value["M"]) > 2 or len(value["y"]) not in (1, 2, 4):
+        return None
+    try:
+        return dt.date(_full_year(value["y"]), int(value["M"]), int(value["d"]))
+    except ValueError:
+        return None
+
+
+class DateEdit(QDateEdit):
+    """A date input in the user's locale (four-digit years) with a calendar popup, where a whole
+    date can be typed, separators and all.
+
+    Qt's own date edit reads typing section by section: a "/" typed after a one-digit month
+    jumps a second section, and typing over the whole text (Ctrl+A, then ``2/18/2026``) ends up
+    as 12/18/2026 or 12/1/2026. So when the person starts typing at the start of the field or
+    over all of it, the characters are collected as typed and read as a date in the locale's
+    order when they leave the field, press Enter or use the arrows (:func:`parse_typed_date`);
+    text that is not a date gives back the date shown before. Typing into one section in the
+    middle (the day, say) keeps Qt's behaviour.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setCalendarPopup(True)
+        self.setDisplayFormat(date_format())
+        self._typed: str | None = None  # the characters typed, while a whole date is typed
+        self._validator: QValidator | None = None
+        self._tracking = True
+
+    def typing(self) -> str | None:
+        """What has been typed so far of a whole date, or None when none is being typed."""
+        return self._typed
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt naming
+        text = event.text()
+        plain = not event.modifiers() & ~(
+            Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
+        )
+        typed = plain and len(text) == 1 and (text.isdigit() or text in _SEPARATORS)
+        if typed and self._typed is None and text.isdigit() and self._at_start():
+            self._begin()
+        if self._typed is not None:
+            if typed:
+                self._show(self._typed + text)
+                event.accept()
+                return
+            if event.key() == Qt.Key.Key_Backspace:
+                self._show(self._typed[:-1])
+                event.accept()
+                return
+            if event.key() == Qt.Key.Key_Escape:
+                self._end(None)
+                event.accept()
+                return
+            self.commit_typing()
+        super().keyPressEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt naming
+        self.commit_typing()
+        super().focusOutEvent(event)
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: A002, N802 - Qt naming
+        self.commit_typing()  # Tab reads the date first, then moves on as a date edit does
+        return super().focusNextPrevChild(next)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt naming
+        self.commit_typing()  # before the calendar opens or the arrows step
+        super().mousePressEvent(event)
+
+    def commit_typing(self) -> None:
+        """Read what was typed as the date (the date shown before if it is not one)."""
+        if self._typed is not None:
+            self._end(parse_typed_date(self._typed, self.displayFormat()))
+
+    # --- inside -----------------------------------------------------------------------------
+
+    def _at_start(self) -> bool:
+        edit = self.lineEdit()
+        if edit.hasSelectedText():
+            start = edit.selectionStart()
+            return start == 0 or len(edit.selectedText()) == len(edit.text())
+        return edit.cursorPosition() == 0
+
+    def _begin(self) -> None:
+        edit = self.lineEdit()
+        self._typed = ""
+        # The spin box would read (and rewrite) every partial text; it reads the date at the end.
+        self._validator = edit.validator()
+        self._tracking = self.keyboardTracking()
+        self.setKeyboardTracking(False)
+        edit.setValidator(None)
+
+    def _show(self, text: str) -> None:
+        self._typed = text
+        edit = self.lineEdit()
+        with QSignalBlocker(edit):  # the spin box must not select sections in it meanwhile
+            edit.setText(text)
+            edit.setCursorPosition(len(text))
+        edit.update()
+
+    def _end(self, day: dt.date | None) -> None:
+        self._typed = None
+        edit = self.lineEdit()
+        edit.setValidator(self._validator)
+        self._validator = None
+        self.setKeyboardTracking(self._tracking)
+        wanted = QDate(day.year, day.month, day.day) if day is not None else self.date()
+        if not (self.minimumDate() <= wanted <= self.maximumDate()):
+            wanted = self.date()
+        with QSignalBlocker(edit):
+            edit.setText(self.textFromDateTime(QDateTime(wanted, QTime(0, 0))))
+        self.setDate(wanted)

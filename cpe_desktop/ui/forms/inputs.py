@@ -2,8 +2,9 @@
 
 The generated :class:`~cpe_desktop.ui.forms.form_dialog.FormDialog` and the hand-made record form
 build their inputs here, so a date, a number or a picker looks and behaves the same everywhere:
-dates in the user's locale with a calendar popup, numbers right-aligned and digits only,
-optional dates with an explicit "not set" state, and each message naming its field.
+dates in the user's locale with a calendar popup (a whole date can be typed too, ``2/18/2026``),
+numbers right-aligned and digits only, optional dates with an explicit "not set" state, and each
+message naming its field.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 
 from cpe_desktop.services import credentials, licenses, requirements, users
 from cpe_desktop.services.context import ServiceContext
-from cpe_desktop.ui.dates import date_format
+from cpe_desktop.ui.dates import DateEdit, date_format
 from cpe_desktop.ui.forms.specs import FormField
 
 _NULL_DATE = QDate(1800, 1, 1)  # shown as "Not set"; real dates start in 1900
@@ -172,7 +172,7 @@ def _text(field: FormField) -> FieldInput:
 
 def _date(field: FormField, today: dt.date) -> FieldInput:
     with_time = field.kind == "datetime"
-    edit = QDateTimeEdit() if with_time else QDateEdit()
+    edit = QDateTimeEdit() if with_time else DateEdit()
     edit.setCalendarPopup(True)
     edit.setDisplayFormat(date_format(with_time))
     edit.setMinimumDate(QDate(1900, 1, 1))
@@ -182,7 +182,10 @@ def _date(field: FormField, today: dt.date) -> FieldInput:
     if with_time:
         get = lambda: edit.dateTime().toPython().replace(second=0, microsecond=0)  # noqa: E731
     else:
-        get = lambda: edit.date().toPython()  # noqa: E731
+
+        def get() -> Any:
+            edit.commit_typing()  # a date still being typed counts (Ctrl+S, say)
+            return edit.date().toPython()
 
     def put(value: Any) -> None:
         value = value or start
@@ -201,9 +204,7 @@ def _optional_date(field: FormField, today: dt.date) -> FieldInput:
     check = QCheckBox()
     check.setToolTip(f"Tick to set {field.label.lower()}; untick to leave it empty")
     check.setAccessibleName(f"{field.label} is set")
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat(date_format())
+    edit = DateEdit()
     edit.setMinimumDate(_NULL_DATE)
     edit.setMaximumDate(QDate(2200, 12, 31))
     edit.setSpecialValueText("Not set")
@@ -227,6 +228,7 @@ def _optional_date(field: FormField, today: dt.date) -> FieldInput:
             edit.setDate(QDate(value.year, value.month, value.day))
 
     def get() -> Any:
+        edit.commit_typing()
         return edit.date().toPython() if check.isChecked() else None
 
     return FieldInput(box, [check, edit], get, put, [check.toggled, edit.dateChanged])
