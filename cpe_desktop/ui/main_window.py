@@ -259,10 +259,42 @@ class MainWindow(QMainWindow):
         view.addAction(self.refresh_action)
 
         help_menu = bar.addMenu("&Help")
+        self.help_window = None
+        self.getting_started_action = self._action(
+            "&Getting started",
+            lambda: self.show_help("getting_started"),
+            QKeySequence.StandardKey.HelpContents,
+            fallback="F1",
+        )
+        self.compliance_help_action = self._action(
+            "How &compliance is worked out", lambda: self.show_help("compliance")
+        )
+        self.data_folder_action = self._action("Open &data folder", self.open_data_folder)
+        for action in (self.getting_started_action, self.compliance_help_action):
+            help_menu.addAction(action)
+        help_menu.addSeparator()
+        help_menu.addAction(self.data_folder_action)
+        help_menu.addSeparator()
         self.about_action = self._action("&About CPE Tracker", lambda: self._app_call("about"))
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         help_menu.addAction(self.about_action)
         self._handlers = actions
+
+    def show_help(self, topic: str) -> None:
+        """The help window at ``topic`` (one window, brought forward when already open)."""
+        from cpe_desktop.ui.dialogs.help_dialog import HelpWindow
+
+        if self.help_window is None:
+            self.help_window = HelpWindow(self.ctx, self)
+        self.help_window.show_topic(topic)
+        # A dialog of this window: it stays above it, so showing and activating brings it back.
+        self.help_window.show()
+        self.help_window.activateWindow()
+
+    def open_data_folder(self) -> None:
+        from cpe_desktop.ui.dialogs.help_dialog import show_data_folder
+
+        show_data_folder(self)
 
     def _app_call(self, name: str) -> None:
         handler = getattr(self._handlers, name, None)
