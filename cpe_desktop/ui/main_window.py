@@ -44,7 +44,19 @@ ADMIN_TABS = (
     "record_credits",
     "custom_field_values",
 )
-
+# Shared tables members may read but not change, shown to them beside their own tabs (the rules
+# that judge their licenses); administrators edit them in the Administration area.
+MEMBER_READ_ONLY_TABS = ("requirements",)
+MEMBER_NOTES = {
+    "requirements": (
+        "<b>Set by your administrator.</b> These are the rules the dashboard judges licenses by. "
+        "Each shows where it came from and when it was last checked against that source. Boards "
+        "change their rules often and have the final word: if your board's rule differs, tell "
+        "your administrator. Help › How compliance is worked out shows the rules of your own "
+        "licenses in full. This is not legal advice."
+    ),
+}
+MEMBER_EMPTY_TEXT = {"requirements": "No requirement rules yet — your administrator adds them."}
 
 TAB_NOTES = {
     "requirements": (
@@ -115,6 +127,9 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.dashboard, "Dashboard")
         for name in DAILY_TABS:
             self.tabs.addTab(self._lazy(name), table_spec(name).title)
+        if not ctx.actor.is_admin:
+            for name in MEMBER_READ_ONLY_TABS:
+                self.tabs.addTab(self._lazy(name), table_spec(name).title)
         self.admin_tabs: SideTabs | None = None
         if ctx.actor.is_admin:
             self.admin_tabs = SideTabs()
@@ -158,8 +173,14 @@ class MainWindow(QMainWindow):
             cls = {**classes, "audit_logs": AuditLogTab}.get(name, TableTab)
             editor = self.editor if name in EDITABLE_TABLES else None
             extra = {"tasks": self.tasks} if cls is ReportsTab else {}
+            member_reads = name in MEMBER_READ_ONLY_TABS and not self.ctx.actor.is_admin
+            if member_reads:
+                editor, extra = None, {"read_only": True}
             tab = cls(name, self.ctx, self.bus, editor=editor, **extra)
-            if name in TAB_NOTES:
+            if member_reads:
+                tab.set_note(MEMBER_NOTES[name])
+                tab.empty.setText(MEMBER_EMPTY_TEXT[name])
+            elif name in TAB_NOTES:
                 tab.set_note(TAB_NOTES[name])
             if name == "requirements" and self.ctx.actor.is_admin:
                 tab.add_row_button("Components…", lambda pk: self.open_components(tab, pk))

@@ -33,7 +33,11 @@ SEARCH_DELAY_MS = 250
 
 
 class TableTab(QWidget):
-    """One table's view. ``editor`` opens the add/edit form (None for read-only tables)."""
+    """One table's view. ``editor`` opens the add/edit form (None for read-only tables).
+
+    ``read_only`` shows a table others edit without any way to change it (the members' view of
+    the requirement rules): no New, Edit or Delete, whatever the spec allows.
+    """
 
     selectionChanged = Signal()
 
@@ -44,6 +48,7 @@ class TableTab(QWidget):
         bus: ChangeBus,
         *,
         editor: Callable[[QWidget, str, ServiceContext, int | None], object] | None = None,
+        read_only: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -51,7 +56,8 @@ class TableTab(QWidget):
         self.setObjectName(f"tab-{name}")
         self.ctx = ctx
         self.bus = bus
-        self.editor = None if self.spec.read_only else editor
+        self.read_only = read_only or self.spec.read_only
+        self.editor = None if self.read_only else editor
         self.model = PagedTableModel(self.spec, ctx, self)
         self._autosize_pending = False
 
@@ -81,7 +87,7 @@ class TableTab(QWidget):
         self.row_buttons: list[QPushButton] = []
         bar.addLayout(self.extra_bar)
         can_edit = self.editor is not None
-        can_delete = not self.spec.read_only and name in deleting.DELETABLE
+        can_delete = not self.read_only and name in deleting.DELETABLE
         for button, shown in (
             (self.new_button, can_edit),
             (self.edit_button, can_edit),
@@ -285,7 +291,7 @@ class TableTab(QWidget):
 
     def delete_selected(self) -> None:
         pks = self.selected_pks()
-        if not pks or self.spec.read_only or self.spec.name not in deleting.DELETABLE:
+        if not pks or self.read_only or self.spec.name not in deleting.DELETABLE:
             return
         lines = deleting.describe(self.spec.name, pks)
         count = len(pks)
