@@ -455,6 +455,16 @@ def list_requirements(credential_id: int | None = None) -> list[StateRequirement
     return list(query)
 
 
+def jurisdictions_for(credential_id: int | None) -> list[str]:
+    """The jurisdictions with a requirement rule for ``credential_id`` (every rule's when None),
+    sorted, each once: a license form offers these. A credential with one global rule (CISA,
+    CMA) has one entry, named as the data names it ("ISACA", "IMA")."""
+    query = StateRequirement.select(StateRequirement.state_name).distinct()
+    if credential_id is not None:
+        query = query.where(StateRequirement.credential == credential_id)
+    return sorted(row.state_name for row in query)
+
+
 def find(credential_id: int, jurisdiction: str, as_of: dt.date) -> StateRequirement | None:
     """The rule in force on ``as_of``: latest ``effective_from`` not after it (None = always)."""
     candidates = StateRequirement.select().where(

@@ -9,6 +9,11 @@ pre-filled dates follow the credential, jurisdiction, issue date, license number
 they change, until the person types their own. When the rule's components depend on the
 holder's work (California's 24 h of accounting and auditing for attest work), "Your work" asks
 with a box per attribute, and follows the credential and jurisdiction too.
+
+The jurisdiction list follows the credential: only the jurisdictions with a requirement rule for
+it are offered (CISA's one global rule, "ISACA", is chosen at once). A jurisdiction left over
+from the previous credential is replaced; one typed by hand is kept, with a note saying why it
+is not listed ("No rule for CISA in Texas").
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from cpe_desktop.rules.component_facts import ATTRIBUTE_LABELS
 from cpe_desktop.rules.periods import anchor_kind
 from cpe_desktop.services import compliance, editing, licenses, requirements, users
 from cpe_desktop.services.context import ServiceContext
-from cpe_desktop.services.credentials import by_code
+from cpe_desktop.services.credentials import by_code, list_credentials
 from cpe_desktop.services.errors import ServiceError
 from cpe_desktop.services.licenses import SuggestedPeriod
 from cpe_desktop.ui.forms.form_dialog import FormDialog
@@ -240,6 +245,7 @@ class LicenseForm(FormDialog):
     ) -> None:
         self.period: PeriodAnswers | None = None
         self.attributes = AttributeBoxes()
+        self.offered: list[str] = []  # the jurisdictions the list offers for the credential
         super().__init__(ctx, LICENSE, pk, parent)
 
     @property
@@ -261,6 +267,7 @@ class LicenseForm(FormDialog):
         stack.insertWidget(at, self.attributes)
         stack.insertSpacing(at + 1, 6)
         super()._load()
+        self._offer_jurisdictions(initial=True)
         stored_start = self.inputs["tracked_from"].current() if self.pk is not None else None
         self._resuggest()
         self.period.keep_start(stored_start)
@@ -271,10 +278,76 @@ class LicenseForm(FormDialog):
             self.attributes.set_value(list(stored or []))
 
     def _wire(self) -> None:
+        # First, so that the credential's other followers see the jurisdiction it leads to.
+        self.inputs["credential_id"].on_change(self._offer_jurisdictions)
+        self.inputs["jurisdiction"].on_change(self._explain_jurisdiction)
         super()._wire()
         for key in _INPUTS:
             if key in self.inputs:
                 self.inputs[key].on_change(self._resuggest)
+
+    # --- the jurisdiction list follows the credential ------------------------------------------
+
+    def _credential_code(self) -> str | None:
+        chosen = self.inputs["credential_id"].value()
+        if chosen is None:
+            return None
+        if isinstance(chosen, str):
+            return chosen
+        return next((c.code for c in list_credentials() if c.credential_id == chosen), None)
+
+    def _offer_jurisdictions(self, initial: bool = False) -> None:
+        """Offer the jurisdictions with a rule for the chosen credential (all without one). A
+        choice the previous list offered and this one lacks is replaced: by the credential's
+        only jurisdiction, or by nothing for the person to choose. A stored or typed one stays."""
+        made = self.inputs["jurisdiction"]
+        combo = made.widget
+        credential = self.inputs["credential_id"].value()
+        try:
+            if isinstance(credential, str):
+                credential = by_code(credential).credential_id
+            offered = requirements.jurisdictions_for(credential)
+        except ServiceError:
+            offered = requirements.jurisdictions_for(None)
+        current, previous = made.value(), self.offered
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItems(offered)
+        combo.setCurrentIndex(-1)
+        combo.setCurrentText(current or "")
+        combo.blockSignals(False)
+        self.offered = offered
+        code = self._credential_code()
+        combo.setToolTip(
+            f"Jurisdictions with a requirement rule for {code}; type another to enter it anyway"
+            if code
+            else "Choose the credential first to see only its jurisdictions"
+        )
+        leftover = current is None or (current not in offered and current in previous)
+        if not initial and credential is not None and leftover:
+            made.set_value(offered[0] if len(offered) == 1 else None)
+            self._set_error("jurisdiction", None)  # cleared by the form, not missed by the person
+        self._explain_jurisdiction()
+
+    def _explain_jurisdiction(self) -> None:
+        """Why a jurisdiction is not in the list: the credential has no rule there."""
+        where = self.inputs["jurisdiction"].value()
+        code = self._credential_code()
+        note = self.notes["jurisdiction"]
+        if code is None or not where or where in self.offered:
+            show_message(note, None)
+            return
+        if not self.offered:
+            has = f"{code} has no requirement rule anywhere yet"
+        elif len(self.offered) <= 4:
+            has = f"{code}'s rules are for {', '.join(self.offered)}"
+        else:
+            has = f"{code} has rules for the {len(self.offered)} jurisdictions listed"
+        show_message(
+            note,
+            f"No rule for {code} in {where}: the license can be saved, but its CPE cannot be "
+            f"judged. {has}.",
+        )
 
     def _focus_chain(self) -> list[QWidget]:
         chain = super()._focus_chain()
