@@ -25,8 +25,6 @@ import itself runs, so what the dialog accepts is what the import accepts.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -57,9 +55,7 @@ from cpe_desktop.services.interchange import vocabulary
 from cpe_desktop.services.interchange.csv_format import REQUIRED
 from cpe_desktop.services.interchange.mapped_import import (
     CONSTANT_FIELDS,
-    MappedImportSummary,
     Preview,
-    import_mapped,
     preview,
 )
 from cpe_desktop.services.interchange.mapping import (
@@ -73,51 +69,11 @@ from cpe_desktop.services.interchange.tabular import MAX_ROWS, Table, read_table
 from cpe_desktop.services.interchange.word_choices import file_words, words_in_force
 from cpe_desktop.services.records import NOT_STATED
 from cpe_desktop.ui import crash
+from cpe_desktop.ui.dialogs.import_choice import ImportChoice
 from cpe_desktop.ui.dialogs.import_preview import PREVIEW_ROWS, PreviewPane
 from cpe_desktop.ui.dialogs.import_words import WordsBox
 
 NOT_IN_FILE = -1
-
-
-@dataclass(frozen=True)
-class ImportChoice:
-    """What the person settled on: the table, its mapping, whose records, what to do with records
-    already stored, values for every row, and whether the good records go in alone (the others
-    written to ``not_imported``), with the cells corrected (``edits``: {(row number, column
-    index): value}) and the rows left out (``excluded``) in the preview, and the file's own
-    words answered (``words``, kept for the next import with ``remember_words``)."""
-
-    table: Table
-    mapping: ColumnMapping
-    user: User
-    on_duplicate: str
-    constants: dict[str, str] = field(default_factory=dict)
-    skip_bad_rows: bool = False
-    not_imported: Path | None = None
-    edits: dict[tuple[int, int], Any] = field(default_factory=dict)
-    excluded: frozenset[int] = frozenset()
-    words: dict[str, dict[str, str]] = field(default_factory=dict)
-    remember_words: bool = False
-
-    def run(
-        self, ctx: ServiceContext, progress: Callable[[int, str], None] | None = None
-    ) -> MappedImportSummary:
-        """Import as chosen (``mapped_import.import_mapped``)."""
-        return import_mapped(
-            ctx,
-            self.table,
-            self.mapping,
-            self.user,
-            self.on_duplicate,
-            progress,
-            constants=self.constants,
-            skip_bad_rows=self.skip_bad_rows,
-            not_imported=self.not_imported,
-            edits=self.edits,
-            excluded=self.excluded,
-            words=self.words,
-            remember_words=self.remember_words,
-        )
 
 
 class ImportWizard(QDialog):
