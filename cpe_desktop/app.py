@@ -21,6 +21,7 @@ from cpe_desktop.db.database import describe, resolve_target
 from cpe_desktop.db.errors import DatabaseEnvironmentError, classify, located
 from cpe_desktop.log import setup_logging
 from cpe_desktop.services import preferences
+from cpe_desktop.services.changes import TASKS
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.ui import crash
 from cpe_desktop.ui.bus import ChangeBus
@@ -41,6 +42,8 @@ from cpe_desktop.ui.tray import Tray
 log = logging.getLogger(__name__)
 
 ORGANIZATION = "CPE Tracker"
+# Changes that are no reason for a backup at close: the task list's own rows.
+BOOKKEEPING_KINDS = frozenset({TASKS})
 APPLICATION = "CPE Tracker"
 
 
@@ -306,8 +309,12 @@ class Controller:
 
     # --- backups (services/backups.py; ui/dialogs/backups_dialog.py) ----------------------------
 
-    def _note_change(self, _changes: object) -> None:
-        self._changed_since_start = True
+    def _note_change(self, changes: object) -> None:
+        """Data changed since the last backup: the backup at close will be made. A task's own
+        row in the task list (any export or backup is one) is bookkeeping, not data."""
+        kinds = getattr(changes, "kinds", None)
+        if kinds is None or kinds - BOOKKEEPING_KINDS:
+            self._changed_since_start = True
 
     def show_backups(self, parent: QWidget):
         """File › Backups… and File › Restore…: the list, Back up now, Restore… (administrators)."""
