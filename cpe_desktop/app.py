@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -535,6 +536,28 @@ def _open_or_rescue(open_database: Callable[..., Any], db_path: str | None, targ
     return open_database(db_path)
 
 
+NO_DISPLAY = (
+    "CPE Tracker cannot open its window: there is no display here (neither DISPLAY nor "
+    "WAYLAND_DISPLAY is set). Start it from a desktop session, or use the command line's "
+    "commands instead (cpe-tracker --help)."
+)
+
+
+def missing_display(
+    environ: dict[str, str] | None = None, platform: str | None = None
+) -> str | None:
+    """On Linux without X11 or Wayland, what to say instead of Qt's raw "could not load the Qt
+    platform plugin xcb" abort; None where a window can open (or Qt was told which platform to
+    use, ``QT_QPA_PLATFORM``: offscreen, vnc, …). Checked before the QApplication exists."""
+    environ = os.environ if environ is None else environ
+    platform = sys.platform if platform is None else platform
+    if not platform.startswith("linux") or environ.get("QT_QPA_PLATFORM"):
+        return None
+    if environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"):
+        return None
+    return NO_DISPLAY
+
+
 def run_gui(args: argparse.Namespace) -> int:
     """The window's start: logging, the one-instance lock, the database, the person, the window.
 
@@ -543,6 +566,10 @@ def run_gui(args: argparse.Namespace) -> int:
     the crash dialog."""
     from cpe_desktop.startup import open_database
 
+    missing = missing_display()
+    if missing is not None:
+        print(missing, file=sys.stderr)
+        return 1
     setup_logging()  # never raises: records go to stderr when the data folder cannot hold them
     app = make_application()
     app.setWindowIcon(app_icon())
