@@ -9,6 +9,8 @@ import: plain text out.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Collection, Mapping
 from decimal import Decimal
 from html import escape
 from typing import Any
@@ -101,10 +103,60 @@ def _table(
     body = "".join(
         "<tr>" + "".join(cell("td", i, c) for i, c in enumerate(r)) + "</tr>" for r in rows
     )
+    return f"{_TABLE_START}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+_TABLE_START = (
+    '<table class="grid" width="100%" border="1" cellspacing="0" '
+    'cellpadding="4" style="border-collapse: collapse">'
+)
+_NEW_PAGE = _TABLE_START.replace('collapse">', 'collapse; page-break-before: always">')
+_GRID = re.compile(
+    re.escape(_TABLE_START) + r"<thead>(?P<head>.*?)</thead><tbody>(?P<body>.*?)</tbody></table>",
+    re.DOTALL,
+)
+
+
+def break_tables(html: str, breaks: Mapping[int, Collection[int]]) -> str:
+    """``html`` (from :func:`report_html`) with its tables continued on a new page before the
+    rows given: ``breaks`` maps a table's index (in document order) to the indexes of its body
+    rows that must start a page. The table is ended there and a new one started, its header
+    repeated, with a page break before it (row 0: the whole table starts on a new page).
+
+    Qt's QTextDocument splits a table row between pages, each cell's lines where they fall
+    ("Harbor and" / "Finch LLP"), and ignores ``page-break-inside: avoid``; ``report_pdf``
+    measures the laid-out rows and calls this to keep every row on one page."""
+    if not breaks:
+        return html
+    counter = iter(range(1 << 30))
+
+    def split(match: re.Match[str]) -> str:
+        rows = sorted(set(breaks.get(next(counter), ())))
+        if not rows:
+            return match.group(0)
+        head = f"<thead>{match.group('head')}</thead>"
+        body = re.findall(r"<tr>.*?</tr>", match.group("body"), re.DOTALL)
+        starts = sorted({0, *(row for row in rows if 0 <= row < len(body))})
+        tables = []
+        for first, end in zip(starts, [*starts[1:], len(body)], strict=True):
+            opening = _NEW_PAGE if first in rows else _TABLE_START
+            tables.append(f"{opening}{head}<tbody>{''.join(body[first:end])}</tbody></table>")
+        return "".join(tables)
+
+    return _GRID.sub(split, html)
+
+
+def table_window(html: str, table: int, first: int, count: int) -> str:
+    """A document of ``html``'s style holding only its table number ``table`` (document order):
+    the header and ``count`` body rows from ``first``.
+    ``report_pdf`` lays this out alone to place the rows of a table that continues on a new page
+    without laying the whole report out again for each page."""
+    match = next(m for index, m in enumerate(_GRID.finditer(html)) if index == table)
+    body = re.findall(r"<tr>.*?</tr>", match.group("body"), re.DOTALL)
+    rows = "".join(body[first : first + count])
     return (
-        f'<table class="grid" width="100%" border="1" cellspacing="0" '
-        f'cellpadding="4" style="border-collapse: collapse">'
-        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        f"<html><head><style>{_css()}</style></head><body>{_TABLE_START}"
+        f"<thead>{match.group('head')}</thead><tbody>{rows}</tbody></table></body></html>"
     )
 
 

@@ -26,16 +26,19 @@ from PySide6.QtGui import (
     QPdfWriter,
     QPen,
     QTextDocument,
+    QTextTable,
 )
 
 from cpe_desktop.services.files import write_bytes
 from cpe_desktop.services.reports import FIRM_SUMMARY, ProgressCallback
-from cpe_desktop.ui.report_html import day, report_html
+from cpe_desktop.ui.report_html import break_tables, day, report_html, table_window
 
 RESOLUTION = 300
 MARGIN_MM = 15.0
 BODY_POINTS = 9.5
 BAND_POINTS = 8.0
+MOST_PASSES = 2000  # layouts of the whole report to keep rows whole, at most
+WINDOW_ROWS = 120  # rows laid out at a time to place the rows of a table continued on a new page
 
 
 def _running_header(data: dict[str, Any]) -> tuple[str, str]:
@@ -90,7 +93,9 @@ def _paint(data: dict[str, Any], device: QIODevice, progress: ProgressCallback |
     document.setPageSize(page)
     if progress is not None:
         progress(10, "Laying out the pages")
-    document.setHtml(report_html(data))
+    html = report_html(data)
+    document.setHtml(html)
+    keep_rows_whole(document, html)
     pages = document.pageCount()
 
     left, right = _running_header(data)
@@ -120,6 +125,92 @@ def _paint(data: dict[str, Any], device: QIODevice, progress: ProgressCallback |
     finally:
         painter.end()
     return pages
+
+
+def keep_rows_whole(document: QTextDocument, html: str) -> dict[int, set[int]]:
+    """Lay ``document`` (``html``, already set) out again until no table row is split between
+    two pages; returns the rows moved ({table index: body row indexes}).
+
+    QTextDocument breaks a row's cells line by line at the page's end and has no
+    ``page-break-inside: avoid``. So the rows are measured: the first that starts on one page and
+    ends on the next is made to start a page (the table continues there, its header repeated,
+    :func:`report_html.break_tables`), the document is laid out again, and so on. A row taller
+    than a page is left to be split: nothing else could show it."""
+    breaks: dict[int, set[int]] = {}
+    height = document.pageSize().height()
+    if height <= 0:
+        return breaks
+    for _ in range(MOST_PASSES):
+        found = _split_row(document, breaks, height)
+        if found is None:
+            break
+        table, row = found
+        breaks.setdefault(table, set()).add(row)
+        _continue_table(document, html, table, row, breaks[table])
+        document.setHtml(break_tables(html, breaks))
+    return breaks
+
+
+def _continue_table(
+    document: QTextDocument, html: str, table: int, row: int, breaks: set[int]
+) -> None:
+    """Add to ``breaks`` the later rows of ``table`` to start pages, given that its ``row``
+    starts one: from there the table is laid out alone (a page at a time, as it will be), which
+    is quicker than the whole report again. The whole report is measured after, so a row this
+    misplaces is still found."""
+    scratch = QTextDocument()
+    scratch.documentLayout().setPaintDevice(document.documentLayout().paintDevice())
+    scratch.setDefaultFont(document.defaultFont())
+    scratch.setDocumentMargin(document.documentMargin())
+    scratch.setPageSize(document.pageSize())
+    height = document.pageSize().height()
+    while True:
+        scratch.setHtml(table_window(html, table, row, WINDOW_ROWS))
+        found = _split_row(scratch, {}, height)
+        if found is None or found[1] == 0:
+            return  # the rest fits on its pages (or is left to the whole report's measure)
+        row += found[1]
+        breaks.add(row)
+
+
+def _split_row(
+    document: QTextDocument, breaks: dict[int, set[int]], height: float
+) -> tuple[int, int] | None:
+    """The first (table index in ``html``, body row) laid out across a page's end, if any."""
+    tables = [
+        frame for frame in document.rootFrame().childFrames() if isinstance(frame, QTextTable)
+    ]
+    origins: list[tuple[int, int]] = []  # each table laid out: (the table in html, first row)
+    index = 0
+    while len(origins) < len(tables):
+        origins += [(index, start) for start in sorted({0, *breaks.get(index, ())})]
+        index += 1
+    layout = document.documentLayout()
+    for table, (index, start) in zip(tables, origins, strict=False):
+        header = table.format().headerRowCount()
+        for row in range(header, table.rows()):
+            top, bottom = _row_extent(table, row, layout)
+            if bottom - top >= height * 0.9:
+                continue  # taller than a page: it cannot be kept whole
+            if int(top // height) != int((bottom - 0.5) // height):
+                body_row = start + row - header
+                if body_row not in breaks.get(index, ()):
+                    return index, body_row
+    return None
+
+
+def _row_extent(table: QTextTable, row: int, layout: Any) -> tuple[float, float]:
+    """The top of the row's first lines and the bottom of its last, in document coordinates."""
+    top, bottom = float("inf"), float("-inf")
+    for column in range(table.columns()):
+        cell = table.cellAt(row, column)
+        if cell.row() != row:
+            continue
+        first = cell.firstCursorPosition().block()
+        last = cell.lastCursorPosition().block()
+        top = min(top, layout.blockBoundingRect(first).top())
+        bottom = max(bottom, layout.blockBoundingRect(last).bottom())
+    return top, bottom
 
 
 def render_pdf(data: dict[str, Any], progress: ProgressCallback | None = None) -> bytes:
