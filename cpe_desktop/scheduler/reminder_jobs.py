@@ -112,6 +112,13 @@ class ReminderScheduler(QObject):
         if self.running:
             self._request_reload()
 
+    def check_deadlines_soon(self) -> None:
+        """Look for deadline warnings now (the data they come from changed: a license added, a
+        record logged), besides the check at start and each day; held while paused."""
+        if self.running:
+            self._next_deadline_check = self._ctx.clock.now()
+            self._request_reload()
+
     def pause(self, until: dt.datetime) -> None:
         """Hold reminders and deadline warnings until ``until`` (naive: local wall-clock time)."""
         moment = until.astimezone(dt.UTC)  # a naive datetime is taken as local time

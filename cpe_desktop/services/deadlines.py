@@ -1,8 +1,9 @@
 """Deadline warnings: notifications made automatically as a reporting period's end draws near.
 
-The scheduler runs :func:`check_deadlines` once a day (and at start); it may run it any number of
-times more, because every warning carries a ``dedupe_key`` naming what it warns about, so each is
-made once. Two kinds:
+The scheduler runs :func:`check_deadlines` once a day, at start, and a moment after the person's
+licenses, records, rules, birth date or lead days change (``ui/reminder_session.py``, so a license
+just added is warned about at once). It may run it any number of times more, because every
+warning carries a ``dedupe_key`` naming what it warns about, so each is made once. Two kinds:
 
 - ``deadline``: the period (or a separate ethics period) ends within one of the person's
   ``reminder_lead_days`` (default 90, 30, 7 days) with hours still missing; one per license,

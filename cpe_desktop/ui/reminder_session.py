@@ -12,11 +12,20 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 
 from cpe_desktop.scheduler.reminder_jobs import ReminderScheduler
 from cpe_desktop.services import notifications
-from cpe_desktop.services.changes import NOTIFICATIONS, REMINDERS, Changes
+from cpe_desktop.services.changes import (
+    LICENSES,
+    NOTIFICATIONS,
+    PREFERENCES,
+    RECORDS,
+    REMINDERS,
+    REQUIREMENTS,
+    USERS,
+    Changes,
+)
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.reminders import local_now
 from cpe_desktop.ui.bus import ChangeBus
@@ -26,6 +35,11 @@ from cpe_desktop.ui.notifier import Notifier, choose_notifier, tray_is_available
 from cpe_desktop.ui.tray import Tray, pause_until_tomorrow
 
 log = logging.getLogger(__name__)
+
+# What deadline warnings are worked out from: licenses, records, the rules, the holder's birth
+# date, their lead days. A change to any of them is checked again once the changes settle.
+DEADLINE_KINDS = frozenset({LICENSES, RECORDS, REQUIREMENTS, USERS, PREFERENCES})
+DEADLINE_SETTLE_MS = 400  # an import or a bulk delete publishes once; typing a form, not at all
 
 
 class ReminderSession(QObject):
@@ -59,6 +73,12 @@ class ReminderSession(QObject):
         self.scheduler.changed.connect(bus.publish)
         self.scheduler.notificationCreated.connect(self.delivery.deliver)
         self.scheduler.pausedChanged.connect(self._show_pause)
+        # One deadline check after a burst of changes, on this thread (one person's licenses
+        # take milliseconds to evaluate).
+        self._deadline_timer = QTimer(self)
+        self._deadline_timer.setSingleShot(True)
+        self._deadline_timer.setInterval(DEADLINE_SETTLE_MS)
+        self._deadline_timer.timeout.connect(self.scheduler.check_deadlines_soon)
         bus.changed.connect(self._on_changes)
         if tray is not None:
             tray.pauseRequested.connect(self.pause)
@@ -84,6 +104,7 @@ class ReminderSession(QObject):
             self.tray.pauseRequested.disconnect(self.pause)
             self.tray.resumeRequested.disconnect(self.scheduler.resume)
         self.mail.timer.stop()
+        self._deadline_timer.stop()
         self.scheduler.shutdown()
 
     def pause(self, length: dt.timedelta | None) -> None:
@@ -106,6 +127,8 @@ class ReminderSession(QObject):
             self.scheduler.sync()
         if NOTIFICATIONS in changes:
             self._show_unread()
+        if changes.kinds & DEADLINE_KINDS:
+            self._deadline_timer.start()  # restarts: one check when the changes settle
 
     def _show_unread(self) -> None:
         if self.tray is None or self.ctx.actor.user_id is None:
