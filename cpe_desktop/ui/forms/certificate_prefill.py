@@ -10,12 +10,20 @@ Alt+F); saving while marks remain asks whether they were checked, "Check them fi
 default answer. A course topic the rules name is ticked when the title names it ("Regulatory
 Review" -> "California Regulatory Review") and marked the same way. Attaching another
 certificate first withdraws the unchecked values of the last.
+
+A certificate that says something else than a field already filled in (a record typed with 8
+Governmental credits, a certificate for 20 in Taxes) never overwrites it; the banner names the
+fields that differ and "Show differences…" lists them, field by field, on the record and on the
+certificate, with a box each: the chosen ones (or all) are applied and marked like any value
+from the certificate; another certificate gives the record's own values back.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,15 +31,20 @@ from PySide6.QtCore import QEvent, QObject, QRectF, Qt
 from PySide6.QtGui import QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
+    QDialog,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QMessageBox,
     QPushButton,
     QScrollArea,
+    QVBoxLayout,
     QWidget,
 )
 
+from cpe_desktop.rules.wording import day_text, hours_text
 from cpe_desktop.services.certificate_names import find_topics
 from cpe_desktop.services.certificate_text import CertificateFacts, Fact, read_certificate
 from cpe_desktop.ui.forms.inputs import jurisdictions
@@ -41,6 +54,7 @@ if TYPE_CHECKING:
 
 NOTE = "From certificate \u2014 please check"
 CONFIRM_TEXT = "Con&firm pre-filled values"
+DIFFERENCES_TEXT = "Show &differences\u2026"
 # Single-valued facts and the record form inputs they fill, in the form's order.
 FILLED = ("title", "sponsor", "sponsor_id", "completed_on", "delivery_method")
 
@@ -100,6 +114,121 @@ def _badge(text: str = NOTE) -> QLabel:
     return badge
 
 
+@dataclass
+class Difference:
+    """A field the form already fills and the certificate states otherwise."""
+
+    key: str  # the input's key, or "credits" for the credits lines
+    label: str
+    on_record: str
+    on_certificate: str
+    apply: Callable[[], None] = field(repr=False)
+
+
+class CertificateDifferences(QDialog):
+    """The fields where the certificate says something else than the form, side by side, each
+    with a box; "Apply chosen" (the default) or "Apply all" take the certificate's values.
+
+    At most six rows (five fields and the credits), so a grid of labels that wrap, not a table.
+    """
+
+    HEADINGS = ("Field", "On the record", "On the certificate")
+
+    def __init__(self, differences: list[Difference], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("The certificate says something else")
+        self.differences = list(differences)
+        self.applied: list[Difference] = []
+        self.boxes: list[QCheckBox] = []
+        self.cells: list[tuple[QLabel, QLabel]] = []
+        count = len(differences)
+        fields = "1 field" if count == 1 else f"{count} fields"
+        intro = QLabel(
+            f"The certificate differs from the form in {fields}. Tick what to take from the "
+            "certificate; each value taken is marked for you to check before saving. What "
+            "you leave unticked stays as it is."
+        )
+        intro.setWordWrap(True)
+        self.panel = QFrame()
+        self.panel.setFrameShape(QFrame.Shape.StyledPanel)
+        self.panel.setAccessibleName("Differences between the form and the certificate")
+        grid = QGridLayout(self.panel)
+        grid.setHorizontalSpacing(16)
+        grid.setVerticalSpacing(8)
+        for column, heading in enumerate(self.HEADINGS):
+            label = QLabel(f"<b>{heading}</b>")
+            grid.addWidget(label, 0, column)
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setFrameShadow(QFrame.Shadow.Sunken)
+        grid.addWidget(line, 1, 0, 1, 3)
+        for row, item in enumerate(differences, start=2):
+            box = QCheckBox(item.label)
+            box.setChecked(True)
+            box.setToolTip("Ticked: take the certificate's value")
+            box.setAccessibleName(f"Take the certificate's {item.label.lower()}")
+            box.toggled.connect(self._update_buttons)
+            self.boxes.append(box)
+            grid.addWidget(box, row, 0, Qt.AlignmentFlag.AlignTop)
+            pair = []
+            for column, text in ((1, item.on_record), (2, item.on_certificate)):
+                value = QLabel(text)
+                value.setWordWrap(True)
+                value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                value.setTextFormat(Qt.TextFormat.PlainText)
+                grid.addWidget(value, row, column, Qt.AlignmentFlag.AlignTop)
+                pair.append(value)
+            self.cells.append((pair[0], pair[1]))
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(2, 1)
+        # "Apply all" apart on the left; "Apply chosen", the default, last, where Save would be.
+        self.apply_all_button = QPushButton("Apply a&ll")
+        self.keep_button = QPushButton("&Keep the form as it is")
+        self.apply_button = QPushButton("&Apply chosen")
+        self.apply_button.setDefault(True)
+        self.apply_button.clicked.connect(lambda: self._apply(self.chosen()))
+        self.apply_all_button.clicked.connect(lambda: self._apply(self.differences))
+        self.keep_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.apply_all_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.keep_button)
+        buttons.addWidget(self.apply_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.panel)
+        layout.addStretch(1)
+        layout.addLayout(buttons)
+        self.resize(max(660, self.sizeHint().width()), self.sizeHint().height())
+        self._update_buttons()
+        self.apply_button.setFocus()
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        """What the dialog shows: (field, on the record, on the certificate) per difference."""
+        return [
+            (box.text(), record.text(), certificate.text())
+            for box, (record, certificate) in zip(self.boxes, self.cells, strict=True)
+        ]
+
+    def choose(self, labels: Iterable[str]) -> None:
+        """Tick exactly the differences named ``labels``."""
+        wanted = set(labels)
+        for box, item in zip(self.boxes, self.differences, strict=True):
+            box.setChecked(item.label in wanted)
+
+    def chosen(self) -> list[Difference]:
+        return [
+            item for box, item in zip(self.boxes, self.differences, strict=True) if box.isChecked()
+        ]
+
+    def _update_buttons(self) -> None:
+        self.apply_button.setEnabled(bool(self.chosen()))
+
+    def _apply(self, chosen: list[Difference]) -> None:
+        self.applied = list(chosen)
+        self.accept()
+
+
 class CertificatePrefill(QObject):
     """The record form's pre-fill: fills empty inputs from a certificate and tracks the marks."""
 
@@ -107,6 +236,8 @@ class CertificatePrefill(QObject):
         super().__init__(form)
         self.form = form
         self.marks: dict[QWidget | str, _Mark] = {}  # by input key, or a credits line's combo
+        self.differences: list[Difference] = []  # what the certificate says otherwise
+        self._grid_before: list[tuple[str | None, str]] | None = None  # lines it replaced
         self._filling = False
         self._date_touched = False
         self.message = QLabel()
@@ -120,7 +251,14 @@ class CertificatePrefill(QObject):
         self.banner.setProperty("level", "info")
         row = QHBoxLayout(self.banner)
         row.setContentsMargins(8, 4, 8, 4)
+        self.differences_button = QPushButton(DIFFERENCES_TEXT)
+        self.differences_button.setToolTip(
+            "Compare the form with the certificate, field by field, and take what is right"
+        )
+        self.differences_button.setAutoDefault(False)
+        self.differences_button.clicked.connect(self.show_differences)
         row.addWidget(self.message, 1)
+        row.addWidget(self.differences_button, 0, Qt.AlignmentFlag.AlignVCenter)
         row.addWidget(self.confirm_button, 0, Qt.AlignmentFlag.AlignVCenter)
         layout = form.layout()  # the form's column: errors, fields, buttons; the banner sits
         layout.insertWidget(layout.indexOf(form.buttons), self.banner)  # just above Save
@@ -147,6 +285,7 @@ class CertificatePrefill(QObject):
             self._show_banner(f"Nothing was filled in from the certificate: {facts.reason}.")
             return 0
         filled = skipped = 0
+        differences: list[Difference | None] = []
         self._filling = True
         try:
             for key in FILLED:
@@ -158,14 +297,17 @@ class CertificatePrefill(QObject):
                     filled += 1
                 else:
                     skipped += 1
+                    differences.append(self._difference(key, fact))
             filled += self._propose_topics(facts)
             lines = self._lines(facts)
             if lines and self._grid_is_blank():
                 filled += self._fill_grid(lines)
             elif lines:
                 skipped += 1
+                differences.append(self._credits_difference(lines))
         finally:
             self._filling = False
+        self.differences = [item for item in differences if item is not None]
         self._summarise(filled, skipped)
         if filled:
             self._grow()
@@ -256,6 +398,61 @@ class CertificatePrefill(QObject):
         self._grid_badge()
         return len(lines)
 
+    # --- differences --------------------------------------------------------------------------
+
+    def _difference(self, key: str, fact: Fact) -> Difference | None:
+        """The certificate's value for an input already filled, when it says otherwise."""
+        made = self.form.inputs[key]
+        current = made.current()
+        if current is None or _same(current, fact.value):
+            return None
+        label = next(f.label for f in self.form.fields if f.key == key)
+        return Difference(
+            key, label, _shown(current), _shown(fact.value), lambda: self._fill_input(key, fact)
+        )
+
+    def _credits_difference(self, lines: list[tuple[str | None, str, str]]) -> Difference | None:
+        """The certificate's credits lines when the form's say otherwise (a certificate's total
+        without a field is compared with the form's total)."""
+        ours = [(f, t) for f, t in self.form.grid.lines() if f is not None or t]
+        theirs = [(f, t) for f, t, _ in lines]
+        if any(f is None for f, _ in theirs):  # a total only: totals are compared
+            same = _total(ours) == _total(theirs)
+        else:
+            same = _credit_set(ours) == _credit_set(theirs)
+        if same:
+            return None
+
+        def apply() -> None:
+            self._grid_before = self._grid_before or self.form.grid.lines()
+            self._fill_grid(lines)
+
+        return Difference("credits", "Credits", _lines_text(ours), _lines_text(theirs), apply)
+
+    def show_differences(self) -> CertificateDifferences | None:
+        """The differences, side by side; the chosen ones are applied when the person says so.
+        Opened window-modal without blocking; returns the dialog."""
+        if not self.differences:
+            return None
+        dialog = CertificateDifferences(self.differences, self.form)
+        dialog.accepted.connect(lambda: self.apply_differences(dialog.applied))
+        dialog.open()
+        return dialog
+
+    def apply_differences(self, chosen: Iterable[Difference]) -> None:
+        """Take the certificate's value for each of ``chosen``, marked for checking."""
+        chosen = list(chosen)
+        self._filling = True
+        try:
+            for item in chosen:
+                item.apply()
+        finally:
+            self._filling = False
+        self.differences = [d for d in self.differences if d not in chosen]
+        if chosen:
+            self._grow()
+        self._update_banner()
+
     # --- marks --------------------------------------------------------------------------------
 
     def _mark(self, key: QWidget | str, mark: _Mark, source: str) -> None:
@@ -341,6 +538,8 @@ class CertificatePrefill(QObject):
 
     def withdraw(self) -> None:
         """Take back the values still unchecked (another certificate is being attached)."""
+        # The form's own credits lines come back while the certificate's are still unchecked.
+        lines_unchecked = any(not isinstance(key, str) for key in self.marks)
         self._filling = True
         try:
             for key in list(self.marks):
@@ -350,9 +549,23 @@ class CertificatePrefill(QObject):
                 elif isinstance(key, QWidget):
                     self._blank_line(key)
                 self._clear(key)
+            if self._grid_before is not None and lines_unchecked:
+                self._set_grid(self._grid_before)
         finally:
             self._filling = False
+            self._grid_before = None
+        self.differences = []
         self._show_banner(None)
+
+    def _set_grid(self, lines: list[tuple[str | None, str]]) -> None:
+        grid = self.form.grid
+        while grid.count() > 1:
+            grid.remove_line(grid.count() - 1)
+        for number, (field_name, credits) in enumerate(lines or [(None, "")]):
+            row = 0 if number == 0 else grid.add_line()
+            combo = grid.field_combo(row)
+            combo.setCurrentIndex(max(combo.findData(field_name), 0) if field_name else 0)
+            grid.credits_edit(row).setText(credits)
 
     def _blank_line(self, combo: QWidget) -> None:
         grid = self.form.grid
@@ -370,9 +583,24 @@ class CertificatePrefill(QObject):
     def _summarise(self, filled: int, skipped: int) -> None:
         kept = " Fields you had already filled in were left as they were." if skipped else ""
         if not filled:
-            self._show_banner(f"Nothing was filled in from the certificate.{kept}")
+            if skipped and not self.differences:
+                self._show_banner(
+                    "The certificate agrees with what the form already says; nothing was changed."
+                )
+            elif self.differences:
+                self._show_banner("Nothing was filled in: the form already had every value.")
+            else:
+                self._show_banner(f"Nothing was filled in from the certificate.{kept}")
             return
         self._update_banner(kept)
+
+    def _differences_text(self) -> str:
+        count = len(self.differences)
+        if not count:
+            return ""
+        fields = "1 field" if count == 1 else f"{count} fields"
+        names = ", ".join(item.label for item in self.differences)
+        return f" The certificate says otherwise for {fields}: {names}."
 
     def _update_banner(self, extra: str = "") -> None:
         count = len(self.pending())
@@ -385,12 +613,19 @@ class CertificatePrefill(QObject):
             )
         elif self.confirm_button.isVisible():
             self._show_banner("All pre-filled values are checked.")
+        elif self.differences:
+            self._show_banner("Nothing was filled in from the certificate.")
 
     def _show_banner(self, text: str | None, *, confirm: bool = False) -> None:
+        if text and self.differences:
+            text += self._differences_text()
         self.message.setText(text or "")
         self.banner.setVisible(bool(text))
         self.confirm_button.setVisible(confirm)
         self.confirm_button.setEnabled(confirm)  # out of the Tab chain while hidden
+        shown = bool(text) and bool(self.differences)
+        self.differences_button.setVisible(shown)
+        self.differences_button.setEnabled(shown)
 
     def confirm_before_save(self) -> bool:
         """True to go on saving: nothing is unchecked, or the user says they checked it all."""
@@ -419,6 +654,43 @@ class CertificatePrefill(QObject):
         self.form.activateWindow()  # back from the box, at the first value to check
         next(iter(self.marks.values())).widgets[0].setFocus(Qt.FocusReason.OtherFocusReason)
         return False
+
+
+def _same(current: Any, stated: Any) -> bool:
+    if isinstance(current, str) and isinstance(stated, str):
+        return " ".join(current.split()).casefold() == " ".join(stated.split()).casefold()
+    return current == stated
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return day_text(value)
+    return str(value)
+
+
+def _number(text: Any) -> Decimal | None:
+    try:
+        return Decimal(str(text)).normalize() if str(text).strip() else None
+    except InvalidOperation:
+        return None
+
+
+def _total(lines: list[tuple[str | None, str]]) -> Decimal:
+    return sum((_number(t) or Decimal(0) for _, t in lines), Decimal(0)).normalize()
+
+
+def _credit_set(lines: list[tuple[str | None, str]]) -> list[tuple[str, Decimal | None]]:
+    return sorted(((f or "", _number(t)) for f, t in lines), key=str)
+
+
+def _lines_text(lines: list[tuple[str | None, str]]) -> str:
+    """Credits lines as a person says them: "8 Accounting (Governmental), 2 Taxes"."""
+    parts = []
+    for field_name, text in lines:
+        number = _number(text)
+        amount = hours_text(number) if number is not None else (text or "no credits")
+        parts.append(f"{amount} {field_name or '(field of study not named)'}")
+    return ", ".join(parts) or "none"
 
 
 def _edit_signals(widget: QWidget) -> list[Any]:

@@ -254,6 +254,7 @@ class RecordForm(QDialog):
             if field.key == "notes":
                 chain += [self.choose_button, self.open_button, self.unlink_button]
         return chain + [
+            self.prefill.differences_button,
             self.prefill.confirm_button,
             self.save_button,
             self.buttons.button(QDialogButtonBox.StandardButton.Cancel),
