@@ -360,15 +360,32 @@ def progress_data(
     return data | {"person": _person(user), "licenses": licenses}
 
 
+_URGENCY = {"overdue": 0, "at_risk": 1}
+
+
+def firm_order(entry: dict[str, Any]) -> tuple[Any, ...]:
+    """Where a firm summary lists a license: the most urgent first. Overdue, then at risk, then
+    the rest; within each, the nearest deadline (period end) first, a license without one (no
+    rule judges it) last; then by person and credential."""
+    return (
+        _URGENCY.get(entry["status"], 2),
+        entry.get("period_end") or "9999-12-31",
+        entry["person"]["name"].casefold(),
+        entry["person"]["email"],
+        entry["credential"],
+        entry["jurisdiction"],
+    )
+
+
 def firm_summary_data(
     ctx: ServiceContext, as_of: dt.date | None = None, *, progress: ProgressCallback | None = None
 ) -> dict[str, Any]:
-    """Every person × active license of the firm with status, hours and deadline (admins only)."""
+    """Every person × active license of the firm with status, hours and deadline (admins only),
+    the most urgent first (:func:`firm_order`)."""
     ctx.require_admin("make the firm summary")
     as_of = as_of or ctx.clock.today()
     _tell(progress, 5, "Judging every license")
     items = compliance.evaluate_licenses(ctx, None, as_of)
-    items.sort(key=lambda i: (i.user.name.casefold(), i.user.email, i.license.credential.code))
     entries = []
     for item in items:
         entry = _license_json(item) | {"person": _person(item.user)}
@@ -376,6 +393,7 @@ def firm_summary_data(
         for key in ("annual", "caps", "issues", "components"):
             entry.pop(key, None)
         entries.append(entry)
+    entries.sort(key=firm_order)
     counts = Counter(item.status for item in items)
     data = _header(ctx, FIRM_SUMMARY, TYPE_TITLES[FIRM_SUMMARY], as_of)
     return data | {

@@ -178,9 +178,9 @@ def test_firm_summary_lists_every_person_and_license(firm):
     keys = ("jurisdiction", "status", "required_total", "counted_total", "shortfall_total")
     keys += ("period_end", "days_left")
     rows = [(lic["person"]["name"], *(lic[k] for k in keys)) for lic in data["licenses"]]
-    assert rows == [
-        ("Ann Member", "Atlantis", "on_track", 20, 15.4, 4.6, "2026-12-31", 199),
+    assert rows == [  # the most urgent first
         ("Bob Member", "Atlantis", "at_risk", 20, 3, 17, "2026-12-31", 199),
+        ("Ann Member", "Atlantis", "on_track", 20, 15.4, 4.6, "2026-12-31", 199),
         ("Bob Member", "Nowhere", "no_rule", None, None, None, None, None),
     ]
     assert data["people"] == 2
@@ -282,8 +282,8 @@ def test_firm_summary_csv_is_one_table(firm):
     header, *lines = list(csv.reader(io.StringIO(text)))
     assert header[:4] == ["Person", "Email", "Credential", "Jurisdiction"]
     assert [(line[0], line[3], line[5]) for line in lines] == [
-        ("Ann Member", "Atlantis", "On track"),
         ("Bob Member", "Atlantis", "At risk"),
+        ("Ann Member", "Atlantis", "On track"),
         ("Bob Member", "Nowhere", "No rule"),
     ]
 
