@@ -10,6 +10,8 @@ from __future__ import annotations
 from cpe_desktop.services import licenses, users
 from cpe_desktop.ui.bus import ChangeBus
 from cpe_desktop.ui.main_window import MainWindow
+from cpe_desktop.ui.widgets.firm_row import FirmRow
+from cpe_desktop.ui.widgets.license_card import LicenseCard
 
 THREE = [
     ("Texas", "CPA", "2010-02-01"),
@@ -82,3 +84,62 @@ def test_cards_go_below_one_another_in_a_narrow_window(qtbot, people):
     window.resize(620, 760)
     qtbot.wait_until(lambda: window.dashboard._columns == 1)
     _assert_every_card_reachable(window.dashboard)
+
+
+# --- My licenses / Firm ---------------------------------------------------------------------------
+
+
+def _dashboard(qtbot, ctx):
+    from cpe_desktop.ui.tabs.dashboard_tab import DashboardTab
+
+    tab = DashboardTab(ctx, ChangeBus())
+    qtbot.addWidget(tab)
+    tab.resize(1180, 700)
+    tab.show()
+    qtbot.waitExposed(tab)
+    return tab
+
+
+def _holders(tab):
+    return {card.item.user.user_id for card in tab.cards}
+
+
+def test_an_administrator_keeps_their_own_cards_when_others_have_licenses(qtbot, people):
+    _licenses(people.as_admin, THREE[:2])
+    _licenses(people.as_ann, THREE[:1])
+    tab = _dashboard(qtbot, people.as_admin)
+    # Their own licenses first, as cards; the choice is offered.
+    assert tab.scope_bar.isVisible()
+    assert tab.scope_buttons["mine"].isChecked()
+    assert not tab.firm_view and all(isinstance(c, LicenseCard) for c in tab.cards)
+    assert _holders(tab) == {people.admin.user_id} and len(tab.cards) == 2
+    assert tab.heading.text().startswith("Your licenses")
+
+    tab.scope_buttons["firm"].click()
+    assert tab.firm_view and all(isinstance(c, FirmRow) for c in tab.cards)
+    assert _holders(tab) == {people.admin.user_id, people.ann.user_id}
+
+    # Remembered for this person at the next start; not for another administrator.
+    again = _dashboard(qtbot, people.as_admin)
+    assert again.firm_view and again.scope_buttons["firm"].isChecked()
+    again.scope_buttons["mine"].click()
+    assert _holders(again) == {people.admin.user_id}
+
+
+def test_an_administrator_without_licenses_sees_the_firm(qtbot, people):
+    _licenses(people.as_ann, THREE[:1])
+    _licenses(people.as_bob, THREE[1:2])
+    tab = _dashboard(qtbot, people.as_admin)
+    assert tab.firm_view and tab.scope_buttons["firm"].isChecked()
+    tab.scope_buttons["mine"].click()  # nothing of their own: says what to do
+    assert tab.cards == [] and "No licenses yet" in tab.empty_label.text()
+
+
+def test_members_and_a_lone_administrator_get_no_choice(qtbot, people):
+    _licenses(people.as_admin, THREE[:1])
+    lone = _dashboard(qtbot, people.as_admin)
+    assert not lone.scope_bar.isVisible() and len(lone.cards) == 1
+    _licenses(people.as_ann, THREE[:2])
+    member = _dashboard(qtbot, people.as_ann)
+    assert not member.scope_bar.isVisible()
+    assert _holders(member) == {people.ann.user_id}

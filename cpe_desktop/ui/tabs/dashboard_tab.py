@@ -4,9 +4,11 @@ Why this module exists: it is the first thing a person sees. It asks the complia
 (``services.compliance.evaluate_licenses``) for every license in view as of the clock's today and
 lays the answers out: a person's own licenses as large cards; a firm administrator looking at
 several people gets the firm view, one compact row per person × license, most urgent first, under a
-count per status, column titles that stay put while the rows scroll, and a filter box. Clicking a
-card or row (or Enter/Space on it) emits ``openRecords`` with the ids of the records that count
-toward it; the main window shows them on the CPE Records tab.
+count per status, column titles that stay put while the rows scroll, and a filter box. An
+administrator chooses between "My licenses" (their own cards; the default when they hold any) and
+"Firm" (everyone's; the default when they hold none); the choice is remembered per person.
+Clicking a card or row (or Enter/Space on it) emits ``openRecords`` with the ids of the records
+that count toward it; the main window shows them on the CPE Records tab.
 
 It refreshes when records, licenses, requirements, users, credentials or attachments change (while
 hidden it only notes that it is stale and refreshes when shown again), keeping the scroll
@@ -17,14 +19,16 @@ from __future__ import annotations
 
 from collections import Counter
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QPalette, QShowEvent
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, Signal
+from PySide6.QtGui import QFontMetrics, QPalette, QShowEvent
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QScrollArea,
     QScrollBar,
     QVBoxLayout,
@@ -71,6 +75,7 @@ CARD_MIN_WIDTH = 360  # below this a card's bars get too short to read: fewer co
 MAX_CARD_COLUMNS = 3
 SIDE = 24  # the page's left and right margin
 SUMMARY_ORDER = ("overdue", "at_risk", "on_track", "complete", "no_rule")
+MINE, FIRM = "mine", "firm"  # an administrator's choice: their own licenses, or everyone's
 EMPTY_TEXT = (
     "No licenses yet.\n\nAdd the licenses you hold on the Licenses tab (credential and "
     "jurisdiction, e.g. CPA — Texas), then log your courses on the CPE Records tab (Ctrl+N). "
@@ -127,6 +132,28 @@ class DashboardTab(QWidget):
         # Above the scrolling part: heading, counts (and the filter), the firm view's titles.
         self.heading = QLabel()
         self.heading.setProperty("role", "heading")
+        # "My licenses / Firm": administrators only, once someone else holds a license.
+        self.scope: str | None = QSettings().value(self._scope_key(), None)
+        self.scope_bar = QWidget()
+        scope_row = QHBoxLayout(self.scope_bar)
+        scope_row.setContentsMargins(0, 0, 0, 0)
+        scope_row.setSpacing(0)
+        self.scope_group = QButtonGroup(self)
+        self.scope_buttons: dict[str, QPushButton] = {}
+        for key, text in ((MINE, "My licenses"), (FIRM, "Firm")):
+            button = QPushButton(text)
+            button.setCheckable(True)
+            bold = button.font()
+            bold.setBold(True)  # room for the words in bold, as when chosen (below)
+            button.setMinimumWidth(QFontMetrics(bold).horizontalAdvance(text) + 32)
+            button.setAccessibleName(f"Show {text.lower()}" if key == MINE else "Show the firm")
+            self.scope_group.addButton(button)
+            scope_row.addWidget(button)
+            self.scope_buttons[key] = button
+            button.clicked.connect(lambda _checked=False, key=key: self.set_scope(key))
+        # The chosen side reads as chosen in either theme, not by its shade alone.
+        self.scope_bar.setStyleSheet("QPushButton:checked { font-weight: bold; }")
+        self.scope_bar.hide()
         self.summary = QWidget()
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter by person, license or status…")
@@ -138,7 +165,10 @@ class DashboardTab(QWidget):
         self.top = QVBoxLayout()
         self.top.setContentsMargins(SIDE, 20, SIDE, 6)
         self.top.setSpacing(8)
-        self.top.addWidget(self.heading)
+        heading_row = QHBoxLayout()
+        heading_row.addWidget(self.heading, 1)
+        heading_row.addWidget(self.scope_bar)
+        self.top.addLayout(heading_row)
         counts = QHBoxLayout()
         counts.addWidget(self.summary, 1)
         counts.addWidget(self.filter)
@@ -161,6 +191,36 @@ class DashboardTab(QWidget):
         bus.changed.connect(self.on_changes)
         theme_signals().schemeChanged.connect(self._on_scheme_changed)
         self.refresh()
+
+    # --- my licenses or the firm's ---------------------------------------------------------
+
+    def _scope_key(self) -> str:
+        return f"people/user-{self.ctx.actor.user_id}/dashboard/scope"
+
+    def set_scope(self, scope: str) -> None:
+        """Show the administrator's own licenses (``MINE``) or everyone's (``FIRM``)."""
+        if scope not in (MINE, FIRM):
+            raise ValueError(f"scope must be {MINE!r} or {FIRM!r}, not {scope!r}")
+        if scope == self.scope:
+            return
+        self.scope = scope
+        QSettings().setValue(self._scope_key(), scope)
+        self.filter.clear()
+        self.refresh()
+
+    def _in_scope(self, everyone: list[LicenseStatus]) -> list[LicenseStatus]:
+        """The licenses to show, and whether the choice between mine and the firm's is offered."""
+        me = self.ctx.actor.user_id
+        mine = [item for item in everyone if item.user.user_id == me]
+        others = len(mine) < len(everyone)
+        offered = self.ctx.actor.is_admin and me is not None and others
+        self.scope_bar.setVisible(offered)
+        if not offered:
+            return everyone
+        scope = self.scope if self.scope in (MINE, FIRM) else (MINE if mine else FIRM)
+        for key, button in self.scope_buttons.items():
+            button.setChecked(key == scope)
+        return mine if scope == MINE else everyone
 
     def verticalScrollBar(self) -> QScrollBar:  # noqa: N802 - QScrollArea's name
         return self.scroll.verticalScrollBar()
@@ -217,7 +277,7 @@ class DashboardTab(QWidget):
             None,
         )
         as_of = self.ctx.clock.today()
-        self.items = evaluate_licenses(self.ctx, as_of=as_of)
+        self.items = self._in_scope(evaluate_licenses(self.ctx, as_of=as_of))
         holders = {item.user.user_id for item in self.items}
         self.firm_view = self.ctx.actor.is_admin and len(holders) > 1
         is_admin = self.ctx.actor.is_admin
