@@ -61,6 +61,22 @@ def num(value: Any) -> str:
     return "—" if value is None else hours_text(Decimal(str(value)))
 
 
+EMAIL_LINE = 26  # characters of an e-mail address that fit the firm summary's Person column
+
+
+def email_html(address: str, css_class: str = "muted small") -> str:
+    """An e-mail address on lines of its own that never break inside it: whole when it is
+    short, else "local@" above "domain" (a page that cut it "firm@har" / "bor-example.com" misled
+    whoever copied it). No invisible characters: the PDF's text layer reads the address as is.
+    A part too long for its column widens the column."""
+    local, at, domain = address.rpartition("@")
+    parts = [f"{local}@", domain] if at and len(address) > EMAIL_LINE else [address]
+    return "".join(
+        f"<p class='{css_class}' style='white-space: nowrap; margin: 0'>{escape(part)}</p>"
+        for part in parts
+    )
+
+
 def status_word(status: str) -> str:
     return STATUS_WORDS.get(status, status)
 
@@ -380,8 +396,7 @@ def _firm(data: dict[str, Any]) -> str:
     line = ", ".join(f"{n} {status_word(s).lower()}" for s, n in counts.items())
     rows = [
         [
-            f"{escape(lic['person']['name'])}<br><span class='muted small'>"
-            f"{escape(lic['person']['email'])}</span>",
+            f"{escape(lic['person']['name'])}{email_html(lic['person']['email'])}",
             f"{escape(lic['credential'])} — {escape(lic['jurisdiction'])}<br>"
             f"<span class='muted small'>{escape(headline(lic))}</span>",
             _status(lic["status"]),

@@ -26,6 +26,7 @@ from PySide6.QtGui import (
     QPdfWriter,
     QPen,
     QTextDocument,
+    QTextOption,
     QTextTable,
 )
 
@@ -89,6 +90,11 @@ def _paint(data: dict[str, Any], device: QIODevice, progress: ProgressCallback |
     font.setFeature(QFont.Tag("liga"), 0)
     document.setDefaultFont(font)
     document.setDocumentMargin(0)
+    # Lines end between words only: Qt's default also cuts a word too long for its cell
+    # anywhere (an e-mail address "p.someone@har" / "bor.example"); such a word widens its column.
+    wrapping = document.defaultTextOption()
+    wrapping.setWrapMode(QTextOption.WrapMode.WordWrap)
+    document.setDefaultTextOption(wrapping)
     page = QSizeF(width, height - 2 * band)
     document.setPageSize(page)
     if progress is not None:
@@ -161,6 +167,7 @@ def _continue_table(
     scratch = QTextDocument()
     scratch.documentLayout().setPaintDevice(document.documentLayout().paintDevice())
     scratch.setDefaultFont(document.defaultFont())
+    scratch.setDefaultTextOption(document.defaultTextOption())
     scratch.setDocumentMargin(document.documentMargin())
     scratch.setPageSize(document.pageSize())
     height = document.pageSize().height()

@@ -130,3 +130,23 @@ def test_no_row_of_a_firm_summary_is_split_between_pages(qapp):
             for n, lic in enumerate(data["licenses"])
         },
     )
+
+
+def test_firm_summary_breaks_an_email_address_only_after_its_at_sign(qapp):
+    """Issue 15, item 13: "p000.someone.long@har" / "borandfinchllp-" / "example.com"."""
+    data = _firm(12)
+    for n, lic in enumerate(data["licenses"]):
+        lic["person"]["email"] = f"p{n:03d}.someone.long@harborandfinchllp-example.com"
+    reader = pypdf.PdfReader(io.BytesIO(render_pdf(data)))
+    lines = [
+        "".join(line.split()) for page in reader.pages for line in page.extract_text().split("\n")
+    ]
+    for lic in data["licenses"]:
+        email = lic["person"]["email"]
+        local, domain = email.split("@")
+        whole = any(email in line for line in lines)
+        at_the_at = any(
+            first.endswith(f"{local}@") and second.startswith(domain)
+            for first, second in zip(lines, lines[1:], strict=False)
+        )
+        assert whole or at_the_at, (email, [line for line in lines if local[:4] in line])

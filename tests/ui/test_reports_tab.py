@@ -171,7 +171,7 @@ def test_firm_summary_then_export_as_xlsx(qtbot, firm, saving):
     sheet = openpyxl.load_workbook(written)["Firm summary"]
     assert [c.value for c in sheet[1]][:4] == ["Person", "Email", "Credential", "Jurisdiction"]
     people = [sheet.cell(row, 1).value for row in range(2, sheet.max_row + 1)]
-    assert people == ["Ann Member", "Bob Member", "Bob Member"]
+    assert people == ["Bob Member", "Ann Member", "Bob Member"]  # the most urgent first
     assert saving["opened"][-1].toLocalFile() == str(written)
     assert "Saved firm.xlsx" in saving["asked"][-1]
 
