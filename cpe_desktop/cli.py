@@ -140,6 +140,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--user", metavar="EMAIL", help="only this person")
     p.add_argument("--as-of", metavar="YYYY-MM-DD", type=_iso_date, help="default: today")
     p.add_argument("--json", action="store_true", help="print the result as one JSON object")
+
+    p = sub.add_parser(
+        "demo",
+        help="fill a new, empty database with an invented accounting firm to try the program",
+        description="Fill a database that holds no people yet with an invented firm: people, "
+        "licenses, years of records with certificates, reminders, notifications and reports. "
+        "The same --seed and --as-of make the same data.",
+    )
+    p.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="the new database")
+    p.add_argument(
+        "--users", type=_demo_count, default=8, metavar="N", help="people (default 8: the firm)"
+    )
+    p.add_argument(
+        "--records-per-user",
+        type=_demo_count,
+        default=40,
+        metavar="M",
+        help="about this many CPE records each (default 40)",
+    )
+    p.add_argument("--seed", type=int, default=1, help="the same seed makes the same firm")
+    p.add_argument(
+        "--as-of", metavar="YYYY-MM-DD", type=_iso_date, help="the demo's today (default: today)"
+    )
+    p.add_argument(
+        "--with-passwords",
+        action="store_true",
+        help=f"give every account the password in {PASSWORD_ENV} (or typed in a terminal); "
+        "without it no account has a password",
+    )
     return parser
 
 
@@ -195,6 +224,12 @@ def _field_name(text: str, option: str) -> str:
     if name is None:
         raise CommandFailed(f"{option}: {text!r} is not a record field ({', '.join(FIELDS)})")
     return name
+
+
+def _demo_count(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number (1, 2, …)")
+    return int(text)
 
 
 def _iso_date(text: str) -> dt.date:
@@ -470,6 +505,60 @@ def _status(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _demo(args: argparse.Namespace) -> int:
+    """``demo``: an invented firm in a database without people (services/demo). No sign-in: the
+    database must hold nobody yet. Its shipped rules are loaded with the demo's clock, so that
+    the same seed and as-of date give the same rows (the audit chain starts with their entry)."""
+    from cpe_desktop.db.database import bind, make_database, refuse_foreign, resolve_target
+    from cpe_desktop.db.migrations import migrate
+    from cpe_desktop.db.models import User
+    from cpe_desktop.services.context import SYSTEM, ServiceContext
+    from cpe_desktop.services.demo import demo_clock, make_demo_firm
+    from cpe_desktop.services.shipped_data import load_shipped_requirements
+
+    clock = demo_clock(args.as_of or dt.date.today())
+    password = None
+    if args.with_passwords:
+        password = os.environ.get(PASSWORD_ENV)
+        if password is None and sys.stdin is not None and sys.stdin.isatty():
+            password = getpass.getpass("Password for every demo account: ")
+        if not password:
+            raise CommandFailed(
+                f"--with-passwords gives every account the password in {PASSWORD_ENV} (or typed "
+                "in a terminal); none was given"
+            )
+    target = resolve_target(args.db)
+    db = make_database(target)
+    refuse_foreign(db)
+    bind(db)
+    with db.connection_context():
+        migrate(db)
+        people = User.select().count()
+        if people:
+            raise CommandFailed(
+                f"{target} already holds {people} {'person' if people == 1 else 'people'}: the "
+                "demo fills only a new, empty database, so that demo data never mixes with real "
+                "data; give another file with --db"
+            )
+        load_shipped_requirements(ServiceContext(SYSTEM, clock))
+    db = _open(args)  # the usual start-up: checked, marked as ours
+    with db.connection_context():
+        summary = make_demo_firm(
+            clock,
+            users_count=args.users,
+            records_per_user=args.records_per_user,
+            seed=args.seed,
+            password=password,
+        )
+    print(summary.describe())
+    admin = next(email for _, email, role in summary.people if role == "admin")
+    if password:
+        print(f"Every account has the password given; sign in as {admin} (administrator).")
+    else:
+        print(f"No account has a password; open it and choose {admin} (administrator).")
+    return EXIT_OK
+
+
 def status_table(items, as_of: dt.date) -> str:
     """The readable ``status`` output: one block per person; each license starts with the plain
     sentence of what is needed by when (ARCHITECTURE.md §4), then its numbers."""
@@ -526,3 +615,5 @@ _COMMANDS = {
         "status": _status,
     }.items()
 }
+# Not signed in: the demo fills a database with nobody in it yet.
+_COMMANDS["demo"] = _demo
