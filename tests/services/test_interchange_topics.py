@@ -81,12 +81,25 @@ def test_rows_of_one_record_must_agree_on_its_topics(system, alice):
         [
             TEMPLATE,
             f"2026-02-01,Law day,ACME,,Group Live,Regulatory Ethics,2,,,{LAW}",
-            "2026-02-01,Law day,ACME,,Group Live,Taxes,1,,,",
+            f"2026-02-01,Law day,ACME,,Group Live,Taxes,1,,,{HARASSMENT}",
         ]
     )
     with pytest.raises(ValidationError) as caught:
         import_records_csv(system, text, alice)
     assert list(caught.value.errors) == ["line 3, topics"]
+
+
+def test_a_blank_topics_cell_on_one_row_of_a_record_says_nothing(system, alice):
+    # As merge treats empty cells (issue 15, item 7): the record takes the filled row's topics.
+    text = "\n".join(
+        [
+            TEMPLATE,
+            "2026-02-01,Law day,ACME,,Group Live,Taxes,1,,,",
+            f"2026-02-01,Law day,ACME,,Group Live,Regulatory Ethics,2,,,{LAW}",
+        ]
+    )
+    assert import_records_csv(system, text, alice).records_added == 1
+    assert _topics(alice) == {"Law day": [LAW]}
 
 
 def test_csv_export_adds_topics_last_only_when_a_record_has_them(system, alice, tmp_path):
