@@ -13,6 +13,10 @@ on an 8 px grid and a few named roles that the rest of the UI uses instead of ad
   or ``error``: an in-window banner (e.g. the in-app notification fallback);
 * ``QLineEdit[invalid="true"]``: a line edit whose value failed validation.
 
+Table cells in a state (an import row with a problem) take both colours from
+:data:`TABLE_STATES` (:func:`state_colours`); widgets that colour cells repaint them on
+:class:`ThemeSignals` ``schemeChanged``.
+
 Set these properties before the widget is shown (or unpolish/polish it after changing them).
 
 The user preference ``theme`` is ``system``, ``light`` or ``dark``. ``system`` follows the
@@ -54,7 +58,7 @@ _PALETTES: Final[dict[str, dict[QPalette.ColorRole, str]]] = {
         Role.AlternateBase: "#f3f5f7",
         Role.ToolTipBase: "#2b3138",
         Role.ToolTipText: "#f4f5f7",
-        Role.PlaceholderText: "#6b737c",
+        Role.PlaceholderText: "#5f6770",  # muted text: >= 4.5:1 on Window and AlternateBase too
         Role.Text: "#1c2127",
         Role.Button: "#fafbfc",
         Role.ButtonText: "#1c2127",
@@ -178,6 +182,19 @@ _QSS_COLOURS: Final[dict[str, dict[str, str]]] = {
         "error_text": "#ffd9d4",
     },
 }
+
+# Table cells (and inputs) marked with a state: (text, background) per scheme, both set
+# together, never a fill left under the palette's text: a fill chosen for one scheme under the
+# other's text is unreadable (near-white text on pink). Taken from the banner colours of the
+# same meaning. Use state_colours() for QColors, state_style() for a widget's style sheet.
+TABLE_STATES: Final = MappingProxyType(
+    {
+        scheme: MappingProxyType(
+            {"problem": (colours["error_text"], colours["error_bg"])},
+        )
+        for scheme, colours in _QSS_COLOURS.items()
+    }
+)
 
 _QT_SCHEMES: Final = {
     "system": Qt.ColorScheme.Unknown,
@@ -304,6 +321,25 @@ def status_colour(status: str, scheme: str | None = None) -> QColor:
         return QColor(STATUS_COLOURS[scheme][status])
     except KeyError:
         raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}") from None
+
+
+def state_colours(state: str, scheme: str | None = None) -> tuple[QColor, QColor]:
+    """(text, background) of a table cell in ``state`` (``"problem"``) in ``scheme`` (the
+    current one by default). Set both: the text is chosen for that background."""
+    scheme = scheme or current_scheme()
+    _check_scheme(scheme)
+    try:
+        text, fill = TABLE_STATES[scheme][state]
+    except KeyError:
+        known = ", ".join(TABLE_STATES[scheme])
+        raise ValueError(f"state must be one of {known}, not {state!r}") from None
+    return QColor(text), QColor(fill)
+
+
+def state_style(state: str, scheme: str | None = None) -> str:
+    """A widget style sheet giving it the colours of ``state`` (see :func:`state_colours`)."""
+    text, fill = state_colours(state, scheme)
+    return f"background-color: {fill.name()}; color: {text.name()};"
 
 
 def relative_luminance(colour: QColor) -> float:

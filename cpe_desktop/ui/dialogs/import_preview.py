@@ -20,7 +20,7 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QPalette
+from PySide6.QtGui import QBrush, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -54,8 +54,9 @@ LEAVE_OUT = "Leave out this row"
 PUT_BACK = "Put this row back"
 USE_FILE_VALUE = "Use the file's value again"
 _CELL = Qt.ItemDataRole.UserRole  # (row number, column index) of an editable cell
-# The background of a problem row's cells, readable under the scheme's own text colour.
-_ERROR_BACKGROUND = {"light": QColor(255, 228, 225), "dark": QColor("#45201d")}
+# How a cell or list line is coloured: "problem" (text and fill from the theme) or "muted" (the
+# palette's placeholder text). Kept on the item, so a change of scheme repaints it.
+_STATE = Qt.ItemDataRole.UserRole + 1
 
 
 def _plural(number: int, word: str) -> str:
@@ -84,6 +85,7 @@ class PreviewPane(QWidget):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._show_menu)
         self.table.itemChanged.connect(self._item_changed)
+        theme.theme_signals().schemeChanged.connect(self._recolour)
         self.how_to_fix_label = QLabel(_HOW_TO_FIX)
         self.how_to_fix_label.setWordWrap(True)
         self.rows_label = QLabel(f"The first {PREVIEW_ROWS} rows as they will be imported:")
@@ -228,10 +230,9 @@ class PreviewPane(QWidget):
     def _show_set_aside(self, table: Table, result: Preview) -> None:
         rows = result.set_aside
         self.set_aside_list.clear()
-        muted = self.palette().color(QPalette.ColorRole.PlaceholderText)
         for row in rows:
             item = QListWidgetItem(f"{table.unit} {row.number}: {row.reason}")
-            item.setForeground(QBrush(muted))
+            self._colour(item, "muted")
             self.set_aside_list.addItem(item)
         self.set_aside_label.setText(
             f"Set aside as not records ({_plural(len(rows), table.unit)}; not problems):"
@@ -346,8 +347,6 @@ class PreviewPane(QWidget):
             if record.duplicate
             for number in record.rows
         }
-        background = QBrush(_ERROR_BACKGROUND[theme.current_scheme()])
-        muted = QBrush(self.palette().color(QPalette.ColorRole.PlaceholderText))
         widget = self.table
         self._filling = True
         try:
@@ -365,10 +364,10 @@ class PreviewPane(QWidget):
                     edited = index is not None and (row.number, index) in self.edits
                     tips = []
                     if left_out:
-                        item.setForeground(muted)
+                        self._colour(item, "muted")
                         tips.append("Left out by you: not imported (its menu puts it back)")
                     elif reasons:
-                        item.setBackground(background)
+                        self._colour(item, "problem")
                         tips.extend(reasons)
                     elif row.number in duplicates:
                         tips.append("Already stored")
@@ -389,6 +388,35 @@ class PreviewPane(QWidget):
                         item.setToolTip("\n".join(tips))
                     widget.setItem(r, c, item)
             widget.resizeColumnsToContents()
+        finally:
+            self._filling = False
+
+    def _colour(self, item: QTableWidgetItem | QListWidgetItem, state: str) -> None:
+        """Colour ``item`` for ``state`` in the current scheme, and remember the state."""
+        item.setData(_STATE, state)
+        if state == "problem":
+            text, fill = theme.state_colours("problem")
+            item.setForeground(QBrush(text))
+            item.setBackground(QBrush(fill))
+        else:
+            item.setForeground(QBrush(self.palette().color(QPalette.ColorRole.PlaceholderText)))
+
+    def _recolour(self, _scheme: str = "") -> None:
+        """The scheme changed: every coloured cell and line again, in the new scheme's colours
+        (a problem row's fill kept from the old one would sit under the new text colour)."""
+        items: list[QTableWidgetItem | QListWidgetItem] = [
+            item
+            for r in range(self.table.rowCount())
+            for c in range(self.table.columnCount())
+            if (item := self.table.item(r, c)) is not None
+        ]
+        items += [self.set_aside_list.item(i) for i in range(self.set_aside_list.count())]
+        self._filling = True  # not an edit
+        try:
+            for item in items:
+                state = item.data(_STATE)
+                if state:
+                    self._colour(item, state)
         finally:
             self._filling = False
 

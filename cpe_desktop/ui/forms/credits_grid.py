@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from cpe_desktop.rules.fields import FIELDS_OF_STUDY
+from cpe_desktop.ui import theme
 from cpe_desktop.ui.forms.inputs import error_label
 
 ADD_LINE_KEYS = "Ctrl+Shift+A"
@@ -146,7 +147,8 @@ class CreditsGrid(QWidget):
         for col in (0, 1) if column is None else (column,):
             widget = self.table.cellWidget(row, col)
             widget.setProperty("invalid", "true" if message else "false")
-            widget.setStyleSheet("background-color: #fde4e4; color: #5c0000;" if message else "")
+            # The theme's problem colours (text and fill together), readable in either scheme.
+            widget.setStyleSheet(theme.state_style("problem") if message else "")
             widget.setAccessibleDescription(message or "")
 
     def _edited(self, widget: QWidget) -> None:
