@@ -21,14 +21,19 @@ SMALL = ("--users", "3", "--records-per-user", "15", "--as-of", "2026-12-05")
 VARIES_BY_RUN = {"schema_version": {"applied_at"}, "audit_chain_head": {"updated_at"}}
 
 
-def _run(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _run(
+    data_dir: Path, *args: str, password: str | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {key: value for key, value in os.environ.items() if key != "CPE_DATABASE_URL"}
     env.update(CPE_DATA_DIR=str(data_dir), QT_QPA_PLATFORM="offscreen")
     env.pop("CPE_PASSWORD", None)
+    if password is not None:
+        env["CPE_PASSWORD"] = password
     return subprocess.run(
         [sys.executable, "-m", "cpe_desktop", *args],
         env=env,
         cwd=data_dir,
+        stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
         timeout=180,
@@ -122,4 +127,35 @@ def test_wrong_numbers_are_a_usage_error(tmp_path):
     result = _run(tmp_path, "demo", "--users", "0", "--db", str(tmp_path / "x.db"))
     assert result.returncode == 2
     assert "'0' is not a number" in result.stderr
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_with_passwords_every_account_signs_in_with_cpe_password(tmp_path):
+    db = tmp_path / "p.db"
+    made = _run(
+        tmp_path,
+        "demo",
+        "--users",
+        "1",
+        "--records-per-user",
+        "3",
+        "--with-passwords",
+        "--db",
+        str(db),
+        password="demo-pass-1",
+    )
+    assert made.returncode == 0, made.stderr
+    assert "Every account has the password given" in made.stdout
+
+    email = "margaret.chen@harborfinch.example.com"
+    signed = _run(tmp_path, "--db", str(db), "--as", email, "status", password="demo-pass-1")
+    assert signed.returncode == 0, signed.stderr
+    refused = _run(tmp_path, "--db", str(db), "status")
+    assert refused.returncode == 2
+
+
+def test_with_passwords_needs_one(tmp_path):
+    result = _run(tmp_path, "demo", "--with-passwords", "--db", str(tmp_path / "x.db"))
+    assert result.returncode == 1
+    assert "none was given" in result.stderr
     assert not (tmp_path / "x.db").exists()

@@ -63,6 +63,7 @@ DEFAULT_SEED = 1
 MAX_USERS = 1000
 MAX_RECORDS_PER_USER = 20_000
 MAX_CERTIFICATES_PER_USER = 40  # each is a file written (and synced) in the data folder
+MAX_COSTED_PER_USER = 15  # records with a cost and "reimbursed" (custom fields)
 CLOCK_TIME = dt.time(17, 0)  # the moment every row is stamped with, on the as-of date (UTC)
 REMINDER_CHECK = dt.time(12, 0)  # the local time due reminders are fired at, on the as-of date
 
@@ -204,7 +205,7 @@ def people_for(count: int, rng: random.Random) -> list[PersonTemplate]:
                 profile,
                 held,
                 focus,
-                rng.randint(1965, 1998),
+                rng.randint(1965, 1996),
                 rng.choice(catalog.EXTRA_OFFICES),
                 rng.choice(catalog.EXTRA_TITLES),
             )
@@ -368,7 +369,9 @@ class _Builder:
             _no_problems(checked.errors, checked.warnings, record)
             bulk.append(bulk_records.prepare(user.user_id, checked.values))
         bulk_records.insert(ctx, bulk)
-        for record in planned:
+        costs_since = self.as_of - dt.timedelta(days=730)
+        costed = 0
+        for record in reversed(planned):  # newest first
             if not record.certificate:
                 continue
             content = pdf_bytes(
@@ -390,11 +393,14 @@ class _Builder:
             outcome = records.create_record(ctx, data)
             _no_problems({}, list(outcome.warnings), record)
             self.certificates += 1
-            made = outcome.value.record_id
-            custom_fields.set_value(ctx, self.fields["cost"], made, str(record.cost))
-            custom_fields.set_value(
-                ctx, self.fields["reimbursed"], made, self.rng_of(person).random() < 0.85
-            )
+            if record.completed_on >= costs_since and costed < MAX_COSTED_PER_USER:
+                # What the firm paid, kept for the last two years' programs.
+                made = outcome.value.record_id
+                costed += 1
+                custom_fields.set_value(ctx, self.fields["cost"], made, str(record.cost))
+                custom_fields.set_value(
+                    ctx, self.fields["reimbursed"], made, self.rng_of(person).random() < 0.85
+                )
 
     # --- preferences, reminders, notifications, emails ---------------------------------------
 

@@ -106,7 +106,8 @@ def _months_before(day: dt.date, months: int) -> dt.date:
 def issued_on(person: PersonTemplate, as_of: dt.date, rng: random.Random) -> dt.date:
     if person.profile == NEW:
         return _months_before(as_of, 14)
-    year = rng.randint(max(person.birth_year + 24, 1995), as_of.year - YEARS_BACK - 1)
+    first = max(person.birth_year + 24, 1995)
+    year = rng.randint(first, max(first, as_of.year - YEARS_BACK - 1))
     return dt.date(year, rng.randint(1, 12), rng.randint(1, 28))
 
 
