@@ -137,8 +137,7 @@ def make_demo_firm(
             raise Conflict(
                 f"This database already holds {present} "
                 f"{'person' if present == 1 else 'people'}: the demo fills only an empty "
-                "database, so that demo data never mixes with real data. Give a new file "
-                "with --db."
+                "database, so that demo data never mixes with real data. Use a new database."
             )
         by_code("CPA")  # the shipped credentials are there (a clear error if not)
         start = ServiceContext(COMMAND_LINE, clock)
@@ -170,7 +169,6 @@ def make_demo_firm(
             f"cpe-tracker demo: {users_count} people, about {records_per_user} records each, "
             f"seed {seed}, as of {as_of.isoformat()}",
         )
-        summary.rows = table_counts()
         tasks.complete_task(start, task_id, summary.describe().splitlines()[0])
         summary.rows = table_counts()
     tell(100, "Done")

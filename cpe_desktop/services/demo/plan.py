@@ -9,8 +9,8 @@ margin, by the end of September, and a few more late in the year. A profile chan
 - ``diligent``: that every year; on track or complete.
 - ``behind``: since their last Texas renewal (the end of their birth month a year ago) a sixth
   of it; the license's three years end next month short: at risk.
-- ``lapsed``: a quarter of it last year and next to nothing this year: last year's shortfall is
-  not made up, so overdue.
+- ``lapsed``: a quarter of it last year and nothing this year: last year's shortfall is not
+  made up, so overdue.
 - ``new``: hired about twenty months ago; licensed six months later; diligent since.
 """
 
@@ -21,7 +21,7 @@ import datetime as dt
 import math
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from cpe_desktop.services.demo import catalog
@@ -403,17 +403,11 @@ class Planner:
             total = sum((c for _, c in record.credits), Decimal(0))
             if index in chosen:
                 cost = (total * Decimal(rng.randint(25, 55))).quantize(Decimal(1))
-                out.append(_replace(record, certificate=True, cost=cost))
+                out.append(replace(record, certificate=True, cost=cost))
             elif record.notes is None and rng.random() < 0.3:
-                out.append(_replace(record, notes=catalog.MISSING_CERTIFICATE_NOTE))
+                out.append(replace(record, notes=catalog.MISSING_CERTIFICATE_NOTE))
             elif record.notes is None and rng.random() < 0.15:
-                out.append(_replace(record, notes=rng.choice(catalog.NOTES)))
+                out.append(replace(record, notes=rng.choice(catalog.NOTES)))
             else:
                 out.append(record)
         return out
-
-
-def _replace(record: PlannedRecord, **changes: object) -> PlannedRecord:
-    from dataclasses import replace
-
-    return replace(record, **changes)
