@@ -484,7 +484,7 @@ def _check(args: argparse.Namespace) -> int:
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)
-        raise CommandFailed(f"{len(problems)} problem(s) found")
+        raise CommandFailed(f"{len(problems)} problem{'' if len(problems) == 1 else 's'} found")
     print("Database OK: integrity and foreign keys checked.")
     return EXIT_OK
 

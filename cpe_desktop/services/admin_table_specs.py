@@ -23,6 +23,7 @@ from cpe_desktop.db.models import (
     User,
 )
 from cpe_desktop.services import changes as k
+from cpe_desktop.services import custom_fields
 from cpe_desktop.services.table_specs import (
     Column,
     TableSpec,
@@ -261,9 +262,15 @@ CUSTOM_FIELDS = TableSpec(
     columns=(
         Column("entity", "Applies to", CustomField.entity, "badge"),
         Column("field_name", "Field", CustomField.field_name),
-        Column("field_type", "Type", CustomField.field_type, "badge"),
+        Column(
+            "field_type",
+            "Type",
+            CustomField.field_type,
+            "badge",
+            show=lambda value: custom_fields.FIELD_TYPE_LABELS.get(value, str(value)),
+        ),
         Column("required", "Required", CustomField.required, "bool", searchable=False),
-        Column("options", "Choices", CustomField.options),
+        Column("options", "Choices", CustomField.options, show=custom_fields.choices_text),
         created_column(CustomField),
     ),
     kinds=frozenset({k.CUSTOM_FIELDS}),

@@ -121,8 +121,9 @@ def _missing_text(lic: dict[str, Any], missing: list[str]) -> str:
             f"({period}) has its certificate in this pack.\n"
         )
     lines = "\n".join(missing)
+    records, have = ("record", "has") if len(missing) == 1 else ("records", "have")
     return (
-        f"{len(missing)} record(s) counting toward {what} ({period}) have no certificate in "
+        f"{len(missing)} {records} counting toward {what} ({period}) {have} no certificate in "
         f"this pack:\n\n{lines}\n"
     )
 

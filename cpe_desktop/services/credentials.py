@@ -81,9 +81,8 @@ def delete_credential(ctx: ServiceContext, credential_id: int) -> Outcome[None]:
         credential = rows.get_or_missing(Credential, credential_id, "credential")
         held = License.select().where(License.credential == credential).count()
         if held:
-            raise Conflict(
-                f"{credential.code} is held by {held} license(s); remove those licenses first."
-            )
+            licenses_ = "1 license; remove it" if held == 1 else f"{held} licenses; remove them"
+            raise Conflict(f"{credential.code} is held by {licenses_} first.")
         rules = StateRequirement.select().where(StateRequirement.credential == credential).count()
         custom_fields.remove_values_for("credential", [credential.credential_id])
         rows.delete(ctx, credential, "credential", requirements_removed=rules)

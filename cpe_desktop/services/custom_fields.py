@@ -34,7 +34,30 @@ from cpe_desktop.services.validation import (
 
 ENTITIES = {"user": User, "credential": Credential, "license": License, "record": CpeRecord}
 FIELD_TYPES = ("text", "integer", "decimal", "date", "boolean", "choice")
+# Each type in the words a person chooses it by (the stored names are for the program).
+FIELD_TYPE_LABELS = {
+    "text": "Text",
+    "integer": "Whole number",
+    "decimal": "Number (decimals allowed)",
+    "date": "Date",
+    "boolean": "Yes/No",
+    "choice": "One of a list",
+}
 FIELDS = ("entity", "field_name", "field_type", "options", "required")
+
+
+def choices_text(options: str | None) -> str:
+    """A choice field's choices as people read them: ``Basic, Advanced`` (stored as a JSON
+    list); a value damaged outside the program is shown as stored."""
+    try:
+        values = json.loads(options or "[]")
+    except ValueError:
+        return str(options)
+    if not isinstance(values, list):
+        return str(options)
+    return ", ".join(str(value) for value in values)
+
+
 CHANGED = Changes.of(CUSTOM_FIELDS, AUDIT)
 _KIND_OF_ENTITY = {
     "user": "users",

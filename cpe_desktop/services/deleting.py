@@ -1,6 +1,7 @@
 """Deleting several rows of one table at once, all or none, with words for the confirmation.
 
-The table views ask :func:`describe` what the user is about to lose, confirm, then call
+The table views ask :func:`question` (or :func:`describe`) what the user is about to lose, in
+words, confirm, then call
 :func:`delete_many`, which runs every row's own service delete (its checks and audit entry) inside
 one transaction.
 """
@@ -13,6 +14,7 @@ import peewee
 
 from cpe_desktop.db import models
 from cpe_desktop.db.models import database
+from cpe_desktop.rules.wording import day_text
 from cpe_desktop.services import (
     credentials,
     custom_fields,
@@ -44,27 +46,42 @@ _DELETE: dict[str, Callable[[ServiceContext, int], Outcome]] = {
     "reminders": _reminder_delete,
 }
 
+
+def _record(record: models.CpeRecord) -> str:
+    return f"“{record.title}” ({day_text(record.completed_on)})"
+
+
+def _license(lic: models.License) -> str:
+    number = f" (no. {lic.license_number})" if lic.license_number else ""
+    return f"{lic.credential.code} in {lic.jurisdiction}{number}"
+
+
+# What each table's rows are called (one, several) and how one is named in a sentence.
 _MODEL_AND_LABEL: dict[str, tuple[type[peewee.Model], Callable[[peewee.Model], str]]] = {
     "users": (models.User, lambda u: f"{u.name} <{u.email}> and all of their data"),
-    "credentials": (models.Credential, lambda c: f"credential {c.code} and its requirement rules"),
-    "licenses": (
-        models.License,
-        lambda lic: (
-            f"{lic.credential.code} license in {lic.jurisdiction}"
-            + (f" (no. {lic.license_number})" if lic.license_number else "")
-        ),
-    ),
-    "records": (models.CpeRecord, lambda r: f"“{r.title}” completed {r.completed_on}"),
+    "credentials": (models.Credential, lambda c: f"{c.code} and its requirement rules"),
+    "licenses": (models.License, _license),
+    "records": (models.CpeRecord, _record),
     "requirements": (
         models.StateRequirement,
-        lambda s: f"{s.credential.code} rule for {s.state_name}",
+        lambda s: f"{s.credential.code} in {s.state_name}",
     ),
     "custom_fields": (
         models.CustomField,
-        lambda f: f"custom field “{f.field_name}” of {f.entity}s and all its values",
+        lambda f: f"“{f.field_name}” of {f.entity}s and all its values",
     ),
-    "notifications": (models.Notification, lambda n: f"notification “{n.message[:60]}”"),
-    "reminders": (models.Reminder, lambda r: f"reminder “{r.message[:60]}”"),
+    "notifications": (models.Notification, lambda n: f"“{n.message[:60]}”"),
+    "reminders": (models.Reminder, lambda r: f"“{r.message[:60]}”"),
+}
+_NOUNS: dict[str, tuple[str, str]] = {
+    "users": ("person", "people"),
+    "credentials": ("credential type", "credential types"),
+    "licenses": ("license", "licenses"),
+    "records": ("record", "records"),
+    "requirements": ("requirement rule", "requirement rules"),
+    "custom_fields": ("custom field", "custom fields"),
+    "notifications": ("notification", "notifications"),
+    "reminders": ("reminder", "reminders"),
 }
 
 DELETABLE = frozenset(_DELETE)
@@ -79,6 +96,17 @@ def describe(table: str, pks: Sequence[int], limit: int = 5) -> list[str]:
     if len(unique) > limit:
         lines.append(f"… and {len(unique) - limit} more")
     return lines
+
+
+def question(table: str, pks: Sequence[int], limit: int = 5) -> str:
+    """The confirmation's question in words: "Delete the record “Tax update” (3/2/2026)?", or
+    "Delete these 3 records?" with a line for each (the first ``limit``)."""
+    one, several = _NOUNS[table]
+    lines = describe(table, pks, limit)
+    count = len(dict.fromkeys(pks))
+    if count == 1 and lines:
+        return f"Delete the {one} {lines[0]}?"
+    return f"Delete these {count} {several}?\n\n• " + "\n• ".join(lines)
 
 
 def delete_many(ctx: ServiceContext, table: str, pks: Sequence[int]) -> Outcome[int]:

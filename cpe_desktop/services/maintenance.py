@@ -81,8 +81,9 @@ def check(db: peewee.Database) -> list[str]:
                 .count()
             )
             if orphans:
+                rows, point = ("row", "points") if orphans == 1 else ("rows", "point")
                 problems.append(
-                    f"{model._meta.table_name}: {orphans} row(s) point at a missing "
+                    f"{model._meta.table_name}: {orphans} {rows} {point} at a missing "
                     f"{parent._meta.table_name} row"
                 )
     problems.extend(str(finding) for finding in audit_chain.verify().findings)

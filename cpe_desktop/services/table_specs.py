@@ -44,6 +44,8 @@ class Column:
     formatting and alignment; ``searchable`` columns take part in the filter box's search;
     ``admin_only`` columns (the holder's name, say) are shown to administrators only.
     ``sort_expr`` sorts by something other than ``expr`` (numbers stored as text, say).
+    ``show`` gives a stored value's words where the stored form is not for people (a custom
+    field's type ``boolean`` as "Yes/No", its choices' JSON list as "Basic, Advanced").
     """
 
     key: str
@@ -54,6 +56,7 @@ class Column:
     searchable: bool = True
     admin_only: bool = False
     sort_expr: Any = None
+    show: Callable[[Any], str] | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

@@ -321,6 +321,8 @@ def format_value(
     """Plain text for a cell (CLI, CSV, tooltips); ``locale_date`` formats dates and datetimes."""
     if value is None:
         return ""
+    if column.show is not None:
+        return column.show(value)
     kind = column.kind
     if kind in ("date", "datetime") and isinstance(value, dt.date):
         if locale_date is not None:

@@ -88,7 +88,8 @@ def _failed_with(result: subprocess.CompletedProcess[str]) -> list[str]:
     assert "Database OK" not in result.stdout
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
-    assert lines[-1].endswith("problem(s) found")
+    count = len(lines) - 1
+    assert lines[-1].endswith(f"{count} problem{'' if count == 1 else 's'} found")
     return lines[:-1]
 
 

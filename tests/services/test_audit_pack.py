@@ -52,7 +52,7 @@ def test_the_zip_holds_summary_certificates_and_the_missing_list(firm, out):
         assert archive.testzip() is None
     assert summary == fake_pdf(reports.stored_data(firm.people.as_ann, result.report_id))
     assert missing == (
-        "1 record(s) counting toward CPA — Atlantis (2026-01-01 to 2026-12-31) have no "
+        "1 record counting toward CPA — Atlantis (2026-01-01 to 2026-12-31) has no "
         "certificate in this pack:\n\n2026-04-01  Nano: revenue  (0.4 credits)\n"
     )
     assert result.files == tuple(names)

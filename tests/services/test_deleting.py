@@ -21,12 +21,33 @@ def test_describe_names_what_will_go(people):
         for i in range(7)
     ]
     lines = deleting.describe("records", ids)
-    assert lines[0] == "“Course 0” completed 2026-02-01"
+    assert lines[0] == "“Course 0” (1 Feb 2026)"
     assert len(lines) == 6 and lines[-1] == "… and 2 more"
     lic = licenses.create_license(
         people.as_ann, {"credential": "CPA", "jurisdiction": "Texas", "license_number": "77"}
     ).value
-    assert deleting.describe("licenses", [lic.license_id]) == ["CPA license in Texas (no. 77)"]
+    assert deleting.describe("licenses", [lic.license_id]) == ["CPA in Texas (no. 77)"]
+
+
+def test_the_question_says_in_words_what_will_be_deleted(people):
+    """Issue 15, item 13: not "Delete this row from CPE Records?"."""
+    one = records.create_record(people.as_ann, {**RECORD, "title": "Tax update"}).value
+    assert deleting.question("records", [one.record_id]) == (
+        "Delete the record “Tax update” (1 Feb 2026)?"
+    )
+    two = records.create_record(people.as_ann, {**RECORD, "title": "Ethics"}).value
+    assert deleting.question("records", [one.record_id, two.record_id]) == (
+        "Delete these 2 records?\n\n• “Tax update” (1 Feb 2026)\n• “Ethics” (1 Feb 2026)"
+    )
+    lic = licenses.create_license(
+        people.as_ann, {"credential": "CPA", "jurisdiction": "Texas", "license_number": "77"}
+    ).value
+    assert deleting.question("licenses", [lic.license_id]) == (
+        "Delete the license CPA in Texas (no. 77)?"
+    )
+    assert deleting.question("users", [people.bob.user_id]).startswith(
+        "Delete the person Bob Member <bob@example.com> and all of their data?"
+    )
 
 
 def test_delete_many_is_all_or_nothing(people):

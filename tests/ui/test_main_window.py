@@ -87,7 +87,8 @@ def test_delete_asks_and_names_what_goes(qtbot, people, monkeypatch, answer):
     _select_all(tab)
     assert len(tab.selected_pks()) == 3
     window.delete_action.trigger()
-    assert len(asked) == 1 and "these 3 rows" in asked[0] and "“Course 0”" in asked[0]
+    assert len(asked) == 1 and asked[0].startswith("Delete these 3 records?")
+    assert "“Course 0”" in asked[0] and "row" not in asked[0]
     expected = 3 if answer == QMessageBox.StandardButton.Cancel else 0
     assert CpeRecord.select().count() == expected
     assert tab.model.rowCount() == expected

@@ -226,7 +226,7 @@ def test_audit_pack_from_the_tab(qtbot, firm, saving):
         assert archive.namelist()[0] == "summary.pdf"
         assert "missing-certificates.txt" in archive.namelist()
     assert _titles(tab) == ["Audit pack — Ann Member, CPA Atlantis 2026–2026"]
-    assert "1 record(s) have no certificate" in saving["asked"][-1]
+    assert "1 record has no certificate" in saving["asked"][-1]
     assert saving["opened"][-1].toLocalFile() == str(pack)
 
 
@@ -314,7 +314,7 @@ def test_an_audit_pack_is_made_by_a_task(qtbot, firm, tasked, saving):
         summary = pypdf.PdfReader(io.BytesIO(archive.read("summary.pdf")))
     assert "CPA — Atlantis" in _words(summary)
     assert _titles(tab) == ["Audit pack — Ann Member, CPA Atlantis 2026–2026"]
-    assert "1 record(s) have no certificate" in saving["asked"][-1]
+    assert "1 record has no certificate" in saving["asked"][-1]
     assert saving["opened"][-1].toLocalFile() == str(pack)
     task = TaskQueue.get(
         TaskQueue.task_name == "Making the audit pack for Ann Member, CPA Atlantis"

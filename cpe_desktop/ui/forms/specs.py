@@ -390,7 +390,7 @@ CUSTOM_FIELD = FormSpec(
             "field_type",
             "Type",
             "choice",
-            choices=_choices(custom_fields.FIELD_TYPES),
+            choices=tuple(custom_fields.FIELD_TYPE_LABELS.items()),
             default="text",
         ),
         FormField(

@@ -225,7 +225,8 @@ class ReportsTab(TableTab):
         self.select_pks([outcome.value.report_id])
         missing = len(outcome.value.missing)
         note = (
-            f"\n\n{missing} record(s) have no certificate; see missing-certificates.txt."
+            f"\n\n{missing} record{' has' if missing == 1 else 's have'} no certificate; "
+            "see missing-certificates.txt."
             if missing
             else ""
         )

@@ -293,14 +293,10 @@ class TableTab(QWidget):
         pks = self.selected_pks()
         if not pks or self.read_only or self.spec.name not in deleting.DELETABLE:
             return
-        lines = deleting.describe(self.spec.name, pks)
-        count = len(pks)
-        what = f"these {count} rows" if count > 1 else "this row"
         answer = QMessageBox.question(
             self,
             "Delete?",
-            f"Delete {what} from {self.spec.title}?\n\n• "
-            + "\n• ".join(lines)
+            deleting.question(self.spec.name, pks)
             + "\n\nThis cannot be undone (the audit log keeps a copy of what was deleted).",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,

@@ -1,0 +1,43 @@
+"""Custom fields in people's words (issue 15, item 13): a type is "Yes/No" or "Whole number",
+not "Boolean" or "Integer", and a choice field's choices read "Basic, Advanced", not the stored
+``["Basic", "Advanced"]``."""
+
+from __future__ import annotations
+
+from cpe_desktop.services import custom_fields, tables
+from cpe_desktop.services.admin_table_specs import CUSTOM_FIELDS
+
+
+def test_the_custom_fields_table_names_types_and_choices_in_words(people):
+    for name, kind, options in (
+        ("Level", "choice", ["Basic", "Advanced"]),
+        ("Reviewed", "boolean", None),
+        ("Pages", "integer", None),
+        ("Cost", "decimal", None),
+    ):
+        custom_fields.define_field(
+            people.as_admin,
+            {"entity": "record", "field_name": name, "field_type": kind, "options": options},
+        )
+    columns = tables.columns_for(CUSTOM_FIELDS, people.as_admin)
+    shown = {}
+    for _pk, values in tables.fetch_page(CUSTOM_FIELDS, people.as_admin, columns=columns):
+        cells = {
+            column.key: tables.format_value(column, value)
+            for column, value in zip(columns, values, strict=True)
+        }
+        shown[cells["field_name"]] = (cells["field_type"], cells["options"])
+    assert shown == {
+        "Level": ("One of a list", "Basic, Advanced"),
+        "Reviewed": ("Yes/No", ""),
+        "Pages": ("Whole number", ""),
+        "Cost": ("Number (decimals allowed)", ""),
+    }
+
+
+def test_the_custom_field_form_offers_types_in_words():
+    from cpe_desktop.ui.forms.specs import FORM_SPECS
+
+    offered = dict(FORM_SPECS["custom_field"].field("field_type").choices)
+    assert offered["boolean"] == "Yes/No" and offered["integer"] == "Whole number"
+    assert set(offered) == set(custom_fields.FIELD_TYPES)
