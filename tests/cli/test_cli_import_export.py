@@ -14,6 +14,7 @@ import pytest
 from icalendar import Calendar
 
 from cpe_desktop.services.interchange.csv_format import HEADER
+from cpe_desktop.services.interchange.xlsx_format import HEADINGS
 from tests.interchange_data import one_person_document, two_people_document
 
 
@@ -135,7 +136,8 @@ def test_xlsx_export_imports_into_a_fresh_database(imported, tmp_path):
     book = openpyxl.load_workbook(workbook)
     rows = list(book.active.iter_rows(values_only=True))
     book.close()
-    assert rows[0] == (*HEADER, "topics")  # Alice's Texas ethics has a course topic
+    # Headed in words; Alice's Texas ethics has a course topic.
+    assert rows[0] == tuple(HEADINGS[n] for n in (*HEADER, "topics"))
     assert rows[1][:3] == (dt.datetime(2024, 1, 18), "Tax update 2024", "ACME CPE")
 
     fresh = tmp_path / "fresh.db"

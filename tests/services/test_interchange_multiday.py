@@ -27,7 +27,7 @@ from cpe_desktop.services.interchange.csv_format import (
 from cpe_desktop.services.interchange.mapped_import import import_mapped, preview
 from cpe_desktop.services.interchange.mapping import guess_mapping
 from cpe_desktop.services.interchange.tabular import csv_table, read_table
-from cpe_desktop.services.interchange.xlsx_format import export_records_xlsx
+from cpe_desktop.services.interchange.xlsx_format import HEADINGS, export_records_xlsx
 from tests.interchange_data import table_counts
 
 TEMPLATE = ",".join(HEADER)
@@ -157,7 +157,7 @@ def test_xlsx_export_round_trips_the_first_day(system, alice, tmp_path):
     path = tmp_path / "out.xlsx"
     export_records_xlsx(system, path, alice.email)
     sheet = openpyxl.load_workbook(path).active
-    assert [cell.value for cell in sheet[1]] == [*HEADER, "started_on"]
+    assert [cell.value for cell in sheet[1]] == [HEADINGS[n] for n in (*HEADER, "started_on")]
     assert sheet.cell(row=2, column=len(HEADER) + 1).value == dt.datetime(2026, 3, 2)
 
     table = read_table(path)

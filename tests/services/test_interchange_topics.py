@@ -21,7 +21,7 @@ from cpe_desktop.services.interchange.csv_format import (
 from cpe_desktop.services.interchange.mapped_import import import_mapped
 from cpe_desktop.services.interchange.mapping import guess_mapping
 from cpe_desktop.services.interchange.tabular import csv_table, read_table
-from cpe_desktop.services.interchange.xlsx_format import export_records_xlsx
+from cpe_desktop.services.interchange.xlsx_format import HEADINGS, export_records_xlsx
 from tests.atlantis import ATLANTIS_RULE
 from tests.interchange_data import table_counts
 
@@ -165,7 +165,7 @@ def test_xlsx_export_writes_topics_last_and_reads_them_back(system, alice, tmp_p
     book = openpyxl.load_workbook(path)
     cells = list(book.active.iter_rows(values_only=True))
     book.close()
-    assert cells[0] == (*HEADER, "started_on", "topics")
+    assert cells[0] == tuple(HEADINGS[n] for n in (*HEADER, "started_on", "topics"))
     assert cells[1][-1] == LAW
     table = read_table(path)
     assert guess_mapping(table.headers)["topics"] == len(cells[0]) - 1

@@ -23,7 +23,7 @@ from cpe_desktop.services.interchange.csv_format import HEADER, restore
 from cpe_desktop.services.interchange.mapped_import import import_mapped, preview
 from cpe_desktop.services.interchange.mapping import guess_mapping
 from cpe_desktop.services.interchange.tabular import read_table
-from cpe_desktop.services.interchange.xlsx_format import export_records_xlsx
+from cpe_desktop.services.interchange.xlsx_format import HEADINGS, export_records_xlsx
 from tests.interchange_data import other_database, saved_records, table_counts, two_people_document
 
 PAYLOADS = {
@@ -65,6 +65,18 @@ def _cells(path: Path) -> list[tuple]:
 # --- export ---------------------------------------------------------------------------------------
 
 
+# The template's columns, headed in words ("Date completed", not completed_on).
+HEADED = tuple(HEADINGS[name] for name in HEADER)
+
+
+def test_every_heading_in_words_is_read_back_as_its_column():
+    """Issue 15, item 13: headings for people, not snake_case; the import still finds them all."""
+    assert all(heading[:1].isupper() and "_" not in heading for heading in HEADINGS.values())
+    headings = list(HEADINGS.values())
+    mapping = guess_mapping(headings)
+    assert {name: headings[index] for name, index in mapping.items()} == HEADINGS
+
+
 def test_export_has_the_template_columns_with_real_dates_and_numbers(system, alice, tmp_path):
     records.create_record(
         system,
@@ -88,7 +100,7 @@ def test_export_has_the_template_columns_with_real_dates_and_numbers(system, ali
 
     assert summary.describe() == f"Exported 1 person and 1 record (2 rows) to {path}."
     assert _cells(path) == [
-        HEADER,
+        HEADED,
         (dt.datetime(2025, 3, 2), "Tax update", "ACME CPE", "103456", "Group Live",
          "Regulatory Ethics", 1.5, "Texas", None),
         (dt.datetime(2025, 3, 2), "Tax update", "ACME CPE", "103456", "Group Live",
@@ -107,7 +119,7 @@ def test_an_export_of_several_people_starts_with_their_email(seeded, system, tmp
     path = tmp_path / "firm.xlsx"
     summary = export_records_xlsx(system, path)
     rows = _cells(path)
-    assert rows[0] == ("email", *HEADER, "topics")  # a record has a course topic
+    assert rows[0] == ("Email", *HEADED, "Course topics")  # a record has a course topic
     assert (summary.people, summary.records, summary.rows) == (2, 20, len(rows) - 1)
     assert {row[0] for row in rows[1:]} == {"alice@example.com", "bob@example.com"}
 
@@ -115,7 +127,7 @@ def test_an_export_of_several_people_starts_with_their_email(seeded, system, tmp
     before = table_counts()
     with pytest.raises(ValidationError) as caught:
         import_mapped(system, read_table(path), guess_mapping(rows[0]), alice)
-    assert list(caught.value.errors) == ["row 18, email"]  # Bob's first row
+    assert list(caught.value.errors) == ["row 18, Email"]  # Bob's first row
     assert "and 8 more rows" in str(caught.value)
     assert table_counts() == before
 
@@ -137,7 +149,8 @@ def test_formula_payloads_are_neutralised_and_come_back_on_import(system, alice,
     export_records_xlsx(system, path)
 
     book = openpyxl.load_workbook(path)
-    header = [cell.value for cell in book.active[1]]
+    names = {heading: name for name, heading in HEADINGS.items()}
+    header = [names[cell.value] for cell in book.active[1]]
     cells = {name: cell for name, cell in zip(header, book.active[2], strict=True)}
     assert all(cell.data_type != "f" for cell in book.active[2])  # no formula cell anywhere
     book.close()

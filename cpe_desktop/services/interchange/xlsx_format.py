@@ -1,8 +1,9 @@
 """CPE records as an Excel workbook: the CSV template's columns with real dates and numbers.
 
-The same rows as the CSV export (one per field of study; an ``email`` column first when several
-people are exported; ``started_on`` and ``topics`` last when some record has one), so the file
-imports back through the mapped import with no mapping to choose. Dates are Excel dates and
+The same rows as the CSV export (one per field of study; an email column first when several
+people are exported; first day and topics last when some record has one), headed in words
+(:data:`HEADINGS`: "Date completed", not the CSV template's ``completed_on``), which the mapped
+import recognises, so the file imports back with no mapping to choose. Dates are Excel dates and
 credits are numbers, so the person can sort and sum them. Text that a spreadsheet would run as a
 formula once re-saved as CSV or edited (``=HYPERLINK(...)``) is neutralised with a leading ``'``
 as in the CSV export, and the import removes it again.
@@ -33,6 +34,22 @@ from cpe_desktop.services.interchange.csv_format import (
 from cpe_desktop.services.interchange.grouping import EMAIL
 
 SHEET = "CPE records"
+# The column headings people read; each is one of the import's own names for its field
+# (``mapping.ALIASES``), so an exported workbook is imported back with every column found.
+HEADINGS = {
+    EMAIL: "Email",
+    "completed_on": "Date completed",
+    "title": "Course title",
+    "sponsor": "Sponsor",
+    "sponsor_id": "NASBA sponsor ID",
+    "delivery_method": "Delivery method",
+    "field_of_study": "Field of study",
+    "credits": "Credits",
+    "ethics_jurisdiction": "Ethics jurisdiction",
+    "notes": "Notes",
+    "started_on": "First day",
+    "topics": "Course topics",
+}
 DATE_FORMAT = "yyyy-mm-dd"
 _WIDTHS = {
     EMAIL: 28,
@@ -72,7 +89,7 @@ def export_records_xlsx(
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = SHEET
-    sheet.append(columns)
+    sheet.append([HEADINGS[name] for name in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
