@@ -350,9 +350,15 @@ def _check_people(
         shown = ", ".join(certificates[:_SHOWN_PATHS])
         hidden = len(certificates) - _SHOWN_PATHS
         more = f" and {hidden} more" if hidden > 0 else ""
+        count = len(certificates)
+        named = (
+            "1 record names a certificate file"
+            if count == 1
+            else f"{count} records name certificate files"
+        )
         warnings.append(
-            f"{len(certificates)} record(s) name a certificate file ({shown}{more}); certificate "
-            "files are not part of the import: attach them to the records in the app"
+            f"{named} ({shown}{more}); certificate files are not part of the import: attach them "
+            "to the records in the app"
         )
     return people, warnings
 
