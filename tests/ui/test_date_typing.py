@@ -132,3 +132,29 @@ def test_parse_typed_date(text, form, day):
     from cpe_desktop.ui.dates import parse_typed_date
 
     assert parse_typed_date(text, form) == day
+
+
+def _type_into(qtbot, dialog, edit: QDateEdit, text: str) -> None:
+    qtbot.addWidget(dialog)
+    with qtbot.waitExposed(dialog):
+        dialog.show()
+    with qtbot.waitActive(dialog):
+        dialog.activateWindow()
+    _select_all_and_type(qtbot, edit, text)
+    edit.clearFocus()  # leaving the field reads it
+
+
+def test_the_welcome_and_report_dates_take_a_typed_date_too(qtbot, seeded, clock):
+    """The same input wherever a date is asked (siblings of the form's date)."""
+    from cpe_desktop.services.context import Actor, ServiceContext
+    from cpe_desktop.ui.dialogs.report_dialogs import ReportOptionsDialog
+    from cpe_desktop.ui.dialogs.welcome import WelcomeDialog
+
+    welcome = WelcomeDialog(ServiceContext(Actor(user_id=None, role="member", name="new"), clock))
+    welcome.license_box.setChecked(True)  # the license's dates are asked
+    _type_into(qtbot, welcome, welcome.issued_on, "2/18/2020")
+    assert welcome.issued_on.date().toPython() == dt.date(2020, 2, 18)
+
+    options = ReportOptionsDialog(None, "Progress report", as_of=dt.date(2026, 6, 15))
+    _type_into(qtbot, options, options.date, "3/31/2026")
+    assert options.as_of() == dt.date(2026, 3, 31)

@@ -16,7 +16,6 @@ from typing import Any
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -29,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from cpe_desktop.services.audit_pack import PackPeriod
 from cpe_desktop.services.errors import ServiceError
-from cpe_desktop.ui.dates import date_format
+from cpe_desktop.ui.dates import DateEdit
 from cpe_desktop.ui.report_html import report_html
 
 
@@ -60,9 +59,7 @@ class ReportOptionsDialog(QDialog):
             self.person.setCurrentIndex(self.person.findData(person_id))
         if people:
             form.addRow("&Person:", self.person)
-        self.date = QDateEdit()
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat(date_format())
+        self.date = DateEdit()  # a date can be typed whole, 2/18/2026
         if as_of is not None:
             self.date.setDate(QDate(as_of.year, as_of.month, as_of.day))
             form.addRow("Data &as of:", self.date)

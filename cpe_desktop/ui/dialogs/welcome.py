@@ -11,7 +11,6 @@ from __future__ import annotations
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -26,7 +25,7 @@ from cpe_desktop.db.models import StateRequirement, User, database
 from cpe_desktop.services import credentials, licenses, users
 from cpe_desktop.services.context import Actor, ServiceContext
 from cpe_desktop.services.errors import ValidationError
-from cpe_desktop.ui.dates import date_format
+from cpe_desktop.ui.dates import DateEdit
 from cpe_desktop.ui.dialogs.field_errors import FieldErrors
 from cpe_desktop.ui.forms.inputs import FieldInput, make_input, scrolling
 from cpe_desktop.ui.forms.license_form import PeriodAnswers, needs_birth_date
@@ -71,9 +70,7 @@ class WelcomeDialog(QDialog):
         self.credential.currentIndexChanged.connect(self._fill_jurisdictions)
         self._fill_jurisdictions()
         self.license_number = QLineEdit()
-        self.issued_on = QDateEdit()
-        self.issued_on.setCalendarPopup(True)
-        self.issued_on.setDisplayFormat(date_format())
+        self.issued_on = DateEdit()  # a date can be typed whole, 2/18/2026
         self.issued_on.setDate(ctx.clock.today().replace(month=1, day=1))
         self.birth_date = make_input(
             FormField(
