@@ -10,7 +10,7 @@ import re
 
 from PySide6.QtCore import QDate, QDateTime, QLocale, QSignalBlocker, Qt, QTime
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent, QValidator
-from PySide6.QtWidgets import QDateEdit, QWidget
+from PySide6.QtWidgets import QDateEdit, QDateTimeEdit, QWidget
 
 from cpe_desktop.rules import wording
 
@@ -92,23 +92,32 @@ def parse_typed_date(text: str, display_format: str) -> dt.date | None:
         return None
 
 
-class DateEdit(QDateEdit):
-    """A date input in the user's locale (four-digit years) with a calendar popup, where a whole
-    date can be typed, separators and all.
+_TIME = re.compile(r"^(\d{1,2})(?::?(\d{2}))?\s*(?:([ap])\.?\s*m?\.?)?$", re.IGNORECASE)
 
-    Qt's own date edit reads typing section by section: a "/" typed after a one-digit month
-    jumps a second section, and typing over the whole text (Ctrl+A, then ``2/18/2026``) ends up
-    as 12/18/2026 or 12/1/2026. So when the person starts typing at the start of the field or
-    over all of it, the characters are collected as typed and read as a date in the locale's
-    order when they leave the field, press Enter or use the arrows (:func:`parse_typed_date`);
-    text that is not a date gives back the date shown before. Typing into one section in the
-    middle (the day, say) keeps Qt's behaviour.
-    """
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setCalendarPopup(True)
-        self.setDisplayFormat(date_format())
+def parse_typed_time(text: str) -> dt.time | None:
+    """A time as typed: ``9:30``, ``930``, ``9 pm``, ``9:30 PM``, ``21:30``; None if not one."""
+    match = _TIME.match(text.strip())
+    if match is None:
+        return None
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    half = (match.group(3) or "").lower()
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half == "p" else 0)
+    if hour > 23 or minute > 59:
+        return None
+    return dt.time(hour, minute)
+
+
+class _WholeTyping:
+    """What :class:`DateEdit` and :class:`DateTimeEdit` share: a whole date (and time) typed as
+    it reads, collected and read when the field is left (see :class:`DateEdit`)."""
+
+    _with_time = False
+
+    def _start_typing(self) -> None:
         self._typed: str | None = None  # the characters typed, while a whole date is typed
         self._validator: QValidator | None = None
         self._tracking = True
@@ -117,12 +126,17 @@ class DateEdit(QDateEdit):
         """What has been typed so far of a whole date, or None when none is being typed."""
         return self._typed
 
+    def _accepts(self, text: str) -> bool:
+        if text.isdigit() or text in _SEPARATORS:
+            return True
+        return self._with_time and (text == ":" or text.lower() in "apm.")
+
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt naming
         text = event.text()
         plain = not event.modifiers() & ~(
             Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
         )
-        typed = plain and len(text) == 1 and (text.isdigit() or text in _SEPARATORS)
+        typed = plain and len(text) == 1 and self._accepts(text)
         if typed and self._typed is None and text.isdigit() and self._at_start():
             self._begin()
         if self._typed is not None:
@@ -139,60 +153,104 @@ class DateEdit(QDateEdit):
                 event.accept()
                 return
             self.commit_typing()
-        super().keyPressEvent(event)
+        super().keyPressEvent(event)  # type: ignore[misc]
 
     def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt naming
         self.commit_typing()
-        super().focusOutEvent(event)
+        super().focusOutEvent(event)  # type: ignore[misc]
 
     def focusNextPrevChild(self, next: bool) -> bool:  # noqa: A002, N802 - Qt naming
         self.commit_typing()  # Tab reads the date first, then moves on as a date edit does
-        return super().focusNextPrevChild(next)
+        return super().focusNextPrevChild(next)  # type: ignore[misc]
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt naming
         self.commit_typing()  # before the calendar opens or the arrows step
-        super().mousePressEvent(event)
+        super().mousePressEvent(event)  # type: ignore[misc]
 
     def commit_typing(self) -> None:
         """Read what was typed as the date (the date shown before if it is not one)."""
         if self._typed is not None:
-            self._end(parse_typed_date(self._typed, self.displayFormat()))
+            self._end(self._read(self._typed))
 
     # --- inside -----------------------------------------------------------------------------
 
+    def _read(self, text: str) -> QDateTime | None:
+        edit: QDateTimeEdit = self  # type: ignore[assignment]
+        date_text, _, time_text = text.strip().partition(" ") if self._with_time else (text, "", "")
+        day = parse_typed_date(date_text, edit.displayFormat())
+        if day is None:
+            return None
+        when = edit.time().toPython() if not time_text.strip() else parse_typed_time(time_text)
+        if when is None:
+            return None
+        return QDateTime(QDate(day.year, day.month, day.day), QTime(when.hour, when.minute))
+
     def _at_start(self) -> bool:
-        edit = self.lineEdit()
+        edit = self.lineEdit()  # type: ignore[attr-defined]
         if edit.hasSelectedText():
             start = edit.selectionStart()
             return start == 0 or len(edit.selectedText()) == len(edit.text())
         return edit.cursorPosition() == 0
 
     def _begin(self) -> None:
-        edit = self.lineEdit()
+        edit = self.lineEdit()  # type: ignore[attr-defined]
         self._typed = ""
         # The spin box would read (and rewrite) every partial text; it reads the date at the end.
         self._validator = edit.validator()
-        self._tracking = self.keyboardTracking()
-        self.setKeyboardTracking(False)
+        self._tracking = self.keyboardTracking()  # type: ignore[attr-defined]
+        self.setKeyboardTracking(False)  # type: ignore[attr-defined]
         edit.setValidator(None)
 
     def _show(self, text: str) -> None:
         self._typed = text
-        edit = self.lineEdit()
+        edit = self.lineEdit()  # type: ignore[attr-defined]
         with QSignalBlocker(edit):  # the spin box must not select sections in it meanwhile
             edit.setText(text)
             edit.setCursorPosition(len(text))
         edit.update()
 
-    def _end(self, day: dt.date | None) -> None:
+    def _end(self, wanted: QDateTime | None) -> None:
+        spin: QDateTimeEdit = self  # type: ignore[assignment]
         self._typed = None
-        edit = self.lineEdit()
+        edit = spin.lineEdit()
         edit.setValidator(self._validator)
         self._validator = None
-        self.setKeyboardTracking(self._tracking)
-        wanted = QDate(day.year, day.month, day.day) if day is not None else self.date()
-        if not (self.minimumDate() <= wanted <= self.maximumDate()):
-            wanted = self.date()
+        spin.setKeyboardTracking(self._tracking)
+        if wanted is None or not (spin.minimumDate() <= wanted.date() <= spin.maximumDate()):
+            wanted = spin.dateTime()
         with QSignalBlocker(edit):
-            edit.setText(self.textFromDateTime(QDateTime(wanted, QTime(0, 0))))
-        self.setDate(wanted)
+            edit.setText(spin.textFromDateTime(wanted))
+        spin.setDateTime(wanted)
+
+
+class DateEdit(_WholeTyping, QDateEdit):
+    """A date input in the user's locale (four-digit years) with a calendar popup, where a whole
+    date can be typed, separators and all.
+
+    Qt's own date edit reads typing section by section: a "/" typed after a one-digit month
+    jumps a second section, and typing over the whole text (Ctrl+A, then ``2/18/2026``) ends up
+    as 12/18/2026 or 12/1/2026. So when the person starts typing at the start of the field or
+    over all of it, the characters are collected as typed and read as a date in the locale's
+    order when they leave the field, press Enter or use the arrows (:func:`parse_typed_date`);
+    text that is not a date gives back the date shown before. Typing into one section in the
+    middle (the day, say) keeps Qt's behaviour.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setCalendarPopup(True)
+        self.setDisplayFormat(date_format())
+        self._start_typing()
+
+
+class DateTimeEdit(_WholeTyping, QDateTimeEdit):
+    """:class:`DateEdit` with a time: ``2/18/2026 9:30 AM`` (the time as the locale writes it,
+    or ``21:30``; a date typed alone keeps the time shown)."""
+
+    _with_time = True
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setCalendarPopup(True)
+        self.setDisplayFormat(date_format(with_time=True))
+        self._start_typing()

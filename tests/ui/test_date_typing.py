@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import QLocale, Qt
-from PySide6.QtWidgets import QDateEdit, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDateEdit, QDateTimeEdit, QLineEdit, QVBoxLayout, QWidget
 
 from cpe_desktop.ui.dates import date_format
 from cpe_desktop.ui.forms.inputs import make_input
@@ -30,7 +30,8 @@ def _form(qtbot, people, kind: str = "date"):
         host.show()
     with qtbot.waitActive(host):
         host.activateWindow()
-    edit = made.widget if isinstance(made.widget, QDateEdit) else made.widget.findChild(QDateEdit)
+    widget = made.widget
+    edit = widget if isinstance(widget, QDateTimeEdit) else widget.findChild(QDateEdit)
     assert edit is not None
     _form.shown = host  # the window lives until the next test makes its own
     return made, edit, after
@@ -158,3 +159,39 @@ def test_the_welcome_and_report_dates_take_a_typed_date_too(qtbot, seeded, clock
     options = ReportOptionsDialog(None, "Progress report", as_of=dt.date(2026, 6, 15))
     _type_into(qtbot, options, options.date, "3/31/2026")
     assert options.as_of() == dt.date(2026, 3, 31)
+
+
+@pytest.mark.parametrize(
+    ("typed", "when"),
+    [
+        ("2/18/2026 9:30 PM", dt.datetime(2026, 2, 18, 21, 30)),
+        ("2/18/2026 9 am", dt.datetime(2026, 2, 18, 9, 0)),
+        ("2/18/2026 21:30", dt.datetime(2026, 2, 18, 21, 30)),
+        ("2/18/2026", dt.datetime(2026, 2, 18, 9, 0)),  # the time shown is kept
+    ],
+)
+def test_a_date_and_time_typed_whole(qtbot, people, typed, when):
+    made, edit, after = _form(qtbot, people, "datetime")
+    _select_all_and_type(qtbot, edit, typed)
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert made.value() == when
+
+
+@pytest.mark.parametrize(
+    ("text", "when"),
+    [
+        ("9:30", dt.time(9, 30)),
+        ("930", dt.time(9, 30)),
+        ("9 pm", dt.time(21, 0)),
+        ("12 AM", dt.time(0, 0)),
+        ("12:15 p.m.", dt.time(12, 15)),
+        ("21:30", dt.time(21, 30)),
+        ("13 pm", None),
+        ("24:00", None),
+        ("9:75", None),
+    ],
+)
+def test_parse_typed_time(text, when):
+    from cpe_desktop.ui.dates import parse_typed_time
+
+    assert parse_typed_time(text) == when

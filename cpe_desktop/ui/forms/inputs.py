@@ -26,7 +26,6 @@ from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -41,7 +40,7 @@ from PySide6.QtWidgets import (
 
 from cpe_desktop.services import credentials, licenses, requirements, users
 from cpe_desktop.services.context import ServiceContext
-from cpe_desktop.ui.dates import DateEdit, date_format
+from cpe_desktop.ui.dates import DateEdit, DateTimeEdit, date_format
 from cpe_desktop.ui.forms.specs import FormField
 
 _NULL_DATE = QDate(1800, 1, 1)  # shown as "Not set"; real dates start in 1900
@@ -172,20 +171,19 @@ def _text(field: FormField) -> FieldInput:
 
 def _date(field: FormField, today: dt.date) -> FieldInput:
     with_time = field.kind == "datetime"
-    edit = QDateTimeEdit() if with_time else DateEdit()
+    edit = DateTimeEdit() if with_time else DateEdit()
     edit.setCalendarPopup(True)
     edit.setDisplayFormat(date_format(with_time))
     edit.setMinimumDate(QDate(1900, 1, 1))
     edit.setMaximumDate(QDate(2200, 12, 31))
     start = dt.datetime.combine(today, dt.time(9, 0))
     edit.setDateTime(QDateTime(QDate(today.year, today.month, today.day), QTime(9, 0)))
-    if with_time:
-        get = lambda: edit.dateTime().toPython().replace(second=0, microsecond=0)  # noqa: E731
-    else:
 
-        def get() -> Any:
-            edit.commit_typing()  # a date still being typed counts (Ctrl+S, say)
-            return edit.date().toPython()
+    def get() -> Any:
+        edit.commit_typing()  # a date still being typed counts (Ctrl+S, say)
+        if with_time:
+            return edit.dateTime().toPython().replace(second=0, microsecond=0)
+        return edit.date().toPython()
 
     def put(value: Any) -> None:
         value = value or start
