@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QLocale, Qt
+from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
@@ -22,7 +22,7 @@ from cpe_desktop.db.database import describe, resolve_target
 from cpe_desktop.db.errors import DatabaseEnvironmentError, classify, located
 from cpe_desktop.log import setup_logging
 from cpe_desktop.services import preferences
-from cpe_desktop.services.changes import TASKS
+from cpe_desktop.services.changes import TASKS, USERS
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.ui import crash
 from cpe_desktop.ui.bus import ChangeBus
@@ -97,6 +97,10 @@ class Controller:
         self._told_about_tray = False
         self._changed_since_start = False
         self.bus.changed.connect(self._note_change)
+        self._people: int | None = None  # active people, while an administrator is signed in
+        self._offered_password = False
+        self.password_offer: QMessageBox | None = None  # the offer on screen (tests answer it)
+        self.bus.changed.connect(self._offer_password_after_new_person)
         app = QCoreApplication.instance()
         if automatic_backups and app is not None:
             # However the program ends (Quit, the last window closed, the session ending).
@@ -127,6 +131,7 @@ class Controller:
         self.window.quitRequested.connect(self._leave)
         self.window.hiddenToTray.connect(self._tell_about_tray)
         self._start_background(self.window)
+        self._note_people()
         self.window.show()
         if old is not None:
             old.hide()
@@ -180,7 +185,68 @@ class Controller:
         QApplication.quit()
 
     def switch_user(self) -> None:
-        self.start(self.window, switching=True)
+        """Choose the next person with the last one's data out of sight; cancelled, the last
+        person carries on where they were."""
+        window = self.window
+        title = hide_while_switching(window) if window is not None else ""
+        if not self.start(window, switching=True) and window is not None:
+            show_after_switch_cancelled(window, title)
+
+    # --- a password for the administrator (offered, not forced) ---------------------------------
+
+    def _note_people(self) -> None:
+        """How many people use this database now (to notice when someone is added)."""
+        from cpe_desktop.services import users
+
+        self._offered_password = False
+        self._people = None
+        if self.ctx is not None and self.ctx.actor.is_admin:
+            self._people = len(users.list_users(self.ctx, include_inactive=False))
+
+    def _offer_password_after_new_person(self, changes: object) -> None:
+        """Someone was added while this administrator has no password: offer one, once a
+        session. Without one, anyone at this computer can choose them in Switch user."""
+        from cpe_desktop.services import users
+
+        kinds = getattr(changes, "kinds", frozenset())
+        if USERS not in kinds or self._people is None or self.ctx is None:
+            return
+        before = self._people
+        self._people = len(users.list_users(self.ctx, include_inactive=False))
+        if self._offered_password or self._people <= max(before, 1):
+            return
+        me = users.get_user(self.ctx, self.ctx.actor.user_id)
+        if me.password_hash is not None:
+            return
+        self._offered_password = True
+        QTimer.singleShot(0, self.offer_password)  # after the view that added them refreshed
+
+    def offer_password(self) -> None:
+        window = self.window
+        if window is None:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Set a password for your account?",
+            "Someone else now uses CPE Tracker here. Your administrator account has no "
+            "password, so anyone at this computer can choose it in File › Switch user and see or "
+            "change everyone's records.\n\nSet a password now? You can also do it later in "
+            "Edit › Your details….",
+            QMessageBox.StandardButton.NoButton,
+            window,
+        )
+        set_password = box.addButton("Set a password…", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Not now", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(set_password)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def answered(_result: int) -> None:
+            if box.clickedButton() is set_password and shiboken6.isValid(window):
+                window.edit_own_details("password")
+
+        box.finished.connect(answered)
+        box.open()  # modal to the window, without holding up whoever added the person
+        self.password_offer = box
 
     def bring_to_front(self) -> None:
         if self.window is None:
@@ -503,6 +569,27 @@ class Controller:
         if parent is not None and shiboken6.isValid(parent):
             return parent
         return self.window
+
+
+SWITCHING_TITLE = "CPE Tracker — who is next?"
+
+
+def hide_while_switching(window: MainWindow) -> str:
+    """Take the signed-in person's data out of sight (tabs, banner, status bar, name in the
+    title) while the next person is chosen; the title it had, to put back."""
+    title = window.windowTitle()
+    window.centralWidget().hide()
+    window.statusBar().hide()
+    window.menuBar().setEnabled(False)
+    window.setWindowTitle(SWITCHING_TITLE)
+    return title
+
+
+def show_after_switch_cancelled(window: MainWindow, title: str) -> None:
+    window.setWindowTitle(title)
+    window.menuBar().setEnabled(True)
+    window.statusBar().show()
+    window.centralWidget().show()
 
 
 def _copy_before_import(clock: Clock) -> None:
