@@ -230,8 +230,8 @@ class Controller:
             "Set a password for your account?",
             "Someone else now uses CPE Tracker here. Your administrator account has no "
             "password, so anyone at this computer can choose it in File › Switch user and see or "
-            "change everyone's records.\n\nSet a password now? You can also do it later in "
-            "Edit › Your details….",
+            "change everyone's records.\n\nSet a password now? You can also set one later under "
+            "Edit › Your details.",
             QMessageBox.StandardButton.NoButton,
             window,
         )
