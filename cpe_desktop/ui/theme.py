@@ -81,7 +81,7 @@ _PALETTES: Final[dict[str, dict[QPalette.ColorRole, str]]] = {
         Role.AlternateBase: "#1b1f24",
         Role.ToolTipBase: "#2d333a",
         Role.ToolTipText: "#e6e8eb",
-        Role.PlaceholderText: "#8b939c",
+        Role.PlaceholderText: "#959da6",  # >= 4.5:1 on buttons and the cards' lighter fill too
         Role.Text: "#e6e8eb",
         Role.Button: "#272b31",
         Role.ButtonText: "#e6e8eb",

@@ -28,6 +28,7 @@ from cpe_desktop.ui import report_html, theme
 from cpe_desktop.ui.dialogs.import_preview import LEAVE_OUT
 from cpe_desktop.ui.dialogs.import_wizard import ImportWizard
 from cpe_desktop.ui.forms.credits_grid import CreditsGrid
+from cpe_desktop.ui.widgets.hours_bar import blend
 
 pytestmark = pytest.mark.gui
 AA = 4.5
@@ -165,8 +166,15 @@ def test_muted_text_is_readable_on_every_background_it_is_used_on(themed, scheme
     theme.apply_theme(themed, scheme)
     palette = QApplication.palette()
     muted = palette.color(Role.PlaceholderText)  # labels with setForegroundRole(PlaceholderText)
-    for ground in (Role.Window, Role.Base, Role.AlternateBase, Role.Button):
-        assert _contrast(muted, palette.color(ground)) >= AA, ground
+    grounds = {role.name: palette.color(role) for role in (Role.Window, Role.Base)}
+    grounds |= {role.name: palette.color(role) for role in (Role.AlternateBase, Role.Button)}
+    # A license card's fill: a step lighter than the window in dark (license_card.paintEvent).
+    window, text = palette.color(Role.Window), palette.color(Role.WindowText)
+    grounds["card"] = blend(window, text, 0.05) if scheme == "dark" else palette.color(Role.Base)
+    for name, ground in grounds.items():
+        assert _contrast(muted, ground) >= AA, name
+        for status in theme.STATUSES:
+            assert _contrast(theme.status_colour(status), ground) >= AA, (name, status)
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
