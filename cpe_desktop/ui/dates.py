@@ -92,6 +92,35 @@ def parse_typed_date(text: str, display_format: str) -> dt.date | None:
         return None
 
 
+def typed_sections(text: str, display_format: str) -> dict[str, int] | None:
+    """The first sections of a date typed in part, in the order of ``display_format``:
+    ``"2"`` is month 2, ``"2/18"`` month 2 and day 18 (``{"M": 2, "d": 18}``), ``"0218"`` the
+    same; a year only when typed whole (four digits). None when it is not the start of a date.
+    Someone typing one section and moving on with Tab keeps what they typed."""
+    order = _order(display_format)
+    text = text.strip()
+    if not text or any(not (c.isdigit() or c in _SEPARATORS) for c in text):
+        return None
+    parts = re.findall(r"\d+", text)
+    if len(parts) == 1 and text.isdigit() and len(text) > (4 if order[0] == "y" else 2):
+        digits, parts, at = text, [], 0
+        for name in order:
+            if at < len(digits):
+                width = 4 if name == "y" else 2
+                if len(digits) - at < width:
+                    return None  # "123": 1/23 or 12/3?
+                parts.append(digits[at : at + width])
+                at += width
+    if not parts or len(parts) > 3:
+        return None
+    sections = {}
+    for name, part in zip(order, parts, strict=False):
+        if (name == "y" and len(part) != 4) or (name != "y" and len(part) > 2):
+            return None
+        sections[name] = int(part)
+    return sections
+
+
 _TIME = re.compile(r"^(\d{1,2})(?::?(\d{2}))?\s*(?:([ap])\.?\s*m?\.?)?$", re.IGNORECASE)
 
 
@@ -168,9 +197,34 @@ class _WholeTyping:
         super().mousePressEvent(event)  # type: ignore[misc]
 
     def commit_typing(self) -> None:
-        """Read what was typed as the date (the date shown before if it is not one)."""
-        if self._typed is not None:
-            self._end(self._read(self._typed))
+        """Read what was typed as the date: a whole date, else the sections typed (the month,
+        say, before Tab to the day), else the date shown before."""
+        if self._typed is None:
+            return
+        typed = self._typed
+        whole = self._read(typed)
+        if whole is not None or self._with_time:
+            self._end(whole)
+            return
+        spin: QDateTimeEdit = self  # type: ignore[assignment]
+        sections = typed_sections(typed, spin.displayFormat())
+        shown = spin.date()
+        wanted = None
+        if sections:
+            try:
+                day = dt.date(
+                    sections.get("y", shown.year()),
+                    sections.get("M", shown.month()),
+                    sections.get("d", shown.day()),
+                )
+            except ValueError:
+                day = None
+            if day is not None:
+                wanted = QDateTime(QDate(day.year, day.month, day.day), QTime(0, 0))
+        self._end(wanted)
+        if wanted is not None and sections:
+            # The section typed last is the current one, so Tab goes on to the next.
+            spin.setCurrentSectionIndex(len(sections) - 1)
 
     # --- inside -----------------------------------------------------------------------------
 

@@ -195,3 +195,35 @@ def test_parse_typed_time(text, when):
     from cpe_desktop.ui.dates import parse_typed_time
 
     assert parse_typed_time(text) == when
+
+
+def test_one_section_typed_then_tab_keeps_it_and_goes_on_to_the_next(qtbot, people):
+    """Typing section by section still works: "2", Tab, then the day as Qt's date edit takes it."""
+    made, edit, _ = _form(qtbot, people)
+    edit.setFocus()
+    edit.setCurrentSectionIndex(0)
+    qtbot.keyClicks(edit, "2")
+    qtbot.keyClick(edit, Qt.Key.Key_Tab)
+    assert edit.date().month() == 2
+    assert edit.currentSection() == QDateEdit.Section.DaySection
+    qtbot.keyClicks(edit, "18")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert made.value() == dt.date(2026, 2, 18)
+
+
+@pytest.mark.parametrize(
+    ("text", "sections"),
+    [
+        ("2", {"M": 2}),
+        ("2/18", {"M": 2, "d": 18}),
+        ("0218", {"M": 2, "d": 18}),
+        ("2/18/2025", {"M": 2, "d": 18, "y": 2025}),
+        ("2/18/20", None),  # a year only when typed whole
+        ("123", None),
+        ("", None),
+    ],
+)
+def test_typed_sections(text, sections):
+    from cpe_desktop.ui.dates import typed_sections
+
+    assert typed_sections(text, "M/d/yyyy") == sections
