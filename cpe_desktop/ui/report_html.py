@@ -296,7 +296,7 @@ def _records(lic: dict[str, Any]) -> str:
         return "<h3>Records that count</h3><p class='muted'>No records in this period yet.</p>"
     rows = [
         [
-            escape(r["completed_on"]),
+            day(r["completed_on"]),  # as every other date of the report, in the user's format
             escape(r["title"]),
             escape(r.get("sponsor") or ""),
             num(r["credits"]),

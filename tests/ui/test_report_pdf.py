@@ -51,7 +51,7 @@ def test_progress_report_pdf_shows_totals_records_and_page_numbers(firm):
     squeezed = "".join(page.split())  # a long title may wrap inside its cell
     for title in ("Tax update", "Nano: revenue", INJECTION, ODD_TITLE):
         assert "".join(title.split()) in squeezed  # shown as written, never as markup
-    assert "2026-04-01 Nano: revenue ACME CPE 0.4 Accounting 0.4 No" in page
+    assert f"{_d('2026-04-01')} Nano: revenue ACME CPE 0.4 Accounting 0.4 No" in page
     assert "1 record that counts has no certificate attached" in page
     assert "Last year's update" not in page
     assert page.endswith(f"Generated on {_d('2026-06-15')} by CPE Tracker Page 1 of 1")
