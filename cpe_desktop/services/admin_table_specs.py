@@ -254,13 +254,19 @@ TASK_QUEUE = TableSpec(
     read_only=True,
 )
 
+
+def _entity_words(value: object) -> str:
+    """``user`` as "Person", ``record`` as "CPE record"."""
+    return custom_fields.ENTITY_WORDS.get(str(value), (str(value),))[0]
+
+
 CUSTOM_FIELDS = TableSpec(
     name="custom_fields",
     title="Custom Fields",
     model=CustomField,
     query=lambda: CustomField.select(),
     columns=(
-        Column("entity", "Applies to", CustomField.entity, "badge"),
+        Column("entity", "Applies to", CustomField.entity, "badge", show=_entity_words),
         Column("field_name", "Field", CustomField.field_name),
         Column(
             "field_type",
@@ -305,7 +311,7 @@ CUSTOM_FIELD_VALUES = TableSpec(
     model=CustomFieldValue,
     query=lambda: CustomFieldValue.select().join(CustomField),
     columns=(
-        Column("entity", "Applies to", CustomField.entity, "badge"),
+        Column("entity", "Applies to", CustomField.entity, "badge", show=_entity_words),
         Column("field_name", "Field", CustomField.field_name),
         Column("entity_id", "Item ID", CustomFieldValue.entity_id, "number", searchable=False),
         Column("value", "Value", CustomFieldValue.value),

@@ -34,6 +34,13 @@ from cpe_desktop.services.validation import (
 
 ENTITIES = {"user": User, "credential": Credential, "license": License, "record": CpeRecord}
 FIELD_TYPES = ("text", "integer", "decimal", "date", "boolean", "choice")
+# What a field can be added to, in words (one, several); the stored names are for the program.
+ENTITY_WORDS = {
+    "user": ("Person", "people"),
+    "credential": ("Credential type", "credential types"),
+    "license": ("License", "licenses"),
+    "record": ("CPE record", "CPE records"),
+}
 # Each type in the words a person chooses it by (the stored names are for the program).
 FIELD_TYPE_LABELS = {
     "text": "Text",

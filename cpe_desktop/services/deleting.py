@@ -68,7 +68,11 @@ _MODEL_AND_LABEL: dict[str, tuple[type[peewee.Model], Callable[[peewee.Model], s
     ),
     "custom_fields": (
         models.CustomField,
-        lambda f: f"“{f.field_name}” of {f.entity}s and all its values",
+        lambda f: (
+            f"“{f.field_name}” of "
+            f"{custom_fields.ENTITY_WORDS.get(f.entity, (f.entity, f.entity + 's'))[1]}"
+            " and all its values"
+        ),
     ),
     "notifications": (models.Notification, lambda n: f"“{n.message[:60]}”"),
     "reminders": (models.Reminder, lambda r: f"“{r.message[:60]}”"),

@@ -26,12 +26,12 @@ def test_the_custom_fields_table_names_types_and_choices_in_words(people):
             column.key: tables.format_value(column, value)
             for column, value in zip(columns, values, strict=True)
         }
-        shown[cells["field_name"]] = (cells["field_type"], cells["options"])
+        shown[cells["field_name"]] = (cells["entity"], cells["field_type"], cells["options"])
     assert shown == {
-        "Level": ("One of a list", "Basic, Advanced"),
-        "Reviewed": ("Yes/No", ""),
-        "Pages": ("Whole number", ""),
-        "Cost": ("Number (decimals allowed)", ""),
+        "Level": ("CPE record", "One of a list", "Basic, Advanced"),
+        "Reviewed": ("CPE record", "Yes/No", ""),
+        "Pages": ("CPE record", "Whole number", ""),
+        "Cost": ("CPE record", "Number (decimals allowed)", ""),
     }
 
 
@@ -41,3 +41,10 @@ def test_the_custom_field_form_offers_types_in_words():
     offered = dict(FORM_SPECS["custom_field"].field("field_type").choices)
     assert offered["boolean"] == "Yes/No" and offered["integer"] == "Whole number"
     assert set(offered) == set(custom_fields.FIELD_TYPES)
+    applies_to = dict(FORM_SPECS["custom_field"].field("entity").choices)
+    assert applies_to == {
+        "user": "Person",
+        "credential": "Credential type",
+        "license": "License",
+        "record": "CPE record",
+    }

@@ -382,7 +382,7 @@ CUSTOM_FIELD = FormSpec(
             "entity",
             "Applies to",
             "choice",
-            choices=_choices(custom_fields.ENTITIES),
+            choices=tuple((name, words[0]) for name, words in custom_fields.ENTITY_WORDS.items()),
             default="record",
         ),
         FormField("field_name", "Name", required=True),
