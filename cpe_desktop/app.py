@@ -457,7 +457,7 @@ class Controller:
                 self._live(parent), "Backup restored", f"{message}\n\nPlease sign in again."
             )
             self.bus.publish(None)
-            self.start(self.window, switching=True)
+            self.switch_user()  # the old view out of sight while someone signs in again
 
         return self.tasks.submit(
             "Restoring a backup",
