@@ -429,6 +429,21 @@ class AuditChainHead(BaseModel):
         table_name = "audit_chain_head"
 
 
+class FirmSetting(BaseModel):
+    """Schema 7: a setting that holds for everyone using this database, one row each (the mail
+    server: ``smtp_host``, ``smtp_port``, ``smtp_security``, ``smtp_user``, ``smtp_sender``;
+    declared in ``services/preferences.FIRM_SETTINGS``). Only administrators change them. The
+    mail password is never here: it is in each computer's credential store."""
+
+    setting_name = CharField(max_length=100, primary_key=True)
+    setting_value = TextField(null=True)
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
+
+    class Meta:
+        table_name = "firm_settings"
+
+
 # The tables of schema 1; later schemas' tables are created by their own migration steps.
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     User,
@@ -451,4 +466,4 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     TaskQueue,
 )
 
-EVERY_MODEL: tuple[type[BaseModel], ...] = (*ALL_MODELS, AppMeta, AuditChainHead)
+EVERY_MODEL: tuple[type[BaseModel], ...] = (*ALL_MODELS, AppMeta, AuditChainHead, FirmSetting)

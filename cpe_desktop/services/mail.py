@@ -2,9 +2,11 @@
 
 Notifications may also go out by SMTP. Queuing is a quick database write that any
 part of the program may do; sending is slow network work, so it happens in :func:`send_due`, run by
-the task queue off the GUI thread. Each email is sent with its OWNER's mail settings
-(``smtp_*`` preferences), and the password comes from a callback (the credential store, or a
-prompt where there is none): it is never written to the database or the log.
+the task queue off the GUI thread. Every email goes through the firm's mail server (the
+``smtp_*`` firm settings an administrator sets, ``preferences.FIRM_SETTINGS``) to its owner's own
+address, and only when its owner chose email ("Notify me by"). The password comes from a callback
+(the credential store, or a prompt where there is none): it is never written to the database or
+the log.
 
 A failed attempt leaves the email ``pending`` with the reason in plain words in ``error`` and the
 next try pushed back (1 min, 5 min, 30 min, 2 h, 12 h); after :data:`MAX_ATTEMPTS` it becomes
@@ -88,9 +90,9 @@ class SendSummary:
 # --- queuing --------------------------------------------------------------------------------
 
 
-def smtp_settings(ctx: ServiceContext, user_id: int) -> SmtpSettings:
-    """``user_id``'s mail settings from their preferences."""
-    return SmtpSettings.from_preferences(preferences.get_preferences(ctx, user_id))
+def smtp_settings(ctx: ServiceContext) -> SmtpSettings:
+    """The firm's mail server (one for everyone, set by an administrator)."""
+    return SmtpSettings.from_preferences(preferences.get_firm_settings(ctx))
 
 
 def queue_email(ctx: ServiceContext, user_id: int, subject: str, body: str) -> Outcome[Email]:
@@ -177,9 +179,10 @@ def _due_query(ctx: ServiceContext):
 def accounts_due(ctx: ServiceContext) -> list[SmtpSettings]:
     """The mail accounts that the next :func:`send_due` will log in to, so the GUI can fetch
     or ask for their passwords on its own thread before sending in the background."""
-    owners = _due_query(ctx).select(Email.user).distinct()
-    accounts = {smtp_settings(ctx, row.user_id) for row in owners}
-    return sorted((a for a in accounts if a.needs_password), key=lambda a: (a.host, a.user))
+    if not _due_query(ctx).exists():
+        return []
+    account = smtp_settings(ctx)
+    return [account] if account.needs_password else []
 
 
 # --- sending --------------------------------------------------------------------------------
@@ -192,7 +195,7 @@ def send_due(
     progress: Progress | None = None,
     transport: Transport = DEFAULT_TRANSPORT,
 ) -> SendSummary:
-    """Send every pending email that is due, each with its owner's mail settings.
+    """Send every pending email that is due, through the firm's mail server.
 
     ``password_for`` is asked once per mail account per run, only where a user name is set; None
     means "no password known" and counts as a failed attempt. No transaction is held while
@@ -201,7 +204,7 @@ def send_due(
     due = _due_query(ctx).select(Email.email_id)
     ids = [row.email_id for row in due.order_by(Email.next_attempt_at, Email.email_id)]
     summary = SendSummary()
-    settings_of: dict[int, SmtpSettings] = {}
+    settings: SmtpSettings | None = None
     passwords: dict[SmtpSettings, str | None] = {}
     for index, email_id in enumerate(ids):
         queued = Email.get_or_none(Email.email_id == email_id)
@@ -209,9 +212,8 @@ def send_due(
             continue  # removed or sent by someone else meanwhile
         if progress is not None:
             progress(index * 100 // len(ids), f"Sending “{queued.subject}” to {queued.recipient}")
-        if queued.user_id not in settings_of:
-            settings_of[queued.user_id] = smtp_settings(ctx, queued.user_id)
-        settings = settings_of[queued.user_id]
+        if settings is None:
+            settings = smtp_settings(ctx)
         if settings.needs_password and settings not in passwords:
             passwords[settings] = password_for(settings)
         try:

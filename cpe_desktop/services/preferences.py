@@ -1,7 +1,9 @@
-"""Per-user settings, each declared once with type, default and check (table ``preferences``).
+"""Per-user settings, each declared once with type, default and check (table ``preferences``),
+and the firm's settings, the same way (table ``firm_settings``: the outgoing mail server, which an
+administrator sets once for everyone).
 
 Window geometry and other view state belong in QSettings, not here. The SMTP password is never a
-preference: it lives in the operating system's credential store.
+setting: it lives in the operating system's credential store.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from cpe_desktop.db.models import Preference, User, database
+from cpe_desktop.db.models import FirmSetting, Preference, User, database
 from cpe_desktop.rules import fields
 from cpe_desktop.services import rows
 from cpe_desktop.services.changes import AUDIT, PREFERENCES, Changes, Outcome
@@ -197,13 +199,6 @@ SETTINGS: dict[str, Setting] = {
             _choice("tray", "email", "tray_and_email"),
         ),
         Setting("theme", "Theme", "system", _choice("system", "light", "dark")),
-        Setting("smtp_host", "Mail server", "", _text(255)),
-        Setting("smtp_port", "Mail server port", 587, _port),
-        Setting(
-            "smtp_security", "Connection security", "starttls", _choice("starttls", "tls", "none")
-        ),
-        Setting("smtp_user", "Mail user name", "", _text(255)),
-        Setting("smtp_sender", "Send mail as", "", _email_or_empty),
         # Never in the Preferences dialog: written by the import's word step (word_choices).
         Setting(
             "import_words",
@@ -227,6 +222,25 @@ SETTINGS: dict[str, Setting] = {
 }
 CHANGED = Changes.of(PREFERENCES, AUDIT)
 
+# The firm's settings (table ``firm_settings``, schema 7): one value for everyone, changed by
+# administrators only. The outgoing mail server is the firm's; where mail goes (the person's
+# email) and whether they want it ("Notify me by") stay each person's own.
+FIRM_SETTINGS: dict[str, Setting] = {
+    s.name: s
+    for s in (
+        Setting("smtp_host", "Mail server", "", _text(255)),
+        Setting("smtp_port", "Mail server port", 587, _port),
+        Setting(
+            "smtp_security", "Connection security", "starttls", _choice("starttls", "tls", "none")
+        ),
+        Setting("smtp_user", "Mail user name", "", _text(255)),
+        Setting("smtp_sender", "Send mail as", "", _email_or_empty),
+    )
+}
+# Settings that were each person's before schema 7 and are the firm's now: a file exported by an
+# older version may still carry them per person, and its import skips them.
+FORMERLY_PERSONAL = frozenset(FIRM_SETTINGS)
+
 
 def get_preferences(ctx: ServiceContext, user_id: int) -> dict[str, Any]:
     """Every setting for ``user_id``: the stored value, or its default."""
@@ -247,23 +261,7 @@ def set_preferences(
 ) -> Outcome[dict[str, Any]]:
     """Validate and store several settings in one transaction; errors name each setting."""
     ctx.require_owner(user_id, "change the settings")
-    if "smtp_password" in changes:
-        raise ValidationError(
-            "smtp_password", "is kept in the system's credential store, never in the database"
-        )
-    parsed: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-    for name, value in changes.items():
-        setting = SETTINGS.get(name)
-        if setting is None:
-            errors[name] = "is not a known setting"
-            continue
-        try:
-            parsed[name] = setting.parse(value)
-        except ValueError as exc:
-            errors[name] = str(exc)
-    if errors:
-        raise ValidationError(errors)
+    parsed = _parsed(SETTINGS, changes)
     with database.atomic():
         rows.get_or_missing(User, user_id, "person")
         for name, value in parsed.items():
@@ -293,3 +291,81 @@ def reset_preference(ctx: ServiceContext, user_id: int, name: str) -> Outcome[No
         if pref is not None:
             rows.delete(ctx, pref, "preference")
     return Outcome(None, CHANGED)
+
+
+def _parsed(declared: Mapping[str, Setting], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """``changes`` checked against ``declared``; one ValidationError naming every bad setting."""
+    if "smtp_password" in changes:
+        raise ValidationError(
+            "smtp_password", "is kept in the system's credential store, never in the database"
+        )
+    parsed: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name, value in changes.items():
+        setting = declared.get(name)
+        if setting is None:
+            errors[name] = "is not a known setting"
+            continue
+        try:
+            parsed[name] = setting.parse(value)
+        except ValueError as exc:
+            errors[name] = str(exc)
+    if errors:
+        raise ValidationError(errors)
+    return parsed
+
+
+def get_firm_settings(ctx: ServiceContext) -> dict[str, Any]:
+    """Every firm setting: the stored value, or its default. Anyone signed in may read them
+    (members see which server their mail goes through); there is no secret among them."""
+    values = {name: setting.default for name, setting in FIRM_SETTINGS.items()}
+    for row in FirmSetting.select():
+        setting = FIRM_SETTINGS.get(row.setting_name)
+        if setting is None:
+            continue
+        with contextlib.suppress(ValueError):  # damaged outside the program: the default
+            values[row.setting_name] = setting.parse(row.setting_value)
+    return values
+
+
+def set_firm_settings(ctx: ServiceContext, changes: Mapping[str, Any]) -> Outcome[dict[str, Any]]:
+    """Validate and store firm settings (administrators) in one transaction, each change with
+    its audit entry; errors name each setting."""
+    ctx.require_admin("change the firm's mail server")
+    parsed = _parsed(FIRM_SETTINGS, changes)
+    with database.atomic():
+        for name, value in parsed.items():
+            text = FIRM_SETTINGS[name].dump(value)
+            row = FirmSetting.get_or_none(FirmSetting.setting_name == name)
+            if row is None:
+                values = {"setting_name": name, "setting_value": text}
+                rows.create(ctx, FirmSetting, values, "firm_setting")
+            elif row.setting_value != text:
+                rows.update(ctx, row, {"setting_value": text}, "firm_setting")
+    return Outcome(get_firm_settings(ctx), CHANGED)
+
+
+def save_settings(
+    ctx: ServiceContext,
+    user_id: int,
+    personal: Mapping[str, Any],
+    firm: Mapping[str, Any] | None = None,
+) -> Outcome[dict[str, Any]]:
+    """The Preferences dialog's Save: a person's settings and (administrators) the firm's, all or
+    nothing. Every problem of both is named at once. The value is the person's settings."""
+    ctx.require_owner(user_id, "change the settings")
+    if firm:
+        ctx.require_admin("change the firm's mail server")
+    errors: dict[str, str] = {}
+    for declared, changes in ((SETTINGS, personal), (FIRM_SETTINGS, firm or {})):
+        try:
+            _parsed(declared, changes)
+        except ValidationError as exc:
+            errors.update(exc.errors)
+    if errors:
+        raise ValidationError(errors)
+    with database.atomic():
+        outcome = set_preferences(ctx, user_id, personal)
+        if firm:
+            set_firm_settings(ctx, firm)
+    return outcome

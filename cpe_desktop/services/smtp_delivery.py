@@ -26,7 +26,8 @@ SECURITY_CHOICES = ("starttls", "tls", "none")
 
 @dataclass(frozen=True)
 class SmtpSettings:
-    """One person's outgoing mail server, as set in Preferences › Email."""
+    """The firm's outgoing mail server, as an administrator sets it in Preferences › Mail
+    server (or the values being tried there)."""
 
     host: str
     port: int = 587
@@ -36,7 +37,7 @@ class SmtpSettings:
 
     @classmethod
     def from_preferences(cls, values: Mapping[str, Any]) -> SmtpSettings:
-        """From a preferences mapping (``smtp_host``, ``smtp_port``, ...)."""
+        """From a settings mapping (``smtp_host``, ``smtp_port``, ...: the firm settings)."""
         return cls(
             host=str(values.get("smtp_host") or "").strip(),
             port=int(values.get("smtp_port") or 587),
@@ -134,13 +135,16 @@ def deliver(
 ) -> None:
     """Hand ``message`` to the mail server; raises MailFailure with the reason in plain words."""
     if not settings.host:
-        raise MailFailure("No mail server is set. Enter one in Preferences, under Email.")
+        raise MailFailure(
+            "No mail server is set. An administrator enters the firm's in Preferences, under "
+            "Mail server."
+        )
     if settings.security not in SECURITY_CHOICES:
         raise MailFailure(f"Unknown connection security {settings.security!r}.")
     if settings.needs_password and password is None:
         raise MailFailure(
             f"The password for the mail account {settings.user} is not known. "
-            "Enter it in Preferences, under Email."
+            "Enter it on this computer in Preferences, under Mail server."
         )
     stage = "connect"
     client: smtplib.SMTP | None = None

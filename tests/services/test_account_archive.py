@@ -156,12 +156,11 @@ def _full_account(system, tmp_path: Path) -> None:
     records.update_record(
         system, alice_records[3].record_id, {"attachment_id": first.attachment_id}
     )
-    # Settings (the mail server without its password, which lives in the credential store).
+    # Settings, and the firm's mail server without its password (in the credential store).
     preferences.set_preferences(
-        system,
-        alice.user_id,
-        {"theme": "dark", "reminder_lead_days": "60, 14", "smtp_host": "mail.example.com"},
+        system, alice.user_id, {"theme": "dark", "reminder_lead_days": "60, 14"}
     )
+    preferences.set_firm_settings(system, {"smtp_host": "mail.example.com", "smtp_port": "465"})
     preferences.set_preferences(system, bob.user_id, {"notification_method": "tray_and_email"})
     # Reminders: one tied to a license, a monthly one kept on the 31st, one paused.
     reminders.create_reminder(
@@ -350,7 +349,7 @@ def test_the_whole_account_moves_to_a_fresh_database(system, db, tmp_path, fmt):
     assert not [w for w in summary.warnings if "certificate" in w]
     text = summary.describe()
     assert "3 certificates" in text and "3 reminders" in text and "3 notifications" in text
-    assert "1 stored report" in text and "8 custom field values" in text and "4 settings" in text
+    assert "1 stored report" in text and "8 custom field values" in text and "5 settings" in text
     assert {"users", "licenses", "records", "attachments", "custom_fields", "reminders"} <= set(
         summary.changes.kinds
     )
@@ -383,11 +382,8 @@ def test_the_archive_holds_the_document_and_each_certificate_once(system, tmp_pa
     assert names[0] == "account.json" and len(names) == 4
     assert document == export_document(system)
     alice = document["users"][0]
-    assert alice["preferences"] == {
-        "reminder_lead_days": "60, 14",
-        "smtp_host": "mail.example.com",
-        "theme": "dark",
-    }
+    assert alice["preferences"] == {"reminder_lead_days": "60, 14", "theme": "dark"}
+    assert document["firm_settings"] == {"smtp_host": "mail.example.com", "smtp_port": "465"}
     assert "password" not in json.dumps(document)
     assert [p.name for p in target.parent.iterdir()] == ["account.zip"]
 

@@ -36,6 +36,7 @@ def server():
 
 
 def _use_server(people, port: int, **extra) -> None:
+    """The firm's server (set by the administrator) and Ann's choice of being told by email."""
     settings = {
         "smtp_host": "127.0.0.1",
         "smtp_port": port,
@@ -44,7 +45,10 @@ def _use_server(people, port: int, **extra) -> None:
         "notification_method": "tray_and_email",
         **extra,
     }
-    preferences.set_preferences(people.as_ann, people.ann.user_id, settings)
+    firm = {k: v for k, v in settings.items() if k in preferences.FIRM_SETTINGS}
+    preferences.set_firm_settings(people.as_admin, firm)
+    own = {k: v for k, v in settings.items() if k not in firm}
+    preferences.set_preferences(people.as_ann, people.ann.user_id, own)
 
 
 def _notify(people, message: str = "Texas CPA: 12 hours still missing, 30 days left"):
@@ -162,7 +166,10 @@ def test_no_mail_server_set_is_a_failed_attempt(people, system):
     queued = _notify(people).value
     assert _send(system).retrying == 1
     row = Email.get_by_id(queued.email_id)
-    assert row.error == "No mail server is set. Enter one in Preferences, under Email."
+    assert row.error == (
+        "No mail server is set. An administrator enters the firm's in Preferences, under "
+        "Mail server."
+    )
 
 
 @pytest.fixture
@@ -222,19 +229,31 @@ def test_wrong_or_missing_password_is_a_failed_attempt(people, system):
         assert _send(system, lambda settings: None).retrying == 1  # the first is not due yet
     assert Email.get_by_id(second.email_id).error == (
         "The password for the mail account ann.mail is not known. "
-        "Enter it in Preferences, under Email."
+        "Enter it on this computer in Preferences, under Mail server."
     )
     assert server.messages == []
 
 
-def test_a_member_sends_only_their_own_mail(people, server):
+def test_a_member_sends_only_their_own_mail_through_the_firms_server(people, server):
     _use_server(people, server.port)
     _notify(people)
-    bobs = mail.queue_email(people.as_bob, people.bob.user_id, "Hello Bob", "Body").value
-    assert _send(people.as_bob).sent == 0  # Bob has no mail server: his own attempt fails
-    assert Email.get_by_id(bobs.email_id).attempts == 1
+    mail.queue_email(people.as_bob, people.bob.user_id, "Hello Bob", "Body")
+    assert _send(people.as_bob).sent == 1  # Bob set no server: the firm's serves him too
+    assert [m["To"] for m in server.messages] == ["bob@example.com"]
     assert _send(people.as_ann).sent == 1
-    assert [m["To"] for m in server.messages] == ["ann@example.com"]
+    assert [m["To"] for m in server.messages] == ["bob@example.com", "ann@example.com"]
+    assert {m["From"] for m in server.messages} == {"cpe-tracker@firm.example"}
+
+
+def test_accounts_due_is_the_firms_server_when_it_logs_in(people, server):
+    assert mail.accounts_due(people.as_ann) == []  # nothing due
+    _use_server(people, server.port)
+    _notify(people)
+    assert mail.accounts_due(people.as_ann) == []  # due, but the server wants no log-in
+    preferences.set_firm_settings(people.as_admin, {"smtp_user": "office"})
+    (account,) = mail.accounts_due(people.as_ann)
+    assert (account.host, account.port, account.user) == ("127.0.0.1", server.port, "office")
+    assert mail.accounts_due(people.as_bob) == []  # none of Bob's mail is due
 
 
 def test_queue_email_checks_its_input_and_owner(people):

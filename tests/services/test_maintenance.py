@@ -38,7 +38,8 @@ def sqlite_db(tmp_path, clock):
 def _fill(ctx: ServiceContext) -> None:
     ada = users.create_user(ctx, {"name": "Ada", "email": "ada@example.com"}).value
     ann = users.create_user(ctx, {"name": "Ann", "email": "ann@example.com"}).value
-    preferences.set_preferences(ctx, ann.user_id, {"theme": "dark", "smtp_port": 465})
+    preferences.set_preferences(ctx, ann.user_id, {"theme": "dark"})
+    preferences.set_firm_settings(ctx, {"smtp_port": 465})
     field = custom_fields.define_field(
         ctx, {"entity": "user", "field_name": "Badge", "field_type": "integer"}
     ).value
@@ -74,7 +75,8 @@ def test_backup_holds_the_same_rows(sqlite_db, tmp_path):
     assert result == target and target.is_file()
     assert not target.with_name(target.name + ".partial").exists()
     live = _counts_in(sqlite_db)
-    assert live["users"] == 2 and live["preferences"] == 2 and live["custom_field_values"] == 1
+    assert live["users"] == 2 and live["preferences"] == 1 and live["custom_field_values"] == 1
+    assert live["firm_settings"] == 1
     assert _counts_in_file(target) == live
     with sqlite3.connect(target) as con:
         assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]

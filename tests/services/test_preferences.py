@@ -1,6 +1,7 @@
 """Per-user settings: defaults until something is stored, every setting checked by its own
 validator, several settings saved all-or-nothing, the SMTP password never accepted, members limited
-to their own settings, and one audit entry per real change."""
+to their own settings, and one audit entry per real change. The firm's settings (the mail server)
+likewise, changed by administrators only and read by everyone."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import json
 
 import pytest
 
-from cpe_desktop.db.models import AuditLog, Preference
+from cpe_desktop.db.models import AuditLog, FirmSetting, Preference
 from cpe_desktop.services import preferences
 from cpe_desktop.services.errors import NotFound, PermissionDenied, ValidationError
 
@@ -18,14 +19,16 @@ DEFAULTS = {
     "reminder_lead_days": (90, 30, 7),
     "notification_method": "tray",
     "theme": "system",
+    "import_words": {"field_of_study": {}, "delivery_method": {}},
+    "backup_keep": (7, 4, 12),
+    "sync_warning_shown_for": "",
+}
+FIRM_DEFAULTS = {
     "smtp_host": "",
     "smtp_port": 587,
     "smtp_security": "starttls",
     "smtp_user": "",
     "smtp_sender": "",
-    "import_words": {"field_of_study": {}, "delivery_method": {}},
-    "backup_keep": (7, 4, 12),
-    "sync_warning_shown_for": "",
 }
 
 
@@ -46,7 +49,9 @@ def _stored(user_id: int) -> dict[str, str]:
 
 def test_declared_settings_are_the_documented_ones():
     assert {name: s.default for name, s in preferences.SETTINGS.items()} == DEFAULTS
-    assert "smtp_password" not in preferences.SETTINGS
+    assert {name: s.default for name, s in preferences.FIRM_SETTINGS.items()} == FIRM_DEFAULTS
+    assert "smtp_password" not in preferences.SETTINGS | preferences.FIRM_SETTINGS
+    assert set(FIRM_DEFAULTS) == preferences.FORMERLY_PERSONAL
 
 
 def test_defaults_when_nothing_is_stored(team):
@@ -84,7 +89,7 @@ def test_one_bad_value_stores_nothing_and_names_that_setting(team):
         preferences.set_preferences(
             team.as_ann,
             team.ann.user_id,
-            {"theme": "dark", "timezone": "Mars/Olympus_Mons", "smtp_port": "25"},
+            {"theme": "dark", "timezone": "Mars/Olympus_Mons", "reminder_lead_days": "14"},
         )
     assert set(err.value.errors) == {"timezone"}
     assert "Mars/Olympus_Mons" in err.value.errors["timezone"]
@@ -97,9 +102,9 @@ def test_every_bad_setting_is_named_at_once(team):
         preferences.set_preferences(
             team.as_ann,
             team.ann.user_id,
-            {"theme": "purple", "smtp_port": "0", "colour_scheme": "dark"},
+            {"theme": "purple", "reminder_lead_days": "0", "colour_scheme": "dark"},
         )
-    assert set(err.value.errors) == {"theme", "smtp_port", "colour_scheme"}
+    assert set(err.value.errors) == {"theme", "reminder_lead_days", "colour_scheme"}
     assert err.value.errors["colour_scheme"] == "is not a known setting"
     assert _stored(team.ann.user_id) == {}
 
@@ -118,17 +123,6 @@ GOOD = [
     ("notification_method", "EMAIL", "email"),
     ("notification_method", "tray_and_email", "tray_and_email"),
     ("theme", " Dark ", "dark"),
-    ("smtp_host", " smtp.example.com ", "smtp.example.com"),
-    ("smtp_host", "", ""),
-    ("smtp_port", "465", 465),
-    ("smtp_port", 25, 25),
-    ("smtp_port", "1", 1),
-    ("smtp_port", "65535", 65535),
-    ("smtp_security", "TLS", "tls"),
-    ("smtp_security", "none", "none"),
-    ("smtp_user", "office@firm.example", "office@firm.example"),
-    ("smtp_sender", " Office@Firm.example ", "Office@Firm.example"),
-    ("smtp_sender", "", ""),
     ("backup_keep", "14 daily, 8 weekly, 24 monthly", (14, 8, 24)),
     ("backup_keep", "3, 0, 0", (3, 0, 0)),
     ("backup_keep", [7, "4", 12], (7, 4, 12)),
@@ -162,21 +156,6 @@ BAD = [
     ("notification_method", "sms"),
     ("notification_method", ""),
     ("theme", "purple"),
-    ("smtp_security", "ssl"),
-    ("smtp_port", "0"),
-    ("smtp_port", "65536"),
-    ("smtp_port", "-25"),
-    ("smtp_port", "smtp"),
-    ("smtp_port", ""),
-    ("smtp_port", 587.5),
-    ("smtp_port", True),
-    ("smtp_host", "mail.example.com\nX-Injected: yes"),
-    ("smtp_host", "h" * 256),
-    ("smtp_user", "tab\tinside"),
-    ("smtp_sender", "not-an-email"),
-    ("smtp_sender", "office@firm"),
-    ("smtp_sender", "two words@firm.example"),
-    ("smtp_sender", "a@firm.example\r\nBcc: everyone@example.com"),
     ("backup_keep", "0, 4, 12"),
     ("backup_keep", "7, 4"),
     ("backup_keep", "7, 4, 12, 1"),
@@ -293,7 +272,7 @@ def test_reset_restores_the_default(team):
 
 def test_value_damaged_outside_the_program_falls_back_to_the_default(team, system):
     now = system.now()
-    for name, text in (("smtp_port", "lots"), ("timezone", "Nowhere/Town"), ("retired", "x")):
+    for name, text in (("theme", "plaid"), ("timezone", "Nowhere/Town"), ("retired", "x")):
         Preference.create(
             user=team.ann.user_id,
             setting_name=name,
@@ -310,3 +289,122 @@ def test_value_damaged_outside_the_program_falls_back_to_the_default(team, syste
 def test_a_time_zone_must_be_a_real_zone_name(value):
     with pytest.raises(ValueError, match="is not a time zone name"):
         preferences.SETTINGS["timezone"].parse(value)
+
+
+# --- the firm's settings ------------------------------------------------------------------------
+
+FIRM_GOOD = [
+    ("smtp_host", " smtp.example.com ", "smtp.example.com"),
+    ("smtp_host", "", ""),
+    ("smtp_port", "465", 465),
+    ("smtp_port", 25, 25),
+    ("smtp_port", "1", 1),
+    ("smtp_port", "65535", 65535),
+    ("smtp_security", "TLS", "tls"),
+    ("smtp_security", "none", "none"),
+    ("smtp_user", "office@firm.example", "office@firm.example"),
+    ("smtp_sender", " Office@Firm.example ", "Office@Firm.example"),
+    ("smtp_sender", "", ""),
+]
+
+
+@pytest.mark.parametrize(("name", "given", "expected"), FIRM_GOOD)
+def test_firm_settings_are_parsed_stored_and_read_back_by_everyone(team, name, given, expected):
+    before = _audits()
+    outcome = preferences.set_firm_settings(team.as_admin, {name: given})
+    assert outcome.value[name] == expected
+    assert "preferences" in outcome.changes and "audit" in outcome.changes
+    for ctx in (team.as_admin, team.as_ann, team.as_bob):
+        assert preferences.get_firm_settings(ctx)[name] == expected
+    assert FirmSetting.get_by_id(name).setting_value == preferences.FIRM_SETTINGS[name].dump(
+        expected
+    )
+    assert _audits() == before + 1
+    entry = AuditLog.select().order_by(AuditLog.log_id.desc()).first()
+    assert (entry.action, entry.entity_id) == ("create firm_setting", name)
+    assert Preference.select().count() == 0  # nobody's own settings
+
+
+FIRM_BAD = [
+    ("smtp_security", "ssl"),
+    ("smtp_port", "0"),
+    ("smtp_port", "65536"),
+    ("smtp_port", "-25"),
+    ("smtp_port", "smtp"),
+    ("smtp_port", ""),
+    ("smtp_port", 587.5),
+    ("smtp_port", True),
+    ("smtp_host", "mail.example.com\nX-Injected: yes"),
+    ("smtp_host", "h" * 256),
+    ("smtp_user", "tab\tinside"),
+    ("smtp_sender", "not-an-email"),
+    ("smtp_sender", "office@firm"),
+    ("smtp_sender", "two words@firm.example"),
+    ("smtp_sender", "a@firm.example\r\nBcc: everyone@example.com"),
+]
+
+
+@pytest.mark.parametrize(("name", "given"), FIRM_BAD)
+def test_invalid_firm_settings_are_refused_naming_the_setting(team, name, given):
+    before = _audits()
+    with pytest.raises(ValidationError) as err:
+        preferences.set_firm_settings(team.as_admin, {name: given})
+    assert list(err.value.errors) == [name] and err.value.errors[name]
+    assert FirmSetting.select().count() == 0 and _audits() == before
+
+
+def test_firm_defaults_and_damaged_values(team, system):
+    assert preferences.get_firm_settings(team.as_ann) == FIRM_DEFAULTS
+    now = system.now()
+    for name, text in (("smtp_port", "lots"), ("smtp_security", "ssl"), ("retired", "x")):
+        FirmSetting.create(setting_name=name, setting_value=text, created_at=now, updated_at=now)
+    assert preferences.get_firm_settings(team.as_ann) == FIRM_DEFAULTS
+
+
+def test_only_an_administrator_changes_the_firms_mail_server(team):
+    with pytest.raises(PermissionDenied):
+        preferences.set_firm_settings(team.as_ann, {"smtp_host": "mail.example.com"})
+    with pytest.raises(PermissionDenied):
+        preferences.save_settings(
+            team.as_ann, team.ann.user_id, {"theme": "dark"}, {"smtp_host": "mail.example.com"}
+        )
+    assert FirmSetting.select().count() == 0 and _stored(team.ann.user_id) == {}
+
+
+def test_the_mail_server_is_no_personal_setting_and_no_password_is_stored(team):
+    with pytest.raises(ValidationError) as err:
+        preferences.set_preferences(team.as_ann, team.ann.user_id, {"smtp_host": "x.example"})
+    assert err.value.errors == {"smtp_host": "is not a known setting"}
+    with pytest.raises(ValidationError) as err:
+        preferences.set_firm_settings(team.as_admin, {"smtp_password": "hunter2"})
+    assert set(err.value.errors) == {"smtp_password"}
+    assert FirmSetting.select().count() == 0
+
+
+def test_save_settings_stores_both_or_nothing(team):
+    before = _audits()
+    with pytest.raises(ValidationError) as err:
+        preferences.save_settings(
+            team.as_admin,
+            team.admin.user_id,
+            {"theme": "dark", "timezone": "Mars/Olympus_Mons"},
+            {"smtp_host": "mail.example.com", "smtp_port": "0"},
+        )
+    assert set(err.value.errors) == {"timezone", "smtp_port"}  # both named at once
+    assert _audits() == before and FirmSetting.select().count() == 0
+    assert _stored(team.admin.user_id) == {}
+
+    outcome = preferences.save_settings(
+        team.as_admin,
+        team.admin.user_id,
+        {"theme": "dark"},
+        {"smtp_host": "mail.example.com", "smtp_port": "465"},
+    )
+    assert outcome.value["theme"] == "dark"
+    assert _stored(team.admin.user_id) == {"theme": "dark"}
+    firm = preferences.get_firm_settings(team.as_bob)
+    assert (firm["smtp_host"], firm["smtp_port"]) == ("mail.example.com", 465)
+    assert _audits() == before + 3
+    # A member's save with no firm values is their own settings only.
+    preferences.save_settings(team.as_bob, team.bob.user_id, {"theme": "light"}, {})
+    assert _stored(team.bob.user_id) == {"theme": "light"}

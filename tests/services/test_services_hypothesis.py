@@ -269,11 +269,6 @@ def test_set_preferences(world):
         ),
         "notification_method": st.sampled_from(["tray", "email", "tray_and_email"]),
         "theme": st.sampled_from(["system", "light", "dark", "Dark"]),
-        "smtp_host": TEXT,
-        "smtp_port": st.integers(1, 65535),
-        "smtp_security": st.sampled_from(["starttls", "tls", "none"]),
-        "smtp_user": TEXT,
-        "smtp_sender": st.one_of(st.just(""), st.emails()),
     }
     known = set(preferences.SETTINGS) | {"smtp_password"}
     owners = st.sampled_from(["self", "other", "missing"])
@@ -291,6 +286,21 @@ def test_set_preferences(world):
         seen[_attempt(world.db, call, data, known)] += 1
 
     check()
+    assert seen[True] and seen[False]
+
+
+def test_set_firm_settings(world):
+    plausible = {
+        "smtp_host": TEXT,
+        "smtp_port": st.integers(1, 65535),
+        "smtp_security": st.sampled_from(["starttls", "tls", "none"]),
+        "smtp_user": TEXT,
+        "smtp_sender": st.one_of(st.just(""), st.emails()),
+    }
+    known = set(preferences.FIRM_SETTINGS) | {"smtp_password"}
+    password = rarely(st.fixed_dictionaries({"smtp_password": TEXT}), st.just({}))
+    strategy = st.builds(lambda data, extra: data | extra, inputs(plausible), password)
+    seen = _run(world, strategy, preferences.set_firm_settings, known, members=True)
     assert seen[True] and seen[False]
 
 

@@ -87,17 +87,16 @@ def test_without_a_tray_the_reminder_appears_in_the_window(qtbot, people, clock)
 def test_notifications_go_by_email_when_chosen(qtbot, people, clock):
     ctx = people.as_ann
     with SmtpServer() as server:
-        preferences.set_preferences(
-            ctx,
-            people.ann.user_id,
+        preferences.set_firm_settings(  # the firm's server, set by the administrator
+            people.as_admin,
             {
                 "smtp_host": "127.0.0.1",
                 "smtp_port": server.port,
                 "smtp_security": "none",
                 "smtp_sender": "cpe@firm.example",
-                "notification_method": "email",
             },
         )
+        preferences.set_preferences(ctx, people.ann.user_id, {"notification_method": "email"})
         reminders.create_reminder(
             ctx,
             {"message": "Ethics due soon", "frequency": "once", "next_reminder": _yesterday(clock)},

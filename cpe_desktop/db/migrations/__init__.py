@@ -25,6 +25,7 @@ from cpe_desktop.db.migrations import (
     m0004_tracking_and_cycles,
     m0005_requirement_components,
     m0006_audit_chain,
+    m0007_firm_mail_server,
 )
 from cpe_desktop.db.models import SchemaVersion
 
@@ -47,6 +48,7 @@ STEPS: tuple[Step, ...] = (
         m0005_requirement_components.apply,
     ),
     Step(6, "add the audit log's hash chain", m0006_audit_chain.apply),
+    Step(7, "one mail server for the firm (firm_settings)", m0007_firm_mail_server.apply),
 )
 
 

@@ -12,8 +12,12 @@ file rather than drop what it holds):
 - ``custom_fields``: their definitions, ``entity`` (user, credential, license, record), ``name``,
   ``type``, ``options``, ``required``; a person, license, record or credential carries its values
   as ``custom`` ({field name: the stored text});
+- ``firm_settings``: the firm's mail server ({setting: stored text}; written in an
+  administrator's export of everyone, set on import by an administrator where the database has
+  none of its own);
 - per person: ``preferences`` ({setting: stored text}; secrets are never settings: the mail
-  password is in the credential store, password hashes are never written), ``certificates``
+  password is in the credential store, password hashes are never written; a file from before
+  the mail server was the firm's may carry it here, and it is skipped), ``certificates``
   (``sha256``, ``name``, ``media_type``, ``size``; the files themselves travel in the account
   archive, :mod:`.archive`), ``reminders`` (with ``anchor_day``, and the ``license`` they are
   about by credential, jurisdiction and number), ``notifications`` (their times, delivery status,
@@ -46,6 +50,7 @@ from cpe_desktop.db.models import (
     Credential,
     CustomField,
     CustomFieldValue,
+    FirmSetting,
     License,
     Notification,
     Preference,
@@ -139,6 +144,13 @@ def export_document(ctx: ServiceContext, user_email: str | None = None) -> dict[
     fields = custom_fields_service.list_fields()
     if fields:
         document["custom_fields"] = [_custom_field(item) for item in fields]
+    firm = {
+        row.setting_name: row.setting_value
+        for row in FirmSetting.select().order_by(FirmSetting.setting_name)
+        if row.setting_name in preferences_service.FIRM_SETTINGS and row.setting_value is not None
+    }
+    if firm and ctx.actor.is_admin and user_email is None:
+        document["firm_settings"] = firm
     document["users"] = [_person(ctx, user, custom) for user in people]
     return document
 
@@ -403,6 +415,7 @@ def import_document(
                 _import_custom_field(ctx, item, summary)
             for item in plan.credentials:
                 _import_credential(ctx, item, summary)
+            _import_firm_settings(ctx, plan.firm_settings, summary)
             seen = 0
             for person in _creation_order(plan):
                 _import_person(
@@ -533,6 +546,18 @@ def _set_values(
             value,
         )
         summary.custom_values_added += 1
+
+
+def _import_firm_settings(
+    ctx: ServiceContext, values: dict[str, str], summary: ImportSummary
+) -> None:
+    """The file's mail server where this database has none of its own (kept, like a person's
+    setting already stored)."""
+    have = {row.setting_name for row in FirmSetting.select(FirmSetting.setting_name)}
+    missing = {name: text for name, text in values.items() if name not in have}
+    if missing:
+        _guard("firm_settings", preferences_service.set_firm_settings, ctx, missing)
+        summary.preferences_added += len(missing)
 
 
 def _import_person(

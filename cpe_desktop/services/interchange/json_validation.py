@@ -41,7 +41,7 @@ from cpe_desktop.services.interchange.common import add_errors, raise_collected
 from cpe_desktop.services.validation import MISSING, Validator, present
 
 FORMAT = "cpe-tracker/1"
-DOCUMENT_KEYS = ("format", "requirements", "credentials", "custom_fields", "users")
+DOCUMENT_KEYS = ("format", "requirements", "credentials", "custom_fields", "firm_settings", "users")
 # What else an account holds, each written only when it has something (so a file of people,
 # licenses and records alone reads as it always did).
 ACCOUNT_KEYS = ("custom", "preferences", "certificates", "reminders", "notifications", "reports")
@@ -117,6 +117,7 @@ class Plan:
     warnings: list[str]
     credentials: list[Item] = field(default_factory=list)
     custom_fields: list[Item] = field(default_factory=list)
+    firm_settings: dict[str, str] = field(default_factory=dict)  # {setting: stored text}
 
 
 def check_document(ctx: ServiceContext, document: Any, user_email: str | None = None) -> Plan:
@@ -152,13 +153,19 @@ def check_document(ctx: ServiceContext, document: Any, user_email: str | None = 
         if Credential.get_or_none(Credential.code == item.values.get("code")) is None
     )
     people, warnings = _check_people(ctx, document, errors, named, known, new_credentials)
+    firm = _check_settings(
+        document.get("firm_settings"), "firm_settings", preferences_service.FIRM_SETTINGS, errors
+    )
+    if firm and not ctx.actor.is_admin:
+        warnings.append("firm_settings: only an administrator sets the firm's mail server")
+        firm = {}
     raise_collected(errors)
     if user_email is not None:
         wanted = user_email.strip().lower()
         people = [person for person in people if person.email == wanted]
         if not people:
             raise ValidationError("user", f"{user_email!r} is not one of the people in the file")
-    return Plan(rules, people, warnings, credentials, fields.items)
+    return Plan(rules, people, warnings, credentials, fields.items, firm)
 
 
 def _find_surrogates(value: Any, path: str, errors: dict[str, str]) -> None:
@@ -509,7 +516,14 @@ def _check_credentials(value: Any, errors: dict[str, str], known: _Known) -> lis
 
 
 def _check_preferences(value: Any, path: str, errors: dict[str, str]) -> dict[str, str]:
-    where = f"{path}.preferences"
+    return _check_settings(value, f"{path}.preferences", preferences_service.SETTINGS, errors)
+
+
+def _check_settings(
+    value: Any, where: str, declared: Mapping[str, Any], errors: dict[str, str]
+) -> dict[str, str]:
+    """A person's ``preferences`` or the ``firm_settings``: {setting: its stored text}. The mail
+    server a file from before schema 7 gives per person is left out (it is the firm's now)."""
     if value is None:
         return {}
     if not isinstance(value, Mapping):
@@ -518,7 +532,10 @@ def _check_preferences(value: Any, path: str, errors: dict[str, str]) -> dict[st
     found: dict[str, str] = {}
     for name, text in value.items():
         step = member(where, key_name(str(name)))
-        setting = preferences_service.SETTINGS.get(name)
+        setting = declared.get(name)
+        personal = declared is preferences_service.SETTINGS
+        if setting is None and personal and name in preferences_service.FORMERLY_PERSONAL:
+            continue
         if setting is None:
             # The SMTP password lives in the system's credential store, never in a file.
             errors.setdefault(step, "is not a known setting")

@@ -1,9 +1,13 @@
-"""Edit › Preferences: the signed-in person's settings, one input per declared setting.
+"""Edit › Preferences: the signed-in person's settings, one input per declared setting, and the
+firm's mail server.
 
-The Email section adds what is not a preference: the mail password, which goes to the operating
-system's credential store (or, where there is none, is asked for when mail is sent), and
-"Send test email", which tries the values in the dialog before they are saved. The test runs on a
-worker thread so a slow or silent server does not freeze the window.
+The mail server is the firm's, one for everyone (``preferences.FIRM_SETTINGS``): an administrator
+edits it here; a member sees it, marked "Set by your administrator". Where mail goes (the
+person's email) and whether they want it ("Notify me by") are each person's own. The Mail server
+section adds what is not a setting: the mail password, which goes to this computer's credential
+store (or, where there is none, is asked for when mail is sent), and "Send test email", which
+tries the values in the dialog before they are saved, sending to the person's own address. The
+test runs on a worker thread so a slow or silent server does not freeze the window.
 """
 
 from __future__ import annotations
@@ -46,12 +50,16 @@ _CHOICES = {
     "theme": [("system", "Follow the system"), ("light", "Light"), ("dark", "Dark")],
     "smtp_security": [("starttls", "STARTTLS"), ("tls", "TLS"), ("none", "None (not encrypted)")],
 }
-_EMAIL_GROUP = "Email (SMTP)"
+_EMAIL_GROUP = "Mail server (the firm's, for everyone)"
 _GROUPS = {
     "General": ("timezone", "theme"),
     "Reminders": ("reminder_lead_days", "notification_method"),
     _EMAIL_GROUP: ("smtp_host", "smtp_port", "smtp_security", "smtp_user", "smtp_sender"),
 }
+SET_BY_ADMINISTRATOR = "Set by your administrator."
+NO_SERVER_NOTE = (
+    "No mail server is set yet, so nothing can come by email until your administrator sets one."
+)
 # Broken by hand: a word-wrapped label in a form row is given too little height by Qt.
 NO_STORE_NOTE = (
     "This computer has no password store; you will be asked for the mail\n"
@@ -76,19 +84,26 @@ class PreferencesDialog(QDialog):
         self.transport: Transport = smtp_delivery.DEFAULT_TRANSPORT
         self._relay: _Relay | None = None
         self.setWindowTitle("Preferences")
-        current = preferences.get_preferences(ctx, user_id)
+        # Administrators edit the firm's mail server here; members see it.
+        self.edits_firm = ctx.actor.is_admin
+        self.firm = preferences.get_firm_settings(ctx)
+        current = {**preferences.get_preferences(ctx, user_id), **self.firm}
         self.errors = FieldErrors()
         self.inputs: dict[str, QWidget] = {}
         layout = QVBoxLayout(self)
         for group, names in _GROUPS.items():
             box = QGroupBox(group)
             form = QFormLayout(box)
-            for name in names:
-                widget = self._input(name, current[name])
-                self.inputs[name] = widget
-                self.errors.add_row(form, preferences.SETTINGS[name].label, widget, name)
             if group == _EMAIL_GROUP:
+                self._add_server_rows(form, current)
                 self._add_mail_rows(form, current)
+            else:
+                for name in names:
+                    widget = self._input(name, current[name])
+                    self.inputs[name] = widget
+                    self.errors.add_row(form, preferences.SETTINGS[name].label, widget, name)
+            if group == "Reminders":
+                self._add_address_row(form)
             layout.addWidget(box)
         layout.addWidget(self.errors.form_label)
         buttons = QDialogButtonBox(
@@ -98,6 +113,47 @@ class PreferencesDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.setMinimumWidth(460)
+
+    def _add_address_row(self, form: QFormLayout) -> None:
+        """Where this person's email goes: their own address (Edit › Your details…)."""
+        email = users.get_user(self.ctx, self.user_id).email
+        # Two lines broken by hand, not word-wrapped: Qt gives a wrapped label in a form row too
+        # little height, squeezing the rows below it.
+        self.address = QLabel(
+            f"{email}\n(change it under Edit › Your details…)"
+            if email
+            else "No email address yet:\nadd yours under Edit › Your details…"
+        )
+        self.address.setProperty("role", "muted")
+        form.addRow("Email goes to", self.address)
+
+    def _add_server_rows(self, form: QFormLayout, current: dict[str, Any]) -> None:
+        """The firm's server: inputs for an administrator, what is set for a member."""
+        self.server_note = QLabel(
+            "One server for everyone; each person's email goes to their own address."
+            if self.edits_firm
+            else SET_BY_ADMINISTRATOR
+        )
+        self.server_note.setProperty("role", "muted")
+        form.addRow(self.server_note)
+        self.server_labels: dict[str, QLabel] = {}
+        no_server = not self.edits_firm and not self.firm["smtp_host"]
+        for name in () if no_server else _GROUPS[_EMAIL_GROUP]:
+            setting = preferences.FIRM_SETTINGS[name]
+            if self.edits_firm:
+                widget = self._input(name, current[name])
+                self.inputs[name] = widget
+                self.errors.add_row(form, setting.label, widget, name)
+                continue
+            value = current[name]
+            text = dict(_CHOICES.get(name, [])).get(value, setting.dump(value))
+            label = QLabel(text or "—")
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.server_labels[name] = label
+            form.addRow(setting.label, label)
+        if no_server:  # a port and security alone would read as a server
+            self.server_note.setText(f"{SET_BY_ADMINISTRATOR} {NO_SERVER_NOTE}")
+            self.server_note.setWordWrap(True)
 
     def _input(self, name: str, value: Any) -> QWidget:
         if name in _CHOICES:
@@ -118,7 +174,8 @@ class PreferencesDialog(QDialog):
             spin.setRange(1, 65535)
             spin.setValue(int(value))
             return spin
-        edit = QLineEdit(preferences.SETTINGS[name].dump(value))
+        declared = preferences.SETTINGS.get(name) or preferences.FIRM_SETTINGS[name]
+        edit = QLineEdit(declared.dump(value))
         if name == "reminder_lead_days":
             edit.setPlaceholderText("e.g. 90, 30, 7")
         return edit
@@ -132,7 +189,10 @@ class PreferencesDialog(QDialog):
         self.password = QLineEdit(self._saved_password)
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setAccessibleName("Mail password")
-        self.password.setToolTip("Kept in the system's password store, never in the database")
+        self.password.setToolTip(
+            "Kept in this computer's password store, never in the database: enter it on each "
+            "computer that sends the firm's mail"
+        )
         self.errors.add_row(form, "Mail password", self.password, "smtp_password")
         self.no_store_note = QLabel(NO_STORE_NOTE)
         self.no_store_note.setProperty("role", "muted")
@@ -142,6 +202,9 @@ class PreferencesDialog(QDialog):
         else:
             self.password.setEnabled(False)
             form.setRowVisible(self.password.parentWidget(), False)
+        if not self.edits_firm and not SmtpSettings.from_preferences(self.firm).needs_password:
+            form.setRowVisible(self.password.parentWidget(), False)  # nothing to log in with
+            self.no_store_note.hide()
         self.test_button = QPushButton("Send test email")
         self.test_button.setToolTip("Send a message to your own address with the settings above")
         self.test_button.clicked.connect(self.send_test_email)
@@ -152,6 +215,7 @@ class PreferencesDialog(QDialog):
         form.addRow(self.test_result)
 
     def values(self) -> dict[str, Any]:
+        """The values of the dialog's inputs (the firm's server only for an administrator)."""
         out: dict[str, Any] = {}
         for name, widget in self.inputs.items():
             if isinstance(widget, QComboBox):
@@ -167,18 +231,28 @@ class PreferencesDialog(QDialog):
         parsed: dict[str, Any] = {}
         errors: dict[str, str] = {}
         for name, value in self.values().items():
+            declared = preferences.SETTINGS.get(name) or preferences.FIRM_SETTINGS[name]
             try:
-                parsed[name] = preferences.SETTINGS[name].parse(value)
+                parsed[name] = declared.parse(value)
             except ValueError as exc:
                 errors[name] = str(exc)
         if errors:
             raise ValidationError(errors)
         return parsed
 
+    def _server(self, values: dict[str, Any]) -> dict[str, Any]:
+        """The server settings to use: the dialog's (administrator) or the firm's (member)."""
+        if self.edits_firm:
+            return {name: values[name] for name in preferences.FIRM_SETTINGS}
+        return dict(self.firm)
+
     def save(self) -> None:
+        values = self.values()
+        personal = {k: v for k, v in values.items() if k in preferences.SETTINGS}
+        firm = {k: v for k, v in values.items() if k in preferences.FIRM_SETTINGS}
         try:
             self._save_password(self._checked_values())
-            self.outcome = preferences.set_preferences(self.ctx, self.user_id, self.values())
+            self.outcome = preferences.save_settings(self.ctx, self.user_id, personal, firm)
         except ValidationError as exc:
             self.errors.show(exc)
             return
@@ -187,7 +261,8 @@ class PreferencesDialog(QDialog):
     def _save_password(self, values: dict[str, Any]) -> None:
         if not self.has_store:
             return
-        account = (values["smtp_user"], values["smtp_host"])
+        server = self._server(values)
+        account = (server["smtp_user"], server["smtp_host"])
         typed = self.password.text()
         if account == self._saved_account and typed == self._saved_password:
             return  # unchanged
@@ -206,14 +281,23 @@ class PreferencesDialog(QDialog):
             self.errors.show(exc)
             return
         self.errors.clear()
-        settings = SmtpSettings.from_preferences(values)
+        settings = SmtpSettings.from_preferences(self._server(values))
         if not settings.host:
-            self.errors.show(ValidationError("smtp_host", "is needed to send a test email"))
+            if self.edits_firm:
+                self.errors.show(ValidationError("smtp_host", "is needed to send a test email"))
+            else:
+                self._show_test_result(False, NO_SERVER_NOTE)
             return
         password: str | None = None
         if settings.needs_password:
             if self.has_store:
                 password = self.password.text() or None
+                if password is None and not self.edits_firm:
+                    self._show_test_result(
+                        False,
+                        "Enter the mail password for this computer first (ask your administrator).",
+                    )
+                    return
             else:
                 password = smtp_password_prompt.ask_smtp_password(self, settings)
                 if password is None:
