@@ -76,6 +76,7 @@ class HelpWindow(QDialog):
         self.browser = QTextBrowser()
         self.browser.setOpenLinks(False)
         self.browser.setAccessibleName("Help text")
+        self.browser.document().setDocumentMargin(12)  # room to breathe around the text
         self.browser.anchorClicked.connect(self._follow)
         self.topics.currentItemChanged.connect(lambda item, _old: self._show_item(item))
 
