@@ -135,3 +135,29 @@ def test_the_preview_shows_each_row_as_the_answers_read_it(qtbot, people, tmp_pa
         (f.QAS_SELF_STUDY, f.TAXES),
         (f.QAS_SELF_STUDY, f.BEHAVIORAL_ETHICS),
     ]
+
+
+def test_problem_reasons_wrap_and_say_where_a_word_is_answered(qtbot, people, tmp_path):
+    """A long reason wraps in the problem list (no sideways scroll bar hiding its end), at least
+    three problems stay in view, and a word the program does not know points to the word step."""
+    from PySide6.QtCore import Qt
+
+    text = (
+        "Date,Course,Sponsor,Subject,Format,Hours\n"
+        "someday,Bad date,ACME,Taxes,Group Live,1\n"
+        "2025-01-05,Bad field,ACME,Knitting,Group Live,1\n"
+        "2025-01-06,Online thing,ACME,Taxes,Online,1\n"
+    )
+    dialog = _wizard(qtbot, people.as_ann, tmp_path, text)
+    listed = dialog.error_list
+    reasons = [listed.item(i).text() for i in range(listed.count())]
+    assert len(reasons) == 3
+    assert reasons[1].endswith(
+        "'Knitting' is not a NASBA field of study; choose what it means under “The file's own "
+        "words”"
+    )
+    assert reasons[2].endswith("choose under “The file's own words”")
+    assert listed.wordWrap()
+    assert listed.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+    line = listed.fontMetrics().height()
+    assert listed.minimumHeight() >= 3 * line

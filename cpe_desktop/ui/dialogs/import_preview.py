@@ -16,6 +16,7 @@ problem. Besides the first rows, every problem row and every row left out is sho
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping
 from typing import Any
 
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QGroupBox,
     QLabel,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QMenu,
@@ -100,6 +102,11 @@ class PreviewPane(QWidget):
         self.left_out_label = QLabel()
         self.left_out_list = QListWidget()
         self.left_out_list.setAccessibleName("Rows left out by you")
+        for listed in (self.error_list, self.set_aside_list, self.left_out_list):
+            # A long reason wraps instead of hiding its end behind a sideways scroll bar.
+            listed.setWordWrap(True)
+            listed.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            listed.setResizeMode(QListView.ResizeMode.Adjust)
         self.warning_label = QLabel()
         self.warning_label.setWordWrap(True)
 
@@ -224,8 +231,11 @@ class PreviewPane(QWidget):
             self.error_list.addItem(f"… and {len(entries) - SHOWN_ERRORS} more problems")
         if not entries:
             self.error_list.addItem("None.")
-        # Room for the problems listed (up to 8 lines, then a scroll bar); the rows get the rest.
-        self.error_list.setMaximumHeight(_list_height(self.error_list, max(1, len(entries)), 8))
+        # Room for the problems listed (up to 8 lines, then a scroll bar); the rows get the rest,
+        # but never so much that fewer than three problems (or all of them) show.
+        shown = max(1, len(entries))
+        self.error_list.setMaximumHeight(_list_height(self.error_list, shown, 8))
+        self.error_list.setMinimumHeight(_list_height(self.error_list, min(shown, 3), 3))
 
     def _show_set_aside(self, table: Table, result: Preview) -> None:
         rows = result.set_aside
@@ -471,13 +481,19 @@ def _in_window(message: str) -> str:
     said, choose, _ = message.rpartition("; choose the ")
     if " could mean " in said and choose:
         return f"{said}; choose under “The file's own words”"
+    unknown = re.match(r"('[^']*' is not a (?:NASBA field of study|delivery method))", message)
+    if unknown is not None:
+        return f"{unknown.group(1)}; choose what it means under “The file's own words”"
     return message
 
 
 def _list_height(widget: QListWidget, rows: int, most: int = 4) -> int:
-    """The height that shows ``rows`` lines (at most ``most``) of ``widget``."""
-    line = max(widget.sizeHintForRow(0), widget.fontMetrics().height())
-    return line * min(rows, most) + 2 * widget.frameWidth() + 6
+    """The height that shows ``rows`` items (at most ``most``) of ``widget``, each as tall as it
+    is laid out (a wrapped reason takes two lines)."""
+    line = widget.fontMetrics().height()
+    heights = [max(widget.sizeHintForRow(i), line) for i in range(min(rows, widget.count()))]
+    heights += [line] * (min(rows, most) - len(heights))
+    return sum(heights[:most]) + 2 * widget.frameWidth() + 6
 
 
 def _reader(table: Table, name: str, index: int) -> Any:
