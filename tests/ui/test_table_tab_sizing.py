@@ -32,3 +32,38 @@ def test_a_tab_first_shown_empty_fits_its_columns_when_rows_arrive(qtbot, people
     qtbot.waitUntil(lambda: tab.view.columnWidth(column) >= width, timeout=3000)
     window.save_state()
     assert QSettings().value(tab._settings_key()) is not None
+
+
+def _fitted(qtbot, window, name):
+    tab = window.show_table(name)
+    qtbot.waitUntil(lambda: tab.model.rowCount() > 0)
+    qtbot.waitUntil(lambda: not tab._autosize_pending)
+    qtbot.wait(20)  # the fitting runs just after the flag drops
+    return tab
+
+
+def test_a_wide_window_shows_a_long_message_whole_rather_than_widening_the_last_column(
+    qtbot, people
+):
+    notifications.create_notification(
+        people.as_ann, {"user_id": people.ann.user_id, "message": LONG}
+    )
+    window = MainWindow(people.as_ann, ChangeBus(), database_location="test.db")
+    qtbot.addWidget(window)
+    window.resize(1600, 1000)
+    window.show()
+    qtbot.waitExposed(window)
+    tab = _fitted(qtbot, window, "notifications")
+    column = tab.model.column_index("message")
+    assert tab.view.columnWidth(column) >= tab.view.sizeHintForColumn(column)
+
+
+def test_the_last_column_reaches_the_table_edge_after_fitting(qtbot, people):
+    window = MainWindow(people.as_admin, ChangeBus(), database_location="test.db")
+    qtbot.addWidget(window)
+    window.resize(1180, 760)
+    window.show()
+    qtbot.waitExposed(window)
+    tab = _fitted(qtbot, window, "audit_logs")
+    header = tab.view.horizontalHeader()
+    assert header.length() >= tab.view.viewport().width()

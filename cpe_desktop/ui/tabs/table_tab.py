@@ -167,9 +167,26 @@ class TableTab(QWidget):
     def _autosize_columns(self) -> None:
         """Fit columns to what is on screen (needs the view laid out), within sensible bounds."""
         header = self.view.horizontalHeader()
-        self.view.resizeColumnsToContents()
-        for column in range(self.model.columnCount()):
-            header.resizeSection(column, min(max(header.sectionSize(column), 80), 360))
+        shown = [c for c in range(self.model.columnCount()) if not header.isSectionHidden(c)]
+        wanted = {c: max(self.view.sizeHintForColumn(c), header.sectionSizeHint(c)) for c in shown}
+        sizes = {c: min(max(wanted[c], 80), 360) for c in shown}
+        # Width the window has to spare goes to the columns cut at the bound (a long message or
+        # subject), up to their full width, rather than all to the last column.
+        spare = self.view.viewport().width() - sum(sizes.values())
+        cut = [c for c in shown if wanted[c] > sizes[c]]
+        while spare > 0 and cut:
+            share = max(spare // len(cut), 1)
+            for c in list(cut):
+                grow = min(share, wanted[c] - sizes[c], spare)
+                sizes[c] += grow
+                spare -= grow
+                if sizes[c] >= wanted[c]:
+                    cut.remove(c)
+        for c in shown:
+            header.resizeSection(c, sizes[c])
+        # A last column resized by hand no longer stretches: let it fill the table again.
+        header.setStretchLastSection(False)
+        header.setStretchLastSection(True)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
