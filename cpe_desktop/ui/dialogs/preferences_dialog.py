@@ -112,7 +112,9 @@ class PreferencesDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.setMinimumWidth(460)
+        # A minimum width set by hand replaces the layout's own: never narrower than the rows
+        # (an address of 40 characters was cut off at the dialog's edge).
+        self.setMinimumWidth(max(460, layout.minimumSize().width()))
 
     def _add_address_row(self, form: QFormLayout) -> None:
         """Where this person's email goes: their own address (Edit › Your details…)."""
