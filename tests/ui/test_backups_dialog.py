@@ -12,7 +12,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from cpe_desktop import app as app_module
@@ -256,3 +256,20 @@ def test_how_many_backups_to_keep_is_saved_from_the_view(qtbot, on_sqlite, clock
     prefs = preferences.get_preferences(on_sqlite.as_admin, on_sqlite.admin.user_id)
     assert prefs["backup_keep"] == (14, 4, 24)
     dialog.close()
+
+
+def test_with_no_backups_the_note_stays_at_the_top_and_the_empty_words_under_it(qtbot, tmp_path):
+    db_file = tmp_path / "cpe.db"
+    db_file.write_bytes(b"")
+    dialog = BackupsDialog(db_file, str(db_file), back_up=lambda then: None, restore=print)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.empty.isVisible() and not dialog.table.isVisible()
+    line = dialog.fontMetrics().height()
+    # The note is as tall as its lines (not stretched, its words floating in the middle of an
+    # empty dialog), and the empty list's words start right under it.
+    intro = dialog.intro
+    assert intro.height() <= intro.heightForWidth(intro.width()) + line
+    assert dialog.empty.geometry().top() - intro.geometry().bottom() < 2 * line
+    assert dialog.empty.alignment() & Qt.AlignmentFlag.AlignTop

@@ -104,7 +104,10 @@ class BackupsDialog(QDialog):
         layout.addWidget(self.table, 1)
         self.empty = QLabel("No backups yet. Back up now makes the first.")
         self.empty.setProperty("role", "muted")
-        layout.addWidget(self.empty)
+        # In the list's place when there is none: it takes the list's room, its words at the top,
+        # so the note above is not pushed down into the middle of an empty dialog.
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.empty, 1)
 
         self.keep_boxes: dict[str, QSpinBox] = {}
         if db_file is not None and save_keep is not None:
