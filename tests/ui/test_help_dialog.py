@@ -4,14 +4,16 @@ data folder."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices
+import pytest
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QPalette
 from PySide6.QtWidgets import QMessageBox
 
 from cpe_desktop import paths
 from cpe_desktop.db.models import Credential
 from cpe_desktop.services import licenses, requirements
 from cpe_desktop.services.compliance import rule_of
+from cpe_desktop.ui import theme
 from cpe_desktop.ui.bus import ChangeBus
 from cpe_desktop.ui.dialogs import help_dialog
 from cpe_desktop.ui.help_html import licenses_html, notes_for_readers, period_words
@@ -197,3 +199,35 @@ def test_the_bundle_carries_the_help_files(monkeypatch):
     assert {name for _title, name in help_dialog.TOPICS.values()} <= set(files)
     for name in files:
         assert keep((f"resources/help/{name}", str(folder / name), "DATA"))
+
+
+@pytest.fixture
+def themed(qapp):
+    """The application styled by the theme module; given back as it was after."""
+    sheet, palette = qapp.styleSheet(), QPalette(qapp.palette())
+    style = qapp.style().name() or "Fusion"
+    yield qapp
+    qapp.styleHints().setColorScheme(Qt.ColorScheme.Unknown)
+    qapp.setStyleSheet(sheet)
+    qapp.setStyle(style)
+    qapp.setPalette(palette)
+    theme._state.preference, theme._state.scheme = "system", None
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_topic_list_is_padded_like_the_administration_list_and_enter_closes(
+    qtbot, themed, people, scheme
+):
+    theme.apply_theme(themed, scheme)
+    window = _window(qtbot, people.as_ann)
+    _shown(qtbot, window, "getting_started")
+    dialog = window.help_window
+    qtbot.waitExposed(dialog)
+    line = dialog.topics.fontMetrics().height()
+    for row in range(dialog.topics.count()):
+        item = dialog.topics.item(row)
+        rect = dialog.topics.visualItemRect(item)
+        assert rect.height() >= line + 12  # padded, not text against the frame
+        advance = dialog.topics.fontMetrics().horizontalAdvance(item.text())
+        assert rect.width() >= advance + 2 * help_dialog.SIDE_TABS_PADDING  # whole, not cut
+    assert not dialog.folder_button.isDefault() and not dialog.folder_button.autoDefault()

@@ -56,6 +56,9 @@ def open_data_folder() -> bool:
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
 
+SIDE_TABS_PADDING = 12  # resources/theme.qss: QListWidget[role="side-tabs"]::item, each side
+
+
 class HelpWindow(QDialog):
     """The help topics (not modal: people read it while they work)."""
 
@@ -66,12 +69,14 @@ class HelpWindow(QDialog):
         self.setModal(False)
         self.topics = QListWidget()
         self.topics.setAccessibleName("Help topics")
+        # Looks like the Administration area's page list: padded items, not text at the edge.
+        self.topics.setProperty("role", "side-tabs")
         for key, (title, _file) in TOPICS.items():
             item = QListWidgetItem(title)
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.topics.addItem(item)
         widest = max(self.topics.fontMetrics().horizontalAdvance(t) for t, _f in TOPICS.values())
-        self.topics.setFixedWidth(widest + 32)
+        self.topics.setFixedWidth(widest + 2 * SIDE_TABS_PADDING + 32)
         self.topics.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.browser = QTextBrowser()
         self.browser.setOpenLinks(False)
@@ -86,6 +91,9 @@ class HelpWindow(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.close)
         buttons.addButton(self.folder_button, QDialogButtonBox.ButtonRole.ActionRole)
+        # Enter closes the window; it never opens a file manager.
+        self.folder_button.setAutoDefault(False)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setDefault(True)
 
         row = QHBoxLayout()
         row.addWidget(self.topics)
