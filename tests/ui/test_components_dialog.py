@@ -164,3 +164,20 @@ def test_members_have_no_components_button(qtbot, people):
     qtbot.addWidget(window)
     # Members read the rules (tests/ui/test_member_requirements.py), never change their parts.
     assert window.tab("requirements").row_buttons == []
+
+
+def test_a_long_label_shows_whole_in_the_list(qtbot, people, rule):
+    dialog = ComponentsDialog(people.as_admin, rule.state_id, publish=lambda _outcome: None)
+    qtbot.addWidget(dialog)
+    label = "Instructor credit counts for at most 10 h of the period's total"
+
+    def fill(form):
+        _fill_aa(form)
+        form.inputs["label"].set_value(label)
+        form.save()
+
+    with_dialog(dialog.add, fill)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.table.item(0, 0).text() == label
+    assert dialog.table.columnWidth(0) >= dialog.table.sizeHintForColumn(0)

@@ -329,6 +329,9 @@ class ComponentForm(QDialog):
         return True
 
 
+LABEL_MAX_WIDTH = 440  # the Label column's widest fit in the components list
+
+
 class ComponentsDialog(QDialog):
     """The components of requirement ``state_id``: add, edit and delete them, each change saved
     at once. ``publish`` gets every saved Outcome (the window's change bus)."""
@@ -419,7 +422,10 @@ class ComponentsDialog(QDialog):
         self.table.resizeColumnsToContents()
         for column in range(len(COLUMNS) - 1):
             width = self.table.columnWidth(column)
-            self.table.setColumnWidth(column, min(max(width, 60), 260))
+            # The label says what the component is: it gets the room (the dialog is 1040 wide)
+            # rather than being cut while the last column stands empty.
+            widest = LABEL_MAX_WIDTH if column == 0 else 260
+            self.table.setColumnWidth(column, min(max(width, 60), widest))
         self.empty.setVisible(not self.items)
         self._update_buttons()
 
