@@ -73,6 +73,10 @@ class _Relay(QObject):
     done = Signal(bool, str)
 
 
+# The time zone setting's "local", in words: whatever zone this computer is set to.
+LOCAL_ZONE_TEXT = "This computer's time zone"
+
+
 class PreferencesDialog(QDialog):
     test_finished = Signal(bool, str)  # the "Send test email" result, once shown
 
@@ -167,9 +171,9 @@ class PreferencesDialog(QDialog):
         if name == "timezone":
             combo = QComboBox()
             combo.setEditable(True)
-            combo.addItem("local")
+            combo.addItem(LOCAL_ZONE_TEXT)  # stored as "local"
             combo.addItems(sorted(zoneinfo.available_timezones()))
-            combo.setCurrentText(str(value))
+            combo.setCurrentText(LOCAL_ZONE_TEXT if value == "local" else str(value))
             return combo
         if name == "smtp_port":
             spin = QSpinBox()
@@ -222,6 +226,8 @@ class PreferencesDialog(QDialog):
         for name, widget in self.inputs.items():
             if isinstance(widget, QComboBox):
                 out[name] = widget.currentData() if name in _CHOICES else widget.currentText()
+                if name == "timezone" and out[name].strip() == LOCAL_ZONE_TEXT:
+                    out[name] = "local"
             elif isinstance(widget, QSpinBox):
                 out[name] = widget.value()
             else:
