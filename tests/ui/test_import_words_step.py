@@ -161,3 +161,29 @@ def test_problem_reasons_wrap_and_say_where_a_word_is_answered(qtbot, people, tm
     assert listed.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
     line = listed.fontMetrics().height()
     assert listed.minimumHeight() >= 3 * line
+
+
+def test_opening_a_word_problem_brings_the_word_step_into_view(qtbot, people, tmp_path):
+    """The dialog opens on the columns (Date, Title in sight), not scrolled away to the words;
+    opening a problem that is answered there (double-click or Enter) scrolls to the waiting
+    word's drop-down and puts the focus on it."""
+    dialog = _wizard(qtbot, people.as_ann, tmp_path)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.left_scroll.verticalScrollBar().value() == 0
+    listed = dialog.error_list
+    item = next(
+        listed.item(i)
+        for i in range(listed.count())
+        if "The file's own words" in listed.item(i).text()
+    )
+    listed.itemActivated.emit(item)
+    online = _combo(dialog, "delivery_method", "Online")
+    assert online.hasFocus() or dialog.focusWidget() is online
+    assert online.visibleRegion().boundingRect().height() > 0
+
+
+def test_the_dialog_fits_a_small_screen(qtbot, people, tmp_path):
+    dialog = _wizard(qtbot, people.as_ann, tmp_path)
+    room = dialog.screen().availableGeometry()
+    assert dialog.height() <= room.height() and dialog.width() <= room.width()

@@ -69,6 +69,7 @@ class PreviewPane(QWidget):
     """The preview table, the counts, the problems, the rows set aside and the import choices."""
 
     cell_edited = Signal(int, int, str)  # row number, column index, the value typed
+    words_asked = Signal()  # a problem answered in the word step was opened
     cell_reset = Signal(int, int)  # row number, column index: the file's value again
     row_left_out = Signal(int, bool)  # row number, whether it is left out (False: put back)
 
@@ -96,6 +97,7 @@ class PreviewPane(QWidget):
         self.problems_label = QLabel(_FIX_FIRST)
         self.error_list = QListWidget()
         self.error_list.setAccessibleName("Problems")
+        self.error_list.itemActivated.connect(self._problem_opened)
         self.set_aside_label = QLabel()
         self.set_aside_list = QListWidget()
         self.set_aside_list.setAccessibleName("Rows set aside")
@@ -139,6 +141,10 @@ class PreviewPane(QWidget):
         layout.addWidget(self.warning_label)
         layout.addWidget(self.bad_rows_box)
         layout.addWidget(self.duplicates_box)
+
+    def _problem_opened(self, item: QListWidgetItem) -> None:
+        if item.text().endswith(_WORDS_HINT):
+            self.words_asked.emit()
 
     def _radio_group(self, box: QGroupBox, *buttons: QRadioButton) -> None:
         group = QButtonGroup(box)
@@ -476,14 +482,17 @@ class PreviewPane(QWidget):
         menu.deleteLater()
 
 
+_WORDS_HINT = "under “The file's own words”"
+
+
 def _in_window(message: str) -> str:
     """A vague word's refusal says where in this dialog it is answered."""
     said, choose, _ = message.rpartition("; choose the ")
     if " could mean " in said and choose:
-        return f"{said}; choose under “The file's own words”"
+        return f"{said}; choose {_WORDS_HINT}"
     unknown = re.match(r"('[^']*' is not a (?:NASBA field of study|delivery method))", message)
     if unknown is not None:
-        return f"{unknown.group(1)}; choose what it means under “The file's own words”"
+        return f"{unknown.group(1)}; choose what it means {_WORDS_HINT}"
     return message
 
 

@@ -28,7 +28,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -166,6 +167,7 @@ class ImportWizard(QDialog):
         self.pane.cell_edited.connect(self.edit_cell)
         self.pane.cell_reset.connect(self.reset_cell)
         self.pane.row_left_out.connect(self.leave_out)
+        self.pane.words_asked.connect(self.show_words)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.import_button = QPushButton("Import")
@@ -194,7 +196,7 @@ class ImportWizard(QDialog):
         layout.addLayout(top)
         layout.addLayout(middle, 1)
         layout.addWidget(buttons)
-        self.resize(1180, 820)
+        self._fit_screen(1180, 820)
         self._show_table_facts()
         self._fill_combos(guess_columns(table))
 
@@ -407,13 +409,23 @@ class ImportWizard(QDialog):
         and those with the person's remembered ones (what the import reads)."""
         given = self.words_box.given()
         in_force = words_in_force(self.ctx, self.user.user_id, given)
-        waiting_before = self.words_box.waiting()
         self.words_box.show_words(file_words(self.table, mapping, in_force), self.user.user_id)
-        waiting = self.words_box.waiting()
-        if waiting and waiting != waiting_before:
-            # Words to answer are below the columns: bring them into view once they appear.
-            QTimer.singleShot(0, lambda: self.left_scroll.ensureWidgetVisible(self.words_box))
         return given, in_force
+
+    def show_words(self) -> None:
+        """Bring the word step into view (a problem naming it was opened in the list)."""
+        self.left_scroll.ensureWidgetVisible(self.words_box)
+        combos = [c for c in self.words_box.combos.values() if not c.currentData()]
+        if combos:
+            combos[0].setFocus()
+
+    def _fit_screen(self, width: int, height: int) -> None:
+        """Open at ``width`` × ``height``, or smaller on a smaller screen (a laptop's 768 lines)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:
+            room = screen.availableGeometry()
+            width, height = min(width, room.width()), min(height, room.height() - 40)
+        self.resize(width, height)
 
     def _show_constant_inputs(self, mapping: ColumnMapping, hours: dict[int, str]) -> None:
         shown = 0
