@@ -33,8 +33,8 @@ from types import MappingProxyType
 from typing import Final
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette, QStyleHints
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPalette, QPen, QStyleHints
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleOption, QWidget
 
 from cpe_desktop.paths import resource
 
@@ -215,6 +215,7 @@ class _State:
     scheme: str | None = None  # None until apply_theme() has run
     followed_hints: QStyleHints | None = None  # whose colorSchemeChanged we listen to
     applying: bool = False
+    style: QProxyStyle | None = None  # the application's style, kept alive here
 
 
 _state = _State()
@@ -375,13 +376,50 @@ def _scaled_font_size(font: QFont, factor: float) -> str:
     return f"{round(max(font.pixelSize(), 1) * factor)}px"
 
 
+class OutlinedIndicators(QProxyStyle):
+    """Fusion, with every check box and radio button edged in the muted text colour.
+
+    Fusion edges an unticked box a shade darker than the window; on the dark palette that edge
+    and the box's fill all but vanish (about 1.1:1), so an unticked "Started on" looked like no
+    control at all. The muted colour is at least 4.5:1 on the window in both themes (WCAG asks
+    3:1 of a control's edge). A style sheet cannot do this without replacing Fusion's tick.
+    """
+
+    _EDGED = (
+        QStyle.PrimitiveElement.PE_IndicatorCheckBox,
+        QStyle.PrimitiveElement.PE_IndicatorRadioButton,
+    )
+
+    def drawPrimitive(  # noqa: N802 - Qt override
+        self,
+        element: QStyle.PrimitiveElement,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        super().drawPrimitive(element, option, painter, widget)
+        if element not in self._EDGED:
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(option.palette.color(QPalette.ColorRole.PlaceholderText), 1))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        box = option.rect.adjusted(1, 1, -1, -1)
+        if element == QStyle.PrimitiveElement.PE_IndicatorRadioButton:
+            painter.drawEllipse(box)
+        else:
+            painter.drawRoundedRect(box.toRectF().adjusted(0.5, 0.5, -0.5, -0.5), 1.5, 1.5)
+        painter.restore()
+
+
 def _apply_scheme(app: QApplication, scheme: str) -> None:
     # While a style sheet is set, app.style() is Qt's style-sheet wrapper, which hides the
-    # underlying style's name; clear the sheet first so we can see whether Fusion is in use.
+    # underlying style; clear the sheet first so we can see whether ours is in use.
     if app.styleSheet():
         app.setStyleSheet("")
-    if app.style().name().lower() != STYLE_NAME.lower():
-        app.setStyle(STYLE_NAME)
+    if not isinstance(app.style(), OutlinedIndicators):
+        _state.style = OutlinedIndicators(STYLE_NAME)  # kept: the application does not own it
+        app.setStyle(_state.style)
     app.setPalette(build_palette(scheme))
     app.setStyleSheet(stylesheet(scheme, app.font()))
     changed = scheme != _state.scheme

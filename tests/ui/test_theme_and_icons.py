@@ -349,7 +349,9 @@ def test_apply_theme_uses_fusion_and_rejects_unknown_preferences(themed_app):
     theme.apply_theme(themed_app, "light")
     assert themed_app.styleSheet()
     themed_app.setStyleSheet("")  # unwrap to see the style underneath
-    assert themed_app.style().name().lower() == "fusion"
+    style = themed_app.style()
+    assert isinstance(style, theme.OutlinedIndicators)  # Fusion, with visible box edges
+    assert style.baseStyle().name().lower() == "fusion"
     with pytest.raises(ValueError, match="theme must be one of"):
         theme.apply_theme(themed_app, "sepia")
 
