@@ -75,6 +75,7 @@ class ReminderSession(QObject):
         self.scheduler.pausedChanged.connect(self._show_pause)
         # One deadline check after a burst of changes, on this thread (one person's licenses
         # take milliseconds to evaluate).
+        self.stopped = False
         self._deadline_timer = QTimer(self)
         self._deadline_timer.setSingleShot(True)
         self._deadline_timer.setInterval(DEADLINE_SETTLE_MS)
@@ -98,7 +99,11 @@ class ReminderSession(QObject):
         self._show_unread()
 
     def stop(self) -> None:
-        """The person signed out or the program is closing: nothing more fires for them."""
+        """The person signed out or the program is closing: nothing more fires for them. Once;
+        a second call does nothing."""
+        if self.stopped:
+            return
+        self.stopped = True
         self.bus.changed.disconnect(self._on_changes)
         if self.tray is not None:
             self.tray.pauseRequested.disconnect(self.pause)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtWidgets import QApplication
 
 from cpe_desktop.app import use_readable_locale
 from cpe_desktop.rules import wording
 from cpe_desktop.ui.dates import use_locale_dates
+from cpe_desktop.ui.reminder_session import ReminderSession
 
 
 @pytest.fixture(autouse=True)
@@ -30,3 +32,14 @@ def locale_dates():
     use_locale_dates()
     yield
     wording.set_day_format(None)
+
+
+@pytest.fixture(autouse=True)
+def no_reminder_session_outlives_its_test(qapp):
+    """A window signed in by a test runs its person's reminders until the program quits, which a
+    test never does: stop them, so none of their timers (the deadline check 400 ms after a
+    change) fires in a later test and opens a connection to a database already gone."""
+    yield
+    for widget in QApplication.topLevelWidgets():
+        for session in widget.findChildren(ReminderSession):
+            session.stop()
