@@ -43,7 +43,8 @@ from cpe_desktop.services.interchange.csv_format import (
 )
 from cpe_desktop.services.interchange.grouping import EMAIL
 from cpe_desktop.services.interchange.ics_format import export_calendar
-from cpe_desktop.services.interchange.json_format import export_document, import_document
+from cpe_desktop.services.interchange.json_export import export_document
+from cpe_desktop.services.interchange.json_format import import_document
 from cpe_desktop.services.interchange.mapped_import import (
     Preview,
     import_mapped,

@@ -4,7 +4,7 @@ backup that a person can open.
 
 Inside the zip there are exactly:
 
-- ``account.json``: the document :func:`json_format.export_document` writes; each person's
+- ``account.json``: the document :func:`json_export.export_document` writes; each person's
   ``certificates`` list the files by SHA-256, and each record names its certificate's checksum;
 - ``certificates/<sha256><.pdf|.png|.jpg>``: one file per content, named by its own checksum.
 
@@ -36,7 +36,8 @@ from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import ValidationError
 from cpe_desktop.services.files import write_atomically
 from cpe_desktop.services.interchange.common import ExportSummary, ImportSummary
-from cpe_desktop.services.interchange.json_format import export_document, import_document
+from cpe_desktop.services.interchange.json_export import export_document
+from cpe_desktop.services.interchange.json_format import import_document
 
 DOCUMENT = "account.json"
 FOLDER = "certificates/"

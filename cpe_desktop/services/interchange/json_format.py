@@ -31,13 +31,14 @@ already present are skipped, so importing the same file twice changes nothing. A
 a setting already stored is kept; a certificate is stored (and linked to the records the import
 adds) when its content is at hand, checked against its checksum: from the archive, or already in
 the attachments folder (a copied folder); otherwise a warning names it.
+
+Writing the document is :mod:`.json_export`; this module reads it back.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -61,7 +62,7 @@ from cpe_desktop.db.models import (
     database,
 )
 from cpe_desktop.services import attachments as attachments_service
-from cpe_desktop.services import bulk_records, rows, shipped_data
+from cpe_desktop.services import bulk_records, rows
 from cpe_desktop.services import credentials as credentials_service
 from cpe_desktop.services import custom_fields as custom_fields_service
 from cpe_desktop.services import licenses as licenses_service
@@ -90,16 +91,10 @@ from cpe_desktop.services.errors import PermissionDenied, ValidationError
 from cpe_desktop.services.interchange.checks import under
 from cpe_desktop.services.interchange.common import (
     ImportSummary,
-    iso,
-    json_number,
     license_exists,
-    license_key,
-    people_for_export,
-    record_key,
 )
 from cpe_desktop.services.interchange.grouping import CHECKED_PERCENT, percent_reporter
 from cpe_desktop.services.interchange.json_validation import (
-    FORMAT,
     Item,
     Person,
     Plan,
@@ -112,263 +107,6 @@ T = TypeVar("T")
 Progress = Callable[[int, str], None]
 # A certificate's content by its SHA-256 and media type, checked; None when not at hand.
 CertificateSource = Callable[[str, str], bytes | None]
-
-
-# --- export ---------------------------------------------------------------------------------------
-
-
-def export_document(ctx: ServiceContext, user_email: str | None = None) -> dict[str, Any]:
-    """Everyone the actor may see (or only ``user_email``) as a ``cpe-tracker/1`` document.
-
-    Every key is always present (null when empty) except a record's ``certificate``, written only
-    when a file is attached; passwords are never exported.
-    """
-    people = people_for_export(ctx, user_email)
-    rules = [
-        row
-        for row in requirements_service.list_requirements()
-        if row.origin != "shipped" or row.user_edited
-    ]
-    rules.sort(key=lambda row: (row.credential.code, row.state_name, iso(row.effective_from) or ""))
-    parts = requirements_service.components_by_rule([row.state_id for row in rules])
-    custom = _CustomValues()
-    document: dict[str, Any] = {
-        "format": FORMAT,
-        "requirements": [
-            requirements_service.to_interchange(row, parts.get(row.state_id, ())) for row in rules
-        ],
-    }
-    credentials = _credentials(custom)
-    if credentials:
-        document["credentials"] = credentials
-    fields = custom_fields_service.list_fields()
-    if fields:
-        document["custom_fields"] = [_custom_field(item) for item in fields]
-    firm = {
-        row.setting_name: row.setting_value
-        for row in FirmSetting.select().order_by(FirmSetting.setting_name)
-        if row.setting_name in preferences_service.FIRM_SETTINGS and row.setting_value is not None
-    }
-    if firm and ctx.actor.is_admin and user_email is None:
-        document["firm_settings"] = firm
-    document["users"] = [_person(ctx, user, custom) for user in people]
-    return document
-
-
-class _CustomValues:
-    """Every stored custom field value, read once: ``{(entity, id): {field name: text}}``."""
-
-    def __init__(self) -> None:
-        self.values: dict[tuple[str, int], dict[str, str]] = {}
-        query = CustomFieldValue.select(CustomFieldValue, CustomField).join(CustomField)
-        for stored in query.order_by(CustomField.field_name):
-            if stored.value is not None:
-                key = (stored.custom_field.entity, stored.entity_id)
-                self.values.setdefault(key, {})[stored.custom_field.field_name] = stored.value
-
-    def add(self, out: dict[str, Any], entity: str, entity_id: int) -> dict[str, Any]:
-        found = self.values.get((entity, entity_id))
-        if found:
-            out["custom"] = dict(sorted(found.items()))
-        return out
-
-
-def _credentials(custom: _CustomValues) -> list[dict[str, Any]]:
-    """Credentials a person added (not shipped with the program), and any with custom values."""
-    shipped = {item["code"] for item in shipped_data.read_data()["credentials"]}
-    out = []
-    for credential in Credential.select().order_by(Credential.code):
-        has_values = ("credential", credential.credential_id) in custom.values
-        if credential.code in shipped and not has_values:
-            continue
-        item = {
-            "code": credential.code,
-            "name": credential.name,
-            "issuing_body": credential.issuing_body,
-        }
-        out.append(custom.add(item, "credential", credential.credential_id))
-    return out
-
-
-def _custom_field(item: CustomField) -> dict[str, Any]:
-    return {
-        "entity": item.entity,
-        "name": item.field_name,
-        "type": item.field_type,
-        "options": json.loads(item.options) if item.options else None,
-        "required": bool(item.required),
-    }
-
-
-def _person(ctx: ServiceContext, user: User, custom: _CustomValues) -> dict[str, Any]:
-    licenses = sorted(licenses_service.list_licenses(ctx, user.user_id), key=license_key)
-    records = sorted(records_service.list_records(ctx, user.user_id), key=record_key)
-    out = {
-        "name": user.name,
-        "email": user.email,
-        "role": user.role,
-        "birth_date": iso(user.birth_date),
-        "active": bool(user.active),
-        "licenses": [
-            custom.add(_license(license_), "license", license_.license_id) for license_ in licenses
-        ],
-        "records": [custom.add(_record(record), "record", record.record_id) for record in records],
-    }
-    custom.add(out, "user", user.user_id)
-    # The rest of the account, each only when there is some (ARCHITECTURE.md §2, Interchange).
-    preferences = {
-        pref.setting_name: pref.setting_value
-        for pref in Preference.select()
-        .where(Preference.user == user.user_id)
-        .order_by(Preference.setting_name)
-        if pref.setting_name in preferences_service.SETTINGS and pref.setting_value is not None
-    }
-    sections = {
-        "preferences": preferences,
-        "certificates": _certificates(user.user_id),
-        "reminders": [_reminder(item) for item in _reminders(user.user_id)],
-        "notifications": [_notification(item) for item in _notifications(user.user_id)],
-        "reports": [_report(item) for item in _reports(user.user_id)],
-    }
-    out.update({name: value for name, value in sections.items() if value})
-    return out
-
-
-def _certificates(user_id: int) -> list[dict[str, Any]]:
-    """The person's stored certificates (linked to a record or not), one per content."""
-    found: dict[str, dict[str, Any]] = {}
-    query = Attachment.select().where(Attachment.user == user_id).order_by(Attachment.attachment_id)
-    for row in query:
-        found.setdefault(
-            row.sha256,
-            {
-                "sha256": row.sha256,
-                "name": row.original_name,
-                "media_type": row.media_type,
-                "size": row.size,
-            },
-        )
-    return [found[sha] for sha in sorted(found)]
-
-
-def _reminders(user_id: int) -> list[Reminder]:
-    query = Reminder.select().where(Reminder.user == user_id)
-    return sorted(query, key=lambda row: (_moment(row.next_reminder), row.message, row.reminder_id))
-
-
-def _notifications(user_id: int) -> list[Notification]:
-    query = Notification.select().where(Notification.user == user_id)
-    return sorted(query, key=lambda row: (_moment(row.created_at), row.notification_id))
-
-
-def _reports(user_id: int) -> list[Report]:
-    query = Report.select().where(Report.user == user_id)
-    return sorted(query, key=lambda row: (_moment(row.created_at), row.report_id))
-
-
-def _report(item: Report) -> dict[str, Any]:
-    return {
-        "report_type": item.report_type,
-        "title": item.title,
-        "as_of": iso(item.as_of),
-        "created_at": _moment(item.created_at),
-        "data": item.data,  # the stored text, as it was shown
-    }
-
-
-def _moment(value: Any) -> str | None:
-    if value is None:
-        return None
-    return value.isoformat() if isinstance(value, dt.datetime) else str(value)
-
-
-def _license_ref(license_: License | None) -> dict[str, Any] | None:
-    if license_ is None:
-        return None
-    return {
-        "credential": license_.credential.code,
-        "jurisdiction": license_.jurisdiction,
-        "license_number": license_.license_number,
-    }
-
-
-def _record_ref(record: CpeRecord | None) -> dict[str, Any] | None:
-    if record is None:
-        return None
-    return {
-        "title": record.title,
-        "completed_on": iso(record.completed_on),
-        "sponsor": record.sponsor,
-    }
-
-
-def _reminder(item: Reminder) -> dict[str, Any]:
-    return {
-        "message": item.message,
-        "frequency": item.frequency,
-        "interval_days": item.interval_days,
-        "next_reminder": _moment(item.next_reminder),
-        "active": bool(item.active),
-        "anchor_day": item.anchor_day,
-        "license": _license_ref(item.license),
-    }
-
-
-def _notification(item: Notification) -> dict[str, Any]:
-    return {
-        "message": item.message,
-        "kind": item.kind,
-        "status": item.status,
-        "created_at": _moment(item.created_at),
-        "sent_at": _moment(item.sent_at),
-        "read_at": _moment(item.read_at),
-        "dedupe_key": item.dedupe_key,
-        "license": _license_ref(item.license),
-        "record": _record_ref(item.record),
-    }
-
-
-def _license(license_: License) -> dict[str, Any]:
-    return {
-        "credential": license_.credential.code,
-        "jurisdiction": license_.jurisdiction,
-        "license_number": license_.license_number,
-        "issued_on": iso(license_.issued_on),
-        "expires_on": iso(license_.expires_on),
-        "period_end_override": iso(license_.period_end_override),
-        "status": license_.status,
-        "tracked_from": iso(license_.tracked_from),
-        "opening_hours": _hours(license_.opening_hours),
-        "opening_ethics_hours": _hours(license_.opening_ethics_hours),
-        "home_jurisdiction": license_.home_jurisdiction,
-        "attributes": licenses_service.attributes_of(license_),
-    }
-
-
-def _hours(value: Any) -> int | float | None:
-    return None if value is None else json_number(value)
-
-
-def _record(record: CpeRecord) -> dict[str, Any]:
-    out = {
-        "title": record.title,
-        "sponsor": record.sponsor,
-        "sponsor_id": record.sponsor_id,
-        "started_on": iso(record.started_on),
-        "completed_on": iso(record.completed_on),
-        "delivery_method": record.delivery_method,
-        "credits": [
-            {"field": line["field"], "credits": json_number(line["credits"])}
-            for line in records_service.credits_of(record)
-        ],
-        "ethics_jurisdiction": record.ethics_jurisdiction,
-        "notes": record.notes,
-        "topics": records_service.topics_of(record),
-    }
-    if record.attachment_id is not None:
-        out["certificate"] = record.attachment.original_name
-        out["certificate_sha256"] = record.attachment.sha256
-    return out
 
 
 # --- import ---------------------------------------------------------------------------------------
