@@ -158,12 +158,17 @@ def words_in_force(
     for kind, answers in (given or {}).items():
         kept = merged.setdefault(kind, {})
         for word, answer in answers.items():
-            key = vocabulary.word_key(word) if isinstance(word, str) else None
-            for earlier in [w for w in kept if vocabulary.word_key(w) == key]:
-                del kept[earlier]
+            _forget(kept, word)
             if isinstance(answer, str) and answer.strip():
                 kept[word] = answer
     return merged
+
+
+def _forget(kept: dict[str, str], word: object) -> None:
+    """Remove ``word``'s answer from ``kept``, however it was spelled there ("ethics", "ETHICS")."""
+    key = vocabulary.word_key(word) if isinstance(word, str) else None
+    for earlier in [w for w in kept if vocabulary.word_key(w) == key]:
+        del kept[earlier]
 
 
 def check_words(words: Words | None, option: str = SETTING) -> None:
@@ -224,9 +229,7 @@ def remember_words(
         for kind, answers in choices.items():
             kept = merged.setdefault(kind, {}) if kind in KINDS else {}
             for word, answer in answers.items():
-                key = vocabulary.word_key(word) if isinstance(word, str) else None
-                for earlier in [w for w in kept if vocabulary.word_key(w) == key]:
-                    del kept[earlier]
+                _forget(kept, word)
                 if answer is None or (isinstance(answer, str) and not answer.strip()):
                     continue
                 if _reads_anyway(kind, word, answer):
