@@ -7,23 +7,26 @@ keep each file short; ``services.tables.SPECS`` joins both. No Qt here.
 
 from __future__ import annotations
 
-from peewee import JOIN, fn
+from peewee import JOIN, Case, fn
 
 from cpe_desktop.db.models import (
     ActivityLog,
     AuditLog,
+    CpeRecord,
     Credential,
     CustomField,
     CustomFieldValue,
     Email,
+    License,
     Preference,
     RequirementComponent,
     StateRequirement,
     TaskQueue,
     User,
 )
+from cpe_desktop.rules.component_facts import ATTRIBUTE_LABELS
 from cpe_desktop.services import changes as k
-from cpe_desktop.services import custom_fields
+from cpe_desktop.services import custom_fields, preferences, table_words
 from cpe_desktop.services.table_specs import (
     Column,
     TableSpec,
@@ -140,14 +143,34 @@ REQUIREMENT_COMPONENTS = TableSpec(
         Column(
             "effective_from", "Effective", StateRequirement.effective_from, "date", searchable=False
         ),
-        Column("position", "#", RequirementComponent.position, "number", searchable=False),
-        Column("kind", "Kind", RequirementComponent.kind, "badge"),
+        # Stored from 0; people count from 1, as the rule editor lists them.
+        Column("position", "#", RequirementComponent.position + 1, "number", searchable=False),
+        Column(
+            "kind",
+            "Kind",
+            RequirementComponent.kind,
+            "badge",
+            show=lambda kind: table_words.COMPONENT_KIND_WORDS.get(kind, str(kind)),
+        ),
         Column("label", "Label", RequirementComponent.label),
         Column("hours", "Hours", RequirementComponent.hours, "credits", searchable=False),
         Column("pct", "% of total", RequirementComponent.pct, "credits", searchable=False),
-        Column("fields", "Fields", _names(RequirementComponent.fields)),
-        Column("delivery", "Delivery", _names(RequirementComponent.delivery)),
-        Column("scope", "Scope", RequirementComponent.scope, "badge"),
+        Column(
+            "fields", "Fields", _names(RequirementComponent.fields), show=table_words.group_words
+        ),
+        Column(
+            "delivery",
+            "Delivery",
+            _names(RequirementComponent.delivery),
+            show=table_words.group_words,
+        ),
+        Column(
+            "scope",
+            "Counted over",
+            RequirementComponent.scope,
+            "badge",
+            show=lambda scope: table_words.COMPONENT_SCOPE_WORDS.get(scope, str(scope)),
+        ),
         Column(
             "cycle_years",
             "Cycle years",
@@ -157,7 +180,13 @@ REQUIREMENT_COMPONENTS = TableSpec(
         ),
         Column("topic", "Topic", RequirementComponent.topic),
         Column("factor", "Factor", RequirementComponent.factor, "number", searchable=False),
-        Column("applies_if", "Applies if", RequirementComponent.applies_if, "badge"),
+        Column(
+            "applies_if",
+            "Applies if",
+            RequirementComponent.applies_if,
+            "badge",
+            show=lambda code: ATTRIBUTE_LABELS.get(code, str(code).replace("_", " ")),
+        ),
         Column("alternative", "Alternative", RequirementComponent.alternative),
         Column("source", "Source", RequirementComponent.source),
     ),
@@ -201,10 +230,16 @@ AUDIT_LOGS = TableSpec(
     columns=(
         Column("timestamp", "When", AuditLog.timestamp, "datetime", searchable=False),
         Column("who", "Who", who_name(User.name)),
-        Column("action", "Action", AuditLog.action, "badge"),
-        Column("entity", "Item", AuditLog.entity),
-        Column("entity_id", "Item ID", AuditLog.entity_id),
-        Column("details", "Details", AuditLog.details),
+        Column("action", "Action", AuditLog.action, "badge", show=table_words.action_words),
+        Column("entity", "Item", AuditLog.entity, show=table_words.item_words),
+        Column("entity_id", "Item no.", AuditLog.entity_id),
+        # The entry's own details, or else what the item was (a record's title, a license).
+        Column(
+            "details",
+            "Details",
+            fn.COALESCE(fn.NULLIF(AuditLog.details, ""), AuditLog.after_json, AuditLog.before_json),
+            show=table_words.audit_details,
+        ),
     ),
     kinds=frozenset({k.AUDIT, k.USERS}),
     owner=AuditLog.user,
@@ -294,8 +329,15 @@ PREFERENCES = TableSpec(
     model=Preference,
     query=lambda: Preference.select().join(User),
     columns=(
-        Column("setting_name", "Setting", Preference.setting_name),
-        Column("setting_value", "Value", Preference.setting_value),
+        Column("setting_name", "Setting", Preference.setting_name, show=preferences.label_of),
+        # Name and value together, so the value can be said in words ("Email", "90, 30 and 7
+        # days"); setting names hold no "=".
+        Column(
+            "setting_value",
+            "Value",
+            Preference.setting_name.concat("=").concat(Preference.setting_value),
+            show=lambda both: preferences.value_words(*str(both).split("=", 1)),
+        ),
         Column("updated_at", "Changed", Preference.updated_at, "datetime", searchable=False),
         holder_column("Person"),
     ),
@@ -305,6 +347,37 @@ PREFERENCES = TableSpec(
     empty_text="All settings are at their defaults — choose Edit › Preferences to change them.",
 )
 
+
+def _custom_value_item():
+    """What a custom value belongs to, by name: the person, the record's title, the license."""
+    cred = Credential.alias()
+    return Case(
+        CustomField.entity,
+        (
+            ("user", User.select(User.name).where(User.user_id == CustomFieldValue.entity_id)),
+            (
+                "record",
+                CpeRecord.select(CpeRecord.title).where(
+                    CpeRecord.record_id == CustomFieldValue.entity_id
+                ),
+            ),
+            (
+                "license",
+                License.select(cred.code.concat(" ").concat(License.jurisdiction))
+                .join(cred, on=License.credential == cred.credential_id)
+                .where(License.license_id == CustomFieldValue.entity_id),
+            ),
+            (
+                "credential",
+                Credential.select(Credential.code).where(
+                    Credential.credential_id == CustomFieldValue.entity_id
+                ),
+            ),
+        ),
+        CustomFieldValue.entity_id.cast("TEXT"),  # an item since deleted: its number
+    )
+
+
 CUSTOM_FIELD_VALUES = TableSpec(
     name="custom_field_values",
     title="Custom Field Values",
@@ -313,8 +386,13 @@ CUSTOM_FIELD_VALUES = TableSpec(
     columns=(
         Column("entity", "Applies to", CustomField.entity, "badge", show=_entity_words),
         Column("field_name", "Field", CustomField.field_name),
-        Column("entity_id", "Item ID", CustomFieldValue.entity_id, "number", searchable=False),
-        Column("value", "Value", CustomFieldValue.value),
+        Column("item", "Item", _custom_value_item),
+        Column(
+            "value",
+            "Value",
+            CustomField.field_type.concat("=").concat(CustomFieldValue.value),
+            show=table_words.custom_value_words,
+        ),
     ),
     kinds=frozenset({k.CUSTOM_FIELDS, k.USERS, k.CREDENTIALS, k.LICENSES, k.RECORDS}),
     owner=None,

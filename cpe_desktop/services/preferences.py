@@ -241,6 +241,46 @@ FIRM_SETTINGS: dict[str, Setting] = {
 # older version may still carry them per person, and its import skips them.
 FORMERLY_PERSONAL = frozenset(FIRM_SETTINGS)
 
+# How each choice is said to people (the Preferences dialog's lists, the Preferences table).
+CHOICE_WORDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "notification_method": (
+        ("tray", "Desktop notification"),
+        ("email", "Email"),
+        ("tray_and_email", "Desktop notification and email"),
+    ),
+    "theme": (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark")),
+    "smtp_security": (("starttls", "STARTTLS"), ("tls", "TLS"), ("none", "None (not encrypted)")),
+}
+
+
+def label_of(name: str) -> str:
+    """A setting's name as the Preferences dialog says it ("Notify me by")."""
+    setting = SETTINGS.get(name) or FIRM_SETTINGS.get(name)
+    return setting.label if setting is not None else name.replace("_", " ").capitalize()
+
+
+def value_words(name: str, stored: Any) -> str:
+    """A stored setting value in words: ``tray_and_email`` as "Desktop notification and email",
+    lead days "90, 30, 7" as "90, 30 and 7 days", remembered import words as a count."""
+    text = "" if stored is None else str(stored)
+    choices = dict(CHOICE_WORDS.get(name, ()))
+    if text in choices:
+        return choices[text]
+    setting = SETTINGS.get(name) or FIRM_SETTINGS.get(name)
+    try:
+        value = setting.parse(text) if setting is not None else text
+    except ValueError:
+        return text  # damaged outside the program: shown as stored
+    if name == "reminder_lead_days":
+        days = [str(day) for day in value]
+        return (", ".join(days[:-1]) + " and " + days[-1] if len(days) > 1 else days[0]) + " days"
+    if name == "timezone" and value == "local":
+        return "This computer's time zone"
+    if name == "import_words":
+        count = sum(len(words) for words in value.values())
+        return "None" if not count else f"{count} word{'s' if count != 1 else ''}"
+    return setting.dump(value) if setting is not None else text
+
 
 def get_preferences(ctx: ServiceContext, user_id: int) -> dict[str, Any]:
     """Every setting for ``user_id``: the stored value, or its default."""

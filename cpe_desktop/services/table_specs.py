@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import peewee
-from peewee import JOIN, fn
+from peewee import JOIN, Case, fn
 
 from cpe_desktop.db.models import (
     Attachment,
@@ -30,6 +30,7 @@ from cpe_desktop.db.models import (
 )
 from cpe_desktop.rules.fields import ETHICS_FIELDS
 from cpe_desktop.services import changes as k
+from cpe_desktop.services import table_words
 
 KINDS = ("text", "date", "datetime", "number", "credits", "bool", "badge")
 _RIGHT_ALIGNED = frozenset({"number", "credits"})
@@ -215,6 +216,14 @@ LICENSES = TableSpec(
     custom_field_entity="license",
 )
 
+
+def _repeats_words(value: Any) -> str:
+    text = str(value)
+    if text.isdigit():
+        return "Every day" if text == "1" else f"Every {text} days"
+    return {"once": "Once"}.get(text, text.replace("_", " ").capitalize())
+
+
 REMINDERS = TableSpec(
     name="reminders",
     title="Reminders",
@@ -229,8 +238,18 @@ REMINDERS = TableSpec(
     columns=(
         Column("next_reminder", "Next", Reminder.next_reminder, "datetime", searchable=False),
         Column("message", "Message", Reminder.message),
-        Column("frequency", "Repeats", Reminder.frequency, "badge"),
-        Column("interval_days", "Every (days)", Reminder.interval_days, "number", searchable=False),
+        # "Every 10 days" for its own interval; otherwise the frequency ("Monthly").
+        Column(
+            "frequency",
+            "Repeats",
+            Case(
+                None,
+                ((Reminder.interval_days.is_null(False), Reminder.interval_days.cast("TEXT")),),
+                Reminder.frequency,
+            ),
+            "badge",
+            show=_repeats_words,
+        ),
         Column("license", "License", Credential.code.concat(" ").concat(License.jurisdiction)),
         Column("active", "Active", Reminder.active, "bool", searchable=False),
         holder_column("For"),
@@ -279,6 +298,13 @@ REPORTS = TableSpec(
     empty_text="No reports yet — use Progress report… or Audit pack… above to make one.",
 )
 
+
+def _certified_course() -> Any:
+    """The title of the record a certificate proves (the first, should several share it)."""
+    record = CpeRecord.alias()
+    return record.select(fn.MIN(record.title)).where(record.attachment == Attachment.attachment_id)
+
+
 ATTACHMENTS = TableSpec(
     name="attachments",
     title="Certificates",
@@ -286,11 +312,15 @@ ATTACHMENTS = TableSpec(
     query=lambda: Attachment.select().join(User),
     columns=(
         Column("original_name", "File", Attachment.original_name),
-        Column("media_type", "Type", Attachment.media_type),
-        Column("size", "Size (bytes)", Attachment.size, "number", searchable=False),
-        Column("sha256", "SHA-256", Attachment.sha256),
+        Column("record", "For the course", _certified_course),
+        Column("media_type", "Type", Attachment.media_type, show=table_words.media_words),
+        Column(
+            "size", "Size", Attachment.size, "number", searchable=False, show=table_words.size_words
+        ),
         created_column(Attachment, "Added"),
         holder_column(),
+        # Last: what an auditor compares with the file's own fingerprint, not daily reading.
+        Column("sha256", "Fingerprint (SHA-256)", Attachment.sha256),
     ),
     kinds=frozenset({k.ATTACHMENTS, k.RECORDS, k.USERS}),
     owner=Attachment.user,

@@ -375,10 +375,26 @@ def test_requirement_components_show_their_rule_and_plain_names(people):
         "hours",
     ]
     assert found == {
-        ("CPA Atlantis", None, 0, "min", None, Decimal("8.00")),
-        ("CPA Atlantis", None, 1, "credit_factor", None, None),
+        ("CPA Atlantis", None, 1, "min", None, Decimal("8.00")),
+        ("CPA Atlantis", None, 2, "credit_factor", None, None),
     }
     mine = {"search": "Atlantis", "sort_key": "position"}
     assert _values(spec, people.as_ann, "fields", **mine) == ["accounting_auditing, Taxes", None]
     assert _values(spec, people.as_ann, "delivery", **mine) == [None, "self_study"]
     assert _values(spec, people.as_ann, "factor", **mine) == [None, Decimal("0.5")]
+    # Said in words, as the rule editor says them (numbered from 1 above, as it lists them).
+    shown = [
+        (
+            tables.format_value(spec.column("kind"), kind),
+            tables.format_value(spec.column("fields"), f),
+        )
+        for kind, f in zip(
+            _values(spec, people.as_ann, "kind", **mine),
+            _values(spec, people.as_ann, "fields", **mine),
+            strict=True,
+        )
+    ]
+    assert shown == [
+        ("At least (a minimum)", "All accounting and auditing, Taxes"),
+        ("Counts at a reduced rate", ""),
+    ]

@@ -44,7 +44,7 @@ from cpe_desktop.rules.component_facts import (
     SCOPES,
 )
 from cpe_desktop.rules.fields import DELIVERY_METHODS, FIELDS_OF_STUDY
-from cpe_desktop.services import requirements
+from cpe_desktop.services import requirements, table_words
 from cpe_desktop.services.changes import Outcome
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import ServiceError, ValidationError
@@ -60,18 +60,8 @@ from cpe_desktop.ui.forms.inputs import (
 )
 from cpe_desktop.ui.forms.specs import FormField
 
-KIND_WORDS = {
-    "min": "At least (a minimum)",
-    "max": "At most (a cap)",
-    "ethics_state_specific": "State-specific ethics",
-    "course": "A course on a topic",
-    "credit_factor": "Counts at a reduced rate",
-}
-SCOPE_WORDS = {
-    "period": "The reporting period",
-    "year": "Each year of the period",
-    "cycle": "A cycle of its own (cycle years)",
-}
+KIND_WORDS = table_words.COMPONENT_KIND_WORDS
+SCOPE_WORDS = table_words.COMPONENT_SCOPE_WORDS
 _NUMBER_KINDS = ("min", "max")
 COLUMNS = ("Label", "Kind", "Hours", "Of", "When", "Applies if", "Option")
 

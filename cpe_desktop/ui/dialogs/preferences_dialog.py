@@ -41,15 +41,7 @@ from cpe_desktop.ui.dialogs.field_errors import FieldErrors
 
 log = logging.getLogger(__name__)
 
-_CHOICES = {
-    "notification_method": [
-        ("tray", "Desktop notification"),
-        ("email", "Email"),
-        ("tray_and_email", "Desktop notification and email"),
-    ],
-    "theme": [("system", "Follow the system"), ("light", "Light"), ("dark", "Dark")],
-    "smtp_security": [("starttls", "STARTTLS"), ("tls", "TLS"), ("none", "None (not encrypted)")],
-}
+_CHOICES = preferences.CHOICE_WORDS
 _EMAIL_GROUP = "Mail server (the firm's, for everyone)"
 _GROUPS = {
     "General": ("timezone", "theme"),
