@@ -121,7 +121,7 @@ class EvaluationContext:
         except MissingInformation as exc:
             if exc.key == "period_end":
                 message = (
-                    f"{exc} Tell us when your current reporting period ends; until then the "
+                    f"{exc} Tell us when the current reporting period ends; until then the "
                     "dates shown are a guess."
                 )
             else:

@@ -106,7 +106,8 @@ def shortfall_text(ev: Evaluation) -> str:
                 f"{day_text(year.year_end)} (annual minimum {hours_text(year.required)})"
             )
     if not parts:
-        return "Nothing is missing"
+        later = later_need(ev)
+        return f"Nothing is missing yet; {later}" if later else "Nothing is missing"
     sentence = "; ".join(parts)
     return sentence[0].upper() + sentence[1:]
 
@@ -209,21 +210,43 @@ def headline(ev: Evaluation) -> str:
     """The one plain sentence first (ARCHITECTURE.md §4): what is needed by when, e.g. "Need 26 h,
     4 of them Texas ethics, by 31 Dec 2026". A period whose end only the holder knows asks
     for it; a license met through the home state says so; nothing needed says until when."""
+    # Worded for whoever reads it: the holder, or an administrator looking over the firm.
     if any(i.missing == "period_end" for i in ev.issues):
-        return "Tell us when your current reporting period ends"
+        return "Tell us when the current reporting period ends"
     need = _need_sentence(ev)
     if ev.met_through:
         if need:
-            return f"Met through your {ev.met_through} license; {need[0].lower()}{need[1:]}"
-        return f"Met through your {ev.met_through} license"
+            return f"Met through the {ev.met_through} license; {need[0].lower()}{need[1:]}"
+        return f"Met through the {ev.met_through} license"
     if need:
         return need
     first = ev.first_period
     if first is not None and not first.required_total and not first.required_ethics:
-        return f"Nothing due for your first period, which ends {day_text(ev.period_end)}"
+        return f"Nothing due in the first period, which ends {day_text(ev.period_end)}"
     if ev.status == "overdue":
         return f"Nothing more needed by {day_text(ev.period_end)} once the overdue hours are in"
+    later = later_need(ev)
+    if later and ev.status != "complete":
+        return f"Met so far; {later}"
     return f"All requirements met for the period ending {day_text(ev.period_end)}"
+
+
+def later_need(ev: Evaluation) -> str | None:
+    """What a later part of the period still asks once everything due so far is met: a year not
+    yet begun short of its annual minimum (an enrolled agent's 16 hours in the period's last
+    year), or a component whose window opens later; None when nothing is left."""
+    for year in ev.annual:
+        if year.year_start > ev.as_of and year.counted < year.required:
+            return (
+                f"the year ending {day_text(year.year_end)} still needs its "
+                f"{hours_text(year.required)}-hour annual minimum"
+            )
+    for part in ev.components:
+        if part.headline or part.alternative or not part.missing or part.met is False:
+            continue
+        if part.kind in ("min", "course", "ethics_state_specific") and part.window_start > ev.as_of:
+            return f"{_h(part.missing)} of {part.what} by {day_text(part.window_end)}"
+    return None
 
 
 __all__ = [

@@ -255,7 +255,7 @@ def test_florida_met_through_the_home_state_but_still_owes_florida_ethics(status
     assert away["met_through"] == "Georgia"
     assert away["shortfall_total"] == 0 and away["shortfall_ethics"] == 4
     assert away["status"] == home["status"] != "overdue"
-    assert away["headline"].startswith("Met through your Georgia license; need 4 h of")
+    assert away["headline"].startswith("Met through the Georgia license; need 4 h of")
 
 
 def test_enrolled_agent_is_asked_for_the_period_end(status):
@@ -265,7 +265,7 @@ def test_enrolled_agent_is_asked_for_the_period_end(status):
     assert [i["missing"] for i in license["issues"] if i["kind"] == "missing_information"] == [
         "period_end"
     ]
-    assert license["headline"] == "Tell us when your current reporting period ends"
+    assert license["headline"] == "Tell us when the current reporting period ends"
     # No alarm from the stand-in period: 16 of 72 hours, but no deadline is known yet.
     assert (license["period_guessed"], license["status"]) == (True, "on_track")
 

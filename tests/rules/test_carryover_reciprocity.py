@@ -96,7 +96,7 @@ def test_status_follows_the_home_license():
     assert home.status == "complete"
     assert (away.status, away.met_through) == ("complete", "Texas")
     assert away.shortfall_total == 0
-    assert away.headline() == "Met through your Texas license"
+    assert away.headline() == "Met through the Texas license"
 
 
 def test_home_license_short_makes_the_other_short_too():
@@ -112,7 +112,7 @@ def test_home_state_plus_ethics_still_asks_for_this_states_ethics():
     assert away.status == "at_risk"
     assert away.shortfall_ethics == H(4)
     assert away.headline() == (
-        "Met through your Texas license; need 4 h of Florida ethics by 31 Dec 2026"
+        "Met through the Texas license; need 4 h of Florida ethics by 31 Dec 2026"
     )
 
 

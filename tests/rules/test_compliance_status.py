@@ -279,3 +279,37 @@ def test_license_facts_defaults():
         None,
         None,
     )
+
+
+# Enrolled agents: 72 hours per three-year enrollment cycle, at least 16 hours (2 of ethics) in
+# each year (31 CFR 10.6(e)(2), Treasury Department Circular 230).
+ENROLLMENT_CYCLE = Rule(
+    period_years=3, total_hours=H(72), annual_min_hours=H(16), cycle_anchor_year=2025
+)
+
+
+def test_a_later_years_minimum_keeps_the_period_open_and_the_headline_says_so():
+    """Cycle 2025–2027, as of 5 Dec 2026: 50 h in 2025 and 50 h in 2026 pass the 72 h total and
+    both years' 16 h, but 2027 has not begun and will need its own 16 h. The status is on track
+    (not complete), and the sentence beside it must not say "All requirements met" (it did: a
+    firm administrator saw "On track" next to "All requirements met for the period ending 31 Dec
+    2027")."""
+    records = [rec("2025-03-01", ("Taxes", "50")), rec("2026-03-01", ("Taxes", "50"))]
+    ev = evaluate(ENROLLMENT_CYCLE, lic(), records, D("2026-12-05"))
+    assert (ev.period_start, ev.period_end, ev.status) == (
+        D("2025-01-01"),
+        D("2027-12-31"),
+        "on_track",
+    )
+    assert ev.headline() == (
+        "Met so far; the year ending 31 Dec 2027 still needs its 16-hour annual minimum"
+    )
+    assert ev.shortfall_text() == (
+        "Nothing is missing yet; the year ending 31 Dec 2027 still needs its 16-hour annual minimum"
+    )
+    # With the 16 h of 2027 in, the cycle is complete and says so.
+    done = evaluate(
+        ENROLLMENT_CYCLE, lic(), [*records, rec("2027-02-01", ("Taxes", "16"))], D("2027-03-01")
+    )
+    assert done.status == "complete"
+    assert done.headline() == "All requirements met for the period ending 31 Dec 2027"

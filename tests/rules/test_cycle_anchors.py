@@ -146,7 +146,7 @@ def test_holder_supplied_without_a_date_asks_for_it_instead_of_guessing_silently
     result = evaluate(rule, lic("IRS", credential="EA"), [], D("2026-12-05"))
     asks = [i for i in result.issues if i.kind == "missing_information"]
     assert [i.missing for i in asks] == ["period_end"]
-    assert result.headline() == "Tell us when your current reporting period ends"
+    assert result.headline() == "Tell us when the current reporting period ends"
 
 
 def test_parity_without_a_birth_date_falls_back_and_says_so():
@@ -171,7 +171,7 @@ def test_a_guessed_period_raises_no_alarm_and_judges_no_history():
     )
     assert result.status == "on_track"
     assert result.previous is None
-    assert result.headline() == "Tell us when your current reporting period ends"
+    assert result.headline() == "Tell us when the current reporting period ends"
     # Once the holder gives it, the real answer: 62 hours short with 26 days left.
     given = lic(
         "IRS", credential="EA", issued="2010-01-01", override="2026-12-31", tracked="2024-01-01"

@@ -188,7 +188,7 @@ def test_exempt_first_period_is_complete_and_says_so():
     result = evaluate(ILLINOIS, lic("Illinois", issued="2026-06-15"), [], D("2026-12-05"))
     assert result.status == "complete"
     assert result.first_period.description == "exempt"
-    assert result.headline() == "Nothing due for your first period, which ends 30 Sep 2027"
+    assert result.headline() == "Nothing due in the first period, which ends 30 Sep 2027"
 
 
 def test_prorated_period_shrinks_the_technical_minimum_and_skips_unheld_years():

@@ -508,7 +508,7 @@ def test_a_period_only_the_holder_knows_is_asked_for(qtbot, people):
     bus = ChangeBus()
     tab = _dashboard(qtbot, people.as_ann, bus)
     card = _card(tab, "IRS")
-    assert card.headline_label.text() == "Tell us when your current reporting period ends"
+    assert card.headline_label.text() == "Tell us when the current reporting period ends"
     assert card.period_label.text().endswith("(a guess until you tell us)")
     button = card.ask_buttons["period_end"]
     assert button.text().startswith("Tell us when your period ends")
