@@ -21,6 +21,7 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import QDate, QLocale, Qt
 from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QLabel
 
 from cpe_desktop.db.models import License
 from cpe_desktop.services import licenses, records, users
@@ -523,6 +524,21 @@ def test_a_period_only_the_holder_knows_is_asked_for(qtbot, people):
     card = _card(tab, "IRS")  # rebuilt on the change
     assert "period_end" not in card.ask_buttons
     assert card.period_label.text().endswith(_day("2027-03-31"))
+
+
+def test_a_card_for_someone_else_names_them_and_asks_for_their_facts(qtbot, people):
+    """An administrator who holds no license, in a firm where only Ann does, sees Ann's cards
+    (one holder: cards, not the firm's rows): each names Ann, its button offers Ann's birth date
+    and the period is "a guess until it is given", not "your birth date" / "you tell us"."""
+    _license(people.as_ann, "Texas")
+    tab = _dashboard(qtbot, people.as_admin, ChangeBus())
+    theirs = _card(tab, "Texas", people.ann)
+    assert theirs.ask_buttons["birth_date"].text() == f"Add {people.ann.name}'s birth date…"
+    assert theirs.period_label.text().endswith("(a guess until it is given)")
+    assert people.ann.name in [label.text() for label in theirs.findChildren(QLabel)]
+    own = _card(_dashboard(qtbot, people.as_ann, ChangeBus()), "Texas")
+    assert own.ask_buttons["birth_date"].text() == "Add your birth date…"
+    assert people.ann.name not in [label.text() for label in own.findChildren(QLabel)]
 
 
 def test_a_missing_birth_date_is_asked_for(qtbot, people):

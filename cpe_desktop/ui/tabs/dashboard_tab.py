@@ -388,9 +388,18 @@ class DashboardTab(QWidget):
         )
 
     def _build_cards(self, layout: QVBoxLayout, is_admin: bool) -> None:
-        show_holder = len({item.user.user_id for item in self.items}) > 1
+        # Named whenever a card is not the viewer's own (an administrator whose firm has one
+        # other holder sees that person's cards, not rows).
+        me = self.ctx.actor.user_id
+        show_holder = any(item.user.user_id != me for item in self.items)
         self.cards = [
-            LicenseCard(item, show_holder=show_holder, is_admin=is_admin) for item in self.items
+            LicenseCard(
+                item,
+                show_holder=show_holder,
+                is_admin=is_admin,
+                is_own=item.user.user_id == self.ctx.actor.user_id,
+            )
+            for item in self.items
         ]
         self._grid = QGridLayout()
         self._grid.setSpacing(16)

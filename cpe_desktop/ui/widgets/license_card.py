@@ -54,6 +54,11 @@ ASK_FOR = {
     "issue_date": "Add the issue date",
     "license_number": "Add the license number",
 }
+# The same, on a card an administrator sees for someone else ("{name}" is the holder).
+ASK_FOR_SOMEONE = {
+    "period_end": "Tell us when {name}'s period ends",
+    "birth_date": "Add {name}'s birth date",
+}
 _ACTIVATE_KEYS = frozenset({Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space})
 
 
@@ -261,9 +266,11 @@ class LicenseCard(LicenseFrame):
         *,
         show_holder: bool = False,
         is_admin: bool = False,
+        is_own: bool = True,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(item, 8, parent)
+        self.is_own = is_own
         self.bars: dict[str, HoursBar] = {}
         self.issue_labels: list[QLabel] = []
         ev = item.evaluation
@@ -319,7 +326,7 @@ class LicenseCard(LicenseFrame):
         period = QHBoxLayout()
         span = f"Period {day_text(ev.period_start)} – {day_text(ev.period_end)}"
         if self.ask_buttons:  # worked out without a fact only the holder can give
-            span += " (a guess until you tell us)"
+            span += " (a guess until you tell us)" if is_own else " (a guess until it is given)"
         self.period_label = text_label(span, muted=True, wrap=True)
         self.days_label = text_label(days_left_text(ev.days_left), bold=True)
         period.addWidget(self.period_label, 1)
@@ -380,7 +387,10 @@ class LicenseCard(LicenseFrame):
         self._describe(" ".join(t for t in (ev.headline(), overdue) if t))
 
     def _add_ask_button(self, layout: QVBoxLayout, missing: str, why: str) -> None:
-        button = QPushButton(ASK_FOR[missing] + "…")
+        words = ASK_FOR[missing]
+        if not self.is_own and missing in ASK_FOR_SOMEONE:
+            words = ASK_FOR_SOMEONE[missing].format(name=self.item.user.name)
+        button = QPushButton(words + "…")
         button.setToolTip(why)
         button.setAccessibleDescription(why)
         button.clicked.connect(lambda _=False, m=missing: self.askFor.emit(m))
