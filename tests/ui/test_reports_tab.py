@@ -162,7 +162,16 @@ def test_admin_reports_on_another_person_as_of_a_date(qtbot, firm):
 
 def test_firm_summary_then_export_as_xlsx(qtbot, firm, saving):
     tab = _tab(qtbot, firm.people.as_admin)
-    with_dialog(tab.firm_button.click, lambda dialog: dialog.accept())
+
+    def look_then_make(dialog: ReportOptionsDialog) -> None:
+        # It says what the report is and is wide enough for its title (it was a bare date box
+        # 200 pixels wide).
+        assert "most urgent first" in dialog.intro.text() and dialog.intro.isVisible()
+        assert dialog.width() >= 440
+        assert dialog.ok_button.text().replace("&", "") == "Make"
+        dialog.accept()
+
+    with_dialog(tab.firm_button.click, look_then_make)
     assert "Bob Member" in tab.viewers[-1].text()
     saving["name"] = "firm.xlsx"
     written = tab.export_report()

@@ -31,6 +31,8 @@ from cpe_desktop.services.errors import ServiceError
 from cpe_desktop.ui.dates import DateEdit
 from cpe_desktop.ui.report_html import report_html
 
+MIN_WIDTH = 440  # a date box alone made a dialog 200 pixels wide, its title cut
+
 
 class ReportOptionsDialog(QDialog):
     """What a new report covers. Pass ``people`` to offer a choice of person, ``as_of`` to ask
@@ -46,9 +48,11 @@ class ReportOptionsDialog(QDialog):
         as_of: dt.date | None = None,
         licenses: Sequence[tuple[int, str]] = (),
         periods_of: Callable[[int], list[PackPeriod]] | None = None,
+        intro: str = "",
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
+        self.setMinimumWidth(MIN_WIDTH)
         self._periods_of = periods_of
         self._periods: list[PackPeriod] = []
         form = QFormLayout()
@@ -81,7 +85,13 @@ class ReportOptionsDialog(QDialog):
         )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Make")
         layout = QVBoxLayout(self)
+        self.intro = QLabel(intro)
+        self.intro.setWordWrap(True)
+        self.intro.setVisible(bool(intro))
+        layout.addWidget(self.intro)
+        layout.addSpacing(6 if intro else 0)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
         if periods_of is not None:

@@ -154,6 +154,10 @@ class ReportsTab(TableTab):
             people=[(u.user_id, f"{u.name} <{u.email}>") for u in people],
             person_id=self.ctx.actor.user_id,
             as_of=self.ctx.clock.today(),
+            intro=(
+                "One person's licenses: for each, the period, the hours counted and still "
+                "needed, and the courses that count, as they stood on the date below."
+            ),
         )
         if dialog.exec() != QDialog.DialogCode.Accepted or self.busy:
             return
@@ -167,7 +171,15 @@ class ReportsTab(TableTab):
         )
 
     def new_firm_summary(self) -> None:
-        dialog = ReportOptionsDialog(self, "New firm summary", as_of=self.ctx.clock.today())
+        dialog = ReportOptionsDialog(
+            self,
+            "New firm summary",
+            as_of=self.ctx.clock.today(),
+            intro=(
+                "Every license in the firm, most urgent first: its status, the hours still "
+                "needed and the deadline, as they stood on the date below."
+            ),
+        )
         if dialog.exec() != QDialog.DialogCode.Accepted or self.busy:
             return
         ctx, as_of = self.ctx, dialog.as_of()
@@ -197,6 +209,10 @@ class ReportsTab(TableTab):
             "New audit pack",
             licenses=choices,
             periods_of=lambda license_id: audit_pack.pack_periods(self.ctx, license_id),
+            intro=(
+                "A zip file for a board's audit of one license and period: the courses, their "
+                "certificates and how the requirement was worked out."
+            ),
         )
         if dialog.exec() != QDialog.DialogCode.Accepted or self.busy:
             return
