@@ -65,6 +65,8 @@ def locale_text(column: Column, value: Any, locale: QLocale | None = None) -> st
     """A cell's text for people: like ``format_value``, with dates and numbers in the locale."""
     if value is None:
         return ""
+    if column.show is not None:  # the column says the value in words ("1.7 KB", "Yes")
+        return column.show(value)
     locale = locale or QLocale()
     if isinstance(value, dt.datetime) and column.kind in ("date", "datetime"):
         # Stored as naive UTC; shown in the computer's time zone.

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QTableView
 from cpe_desktop.db.database import bind, make_database
 from cpe_desktop.db.migrations import migrate
 from cpe_desktop.db.models import (
+    Attachment,
     CpeRecord,
     Credential,
     Notification,
@@ -231,6 +232,23 @@ def test_cells_are_formatted_for_people(many):
     assert not Qt.AlignmentFlag(left) & Qt.AlignmentFlag.AlignRight
     assert model.index(0, 0).data(PagedTableModel.PkRole) == model.pk_at(0)
     assert model.headerData(credits, Qt.Orientation.Horizontal) == "Credits"
+
+
+def test_a_column_that_says_its_value_in_words_is_shown_in_words(many):
+    """The window showed a certificate's size as "1,733" and its type as "application/pdf"
+    although the column says them in words: the model now uses the column's words too, and
+    still sorts by the stored number."""
+    Attachment.create(
+        user=many.ann.user_id,
+        original_name="ethics.pdf",
+        sha256="ab" * 32,
+        size=1733,
+        media_type="application/pdf",
+        created_at=NOW,
+    )
+    model = _model(many.as_admin, "attachments")
+    assert (_texts(model, "size"), _texts(model, "media_type")) == (["1.7 KB"], ["PDF"])
+    assert model.index(0, _column(model, "size")).data(PagedTableModel.SortRole) == 1733
 
 
 def test_long_text_shows_one_line_with_the_whole_text_as_tooltip(many):
