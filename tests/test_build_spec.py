@@ -1,7 +1,8 @@
 """The installer's recipe, checked without building it (a build takes minutes; ``build/build.py``
 and CI do that and run the frozen self-test).
 
-- ``build/cpe_tracker.spec``: windowed onedir bundle; leaves out the Qt modules, plugins and
+- ``build/cpe_tracker.spec``: windowed onedir bundle (the Windows console executable, the macOS
+  minimum and signing: ``tests/test_build_release.py``); leaves out the Qt modules, plugins and
   libraries the program never uses, but none it imports; keeps APScheduler's and keyring's
   package metadata; puts ``resources/`` where :func:`cpe_desktop.paths.resources_dir` looks
   when frozen; leaves out psycopg unless asked for.
@@ -143,9 +144,12 @@ def test_resources_go_where_the_frozen_program_looks(monkeypatch, tmp_path):
 
 def test_windowed_onedir_bundle_and_macos_app(monkeypatch):
     spec = _spec_definitions(monkeypatch)
-    (exe,) = _calls("EXE")
-    assert ast.literal_eval(_keyword(exe, "console")) is False
+    (exe,) = _calls("EXE")  # in executable(): the windowed one, and on Windows a console one
     assert ast.literal_eval(_keyword(exe, "exclude_binaries")) is True  # onedir: COLLECT
+    windowed = next(
+        call for call in _calls("executable") if call.args[0].id == "EXE_NAME"
+    )  # tests/test_build_release.py runs the spec per platform
+    assert ast.literal_eval(_keyword(windowed, "console")) is False
     assert len(_calls("COLLECT")) == 1
     (bundle,) = _calls("BUNDLE")
     assert isinstance(_keyword(bundle, "bundle_identifier"), ast.Name)

@@ -6,7 +6,8 @@
 #
 # build/build.py calls this after the bundle passed its self-test. hdiutil on CI runners fails now
 # and then with "create failed - Resource busy" (actions/runner-images#7522), so creation is
-# retried a few times. The result is verified with `hdiutil verify`.
+# retried a few times. The app's signature is checked first (`codesign --verify --deep --strict`),
+# the image afterwards (`hdiutil verify`).
 set -euo pipefail
 
 app=${1:?usage: make_dmg.sh APP_BUNDLE OUTPUT_DMG [VOLUME_NAME]}
@@ -15,6 +16,10 @@ volume=${3:-CPE Tracker}
 attempts=5
 
 [ -d "$app" ] || { echo "make_dmg: no app bundle at $app" >&2; exit 1; }
+
+# The bundle's signature (Developer ID, or ad hoc without one) must hold for every nested file:
+# an app that fails this is "damaged" to Gatekeeper, and on Apple silicon unsigned code is killed.
+codesign --verify --deep --strict --verbose=2 "$app"
 
 staging=$(mktemp -d "${TMPDIR:-/tmp}/cpe-dmg.XXXXXX")
 trap 'rm -rf "$staging"' EXIT
