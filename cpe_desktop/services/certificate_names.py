@@ -1,15 +1,18 @@
-"""Which program and sponsor a certificate names, and how it was delivered.
+"""Which sponsor a certificate names, its NASBA registry number, and how it was delivered.
 
-The title, the sponsor, its NASBA registry number and the delivery method are read from labels,
-from the phrases certificates use ("has successfully completed …", "… is registered with the
-National Association of State Boards of Accountancy as a sponsor …") and, for the delivery
-method, from the one method the text mentions. Helpers and the label vocabulary live in
-``certificate_parse``; each ``find_*`` returns ``(value, source)`` or None.
+The sponsor, its registry number and the delivery method are read from labels (also printed
+as data keys: a "sponsor:" block's "name:", "nationalRegistry:"), from the phrases
+certificates use ("… is registered with the National Association of State Boards of
+Accountancy as a sponsor …", "Presented by …", "Authorized by …") and, for the delivery method,
+from the one method the text mentions. The title is read in ``certificate_titles``; helpers and
+the label vocabulary live in ``certificate_parse``; each ``find_*`` returns ``(value, source)``
+or None.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from cpe_desktop.rules.fields import (
     BLENDED_LEARNING,
@@ -18,100 +21,34 @@ from cpe_desktop.rules.fields import (
     NANO_LEARNING,
     QAS_SELF_STUDY,
     normalize_delivery_method,
-    normalize_field,
 )
 from cpe_desktop.services.certificate_parse import (
     ABBREVIATIONS,
-    CREDITS_INLINE,
     DASH,
-    KIND,
     METHOD,
     SPONSOR,
-    TITLE_NAMED,
     Found,
     cut,
-    dates_in,
     first_agreed,
     labelled,
 )
+from cpe_desktop.services.certificate_titles import plausible_name, same_name
 
 _I = re.IGNORECASE
 
-# --- title and sponsor ---------------------------------------------------------------------
-_COMPLETED = re.compile(
-    r"\b(?:(?:has|have)\s+(?:successfully\s+)?(?:completed|attended|participated\s+in)"
-    r"|for\s+(?:having\s+)?(?:successfully\s+)?(?:completing|completed|attending|attended"
-    r"|participating\s+in|participation\s+in|(?:the\s+successful\s+)?completion\s+of)"
-    r"|successful\s+completion\s+of|successfully\s+completed)\s+"
-    rf"(?:(?:the|a|an)\s+)?(?:(?:self[\s-]*study|nano|live|online|on[\s-]*demand|cpe|qas)\s+)?"
-    rf"(?:following\s+)?(?:(?:{KIND}|module|conference)s?\b)?\s*(?:(?:entitled|titled)\s+)?:?\s*",
-    _I,
-)
-_TITLE_END = re.compile(
-    r"[\"\u201c\u201d]?\s*(?:\s(?:on|dated)\s+(?=\w+\.?\s+\d|\d)|\s*,?\s(?:presented|sponsored"
-    r"|offered|provided|hosted|delivered|held|conducted|given)\s+(?:by|on|at)\b"
-    r"|\s(?:for\s+a\s+total|earning|and\s+(?:is|has|was|earned)|worth|totall?ing|consisting)\b"
-    r"|\s(?:with|for)\s+\d|\.\s|\.?$|\n(?=[A-Za-z][\w ()#/.]{0,40}:))",
-)
-
-
-_NOT_A_NAME = re.compile(r"^(?:the\s+)?(?:requirements?|following|training|hours|credits?)\b", _I)
-
-
-def _plausible_name(value: str, *, longest: int = 200) -> bool:
-    letters = sum(ch.isalpha() for ch in value)
-    return (
-        letters >= 3
-        and not _NOT_A_NAME.match(value)
-        and len(value) <= longest
-        and "@" not in value
-        and normalize_field(value) is None
-        and normalize_delivery_method(value) is None
-        and not CREDITS_INLINE.search(value)
-        and not dates_in(value)
-    )
-
-
-def _unquote(value: str) -> str:
-    return value.strip().strip("\"'\u201c\u201d\u2018\u2019").strip()
-
-
-def find_title(lines: list[str]) -> Found[str] | None:
-    named = [(_unquote(v), s) for v, s in labelled(lines, TITLE_NAMED)]
-    by_kind = [(_unquote(v), s) for v, s in labelled(lines, KIND)]  # "Program: …"
-    by_phrase: list[Found[str]] = []
-    flat = "\n".join(lines)
-    for match in _COMPLETED.finditer(flat):
-        rest = flat[match.end() : match.end() + 400]
-        if rest.startswith(('"', "\u201c")):
-            quoted = re.match(r"[\"\u201c]([^\"\u201d\n]{3,250})[\"\u201d]", rest)
-            title, taken = (quoted.group(1), quoted.end()) if quoted else ("", 0)
-        else:
-            end = _TITLE_END.search(rest)
-            title = rest[: end.start()] if end else rest
-            if title.count("\n") > 1:  # no clear end: only the first line is surely title
-                title = title.split("\n", 1)[0]
-            taken = len(title)
-        line_start = flat.rfind("\n", 0, match.start()) + 1
-        source = flat[line_start : match.end() + taken].strip()
-        by_phrase.append((_unquote(" ".join(title.split())), source))
-    quoted_lines = [
-        (line[1:-1].strip(), line)
-        for line in lines
-        if len(line) > 5 and line[0] in '"\u201c' and line[-1] in '"\u201d'
-    ]
-    groups = (named, by_kind, by_phrase, quoted_lines)
-    return first_agreed(*([c for c in g if _plausible_name(c[0], longest=250)] for g in groups))
-
-
+# --- sponsor -------------------------------------------------------------------------------
 _REGISTERED = re.compile(
     r"(?m)^(?P<name>[^\n]{2,150}?)\s+(?:is|has\s+been)\s+(?:registered|approved)\s+(?:with|by)"
     r"\s+(?:the\s+)?(?:National\s+Association\s+of\s+State\s+Boards|NASBA)",
     _I,
 )
 _BY = re.compile(
-    r"\b(?:presented|sponsored|offered|provided|hosted)\s+by\s+(?P<name>[^\n,;]{2,150})", _I
+    r"\b(?:presented|sponsored|offered|provided|hosted|authorized|authorised)\s+by\s+"
+    r"(?P<name>[^\n,;]{2,150})",
+    _I,
 )
+_BLOCK = re.compile(r"^(?:cpe\s+|program\s+)?(?:sponsor|provider)\s*:$", _I)
+_KEY_NAME = re.compile(r"^name\s*:\s*(?P<name>.+)$", _I)
 _NAME_END = re.compile(
     rf"\s(?:on|at|in\s+(?:partnership|association|cooperation))\s|\.\s|\s\(|\s[{DASH}]\s"
     r"|\s(?:is|has)\s|\s(?:NASBA|Sponsor)\b",
@@ -135,31 +72,60 @@ def _sponsor_name(value: str) -> str:
     return re.sub(r"\s*\((?:[^()]*\d[^()]*)\)$", "", value).strip()
 
 
-def find_sponsor(lines: list[str]) -> Found[str] | None:
+def find_sponsor(lines: list[str], people: Iterable[str] = ()) -> Found[str] | None:
+    """The sponsor; never one of ``people``'s names (the participant's)."""
     flat = "\n".join(lines)
     by_label = [(_sponsor_name(v), s) for v, s in labelled(lines, SPONSOR)]
+    for index, line in enumerate(lines[:-1]):  # "sponsor:" over "name: …", as data keys print
+        if _BLOCK.match(line):
+            for below in lines[index + 1 : index + 4]:
+                if key := _KEY_NAME.match(below):
+                    by_label.append((_sponsor_name(key.group("name")), f"{line}\n{below}"))
+                    break
     registered = [
         (_sponsor_name(_last_sentence(m.group("name"))), m.group(0).split("\n", 1)[0])
         for m in _REGISTERED.finditer(flat)
     ]
     by_phrase = [(_sponsor_name(m.group("name")), m.group(0)) for m in _BY.finditer(flat)]
-    groups = (by_label, registered, by_phrase)
-    return first_agreed(*([c for c in g if _plausible_name(c[0], longest=150)] for g in groups))
+    people = list(people)
+
+    def sound(group: list[Found[str]]) -> list[Found[str]]:
+        return [
+            (name, source)
+            for name, source in group
+            if plausible_name(name, longest=150) and not any(same_name(name, p) for p in people)
+        ]
+
+    return first_agreed(*(sound(group) for group in (by_label, registered, by_phrase)))
 
 
 _ID_WORD = r"(?:ID|identification|number|num|no\.?|\#)(?:\s*(?:number|no\.?|\#))?\s*[:#.]?\s*\#?\s*"
-_REGISTRY = r"(?:NASBA|National\s+Registry(?:\s+of\s+CPE\s+Sponsors)?|QAS)(?:\s+CPE)?"
+_REGISTRY = r"(?:NASBA|National\s*Registry(?:\s+of\s+CPE\s+Sponsors)?|QAS)(?:\s+CPE)?"
 _SPONSOR_ID = re.compile(
-    rf"(?:(?P<strong>{_REGISTRY}(?:\s+(?:sponsor|registry|registration))?\s*{_ID_WORD}"
-    rf"|{_REGISTRY}\s+(?:sponsor|registry)\s*:?\s*(?=\d{{5}})|registry\s*{_ID_WORD})"
+    rf"(?:(?P<strong>{_REGISTRY}(?:\s+(?:sponsor|registry|registration)){{0,2}}\s*{_ID_WORD}"
+    rf"|{_REGISTRY}(?:\s+(?:sponsor|registry)){{1,2}}\s*:?\s*(?=\d{{5}})"
+    rf"|{_REGISTRY}\s*:\s*(?=\d{{5}})|registry\s*{_ID_WORD})"
     rf"|(?:CPE\s+)?sponsor\s*{_ID_WORD})(?P<id>\d{{4,7}})(?![\d/.-])",
     _I,
 )
+# A label alone on its line ("NASBA SPONSOR REGISTRY ID", "Sponsor ID"), the number under it.
+_ID_LABEL_ALONE = re.compile(
+    rf"^(?:(?P<strong>{_REGISTRY}(?:\s+(?:sponsor|registry|registration)){{0,2}})\s+)?"
+    r"(?:(?:cpe\s+)?sponsor\s+)?(?:registry\s+)?(?:id|identification|number|no\.?|#)"
+    r"(?:\s*(?:number|no\.?|#))?\s*:?$",
+    _I,
+)
+_ID_ALONE = re.compile(r"^#?\s*(?P<id>\d{4,7})$")
 
 
 def find_sponsor_id(lines: list[str]) -> Found[str] | None:
     strong: list[Found[str]] = []
     weak: list[Found[str]] = []
+    for index, line in enumerate(lines[:-1]):
+        label, number = _ID_LABEL_ALONE.match(line), _ID_ALONE.match(lines[index + 1])
+        if label and number and re.search(r"sponsor|registry|nasba|qas", line, _I):
+            group = strong if label.group("strong") else weak
+            group.append((number.group("id"), f"{line}\n{lines[index + 1]}"))
     for line in lines:
         for match in _SPONSOR_ID.finditer(line):
             before = line[: match.start()].rstrip(" :,;|(").split()

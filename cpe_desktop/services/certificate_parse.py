@@ -42,7 +42,7 @@ DONE = (
     r"date\s+(?:completed|earned|attended|passed)|completion\s+date|date\s+of\s+(?:completion"
     r"|attendance)|completed\s+on|completed|(?:attendance|exam)\s+date"
 )
-DATE = rf"{KIND}\s+dates?|dates?\s+of\s+(?:the\s+)?{KIND}|dates?(?:\s*\(s\))?"
+DATE = rf"{KIND}\s+dates?|dates?(?:\s*\(s\))?\s+of\s+(?:the\s+)?{KIND}|dates?(?:\s*\(s\))?"
 METHOD = (
     r"(?:instructional\s+)?delivery\s+(?:method|format|type)|method\s+of\s+delivery"
     r"|instructional\s+method|(?:program|course|learning)\s+(?:format|type)|delivery|format"
@@ -91,26 +91,51 @@ def cut(value: str) -> str:
     return value
 
 
-def labelled(lines: list[str], label: str) -> list[Found[str]]:
-    """Values after ``label:`` in a line (up to the next label), or on the next line."""
+_KEY = re.compile(r"^[a-z][A-Za-z]{1,30}\s*:(?:\s|$)")  # a data key: "name: …", "courseTitle:"
+
+
+def keyed(label: str) -> str:
+    """``label`` also as a data key: "courseTitle", "completionDate", "fieldOfStudy"."""
+    return label.replace(r"\s+", r"\s*")
+
+
+OPEN_END = re.compile(
+    r"(?:[:,&\u2013-]|\b(?:and|of|for|the|a|an|in|on|to|with|from|by|or|at|vs\.?))$", _I
+)
+
+
+def labelled(lines: list[str], label: str, *, wraps: bool = False) -> list[Found[str]]:
+    """Values after ``label:`` in a line (up to the next label), or on the next line.
+
+    ``wraps``: a value that cannot end where its line does ("… Conference:", "… and") goes on
+    with the next line when that is not a label of its own.
+    """
+    label = keyed(label)
     head = re.compile(rf"(?:^|(?<=[\s,;|]))(?:{label})\s*(?:\(s\)\s*)?:(?P<rest>.*)$", _I)
     alone = re.compile(rf"^(?:{label})\s*(?:\(s\)\s*)?:?$", _I)
     found: list[Found[str]] = []
     for index, line in enumerate(lines):
-        rest = None
+        rest = raw = None
         for match in head.finditer(line):
             before = line[: match.start()].split()
             if not before or before[-1].casefold().strip(".,;|") not in _NOT_AFTER:
-                rest = cut(match.group("rest"))
+                raw = match.group("rest")
+                rest = cut(raw)
                 break
         if rest is None and alone.match(line):
-            rest = ""
-        if rest is None:
+            rest = raw = ""
+        if rest is None or raw is None:
             continue
         source = line
         following = lines[index + 1] if index + 1 < len(lines) else ""
-        if not rest and following and not _LABEL_START.match(following):
-            rest, source = cut(following), f"{line}\n{following}"
+        if not rest and following and not (_LABEL_START.match(following) or _KEY.match(following)):
+            raw, rest, source = following, cut(following), f"{line}\n{following}"
+            following = lines[index + 2] if index + 2 < len(lines) else ""
+        ends_open = not _CUT.search(raw) and OPEN_END.search(raw.rstrip())
+        goes_on = following and not _LABEL_START.match(following)
+        if wraps and rest and ends_open and goes_on and not _CUT.search(f" {following}"):
+            colon = ":" if raw.rstrip().endswith(":") else ""
+            rest, source = f"{rest}{colon} {cut(following)}", f"{source}\n{following}"
         if rest:
             found.append((rest, source))
     return found
@@ -210,7 +235,7 @@ def find_date(lines: list[str]) -> Found[dt.date] | None:
 _QUALIFIER = r"(?:(?:total|recommended|approved|earned|awarded|number\s+of|nasba)\s+)*"
 _AFTER = r"(?:\s+(?:earned|awarded|recommended|granted|approved))?"
 _CREDITS_LABEL = re.compile(
-    rf"(?:^|(?<=[\s,;|(]))(?P<label>{_QUALIFIER}(?:(?:cpe|ce|cpd)(?:\s+(?:credits?|hours?"
+    rf"(?:^|(?<=[\s,;|(]))(?P<label>{_QUALIFIER}(?:(?:cpe|ce|cpd)(?:\s*(?:credits?|hours?"
     rf"|credit\s+hours?|units?))?|credits?|credit\s+hours?){_AFTER})\s*(?:\(s\)\s*)?:\s*"
     rf"(?P<num>{NUM})(?![/{DASH}]\d)",
     _I,
@@ -228,10 +253,21 @@ def _amount(text: str) -> Decimal | None:
     return value if 0 < value <= 200 else None
 
 
+_CREDITS_ALONE = re.compile(
+    rf"^(?P<label>{_QUALIFIER}(?:cpe\s+|ce\s+)?(?:credits?|credit\s+hours?|hours)){_AFTER}:?$", _I
+)
+_NUMBER_ALONE = re.compile(rf"^(?P<num>{NUM})$")
+
+
 def find_credits(lines: list[str], skip: frozenset[str] = frozenset()) -> Found[Decimal] | None:
     """The total credits; ``skip`` are lines already read as one field's credits."""
     totals, by_label, inline = [], [], []
-    for line in lines:
+    for index, line in enumerate(lines):
+        alone = _CREDITS_ALONE.match(line)
+        below = _NUMBER_ALONE.match(lines[index + 1]) if index + 1 < len(lines) else None
+        if alone and below and (amount := _amount(below.group("num"))) is not None:
+            is_total = "total" in alone.group("label").casefold()
+            (totals if is_total else by_label).append((amount, f"{line}\n{lines[index + 1]}"))
         labelled_here = False
         for match in _CREDITS_LABEL.finditer(line):
             labelled_here = True
@@ -248,7 +284,7 @@ def find_credits(lines: list[str], skip: frozenset[str] = frozenset()) -> Found[
     return first_agreed(totals, by_label, inline)
 
 
-_UNIT = r"(?:\s*(?:cpe|ce)?\s*(?:credits?|credit\s+hours?|hours?|hrs?\.?|units?))?"
+_UNIT = r"(?:\s*(?:cpe|ce)?\s*(?:credits?|credit\s+hours?|hours?|hrs?\.?|units?)(?:\s*\(s\))?)?"
 _NAME_FIRST = re.compile(
     rf"^(?P<name>.+?)\s*(?P<sep>[{DASH}:=]|\(|\s)\s*(?P<num>{NUM})(?P<unit>{_UNIT})\s*\)?$", _I
 )
@@ -256,7 +292,18 @@ _NUM_FIRST = re.compile(
     rf"^(?P<num>{NUM})(?P<unit>{_UNIT})\s*(?P<sep>in|of|[{DASH}:])?\s*(?P<name>\D.*)$", _I
 )
 _HEADER_WORDS = re.compile(r"^(?:(?:cpe\s+|total\s+)?(?:credits?|hours?|credit\s+hours?)\s*)*$", _I)
-_FIELD_HEAD = re.compile(rf"(?:^|(?<=[\s,;|]))(?:{FIELD})\s*(?:\(s\)\s*)?:?(?P<rest>.*)$", _I)
+_FIELD_HEAD = re.compile(
+    rf"(?:^|(?<=[\s,;|]))(?:{keyed(FIELD)})\s*(?:\(s\)\s*)?"
+    r"(?:(?:&|and)\s*(?:cpe\s+)?(?:credits?|hours|credit\s+hours)\s*)?:?(?P<rest>.*)$",
+    _I,
+)
+# "CPE credit: 1.2 in Information Technology", "CPE credits: 2.0 (Communications and Marketing)"
+_LABEL_IN_FIELD = re.compile(
+    rf"(?:^|(?<=[\s,;|]))(?:cpe\s+)?(?:credits?|credit\s+hours?)\s*:\s*(?P<num>{NUM})"
+    r"(?:\s*(?:cpe\s+)?(?:credits?|hours?))?\s*(?:in\s+(?P<name>[A-Za-z][A-Za-z &/()]*?)"
+    r"|\((?P<inside>[A-Za-z][A-Za-z &/]*)\))(?=\s*(?:[.,;]|$))",
+    _I,
+)
 _IN_FIELD = re.compile(
     rf"(?<![\d.])(?P<num>{NUM})\s*(?:cpe|ce)?\s*(?:credits?|hours?|credit\s+hours?)\s+in\s+"
     r"(?:the\s+(?:field|area)\s+of\s+(?:study\s+)?)?(?P<name>[A-Za-z][A-Za-z &/()]*?)"
@@ -312,8 +359,10 @@ def find_fields(lines: list[str]) -> list[Entry]:
             found += [(f, c, line) for f, c in _entries(line, strict=True)]
     if not found:
         for line in lines:
-            for match in _IN_FIELD.finditer(line):
-                field = normalize_field(match.group("name").strip())
+            matches = [*_IN_FIELD.finditer(line), *_LABEL_IN_FIELD.finditer(line)]
+            for match in matches:
+                name = match.groupdict().get("inside") or match.group("name")
+                field = normalize_field(name.strip())
                 if field:
                     found.append((field, _amount(match.group("num")), line))
     by_field: dict[str, Entry] = {}

@@ -8,10 +8,15 @@ pypdf (nothing leaves the machine) and picks those facts out of it.
 Certificates have no standard layout, so the parsing is deliberately conservative: a fact is
 taken only from a label ("Sponsor:", "Field of Study:"), a fixed phrase ("has successfully
 completed", "… is registered with NASBA as a sponsor") or a value that cannot mean anything
-else, and when two candidates disagree the fact is left empty rather than guessed. Every fact
-keeps the text it came from so the form can show it, and the user confirms every value before
-it is saved. A PDF that cannot be read (encrypted, damaged, a scan without text) gives empty
-facts with the reason, never an exception.
+else, and when two candidates disagree the fact is left empty rather than guessed: a wrong value
+is worse than an empty one, the user may not notice it. The lines are rebuilt from where the
+text is drawn (``certificate_layout``: columns, labels over their values, flattened forms,
+wrapped titles), and the participant's name (the signed-in person's, passed in) is never taken
+for a title or a sponsor. Every fact keeps the text it came from so the form can show it, and
+the user confirms every value before it is saved. A PDF that cannot be read (encrypted,
+damaged, a scan without text) gives empty facts with the reason, never an exception.
+
+The corpus in tests/certificate_corpus/ (real sponsors' and platforms' layouts) measures this.
 """
 
 from __future__ import annotations
@@ -20,16 +25,19 @@ import datetime as dt
 import logging
 import os
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError, PdfReadWarning
 
+from cpe_desktop.services import certificate_layout as layout
 from cpe_desktop.services import certificate_names as names
 from cpe_desktop.services import certificate_parse as parse
+from cpe_desktop.services import certificate_titles as titles
 
 log = logging.getLogger(__name__)
 
@@ -85,8 +93,14 @@ class CertificateFacts:
         return found
 
 
-def extract_text(path: str | os.PathLike[str]) -> tuple[str, str | None]:
-    """The text of the PDF's first pages, and None; or "" and the reason nothing was read."""
+def extract_text(
+    path: str | os.PathLike[str], *, by_layout: bool = False
+) -> tuple[str, str | None]:
+    """The text of the PDF's first pages, and None; or "" and the reason nothing was read.
+
+    ``by_layout``: lines in reading order rebuilt from where the text is drawn
+    (``certificate_layout``), else pypdf's text in the order the PDF draws it.
+    """
     try:
         with warnings.catch_warnings():
             # pypdf reports what it repaired in odd files; those files are still read.
@@ -102,7 +116,7 @@ def extract_text(path: str | os.PathLike[str]) -> tuple[str, str | None]:
                     return "", LOCKED
             parts: list[str] = []
             for number in range(min(len(reader.pages), MAX_PAGES)):
-                parts.append(reader.pages[number].extract_text() or "")
+                parts.append(_page_text(reader.pages[number], by_layout))
                 if sum(map(len, parts)) > MAX_CHARS:
                     break
     except Exception as exc:  # noqa: BLE001 - any failure of the PDF library is "unreadable"
@@ -114,8 +128,27 @@ def extract_text(path: str | os.PathLike[str]) -> tuple[str, str | None]:
     return (text, None) if text.strip() else ("", NO_TEXT)
 
 
-def read_certificate(path: str | os.PathLike[str]) -> CertificateFacts:
-    """The facts in the certificate at ``path``; empty facts with a reason when there are none."""
+def _page_text(page: Any, by_layout: bool) -> str:
+    if by_layout:
+        lines = layout.layout_lines(layout.page_cells(page))
+        if lines:
+            return "\n".join(lines)
+    return page.extract_text() or ""
+
+
+def _people(person: str | Iterable[str] | None) -> tuple[str, ...]:
+    if person is None:
+        return ()
+    return (person,) if isinstance(person, str) else tuple(person)
+
+
+def read_certificate(
+    path: str | os.PathLike[str], person: str | Iterable[str] | None = None
+) -> CertificateFacts:
+    """The facts in the certificate at ``path``; empty facts with a reason when there are none.
+
+    ``person``: the participant's name(s) (the signed-in person's), never proposed as a title.
+    """
     try:
         with Path(path).open("rb") as handle:
             is_pdf = handle.read(5) == b"%PDF-"
@@ -123,20 +156,26 @@ def read_certificate(path: str | os.PathLike[str]) -> CertificateFacts:
         return CertificateFacts(reason=f"the file could not be read ({exc.strerror})")
     if not is_pdf:
         return CertificateFacts(reason=NOT_PDF)
-    text, reason = extract_text(path)
+    text, reason = extract_text(path, by_layout=True)
     if reason is not None:
         return CertificateFacts(reason=reason)
-    return parse_certificate_text(text)
+    return parse_certificate_text(text, person)
 
 
-def parse_certificate_text(text: str) -> CertificateFacts:
-    """The facts in a certificate's text; never raises, whatever the text."""
+def parse_certificate_text(
+    text: str, person: str | Iterable[str] | None = None
+) -> CertificateFacts:
+    """The facts in a certificate's text; never raises, whatever the text. ``person`` as for
+    ``read_certificate``."""
     lines = parse.clean_lines(text[:MAX_CHARS])
+    people = _people(person)
     fields = parse.find_fields(lines)
     credits = parse.find_credits(lines, skip=frozenset(line for *_, line in fields))
     if credits is not None and fields:
         fields = parse.reconcile(fields, credits)
-    title, sponsor = names.find_title(lines), names.find_sponsor(lines)
+    participants = (*people, *titles.find_participants(lines))
+    sponsor = names.find_sponsor(lines, participants)
+    title = titles.find_title(lines, people, sponsor[0] if sponsor else None)
     ignore = tuple(found[0] for found in (title, sponsor) if found is not None)
     facts = CertificateFacts(
         title=_fact(title),
