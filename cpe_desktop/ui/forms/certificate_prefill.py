@@ -20,6 +20,7 @@ from the certificate; another certificate gives the record's own values back.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -45,8 +46,10 @@ from PySide6.QtWidgets import (
 )
 
 from cpe_desktop.rules.wording import day_text, hours_text
+from cpe_desktop.services import users
 from cpe_desktop.services.certificate_names import find_topics
 from cpe_desktop.services.certificate_text import CertificateFacts, Fact, read_certificate
+from cpe_desktop.services.errors import ServiceError
 from cpe_desktop.ui.forms.inputs import jurisdictions
 
 if TYPE_CHECKING:
@@ -274,10 +277,20 @@ class CertificatePrefill(QObject):
         self.withdraw()
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            facts = read_certificate(path)
+            facts = read_certificate(path, person=self.people())
         finally:
             QApplication.restoreOverrideCursor()
         self.fill(facts)
+
+    def people(self) -> tuple[str, ...]:
+        """Whose certificate this is: the record's owner and the person signed in. Their names
+        are never proposed as the program's title (certificates print them as prominently)."""
+        names = [self.form.ctx.actor.name]
+        owner = self.form._owner()
+        if owner is not None and owner != self.form.ctx.actor.user_id:
+            with contextlib.suppress(ServiceError):  # else only the person signed in
+                names.append(users.get_user(self.form.ctx, owner).name)
+        return tuple(name for name in names if name)
 
     def fill(self, facts: CertificateFacts) -> int:
         """Put ``facts`` into the empty inputs, marked; returns how many were filled."""
