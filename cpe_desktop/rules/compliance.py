@@ -294,7 +294,11 @@ def _records(
     ctx: EvaluationContext, window: CappedWindow, ethics: Period
 ) -> tuple[tuple[int, ...], list[Issue]]:
     """The records that count (toward the total or ethics), and the issues of the records looked
-    at: no certificate (counted records) and credits breaking the increments (any of them)."""
+    at: no certificate (counted records) and credits breaking the increments (any of them).
+
+    Each record's issues are worded once per ledger (a holder's licenses share one), and only
+    the records with something to say are visited, so a firm's licenses cost what their issues
+    cost rather than a pass over every counted record each."""
     ledger = ctx.ledger
     e_lo, e_hi = ledger.bounds(ethics.start, min(ethics.end, ctx.as_of))
     counted = window.counted_positions()
@@ -305,24 +309,54 @@ def _records(
         counted = sorted(counted + outside)
     counted_set = set(counted)
     issues: list[Issue] = []
+    notes = ledger.notes
     for position in ledger.flagged(min(window.lo, e_lo), max(window.hi, e_hi)):
-        record = ledger.records[position]
-        if not record.has_certificate and position in counted_set:
-            message = f"{_label(record)} has no certificate attached."
-            issues.append(Issue("no_certificate", record.record_id, message))
-        for field, problem in ledger.issues(position):
-            message = f"{_label(record)}, {field}: {problem.message}"
-            issues.append(Issue("increment", record.record_id, message))
-    for position in counted:
-        record = ledger.records[position]
-        unknown = _not_stated(record)
-        if unknown and record.record_id > 0:
-            message = (
-                f"{_label(record)}: {unknown} not stated; its hours count toward the total only "
-                "until you say."
-            )
-            issues.append(Issue("not_stated", record.record_id, message))
+        no_certificate, increments = notes(position, _record_notes)
+        if no_certificate is not None and position in counted_set:
+            issues.append(no_certificate)
+        issues.extend(increments)
+    if counted:
+        for position in ledger.not_stated(counted[0], counted[-1] + 1, _says_not_stated):
+            not_stated = notes(position, _not_stated_note) if position in counted_set else None
+            if not_stated is not None:  # (never for the opening balance)
+                issues.append(not_stated)
     return tuple(ledger.records[p].record_id for p in counted), issues
+
+
+def _record_notes(ledger: Ledger, position: int) -> tuple[Issue | None, tuple[Issue, ...]]:
+    """A record's possible issues, worded: no certificate (None when it has one) and its credits
+    breaking the increments."""
+    record = ledger.records[position]
+    label = _label(record)
+    no_certificate = (
+        None
+        if record.has_certificate
+        else Issue("no_certificate", record.record_id, f"{label} has no certificate attached.")
+    )
+    increments = tuple(
+        Issue("increment", record.record_id, f"{label}, {field}: {problem.message}")
+        for field, problem in ledger.issues(position)
+    )
+    return no_certificate, increments
+
+
+def _not_stated_note(ledger: Ledger, position: int) -> Issue | None:
+    """What a record does not state, worded (None when it states everything, and for the
+    opening balance)."""
+    record = ledger.records[position]
+    unknown = _not_stated(record)
+    if not unknown or record.record_id <= 0:
+        return None
+    return Issue(
+        "not_stated",
+        record.record_id,
+        f"{_label(record)}: {unknown} not stated; its hours count toward the total only until "
+        "you say.",
+    )
+
+
+def _says_not_stated(text: str | None) -> bool:
+    return (text or "").strip().casefold() == NOT_STATED.casefold()
 
 
 def _not_stated(record: RecordFacts) -> str:
@@ -499,17 +533,48 @@ def evaluate_all(
     Each holder's records are sorted and classified once, however many licenses they hold,
     and only as far back as the earliest period any of those licenses looks at.
     """
-    contexts = [EvaluationContext(rule, license, as_of) for license, rule in licenses_with_rules]
+    pairs = list(licenses_with_rules)
+    results = evaluate_each(pairs, records_by_holder, as_of)
+    return apply_reciprocity([(rule, license) for license, rule in pairs], results)
+
+
+def evaluate_each(
+    licenses_with_rules: Iterable[tuple[LicenseFacts, Rule]],
+    records_by_holder: Mapping[int | None, Iterable[RecordFacts]],
+    as_of: date,
+) -> list[Evaluation]:
+    """``evaluate_all`` before reciprocity: each license on its own rule and its holder's
+    records, nothing taken from the holder's other licenses. A caller that keeps results can
+    evaluate only the licenses whose facts changed and pass every result, kept or new, to
+    ``rules.reciprocity.apply_reciprocity`` (which is what ``evaluate_all`` does)."""
+    return evaluate_prepared(prepare(licenses_with_rules, as_of), records_by_holder)
+
+
+def prepare(
+    licenses_with_rules: Iterable[tuple[LicenseFacts, Rule]], as_of: date
+) -> list[EvaluationContext]:
+    """Each license's periods, worked out before any record is read: ``ctx.earliest()`` is the
+    first day its evaluation looks at, so a caller can read only the records from then on."""
+    return [EvaluationContext(rule, license, as_of) for license, rule in licenses_with_rules]
+
+
+def evaluate_prepared(
+    contexts: list[EvaluationContext],
+    records_by_holder: Mapping[int | None, Iterable[RecordFacts]],
+) -> list[Evaluation]:
+    """``evaluate_each`` of contexts from ``prepare`` (each used once). A holder's records may
+    leave out any completed before the earliest ``ctx.earliest()`` of their licenses."""
     earliest: dict[int | None, date] = {}
+    latest: dict[int | None, date] = {}
     for ctx in contexts:
         holder = ctx.license.holder_id
         earliest[holder] = min(ctx.earliest(), earliest.get(holder, date.max))
+        latest[holder] = max(ctx.as_of, latest.get(holder, date.min))
     ledgers = {
-        holder: Ledger(_in_view(records_by_holder.get(holder, ()), first, as_of))
+        holder: Ledger(_in_view(records_by_holder.get(holder, ()), first, latest[holder]))
         for holder, first in earliest.items()
     }
-    results = [_evaluate(ctx, _own_ledger(ctx, ledgers[ctx.license.holder_id])) for ctx in contexts]
-    return apply_reciprocity([(ctx.rule, ctx.license) for ctx in contexts], results)
+    return [_evaluate(ctx, _own_ledger(ctx, ledgers[ctx.license.holder_id])) for ctx in contexts]
 
 
 __all__ = [
@@ -530,4 +595,7 @@ __all__ = [
     "YearResult",
     "evaluate",
     "evaluate_all",
+    "evaluate_each",
+    "evaluate_prepared",
+    "prepare",
 ]

@@ -83,11 +83,26 @@ class _Match:
         return found
 
 
+_MATCHES: dict[tuple[tuple[str, ...], tuple[str, ...]], _Match] = {}
+
+
+def _match(component: Component) -> _Match:
+    """The component's ``_Match``, one for all components naming the same fields and delivery
+    methods, so its look-ups are made once for a whole firm rather than once per license."""
+    key = (component.fields, component.delivery)
+    found = _MATCHES.get(key)
+    if found is None:
+        if len(_MATCHES) >= 1024:
+            _MATCHES.clear()
+        found = _MATCHES[key] = _Match(component)
+    return found
+
+
 def factored_records(
     components: Iterable[Component], records: Iterable[RecordFacts]
 ) -> list[RecordFacts] | None:
     """The records with every ``credit_factor`` applied (None when no factor applies)."""
-    factors = [(c, _Match(c)) for c in components if c.kind == "credit_factor"]
+    factors = [(c, _match(c)) for c in components if c.kind == "credit_factor"]
     if not factors:
         return None
     out = []
@@ -199,7 +214,7 @@ class _Judge:
     def judge(self, component: Component) -> list[ComponentResult]:
         ctx = self.ctx
         window = ctx.window(ctx.current)
-        match = _Match(component)
+        match = _match(component)
         what = _what(component, self.jurisdiction)
         results = []
         for span, ended in self.windows(component):

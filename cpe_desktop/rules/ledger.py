@@ -10,13 +10,13 @@ subtraction. ``caps`` walks credit by credit only the windows where a cap binds.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from itertools import accumulate
 from operator import attrgetter
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from cpe_desktop.rules.credits import CreditIssue, check_credits
 from cpe_desktop.rules.facts import RecordFacts
@@ -161,6 +161,8 @@ class Ledger:
         # (every window ends at the as-of date, so older records are often never looked at).
         self._flagged: list[int] = []
         self._checked_from = len(self.records)
+        self._notes: dict[Callable, dict[int, Any]] = {}
+        self._unstated: list[int] | None = None
 
     def __len__(self) -> int:
         return len(self.records)
@@ -268,6 +270,38 @@ class Ledger:
             self._checked_from = lo
         flagged = self._flagged
         return flagged[bisect_left(flagged, lo) : bisect_left(flagged, hi)]
+
+    def notes(self, position: int, make: Callable[[Ledger, int], Any]) -> Any:
+        """``make(self, position)``, worked out once per record and ``make``: what the engine
+        says about a record is the same for every license that shares this ledger."""
+        memo = self._notes.get(make)
+        if memo is None:
+            memo = self._notes[make] = {}
+        found = memo.get(position)
+        if found is None:
+            found = memo[position] = make(self, position)
+        return found
+
+    def not_stated(self, lo: int, hi: int, says_nothing: Callable[[str | None], bool]) -> list[int]:
+        """Positions in ``lo:hi`` of the records whose delivery method or a field of study
+        ``says_nothing`` ("Not stated"), found in one pass over the ledger."""
+        if self._unstated is None:
+            methods = {record.delivery_method for record in self.records}
+            names = {name for record in self.records for name, _ in record.credits}
+            silent_methods = {m for m in methods if says_nothing(m)}
+            silent_names = {n for n in names if says_nothing(n)}
+            self._unstated = (
+                [
+                    p
+                    for p, record in enumerate(self.records)
+                    if record.delivery_method in silent_methods
+                    or any(n in silent_names for n, _ in record.credits)
+                ]
+                if silent_methods or silent_names
+                else []
+            )
+        found = self._unstated
+        return found[bisect_left(found, lo) : bisect_left(found, hi)]
 
 
 __all__ = [

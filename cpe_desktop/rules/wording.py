@@ -34,6 +34,11 @@ def set_day_format(formatter: Callable[[date], str] | None) -> None:
     _day_format = formatter or plain_day_text
 
 
+def day_format() -> Callable[[date], str]:
+    """The formatter ``day_text`` uses now (results worded with another one read differently)."""
+    return _day_format
+
+
 def day_text(day: date) -> str:
     """A date in the program's one date format (see ``set_day_format``)."""
     return _day_format(day)

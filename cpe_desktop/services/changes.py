@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -63,6 +64,27 @@ class Changes:
         return bool(self.kinds)
 
 
+# How many outcomes have reported each kind of change in this process. A cache of data read
+# from the database (services/compliance.py) remembers the counts it was filled at and is dropped
+# when one of its kinds moves: every service mutation returns an Outcome, so this sees every
+# change made through the services, whichever thread made it.
+_GENERATIONS: dict[str, int] = dict.fromkeys(ALL_KINDS, 0)
+_GENERATIONS_LOCK = threading.Lock()
+
+
+def note(changes: Changes) -> None:
+    """Count ``changes`` (done for every Outcome; call it for a change made another way)."""
+    with _GENERATIONS_LOCK:
+        for kind in changes.kinds:
+            _GENERATIONS[kind] += 1
+
+
+def generation(*kinds: str) -> tuple[int, ...]:
+    """The counts of these kinds of change so far: equal tuples mean none of them happened
+    through the services in between."""
+    return tuple(_GENERATIONS[kind] for kind in kinds)
+
+
 T = TypeVar("T")
 
 
@@ -73,3 +95,6 @@ class Outcome(Generic[T]):
     value: T
     changes: Changes
     warnings: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        note(self.changes)

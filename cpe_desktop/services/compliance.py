@@ -1,16 +1,27 @@
 """Compliance for the people and licenses in the database, as of a date.
 
-Copies what the engine needs out of the database in a few queries (every requirement row, every
-license in view, every record of their holders with its credits), then lets ``rules.compliance``
-judge them all at once. The dashboard, the ``status`` command and reports all come through here.
+Copies what the engine needs out of the database in a few queries, one per table (every
+requirement row, every license in view, its rules' components, and the records of their holders
+with their credit lines, only from the first day a period looks at), then lets
+``rules.compliance`` judge them all at once. The dashboard, the ``status`` command and reports
+all come through here.
+
+What was read and judged is kept (see ``_Memory``): judging again with nothing changed re-reads
+only the licenses and rules, and re-judges only the licenses whose inputs differ. Kept records
+are dropped when their version in the database moves or an Outcome reports records, attachments
+or people changed (``services/changes.py``). ``tests/benchmarks/bench_compliance_db.py`` times
+both ways.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import weakref
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 import peewee
@@ -19,16 +30,26 @@ from cpe_desktop.db.models import (
     CpeRecord,
     Credential,
     License,
-    RecordCredit,
     RequirementComponent,
     StateRequirement,
     User,
     database,
 )
 from cpe_desktop.db.rule_columns import names_of, rows_in_force, rule_from_columns
-from cpe_desktop.rules.compliance import Evaluation, LicenseFacts, RecordFacts, Rule, evaluate_all
+from cpe_desktop.rules.compliance import (
+    Evaluation,
+    LicenseFacts,
+    RecordFacts,
+    Rule,
+    evaluate_prepared,
+    prepare,
+)
 from cpe_desktop.rules.component_facts import ComponentResult
 from cpe_desktop.rules.facts import FirstPeriod
+from cpe_desktop.rules.reciprocity import apply_reciprocity
+from cpe_desktop.rules.wording import day_format
+from cpe_desktop.services import changes
+from cpe_desktop.services.changes import ATTACHMENTS, RECORDS, USERS
 from cpe_desktop.services.context import ServiceContext
 
 _CENT = Decimal("0.01")
@@ -88,11 +109,46 @@ def _rules_in_force(as_of: dt.date) -> dict[tuple[int, str], StateRequirement]:
     return rows_in_force(StateRequirement.select(), as_of)
 
 
-# The last few record sets read, keyed by database and people, with the records' version: the
-# dashboard re-judges on every license or rule change, and re-reading 20,000 unchanged records
-# each time would cost most of its time. Any record change moves the version.
-_CACHE: dict[tuple[int, frozenset[int]], tuple[tuple, dict[int, list[RecordFacts]]]] = {}
-_CACHE_SIZE = 4
+# What the last evaluations read and found, so that the dashboard, which judges again after
+# every change, does only the work the change asks for:
+# - each person's records, re-read when the records' version in the database moves (any
+#   program, any desk) or when an Outcome reported records, attachments or people changed in
+#   this process (services/changes.py: an edit that keeps the version, a certificate deleted);
+# - each license's evaluation, kept while its facts, its rule, the day, the date wording and
+#   its holder's records are the very same; reciprocity is applied afresh over all of them.
+# One database at a time (a weak reference: another database, even at the same address,
+# starts afresh).
+_RECORD_KINDS = (RECORDS, ATTACHMENTS, USERS)
+_FEW_PEOPLE = 8
+
+
+class _Memory:
+    """What the last evaluations of one database read and found."""
+
+    def __init__(self) -> None:
+        self.database: weakref.ref | None = None
+        self.version: tuple | None = None
+        self.generation: tuple[int, ...] | None = None
+        # holder -> (the day from which their records were read, those records)
+        self.records: dict[int, tuple[dt.date, list[RecordFacts]]] = {}
+        self.evaluations: dict[int, tuple[tuple, Evaluation]] = {}
+
+    def same_database(self) -> bool:
+        current = database.obj
+        if self.database is None or self.database() is not current:
+            self.forget()
+            self.database = weakref.ref(current) if current is not None else None
+            return False
+        return True
+
+    def forget(self) -> None:
+        self.version = self.generation = None
+        self.records = {}
+        self.evaluations = {}
+
+
+_MEMORY = _Memory()
+_MEMORY_LOCK = threading.Lock()
 
 
 def _records_version() -> tuple:
@@ -109,53 +165,73 @@ def _records_version() -> tuple:
 
 
 def forget_cached_records() -> None:
-    """Drop the cache (benchmarks measuring a cold start; tests that write behind services)."""
-    _CACHE.clear()
+    """Drop what earlier evaluations read and found (benchmarks measuring a cold start; tests
+    that write behind the services)."""
+    with _MEMORY_LOCK:
+        _MEMORY.forget()
 
 
-def _records_by_holder(holder_ids: set[int]) -> dict[int, list[RecordFacts]]:
-    """Every record of these people with its credit lines (the engine picks dates itself)."""
-    if not holder_ids:
-        return {}
-    key = (id(database.obj), frozenset(holder_ids))
+def _check_records() -> None:
+    """Forget the records read (and so the evaluations made with them) when they may have
+    changed since."""
+    memory = _MEMORY
+    memory.same_database()
     version = _records_version()
-    cached = _CACHE.get(key)
-    if cached is not None and cached[0] == version:
-        return cached[1]
-    found = _read_records(holder_ids)
-    if len(_CACHE) >= _CACHE_SIZE:
-        _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[key] = (version, found)
-    return found
+    generation = changes.generation(*_RECORD_KINDS)
+    if memory.version != version or memory.generation != generation:
+        memory.records = {}
+        memory.evaluations = {}  # each was made with records now dropped
+        memory.version, memory.generation = version, generation
 
 
-def _read_records(holder_ids: set[int]) -> dict[int, list[RecordFacts]]:
-    query = (
-        RecordCredit.select(
-            CpeRecord.record_id,
-            CpeRecord.user,
-            CpeRecord.title,
-            CpeRecord.completed_on,
-            CpeRecord.delivery_method,
-            CpeRecord.ethics_jurisdiction,
-            CpeRecord.attachment,
-            CpeRecord.started_on,
-            CpeRecord.topics,
-            RecordCredit.field_of_study,
-            RecordCredit.credits,
-        )
-        .join(CpeRecord)
-        .where(CpeRecord.user.in_(sorted(holder_ids)))
-        .order_by(CpeRecord.record_id)
+def _records_since(needed: dict[int, dt.date]) -> dict[int, list[RecordFacts]]:
+    """Each holder's records completed on or after the day given (maybe more): the same list
+    as last time for a person whose records did not change and were read far enough back."""
+    memory = _MEMORY
+    short = {
+        holder: day
+        for holder, day in needed.items()
+        if holder not in memory.records or memory.records[holder][0] > day
+    }
+    if short:
+        since = min(short.values())
+        found = _read_records(set(short), since)
+        for holder in short:
+            memory.records[holder] = (since, found.get(holder, []))
+    return {holder: memory.records[holder][1] for holder in needed}
+
+
+def _read_records(holder_ids: set[int], since: dt.date) -> dict[int, list[RecordFacts]]:
+    """These people's records completed on or after ``since`` (older ones no period looks at):
+    one query for the records, one for their credit lines, converted here with caches, as
+    peewee's per-value conversion would cost ten times the engine's whole evaluation on a
+    firm's 20,000 records."""
+    # A firm's view reads every person's (a plain scan is cheaper than an index look-up per
+    # person); one person's reads only theirs.
+    where = f"r.completed_on >= {database.param}"
+    if len(holder_ids) <= _FEW_PEOPLE:
+        where += " AND r.user_id IN ({})".format(", ".join(str(int(h)) for h in holder_ids))
+    day = since.isoformat()
+    credit_rows = database.execute_sql(
+        "SELECT c.record_id, c.field_of_study, c.credits FROM record_credits c "
+        f"JOIN cpe_records r ON r.record_id = c.record_id WHERE {where}",
+        (day,),
     )
-    # Raw rows, converted here with caches: peewee's per-value conversion would cost ten times
-    # the engine's whole evaluation on a firm's 20,000 records.
-    dates: dict[Any, dt.date] = {}
     amounts: dict[Any, Decimal] = {}
-    lines: dict[int, list] = {}
-    heads: dict[int, tuple] = {}
+    lines: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
+    for record_id, field, credits in credit_rows:
+        amount = amounts.get(credits)
+        if amount is None:
+            amount = amounts[credits] = Decimal(str(credits)).quantize(_CENT)
+        lines[record_id].append((field, amount))
+    record_rows = database.execute_sql(
+        "SELECT r.record_id, r.user_id, r.title, r.completed_on, r.delivery_method, "
+        "r.ethics_jurisdiction, r.attachment_id IS NOT NULL, r.started_on, r.topics "
+        f"FROM cpe_records r WHERE {where}",
+        (day,),
+    )
+    dates: dict[Any, dt.date] = {}
     topic_lists: dict[Any, tuple[str, ...]] = {}
-    cursor = database.execute(query)
 
     def day_of(value: Any) -> dt.date | None:
         if value is None:
@@ -167,45 +243,37 @@ def _read_records(holder_ids: set[int]) -> dict[int, list[RecordFacts]]:
             )
         return day
 
-    for row in cursor:
-        record_id, user_id, title, completed, method, ethics, attachment, started, topics = row[:9]
-        field, credits = row[9:]
-        if record_id not in heads:
-            names = topic_lists.get(topics)
-            if names is None:
-                names = topic_lists[topics] = names_of(topics)
-            heads[record_id] = (
-                user_id,
-                title,
-                day_of(completed),
+    trusted = RecordFacts.trusted
+    by_holder: dict[int, list[RecordFacts]] = defaultdict(list)
+    for row in record_rows:
+        record_id, user_id, title, completed, method, ethics, attachment, started, topics = row
+        credit_lines = lines.get(record_id)
+        if credit_lines is None or user_id not in holder_ids:
+            continue  # a record without credit lines counts nothing (as the join read it)
+        names = topic_lists.get(topics)
+        if names is None:
+            names = topic_lists[topics] = tuple(names_of(topics))
+        if len(credit_lines) > 1:
+            credit_lines.sort()  # by field: the same order whichever way the rows came
+        by_holder[user_id].append(
+            trusted(
+                record_id,
+                dates.get(completed) or day_of(completed),
                 method,
                 ethics,
-                attachment,
-                day_of(started),
+                bool(attachment),
+                tuple(credit_lines),
+                title,
+                None if started is None else day_of(started),
                 names,
             )
-            lines[record_id] = []
-        amount = amounts.get(credits)
-        if amount is None:
-            amount = amounts[credits] = Decimal(str(credits)).quantize(_CENT)
-        lines[record_id].append((field, amount))
-    by_holder: dict[int, list[RecordFacts]] = defaultdict(list)
-    for record_id, head in heads.items():
-        user_id, title, completed, method, ethics, attachment, started, names = head
-        by_holder[user_id].append(
-            RecordFacts(
-                record_id=record_id,
-                completed_on=completed,
-                delivery_method=method,
-                ethics_jurisdiction=ethics,
-                has_certificate=attachment is not None,
-                credits=tuple(lines[record_id]),
-                title=title,
-                started_on=started,
-                topics=names,
-            )
         )
+    for records in by_holder.values():
+        records.sort(key=_by_id)  # the same order whichever way the rows came
     return by_holder
+
+
+_by_id = attrgetter("record_id")
 
 
 def evaluate_licenses(
@@ -233,17 +301,70 @@ def evaluate_licenses(
         row = rules.get((license_.credential_id, license_.jurisdiction))
         if row is not None:
             pairs.append((license_, row))
-    records = _records_by_holder({lic.user_id for lic, _ in pairs})
-    parts = components_of([row.state_id for _, row in pairs])
-    ruled = {row.state_id: rule_of(row, parts.get(row.state_id, [])) for _, row in pairs}
-    evaluations = evaluate_all(
-        [(_facts(lic), ruled[row.state_id]) for lic, row in pairs], records, as_of
-    )
+    parts = components_of(sorted({row.state_id for _, row in pairs}))
+    ruled = {
+        state_id: rule_of(row, parts.get(state_id, []))
+        for state_id, row in {row.state_id: row for _, row in pairs}.items()
+    }
+    judged_pairs = [(_facts(lic), ruled[row.state_id]) for lic, row in pairs]
+    with _MEMORY_LOCK:
+        evaluations = _evaluations(judged_pairs, as_of)
     judged = {lic.license_id: (row, ev) for (lic, row), ev in zip(pairs, evaluations, strict=True)}
     result = [
         LicenseStatus(lic.user, lic, *judged.get(lic.license_id, (None, None))) for lic in held
     ]
     return sorted(result, key=lambda item: item.urgency)
+
+
+def _evaluations(pairs: list[tuple[LicenseFacts, Rule]], as_of: dt.date) -> list[Evaluation]:
+    """``evaluate_all`` of these licenses, reusing each kept evaluation whose inputs are the very
+    same; only the rest go through the engine, with their holders' records read (from the
+    first day one of their periods looks at) when not already in memory. Reciprocity is applied
+    over all of them."""
+    if not pairs:
+        return []
+    memory = _MEMORY
+    _check_records()
+    wording = day_format()
+    results: list[Evaluation | None] = []
+    for facts, rule in pairs:
+        kept = memory.evaluations.get(facts.license_id)
+        held = memory.records.get(facts.holder_id)
+        same = (
+            kept is not None
+            and held is not None
+            and _same_inputs(kept[0], (facts, rule, as_of, wording, held[1]))
+        )
+        results.append(kept[1] if kept is not None and same else None)
+    todo = [i for i, found in enumerate(results) if found is None]
+    if todo:
+        contexts = prepare([pairs[i] for i in todo], as_of)
+        needed: dict[int, dt.date] = {}
+        for ctx in contexts:
+            holder = ctx.license.holder_id
+            needed[holder] = min(ctx.earliest(), needed.get(holder, dt.date.max))
+        records = _records_since(needed)
+        fresh = evaluate_prepared(contexts, records)
+        for i, evaluation in zip(todo, fresh, strict=True):
+            facts, rule = pairs[i]
+            results[i] = evaluation
+            key = (facts, rule, as_of, wording, records[facts.holder_id])
+            memory.evaluations[facts.license_id] = (key, evaluation)
+    return apply_reciprocity(
+        [(rule, facts) for facts, rule in pairs], [r for r in results if r is not None]
+    )
+
+
+def _same_inputs(kept: tuple, key: tuple) -> bool:
+    """The same facts, rule, day and wording, and the holder's very records list (a list is
+    replaced, never changed, when the holder's records are read again)."""
+    return (
+        kept[4] is key[4]
+        and kept[2] == key[2]
+        and kept[3] is key[3]
+        and kept[0] == key[0]
+        and kept[1] == key[1]
+    )
 
 
 def _facts(license_: License) -> LicenseFacts:

@@ -102,6 +102,51 @@ def test_cached_records_never_hide_a_change(firm):
     assert (before, after) == (Decimal("22.5"), Decimal("6.5"))  # 16 self-study hours now capped
 
 
+def test_nothing_changed_reuses_each_evaluation(firm):
+    """The dashboard judges again after every change: a license whose facts, rule and records
+    are the same keeps its evaluation; a record added is seen at once."""
+    first = {
+        i.license.license_id: i.evaluation for i in compliance.evaluate_licenses(firm.as_admin)
+    }
+    again = {
+        i.license.license_id: i.evaluation for i in compliance.evaluate_licenses(firm.as_admin)
+    }
+    assert all(again[key] is first[key] for key in first if first[key] is not None)
+    _course(firm.as_bob, "2026-05-02", "Taxes", 17)
+    bob = [i for i in compliance.evaluate_licenses(firm.as_admin, firm.bob.user_id) if i.evaluation]
+    assert bob[0].evaluation.counted_total == Decimal(20)
+
+
+def test_an_outcome_drops_the_records_read(firm):
+    """A change reported through services/changes.py is seen even when the records' version
+    in the database did not move (same clock, same count, same ids)."""
+    from cpe_desktop.db.models import CpeRecord
+    from cpe_desktop.services.changes import RECORDS, Changes, note
+
+    before = compliance.evaluate_licenses(firm.as_ann)[0].evaluation.counted_total
+    CpeRecord.update(completed_on=dt.date(2025, 2, 1)).where(
+        CpeRecord.title == "Taxes 2026-02-01"
+    ).execute()
+    note(Changes.of(RECORDS))
+    after = compliance.evaluate_licenses(firm.as_ann)[0].evaluation.counted_total
+    assert (before, after) == (Decimal("22.5"), Decimal("6.5"))
+
+
+def test_kept_records_reach_back_as_far_as_each_evaluation_looks(firm):
+    """Records are read from the first day the periods look at; judging an earlier day later
+    reads further back, and gives what a first evaluation of that day gives."""
+    _course(firm.as_ann, "2024-06-01", "Taxes", 5)
+    _course(firm.as_ann, "2023-06-01", "Taxes", 7)
+    days = (dt.date(2026, 6, 15), dt.date(2024, 12, 15), dt.date(2023, 12, 15))
+    kept = [compliance.evaluate_licenses(firm.as_ann, as_of=day)[0].evaluation for day in days]
+    fresh = []
+    for day in days:
+        compliance.forget_cached_records()
+        fresh.append(compliance.evaluate_licenses(firm.as_ann, as_of=day)[0].evaluation)
+    assert kept == fresh
+    assert [e.counted_total for e in kept] == [Decimal("22.5"), 5, 7]
+
+
 def test_rule_of_reads_every_schema_4_column_and_their_defaults(firm):
     """NULL columns read as ARCHITECTURE.md §4's defaults; set ones reach the engine as typed."""
     row = requirements.find(
