@@ -45,8 +45,11 @@ def test_a_corpus_certificate_fills_the_form(qtbot, people, tmp_path, name):
     lines = sorted((field, Decimal(credits)) for field, credits in form.grid.lines())
     assert lines == sorted((field, Decimal(credits)) for field, credits in expected["fields"])
     title = form.inputs["title"].widget
-    assert title.toolTip().startswith("Read from the certificate:")
-    assert expected["title"].split(":")[0] in title.toolTip()
+    tip = title.toolTip().splitlines()
+    assert tip[0] == "Read from the certificate:"
+    # The certificate's lines the title was read from, each on a line of its own.
+    assert any(expected["title"].split(":")[0] in line for line in tip[1:])
+    assert all(line.startswith("    ") for line in tip[1:])
     assert people.ann.name not in title.toolTip()
 
 

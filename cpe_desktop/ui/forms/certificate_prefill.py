@@ -481,8 +481,10 @@ class CertificatePrefill(QObject):
                     signal.connect(lambda *_, w=widget: self._edited(w))
 
     def _tooltip(self, source: str) -> str:
-        quoted = source.replace("\n", " / ")
-        return f"Read from the certificate: \u201c{quoted}\u201d"
+        """The certificate's own lines, one under the other (a wrapped title, a label over
+        its value), as they are printed: quotes round them would clash with the certificate's."""
+        lines = "\n".join(f"    {line}" for line in source.splitlines() if line.strip())
+        return f"Read from the certificate:\n{lines}"
 
     def _edited(self, widget: QWidget) -> None:
         if self._filling:
