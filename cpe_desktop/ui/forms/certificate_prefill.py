@@ -21,224 +21,49 @@ from the certificate; another certificate gives the record's own values back.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QRectF, Qt
-from PySide6.QtGui import QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import (
     QApplication,
-    QCheckBox,
-    QDialog,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QMessageBox,
     QPushButton,
     QScrollArea,
-    QVBoxLayout,
     QWidget,
 )
 
-from cpe_desktop.rules.wording import day_text, hours_text
 from cpe_desktop.services import users
 from cpe_desktop.services.certificate_names import find_topics
 from cpe_desktop.services.certificate_text import CertificateFacts, Fact, read_certificate
 from cpe_desktop.services.errors import ServiceError
+from cpe_desktop.ui.forms.certificate_differences import (  # noqa: F401 - also named here
+    CertificateDifferences,
+    Difference,
+    DifferencesMixin,
+)
+from cpe_desktop.ui.forms.certificate_marks import NOTE, Mark, Outline, edit_signals, note_badge
 from cpe_desktop.ui.forms.inputs import jurisdictions
 
 if TYPE_CHECKING:
     from cpe_desktop.ui.forms.record_form import RecordForm
 
-NOTE = "From certificate \u2014 please check"
 CONFIRM_TEXT = "Con&firm pre-filled values"
 DIFFERENCES_TEXT = "Show &differences\u2026"
 # Single-valued facts and the record form inputs they fill, in the form's order.
 FILLED = ("title", "sponsor", "sponsor_id", "completed_on", "delivery_method")
 
 
-@dataclass
-class _Mark:
-    """One pre-filled input (or credits line) not yet checked by the user."""
-
-    label: str
-    widgets: list[QWidget]
-    badge: QLabel | None = None
-    restore: Callable[[], None] | None = field(default=None, repr=False)
-    tips: list[str] = field(default_factory=list)  # the inputs' own tooltips, given back
-    outlines: list[QWidget] = field(default_factory=list)
-
-
-class _Outline(QWidget):
-    """A ring in the theme's accent colour over a pre-filled input's frame; clicks pass through.
-
-    Painted, not styled: a style sheet on a combo box or date edit drops Fusion's arrow, and it
-    would fight the error colours the form sets. The ring follows its input and goes with it.
-    """
-
-    def __init__(self, target: QWidget) -> None:
-        super().__init__(target.parentWidget())
-        self.target = target
-        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        target.installEventFilter(self)
-        target.destroyed.connect(self.deleteLater)
-        self._follow()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if event.type() in (QEvent.Type.Move, QEvent.Type.Resize, QEvent.Type.Show):
-            self._follow()
-        elif event.type() == QEvent.Type.Hide:
-            self.hide()
-        return False
-
-    def _follow(self) -> None:
-        self.setGeometry(self.target.geometry())
-        self.setVisible(self.target.isVisible())
-        self.raise_()
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Highlight), 2))
-        painter.drawRoundedRect(QRectF(self.rect()).adjusted(1, 1, -1, -1), 3, 3)
-
-
-def _badge(text: str = NOTE) -> QLabel:
-    badge = QLabel(text)
-    badge.setProperty("role", "banner")  # the theme's info colours, light and dark
-    badge.setProperty("level", "info")
-    badge.setStyleSheet("padding: 0 6px;")  # a compact pill under the input
-    return badge
-
-
-@dataclass
-class Difference:
-    """A field the form already fills and the certificate states otherwise."""
-
-    key: str  # the input's key, or "credits" for the credits lines
-    label: str
-    on_record: str
-    on_certificate: str
-    apply: Callable[[], None] = field(repr=False)
-
-
-class CertificateDifferences(QDialog):
-    """The fields where the certificate says something else than the form, side by side, each
-    with a box; "Apply chosen" (the default) or "Apply all" take the certificate's values.
-
-    At most six rows (five fields and the credits), so a grid of labels that wrap, not a table.
-    """
-
-    HEADINGS = ("Field", "On the record", "On the certificate")
-
-    def __init__(self, differences: list[Difference], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("The certificate says something else")
-        self.differences = list(differences)
-        self.applied: list[Difference] = []
-        self.boxes: list[QCheckBox] = []
-        self.cells: list[tuple[QLabel, QLabel]] = []
-        count = len(differences)
-        fields = "1 field" if count == 1 else f"{count} fields"
-        intro = QLabel(
-            f"The certificate differs from the form in {fields}. Tick what to take from the "
-            "certificate; each value taken is marked for you to check before saving. What "
-            "you leave unticked stays as it is."
-        )
-        intro.setWordWrap(True)
-        self.panel = QFrame()
-        self.panel.setFrameShape(QFrame.Shape.StyledPanel)
-        self.panel.setAccessibleName("Differences between the form and the certificate")
-        grid = QGridLayout(self.panel)
-        grid.setHorizontalSpacing(16)
-        grid.setVerticalSpacing(8)
-        for column, heading in enumerate(self.HEADINGS):
-            label = QLabel(f"<b>{heading}</b>")
-            grid.addWidget(label, 0, column)
-        line = QFrame()
-        line.setFrameShape(QFrame.Shape.HLine)
-        line.setFrameShadow(QFrame.Shadow.Sunken)
-        grid.addWidget(line, 1, 0, 1, 3)
-        for row, item in enumerate(differences, start=2):
-            box = QCheckBox(item.label)
-            box.setChecked(True)
-            box.setToolTip("Ticked: take the certificate's value")
-            box.setAccessibleName(f"Take the certificate's {item.label.lower()}")
-            box.toggled.connect(self._update_buttons)
-            self.boxes.append(box)
-            grid.addWidget(box, row, 0, Qt.AlignmentFlag.AlignTop)
-            pair = []
-            for column, text in ((1, item.on_record), (2, item.on_certificate)):
-                value = QLabel(text)
-                value.setWordWrap(True)
-                value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-                value.setTextFormat(Qt.TextFormat.PlainText)
-                grid.addWidget(value, row, column, Qt.AlignmentFlag.AlignTop)
-                pair.append(value)
-            self.cells.append((pair[0], pair[1]))
-        grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(2, 1)
-        # "Apply all" apart on the left; "Apply chosen", the default, last, where Save would be.
-        self.apply_all_button = QPushButton("Apply a&ll")
-        self.keep_button = QPushButton("&Keep the form as it is")
-        self.apply_button = QPushButton("&Apply chosen")
-        self.apply_button.setDefault(True)
-        self.apply_button.clicked.connect(lambda: self._apply(self.chosen()))
-        self.apply_all_button.clicked.connect(lambda: self._apply(self.differences))
-        self.keep_button.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.apply_all_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.keep_button)
-        buttons.addWidget(self.apply_button)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(self.panel)
-        layout.addStretch(1)
-        layout.addLayout(buttons)
-        self.resize(max(660, self.sizeHint().width()), self.sizeHint().height())
-        self._update_buttons()
-        self.apply_button.setFocus()
-
-    def rows(self) -> list[tuple[str, str, str]]:
-        """What the dialog shows: (field, on the record, on the certificate) per difference."""
-        return [
-            (box.text(), record.text(), certificate.text())
-            for box, (record, certificate) in zip(self.boxes, self.cells, strict=True)
-        ]
-
-    def choose(self, labels: Iterable[str]) -> None:
-        """Tick exactly the differences named ``labels``."""
-        wanted = set(labels)
-        for box, item in zip(self.boxes, self.differences, strict=True):
-            box.setChecked(item.label in wanted)
-
-    def chosen(self) -> list[Difference]:
-        return [
-            item for box, item in zip(self.boxes, self.differences, strict=True) if box.isChecked()
-        ]
-
-    def _update_buttons(self) -> None:
-        self.apply_button.setEnabled(bool(self.chosen()))
-
-    def _apply(self, chosen: list[Difference]) -> None:
-        self.applied = list(chosen)
-        self.accept()
-
-
-class CertificatePrefill(QObject):
+class CertificatePrefill(DifferencesMixin, QObject):
     """The record form's pre-fill: fills empty inputs from a certificate and tracks the marks."""
 
     def __init__(self, form: RecordForm) -> None:
         super().__init__(form)
         self.form = form
-        self.marks: dict[QWidget | str, _Mark] = {}  # by input key, or a credits line's combo
+        self.marks: dict[QWidget | str, Mark] = {}  # by input key, or a credits line's combo
         self.differences: list[Difference] = []  # what the certificate says otherwise
         self._grid_before: list[tuple[str | None, str]] | None = None  # lines it replaced
         self._filling = False
@@ -354,13 +179,13 @@ class CertificatePrefill(QObject):
         def restore() -> None:
             made.set_value(before)
 
-        badge = _badge()
+        badge = note_badge()
         badge.setToolTip(self._tooltip(fact.source))
         # Each input sits in a column with its message under it; the badge goes between.
         cell = made.widget.parentWidget().layout()
         cell.insertWidget(cell.indexOf(made.widget) + 1, badge, 0, Qt.AlignmentFlag.AlignLeft)
         badge.show()  # now, so the form can make room for it at once
-        self._mark(key, _Mark(label, list(made.focus), badge, restore), fact.source)
+        self._mark(key, Mark(label, list(made.focus), badge, restore), fact.source)
 
     def _propose_topics(self, facts: CertificateFacts) -> int:
         """Tick the course topics the certificate's title names ("Regulatory Review" ->
@@ -376,12 +201,12 @@ class CertificatePrefill(QObject):
         def restore() -> None:
             topics.set_value([])
 
-        badge = _badge()
+        badge = note_badge()
         badge.setToolTip(self._tooltip(facts.title.source))
         cell = topics.widget.parentWidget().layout()
         cell.insertWidget(cell.indexOf(topics.widget) + 1, badge, 0, Qt.AlignmentFlag.AlignLeft)
         badge.show()
-        self._mark("topics", _Mark("Topics", [topics.widget], badge, restore), facts.title.source)
+        self._mark("topics", Mark("Topics", [topics.widget], badge, restore), facts.title.source)
         return 1
 
     def _lines(self, facts: CertificateFacts) -> list[tuple[str | None, str, str]]:
@@ -407,77 +232,22 @@ class CertificatePrefill(QObject):
             combo, edit = grid.field_combo(row), grid.credits_edit(row)
             combo.setCurrentIndex(max(combo.findData(field_name), 0) if field_name else 0)
             edit.setText(credits)
-            self._mark(combo, _Mark(f"Credits line {row + 1}", [combo, edit]), source)
-        self._grid_badge()
+            self._mark(combo, Mark(f"Credits line {row + 1}", [combo, edit]), source)
+        self._gridbadge()
         return len(lines)
-
-    # --- differences --------------------------------------------------------------------------
-
-    def _difference(self, key: str, fact: Fact) -> Difference | None:
-        """The certificate's value for an input already filled, when it says otherwise."""
-        made = self.form.inputs[key]
-        current = made.current()
-        if current is None or _same(current, fact.value):
-            return None
-        label = next(f.label for f in self.form.fields if f.key == key)
-        return Difference(
-            key, label, _shown(current), _shown(fact.value), lambda: self._fill_input(key, fact)
-        )
-
-    def _credits_difference(self, lines: list[tuple[str | None, str, str]]) -> Difference | None:
-        """The certificate's credits lines when the form's say otherwise (a certificate's total
-        without a field is compared with the form's total)."""
-        ours = [(f, t) for f, t in self.form.grid.lines() if f is not None or t]
-        theirs = [(f, t) for f, t, _ in lines]
-        if any(f is None for f, _ in theirs):  # a total only: totals are compared
-            same = _total(ours) == _total(theirs)
-        else:
-            same = _credit_set(ours) == _credit_set(theirs)
-        if same:
-            return None
-
-        def apply() -> None:
-            self._grid_before = self._grid_before or self.form.grid.lines()
-            self._fill_grid(lines)
-
-        return Difference("credits", "Credits", _lines_text(ours), _lines_text(theirs), apply)
-
-    def show_differences(self) -> CertificateDifferences | None:
-        """The differences, side by side; the chosen ones are applied when the person says so.
-        Opened window-modal without blocking; returns the dialog."""
-        if not self.differences:
-            return None
-        dialog = CertificateDifferences(self.differences, self.form)
-        dialog.accepted.connect(lambda: self.apply_differences(dialog.applied))
-        dialog.open()
-        return dialog
-
-    def apply_differences(self, chosen: Iterable[Difference]) -> None:
-        """Take the certificate's value for each of ``chosen``, marked for checking."""
-        chosen = list(chosen)
-        self._filling = True
-        try:
-            for item in chosen:
-                item.apply()
-        finally:
-            self._filling = False
-        self.differences = [d for d in self.differences if d not in chosen]
-        if chosen:
-            self._grow()
-        self._update_banner()
 
     # --- marks --------------------------------------------------------------------------------
 
-    def _mark(self, key: QWidget | str, mark: _Mark, source: str) -> None:
+    def _mark(self, key: QWidget | str, mark: Mark, source: str) -> None:
         self.marks[key] = mark
         mark.tips = [widget.toolTip() for widget in mark.widgets]
         for widget in mark.widgets:
-            mark.outlines.append(_Outline(widget))
+            mark.outlines.append(Outline(widget))
             widget.setToolTip(self._tooltip(source))
             widget.setAccessibleDescription(f"{NOTE}. {self._tooltip(source)}")
             if not widget.property("prefill-watched"):
                 widget.setProperty("prefill-watched", True)
-                for signal in _edit_signals(widget):
+                for signal in edit_signals(widget):
                     signal.connect(lambda *_, w=widget: self._edited(w))
 
     def _tooltip(self, source: str) -> str:
@@ -521,14 +291,14 @@ class CertificatePrefill(QObject):
         if mark.badge is not None:
             mark.badge.hide()
             mark.badge.deleteLater()
-        self._grid_badge()
+        self._gridbadge()
 
-    def _grid_badge(self) -> None:
+    def _gridbadge(self) -> None:
         """One badge under the credits grid while any of its lines is unchecked."""
         badge = getattr(self, "_grid_note", None)
         lines = [k for k in self.marks if not isinstance(k, str)]
         if lines and badge is None:
-            self._grid_note = _badge(f"Credits lines: {NOTE[0].lower()}{NOTE[1:]}")
+            self._grid_note = note_badge(f"Credits lines: {NOTE[0].lower()}{NOTE[1:]}")
             column = self.form.grid.layout()
             at = column.indexOf(self.form.grid.table) + 1
             column.insertWidget(at, self._grid_note, 0, Qt.AlignmentFlag.AlignLeft)
@@ -609,14 +379,6 @@ class CertificatePrefill(QObject):
             return
         self._update_banner(kept)
 
-    def _differences_text(self) -> str:
-        count = len(self.differences)
-        if not count:
-            return ""
-        fields = "1 field" if count == 1 else f"{count} fields"
-        names = ", ".join(item.label for item in self.differences)
-        return f" The certificate says otherwise for {fields}: {names}."
-
     def _update_banner(self, extra: str = "") -> None:
         count = len(self.pending())
         if count:
@@ -669,46 +431,3 @@ class CertificatePrefill(QObject):
         self.form.activateWindow()  # back from the box, at the first value to check
         next(iter(self.marks.values())).widgets[0].setFocus(Qt.FocusReason.OtherFocusReason)
         return False
-
-
-def _same(current: Any, stated: Any) -> bool:
-    if isinstance(current, str) and isinstance(stated, str):
-        return " ".join(current.split()).casefold() == " ".join(stated.split()).casefold()
-    return current == stated
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, dt.date):
-        return day_text(value)
-    return str(value)
-
-
-def _number(text: Any) -> Decimal | None:
-    try:
-        return Decimal(str(text)).normalize() if str(text).strip() else None
-    except InvalidOperation:
-        return None
-
-
-def _total(lines: list[tuple[str | None, str]]) -> Decimal:
-    return sum((_number(t) or Decimal(0) for _, t in lines), Decimal(0)).normalize()
-
-
-def _credit_set(lines: list[tuple[str | None, str]]) -> list[tuple[str, Decimal | None]]:
-    return sorted(((f or "", _number(t)) for f, t in lines), key=str)
-
-
-def _lines_text(lines: list[tuple[str | None, str]]) -> str:
-    """Credits lines as a person says them: "8 Accounting (Governmental), 2 Taxes"."""
-    parts = []
-    for field_name, text in lines:
-        number = _number(text)
-        amount = hours_text(number) if number is not None else (text or "no credits")
-        parts.append(f"{amount} {field_name or '(field of study not named)'}")
-    return ", ".join(parts) or "none"
-
-
-def _edit_signals(widget: QWidget) -> list[Any]:
-    """The signals that say an input's value changed (programmatic changes are filtered out)."""
-    names = ("textChanged", "currentIndexChanged", "dateChanged", "dateTimeChanged", "changed")
-    return [getattr(widget, name) for name in names if hasattr(widget, name)]
