@@ -130,7 +130,11 @@ def extract_text(
 
 def _page_text(page: Any, by_layout: bool) -> str:
     if by_layout:
-        lines = layout.layout_lines(layout.page_cells(page))
+        try:
+            lines = layout.layout_lines(layout.page_cells(page))
+        except Exception as exc:  # noqa: BLE001 - the text in drawing order is still worth reading
+            log.info("certificate layout not rebuilt: %r", exc)
+            lines = []
         if lines:
             return "\n".join(lines)
     return page.extract_text() or ""

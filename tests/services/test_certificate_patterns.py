@@ -240,3 +240,19 @@ def test_any_placement_of_text_gives_lines_without_losing_text(cells):
     lines = layout_lines([Cell(c.x, c.y, c.size, c.font, c.text, c.right) for c in cells])
     for piece in pieces:
         assert any(piece in line for line in lines)
+
+
+def test_a_page_drawn_upside_down_and_flipped_back_reads_top_to_bottom(tmp_path):
+    """Browsers' PDF writers flip the page (``1 0 0 -1 0 612 cm``) and each line back with its
+    text matrix; the rows still read from the top of the page down."""
+    lines = [(100, "Course Title: Audit Sampling"), (130, "Date completed: May 5, 2025")]
+    lines += [(160, "NASBA SPONSOR REGISTRY ID"), (176, "118004")]
+    body = b"1 0 0 -1 0 612 cm\n" + b"\n".join(
+        b"BT /F1 11 Tf 1 0 0 -1 72 %d Tm (%s) Tj ET" % (top, text.encode()) for top, text in lines
+    )
+    path = tmp_path / "flipped.pdf"
+    path.write_bytes(pdf_bytes((), stream=body))
+    facts = read_certificate(path)
+    assert facts.title.value == "Audit Sampling"
+    assert facts.completed_on.value == dt.date(2025, 5, 5)
+    assert facts.sponsor_id.value == "118004"
