@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from cpe_desktop.db.models import CpeRecord, License, Notification, database
-from cpe_desktop.services import rows
+from cpe_desktop.services import audit, rows
 from cpe_desktop.services.changes import AUDIT, NOTIFICATIONS, Changes, Outcome
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import ValidationError
@@ -42,8 +42,30 @@ def create_notification(ctx: ServiceContext, data: dict[str, Any]) -> Outcome[No
             return Outcome(None, Changes())
         values.setdefault("status", "pending")
         values["created_at"] = ctx.now()
-        note = rows.create(ctx, Notification, values, "notification")
+        if key:
+            note = _create_once(ctx, values, key)
+            if note is None:
+                return Outcome(None, Changes())
+        else:
+            note = rows.create(ctx, Notification, values, "notification")
     return Outcome(note, CHANGED)
+
+
+def _create_once(ctx: ServiceContext, values: dict[str, Any], key: str) -> Notification | None:
+    """Insert a notification unless one with ``key`` exists, by now, on any desk (None then).
+
+    Another desk may insert the same key between the check above and this insert. A plain
+    insert would then fail, and on PostgreSQL a failed statement aborts the caller's whole
+    transaction (a daily deadline check makes several warnings in one). ``INSERT … ON CONFLICT
+    DO NOTHING`` (``INSERT OR IGNORE`` on SQLite) makes it a no-op instead: on PostgreSQL it
+    waits for the other desk's commit and then inserts nothing. The row count says who won.
+    """
+    inserted = Notification.insert(values).on_conflict_ignore().as_rowcount().execute()
+    if inserted != 1:
+        return None
+    note = Notification.get(Notification.dedupe_key == key)
+    audit.write(ctx, "create", "notification", note.notification_id, None, audit.snapshot(note))
+    return note
 
 
 def _check_belongs(key: int | None, model, field: str, label: str, user_id: int) -> None:

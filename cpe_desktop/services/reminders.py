@@ -273,8 +273,13 @@ def fire_reminder(
     passed unseen (the program closed, the laptop asleep), one notification is made, for the
     occurrence stored, and ``next_reminder`` moves to the first occurrence after ``now_local``;
     a one-off reminder is switched off instead. A reminder not yet due, or switched off, is left
-    alone (value None, no changes). The notification's ``dedupe_key`` names the occurrence, so
-    a second program firing the same occurrence adds nothing.
+    alone (value None, no changes).
+
+    Several desks may fire the same reminder at once (programs sharing a PostgreSQL server, or
+    processes on one SQLite file): the occurrence is claimed first, by an UPDATE that moves
+    ``next_reminder`` on only while it still holds the occurrence read. Exactly one desk changes
+    the row and makes the notification; the others change nothing and get None, as for a
+    reminder not yet due. The notification's ``dedupe_key`` names the occurrence besides.
     """
     with database.atomic():
         reminder = rows.get_or_missing(Reminder, reminder_id, "reminder")
@@ -282,6 +287,26 @@ def fire_reminder(
         occurrence = reminder.next_reminder
         if not reminder.active or occurrence > now_local:
             return Outcome(None, Changes())
+        anchor = anchor_day_for(reminder.frequency, occurrence, reminder.anchor_day)
+        following = next_occurrence(
+            reminder.frequency, occurrence, reminder.interval_days, now_local, anchor_day=anchor
+        )
+        values: dict[str, Any] = (
+            {"active": False}
+            if following is None
+            else {"next_reminder": following, "anchor_day": anchor}
+        )
+        claimed = (
+            Reminder.update(values)
+            .where(
+                (Reminder.reminder_id == reminder_id)
+                & (Reminder.active == True)  # noqa: E712
+                & (Reminder.next_reminder == occurrence)
+            )
+            .execute()
+        )
+        if claimed != 1:
+            return Outcome(None, Changes())  # another desk fired this occurrence
         created = notifications.create_notification(
             ctx,
             {
@@ -292,14 +317,6 @@ def fire_reminder(
                 "dedupe_key": f"reminder:{reminder.reminder_id}:{occurrence.isoformat()}",
             },
         )
-        anchor = anchor_day_for(reminder.frequency, occurrence, reminder.anchor_day)
-        following = next_occurrence(
-            reminder.frequency, occurrence, reminder.interval_days, now_local, anchor_day=anchor
-        )
-        values: dict[str, Any] = (
-            {"active": False}
-            if following is None
-            else {"next_reminder": following, "anchor_day": anchor}
-        )
+        # The row already holds these values; the shared helper stamps it and writes the audit.
         rows.update(ctx, reminder, values, "reminder", after_extra={"fired": occurrence})
     return Outcome(created.value, CHANGED | created.changes)

@@ -109,9 +109,19 @@ def send_test(
 
 
 def build_message(
-    settings: SmtpSettings, recipient: str, subject: str, body: str, when: dt.datetime
+    settings: SmtpSettings,
+    recipient: str,
+    subject: str,
+    body: str,
+    when: dt.datetime,
+    *,
+    message_key: str | None = None,
 ) -> EmailMessage:
-    """A plain-text message from the account's sender to ``recipient``."""
+    """A plain-text message from the account's sender to ``recipient``.
+
+    ``message_key``, when given, is the Message-ID's left part, so a message sent again (another
+    attempt, another desk) keeps its Message-ID; without it the Message-ID is a random one.
+    """
     sender = settings.from_address(recipient)
     message = EmailMessage()
     message["From"] = sender
@@ -121,7 +131,10 @@ def build_message(
         when if when.tzinfo else when.replace(tzinfo=dt.UTC)
     )
     domain = sender.rpartition("@")[2] or "cpe-tracker.invalid"
-    message["Message-ID"] = email.utils.make_msgid("cpe-tracker", domain=domain)
+    if message_key:
+        message["Message-ID"] = f"<{message_key}@{domain}>"
+    else:
+        message["Message-ID"] = email.utils.make_msgid("cpe-tracker", domain=domain)
     message["X-Mailer"] = "CPE Tracker"
     message.set_content(body)
     return message

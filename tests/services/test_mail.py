@@ -102,7 +102,10 @@ def test_due_email_is_delivered_with_its_content(people, server, system, clock):
     row = Email.get_by_id(queued.email_id)
     assert (row.status, row.attempts, row.error) == ("sent", 1, None)
     assert row.sent_at == clock.now().replace(tzinfo=None)
-    assert AuditLog.select().where(AuditLog.action == "update email").count() == 1
+    updates = AuditLog.select().where(AuditLog.action == "update email").order_by(AuditLog.log_id)
+    claim, sent = (json.loads(entry.after_json) for entry in updates)
+    assert (claim["status"], claim["claimed_by"]) == ("sending", mail.THIS_DESK)
+    assert sent["status"] == "sent"
     assert steps[-1][0] == 100 and "1 sent" in steps[-1][1]
     # sent mail is not sent again
     assert _send(system).sent == 0 and len(server.messages) == 1
