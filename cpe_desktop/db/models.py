@@ -50,6 +50,7 @@ class User(BaseModel):
     active = BooleanField(default=True)
     created_at = DateTimeField()
     updated_at = DateTimeField()
+    row_version = IntegerField(default=1)  # schema 8: bumped by every update
 
     class Meta:
         table_name = "users"
@@ -62,6 +63,7 @@ class Credential(BaseModel):
     issuing_body = CharField(max_length=200, null=True)
     created_at = DateTimeField()
     updated_at = DateTimeField()
+    row_version = IntegerField(default=1)  # schema 8: bumped by every update
 
     class Meta:
         table_name = "credentials"
@@ -88,6 +90,7 @@ class License(BaseModel):
     # added in schema 5 (ARCHITECTURE.md §4): what the holder ticked for applies_if (JSON list of
     # names)
     attributes = TextField(null=True)
+    row_version = IntegerField(default=1)  # schema 8: bumped by every update
 
     class Meta:
         table_name = "licenses"
@@ -124,6 +127,7 @@ class CpeRecord(BaseModel):
     updated_at = DateTimeField()
     started_on = DateField(null=True)  # added in schema 4: the first day of a multi-day program
     topics = TextField(null=True)  # added in schema 5: course topics (JSON list of names)
+    row_version = IntegerField(default=1)  # schema 8: bumped by every update
 
     class Meta:
         table_name = "cpe_records"
@@ -152,6 +156,7 @@ class CustomField(BaseModel):
     options = TextField(null=True)  # added: JSON list of choices for "choice" fields
     required = BooleanField(default=False)  # added
     updated_at = DateTimeField(null=True)  # added
+    row_version = IntegerField(default=1)  # schema 8: bumped by every update
 
     class Meta:
         table_name = "custom_fields"
@@ -218,6 +223,7 @@ class StateRequirement(BaseModel):
     first_period_table = TextField(null=True)  # JSON list of hours (ramp or table)
     carryover_scope = CharField(max_length=20, null=True)
     reciprocity = CharField(max_length=30, null=True)
+    row_version = IntegerField(default=1)  # schema 8: bumped by every update
 
     class Meta:
         table_name = "state_requirements"
@@ -338,6 +344,7 @@ class Reminder(BaseModel):
     # The day of the month a monthly/yearly series keeps (31 for one set on 31 January, while
     # next_reminder sits on 28 February); None for the other frequencies.
     anchor_day = SmallIntegerField(null=True)  # added (schema 3)
+    row_version = IntegerField(default=1)  # schema 8: bumped by every update
 
     class Meta:
         table_name = "reminders"

@@ -29,6 +29,9 @@ from cpe_desktop.services.changes import AUDIT, Changes
 from cpe_desktop.services.context import ServiceContext
 
 _SECRET_COLUMNS = frozenset({"password_hash"})
+# Bookkeeping, not the item's content: the version every update bumps (schema 8) stays out of the
+# pictures, so entries written before and after it compare alike.
+_BOOKKEEPING_COLUMNS = frozenset({"row_version"})
 
 AUDIT_CHANGE = Changes.of(AUDIT)
 
@@ -48,6 +51,8 @@ def snapshot(instance: peewee.Model, **extra: Any) -> dict[str, Any]:
     for name, field in instance._meta.fields.items():
         column = field.column_name
         raw = instance.__data__.get(name)
+        if column in _BOOKKEEPING_COLUMNS:
+            continue
         if column in _SECRET_COLUMNS:
             picture["has_password"] = raw is not None
             continue

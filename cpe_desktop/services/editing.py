@@ -13,11 +13,18 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import peewee
+
 from cpe_desktop.db.models import (
+    AuditLog,
+    CpeRecord,
     Credential,
     CustomField,
     CustomFieldValue,
+    License,
+    Reminder,
     StateRequirement,
+    User,
     database,
 )
 from cpe_desktop.services import (
@@ -32,7 +39,7 @@ from cpe_desktop.services import (
 )
 from cpe_desktop.services.changes import Outcome
 from cpe_desktop.services.context import ServiceContext
-from cpe_desktop.services.errors import ValidationError
+from cpe_desktop.services.errors import StaleEdit, ValidationError
 
 CUSTOM_PREFIX = "custom:"
 
@@ -48,6 +55,17 @@ SAVERS: dict[str, tuple[_Create, _Update]] = {
     "custom_field": (custom_fields.define_field, custom_fields.update_field),
 }
 ENTITIES = tuple(SAVERS)
+# Each kind's table: its ``row_version`` says whether a form's copy is still the stored one.
+MODELS: dict[str, type[peewee.Model]] = {
+    "user": User,
+    "credential": Credential,
+    "license": License,
+    "record": CpeRecord,
+    "requirement": StateRequirement,
+    "reminder": Reminder,
+    "custom_field": CustomField,
+}
+VERSION_KEY = "row_version"  # in ``load_entity``'s values: the version the form opened
 # Kinds of item that can carry custom fields.
 CUSTOMIZABLE = tuple(custom_fields.ENTITIES)
 
@@ -95,8 +113,16 @@ def save_entity(
     pk: int | None,
     data: dict[str, Any],
     custom_values: Mapping[int | str, Any] | None = None,
+    *,
+    expected_version: int | None = None,
 ) -> Outcome:
     """Create (``pk`` None) or update one item and set its custom values, all or nothing.
+
+    ``expected_version`` is the ``row_version`` the form opened (``load_entity``'s
+    ``"row_version"``): when the item has another one now, someone saved it meanwhile and
+    :class:`StaleEdit` is raised with the item as it is now, nothing written. The row is locked
+    while it is checked and written (PostgreSQL ``FOR UPDATE``; SQLite's write transactions
+    are taken at their start), so two desks cannot both pass the check.
 
     ``custom_values`` maps a custom field id (or ``"custom:<id>"``) to its value; empty clears
     it. Only the values given are touched. Raises ValidationError with every problem found: the
@@ -111,6 +137,8 @@ def save_entity(
         raise ValueError(f"{entity} items have no custom fields")
     create, update = SAVERS[entity]
     with database.atomic():
+        if pk is not None and expected_version is not None:
+            _check_version(ctx, entity, pk, expected_version)
         custom_errors = _precheck(entity, wanted)
         try:
             outcome = create(ctx, dict(data)) if pk is None else update(ctx, pk, dict(data))
@@ -128,6 +156,33 @@ def save_entity(
                 raise ValidationError(custom_key(field_id), message) from None
             changes = changes | result.changes
     return Outcome(outcome.value, changes, outcome.warnings)
+
+
+def _check_version(ctx: ServiceContext, entity: str, pk: int, expected: int) -> None:
+    model = MODELS[entity]
+    query = model.select(model.row_version).where(model._meta.primary_key == pk)
+    if isinstance(database.obj, peewee.PostgresqlDatabase):
+        query = query.for_update()
+    current = query.scalar()
+    if current is None or current == expected:
+        return  # unchanged, or gone (the update says it is gone)
+    last = (
+        AuditLog.select(AuditLog.timestamp, User.name)
+        .join(User, peewee.JOIN.LEFT_OUTER)
+        .where((AuditLog.entity == entity) & (AuditLog.entity_id == str(pk)))
+        .order_by(AuditLog.log_id.desc())
+        .tuples()
+        .first()
+    )
+    when, who = last if last is not None else (None, None)
+    raise StaleEdit(
+        f"{who or 'Someone else'} saved this {entity.replace('_', ' ')} after you opened it; "
+        "nothing of yours was written.",
+        theirs=load_entity(ctx, entity, pk),
+        version=current,
+        who=who,
+        when=when,
+    )
 
 
 def _custom_values(entity: str, entity_id: int) -> dict[str, Any]:
@@ -263,4 +318,6 @@ def load_entity(ctx: ServiceContext, entity: str, pk: int) -> dict[str, Any]:
     see the item (PermissionDenied / NotFound otherwise)."""
     if entity not in _LOADERS:
         raise ValueError(f"cannot edit {entity!r} items (known: {', '.join(ENTITIES)})")
-    return _LOADERS[entity](ctx, pk) | _custom_values(entity, pk)
+    model = MODELS[entity]
+    version = model.select(model.row_version).where(model._meta.primary_key == pk).scalar()
+    return _LOADERS[entity](ctx, pk) | _custom_values(entity, pk) | {VERSION_KEY: version}

@@ -36,3 +36,26 @@ class NotFound(ServiceError):
 
 class Conflict(ServiceError):
     """The change clashes with existing data (a duplicate, a row still in use)."""
+
+
+class StaleEdit(Conflict):
+    """Someone else saved the item after this form opened it: nothing was written.
+
+    ``theirs`` is the item as stored now (the form's keys, as ``editing.load_entity`` gives them),
+    ``version`` its row version, ``who`` and ``when`` the last change's author and time (None
+    when the log does not say)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        theirs: Mapping[str, object],
+        version: int,
+        who: str | None = None,
+        when: object = None,
+    ) -> None:
+        super().__init__(message)
+        self.theirs = dict(theirs)
+        self.version = version
+        self.who = who
+        self.when = when

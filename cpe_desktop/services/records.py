@@ -407,7 +407,7 @@ def update_record(ctx: ServiceContext, record_id: int, data: dict[str, Any]) -> 
         for name, value in values.items():
             setattr(record, name, value)
         record.updated_at = ctx.now()
-        record.save()
+        rows.save_row(record, "record")
         if entries is not MISSING:
             _replace_credits(record, entries)
         audit.write(

@@ -83,7 +83,7 @@ def update(
     if "updated_at" in instance._meta.fields:
         instance.updated_at = ctx.now()
     with ctx_atomic(), integrity_as_conflict(f"This {entity.replace('_', ' ')}"):
-        instance.save()
+        save_row(instance, entity)
         audit.write(
             ctx,
             "update",
@@ -93,6 +93,39 @@ def update(
             audit.snapshot(instance, **(after_extra or {})),
         )
     return instance
+
+
+VERSION = "row_version"  # schema 8: on every row a form edits
+
+
+def save_row(instance: peewee.Model, entity: str) -> None:
+    """Write a changed row back (the caller's transaction and audit entry around it).
+
+    A row with a version (schema 8) is written only where it still has the version
+    ``instance`` was read with, and the version is bumped: a row another desk saved meanwhile
+    is refused (:class:`Conflict`), never overwritten. Other rows are saved as they are."""
+    if VERSION not in instance._meta.fields:
+        instance.save()
+        return
+    model = type(instance)
+    read = instance.row_version
+    pk = model._meta.primary_key
+    columns = {
+        field: instance.__data__.get(name)
+        for name, field in model._meta.fields.items()
+        if field is not pk and name != VERSION and name in instance.__data__  # as save() does
+    }
+    written = (
+        model.update({**columns, model.row_version: read + 1})
+        .where((pk == instance.get_id()) & (model.row_version == read))
+        .execute()
+    )
+    if written != 1:
+        raise Conflict(
+            f"This {entity.replace('_', ' ')} was changed or deleted by someone else while it was "
+            "being saved; nothing was written. Open it again to see it as it is now."
+        )
+    instance.row_version = read + 1
 
 
 def delete(ctx: ServiceContext, instance: peewee.Model, entity: str, **extra) -> None:

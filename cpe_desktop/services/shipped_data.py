@@ -23,7 +23,7 @@ from typing import Any
 
 from cpe_desktop import paths
 from cpe_desktop.db.models import AppMeta, Credential, StateRequirement, database
-from cpe_desktop.services import audit
+from cpe_desktop.services import audit, rows
 from cpe_desktop.services.changes import AUDIT, CREDENTIALS, REQUIREMENTS, Changes
 from cpe_desktop.services.context import SYSTEM, ServiceContext
 from cpe_desktop.services.errors import ValidationError
@@ -126,13 +126,13 @@ def load_shipped_requirements(
                 kept += 1
                 if _give_period_keys(row, values):
                     row.updated_at = now
-                    row.save()
+                    rows.save_row(row, "requirement")
                     given += 1
             elif differs(row, values) or _parts(stored.get(row.state_id, ())) != _parts(found):
                 for name, value in values.items():
                     setattr(row, name, value)
                 row.updated_at = now
-                row.save()
+                rows.save_row(row, "requirement")
                 replace_components(ctx, row, found)
                 updated += 1
         result = LoadResult(added_credentials, added, updated, kept, given)

@@ -7,10 +7,11 @@ still passes through every step in order.
 Copies so far: ``reminders`` (schema 3 adds ``anchor_day``); ``licenses``, ``cpe_records`` and
 ``state_requirements`` (schema 4 adds tracking, multi-day programs and cycle rules; schema 5
 adds ``licenses.attributes`` and ``cpe_records.topics``); ``audit_logs`` (schema 6 adds the
-hash chain's ``actor_id``, ``prev_hash`` and ``entry_hash``). Tables added later
-(``requirement_components``, schema 5; ``audit_chain_head``, schema 6, which is not in
-``ALL_MODELS``) are left out here. Tables are
-created one by one in ``ALL_MODELS`` order, so a table exists before any other refers to it.
+hash chain's ``actor_id``, ``prev_hash`` and ``entry_hash``); ``users``, ``credentials`` and
+``custom_fields`` (schema 8 adds ``row_version`` to them and to the copies above). Tables
+added later (``requirement_components``, schema 5; ``audit_chain_head``, schema 6, which is not
+in ``ALL_MODELS``) are left out here. Tables are created one by one in ``ALL_MODELS`` order,
+so a table exists before any other refers to it.
 """
 
 from __future__ import annotations
@@ -34,6 +35,54 @@ from cpe_desktop.db.models import ALL_MODELS, Attachment, BaseModel, Credential,
 
 def _hours(**kwargs) -> DecimalField:
     return DecimalField(max_digits=8, decimal_places=2, auto_round=True, **kwargs)
+
+
+class UserV1(BaseModel):
+    """``users`` as schema 1 created it."""
+
+    user_id = AutoField()
+    name = CharField(max_length=200)
+    email = CharField(max_length=254, unique=True)
+    role = CharField(max_length=20, default="member")
+    password_hash = CharField(max_length=255, null=True)
+    birth_date = DateField(null=True)
+    active = BooleanField(default=True)
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
+
+    class Meta:
+        table_name = "users"
+
+
+class CredentialV1(BaseModel):
+    """``credentials`` as schema 1 created it."""
+
+    credential_id = AutoField()
+    code = CharField(max_length=20, unique=True)
+    name = CharField(max_length=200)
+    issuing_body = CharField(max_length=200, null=True)
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
+
+    class Meta:
+        table_name = "credentials"
+
+
+class CustomFieldV1(BaseModel):
+    """``custom_fields`` as schema 1 created it."""
+
+    custom_field_id = AutoField()
+    entity = CharField(max_length=50)
+    field_name = CharField(max_length=100)
+    field_type = CharField(max_length=50)
+    created_at = DateTimeField()
+    options = TextField(null=True)
+    required = BooleanField(default=False)
+    updated_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "custom_fields"
+        indexes = ((("entity", "field_name"), True),)
 
 
 class LicenseV1(BaseModel):
@@ -163,6 +212,9 @@ class AuditLogV1(BaseModel):
 
 
 _AS_AT_SCHEMA_1: dict[type[BaseModel], type[BaseModel]] = {
+    models.User: UserV1,
+    models.Credential: CredentialV1,
+    models.CustomField: CustomFieldV1,
     models.Reminder: ReminderV1,
     models.License: LicenseV1,
     models.CpeRecord: CpeRecordV1,

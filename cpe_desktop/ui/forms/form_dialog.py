@@ -28,7 +28,8 @@ from cpe_desktop.services import editing
 from cpe_desktop.services.changes import Outcome
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.editing import CUSTOM_PREFIX
-from cpe_desktop.services.errors import ServiceError, ValidationError
+from cpe_desktop.services.errors import ServiceError, StaleEdit, ValidationError
+from cpe_desktop.ui.dialogs import stale_edit_dialog
 from cpe_desktop.ui.forms.inputs import (
     FieldInput,
     describe,
@@ -143,6 +144,11 @@ class FormDialog(QDialog):
                 values.setdefault("user_id", self.ctx.actor.user_id)
         else:
             values = editing.load_entity(self.ctx, self.spec.entity, self.pk)
+        self.opened = values  # what a refused save compares with (another desk saved first)
+        self.version = values.get(editing.VERSION_KEY)
+        self._fill(values)
+
+    def _fill(self, values: Mapping[str, Any]) -> None:
         for key, made in self.inputs.items():
             field = self.spec.field(key)
             if key in values and not (field.blank_keeps and self.pk is not None):
@@ -236,7 +242,11 @@ class FormDialog(QDialog):
             return False
         data, custom = self.collect()
         try:
-            self.outcome = editing.save_entity(self.ctx, self.spec.entity, self.pk, data, custom)
+            self.outcome = editing.save_entity(
+                self.ctx, self.spec.entity, self.pk, data, custom, expected_version=self.version
+            )
+        except StaleEdit as exc:
+            return self._saved_meanwhile(exc, {**data, **custom})
         except ValidationError as exc:
             self.show_errors(exc.errors)
             return False
@@ -245,3 +255,22 @@ class FormDialog(QDialog):
             return False
         self.accept()
         return True
+
+    def _saved_meanwhile(self, error: StaleEdit, mine: dict[str, Any]) -> bool:
+        """Another desk saved the item first: show both versions; keep mine or merge saves on
+        the stored version, take theirs puts it in the form."""
+        labels = {f.key: f.label for f in self.fields}
+        what = self.spec.entity.replace("_", " ")
+        choice, values = stale_edit_dialog.resolve(self, error, labels, self.opened, mine, what)
+        if choice is None:
+            show_message(self.form_error, str(error))
+            return False
+        self.opened, self.version = error.theirs, error.version
+        self._fill(values)
+        if choice == stale_edit_dialog.THEIRS:
+            show_message(
+                self.form_error,
+                "The version saved meanwhile is now in the form; nothing of yours was saved.",
+            )
+            return False
+        return self.save()

@@ -41,7 +41,8 @@ from cpe_desktop.services import records as records_service
 from cpe_desktop.services.changes import Changes, Outcome
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.editing import CUSTOM_PREFIX
-from cpe_desktop.services.errors import ServiceError, ValidationError
+from cpe_desktop.services.errors import ServiceError, StaleEdit, ValidationError
+from cpe_desktop.ui.dialogs import stale_edit_dialog
 from cpe_desktop.ui.forms import certificate_files, certificate_prefill
 from cpe_desktop.ui.forms.credits_grid import CreditsGrid
 from cpe_desktop.ui.forms.inputs import (
@@ -119,6 +120,8 @@ class RecordForm(QDialog):
         self.setWindowTitle("Add CPE record" if record_id is None else "Edit CPE record")
         self.setAcceptDrops(True)
         loaded = editing.load_entity(ctx, "record", record_id) if record_id is not None else {}
+        self.opened = loaded  # what a refused save compares with (another desk saved first)
+        self.version = loaded.get(editing.VERSION_KEY)
         self.owner_id = loaded.get("user_id") or user_id or ctx.actor.user_id
         self.fields = [f for f in _FIELDS if f.key != "user_id" or ctx.actor.is_admin]
         self.fields += list(custom_form_fields("record"))
@@ -418,6 +421,44 @@ class RecordForm(QDialog):
             data["attachment_id"] = self.attachment_id
         return data, custom, sent_rows, missing
 
+    def _saved_meanwhile(self, error: StaleEdit, mine: dict[str, Any]) -> bool:
+        """Another desk saved the record first: show both versions (nothing was stored, the
+        certificate chosen here neither); keep mine or merge saves on the stored version, take
+        theirs puts it in the form."""
+        labels = {f.key: f.label for f in self.fields} | {"credits": "Credits", "topics": "Topics"}
+        labels["attachment_id"] = "Certificate"
+        mine = {
+            k: v for k, v in mine.items() if k != "attachment_id" or self.certificate_path is None
+        }
+        choice, values = stale_edit_dialog.resolve(
+            self, error, labels, self.opened, mine, "CPE record"
+        )
+        if choice is None:
+            show_message(self.form_error, str(error))
+            return False
+        self.opened, self.version = error.theirs, error.version
+        for key, value in values.items():
+            if key == "credits":
+                while self.grid.count():
+                    self.grid.remove_line(0)
+                for line in value or [{}]:
+                    self.grid.add_line(line.get("field"), _text(line.get("credits")))
+            elif key == "topics" and self.topics is not None:
+                self.topics.set_value(list(value or []))
+            elif key == "attachment_id":
+                self.attachment_id = value
+                name = error.theirs.get("certificate") if value else None
+                self._show_certificate((name or "certificate") if value else None)
+            elif key in self.inputs:
+                self.inputs[key].set_value(value)
+        if choice == stale_edit_dialog.THEIRS:
+            show_message(
+                self.form_error,
+                "The version saved meanwhile is now in the form; nothing of yours was saved.",
+            )
+            return False
+        return self.save()
+
     def show_errors(self, errors: dict[str, str], sent_rows: list[int]) -> None:
         stray, grid = [], []
         for key, message in errors.items():
@@ -470,7 +511,16 @@ class RecordForm(QDialog):
                     owner = self._owner()
                     stored = attachments.store_certificate(self.ctx, owner, self.certificate_path)
                     data["attachment_id"] = stored.value.attachment_id
-                outcome = editing.save_entity(self.ctx, "record", self.record_id, data, custom)
+                outcome = editing.save_entity(
+                    self.ctx,
+                    "record",
+                    self.record_id,
+                    data,
+                    custom,
+                    expected_version=self.version,
+                )
+        except StaleEdit as exc:
+            return self._saved_meanwhile(exc, {**data, **custom})
         except ValidationError as exc:
             self.show_errors(exc.errors, sent_rows)
             return False
