@@ -296,8 +296,10 @@ def fire_reminder(
             if following is None
             else {"next_reminder": following, "anchor_day": anchor}
         )
+        # The version moves too, so a reminder form opened before the firing cannot save the
+        # old occurrence back (services/editing.save_entity refuses it as changed meanwhile).
         claimed = (
-            Reminder.update(values)
+            Reminder.update(**values, row_version=Reminder.row_version + 1)
             .where(
                 (Reminder.reminder_id == reminder_id)
                 & (Reminder.active == True)  # noqa: E712
@@ -317,6 +319,8 @@ def fire_reminder(
                 "dedupe_key": f"reminder:{reminder.reminder_id}:{occurrence.isoformat()}",
             },
         )
-        # The row already holds these values; the shared helper stamps it and writes the audit.
+        # The row already holds these values; the shared helper stamps it and writes the audit
+        # (on the version the claim left).
+        reminder.row_version += 1
         rows.update(ctx, reminder, values, "reminder", after_extra={"fired": occurrence})
     return Outcome(created.value, CHANGED | created.changes)

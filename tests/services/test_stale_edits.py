@@ -111,3 +111,29 @@ def test_saving_without_a_version_still_works_and_bumps_it(people):
     record = records.create_record(people.as_ann, dict(RECORD)).value
     records.update_record(people.as_ann, record.record_id, {"sponsor": "Gamma"})
     assert CpeRecord.get_by_id(record.record_id).row_version == 2
+
+
+def test_a_reminder_fired_while_its_form_is_open_is_not_saved_back(people):
+    """Firing moves the reminder to its next occurrence; a form opened before must not save the
+    old occurrence back (the reminder would fire again)."""
+    import datetime as dt
+
+    from cpe_desktop.db.models import Reminder
+    from cpe_desktop.services import reminders
+
+    made = reminders.create_reminder(
+        people.as_ann,
+        {"message": "Log CPE", "frequency": "monthly", "next_reminder": "2026-06-01T09:00"},
+    ).value
+    opened = _open(people.as_ann, "reminder", made.reminder_id)
+    reminders.fire_reminder(people.as_ann, made.reminder_id, dt.datetime(2026, 6, 1, 9, 30))
+    with pytest.raises(StaleEdit) as refused:
+        editing.save_entity(
+            people.as_ann,
+            "reminder",
+            made.reminder_id,
+            {"message": "Log CPE and certificates"},
+            expected_version=opened["row_version"],
+        )
+    assert refused.value.theirs["next_reminder"] == dt.datetime(2026, 7, 1, 9, 0)
+    assert Reminder.get_by_id(made.reminder_id).next_reminder == dt.datetime(2026, 7, 1, 9, 0)
