@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTimer
@@ -28,17 +28,20 @@ from cpe_desktop.ui import crash
 from cpe_desktop.ui.bus import ChangeBus
 from cpe_desktop.ui.dates import use_locale_dates
 from cpe_desktop.ui.dialogs.about import show_about
+from cpe_desktop.ui.first_paint import after_first_paint
 from cpe_desktop.ui.forms.registry import open_editor
 from cpe_desktop.ui.gc_guard import MainThreadCollector
 from cpe_desktop.ui.icons import app_icon
 from cpe_desktop.ui.main_window import MainWindow
 from cpe_desktop.ui.notifier import tray_is_available
-from cpe_desktop.ui.reminder_session import ReminderSession
 from cpe_desktop.ui.session import choose_user, context_for
 from cpe_desktop.ui.single_instance import SingleInstance
 from cpe_desktop.ui.tasks import Progress, TaskRunner
 from cpe_desktop.ui.theme import apply_theme, prepare_application
-from cpe_desktop.ui.tray import Tray
+
+if TYPE_CHECKING:  # imported when the reminders start, after the window's first paint
+    from cpe_desktop.ui.reminder_session import ReminderSession
+    from cpe_desktop.ui.tray import Tray
 
 log = logging.getLogger(__name__)
 
@@ -80,9 +83,13 @@ class Controller:
         *,
         reminders: bool = True,
         automatic_backups: bool = False,
+        background_after_paint: bool = False,
     ) -> None:
         self.database_location = database_location
         self.reminders = reminders  # tests of other things leave the scheduler off
+        # The program starts the reminders (tray, scheduler, email) once the first window has
+        # been painted (ui/first_paint.py); tests start them at once, inside the test.
+        self.background_after_paint = background_after_paint
         # The program makes automatic backups (at start when due, at close after changes);
         # tests of other things leave them off.
         self.automatic_backups = automatic_backups
@@ -130,16 +137,28 @@ class Controller:
         self.window.switchUserRequested.connect(self.switch_user)
         self.window.quitRequested.connect(self._leave)
         self.window.hiddenToTray.connect(self._tell_about_tray)
-        self._start_background(self.window)
         self._note_people()
-        self.window.show()
+        window = self.window
+        if self.background_after_paint:
+            window.show()
+            after_first_paint(window, lambda: self._start_background_for(window))
+        else:
+            self._start_background(window)
+            window.show()
         if old is not None:
             old.hide()
             old.deleteLater()
         return True
 
+    def _start_background_for(self, window: MainWindow) -> None:
+        if window is self.window:  # (not a window already replaced by Switch user)
+            self._start_background(window)
+
     def _start_background(self, window: MainWindow) -> None:
         """The tray (once) and this person's reminders (each sign-in; the last person's stop)."""
+        from cpe_desktop.ui.reminder_session import ReminderSession
+        from cpe_desktop.ui.tray import Tray
+
         if self.session is not None:
             self.session.stop()
             self.session = None
@@ -689,12 +708,13 @@ def run_gui(args: argparse.Namespace) -> int:
     collector = MainThreadCollector(app)  # cycles are freed on this thread, never a worker's
     collector.start()
     apply_theme(app, "system")
-    controller = Controller(describe(db), automatic_backups=True)
+    controller = Controller(describe(db), automatic_backups=True, background_after_paint=True)
     instance.activated.connect(controller.bring_to_front)
     if not controller.start():
         instance.close()
         return 0
-    controller.after_start()
+    assert controller.window is not None
+    after_first_paint(controller.window, controller.after_start)
     code = app.exec()
     instance.close()
     db.close()

@@ -29,7 +29,6 @@ from cpe_desktop.services.changes import AUDIT, REPORTS, Changes, Outcome
 from cpe_desktop.services.compliance import LicenseStatus
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import NotFound, ValidationError
-from cpe_desktop.services.interchange.common import json_number
 
 PROGRESS = "progress"
 FIRM_SUMMARY = "firm_summary"
@@ -57,6 +56,10 @@ def _tell(progress: ProgressCallback | None, percent: int, message: str) -> None
 
 def hours(value: Decimal | None) -> int | float | None:
     """Hours as a JSON number (4, 1.5), None kept."""
+    # Imported here: the interchange package (every file format) would add tens of ms to the
+    # window's start, which reaches this module through the dashboard's license cards.
+    from cpe_desktop.services.interchange.common import json_number
+
     return None if value is None else json_number(value)
 
 

@@ -12,11 +12,9 @@ from PySide6.QtWidgets import QDialog, QWidget
 
 from cpe_desktop.services.changes import Outcome
 from cpe_desktop.services.context import ServiceContext
-from cpe_desktop.ui.forms.form_dialog import FormDialog
-from cpe_desktop.ui.forms.license_form import LicenseForm
-from cpe_desktop.ui.forms.specs import FORM_SPECS
 
 if TYPE_CHECKING:
+    from cpe_desktop.ui.forms.form_dialog import FormDialog
     from cpe_desktop.ui.forms.record_form import RecordForm
 
 # table name -> the entity ``editing.save_entity`` and the specs use
@@ -43,9 +41,14 @@ def make_editor(
     ``focus`` names the field to put the cursor on (a generated form's key)."""
     if table_name not in ENTITY_OF_TABLE:
         raise ValueError(f"{table_name!r} has no editor (editable: {sorted(EDITABLE_TABLES)})")
+    # The forms are imported when first needed, not at start-up (the window's first paint
+    # waits for every module imported before it).
+    from cpe_desktop.ui.forms.form_dialog import FormDialog
+    from cpe_desktop.ui.forms.license_form import LicenseForm
+    from cpe_desktop.ui.forms.specs import FORM_SPECS
+
     if table_name == "records":
-        # Imported when first needed: the record form brings the PDF reader, which start-up
-        # does not need.
+        # The record form brings the PDF reader too.
         from cpe_desktop.ui.forms.record_form import RecordForm
 
         return RecordForm(ctx, record_id=pk, parent=parent)
