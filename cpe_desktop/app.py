@@ -40,6 +40,7 @@ from cpe_desktop.ui.tasks import Progress, TaskRunner
 from cpe_desktop.ui.theme import apply_theme, prepare_application
 
 if TYPE_CHECKING:  # imported when the reminders start, after the window's first paint
+    from cpe_desktop.ui.live_refresh import LiveRefresh
     from cpe_desktop.ui.reminder_session import ReminderSession
     from cpe_desktop.ui.tray import Tray
 
@@ -101,6 +102,7 @@ class Controller:
         self.tasks = TaskRunner(lambda: self.ctx, bus=self.bus)
         self.tray: Tray | None = None
         self.session: ReminderSession | None = None
+        self.live: LiveRefresh | None = None  # other desks' changes (ui/live_refresh.py)
         self._told_about_tray = False
         self._changed_since_start = False
         self.bus.changed.connect(self._note_change)
@@ -156,12 +158,11 @@ class Controller:
 
     def _start_background(self, window: MainWindow) -> None:
         """The tray (once) and this person's reminders (each sign-in; the last person's stop)."""
+        from cpe_desktop.ui.live_refresh import LiveRefresh
         from cpe_desktop.ui.reminder_session import ReminderSession
         from cpe_desktop.ui.tray import Tray
 
-        if self.session is not None:
-            self.session.stop()
-            self.session = None
+        self._stop_background()
         if not self.reminders:
             return
         if self.tray is None and tray_is_available():
@@ -178,6 +179,17 @@ class Controller:
         assert self.ctx is not None
         self.session = ReminderSession(self.ctx, self.bus, window, self.tray, self.tasks.submit)
         self.session.start()
+        self.live = LiveRefresh(self.ctx, self.bus, window)
+        self.live.start()
+
+    def _stop_background(self) -> None:
+        """The last person's reminders and live refresh (sign-out, switch, quit)."""
+        if self.session is not None:
+            self.session.stop()
+            self.session = None
+        if self.live is not None:
+            self.live.stop()
+            self.live = None
 
     def _tell_about_tray(self) -> None:
         if self.session is not None and not self._told_about_tray:
@@ -196,9 +208,7 @@ class Controller:
 
     def _leave(self) -> None:
         self.back_up_on_close()
-        if self.session is not None:
-            self.session.stop()
-            self.session = None
+        self._stop_background()
         if self.tray is not None:
             self.tray.hide()
         QApplication.quit()

@@ -452,6 +452,26 @@ class FirmSetting(BaseModel):
 
 
 # The tables of schema 1; later schemas' tables are created by their own migration steps.
+class DeskSession(BaseModel):
+    """Schema 9: a desk (a running program) connected to this database, for Administration ›
+    Connected. Written when a person signs in, touched every few minutes while the program runs
+    (``last_seen``), removed when it quits; a row not seen for a day is cleared by the next desk
+    to start. Connection state, not anyone's data: not in the audit log, not exported."""
+
+    desk_id = CharField(max_length=32, primary_key=True)
+    user = ForeignKeyField(
+        User, column_name="user_id", null=True, on_delete="CASCADE", backref="desks"
+    )
+    machine = CharField(max_length=255)
+    program_version = CharField(max_length=50)
+    database_kind = CharField(max_length=20)  # sqlite | postgresql
+    started_at = DateTimeField()
+    last_seen = DateTimeField(index=True)
+
+    class Meta:
+        table_name = "desk_sessions"
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     User,
     Credential,
@@ -473,4 +493,10 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     TaskQueue,
 )
 
-EVERY_MODEL: tuple[type[BaseModel], ...] = (*ALL_MODELS, AppMeta, AuditChainHead, FirmSetting)
+EVERY_MODEL: tuple[type[BaseModel], ...] = (
+    *ALL_MODELS,
+    AppMeta,
+    AuditChainHead,
+    FirmSetting,
+    DeskSession,
+)

@@ -7,6 +7,8 @@ keep each file short; ``services.tables.SPECS`` joins both. No Qt here.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from peewee import JOIN, Case, fn
 
 from cpe_desktop.db.models import (
@@ -16,6 +18,7 @@ from cpe_desktop.db.models import (
     Credential,
     CustomField,
     CustomFieldValue,
+    DeskSession,
     Email,
     License,
     Preference,
@@ -26,7 +29,7 @@ from cpe_desktop.db.models import (
 )
 from cpe_desktop.rules.component_facts import ATTRIBUTE_LABELS
 from cpe_desktop.services import changes as k
-from cpe_desktop.services import custom_fields, preferences, table_words
+from cpe_desktop.services import custom_fields, preferences, presence, table_words
 from cpe_desktop.services.table_specs import (
     Column,
     TableSpec,
@@ -402,6 +405,34 @@ CUSTOM_FIELD_VALUES = TableSpec(
     read_only=True,
 )
 
+
+def _connected_now():
+    """The desks seen in the last few minutes (a desk that crashed drops out by itself)."""
+    since = dt.datetime.now(dt.UTC).replace(tzinfo=None) - presence.CONNECTED_FOR
+    return DeskSession.select().join(User, JOIN.LEFT_OUTER).where(DeskSession.last_seen >= since)
+
+
+DESK_SESSIONS = TableSpec(
+    name="desk_sessions",
+    title="Connected",
+    model=DeskSession,
+    query=_connected_now,
+    columns=(
+        Column("who", "Person", fn.COALESCE(User.name, "(signing in)")),
+        Column("machine", "Computer", DeskSession.machine),
+        Column("started_at", "Since", DeskSession.started_at, "datetime", searchable=False),
+        Column("last_seen", "Last seen", DeskSession.last_seen, "datetime", searchable=False),
+        Column("database_kind", "Database", DeskSession.database_kind, "badge"),
+        Column("program_version", "Version", DeskSession.program_version),
+    ),
+    kinds=frozenset({k.USERS, k.ACTIVITY}),
+    owner=None,
+    default_sort=("who", False),
+    empty_text="Nobody else is connected to this database now.",
+    admin_only=True,
+    read_only=True,
+)
+
 ADMIN_SPECS: tuple[TableSpec, ...] = (
     USERS,
     CREDENTIALS,
@@ -414,5 +445,6 @@ ADMIN_SPECS: tuple[TableSpec, ...] = (
     CUSTOM_FIELDS,
     PREFERENCES,
     CUSTOM_FIELD_VALUES,
+    DESK_SESSIONS,
 )
 """The Administration area's tables, in tab order."""

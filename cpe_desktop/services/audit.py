@@ -25,6 +25,7 @@ from typing import Any
 import peewee
 
 from cpe_desktop.db.models import AuditChainHead, AuditLog, database
+from cpe_desktop.services import live_changes
 from cpe_desktop.services.changes import AUDIT, Changes
 from cpe_desktop.services.context import ServiceContext
 
@@ -147,6 +148,8 @@ def chain(entries: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
         ),
         (ids[-1], previous, len(entries), AuditChainHead.updated_at.db_value(now), HEAD_ID),
     )
+    # Every mutation writes its entries here: the other desks hear of it when it commits.
+    live_changes.announce({values[4] for values in entries})
     return made
 
 

@@ -31,6 +31,7 @@ DAILY_TABS = ("records", "licenses", "reminders", "notifications", "reports")
 OPEN_RECORDS_MAX_PAGES = 50  # pages of the records table read to find the dashboard's records
 ADMIN_TABS = (
     "users",
+    "desk_sessions",  # who is connected, from which computer
     "credentials",
     "requirements",
     "requirement_components",
@@ -166,13 +167,18 @@ class MainWindow(QMainWindow):
 
     def _lazy(self, name: str) -> LazyTab:
         def build() -> TableTab:
-            # Imported when first shown: the reports tab brings the PDF and XLSX writers.
-            from cpe_desktop.ui.tabs.reports_tab import ReportsTab
+            classes: dict[str, type[TableTab]] = {
+                "notifications": NotificationsTab,
+                "audit_logs": AuditLogTab,
+            }
+            if name == "reports":
+                # Imported when that tab is first shown: it brings the PDF and XLSX writers.
+                from cpe_desktop.ui.tabs.reports_tab import ReportsTab
 
-            classes = {"notifications": NotificationsTab, "reports": ReportsTab}
-            cls = {**classes, "audit_logs": AuditLogTab}.get(name, TableTab)
+                classes["reports"] = ReportsTab
+            cls = classes.get(name, TableTab)
             editor = self.editor if name in EDITABLE_TABLES else None
-            extra = {"tasks": self.tasks} if cls is ReportsTab else {}
+            extra = {"tasks": self.tasks} if name == "reports" else {}
             member_reads = name in MEMBER_READ_ONLY_TABS and not self.ctx.actor.is_admin
             if member_reads:
                 editor, extra = None, {"read_only": True}

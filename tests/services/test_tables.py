@@ -15,6 +15,7 @@ from cpe_desktop.db.models import (
     ActivityLog,
     Attachment,
     CpeRecord,
+    DeskSession,
     Email,
     Notification,
     Reminder,
@@ -93,6 +94,17 @@ def filled(people):
         TaskQueue.create(user=user, task_name="import", scheduled_at=NOW)
         preferences.set_preferences(people.as_admin, user, {"theme": "dark"})
     ActivityLog.create(user=None, action="backup", timestamp=NOW)
+    # A desk connected now (the Connected view shows the last few minutes by the real clock).
+    seen = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    DeskSession.create(
+        desk_id="d" * 32,
+        user=ann,
+        machine="FRONT-DESK",
+        program_version="0.1.0",
+        database_kind="sqlite",
+        started_at=seen,
+        last_seen=seen,
+    )
     field = custom_fields.define_field(
         people.as_admin, {"entity": "record", "field_name": "Provider code", "field_type": "text"}
     ).value
@@ -117,7 +129,9 @@ def _values(spec, ctx, key, **kwargs):
 
 
 def test_every_table_has_a_spec():
-    assert {m._meta.table_name for m in ALL_MODELS} == {s.table for s in tables.SPECS.values()}
+    # Every account table, and the desks connected (Administration › Connected).
+    shown = {m._meta.table_name for m in (*ALL_MODELS, DeskSession)}
+    assert shown == {s.table for s in tables.SPECS.values()}
     assert tables.spec("cpe_records") is tables.spec("records")
     with pytest.raises(KeyError):
         tables.spec("nope")

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication
 from cpe_desktop.app import use_readable_locale
 from cpe_desktop.rules import wording
 from cpe_desktop.ui.dates import use_locale_dates
+from cpe_desktop.ui.live_refresh import LiveRefresh
 from cpe_desktop.ui.reminder_session import ReminderSession
 
 
@@ -43,3 +44,5 @@ def no_reminder_session_outlives_its_test(qapp):
     for widget in QApplication.topLevelWidgets():
         for session in widget.findChildren(ReminderSession):
             session.stop()
+        for live in widget.findChildren(LiveRefresh):  # and its listener thread, its presence
+            live.stop()

@@ -27,6 +27,7 @@ from cpe_desktop.db.migrations import (
     m0006_audit_chain,
     m0007_firm_mail_server,
     m0008_row_versions,
+    m0009_desk_sessions,
 )
 from cpe_desktop.db.models import SchemaVersion
 
@@ -51,6 +52,7 @@ STEPS: tuple[Step, ...] = (
     Step(6, "add the audit log's hash chain", m0006_audit_chain.apply),
     Step(7, "one mail server for the firm (firm_settings)", m0007_firm_mail_server.apply),
     Step(8, "add row_version to every row edited in a form", m0008_row_versions.apply),
+    Step(9, "add desk_sessions (who is connected)", m0009_desk_sessions.apply),
 )
 
 
