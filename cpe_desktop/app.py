@@ -4,6 +4,7 @@ errors), the person chosen, the main window shown, and the menu actions that nee
 from __future__ import annotations
 
 import argparse
+import linecache
 import logging
 import os
 import sys
@@ -725,6 +726,10 @@ def run_gui(args: argparse.Namespace) -> int:
         return 0
     assert controller.window is not None
     after_first_paint(controller.window, controller.after_start)
+    # PySide6's import hook reads the source of every module imported after it (looking for its
+    # __feature__ switches) into linecache: about 16 MB of lines nothing else needs. Tracebacks
+    # read them again from the files when they need them.
+    after_first_paint(controller.window, linecache.clearcache)
     code = app.exec()
     instance.close()
     db.close()
