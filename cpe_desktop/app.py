@@ -25,7 +25,7 @@ from cpe_desktop.log import setup_logging
 from cpe_desktop.services import preferences
 from cpe_desktop.services.changes import TASKS, USERS
 from cpe_desktop.services.context import ServiceContext
-from cpe_desktop.ui import crash
+from cpe_desktop.ui import connection_watch, crash
 from cpe_desktop.ui.bus import ChangeBus
 from cpe_desktop.ui.dates import use_locale_dates
 from cpe_desktop.ui.dialogs.about import show_about
@@ -140,6 +140,7 @@ class Controller:
         self.window.switchUserRequested.connect(self.switch_user)
         self.window.quitRequested.connect(self._leave)
         self.window.hiddenToTray.connect(self._tell_about_tray)
+        connection_watch.install(self.window.connection_watch)  # a lost server: its banner
         self._note_people()
         window = self.window
         if self.background_after_paint:

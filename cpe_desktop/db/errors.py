@@ -92,7 +92,7 @@ def classify(exc: BaseException) -> DatabaseEnvironmentError | None:
     for needles, kind, message in _SQLITE_MESSAGES:
         if any(needle in text for needle in needles):
             return DatabaseEnvironmentError(message, kind=kind)
-    if isinstance(exc, peewee.OperationalError) and (
+    if isinstance(exc, (peewee.OperationalError, peewee.InterfaceError)) and (
         "connection" in text or "could not connect" in text or "server" in text
     ):
         return DatabaseEnvironmentError(

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from cpe_desktop.db.errors import classify
 from cpe_desktop.log import log_path, logging_to_error_output
 from cpe_desktop.services.errors import ServiceError
+from cpe_desktop.ui import connection_watch
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +20,8 @@ log = logging.getLogger(__name__)
 def show_error(parent: QWidget | None, exc: BaseException, doing: str = "") -> None:
     """Tell the user about ``exc`` in the right words (service refusal, database trouble, bug)."""
     what = f" while {doing}" if doing else ""
+    if connection_watch.report(exc):  # the server went away: the banner says so, no dialog
+        return
     if isinstance(exc, ServiceError):
         QMessageBox.warning(parent, "CPE Tracker", str(exc))
         return

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.tables import spec as table_spec
 from cpe_desktop.ui.bus import ChangeBus
+from cpe_desktop.ui.connection_watch import ConnectionBanner, ConnectionWatch
 from cpe_desktop.ui.forms.registry import EDITABLE_TABLES
 from cpe_desktop.ui.tabs.audit_log_tab import AuditLogTab
 from cpe_desktop.ui.tabs.dashboard_tab import DashboardTab
@@ -139,10 +140,14 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(self.admin_tabs, "Administration")
         self.banner = NotificationBanner()
         self.banner.openRequested.connect(lambda: self.show_table("notifications"))
+        # A database server that went away: said above everything, retried by itself.
+        self.connection_banner = ConnectionBanner()
+        self.connection_watch = ConnectionWatch(bus, self.connection_banner, self)
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
+        column.addWidget(self.connection_banner)
         column.addWidget(self.banner)
         column.addWidget(self.tabs, 1)
         self.setCentralWidget(central)

@@ -29,6 +29,7 @@ from cpe_desktop.services.changes import Outcome
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.editing import CUSTOM_PREFIX
 from cpe_desktop.services.errors import ServiceError, StaleEdit, ValidationError
+from cpe_desktop.ui import connection_watch
 from cpe_desktop.ui.dialogs import stale_edit_dialog
 from cpe_desktop.ui.forms.inputs import (
     FieldInput,
@@ -252,6 +253,11 @@ class FormDialog(QDialog):
             return False
         except ServiceError as exc:  # permission denied, conflict, gone meanwhile
             show_message(self.form_error, str(exc))
+            return False
+        except Exception as exc:
+            if not connection_watch.report(exc):
+                raise
+            show_message(self.form_error, connection_watch.REFUSED)
             return False
         self.accept()
         return True

@@ -42,6 +42,7 @@ from cpe_desktop.services.changes import Changes, Outcome
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.editing import CUSTOM_PREFIX
 from cpe_desktop.services.errors import ServiceError, StaleEdit, ValidationError
+from cpe_desktop.ui import connection_watch
 from cpe_desktop.ui.dialogs import stale_edit_dialog
 from cpe_desktop.ui.forms import certificate_files, certificate_prefill
 from cpe_desktop.ui.forms.credits_grid import CreditsGrid
@@ -526,6 +527,11 @@ class RecordForm(QDialog):
             return False
         except ServiceError as exc:
             show_message(self.form_error, str(exc))
+            return False
+        except Exception as exc:
+            if not connection_watch.report(exc):
+                raise
+            show_message(self.form_error, connection_watch.REFUSED)
             return False
         changes = outcome.changes | (stored.changes if stored is not None else Changes())
         self.outcome = Outcome(outcome.value, changes, outcome.warnings)
