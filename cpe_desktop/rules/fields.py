@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 # --- Fields of study (NASBA, 2016) ----------------------------------------------------------------
 
@@ -213,14 +214,25 @@ def _lookup(text: object, index: Mapping[str, str]) -> str | None:
     return outside if outside is not None and outside == inside else None
 
 
+# An import checks the same few spellings tens of thousands of times: each is worked out once.
+@lru_cache(maxsize=4096)
+def _field_named(text: str) -> str | None:
+    return _lookup(text, _FIELD_INDEX)
+
+
+@lru_cache(maxsize=4096)
+def _method_named(text: str) -> str | None:
+    return _lookup(text, _METHOD_INDEX)
+
+
 def normalize_field(text: str) -> str | None:
     """The canonical field of study ``text`` names, or None when it names none (or several)."""
-    return _lookup(text, _FIELD_INDEX)
+    return _field_named(text) if isinstance(text, str) else None
 
 
 def normalize_delivery_method(text: str) -> str | None:
     """The canonical delivery method ``text`` names, or None when it names none (or several)."""
-    return _lookup(text, _METHOD_INDEX)
+    return _method_named(text) if isinstance(text, str) else None
 
 
 def is_technical(field: str) -> bool:
