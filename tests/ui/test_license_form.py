@@ -143,3 +143,21 @@ def test_the_registry_opens_the_license_form_on_the_field_asked_for(qtbot, peopl
     dialog.activateWindow()
     qtbot.waitUntil(lambda: dialog.focusWidget() is not None)
     assert dialog.focusWidget() in dialog.inputs["period_end_override"].focus
+
+
+def test_the_questions_name_the_holder_when_the_license_is_someone_elses(qtbot, people):
+    """An administrator entering Ann's license is asked about Ann's period, not "your" one; for
+    their own license (and after choosing themselves as holder) it says "your" again."""
+    made = licenses.create_license(people.as_ann, {"credential": "CPA", "jurisdiction": "Ohio"})
+    form = _shown(qtbot, LicenseForm(people.as_admin, made.value.license_id))
+    name = people.ann.name
+    titles = {box.title() for box in form.sections.values()}
+    assert {f"{name}'s reporting period", f"Where {name} mainly works"} <= titles
+    cell = form.cells["period_end_override"].parentWidget()
+    label = form.sections["Your reporting period"].layout().labelForField(cell)
+    assert label.text() == f"When does {name}'s current reporting period end?"
+    form.inputs["user_id"].set_value(people.admin.user_id)
+    assert label.text() == "When does your current reporting period end?"
+    assert form.sections["Your reporting period"].title() == "Your reporting period"
+    own = _shown(qtbot, LicenseForm(people.as_ann, made.value.license_id))
+    assert own.sections["Your reporting period"].title() == "Your reporting period"

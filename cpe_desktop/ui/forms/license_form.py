@@ -33,7 +33,13 @@ from cpe_desktop.services.errors import ServiceError
 from cpe_desktop.services.licenses import SuggestedPeriod
 from cpe_desktop.ui.forms.form_dialog import FormDialog
 from cpe_desktop.ui.forms.inputs import FieldInput, error_label, show_message
-from cpe_desktop.ui.forms.specs import LICENSE
+from cpe_desktop.ui.forms.specs import (
+    LICENSE,
+    PERIOD_QUESTION,
+    PERIOD_QUESTION_FOR,
+    PERIOD_SECTION,
+    WHERE_SECTION,
+)
 from cpe_desktop.ui.widgets.license_card import day_text
 
 # What the suggestion depends on: a change to any of these works the dates out again.
@@ -262,8 +268,8 @@ class LicenseForm(FormDialog):
         )
         self.cells["tracked_from"].insertWidget(1, self.period.earlier)
         # "Your work" sits between the period questions and where the person mainly works.
-        stack = self.sections["Where you mainly work"].parentWidget().layout()
-        at = stack.indexOf(self.sections["Where you mainly work"])
+        stack = self.sections[WHERE_SECTION].parentWidget().layout()
+        at = stack.indexOf(self.sections[WHERE_SECTION])
         stack.insertWidget(at, self.attributes)
         stack.insertSpacing(at + 1, 6)
         super()._load()
@@ -285,6 +291,38 @@ class LicenseForm(FormDialog):
         for key in _INPUTS:
             if key in self.inputs:
                 self.inputs[key].on_change(self._resuggest)
+        if "user_id" in self.inputs:
+            self.inputs["user_id"].on_change(self._word_for_holder)
+        self._word_for_holder()
+
+    # --- "your" only for one's own license --------------------------------------------------
+
+    def _word_for_holder(self) -> None:
+        """The questions say "your" to the holder; to an administrator entering someone
+        else's license they name that person ("When does Priya Raman's current reporting
+        period end?")."""
+        holder = self.inputs["user_id"].value() if "user_id" in self.inputs else None
+        name = None
+        if holder not in (None, self.ctx.actor.user_id):
+            try:
+                name = users.get_user(self.ctx, int(holder)).name
+            except (ServiceError, TypeError, ValueError):
+                name = None
+        for key, own, theirs in (
+            (PERIOD_SECTION, PERIOD_SECTION, "{name}'s reporting period"),
+            (WHERE_SECTION, WHERE_SECTION, "Where {name} mainly works"),
+        ):
+            if key in self.sections:
+                self.sections[key].setTitle(own if name is None else theirs.format(name=name))
+        self.attributes.setTitle("Your work" if name is None else f"{name}'s work")
+        cell = self.cells.get("period_end_override")
+        if cell is not None and PERIOD_SECTION in self.sections:
+            label = self.sections[PERIOD_SECTION].layout().labelForField(cell.parentWidget())
+            if isinstance(label, QLabel):
+                question = (
+                    PERIOD_QUESTION if name is None else PERIOD_QUESTION_FOR.format(name=name)
+                )
+                label.setText(question)
 
     # --- the jurisdiction list follows the credential ------------------------------------------
 

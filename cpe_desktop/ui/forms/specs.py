@@ -119,8 +119,11 @@ CREDENTIAL = FormSpec(
 )
 
 PERIOD_SECTION = "Your reporting period"
+WHERE_SECTION = "Where you mainly work"
+PERIOD_QUESTION = "When does your current reporting period end?"
+PERIOD_QUESTION_FOR = "When does {name}'s current reporting period end?"
 LICENSE_LABELS = {
-    "period_end_override": "When does your current reporting period end?",
+    "period_end_override": PERIOD_QUESTION,
     "tracked_from": "Track from",
     "opening_hours": "Hours already earned this period",
     "opening_ethics_hours": "… of them ethics",
@@ -171,7 +174,7 @@ LICENSE = FormSpec(
             "jurisdiction",
             help="Only when it is another jurisdiction than this license's",
             note="Optional. Some boards accept the CPE of the jurisdiction where you mainly work.",
-            section="Where you mainly work",
+            section=WHERE_SECTION,
         ),
     ),
 )
