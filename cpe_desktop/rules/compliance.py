@@ -309,18 +309,26 @@ def _records(
         counted = sorted(counted + outside)
     counted_set = set(counted)
     issues: list[Issue] = []
-    notes = ledger.notes
-    for position in ledger.flagged(min(window.lo, e_lo), max(window.hi, e_hi)):
-        no_certificate, increments = notes(position, _record_notes)
+    flagged = ledger.flagged(min(window.lo, e_lo), max(window.hi, e_hi))
+    worded = ledger.memo(_record_notes)
+    for position in flagged:
+        if position not in worded:
+            worded[position] = _record_notes(ledger, position)
+    for position in flagged:  # (a firm has tens of thousands: kept to the bare minimum)
+        no_certificate, increments = worded[position]
         if no_certificate is not None and position in counted_set:
             issues.append(no_certificate)
-        issues.extend(increments)
+        if increments:
+            issues.extend(increments)
     if counted:
         for position in ledger.not_stated(counted[0], counted[-1] + 1, _says_not_stated):
-            not_stated = notes(position, _not_stated_note) if position in counted_set else None
+            not_stated = (
+                ledger.notes(position, _not_stated_note) if position in counted_set else None
+            )
             if not_stated is not None:  # (never for the opening balance)
                 issues.append(not_stated)
-    return tuple(ledger.records[p].record_id for p in counted), issues
+    records = ledger.records
+    return tuple([records[p].record_id for p in counted]), issues
 
 
 def _record_notes(ledger: Ledger, position: int) -> tuple[Issue | None, tuple[Issue, ...]]:
@@ -441,7 +449,7 @@ def _evaluate(ctx: EvaluationContext, ledger: Ledger) -> Evaluation:
         caps=caps,
         previous=previous,
         issues=tuple(ctx.issues + record_issues),
-        counted_records=tuple(r for r in counted_records if r > 0),
+        counted_records=tuple([r for r in counted_records if r > 0]),
         tracked_from=license.tracked_from,
         opening_hours=ctx.opening[0],
         opening_ethics_hours=ctx.opening[1],

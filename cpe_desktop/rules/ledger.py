@@ -271,12 +271,18 @@ class Ledger:
         flagged = self._flagged
         return flagged[bisect_left(flagged, lo) : bisect_left(flagged, hi)]
 
+    def memo(self, make: Callable[[Ledger, int], Any]) -> dict[int, Any]:
+        """Position -> ``make(self, position)`` for the records worked out so far (the caller
+        fills in the rest): what the engine says about a record is the same for every license
+        that shares this ledger."""
+        found = self._notes.get(make)
+        if found is None:
+            found = self._notes[make] = {}
+        return found
+
     def notes(self, position: int, make: Callable[[Ledger, int], Any]) -> Any:
-        """``make(self, position)``, worked out once per record and ``make``: what the engine
-        says about a record is the same for every license that shares this ledger."""
-        memo = self._notes.get(make)
-        if memo is None:
-            memo = self._notes[make] = {}
+        """``make(self, position)``, worked out once per record and ``make`` (see ``memo``)."""
+        memo = self.memo(make)
         found = memo.get(position)
         if found is None:
             found = memo[position] = make(self, position)
