@@ -12,9 +12,10 @@ patches ``MainWindow.showEvent``, so both the frozen and the source program are 
 external way: on a private Xvfb display, until the X server maps the main window (the first
 top-level, non-override-redirect window to appear), watched through one Xlib connection kept open
 for the whole run (polling with ``xdotool`` costs about 0.1 s a poll and competes for the CPU).
-Then the process is terminated. Also printed, on the same display: ``bench_startup.py``'s
-in-process measure of the source program (first ``showEvent``), relating the two methods, and its
-baseline, a bare ``python -c "import PySide6.QtWidgets"`` process.
+Then the process is terminated. A bare PySide6 window (``QApplication`` + ``QMainWindow``
+shown: issue 18's baseline) is timed the same way. Also printed, on the same display:
+``bench_startup.py``'s in-process measure of the source program (first ``showEvent``), relating
+the two methods, and its baseline, a bare ``python -c "import PySide6.QtWidgets"`` process.
 
 Needs Linux, Xvfb and Qt's X11 libraries (the Debian packages listed in ARCHITECTURE.md §6), and a
 built bundle: ``python build/build.py --no-installer`` (or ``--bundle DIR``). Not collected by
@@ -199,9 +200,13 @@ def main() -> None:
         return lambda: time_shown([*program, "--db", str(db)], env, watcher)
 
     records = f"{args.records:,} records"
+    # The bare PySide6 window (QApplication + QMainWindow shown) issue 18 compares with, timed
+    # the same way: until the X server maps it.
+    bare = [sys.executable, "-c", bench_startup.BARE_WINDOW, "0"]
     cases: dict[str, Callable[[], float]] = {
-        "python + import PySide6.QtWidgets": lambda: bench_startup.time_baseline(work),
-        "source, in-process showEvent, empty": lambda: bench_startup.time_window(empty, work),
+        "python + import PySide6.QtWidgets": lambda: bench_startup.time_baseline(work)[0],
+        "bare PySide6 window": lambda: time_shown(bare, env, watcher),
+        "source, in-process showEvent, empty": lambda: bench_startup.time_window(empty, work)[0],
         "source, empty database": shown(source, empty),
         "frozen, empty database": shown([str(frozen)], empty),
         f"source, {records}": shown(source, full),
