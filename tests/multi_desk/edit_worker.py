@@ -19,20 +19,17 @@ import traceback
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cpe_desktop.db.database import bind, make_database  # noqa: E402
-from cpe_desktop.db.models import User  # noqa: E402
+from desk_connection import connect  # noqa: E402
+
 from cpe_desktop.services import editing  # noqa: E402
-from cpe_desktop.services.context import Actor, ServiceContext  # noqa: E402
 from cpe_desktop.services.errors import Conflict, StaleEdit  # noqa: E402
 
 
 def main() -> None:
     settings = json.loads(sys.argv[1])
-    kwargs = {"options": f"-c search_path={settings['schema']}"} if settings["schema"] else {}
-    db = bind(make_database(settings["target"], **kwargs))
-    db.connect()
-    ctx = ServiceContext(Actor.for_user(User.get_by_id(settings["user_id"])))
+    db, ctx = connect(settings)
     desk, record_id = settings["desk"], settings["record_id"]
     rng = random.Random(settings["seed"])
     print(json.dumps({"ready": desk}), flush=True)

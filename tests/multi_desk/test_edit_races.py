@@ -18,37 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from cpe_desktop.db.database import bind, make_database
-from cpe_desktop.db.migrations import migrate
 from cpe_desktop.db.models import AuditLog, CpeRecord
 from cpe_desktop.services import records, users
 from cpe_desktop.services.context import SYSTEM, Actor, ServiceContext
-from tests.conftest import POSTGRES_URL, _drop_postgres_schema, _postgres_schema_database
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKER = Path(__file__).with_name("edit_worker.py")
 ROUNDS = 25
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def shared(request, tmp_path):
-    """The database the desks share: (what they connect to, PostgreSQL schema or None)."""
-    if request.param == "postgres":
-        if not POSTGRES_URL:
-            pytest.skip("CPE_TEST_POSTGRES_URL names no PostgreSQL server")
-        db, schema = _postgres_schema_database()
-        target = POSTGRES_URL
-    else:
-        target, schema = str(tmp_path / "shared.db"), None
-        db = make_database(target)
-    bind(db)
-    db.connect()
-    migrate(db)
-    yield target, schema
-    if not db.is_closed():
-        db.close()
-    if schema:
-        _drop_postgres_schema(schema)
 
 
 def _record() -> tuple[int, int]:
@@ -119,8 +95,8 @@ def _race(target, schema, user_id, record_id, desks, tmp_path) -> list[dict]:
 
 
 @pytest.mark.parametrize("desks", [2, 5])
-def test_racing_desks_never_overwrite_each_other(shared, tmp_path, desks):
-    target, schema = shared
+def test_racing_desks_never_overwrite_each_other(shared_db, tmp_path, desks):
+    target, schema = shared_db
     user_id, record_id = _record()
     answers = _race(target, schema, user_id, record_id, desks, tmp_path)
 

@@ -11,39 +11,14 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
-from cpe_desktop.db.database import bind, make_database
-from cpe_desktop.db.migrations import migrate
 from cpe_desktop.services import records, users
 from cpe_desktop.services.context import SYSTEM, Actor, ServiceContext
 from cpe_desktop.ui.bus import ChangeBus
 from cpe_desktop.ui.live_refresh import LiveRefresh
-from tests.conftest import POSTGRES_URL, _drop_postgres_schema, _postgres_schema_database
 
 ROOT = Path(__file__).resolve().parents[2]
 WRITER = Path(__file__).with_name("change_writer.py")
 WITHIN_MS = 2000
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def shared(request, tmp_path):
-    if request.param == "postgres":
-        if not POSTGRES_URL:
-            pytest.skip("CPE_TEST_POSTGRES_URL names no PostgreSQL server")
-        db, schema = _postgres_schema_database()
-        target = POSTGRES_URL
-    else:
-        target, schema = str(tmp_path / "shared.db"), None
-        db = make_database(target)
-    bind(db)
-    db.connect()
-    migrate(db)
-    yield target, schema
-    if not db.is_closed():
-        db.close()
-    if schema:
-        _drop_postgres_schema(schema)
 
 
 def _ann() -> ServiceContext:
@@ -53,8 +28,8 @@ def _ann() -> ServiceContext:
     return ServiceContext(Actor.for_user(made.value))
 
 
-def test_another_desks_change_refreshes_this_desk(qtbot, shared, tmp_path):
-    target, schema = shared
+def test_another_desks_change_refreshes_this_desk(qtbot, shared_db, tmp_path):
+    target, schema = shared_db
     ann = _ann()
     bus = ChangeBus()
     settings = {"target": target, "schema": schema, "user_id": ann.actor.user_id}
