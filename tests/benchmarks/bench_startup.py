@@ -113,6 +113,7 @@ def time_window(db: Path | None, data_dir: Path, source: Path | None = None) -> 
         [sys.executable, "-c", *argv],
         capture_output=True,
         text=True,
+        cwd=source,  # (``-c`` puts the working folder first on the path)
         env=_environment(data_dir, source),
         check=True,
         timeout=120,
@@ -165,6 +166,7 @@ def main() -> None:
                 f"build; from pathlib import Path; build(Path({str(old)!r}), {args.records}, 1)",
             ],
             env=_environment(work, other),
+            cwd=other,
             check=True,
         )
         cases[f"{other.name}, {args.records:,} records"] = lambda: time_window(old, work, other)
