@@ -12,13 +12,16 @@ Nothing here logs a password; log lines name the account only.
 from __future__ import annotations
 
 import logging
-
-import keyring
-import keyring.errors
-from keyring.backend import KeyringBackend
-from keyring.backends import chainer, fail, null
+from typing import TYPE_CHECKING
 
 from cpe_desktop.services.errors import ValidationError
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
+
+# keyring is imported when a password is first looked for, not with this module: importing it
+# (it reads every installed package's entry points) costs the window about 15 MB and a few tens
+# of ms at start, for a mail password most people never store.
 
 SERVICE = "CPE Tracker SMTP"
 
@@ -31,6 +34,8 @@ def account_name(user: str, host: str) -> str:
 
 
 def _backend() -> KeyringBackend:
+    import keyring
+
     return keyring.get_keyring()
 
 
@@ -38,6 +43,7 @@ def store_available() -> bool:
     """True when this computer has a real credential store to keep the password in."""
     try:
         backend = _backend()
+        from keyring.backends import chainer, fail, null
     except Exception as exc:  # a broken keyring configuration means "no store", not a crash
         log.warning("credential store unusable: %s", type(exc).__name__)
         return False
@@ -50,9 +56,11 @@ def get_password(user: str, host: str) -> str | None:
     """The saved password for ``user`` on ``host``, or None (none saved, or no usable store)."""
     if not user.strip() or not host.strip() or not store_available():
         return None
+    from keyring.errors import KeyringError
+
     try:
         return _backend().get_password(SERVICE, account_name(user, host))
-    except keyring.errors.KeyringError as exc:
+    except KeyringError as exc:
         # a locked store or a refused unlock: behave as if nothing were saved
         log.warning(
             "could not read the mail password for %s: %s",
@@ -79,9 +87,11 @@ def set_password(user: str, host: str, password: str) -> None:
         raise ValidationError(
             "smtp_password", "cannot be saved: this computer has no password store"
         )
+    from keyring.errors import KeyringError
+
     try:
         _backend().set_password(SERVICE, account_name(user, host), password)
-    except keyring.errors.KeyringError as exc:
+    except KeyringError as exc:
         raise ValidationError(
             "smtp_password", f"could not be saved in the system's password store ({_why(exc)})"
         ) from None
@@ -92,11 +102,13 @@ def delete_password(user: str, host: str) -> None:
     """Forget the saved password for ``user`` on ``host``; nothing happens when none is saved."""
     if not user.strip() or not host.strip() or not store_available():
         return
+    from keyring.errors import KeyringError, PasswordDeleteError
+
     try:
         _backend().delete_password(SERVICE, account_name(user, host))
-    except keyring.errors.PasswordDeleteError:
+    except PasswordDeleteError:
         return  # nothing was saved
-    except keyring.errors.KeyringError as exc:
+    except KeyringError as exc:
         raise ValidationError(
             "smtp_password", f"could not be removed from the system's password store ({_why(exc)})"
         ) from None
