@@ -17,7 +17,7 @@ import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import parse_qsl, unquote, urlparse
 
 import peewee
 from playhouse.db_url import connect as connect_url
@@ -70,11 +70,32 @@ def make_database(target: str, **connect_kwargs) -> peewee.Database:
             path = path[1:]  # sqlite:///C:/...
         return _sqlite(path or ":memory:")
     if parsed.query:
-        raise ValueError(
-            "Put connection options in the URL's user/host/port/database part; "
-            "query-string options are not supported in CPE_DATABASE_URL."
-        )
+        _check_query(parsed.scheme, parsed.query)
     return connect_url(target, **connect_kwargs)
+
+
+# The only query-string options a URL may carry: PostgreSQL's TLS settings, which libpq reads
+# (…?sslmode=verify-full&sslrootcert=/path/ca.pem). Peewee hands every key to the driver as
+# it is, so anything else is refused. PGSSLMODE and PGSSLROOTCERT in the environment work too.
+SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+TLS_OPTIONS = ("sslmode", "sslrootcert")
+
+
+def _check_query(scheme: str, query: str) -> None:
+    pairs = parse_qsl(query, keep_blank_values=True)
+    keys = [key for key, _ in pairs]
+    postgres = scheme.startswith("postgres")
+    if not postgres or any(key not in TLS_OPTIONS for key in keys) or len(set(keys)) < len(keys):
+        raise ValueError(
+            "Put connection options in the URL's user/host/port/database part; the only "
+            "query-string options CPE_DATABASE_URL takes are PostgreSQL's sslmode and "
+            "sslrootcert, once each."
+        )
+    for key, value in pairs:
+        if key == "sslmode" and value not in SSL_MODES:
+            raise ValueError(f"sslmode={value!r}: use one of {', '.join(SSL_MODES)}")
+        if key == "sslrootcert" and not value:
+            raise ValueError("sslrootcert= needs the path of the server's CA certificate")
 
 
 def _sqlite(path: str) -> peewee.SqliteDatabase:

@@ -47,7 +47,27 @@ def test_postgres_url_builds_a_postgres_database():
     assert isinstance(db, peewee.PostgresqlDatabase)
     assert describe(db) == "PostgreSQL database firm on db.example:5433"
     with pytest.raises(ValueError, match="query-string"):
-        make_database("postgresql://alice@db.example/firm?sslmode=require")
+        make_database("postgresql://alice@db.example/firm?options=-c%20role%3Dpostgres")
+
+
+def test_a_postgres_url_may_carry_its_tls_settings_and_nothing_else():
+    db = make_database(
+        "postgresql://alice@db.example/firm?sslmode=verify-full&sslrootcert=/etc/cpe/ca.pem"
+    )
+    assert db.connect_params["sslmode"] == "verify-full"
+    assert db.connect_params["sslrootcert"] == "/etc/cpe/ca.pem"
+    assert make_database("postgresql://a@h/f?sslmode=require").connect_params["sslmode"] == (
+        "require"
+    )
+    for refused in (
+        "postgresql://a@h/f?sslmode=sometimes",
+        "postgresql://a@h/f?sslmode=require&sslmode=disable",
+        "postgresql://a@h/f?sslrootcert=",
+        "postgresql://a@h/f?sslmode=require&host=elsewhere",
+        "mysql://a@h/f?sslmode=require",
+    ):
+        with pytest.raises(ValueError):
+            make_database(refused)
 
 
 def test_open_database_migrates_and_seeds(tmp_path):
