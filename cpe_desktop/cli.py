@@ -169,6 +169,9 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"give every account the password in {PASSWORD_ENV} (or typed in a terminal); "
         "without it no account has a password",
     )
+    from cpe_desktop.cli_server import add_server_parser
+
+    add_server_parser(sub)
     return parser
 
 
@@ -617,3 +620,13 @@ _COMMANDS = {
 }
 # Not signed in: the demo fills a database with nobody in it yet.
 _COMMANDS["demo"] = _demo
+
+
+def _server(args: argparse.Namespace) -> int:
+    """``server init`` / ``server copy`` (cli_server.py): no sign-in, the server's rights."""
+    from cpe_desktop.cli_server import run
+
+    return run(args)
+
+
+_COMMANDS["server"] = _server
