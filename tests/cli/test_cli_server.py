@@ -256,3 +256,39 @@ def test_a_solo_database_moves_to_the_server_whole(tmp_path, firm):
     again = _run(tmp_path, "server", "copy", "--from", str(solo), url=owner_url)
     assert again.returncode == 1
     assert "already holds 2 people" in again.stderr
+
+
+def _psql() -> str | None:
+    import glob
+    import shutil
+
+    found = shutil.which("psql") or sorted(glob.glob("/usr/lib/postgresql/*/bin/psql"))
+    return found if isinstance(found, str) else (found[-1] if found else None)
+
+
+@pytest.mark.skipif(_psql() is None, reason="psql is not installed")
+def test_the_printed_sql_run_by_hand_twice_then_the_owner_makes_the_tables(tmp_path, firm):
+    script = _init(tmp_path, firm, "--print-sql")
+    assert script.returncode == 0, script.stderr
+    (tmp_path / "setup.sql").write_text(script.stdout)
+    for _ in range(2):  # a DBA may run it again: each CREATE only when missing
+        ran = subprocess.run(
+            [
+                _psql(),
+                POSTGRES_URL,
+                "-q",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-f",
+                str(tmp_path / "setup.sql"),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert ran.returncode == 0, ran.stderr
+    urls = _urls(script.stdout)  # in the script's closing comments
+    owner_url, desk_url = urls[f"{firm}_owner"], urls[f"{firm}_desk"]
+    assert _run(tmp_path, "check", url=owner_url).returncode == 0  # migrates, as the owner
+    checked = _run(tmp_path, "check", url=desk_url)
+    assert checked.returncode == 0, checked.stderr
