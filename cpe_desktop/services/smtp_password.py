@@ -19,9 +19,10 @@ from cpe_desktop.services.errors import ValidationError
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
 
-# keyring is imported when a password is first looked for, not with this module: importing it
-# (it reads every installed package's entry points) costs the window about 15 MB and a few tens
-# of ms at start, for a mail password most people never store.
+# keyring is imported when a password is first looked for, not with this module (imported when
+# the reminders start): most people never store a mail password. (Importing it reads every
+# installed package's metadata, as APScheduler's import already does, so the window's memory
+# barely changes: bench_memory.py measured 114.0 MB before and 113.8 MB after.)
 
 SERVICE = "CPE Tracker SMTP"
 
