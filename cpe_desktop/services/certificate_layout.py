@@ -149,14 +149,23 @@ def _columns_lines(rows: list[Row]) -> list[str]:
             grid[_aligned(cell.x, columns, cell.size)].append((number, cell))  # type: ignore[index]
     table: dict[int, str] = {}  # a field cell's id -> its "Field credits" line
     used: set[int] = set()
-    for left, right in zip(columns, columns[1:], strict=False):
-        head_left, head_right = grid[left][:1], grid[right][:1]
-        if not (head_left and head_right and head_left[0][0] == head_right[0][0]):
+    for at, left in enumerate(columns):
+        head_left = grid[left][:1]
+        if not (head_left and _FIELD_HEADER.match(head_left[0][1].text)):
             continue
-        if not (
-            _FIELD_HEADER.match(head_left[0][1].text)
-            and _CREDITS_HEADER.match(head_right[0][1].text)
-        ):
+        # The credits column is the nearest one to the right headed on the same row (a signature
+        # or another column's text may sit between them).
+        right = next(
+            (
+                column
+                for column in columns[at + 1 :]
+                if grid[column][:1]
+                and grid[column][0][0] == head_left[0][0]
+                and _CREDITS_HEADER.match(grid[column][0][1].text)
+            ),
+            None,
+        )
+        if right is None:
             continue
         rights = dict(grid[right])
         for number, cell in grid[left]:

@@ -66,9 +66,22 @@ def _last_sentence(text: str) -> str:
     return text[start:]
 
 
-def _sponsor_name(value: str) -> str:
-    end = _NAME_END.search(value)
-    value = cut(value[: end.start()] if end else value)
+_COMPANY_END = {"inc", "co", "corp", "ltd", "llc", "llp", "plc", "pc", "pllc"}
+
+
+def _sponsor_name(value: str, *, dash: bool = True) -> str:
+    """The name at the start of ``value``. ``dash``: a spaced dash ends it ("Acme – a NASBA
+    sponsor"); not in "… – Riverbend Chapter is registered with NASBA", where the whole is the
+    name."""
+    for end in _NAME_END.finditer(value):
+        if not dash and end.group().strip() in DASH.replace("\\", ""):
+            continue
+        head = value[: end.start()]
+        last = head.rsplit(None, 1)[-1:]
+        company = end.group().startswith(".") and last and last[0].casefold() in _COMPANY_END
+        value = f"{head}." if company else head  # "Brightpath Training Inc. in …" keeps "Inc."
+        break
+    value = cut(value)
     return re.sub(r"\s*\((?:[^()]*\d[^()]*)\)$", "", value).strip()
 
 
@@ -83,7 +96,7 @@ def find_sponsor(lines: list[str], people: Iterable[str] = ()) -> Found[str] | N
                     by_label.append((_sponsor_name(key.group("name")), f"{line}\n{below}"))
                     break
     registered = [
-        (_sponsor_name(_last_sentence(m.group("name"))), m.group(0).split("\n", 1)[0])
+        (_sponsor_name(_last_sentence(m.group("name")), dash=False), m.group(0).split("\n", 1)[0])
         for m in _REGISTERED.finditer(flat)
     ]
     by_phrase = [(_sponsor_name(m.group("name")), m.group(0)) for m in _BY.finditer(flat)]

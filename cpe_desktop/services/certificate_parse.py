@@ -84,7 +84,7 @@ def cut(value: str) -> str:
     """``value`` up to the next label, without the punctuation around it ("Inc." keeps its dot)."""
     match = _CUT.search(value)
     value = value[: match.start()] if match else value
-    value = value.strip(" \t,;:|" + DASH.replace("\\", ""))
+    value = value.strip(" \t,;:|\u00b7\u2022" + DASH.replace("\\", ""))
     words = value.rstrip(".").rsplit(None, 1)
     if value.endswith(".") and words and words[-1].casefold() not in ABBREVIATIONS:
         value = value.rstrip(". ")
@@ -104,15 +104,23 @@ OPEN_END = re.compile(
 )
 
 
-def labelled(lines: list[str], label: str, *, wraps: bool = False) -> list[Found[str]]:
+def _shape(text: str) -> str:
+    return re.sub(r"\d", "9", text)
+
+
+def labelled(
+    lines: list[str], label: str, *, wraps: bool = False, bare: bool = True
+) -> list[Found[str]]:
     """Values after ``label:`` in a line (up to the next label), or on the next line.
 
     ``wraps``: a value that cannot end where its line does ("… Conference:", "… and") goes on
-    with the next line when that is not a label of its own.
+    with the next line when that is not a label of its own. ``bare``: a label alone on its line
+    without a colon counts too ("Program Title" over the title). A label over a column of values
+    alike ("Date" over "06/02/2025", "06/03/2025") heads a table: its first row is not its value.
     """
     label = keyed(label)
     head = re.compile(rf"(?:^|(?<=[\s,;|]))(?:{label})\s*(?:\(s\)\s*)?:(?P<rest>.*)$", _I)
-    alone = re.compile(rf"^(?:{label})\s*(?:\(s\)\s*)?:?$", _I)
+    alone = re.compile(rf"^(?:{label})\s*(?:\(s\)\s*)?{':?' if bare else ':'}$", _I)
     found: list[Found[str]] = []
     for index, line in enumerate(lines):
         rest = raw = None
@@ -129,8 +137,11 @@ def labelled(lines: list[str], label: str, *, wraps: bool = False) -> list[Found
         source = line
         following = lines[index + 1] if index + 1 < len(lines) else ""
         if not rest and following and not (_LABEL_START.match(following) or _KEY.match(following)):
+            after = lines[index + 2] if index + 2 < len(lines) else ""
+            if re.search(r"\d", following) and _shape(after) == _shape(following):
+                continue  # a column of numbers or dates under a heading
             raw, rest, source = following, cut(following), f"{line}\n{following}"
-            following = lines[index + 2] if index + 2 < len(lines) else ""
+            following = after
         ends_open = not _CUT.search(raw) and OPEN_END.search(raw.rstrip())
         goes_on = following and not _LABEL_START.match(following)
         if wraps and rest and ends_open and goes_on and not _CUT.search(f" {following}"):
@@ -165,7 +176,8 @@ _RANGE = rf"\s*(?:[{DASH}]|to|through|thru|&|and)\s*"
 _DATE_RE = re.compile(
     rf"(?<![\w/.])(?:(?P<m1>{_MON})\.?\s+(?P<d1>\d{{1,2}}){_ORD}(?:{_RANGE}(?:(?P<m1b>{_MON})\.?\s+)?"
     rf"(?P<d1b>\d{{1,2}}){_ORD})?,?\s+(?P<y1>\d{{4}})"
-    rf"|(?:\d{{1,2}}{_ORD}{_RANGE})?(?P<d2>\d{{1,2}}){_ORD}(?:\s+of)?[\s{DASH}]+(?P<m2>{_MON})\.?,?"
+    rf"|(?:\d{{1,2}}{_ORD}{_RANGE})?(?P<d2>\d{{1,2}}){_ORD}(?:\s+day)?(?:\s+of)?[\s{DASH}]+"
+    rf"(?P<m2>{_MON})\.?,?"
     rf"[\s{DASH}]+(?P<y2>\d{{4}})"
     r"|(?P<y3>\d{4})-(?P<m3>\d{1,2})-(?P<d3>\d{1,2})"
     r"|(?P<a4>\d{1,2})(?P<sep>[/-])(?P<b4>\d{1,2})(?P=sep)(?P<y4>\d{4}|\d{2}))(?![\w/])",

@@ -20,6 +20,7 @@ from cpe_desktop.rules.fields import normalize_delivery_method, normalize_field
 from cpe_desktop.services.certificate_parse import (
     CREDITS_INLINE,
     KIND,
+    TITLE,
     TITLE_NAMED,
     Found,
     dates_in,
@@ -34,19 +35,29 @@ _LEAD = (
     r"\s+(?:for|of|on)\s+(?:the\s+)?)?"
     r"(?:continuing\s+(?:professional\s+)?education\s+)?"
     r"(?:(?:self[\s-]*study|nano|live|online|on[\s-]*demand|cpe|qas)\s+)?(?:following\s+)?"
-    rf"(?:(?:{KIND}|module|conference)s?\b)?\s*(?:(?:entitled|titled|named)\s+)?:?\s*"
+    rf"(?:(?:{KIND}|module|conference)s?\b)?\s*(?:(?:of|at|for)(?=\s*\n)\s*)?"
+    r"(?:(?:entitled|titled|named)\s+)?:?\s*"
 )
 _COMPLETED = re.compile(
     r"\b(?:(?:has|have)\s+(?:successfully\s+)?(?:completed|attended|participated\s+in)"
     r"|for\s+(?:having\s+)?(?:successfully\s+)?(?:completing|completed|attending|attended"
     r"|participating\s+in|participation\s+in|(?:the\s+successful\s+)?completion\s+of)"
     r"|successful\s+completion\s+of|successfully\s+completed"
-    r"|(?:attended|completed)(?=\s+the\s+continuing\s+(?:professional\s+)?education))\s+" + _LEAD,
+    r"|(?:attended|completed)(?=\s+the\s+continuing\s+(?:professional\s+)?education)"
+    r"|(?:(?<=\n)|^)(?:attended|completed|participated\s+in)(?=\s+the\b))\s+" + _LEAD,
     _I,
 )
+# What the program was, in running text, on the line before its title ("for attending the
+# chapter webinar", "the 6-hour instructor-led training course"): a description, not a title.
+_DESCRIPTION = re.compile(
+    r"^(?=[a-z]|\d+(?:\.\d+)?[\s-]*(?i:hour|day|week|minute|credit)s?\b)"
+    rf"[^\n]{{0,60}}?\b(?i:{KIND}|module|conference|workshop)s?\s*:?\s*$"
+)
 _LEAD_IN = re.compile(rf"^{_LEAD}", _I)
+_BARE_LABEL = re.compile(rf"^(?:{TITLE})\s*:?$", _I)
 _NEXT_THING = (
     r"completed|held|earned|attended|awarded|issued|presented|sponsored|offered|provided|dates?"
+    r"|given|dated|signed"
     r"|worth|total|this|cpe|credits?|fields?|delivery|nasba|sponsor|location|instructors?"
 )
 _MONTH = r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
@@ -55,7 +66,8 @@ _TITLE_END = re.compile(
     r"|offered|provided|hosted|delivered|held|conducted|given)\s+(?:by|on|at)\b"
     r"|\s(?:for\s+a\s+total|earning|and\s+(?:is|has|was|earned)|worth|totall?ing|consisting)\b"
     r"|\s(?:with|for)\s+\d|\.\s|\.?$|\n(?=[A-Za-z][\w ()#/.]{0,40}:)"
-    rf"|\n(?=(?i:{_NEXT_THING})\b)|\n(?=(?i:{_MONTH})[a-z]*\.?\s+\d|\d{{1,4}}[/.-]\d))",
+    rf"|\n(?=(?i:{_NEXT_THING})\b)|\n(?=(?i:{_MONTH})[a-z]*\.?\s+\d|\d{{1,4}}[/.-]\d)"
+    rf"|\n(?=(?i:{KIND})s?\s*:?\s*(?:\n|$)))",  # a heading alone on its line: "Session"
 )
 _QUOTED = re.compile(r"[\"\u201c]([^\"\u201d\n]{3,250}(?:\n[^\"\u201d\n]{1,250})?)[\"\u201d]")
 _NOT_A_NAME = re.compile(r"^(?:the\s+)?(?:requirements?|following|training|hours|credits?)\b", _I)
@@ -130,6 +142,11 @@ def _after_phrase(flat: str) -> list[Found[str]]:
     found: list[Found[str]] = []
     for match in _COMPLETED.finditer(flat):
         rest = flat[match.end() : match.end() + 400]
+        first, _, below = rest.partition("\n")
+        if below and _DESCRIPTION.match(first):  # the title is on the next line
+            if _BARE_LABEL.match(below.partition("\n")[0]):
+                continue  # a table of labels follows ("Course title", "Course ID" …)
+            rest = below
         if rest.startswith(('"', "\u201c")):
             quoted = _QUOTED.match(rest)
             title, taken = (quoted.group(1), quoted.end()) if quoted else ("", 0)
@@ -151,7 +168,8 @@ def find_title(
     """The program's title; never one of ``people``'s names or the ``sponsor``."""
     others = [*people, *find_participants(lines), *([sponsor] if sponsor else [])]
     named = labelled(lines, TITLE_NAMED, wraps=True)
-    by_kind = labelled(lines, KIND, wraps=True)  # "Program: …"
+    # "Program: …"; a bare "Session" or "Course" over a line is a table's column heading.
+    by_kind = labelled(lines, KIND, wraps=True, bare=False)
     by_phrase = _after_phrase("\n".join(lines))
     quoted_lines = [
         (line[1:-1].strip(), line)
@@ -164,7 +182,9 @@ def find_title(
         return [
             (title, source)
             for title, source in titles
-            if plausible_name(title, longest=250) and not any(same_name(title, o) for o in others)
+            if plausible_name(title, longest=250)
+            and not _DESCRIPTION.match(title)
+            and not any(same_name(title, o) for o in others)
         ]
 
     return first_agreed(*(sound(group) for group in (named, by_kind, by_phrase, quoted_lines)))

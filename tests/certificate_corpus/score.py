@@ -19,34 +19,58 @@ from pathlib import Path
 from typing import Any
 
 from tests.certificate_corpus import layouts, layouts_forms
+from tests.certificate_holdout import layouts as holdout_layouts
 from tests.certificate_pdfs import pdf_bytes
 
 HERE = Path(__file__).resolve().parent
 TRUTH = HERE / "truth"
-LAYOUTS: dict[str, Callable[[dict[str, Any]], list]] = {
-    name: function
-    for module in (layouts, layouts_forms)
-    for name, function in vars(module).items()
-    if callable(function) and not name.startswith("_") and function.__module__ == module.__name__
-}
+Layouts = dict[str, Callable[[dict[str, Any]], list]]
+
+
+def _layouts(*modules: Any) -> Layouts:
+    return {
+        name: function
+        for module in modules
+        for name, function in vars(module).items()
+        if callable(function)
+        and not name.startswith("_")
+        and function.__module__ == module.__name__
+    }
+
+
+LAYOUTS = _layouts(layouts, layouts_forms)
 FIELDS = ("title", "sponsor", "sponsor_id", "completed_on", "credits", "fields", "delivery_method")
 
 
-def truths() -> dict[str, dict[str, Any]]:
+@dataclass(frozen=True)
+class Corpus:
+    """A folder of truth files and the layouts that draw them."""
+
+    truth: Path
+    layouts: Layouts
+
+
+CORPORA = {
+    "corpus": Corpus(TRUTH, LAYOUTS),  # written with the reader
+    "holdout": Corpus(HERE.parent / "certificate_holdout" / "truth", _layouts(holdout_layouts)),
+}
+
+
+def truths(corpus: Corpus = CORPORA["corpus"]) -> dict[str, dict[str, Any]]:
     """Every certificate's truth file, by name."""
-    return {p.stem: json.loads(p.read_text("utf-8")) for p in sorted(TRUTH.glob("*.json"))}
+    return {p.stem: json.loads(p.read_text("utf-8")) for p in sorted(corpus.truth.glob("*.json"))}
 
 
-def render(truth: dict[str, Any]) -> bytes:
-    return pdf_bytes(tuple(LAYOUTS[truth["layout"]](truth)))
+def render(truth: dict[str, Any], corpus: Corpus = CORPORA["corpus"]) -> bytes:
+    return pdf_bytes(tuple(corpus.layouts[truth["layout"]](truth)))
 
 
-def write_all(folder: Path) -> dict[str, Path]:
+def write_all(folder: Path, corpus: Corpus = CORPORA["corpus"]) -> dict[str, Path]:
     """The corpus's PDFs written into ``folder``, by name."""
     paths = {}
-    for name, truth in truths().items():
+    for name, truth in truths(corpus).items():
         paths[name] = folder / f"{name}.pdf"
-        paths[name].write_bytes(render(truth))
+        paths[name].write_bytes(render(truth, corpus))
     return paths
 
 
@@ -94,11 +118,15 @@ def reader() -> Callable[[Path, str], Any]:
     return lambda path, person: read_certificate(path)
 
 
-def score(folder: Path, read: Callable[[Path, str], Any] | None = None) -> list[Outcome]:
+def score(
+    folder: Path,
+    read: Callable[[Path, str], Any] | None = None,
+    corpus: Corpus = CORPORA["corpus"],
+) -> list[Outcome]:
     read = read or reader()
     outcomes = []
-    for name, path in write_all(folder).items():
-        truth = json.loads((TRUTH / f"{name}.json").read_text("utf-8"))
+    for name, path in write_all(folder, corpus).items():
+        truth = json.loads((corpus.truth / f"{name}.json").read_text("utf-8"))
         facts = read(path, truth["participant"])
         outcome = Outcome(name)
         for key in FIELDS:
