@@ -75,8 +75,9 @@ ACCOUNT_TABLES = {
     "reports",
     "reminders",
 }
-# Columns that differ by design: ids, the database's own timestamps, and secrets.
-SKIPPED_COLUMNS = {"created_at", "updated_at"}
+# Columns that differ by design: ids, the database's own timestamps and edit counts (a row's
+# version counts the saves in this database), and secrets.
+SKIPPED_COLUMNS = {"created_at", "updated_at", "row_version"}
 KEPT_TIMESTAMPS = {("notifications", "created_at"), ("reports", "created_at")}
 NEVER_EXPORTED = {
     ("users", "password_hash"): "a password never leaves the database (each person sets one)",
