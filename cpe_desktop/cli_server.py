@@ -188,7 +188,7 @@ def _init(args: argparse.Namespace) -> None:
 
 def _copy(args: argparse.Namespace) -> None:
     from cpe_desktop.db.database import bind, make_database
-    from cpe_desktop.services import maintenance
+    from cpe_desktop.services import attachments, maintenance
     from cpe_desktop.services.server_copy import CopyRefused, copy_sqlite_database
 
     target_url = args.to or os.environ.get(DATABASE_URL_ENV, "").strip()
@@ -202,6 +202,9 @@ def _copy(args: argparse.Namespace) -> None:
     with db.connection_context():
         summary = copy_sqlite_database(args.source, db)
         print(summary.describe())
+        # The certificate files of this computer's data folder, into the database for every desk.
+        shared = attachments.share_local_files()
+        print(f"Certificate files put on the server for every desk: {shared}.")
         problems = maintenance.check(db)
     if problems:
         for problem in problems:

@@ -23,7 +23,7 @@ from cpe_desktop.db.database import (
 )
 from cpe_desktop.db.errors import classify
 from cpe_desktop.db.migrations import migrate
-from cpe_desktop.services import audit_chain, tasks
+from cpe_desktop.services import attachments, audit_chain, tasks
 from cpe_desktop.services.context import SYSTEM, ServiceContext
 from cpe_desktop.services.shipped_data import load_shipped_requirements
 
@@ -55,6 +55,7 @@ def open_database(
         audit_chain.check_at_start()  # the chain's newest entries; `check` verifies them all
         mark_as_ours(db)
         load_shipped_requirements()
+        attachments.share_local_files()  # a server: certificates every desk can open
         if recover_tasks:
             _fail_abandoned_tasks(db)
     except Exception as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from peewee import (
     AutoField,
+    BlobField,
     BooleanField,
     CharField,
     CompositeKey,
@@ -472,6 +473,22 @@ class DeskSession(BaseModel):
         table_name = "desk_sessions"
 
 
+class CertificateContent(BaseModel):
+    """Schema 10: a certificate file's bytes, by its SHA-256, in the database itself, so every desk
+    of a firm's PostgreSQL server can open a certificate attached at another desk. Written with
+    the certificate's attachment row (in its transaction) on PostgreSQL; each desk's data folder
+    keeps a copy it fills from here when a file is missing. A solo SQLite database keeps its
+    certificates in the data folder only (the table stays empty)."""
+
+    sha256 = CharField(max_length=64, primary_key=True)
+    media_type = CharField(max_length=50)
+    content = BlobField()
+    created_at = DateTimeField()
+
+    class Meta:
+        table_name = "certificate_contents"
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     User,
     Credential,
@@ -499,4 +516,5 @@ EVERY_MODEL: tuple[type[BaseModel], ...] = (
     AuditChainHead,
     FirmSetting,
     DeskSession,
+    CertificateContent,
 )

@@ -16,18 +16,24 @@ the name is its content's hash, and a later clean-up can remove such files.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
+import logging
 import os
 import re
 import tempfile
 from pathlib import Path, PureWindowsPath
 
+import peewee
+
 from cpe_desktop import paths
-from cpe_desktop.db.models import Attachment, User, database
+from cpe_desktop.db.models import Attachment, CertificateContent, User, database
 from cpe_desktop.services import rows
 from cpe_desktop.services.changes import ATTACHMENTS, AUDIT, Changes, Outcome
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import ValidationError
+
+log = logging.getLogger(__name__)
 
 MAX_BYTES = 20 * 1024 * 1024
 FIELD = "certificate"
@@ -114,8 +120,78 @@ def stored_path(sha256: str, media_type: str) -> Path:
 
 
 def path_of(attachment: Attachment) -> Path:
-    """The file behind an attachment row."""
-    return stored_path(attachment.sha256, attachment.media_type)
+    """The file behind an attachment row (on a server, fetched into this desk's data folder
+    when the certificate was attached at another desk)."""
+    target = stored_path(attachment.sha256, attachment.media_type)
+    if not target.is_file():
+        read_stored(attachment.sha256, attachment.media_type)  # fills the local copy
+    return target
+
+
+# --- certificates shared through the database (schema 10) ---------------------------------------
+
+
+def _shared() -> bool:
+    """On a firm's PostgreSQL server the bytes are kept in the database too, for every desk."""
+    return isinstance(database.obj, peewee.PostgresqlDatabase)
+
+
+def _share(sha256: str, media_type: str, content: bytes) -> None:
+    """Keep ``content`` in ``certificate_contents`` (once per hash); inside the caller's
+    transaction, so the row and its bytes arrive together."""
+    CertificateContent.insert(
+        sha256=sha256,
+        media_type=media_type,
+        content=content,
+        created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+    ).on_conflict_ignore().execute()
+
+
+def _from_database(sha256: str, media_type: str) -> bytes | None:
+    """The shared bytes of this hash, checked, and copied into this desk's data folder."""
+    row = (
+        CertificateContent.select(CertificateContent.content)
+        .where(CertificateContent.sha256 == sha256)
+        .first()
+    )
+    if row is None:
+        return None
+    content = bytes(row.content)
+    if hashlib.sha256(content).hexdigest() != sha256:
+        log.warning("the database's copy of certificate %s is damaged", sha256)
+        return None
+    try:
+        _write_once(stored_path(sha256, media_type), content)
+    except OSError:  # a full or read-only data folder: the bytes still serve this call
+        log.warning("could not keep a local copy of certificate %s", sha256, exc_info=True)
+    return content
+
+
+def share_local_files() -> int:
+    """On a server, put into the database the certificates this desk has in its data folder and
+    the database lacks (attached before schema 10, or copied in by hand); returns how many."""
+    if not _shared():
+        return 0
+    missing = (
+        Attachment.select(Attachment.sha256, Attachment.media_type)
+        .join(
+            CertificateContent,
+            peewee.JOIN.LEFT_OUTER,
+            on=CertificateContent.sha256 == Attachment.sha256,
+        )
+        .where(CertificateContent.sha256.is_null())
+        .distinct()
+        .tuples()
+    )
+    shared = 0
+    for sha, media in list(missing):
+        content = _read_local(sha, media)
+        if content is None:
+            continue
+        with database.atomic():
+            _share(sha, media, content)
+        shared += 1
+    return shared
 
 
 def _write_once(target: Path, content: bytes, *, verified: bool = False) -> None:
@@ -123,7 +199,7 @@ def _write_once(target: Path, content: bytes, *, verified: bool = False) -> None
 
     ``verified``: a copy there counts only when its content is the same (not just its size)."""
     if verified:
-        if target.is_file() and read_stored(target.stem, EXTENSION_TYPES[target.suffix]) == content:
+        if target.is_file() and _read_local(target.stem, EXTENSION_TYPES[target.suffix]) == content:
             return
     elif target.is_file() and target.stat().st_size == len(content):
         return
@@ -159,7 +235,15 @@ def store_certificate(
 
 def read_stored(sha256: str, media_type: str) -> bytes | None:
     """The stored file of this content, read and checked against its hash; None when it is
-    missing, unreadable or damaged (its content no longer has that hash)."""
+    missing, unreadable or damaged (its content no longer has that hash). On a server, a file
+    this desk lacks is taken from the database (and kept in the data folder)."""
+    content = _read_local(sha256, media_type)
+    if content is None and _shared():
+        content = _from_database(sha256, media_type)
+    return content
+
+
+def _read_local(sha256: str, media_type: str) -> bytes | None:
     try:
         target = stored_path(sha256, media_type)
         with target.open("rb") as handle:
@@ -204,8 +288,9 @@ def _store(
     *,
     verified: bool = False,
 ) -> Outcome[Attachment]:
-    """Write ``content`` once under its hash (see ``_write_once``) and reuse the person's row for
-    it, else add one labelled ``name``: one transaction."""
+    """Write ``content`` once under its hash (see ``_write_once``), on a server into the
+    database too, and reuse the person's row for it, else add one labelled ``name``: one
+    transaction."""
     with database.atomic():
         try:
             _write_once(stored_path(sha, media), content, verified=verified)
@@ -213,6 +298,8 @@ def _store(
             raise ValidationError(
                 FIELD, f"the certificate could not be saved ({exc.strerror})"
             ) from None
+        if _shared():
+            _share(sha, media, content)
         existing = (
             Attachment.select()
             .where((Attachment.user == user_id) & (Attachment.sha256 == sha))

@@ -226,9 +226,12 @@ def test_a_solo_database_moves_to_the_server_whole(tmp_path, firm):
         solo_head = con.execute("SELECT * FROM audit_chain_head").fetchall()
     with psycopg.connect(desk_url, autocommit=True) as desk:
         for table, count in counts.items():
-            if table not in ("schema_version", "desk_sessions"):
+            if table not in ("schema_version", "desk_sessions", "certificate_contents"):
                 found = desk.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
                 assert found == count, table
+        # The certificate files of the solo data folder went onto the server for every desk.
+        shared = desk.execute("SELECT sha256 FROM certificate_contents ORDER BY 1").fetchall()
+        assert [sha for (sha,) in shared] == sorted({sha for _, sha in solo_certificates})
         assert (
             desk.execute(
                 "SELECT record_id, title, attachment_id FROM cpe_records ORDER BY 1"

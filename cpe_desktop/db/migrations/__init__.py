@@ -28,6 +28,7 @@ from cpe_desktop.db.migrations import (
     m0007_firm_mail_server,
     m0008_row_versions,
     m0009_desk_sessions,
+    m0010_certificate_contents,
 )
 from cpe_desktop.db.models import SchemaVersion
 
@@ -53,6 +54,11 @@ STEPS: tuple[Step, ...] = (
     Step(7, "one mail server for the firm (firm_settings)", m0007_firm_mail_server.apply),
     Step(8, "add row_version to every row edited in a form", m0008_row_versions.apply),
     Step(9, "add desk_sessions (who is connected)", m0009_desk_sessions.apply),
+    Step(
+        10,
+        "add certificate_contents (certificates for every desk)",
+        m0010_certificate_contents.apply,
+    ),
 )
 
 
