@@ -564,7 +564,7 @@ class Controller:
         try:
             backups.automatic_backup(database.obj, self.clock, backups.keep_policy())
             self._changed_since_start = False
-        except Exception:  # noqa: BLE001 - leaving must not fail; the next start tries again
+        except Exception:
             log.warning("automatic backup at close failed", exc_info=True)
         finally:
             QGuiApplication.restoreOverrideCursor()

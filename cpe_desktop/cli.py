@@ -260,7 +260,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _COMMANDS[args.command](args)
     except (CommandFailed, ServiceError) as exc:
         return _fail(str(exc))
-    except Exception as exc:  # noqa: BLE001 - the one place unexpected errors are reported
+    except Exception as exc:
         # Database trouble, a full disk, a folder that cannot be written: one line in words.
         friendly = classify(exc)
         if friendly is not None:

@@ -101,14 +101,14 @@ def run() -> int:
         for name in CHECKS:
             try:
                 detail = steps[name](state)
-            except Exception as exc:  # noqa: BLE001 - every failure is reported, none stops the rest
+            except Exception as exc:
                 failed += 1
                 _say(f"FAIL  {name:<11} {type(exc).__name__}: {exc}")
             else:
                 _say(f"ok    {name:<11} {detail}")
         try:
             _close(state)
-        except Exception as exc:  # noqa: BLE001 - reported like a check
+        except Exception as exc:
             failed += 1
             _say(f"FAIL  {'cleanup':<11} {type(exc).__name__}: {exc}")
         paths.set_data_dir(None)

@@ -10,15 +10,15 @@ import uuid
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import peewee  # noqa: E402
-import pytest  # noqa: E402
+import peewee
+import pytest
 
-from cpe_desktop import paths  # noqa: E402
-from cpe_desktop.clock import FixedClock  # noqa: E402
-from cpe_desktop.db.database import bind, make_database  # noqa: E402
-from cpe_desktop.db.migrations import migrate  # noqa: E402
-from cpe_desktop.services.context import SYSTEM, ServiceContext  # noqa: E402
-from cpe_desktop.ui.gc_guard import collect_due  # noqa: E402
+from cpe_desktop import paths
+from cpe_desktop.clock import FixedClock
+from cpe_desktop.db.database import bind, make_database
+from cpe_desktop.db.migrations import migrate
+from cpe_desktop.services.context import SYSTEM, ServiceContext
+from cpe_desktop.ui.gc_guard import collect_due
 
 POSTGRES_URL = os.environ.get("CPE_TEST_POSTGRES_URL", "").strip()
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])

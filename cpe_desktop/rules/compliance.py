@@ -220,7 +220,15 @@ def _component_list(
     ended = period.end <= as_of
     entries: list[ComponentResult] = []
 
-    def entry(label, required, counted, start, end, what, met=None) -> None:
+    def entry(
+        label: str,
+        required: Decimal | None,
+        counted: Decimal,
+        start: date,
+        end: date,
+        what: str,
+        met: bool | None = None,
+    ) -> None:
         if required is None:
             return
         done = counted >= required if met is None else met

@@ -93,7 +93,9 @@ def _hours(value: object, name: str) -> Decimal | None:
     return number
 
 
-def _names(value: object, name: str, known: tuple[str, ...], groups: dict[str, Any]) -> tuple:
+def _names(
+    value: object, name: str, known: tuple[str, ...], groups: dict[str, Any]
+) -> tuple[str, ...]:
     if value is None:
         return ()
     if isinstance(value, str) or not isinstance(value, list | tuple):

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from cpe_desktop.rules.caps import CappedWindow
 from cpe_desktop.rules.component_facts import (
@@ -35,6 +36,9 @@ from cpe_desktop.rules.component_facts import (
 from cpe_desktop.rules.facts import LicenseFacts, RecordFacts, Rule
 from cpe_desktop.rules.fields import normalize_delivery_method, normalize_field
 from cpe_desktop.rules.ledger import ZERO, Ledger, jurisdiction_key
+
+if TYPE_CHECKING:  # the evaluation context imports this module
+    from cpe_desktop.rules.evaluation_context import EvaluationContext
 from cpe_desktop.rules.periods import Period, add_years
 from cpe_desktop.rules.wording import day_text, hours_text
 
@@ -156,7 +160,9 @@ def _label(component: Component, required: Decimal | None, what: str) -> str:
 
 
 class _Judge:
-    def __init__(self, ctx, ledger: Ledger, required_total: Decimal | None) -> None:
+    def __init__(
+        self, ctx: EvaluationContext, ledger: Ledger, required_total: Decimal | None
+    ) -> None:
         self.ctx, self.ledger = ctx, ledger
         self.required_total = required_total
         self.jurisdiction = ctx.license.jurisdiction
@@ -268,7 +274,7 @@ class _Judge:
         return results
 
 
-def _in_first_period(ctx, components: tuple[Component, ...]) -> list[Component]:
+def _in_first_period(ctx: EvaluationContext, components: tuple[Component, ...]) -> list[Component]:
     """A new licensee's reduced first period (ARCHITECTURE.md §4) reduces the components with it:
     subject minimums shrink in proportion to the total (nothing when the period asks nothing),
     part-state ethics goes when no ethics is asked; a course the law asks of every licensee
@@ -290,7 +296,9 @@ def _in_first_period(ctx, components: tuple[Component, ...]) -> list[Component]:
     return kept
 
 
-def judge_components(ctx, ledger: Ledger, required_total: Decimal | None) -> ComponentOutcome:
+def judge_components(
+    ctx: EvaluationContext, ledger: Ledger, required_total: Decimal | None
+) -> ComponentOutcome:
     """Judge the license's applicable components (``ctx`` is the evaluation's context)."""
     judge = _Judge(ctx, ledger, required_total)
     results: list[ComponentResult] = []

@@ -19,7 +19,7 @@ from operator import attrgetter
 from typing import Any, NamedTuple
 
 from cpe_desktop.rules.credits import CreditIssue, check_credits
-from cpe_desktop.rules.facts import RecordFacts
+from cpe_desktop.rules.facts import CapName, RecordFacts
 from cpe_desktop.rules.fields import (
     ETHICS_FIELDS,
     FIELDS_OF_STUDY,
@@ -35,8 +35,10 @@ ZERO = Decimal(0)
 
 # Kinds of credit with a running total. Ethics restricted to a jurisdiction is "ethics@<key>".
 TOTAL, ETHICS, TECHNICAL = "total", "ethics", "technical"
-SELF_STUDY, NANO, NON_TECHNICAL = "self_study", "nano", "non_technical"
-CAP_ORDER: tuple[str, ...] = (SELF_STUDY, NANO, NON_TECHNICAL)
+SELF_STUDY: CapName = "self_study"
+NANO: CapName = "nano"
+NON_TECHNICAL: CapName = "non_technical"
+CAP_ORDER: tuple[CapName, ...] = (SELF_STUDY, NANO, NON_TECHNICAL)
 
 
 def jurisdiction_key(name: str | None) -> str | None:
@@ -161,7 +163,7 @@ class Ledger:
         # (every window ends at the as-of date, so older records are often never looked at).
         self._flagged: list[int] = []
         self._checked_from = len(self.records)
-        self._notes: dict[Callable, dict[int, Any]] = {}
+        self._notes: dict[Callable[..., Any], dict[int, Any]] = {}
         self._unstated: list[int] | None = None
 
     def __len__(self) -> int:

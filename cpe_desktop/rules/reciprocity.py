@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
 
+from cpe_desktop.rules.component_facts import ComponentResult
 from cpe_desktop.rules.facts import Evaluation, Issue, LicenseFacts, Rule, Status
 from cpe_desktop.rules.ledger import jurisdiction_key
 
@@ -64,7 +65,7 @@ def _through(rule: Rule, own: Evaluation, home: Evaluation, home_name: str) -> E
             if _SEVERITY[own_status] > _SEVERITY[status]:
                 status = own_status
     # What this board still judges itself: nothing, or (plus ethics) its own ethics only.
-    kept = ()
+    kept: tuple[ComponentResult, ...] = ()
     if rule.reciprocity == "home_state_plus_ethics":
         kept = tuple(
             part

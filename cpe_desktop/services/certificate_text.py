@@ -119,7 +119,7 @@ def extract_text(
                 parts.append(_page_text(reader.pages[number], by_layout))
                 if sum(map(len, parts)) > MAX_CHARS:
                     break
-    except Exception as exc:  # noqa: BLE001 - any failure of the PDF library is "unreadable"
+    except Exception as exc:
         # pypdf raises many kinds of error on damaged input (its own, ValueError, KeyError,
         # RecursionError …); none of them may stop the user from attaching the file.
         log.info("certificate text not read from %s: %r", path, exc)
@@ -132,7 +132,7 @@ def _page_text(page: Any, by_layout: bool) -> str:
     if by_layout:
         try:
             lines = layout.layout_lines(layout.page_cells(page))
-        except Exception as exc:  # noqa: BLE001 - the text in drawing order is still worth reading
+        except Exception as exc:
             log.info("certificate layout not rebuilt: %r", exc)
             lines = []
         if lines:

@@ -57,8 +57,8 @@ class ConnectionBanner(QFrame):
 
 
 class ConnectionWatch(QObject):
-    lostConnection = Signal()  # noqa: N815 - Qt naming
-    backAgain = Signal()  # noqa: N815
+    lostConnection = Signal()
+    backAgain = Signal()
 
     def __init__(self, bus: ChangeBus, banner: ConnectionBanner, parent=None) -> None:
         super().__init__(parent)

@@ -160,7 +160,7 @@ class _WholeTyping:
             return True
         return self._with_time and (text == ":" or text.lower() in "apm.")
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt naming
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         text = event.text()
         plain = not event.modifiers() & ~(
             Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
@@ -184,15 +184,15 @@ class _WholeTyping:
             self.commit_typing()
         super().keyPressEvent(event)  # type: ignore[misc]
 
-    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt naming
+    def focusOutEvent(self, event: QFocusEvent) -> None:
         self.commit_typing()
         super().focusOutEvent(event)  # type: ignore[misc]
 
-    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: A002, N802 - Qt naming
+    def focusNextPrevChild(self, next: bool) -> bool:
         self.commit_typing()  # Tab reads the date first, then moves on as a date edit does
         return super().focusNextPrevChild(next)  # type: ignore[misc]
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt naming
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         self.commit_typing()  # before the calendar opens or the arrows step
         super().mousePressEvent(event)  # type: ignore[misc]
 

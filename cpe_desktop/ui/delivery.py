@@ -81,7 +81,7 @@ class MailSender(QObject):
         try:
             due = _naive_utc(mail.next_attempt_due(self.ctx))
             accounts = mail.accounts_due(self.ctx)  # only those that log in
-        except Exception:  # noqa: BLE001 - a database hiccup must not take the window down
+        except Exception:
             log.exception("could not read the email queue")
             return
         if due is None or due > self._now():
@@ -166,7 +166,7 @@ class Delivery(QObject):
         try:
             note = notifications.get_notification(self.ctx, note_id)
             method = preferences.get_preferences(self.ctx, note.user_id)["notification_method"]
-        except Exception:  # noqa: BLE001 - deleted meanwhile, or someone else's
+        except Exception:
             log.warning("notification %s could not be delivered", note_id, exc_info=True)
             return
         changes = Changes()

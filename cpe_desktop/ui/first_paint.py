@@ -33,7 +33,7 @@ class _AfterFirstPaint(QObject):
         self._fallback.timeout.connect(self._run)
         self._fallback.start(FALLBACK_MS)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Expose and self._work is not None:
             self._fallback.stop()
             QTimer.singleShot(0, self, self._run)  # after this expose, and its painting, is done

@@ -92,7 +92,7 @@ class LazyTab(QWidget):
             self.content.show()  # at once, so focus can go to it straight away
         return self.content
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+    def showEvent(self, event: QShowEvent) -> None:
         self.ensure()
         super().showEvent(event)
 
@@ -454,7 +454,7 @@ class MainWindow(QMainWindow):
         else:
             self._quitting = False
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
         if self.close_to_tray and not self._quitting:
             event.ignore()

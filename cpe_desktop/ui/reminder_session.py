@@ -140,5 +140,5 @@ class ReminderSession(QObject):
             return
         try:
             self.tray.set_unread(notifications.unread_count(self.ctx, self.ctx.actor.user_id))
-        except Exception:  # noqa: BLE001 - the dot is a nicety; never break the window for it
+        except Exception:
             log.warning("could not count unread notifications", exc_info=True)

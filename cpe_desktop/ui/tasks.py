@@ -221,7 +221,7 @@ class _Job(QRunnable):
             tasks.start_task(self._ctx, task_id)
             _emit(runner._worker_started, task_id)
             result = self._work(self._progress)
-        except BaseException as exc:  # noqa: BLE001 - every failure is recorded and reported
+        except BaseException as exc:
             self._record(tasks.fail_task, tasks.failure_message(exc))
             self._close()
             _emit(runner._worker_failed, task_id, exc)
@@ -243,21 +243,21 @@ class _Job(QRunnable):
         if moved:
             try:
                 tasks.report_progress(self._ctx, self._task_id, percent, message)
-            except Exception:  # noqa: BLE001 - bookkeeping must not stop the work
+            except Exception:
                 log.warning("could not record progress of task %s", self._task_id, exc_info=True)
         _emit(self._runner._worker_progress, self._task_id, percent, message)
 
     def _record(self, write: Callable[[ServiceContext, int, str], None], message: str) -> None:
         try:
             write(self._ctx, self._task_id, message)
-        except Exception:  # noqa: BLE001 - the user still hears the outcome
+        except Exception:
             log.warning("could not record the end of task %s", self._task_id, exc_info=True)
 
     def _close(self) -> None:
         try:
             if not database.is_closed():
                 database.close()
-        except Exception:  # noqa: BLE001
+        except Exception:
             log.warning("could not close the task thread's database connection", exc_info=True)
 
 

@@ -206,7 +206,7 @@ _QT_SCHEMES: Final = {
 class ThemeSignals(QObject):
     """Tells custom-painted widgets (the dashboard) that the effective scheme changed."""
 
-    schemeChanged = Signal(str)  # noqa: N815 - Qt naming
+    schemeChanged = Signal(str)
 
 
 @dataclass
@@ -390,7 +390,7 @@ class OutlinedIndicators(QProxyStyle):
         QStyle.PrimitiveElement.PE_IndicatorRadioButton,
     )
 
-    def drawPrimitive(  # noqa: N802 - Qt override
+    def drawPrimitive(
         self,
         element: QStyle.PrimitiveElement,
         option: QStyleOption,

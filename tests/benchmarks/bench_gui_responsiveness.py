@@ -35,17 +35,17 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import PySide6  # noqa: E402
-from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+import PySide6
+from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
 
-from cpe_desktop.db.database import bind, make_database  # noqa: E402
-from cpe_desktop.db.migrations import migrate  # noqa: E402
-from cpe_desktop.db.models import database  # noqa: E402
-from cpe_desktop.services import tasks, users  # noqa: E402
-from cpe_desktop.services.context import SYSTEM, Actor, ServiceContext  # noqa: E402
-from cpe_desktop.services.interchange import import_file  # noqa: E402
-from cpe_desktop.ui.tasks import TaskRunner  # noqa: E402
+from cpe_desktop.db.database import bind, make_database
+from cpe_desktop.db.migrations import migrate
+from cpe_desktop.db.models import database
+from cpe_desktop.services import tasks, users
+from cpe_desktop.services.context import SYSTEM, Actor, ServiceContext
+from cpe_desktop.services.interchange import import_file
+from cpe_desktop.ui.tasks import TaskRunner
 
 TICK_MS = 10
 WRITE_AT_MS = 500
@@ -145,7 +145,7 @@ def run_task(source: Path, ctx: ServiceContext, *, write_at_ms: int | None = Non
         try:
             tasks.create_task(ctx, "A write from the window")
             result = "done"
-        except Exception as exc:  # noqa: BLE001 - what happened is the figure
+        except Exception as exc:
             result = f"failed: {exc}"
         outcome.append(f"the window's write waited {time.perf_counter() - started:.2f} s, {result}")
 

@@ -26,14 +26,14 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pypdf  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+import pypdf
+from PySide6.QtWidgets import QApplication
 
-from cpe_desktop import paths  # noqa: E402
-from cpe_desktop.clock import FixedClock  # noqa: E402
-from cpe_desktop.db.database import bind, make_database  # noqa: E402
-from cpe_desktop.db.migrations import migrate  # noqa: E402
-from cpe_desktop.services import (  # noqa: E402
+from cpe_desktop import paths
+from cpe_desktop.clock import FixedClock
+from cpe_desktop.db.database import bind, make_database
+from cpe_desktop.db.migrations import migrate
+from cpe_desktop.services import (
     attachments,
     audit_pack,
     compliance,
@@ -44,9 +44,9 @@ from cpe_desktop.services import (  # noqa: E402
     requirements,
     users,
 )
-from cpe_desktop.services.context import SYSTEM, Actor, ServiceContext  # noqa: E402
-from cpe_desktop.services.shipped_data import load_shipped_requirements  # noqa: E402
-from cpe_desktop.ui.report_pdf import render_pdf  # noqa: E402
+from cpe_desktop.services.context import SYSTEM, Actor, ServiceContext
+from cpe_desktop.services.shipped_data import load_shipped_requirements
+from cpe_desktop.ui.report_pdf import render_pdf
 
 TODAY = dt.datetime(2026, 6, 15, 9, 30)
 FIELDS = ("Taxes", "Auditing", "Accounting", "Regulatory Ethics", "Finance")

@@ -29,17 +29,17 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import PySide6  # noqa: E402
-from PySide6.QtCore import QEvent  # noqa: E402
-from PySide6.QtSql import QSqlDatabase, QSqlQuery, QSqlQueryModel  # noqa: E402
-from PySide6.QtWidgets import QApplication, QTableView  # noqa: E402
+import PySide6
+from PySide6.QtCore import QEvent
+from PySide6.QtSql import QSqlDatabase, QSqlQuery, QSqlQueryModel
+from PySide6.QtWidgets import QApplication, QTableView
 
-from cpe_desktop.db.database import bind, make_database  # noqa: E402
-from cpe_desktop.db.migrations import migrate  # noqa: E402
-from cpe_desktop.db.models import CpeRecord, User  # noqa: E402
-from cpe_desktop.services import tables  # noqa: E402
-from cpe_desktop.services.context import Actor, ServiceContext  # noqa: E402
-from cpe_desktop.ui.table_model import PagedTableModel  # noqa: E402
+from cpe_desktop.db.database import bind, make_database
+from cpe_desktop.db.migrations import migrate
+from cpe_desktop.db.models import CpeRecord, User
+from cpe_desktop.services import tables
+from cpe_desktop.services.context import Actor, ServiceContext
+from cpe_desktop.ui.table_model import PagedTableModel
 
 FIELDS = ("Taxes", "Auditing", "Regulatory Ethics", "Accounting", "Finance")
 NOW = "2026-06-15 09:30:00"
@@ -270,7 +270,7 @@ def _has_records(path: Path, records: int) -> bool:
     try:
         with db.connection_context():
             return CpeRecord.select().count() == records
-    except Exception:  # noqa: BLE001 - an unreadable or old file is simply rebuilt
+    except Exception:
         return False
 
 

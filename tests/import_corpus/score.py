@@ -78,7 +78,7 @@ def score_file(ctx: ServiceContext, user: User, truth_path: Path, folder: Path =
     score.columns_expected = len(truth["columns"])
     try:
         table = read_table(folder / truth["file"])
-    except Exception as error:  # noqa: BLE001 - a file the importer cannot read scores zero
+    except Exception as error:
         score.problems.append(f"not read: {error}")
         score.not_imported = len(expected)
         return score
@@ -99,7 +99,7 @@ def _proposed(ctx, user, table, mapping, constants, score) -> list[dict[str, Any
         options["constants"] = constants
     try:
         result = mapped_import.preview(ctx, table, mapping, user, **options)
-    except Exception as error:  # noqa: BLE001 - a refusal by exception proposes nothing
+    except Exception as error:
         score.problems.append(f"preview failed: {error}")
         return []
     for error in result.errors[:3]:

@@ -14,9 +14,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from desk_connection import connect  # noqa: E402
+from desk_connection import connect
 
-from cpe_desktop.services import presence, records  # noqa: E402
+from cpe_desktop.services import presence, records
 
 
 def main() -> None:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from cpe_desktop.db.database import bind, make_database  # noqa: E402
-from cpe_desktop.db.models import User  # noqa: E402
-from cpe_desktop.services.context import Actor, ServiceContext  # noqa: E402
+from cpe_desktop.db.database import bind, make_database
+from cpe_desktop.db.models import User
+from cpe_desktop.services.context import Actor, ServiceContext
 
 
 def connect(settings: dict):

@@ -21,12 +21,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from cpe_desktop.clock import FixedClock  # noqa: E402
-from cpe_desktop.db.database import bind, make_database  # noqa: E402
-from cpe_desktop.db.models import Reminder, User  # noqa: E402
-from cpe_desktop.services import deadlines, mail, reminders  # noqa: E402
-from cpe_desktop.services.context import Actor, ServiceContext  # noqa: E402
-from cpe_desktop.services.smtp_delivery import Transport  # noqa: E402
+from cpe_desktop.clock import FixedClock
+from cpe_desktop.db.database import bind, make_database
+from cpe_desktop.db.models import Reminder, User
+from cpe_desktop.services import deadlines, mail, reminders
+from cpe_desktop.services.context import Actor, ServiceContext
+from cpe_desktop.services.smtp_delivery import Transport
 
 TRANSPORT = Transport(timeout=10.0)
 

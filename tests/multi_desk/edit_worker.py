@@ -21,10 +21,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from desk_connection import connect  # noqa: E402
+from desk_connection import connect
 
-from cpe_desktop.services import editing  # noqa: E402
-from cpe_desktop.services.errors import Conflict, StaleEdit  # noqa: E402
+from cpe_desktop.services import editing
+from cpe_desktop.services.errors import Conflict, StaleEdit
 
 
 def main() -> None:

@@ -291,7 +291,7 @@ def test_two_desks_writing_at_once_do_not_fork_the_chain(db, system):
             for n in range(25):
                 with db.atomic():
                     audit.write(system, "update", "desk", f"{name}{n}", None, {"n": n})
-        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+        except BaseException as exc:
             failures.append(exc)
         finally:
             db.close()

@@ -33,7 +33,7 @@ def _race(work) -> list:
         try:
             start.wait()
             results[n] = work(n)
-        except Exception as exc:  # noqa: BLE001 - reported as the racer's result
+        except Exception as exc:
             results[n] = exc
         finally:
             database.close()

@@ -47,7 +47,7 @@ def with_dialog(action, handle):
         seen.append(dialog)
         try:
             handle(dialog)
-        except BaseException as exc:  # noqa: BLE001 - re-raised below
+        except BaseException as exc:
             errors.append(exc)
         if dialog.isVisible():
             dialog.reject()

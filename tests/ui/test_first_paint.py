@@ -19,7 +19,7 @@ class _Paints(QObject):
         super().__init__()
         self.count = 0
 
-    def eventFilter(self, watched, event):  # noqa: N802 - Qt override
+    def eventFilter(self, watched, event):
         if event.type() == QEvent.Type.Paint:
             self.count += 1
         return False

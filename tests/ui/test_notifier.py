@@ -23,10 +23,10 @@ class FakeTrayIcon(QSystemTrayIcon):
         self.shown: list[tuple[str, str]] = []
         self.visible = True
 
-    def showMessage(self, title, message, *args):  # noqa: N802 - Qt name
+    def showMessage(self, title, message, *args):
         self.shown.append((title, message))
 
-    def isVisible(self) -> bool:  # noqa: N802 - Qt name
+    def isVisible(self) -> bool:
         return self.visible
 
 

@@ -28,7 +28,7 @@ def run_now(name, work, *, on_done=None, on_error=None):
     """The task runner's submit, run at once on this thread (the runner has its own tests)."""
     try:
         result = work(lambda percent, message="": None)
-    except Exception as exc:  # noqa: BLE001 - handed over as the runner does
+    except Exception as exc:
         if on_error:
             on_error(exc)
         return

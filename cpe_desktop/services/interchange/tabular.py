@@ -246,7 +246,7 @@ def _read_sheet(workbook: Any, name: str, limit: int | None = None) -> list[tupl
         return _sheet_rows(workbook[name], limit)
     except ValidationError:
         raise
-    except Exception as exc:  # noqa: BLE001 - a damaged sheet, parsed lazily while iterating
+    except Exception as exc:
         raise ValidationError(
             f"sheet {name}", f"cannot be read ({type(exc).__name__}: {exc})"
         ) from None
@@ -271,7 +271,7 @@ def _open_workbook(path: Path) -> Any:
         warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl(\.|$)")
         try:
             return openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # noqa: BLE001 - any damage in a foreign file is the file's
+        except Exception as exc:
             raise ValidationError(
                 str(path),
                 f"is not an Excel workbook that can be read ({type(exc).__name__}: {exc}); "

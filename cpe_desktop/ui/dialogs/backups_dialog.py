@@ -283,7 +283,7 @@ def offer_restore_on_damage(
     QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
         message = restore(source)
-    except Exception as exc:  # noqa: BLE001 - said in words; the start then stops
+    except Exception as exc:
         QGuiApplication.restoreOverrideCursor()
         QMessageBox.critical(parent, "The backup was not restored", str(exc))
         return False

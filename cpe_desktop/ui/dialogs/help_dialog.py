@@ -129,7 +129,7 @@ class HelpWindow(QDialog):
 
             try:
                 section = licenses_html(self.ctx)
-            except Exception as exc:  # noqa: BLE001 - the static text stays readable
+            except Exception as exc:
                 log.exception("could not list the licenses' rules for help")
                 show_error(self, exc, "listing your licenses' rules")
             else:

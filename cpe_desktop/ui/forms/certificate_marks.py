@@ -43,7 +43,7 @@ class Outline(QWidget):
         target.destroyed.connect(self.deleteLater)
         self._follow()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in (QEvent.Type.Move, QEvent.Type.Resize, QEvent.Type.Show):
             self._follow()
         elif event.type() == QEvent.Type.Hide:
@@ -55,7 +55,7 @@ class Outline(QWidget):
         self.setVisible(self.target.isVisible())
         self.raise_()
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+    def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Highlight), 2))

@@ -361,16 +361,16 @@ class RecordForm(QDialog):
         self.unlink_button.setEnabled(name is not None)
         self.open_button.setEnabled(name is not None)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         drag = (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop)
         if event.type() in drag and self._dropped_file(event) is not None:
             return self._handle_drop(event)
         return super().eventFilter(watched, event)
 
-    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def dragEnterEvent(self, event) -> None:
         self._handle_drop(event)
 
-    def dropEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def dropEvent(self, event) -> None:
         self._handle_drop(event)
 
     def _dropped_file(self, event) -> Path | None:

@@ -115,7 +115,7 @@ def empty_state(text: str) -> QLabel:
 class DashboardTab(QWidget):
     """Every license in view with its compliance, as cards or, for a firm, as rows."""
 
-    openRecords = Signal(object)  # noqa: N815 - Qt naming; list[int] of record ids
+    openRecords = Signal(object)
 
     def __init__(self, ctx: ServiceContext, bus: ChangeBus, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -222,7 +222,7 @@ class DashboardTab(QWidget):
             button.setChecked(key == scope)
         return mine if scope == MINE else everyone
 
-    def verticalScrollBar(self) -> QScrollBar:  # noqa: N802 - QScrollArea's name
+    def verticalScrollBar(self) -> QScrollBar:
         return self.scroll.verticalScrollBar()
 
     def _align_top(self, _minimum: int = 0, maximum: int = 0) -> None:
@@ -248,12 +248,12 @@ class DashboardTab(QWidget):
         else:
             self._stale = True
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._stale:
             self.refresh()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # The viewport's width decides how many cards fit side by side.
         resized = event.type() == QEvent.Type.Resize and self._grid is not None
         if resized and self._card_columns() != self._columns:

@@ -49,7 +49,7 @@ class UnreadBoldDelegate(QStyledItemDelegate):
         self.read_column = read_column
         self.message_column = message_column
 
-    def initStyleOption(  # noqa: N802 - Qt override
+    def initStyleOption(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
         super().initStyleOption(option, index)
@@ -57,7 +57,7 @@ class UnreadBoldDelegate(QStyledItemDelegate):
         if read is False or read == 0:
             option.font.setBold(True)
 
-    def helpEvent(  # noqa: N802 - Qt override
+    def helpEvent(
         self,
         event: QHelpEvent,
         view: QAbstractItemView,
@@ -168,7 +168,7 @@ class NotificationsTab(TableTab):
             return None
         try:
             note = notifications.get_notification(self.ctx, pk)
-        except Exception:  # noqa: BLE001 - a row deleted meanwhile simply has nothing to open
+        except Exception:
             return None
         if note.record_id is not None:
             return "record", note.record_id
@@ -201,5 +201,5 @@ class NotificationsTab(TableTab):
     def _run(self, call) -> None:
         try:
             self.bus.publish(call())
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             show_error(self, exc, "updating notifications")

@@ -99,7 +99,7 @@ class ReportsTab(TableTab):
         try:
             with wait_cursor():
                 return call()
-        except Exception as exc:  # noqa: BLE001 - shown to the user in the right words
+        except Exception as exc:
             crash.show_error(self, exc, doing)
             return None
 
@@ -130,7 +130,7 @@ class ReportsTab(TableTab):
 
         try:
             self.task_id = self.tasks.submit(name, work, on_done=finished, on_error=failed)
-        except Exception as exc:  # noqa: BLE001 - e.g. the database is locked
+        except Exception as exc:
             crash.show_error(self, exc, doing)
             return None
         self._update_report_buttons()

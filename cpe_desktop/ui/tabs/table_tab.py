@@ -188,7 +188,7 @@ class TableTab(QWidget):
         header.setStretchLastSection(False)
         header.setStretchLastSection(True)
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._autosize_when_ready()
 
@@ -239,7 +239,7 @@ class TableTab(QWidget):
             return
         try:
             action(pk)
-        except Exception as exc:  # noqa: BLE001 - shown to the user in the right words
+        except Exception as exc:
             show_error(self, exc, "opening the dialog")
 
     # --- selection ----------------------------------------------------------------------------
@@ -296,7 +296,7 @@ class TableTab(QWidget):
     def _run_editor(self, pk) -> None:
         try:
             outcome = self.editor(self, self.spec.name, self.ctx, pk)
-        except Exception as exc:  # noqa: BLE001 - shown to the user in the right words
+        except Exception as exc:
             show_error(self, exc, "opening the form")
             return
         if outcome is not None:
@@ -322,7 +322,7 @@ class TableTab(QWidget):
             return
         try:
             outcome = deleting.delete_many(self.ctx, self.spec.name, pks)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             show_error(self, exc, "deleting")
             return
         self.bus.publish(outcome)

@@ -115,7 +115,7 @@ class HoursBar(QWidget):
 
     # --- size and painting ----------------------------------------------------------------------
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+    def sizeHint(self) -> QSize:
         metrics = self.fontMetrics()
         if self.compact:
             return QSize(120 + self.numbers_width(), max(metrics.height(), COMPACT_BAR_HEIGHT))
@@ -124,11 +124,11 @@ class HoursBar(QWidget):
             height += GAP + metrics.height()
         return QSize(240, height)
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+    def minimumSizeHint(self) -> QSize:
         hint = self.sizeHint()
         return QSize(80 if not self.compact else 40 + self.numbers_width(), hint.height())
 
-    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+    def paintEvent(self, _event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         palette = self.palette()

@@ -184,19 +184,19 @@ class LicenseFrame(QFrame):
             self.setCursor(Qt.CursorShape.PointingHandCursor)
         self._pressed = False
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         self._pressed = event.button() == Qt.MouseButton.LeftButton
         self.setFocus(Qt.FocusReason.MouseFocusReason)
         event.accept()
 
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         inside = self.rect().contains(event.position().toPoint())
         if self._pressed and inside and event.button() == Qt.MouseButton.LeftButton:
             self._activate()
         self._pressed = False
         event.accept()
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in _ACTIVATE_KEYS and not event.isAutoRepeat():
             self._activate()
             event.accept()
@@ -212,15 +212,15 @@ class LicenseFrame(QFrame):
         if self.activatable:
             self.activated.emit()
 
-    def focusInEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def focusInEvent(self, event) -> None:
         super().focusInEvent(event)
         self.update()
 
-    def focusOutEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def focusOutEvent(self, event) -> None:
         super().focusOutEvent(event)
         self.update()
 
-    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+    def paintEvent(self, _event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         palette = self.palette()
@@ -258,7 +258,7 @@ class LicenseCard(LicenseFrame):
     notes and issues. ``askFor`` carries a missing fact's name ("period_end", "birth_date", …)
     when the holder presses the button that offers to give it."""
 
-    askFor = Signal(str)  # noqa: N815 - Qt naming
+    askFor = Signal(str)
 
     def __init__(
         self,

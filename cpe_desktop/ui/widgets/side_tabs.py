@@ -27,7 +27,7 @@ class SideTabs(QWidget):
             self.stack.setCurrentIndex(row)
             self.currentChanged.emit(row)
 
-    def addTab(self, page: QWidget, title: str) -> int:  # noqa: N802 - QTabWidget's name
+    def addTab(self, page: QWidget, title: str) -> int:
         self.list.addItem(title)
         index = self.stack.addWidget(page)
         # The item padding comes from the style sheet (24 px across), which the hint leaves out.
@@ -40,23 +40,23 @@ class SideTabs(QWidget):
     def count(self) -> int:
         return self.stack.count()
 
-    def tabText(self, index: int) -> str:  # noqa: N802
+    def tabText(self, index: int) -> str:
         item = self.list.item(index)
         return item.text() if item is not None else ""
 
-    def indexOf(self, page: QWidget) -> int:  # noqa: N802
+    def indexOf(self, page: QWidget) -> int:
         return self.stack.indexOf(page)
 
-    def currentIndex(self) -> int:  # noqa: N802
+    def currentIndex(self) -> int:
         return self.stack.currentIndex()
 
-    def setCurrentIndex(self, index: int) -> None:  # noqa: N802
+    def setCurrentIndex(self, index: int) -> None:
         self.list.setCurrentRow(index)
 
-    def currentWidget(self) -> QWidget | None:  # noqa: N802
+    def currentWidget(self) -> QWidget | None:
         return self.stack.currentWidget()
 
-    def setCurrentWidget(self, page: QWidget) -> None:  # noqa: N802
+    def setCurrentWidget(self, page: QWidget) -> None:
         index = self.stack.indexOf(page)
         if index >= 0:
             self.setCurrentIndex(index)
