@@ -32,7 +32,6 @@ from typing import Any
 import peewee
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
-from cpe_desktop.db.models import Notification, Reminder
 from cpe_desktop.scheduler.qt_scheduler import SingleTimerQtScheduler
 from cpe_desktop.services import deadlines, reminders
 from cpe_desktop.services.changes import Changes
@@ -232,8 +231,7 @@ class ReminderScheduler(QObject):
     def _fire(self, reminder_id: int) -> None:
         now_local = reminders.local_now(self._ctx.clock)
         try:
-            reminder = Reminder.get_or_none(Reminder.reminder_id == reminder_id)
-            if reminder is None or not reminder.active or reminder.next_reminder > now_local:
+            if not reminders.is_due(reminder_id, now_local):
                 return  # gone, switched off, or not yet due by the clock: the reload re-arms
             outcome = reminders.fire_reminder(self._ctx, reminder_id, now_local)
         except Exception:  # the database refused, or a bug: logged, retried, never a busy loop
@@ -258,7 +256,7 @@ class ReminderScheduler(QObject):
         self._next_deadline_check = next_check.astimezone(dt.UTC)
         self._publish(outcome.changes, outcome.value)
 
-    def _publish(self, changes: Changes, notes: list[Notification]) -> None:
+    def _publish(self, changes: Changes, notes: list[reminders.Notification]) -> None:
         if changes:
             self.changed.emit(changes)
         for note in notes:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -28,6 +29,7 @@ from cpe_desktop.db.models import (
     database,
 )
 from cpe_desktop.services import (
+    attachments,
     credentials,
     custom_fields,
     licenses,
@@ -37,7 +39,7 @@ from cpe_desktop.services import (
     rows,
     users,
 )
-from cpe_desktop.services.changes import Outcome
+from cpe_desktop.services.changes import Changes, Outcome
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import StaleEdit, ValidationError
 
@@ -155,6 +157,41 @@ def save_entity(
                 message = next(iter(exc.errors.values()))
                 raise ValidationError(custom_key(field_id), message) from None
             changes = changes | result.changes
+    return Outcome(outcome.value, changes, outcome.warnings)
+
+
+def save_record_with_certificate(
+    ctx: ServiceContext,
+    record_id: int | None,
+    data: dict[str, Any],
+    custom_values: Mapping[int | str, Any] | None = None,
+    certificate_path: str | os.PathLike[str] | None = None,
+    *,
+    owner_id: int | None = None,
+    expected_version: int | None = None,
+) -> Outcome:
+    """The record form's Save: store the certificate file at ``certificate_path`` (when given)
+    as ``owner_id``'s and save the record pointing at it (``attachment_id``), in one
+    transaction, or nothing.
+
+    The record is saved by :func:`save_entity` (``record_id`` None creates one), with the same
+    ``custom_values`` and ``expected_version``: a :class:`StaleEdit` or a ValidationError rolls
+    the certificate's row back too, so a certificate is only kept with a record that was saved
+    (its content-addressed file may stay in the data folder, where an unreferenced file is
+    harmless). ValidationError keys are the record's, ``custom:<id>``, and ``certificate`` for
+    the file. The Outcome's changes include the attachment's.
+    """
+    with database.atomic():
+        stored = None
+        if certificate_path is not None:
+            if owner_id is None:
+                raise ValidationError("user_id", "is required")
+            stored = attachments.store_certificate(ctx, owner_id, certificate_path)
+            data = {**data, "attachment_id": stored.value.attachment_id}
+        outcome = save_entity(
+            ctx, "record", record_id, data, custom_values, expected_version=expected_version
+        )
+    changes = outcome.changes | (stored.changes if stored is not None else Changes())
     return Outcome(outcome.value, changes, outcome.warnings)
 
 

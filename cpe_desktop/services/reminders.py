@@ -264,6 +264,13 @@ def next_occurrence(
         return None
 
 
+def is_due(reminder_id: int, now_local: dt.datetime) -> bool:
+    """Whether the reminder still exists, is switched on and has come due by ``now_local``
+    (local wall-clock time, see :func:`local_now`): the scheduler asks before it fires one."""
+    reminder = Reminder.get_or_none(Reminder.reminder_id == reminder_id)
+    return reminder is not None and reminder.active and reminder.next_reminder <= now_local
+
+
 def fire_reminder(
     ctx: ServiceContext, reminder_id: int, now_local: dt.datetime
 ) -> Outcome[Notification | None]:

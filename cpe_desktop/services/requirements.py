@@ -455,6 +455,14 @@ def list_requirements(credential_id: int | None = None) -> list[StateRequirement
     return list(query)
 
 
+def rule_title(state_id: int) -> str:
+    """A rule as a window names it: "CPA — Texas" (or "requirement rule" when it is gone)."""
+    row = StateRequirement.get_or_none(StateRequirement.state_id == state_id)
+    if row is None:
+        return "requirement rule"
+    return f"{row.credential.code} — {row.state_name}"
+
+
 def jurisdictions_for(credential_id: int | None) -> list[str]:
     """The jurisdictions with a requirement rule for ``credential_id`` (every rule's when None),
     sorted, each once: a license form offers these. A credential with one global rule (CISA,
@@ -463,6 +471,19 @@ def jurisdictions_for(credential_id: int | None) -> list[str]:
     if credential_id is not None:
         query = query.where(StateRequirement.credential == credential_id)
     return sorted(row.state_name for row in query)
+
+
+def jurisdictions_for_code(code: str | None) -> list[str]:
+    """The jurisdictions with a requirement rule for the credential called ``code``, in the
+    database's order, each once (none for an unknown code): the welcome dialog offers these."""
+    query = (
+        StateRequirement.select(StateRequirement.state_name)
+        .join(Credential)
+        .where(Credential.code == code)
+        .order_by(StateRequirement.state_name)
+        .distinct()
+    )
+    return [row.state_name for row in query]
 
 
 def find(credential_id: int, jurisdiction: str, as_of: dt.date) -> StateRequirement | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from cpe_desktop.db.models import CpeRecord, License, User, database
-from cpe_desktop.services import activity, audit, compliance, custom_fields, rows
+from cpe_desktop.services import activity, audit, compliance, custom_fields, licenses, rows
 from cpe_desktop.services.changes import AUDIT, USERS, Changes, Outcome
 from cpe_desktop.services.context import ADMIN, ROLES, Actor, ServiceContext
 from cpe_desktop.services.errors import Conflict, PermissionDenied, ValidationError
@@ -71,6 +71,31 @@ def create_user(ctx: ServiceContext, data: dict[str, Any]) -> Outcome[User]:
             raise ValidationError("email", f"{values['email']} already has an account")
         user = rows.create(ctx, User, values, "user")
     return Outcome(user, CHANGED)
+
+
+def create_account(
+    ctx: ServiceContext,
+    account: dict[str, Any],
+    first_license: dict[str, Any] | None = None,
+) -> Outcome[User]:
+    """Create a person and, when ``first_license`` is given, their first license (created by
+    that person), in one transaction: both or neither. This is the welcome dialog's "Create
+    account". ValidationError keys are those of ``create_user`` and ``licenses.create_license``.
+    """
+    with database.atomic():
+        created = create_user(ctx, account)
+        user, changes = created.value, created.changes
+        if first_license is not None:
+            as_user = ServiceContext(Actor.for_user(user), ctx.clock)
+            changes = changes | licenses.create_license(as_user, first_license).changes
+    return Outcome(user, changes)
+
+
+def sole_active_user() -> User | None:
+    """The only active person when exactly one is active (None when none or several are):
+    the one the program starts as when nobody has a password."""
+    active = list(User.select().where(User.active == True).limit(2))  # noqa: E712
+    return active[0] if len(active) == 1 else None
 
 
 def update_user(ctx: ServiceContext, user_id: int, data: dict[str, Any]) -> Outcome[User]:

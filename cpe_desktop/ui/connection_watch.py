@@ -1,5 +1,5 @@
 """The database server went away: a banner says so, edits are refused in words, and the program
-reconnects by itself (``db/connection_loss.py``).
+reconnects by itself (``services/connection.py``, over ``db/connection_loss.py``).
 
 Whatever meets a lost connection (a form's Save, a table reading its next page, the dashboard)
 reports it with :func:`report`; the watch then shows its banner across the top of the window and
@@ -15,7 +15,7 @@ import logging
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy
 
-from cpe_desktop.db import connection_loss
+from cpe_desktop.services import connection
 from cpe_desktop.services.changes import ALL_KINDS, Changes, note
 from cpe_desktop.ui.bus import ChangeBus
 
@@ -76,7 +76,7 @@ class ConnectionWatch(QObject):
 
     def report(self, exc: BaseException) -> bool:
         """True (and the banner up, the retries running) when ``exc`` is a lost connection."""
-        if not connection_loss.is_connection_lost(exc):
+        if not connection.is_connection_lost(exc):
             return False
         if not self.lost:
             log.warning("database connection lost: %s", exc)
@@ -96,7 +96,7 @@ class ConnectionWatch(QObject):
         if not self.lost:
             return
         self.attempts += 1
-        if not connection_loss.reconnect():
+        if not connection.reconnect():
             return
         log.info("database connection back after %d attempt(s)", self.attempts)
         self.lost = False

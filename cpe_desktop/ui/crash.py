@@ -9,8 +9,8 @@ from types import TracebackType
 
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from cpe_desktop.db.errors import classify
 from cpe_desktop.log import log_path, logging_to_error_output
+from cpe_desktop.services.connection import classify
 from cpe_desktop.services.errors import ServiceError
 from cpe_desktop.ui import connection_watch
 

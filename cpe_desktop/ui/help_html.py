@@ -13,11 +13,10 @@ import html
 import re
 from decimal import Decimal
 
-from cpe_desktop.db.rule_columns import names_of
 from cpe_desktop.rules.component_facts import ATTRIBUTE_LABELS
 from cpe_desktop.rules.facts import Rule
 from cpe_desktop.rules.wording import day_text, hours_text
-from cpe_desktop.services import compliance
+from cpe_desktop.services import compliance, name_lists
 from cpe_desktop.services.compliance import LicenseStatus
 from cpe_desktop.services.context import ServiceContext
 
@@ -223,7 +222,7 @@ def license_html(item: LicenseStatus, is_admin: bool = False) -> str:
         table.append(_row("Caps", "<br>".join(html.escape(c) for c in caps)))
     table.append(_row("Carryover", html.escape(_carryover_words(rule))))
     extra = [c.label for c in ev.components if not c.headline]
-    held = set(names_of(license_.attributes))
+    held = set(name_lists.names_list(license_.attributes))
     for part in rule.components:
         if part.applies_if and part.applies_if not in held:
             work = ATTRIBUTE_LABELS.get(part.applies_if, part.applies_if.replace("_", " "))

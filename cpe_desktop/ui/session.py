@@ -6,7 +6,6 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDialog, QWidget
 
 from cpe_desktop.clock import Clock
-from cpe_desktop.db.models import User
 from cpe_desktop.services import users
 from cpe_desktop.services.context import Actor, ServiceContext
 from cpe_desktop.ui.dialogs.sign_in import SignInDialog
@@ -17,7 +16,7 @@ LAST_USER_KEY = "session/last_user_email"
 
 def choose_user(
     clock: Clock, parent: QWidget | None = None, *, switching: bool = False
-) -> User | None:
+) -> users.User | None:
     """The person who will use the program, or None if they cancelled.
 
     No account yet: the welcome dialog creates one. Any password set: sign in. Several people
@@ -29,10 +28,9 @@ def choose_user(
         dialog = WelcomeDialog(nobody, parent)
         user = dialog.user if dialog.exec() == QDialog.DialogCode.Accepted else None
     else:
-        active = User.select().where(User.active == True)  # noqa: E712
-        count = active.count()
-        if count == 1 and not users.any_password() and not switching:
-            user = active.get()
+        only = users.sole_active_user()
+        if only is not None and not users.any_password() and not switching:
+            user = only
             users.authenticate(nobody, user.email, None)
         else:
             dialog = SignInDialog(
@@ -47,5 +45,5 @@ def choose_user(
     return user
 
 
-def context_for(user: User, clock: Clock) -> ServiceContext:
+def context_for(user: users.User, clock: Clock) -> ServiceContext:
     return ServiceContext(Actor.for_user(user), clock)

@@ -36,8 +36,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
 
-from cpe_desktop.db.models import database
-from cpe_desktop.services import tasks
+from cpe_desktop.services import connection, tasks
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.tasks import Progress
 from cpe_desktop.ui.bus import ChangeBus
@@ -217,7 +216,7 @@ class _Job(QRunnable):
     def run(self) -> None:
         runner, task_id = self._runner, self._task_id
         try:
-            database.connect(reuse_if_open=True)
+            connection.open_thread_connection()
             tasks.start_task(self._ctx, task_id)
             _emit(runner._worker_started, task_id)
             result = self._work(self._progress)
@@ -255,8 +254,7 @@ class _Job(QRunnable):
 
     def _close(self) -> None:
         try:
-            if not database.is_closed():
-                database.close()
+            connection.close_thread_connection()
         except Exception:
             log.warning("could not close the task thread's database connection", exc_info=True)
 

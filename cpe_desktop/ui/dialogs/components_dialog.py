@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cpe_desktop.db.models import StateRequirement
 from cpe_desktop.rules.component_facts import (
     ATTRIBUTE_LABELS,
     COMPONENT_KINDS,
@@ -162,13 +161,6 @@ def summary_cells(item: dict[str, Any]) -> list[str]:
         ATTRIBUTE_LABELS.get(applies, applies) if applies else "Always",
         item.get("alternative") or "",
     ]
-
-
-def rule_title(state_id: int) -> str:
-    row = StateRequirement.get_or_none(StateRequirement.state_id == state_id)
-    if row is None:
-        return "requirement rule"
-    return f"{row.credential.code} — {row.state_name}"
 
 
 class ComponentForm(QDialog):
@@ -340,7 +332,7 @@ class ComponentsDialog(QDialog):
         self.publish = publish
         self.outcomes: list[Outcome] = []
         self.items: list[dict[str, Any]] = []
-        self.setWindowTitle(f"Components of {rule_title(state_id)}")
+        self.setWindowTitle(f"Components of {requirements.rule_title(state_id)}")
         intro = QLabel(
             "What the board asks beyond the headline figures: minimums in some fields or for "
             "live hours, caps, state-specific ethics, courses on their own cycle, and options "
@@ -489,7 +481,7 @@ class ComponentsDialog(QDialog):
         answer = QMessageBox.question(
             self,
             "Delete component?",
-            f"Delete this component of {rule_title(self.state_id)}?\n\n• {what}\n\n"
+            f"Delete this component of {requirements.rule_title(self.state_id)}?\n\n• {what}\n\n"
             "The audit log keeps a copy of the rule as it was.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cpe_desktop.db.models import User
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.interchange.mapped_import import MappedImportSummary, import_mapped
 from cpe_desktop.services.interchange.mapping import ColumnMapping
 from cpe_desktop.services.interchange.tabular import Table
+from cpe_desktop.services.users import User
 
 
 @dataclass(frozen=True)

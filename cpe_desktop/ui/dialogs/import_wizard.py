@@ -47,7 +47,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cpe_desktop.db.models import User
 from cpe_desktop.rules.fields import DELIVERY_METHODS, FIELDS_OF_STUDY
 from cpe_desktop.services import users as users_service
 from cpe_desktop.services.context import ServiceContext
@@ -246,7 +245,7 @@ class ImportWizard(QDialog):
         return given
 
     @property
-    def user(self) -> User:
+    def user(self) -> users_service.User:
         return users_service.get_user(self.ctx, self.person_combo.currentData())
 
     @property

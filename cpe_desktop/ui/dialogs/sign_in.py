@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cpe_desktop.db.models import User
 from cpe_desktop.services import users
 from cpe_desktop.services.context import SYSTEM, ServiceContext
 from cpe_desktop.services.errors import PermissionDenied
@@ -34,7 +33,7 @@ class SignInDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.user: User | None = None
+        self.user: users.User | None = None
         self.setWindowTitle(
             "Sign in to CPE Tracker" if ask_password else "Who is using CPE Tracker?"
         )

@@ -21,9 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cpe_desktop.db.models import StateRequirement, User, database
-from cpe_desktop.services import credentials, licenses, users
-from cpe_desktop.services.context import Actor, ServiceContext
+from cpe_desktop.services import credentials, requirements, users
+from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import ValidationError
 from cpe_desktop.ui.dates import DateEdit
 from cpe_desktop.ui.dialogs.field_errors import FieldErrors
@@ -38,7 +37,7 @@ class WelcomeDialog(QDialog):
     def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.user: User | None = None
+        self.user: users.User | None = None
         self.setWindowTitle("Welcome to CPE Tracker")
         intro = QLabel(
             "<h3>Welcome</h3><p>CPE Tracker keeps your continuing education records and tells you, "
@@ -181,14 +180,7 @@ class WelcomeDialog(QDialog):
         code = self.credential.currentData()
         current = self.jurisdiction.currentText()
         self.jurisdiction.clear()
-        query = (
-            StateRequirement.select(StateRequirement.state_name)
-            .join(credentials.Credential)
-            .where(credentials.Credential.code == code)
-            .order_by(StateRequirement.state_name)
-            .distinct()
-        )
-        self.jurisdiction.addItems([row.state_name for row in query])
+        self.jurisdiction.addItems(requirements.jurisdictions_for_code(code))
         self.jurisdiction.setCurrentIndex(-1)
         self.jurisdiction.lineEdit().setPlaceholderText("choose or type, e.g. Texas")
         if current:
@@ -204,24 +196,19 @@ class WelcomeDialog(QDialog):
         birth_row = self.birth_date.widget.parentWidget()
         if self.license_box.isChecked() and birth_row.isVisibleTo(self):
             account["birth_date"] = self.birth_date.value()
+        first_license = None
+        if self.license_box.isChecked():
+            first_license = {
+                "credential": self.credential.currentData(),
+                "jurisdiction": self.jurisdiction.currentText(),
+                "license_number": self.license_number.text() or None,
+                "issued_on": self.issued_on.date().toPython(),
+                "opening_hours": self.answers["opening_hours"].value(),
+                "opening_ethics_hours": self.answers["opening_ethics_hours"].value(),
+                "home_jurisdiction": self.answers["home_jurisdiction"].value(),
+            } | self.period.answers()
         try:
-            with database.atomic():
-                user = users.create_user(self.ctx, account).value
-                if self.license_box.isChecked():
-                    as_user = ServiceContext(Actor.for_user(user), self.ctx.clock)
-                    licenses.create_license(
-                        as_user,
-                        {
-                            "credential": self.credential.currentData(),
-                            "jurisdiction": self.jurisdiction.currentText(),
-                            "license_number": self.license_number.text() or None,
-                            "issued_on": self.issued_on.date().toPython(),
-                            "opening_hours": self.answers["opening_hours"].value(),
-                            "opening_ethics_hours": self.answers["opening_ethics_hours"].value(),
-                            "home_jurisdiction": self.answers["home_jurisdiction"].value(),
-                        }
-                        | self.period.answers(),
-                    )
+            user = users.create_account(self.ctx, account, first_license).value
         except ValidationError as exc:
             self.errors.show(exc)
             return

@@ -33,12 +33,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cpe_desktop.db.models import database
 from cpe_desktop.rules.credits import check_credits, check_program_days
 from cpe_desktop.rules.fields import DELIVERY_METHODS, is_ethics
 from cpe_desktop.services import attachments, editing, licenses, requirements
 from cpe_desktop.services import records as records_service
-from cpe_desktop.services.changes import Changes, Outcome
+from cpe_desktop.services.changes import Outcome
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.editing import CUSTOM_PREFIX
 from cpe_desktop.services.errors import ServiceError, StaleEdit, ValidationError
@@ -506,20 +505,15 @@ class RecordForm(QDialog):
             self.show_errors(missing, sent_rows)
             return False
         try:
-            with database.atomic():
-                stored = None
-                if self.certificate_path is not None:
-                    owner = self._owner()
-                    stored = attachments.store_certificate(self.ctx, owner, self.certificate_path)
-                    data["attachment_id"] = stored.value.attachment_id
-                outcome = editing.save_entity(
-                    self.ctx,
-                    "record",
-                    self.record_id,
-                    data,
-                    custom,
-                    expected_version=self.version,
-                )
+            outcome = editing.save_record_with_certificate(
+                self.ctx,
+                self.record_id,
+                data,
+                custom,
+                self.certificate_path,
+                owner_id=self._owner(),
+                expected_version=self.version,
+            )
         except StaleEdit as exc:
             return self._saved_meanwhile(exc, {**data, **custom})
         except ValidationError as exc:
@@ -533,7 +527,6 @@ class RecordForm(QDialog):
                 raise
             show_message(self.form_error, connection_watch.REFUSED)
             return False
-        changes = outcome.changes | (stored.changes if stored is not None else Changes())
-        self.outcome = Outcome(outcome.value, changes, outcome.warnings)
+        self.outcome = outcome
         self.accept()
         return True

@@ -26,7 +26,6 @@ from PySide6.QtCore import QSettings, QStandardPaths, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QPushButton
 
-from cpe_desktop.db.models import Report
 from cpe_desktop.services import audit_pack, report_files, reports, users
 from cpe_desktop.services import licenses as licenses_service
 from cpe_desktop.services.changes import Outcome
@@ -190,7 +189,7 @@ class ReportsTab(TableTab):
             self._show_made,
         )
 
-    def _show_made(self, outcome: Outcome[Report]) -> None:
+    def _show_made(self, outcome: Outcome[reports.Report]) -> None:
         self.select_pks([outcome.value.report_id])
         self.open_report(outcome.value.report_id)
 
