@@ -6,6 +6,8 @@ schema 4 migration step, which must not import services. It takes a mapping of c
 so neither needs the other's models. NULL columns read as the rule's defaults (ARCHITECTURE.md §4):
 ``period_basis`` calendar, ``first_period`` full, ``carryover_scope`` period, ``reciprocity``
 none, ``cycle_parity_offset`` 0; ``first_period_table`` is a JSON list of hours kept as text.
+Which columns those are, the field of ``Rule`` each fills and what its NULL reads as all come
+from the one declaration, ``rules/rule_fields.RULE_FIELDS``.
 
 A requirement's components (ARCHITECTURE.md §4, table ``requirement_components``) come as a second
 argument: their rows' column mappings, put in ``position`` order here; ``fields`` and
@@ -22,45 +24,10 @@ from typing import Any
 
 from cpe_desktop.rules.component_facts import Component
 from cpe_desktop.rules.facts import Rule
+from cpe_desktop.rules.rule_fields import RULE_FIELDS
 
-# Columns copied as they are (None stays None: the Rule's own "no such requirement").
-_SAME = (
-    "ethics_period_years",
-    "annual_min_hours",
-    "period_start_month",
-    "cycle_anchor_year",
-    "max_self_study_hours",
-    "max_self_study_pct",
-    "max_nano_hours",
-    "max_nano_pct",
-    "max_non_technical_hours",
-    "max_non_technical_pct",
-    "technical_min_hours",
-    "carryover_max_hours",
-    "effective_from",
-    "cycle_anchor",
-    "first_period_hours_per_unit",
-    "first_period_unit_months",
-    "first_period_ethics",
-)
-# Columns whose NULL means a default the Rule spells differently.
-_DEFAULTS = {
-    "period_basis": "calendar",
-    "first_period": "full",
-    "carryover_scope": "period",
-    "reciprocity": "none",
-    "cycle_parity_offset": 0,
-}
-RULE_COLUMNS = (
-    "reporting_period_years",
-    "total_credits_required",
-    "ethics_credits_required",
-    "ethics_state_specific",
-    "first_period_counts_issue_month",
-    "first_period_table",
-    *_SAME,
-    *_DEFAULTS,
-)
+# The rule's columns, derived from the one declaration of its fields (rules/rule_fields.py).
+RULE_COLUMNS = tuple(field.column for field in RULE_FIELDS)
 
 
 def table_of(text: Any) -> tuple[Decimal, ...]:
@@ -144,25 +111,25 @@ def rule_from_columns(row: Mapping[str, Any], components: Iterable[Mapping[str, 
     """The engine's Rule for one row's columns and its component rows' columns (any order:
     ``position`` decides); raises ValueError/TypeError for values the engine cannot use (an
     unknown anchor, a prorated first period without its parameters, a broken component)."""
-    values: dict[str, Any] = {name: row.get(name) for name in _SAME}
-    for name, default in _DEFAULTS.items():
-        found = row.get(name)
-        values[name] = default if found is None else found
+    values: dict[str, Any] = {}
+    for field in RULE_FIELDS:
+        found = row[field.column] if field.required else row.get(field.column)
+        if field.kind == "flag":
+            found = bool(found)
+        elif field.kind == "table":
+            found = table_of(found)
+        elif found is None:
+            found = field.null_reads_as
+        values[field.name] = found
     parity = values["cycle_parity_offset"]
     if isinstance(parity, bool) or not isinstance(parity, int):
         values["cycle_parity_offset"] = int(parity)
     return Rule(
-        period_years=row["reporting_period_years"],
-        total_hours=row.get("total_credits_required"),
-        ethics_hours=row.get("ethics_credits_required"),
-        ethics_state_specific=bool(row.get("ethics_state_specific")),
-        first_period_counts_issue_month=bool(row.get("first_period_counts_issue_month")),
-        first_period_table=table_of(row.get("first_period_table")),
+        **values,
         components=tuple(
             component_from_columns(part)
             for part in sorted(components, key=lambda part: part.get("position") or 0)
         ),
-        **values,
     )
 
 

@@ -2,8 +2,8 @@
 
 Rows ship with the program (``origin = shipped``), come from imports, or are typed by a person.
 Editing a shipped row marks it ``user_edited`` so reloading the shipped data never overwrites it.
-The interchange keys (ARCHITECTURE.md §2, Interchange) are mapped to the seed's column names here,
-in one place.
+The interchange keys (ARCHITECTURE.md §2, Interchange) are mapped to the column names here; a
+rule field's key and column come from their one declaration, ``rules/rule_fields.RULE_FIELDS``.
 
 A requirement's components (ARCHITECTURE.md §4: subject minimums, caps, state-specific ethics,
 courses, credit factors; table ``requirement_components``) are part of the requirement: the key
@@ -31,6 +31,7 @@ from cpe_desktop.rules.component_facts import (
     component_from_dict,
 )
 from cpe_desktop.rules.facts import CARRYOVER_SCOPES, CYCLE_ANCHORS, FIRST_PERIODS, RECIPROCITIES
+from cpe_desktop.rules.rule_fields import RENAMED_COLUMNS, RULE_FIELDS
 from cpe_desktop.services import rows
 from cpe_desktop.services.changes import AUDIT, REQUIREMENTS, Changes, Outcome
 from cpe_desktop.services.context import ServiceContext
@@ -40,43 +41,16 @@ from cpe_desktop.services.validation import MISSING, Validator, present
 
 PERIOD_BASES = ("calendar", "fiscal", "birth_month", "license_date", "rolling")
 
+# The rule's fields and their column names come from their one declaration,
+# rules/rule_fields.RULE_FIELDS; the keys around them (who, where, why) are the requirement's own.
 # interchange key -> model field, where they differ
-_RENAMED = {
-    "jurisdiction": "state_name",
-    "total_hours": "total_credits_required",
-    "ethics_hours": "ethics_credits_required",
-    "period_years": "reporting_period_years",
-}
-HOUR_CAPS = (
-    "max_self_study_hours",
-    "max_nano_hours",
-    "max_non_technical_hours",
-    "technical_min_hours",
-    "carryover_max_hours",
-    "annual_min_hours",
-)
-PERCENT_CAPS = ("max_self_study_pct", "max_nano_pct", "max_non_technical_pct")
+_RENAMED = {"jurisdiction": "state_name", **RENAMED_COLUMNS}
+HOUR_CAPS = tuple(f.name for f in RULE_FIELDS if f.kind == "hours" and not f.period)
+PERCENT_CAPS = tuple(f.name for f in RULE_FIELDS if f.kind == "percent")
 KEYS = (
     "credential",
     "jurisdiction",
-    "total_hours",
-    "period_years",
-    "ethics_hours",
-    "annual_min_hours",
-    "ethics_period_years",
-    "ethics_state_specific",
-    "period_basis",
-    "period_start_month",
-    "cycle_anchor_year",
-    "max_self_study_hours",
-    "max_self_study_pct",
-    "max_nano_hours",
-    "max_nano_pct",
-    "max_non_technical_hours",
-    "max_non_technical_pct",
-    "technical_min_hours",
-    "carryover_max_hours",
-    "effective_from",
+    *(f.name for f in RULE_FIELDS if not f.period),
     "source",
     "verified_on",
     "notes",
@@ -84,18 +58,7 @@ KEYS = (
 # ARCHITECTURE.md §4: which years a cycle ends in, what a new licensee owes, how carryover
 # flows and whether the home state's compliance counts. Kept apart from KEYS so the requirement
 # form (which lists KEYS) can take them up on its own; validation and the interchange use both.
-PERIOD_KEYS = (
-    "cycle_anchor",
-    "cycle_parity_offset",
-    "first_period",
-    "first_period_hours_per_unit",
-    "first_period_unit_months",
-    "first_period_counts_issue_month",
-    "first_period_ethics",
-    "first_period_table",
-    "carryover_scope",
-    "reciprocity",
-)
+PERIOD_KEYS = tuple(f.name for f in RULE_FIELDS if f.period)
 ALL_KEYS = KEYS + PERIOD_KEYS
 # The interchange key of a requirement's components; ``validate`` returns them under it as a
 # tuple of Components (not a column: callers store them with ``replace_components``).
@@ -118,9 +81,9 @@ def validate(data: dict[str, Any], *, partial: bool = False, extra_keys=()) -> d
     v = Validator(data, ALL_KEYS + (COMPONENTS,) + tuple(extra_keys), partial=partial)
     values: dict[str, Any] = {
         "state_name": v.text("jurisdiction", required=True, max_length=100),
-        "total_credits_required": v.integer("total_hours", minimum=0, maximum=1000),
-        "reporting_period_years": v.integer("period_years", required=True, minimum=1, maximum=10),
-        "ethics_credits_required": v.integer("ethics_hours", minimum=0, maximum=1000),
+        _RENAMED["total_hours"]: v.integer("total_hours", minimum=0, maximum=1000),
+        _RENAMED["period_years"]: v.integer("period_years", required=True, minimum=1, maximum=10),
+        _RENAMED["ethics_hours"]: v.integer("ethics_hours", minimum=0, maximum=1000),
         "ethics_period_years": v.integer("ethics_period_years", minimum=1, maximum=10),
         "ethics_state_specific": v.boolean("ethics_state_specific"),
         "period_basis": v.choice("period_basis", PERIOD_BASES),

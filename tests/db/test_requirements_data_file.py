@@ -21,6 +21,7 @@ from cpe_desktop.rules.facts import (
     RECIPROCITIES,
     Rule,
 )
+from cpe_desktop.rules.rule_fields import DECIMAL_KINDS, INTEGER_KINDS, RULE_FIELDS
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "resources" / "requirements"
 JSON_PATH = DATA_DIR / "requirements.json"
@@ -58,41 +59,13 @@ CHECKED_ROWS = {
 }
 PERIOD_BASES = {"calendar", "fiscal", "birth_month", "license_date", "rolling"}
 CREDENTIAL_CODES = {"CPA", "EA", "CIA", "CISA", "CMA", "CFP", "CFE", "CGMA", "AICPA"}
-NUMBER_KEYS = (
-    "total_hours",
-    "ethics_hours",
-    "annual_min_hours",
-    "max_self_study_hours",
-    "max_self_study_pct",
-    "max_nano_hours",
-    "max_nano_pct",
-    "max_non_technical_hours",
-    "max_non_technical_pct",
-    "technical_min_hours",
-    "carryover_max_hours",
-)
-INTEGER_KEYS = ("period_years", "ethics_period_years", "period_start_month", "cycle_anchor_year")
-PERIOD_KEYS = (
-    "cycle_anchor",
-    "cycle_parity_offset",
-    "first_period",
-    "first_period_hours_per_unit",
-    "first_period_unit_months",
-    "first_period_counts_issue_month",
-    "first_period_ethics",
-    "first_period_table",
-    "carryover_scope",
-    "reciprocity",
-)
+# The rule's keys by kind, from their one declaration (rules/rule_fields.py).
+NUMBER_KEYS = tuple(f.name for f in RULE_FIELDS if not f.period and f.kind in DECIMAL_KINDS)
+INTEGER_KEYS = tuple(f.name for f in RULE_FIELDS if not f.period and f.kind in INTEGER_KINDS)
 REQUIREMENT_KEYS = {
-    *PERIOD_KEYS,
+    *(f.name for f in RULE_FIELDS),
     "credential",
     "jurisdiction",
-    *NUMBER_KEYS,
-    *INTEGER_KEYS,
-    "ethics_state_specific",
-    "period_basis",
-    "effective_from",
     "source",
     "verified_on",
     "confidence",

@@ -16,36 +16,13 @@ from typing import Any
 
 from cpe_desktop.rules.compliance import LicenseFacts, RecordFacts, Rule
 from cpe_desktop.rules.component_facts import component_from_dict
+from cpe_desktop.rules.rule_fields import DECIMAL_KINDS, RULE_FIELDS
 
 D = date.fromisoformat
 H = Decimal
 GL, GIB, QAS, NANO = "Group Live", "Group Internet Based", "QAS Self Study", "Nano Learning"
 
 REQUIREMENTS = Path(__file__).resolve().parents[2] / "resources/requirements/requirements.json"
-RULE_KEYS = (
-    "total_hours",
-    "period_years",
-    "ethics_hours",
-    "ethics_period_years",
-    "ethics_state_specific",
-    "annual_min_hours",
-    "period_basis",
-    "period_start_month",
-    "cycle_anchor_year",
-    "max_self_study_hours",
-    "max_self_study_pct",
-    "max_nano_hours",
-    "max_nano_pct",
-    "max_non_technical_hours",
-    "max_non_technical_pct",
-    "technical_min_hours",
-    "carryover_max_hours",
-    "effective_from",
-)
-# Hours and percentages; the other keys are whole numbers, a flag, a word or a date.
-HOUR_KEYS = tuple(
-    key for key in RULE_KEYS if key.endswith(("_hours", "_pct")) and key != "effective_from"
-)
 _ROWS: dict[tuple[str, str], dict[str, Any]] = {
     (row["credential"], row["jurisdiction"]): row
     for row in json.loads(REQUIREMENTS.read_text(encoding="utf-8"))["requirements"]
@@ -58,38 +35,23 @@ def shipped_row(credential: str, jurisdiction: str) -> dict[str, Any]:
 
 
 def shipped(credential: str, jurisdiction: str) -> Rule:
-    """The shipped requirement row as a Rule: JSON numbers to Decimal, ISO dates to date."""
+    """The shipped requirement row as a Rule: JSON numbers to Decimal, ISO dates to date, null
+    as the rule's default; the keys and their kinds come from rules/rule_fields.RULE_FIELDS."""
     row = shipped_row(credential, jurisdiction)
-    values: dict[str, Any] = {key: row[key] for key in RULE_KEYS}
-    for key in HOUR_KEYS:
-        if values[key] is not None:
-            values[key] = Decimal(str(values[key]))
-    if values["effective_from"]:
-        values["effective_from"] = D(values["effective_from"])
-    # Schema 4 keys (ARCHITECTURE.md §4); null reads as the default.
-    for key, default in NEW_RULE_DEFAULTS.items():
-        value = row.get(key)
-        values[key] = default if value is None else value
-    for key in ("first_period_hours_per_unit", "first_period_ethics"):
-        if values[key] is not None:
-            values[key] = Decimal(str(values[key]))
-    values["first_period_table"] = tuple(Decimal(str(v)) for v in values["first_period_table"])
+    values: dict[str, Any] = {}
+    for field in RULE_FIELDS:
+        value = row[field.name] if not field.period else row.get(field.name)
+        if value is None:
+            value = field.null_reads_as
+        elif field.kind in DECIMAL_KINDS:
+            value = Decimal(str(value))
+        elif field.kind == "date":
+            value = D(value)
+        elif field.kind == "table":
+            value = tuple(Decimal(str(v)) for v in value)
+        values[field.name] = value
     values["components"] = tuple(component_from_dict(c) for c in row.get("components") or ())
     return Rule(**values)
-
-
-NEW_RULE_DEFAULTS: dict[str, Any] = {
-    "cycle_anchor": None,
-    "cycle_parity_offset": 0,
-    "first_period": "full",
-    "first_period_hours_per_unit": None,
-    "first_period_unit_months": None,
-    "first_period_counts_issue_month": False,
-    "first_period_ethics": None,
-    "first_period_table": (),
-    "carryover_scope": "period",
-    "reciprocity": "none",
-}
 
 
 def all_shipped() -> list[tuple[str, str]]:
