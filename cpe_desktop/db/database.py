@@ -124,17 +124,20 @@ class SqliteFile(peewee.SqliteDatabase):
 
     def _connect(self):
         try:
-            return super()._connect()
+            return super()._connect()  # type: ignore[misc]  # private: not in peewee's stubs
         except sqlite3.OperationalError as exc:
             text = str(exc).lower()
             if not ("disk i/o error" in text or "disk is full" in text):
                 raise
         conn = sqlite3.connect(
-            self.database, timeout=self._timeout, isolation_level=None, **self.connect_params
+            self.database,
+            timeout=self._timeout,  # type: ignore[attr-defined]  # private: not in peewee's stubs
+            isolation_level=None,
+            **self.connect_params,
         )
         try:
             conn.execute("PRAGMA locking_mode = EXCLUSIVE")  # before the first read: no -shm
-            self._add_conn_hooks(conn)
+            self._add_conn_hooks(conn)  # type: ignore[attr-defined]  # private: not in the stubs
         except BaseException:
             conn.close()
             raise

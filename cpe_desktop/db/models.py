@@ -4,9 +4,16 @@ The ten tables of the product's seed document keep their exact table and column 
 added are marked "added". The core tables (users, credentials, licenses, cpe_records,
 record_credits, attachments, custom_field_values) follow ARCHITECTURE.md §2. Timestamps are naive
 UTC.
+
+Peewee adds some attributes when a model class is built, so a type checker cannot see them: each
+foreign key's id (``license.user_id``, named after its column; reading it loads nothing) and each
+backref (``user.licenses``, a query). Every model declares those it has in an ``if TYPE_CHECKING:``
+block, which is never run.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from peewee import (
     AutoField,
@@ -24,6 +31,9 @@ from peewee import (
     SmallIntegerField,
     TextField,
 )
+
+if TYPE_CHECKING:
+    from peewee import ModelSelect
 
 database = DatabaseProxy()
 
@@ -52,6 +62,11 @@ class User(BaseModel):
     created_at = DateTimeField()
     updated_at = DateTimeField()
     row_version = IntegerField(default=1)  # schema 8: bumped by every update
+
+    if TYPE_CHECKING:  # made by peewee at run time (see the module docstring)
+        licenses: ModelSelect[License]
+        records: ModelSelect[CpeRecord]
+        desks: ModelSelect[DeskSession]
 
     class Meta:
         table_name = "users"
@@ -93,6 +108,10 @@ class License(BaseModel):
     attributes = TextField(null=True)
     row_version = IntegerField(default=1)  # schema 8: bumped by every update
 
+    if TYPE_CHECKING:  # made by peewee at run time (see the module docstring)
+        user_id: int
+        credential_id: int
+
     class Meta:
         table_name = "licenses"
         indexes = ((("user", "credential", "jurisdiction"), False),)
@@ -106,6 +125,9 @@ class Attachment(BaseModel):
     size = IntegerField()
     media_type = CharField(max_length=100)
     created_at = DateTimeField()
+
+    if TYPE_CHECKING:  # made by peewee at run time (see the module docstring)
+        user_id: int
 
     class Meta:
         table_name = "attachments"
@@ -130,6 +152,11 @@ class CpeRecord(BaseModel):
     topics = TextField(null=True)  # added in schema 5: course topics (JSON list of names)
     row_version = IntegerField(default=1)  # schema 8: bumped by every update
 
+    if TYPE_CHECKING:  # made by peewee at run time (see the module docstring)
+        user_id: int
+        attachment_id: int | None
+        credits: ModelSelect[RecordCredit]
+
     class Meta:
         table_name = "cpe_records"
         indexes = ((("user", "completed_on"), False),)
@@ -142,6 +169,9 @@ class RecordCredit(BaseModel):
     )
     field_of_study = CharField(max_length=100)
     credits = _hours_field()
+
+    if TYPE_CHECKING:  # made by peewee at run time (see the module docstring)
+        record_id: int
 
     class Meta:
         table_name = "record_credits"
@@ -159,6 +189,9 @@ class CustomField(BaseModel):
     updated_at = DateTimeField(null=True)  # added
     row_version = IntegerField(default=1)  # schema 8: bumped by every update
 
+    if TYPE_CHECKING:  # made by peewee at run time (see the module docstring)
+        values: ModelSelect[CustomFieldValue]
+
     class Meta:
         table_name = "custom_fields"
         indexes = ((("entity", "field_name"), True),)
@@ -170,6 +203,9 @@ class CustomFieldValue(BaseModel):
     )
     entity_id = IntegerField()
     value = TextField(null=True)
+
+    if TYPE_CHECKING:  # made by peewee at run time (see the module docstring)
+        custom_field_id: int
 
     class Meta:
         table_name = "custom_field_values"
@@ -226,6 +262,10 @@ class StateRequirement(BaseModel):
     reciprocity = CharField(max_length=30, null=True)
     row_version = IntegerField(default=1)  # schema 8: bumped by every update
 
+    if TYPE_CHECKING:  # made by peewee at run time (see the module docstring)
+        credential_id: int
+        components: ModelSelect[RequirementComponent]
+
     class Meta:
         table_name = "state_requirements"
         indexes = ((("credential", "state_name", "effective_from"), False),)
@@ -256,6 +296,9 @@ class RequirementComponent(BaseModel):
     created_at = DateTimeField()
     updated_at = DateTimeField()
 
+    if TYPE_CHECKING:  # made by peewee at run time (see the module docstring)
+        state_id: int
+
     class Meta:
         table_name = "requirement_components"
         indexes = ((("requirement", "position"), False),)
@@ -274,6 +317,11 @@ class Notification(BaseModel):
     license = ForeignKeyField(License, column_name="license_id", null=True, on_delete="SET NULL")
     record = ForeignKeyField(CpeRecord, column_name="record_id", null=True, on_delete="SET NULL")
     dedupe_key = CharField(max_length=200, null=True, unique=True)
+
+    if TYPE_CHECKING:  # made by peewee at run time (see the module docstring)
+        user_id: int
+        license_id: int | None
+        record_id: int | None
 
     class Meta:
         table_name = "notifications"
@@ -298,6 +346,9 @@ class AuditLog(BaseModel):
     prev_hash = CharField(max_length=64, null=True)
     entry_hash = CharField(max_length=64, null=True)
 
+    if TYPE_CHECKING:  # made by peewee at run time (see the module docstring)
+        user_id: int | None
+
     class Meta:
         table_name = "audit_logs"
         indexes = ((("entity", "entity_id"), False),)
@@ -310,6 +361,9 @@ class Preference(BaseModel):
     setting_value = TextField(null=True)
     created_at = DateTimeField()
     updated_at = DateTimeField()
+
+    if TYPE_CHECKING:  # made by peewee at run time (see the module docstring)
+        user_id: int
 
     class Meta:
         table_name = "preferences"
@@ -324,6 +378,9 @@ class Report(BaseModel):
     data = TextField(null=True)
     title = CharField(max_length=300, null=True)  # added
     as_of = DateField(null=True)  # added
+
+    if TYPE_CHECKING:  # made by peewee at run time (see the module docstring)
+        user_id: int
 
     class Meta:
         table_name = "reports"
@@ -347,6 +404,10 @@ class Reminder(BaseModel):
     anchor_day = SmallIntegerField(null=True)  # added (schema 3)
     row_version = IntegerField(default=1)  # schema 8: bumped by every update
 
+    if TYPE_CHECKING:  # made by peewee at run time (see the module docstring)
+        user_id: int
+        license_id: int | None
+
     class Meta:
         table_name = "reminders"
 
@@ -365,6 +426,9 @@ class Email(BaseModel):
     next_attempt_at = DateTimeField(null=True)
     created_at = DateTimeField(null=True)
 
+    if TYPE_CHECKING:  # made by peewee at run time (see the module docstring)
+        user_id: int
+
     class Meta:
         table_name = "emails"
 
@@ -375,6 +439,9 @@ class ActivityLog(BaseModel):
     action = TextField()
     timestamp = DateTimeField(index=True)
     details = TextField(null=True)  # added
+
+    if TYPE_CHECKING:  # made by peewee at run time (see the module docstring)
+        user_id: int | None
 
     class Meta:
         table_name = "activity_logs"
@@ -391,6 +458,9 @@ class TaskQueue(BaseModel):
     started_at = DateTimeField(null=True)
     progress = IntegerField(default=0)
     message = TextField(null=True)
+
+    if TYPE_CHECKING:  # made by peewee at run time (see the module docstring)
+        user_id: int | None
 
     class Meta:
         table_name = "task_queue"
@@ -468,6 +538,9 @@ class DeskSession(BaseModel):
     database_kind = CharField(max_length=20)  # sqlite | postgresql
     started_at = DateTimeField()
     last_seen = DateTimeField(index=True)
+
+    if TYPE_CHECKING:  # made by peewee at run time (see the module docstring)
+        user_id: int | None
 
     class Meta:
         table_name = "desk_sessions"

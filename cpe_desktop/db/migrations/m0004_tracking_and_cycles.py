@@ -23,6 +23,7 @@ from playhouse.migrate import SchemaMigrator
 from playhouse.migrate import migrate as run_operations
 
 from cpe_desktop.db.rule_columns import rows_in_force, rule_from_columns
+from cpe_desktop.db.typed import tuples
 from cpe_desktop.rules.facts import LicenseFacts, Rule
 
 
@@ -184,12 +185,14 @@ def fill_tracked_from(db: peewee.Database, today: dt.date) -> None:
     """Set ``tracked_from`` of every license that has none, as of ``today`` (ARCHITECTURE.md §4)."""
     with db.bind_ctx(_MODELS):
         rules = _rules_in_force(today)
-        births = dict(_User.select(_User.user_id, _User.birth_date).tuples())
-        codes = dict(_Credential.select(_Credential.credential_id, _Credential.code).tuples())
+        births = dict(tuples(_User.select(_User.user_id, _User.birth_date)))
+        codes = dict(tuples(_Credential.select(_Credential.credential_id, _Credential.code)))
         earliest = dict(
-            _Record.select(_Record.user_id, peewee.fn.MIN(_Record.completed_on))
-            .group_by(_Record.user_id)
-            .tuples()
+            tuples(
+                _Record.select(_Record.user_id, peewee.fn.MIN(_Record.completed_on)).group_by(
+                    _Record.user_id
+                )
+            )
         )
         for license_ in _License.select().where(_License.tracked_from.is_null()):
             first = earliest.get(license_.user_id)

@@ -23,6 +23,8 @@ import peewee
 from playhouse.migrate import SchemaMigrator
 from playhouse.migrate import migrate as run_operations
 
+from cpe_desktop.db.typed import tuples
+
 _BATCH = 500
 
 
@@ -112,21 +114,22 @@ def apply(db: peewee.Database) -> None:
         after = 0
         while True:
             batch = list(
-                _Entry.select(
-                    _Entry.log_id,
-                    _Entry.user_id,
-                    _Entry.action,
-                    _Entry.timestamp,
-                    _Entry.entity,
-                    _Entry.entity_id,
-                    _Entry.details,
-                    _Entry.before_json,
-                    _Entry.after_json,
+                tuples(
+                    _Entry.select(
+                        _Entry.log_id,
+                        _Entry.user_id,
+                        _Entry.action,
+                        _Entry.timestamp,
+                        _Entry.entity,
+                        _Entry.entity_id,
+                        _Entry.details,
+                        _Entry.before_json,
+                        _Entry.after_json,
+                    )
+                    .where(_Entry.log_id > after)
+                    .order_by(_Entry.log_id)
+                    .limit(_BATCH)
                 )
-                .where(_Entry.log_id > after)
-                .order_by(_Entry.log_id)
-                .limit(_BATCH)
-                .tuples()
             )
             if not batch:
                 break
