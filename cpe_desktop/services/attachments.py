@@ -28,6 +28,7 @@ import peewee
 
 from cpe_desktop import paths
 from cpe_desktop.db.models import Attachment, CertificateContent, User, database
+from cpe_desktop.db.typed import tuples
 from cpe_desktop.services import rows
 from cpe_desktop.services.changes import ATTACHMENTS, AUDIT, Changes, Outcome
 from cpe_desktop.services.context import ServiceContext
@@ -172,7 +173,7 @@ def share_local_files() -> int:
     the database lacks (attached before schema 10, or copied in by hand); returns how many."""
     if not _shared():
         return 0
-    missing = (
+    missing = tuples(
         Attachment.select(Attachment.sha256, Attachment.media_type)
         .join(
             CertificateContent,
@@ -181,7 +182,6 @@ def share_local_files() -> int:
         )
         .where(CertificateContent.sha256.is_null())
         .distinct()
-        .tuples()
     )
     shared = 0
     for sha, media in list(missing):

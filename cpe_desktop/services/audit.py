@@ -25,6 +25,7 @@ from typing import Any
 import peewee
 
 from cpe_desktop.db.models import AuditChainHead, AuditLog, database
+from cpe_desktop.db.typed import primary_key
 from cpe_desktop.services import live_changes
 from cpe_desktop.services.changes import AUDIT, Changes
 from cpe_desktop.services.context import ServiceContext
@@ -239,7 +240,7 @@ def _reserve_ids(count: int, last_id: int | None, highest: int) -> list[int]:
     if isinstance(db, peewee.PostgresqlDatabase):
         cursor = db.execute_sql(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            (AuditLog._meta.table_name, AuditLog._meta.primary_key.column_name, count),
+            (AuditLog._meta.table_name, primary_key(AuditLog).column_name, count),
         )
         return sorted(int(row[0]) for row in cursor.fetchall())
     first = max(highest, last_id or 0) + 1
@@ -253,6 +254,6 @@ def _sql(template: str) -> str:
 
     def name(model: type[peewee.Model]) -> str:
         parts = (model._meta.schema, model._meta.table_name)
-        return ".".join(peewee.quote((part,), db.quote) for part in parts if part)
+        return ".".join(peewee.quote((part,), db.quote) for part in parts if part)  # type: ignore[attr-defined]  # public, but missing from the stubs
 
     return template.format(head=name(AuditChainHead), log=name(AuditLog), p=db.param)

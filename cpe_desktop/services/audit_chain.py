@@ -45,6 +45,7 @@ from cpe_desktop.db.models import (
     RecordCredit,
     User,
 )
+from cpe_desktop.db.typed import tuples
 from cpe_desktop.services import audit
 
 log = logging.getLogger(__name__)
@@ -140,7 +141,7 @@ def verify_chain(*, tail: int | None = None) -> ChainReport:
         )
     else:
         newest = AuditLog.select(*_COLUMNS).order_by(AuditLog.log_id.desc()).limit(tail + 1)
-        rows = list(reversed(list(newest.tuples())))
+        rows = list(reversed(list(tuples(newest))))
         if len(rows) > tail:  # the entry before the tail: only its hash is taken, as the link
             anchor, rows = rows[0], rows[1:]
     breaks: list[Finding] = []
@@ -229,7 +230,7 @@ class _Walk:
         if user_id is None:
             return False
         if self._people is None:
-            self._people = {pk for (pk,) in User.select(User.user_id).tuples()}
+            self._people = {pk for (pk,) in tuples(User.select(User.user_id))}
         return user_id in self._people
 
 
@@ -332,8 +333,8 @@ def check_records() -> list[Finding]:
     entry, that are gone though the log says they exist, or that the log never saw."""
     findings: list[Finding] = []
     latest = _latest_entries()
-    people = {pk for (pk,) in User.select(User.user_id).tuples()}
-    attachments = {pk for (pk,) in Attachment.select(Attachment.attachment_id).tuples()}
+    people = {pk for (pk,) in tuples(User.select(User.user_id))}
+    attachments = {pk for (pk,) in tuples(Attachment.select(Attachment.attachment_id))}
     credits = _credit_lines()
     for entity, model, label in _STATEFUL:
         present: set[str] = set()

@@ -26,6 +26,7 @@ from typing import Any
 import peewee
 
 from cpe_desktop.db.models import AuditLog, CpeRecord, RecordCredit, User, database
+from cpe_desktop.db.typed import primary_key, tuples
 from cpe_desktop.services import audit, compliance, rows
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import ValidationError
@@ -183,7 +184,7 @@ def _plain(credits: Iterable[tuple[str, Decimal]]) -> list[dict[str, Any]]:
 
 
 def _check_owners_exist(user_ids: set[int]) -> None:
-    query = User.select(User.user_id).where(User.user_id.in_(sorted(user_ids))).tuples()
+    query = tuples(User.select(User.user_id).where(User.user_id.in_(sorted(user_ids))))
     missing = user_ids - {user_id for (user_id,) in query}
     if missing:
         raise ValidationError("user_id", f"there is no person with id {min(missing)}")
@@ -198,7 +199,7 @@ def _reserve_ids(count: int) -> list[int] | None:
     the INSERT would fail, never reuse an id). PostgreSQL: reserved from the column's sequence.
     """
     db = database.obj
-    key = CpeRecord._meta.primary_key
+    key = primary_key(CpeRecord)
     if isinstance(db, peewee.SqliteDatabase):
         first = (CpeRecord.select(peewee.fn.MAX(key)).scalar() or 0) + 1
         return list(range(first, first + count))
@@ -240,7 +241,7 @@ def _insert_many(
     db = database.obj
 
     def name(text: str) -> str:
-        return peewee.quote((text,), db.quote)
+        return peewee.quote((text,), db.quote)  # type: ignore[attr-defined]  # public, but missing from the stubs
 
     table = ".".join(name(part) for part in (model._meta.schema, model._meta.table_name) if part)
     columns = ", ".join(name(field.column_name) for field in fields)
@@ -284,13 +285,12 @@ def stored_keys(user_id: int) -> dict[RecordKey, int]:
 
     One query, so an import can match all its records inside its short write transaction.
     """
-    query = (
+    query = tuples(
         CpeRecord.select(
             CpeRecord.record_id, CpeRecord.title, CpeRecord.completed_on, CpeRecord.sponsor
         )
         .where(CpeRecord.user == user_id)
         .order_by(CpeRecord.record_id)
-        .tuples()
     )
     stored: dict[RecordKey, int] = {}
     for record_id, title, completed, sponsor in query:

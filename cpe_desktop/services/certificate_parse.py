@@ -222,7 +222,8 @@ _NOT_COMPLETION = re.compile(
 
 def find_date(lines: list[str]) -> Found[dt.date] | None:
     """The completion date: the end of a labelled range, or the only date in the text."""
-    labelled_done, labelled_any = [], []
+    labelled_done: list[tuple[dt.date, str]] = []
+    labelled_any: list[tuple[dt.date, str]] = []
     for group, label in ((labelled_done, DONE), (labelled_any, DATE)):
         for value, source in labelled(lines, label):
             dates = dates_in(value)
@@ -273,7 +274,9 @@ _NUMBER_ALONE = re.compile(rf"^(?P<num>{NUM})$")
 
 def find_credits(lines: list[str], skip: frozenset[str] = frozenset()) -> Found[Decimal] | None:
     """The total credits; ``skip`` are lines already read as one field's credits."""
-    totals, by_label, inline = [], [], []
+    totals: list[tuple[Decimal, str]] = []
+    by_label: list[tuple[Decimal, str]] = []
+    inline: list[tuple[Decimal, str]] = []
     for index, line in enumerate(lines):
         alone = _CREDITS_ALONE.match(line)
         below = _NUMBER_ALONE.match(lines[index + 1]) if index + 1 < len(lines) else None
@@ -343,12 +346,13 @@ def _entry(part: str, strict: bool) -> tuple[str, Decimal | None] | None:
 def _entries(text: str, *, strict: bool = False) -> list[tuple[str, Decimal | None]]:
     """Every part of ``text`` as (field, credits); empty unless every part is one."""
     parts = [p for p in re.split(r"\s*[;,|]\s*", text) if p.strip()]
-    entries = [_entry(p, strict) for p in parts]
-    if not entries or None in entries:
+    found = [_entry(p, strict) for p in parts]
+    entries = [entry for entry in found if entry is not None]
+    if not entries or len(entries) != len(found):  # nothing, or a part that is no entry
         return []
     if strict and any(c is None for _, c in entries):
         return []
-    return entries  # type: ignore[return-value] - None was ruled out above
+    return entries
 
 
 def find_fields(lines: list[str]) -> list[Entry]:

@@ -85,7 +85,8 @@ def generation(*kinds: str) -> tuple[int, ...]:
     return tuple(_GENERATIONS[kind] for kind in kinds)
 
 
-T = TypeVar("T")
+# Covariant: an Outcome[Email] is an Outcome[Email | None] (the value is read-only).
+T = TypeVar("T", covariant=True)
 
 
 @dataclass(frozen=True)

@@ -210,7 +210,7 @@ def delete_field(ctx: ServiceContext, custom_field_id: int) -> Outcome[None]:
 def _owner_of(entity: str, entity_id: int) -> int | None:
     """The person an item belongs to; None for shared catalogue items (credentials)."""
     model = ENTITIES[entity]
-    item = model.get_or_none(model._meta.primary_key == entity_id)
+    item: Any = model.get_or_none(model._meta.primary_key == entity_id)  # each has a user_id
     if item is None:
         raise NotFound(f"There is no {entity} with id {entity_id}.")
     if entity == "user":

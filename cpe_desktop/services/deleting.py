@@ -9,11 +9,13 @@ one transaction.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import peewee
 
 from cpe_desktop.db import models
 from cpe_desktop.db.models import database
+from cpe_desktop.db.typed import primary_key
 from cpe_desktop.rules.wording import day_text
 from cpe_desktop.services import (
     credentials,
@@ -57,7 +59,8 @@ def _license(lic: models.License) -> str:
 
 
 # What each table's rows are called (one, several) and how one is named in a sentence.
-_MODEL_AND_LABEL: dict[str, tuple[type[peewee.Model], Callable[[peewee.Model], str]]] = {
+# (Each label takes its own model, hence Any.)
+_MODEL_AND_LABEL: dict[str, tuple[type[peewee.Model], Callable[[Any], str]]] = {
     "users": (models.User, lambda u: f"{u.name} <{u.email}> and all of their data"),
     "credentials": (models.Credential, lambda c: f"{c.code} and its requirement rules"),
     "licenses": (models.License, _license),
@@ -95,7 +98,7 @@ def describe(table: str, pks: Sequence[int], limit: int = 5) -> list[str]:
     """Plain descriptions of the first ``limit`` rows, plus "… and N more"."""
     model, label = _MODEL_AND_LABEL[table]
     unique = list(dict.fromkeys(pks))
-    found = model.select().where(model._meta.primary_key.in_(unique[:limit]))
+    found = model.select().where(primary_key(model).in_(unique[:limit]))
     lines = [label(item) for item in found]
     if len(unique) > limit:
         lines.append(f"… and {len(unique) - limit} more")

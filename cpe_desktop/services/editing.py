@@ -114,7 +114,7 @@ def save_entity(
     entity: str,
     pk: int | None,
     data: dict[str, Any],
-    custom_values: Mapping[int | str, Any] | None = None,
+    custom_values: Mapping[int, Any] | Mapping[str, Any] | None = None,
     *,
     expected_version: int | None = None,
 ) -> Outcome:
@@ -164,7 +164,7 @@ def save_record_with_certificate(
     ctx: ServiceContext,
     record_id: int | None,
     data: dict[str, Any],
-    custom_values: Mapping[int | str, Any] | None = None,
+    custom_values: Mapping[int, Any] | Mapping[str, Any] | None = None,
     certificate_path: str | os.PathLike[str] | None = None,
     *,
     owner_id: int | None = None,
@@ -196,7 +196,7 @@ def save_record_with_certificate(
 
 
 def _check_version(ctx: ServiceContext, entity: str, pk: int, expected: int) -> None:
-    model = MODELS[entity]
+    model: Any = MODELS[entity]  # each has a row_version
     query = model.select(model.row_version).where(model._meta.primary_key == pk)
     if isinstance(database.obj, peewee.PostgresqlDatabase):
         query = query.for_update()
@@ -355,6 +355,6 @@ def load_entity(ctx: ServiceContext, entity: str, pk: int) -> dict[str, Any]:
     see the item (PermissionDenied / NotFound otherwise)."""
     if entity not in _LOADERS:
         raise ValueError(f"cannot edit {entity!r} items (known: {', '.join(ENTITIES)})")
-    model = MODELS[entity]
+    model: Any = MODELS[entity]  # each has a row_version
     version = model.select(model.row_version).where(model._meta.primary_key == pk).scalar()
     return _LOADERS[entity](ctx, pk) | _custom_values(entity, pk) | {VERSION_KEY: version}

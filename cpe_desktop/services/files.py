@@ -18,7 +18,7 @@ from typing import IO
 from cpe_desktop.services.errors import ValidationError
 
 
-def write_atomically(path: str | os.PathLike[str], write: Callable[[IO[bytes]], None]) -> Path:
+def write_atomically(path: str | os.PathLike[str], write: Callable[[IO[bytes]], object]) -> Path:
     """Call ``write`` with a new temporary file beside ``path``, then rename it into place.
 
     The temporary file is created like any new file (the umask applies). Raises

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -91,7 +92,7 @@ def _validate(ctx: ServiceContext, data: dict[str, Any], *, partial: bool) -> di
     return values
 
 
-def read_attributes(v: Validator, choices: dict[str, str] | None = None) -> Any:
+def read_attributes(v: Validator, choices: Mapping[str, str] | None = None) -> Any:
     """``attributes`` as the column's JSON text (None: none; MISSING: absent or wrong), each a
     name of ``choices`` (default: ``requirements.attribute_choices()``)."""
     if not v.has("attributes"):

@@ -119,7 +119,7 @@ class Listener:
     def __init__(self, db: peewee.PostgresqlDatabase) -> None:
         # A raw connection with the desk's settings, and nothing through ``db`` itself: from the
         # listener's thread that would open (and leave open) a thread-local connection.
-        self.connection = db._connect()
+        self.connection = db._connect()  # type: ignore[attr-defined]  # private: not in the stubs
         try:
             (schema,) = self.connection.execute("SELECT current_schema()").fetchone()
             self.channel = f"cpe_changes_{schema}"[:63]

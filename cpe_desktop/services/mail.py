@@ -36,6 +36,7 @@ import os
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from cpe_desktop.db.models import Email, Notification, User, database
 from cpe_desktop.services import preferences, rows
@@ -248,7 +249,7 @@ def send_due(
         try:
             message = build_message(
                 settings,
-                queued.recipient,
+                queued.recipient,  # type: ignore[arg-type]  # queue_email always sets one
                 queued.subject,
                 queued.body,
                 ctx.clock.now(),
@@ -299,7 +300,7 @@ def claim_email(ctx: ServiceContext, email_id: int, *, desk: str | None = None) 
         if Email.update(claim).where(same_state).execute() != 1:
             return None  # another desk claimed it (or changed it) since it was read
         taken_over = row.status == SENDING
-        extra = {"claimed_by": desk or THIS_DESK}
+        extra: dict[str, Any] = {"claimed_by": desk or THIS_DESK}
         if taken_over:
             extra["claim_expired"] = row.next_attempt_at
         rows.update(ctx, row, claim, "email", after_extra=extra)
@@ -331,7 +332,9 @@ def _record_sent(ctx: ServiceContext, email_id: int) -> None:
     log.info("sent email %s", email_id)
 
 
-def _record_failure(ctx: ServiceContext, email_id: int, claim: dt.datetime, reason: str) -> bool:
+def _record_failure(
+    ctx: ServiceContext, email_id: int, claim: dt.datetime | None, reason: str
+) -> bool:
     """Note a failed attempt; True when this was the last one allowed (now ``failed``).
 
     Only while this desk's claim (ending at ``claim``) still stands: an email another desk has

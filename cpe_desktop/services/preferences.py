@@ -268,7 +268,7 @@ def value_words(name: str, stored: Any) -> str:
         return choices[text]
     setting = SETTINGS.get(name) or FIRM_SETTINGS.get(name)
     try:
-        value = setting.parse(text) if setting is not None else text
+        value: Any = setting.parse(text) if setting is not None else text
     except ValueError:
         return text  # damaged outside the program: shown as stored
     if name == "reminder_lead_days":

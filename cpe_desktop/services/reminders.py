@@ -258,7 +258,8 @@ def next_occurrence(
             while (candidate := _shift_months(moment, k * step, day)) <= after:
                 k += 1
             return candidate
-        step_days = dt.timedelta(days=_STEP_DAYS.get(frequency) or interval_days)
+        # Not None: every_n_days without an interval was refused above.
+        step_days = dt.timedelta(days=_STEP_DAYS.get(frequency) or interval_days)  # type: ignore[arg-type]
         return moment + ((after - moment) // step_days + 1) * step_days
     except (OverflowError, ValueError):  # beyond the last representable year
         return None

@@ -278,7 +278,7 @@ def _evaluation_json(ev: Evaluation) -> dict[str, Any]:
     }
 
 
-_NO_RULE = {
+_NO_RULE: dict[str, Any] = {
     "period_start": None,
     "period_end": None,
     "days_left": None,

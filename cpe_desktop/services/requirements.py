@@ -393,7 +393,8 @@ def known_attributes(state_id: int | None = None) -> dict[str, str]:
     )
     if state_id is not None:
         query = query.where(RequirementComponent.requirement == state_id)
-    used = {part.applies_if for part in query.distinct()}
+    # The query has no None; the test only tells the type checker so.
+    used = {part.applies_if for part in query.distinct() if part.applies_if is not None}
     return {name: attribute_label(name) for name in sorted(used)}
 
 

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import peewee
 
 from cpe_desktop.db.models import User, database
+from cpe_desktop.db.typed import primary_key
 from cpe_desktop.services import audit
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import Conflict, NotFound
@@ -81,7 +82,7 @@ def update(
     for name, value in values.items():
         setattr(instance, name, value)
     if "updated_at" in instance._meta.fields:
-        instance.updated_at = ctx.now()
+        instance.updated_at = ctx.now()  # type: ignore[attr-defined]  # checked on the line above
     with ctx_atomic(), integrity_as_conflict(f"This {entity.replace('_', ' ')}"):
         save_row(instance, entity)
         audit.write(
@@ -107,9 +108,10 @@ def save_row(instance: peewee.Model, entity: str) -> None:
     if VERSION not in instance._meta.fields:
         instance.save()
         return
-    model = type(instance)
-    read = instance.row_version
-    pk = model._meta.primary_key
+    row: Any = instance  # a model with a version (checked above); no common class declares it
+    model = type(row)
+    read: int = row.row_version
+    pk = primary_key(model)
     columns = {
         field: instance.__data__.get(name)
         for name, field in model._meta.fields.items()
@@ -125,7 +127,7 @@ def save_row(instance: peewee.Model, entity: str) -> None:
             f"This {entity.replace('_', ' ')} was changed or deleted by someone else while it was "
             "being saved; nothing was written. Open it again to see it as it is now."
         )
-    instance.row_version = read + 1
+    row.row_version = read + 1
 
 
 def delete(ctx: ServiceContext, instance: peewee.Model, entity: str, **extra) -> None:
@@ -136,7 +138,7 @@ def delete(ctx: ServiceContext, instance: peewee.Model, entity: str, **extra) ->
 
 
 def _pk(instance: peewee.Model) -> Any:
-    pk = instance._meta.primary_key
+    pk = primary_key(type(instance))
     if isinstance(pk, peewee.CompositeKey):
         return "/".join(str(instance.__data__.get(name)) for name in pk.field_names)
     return instance.__data__.get(pk.name)

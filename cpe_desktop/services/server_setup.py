@@ -373,8 +373,9 @@ def init_server(
         params = conninfo_to_dict(admin_url)
     except Exception as exc:  # psycopg.ProgrammingError: not a connection string
         raise SetupError(f"--admin-url is not a PostgreSQL connection URL: {exc}") from None
-    server_host = params.get("host") or "localhost"
-    port = int(params["port"]) if params.get("port") else None
+    server_host = str(params.get("host") or "localhost")  # psycopg types every value str | int
+    given_port = params.get("port")
+    port = int(given_port) if given_port else None
     where = f"the PostgreSQL server at {server_host}:{port or 5432}"
     report = Report()
     with _connect(admin_url, where) as conn:

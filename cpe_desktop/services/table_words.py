@@ -127,9 +127,9 @@ def audit_details(text: Any) -> str:
         parts = (picture["jurisdiction"], picture["license_number"])
         return " ".join(str(part) for part in parts if part)
     for key in _NAMING_KEYS:
-        value = picture.get(key)
-        if value not in (None, "") and not isinstance(value, (dict, list)):
-            return str(value)[:_DETAIL_LIMIT]
+        named = picture.get(key)
+        if named not in (None, "") and not isinstance(named, (dict, list)):
+            return str(named)[:_DETAIL_LIMIT]
     return ""
 
 

@@ -29,6 +29,7 @@ import peewee
 from peewee import SQL, Cast, Ordering, Tuple, fn
 
 from cpe_desktop.db.models import CustomField, CustomFieldValue
+from cpe_desktop.db.typed import primary_key, tuples
 from cpe_desktop.services.admin_table_specs import ADMIN_SPECS
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import PermissionDenied
@@ -131,9 +132,10 @@ def _custom_column(table: TableSpec, field: CustomField) -> Column:
 
 def _pk_fields(table: TableSpec) -> list[peewee.Field]:
     meta = table.model._meta
-    if isinstance(meta.primary_key, peewee.CompositeKey):
-        return [meta.fields[name] for name in meta.primary_key.field_names]
-    return [meta.primary_key]
+    key = primary_key(table.model)
+    if isinstance(key, peewee.CompositeKey):
+        return [meta.fields[name] for name in key.field_names]
+    return [key]
 
 
 def _visible(table: TableSpec, ctx: ServiceContext) -> peewee.ModelSelect:
@@ -233,7 +235,7 @@ def fetch_page(
     if limit == 0:
         return []
     page = query.select(*pk_fields).order_by(*order).limit(limit).offset(offset)
-    keys = [tuple(row) for row in page.tuples()]
+    keys = [tuple(row) for row in tuples(page)]
     if not keys:
         return []
     if len(pk_fields) == 1:
@@ -244,7 +246,7 @@ def fetch_page(
     selected = [c.expression() for c in columns]
     found = {
         tuple(row[:width]): row[width:]
-        for row in table.query().select(*pk_fields, *selected).where(wanted).tuples()
+        for row in tuples(table.query().select(*pk_fields, *selected).where(wanted))
     }
     out: list[Row] = []
     for key in keys:

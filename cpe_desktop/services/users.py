@@ -38,7 +38,7 @@ def _validate(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
         "birth_date": v.date("birth_date"),
         "active": v.boolean("active") if v.has("active") else MISSING,
     }
-    password = v.text("password", max_length=1024) if v.has("password") else MISSING
+    password: Any = v.text("password", max_length=1024) if v.has("password") else MISSING
     if isinstance(password, str) and len(password) < MIN_LENGTH:
         v.error("password", f"must be at least {MIN_LENGTH} characters (or left empty for none)")
     v.done()

@@ -7,7 +7,8 @@ jurisdictions are the shipped ones (``resources/requirements/requirements.json``
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 
 DOMAIN = "harborfinch.example.com"
 FIRM = "Harbor & Finch LLP"
@@ -377,7 +378,8 @@ class EthicsCourse:
     jurisdiction: str | None = None  # ethics tagged for one state
     topics: tuple[str, ...] = ()
     sponsor: Sponsor = ETHICS_SPONSOR
-    extra: dict[str, str] = field(default_factory=dict)
+    # dataclasses.field: in this class `field` is the attribute above
+    extra: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 STATE_ETHICS = {

@@ -330,7 +330,9 @@ class Planner:
         if nano_chance and rng.random() < nano_chance:
             title = rng.choice(catalog.NANO_TITLES)
             field = "Taxes" if "1099" in title else "Auditing"
-            credits = ((field, Decimal(rng.choice(("0.2", "0.4", "0.6")))),)
+            credits: tuple[tuple[str, Decimal], ...] = (
+                (field, Decimal(rng.choice(("0.2", "0.4", "0.6")))),
+            )
             return PlannedRecord(
                 title,
                 sponsor.name,

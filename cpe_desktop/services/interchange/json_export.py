@@ -148,7 +148,7 @@ def _person(ctx: ServiceContext, user: User, custom: _CustomValues) -> dict[str,
         .order_by(Preference.setting_name)
         if pref.setting_name in preferences_service.SETTINGS and pref.setting_value is not None
     }
-    sections = {
+    sections: dict[str, Any] = {
         "preferences": preferences,
         "certificates": _certificates(user.user_id),
         "reminders": [_reminder(item) for item in _reminders(user.user_id)],
@@ -291,8 +291,9 @@ def _record(record: CpeRecord) -> dict[str, Any]:
         "topics": records_service.topics_of(record),
     }
     if record.attachment_id is not None:
-        out["certificate"] = record.attachment.original_name
-        out["certificate_sha256"] = record.attachment.sha256
+        attachment: Attachment = record.attachment  # type: ignore[assignment]  # its id is set
+        out["certificate"] = attachment.original_name
+        out["certificate_sha256"] = attachment.sha256
     return out
 
 

@@ -156,13 +156,11 @@ def import_document(
             _import_firm_settings(ctx, plan.firm_settings, summary)
             seen = 0
             for person in _creation_order(plan):
-                _import_person(
-                    ctx,
-                    person,
-                    summary,
-                    lambda done, _, seen=seen: report(seen + done, total, "Writing records…"),
-                    source,
-                )
+
+                def person_progress(done: int, _: int, seen: int = seen) -> None:
+                    report(seen + done, total, "Writing records…")
+
+                _import_person(ctx, person, summary, person_progress, source)
                 seen += len(person.records)
             if finish is not None:
                 finish(summary)

@@ -358,13 +358,13 @@ def _check_people(
         hidden = len(certificates) - _SHOWN_PATHS
         more = f" and {hidden} more" if hidden > 0 else ""
         count = len(certificates)
-        named = (
+        naming = (
             "1 record names a certificate file"
             if count == 1
             else f"{count} records name certificate files"
         )
         warnings.append(
-            f"{named} ({shown}{more}); certificate files are not part of the import: attach them "
+            f"{naming} ({shown}{more}); certificate files are not part of the import: attach them "
             "to the records in the app"
         )
     return people, warnings

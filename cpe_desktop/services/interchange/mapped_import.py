@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from cpe_desktop.db.models import CpeRecord, RecordCredit, User, database
+from cpe_desktop.db.typed import tuples
 from cpe_desktop.services import activity, bulk_records
 from cpe_desktop.services import records as records_service
 from cpe_desktop.services.changes import ACTIVITY, AUDIT, RECORDS, Changes
@@ -562,15 +563,14 @@ def _merge(
 
 def _stored_records(user_id: int) -> dict[int, tuple[CpeRecord, list[tuple[str, Decimal]]]]:
     """The person's records with their credit lines, by id, in two queries."""
-    records = {
+    records: dict[int, tuple[CpeRecord, list[tuple[str, Decimal]]]] = {
         record.record_id: (record, [])
         for record in CpeRecord.select().where(CpeRecord.user == user_id)
     }
-    lines = (
+    lines = tuples(
         RecordCredit.select(RecordCredit.record, RecordCredit.field_of_study, RecordCredit.credits)
         .join(CpeRecord)
         .where(CpeRecord.user == user_id)
-        .tuples()
     )
     for record_id, field_of_study, credits in lines:
         records[record_id][1].append((field_of_study, Decimal(credits)))

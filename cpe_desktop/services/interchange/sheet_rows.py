@@ -104,7 +104,7 @@ def _unpivoted(
 ) -> list[Row]:
     """Rows of a form with one hours column per field: a row per filled hours cell, the same
     record's other cells repeated (they group back into one record with several credit lines)."""
-    rows = []
+    rows: list[Row] = []
     for table_row in table.rows:
         cells = _read_cells(table, table_row, mapping, problems)
         _complete(cells, table, table_row, mapping, constants)
