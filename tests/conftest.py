@@ -1,16 +1,17 @@
 """Shared fixtures. Qt runs offscreen; every database test runs on SQLite and, when
-CPE_TEST_POSTGRES_URL names a server, on PostgreSQL too (each test in a schema of its own)."""
+CPE_TEST_POSTGRES_URL names a server, on PostgreSQL too (each test in a schema of its own).
+
+No Qt here: the Qt tests' fixtures are in ``tests/ui/conftest.py`` and
+``tests/helpers/qt_cycles.py``, so the Qt-free tests run without importing PySide6
+(``tests/test_qt_free.py``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import os
-import uuid
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import peewee
 import pytest
 
 from cpe_desktop import paths
@@ -18,21 +19,9 @@ from cpe_desktop.clock import FixedClock
 from cpe_desktop.db.database import bind, make_database
 from cpe_desktop.db.migrations import migrate
 from cpe_desktop.services.context import SYSTEM, ServiceContext
-from cpe_desktop.ui.gc_guard import collect_due
+from tests.helpers.postgres import POSTGRES_URL, drop_postgres_schema, postgres_schema_database
 
-POSTGRES_URL = os.environ.get("CPE_TEST_POSTGRES_URL", "").strip()
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
-
-
-@pytest.fixture(autouse=True)
-def _collect_cycles_on_the_main_thread():
-    """As the program does (ui/gc_guard.py): no cycle collection inside a test, where a task's
-    worker thread could end up destroying Qt objects; after it, on this thread, whatever
-    collection Python's thresholds call for."""
-    gc.disable()
-    yield
-    collect_due()
-    gc.enable()
 
 
 @pytest.fixture(autouse=True)
@@ -45,30 +34,13 @@ def _isolated_data_dir(tmp_path, monkeypatch):
     paths.set_data_dir(None)
 
 
-def _postgres_schema_database() -> tuple[peewee.Database, str]:
-    schema = "t_" + uuid.uuid4().hex[:12]
-    admin = make_database(POSTGRES_URL)
-    admin.connect()
-    admin.execute_sql(f'CREATE SCHEMA "{schema}"')
-    admin.close()
-    db = make_database(POSTGRES_URL, options=f"-c search_path={schema}")
-    return db, schema
-
-
-def _drop_postgres_schema(schema: str) -> None:
-    admin = make_database(POSTGRES_URL)
-    admin.connect()
-    admin.execute_sql(f'DROP SCHEMA "{schema}" CASCADE')
-    admin.close()
-
-
 @pytest.fixture
 def empty_db(request, tmp_path):
     """A bound, connected database with no tables (a SQLite file, or a fresh PostgreSQL schema)."""
     backend = getattr(request, "param", "sqlite")
     schema = None
     if backend == "postgres":
-        db, schema = _postgres_schema_database()
+        db, schema = postgres_schema_database()
     else:
         db = make_database(str(tmp_path / "test.db"))
     bind(db)
@@ -77,7 +49,7 @@ def empty_db(request, tmp_path):
     if not db.is_closed():
         db.close()
     if schema:
-        _drop_postgres_schema(schema)
+        drop_postgres_schema(schema)
 
 
 def pytest_generate_tests(metafunc):

@@ -26,9 +26,9 @@ from pathlib import Path
 import pytest
 
 from cpe_desktop import __version__, paths
+from tests.helpers.build_spec import spec_definitions, spec_tree
 
 ROOT = Path(__file__).resolve().parent.parent
-SPEC = ROOT / "build" / "cpe_tracker.spec"
 ISS = ROOT / "build" / "windows" / "cpe_tracker.iss"
 PACKAGE = ROOT / "cpe_desktop"
 
@@ -49,34 +49,10 @@ UNUSED_QT = (
 )
 
 
-def _spec_tree() -> ast.Module:
-    return ast.parse(SPEC.read_text(encoding="utf-8"), filename=str(SPEC))
-
-
-def _spec_definitions(monkeypatch, *, postgres: bool = False) -> dict:
-    """The spec's constants and helper functions, as PyInstaller would define them."""
-    if postgres:
-        monkeypatch.setenv("CPE_BUNDLE_POSTGRES", "1")
-    else:
-        monkeypatch.delenv("CPE_BUNDLE_POSTGRES", raising=False)
-    body = []
-    for node in _spec_tree().body:
-        if isinstance(node, ast.Assign) and any(
-            isinstance(target, ast.Name) and target.id == "a" for target in node.targets
-        ):
-            break  # a = Analysis(...): PyInstaller's part begins
-        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("PyInstaller"):
-            continue
-        body.append(node)
-    namespace = {"SPECPATH": str(SPEC.parent), "__name__": "cpe_tracker_spec"}
-    exec(compile(ast.Module(body=body, type_ignores=[]), str(SPEC), "exec"), namespace)
-    return namespace
-
-
 def _calls(name: str) -> list[ast.Call]:
     return [
         node
-        for node in ast.walk(_spec_tree())
+        for node in ast.walk(spec_tree())
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name
     ]
 
@@ -99,7 +75,7 @@ def _qt_modules_the_program_imports() -> set[str]:
 
 
 def test_spec_excludes_unused_qt_modules_tkinter_and_test_tools(monkeypatch):
-    spec = _spec_definitions(monkeypatch)
+    spec = spec_definitions(monkeypatch)
     excluded = set(spec["QT_EXCLUDES"]) | set(spec["OTHER_EXCLUDES"])
 
     assert {f"PySide6.{name}" for name in UNUSED_QT} <= excluded
@@ -110,12 +86,12 @@ def test_spec_excludes_no_qt_module_the_program_imports(monkeypatch):
     imported = _qt_modules_the_program_imports()
     assert {"PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets"} <= imported
 
-    assert imported & set(_spec_definitions(monkeypatch)["QT_EXCLUDES"]) == set()
+    assert imported & set(spec_definitions(monkeypatch)["QT_EXCLUDES"]) == set()
 
 
 def test_psycopg_only_when_asked_for(monkeypatch):
-    assert "psycopg" in _spec_definitions(monkeypatch)["OTHER_EXCLUDES"]
-    assert "psycopg" not in _spec_definitions(monkeypatch, postgres=True)["OTHER_EXCLUDES"]
+    assert "psycopg" in spec_definitions(monkeypatch)["OTHER_EXCLUDES"]
+    assert "psycopg" not in spec_definitions(monkeypatch, postgres=True)["OTHER_EXCLUDES"]
 
 
 def test_spec_keeps_the_package_metadata_read_at_run_time():
@@ -143,7 +119,7 @@ def test_resources_go_where_the_frozen_program_looks(monkeypatch, tmp_path):
 
 
 def test_windowed_onedir_bundle_and_macos_app(monkeypatch):
-    spec = _spec_definitions(monkeypatch)
+    spec = spec_definitions(monkeypatch)
     (exe,) = _calls("EXE")  # in executable(): the windowed one, and on Windows a console one
     assert ast.literal_eval(_keyword(exe, "exclude_binaries")) is True  # onedir: COLLECT
     windowed = next(
@@ -180,7 +156,7 @@ def test_windowed_onedir_bundle_and_macos_app(monkeypatch):
     ],
 )
 def test_qt_pruning_keeps_what_the_program_needs(monkeypatch, dest):
-    assert _spec_definitions(monkeypatch)["keep_entry"]((dest, "/src", "BINARY"))
+    assert spec_definitions(monkeypatch)["keep_entry"]((dest, "/src", "BINARY"))
 
 
 @pytest.mark.parametrize(
@@ -203,7 +179,7 @@ def test_qt_pruning_keeps_what_the_program_needs(monkeypatch, dest):
     ],
 )
 def test_qt_pruning_drops_what_it_never_uses(monkeypatch, dest):
-    assert not _spec_definitions(monkeypatch)["keep_entry"]((dest, "/src", "BINARY"))
+    assert not spec_definitions(monkeypatch)["keep_entry"]((dest, "/src", "BINARY"))
 
 
 def _iss_sections() -> dict[str, list[str]]:

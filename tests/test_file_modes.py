@@ -16,7 +16,7 @@ import pytest
 
 from cpe_desktop import paths
 from cpe_desktop.log import _PrivateFileHandler
-from tests.interchange_data import one_person_document
+from tests.helpers.interchange_documents import one_person_document
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
 

@@ -23,6 +23,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from cpe_desktop import cli, paths
+from tests.helpers.qt_cycles import collect_cycles_on_the_main_thread  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0

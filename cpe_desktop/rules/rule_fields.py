@@ -12,7 +12,8 @@ The columns keep their names (renaming them would need a migration and break fil
 written); :data:`RULE_FIELDS` maps them. Everything that lists the fields is derived from it: the
 converter from a row (``db/rule_columns.py``), the interchange keys and their column names
 (``services/requirements.py``: ``KEYS``, ``PERIOD_KEYS``, ``HOUR_CAPS``, ``PERCENT_CAPS``), and the
-tests' builders (``tests/rules/compliance_cases.py``, ``tests/db/test_requirements_data_file.py``).
+tests' builders (``tests/helpers/compliance_cases.py``,
+``tests/db/test_requirements_data_file.py``).
 Importing this module checks that the list and ``Rule``'s fields agree.
 
 The order is the interchange's (the order of a requirement object's keys in an exported file and

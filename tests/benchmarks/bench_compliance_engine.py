@@ -33,7 +33,7 @@ from cpe_desktop.rules.compliance import (  # noqa: E402
 )
 from cpe_desktop.rules.fields import ETHICS_FIELDS, FIELDS_OF_STUDY  # noqa: E402
 from cpe_desktop.rules.periods import current_period  # noqa: E402
-from tests.rules.compliance_cases import all_shipped, shipped  # noqa: E402
+from tests.helpers.compliance_cases import all_shipped, shipped  # noqa: E402
 
 AS_OF = date(2026, 6, 15)
 # One CPA license per person (states with every period basis and cap), plus two credentials.

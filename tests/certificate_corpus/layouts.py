@@ -1,8 +1,8 @@
 """Certificate layouts in the style of real CPE sponsors and platforms (see README.md).
 
 Each layout is a function from a certificate's truth file (``truth/*.json``) to the lines it
-places on the page, as ``tests.certificate_pdfs`` draws them: (x, y, size, bold, text), x None
-for a centred line. What a layout prints comes from the truth file: ``expected`` holds the
+places on the page, as ``tests.helpers.certificate_pdfs`` draws them: (x, y, size, bold, text),
+x None for a centred line. What a layout prints comes from the truth file: ``expected`` holds the
 values a careful reader takes from the certificate, ``printed`` how this certificate spells them
 (its date format, how its title wraps, its address and signer). Layouts print in the order the
 real ones draw: the flattened forms draw every label first and every value after them.
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.certificate_pdfs import NASBA_STATEMENT, Item
+from tests.helpers.certificate_pdfs import NASBA_STATEMENT, Item
 
 Truth = dict[str, Any]
 TIME_STATEMENT = "CPE credits have been granted based on a 50-minute hour."

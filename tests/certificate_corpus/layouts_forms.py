@@ -4,7 +4,7 @@ their record's keys (see ``layouts`` and README.md)."""
 from __future__ import annotations
 
 from tests.certificate_corpus.layouts import TIME_STATEMENT, Truth, _e, _fields_text, _p, _statement
-from tests.certificate_pdfs import Item
+from tests.helpers.certificate_pdfs import Item
 
 FORM_LABELS = (
     ("participant", "Participant Name:"),

@@ -20,7 +20,7 @@ from typing import Any
 
 from tests.certificate_corpus import layouts, layouts_forms
 from tests.certificate_holdout import layouts as holdout_layouts
-from tests.certificate_pdfs import pdf_bytes
+from tests.helpers.certificate_pdfs import pdf_bytes
 
 HERE = Path(__file__).resolve().parent
 TRUTH = HERE / "truth"

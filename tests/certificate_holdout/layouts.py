@@ -1,18 +1,18 @@
 """Holdout certificate layouts: written apart from the reader, to test it (see README.md).
 
 Same conventions as ``tests/certificate_corpus/layouts.py``: each layout is a function from a
-truth file (``truth/*.json``) to the lines it places on the page as ``tests.certificate_pdfs``
-draws them, (x, y, size, bold, text) with x None for a centred line. ``expected`` holds what a
-careful reader takes from the certificate (an element it does not print is left out);
-``printed`` how this certificate spells things, and the elements it prints that are not
-expected of a reader (hours that are not CPE credits, an IRS provider number, a PTIN).
+truth file (``truth/*.json``) to the lines it places on the page as
+``tests.helpers.certificate_pdfs`` draws them, (x, y, size, bold, text) with x None for a centred
+line. ``expected`` holds what a careful reader takes from the certificate (an element it does not
+print is left out); ``printed`` how this certificate spells things, and the elements it prints
+that are not expected of a reader (hours that are not CPE credits, an IRS provider number, a PTIN).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from tests.certificate_pdfs import NASBA_STATEMENT, Item
+from tests.helpers.certificate_pdfs import NASBA_STATEMENT, Item
 
 Truth = dict[str, Any]
 TIME_STATEMENT = "CPE credits have been granted based on a 50-minute hour."

@@ -15,7 +15,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from tests.interchange_data import two_people_document
+from tests.helpers.interchange_documents import two_people_document
 
 PDF = b"%PDF-1.4\n% a certificate\n%%EOF\n"
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.disk_full import records_csv
-from tests.interchange_data import one_person_document
+from tests.helpers.disk_full import records_csv
+from tests.helpers.interchange_documents import one_person_document
 
 ROOT = Path(__file__).resolve().parents[2]
 EMAIL = one_person_document()["users"][0]["email"]
@@ -23,7 +23,7 @@ def _run(folder: Path, *args: str, full: bool) -> subprocess.CompletedProcess[st
     env = {key: value for key, value in os.environ.items() if key != "CPE_DATABASE_URL"}
     env.update(CPE_DATA_DIR=str(folder / "data"), QT_QPA_PLATFORM="offscreen")
     env["PYTHONPATH"] = str(ROOT)
-    entry = ["-m", "tests.cli.full_disk_cli"] if full else ["-m", "cpe_desktop"]
+    entry = ["-m", "tests.helpers.full_disk_cli"] if full else ["-m", "cpe_desktop"]
     return subprocess.run(
         [sys.executable, *entry, "--db", str(folder / "data" / "cpe-tracker.db"), *args],
         env=env,

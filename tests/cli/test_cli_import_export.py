@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
@@ -15,20 +13,8 @@ from icalendar import Calendar
 
 from cpe_desktop.services.interchange.csv_format import HEADER
 from cpe_desktop.services.interchange.xlsx_format import HEADINGS
-from tests.interchange_data import one_person_document, two_people_document
-
-
-def _run(data_dir: Path, db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {key: value for key, value in os.environ.items() if key != "CPE_DATABASE_URL"}
-    env.update(CPE_DATA_DIR=str(data_dir), QT_QPA_PLATFORM="offscreen")
-    return subprocess.run(
-        [sys.executable, "-m", "cpe_desktop", "--db", str(db), *args],
-        env=env,
-        cwd=data_dir,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from tests.helpers.command_line import run_cli
+from tests.helpers.interchange_documents import one_person_document, two_people_document
 
 
 def _write_json(path: Path, document: object) -> Path:
@@ -42,7 +28,7 @@ def imported(tmp_path_factory) -> tuple[Path, Path, subprocess.CompletedProcess[
     folder = tmp_path_factory.mktemp("cli")
     source = _write_json(folder / "people.json", two_people_document())
     db = folder / "x.db"
-    result = _run(folder, db, "import", str(source))
+    result = run_cli(folder, db, "import", str(source))
     return folder, db, result
 
 
@@ -55,7 +41,7 @@ def test_json_import_then_export_reproduces_the_file(imported):
     )
 
     out = folder / "out.json"
-    exported = _run(folder, db, "export", "--format", "json", "-o", str(out))
+    exported = run_cli(folder, db, "export", "--format", "json", "-o", str(out))
 
     assert exported.returncode == 0, exported.stderr
     assert json.loads(out.read_text(encoding="utf-8")) == two_people_document()
@@ -64,7 +50,7 @@ def test_json_import_then_export_reproduces_the_file(imported):
 def test_csv_export_imports_into_a_fresh_one_person_database(imported, tmp_path):
     folder, db, _ = imported
     csv_file = tmp_path / "alice.csv"
-    result = _run(
+    result = run_cli(
         tmp_path,
         db,
         "export",
@@ -79,13 +65,13 @@ def test_csv_export_imports_into_a_fresh_one_person_database(imported, tmp_path)
 
     fresh = tmp_path / "fresh.db"
     solo = _write_json(tmp_path / "solo.json", one_person_document())
-    assert _run(tmp_path, fresh, "import", str(solo)).returncode == 0
-    result = _run(tmp_path, fresh, "import", str(csv_file))
+    assert run_cli(tmp_path, fresh, "import", str(solo)).returncode == 0
+    result = run_cli(tmp_path, fresh, "import", str(csv_file))
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Imported 12 records for carol@example.com;")
 
     out = tmp_path / "fresh.json"
-    assert _run(tmp_path, fresh, "export", "--format", "json", "-o", str(out)).returncode == 0
+    assert run_cli(tmp_path, fresh, "export", "--format", "json", "-o", str(out)).returncode == 0
     (carol,) = json.loads(out.read_text(encoding="utf-8"))["users"]
     assert carol["email"] == "carol@example.com"
     assert carol["records"] == two_people_document()["users"][0]["records"]
@@ -96,7 +82,7 @@ def test_a_bad_file_fails_with_one_line_naming_the_json_path(tmp_path):
     document["users"][1]["records"][4]["credits"][0]["credits"] = -2
     source = _write_json(tmp_path / "bad.json", document)
 
-    result = _run(tmp_path, tmp_path / "x.db", "import", str(source))
+    result = run_cli(tmp_path, tmp_path / "x.db", "import", str(source))
 
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
@@ -106,11 +92,11 @@ def test_a_bad_file_fails_with_one_line_naming_the_json_path(tmp_path):
 
 
 def test_a_missing_file_fails_and_bad_usage_is_exit_code_2(tmp_path):
-    missing = _run(tmp_path, tmp_path / "x.db", "import", str(tmp_path / "absent.json"))
+    missing = run_cli(tmp_path, tmp_path / "x.db", "import", str(tmp_path / "absent.json"))
     assert missing.returncode == 1 and "absent.json" in missing.stderr
     assert "Traceback" not in missing.stderr
 
-    usage = _run(tmp_path, tmp_path / "x.db", "export", "--format", "pdf", "-o", "x.pdf")
+    usage = run_cli(tmp_path, tmp_path / "x.db", "export", "--format", "pdf", "-o", "x.pdf")
     assert usage.returncode == 2 and "invalid choice" in usage.stderr
 
 
@@ -120,7 +106,7 @@ def test_a_missing_file_fails_and_bad_usage_is_exit_code_2(tmp_path):
 def test_xlsx_export_imports_into_a_fresh_database(imported, tmp_path):
     folder, db, _ = imported
     workbook = tmp_path / "alice.xlsx"
-    result = _run(
+    result = run_cli(
         tmp_path,
         db,
         "export",
@@ -142,13 +128,13 @@ def test_xlsx_export_imports_into_a_fresh_database(imported, tmp_path):
 
     fresh = tmp_path / "fresh.db"
     solo = _write_json(tmp_path / "solo.json", one_person_document())
-    assert _run(tmp_path, fresh, "import", str(solo)).returncode == 0
-    result = _run(tmp_path, fresh, "import", str(workbook), "--user", "carol@example.com")
+    assert run_cli(tmp_path, fresh, "import", str(solo)).returncode == 0
+    result = run_cli(tmp_path, fresh, "import", str(workbook), "--user", "carol@example.com")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Imported 12 records for carol@example.com;")
 
     out = tmp_path / "fresh.json"
-    assert _run(tmp_path, fresh, "export", "--format", "json", "-o", str(out)).returncode == 0
+    assert run_cli(tmp_path, fresh, "export", "--format", "json", "-o", str(out)).returncode == 0
     (carol,) = json.loads(out.read_text(encoding="utf-8"))["users"]
     assert carol["records"] == two_people_document()["users"][0]["records"]
 
@@ -160,9 +146,9 @@ def test_a_workbook_without_a_credits_column_is_refused_in_one_line(tmp_path):
     book.save(tmp_path / "log.xlsx")
     db = tmp_path / "x.db"
     solo = _write_json(tmp_path / "solo.json", one_person_document())
-    assert _run(tmp_path, db, "import", str(solo)).returncode == 0
+    assert run_cli(tmp_path, db, "import", str(solo)).returncode == 0
 
-    result = _run(tmp_path, db, "import", str(tmp_path / "log.xlsx"))
+    result = run_cli(tmp_path, db, "import", str(tmp_path / "log.xlsx"))
 
     assert result.returncode == 1 and result.stdout == ""
     assert "Traceback" not in result.stderr
@@ -175,7 +161,7 @@ def test_ics_export_lists_every_license_deadline(imported, tmp_path):
     folder, db, _ = imported
     calendar = tmp_path / "firm.ics"
 
-    result = _run(tmp_path, db, "export", "--format", "ics", "-o", str(calendar))
+    result = run_cli(tmp_path, db, "export", "--format", "ics", "-o", str(calendar))
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Exported 3 deadlines and 0 reminders of 2 people")

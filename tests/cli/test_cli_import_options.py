@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_cli_import_export import _run
-from tests.interchange_data import one_person_document
+from tests.helpers.command_line import run_cli
+from tests.helpers.interchange_documents import one_person_document
 
 LOG = (
     "Date,Course,Kind,Subject,Hours\n"
@@ -28,7 +28,7 @@ def database(tmp_path) -> Path:
     db = tmp_path / "x.db"
     solo = tmp_path / "solo.json"
     solo.write_text(json.dumps(one_person_document()), encoding="utf-8")
-    assert _run(tmp_path, db, "import", str(solo)).returncode == 0
+    assert run_cli(tmp_path, db, "import", str(solo)).returncode == 0
     return db
 
 
@@ -48,7 +48,7 @@ def _write(tmp_path: Path, text: str) -> Path:
 
 def test_a_bad_row_refuses_the_file_and_names_the_option(tmp_path, database):
     log = _write(tmp_path, LOG)
-    result = _run(tmp_path, database, "import", str(log), "--map", "Kind=delivery_method")
+    result = run_cli(tmp_path, database, "import", str(log), "--map", "Kind=delivery_method")
     assert result.returncode == 1 and result.stdout == ""
     assert "Traceback" not in result.stderr
     assert "line 4, Hours" in result.stderr and "--skip-bad-rows" in result.stderr
@@ -58,7 +58,7 @@ def test_a_bad_row_refuses_the_file_and_names_the_option(tmp_path, database):
 def test_skip_bad_rows_imports_the_good_rows_and_writes_the_report(tmp_path, database):
     log = _write(tmp_path, LOG)
     report = tmp_path / "not-imported.csv"
-    result = _run(
+    result = run_cli(
         tmp_path,
         database,
         "import",
@@ -83,7 +83,7 @@ def test_skip_bad_rows_imports_the_good_rows_and_writes_the_report(tmp_path, dat
 def test_a_missing_column_names_the_options_and_set_fills_it(tmp_path, database):
     # No delivery column: the honest "Not stated", said in the output (ARCHITECTURE.md §2).
     log = _write(tmp_path, "Date,Course,Subject,Hours\n2025-01-10,Partial history,Taxes,2\n")
-    result = _run(tmp_path, database, "import", str(log))
+    result = run_cli(tmp_path, database, "import", str(log))
     assert result.returncode == 0, result.stderr
     assert "no column says how the programs were delivered" in result.stdout
     with sqlite3.connect(database) as connection:
@@ -94,12 +94,12 @@ def test_a_missing_column_names_the_options_and_set_fills_it(tmp_path, database)
     # No field of study either: "Not stated" too, said once; --set gives the real one.
     bare = tmp_path / "bare.csv"
     bare.write_text("Date,Course,Hours\n2025-02-10,Bare history,2\n", encoding="utf-8")
-    result = _run(tmp_path, database, "import", str(bare))
+    result = run_cli(tmp_path, database, "import", str(bare))
     assert result.returncode == 0, result.stderr
     assert "1 record: no column says each course's field of study" in result.stdout
     taxes = tmp_path / "taxes.csv"
     taxes.write_text("Date,Course,Hours\n2025-02-11,Taxed history,2\n", encoding="utf-8")
-    result = _run(tmp_path, database, "import", str(taxes), "--set", "field_of_study=Taxes")
+    result = run_cli(tmp_path, database, "import", str(taxes), "--set", "field_of_study=Taxes")
     assert result.returncode == 0, result.stderr
     with sqlite3.connect(database) as connection:
         fields = dict(
@@ -112,7 +112,7 @@ def test_a_missing_column_names_the_options_and_set_fills_it(tmp_path, database)
     # No hours at all: refused, naming the option that resolves it.
     hourless = tmp_path / "hourless.csv"
     hourless.write_text("Date,Course,Notes\n2025-02-12,No hours,x\n", encoding="utf-8")
-    refused = _run(tmp_path, database, "import", str(hourless))
+    refused = run_cli(tmp_path, database, "import", str(hourless))
     assert refused.returncode == 1
     assert "no column for credits: add --map COLUMN=credits" in refused.stderr
     assert "Field of study column" not in refused.stderr
@@ -120,11 +120,11 @@ def test_a_missing_column_names_the_options_and_set_fills_it(tmp_path, database)
 
 def test_bad_option_usage(tmp_path, database):
     log = _write(tmp_path, LOG)
-    both = _run(tmp_path, database, "import", str(log), "--strict", "--skip-bad-rows")
+    both = run_cli(tmp_path, database, "import", str(log), "--strict", "--skip-bad-rows")
     assert both.returncode == 2
-    report_alone = _run(tmp_path, database, "import", str(log), "--not-imported", "r.csv")
+    report_alone = run_cli(tmp_path, database, "import", str(log), "--not-imported", "r.csv")
     assert report_alone.returncode == 1 and "--skip-bad-rows" in report_alone.stderr
-    unknown = _run(tmp_path, database, "import", str(log), "--map", "Kind=colour")
+    unknown = run_cli(tmp_path, database, "import", str(log), "--map", "Kind=colour")
     assert unknown.returncode == 1 and "'colour' is not a record field" in unknown.stderr
 
 
@@ -137,13 +137,13 @@ def test_a_vague_word_names_the_word_option_and_word_answers_it(tmp_path, databa
         "2025-01-10,Partial webinar,Online,Taxes,2\n"
         "2025-02-11,Partial seminar,Conference,Auditing,3\n",
     )
-    refused = _run(tmp_path, database, "import", str(log), "--map", "Kind=delivery_method")
+    refused = run_cli(tmp_path, database, "import", str(log), "--map", "Kind=delivery_method")
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
     assert "'Online' could mean" in refused.stderr
     assert "--word Online='Group Internet Based'" in refused.stderr
     assert _partial_titles(database) == []
 
-    done = _run(
+    done = run_cli(
         tmp_path,
         database,
         "import",
@@ -165,7 +165,7 @@ def test_a_vague_word_names_the_word_option_and_word_answers_it(tmp_path, databa
     later = _write(
         tmp_path, "Date,Course,Kind,Subject,Hours\n2025-03-12,Partial later,Online,Taxes,1\n"
     )
-    again = _run(tmp_path, database, "import", str(later), "--map", "Kind=delivery_method")
+    again = run_cli(tmp_path, database, "import", str(later), "--map", "Kind=delivery_method")
     assert again.returncode == 0, again.stderr  # the remembered answer reads "Online" now
     assert "Partial later" in _partial_titles(database)
 
@@ -179,7 +179,7 @@ def test_a_vague_word_names_the_word_option_and_word_answers_it(tmp_path, databa
 )
 def test_word_options_used_wrongly_are_refused_in_words(tmp_path, database, args, says):
     log = _write(tmp_path, LOG)
-    result = _run(tmp_path, database, "import", str(log), *args)
+    result = run_cli(tmp_path, database, "import", str(log), *args)
     assert result.returncode != 0 and says in result.stderr and "Traceback" not in result.stderr
     assert _partial_titles(database) == []
 
@@ -189,11 +189,11 @@ def test_an_unknown_word_names_the_word_option_too(tmp_path, database):
         tmp_path,
         "Date,Course,Kind,Subject,Hours\n2025-01-10,Partial holo,Hologram,Taxes,2\n",
     )
-    refused = _run(tmp_path, database, "import", str(log), "--map", "Kind=delivery_method")
+    refused = run_cli(tmp_path, database, "import", str(log), "--map", "Kind=delivery_method")
     assert refused.returncode == 1
     assert "'Hologram' is not a delivery method" in refused.stderr
     assert "--word Hologram='Group Live' (or the name it is)" in refused.stderr
-    done = _run(
+    done = run_cli(
         tmp_path,
         database,
         "import",
@@ -214,7 +214,7 @@ def test_an_import_from_the_command_line_keeps_a_checked_copy_first(tmp_path, da
 
     log = _write(tmp_path, "Date,Course,Subject,Hours\n2025-01-10,Partial copy,Taxes,2\n")
     before = [b for b in list_backups(None, tmp_path / "backups") if b.kind == "before-import"]
-    assert _run(tmp_path, database, "import", str(log)).returncode == 0
+    assert run_cli(tmp_path, database, "import", str(log)).returncode == 0
     after = [b for b in list_backups(None, tmp_path / "backups") if b.kind == "before-import"]
     assert len(after) == len(before) + 1
     with sqlite3.connect(after[0].path) as copy:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_cli_import_export import _run
-from tests.interchange_data import one_person_document
+from tests.helpers.command_line import run_cli
+from tests.helpers.interchange_documents import one_person_document
 
 
 @pytest.fixture
@@ -18,14 +18,14 @@ def database(tmp_path) -> Path:
     db = tmp_path / "x.db"
     solo = tmp_path / "solo.json"
     solo.write_text(json.dumps(one_person_document()), encoding="utf-8")
-    assert _run(tmp_path, db, "import", str(solo)).returncode == 0
+    assert run_cli(tmp_path, db, "import", str(solo)).returncode == 0
     return db
 
 
 def test_unknown_headings_are_named_once_with_the_way_to_choose_each_column(tmp_path, database):
     path = tmp_path / "odd.csv"
     path.write_text("Foo,Bar,Baz,Qux\na,b,c,d\ne,f,g,h\n", encoding="utf-8")
-    result = _run(tmp_path, database, "import", str(path))
+    result = run_cli(tmp_path, database, "import", str(path))
     assert result.returncode == 1 and result.stdout == ""
     assert "Traceback" not in result.stderr
     said = result.stderr
@@ -40,7 +40,7 @@ def test_unknown_headings_are_named_once_with_the_way_to_choose_each_column(tmp_
 def test_one_missing_column_still_lists_the_files_headings(tmp_path, database):
     path = tmp_path / "nohours.csv"
     path.write_text("Date,Course,Widget\n2025-01-01,A,x\n", encoding="utf-8")
-    result = _run(tmp_path, database, "import", str(path))
+    result = run_cli(tmp_path, database, "import", str(path))
     assert result.returncode == 1
     assert "('Date', 'Course', 'Widget')" in result.stderr
     assert "--map 'Widget'=credits" in result.stderr

@@ -15,7 +15,7 @@ from pathlib import Path
 import openpyxl
 
 from cpe_desktop.services.interchange.csv_format import HEADER
-from tests.interchange_data import one_person_document
+from tests.helpers.interchange_documents import one_person_document
 
 
 def _run(folder: Path, db: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import POSTGRES_URL
+from tests.helpers.postgres import POSTGRES_URL
 
 pytestmark = [
     pytest.mark.postgres,

@@ -20,7 +20,7 @@ from cpe_desktop.db.database import bind, make_database
 from cpe_desktop.services import users
 from cpe_desktop.services.context import SYSTEM, ServiceContext
 from cpe_desktop.services.interchange.csv_format import HEADER
-from tests.interchange_data import one_person_document, two_people_document
+from tests.helpers.interchange_documents import one_person_document, two_people_document
 
 ALICE, ALICE_PASSWORD = "alice@example.com", "alice's long secret"  # the administrator
 BOB, BOB_PASSWORD = "bob@example.com", "bob's long secret"  # a member

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.cli.scenario_runner import import_and_status, record
+from tests.helpers.cli_scenarios import import_and_status, record
 
 AS_OF = "2026-12-05"
 

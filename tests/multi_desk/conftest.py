@@ -6,7 +6,8 @@ import pytest
 
 from cpe_desktop.db.database import bind, make_database
 from cpe_desktop.db.migrations import migrate
-from tests.conftest import POSTGRES_URL, _drop_postgres_schema, _postgres_schema_database
+from tests.helpers.postgres import POSTGRES_URL, drop_postgres_schema, postgres_schema_database
+from tests.helpers.qt_cycles import collect_cycles_on_the_main_thread  # noqa: F401
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -16,7 +17,7 @@ def shared_db(request, tmp_path):
     if request.param == "postgres":
         if not POSTGRES_URL:
             pytest.skip("CPE_TEST_POSTGRES_URL names no PostgreSQL server")
-        db, schema = _postgres_schema_database()
+        db, schema = postgres_schema_database()
         target = POSTGRES_URL
     else:
         target, schema = str(tmp_path / "shared.db"), None
@@ -28,4 +29,4 @@ def shared_db(request, tmp_path):
     if not db.is_closed():
         db.close()
     if schema:
-        _drop_postgres_schema(schema)
+        drop_postgres_schema(schema)

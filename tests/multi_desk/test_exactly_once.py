@@ -33,8 +33,8 @@ from cpe_desktop.db.models import Email, Notification, database
 from cpe_desktop.services import licenses, preferences, records, reminders, requirements, users
 from cpe_desktop.services.context import SYSTEM, Actor, ServiceContext
 from cpe_desktop.services.shipped_data import load_shipped_requirements
-from tests.conftest import POSTGRES_URL, _drop_postgres_schema, _postgres_schema_database
-from tests.services.smtp_server import SmtpServer
+from tests.helpers.mail_doubles import SmtpServer
+from tests.helpers.postgres import POSTGRES_URL, drop_postgres_schema, postgres_schema_database
 
 DESKS = 5
 DAYS = 30
@@ -158,7 +158,7 @@ def shared(request, tmp_path):
     if request.param == "postgres":
         if not POSTGRES_URL:
             pytest.skip("CPE_TEST_POSTGRES_URL names no PostgreSQL server")
-        db, schema = _postgres_schema_database()
+        db, schema = postgres_schema_database()
         target = POSTGRES_URL
     else:
         target = str(tmp_path / "shared.db")
@@ -167,7 +167,7 @@ def shared(request, tmp_path):
     if not db.is_closed():
         db.close()
     if schema:
-        _drop_postgres_schema(schema)
+        drop_postgres_schema(schema)
 
 
 class Desks:

@@ -9,7 +9,7 @@ import pytest
 
 from cpe_desktop.rules.compliance import evaluate, evaluate_all
 from cpe_desktop.rules.wording import set_day_format
-from tests.rules.compliance_cases import D, H, lic, period_rule, rec
+from tests.helpers.compliance_cases import D, H, lic, period_rule, rec
 
 # Michigan (Mich. Admin. Code R 338.5705 as summarised by MICPA): CPE years 1 July-30 June,
 # 40 hours a year, up to 40 excess hours of one year carried into the following year.

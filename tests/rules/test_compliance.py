@@ -16,7 +16,7 @@ from cpe_desktop.rules.compliance import (
     YearResult,
     evaluate,
 )
-from tests.rules.compliance_cases import NANO, QAS, D, H, lic, rec, spread
+from tests.helpers.compliance_cases import NANO, QAS, D, H, lic, rec, spread
 
 # --- Caps -----------------------------------------------------------------------------------------
 

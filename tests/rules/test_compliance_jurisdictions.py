@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from cpe_desktop.rules.compliance import CapResult, Evaluation, YearResult, evaluate
-from tests.rules.compliance_cases import NANO, QAS, D, H, lic, rec, shipped, shipped_row, spread
+from tests.helpers.compliance_cases import NANO, QAS, D, H, lic, rec, shipped, shipped_row, spread
 
 
 def premise(credential: str, jurisdiction: str, *phrases: str) -> None:
@@ -461,7 +461,7 @@ def test_alabama_nano_percent_cap_complete_on_the_last_day():
 @pytest.mark.parametrize("as_of", ["2026-01-01", "2026-06-30"])
 def test_every_shipped_rule_evaluates(as_of):
     # Every row, as shipped, gives an answer (no fact missing but the ones a license gives).
-    from tests.rules.compliance_cases import all_shipped
+    from tests.helpers.compliance_cases import all_shipped
 
     records = [rec("2025-12-15", ("Taxes", "8")), rec("2026-01-01", ("Regulatory Ethics", "2"))]
     for credential, jurisdiction in all_shipped():

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from cpe_desktop.rules.compliance import LicenseFacts, RecordFacts, Rule, evaluate, evaluate_all
 from cpe_desktop.rules.fields import DELIVERY_METHODS, FIELDS_OF_STUDY, NON_TECHNICAL_FIELDS
 from cpe_desktop.rules.periods import PERIOD_BASES
-from tests.rules.compliance_cases import all_shipped, shipped
+from tests.helpers.compliance_cases import all_shipped, shipped
 
 SETTINGS = settings(max_examples=150, deadline=None, database=None)
 ZERO = Decimal(0)

@@ -8,7 +8,7 @@ from dataclasses import FrozenInstanceError
 import pytest
 
 from cpe_desktop.rules.compliance import LicenseFacts, RecordFacts, Rule, evaluate, evaluate_all
-from tests.rules.compliance_cases import GL, QAS, D, H, lic, rec, spread
+from tests.helpers.compliance_cases import GL, QAS, D, H, lic, rec, spread
 
 # --- Status ---------------------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from cpe_desktop.rules.compliance import CapResult, evaluate
-from tests.rules.compliance_cases import GL, NANO, QAS, D, H, lic, rec, shipped, spread
+from tests.helpers.compliance_cases import GL, NANO, QAS, D, H, lic, rec, shipped, spread
 
 AS_OF = D("2026-12-05")
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from cpe_desktop.rules.compliance import evaluate
 from cpe_desktop.rules.component_facts import Component, component_from_dict
-from tests.rules.compliance_cases import GL, NANO, QAS, D, H, lic, period_rule, rec, spread
+from tests.helpers.compliance_cases import GL, NANO, QAS, D, H, lic, period_rule, rec, spread
 
 AS_OF = D("2026-12-05")
 

@@ -9,7 +9,7 @@ import pytest
 
 from cpe_desktop.rules.compliance import evaluate
 from cpe_desktop.rules.periods import MissingInformation, current_period
-from tests.rules.compliance_cases import D, lic, period_rule, rec
+from tests.helpers.compliance_cases import D, lic, period_rule, rec
 
 CASES = [
     pytest.param(

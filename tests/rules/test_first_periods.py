@@ -8,7 +8,7 @@ import pytest
 
 from cpe_desktop.rules.compliance import evaluate
 from cpe_desktop.rules.first_period import whole_months
-from tests.rules.compliance_cases import D, H, lic, period_rule, rec
+from tests.helpers.compliance_cases import D, H, lic, period_rule, rec
 
 ILLINOIS = period_rule(
     "fiscal",

@@ -5,7 +5,7 @@ ethics or technical minimums, and the record carries an issue until the user say
 from __future__ import annotations
 
 from cpe_desktop.rules.compliance import evaluate
-from tests.rules.compliance_cases import D, H, lic, period_rule, rec
+from tests.helpers.compliance_cases import D, H, lic, period_rule, rec
 
 RULE = period_rule(
     "calendar",

@@ -25,9 +25,9 @@ from cpe_desktop.rules.periods import (
     previous_ethics_period,
     previous_period,
 )
-from tests.rules.compliance_cases import D
-from tests.rules.compliance_cases import period_license as lic
-from tests.rules.compliance_cases import period_rule as rule
+from tests.helpers.compliance_cases import D
+from tests.helpers.compliance_cases import period_license as lic
+from tests.helpers.compliance_cases import period_rule as rule
 
 SETTINGS = settings(max_examples=300, deadline=None, database=None)
 

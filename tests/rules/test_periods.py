@@ -11,9 +11,9 @@ from __future__ import annotations
 import pytest
 
 from cpe_desktop.rules.periods import MissingInformation, Period, current_period
-from tests.rules.compliance_cases import D
-from tests.rules.compliance_cases import period_license as lic
-from tests.rules.compliance_cases import period_rule as rule
+from tests.helpers.compliance_cases import D
+from tests.helpers.compliance_cases import period_license as lic
+from tests.helpers.compliance_cases import period_rule as rule
 
 # --- current_period, table-driven -----------------------------------------------------------------
 

@@ -13,7 +13,7 @@ import pytest
 
 from cpe_desktop.rules.compliance import evaluate, evaluate_all
 from cpe_desktop.rules.tracking import default_tracked_from
-from tests.rules.compliance_cases import GL, D, H, lic, period_rule, rec, shipped
+from tests.helpers.compliance_cases import GL, D, H, lic, period_rule, rec, shipped
 
 AS_OF = D("2026-12-05")
 

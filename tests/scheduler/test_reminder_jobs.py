@@ -13,7 +13,7 @@ from cpe_desktop.db.models import Notification, Reminder
 from cpe_desktop.scheduler.reminder_jobs import ReminderScheduler
 from cpe_desktop.services import records, reminders
 from cpe_desktop.services.errors import ValidationError
-from tests.atlantis import add_atlantis_rule, atlantis_license
+from tests.helpers.atlantis_rule import add_atlantis_rule, atlantis_license
 
 SECOND = dt.timedelta(seconds=1)
 DAY = dt.timedelta(days=1)

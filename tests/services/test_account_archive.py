@@ -46,7 +46,7 @@ from cpe_desktop.services import (
 )
 from cpe_desktop.services.errors import ValidationError
 from cpe_desktop.services.interchange import export_document, export_file, import_file
-from tests.interchange_data import other_database, table_counts, two_people_document
+from tests.helpers.interchange_documents import other_database, table_counts, two_people_document
 
 pytestmark = pytest.mark.usefixtures("seeded")
 

@@ -11,7 +11,7 @@ import pytest
 from cpe_desktop.db.models import ActivityLog, Report
 from cpe_desktop.services import attachments, audit_pack, reports
 from cpe_desktop.services.errors import PermissionDenied, ValidationError
-from tests.reports_data import PDF, PNG, build_firm, fake_pdf
+from tests.helpers.report_firm import PDF, PNG, build_firm, fake_pdf
 
 CERTIFICATES = [
     "2026-02-01_Tax update.pdf",

@@ -16,7 +16,7 @@ from cpe_desktop.services.interchange.csv_format import HEADER, import_records_c
 from cpe_desktop.services.interchange.mapped_import import import_mapped, preview
 from cpe_desktop.services.interchange.mapping import guess_mapping
 from cpe_desktop.services.interchange.tabular import csv_table
-from tests.interchange_data import table_counts
+from tests.helpers.interchange_documents import table_counts
 
 TEMPLATE = ",".join(HEADER)
 # Values the record checks clean up (spaces, case, field names, "1.50"), a record with two

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from cpe_desktop.services.certificate_layout import Cell, layout_lines
 from cpe_desktop.services.certificate_text import parse_certificate_text, read_certificate
-from tests.certificate_pdfs import pdf_bytes
+from tests.helpers.certificate_pdfs import pdf_bytes
 
 PERSON = "Marcus T. Lee"
 

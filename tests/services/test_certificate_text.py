@@ -21,7 +21,7 @@ from cpe_desktop.services.certificate_text import (
     parse_certificate_text,
     read_certificate,
 )
-from tests.certificate_pdfs import (
+from tests.helpers.certificate_pdfs import (
     BIG_FOUR_WEBCAST,
     LAYOUTS,
     NANO_LEARNING,

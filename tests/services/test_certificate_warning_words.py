@@ -4,7 +4,7 @@ names a certificate file", "2 records name certificate files", never "record(s)"
 from __future__ import annotations
 
 from cpe_desktop.services.interchange.json_validation import check_document
-from tests.interchange_data import two_people_document
+from tests.helpers.interchange_documents import two_people_document
 
 
 def _warning(system, named: int) -> str:

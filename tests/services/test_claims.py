@@ -17,7 +17,7 @@ import threading
 from cpe_desktop.db.models import AuditLog, Email, Notification, Reminder, database
 from cpe_desktop.services import mail, notifications, preferences, reminders, rows
 from cpe_desktop.services.mail import CLAIM_TIMEOUT, Transport
-from tests.services.smtp_server import SmtpServer
+from tests.helpers.mail_doubles import SmtpServer
 
 RACERS = 6
 QUICK = Transport(timeout=5.0)

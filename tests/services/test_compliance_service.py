@@ -11,7 +11,7 @@ import pytest
 from cpe_desktop.db.models import StateRequirement
 from cpe_desktop.services import compliance, licenses, records, requirements
 from cpe_desktop.services.errors import PermissionDenied
-from tests.atlantis import add_atlantis_rule
+from tests.helpers.atlantis_rule import add_atlantis_rule
 
 
 def _course(ctx, day, field, credits, method="Group Live", **extra):

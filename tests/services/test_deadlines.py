@@ -11,7 +11,7 @@ import pytest
 from cpe_desktop.db.models import Notification
 from cpe_desktop.services import deadlines, licenses, preferences, records, requirements
 from cpe_desktop.services.errors import PermissionDenied
-from tests.atlantis import ATLANTIS_RULE, add_atlantis_rule
+from tests.helpers.atlantis_rule import ATLANTIS_RULE, add_atlantis_rule
 
 
 def _course(ctx, day, field, credits):

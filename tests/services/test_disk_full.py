@@ -14,7 +14,7 @@ from cpe_desktop.db.errors import classify
 from cpe_desktop.db.models import AuditLog, CpeRecord, database
 from cpe_desktop.services import records, users
 from cpe_desktop.services.interchange import import_file
-from tests.disk_full import fill, records_csv
+from tests.helpers.disk_full import fill, records_csv
 
 ROWS = 3000
 

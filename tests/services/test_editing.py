@@ -203,7 +203,7 @@ def test_pictures_hold_license_attributes_and_record_topics(people):
     """ARCHITECTURE.md §4: what the holder ticked and a record's course topics, as lists of
     names."""
     from cpe_desktop.services import records, requirements
-    from tests.atlantis import ATLANTIS_RULE
+    from tests.helpers.atlantis_rule import ATLANTIS_RULE
 
     requirements.create_requirement(
         people.as_admin,

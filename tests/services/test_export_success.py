@@ -17,7 +17,7 @@ from cpe_desktop.services import activity
 from cpe_desktop.services.changes import ACTIVITY
 from cpe_desktop.services.errors import ValidationError
 from cpe_desktop.services.interchange import export_file, import_document
-from tests.interchange_data import two_people_document
+from tests.helpers.interchange_documents import two_people_document
 
 pytestmark = pytest.mark.usefixtures("seeded")
 

@@ -10,7 +10,7 @@ import pytest
 
 from cpe_desktop.db.models import Attachment
 from cpe_desktop.services import audit_pack, report_files, reports
-from tests.reports_data import PDF, build_firm, certificate, course, fake_pdf
+from tests.helpers.report_firm import PDF, build_firm, certificate, course, fake_pdf
 
 BIDI = ["\u200e", "\u200f", "\u202a", "\u202b", "\u202c", "\u202d", "\u202e"]
 BIDI += ["\u2066", "\u2067", "\u2068", "\u2069", "\u061c"]

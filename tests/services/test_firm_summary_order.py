@@ -4,7 +4,7 @@ risk, then the rest by deadline, not by person's name."""
 from __future__ import annotations
 
 from cpe_desktop.services import reports
-from tests.reports_data import build_firm
+from tests.helpers.report_firm import build_firm
 
 
 def test_the_firm_summary_puts_the_license_at_risk_before_the_one_on_track(people, tmp_path):

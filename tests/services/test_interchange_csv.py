@@ -23,7 +23,7 @@ from cpe_desktop.services.interchange.csv_format import (
     restore,
     target_user,
 )
-from tests.interchange_data import (
+from tests.helpers.interchange_documents import (
     csv_texts,
     other_database,
     saved_records,

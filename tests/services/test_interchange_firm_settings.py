@@ -11,7 +11,7 @@ from cpe_desktop.db.models import FirmSetting
 from cpe_desktop.services import preferences
 from cpe_desktop.services.errors import ValidationError
 from cpe_desktop.services.interchange import export_document, import_document
-from tests.interchange_data import one_person_document, table_counts
+from tests.helpers.interchange_documents import one_person_document, table_counts
 
 pytestmark = pytest.mark.usefixtures("seeded")
 

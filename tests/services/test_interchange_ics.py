@@ -11,7 +11,7 @@ from cpe_desktop.db.models import ActivityLog, User
 from cpe_desktop.services import compliance, licenses, reminders
 from cpe_desktop.services.interchange import export_file, import_document
 from cpe_desktop.services.interchange.ics_format import export_calendar, recurrence
-from tests.interchange_data import two_people_document
+from tests.helpers.interchange_documents import two_people_document
 
 
 @pytest.fixture

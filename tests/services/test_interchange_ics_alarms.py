@@ -12,7 +12,7 @@ from cpe_desktop.db.models import User
 from cpe_desktop.services import preferences
 from cpe_desktop.services.interchange import import_document
 from cpe_desktop.services.interchange.ics_format import export_calendar
-from tests.interchange_data import two_people_document
+from tests.helpers.interchange_documents import two_people_document
 
 
 @pytest.fixture

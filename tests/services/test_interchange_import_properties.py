@@ -29,7 +29,7 @@ from cpe_desktop.services.errors import ValidationError
 from cpe_desktop.services.interchange.mapped_import import import_mapped, preview
 from cpe_desktop.services.interchange.mapping import ALIASES, guess_columns
 from cpe_desktop.services.interchange.tabular import read_table
-from tests.strategies import SETTINGS
+from tests.helpers.strategies import SETTINGS
 
 PROPERTY_SETTINGS = settings(SETTINGS, max_examples=60)
 # A sheet that imports whole, and a row that makes it refused (or imported without it).

@@ -20,7 +20,7 @@ from cpe_desktop.services.interchange import (
     import_file,
     json_format,
 )
-from tests.interchange_data import (
+from tests.helpers.interchange_documents import (
     REQUIREMENT,
     json_documents,
     mutated_documents,

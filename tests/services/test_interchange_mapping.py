@@ -22,7 +22,7 @@ from cpe_desktop.services.interchange.mapped_import import (
 from cpe_desktop.services.interchange.mapping import guess_mapping, mapping_problems
 from cpe_desktop.services.interchange.spreadsheet_import import import_spreadsheet
 from cpe_desktop.services.interchange.tabular import csv_table
-from tests.interchange_data import csv_texts, table_counts
+from tests.helpers.interchange_documents import csv_texts, table_counts
 
 PORTAL = (
     "Date Completed,Course Title,Sponsor Name,NASBA ID,Delivery,Subject Area,CPE Hours,"

@@ -28,7 +28,7 @@ from cpe_desktop.services.interchange.mapped_import import import_mapped, previe
 from cpe_desktop.services.interchange.mapping import guess_mapping
 from cpe_desktop.services.interchange.tabular import csv_table, read_table
 from cpe_desktop.services.interchange.xlsx_format import HEADINGS, export_records_xlsx
-from tests.interchange_data import table_counts
+from tests.helpers.interchange_documents import table_counts
 
 TEMPLATE = ",".join(HEADER)
 D = dt.date

@@ -20,7 +20,7 @@ from cpe_desktop.services.interchange.mapping import guess_mapping
 from cpe_desktop.services.interchange.spreadsheet_import import column_index, import_spreadsheet
 from cpe_desktop.services.interchange.tabular import csv_table
 from cpe_desktop.services.records import NOT_STATED
-from tests.interchange_data import table_counts
+from tests.helpers.interchange_documents import table_counts
 
 # A personal log: no delivery method column, a bad credits cell on line 4, a totals line.
 LOG = (

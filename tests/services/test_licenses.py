@@ -10,7 +10,7 @@ import pytest
 from cpe_desktop.db.models import Credential, License, StateRequirement, User
 from cpe_desktop.services import licenses
 from cpe_desktop.services.errors import ValidationError
-from tests.atlantis import add_atlantis_rule
+from tests.helpers.atlantis_rule import add_atlantis_rule
 
 TEXAS = {
     "credential": "cpa",

@@ -16,7 +16,7 @@ from cpe_desktop.log import setup_logging
 from cpe_desktop.services import mail, notifications, preferences, smtp_password
 from cpe_desktop.services.errors import PermissionDenied, ValidationError
 from cpe_desktop.services.mail import BACKOFF, MAX_ATTEMPTS, SmtpSettings, Transport
-from tests.services.smtp_server import (
+from tests.helpers.mail_doubles import (
     MemoryKeyring,
     SmtpServer,
     free_port,

@@ -15,7 +15,7 @@ from cpe_desktop.db.models import ActivityLog, AuditLog, Report
 from cpe_desktop.services import files, records, report_files, reports
 from cpe_desktop.services.errors import NotFound, PermissionDenied, ValidationError
 from cpe_desktop.services.interchange.csv_format import restore
-from tests.reports_data import AS_OF, INJECTION, ODD_TITLE, build_firm, fake_pdf
+from tests.helpers.report_firm import AS_OF, INJECTION, ODD_TITLE, build_firm, fake_pdf
 
 
 @pytest.fixture

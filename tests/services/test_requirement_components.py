@@ -25,8 +25,8 @@ from cpe_desktop.db.rule_columns import component_columns, rule_from_columns
 from cpe_desktop.rules.component_facts import ATTRIBUTE_LABELS, COMPONENT_KEYS, Component
 from cpe_desktop.services import compliance, licenses, records, requirements
 from cpe_desktop.services.errors import PermissionDenied, ValidationError
-from tests.atlantis import ATLANTIS_RULE, atlantis_license
-from tests.interchange_data import json_values
+from tests.helpers.atlantis_rule import ATLANTIS_RULE, atlantis_license
+from tests.helpers.interchange_documents import json_values
 
 TOPIC = "Atlantis Law and Rules"
 # The component keys, some values that make sense for them, and a stranger.

@@ -32,7 +32,7 @@ from cpe_desktop.services import (
 )
 from cpe_desktop.services.context import ROLES, Actor, ServiceContext
 from cpe_desktop.services.errors import ServiceError, ValidationError
-from tests.strategies import ANY, SERVICE_SETTINGS
+from tests.helpers.strategies import ANY, SERVICE_SETTINGS
 
 # --- helpers -------------------------------------------------------------------------------------
 

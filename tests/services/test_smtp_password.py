@@ -8,7 +8,7 @@ from keyring.errors import KeyringLocked, PasswordSetError
 
 from cpe_desktop.services import smtp_password
 from cpe_desktop.services.errors import ValidationError
-from tests.services.smtp_server import MemoryKeyring, installed_keyring
+from tests.helpers.mail_doubles import MemoryKeyring, installed_keyring
 
 
 class LockedKeyring(MemoryKeyring):

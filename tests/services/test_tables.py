@@ -365,7 +365,7 @@ def test_licenses_show_where_tracking_starts_and_the_home_jurisdiction(filled, p
 
 def test_requirement_components_show_their_rule_and_plain_names(people):
     from cpe_desktop.services import requirements
-    from tests.atlantis import ATLANTIS_RULE
+    from tests.helpers.atlantis_rule import ATLANTIS_RULE
 
     row = requirements.create_requirement(people.as_admin, dict(ATLANTIS_RULE)).value
     requirements.set_components(

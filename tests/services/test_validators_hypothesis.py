@@ -22,7 +22,7 @@ from cpe_desktop.services import (
 )
 from cpe_desktop.services.errors import ValidationError
 from cpe_desktop.services.validation import MISSING, Validator, parse_date, parse_decimal
-from tests.strategies import ANY, SETTINGS
+from tests.helpers.strategies import ANY, SETTINGS
 
 NAMES = st.text(min_size=1, max_size=12)
 CONTROL = {chr(c) for c in range(32)} - set("\t\n\r")

@@ -11,6 +11,7 @@ from cpe_desktop.rules import wording
 from cpe_desktop.ui.dates import use_locale_dates
 from cpe_desktop.ui.live_refresh import LiveRefresh
 from cpe_desktop.ui.reminder_session import ReminderSession
+from tests.helpers.qt_cycles import collect_cycles_on_the_main_thread  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from cpe_desktop.app import Controller
 from cpe_desktop.db.models import CpeRecord, TaskQueue, database
 from cpe_desktop.services import records
-from tests.interchange_data import two_people_document
-from tests.ui.modal import answer_next_dialog, sign_in
+from tests.helpers.interchange_documents import two_people_document
+from tests.helpers.modal_dialogs import answer_next_dialog, sign_in
 
 WAIT_MS = 10000
 

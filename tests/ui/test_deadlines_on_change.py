@@ -7,7 +7,7 @@ from __future__ import annotations
 from cpe_desktop.db.models import Notification
 from cpe_desktop.services import deadlines, licenses
 from cpe_desktop.services.changes import Changes
-from tests.ui.test_reminder_session import RecordingNotifier, _session
+from tests.helpers.notifier_doubles import RecordingNotifier, reminder_session
 
 
 def _warnings(license_id):
@@ -16,7 +16,7 @@ def _warnings(license_id):
 
 def test_a_new_license_is_warned_about_without_a_restart(qtbot, people, clock, monkeypatch):
     ctx = people.as_ann
-    session, _window, bus = _session(qtbot, ctx, notifier=RecordingNotifier())
+    session, _window, bus = reminder_session(qtbot, ctx, notifier=RecordingNotifier())
     session.start()
     qtbot.waitUntil(lambda: session.scheduler.last_deadline_check is not None, timeout=5000)
 
@@ -36,7 +36,7 @@ def test_a_new_license_is_warned_about_without_a_restart(qtbot, people, clock, m
 
 def test_many_changes_in_a_row_are_checked_once(qtbot, people, clock, monkeypatch):
     ctx = people.as_ann
-    session, _window, bus = _session(qtbot, ctx, notifier=RecordingNotifier())
+    session, _window, bus = reminder_session(qtbot, ctx, notifier=RecordingNotifier())
     session.start()
     qtbot.waitUntil(lambda: session.scheduler.last_deadline_check is not None, timeout=5000)
     checks = []

@@ -14,9 +14,9 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from cpe_desktop import app
 from cpe_desktop.db.models import CpeRecord, TaskQueue
-from tests.cli import full_disk_cli
-from tests.disk_full import records_csv
-from tests.ui.modal import sign_in
+from tests.helpers import full_disk_cli
+from tests.helpers.disk_full import records_csv
+from tests.helpers.modal_dialogs import sign_in
 
 WAIT_MS = 20000
 

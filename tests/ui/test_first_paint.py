@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow
 from cpe_desktop.app import Controller
 from cpe_desktop.ui.first_paint import FALLBACK_MS, after_first_paint
 from cpe_desktop.ui.reminder_session import ReminderSession
-from tests.ui.modal import sign_in
+from tests.helpers.modal_dialogs import sign_in
 
 
 class _Paints(QObject):

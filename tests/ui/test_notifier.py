@@ -5,29 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtWidgets import QSystemTrayIcon
-
 from cpe_desktop.services import licenses, notifications, records
 from cpe_desktop.ui.bus import ChangeBus
 from cpe_desktop.ui.main_window import MainWindow
 from cpe_desktop.ui.notifier import TrayNotifier, WindowNotifier, choose_notifier
 from cpe_desktop.ui.tabs.notifications_tab import NotificationsTab
 from cpe_desktop.ui.tray import PAUSE_HOUR, Tray, pause_until_tomorrow
-
-
-class FakeTrayIcon(QSystemTrayIcon):
-    """A tray icon that records its balloons instead of asking the desktop to show them."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.shown: list[tuple[str, str]] = []
-        self.visible = True
-
-    def showMessage(self, title, message, *args):
-        self.shown.append((title, message))
-
-    def isVisible(self) -> bool:
-        return self.visible
+from tests.helpers.notifier_doubles import FakeTrayIcon
 
 
 def _window(qtbot, ctx) -> MainWindow:

@@ -12,7 +12,7 @@ from cpe_desktop.app import Controller
 from cpe_desktop.db.database import sqlite_file
 from cpe_desktop.db.models import database
 from cpe_desktop.services import backups, records
-from tests.ui.modal import sign_in
+from tests.helpers.modal_dialogs import sign_in
 
 WAIT_MS = 10000
 RECORD = {

@@ -8,40 +8,13 @@ import datetime as dt
 
 from cpe_desktop.db.models import Email, Notification
 from cpe_desktop.services import preferences, reminders
-from cpe_desktop.ui.bus import ChangeBus
-from cpe_desktop.ui.main_window import MainWindow
-from cpe_desktop.ui.reminder_session import ReminderSession
 from cpe_desktop.ui.tray import Tray
-from tests.services.smtp_server import SmtpServer
-from tests.ui.test_notifier import FakeTrayIcon
-
-
-class RecordingNotifier:
-    def __init__(self) -> None:
-        self.shown: list[tuple[str, str]] = []
-
-    def notify(self, title: str, message: str) -> None:
-        self.shown.append((title, message))
-
-
-def run_now(name, work, *, on_done=None, on_error=None):
-    """The task runner's submit, run at once on this thread (the runner has its own tests)."""
-    try:
-        result = work(lambda percent, message="": None)
-    except Exception as exc:
-        if on_error:
-            on_error(exc)
-        return
-    if on_done:
-        on_done(result)
-
-
-def _session(qtbot, ctx, *, tray=None, notifier=None):
-    bus = ChangeBus()
-    window = MainWindow(ctx, bus, database_location="test.db")
-    qtbot.addWidget(window)
-    session = ReminderSession(ctx, bus, window, tray, run_now, notifier=notifier)
-    return session, window, bus
+from tests.helpers.mail_doubles import SmtpServer
+from tests.helpers.notifier_doubles import (
+    FakeTrayIcon,
+    RecordingNotifier,
+    reminder_session,
+)
 
 
 def _yesterday(clock) -> dt.datetime:
@@ -59,7 +32,7 @@ def test_a_reminder_missed_while_closed_is_shown_once(qtbot, people, clock):
         },
     )
     shown = RecordingNotifier()
-    session, _window, _bus = _session(qtbot, ctx, notifier=shown)
+    session, _window, _bus = reminder_session(qtbot, ctx, notifier=shown)
     session.start()
     qtbot.waitUntil(lambda: len(shown.shown) == 1, timeout=5000)
     session.scheduler.sync()
@@ -76,7 +49,7 @@ def test_without_a_tray_the_reminder_appears_in_the_window(qtbot, people, clock)
         ctx,
         {"message": "Renew the license", "frequency": "once", "next_reminder": _yesterday(clock)},
     )
-    session, window, _bus = _session(qtbot, ctx)
+    session, window, _bus = reminder_session(qtbot, ctx)
     window.show()
     session.start()
     qtbot.waitUntil(window.banner.isVisible, timeout=5000)
@@ -102,7 +75,7 @@ def test_notifications_go_by_email_when_chosen(qtbot, people, clock):
             {"message": "Ethics due soon", "frequency": "once", "next_reminder": _yesterday(clock)},
         )
         shown = RecordingNotifier()
-        session, _window, _bus = _session(qtbot, ctx, notifier=shown)
+        session, _window, _bus = reminder_session(qtbot, ctx, notifier=shown)
         session.start()
         qtbot.waitUntil(lambda: len(server.messages) == 1, timeout=10000)
         session.stop()
@@ -117,7 +90,9 @@ def test_notifications_go_by_email_when_chosen(qtbot, people, clock):
 def test_the_tray_pauses_and_resumes_reminders(qtbot, people, clock):
     icon = FakeTrayIcon()
     tray = Tray(icon)
-    session, window, _bus = _session(qtbot, people.as_ann, tray=tray, notifier=RecordingNotifier())
+    session, window, _bus = reminder_session(
+        qtbot, people.as_ann, tray=tray, notifier=RecordingNotifier()
+    )
     session.start()
     tray.pause_hour_action.trigger()
     until = session.scheduler.paused_until
@@ -132,7 +107,7 @@ def test_the_tray_pauses_and_resumes_reminders(qtbot, people, clock):
 def test_a_new_reminder_is_picked_up_when_saved_and_the_tray_counts_unread(qtbot, people, clock):
     icon = FakeTrayIcon()
     shown = RecordingNotifier()
-    session, _window, bus = _session(qtbot, people.as_ann, tray=Tray(icon), notifier=shown)
+    session, _window, bus = reminder_session(qtbot, people.as_ann, tray=Tray(icon), notifier=shown)
     session.start()
     assert icon.toolTip() == "CPE Tracker"
     outcome = reminders.create_reminder(

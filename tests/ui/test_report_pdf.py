@@ -13,7 +13,7 @@ import pytest
 from cpe_desktop.rules.wording import day_text
 from cpe_desktop.services import audit_pack, records, reports
 from cpe_desktop.ui.report_pdf import render_pdf, write_pdf
-from tests.reports_data import INJECTION, ODD_TITLE, build_firm, course
+from tests.helpers.report_firm import INJECTION, ODD_TITLE, build_firm, course
 
 
 def _d(iso: str) -> str:

@@ -26,7 +26,7 @@ ROUNDS = 20
 
 def _launch(target: Path, go: Path, *mode: str) -> subprocess.Popen[str]:
     child = subprocess.Popen(
-        [sys.executable, "-m", "tests.ui.single_instance_child", str(target), str(go), *mode],
+        [sys.executable, "-m", "tests.helpers.single_instance_child", str(target), str(go), *mode],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

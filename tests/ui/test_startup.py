@@ -17,7 +17,7 @@ from cpe_desktop.ui.dialogs.preferences_dialog import PreferencesDialog
 from cpe_desktop.ui.dialogs.sign_in import SignInDialog
 from cpe_desktop.ui.dialogs.welcome import WelcomeDialog
 from cpe_desktop.ui.single_instance import SingleInstance
-from tests.ui.modal import answer_next_dialog
+from tests.helpers.modal_dialogs import answer_next_dialog
 
 
 def _nobody(clock):

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from cpe_desktop.app import Controller
 from cpe_desktop.services import records, users
-from tests.ui.modal import answer_next_dialog, sign_in
+from tests.helpers.modal_dialogs import answer_next_dialog, sign_in
 
 RECORD = {
     "title": "Ada's private course",

@@ -16,7 +16,7 @@ from types import SimpleNamespace
 
 from cpe_desktop.db.models import License
 from cpe_desktop.services import attachments, licenses, records
-from tests.atlantis import add_atlantis_rule
+from tests.helpers.atlantis_rule import add_atlantis_rule
 
 AS_OF = dt.date(2026, 6, 15)
 INJECTION = '=HYPERLINK("http://example.com/x","click")'

@@ -14,7 +14,7 @@ from cpe_desktop.db.models import CpeRecord
 from cpe_desktop.services import records
 from cpe_desktop.ui.forms.certificate_prefill import CertificateDifferences
 from cpe_desktop.ui.forms.record_form import RecordForm
-from tests.certificate_pdfs import Layout, _statement
+from tests.helpers.certificate_pdfs import Layout, _statement
 
 pytestmark = pytest.mark.gui
 

@@ -85,7 +85,7 @@ def test_an_administrator_is_warned_at_start_when_the_log_was_changed(qtbot, peo
     from PySide6.QtWidgets import QMessageBox
 
     from cpe_desktop.app import Controller
-    from tests.ui.modal import sign_in
+    from tests.helpers.modal_dialogs import sign_in
 
     records.create_record(people.as_ann, _record("Ethics"))
     controller = Controller("test.db", clock)

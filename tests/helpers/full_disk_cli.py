@@ -1,7 +1,7 @@
 """The real command line on a database whose disk is full (not a test module).
 
-``python -m tests.cli.full_disk_cli ARGS...`` runs ``cpe-tracker ARGS...`` with two faults a full
-disk causes, injected where SQLite connections are made:
+``python -m tests.helpers.full_disk_cli ARGS...`` runs ``cpe-tracker ARGS...`` with two faults a
+full disk causes, injected where SQLite connections are made:
 
 - a write-ahead-log database's shared-memory index (``-shm``) cannot be created, so a connection
   that would use it fails at its first read with "disk I/O error" (only exclusive locking mode,

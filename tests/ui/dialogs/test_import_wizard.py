@@ -15,7 +15,7 @@ from cpe_desktop.db.models import CpeRecord
 from cpe_desktop.services import licenses, records
 from cpe_desktop.services.interchange.tabular import read_table
 from cpe_desktop.ui.dialogs.import_wizard import NOT_IN_FILE, ImportWizard
-from tests.ui.modal import answer_next_dialog, sign_in
+from tests.helpers.modal_dialogs import answer_next_dialog, sign_in
 
 WAIT_MS = 10000
 PORTAL = (

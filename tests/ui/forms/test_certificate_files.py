@@ -16,7 +16,7 @@ from cpe_desktop.db.models import Attachment, CpeRecord
 from cpe_desktop.services import attachments, records
 from cpe_desktop.ui.forms import certificate_files
 from cpe_desktop.ui.forms.record_form import RecordForm
-from tests.certificate_pdfs import NANO_LEARNING, QAS_SELF_STUDY
+from tests.helpers.certificate_pdfs import NANO_LEARNING, QAS_SELF_STUDY
 
 pytestmark = pytest.mark.gui
 

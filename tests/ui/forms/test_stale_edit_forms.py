@@ -11,7 +11,7 @@ from cpe_desktop.ui.dialogs.stale_edit_dialog import StaleEditDialog
 from cpe_desktop.ui.forms.form_dialog import FormDialog
 from cpe_desktop.ui.forms.record_form import RecordForm
 from cpe_desktop.ui.forms.specs import FORM_SPECS
-from tests.ui.modal import with_dialog
+from tests.helpers.modal_dialogs import with_dialog
 
 
 def _shown(qtbot, dialog: QDialog) -> QDialog:

@@ -1,5 +1,5 @@
 """A launch's single-instance guard in a process of its own, for the race tests (not a test
-module). ``python -m tests.ui.single_instance_child TARGET GO_FILE [hold]``:
+module). ``python -m tests.helpers.single_instance_child TARGET GO_FILE [hold]``:
 
 prints ``ready``, waits until GO_FILE exists (so several children claim at the same moment),
 claims the database and prints ``won``, ``forwarded`` (another launch holds it and answered) or

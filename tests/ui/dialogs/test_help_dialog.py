@@ -18,7 +18,7 @@ from cpe_desktop.ui.bus import ChangeBus
 from cpe_desktop.ui.dialogs import help_dialog
 from cpe_desktop.ui.help_html import licenses_html, notes_for_readers, period_words
 from cpe_desktop.ui.main_window import MainWindow
-from tests.test_build_spec import _spec_definitions
+from tests.helpers.build_spec import spec_definitions
 
 
 def _window(qtbot, ctx):
@@ -193,7 +193,7 @@ def test_period_words(seeded, system):
 
 
 def test_the_bundle_carries_the_help_files(monkeypatch):
-    keep = _spec_definitions(monkeypatch)["keep_entry"]
+    keep = spec_definitions(monkeypatch)["keep_entry"]
     folder = paths.resource("help")
     files = sorted(p.name for p in folder.iterdir())
     assert {name for _title, name in help_dialog.TOPICS.values()} <= set(files)

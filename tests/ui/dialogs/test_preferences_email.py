@@ -23,7 +23,7 @@ from cpe_desktop.ui.dialogs.preferences_dialog import (
     PreferencesDialog,
 )
 from cpe_desktop.ui.dialogs.smtp_password_prompt import ask_smtp_password
-from tests.services.smtp_server import MemoryKeyring, SmtpServer, free_port, installed_keyring
+from tests.helpers.mail_doubles import MemoryKeyring, SmtpServer, free_port, installed_keyring
 
 PASSWORD = "c0rrect-h0rse-battery"
 SERVICE = "CPE Tracker SMTP"

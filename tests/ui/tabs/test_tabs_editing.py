@@ -10,7 +10,7 @@ from cpe_desktop.services import credentials, licenses
 from cpe_desktop.ui.bus import ChangeBus
 from cpe_desktop.ui.forms.registry import open_editor
 from cpe_desktop.ui.main_window import MainWindow
-from tests.ui.modal import with_dialog
+from tests.helpers.modal_dialogs import with_dialog
 
 
 def _window(qtbot, ctx):

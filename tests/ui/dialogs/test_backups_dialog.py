@@ -22,7 +22,7 @@ from cpe_desktop.db.models import User, database
 from cpe_desktop.services import backups, maintenance, preferences, users
 from cpe_desktop.startup import open_database
 from cpe_desktop.ui.dialogs.backups_dialog import BackupsDialog
-from tests.ui.modal import answer_next_dialog, sign_in, with_dialog
+from tests.helpers.modal_dialogs import answer_next_dialog, sign_in, with_dialog
 
 WAIT_MS = 10000
 

@@ -1,7 +1,7 @@
 """The Requirements view's components: an administrator adds, edits and deletes a rule's
 components (ARCHITECTURE.md §4) through the dialog; each change is saved by the requirements service
 with its audit entry, a wrong value is shown beside its field with nothing saved, and deleting asks
-first. The rule used is the invented Atlantis one (tests/atlantis.py)."""
+first. The rule used is the invented Atlantis one (tests/helpers/atlantis_rule.py)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from cpe_desktop.services import requirements
 from cpe_desktop.ui.bus import ChangeBus
 from cpe_desktop.ui.dialogs.components_dialog import ComponentForm, ComponentsDialog
 from cpe_desktop.ui.main_window import MainWindow
-from tests.atlantis import add_atlantis_rule
-from tests.ui.modal import with_dialog
+from tests.helpers.atlantis_rule import add_atlantis_rule
+from tests.helpers.modal_dialogs import with_dialog
 
 
 @pytest.fixture
@@ -162,7 +162,7 @@ def test_requirements_view_has_components_button_and_renamed_columns(qtbot, peop
 def test_members_have_no_components_button(qtbot, people):
     window = MainWindow(people.as_ann, ChangeBus(), database_location="test.db")
     qtbot.addWidget(window)
-    # Members read the rules (tests/ui/test_member_requirements.py), never change their parts.
+    # Members read the rules (tests/ui/tabs/test_member_requirements.py), never change their parts.
     assert window.tab("requirements").row_buttons == []
 
 

@@ -28,7 +28,7 @@ from cpe_desktop.services import attachments
 from cpe_desktop.ui import theme
 from cpe_desktop.ui.forms.certificate_prefill import NOTE
 from cpe_desktop.ui.forms.record_form import RecordForm
-from tests.certificate_pdfs import (
+from tests.helpers.certificate_pdfs import (
     BIG_FOUR_WEBCAST,
     LAYOUTS,
     NANO_LEARNING,

@@ -28,8 +28,8 @@ from cpe_desktop.ui.dialogs.report_dialogs import ReportOptionsDialog
 from cpe_desktop.ui.main_window import MainWindow
 from cpe_desktop.ui.tabs.reports_tab import FOLDER_KEY, ReportsTab
 from cpe_desktop.ui.tasks import TaskRunner
-from tests.reports_data import build_firm
-from tests.ui.modal import with_dialog
+from tests.helpers.modal_dialogs import with_dialog
+from tests.helpers.report_firm import build_firm
 
 WAIT_MS = 20000  # generous: a 2-core machine may be busy
 GATE_TIMEOUT = 20  # seconds a held task waits for the test before going on
