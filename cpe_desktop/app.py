@@ -8,9 +8,9 @@ import linecache
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTimer
@@ -56,7 +56,7 @@ APPLICATION = "CPE Tracker"
 def make_application() -> QApplication:
     existing = QApplication.instance()
     if existing is not None:
-        return existing  # tests own theirs
+        return cast(QApplication, existing)  # tests own theirs
     prepare_application()
     QCoreApplication.setOrganizationName(ORGANIZATION)
     QCoreApplication.setApplicationName(APPLICATION)
@@ -234,19 +234,24 @@ class Controller:
         if self.ctx is not None and self.ctx.actor.is_admin:
             self._people = len(users.list_users(self.ctx, include_inactive=False))
 
+    @property
+    def signed_in(self) -> ServiceContext:
+        """``ctx``, for the menu actions: they exist only while someone is signed in."""
+        return cast(ServiceContext, self.ctx)
+
     def _offer_password_after_new_person(self, changes: object) -> None:
         """Someone was added while this administrator has no password: offer one, once a
         session. Without one, anyone at this computer can choose them in Switch user."""
         from cpe_desktop.services import users
 
-        kinds = getattr(changes, "kinds", frozenset())
+        kinds: frozenset[str] = getattr(changes, "kinds", frozenset())
         if USERS not in kinds or self._people is None or self.ctx is None:
             return
         before = self._people
         self._people = len(users.list_users(self.ctx, include_inactive=False))
         if self._offered_password or self._people <= max(before, 1):
             return
-        me = users.get_user(self.ctx, self.ctx.actor.user_id)
+        me = users.get_user(self.ctx, self.ctx.actor.user_id)  # type: ignore[arg-type]  # signed in
         if me.password_hash is not None:
             return
         self._offered_password = True
@@ -322,26 +327,25 @@ class Controller:
             return
         path = Path(name)
         if path.suffix.lower() not in (".csv", ".xlsx"):
-            self._run_file_task(
-                parent,
-                "importing",
-                lambda progress: (
-                    _copy_before_import(self.clock),
-                    import_file(self.ctx, path, progress=progress),
-                )[1],
-            )
+
+            def import_whole(progress: Progress) -> Any:
+                _copy_before_import(self.clock)
+                return import_file(self.signed_in, path, progress=progress)
+
+            self._run_file_task(parent, "importing", import_whole)
             return
         # A spreadsheet's columns are chosen and checked in the wizard before anything runs.
-        choice = ask_import_choice(self.ctx, path, parent)
+        choice = ask_import_choice(self.signed_in, path, parent)
         if choice is None:
             return
         # The choice carries the values given for every row and whether to import only the
         # good records (with the not-imported report).
-        self._run_file_task(
-            parent,
-            "importing",
-            lambda progress: (_copy_before_import(self.clock), choice.run(self.ctx, progress))[1],
-        )
+
+        def import_chosen(progress: Progress) -> Any:
+            _copy_before_import(self.clock)
+            return choice.run(self.signed_in, progress)
+
+        self._run_file_task(parent, "importing", import_chosen)
 
     def export_data(self, parent: QWidget) -> None:
         from cpe_desktop.services.interchange import export_file
@@ -369,15 +373,16 @@ class Controller:
             if not suffix:
                 name += f".{fmt}"
         user = None
-        if not self.ctx.actor.is_admin:
+        ctx = self.signed_in
+        if not ctx.actor.is_admin:
             from cpe_desktop.services.users import get_user
 
-            user = get_user(self.ctx, self.ctx.actor.user_id).email
+            user = get_user(ctx, ctx.actor.user_id).email  # type: ignore[arg-type]  # signed in
         self._run_file_task(
             parent,
             "exporting",
             lambda progress: export_file(
-                self.ctx, Path(name), fmt, user_email=user, progress=progress
+                self.signed_in, Path(name), fmt, user_email=user, progress=progress
             ),
         )
 
@@ -609,7 +614,7 @@ def hide_while_switching(window: MainWindow) -> str:
     """Take the signed-in person's data out of sight (tabs, banner, status bar, name in the
     title) while the next person is chosen; the title it had, to put back."""
     title = window.windowTitle()
-    window.centralWidget().hide()
+    cast(QWidget, window.centralWidget()).hide()  # (a main window has one)
     window.statusBar().hide()
     window.menuBar().setEnabled(False)
     window.setWindowTitle(SWITCHING_TITLE)
@@ -620,7 +625,7 @@ def show_after_switch_cancelled(window: MainWindow, title: str) -> None:
     window.setWindowTitle(title)
     window.menuBar().setEnabled(True)
     window.statusBar().show()
-    window.centralWidget().show()
+    cast(QWidget, window.centralWidget()).show()
 
 
 def _copy_before_import(clock: Clock) -> None:
@@ -662,7 +667,7 @@ NO_DISPLAY = (
 
 
 def missing_display(
-    environ: dict[str, str] | None = None, platform: str | None = None
+    environ: Mapping[str, str] | None = None, platform: str | None = None
 ) -> str | None:
     """On Linux without X11 or Wayland, what to say instead of Qt's raw "could not load the Qt
     platform plugin xcb" abort; None where a window can open (or Qt was told which platform to

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from typing import cast
 
 from PySide6.QtCore import QDate, QDateTime, QLocale, QSignalBlocker, Qt, QTime
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent, QValidator
@@ -234,7 +235,11 @@ class _WholeTyping:
         day = parse_typed_date(date_text, edit.displayFormat())
         if day is None:
             return None
-        when = edit.time().toPython() if not time_text.strip() else parse_typed_time(time_text)
+        when: dt.time | None = (
+            cast("dt.time", edit.time().toPython())
+            if not time_text.strip()
+            else parse_typed_time(time_text)
+        )
         if when is None:
             return None
         return QDateTime(QDate(day.year, day.month, day.day), QTime(when.hour, when.minute))
@@ -267,7 +272,7 @@ class _WholeTyping:
         spin: QDateTimeEdit = self  # type: ignore[assignment]
         self._typed = None
         edit = spin.lineEdit()
-        edit.setValidator(self._validator)
+        edit.setValidator(self._validator)  # type: ignore[arg-type]  # None removes it (stubs miss)
         self._validator = None
         spin.setKeyboardTracking(self._tracking)
         if wanted is None or not (spin.minimumDate() <= wanted.date() <= spin.maximumDate()):

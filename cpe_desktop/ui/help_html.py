@@ -20,8 +20,8 @@ from cpe_desktop.services import compliance, name_lists
 from cpe_desktop.services.compliance import LicenseStatus
 from cpe_desktop.services.context import ServiceContext
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August")
-_MONTHS += ("September", "October", "November", "December")
+_MONTHS: tuple[str, ...] = ("January", "February", "March", "April", "May", "June")
+_MONTHS += ("July", "August", "September", "October", "November", "December")
 _URL = re.compile(r"https?://[^\s;,<>\"]+")
 # The research notes of a shipped rule are lines "Heading: text". These headings are for the
 # people who keep the data (how the board's words became the program's keys, which sources
@@ -168,7 +168,7 @@ def notes_for_readers(notes: str) -> tuple[list[str], list[str]]:
         heading = match.group(1) if match else None
         if heading in _MAINTAINERS_HEADINGS:
             continue
-        if heading == _NOT_MODELLED:
+        if match and heading == _NOT_MODELLED:  # (a heading implies a match)
             rest = _MAINTAINERS_ASIDE.sub("", match.group(2)).strip()
             if rest:
                 unchecked.append(rest)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QModelIndex, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
@@ -27,6 +28,9 @@ from cpe_desktop.ui.tabs.table_tab import TableTab
 from cpe_desktop.ui.tasks import TaskRunner, TaskStatusWidget
 from cpe_desktop.ui.widgets.banner import NotificationBanner
 from cpe_desktop.ui.widgets.side_tabs import SideTabs
+
+if TYPE_CHECKING:
+    from cpe_desktop.ui.dialogs.help_dialog import HelpWindow
 
 DAILY_TABS = ("records", "licenses", "reminders", "notifications", "reports")
 OPEN_RECORDS_MAX_PAGES = 50  # pages of the records table read to find the dashboard's records
@@ -88,7 +92,7 @@ class LazyTab(QWidget):
     def ensure(self) -> TableTab:
         if self.content is None:
             self.content = self._build()
-            self.layout().addWidget(self.content)
+            cast(QVBoxLayout, self.layout()).addWidget(self.content)
             self.content.show()  # at once, so focus can go to it straight away
         return self.content
 
@@ -164,7 +168,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(where)
         runner = getattr(actions, "tasks", None)
         self.tasks = runner if isinstance(runner, TaskRunner) else None
-        self.task_status = TaskStatusWidget(runner) if self.tasks is not None else None
+        self.task_status = TaskStatusWidget(self.tasks) if self.tasks is not None else None
         if self.task_status is not None:
             self.statusBar().addPermanentWidget(self.task_status)
         self._build_menus(actions)
@@ -183,7 +187,7 @@ class MainWindow(QMainWindow):
                 classes["reports"] = ReportsTab
             cls = classes.get(name, TableTab)
             editor = self.editor if name in EDITABLE_TABLES else None
-            extra = {"tasks": self.tasks} if name == "reports" else {}
+            extra: dict[str, Any] = {"tasks": self.tasks} if name == "reports" else {}
             member_reads = name in MEMBER_READ_ONLY_TABS and not self.ctx.actor.is_admin
             if member_reads:
                 editor, extra = None, {"read_only": True}
@@ -291,7 +295,7 @@ class MainWindow(QMainWindow):
         view.addAction(self.refresh_action)
 
         help_menu = bar.addMenu("&Help")
-        self.help_window = None
+        self.help_window: HelpWindow | None = None
         self.getting_started_action = self._action(
             "&Getting started",
             lambda: self.show_help("getting_started"),
@@ -371,7 +375,7 @@ class MainWindow(QMainWindow):
         selected = tab.selected_pks()
         if selected:
             first = tab.model.row_of_pk(selected[0])
-            tab.view.scrollTo(tab.model.index(first, 0))
+            tab.view.scrollTo(tab.model.index(first, 0))  # type: ignore[arg-type]  # it is loaded
         tab.view.setFocus(Qt.FocusReason.OtherFocusReason)
         count = len(record_ids)
         self.statusBar().showMessage(

@@ -240,7 +240,7 @@ def _requirements(lic: dict[str, Any]) -> str:
     chosen = chosen_option(entries, lic.get("jurisdiction"))
     counted, required = lic.get("counted_total"), lic.get("required_total")
     waived = chosen and required is not None and Decimal(str(counted)) < Decimal(str(required))
-    if waived and not lic.get("shortfall_total"):
+    if chosen and waived and not lic.get("shortfall_total"):  # (waived implies chosen)
         rows[0][2][-1] = f"met — {escape(chosen)}"
     if lic.get("required_ethics") is not None:
         where = lic.get("ethics_jurisdiction")

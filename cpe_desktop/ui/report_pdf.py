@@ -62,7 +62,7 @@ def _band(painter: QPainter, rect: QRectF, left: str, right: str, line_at: float
     painter.drawText(rect, flags | Qt.AlignmentFlag.AlignLeft, left)
     painter.drawText(rect, flags | Qt.AlignmentFlag.AlignRight, right)
     painter.setPen(QPen(QColor("#b8b8b8"), max(1.0, RESOLUTION / 200)))
-    painter.drawLine(rect.left(), line_at, rect.right(), line_at)
+    painter.drawLine(rect.left(), line_at, rect.right(), line_at)  # type: ignore[call-overload]  # floats work
 
 
 def _paint(data: dict[str, Any], device: QIODevice, progress: ProgressCallback | None) -> int:
@@ -226,7 +226,7 @@ def render_pdf(data: dict[str, Any], progress: ProgressCallback | None = None) -
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     _paint(data, buffer, progress)
     buffer.close()
-    return bytes(buffer.data())
+    return bytes(buffer.data().data())
 
 
 def write_pdf(

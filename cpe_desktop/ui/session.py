@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDialog, QWidget
 
@@ -25,7 +27,7 @@ def choose_user(
     settings = QSettings()
     nobody = ServiceContext(Actor(user_id=None, role="member", name="sign-in"), clock)
     if not users.has_users():
-        dialog = WelcomeDialog(nobody, parent)
+        dialog: WelcomeDialog | SignInDialog = WelcomeDialog(nobody, parent)
         user = dialog.user if dialog.exec() == QDialog.DialogCode.Accepted else None
     else:
         only = users.sole_active_user()
@@ -35,7 +37,7 @@ def choose_user(
         else:
             dialog = SignInDialog(
                 nobody,
-                last_email=settings.value(LAST_USER_KEY, None),
+                last_email=cast("str | None", settings.value(LAST_USER_KEY, None)),
                 ask_password=users.any_password(),
                 parent=parent,
             )

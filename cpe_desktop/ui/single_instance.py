@@ -161,7 +161,7 @@ class SingleInstance(QObject):
             socket = self._server.nextPendingConnection()
             # The message is one short line: wait for it here rather than keep the socket around.
             if socket.bytesAvailable() or socket.waitForReadyRead(_TIMEOUT_MS):
-                message = bytes(socket.readAll()).strip()
+                message = bytes(socket.readAll().data()).strip()
             else:
                 message = b""
             socket.abort()

@@ -61,7 +61,7 @@ class BackupsDialog(QDialog):
         where: str,
         *,
         back_up: Callable[[Callable[[], None]], None],
-        restore: Callable[[Path], None],
+        restore: Callable[[Path], object],
         keep: KeepPolicy | None = None,
         save_keep: Callable[[KeepPolicy], None] | None = None,
         parent: QWidget | None = None,
@@ -266,7 +266,7 @@ def offer_restore_on_damage(
     box.setDefaultButton(newest_button or quit_button)
     box.exec()
     clicked = box.clickedButton()
-    if newest_button is not None and clicked is newest_button:
+    if newest is not None and newest_button is not None and clicked is newest_button:
         source = newest.path
     elif clicked is other_button:
         name, _ = QFileDialog.getOpenFileName(

@@ -13,7 +13,7 @@ field and nothing saved until all are fixed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QTableWidget,
@@ -236,7 +237,7 @@ class ComponentForm(QDialog):
             combo.addItems(list(topics))
             combo.setCurrentIndex(-1)
             combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-            combo.lineEdit().setPlaceholderText("Type or choose...")
+            cast(QLineEdit, combo.lineEdit()).setPlaceholderText("Type or choose...")  # (editable)
             combo.setToolTip(field.help)
             made = FieldInput(
                 combo,

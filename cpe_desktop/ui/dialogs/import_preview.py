@@ -374,10 +374,10 @@ class PreviewPane(QWidget):
             for r, row in enumerate(shown):
                 reasons = problems.get(row.number, ())
                 left_out = row.number in self.left_out
-                for c, (_heading, read, index) in enumerate(columns):
+                for c, (_heading, read, source_index) in enumerate(columns):
                     item = QTableWidgetItem(read(row))
                     flags = item.flags() & ~Qt.ItemFlag.ItemIsEditable
-                    edited = index is not None and (row.number, index) in self.edits
+                    edited = source_index is not None and (row.number, source_index) in self.edits
                     tips = []
                     if left_out:
                         self._colour(item, "muted")
@@ -387,15 +387,15 @@ class PreviewPane(QWidget):
                         tips.extend(reasons)
                     elif row.number in duplicates:
                         tips.append("Already stored")
-                    if index is not None and not left_out and (reasons or edited):
+                    if source_index is not None and not left_out and (reasons or edited):
                         flags |= Qt.ItemFlag.ItemIsEditable
-                        item.setData(_CELL, (row.number, index))
-                    if edited:
+                        item.setData(_CELL, (row.number, source_index))
+                    if edited and source_index is not None:  # (edited implies an index)
                         font = item.font()
                         font.setBold(True)
                         item.setFont(font)
-                        item.setData(_CELL, (row.number, index))
-                        was = _shown(table.cell(originals[row.number], index))
+                        item.setData(_CELL, (row.number, source_index))
+                        was = _shown(table.cell(originals[row.number], source_index))
                         tips.append(
                             f"Changed by you; the file has {was!r} (the file is not changed)"
                         )
@@ -429,10 +429,10 @@ class PreviewPane(QWidget):
         items += [self.set_aside_list.item(i) for i in range(self.set_aside_list.count())]
         self._filling = True  # not an edit
         try:
-            for item in items:
-                state = item.data(_STATE)
+            for entry in items:
+                state = entry.data(_STATE)
                 if state:
-                    self._colour(item, state)
+                    self._colour(entry, state)
         finally:
             self._filling = False
 

@@ -445,8 +445,9 @@ class ImportWizard(QDialog):
     def _update_button(self) -> None:
         ready = self.table_problem is None and self.pane.ready()
         self.import_button.setEnabled(ready)
-        good = self.pane.skip_bad_rows and self.result_preview is not None
-        count = len(self.result_preview.importable) if good else 0
+        preview = self.result_preview
+        good = self.pane.skip_bad_rows and preview is not None
+        count = len(preview.importable) if good and preview is not None else 0
         self.import_button.setText(
             f"Import {count} record{'' if count == 1 else 's'}…" if good else "Import"
         )

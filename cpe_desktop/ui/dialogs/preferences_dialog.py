@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import zoneinfo
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
@@ -38,6 +38,7 @@ from cpe_desktop.services.errors import ValidationError
 from cpe_desktop.services.smtp_delivery import SmtpSettings, Transport
 from cpe_desktop.ui.dialogs import smtp_password_prompt
 from cpe_desktop.ui.dialogs.field_errors import FieldErrors
+from cpe_desktop.ui.layouts import parent_of
 
 log = logging.getLogger(__name__)
 
@@ -199,9 +200,9 @@ class PreferencesDialog(QDialog):
             self.no_store_note.hide()
         else:
             self.password.setEnabled(False)
-            form.setRowVisible(self.password.parentWidget(), False)
+            form.setRowVisible(parent_of(self.password), False)
         if not self.edits_firm and not SmtpSettings.from_preferences(self.firm).needs_password:
-            form.setRowVisible(self.password.parentWidget(), False)  # nothing to log in with
+            form.setRowVisible(parent_of(self.password), False)  # nothing to log in with
             self.no_store_note.hide()
         self.test_button = QPushButton("Send test email")
         self.test_button.setToolTip("Send a message to your own address with the settings above")
@@ -223,7 +224,7 @@ class PreferencesDialog(QDialog):
             elif isinstance(widget, QSpinBox):
                 out[name] = widget.value()
             else:
-                out[name] = widget.text()
+                out[name] = cast(QLineEdit, widget).text()
         return out
 
     def _checked_values(self) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
@@ -122,7 +122,7 @@ class ReportOptionsDialog(QDialog):
         return self.person.currentData()
 
     def as_of(self) -> dt.date:
-        return self.date.date().toPython()
+        return cast("dt.date", self.date.date().toPython())
 
     def license_id(self) -> int | None:
         return self.license.currentData()

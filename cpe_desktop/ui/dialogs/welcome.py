@@ -8,6 +8,9 @@ sets periods by it (saved on the person).
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import cast
+
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QComboBox,
@@ -29,6 +32,7 @@ from cpe_desktop.ui.dialogs.field_errors import FieldErrors
 from cpe_desktop.ui.forms.inputs import FieldInput, make_input, scrolling
 from cpe_desktop.ui.forms.license_form import PeriodAnswers, needs_birth_date
 from cpe_desktop.ui.forms.specs import LICENSE, PERIOD_SECTION, FormField
+from cpe_desktop.ui.layouts import parent_of
 
 
 class WelcomeDialog(QDialog):
@@ -70,7 +74,7 @@ class WelcomeDialog(QDialog):
         self._fill_jurisdictions()
         self.license_number = QLineEdit()
         self.issued_on = DateEdit()  # a date can be typed whole, 2/18/2026
-        self.issued_on.setDate(ctx.clock.today().replace(month=1, day=1))
+        self.issued_on.setDate(ctx.clock.today().replace(month=1, day=1))  # type: ignore[arg-type]  # PySide6 takes a date
         self.birth_date = make_input(
             FormField(
                 "birth_date",
@@ -167,11 +171,11 @@ class WelcomeDialog(QDialog):
         needs_birth = bool(credential and jurisdiction) and needs_birth_date(
             self.ctx, credential, jurisdiction
         )
-        self.license_form.setRowVisible(self.birth_date.widget.parentWidget(), needs_birth)
+        self.license_form.setRowVisible(parent_of(self.birth_date.widget), needs_birth)
         self.period.update(
             credential,
             jurisdiction or None,
-            self.issued_on.date().toPython(),
+            cast("dt.date", self.issued_on.date().toPython()),
             self.license_number.text().strip() or None,
             self.birth_date.value() if needs_birth else None,
         )
@@ -182,7 +186,8 @@ class WelcomeDialog(QDialog):
         self.jurisdiction.clear()
         self.jurisdiction.addItems(requirements.jurisdictions_for_code(code))
         self.jurisdiction.setCurrentIndex(-1)
-        self.jurisdiction.lineEdit().setPlaceholderText("choose or type, e.g. Texas")
+        line = cast(QLineEdit, self.jurisdiction.lineEdit())  # (the box is editable)
+        line.setPlaceholderText("choose or type, e.g. Texas")
         if current:
             self.jurisdiction.setCurrentText(current)
 
@@ -193,7 +198,7 @@ class WelcomeDialog(QDialog):
             "email": self.email.text(),
             "password": self.password.text() or None,
         }
-        birth_row = self.birth_date.widget.parentWidget()
+        birth_row = parent_of(self.birth_date.widget)
         if self.license_box.isChecked() and birth_row.isVisibleTo(self):
             account["birth_date"] = self.birth_date.value()
         first_license = None

@@ -154,6 +154,13 @@ class DifferencesMixin:
     _filling: bool
     _grid_before: list[tuple[str | None, str]] | None
 
+    if TYPE_CHECKING:  # what the class this is mixed into (CertificatePrefill) provides
+
+        def _fill_input(self, key: str, fact: Fact) -> None: ...
+        def _fill_grid(self, lines: list[tuple[str | None, str, str]]) -> int: ...
+        def _grow(self) -> None: ...
+        def _update_banner(self, extra: str = "") -> None: ...
+
     def _difference(self, key: str, fact: Fact) -> Difference | None:
         """The certificate's value for an input already filled, when it says otherwise."""
         made = self.form.inputs[key]

@@ -24,7 +24,7 @@ class Mark:
     badge: QLabel | None = None
     restore: Callable[[], None] | None = field(default=None, repr=False)
     tips: list[str] = field(default_factory=list)  # the inputs' own tooltips, given back
-    outlines: list[QWidget] = field(default_factory=list)
+    outlines: list[Outline] = field(default_factory=list)
 
 
 class Outline(QWidget):

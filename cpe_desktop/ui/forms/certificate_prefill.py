@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import (
     QApplication,
+    QDateTimeEdit,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -47,6 +48,7 @@ from cpe_desktop.ui.forms.certificate_differences import (  # noqa: F401 - also 
 )
 from cpe_desktop.ui.forms.certificate_marks import NOTE, Mark, Outline, edit_signals, note_badge
 from cpe_desktop.ui.forms.inputs import jurisdictions
+from cpe_desktop.ui.layouts import box_of, parent_of
 
 if TYPE_CHECKING:
     from cpe_desktop.ui.forms.record_form import RecordForm
@@ -58,6 +60,7 @@ FILLED = ("title", "sponsor", "sponsor_id", "completed_on", "delivery_method")
 
 
 class CertificatePrefill(DifferencesMixin, QObject):
+    _grid_note: QLabel | None  # set when first needed
     """The record form's pre-fill: fills empty inputs from a certificate and tracks the marks."""
 
     def __init__(self, form: RecordForm) -> None:
@@ -88,10 +91,10 @@ class CertificatePrefill(DifferencesMixin, QObject):
         row.addWidget(self.message, 1)
         row.addWidget(self.differences_button, 0, Qt.AlignmentFlag.AlignVCenter)
         row.addWidget(self.confirm_button, 0, Qt.AlignmentFlag.AlignVCenter)
-        layout = form.layout()  # the form's column: errors, fields, buttons; the banner sits
+        layout = box_of(form)  # the form's column: errors, fields, buttons; the banner sits
         layout.insertWidget(layout.indexOf(form.buttons), self.banner)  # just above Save
         self._show_banner(None)
-        date = form.inputs["completed_on"].widget
+        date = cast(QDateTimeEdit, form.inputs["completed_on"].widget)
         date.dateChanged.connect(lambda *_: self._date_edited())
         form.grid.table.model().rowsRemoved.connect(self._lines_removed)
 
@@ -154,9 +157,10 @@ class CertificatePrefill(DifferencesMixin, QObject):
     def _grow(self) -> None:
         """Make the form taller by what the badges added, as far as the screen allows."""
         form = self.form
-        scroll = form.findChild(QScrollArea)
-        scroll.widget().layout().activate()
-        hidden = scroll.widget().sizeHint().height() - scroll.viewport().height()
+        scroll = cast(QScrollArea, form.findChild(QScrollArea))
+        body = cast(QWidget, scroll.widget())
+        box_of(body).activate()
+        hidden = body.sizeHint().height() - scroll.viewport().height()
         screen = form.screen().availableGeometry().height() if form.screen() else 840
         if hidden > 0:
             form.resize(form.width(), min(form.height() + hidden, max(screen - 80, form.height())))
@@ -182,7 +186,7 @@ class CertificatePrefill(DifferencesMixin, QObject):
         badge = note_badge()
         badge.setToolTip(self._tooltip(fact.source))
         # Each input sits in a column with its message under it; the badge goes between.
-        cell = made.widget.parentWidget().layout()
+        cell = box_of(parent_of(made.widget))
         cell.insertWidget(cell.indexOf(made.widget) + 1, badge, 0, Qt.AlignmentFlag.AlignLeft)
         badge.show()  # now, so the form can make room for it at once
         self._mark(key, Mark(label, list(made.focus), badge, restore), fact.source)
@@ -203,7 +207,7 @@ class CertificatePrefill(DifferencesMixin, QObject):
 
         badge = note_badge()
         badge.setToolTip(self._tooltip(facts.title.source))
-        cell = topics.widget.parentWidget().layout()
+        cell = box_of(parent_of(topics.widget))
         cell.insertWidget(cell.indexOf(topics.widget) + 1, badge, 0, Qt.AlignmentFlag.AlignLeft)
         badge.show()
         self._mark("topics", Mark("Topics", [topics.widget], badge, restore), facts.title.source)
@@ -299,7 +303,7 @@ class CertificatePrefill(DifferencesMixin, QObject):
         lines = [k for k in self.marks if not isinstance(k, str)]
         if lines and badge is None:
             self._grid_note = note_badge(f"Credits lines: {NOTE[0].lower()}{NOTE[1:]}")
-            column = self.form.grid.layout()
+            column = box_of(self.form.grid)
             at = column.indexOf(self.form.grid.table) + 1
             column.insertWidget(at, self._grid_note, 0, Qt.AlignmentFlag.AlignLeft)
             self._grid_note.show()

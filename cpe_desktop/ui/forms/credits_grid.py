@@ -8,6 +8,7 @@ shows the total, and has room under it for the live NASBA warnings and the lines
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from PySide6.QtCore import QRegularExpression, Qt
 from PySide6.QtGui import QKeySequence, QRegularExpressionValidator, QShortcut
@@ -83,10 +84,10 @@ class CreditsGrid(QWidget):
         column.addWidget(self.error_label)
 
     def field_combo(self, row: int) -> QComboBox:
-        return self.table.cellWidget(row, 0)
+        return cast(QComboBox, self.table.cellWidget(row, 0))
 
     def credits_edit(self, row: int) -> QLineEdit:
-        return self.table.cellWidget(row, 1)
+        return cast(QLineEdit, self.table.cellWidget(row, 1))
 
     def count(self) -> int:
         return self.table.rowCount()

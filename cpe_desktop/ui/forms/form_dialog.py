@@ -7,6 +7,7 @@ to its field with nothing saved. Client-side required checks run as the user typ
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -44,6 +45,8 @@ from cpe_desktop.ui.forms.specs import FormField, FormSpec, with_custom_fields
 
 
 class FormDialog(QDialog):
+    # An attribute that hides QWidget.scroll(), a method this class never calls.
+    scroll: QScrollArea | None  # type: ignore[assignment]
     """Add (``pk`` None) or edit one item of ``spec.entity``; ``outcome`` is set on success."""
 
     def __init__(
@@ -61,7 +64,7 @@ class FormDialog(QDialog):
         self.error_labels: dict[str, QLabel] = {}
         self.notes: dict[str, QLabel] = {}  # muted text under each input (empty: hidden)
         self.cells: dict[str, QVBoxLayout] = {}  # each input's column, for subclasses to extend
-        self.scroll: QScrollArea | None = None
+        self.scroll = None
         self.setWindowTitle(f"{'Add' if pk is None else 'Edit'} {spec.title.lower()}")
         self.fields = [f for f in self.spec.fields if self._shown(f)]
         self.form_error = error_label()
@@ -170,7 +173,7 @@ class FormDialog(QDialog):
 
     def _wire(self) -> None:
         for field in self.fields:
-            self.inputs[field.key].on_change(lambda f=field: self._changed(f))
+            self.inputs[field.key].on_change(functools.partial(self._changed, field))
             self._update_dependents(field)
         chain = self._focus_chain()
         chain += [self.save_button, self.buttons.button(QDialogButtonBox.StandardButton.Cancel)]

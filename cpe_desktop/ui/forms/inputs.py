@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import (
     QDate,
@@ -182,13 +182,13 @@ def _date(field: FormField, today: dt.date) -> FieldInput:
     def get() -> Any:
         edit.commit_typing()  # a date still being typed counts (Ctrl+S, say)
         if with_time:
-            return edit.dateTime().toPython().replace(second=0, microsecond=0)
+            return cast("dt.datetime", edit.dateTime().toPython()).replace(second=0, microsecond=0)
         return edit.date().toPython()
 
     def put(value: Any) -> None:
         value = value or start
         if isinstance(value, dt.datetime):
-            edit.setDateTime(QDateTime(value))
+            edit.setDateTime(QDateTime(value))  # type: ignore[call-overload]  # PySide6 takes a datetime
         else:
             edit.setDate(QDate(value.year, value.month, value.day))
 
@@ -240,7 +240,7 @@ def _combo(items: list[tuple[Any, str]], *, editable: bool = False) -> FieldInpu
     if editable:
         combo.setCurrentIndex(-1)
         combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        combo.lineEdit().setPlaceholderText("Type or choose...")
+        cast(QLineEdit, combo.lineEdit()).setPlaceholderText("Type or choose...")  # (editable)
 
         def get() -> Any:
             return combo.currentText().strip() or None

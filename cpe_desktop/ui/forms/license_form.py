@@ -19,10 +19,10 @@ is not listed ("No rule for CISA in Texas").
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QCheckBox, QGroupBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from cpe_desktop.rules.component_facts import ATTRIBUTE_LABELS
 from cpe_desktop.rules.periods import anchor_kind
@@ -40,6 +40,7 @@ from cpe_desktop.ui.forms.specs import (
     PERIOD_SECTION,
     WHERE_SECTION,
 )
+from cpe_desktop.ui.layouts import box_of, form_of, parent_of
 from cpe_desktop.ui.widgets.license_card import day_text
 
 # What the suggestion depends on: a change to any of these works the dates out again.
@@ -268,7 +269,7 @@ class LicenseForm(FormDialog):
         )
         self.cells["tracked_from"].insertWidget(1, self.period.earlier)
         # "Your work" sits between the period questions and where the person mainly works.
-        stack = self.sections[WHERE_SECTION].parentWidget().layout()
+        stack = box_of(parent_of(self.sections[WHERE_SECTION]))
         at = stack.indexOf(self.sections[WHERE_SECTION])
         stack.insertWidget(at, self.attributes)
         stack.insertSpacing(at + 1, 6)
@@ -317,7 +318,9 @@ class LicenseForm(FormDialog):
         self.attributes.setTitle("Your work" if name is None else f"{name}'s work")
         cell = self.cells.get("period_end_override")
         if cell is not None and PERIOD_SECTION in self.sections:
-            label = self.sections[PERIOD_SECTION].layout().labelForField(cell.parentWidget())
+            label = form_of(self.sections[PERIOD_SECTION]).labelForField(
+                cast(QWidget, cell.parentWidget())
+            )
             if isinstance(label, QLabel):
                 question = (
                     PERIOD_QUESTION if name is None else PERIOD_QUESTION_FOR.format(name=name)
@@ -339,7 +342,7 @@ class LicenseForm(FormDialog):
         choice the previous list offered and this one lacks is replaced: by the credential's
         only jurisdiction, or by nothing for the person to choose. A stored or typed one stays."""
         made = self.inputs["jurisdiction"]
-        combo = made.widget
+        combo = cast(QComboBox, made.widget)
         credential = self.inputs["credential_id"].value()
         try:
             if isinstance(credential, str):

@@ -16,13 +16,16 @@ credits, and saving goes ahead.
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -184,11 +187,12 @@ class RecordForm(QDialog):
             if field.key == "notes":
                 form.addRow(self._label("Certificate", False, self.choose_button), self._cert())
         today = self.ctx.clock.today()
-        self.inputs["completed_on"].widget.setMaximumDate(today)
-        started_box, started_edit = self.inputs["started_on"].focus
-        started_edit.setMaximumDate(today)
+        # (PySide6 takes a date for a QDate)
+        cast(QDateTimeEdit, self.inputs["completed_on"].widget).setMaximumDate(today)  # type: ignore[arg-type]
+        started_box, started_edit = self.inputs["started_on"].focus  # a tick box, a date
+        cast(QDateTimeEdit, started_edit).setMaximumDate(today)  # type: ignore[arg-type]
         # Ticked, the first day starts at the last one: the person moves it back a few days.
-        started_box.toggled.connect(self._started_toggled)
+        cast(QAbstractButton, started_box).toggled.connect(self._started_toggled)
         values = loaded or {"user_id": self.owner_id, "completed_on": today}
         for key, made in self.inputs.items():
             if key in values:
@@ -237,7 +241,7 @@ class RecordForm(QDialog):
 
     def _wire(self) -> None:
         for field in self.fields:
-            self.inputs[field.key].on_change(lambda f=field: self._changed(f))
+            self.inputs[field.key].on_change(functools.partial(self._changed, field))
         for widget in self.findChildren(QWidget):  # a dropped file goes to the form, not a field
             if widget.acceptDrops() and widget is not self:
                 widget.installEventFilter(self)
@@ -404,14 +408,15 @@ class RecordForm(QDialog):
             if field.required and made.is_empty():
                 missing[field.key] = "is required"
             (custom if field.key.startswith(CUSTOM_PREFIX) else data)[field.key] = value
-        sent_rows, credits = [], []
-        for row, (field, text) in enumerate(self.grid.lines()):
-            if field is None and not text:
+        sent_rows: list[int] = []
+        credits: list[dict[str, Any]] = []
+        for row, (study, text) in enumerate(self.grid.lines()):
+            if study is None and not text:
                 continue  # a blank line is ignored
-            if field is None:
+            if study is None:
                 missing[f"credits[{len(sent_rows)}].field"] = "choose a field of study"
             sent_rows.append(row)
-            credits.append({"field": field, "credits": text})
+            credits.append({"field": study, "credits": text})
         if not credits:
             missing["credits"] = "must list at least one field of study with its credits"
         data["credits"] = credits
@@ -447,7 +452,7 @@ class RecordForm(QDialog):
                 self.topics.set_value(list(value or []))
             elif key == "attachment_id":
                 self.attachment_id = value
-                name = error.theirs.get("certificate") if value else None
+                name = cast("str | None", error.theirs.get("certificate")) if value else None
                 self._show_certificate((name or "certificate") if value else None)
             elif key in self.inputs:
                 self.inputs[key].set_value(value)

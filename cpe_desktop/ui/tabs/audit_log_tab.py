@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from cpe_desktop.services import audit_chain
 from cpe_desktop.services.changes import AUDIT, Changes
+from cpe_desktop.ui.layouts import box_of
 from cpe_desktop.ui.tabs.table_tab import TableTab
 
 MAX_SHOWN = 8  # findings listed under the line; the rest are counted
@@ -38,7 +39,7 @@ class AuditLogTab(TableTab):
         holder = QWidget()
         holder.setLayout(row)
         row.setContentsMargins(0, 0, 0, 0)
-        self.layout().insertWidget(0, holder)
+        box_of(self).insertWidget(0, holder)
         self.report: audit_chain.ChainReport | None = None
         self.check_recent()
 

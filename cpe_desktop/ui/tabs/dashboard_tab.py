@@ -18,6 +18,7 @@ position and the focused card, and rebuilds its colours when the theme's scheme 
 from __future__ import annotations
 
 from collections import Counter
+from typing import cast
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QPalette, QShowEvent
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QScrollArea,
@@ -113,6 +115,8 @@ def empty_state(text: str) -> QLabel:
 
 
 class DashboardTab(QWidget):
+    # An attribute that hides QWidget.scroll(), a method this class never calls.
+    scroll: QScrollArea  # type: ignore[assignment]
     """Every license in view with its compliance, as cards or, for a firm, as rows."""
 
     openRecords = Signal(object)
@@ -133,7 +137,7 @@ class DashboardTab(QWidget):
         self.heading = QLabel()
         self.heading.setProperty("role", "heading")
         # "My licenses / Firm": administrators only, once someone else holds a license.
-        self.scope: str | None = QSettings().value(self._scope_key(), None)
+        self.scope = cast("str | None", QSettings().value(self._scope_key(), None))
         self.scope_bar = QWidget()
         scope_row = QHBoxLayout(self.scope_bar)
         scope_row.setContentsMargins(0, 0, 0, 0)
@@ -320,7 +324,7 @@ class DashboardTab(QWidget):
                 card.askFor.connect(lambda missing, card=card: self.ask_for(card.item, missing))
         self.scroll.setWidget(body)  # deletes the previous body
         self._apply_filter()
-        body.layout().activate()
+        cast(QLayout, body.layout()).activate()
         self.verticalScrollBar().setValue(scroll)
         for card in self.cards:
             if card.item.license.license_id == focused:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from cpe_desktop.services import notifications
 from cpe_desktop.ui.crash import show_error
+from cpe_desktop.ui.layouts import box_of
 from cpe_desktop.ui.table_model import PagedTableModel
 from cpe_desktop.ui.tabs.table_tab import TableTab
 
@@ -126,7 +127,7 @@ class NotificationsTab(TableTab):
         pane.setSpacing(4)
         pane.addWidget(self.detail_heading)
         pane.addWidget(self.detail_body)
-        self.layout().addWidget(self.detail)
+        box_of(self).addWidget(self.detail)
 
     def detail_text(self) -> str:
         """The pane's heading and text as plain text (what a person reads there)."""

@@ -161,7 +161,8 @@ class ReportsTab(TableTab):
         if dialog.exec() != QDialog.DialogCode.Accepted or self.busy:
             return
         ctx, person, as_of = self.ctx, dialog.person_id(), dialog.as_of()
-        who = {u.user_id: u.name for u in people}.get(person, ctx.actor.name)
+        names: dict[int | None, str] = {u.user_id: u.name for u in people}
+        who = names.get(person, ctx.actor.name)
         self._start(
             f"Making the progress report for {who}",
             "making the progress report",

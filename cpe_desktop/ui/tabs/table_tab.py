@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from cpe_desktop.services import deleting
-from cpe_desktop.services.changes import Changes
+from cpe_desktop.services.changes import Changes, Outcome
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.tables import spec as table_spec
 from cpe_desktop.ui.bus import ChangeBus
@@ -47,7 +48,8 @@ class TableTab(QWidget):
         ctx: ServiceContext,
         bus: ChangeBus,
         *,
-        editor: Callable[[QWidget, str, ServiceContext, int | None], object] | None = None,
+        editor: Callable[[QWidget, str, ServiceContext, int | None], Outcome[Any] | None]
+        | None = None,
         read_only: bool = False,
         parent: QWidget | None = None,
     ) -> None:
@@ -223,7 +225,7 @@ class TableTab(QWidget):
             button.setEnabled(selected == 1)
         self.selectionChanged.emit()
 
-    def add_row_button(self, text: str, action: Callable[[object], None]) -> QPushButton:
+    def add_row_button(self, text: str, action: Callable[[int], None]) -> QPushButton:
         """A button beside New/Edit/Delete that acts on the one selected row's key (e.g. the
         Requirements view's "Components…")."""
         button = QPushButton(text)
@@ -233,7 +235,7 @@ class TableTab(QWidget):
         self._update_buttons()
         return button
 
-    def _row_action(self, action: Callable[[object], None]) -> None:
+    def _row_action(self, action: Callable[[int], None]) -> None:
         pk = self.current_pk()
         if pk is None:
             return
@@ -293,9 +295,12 @@ class TableTab(QWidget):
         if self.editor is not None and pk is not None:
             self._run_editor(pk)
 
-    def _run_editor(self, pk) -> None:
+    def _run_editor(self, pk: int | None) -> None:
+        editor = self.editor
+        if editor is None:  # never: the callers check (this tells the type checker)
+            return
         try:
-            outcome = self.editor(self, self.spec.name, self.ctx, pk)
+            outcome = editor(self, self.spec.name, self.ctx, pk)
         except Exception as exc:
             show_error(self, exc, "opening the form")
             return
