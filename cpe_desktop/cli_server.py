@@ -146,7 +146,8 @@ def _init(args: argparse.Namespace) -> None:
 
             params = conninfo_to_dict(args.admin_url)
             host = args.host or params.get("host") or host
-            port = int(params["port"]) if params.get("port") else None
+            given_port = params.get("port")
+            port = int(given_port) if given_port else None
         print(setup.psql_script(plan, host=host, port=port, sslmode=args.sslmode), end="")
         return
     if not args.admin_url:

@@ -232,8 +232,9 @@ def _check_compliance(state: _State) -> str:
     if ev.status == "overdue" or ev.previous is not None:
         # A license added today is tracked from its current period: no history to judge.
         raise CheckFailed(f"a license added today was judged on untracked history: {ev.status}")
+    required = ev.required_total  # CPA Texas has a total: never None here
     return (
-        f"CPA Texas {ev.status}: {float(ev.counted_total):g} of {float(ev.required_total):g} h, "
+        f"CPA Texas {ev.status}: {float(ev.counted_total):g} of {float(required):g} h, "  # type: ignore[arg-type]
         f"period {ev.period_start.isoformat()}..{ev.period_end.isoformat()}"
     )
 

@@ -35,7 +35,8 @@ def hold_app_mutex(platform: str | None = None) -> bool:
     import ctypes
     from ctypes import wintypes
 
-    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    # WinDLL exists on Windows only (checked above); mypy reads ctypes as on this platform.
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined,unused-ignore]
     create_mutex = kernel32.CreateMutexW
     create_mutex.argtypes = (wintypes.LPVOID, wintypes.BOOL, wintypes.LPCWSTR)
     create_mutex.restype = wintypes.HANDLE
