@@ -16,7 +16,7 @@ from cpe_desktop.db.models import CpeRecord, RecordCredit
 from cpe_desktop.services.interchange.tabular import read_table
 from cpe_desktop.ui.dialogs.import_wizard import NOT_IN_FILE, ImportWizard
 
-CORPUS = Path(__file__).resolve().parents[1] / "import_corpus"
+CORPUS = Path(__file__).resolve().parents[2] / "import_corpus"
 
 
 def _wizard(qtbot, ctx, path) -> ImportWizard:
