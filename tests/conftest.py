@@ -1,5 +1,6 @@
 """Shared fixtures. Qt runs offscreen; every database test runs on SQLite and, when
-CPE_TEST_POSTGRES_URL names a server, on PostgreSQL too (each test in a schema of its own).
+CPE_TEST_POSTGRES_URL names a server, on PostgreSQL too (each test in a schema of its own); a test
+fails if the program logs an error it did not announce (``@pytest.mark.logs_errors``).
 
 No Qt here: the Qt tests' fixtures are in ``tests/ui/conftest.py`` and
 ``tests/helpers/qt_cycles.py``, so the Qt-free tests run without importing PySide6
@@ -8,7 +9,9 @@ No Qt here: the Qt tests' fixtures are in ``tests/ui/conftest.py`` and
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
+import re
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -21,7 +24,54 @@ from cpe_desktop.db.migrations import migrate
 from cpe_desktop.services.context import SYSTEM, ServiceContext
 from tests.helpers.postgres import POSTGRES_URL, drop_postgres_schema, postgres_schema_database
 
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "logs_errors(match=None): the test provokes errors the program logs (a crash, a full"
+        " disk, a damaged database); match, a regular expression, is what each must say",
+    )
+
+
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
+
+
+class _ErrorRecords(logging.Handler):
+    """Keeps the records at ERROR and above that reach the ``cpe_desktop`` logger."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def _no_logged_errors(request):
+    """Fails a test whose code logs an error (ERROR or CRITICAL, from a ``cpe_desktop`` logger)
+    unless the test is marked ``@pytest.mark.logs_errors``: an error the user would find in the
+    log is a bug, or else the very thing the test provokes, and then it says so. With
+    ``match=``, each record must match that regular expression."""
+    handler = _ErrorRecords()
+    logger = logging.getLogger("cpe_desktop")
+    logger.addHandler(handler)
+    yield
+    logger.removeHandler(handler)
+    marker = request.node.get_closest_marker("logs_errors")
+    records = handler.records
+    if marker is not None:
+        pattern = marker.kwargs.get("match") or (marker.args[0] if marker.args else None)
+        if pattern is None:
+            return
+        records = [r for r in records if not re.search(pattern, r.getMessage())]
+    if records:
+        lines = "\n".join(f"  {r.levelname} {r.name}: {r.getMessage()}" for r in records)
+        pytest.fail(
+            f"the code under test logged {len(records)} error(s); mark the test "
+            f"@pytest.mark.logs_errors if it provokes them:\n{lines}",
+            pytrace=False,
+        )
 
 
 @pytest.fixture(autouse=True)

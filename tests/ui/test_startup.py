@@ -126,6 +126,7 @@ def test_preferences_dialog_shows_errors_beside_fields(qtbot, people):
     assert dialog.outcome.value["theme"] == "dark"
 
 
+@pytest.mark.logs_errors(match=r"^unexpected error")  # the crash dialog logs what it shows
 @pytest.mark.parametrize(
     ("exc", "icon_title"),
     [

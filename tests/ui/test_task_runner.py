@@ -111,6 +111,7 @@ def test_a_failing_task_records_why_and_calls_on_error(qtbot, runner, status):
     assert status.isHidden()
 
 
+@pytest.mark.logs_errors(match=r"^task 'Exporting' failed$")
 def test_a_bug_in_a_task_is_logged_and_the_row_says_so_without_a_traceback(qtbot, runner, caplog):
     with qtbot.waitSignal(runner.idle, timeout=WAIT_MS):
         task_id = runner.submit("Exporting", lambda progress: 1 / 0)

@@ -158,6 +158,7 @@ def test_one_help_window_brought_back(qtbot, people):
     assert window.help_window is first and first.current == "compliance"
 
 
+@pytest.mark.logs_errors(match=r"^help file getting_started\.md not found$")
 def test_a_missing_help_file_says_so(qtbot, people, monkeypatch, tmp_path):
     monkeypatch.setattr(paths, "resources_dir", lambda: tmp_path)
     assert "missing from the installation" in help_dialog.topic_text("getting_started")
