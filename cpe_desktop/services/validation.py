@@ -16,6 +16,8 @@ from typing import Any
 from cpe_desktop.services.errors import ValidationError
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Control characters other than tab, newline and carriage return (code points below 32).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 MISSING = object()
 
 
@@ -138,7 +140,7 @@ class Validator:
         if len(value) > max_length:
             self.error(name, f"must be at most {max_length} characters")
             return MISSING
-        if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
+        if _CONTROL.search(value):
             self.error(name, "contains control characters")
             return MISSING
         return value

@@ -243,7 +243,7 @@ def _shared_value(group: Group, name: str) -> Any:
     """The record's value of a column: the first row's, or for a shared column the first filled
     one (a row that leaves Notes blank says nothing about the record's notes)."""
     first = group.rows[0]
-    if name in SHARED and _blank(first.cells.get(name)):
+    if len(group.rows) > 1 and name in SHARED and _blank(first.cells.get(name)):
         for row in group.rows[1:]:
             if name in row.cells and not _blank(row.cells[name]):
                 return row.cells[name]
@@ -252,6 +252,8 @@ def _shared_value(group: Group, name: str) -> Any:
 
 def _check_agreement(problems: Problems, group: Group) -> None:
     """Each filled shared cell must agree with the first row that filled that column."""
+    if len(group.rows) < 2:  # one row agrees with itself (most records of an import)
+        return
     for column in SHARED:
         filled = [row for row in group.rows if not _blank(row.cells.get(column))]
         if len(filled) < 2:
