@@ -26,6 +26,7 @@ import pytest
 from cpe_desktop.db.models import (
     EVERY_MODEL,
     Attachment,
+    CertificateContent,
     CpeRecord,
     CustomField,
     CustomFieldValue,
@@ -58,6 +59,7 @@ NOT_THE_ACCOUNT = {
     "emails": "the outgoing mail queue of this machine; a message is sent from where it was made",
     "app_meta": "facts about the database file itself (which shipped data it holds)",
     "audit_chain_head": "where this database's audit chain ends (its own history)",
+    "certificate_contents": "a server's shared copy of certificate files (the files are compared)",
 }
 ACCOUNT_TABLES = {
     "users",
@@ -601,6 +603,7 @@ def test_an_export_with_a_lost_certificate_file_is_refused_naming_it(system, tmp
     _full_account(system, tmp_path)
     lost = next(p for p in paths.attachments_dir().rglob("*.png") if p.read_bytes() == PNG)
     lost.unlink()
+    CertificateContent.delete().execute()  # and a server's copy: lost everywhere
     target = tmp_path / "out.zip"
 
     with pytest.raises(ValidationError) as caught:

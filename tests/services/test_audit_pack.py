@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from cpe_desktop.db.models import ActivityLog, Report
+from cpe_desktop.db.models import ActivityLog, CertificateContent, Report
 from cpe_desktop.services import attachments, audit_pack, reports
 from cpe_desktop.services.errors import PermissionDenied, ValidationError
 from tests.helpers.report_firm import PDF, PNG, build_firm, fake_pdf
@@ -89,6 +89,7 @@ def test_nothing_missing_is_said_plainly(firm, out, tmp_path):
 
 def test_a_certificate_file_gone_from_disk_is_listed_as_missing(firm, out):
     attachments.path_of(firm.tax_png.attachment).unlink()
+    CertificateContent.delete().execute()  # and a server's copy: lost everywhere
     result = _pack(firm, out).value
     assert "2026-02-01_Tax update (2).pdf" not in result.files
     assert "2026-02-01_Tax update.pdf" in result.files

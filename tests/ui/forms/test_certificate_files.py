@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 
 from cpe_desktop import paths
-from cpe_desktop.db.models import Attachment, CpeRecord
+from cpe_desktop.db.models import Attachment, CertificateContent, CpeRecord
 from cpe_desktop.services import attachments, records
 from cpe_desktop.ui.forms import certificate_files
 from cpe_desktop.ui.forms.record_form import RecordForm
@@ -67,6 +67,7 @@ def test_open_certificate_shows_the_chosen_then_the_stored_file(
     qtbot.mouseClick(edit.open_button, Qt.MouseButton.LeftButton)
     assert shown[-1] == QUrl.fromLocalFile(str(stored))
     stored.unlink()  # the data folder lost the file
+    CertificateContent.delete().execute()  # and a server's copy: lost everywhere
     qtbot.mouseClick(edit.open_button, Qt.MouseButton.LeftButton)
     assert len(shown) == 2
     assert "is missing; attach the certificate again" in edit.certificate_error.text()
