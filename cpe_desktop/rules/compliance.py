@@ -322,12 +322,13 @@ def _records(
     for position in flagged:
         if position not in worded:
             worded[position] = _record_notes(ledger, position)
+    append, extend = issues.append, issues.extend
     for position in flagged:  # (a firm has tens of thousands: kept to the bare minimum)
         no_certificate, increments = worded[position]
         if no_certificate is not None and position in counted_set:
-            issues.append(no_certificate)
+            append(no_certificate)
         if increments:
-            issues.extend(increments)
+            extend(increments)
     if counted:
         for position in ledger.not_stated(counted[0], counted[-1] + 1, _says_not_stated):
             not_stated = (
@@ -344,16 +345,36 @@ def _record_notes(ledger: Ledger, position: int) -> tuple[Issue | None, tuple[Is
     breaking the increments."""
     record = ledger.records[position]
     label = _label(record)
+    record_id = record.record_id
     no_certificate = (
         None
         if record.has_certificate
-        else Issue("no_certificate", record.record_id, f"{label} has no certificate attached.")
+        else _record_issue("no_certificate", record_id, f"{label} has no certificate attached.")
     )
-    increments = tuple(
-        Issue("increment", record.record_id, f"{label}, {field}: {problem.message}")
-        for field, problem in ledger.issues(position)
+    problems = ledger.issues(position)
+    increments = (
+        tuple(
+            [
+                _record_issue("increment", record_id, f"{label}, {field}: {problem.message}")
+                for field, problem in problems
+            ]
+        )
+        if problems
+        else ()
     )
     return no_certificate, increments
+
+
+def _record_issue(kind: IssueKind, record_id: int, message: str) -> Issue:
+    """``Issue(kind, record_id, message)``, built without the frozen dataclass's field-by-field
+    ``__init__`` (a firm's records have thousands): equal to the one it would build."""
+    issue: Issue = object.__new__(Issue)
+    object.__setattr__(
+        issue,
+        "__dict__",
+        {"kind": kind, "record_id": record_id, "message": message, "missing": None},
+    )
+    return issue
 
 
 def _not_stated_note(ledger: Ledger, position: int) -> Issue | None:

@@ -136,12 +136,15 @@ class Ledger:
         # Records whose credits were rewritten (a credit factor): checked as the holder entered
         # them, so a halved 1.5 is not reported as breaking the increments.
         self.as_entered = as_entered or {}
-        unique: dict[int, RecordFacts] = {}
-        for record in records:
-            # "Each credit once": the same record passed twice counts once.
-            seen = unique.setdefault(record.record_id, record)
-            if seen is not record and seen != record:
-                raise ValueError(f"two different records have the id {record.record_id}")
+        given = records if isinstance(records, list) else list(records)
+        unique = {record.record_id: record for record in given}
+        if len(unique) != len(given):  # a record given twice: the first one, checked
+            unique = {}
+            for record in given:
+                # "Each credit once": the same record passed twice counts once.
+                seen = unique.setdefault(record.record_id, record)
+                if seen is not record and seen != record:
+                    raise ValueError(f"two different records have the id {record.record_id}")
         self.records: list[RecordFacts] = sorted(unique.values(), key=_order)
         self.dates: list[date] = [record.completed_on for record in self.records]
         rows = [_sums(record.credits) for record in self.records]
@@ -252,22 +255,29 @@ class Ledger:
     def issues(self, position: int) -> tuple[tuple[str, CreditIssue], ...]:
         """Every credits line breaking the NASBA increments (or impossible), with its field."""
         record = self.records[position]
-        record = self.as_entered.get(record.record_id, record)
+        if self.as_entered:
+            record = self.as_entered.get(record.record_id, record)
         method = record.delivery_method
-        return tuple(
-            (name, issue) for name, value in record.credits for issue in _check(value, method)
-        )
+        credits = record.credits
+        if len(credits) == 1:  # most records: no generator, and nothing when nothing is wrong
+            name, value = credits[0]
+            found = _check(value, method)
+            return tuple([(name, issue) for issue in found]) if found else ()
+        return tuple((name, issue) for name, value in credits for issue in _check(value, method))
 
     def flagged(self, lo: int, hi: int) -> list[int]:
         """Positions in ``lo:hi`` of the records with no certificate or a credits issue."""
         if lo < self._checked_from:
-            records = [self.as_entered.get(r.record_id, r) for r in self.records]
-            older = [
-                p
-                for p in range(lo, self._checked_from)
-                if not records[p].has_certificate
-                or any(_check(v, records[p].delivery_method) for _, v in records[p].credits)
-            ]
+            records, as_entered = self.records, self.as_entered
+            older = []
+            for p in range(lo, self._checked_from):
+                record = records[p]
+                if as_entered:
+                    record = as_entered.get(record.record_id, record)
+                if not record.has_certificate or any(
+                    _check(v, record.delivery_method) for _, v in record.credits
+                ):
+                    older.append(p)
             self._flagged[:0] = older
             self._checked_from = lo
         flagged = self._flagged

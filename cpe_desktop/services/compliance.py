@@ -217,13 +217,30 @@ def _read_records(holder_ids: set[int], since: dt.date) -> dict[int, list[Record
         f"JOIN cpe_records r ON r.record_id = c.record_id WHERE {where}",
         (day,),
     )
-    amounts: dict[Any, Decimal] = {}
-    lines: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
+    # A firm's credit lines take a few values (a field and an amount): each (field, amount)
+    # line, and each one-line record's credits, is built once and shared.
+    pairs: dict[tuple[str, Any], tuple[str, Decimal]] = {}
+    singles: dict[tuple[str, Decimal], tuple[tuple[str, Decimal], ...]] = {}
+    lines: dict[int, tuple[tuple[str, Decimal], ...]] = {}
+    several: list[int] = []
     for record_id, field, credits in credit_rows:
-        amount = amounts.get(credits)
-        if amount is None:
-            amount = amounts[credits] = Decimal(str(credits)).quantize(_CENT)
-        lines[record_id].append((field, amount))
+        key = (field, credits)
+        pair = pairs.get(key)
+        if pair is None:
+            pair = pairs[key] = (field, Decimal(str(credits)).quantize(_CENT))
+        found = lines.get(record_id)
+        if found is None:
+            single = singles.get(pair)
+            if single is None:
+                single = singles[pair] = (pair,)
+            lines[record_id] = single
+        else:
+            if len(found) == 1:
+                several.append(record_id)
+            lines[record_id] = (*found, pair)
+    for record_id in several:
+        # by field: the same order whichever way the rows came
+        lines[record_id] = tuple(sorted(lines[record_id]))
     record_rows = database.execute_sql(
         "SELECT r.record_id, r.user_id, r.title, r.completed_on, r.delivery_method, "
         "r.ethics_jurisdiction, r.attachment_id IS NOT NULL, r.started_on, r.topics "
@@ -231,40 +248,33 @@ def _read_records(holder_ids: set[int], since: dt.date) -> dict[int, list[Record
         (day,),
     )
     dates: dict[Any, dt.date] = {}
-    topic_lists: dict[Any, tuple[str, ...]] = {}
+    topic_lists: dict[Any, tuple[str, ...]] = {None: tuple(names_of(None))}
 
-    def day_of(value: Any) -> dt.date | None:
-        if value is None:
-            return None
-        day = dates.get(value)
-        if day is None:
-            day = dates[value] = (
-                value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
-            )
+    def day_of(value: Any) -> dt.date:
+        day = dates[value] = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
         return day
 
     trusted = RecordFacts.trusted
     by_holder: dict[int, list[RecordFacts]] = defaultdict(list)
+    get_lines, get_day, get_topics = lines.get, dates.get, topic_lists.get
     for row in record_rows:
         record_id, user_id, title, completed, method, ethics, attachment, started, topics = row
-        credit_lines = lines.get(record_id)
+        credit_lines = get_lines(record_id)
         if credit_lines is None or user_id not in holder_ids:
             continue  # a record without credit lines counts nothing (as the join read it)
-        names = topic_lists.get(topics)
+        names = get_topics(topics)
         if names is None:
             names = topic_lists[topics] = tuple(names_of(topics))
-        if len(credit_lines) > 1:
-            credit_lines.sort()  # by field: the same order whichever way the rows came
         by_holder[user_id].append(
             trusted(
                 record_id,
-                dates.get(completed) or day_of(completed),
+                get_day(completed) or day_of(completed),
                 method,
                 ethics,
                 bool(attachment),
-                tuple(credit_lines),
+                credit_lines,
                 title,
-                None if started is None else day_of(started),
+                None if started is None else (get_day(started) or day_of(started)),
                 names,
             )
         )
@@ -282,19 +292,16 @@ def evaluate_licenses(
     """Every license of ``user_id`` (None: the actor's own; an administrator's: everyone's),
     judged as of ``as_of`` (default today), most urgent first."""
     as_of = as_of or ctx.clock.today()
-    query = (
-        License.select(License, Credential, User)
-        .join(Credential)
-        .switch(License)
-        .join(User)
-        .where(License.status == "active")
-    )
+    query = License.select().where(License.status == "active")
+    people = User.select()
     if user_id is not None:
         ctx.require_owner(user_id, "see the compliance")
         query = query.where(License.user == user_id)
+        people = people.where(User.user_id == user_id)
     elif not ctx.actor.is_admin:
         query = query.where(License.user == ctx.actor.user_id)
-    held = list(query)
+        people = people.where(User.user_id == ctx.actor.user_id)
+    held = _with_holders(list(query), people)
     rules = _rules_in_force(as_of)
     pairs: list[tuple[License, StateRequirement]] = []
     for license_ in held:
@@ -314,6 +321,27 @@ def evaluate_licenses(
         LicenseStatus(lic.user, lic, *judged.get(lic.license_id, (None, None))) for lic in held
     ]
     return sorted(result, key=lambda item: item.urgency)
+
+
+def _with_holders(licenses: list[License], people: peewee.ModelSelect) -> list[License]:
+    """The licenses, each with its holder and credential attached (as a join would read them,
+    but one model per person and per credential rather than one per license: a firm's
+    licenses share fifty people and a few credentials); a license whose holder or credential
+    is not there is left out, as the join would leave it out."""
+    if not licenses:
+        return []
+    holders = {person.user_id: person for person in people}
+    credentials = {credential.credential_id: credential for credential in Credential.select()}
+    held = []
+    for license_ in licenses:
+        holder = holders.get(license_.user_id)
+        credential = credentials.get(license_.credential_id)
+        if holder is None or credential is None:
+            continue
+        license_.user, license_.credential = holder, credential
+        license_._dirty.clear()  # as read from the database (peewee does the same after a join)
+        held.append(license_)
+    return held
 
 
 def _evaluations(pairs: list[tuple[LicenseFacts, Rule]], as_of: dt.date) -> list[Evaluation]:

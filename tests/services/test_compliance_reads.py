@@ -1,0 +1,109 @@
+"""How compliance reads the database (issue 18's faster reads): records as the engine's own
+constructor would build them, and licenses with their holder and credential attached as the
+join read them, on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from cpe_desktop.db.models import CpeRecord, Credential, License, User
+from cpe_desktop.db.rule_columns import names_of
+from cpe_desktop.rules.compliance import RecordFacts
+from cpe_desktop.services import compliance, licenses, records
+
+
+def _record(ctx, day, lines, method="Group Live", **extra):
+    return records.create_record(
+        ctx,
+        {
+            "title": f"Course of {day}",
+            "completed_on": day,
+            "delivery_method": method,
+            "credits": [{"field": field, "credits": credits} for field, credits in lines],
+            **extra,
+        },
+    ).value
+
+
+def _as_constructed(record: CpeRecord) -> RecordFacts:
+    """The record as ``RecordFacts``' own constructor builds it from the stored row."""
+    lines = sorted(
+        (line.field_of_study, Decimal(str(line.credits)).quantize(Decimal("0.01")))
+        for line in record.credits
+    )
+    return RecordFacts(
+        record_id=record.record_id,
+        completed_on=record.completed_on,
+        delivery_method=record.delivery_method,
+        ethics_jurisdiction=record.ethics_jurisdiction,
+        has_certificate=record.attachment_id is not None,
+        credits=tuple(lines),
+        title=record.title,
+        started_on=record.started_on,
+        topics=names_of(record.topics),
+    )
+
+
+def test_records_read_equal_the_constructed_ones(people):
+    ann = people.as_ann
+    _record(ann, "2026-01-10", [("Taxes", 2)])
+    _record(ann, "2026-01-11", [("Taxes", 2)])  # the same one line: built once, equal
+    _record(ann, "2026-02-01", [("Taxes", "1.5"), ("Auditing", 4)])  # stored out of order
+    _record(ann, "2026-03-01", [("Regulatory Ethics", 2)], ethics_jurisdiction="Texas")
+    _record(ann, "2026-03-20", [("Accounting", 8)], started_on="2026-03-19")
+    _record(people.as_bob, "2026-02-01", [("Taxes", 3)])  # someone else's: not read for Ann
+    _record(ann, "2019-05-01", [("Taxes", 1)])  # before the day asked for: not read
+
+    read = compliance._read_records({people.ann.user_id}, dt.date(2020, 1, 1))
+
+    stored = (
+        CpeRecord.select()
+        .where(CpeRecord.user == people.ann.user_id, CpeRecord.completed_on >= dt.date(2020, 1, 1))
+        .order_by(CpeRecord.record_id)
+    )
+    assert read == {people.ann.user_id: [_as_constructed(record) for record in stored]}
+    mine = read[people.ann.user_id]
+    assert [r.credits for r in mine][2] == (
+        ("Auditing", Decimal("4.00")),
+        ("Taxes", Decimal("1.50")),
+    )
+    assert all(type(amount) is Decimal for r in mine for _, amount in r.credits)
+    assert mine[4].started_on == dt.date(2026, 3, 19)
+
+
+def test_firm_view_licenses_carry_their_holder_and_credential(people):
+    for ctx, place in ((people.as_ann, "Texas"), (people.as_ann, "New York")):
+        licenses.create_license(ctx, {"credential": "CPA", "jurisdiction": place})
+    licenses.create_license(people.as_bob, {"credential": "EA", "jurisdiction": "IRS"})
+    lapsed = licenses.create_license(
+        people.as_bob, {"credential": "CPA", "jurisdiction": "Ohio", "status": "lapsed"}
+    ).value
+
+    firm = compliance.evaluate_licenses(people.as_admin)
+
+    assert sorted(
+        (i.user.email, i.license.credential.code, i.license.jurisdiction) for i in firm
+    ) == [
+        ("ann@example.com", "CPA", "New York"),
+        ("ann@example.com", "CPA", "Texas"),
+        ("bob@example.com", "EA", "IRS"),
+    ]
+    for item in firm:
+        license_ = item.license
+        assert license_.license_id != lapsed.license_id
+        assert license_.user is item.user
+        assert item.user == User.get_by_id(license_.user_id)
+        assert item.user.email == User.get_by_id(license_.user_id).email
+        assert license_.credential == Credential.get_by_id(license_.credential_id)
+        assert license_.credential.code == Credential.get_by_id(license_.credential_id).code
+        assert not license_.is_dirty()  # as read, like a joined query's rows
+        assert license_ == License.get_by_id(license_.license_id)
+
+    own = compliance.evaluate_licenses(people.as_ann)
+    assert {(i.user.user_id, i.license.jurisdiction) for i in own} == {
+        (people.ann.user_id, "Texas"),
+        (people.ann.user_id, "New York"),
+    }
+    bob = compliance.evaluate_licenses(people.as_admin, user_id=people.bob.user_id)
+    assert [(i.user.email, i.license.credential.code) for i in bob] == [("bob@example.com", "EA")]
