@@ -305,8 +305,13 @@ class MainWindow(QMainWindow):
         self.compliance_help_action = self._action(
             "How &compliance is worked out", lambda: self.show_help("compliance")
         )
+        self.whats_new_action = self._action("&What's new", lambda: self.show_help("whats_new"))
         self.data_folder_action = self._action("Open &data folder", self.open_data_folder)
-        for action in (self.getting_started_action, self.compliance_help_action):
+        for action in (
+            self.getting_started_action,
+            self.compliance_help_action,
+            self.whats_new_action,
+        ):
             help_menu.addAction(action)
         help_menu.addSeparator()
         help_menu.addAction(self.data_folder_action)

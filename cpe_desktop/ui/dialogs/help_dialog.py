@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 TOPICS = {
     "getting_started": ("Getting started", "getting_started.md"),
     "compliance": ("How compliance is worked out", "compliance.md"),
+    "whats_new": ("What's new", "whats_new.md"),
 }
 
 

@@ -52,6 +52,7 @@ def test_help_menu_lists_the_topics_the_data_folder_and_about(qtbot, people):
     assert texts == [
         "&Getting started",
         "How &compliance is worked out",
+        "&What's new",
         "Open &data folder",
         "&About CPE Tracker",
     ]
@@ -70,6 +71,7 @@ def test_getting_started_is_the_bundled_text(qtbot, people):
     assert [topics.item(i).text() for i in range(topics.count())] == [
         "Getting started",
         "How compliance is worked out",
+        "What's new",
     ]
 
 
@@ -232,3 +234,13 @@ def test_the_topic_list_is_padded_like_the_administration_list_and_enter_closes(
         advance = dialog.topics.fontMetrics().horizontalAdvance(item.text())
         assert rect.width() >= advance + 2 * help_dialog.SIDE_TABS_PADDING  # whole, not cut
     assert not dialog.folder_button.isDefault() and not dialog.folder_button.autoDefault()
+
+
+def test_whats_new_is_the_bundled_list_of_changes(qtbot, people):
+    """Help › What's new: the changes a user would notice, newest first (the project's change
+    log from December 2026 on), shown in the help window like the other topics."""
+    window = _window(qtbot, people.as_ann)
+    window.whats_new_action.trigger()
+    text = window.help_window.browser.toPlainText()
+    assert text.startswith("What's new")
+    assert "December 2026" in text and "Administration › Connected" in text
