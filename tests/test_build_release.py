@@ -53,19 +53,13 @@ def _build_script():
 
 
 def _spec_definitions() -> dict:
-    """The spec's definitions above its ``Analysis`` call (no PyInstaller needed)."""
-    body = []
-    for node in ast.parse(SPEC.read_text(encoding="utf-8")).body:
-        if isinstance(node, ast.Assign) and any(
-            isinstance(target, ast.Name) and target.id == "a" for target in node.targets
-        ):
-            break
-        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("PyInstaller"):
-            continue
-        body.append(node)
-    namespace = {"SPECPATH": str(SPEC.parent), "__name__": "cpe_tracker_spec"}
-    exec(compile(ast.Module(body=body, type_ignores=[]), str(SPEC), "exec"), namespace)
-    return namespace
+    """The spec's definitions above its ``Analysis`` call (no PyInstaller needed), read the way
+    the build-time minimum check reads them."""
+    path = ROOT / "build" / "macos" / "check_minimum.py"
+    spec = importlib.util.spec_from_file_location("cpe_check_minimum", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.spec_functions()
 
 
 class _Recorded:
