@@ -13,83 +13,20 @@ from typing import Any
 
 import peewee
 
-from cpe_desktop.db import models
 from cpe_desktop.db.models import database
 from cpe_desktop.db.typed import primary_key
-from cpe_desktop.rules.wording import day_text
-from cpe_desktop.services import (
-    credentials,
-    custom_fields,
-    licenses,
-    notifications,
-    records,
-    requirements,
-    users,
-)
+from cpe_desktop.services import entities
 from cpe_desktop.services.changes import Changes, Outcome
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import ServiceError
 
-
-def _reminder_delete(ctx: ServiceContext, pk: int) -> Outcome:
-    from cpe_desktop.services import reminders
-
-    return reminders.delete_reminder(ctx, pk)
-
-
-_DELETE: dict[str, Callable[[ServiceContext, int], Outcome]] = {
-    "users": users.delete_user,
-    "credentials": credentials.delete_credential,
-    "licenses": licenses.delete_license,
-    "records": records.delete_record,
-    "requirements": requirements.delete_requirement,
-    "custom_fields": custom_fields.delete_field,
-    "notifications": lambda ctx, pk: notifications.delete_notifications(ctx, [pk]),
-    "reminders": _reminder_delete,
-}
-
-
-def _record(record: models.CpeRecord) -> str:
-    return f"“{record.title}” ({day_text(record.completed_on)})"
-
-
-def _license(lic: models.License) -> str:
-    number = f" (no. {lic.license_number})" if lic.license_number else ""
-    return f"{lic.credential.code} in {lic.jurisdiction}{number}"
-
-
+# Derived from the entity registry (services/entities.py), by table view name.
+_DELETE: dict[str, entities.Delete] = {e.table: e.delete for e in entities.ENTITIES}
 # What each table's rows are called (one, several) and how one is named in a sentence.
-# (Each label takes its own model, hence Any.)
 _MODEL_AND_LABEL: dict[str, tuple[type[peewee.Model], Callable[[Any], str]]] = {
-    "users": (models.User, lambda u: f"{u.name} <{u.email}> and all of their data"),
-    "credentials": (models.Credential, lambda c: f"{c.code} and its requirement rules"),
-    "licenses": (models.License, _license),
-    "records": (models.CpeRecord, _record),
-    "requirements": (
-        models.StateRequirement,
-        lambda s: f"{s.credential.code} in {s.state_name}",
-    ),
-    "custom_fields": (
-        models.CustomField,
-        lambda f: (
-            f"“{f.field_name}” of "
-            f"{custom_fields.ENTITY_WORDS.get(f.entity, (f.entity, f.entity + 's'))[1]}"
-            " and all its values"
-        ),
-    ),
-    "notifications": (models.Notification, lambda n: f"“{n.message[:60]}”"),
-    "reminders": (models.Reminder, lambda r: f"“{r.message[:60]}”"),
+    e.table: (e.model, e.describe) for e in entities.ENTITIES
 }
-_NOUNS: dict[str, tuple[str, str]] = {
-    "users": ("person", "people"),
-    "credentials": ("credential type", "credential types"),
-    "licenses": ("license", "licenses"),
-    "records": ("record", "records"),
-    "requirements": ("requirement rule", "requirement rules"),
-    "custom_fields": ("custom field", "custom fields"),
-    "notifications": ("notification", "notifications"),
-    "reminders": ("reminder", "reminders"),
-}
+_NOUNS: dict[str, tuple[str, str]] = {e.table: (e.one, e.several) for e in entities.ENTITIES}
 
 DELETABLE = frozenset(_DELETE)
 

@@ -18,20 +18,17 @@ import peewee
 
 from cpe_desktop.db.models import (
     AuditLog,
-    CpeRecord,
     Credential,
     CustomField,
     CustomFieldValue,
-    License,
-    Reminder,
     StateRequirement,
     User,
     database,
 )
 from cpe_desktop.services import (
     attachments,
-    credentials,
     custom_fields,
+    entities,
     licenses,
     records,
     reminders,
@@ -45,31 +42,18 @@ from cpe_desktop.services.errors import StaleEdit, ValidationError
 
 CUSTOM_PREFIX = "custom:"
 
-_Create = Callable[[ServiceContext, dict[str, Any]], Outcome]
-_Update = Callable[[ServiceContext, int, dict[str, Any]], Outcome]
-SAVERS: dict[str, tuple[_Create, _Update]] = {
-    "user": (users.create_user, users.update_user),
-    "credential": (credentials.create_credential, credentials.update_credential),
-    "license": (licenses.create_license, licenses.update_license),
-    "record": (records.create_record, records.update_record),
-    "requirement": (requirements.create_requirement, requirements.update_requirement),
-    "reminder": (reminders.create_reminder, reminders.update_reminder),
-    "custom_field": (custom_fields.define_field, custom_fields.update_field),
+# Derived from the entity registry (services/entities.py): each editable kind's create and
+# update, and its table, whose ``row_version`` says whether a form's copy is still the stored one.
+SAVERS: dict[str, tuple[entities.Create, entities.Update]] = {
+    e.name: (e.create, e.update)
+    for e in entities.EDITABLE
+    if e.create is not None and e.update is not None
 }
 ENTITIES = tuple(SAVERS)
-# Each kind's table: its ``row_version`` says whether a form's copy is still the stored one.
-MODELS: dict[str, type[peewee.Model]] = {
-    "user": User,
-    "credential": Credential,
-    "license": License,
-    "record": CpeRecord,
-    "requirement": StateRequirement,
-    "reminder": Reminder,
-    "custom_field": CustomField,
-}
+MODELS: dict[str, type[peewee.Model]] = {e.name: e.model for e in entities.EDITABLE}
 VERSION_KEY = "row_version"  # in ``load_entity``'s values: the version the form opened
 # Kinds of item that can carry custom fields.
-CUSTOMIZABLE = tuple(custom_fields.ENTITIES)
+CUSTOMIZABLE = tuple(e.name for e in entities.ENTITIES if e.custom_fields)
 
 
 def custom_key(custom_field_id: int) -> str:
