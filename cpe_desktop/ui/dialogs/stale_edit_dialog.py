@@ -35,6 +35,8 @@ from cpe_desktop.services.errors import StaleEdit
 from cpe_desktop.ui.dates import date_format
 
 MINE, THEIRS, MERGE = "mine", "theirs", "merge"
+# What a form says once "Take theirs" has put the stored version in it.
+THEIRS_IN_FORM = "The version saved meanwhile is now in the form; nothing of yours was saved."
 EMPTY = "(empty)"
 
 

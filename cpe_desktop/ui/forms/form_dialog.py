@@ -277,9 +277,6 @@ class FormDialog(QDialog):
         self.opened, self.version = error.theirs, error.version
         self._fill(values)
         if choice == stale_edit_dialog.THEIRS:
-            show_message(
-                self.form_error,
-                "The version saved meanwhile is now in the form; nothing of yours was saved.",
-            )
+            show_message(self.form_error, stale_edit_dialog.THEIRS_IN_FORM)
             return False
         return self.save()

@@ -457,10 +457,7 @@ class RecordForm(QDialog):
             elif key in self.inputs:
                 self.inputs[key].set_value(value)
         if choice == stale_edit_dialog.THEIRS:
-            show_message(
-                self.form_error,
-                "The version saved meanwhile is now in the form; nothing of yours was saved.",
-            )
+            show_message(self.form_error, stale_edit_dialog.THEIRS_IN_FORM)
             return False
         return self.save()
 
