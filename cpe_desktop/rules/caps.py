@@ -165,6 +165,11 @@ class CappedWindow:
             return None
         return self._touched.get(position)
 
+    def touched(self) -> dict[int, list[Decimal]]:
+        """Position -> ``amounts(position)`` for every record a cap looked at (none when no cap
+        binds; do not change it)."""
+        return self._touched or {}
+
     def counted_positions(self) -> list[int]:
         """Ledger positions of the records with some counted credit."""
         if self._touched is None:

@@ -30,9 +30,10 @@ Choices ARCHITECTURE.md §4 leaves open, made here (the module's tests pin each 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from cpe_desktop.rules.caps import CappedWindow
 from cpe_desktop.rules.component_facts import ComponentResult
@@ -73,7 +74,7 @@ from cpe_desktop.rules.periods import (
     add_years,
 )
 from cpe_desktop.rules.reciprocity import apply_reciprocity, unresolved_home
-from cpe_desktop.rules.wording import day_text
+from cpe_desktop.rules.wording import day_format, day_text
 
 AT_RISK_DAYS = 90
 _DAY = timedelta(days=1)
@@ -293,8 +294,30 @@ def _guarded(ctx: EvaluationContext, status: Status) -> Status:
     return status
 
 
+class _DayTexts:
+    """Dates as ``day_text`` writes them, each written once while the format stays the same (a
+    firm's records share a few thousand days)."""
+
+    def __init__(self) -> None:
+        self.format: Callable[[date], str] | None = None
+        self.texts: dict[date, str] = {}
+
+    def current(self) -> tuple[Callable[[date], str], dict[date, str]]:
+        """The format now and the texts written with it (fill in what is missing)."""
+        writer = day_format()
+        if writer is not self.format or len(self.texts) > 40_000:
+            self.format, self.texts = writer, {}
+        return writer, self.texts
+
+
+_DAY_TEXTS = _DayTexts()
+
+
 def _label(record: RecordFacts) -> str:
-    day = day_text(record.completed_on)
+    writer, texts = _DAY_TEXTS.current()
+    day = texts.get(record.completed_on)
+    if day is None:
+        day = texts[record.completed_on] = writer(record.completed_on)
     return f"\u201c{record.title}\u201d ({day})" if record.title else f"The record of {day}"
 
 
@@ -316,19 +339,24 @@ def _records(
         outside = [p for p in outside if not window.lo <= p < window.hi]
         counted = sorted(counted + outside)
     counted_set = set(counted)
-    issues: list[Issue] = []
-    flagged = ledger.flagged(min(window.lo, e_lo), max(window.hi, e_hi))
+    lo, hi = min(window.lo, e_lo), max(window.hi, e_hi)
+    flagged = ledger.flagged(lo, hi)
     worded = ledger.memo(_record_notes)
-    for position in flagged:
-        if position not in worded:
-            worded[position] = _record_notes(ledger, position)
-    append, extend = issues.append, issues.extend
-    for position in flagged:  # (a firm has tens of thousands: kept to the bare minimum)
-        no_certificate, increments = worded[position]
-        if no_certificate is not None and position in counted_set:
-            append(no_certificate)
-        if increments:
-            extend(increments)
+    unworded = [position for position in flagged if position not in worded]
+    if unworded:
+        _word_records(ledger, unworded, worded)
+    issues: list[Issue]
+    if not ledger.wrong(lo, hi):  # each flagged record only lacks a certificate: the fast way
+        issues = [worded[p][0] for p in flagged if p in counted_set]
+    else:
+        issues = []
+        append, extend = issues.append, issues.extend
+        for position in flagged:  # (a firm has tens of thousands: kept to the bare minimum)
+            no_certificate, increments = worded[position]
+            if no_certificate is not None and position in counted_set:
+                append(no_certificate)
+            if increments:
+                extend(increments)
     if counted:
         for position in ledger.not_stated(counted[0], counted[-1] + 1, _says_not_stated):
             not_stated = (
@@ -363,6 +391,34 @@ def _record_notes(ledger: Ledger, position: int) -> tuple[Issue | None, tuple[Is
         else ()
     )
     return no_certificate, increments
+
+
+def _word_records(ledger: Ledger, positions: list[int], worded: dict[int, Any]) -> None:
+    """``worded[p] = _record_notes(ledger, p)`` for each of ``positions`` (sorted, all
+    ``flagged``), in one loop: a firm has thousands, most of them only without a certificate."""
+    records = ledger.records
+    writer, texts = _DAY_TEXTS.current()
+    wrong = set(ledger.wrong(positions[0], positions[-1] + 1))
+    new = object.__new__
+    for position in positions:
+        if position in wrong:
+            worded[position] = _record_notes(ledger, position)
+            continue
+        # Flagged, and its credits are right: it has no certificate.
+        record = records[position]
+        day = record.completed_on
+        text = texts.get(day)
+        if text is None:
+            text = texts[day] = writer(day)
+        title = record.title
+        label = f"\u201c{title}\u201d ({text})" if title else f"The record of {text}"
+        issue = new(Issue)  # as _record_issue builds it
+        fields = issue.__dict__
+        fields["kind"] = "no_certificate"
+        fields["record_id"] = record.record_id
+        fields["message"] = f"{label} has no certificate attached."
+        fields["missing"] = None
+        worded[position] = (issue, ())
 
 
 def _record_issue(kind: IssueKind, record_id: int, message: str) -> Issue:

@@ -66,9 +66,11 @@ class _Match:
         self._method_cache: dict[str, bool] = {}
 
     def method(self, record: RecordFacts) -> bool:
+        return self.method_named(record.delivery_method)
+
+    def method_named(self, method: str | None) -> bool:
         if not self.methods:
             return True
-        method = record.delivery_method
         if method is None:
             return False
         found = self._method_cache.get(method)
@@ -173,15 +175,19 @@ class _Judge:
         ledger = self.ledger
         lo, hi = ledger.bounds(start, min(end, self.ctx.as_of))
         total = ZERO
-        for p in range(lo, hi):
-            record = ledger.records[p]
-            if not match.method(record):
+        if hi <= lo:
+            return total
+        # At face value, from the window's sums per field and method ...
+        for (field, method), amount in ledger.line_sums(lo, hi).items():
+            if match.method_named(method) and match.field(field):
+                total += amount
+        # ... less what the window's caps took from the records they touched.
+        for p, amounts in window.touched().items():
+            if not lo <= p < hi or not match.method(ledger.records[p]):
                 continue
-            credits = ledger.credits(p)
-            amounts = window.amounts(p) if window.lo <= p < window.hi else None
-            for j, credit in enumerate(credits):
-                if match.field(credit.field):
-                    total += credit.amount if amounts is None else amounts[j]
+            for credit, amount in zip(ledger.credits(p), amounts, strict=True):
+                if amount != credit.amount and match.field(credit.field):
+                    total += amount - credit.amount
         return total
 
     def _topic_hours(self, topic: str, start: date, end: date) -> Decimal:

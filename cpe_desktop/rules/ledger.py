@@ -165,9 +165,11 @@ class Ledger:
         # Records with no certificate or a credits issue, checked lazily from the newest back
         # (every window ends at the as-of date, so older records are often never looked at).
         self._flagged: list[int] = []
+        self._wrong: list[int] = []  # of those, the records with a credits issue
         self._checked_from = len(self.records)
         self._notes: dict[Callable[..., Any], dict[int, Any]] = {}
         self._unstated: list[int] | None = None
+        self._lines: dict[tuple[int, int], dict[tuple[str, str | None], Decimal]] = {}
 
     def __len__(self) -> int:
         return len(self.records)
@@ -269,19 +271,34 @@ class Ledger:
         """Positions in ``lo:hi`` of the records with no certificate or a credits issue."""
         if lo < self._checked_from:
             records, as_entered = self.records, self.as_entered
-            older = []
+            older, wrong = [], []
+            check = _check
             for p in range(lo, self._checked_from):
                 record = records[p]
                 if as_entered:
                     record = as_entered.get(record.record_id, record)
-                if not record.has_certificate or any(
-                    _check(v, record.delivery_method) for _, v in record.credits
-                ):
+                credits = record.credits
+                if len(credits) == 1:  # most records: no generator
+                    bad = bool(check(credits[0][1], record.delivery_method))
+                else:
+                    bad = any(check(v, record.delivery_method) for _, v in credits)
+                if bad:
+                    older.append(p)
+                    wrong.append(p)
+                elif not record.has_certificate:
                     older.append(p)
             self._flagged[:0] = older
+            self._wrong[:0] = wrong
             self._checked_from = lo
         flagged = self._flagged
         return flagged[bisect_left(flagged, lo) : bisect_left(flagged, hi)]
+
+    def wrong(self, lo: int, hi: int) -> list[int]:
+        """Positions in ``lo:hi`` of the records whose credits break the increments (``issues``
+        says how); ``flagged`` must have been asked for them first."""
+        assert lo >= self._checked_from or lo >= hi
+        wrong = self._wrong
+        return wrong[bisect_left(wrong, lo) : bisect_left(wrong, hi)]
 
     def memo(self, make: Callable[[Ledger, int], Any]) -> dict[int, Any]:
         """Position -> ``make(self, position)`` for the records worked out so far (the caller
@@ -298,6 +315,23 @@ class Ledger:
         found = memo.get(position)
         if found is None:
             found = memo[position] = make(self, position)
+        return found
+
+    def line_sums(self, lo: int, hi: int) -> dict[tuple[str, str | None], Decimal]:
+        """(field of study, delivery method) -> the positive credits of records ``lo:hi`` in
+        that field by that method (do not change it): the components judged over one window
+        (most of a rule's, over its period) share one pass over its records."""
+        found = self._lines.get((lo, hi))
+        if found is None:
+            found = self._lines[(lo, hi)] = {}
+            records = self.records
+            for p in range(lo, hi):
+                record = records[p]
+                method = record.delivery_method
+                for name, amount in record.credits:
+                    if amount > 0:
+                        key = (name, method)
+                        found[key] = found.get(key, ZERO) + amount
         return found
 
     def not_stated(self, lo: int, hi: int, says_nothing: Callable[[str | None], bool]) -> list[int]:

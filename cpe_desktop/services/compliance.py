@@ -21,7 +21,6 @@ import weakref
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from operator import attrgetter
 from typing import Any
 
 import peewee
@@ -202,53 +201,53 @@ def _records_since(needed: dict[int, dt.date]) -> dict[int, list[RecordFacts]]:
 
 
 def _read_records(holder_ids: set[int], since: dt.date) -> dict[int, list[RecordFacts]]:
-    """These people's records completed on or after ``since`` (older ones no period looks at):
-    one query for the records, one for their credit lines, converted here with caches, as
-    peewee's per-value conversion would cost ten times the engine's whole evaluation on a
-    firm's 20,000 records."""
+    """These people's records completed on or after ``since`` (older ones no period looks at),
+    each person's in record_id order: one query for the records with their credit lines, and
+    one more only for the few records that state an ethics jurisdiction, a first day or topics;
+    converted here with caches, as peewee's per-value conversion would cost ten times the
+    engine's whole evaluation on a firm's 20,000 records."""
     # A firm's view reads every person's (a plain scan is cheaper than an index look-up per
     # person); one person's reads only theirs.
     where = f"r.completed_on >= {database.param}"
     if len(holder_ids) <= _FEW_PEOPLE:
         where += " AND r.user_id IN ({})".format(", ".join(str(int(h)) for h in holder_ids))
-    day = since.isoformat()
-    credit_rows = database.execute_sql(
-        "SELECT c.record_id, c.field_of_study, c.credits FROM record_credits c "
-        f"JOIN cpe_records r ON r.record_id = c.record_id WHERE {where}",
-        (day,),
+    # One row per credit line (a record without lines counts nothing and is not read), a
+    # record's lines one after the other. The last column is whether the record has a
+    # certificate, or NULL when it states more, read apart ("+" keeps SQLite scanning the
+    # records, in record order, and looking up each one's lines).
+    rows = database.execute_sql(
+        "SELECT r.record_id, r.user_id, r.title, r.completed_on, r.delivery_method, "
+        "c.field_of_study, c.credits, CASE WHEN r.ethics_jurisdiction IS NULL AND "
+        "r.started_on IS NULL AND r.topics IS NULL THEN r.attachment_id IS NOT NULL END "
+        "FROM cpe_records r JOIN record_credits c ON c.record_id = +r.record_id "
+        f"WHERE {where} ORDER BY r.record_id",
+        (since.isoformat(),),
     )
     # A firm's credit lines take a few values (a field and an amount): each (field, amount)
     # line, and each one-line record's credits, is built once and shared.
     pairs: dict[tuple[str, Any], tuple[str, Decimal]] = {}
     singles: dict[tuple[str, Decimal], tuple[tuple[str, Decimal], ...]] = {}
-    lines: dict[int, tuple[tuple[str, Decimal], ...]] = {}
-    several: list[int] = []
-    for record_id, field, credits in credit_rows:
-        key = (field, credits)
+    heads: list[Any] = []  # each record's first row
+    lines: list[tuple[tuple[str, Decimal], ...]] = []  # and its credit lines
+    last_id = None
+    for row in rows:
+        key = (row[5], row[6])
         pair = pairs.get(key)
         if pair is None:
-            pair = pairs[key] = (field, Decimal(str(credits)).quantize(_CENT))
-        found = lines.get(record_id)
-        if found is None:
-            single = singles.get(pair)
-            if single is None:
-                single = singles[pair] = (pair,)
-            lines[record_id] = single
-        else:
-            if len(found) == 1:
-                several.append(record_id)
-            lines[record_id] = (*found, pair)
-    for record_id in several:
-        # by field: the same order whichever way the rows came
-        lines[record_id] = tuple(sorted(lines[record_id]))
-    record_rows = database.execute_sql(
-        "SELECT r.record_id, r.user_id, r.title, r.completed_on, r.delivery_method, "
-        "r.ethics_jurisdiction, r.attachment_id IS NOT NULL, r.started_on, r.topics "
-        f"FROM cpe_records r WHERE {where}",
-        (day,),
-    )
+            pair = pairs[key] = (row[5], Decimal(str(row[6])).quantize(_CENT))
+        if row[0] == last_id:  # by field: the same order whichever way the lines came
+            lines[-1] = tuple(sorted((*lines[-1], pair)))
+            continue
+        last_id = row[0]
+        single = singles.get(pair)
+        if single is None:
+            single = singles[pair] = (pair,)
+        heads.append(row)
+        lines.append(single)
+    stating = _stated([row[0] for row in heads if row[7] is None])
     dates: dict[Any, dt.date] = {}
     topic_lists: dict[Any, tuple[str, ...]] = {None: tuple(names_of(None))}
+    no_topics = topic_lists[None]
 
     def day_of(value: Any) -> dt.date:
         day = dates[value] = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
@@ -256,19 +255,24 @@ def _read_records(holder_ids: set[int], since: dt.date) -> dict[int, list[Record
 
     trusted = RecordFacts.trusted
     by_holder: dict[int, list[RecordFacts]] = defaultdict(list)
-    get_lines, get_day, get_topics = lines.get, dates.get, topic_lists.get
-    for row in record_rows:
-        record_id, user_id, title, completed, method, ethics, attachment, started, topics = row
-        credit_lines = get_lines(record_id)
-        if credit_lines is None or user_id not in holder_ids:
-            continue  # a record without credit lines counts nothing (as the join read it)
-        names = get_topics(topics)
-        if names is None:
-            names = topic_lists[topics] = tuple(names_of(topics))
-        by_holder[user_id].append(
-            trusted(
+    get_day = dates.get
+    for row, credit_lines in zip(heads, lines, strict=True):
+        record_id, user_id, title, completed, method, _, _, certified = row
+        if user_id not in holder_ids:
+            continue
+        day = get_day(completed) or day_of(completed)
+        if certified is not None:
+            record = trusted(
+                record_id, day, method, None, bool(certified), credit_lines, title, None, no_topics
+            )
+        else:
+            ethics, attachment, started, topics = stating[record_id]
+            names = topic_lists.get(topics)
+            if names is None:
+                names = topic_lists[topics] = tuple(names_of(topics))
+            record = trusted(
                 record_id,
-                get_day(completed) or day_of(completed),
+                day,
                 method,
                 ethics,
                 bool(attachment),
@@ -277,13 +281,22 @@ def _read_records(holder_ids: set[int], since: dt.date) -> dict[int, list[Record
                 None if started is None else (get_day(started) or day_of(started)),
                 names,
             )
-        )
-    for records in by_holder.values():
-        records.sort(key=_by_id)  # the same order whichever way the rows came
+        by_holder[user_id].append(record)
     return by_holder
 
 
-_by_id = attrgetter("record_id")
+def _stated(record_ids: list[int]) -> dict[int, tuple[Any, ...]]:
+    """record_id -> (ethics jurisdiction, has a certificate, first day, topics) of these
+    records, a few hundred per query."""
+    found: dict[int, tuple[Any, ...]] = {}
+    for start in range(0, len(record_ids), 500):
+        chunk = ", ".join(str(int(i)) for i in record_ids[start : start + 500])
+        for record_id, *rest in database.execute_sql(
+            "SELECT record_id, ethics_jurisdiction, attachment_id IS NOT NULL, started_on, "
+            f"topics FROM cpe_records WHERE record_id IN ({chunk})"
+        ):
+            found[record_id] = tuple(rest)
+    return found
 
 
 def evaluate_licenses(

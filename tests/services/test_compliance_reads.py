@@ -5,12 +5,17 @@ join read them, on SQLite and PostgreSQL alike."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 from decimal import Decimal
+from typing import Any
 
-from cpe_desktop.db.models import CpeRecord, Credential, License, User
-from cpe_desktop.db.rule_columns import names_of
-from cpe_desktop.rules.compliance import RecordFacts
+from cpe_desktop.db.models import CpeRecord, Credential, License, StateRequirement, User
+from cpe_desktop.db.rule_columns import names_of, rows_in_force
+from cpe_desktop.rules.compliance import Evaluation, RecordFacts, evaluate_each
+from cpe_desktop.rules.reciprocity import apply_reciprocity
 from cpe_desktop.services import compliance, licenses, records
+from cpe_desktop.services.context import SYSTEM, ServiceContext
+from cpe_desktop.services.demo import demo_clock, make_demo_firm
 
 
 def _record(ctx, day, lines, method="Group Live", **extra):
@@ -107,3 +112,63 @@ def test_firm_view_licenses_carry_their_holder_and_credential(people):
     }
     bob = compliance.evaluate_licenses(people.as_admin, user_id=people.bob.user_id)
     assert [(i.user.email, i.license.credential.code) for i in bob] == [("bob@example.com", "EA")]
+
+
+def _each_alone(as_of: dt.date) -> dict[int, Evaluation]:
+    """The straightforward way: every active license judged on its own (a ledger of its own),
+    its rule and facts read one by one, its holder's records (all of them) as ``RecordFacts``'
+    constructor builds them from the stored rows; then reciprocity over all of them."""
+    in_force = rows_in_force(StateRequirement.select(), as_of)
+    pairs = []
+    for license_ in License.select().where(License.status == "active"):
+        row = in_force.get((license_.credential_id, license_.jurisdiction))
+        if row is not None:
+            pairs.append((compliance._facts(license_), compliance.rule_of(row)))
+    held: dict[int, list[RecordFacts]] = {}
+    for record in CpeRecord.select():
+        held.setdefault(record.user_id, []).append(_as_constructed(record))
+    alone = [evaluate_each([(facts, rule)], held, as_of)[0] for facts, rule in pairs]
+    judged = apply_reciprocity([(rule, facts) for facts, rule in pairs], alone)
+    return {facts.license_id: ev for (facts, _), ev in zip(pairs, judged, strict=True)}
+
+
+def test_the_firm_view_judges_each_license_as_if_alone(seeded):
+    """The firm's way (one query for every record and its lines, a ledger shared by a holder's
+    licenses, records worded once per holder, component sums per window, evaluations kept)
+    gives what judging each license alone gives, over a seeded firm of many states,
+    credentials and kinds of record, on several days."""
+    make_demo_firm(demo_clock(dt.date(2026, 6, 15)), users_count=12, records_per_user=90, seed=5)
+    system = ServiceContext(SYSTEM)
+    rng = random.Random(18)
+    people = [user.user_id for user in User.select()]
+    fields = ["Taxes", "Auditing", "Regulatory Ethics", "Personal Development", "Not stated"]
+    methods = ["Group Live", "QAS Self Study", "Nano Learning", "Instructor", "Not stated"]
+    for n in range(120):  # records stating more, several lines, broken increments
+        day = dt.date(2026, 6, 15) - dt.timedelta(days=rng.randrange(0, 2000))
+        extra: dict[str, Any] = {}
+        if n % 3 == 0:
+            extra["ethics_jurisdiction"] = rng.choice(["Texas", "New York", "Florida"])
+        if n % 5 == 0:
+            extra["started_on"] = (day - dt.timedelta(days=1)).isoformat()
+        records.create_record(
+            ServiceContext(SYSTEM),
+            {
+                "user_id": rng.choice(people),
+                "title": f"Course {n}",
+                "completed_on": day.isoformat(),
+                "delivery_method": rng.choice(methods),
+                "credits": [
+                    {"field": field, "credits": rng.choice(["0.5", "1", "1.3", "2", "4", "8"])}
+                    for field in rng.sample(fields, rng.choice((1, 2, 3)))
+                ],
+                **extra,
+            },
+        )
+    for as_of in (dt.date(2026, 6, 15), dt.date(2025, 12, 31), dt.date(2027, 1, 1)):
+        compliance.forget_cached_records()
+        firm = compliance.evaluate_licenses(system, as_of=as_of)
+        expected = _each_alone(as_of)
+        assert len(expected) > 12
+        assert {i.license.license_id: i.evaluation for i in firm if i.evaluation} == expected
+        kept = compliance.evaluate_licenses(system, as_of=as_of)  # the records kept this time
+        assert [i.evaluation for i in kept] == [i.evaluation for i in firm]
