@@ -389,7 +389,7 @@ class Controller:
     def backup_now(self, parent: QWidget) -> None:
         """Copy the database to a dated file in the backups folder, as a task."""
         from cpe_desktop.db.models import database
-        from cpe_desktop.services import maintenance
+        from cpe_desktop.services.backups import maintenance
         from cpe_desktop.services.errors import PermissionDenied
 
         if self.ctx is None or not self.ctx.actor.is_admin:
@@ -410,7 +410,8 @@ class Controller:
             on_error=lambda exc: crash.show_error(self._live(parent), exc, "backing up"),
         )
 
-    # --- backups (services/backups.py; ui/dialogs/backups_dialog.py) ----------------------------
+    # --- backups (services/backups/automatic.py; ui/dialogs/backups_dialog.py)
+    # ----------------------------
 
     def _note_change(self, changes: object) -> None:
         """Data changed since the last backup: the backup at close will be made. A task's own
@@ -423,7 +424,7 @@ class Controller:
         """File › Backups… and File › Restore…: the list, Back up now, Restore… (administrators)."""
         from cpe_desktop.db.database import sqlite_file
         from cpe_desktop.db.models import database
-        from cpe_desktop.services import backups
+        from cpe_desktop.services.backups import automatic as backups
         from cpe_desktop.services.errors import PermissionDenied
         from cpe_desktop.ui.dialogs.backups_dialog import BackupsDialog
 
@@ -448,7 +449,7 @@ class Controller:
 
     def _back_up_then(self, parent: QWidget, then: Callable[[], None]) -> None:
         from cpe_desktop.db.models import database
-        from cpe_desktop.services import maintenance
+        from cpe_desktop.services.backups import maintenance
 
         def done(target: Path) -> None:
             then()
@@ -479,7 +480,7 @@ class Controller:
         then open the restored database as at start and ask who is signing in."""
         from cpe_desktop.db.database import sqlite_file
         from cpe_desktop.db.models import database
-        from cpe_desktop.services import maintenance
+        from cpe_desktop.services.backups import maintenance
 
         db_file = sqlite_file(database.obj)
 
@@ -507,7 +508,7 @@ class Controller:
         warning about a data folder inside a syncing service's folder."""
         from cpe_desktop.db.database import sqlite_file
         from cpe_desktop.db.models import database
-        from cpe_desktop.services import backups
+        from cpe_desktop.services.backups import automatic as backups
 
         self.warn_about_audit_log()
         db_file = sqlite_file(database.obj)
@@ -528,7 +529,7 @@ class Controller:
     def warn_about_audit_log(self) -> None:
         """An administrator is told at once when the audit log's newest entries no longer match
         their chain (edited or removed outside the program); the Audit Log tab says exactly what."""
-        from cpe_desktop.services import audit_chain
+        from cpe_desktop.services.audit import chain as audit_chain
 
         if self.window is None or self.ctx is None or not self.ctx.actor.is_admin:
             return
@@ -559,7 +560,7 @@ class Controller:
         """Leaving after changes: an automatic backup (older ones rotated), on this thread."""
         from cpe_desktop.db.database import sqlite_file
         from cpe_desktop.db.models import database
-        from cpe_desktop.services import backups
+        from cpe_desktop.services.backups import automatic as backups
 
         if not (self.automatic_backups and self._changed_since_start):
             return
@@ -576,7 +577,7 @@ class Controller:
 
     def warn_about_sync_folder(self, folder: Path) -> None:
         """Tell once (per person and folder) that the data folder is inside Dropbox & co."""
-        from cpe_desktop.services import backups
+        from cpe_desktop.services.backups import automatic as backups
 
         warning = backups.sync_folder_warning(folder)
         if warning is None or self.ctx is None or self.ctx.actor.user_id is None:
@@ -631,7 +632,7 @@ def show_after_switch_cancelled(window: MainWindow, title: str) -> None:
 def _copy_before_import(clock: Clock) -> None:
     """A checked copy of the database before an import changes it (SQLite only)."""
     from cpe_desktop.db.models import database
-    from cpe_desktop.services import backups
+    from cpe_desktop.services.backups import automatic as backups
 
     backups.copy_before_import(database.obj, clock.now())
 
@@ -641,7 +642,7 @@ def _open_or_rescue(open_database: Callable[..., Any], db_path: str | None, targ
     newest good backup (the damaged file is kept aside), then open the restored database. None
     when the person chose Quit instead."""
     from cpe_desktop.db.database import bind, make_database, sqlite_file
-    from cpe_desktop.services import maintenance
+    from cpe_desktop.services.backups import maintenance
     from cpe_desktop.ui.dialogs.backups_dialog import offer_restore_on_damage
 
     try:

@@ -370,7 +370,7 @@ def _password(args: argparse.Namespace, may_need) -> str | None:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from cpe_desktop.services.backups import copy_before_import
+    from cpe_desktop.services.backups.automatic import copy_before_import
     from cpe_desktop.services.errors import ValidationError
     from cpe_desktop.services.interchange import import_file
     from cpe_desktop.services.interchange.word_choices import answer_of
@@ -457,7 +457,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _backup(args: argparse.Namespace) -> int:
-    from cpe_desktop.services import maintenance
+    from cpe_desktop.services.backups import maintenance
 
     db = _open(args)
     with db.connection_context():  # each service call makes its own transaction
@@ -468,7 +468,7 @@ def _backup(args: argparse.Namespace) -> int:
 
 def _restore(args: argparse.Namespace) -> int:
     from cpe_desktop.db.database import bind, make_database, resolve_target
-    from cpe_desktop.services import maintenance
+    from cpe_desktop.services.backups import maintenance
 
     # Not opened through startup: the database may be damaged, missing or empty, and restore
     # is what puts it right (the damaged file is kept aside).
@@ -479,7 +479,7 @@ def _restore(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from cpe_desktop.services import maintenance
+    from cpe_desktop.services.backups import maintenance
 
     db = _open(args)
     with db.connection_context():  # each service call makes its own transaction

@@ -1,9 +1,9 @@
 """``cpe-tracker server …``: setting up a firm's PostgreSQL server and moving solo data into it.
 
 - ``server init --admin-url URL``: the database, its owner role and the desks' roles, least
-  privilege, migrated; prints each desk's CPE_DATABASE_URL (``services/server_setup.py``).
+  privilege, migrated; prints each desk's CPE_DATABASE_URL (``services/server/setup.py``).
 - ``server copy --from PATH``: a solo SQLite database's rows, ids and audit chain included, into
-  the new (migrated, empty) server database (``services/server_copy.py``).
+  the new (migrated, empty) server database (``services/server/copying.py``).
 
 Neither signs in: ``init`` acts with the server administrator's rights, ``copy`` reads a whole
 database file and needs the owner's connection string, which only whoever runs the server has.
@@ -97,8 +97,8 @@ def add_server_parser(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from cpe_desktop.cli import EXIT_OK, CommandFailed
-    from cpe_desktop.services.server_copy import CopyRefused
-    from cpe_desktop.services.server_setup import SetupError
+    from cpe_desktop.services.server.copying import CopyRefused
+    from cpe_desktop.services.server.setup import SetupError
 
     try:
         if args.server_command == "init":
@@ -111,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _read_passwords(path: Path | None) -> dict[str, str]:
-    from cpe_desktop.services.server_setup import SetupError
+    from cpe_desktop.services.server.setup import SetupError
 
     if path is None:
         return {}
@@ -131,7 +131,7 @@ def _read_passwords(path: Path | None) -> dict[str, str]:
 
 
 def _init(args: argparse.Namespace) -> None:
-    from cpe_desktop.services import server_setup as setup
+    from cpe_desktop.services.server import setup
 
     plan = setup.Plan.make(
         args.database,
@@ -189,8 +189,9 @@ def _init(args: argparse.Namespace) -> None:
 
 def _copy(args: argparse.Namespace) -> None:
     from cpe_desktop.db.database import bind, make_database
-    from cpe_desktop.services import attachments, maintenance
-    from cpe_desktop.services.server_copy import CopyRefused, copy_sqlite_database
+    from cpe_desktop.services.backups import maintenance
+    from cpe_desktop.services.certificates import store as attachments
+    from cpe_desktop.services.server.copying import CopyRefused, copy_sqlite_database
 
     target_url = args.to or os.environ.get(DATABASE_URL_ENV, "").strip()
     if not target_url:

@@ -167,7 +167,7 @@ def _check_resources(state: _State) -> str:
 
 def _check_database(state: _State) -> str:
     from cpe_desktop.db.migrations import current_version
-    from cpe_desktop.services import maintenance
+    from cpe_desktop.services.backups import maintenance
     from cpe_desktop.startup import open_database
 
     target = state.work / "self-test.db"

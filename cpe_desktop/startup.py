@@ -23,7 +23,9 @@ from cpe_desktop.db.database import (
 )
 from cpe_desktop.db.errors import classify
 from cpe_desktop.db.migrations import migrate
-from cpe_desktop.services import attachments, audit_chain, tasks
+from cpe_desktop.services import tasks
+from cpe_desktop.services.audit import chain as audit_chain
+from cpe_desktop.services.certificates import store as attachments
 from cpe_desktop.services.context import SYSTEM, ServiceContext
 from cpe_desktop.services.shipped_data import load_shipped_requirements
 

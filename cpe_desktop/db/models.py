@@ -339,7 +339,7 @@ class AuditLog(BaseModel):
     entity_id = CharField(max_length=100, null=True)
     before_json = TextField(null=True)
     after_json = TextField(null=True)
-    # added in schema 6 (services/audit_chain.py): the hash chain. ``actor_id`` is the user id as
+    # added in schema 6 (services/audit/chain.py): the hash chain. ``actor_id`` is the user id as
     # written (``user_id`` becomes NULL when the person is deleted; the hash covers this copy),
     # ``prev_hash`` the previous entry's ``entry_hash``, ``entry_hash`` SHA-256 of this entry.
     actor_id = IntegerField(null=True)
@@ -489,7 +489,7 @@ class AppMeta(BaseModel):
 
 
 class AuditChainHead(BaseModel):
-    """Schema 6: the one row saying where the audit chain ends (services/audit_chain.py).
+    """Schema 6: the one row saying where the audit chain ends (services/audit/chain.py).
 
     Updated in the transaction of every audit write, so deleting the newest audit entries leaves
     the head pointing past them. ``rebuilt_at`` is set when the head was found missing and had to

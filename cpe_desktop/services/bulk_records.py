@@ -27,8 +27,10 @@ import peewee
 
 from cpe_desktop.db.models import AuditLog, CpeRecord, RecordCredit, User, database
 from cpe_desktop.db.typed import primary_key, tuples
-from cpe_desktop.services import audit, compliance, rows
+from cpe_desktop.services import compliance
+from cpe_desktop.services.audit import trail as audit
 from cpe_desktop.services.context import ServiceContext
+from cpe_desktop.services.editing import rows
 from cpe_desktop.services.errors import ValidationError
 
 # Rows per INSERT: within SQLite's variable limit (columns × rows) and PostgreSQL's 65,535

@@ -6,9 +6,10 @@ import re
 from typing import Any
 
 from cpe_desktop.db.models import Credential, License, StateRequirement, database
-from cpe_desktop.services import custom_fields, rows
+from cpe_desktop.services import custom_fields
 from cpe_desktop.services.changes import AUDIT, CREDENTIALS, Changes, Outcome
 from cpe_desktop.services.context import ServiceContext
+from cpe_desktop.services.editing import rows
 from cpe_desktop.services.errors import Conflict, ValidationError
 from cpe_desktop.services.validation import Validator, present
 

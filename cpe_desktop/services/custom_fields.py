@@ -19,9 +19,9 @@ from cpe_desktop.db.models import (
     User,
     database,
 )
-from cpe_desktop.services import rows
 from cpe_desktop.services.changes import AUDIT, CUSTOM_FIELDS, Changes, Outcome
 from cpe_desktop.services.context import ServiceContext
+from cpe_desktop.services.editing import rows
 from cpe_desktop.services.errors import Conflict, NotFound, ValidationError
 from cpe_desktop.services.validation import (
     MISSING,

@@ -18,10 +18,11 @@ from cpe_desktop.db.models import Credential, License, User, database
 from cpe_desktop.rules.facts import LicenseFacts, Rule
 from cpe_desktop.rules.periods import MissingInformation, anchor_kind, current_period
 from cpe_desktop.rules.tracking import default_tracked_from
-from cpe_desktop.services import compliance, custom_fields, requirements, rows
+from cpe_desktop.services import compliance, custom_fields, requirements
 from cpe_desktop.services.changes import AUDIT, LICENSES, Changes, Outcome
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.credentials import by_code
+from cpe_desktop.services.editing import rows
 from cpe_desktop.services.errors import ValidationError
 from cpe_desktop.services.name_lists import names_list, read_names
 from cpe_desktop.services.validation import MISSING, Validator, present

@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from cpe_desktop.db.models import CpeRecord, License, Notification, database
-from cpe_desktop.services import audit, rows
+from cpe_desktop.services.audit import trail as audit
 from cpe_desktop.services.changes import AUDIT, NOTIFICATIONS, Changes, Outcome
 from cpe_desktop.services.context import ServiceContext
+from cpe_desktop.services.editing import rows
 from cpe_desktop.services.errors import ValidationError
 from cpe_desktop.services.validation import Validator, present
 

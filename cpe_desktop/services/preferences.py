@@ -18,9 +18,9 @@ from typing import Any
 
 from cpe_desktop.db.models import FirmSetting, Preference, User, database
 from cpe_desktop.rules import fields
-from cpe_desktop.services import rows
 from cpe_desktop.services.changes import AUDIT, PREFERENCES, Changes, Outcome
 from cpe_desktop.services.context import ServiceContext
+from cpe_desktop.services.editing import rows
 from cpe_desktop.services.errors import ValidationError
 
 

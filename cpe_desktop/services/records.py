@@ -30,9 +30,11 @@ from cpe_desktop.rules.fields import (
     normalize_delivery_method,
     normalize_field,
 )
-from cpe_desktop.services import audit, compliance, custom_fields, requirements, rows
+from cpe_desktop.services import compliance, custom_fields, requirements
+from cpe_desktop.services.audit import trail as audit
 from cpe_desktop.services.changes import AUDIT, RECORDS, Changes, Outcome
 from cpe_desktop.services.context import ServiceContext
+from cpe_desktop.services.editing import rows
 from cpe_desktop.services.errors import ValidationError
 from cpe_desktop.services.name_lists import names_list, read_names
 from cpe_desktop.services.validation import MISSING, Validator, parse_decimal, present

@@ -23,9 +23,10 @@ from typing import Any
 
 from cpe_desktop.clock import Clock
 from cpe_desktop.db.models import License, Notification, Reminder, database
-from cpe_desktop.services import notifications, rows
+from cpe_desktop.services import notifications
 from cpe_desktop.services.changes import AUDIT, REMINDERS, Changes, Outcome
 from cpe_desktop.services.context import ServiceContext
+from cpe_desktop.services.editing import rows
 from cpe_desktop.services.errors import ValidationError
 from cpe_desktop.services.validation import MISSING, Validator, present
 

@@ -32,10 +32,10 @@ from cpe_desktop.rules.component_facts import (
 )
 from cpe_desktop.rules.facts import CARRYOVER_SCOPES, CYCLE_ANCHORS, FIRST_PERIODS, RECIPROCITIES
 from cpe_desktop.rules.rule_fields import RENAMED_COLUMNS, RULE_FIELDS
-from cpe_desktop.services import rows
 from cpe_desktop.services.changes import AUDIT, REQUIREMENTS, Changes, Outcome
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.credentials import by_code
+from cpe_desktop.services.editing import rows
 from cpe_desktop.services.errors import ValidationError
 from cpe_desktop.services.validation import MISSING, Validator, present
 

@@ -23,9 +23,10 @@ from typing import Any
 
 from cpe_desktop import paths
 from cpe_desktop.db.models import AppMeta, Credential, StateRequirement, database
-from cpe_desktop.services import audit, rows
+from cpe_desktop.services.audit import trail as audit
 from cpe_desktop.services.changes import AUDIT, CREDENTIALS, REQUIREMENTS, Changes
 from cpe_desktop.services.context import SYSTEM, ServiceContext
+from cpe_desktop.services.editing import rows
 from cpe_desktop.services.errors import ValidationError
 from cpe_desktop.services.requirements import (
     COMPONENTS,

@@ -21,8 +21,8 @@ from cpe_desktop.db.errors import classify
 from cpe_desktop.db.models import TaskQueue
 from cpe_desktop.services.changes import TASKS, Changes
 from cpe_desktop.services.context import ServiceContext
+from cpe_desktop.services.editing.rows import get_or_missing
 from cpe_desktop.services.errors import ServiceError
-from cpe_desktop.services.rows import get_or_missing
 
 PENDING = "pending"
 IN_PROGRESS = "in_progress"

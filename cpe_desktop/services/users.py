@@ -10,9 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from cpe_desktop.db.models import CpeRecord, License, User, database
-from cpe_desktop.services import activity, audit, compliance, custom_fields, licenses, rows
+from cpe_desktop.services import compliance, custom_fields, licenses
+from cpe_desktop.services.audit import activity
+from cpe_desktop.services.audit import trail as audit
 from cpe_desktop.services.changes import AUDIT, USERS, Changes, Outcome
 from cpe_desktop.services.context import ADMIN, ROLES, Actor, ServiceContext
+from cpe_desktop.services.editing import rows
 from cpe_desktop.services.errors import Conflict, PermissionDenied, ValidationError
 from cpe_desktop.services.passwords import (
     MIN_LENGTH,

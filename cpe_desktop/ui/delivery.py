@@ -16,9 +16,11 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
-from cpe_desktop.services import mail, notifications, preferences, smtp_password
+from cpe_desktop.services import notifications, preferences
 from cpe_desktop.services.changes import Changes, Outcome
 from cpe_desktop.services.context import ServiceContext
+from cpe_desktop.services.mail import outbox as mail
+from cpe_desktop.services.mail import password as smtp_password
 from cpe_desktop.ui.bus import ChangeBus
 from cpe_desktop.ui.notifier import Notifier
 

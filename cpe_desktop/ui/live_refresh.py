@@ -1,7 +1,7 @@
-"""Other desks' changes reach this window's tabs by themselves (``services/live_changes.py``).
+"""Other desks' changes reach this window's tabs by themselves (``services/desks/live_changes.py``).
 
 Started when a person signs in, stopped at sign-out, switch and quit. It checks this desk in as
-connected (``services/presence.py``) and touches that every two minutes. Then:
+connected (``services/desks/presence.py``) and touches that every two minutes. Then:
 
 - on **PostgreSQL** a thread of its own waits on a LISTEN connection and hands each other desk's
   change to the GUI thread, which counts it (so caches of the data drop it) and publishes it on
@@ -19,9 +19,9 @@ import threading
 import peewee
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from cpe_desktop.services import live_changes, presence
 from cpe_desktop.services.changes import ALL_KINDS, Changes, note
 from cpe_desktop.services.context import ServiceContext
+from cpe_desktop.services.desks import live_changes, presence
 from cpe_desktop.ui.bus import ChangeBus
 
 log = logging.getLogger(__name__)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from cpe_desktop.services.context import ServiceContext
-from cpe_desktop.services.tables import spec as table_spec
+from cpe_desktop.services.tables.paging import spec as table_spec
 from cpe_desktop.ui.bus import ChangeBus
 from cpe_desktop.ui.connection_watch import ConnectionBanner, ConnectionWatch
 from cpe_desktop.ui.forms.registry import EDITABLE_TABLES
@@ -244,7 +244,8 @@ class MainWindow(QMainWindow):
         self.backup_action = self._action("&Back up now", lambda: self._app_call("backup_now"))
         self.backup_action.setVisible(self.ctx.actor.is_admin)
         file_menu.addAction(self.backup_action)
-        # Both open the list of backups (services/backups.py): Restore… is where one is chosen.
+        # Both open the list of backups (services/backups/automatic.py): Restore… is where one is
+        # chosen.
         self.backups_action = self._action("Back&ups…", lambda: self._app_call("show_backups"))
         self.restore_action = self._action("&Restore…", lambda: self._app_call("show_backups"))
         for action in (self.backups_action, self.restore_action):

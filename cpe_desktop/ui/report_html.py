@@ -16,7 +16,7 @@ from html import escape
 from typing import Any
 
 from cpe_desktop.rules.wording import day_text, hours_text
-from cpe_desktop.services.reports import (
+from cpe_desktop.services.reporting.reports import (
     FIRM_SUMMARY,
     STATUS_WORDS,
     TYPE_TITLES,

@@ -31,7 +31,7 @@ from PySide6.QtGui import (
 )
 
 from cpe_desktop.services.files import write_bytes
-from cpe_desktop.services.reports import FIRM_SUMMARY, ProgressCallback
+from cpe_desktop.services.reporting.reports import FIRM_SUMMARY, ProgressCallback
 from cpe_desktop.ui.report_html import break_tables, day, report_html, table_window
 
 RESOLUTION = 300

@@ -1,10 +1,10 @@
 """The one Qt table model behind every table tab, driven by a ``TableSpec``.
 
-Rows come from ``services.tables`` a page at a time: the first page when the model is built, the
-next whenever the view scrolls near the end (``canFetchMore``/``fetchMore``). Sorting and the filter
-box re-query the database instead of sorting or filtering rows in Python, so a tab over 100,000
-records opens as fast as one over ten. ``data()`` only formats what is already loaded -- it never
-touches the database -- and formats for people: dates in the user's locale, credits without
+Rows come from ``services.tables.paging`` a page at a time: the first page when the model is built,
+the next whenever the view scrolls near the end (``canFetchMore``/``fetchMore``). Sorting and the
+filter box re-query the database instead of sorting or filtering rows in Python, so a tab over
+100,000 records opens as fast as one over ten. ``data()`` only formats what is already loaded -- it
+never touches the database -- and formats for people: dates in the user's locale, credits without
 trailing zeros, numbers right-aligned, yes/no for flags.
 """
 
@@ -30,7 +30,7 @@ from PySide6.QtCore import (
 )
 
 from cpe_desktop.services.context import ServiceContext
-from cpe_desktop.services.tables import (
+from cpe_desktop.services.tables.paging import (
     PAGE_SIZE,
     Column,
     Row,

@@ -39,7 +39,9 @@ from cpe_desktop.clock import FixedClock  # noqa: E402
 from cpe_desktop.db.database import bind, make_database  # noqa: E402
 from cpe_desktop.db.migrations import migrate  # noqa: E402
 from cpe_desktop.db.models import AuditLog, database  # noqa: E402
-from cpe_desktop.services import audit, audit_chain, bulk_records, licenses, users  # noqa: E402
+from cpe_desktop.services import bulk_records, licenses, users  # noqa: E402
+from cpe_desktop.services.audit import chain as audit_chain  # noqa: E402
+from cpe_desktop.services.audit import trail as audit  # noqa: E402
 from cpe_desktop.services.context import SYSTEM, Actor, ServiceContext  # noqa: E402
 from cpe_desktop.services.shipped_data import load_shipped_requirements  # noqa: E402
 

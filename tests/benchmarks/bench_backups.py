@@ -29,14 +29,15 @@ from cpe_desktop import paths  # noqa: E402
 from cpe_desktop.clock import FixedClock  # noqa: E402
 from cpe_desktop.db.database import bind, make_database, sqlite_file  # noqa: E402
 from cpe_desktop.db.migrations import migrate  # noqa: E402
-from cpe_desktop.services import backups, maintenance  # noqa: E402
+from cpe_desktop.services.backups import automatic as backups  # noqa: E402
+from cpe_desktop.services.backups import maintenance  # noqa: E402
 
 CHILD = """
 import sys
 from cpe_desktop import paths
 from cpe_desktop.clock import FixedClock
 from cpe_desktop.db.database import bind, make_database
-from cpe_desktop.services import backups
+from cpe_desktop.services.backups import automatic as backups
 import datetime as dt
 paths.set_data_dir(sys.argv[2])
 db = bind(make_database(sys.argv[1]))

@@ -33,18 +33,11 @@ from cpe_desktop import paths
 from cpe_desktop.clock import FixedClock
 from cpe_desktop.db.database import bind, make_database
 from cpe_desktop.db.migrations import migrate
-from cpe_desktop.services import (
-    attachments,
-    audit_pack,
-    compliance,
-    licenses,
-    records,
-    report_files,
-    reports,
-    requirements,
-    users,
-)
+from cpe_desktop.services import compliance, licenses, records, requirements, users
+from cpe_desktop.services.certificates import store as attachments
 from cpe_desktop.services.context import SYSTEM, Actor, ServiceContext
+from cpe_desktop.services.reporting import audit_pack, reports
+from cpe_desktop.services.reporting import files as report_files
 from cpe_desktop.services.shipped_data import load_shipped_requirements
 from cpe_desktop.ui.report_pdf import render_pdf
 

@@ -37,8 +37,8 @@ from PySide6.QtWidgets import QApplication, QTableView
 from cpe_desktop.db.database import bind, make_database
 from cpe_desktop.db.migrations import migrate
 from cpe_desktop.db.models import CpeRecord, User
-from cpe_desktop.services import tables
 from cpe_desktop.services.context import Actor, ServiceContext
+from cpe_desktop.services.tables import paging as tables
 from cpe_desktop.ui.table_model import PagedTableModel
 
 FIELDS = ("Taxes", "Auditing", "Regulatory Ethics", "Accounting", "Finance")

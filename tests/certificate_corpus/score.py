@@ -3,7 +3,7 @@
 A certificate's truth file names the values a careful reader takes from it; a value the reader
 proposes is right when it equals the truth, wrong otherwise (also when the certificate does not
 print that element at all), and empty when the reader proposes nothing. Used by the suite
-(``tests/services/test_certificate_corpus.py``) and by
+(``tests/services/certificates/test_certificate_corpus.py``) and by
 ``tests/benchmarks/score_certificate_corpus.py``.
 """
 
@@ -111,7 +111,7 @@ class Outcome:
 
 def reader() -> Callable[[Path, str], Any]:
     """The program's reader, given the participant's name where it takes one."""
-    from cpe_desktop.services.certificate_text import read_certificate
+    from cpe_desktop.services.certificates.text import read_certificate
 
     if "person" in inspect.signature(read_certificate).parameters:
         return lambda path, person: read_certificate(path, person=person)

@@ -4,7 +4,7 @@ Two databases made with the same seed and as-of date are compared table by table
 every column (ids, timestamps, audit hashes included). Left out are the two columns stamped with
 the machine's own clock rather than the services' (the demo's): ``schema_version.applied_at``
 (when the migrations ran) and ``audit_chain_head.updated_at`` (when the chain's head last moved,
-``services/audit.py``). A third database, from another seed, differs.
+``services/audit/trail.py``). A third database, from another seed, differs.
 """
 
 from __future__ import annotations

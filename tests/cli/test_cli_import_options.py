@@ -210,7 +210,7 @@ def test_an_unknown_word_names_the_word_option_too(tmp_path, database):
 def test_an_import_from_the_command_line_keeps_a_checked_copy_first(tmp_path, database):
     """As File › Import does: the database as it was before the import is kept in the backups
     folder (the newest ten such copies), listed by the Backups view as "before import"."""
-    from cpe_desktop.services.backups import list_backups
+    from cpe_desktop.services.backups.automatic import list_backups
 
     log = _write(tmp_path, "Date,Course,Subject,Hours\n2025-01-10,Partial copy,Taxes,2\n")
     before = [b for b in list_backups(None, tmp_path / "backups") if b.kind == "before-import"]

@@ -10,7 +10,8 @@ import json
 from cpe_desktop.clock import FixedClock
 from cpe_desktop.db.migrations import STEPS, current_version, latest_version, migrate
 from cpe_desktop.db.models import AuditChainHead, AuditLog
-from cpe_desktop.services import audit_chain, users
+from cpe_desktop.services import users
+from cpe_desktop.services.audit import chain as audit_chain
 from cpe_desktop.services.context import SYSTEM, ServiceContext
 
 

@@ -8,8 +8,9 @@ import datetime as dt
 
 from cpe_desktop.db.migrations import STEPS, current_version, latest_version, migrate
 from cpe_desktop.db.models import FirmSetting, Preference
-from cpe_desktop.services import mail, preferences
+from cpe_desktop.services import preferences
 from cpe_desktop.services.context import SYSTEM, ServiceContext
+from cpe_desktop.services.mail import outbox as mail
 
 WHEN = dt.datetime(2025, 3, 1, 9, 0)
 

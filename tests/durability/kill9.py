@@ -40,7 +40,8 @@ import sys, datetime as dt
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 from cpe_desktop.startup import open_database
-from cpe_desktop.services import records, backups
+from cpe_desktop.services import records
+from cpe_desktop.services.backups import automatic as backups
 from cpe_desktop.services.context import Actor, ServiceContext
 from cpe_desktop.services.interchange import import_file
 db_path, csv_path, round_no = sys.argv[2], Path(sys.argv[3]), int(sys.argv[4])
@@ -87,7 +88,8 @@ def _setup(folder: Path) -> Path:
 
 def _verify(db_path: Path, committed: list[int], imports: list[str]) -> list[str]:
     from cpe_desktop.db.database import bind, make_database
-    from cpe_desktop.services import backups, maintenance
+    from cpe_desktop.services.backups import automatic as backups
+    from cpe_desktop.services.backups import maintenance
 
     problems: list[str] = []
     with sqlite3.connect(db_path) as raw:

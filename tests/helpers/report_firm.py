@@ -15,7 +15,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from cpe_desktop.db.models import License
-from cpe_desktop.services import attachments, licenses, records
+from cpe_desktop.services import licenses, records
+from cpe_desktop.services.certificates import store as attachments
 from tests.helpers.atlantis_rule import add_atlantis_rule
 
 AS_OF = dt.date(2026, 6, 15)

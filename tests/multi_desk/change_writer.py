@@ -16,7 +16,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from desk_connection import connect
 
-from cpe_desktop.services import presence, records
+from cpe_desktop.services import records
+from cpe_desktop.services.desks import presence
 
 
 def main() -> None:

@@ -24,9 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from cpe_desktop.clock import FixedClock
 from cpe_desktop.db.database import bind, make_database
 from cpe_desktop.db.models import Reminder, User
-from cpe_desktop.services import deadlines, mail, reminders
+from cpe_desktop.services import deadlines, reminders
 from cpe_desktop.services.context import Actor, ServiceContext
-from cpe_desktop.services.smtp_delivery import Transport
+from cpe_desktop.services.mail import outbox as mail
+from cpe_desktop.services.mail.smtp import Transport
 
 TRANSPORT = Transport(timeout=10.0)
 

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from desk_connection import connect
 
-from cpe_desktop.services import editing
+from cpe_desktop.services.editing import saving as editing
 from cpe_desktop.services.errors import Conflict, StaleEdit
 
 

@@ -24,8 +24,9 @@ import pytest
 from cpe_desktop.db.database import bind, make_database
 from cpe_desktop.db.migrations import migrate
 from cpe_desktop.db.models import AuditLog, License
-from cpe_desktop.services import credentials, licenses, live_changes, users
+from cpe_desktop.services import credentials, licenses, users
 from cpe_desktop.services.context import SYSTEM, Actor, ServiceContext
+from cpe_desktop.services.desks import live_changes
 from cpe_desktop.ui import connection_watch
 from cpe_desktop.ui.bus import ChangeBus
 from cpe_desktop.ui.connection_watch import REFUSED, ConnectionBanner, ConnectionWatch

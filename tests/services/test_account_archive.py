@@ -35,7 +35,6 @@ from cpe_desktop.db.models import (
     User,
 )
 from cpe_desktop.services import (
-    attachments,
     credentials,
     custom_fields,
     licenses,
@@ -43,10 +42,11 @@ from cpe_desktop.services import (
     preferences,
     records,
     reminders,
-    reports,
 )
+from cpe_desktop.services.certificates import store as attachments
 from cpe_desktop.services.errors import ValidationError
 from cpe_desktop.services.interchange import export_document, export_file, import_file
+from cpe_desktop.services.reporting import reports
 from tests.helpers.interchange_documents import other_database, table_counts, two_people_document
 
 pytestmark = pytest.mark.usefixtures("seeded")

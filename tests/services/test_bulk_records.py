@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from cpe_desktop.db.models import ActivityLog, AuditLog, CpeRecord, RecordCredit
-from cpe_desktop.services import audit, bulk_records, records, users
+from cpe_desktop.services import bulk_records, records, users
+from cpe_desktop.services.audit import trail as audit
 from cpe_desktop.services.context import Actor, ServiceContext
 from cpe_desktop.services.errors import PermissionDenied
 from cpe_desktop.services.interchange import import_file

@@ -15,8 +15,10 @@ import json
 import threading
 
 from cpe_desktop.db.models import AuditLog, Email, Notification, Reminder, database
-from cpe_desktop.services import mail, notifications, preferences, reminders, rows
-from cpe_desktop.services.mail import CLAIM_TIMEOUT, Transport
+from cpe_desktop.services import notifications, preferences, reminders
+from cpe_desktop.services.editing import rows
+from cpe_desktop.services.mail import outbox as mail
+from cpe_desktop.services.mail.outbox import CLAIM_TIMEOUT, Transport
 from tests.helpers.mail_doubles import SmtpServer
 
 RACERS = 6

@@ -4,8 +4,9 @@ not "Boolean" or "Integer", and a choice field's choices read "Basic, Advanced",
 
 from __future__ import annotations
 
-from cpe_desktop.services import custom_fields, tables
-from cpe_desktop.services.admin_table_specs import CUSTOM_FIELDS
+from cpe_desktop.services import custom_fields
+from cpe_desktop.services.tables import paging as tables
+from cpe_desktop.services.tables.admin_specs import CUSTOM_FIELDS
 
 
 def test_the_custom_fields_table_names_types_and_choices_in_words(people):

@@ -21,8 +21,10 @@ from cpe_desktop.db.models import (
     Reminder,
     User,
 )
-from cpe_desktop.services import attachments, audit_chain, compliance, users
-from cpe_desktop.services.certificate_text import read_certificate
+from cpe_desktop.services import compliance, users
+from cpe_desktop.services.audit import chain as audit_chain
+from cpe_desktop.services.certificates import store as attachments
+from cpe_desktop.services.certificates.text import read_certificate
 from cpe_desktop.services.context import SYSTEM, ServiceContext
 from cpe_desktop.services.demo import (
     catalog,

@@ -9,7 +9,8 @@ import zipfile
 import pytest
 
 from cpe_desktop.db.models import Attachment
-from cpe_desktop.services import audit_pack, report_files, reports
+from cpe_desktop.services.reporting import audit_pack, reports
+from cpe_desktop.services.reporting import files as report_files
 from tests.helpers.report_firm import PDF, build_firm, certificate, course, fake_pdf
 
 BIDI = ["\u200e", "\u200f", "\u202a", "\u202b", "\u202c", "\u202d", "\u202e"]

@@ -21,20 +21,19 @@ from cpe_desktop.db.models import (
     Reminder,
 )
 from cpe_desktop.services import (
-    attachments,
-    audit_pack,
     compliance,
     custom_fields,
     licenses,
-    mail,
     notifications,
     preferences,
     records,
     reminders,
-    reports,
     users,
 )
+from cpe_desktop.services.certificates import store as attachments
 from cpe_desktop.services.errors import PermissionDenied, ValidationError
+from cpe_desktop.services.mail import outbox as mail
+from cpe_desktop.services.reporting import audit_pack, reports
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 RECORD = {

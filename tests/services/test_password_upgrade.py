@@ -11,7 +11,8 @@ import os
 import pytest
 
 from cpe_desktop.db.models import AuditLog, User
-from cpe_desktop.services import audit_chain, passwords, users
+from cpe_desktop.services import passwords, users
+from cpe_desktop.services.audit import chain as audit_chain
 from cpe_desktop.services.errors import PermissionDenied
 
 

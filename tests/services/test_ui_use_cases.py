@@ -9,8 +9,9 @@ import datetime as dt
 import pytest
 
 from cpe_desktop.db.models import Attachment, CpeRecord, License, Reminder, User
-from cpe_desktop.services import editing, reminders, requirements, users
+from cpe_desktop.services import reminders, requirements, users
 from cpe_desktop.services.context import Actor, ServiceContext
+from cpe_desktop.services.editing import saving as editing
 from cpe_desktop.services.errors import StaleEdit, ValidationError
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"

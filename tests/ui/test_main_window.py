@@ -8,8 +8,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from cpe_desktop.db.models import CpeRecord
-from cpe_desktop.services import records, tables
+from cpe_desktop.services import records
 from cpe_desktop.services.changes import Changes
+from cpe_desktop.services.tables import paging as tables
 from cpe_desktop.ui.bus import ChangeBus
 from cpe_desktop.ui.main_window import ADMIN_TABS, DAILY_TABS, MainWindow
 from cpe_desktop.ui.tabs.table_tab import TableTab

@@ -11,7 +11,8 @@ import pypdf
 import pytest
 
 from cpe_desktop.rules.wording import day_text
-from cpe_desktop.services import audit_pack, records, reports
+from cpe_desktop.services import records
+from cpe_desktop.services.reporting import audit_pack, reports
 from cpe_desktop.ui.report_pdf import render_pdf, write_pdf
 from tests.helpers.report_firm import INJECTION, ODD_TITLE, build_firm, course
 

@@ -23,9 +23,10 @@ from cpe_desktop.db.models import (
     User,
     database,
 )
-from cpe_desktop.services import custom_fields, records, tables
+from cpe_desktop.services import custom_fields, records
 from cpe_desktop.services.context import Actor, ServiceContext
 from cpe_desktop.services.errors import PermissionDenied
+from cpe_desktop.services.tables import paging as tables
 from cpe_desktop.ui.dates import date_format
 from cpe_desktop.ui.table_model import PagedTableModel
 

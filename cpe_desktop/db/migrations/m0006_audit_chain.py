@@ -1,4 +1,4 @@
-"""Schema 6: the audit log becomes a hash chain (services/audit_chain.py, ARCHITECTURE.md §3).
+"""Schema 6: the audit log becomes a hash chain (services/audit/chain.py, ARCHITECTURE.md §3).
 
 ``audit_logs`` gains ``actor_id`` (the acting person's id as written: ``user_id`` turns NULL when
 that person is deleted, and the hash must still be checkable), ``prev_hash`` and ``entry_hash``.

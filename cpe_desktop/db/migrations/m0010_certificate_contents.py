@@ -2,9 +2,10 @@
 
 Until now a certificate's file lived only in the data folder of the desk that attached it, so on
 a firm's PostgreSQL server another desk saw the certificate's row but could not open it. On
-PostgreSQL the bytes are now stored with the row (``services/attachments.py``). Files attached
-before this step are added by the next desk that has them (``attachments.share_local_files``, run
-at start) or by ``cpe-tracker server copy``. Nothing existing changes.
+PostgreSQL the bytes are now stored with the row (``services/certificates/store.py``). Files
+attached before this step are added by the next desk that has them
+(``attachments.share_local_files``, run at start) or by ``cpe-tracker server copy``. Nothing
+existing changes.
 
 A model of its own, so later edits to ``db/models.py`` cannot change what it does.
 """

@@ -33,22 +33,20 @@ from typing import Any
 from cpe_desktop.clock import FixedClock
 from cpe_desktop.db.models import ALL_MODELS, Notification, User, database
 from cpe_desktop.services import (
-    activity,
-    attachments,
     bulk_records,
     compliance,
     custom_fields,
     deadlines,
     licenses,
-    mail,
     notifications,
     preferences,
     records,
     reminders,
-    reports,
     tasks,
     users,
 )
+from cpe_desktop.services.audit import activity
+from cpe_desktop.services.certificates import store as attachments
 from cpe_desktop.services.context import COMMAND_LINE, Actor, ServiceContext
 from cpe_desktop.services.credentials import by_code
 from cpe_desktop.services.demo import catalog, plan
@@ -56,6 +54,8 @@ from cpe_desktop.services.demo.catalog import LicenseTemplate, PersonTemplate
 from cpe_desktop.services.demo.certificate import certificate_lines, pdf_bytes
 from cpe_desktop.services.errors import Conflict, ValidationError
 from cpe_desktop.services.interchange.checks import RECORD_KEYS, check_record
+from cpe_desktop.services.mail import outbox as mail
+from cpe_desktop.services.reporting import reports
 
 DEFAULT_USERS = 8
 DEFAULT_RECORDS_PER_USER = 40

@@ -28,7 +28,7 @@ import peewee
 
 from cpe_desktop.db.errors import DatabaseEnvironmentError
 from cpe_desktop.db.models import database
-from cpe_desktop.services import activity
+from cpe_desktop.services.audit import activity
 from cpe_desktop.services.changes import ACTIVITY, Changes
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import ValidationError

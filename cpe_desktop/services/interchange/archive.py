@@ -31,7 +31,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-from cpe_desktop.services import attachments
+from cpe_desktop.services.certificates import store as attachments
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import ValidationError
 from cpe_desktop.services.files import write_atomically

@@ -61,8 +61,7 @@ from cpe_desktop.db.models import (
     User,
     database,
 )
-from cpe_desktop.services import attachments as attachments_service
-from cpe_desktop.services import bulk_records, rows
+from cpe_desktop.services import bulk_records
 from cpe_desktop.services import credentials as credentials_service
 from cpe_desktop.services import custom_fields as custom_fields_service
 from cpe_desktop.services import licenses as licenses_service
@@ -71,6 +70,7 @@ from cpe_desktop.services import records as records_service
 from cpe_desktop.services import reminders as reminders_service
 from cpe_desktop.services import requirements as requirements_service
 from cpe_desktop.services import users as users_service
+from cpe_desktop.services.certificates import store as attachments_service
 from cpe_desktop.services.changes import (
     ATTACHMENTS,
     AUDIT,
@@ -87,6 +87,7 @@ from cpe_desktop.services.changes import (
     Changes,
 )
 from cpe_desktop.services.context import ADMIN, ServiceContext
+from cpe_desktop.services.editing import rows
 from cpe_desktop.services.errors import PermissionDenied, ValidationError
 from cpe_desktop.services.interchange.checks import under
 from cpe_desktop.services.interchange.common import (

@@ -17,13 +17,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cpe_desktop.db.models import Credential, CustomField
-from cpe_desktop.services import attachments
 from cpe_desktop.services import custom_fields as custom_fields_service
 from cpe_desktop.services import notifications as notifications_service
 from cpe_desktop.services import preferences as preferences_service
 from cpe_desktop.services import reminders as reminders_service
-from cpe_desktop.services import reports as reports_service
 from cpe_desktop.services import requirements as requirements_service
+from cpe_desktop.services.certificates import store as attachments
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import ValidationError
 from cpe_desktop.services.interchange.checks import (
@@ -38,6 +37,7 @@ from cpe_desktop.services.interchange.checks import (
     under,
 )
 from cpe_desktop.services.interchange.common import add_errors, raise_collected
+from cpe_desktop.services.reporting import reports as reports_service
 from cpe_desktop.services.validation import MISSING, Validator, present
 
 FORMAT = "cpe-tracker/1"

@@ -38,8 +38,9 @@ from typing import Any
 
 from cpe_desktop.db.models import CpeRecord, RecordCredit, User, database
 from cpe_desktop.db.typed import tuples
-from cpe_desktop.services import activity, bulk_records
+from cpe_desktop.services import bulk_records
 from cpe_desktop.services import records as records_service
+from cpe_desktop.services.audit import activity
 from cpe_desktop.services.changes import ACTIVITY, AUDIT, RECORDS, Changes
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import ValidationError

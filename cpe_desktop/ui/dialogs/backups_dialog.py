@@ -2,9 +2,9 @@
 first), how many automatic backups to keep; and the offer to restore the newest good backup when
 the database cannot be opened because it is damaged.
 
-The work itself is the services' (``services/backups.py``, ``services/maintenance.py``); copying
-and restoring run as tasks through the controller (``app.Controller``), which the dialog is given
-as two callables.
+The work itself is the services' (``services/backups/automatic.py``,
+``services/backups/maintenance.py``); copying and restoring run as tasks through the controller
+(``app.Controller``), which the dialog is given as two callables.
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ from PySide6.QtWidgets import (
 
 from cpe_desktop import paths
 from cpe_desktop.rules.wording import day_text
-from cpe_desktop.services import backups
-from cpe_desktop.services.backups import Backup, KeepPolicy
+from cpe_desktop.services.backups import automatic as backups
+from cpe_desktop.services.backups.automatic import Backup, KeepPolicy
 
 
 def when_text(moment: dt.datetime) -> str:

@@ -44,10 +44,11 @@ from cpe_desktop.rules.component_facts import (
     SCOPES,
 )
 from cpe_desktop.rules.fields import DELIVERY_METHODS, FIELDS_OF_STUDY
-from cpe_desktop.services import requirements, table_words
+from cpe_desktop.services import requirements
 from cpe_desktop.services.changes import Outcome
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import ServiceError, ValidationError
+from cpe_desktop.services.tables import words as table_words
 from cpe_desktop.ui.forms.inputs import (
     FieldInput,
     checklist,

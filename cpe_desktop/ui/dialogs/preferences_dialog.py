@@ -31,11 +31,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cpe_desktop.services import preferences, smtp_delivery, smtp_password, users
+from cpe_desktop.services import preferences, users
 from cpe_desktop.services.changes import Outcome
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import ValidationError
-from cpe_desktop.services.smtp_delivery import SmtpSettings, Transport
+from cpe_desktop.services.mail import password as smtp_password
+from cpe_desktop.services.mail import smtp as smtp_delivery
+from cpe_desktop.services.mail.smtp import SmtpSettings, Transport
 from cpe_desktop.ui.dialogs import smtp_password_prompt
 from cpe_desktop.ui.dialogs.field_errors import FieldErrors
 from cpe_desktop.ui.layouts import parent_of

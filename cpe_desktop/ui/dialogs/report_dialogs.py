@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cpe_desktop.services.audit_pack import PackPeriod
 from cpe_desktop.services.errors import ServiceError
+from cpe_desktop.services.reporting.audit_pack import PackPeriod
 from cpe_desktop.ui.dates import DateEdit
 from cpe_desktop.ui.report_html import report_html
 

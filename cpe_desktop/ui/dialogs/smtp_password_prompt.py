@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QInputDialog, QLineEdit, QWidget
 
-from cpe_desktop.services.smtp_delivery import SmtpSettings
+from cpe_desktop.services.mail.smtp import SmtpSettings
 
 
 def password_prompt(parent: QWidget | None, settings: SmtpSettings) -> QInputDialog:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from cpe_desktop.rules.wording import day_text, hours_text
-from cpe_desktop.services.certificate_text import Fact
+from cpe_desktop.services.certificates.text import Fact
 
 if TYPE_CHECKING:
     from cpe_desktop.ui.forms.record_form import RecordForm

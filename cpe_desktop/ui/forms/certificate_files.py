@@ -1,6 +1,6 @@
 """Attaching and opening a record's certificate file: the file picker and the system viewer.
 
-The record form stores the file on Save (``services.attachments``); until then "Open
+The record form stores the file on Save (``services.certificates.store``); until then "Open
 certificate" shows the file just chosen, afterwards the stored copy. Opening goes through the
 desktop (``QDesktopServices``), so the user's own PDF or picture viewer shows it.
 """
@@ -14,7 +14,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QPushButton, QWidget
 
-from cpe_desktop.services import attachments
+from cpe_desktop.services.certificates import store as attachments
 from cpe_desktop.services.errors import ServiceError
 from cpe_desktop.ui.forms.inputs import describe, show_message
 

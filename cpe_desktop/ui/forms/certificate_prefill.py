@@ -1,7 +1,7 @@
 """Pre-filling the record form from a PDF certificate, and making sure the user checks it.
 
 When a certificate is attached (chosen or dropped), the text of a PDF is read
-(:mod:`cpe_desktop.services.certificate_text`) and what it names goes into the form's fields that
+(:mod:`cpe_desktop.services.certificates.text`) and what it names goes into the form's fields that
 are still empty: what the user typed is never replaced. Every value put in is marked, with a
 highlight, a "From certificate — please check" badge and a tooltip quoting the certificate line
 it came from, because a misread date or field of study would count wrongly toward a license.
@@ -38,8 +38,8 @@ from PySide6.QtWidgets import (
 )
 
 from cpe_desktop.services import users
-from cpe_desktop.services.certificate_names import find_topics
-from cpe_desktop.services.certificate_text import CertificateFacts, Fact, read_certificate
+from cpe_desktop.services.certificates.names import find_topics
+from cpe_desktop.services.certificates.text import CertificateFacts, Fact, read_certificate
 from cpe_desktop.services.errors import ServiceError
 from cpe_desktop.ui.forms.certificate_differences import (  # noqa: F401 - also named here
     CertificateDifferences,

@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cpe_desktop.services import editing
 from cpe_desktop.services.changes import Outcome
 from cpe_desktop.services.context import ServiceContext
-from cpe_desktop.services.editing import CUSTOM_PREFIX
+from cpe_desktop.services.editing import saving as editing
+from cpe_desktop.services.editing.saving import CUSTOM_PREFIX
 from cpe_desktop.services.errors import ServiceError, StaleEdit, ValidationError
 from cpe_desktop.ui import connection_watch
 from cpe_desktop.ui.dialogs import stale_edit_dialog

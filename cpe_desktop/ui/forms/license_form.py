@@ -26,9 +26,10 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QGroupBox, QLabel, QVBoxLayo
 
 from cpe_desktop.rules.component_facts import ATTRIBUTE_LABELS
 from cpe_desktop.rules.periods import anchor_kind
-from cpe_desktop.services import compliance, editing, licenses, requirements, users
+from cpe_desktop.services import compliance, licenses, requirements, users
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.credentials import by_code, list_credentials
+from cpe_desktop.services.editing import saving as editing
 from cpe_desktop.services.errors import ServiceError
 from cpe_desktop.services.licenses import SuggestedPeriod
 from cpe_desktop.ui.forms.form_dialog import FormDialog

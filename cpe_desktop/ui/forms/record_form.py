@@ -38,11 +38,13 @@ from PySide6.QtWidgets import (
 
 from cpe_desktop.rules.credits import check_credits, check_program_days
 from cpe_desktop.rules.fields import DELIVERY_METHODS, is_ethics
-from cpe_desktop.services import attachments, editing, licenses, requirements
+from cpe_desktop.services import licenses, requirements
 from cpe_desktop.services import records as records_service
+from cpe_desktop.services.certificates import store as attachments
 from cpe_desktop.services.changes import Outcome
 from cpe_desktop.services.context import ServiceContext
-from cpe_desktop.services.editing import CUSTOM_PREFIX
+from cpe_desktop.services.editing import saving as editing
+from cpe_desktop.services.editing.saving import CUSTOM_PREFIX
 from cpe_desktop.services.errors import ServiceError, StaleEdit, ValidationError
 from cpe_desktop.ui import connection_watch
 from cpe_desktop.ui.dialogs import stale_edit_dialog

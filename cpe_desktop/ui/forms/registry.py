@@ -10,15 +10,15 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialog, QWidget
 
-from cpe_desktop.services import entities
 from cpe_desktop.services.changes import Outcome
 from cpe_desktop.services.context import ServiceContext
+from cpe_desktop.services.editing import entities
 
 if TYPE_CHECKING:
     from cpe_desktop.ui.forms.form_dialog import FormDialog
     from cpe_desktop.ui.forms.record_form import RecordForm
 
-# table name -> the entity ``editing.save_entity`` and the specs use (services/entities.py)
+# table name -> the entity ``editing.save_entity`` and the specs use (services/editing/entities.py)
 ENTITY_OF_TABLE: dict[str, str] = {e.table: e.name for e in entities.EDITABLE}
 EDITABLE_TABLES: frozenset[str] = frozenset(ENTITY_OF_TABLE)
 

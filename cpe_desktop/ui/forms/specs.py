@@ -15,7 +15,7 @@ from typing import Any
 
 from cpe_desktop.services import custom_fields, reminders, requirements
 from cpe_desktop.services.context import ROLES
-from cpe_desktop.services.editing import CUSTOMIZABLE, custom_key
+from cpe_desktop.services.editing.saving import CUSTOMIZABLE, custom_key
 from cpe_desktop.services.licenses import STATUSES
 
 KINDS = (

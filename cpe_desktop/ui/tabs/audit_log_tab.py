@@ -1,7 +1,7 @@
 """The Audit Log view: the table of entries, and above it whether the log's hash chain holds.
 
 The line says "Chain verified (N entries …)" or, in words, where the log or the records were
-changed outside the program (``services/audit_chain.py``). When the tab opens and after each
+changed outside the program (``services/audit/chain.py``). When the tab opens and after each
 change it checks the chain's newest entries, the head and the count (milliseconds, as at start-up);
 "Check everything" hashes every entry again and compares every record and license with the log,
 as ``cpe-tracker check`` does (a few seconds on 20,000 records).
@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from cpe_desktop.services import audit_chain
+from cpe_desktop.services.audit import chain as audit_chain
 from cpe_desktop.services.changes import AUDIT, Changes
 from cpe_desktop.ui.layouts import box_of
 from cpe_desktop.ui.tabs.table_tab import TableTab

@@ -26,9 +26,11 @@ from PySide6.QtCore import QSettings, QStandardPaths, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QPushButton
 
-from cpe_desktop.services import audit_pack, report_files, reports, users
 from cpe_desktop.services import licenses as licenses_service
+from cpe_desktop.services import users
 from cpe_desktop.services.changes import Outcome
+from cpe_desktop.services.reporting import audit_pack, reports
+from cpe_desktop.services.reporting import files as report_files
 from cpe_desktop.services.tasks import Progress
 from cpe_desktop.ui import crash
 from cpe_desktop.ui.dialogs.report_dialogs import ReportOptionsDialog, ReportViewer

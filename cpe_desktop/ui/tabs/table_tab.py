@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cpe_desktop.services import deleting
 from cpe_desktop.services.changes import Changes, Outcome
 from cpe_desktop.services.context import ServiceContext
-from cpe_desktop.services.tables import spec as table_spec
+from cpe_desktop.services.editing import deleting
+from cpe_desktop.services.tables.paging import spec as table_spec
 from cpe_desktop.ui.bus import ChangeBus
 from cpe_desktop.ui.crash import show_error
 from cpe_desktop.ui.table_model import PagedTableModel

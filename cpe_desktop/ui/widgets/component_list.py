@@ -6,7 +6,7 @@ figures (with the pace mark and the ethics period); every other applicable compo
 on nano learning, New York's concentration option) gets one row here: its label, a thin bar with "3
 of 8 h" for a minimum, and a line saying where it stands ("5 h missing", "met — New York's
 concentration option", "3 h over the cap not counted"). Most missing first. The words come from
-``services.reports`` so the card and the progress report say the same.
+``services.reporting.reports`` so the card and the progress report say the same.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from cpe_desktop.rules.component_facts import ComponentResult
-from cpe_desktop.services.reports import (
+from cpe_desktop.services.reporting.reports import (
     chosen_option,
     component_json,
     component_needed,

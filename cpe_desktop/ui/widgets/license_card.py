@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 from cpe_desktop.rules.facts import Evaluation
 from cpe_desktop.rules.wording import day_text, hours_text, overdue_text
 from cpe_desktop.services.compliance import LicenseStatus
-from cpe_desktop.services.reports import chosen_option
+from cpe_desktop.services.reporting.reports import chosen_option
 from cpe_desktop.ui.icons import STATUSES, status_icon
 from cpe_desktop.ui.theme import status_colour
 from cpe_desktop.ui.widgets.component_list import ComponentList, extra_components

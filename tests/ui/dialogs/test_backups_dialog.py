@@ -19,7 +19,9 @@ from cpe_desktop import app as app_module
 from cpe_desktop.app import Controller
 from cpe_desktop.db.database import sqlite_file
 from cpe_desktop.db.models import User, database
-from cpe_desktop.services import backups, maintenance, preferences, users
+from cpe_desktop.services import preferences, users
+from cpe_desktop.services.backups import automatic as backups
+from cpe_desktop.services.backups import maintenance
 from cpe_desktop.startup import open_database
 from cpe_desktop.ui.dialogs.backups_dialog import BackupsDialog
 from tests.helpers.modal_dialogs import answer_next_dialog, sign_in, with_dialog

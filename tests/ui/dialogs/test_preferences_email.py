@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
 
 from cpe_desktop.db.models import AuditLog, FirmSetting, Preference
 from cpe_desktop.services import preferences
-from cpe_desktop.services.smtp_delivery import SmtpSettings, Transport
+from cpe_desktop.services.mail.smtp import SmtpSettings, Transport
 from cpe_desktop.ui.dialogs import smtp_password_prompt
 from cpe_desktop.ui.dialogs.preferences_dialog import (
     NO_SERVER_NOTE,

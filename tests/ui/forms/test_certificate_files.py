@@ -13,7 +13,8 @@ from PySide6.QtGui import QDesktopServices
 
 from cpe_desktop import paths
 from cpe_desktop.db.models import Attachment, CertificateContent, CpeRecord
-from cpe_desktop.services import attachments, records
+from cpe_desktop.services import records
+from cpe_desktop.services.certificates import store as attachments
 from cpe_desktop.ui.forms import certificate_files
 from cpe_desktop.ui.forms.record_form import RecordForm
 from tests.helpers.certificate_pdfs import NANO_LEARNING, QAS_SELF_STUDY

@@ -24,7 +24,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox, QPushButton, QWidget
 
 from cpe_desktop.db.models import CpeRecord
-from cpe_desktop.services import attachments
+from cpe_desktop.services.certificates import store as attachments
 from cpe_desktop.ui import theme
 from cpe_desktop.ui.forms.certificate_prefill import NOTE
 from cpe_desktop.ui.forms.record_form import RecordForm

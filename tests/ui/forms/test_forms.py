@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QApplication, QDateEdit, QDialog, QLabel, QWidget
 
 from cpe_desktop.db.models import Attachment, CpeRecord, License, RecordCredit, Reminder, User
 from cpe_desktop.services import (
-    attachments,
     credentials,
     custom_fields,
     licenses,
@@ -22,6 +21,7 @@ from cpe_desktop.services import (
     requirements,
     users,
 )
+from cpe_desktop.services.certificates import store as attachments
 from cpe_desktop.ui.forms import registry
 from cpe_desktop.ui.forms.form_dialog import FormDialog
 from cpe_desktop.ui.forms.inputs import date_format

@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtWidgets import QLabel
 
 from cpe_desktop.services import records, requirements, users
-from cpe_desktop.services.certificate_text import CertificateFacts, Fact
+from cpe_desktop.services.certificates.text import CertificateFacts, Fact
 from cpe_desktop.services.context import Actor, ServiceContext
 from cpe_desktop.ui.forms.certificate_prefill import NOTE
 from cpe_desktop.ui.forms.record_form import RecordForm

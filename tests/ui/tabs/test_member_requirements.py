@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from cpe_desktop.db.models import StateRequirement
-from cpe_desktop.services import deleting
+from cpe_desktop.services.editing import deleting
 from cpe_desktop.services.errors import PermissionDenied
 from cpe_desktop.ui.bus import ChangeBus
 from cpe_desktop.ui.main_window import TAB_NOTES, MainWindow

@@ -20,8 +20,9 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
 
 from cpe_desktop.db.models import Report, TaskQueue
 from cpe_desktop.rules.wording import day_text
-from cpe_desktop.services import records, reports
+from cpe_desktop.services import records
 from cpe_desktop.services.errors import ServiceError
+from cpe_desktop.services.reporting import reports
 from cpe_desktop.ui import crash
 from cpe_desktop.ui.bus import ChangeBus
 from cpe_desktop.ui.dialogs.report_dialogs import ReportOptionsDialog

@@ -1,0 +1,259 @@
+"""The audit trail: every create/update/delete writes one entry, inside the same transaction.
+
+Entries say who acted, what kind of thing changed, and its state before and after as JSON.
+Secrets (password hashes) never reach the log.
+
+The entries form a hash chain (schema 6; checked by ``services/audit/chain.py``): each carries
+``entry_hash``, SHA-256 over its canonical content (:func:`entry_hash`: id, acting person, action,
+time, entity, entity id, details, before and after JSON) and ``prev_hash``, the previous entry's
+hash. ``audit_chain_head`` (one row) holds the newest entry's id and hash and the number of
+entries; :func:`chain` reads it (``SELECT … FOR UPDATE`` on PostgreSQL, so two desks writing at
+once queue rather than fork the chain; SQLite's write transactions are serialised already),
+settles the new entries' ids, hashes them and moves the head, all in the caller's transaction.
+No query per entry looks for the previous hash, so bulk writes (imports) stay cheap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import hashlib
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import peewee
+
+from cpe_desktop.db.models import AuditChainHead, AuditLog, database
+from cpe_desktop.db.typed import primary_key
+from cpe_desktop.services.changes import AUDIT, Changes
+from cpe_desktop.services.context import ServiceContext
+from cpe_desktop.services.desks import live_changes
+
+_SECRET_COLUMNS = frozenset({"password_hash"})
+# Bookkeeping, not the item's content: the version every update bumps (schema 8) stays out of the
+# pictures, so entries written before and after it compare alike.
+_BOOKKEEPING_COLUMNS = frozenset({"row_version"})
+
+AUDIT_CHANGE = Changes.of(AUDIT)
+
+
+def json_value(value: Any) -> Any:
+    """Dates as ISO text and decimals as plain text ("2", "1.5"), the same on every database."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return format(value.normalize(), "f")
+    return value
+
+
+def snapshot(instance: peewee.Model, **extra: Any) -> dict[str, Any]:
+    """A JSON-safe picture of a row: its columns (secrets masked) plus any ``extra`` facts."""
+    picture: dict[str, Any] = {}
+    for name, field in instance._meta.fields.items():
+        column = field.column_name
+        raw = instance.__data__.get(name)
+        if column in _BOOKKEEPING_COLUMNS:
+            continue
+        if column in _SECRET_COLUMNS:
+            picture["has_password"] = raw is not None
+            continue
+        picture[column] = json_value(raw)
+    for key, value in extra.items():
+        picture[key] = json_value(value) if not isinstance(value, (list, dict)) else value
+    return picture
+
+
+# An entry's values as ``write`` builds them, in this order (``bulk_records.audit_row`` too).
+ENTRY_FIELDS: tuple[peewee.Field, ...] = (
+    AuditLog.user,
+    AuditLog.action,
+    AuditLog.timestamp,
+    AuditLog.details,
+    AuditLog.entity,
+    AuditLog.entity_id,
+    AuditLog.before_json,
+    AuditLog.after_json,
+)
+# What :func:`chain` returns for each entry: its id, the values above, then the chain's columns.
+CHAINED_FIELDS: tuple[peewee.Field, ...] = (
+    AuditLog.log_id,
+    *ENTRY_FIELDS,
+    AuditLog.actor_id,
+    AuditLog.prev_hash,
+    AuditLog.entry_hash,
+)
+HEAD_ID = 1
+_CHAINED_NAMES = tuple(field.name for field in CHAINED_FIELDS)
+
+
+def write(
+    ctx: ServiceContext,
+    action: str,
+    entity: str,
+    entity_id: Any,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    details: str | None = None,
+) -> AuditLog:
+    """Append one audit entry; call inside the mutation's transaction."""
+    if details is None and ctx.actor.user_id is None:
+        details = f"by {ctx.actor.name}"
+    values = (
+        ctx.actor.user_id,
+        f"{action} {entity}",
+        ctx.now(),
+        details,
+        entity,
+        str(entity_id) if entity_id is not None else None,
+        json.dumps(before, sort_keys=True, default=str) if before is not None else None,
+        json.dumps(after, sort_keys=True, default=str) if after is not None else None,
+    )
+    if not database.obj.in_transaction():  # the head and the entry move together
+        with database.atomic():
+            return _insert(values)
+    return _insert(values)
+
+
+def _insert(values: tuple[Any, ...]) -> AuditLog:
+    (row,) = chain([values])
+    return AuditLog.create(**dict(zip(_CHAINED_NAMES, row, strict=True)))
+
+
+def chain(entries: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
+    """Link new entries (values in :data:`ENTRY_FIELDS` order) onto the chain.
+
+    Returns each as values for :data:`CHAINED_FIELDS`, ready to insert, and moves the head past
+    them. Call inside the transaction that inserts them: if the insert fails, the head's move is
+    rolled back with it.
+    """
+    if not entries:
+        return []
+    last_id, previous, highest = _locked_head()
+    ids = _reserve_ids(len(entries), last_id, highest)
+    made: list[tuple[Any, ...]] = []
+    for log_id, values in zip(ids, entries, strict=True):
+        user, action, timestamp, details, entity, entity_id, before_json, after_json = values
+        digest = entry_hash(
+            log_id, user, action, timestamp, entity, entity_id, details, before_json, after_json,
+            previous,
+        )  # fmt: skip
+        made.append((log_id, *values, user, previous, digest))
+        previous = digest
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    db = database.obj
+    db.execute_sql(
+        _sql(
+            "UPDATE {head} SET last_log_id = {p}, last_hash = {p}, "
+            "entry_count = entry_count + {p}, updated_at = {p} WHERE head_id = {p}"
+        ),
+        (ids[-1], previous, len(entries), AuditChainHead.updated_at.db_value(now), HEAD_ID),
+    )
+    # Every mutation writes its entries here: the other desks hear of it when it commits.
+    live_changes.announce({values[4] for values in entries})
+    return made
+
+
+def entry_hash(
+    log_id: int,
+    actor_id: int | None,
+    action: str | None,
+    timestamp: Any,
+    entity: str | None,
+    entity_id: str | None,
+    details: str | None,
+    before_json: str | None,
+    after_json: str | None,
+    prev_hash: str | None,
+) -> str:
+    """SHA-256 (hex) of an entry's canonical content: a compact JSON array, ASCII-escaped (so
+    any text, even a lone surrogate, hashes). The same algorithm as schema 6's step."""
+    content = [
+        "cpe-audit/1",
+        int(log_id),
+        actor_id,
+        action,
+        _time_text(timestamp),
+        entity,
+        entity_id,
+        details,
+        before_json,
+        after_json,
+        prev_hash,
+    ]
+    text = json.dumps(content, ensure_ascii=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+def _time_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    return value.isoformat()
+
+
+def _locked_head() -> tuple[int | None, str | None, int]:
+    """The chain's head (newest id and hash) and, on SQLite, the log's highest id; the head row
+    is locked until the transaction ends (PostgreSQL; SQLite's write transaction holds the whole
+    database). Plain SQL: these run at every audit write. A missing head is started again from
+    the newest entry and marked ``rebuilt_at``, so the loss stays visible to the check."""
+    db = database.obj
+    if isinstance(db, peewee.PostgresqlDatabase):
+        query = "SELECT last_log_id, last_hash, 0 FROM {head} WHERE head_id = {p} FOR UPDATE"
+    else:
+        query = (
+            "SELECT last_log_id, last_hash, (SELECT MAX(log_id) FROM {log}) FROM {head} "
+            "WHERE head_id = {p}"
+        )
+    found = db.execute_sql(_sql(query), (HEAD_ID,)).fetchone()
+    if found is None:
+        _rebuild_head()
+        found = db.execute_sql(_sql(query), (HEAD_ID,)).fetchone()
+    last_id, last_hash, highest = found
+    return last_id, last_hash, highest or 0
+
+
+def _rebuild_head() -> None:
+    newest = AuditLog.select().order_by(AuditLog.log_id.desc()).first()
+    AuditChainHead.insert(
+        head_id=HEAD_ID,
+        last_log_id=newest.log_id if newest else None,
+        last_hash=newest.entry_hash if newest else None,
+        entry_count=AuditLog.select().where(AuditLog.entry_hash.is_null(False)).count(),
+        updated_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        rebuilt_at=newest.log_id if newest else 0,
+    ).execute()
+
+
+def _reserve_ids(count: int, last_id: int | None, highest: int) -> list[int]:
+    """Ids for ``count`` new entries, known before they are written (they are hashed).
+
+    PostgreSQL: taken from the column's sequence while the head is locked, so ids rise in chain
+    order. SQLite (and others): after the highest id in the log or the head, which no other
+    connection can take while this write transaction lasts.
+    """
+    db = database.obj
+    if isinstance(db, peewee.PostgresqlDatabase):
+        cursor = db.execute_sql(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            (AuditLog._meta.table_name, primary_key(AuditLog).column_name, count),
+        )
+        return sorted(int(row[0]) for row in cursor.fetchall())
+    first = max(highest, last_id or 0) + 1
+    return list(range(first, first + count))
+
+
+def _sql(template: str) -> str:
+    """``template`` with ``{head}``, ``{log}`` (quoted table names) and ``{p}`` (the driver's
+    placeholder) filled in for the bound database."""
+    db = database.obj
+
+    def name(model: type[peewee.Model]) -> str:
+        parts = (model._meta.schema, model._meta.table_name)
+        return ".".join(peewee.quote((part,), db.quote) for part in parts if part)  # type: ignore[attr-defined]  # public, but missing from the stubs
+
+    return template.format(head=name(AuditChainHead), log=name(AuditLog), p=db.param)

@@ -1,0 +1,59 @@
+"""The entity registry (services/editing/entities.py) is complete: every table a person works with
+is either declared there, with everything the tabs, forms, savers and deleters need, or said not to
+be edited, with the reason; the older per-module mappings are derived from it."""
+
+from __future__ import annotations
+
+import inspect
+
+from cpe_desktop.db.models import ALL_MODELS
+from cpe_desktop.services import custom_fields
+from cpe_desktop.services.editing import deleting, entities
+from cpe_desktop.services.editing import saving as editing
+from cpe_desktop.services.tables import paging as tables
+
+
+def test_every_table_is_declared_or_said_not_to_be_edited():
+    declared = {e.model._meta.table_name for e in entities.ENTITIES}
+    not_edited = set(entities.NOT_EDITED)
+    every = {model._meta.table_name for model in ALL_MODELS}
+    assert declared | not_edited == every
+    assert not declared & not_edited
+    assert all(reason.strip() for reason in entities.NOT_EDITED.values())
+
+
+def test_each_entity_names_its_table_view_model_words_and_services():
+    for entity in entities.ENTITIES:
+        spec = tables.spec(entity.table)  # a table view lists it
+        assert spec.model is entity.model, entity.name
+        assert entity.one and entity.several and entity.one != entity.several
+        assert callable(entity.describe) and callable(entity.delete)
+        if entity.editable:
+            create = inspect.signature(entity.create).parameters
+            update = inspect.signature(entity.update).parameters
+            assert len(create) == 2 and len(update) == 3, entity.name
+            assert "row_version" in entity.model._meta.fields  # forms save on a version
+    assert {e.name for e in entities.ENTITIES if e.custom_fields} == set(custom_fields.ENTITIES)
+
+
+def test_the_older_mappings_follow_the_registry():
+    editable = {e.name for e in entities.EDITABLE}
+    assert set(editing.SAVERS) == set(editing.MODELS) == editable
+    assert {e.table for e in entities.ENTITIES} == deleting.DELETABLE
+    assert set(editing.CUSTOMIZABLE) == set(custom_fields.ENTITIES)
+
+
+def test_a_delete_confirmation_is_worded_from_the_registry(people):
+    from cpe_desktop.services import records
+
+    made = records.create_record(
+        people.as_ann,
+        {
+            "title": "Tax update",
+            "completed_on": "2026-03-02",
+            "delivery_method": "Group Live",
+            "credits": [{"field": "Taxes", "credits": "4"}],
+        },
+    ).value
+    question = deleting.question("records", [made.record_id])
+    assert question.startswith("Delete the record “Tax update” (")
