@@ -647,8 +647,12 @@ def prepare(
     licenses_with_rules: Iterable[tuple[LicenseFacts, Rule]], as_of: date
 ) -> list[EvaluationContext]:
     """Each license's periods, worked out before any record is read: ``ctx.earliest()`` is the
-    first day its evaluation looks at, so a caller can read only the records from then on."""
-    return [EvaluationContext(rule, license, as_of) for license, rule in licenses_with_rules]
+    first day its evaluation looks at, so a caller can read only the records from then on.
+    Licenses with the same rule and period inputs share the periods worked out."""
+    shared: dict[tuple[object, ...], Any] = {}
+    return [
+        EvaluationContext(rule, license, as_of, shared) for license, rule in licenses_with_rules
+    ]
 
 
 def evaluate_prepared(

@@ -322,7 +322,8 @@ def judge_components(
     met_groups = [name for name, members in groups.items() if all(ok(r) for r in members)]
     chosen = met_groups[0] if met_groups else None
     if chosen is not None:
-        results = [replace(r, chosen=r.alternative == chosen) for r in results]
+        # (judged above with ``chosen`` False: only the chosen group's are built again)
+        results = [replace(r, chosen=True) if r.alternative == chosen else r for r in results]
     outside = all(ok(r) for r in results if not r.alternative)
     holds = outside and (not groups or chosen is not None)
     return ComponentOutcome(results, dropped_total, holds, chosen, bool(groups))

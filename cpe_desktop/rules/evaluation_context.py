@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from cpe_desktop.rules.caps import CappedWindow, cap_limits
 from cpe_desktop.rules.facts import FirstPeriod, Issue, LicenseFacts, Rule
@@ -33,6 +34,7 @@ from cpe_desktop.rules.periods import (
     anchor_is_assumed,
     current_period,
     ethics_period,
+    period_inputs,
     previous_ethics_period,
     previous_period,
     reporting_year,
@@ -55,9 +57,20 @@ def ethics_counted(
 class EvaluationContext:
     """One evaluation's fixed inputs and its periods, worked out before any record is read."""
 
-    def __init__(self, rule: Rule, license: LicenseFacts, as_of: date) -> None:
+    def __init__(
+        self,
+        rule: Rule,
+        license: LicenseFacts,
+        as_of: date,
+        shared: dict[tuple[object, ...], Any] | None = None,
+    ) -> None:
         self.rule, self.license, self.as_of = rule, license, as_of
+        # Periods and first-period needs worked out for one license hold for every license with
+        # the same rule and the same period inputs: ``shared`` keeps them for the contexts of
+        # one run (``compliance.prepare``), each kept with the rule it was worked out for.
+        self._shared: dict[tuple[object, ...], Any] = {} if shared is None else shared
         self.issues: list[Issue] = []
+        self.guessed = False  # (set by _current_or_fallback)
         self.limits = cap_limits(
             rule.total_hours,
             {
@@ -74,6 +87,7 @@ class EvaluationContext:
         if rule.ethics_state_specific and not partial:
             self.ethics_kind = f"ethics@{jurisdiction_key(license.jurisdiction) or ''}"
         self.current = self._current_or_fallback()
+        self._inputs = period_inputs(self.rule, license, license.birth_date)
         self.ethics = self._period(ethics_period)
         self.previous = self._period(previous_period, 1)
         self.previous_ethics = self._period(previous_ethics_period, 1)
@@ -112,6 +126,20 @@ class EvaluationContext:
         self._windows: dict[Period, CappedWindow] = {}
 
     def _current_or_fallback(self) -> Period:
+        """``_work_out_current``, or what it gave a license with the same rule and inputs."""
+        rule, license = self.rule, self.license
+        key = ("current", id(rule), period_inputs(rule, license, license.birth_date), self.as_of)
+        found = self._shared.get(key)
+        if found is None or found[0] is not rule:
+            current = self._work_out_current()
+            self._shared[key] = (rule, self.rule, current, self.guessed, tuple(self.issues))
+            return current
+        kept: Period = found[2]
+        self.rule, self.guessed = found[1], found[3]
+        self.issues.extend(found[4])
+        return kept
+
+    def _work_out_current(self) -> Period:
         """The current period; when a fact the rule needs is missing, the same basis aligned to
         the issue year (or calendar years) stands in, with an issue asking for the fact."""
         license = self.license
@@ -167,7 +195,14 @@ class EvaluationContext:
         issued = self.license.issued_on
         if issued is None or self.rule.first_period == "full" or issued > period.end:
             return None
-        return first_period_need(self.rule, issued, period, self._index(period))
+        rule = self.rule
+        key = ("need", period, id(rule), self._inputs)
+        found = self._shared.get(key)
+        if found is None or found[0] is not rule:
+            need = first_period_need(rule, issued, period, self._index(period))
+            found = self._shared[key] = (rule, need)
+        need = found[1]
+        return need
 
     def required(self, period: Period) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
         """(total, ethics, technical) asked of ``period``, first-period reductions included."""
@@ -178,7 +213,14 @@ class EvaluationContext:
         return first.required_total, first.required_ethics, scaled_technical(rule, first)
 
     def _period(self, find: Callable[..., Period], *back: int) -> Period:
-        return find(self.rule, self.license, self.license.birth_date, self.as_of, *back)
+        rule = self.rule
+        key = (find, back, id(rule), self._inputs, self.as_of)
+        found = self._shared.get(key)
+        if found is None or found[0] is not rule:
+            period = find(rule, self.license, self.license.birth_date, self.as_of, *back)
+            found = self._shared[key] = (rule, period)
+        period = found[1]
+        return period
 
     def earliest(self) -> date:
         """The first day any period of this evaluation looks at."""

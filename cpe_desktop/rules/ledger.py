@@ -92,6 +92,7 @@ class Credit(NamedTuple):
 
 
 _order = attrgetter("completed_on", "record_id")
+_by_day = attrgetter("completed_on")
 _NOTHING = (ZERO, ZERO, ZERO, ZERO)
 
 
@@ -145,14 +146,44 @@ class Ledger:
                 seen = unique.setdefault(record.record_id, record)
                 if seen is not record and seen != record:
                     raise ValueError(f"two different records have the id {record.record_id}")
-        self.records: list[RecordFacts] = sorted(unique.values(), key=_order)
-        self.dates: list[date] = [record.completed_on for record in self.records]
-        rows = [_sums(record.credits) for record in self.records]
-        totals, ethics, technical, non_technical = (
-            (list(column) for column in zip(*rows, strict=True)) if rows else ([], [], [], [])
-        )
+        ids = list(unique)
+        # Given in record_id order (as the database gives them), the stable sort by day alone
+        # keeps that order among a day's records.
+        by = _by_day if ids == sorted(ids) else _order
+        self.records: list[RecordFacts] = sorted(unique.values(), key=by)
+        self.dates: list[date] = []
+        totals: list[Decimal] = []
+        ethics: list[Decimal] = []
+        technical: list[Decimal] = []
+        non_technical: list[Decimal] = []
         # (self-study, nano) of each record.
-        self.methods = [_method_kind(record.delivery_method) for record in self.records]
+        self.methods: list[tuple[bool, bool]] = []
+        add_day, add_method = self.dates.append, self.methods.append
+        add_t, add_e, add_k, add_n = (
+            totals.append,
+            ethics.append,
+            technical.append,
+            non_technical.append,
+        )
+        field_kinds, method_kinds = _FIELD_KINDS, _METHOD_KINDS
+        for record in self.records:  # (tens of thousands for a firm: _sums inlined for one line)
+            add_day(record.completed_on)
+            method = record.delivery_method
+            add_method(method_kinds.get(method) or _method_kind(method))
+            credits = record.credits
+            if len(credits) != 1:
+                t, e, k, n = _sums(credits)
+            else:
+                name, t = credits[0]
+                if t > 0:
+                    is_e, is_k, is_n = field_kinds.get(name) or _field_kind(name)
+                    e, k, n = (t if is_e else ZERO), (t if is_k else ZERO), (t if is_n else ZERO)
+                else:
+                    t = e = k = n = ZERO
+            add_t(t)
+            add_e(e)
+            add_k(k)
+            add_n(n)
         self._face: dict[str, list[Decimal]] = {
             TOTAL: totals,
             ETHICS: ethics,

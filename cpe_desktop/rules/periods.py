@@ -206,6 +206,34 @@ def _end_parity(
     return None
 
 
+def period_inputs(
+    rule: PeriodRule, license: PeriodLicense, holder_birth_date: date | None
+) -> tuple[object, ...]:
+    """All that this module reads of a rule, a license and its holder's birth date: equal
+    inputs, equal periods (and the same ``MissingInformation``) on any day, so a firm's licenses
+    can share them. Of the birth date only whether there is one, its month (birth-month periods
+    and anchors) and its year's parity (birth-year parity anchors) are read."""
+    kind = anchor_kind(rule)
+    by_month = rule.period_basis == "birth_month" or kind == "birth_month"
+    by_parity = kind == "birth_year_parity"
+    born = holder_birth_date
+    return (
+        rule.period_basis,
+        rule.period_years,
+        rule.period_start_month,
+        rule.cycle_anchor_year,
+        rule.ethics_period_years,
+        rule.cycle_anchor,
+        rule.cycle_parity_offset,
+        license.issued_on,
+        license.period_end_override,
+        license.license_number,
+        born is None,
+        born.month if by_month and born is not None else None,
+        born.year % 2 if by_parity and born is not None else None,
+    )
+
+
 def anchor_is_assumed(rule: PeriodRule, license: PeriodLicense) -> bool:
     """True when cycles longer than a year had to be aligned to the as-of year (no facts to go by).
 
@@ -407,6 +435,7 @@ __all__ = [
     "anchor_is_assumed",
     "anchor_kind",
     "current_period",
+    "period_inputs",
     "ethics_period",
     "previous_ethics_period",
     "previous_period",
