@@ -252,7 +252,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.data_dir:
         paths.set_data_dir(args.data_dir)
     if args.command is None:
-        from cpe_desktop.app import run_gui
+        from cpe_desktop.ui.launch import run_gui
 
         return run_gui(args)
     log_file = setup_logging()  # None: the data folder cannot hold it; records go to stderr

@@ -133,7 +133,7 @@ def _application() -> QApplication:
     and PDF writer all need one."""
     from PySide6.QtCore import qInstallMessageHandler
 
-    from cpe_desktop.app import make_application
+    from cpe_desktop.ui.launch import make_application
 
     qInstallMessageHandler(_qt_message)
     return make_application()
@@ -242,8 +242,8 @@ def _check_compliance(state: _State) -> str:
 def _check_window(state: _State) -> str:
     from PySide6.QtWidgets import QApplication
 
-    from cpe_desktop.app import Controller
     from cpe_desktop.db.database import describe
+    from cpe_desktop.ui.controller import Controller
     from cpe_desktop.ui.icons import app_icon
     from cpe_desktop.ui.theme import apply_theme
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+from pathlib import Path
 
 import peewee
 
@@ -21,7 +22,7 @@ from cpe_desktop.db.database import (
     resolve_target,
     sqlite_file,
 )
-from cpe_desktop.db.errors import classify
+from cpe_desktop.db.errors import DatabaseEnvironmentError, classify
 from cpe_desktop.db.migrations import migrate
 from cpe_desktop.services import tasks
 from cpe_desktop.services.audit import chain as audit_chain
@@ -68,6 +69,28 @@ def open_database(
             raise friendly from exc
         raise
     return db
+
+
+def damaged_file(target: str, error: DatabaseEnvironmentError) -> Path | None:
+    """The SQLite file behind ``target`` when ``error`` says it is damaged (a backup may be put
+    back in its place); None for any other trouble, or a server."""
+    return sqlite_file(make_database(target)) if error.kind == "corrupt" else None
+
+
+def restore_damaged(db_file: Path, source: Path) -> str:
+    """Put the backup ``source`` in place of the damaged ``db_file`` (kept aside); what was done."""
+    from cpe_desktop.services.backups import maintenance
+
+    return maintenance.restore(bind(make_database(str(db_file))), source)
+
+
+def reopen(db_file: Path | None) -> None:
+    """Open ``db_file`` again as at start, after a backup was restored over it: this thread's
+    connection to the file as it was is closed; an older backup is migrated."""
+    from cpe_desktop.db.models import database
+
+    database.obj.close()
+    open_database(db_file)
 
 
 def _fail_abandoned_tasks(db: peewee.Database) -> None:

@@ -142,7 +142,7 @@ def dialogs(monkeypatch):
 def test_window_when_the_data_folder_cannot_be_made(
     qtbot, refusing_parent, restored_logging, dialogs
 ):
-    from cpe_desktop.app import run_gui
+    from cpe_desktop.ui.launch import run_gui
 
     paths.set_data_dir(refusing_parent / "data")
     assert run_gui(argparse.Namespace(db=None, command=None)) == 1
@@ -154,7 +154,7 @@ def test_window_when_the_data_folder_cannot_be_made(
 @pytest.mark.gui
 @needs_modes
 def test_window_on_a_read_only_data_folder(qtbot, read_only_folder, restored_logging, dialogs):
-    from cpe_desktop.app import run_gui
+    from cpe_desktop.ui.launch import run_gui
 
     paths.set_data_dir(read_only_folder)
     assert run_gui(argparse.Namespace(db=None, command=None)) == 1

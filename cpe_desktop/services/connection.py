@@ -8,18 +8,43 @@ they need of the connection is here. The logic stays in ``db/``: ``db/connection
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import peewee
+
 from cpe_desktop.db.connection_loss import is_connection_lost, reconnect
-from cpe_desktop.db.errors import DatabaseEnvironmentError, classify
+from cpe_desktop.db.database import describe, resolve_target, sqlite_file
+from cpe_desktop.db.errors import DatabaseEnvironmentError, classify, located
 from cpe_desktop.db.models import database
 
 __all__ = [
     "DatabaseEnvironmentError",
     "classify",
     "close_thread_connection",
+    "current_database",
+    "database_file",
+    "describe_database",
     "is_connection_lost",
+    "located",
     "open_thread_connection",
     "reconnect",
+    "resolve_target",
 ]
+
+
+def current_database() -> peewee.Database:
+    """The database the program has open (what backups and restores are made of)."""
+    return database.obj
+
+
+def database_file() -> Path | None:
+    """The SQLite file the program has open; None on a firm's server (backed up there)."""
+    return sqlite_file(database.obj)
+
+
+def describe_database(db: peewee.Database | None = None) -> str:
+    """Where the data lives (the open database, or ``db``), for About boxes and messages."""
+    return describe(database.obj if db is None else db)
 
 
 def open_thread_connection() -> None:

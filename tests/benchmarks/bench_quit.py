@@ -37,7 +37,7 @@ change = sys.argv[3] == "change"
 marks = {}
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
-from cpe_desktop import app as app_module
+from cpe_desktop.ui import launch as app_module
 from cpe_desktop.ui import main_window
 
 original_show = main_window.MainWindow.showEvent

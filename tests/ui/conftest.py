@@ -6,9 +6,9 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtWidgets import QApplication
 
-from cpe_desktop.app import use_readable_locale
 from cpe_desktop.rules import wording
 from cpe_desktop.ui.dates import use_locale_dates
+from cpe_desktop.ui.launch import use_readable_locale
 from cpe_desktop.ui.live_refresh import LiveRefresh
 from cpe_desktop.ui.reminder_session import ReminderSession
 from tests.helpers.qt_cycles import collect_cycles_on_the_main_thread  # noqa: F401

@@ -12,8 +12,9 @@ import peewee
 import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from cpe_desktop import app
 from cpe_desktop.db.models import CpeRecord, TaskQueue
+from cpe_desktop.ui import launch
+from cpe_desktop.ui.controller import Controller
 from tests.helpers import full_disk_cli
 from tests.helpers.disk_full import records_csv
 from tests.helpers.modal_dialogs import sign_in
@@ -56,7 +57,7 @@ def test_an_import_on_a_full_disk_says_the_disk_is_full(
     if not isinstance(people.admin._meta.database.obj, peewee.SqliteDatabase):
         pytest.skip("max_page_count is SQLite's")
     source = records_csv(tmp_path / "big.csv", 3000)
-    controller = app.Controller("test.db", clock)
+    controller = Controller("test.db", clock)
     window = sign_in(qtbot, controller, "ada@example.com")
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(source), ""))
     monkeypatch.setattr(
@@ -107,7 +108,7 @@ def test_a_start_on_a_full_disk_says_so(qtbot, tmp_path, dialogs, started, monke
     monkeypatch.setattr(peewee.SqliteDatabase, "_add_conn_hooks", hooks)  # put back after
     full_disk_cli.install()
 
-    code = app.run_gui(argparse.Namespace(db=str(db_path), command=None))
+    code = launch.run_gui(argparse.Namespace(db=str(db_path), command=None))
 
     assert code == 1
     ((kind, title, text),) = dialogs

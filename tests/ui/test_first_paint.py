@@ -8,7 +8,7 @@ import time
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QLabel, QMainWindow
 
-from cpe_desktop.app import Controller
+from cpe_desktop.ui.controller import Controller
 from cpe_desktop.ui.first_paint import FALLBACK_MS, after_first_paint
 from cpe_desktop.ui.reminder_session import ReminderSession
 from tests.helpers.modal_dialogs import sign_in

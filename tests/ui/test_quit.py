@@ -8,11 +8,11 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QCoreApplication
 
-from cpe_desktop.app import Controller
 from cpe_desktop.db.database import sqlite_file
 from cpe_desktop.db.models import database
 from cpe_desktop.services import records
 from cpe_desktop.services.backups import automatic as backups
+from cpe_desktop.ui.controller import Controller
 from tests.helpers.modal_dialogs import sign_in
 
 WAIT_MS = 10000

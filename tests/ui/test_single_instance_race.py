@@ -115,7 +115,7 @@ def started(monkeypatch):
 
 
 def test_the_window_names_a_holder_that_does_not_answer(qtbot, tmp_path, monkeypatch, started):
-    from cpe_desktop.app import run_gui
+    from cpe_desktop.ui.launch import run_gui
 
     target = tmp_path / "cpe-tracker.db"
     holder = SingleInstance(str(target))
@@ -133,7 +133,7 @@ def test_the_window_names_a_holder_that_does_not_answer(qtbot, tmp_path, monkeyp
 
 
 def test_a_second_window_asks_the_first_forward_and_leaves(qtbot, tmp_path, monkeypatch, started):
-    from cpe_desktop.app import run_gui
+    from cpe_desktop.ui.launch import run_gui
 
     target = tmp_path / "cpe-tracker.db"
     first = SingleInstance(str(target))

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox
 
-from cpe_desktop.app import Controller
 from cpe_desktop.services import records, users
+from cpe_desktop.ui.controller import Controller
 from tests.helpers.modal_dialogs import answer_next_dialog, sign_in
 
 RECORD = {

@@ -4,7 +4,7 @@ the database cannot be opened because it is damaged.
 
 The work itself is the services' (``services/backups/automatic.py``,
 ``services/backups/maintenance.py``); copying and restoring run as tasks through the controller
-(``app.Controller``), which the dialog is given as two callables.
+(``ui/file_actions.py``), which the dialog is given as two callables.
 """
 
 from __future__ import annotations

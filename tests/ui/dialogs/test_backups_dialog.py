@@ -15,14 +15,14 @@ import pytest
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QMessageBox
 
-from cpe_desktop import app as app_module
-from cpe_desktop.app import Controller
 from cpe_desktop.db.database import sqlite_file
 from cpe_desktop.db.models import User, database
 from cpe_desktop.services import preferences, users
 from cpe_desktop.services.backups import automatic as backups
 from cpe_desktop.services.backups import maintenance
 from cpe_desktop.startup import open_database
+from cpe_desktop.ui import launch
+from cpe_desktop.ui.controller import Controller
 from cpe_desktop.ui.dialogs.backups_dialog import BackupsDialog
 from tests.helpers.modal_dialogs import answer_next_dialog, sign_in, with_dialog
 
@@ -194,7 +194,7 @@ def test_the_damaged_database_dialog_restores_the_newest_good_backup(
 
     opened = []
     with_dialog(
-        lambda: opened.append(app_module._open_or_rescue(open_database, str(live), str(live))),
+        lambda: opened.append(launch._open_or_rescue(open_database, str(live), str(live))),
         choose_newest,
     )
 
@@ -218,7 +218,7 @@ def test_quit_in_the_damaged_database_dialog_leaves_the_file_as_it_was(qtbot, tm
         button.click()
 
     with_dialog(
-        lambda: opened.append(app_module._open_or_rescue(open_database, str(live), str(live))),
+        lambda: opened.append(launch._open_or_rescue(open_database, str(live), str(live))),
         quit_,
     )
     assert opened == [None]

@@ -10,10 +10,10 @@ from icalendar import Calendar
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from cpe_desktop.app import Controller
 from cpe_desktop.db.models import CpeRecord
 from cpe_desktop.services import licenses, records
 from cpe_desktop.services.interchange.tabular import read_table
+from cpe_desktop.ui.controller import Controller
 from cpe_desktop.ui.dialogs.import_wizard import NOT_IN_FILE, ImportWizard
 from tests.helpers.modal_dialogs import answer_next_dialog, sign_in
 

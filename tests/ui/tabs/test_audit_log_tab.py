@@ -84,7 +84,7 @@ def test_an_administrator_is_warned_at_start_when_the_log_was_changed(qtbot, peo
     sees at once that the log was changed outside the program (a member is not told)."""
     from PySide6.QtWidgets import QMessageBox
 
-    from cpe_desktop.app import Controller
+    from cpe_desktop.ui.controller import Controller
     from tests.helpers.modal_dialogs import sign_in
 
     records.create_record(people.as_ann, _record("Ethics"))

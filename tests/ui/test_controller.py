@@ -8,9 +8,9 @@ from pathlib import Path
 import peewee
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from cpe_desktop.app import Controller
 from cpe_desktop.db.models import CpeRecord, TaskQueue, database
 from cpe_desktop.services import records
+from cpe_desktop.ui.controller import Controller
 from tests.helpers.interchange_documents import two_people_document
 from tests.helpers.modal_dialogs import answer_next_dialog, sign_in
 
