@@ -14,7 +14,7 @@ from cpe_desktop.services.editing import rows
 from cpe_desktop.services.errors import ValidationError
 from cpe_desktop.services.validation import Validator, present
 
-KINDS = ("reminder", "deadline", "status", "system")
+NOTIFICATION_KINDS = ("reminder", "deadline", "status", "system")
 CHANGED = Changes.of(NOTIFICATIONS, AUDIT)
 
 
@@ -25,7 +25,7 @@ def create_notification(ctx: ServiceContext, data: dict[str, Any]) -> Outcome[No
         {
             "user": v.integer("user_id", required=True, minimum=1),
             "message": v.text("message", required=True, max_length=2000),
-            "kind": v.choice("kind", KINDS) if v.has("kind") else "reminder",
+            "kind": v.choice("kind", NOTIFICATION_KINDS) if v.has("kind") else "reminder",
             "license": v.integer("license_id", minimum=1),
             "record": v.integer("record_id", minimum=1),
             "dedupe_key": v.text("dedupe_key", max_length=200),

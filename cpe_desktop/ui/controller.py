@@ -26,7 +26,7 @@ from cpe_desktop.ui.icons import app_icon
 from cpe_desktop.ui.main_window import MainWindow
 from cpe_desktop.ui.notifier import tray_is_available
 from cpe_desktop.ui.session import choose_user, context_for
-from cpe_desktop.ui.tasks import TaskRunner
+from cpe_desktop.ui.task_runner import TaskRunner
 from cpe_desktop.ui.theme import apply_theme
 
 if TYPE_CHECKING:  # imported when the reminders start, after the window's first paint

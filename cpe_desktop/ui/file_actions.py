@@ -21,7 +21,7 @@ from cpe_desktop.services import connection, preferences
 from cpe_desktop.services.changes import TASKS
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.ui import crash
-from cpe_desktop.ui.tasks import Progress, TaskRunner
+from cpe_desktop.ui.task_runner import Progress, TaskRunner
 
 if TYPE_CHECKING:
     from cpe_desktop.clock import Clock

@@ -25,7 +25,7 @@ from cpe_desktop.ui.tabs.audit_log_tab import AuditLogTab
 from cpe_desktop.ui.tabs.dashboard_tab import DashboardTab
 from cpe_desktop.ui.tabs.notifications_tab import NotificationsTab
 from cpe_desktop.ui.tabs.table_tab import TableTab
-from cpe_desktop.ui.tasks import TaskRunner, TaskStatusWidget
+from cpe_desktop.ui.task_runner import TaskRunner, TaskStatusWidget
 from cpe_desktop.ui.widgets.banner import NotificationBanner
 from cpe_desktop.ui.widgets.side_tabs import SideTabs
 

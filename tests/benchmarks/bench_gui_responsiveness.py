@@ -45,7 +45,7 @@ from cpe_desktop.db.models import database
 from cpe_desktop.services import tasks, users
 from cpe_desktop.services.context import SYSTEM, Actor, ServiceContext
 from cpe_desktop.services.interchange import import_file
-from cpe_desktop.ui.tasks import TaskRunner
+from cpe_desktop.ui.task_runner import TaskRunner
 
 TICK_MS = 10
 WRITE_AT_MS = 500

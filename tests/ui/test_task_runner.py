@@ -14,7 +14,7 @@ from PySide6.QtCore import QTimer
 from cpe_desktop.db.models import TaskQueue, database
 from cpe_desktop.services import tasks
 from cpe_desktop.services.errors import ValidationError
-from cpe_desktop.ui.tasks import TaskRunner, TaskStatusWidget
+from cpe_desktop.ui.task_runner import TaskRunner, TaskStatusWidget
 
 WAIT_MS = 10000  # generous: a 2-core machine may be busy
 GATE_TIMEOUT = 10  # seconds a worker waits for the test before giving up

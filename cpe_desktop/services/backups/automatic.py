@@ -41,7 +41,7 @@ from cpe_desktop.clock import Clock
 from cpe_desktop.db.database import sqlite_file
 from cpe_desktop.services.errors import ServiceError
 
-KINDS = {
+BACKUP_KINDS = {
     "automatic": "Automatic",
     "manual": "Manual",
     "before-import": "Before import",
@@ -71,13 +71,13 @@ class KeepPolicy:
 @dataclass(frozen=True)
 class Backup:
     path: Path
-    kind: str  # a key of KINDS
+    kind: str  # a key of BACKUP_KINDS
     taken_at: dt.datetime  # aware (UTC)
     size: int
 
     @property
     def kind_label(self) -> str:
-        return KINDS[self.kind]
+        return BACKUP_KINDS[self.kind]
 
 
 class BackupFailed(ServiceError):

@@ -688,7 +688,7 @@ def _check_notifications(
         v = _validator(raw, NOTIFICATION_KEYS)
         values = {
             "message": v.text("message", required=True, max_length=2000),
-            "kind": v.choice("kind", notifications_service.KINDS, required=True),
+            "kind": v.choice("kind", notifications_service.NOTIFICATION_KINDS, required=True),
             "status": v.text("status", required=True, max_length=50),
             "created_at": _moment(v, raw, "created_at", required=True),
             "sent_at": _moment(v, raw, "sent_at"),

@@ -205,7 +205,7 @@ def field_word(text: str) -> str:
 
 FIELD_OF_STUDY = "field_of_study"
 DELIVERY_METHOD = "delivery_method"
-KINDS = (FIELD_OF_STUDY, DELIVERY_METHOD)
+WORD_KINDS = (FIELD_OF_STUDY, DELIVERY_METHOD)
 _NAMED_BY = {FIELD_OF_STUDY: f.normalize_field, DELIVERY_METHOD: f.normalize_delivery_method}
 
 # The words the person importing has answered, {kind: {word's key: NASBA name}}; set by use_words.

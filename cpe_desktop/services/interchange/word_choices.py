@@ -24,7 +24,7 @@ from cpe_desktop.services.interchange import vocabulary
 from cpe_desktop.services.interchange.cells import text_cell
 from cpe_desktop.services.interchange.mapping import hour_columns
 from cpe_desktop.services.interchange.tabular import Table
-from cpe_desktop.services.interchange.vocabulary import DELIVERY_METHOD, FIELD_OF_STUDY, KINDS
+from cpe_desktop.services.interchange.vocabulary import DELIVERY_METHOD, FIELD_OF_STUDY, WORD_KINDS
 
 SETTING = "import_words"
 Words = Mapping[str, Mapping[str, str]]
@@ -78,7 +78,7 @@ def file_words(
         with vocabulary.use_words(words):
             return file_words(table, mapping)
     found: list[WordProposal] = []
-    for kind in KINDS:
+    for kind in WORD_KINDS:
         if kind not in mapping and not (kind == FIELD_OF_STUDY and hour_columns(table, mapping)):
             continue
         counts: dict[str, int] = {}
@@ -135,7 +135,7 @@ def _add_heading_words(
 
 def _reads_anyway(kind: str, word: object, answer: object) -> bool:
     """True when the built-in vocabulary already reads ``word`` as ``answer`` (nothing to keep)."""
-    if kind not in KINDS or not isinstance(word, str) or not isinstance(answer, str):
+    if kind not in WORD_KINDS or not isinstance(word, str) or not isinstance(answer, str):
         return False
     if _NAMED_BY[kind](word) is not None:
         return False  # a NASBA name itself: stored, so the setting's check refuses it
@@ -176,7 +176,7 @@ def check_words(words: Words | None, option: str = SETTING) -> None:
     an unknown kind, a word that is already a NASBA name, an answer that is not one."""
     problems: list[str] = []
     for kind, answers in (words or {}).items():
-        if kind not in KINDS:
+        if kind not in WORD_KINDS:
             problems.append(f"{kind!r} is not a field of study or a delivery method")
             continue
         for word, answer in answers.items():
@@ -199,7 +199,7 @@ def answer_of(text: str, option: str = "--word") -> tuple[str, str, str]:
     word, name = word.strip().strip("'\""), name.strip().strip("'\"")
     if not sep or not word or not name:
         raise ValidationError(option, f"{text!r} is not WORD=NAME (e.g. Online='QAS Self Study')")
-    for kind in KINDS:
+    for kind in WORD_KINDS:
         named = _NAMED_BY[kind](name)
         if named is not None:
             if _NAMED_BY[kind](word) is not None:
@@ -227,7 +227,7 @@ def remember_words(
     with database.atomic():
         merged = {kind: dict(answers) for kind, answers in user_words(ctx, user_id).items()}
         for kind, answers in choices.items():
-            kept = merged.setdefault(kind, {}) if kind in KINDS else {}
+            kept = merged.setdefault(kind, {}) if kind in WORD_KINDS else {}
             for word, answer in answers.items():
                 _forget(kept, word)
                 if answer is None or (isinstance(answer, str) and not answer.strip()):
@@ -235,7 +235,7 @@ def remember_words(
                 if _reads_anyway(kind, word, answer):
                     continue
                 kept[word] = answer
-            if kind not in KINDS:
+            if kind not in WORD_KINDS:
                 merged[kind] = kept  # refused by the setting's check, naming the kind
         outcome = preferences.set_preferences(ctx, user_id, {SETTING: merged})
     return Outcome(outcome.value[SETTING], outcome.changes)

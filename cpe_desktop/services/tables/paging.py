@@ -33,10 +33,16 @@ from cpe_desktop.db.typed import primary_key, tuples
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import PermissionDenied
 from cpe_desktop.services.tables.admin_specs import ADMIN_SPECS
-from cpe_desktop.services.tables.specs import KINDS, PRIMARY_SPECS, Column, TableSpec, is_postgres
+from cpe_desktop.services.tables.specs import (
+    COLUMN_KINDS,
+    PRIMARY_SPECS,
+    Column,
+    TableSpec,
+    is_postgres,
+)
 
 __all__ = [
-    "KINDS",
+    "COLUMN_KINDS",
     "PAGE_SIZE",
     "Row",
     "SPECS",

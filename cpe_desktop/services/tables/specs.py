@@ -33,7 +33,7 @@ from cpe_desktop.rules.fields import ETHICS_FIELDS
 from cpe_desktop.services import changes as k
 from cpe_desktop.services.tables import words as table_words
 
-KINDS = ("text", "date", "datetime", "number", "credits", "bool", "badge")
+COLUMN_KINDS = ("text", "date", "datetime", "number", "credits", "bool", "badge")
 _RIGHT_ALIGNED = frozenset({"number", "credits"})
 
 
@@ -61,7 +61,7 @@ class Column:
     show: Callable[[Any], str] | None = None
 
     def __post_init__(self) -> None:
-        if self.kind not in KINDS:
+        if self.kind not in COLUMN_KINDS:
             raise ValueError(f"column {self.key!r}: unknown kind {self.kind!r}")
 
     @property

@@ -18,7 +18,7 @@ from cpe_desktop.services.context import ROLES
 from cpe_desktop.services.editing.saving import CUSTOMIZABLE, custom_key
 from cpe_desktop.services.licenses import STATUSES
 
-KINDS = (
+FIELD_KINDS = (
     "text",
     "multiline",
     "email",
@@ -60,7 +60,7 @@ class FormField:
     note: str = ""  # shown under the input in muted text (help is the tooltip)
 
     def __post_init__(self) -> None:
-        if self.kind not in KINDS:
+        if self.kind not in FIELD_KINDS:
             raise ValueError(f"unknown field kind {self.kind!r}")
 
 

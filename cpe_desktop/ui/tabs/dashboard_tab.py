@@ -72,7 +72,7 @@ ASK_FIELDS = {
     "issue_date": "issued_on",
     "license_number": "license_number",
 }
-KINDS = frozenset({RECORDS, LICENSES, REQUIREMENTS, USERS, CREDENTIALS, ATTACHMENTS})
+REFRESH_ON = frozenset({RECORDS, LICENSES, REQUIREMENTS, USERS, CREDENTIALS, ATTACHMENTS})
 CARD_MIN_WIDTH = 360  # below this a card's bars get too short to read: fewer columns instead
 MAX_CARD_COLUMNS = 3
 SIDE = 24  # the page's left and right margin
@@ -237,7 +237,7 @@ class DashboardTab(QWidget):
     # --- reacting ---------------------------------------------------------------------------
 
     def on_changes(self, changes: Changes) -> None:
-        if not (KINDS & changes.kinds):
+        if not (REFRESH_ON & changes.kinds):
             return
         if self.isVisible():
             self.refresh()

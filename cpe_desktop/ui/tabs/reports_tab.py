@@ -36,7 +36,7 @@ from cpe_desktop.ui import crash
 from cpe_desktop.ui.dialogs.report_dialogs import ReportOptionsDialog, ReportViewer
 from cpe_desktop.ui.report_pdf import render_pdf
 from cpe_desktop.ui.tabs.table_tab import TableTab
-from cpe_desktop.ui.tasks import TaskRunner
+from cpe_desktop.ui.task_runner import TaskRunner
 
 T = TypeVar("T")
 Work = Callable[[Progress | None], Outcome[T]]

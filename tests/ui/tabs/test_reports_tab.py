@@ -28,7 +28,7 @@ from cpe_desktop.ui.bus import ChangeBus
 from cpe_desktop.ui.dialogs.report_dialogs import ReportOptionsDialog
 from cpe_desktop.ui.main_window import MainWindow
 from cpe_desktop.ui.tabs.reports_tab import FOLDER_KEY, ReportsTab
-from cpe_desktop.ui.tasks import TaskRunner
+from cpe_desktop.ui.task_runner import TaskRunner
 from tests.helpers.modal_dialogs import with_dialog
 from tests.helpers.report_firm import build_firm
 
