@@ -17,7 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from cpe_desktop.services.context import ServiceContext
+from cpe_desktop.services.tables.admin_specs import ADMIN_SPECS
 from cpe_desktop.services.tables.paging import spec as table_spec
+from cpe_desktop.services.tables.specs import PRIMARY_SPECS
 from cpe_desktop.ui.bus import ChangeBus
 from cpe_desktop.ui.connection_watch import ConnectionBanner, ConnectionWatch
 from cpe_desktop.ui.forms.registry import EDITABLE_TABLES
@@ -32,24 +34,10 @@ from cpe_desktop.ui.widgets.side_tabs import SideTabs
 if TYPE_CHECKING:
     from cpe_desktop.ui.dialogs.help_dialog import HelpWindow
 
-DAILY_TABS = ("records", "licenses", "reminders", "notifications", "reports")
+# The tabs, in order, are the table views' own lists (services/tables/).
+DAILY_TABS = tuple(spec.name for spec in PRIMARY_SPECS)
 OPEN_RECORDS_MAX_PAGES = 50  # pages of the records table read to find the dashboard's records
-ADMIN_TABS = (
-    "users",
-    "desk_sessions",  # who is connected, from which computer
-    "credentials",
-    "requirements",
-    "requirement_components",
-    "emails",
-    "audit_logs",
-    "activity_logs",
-    "task_queue",
-    "custom_fields",
-    "preferences",
-    "attachments",
-    "record_credits",
-    "custom_field_values",
-)
+ADMIN_TABS = tuple(spec.name for spec in ADMIN_SPECS)
 # Shared tables members may read but not change, shown to them beside their own tabs (the rules
 # that judge their licenses); administrators edit them in the Administration area.
 MEMBER_READ_ONLY_TABS = ("requirements",)

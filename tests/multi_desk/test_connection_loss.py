@@ -27,11 +27,11 @@ from cpe_desktop.db.models import AuditLog, License
 from cpe_desktop.services import credentials, licenses, users
 from cpe_desktop.services.context import SYSTEM, Actor, ServiceContext
 from cpe_desktop.services.desks import live_changes
+from cpe_desktop.services.editing.entities import FORM_SPECS
 from cpe_desktop.ui import connection_watch
 from cpe_desktop.ui.bus import ChangeBus
 from cpe_desktop.ui.connection_watch import REFUSED, ConnectionBanner, ConnectionWatch
 from cpe_desktop.ui.forms.form_dialog import FormDialog
-from cpe_desktop.ui.forms.specs import FORM_SPECS
 
 
 def _bin_dir() -> Path | None:

@@ -37,7 +37,7 @@ def test_the_custom_fields_table_names_types_and_choices_in_words(people):
 
 
 def test_the_custom_field_form_offers_types_in_words():
-    from cpe_desktop.ui.forms.specs import FORM_SPECS
+    from cpe_desktop.services.editing.entities import FORM_SPECS
 
     offered = dict(FORM_SPECS["custom_field"].field("field_type").choices)
     assert offered["boolean"] == "Yes/No" and offered["integer"] == "Whole number"

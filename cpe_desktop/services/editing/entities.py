@@ -32,10 +32,13 @@ from cpe_desktop.services import (
 )
 from cpe_desktop.services.changes import Outcome
 from cpe_desktop.services.context import ServiceContext
+from cpe_desktop.services.editing import form_values, forms
+from cpe_desktop.services.editing.forms import FormSpec
 
 Create = Callable[[ServiceContext, dict[str, Any]], Outcome]
 Update = Callable[[ServiceContext, int, dict[str, Any]], Outcome]
 Delete = Callable[[ServiceContext, int], Outcome]
+Load = Callable[[ServiceContext, int], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,8 @@ class Entity:
     create: Create | None = None  # None: not added or edited in a form
     update: Update | None = None
     custom_fields: bool = False
+    form: FormSpec | None = None  # the generated add/edit form (None: hand-made, or no form)
+    load: Load | None = None  # an edit form's opening values (form_values)
 
     @property
     def editable(self) -> bool:
@@ -85,6 +90,8 @@ ENTITIES: tuple[Entity, ...] = (
         users.delete_user,
         users.create_user,
         users.update_user,
+        load=form_values.user_values,
+        form=forms.USER,
         custom_fields=True,
     ),
     Entity(
@@ -97,6 +104,8 @@ ENTITIES: tuple[Entity, ...] = (
         credentials.delete_credential,
         credentials.create_credential,
         credentials.update_credential,
+        load=form_values.credential_values,
+        form=forms.CREDENTIAL,
         custom_fields=True,
     ),
     Entity(
@@ -109,6 +118,8 @@ ENTITIES: tuple[Entity, ...] = (
         licenses.delete_license,
         licenses.create_license,
         licenses.update_license,
+        load=form_values.license_values,
+        form=forms.LICENSE,
         custom_fields=True,
     ),
     Entity(
@@ -121,6 +132,7 @@ ENTITIES: tuple[Entity, ...] = (
         records.delete_record,
         records.create_record,
         records.update_record,
+        load=form_values.record_values,
         custom_fields=True,
     ),
     Entity(
@@ -133,6 +145,8 @@ ENTITIES: tuple[Entity, ...] = (
         requirements.delete_requirement,
         requirements.create_requirement,
         requirements.update_requirement,
+        load=form_values.requirement_values,
+        form=forms.REQUIREMENT,
     ),
     Entity(
         "reminder",
@@ -144,6 +158,8 @@ ENTITIES: tuple[Entity, ...] = (
         reminders.delete_reminder,
         reminders.create_reminder,
         reminders.update_reminder,
+        load=form_values.reminder_values,
+        form=forms.REMINDER,
     ),
     Entity(
         "custom_field",
@@ -155,6 +171,8 @@ ENTITIES: tuple[Entity, ...] = (
         custom_fields.delete_field,
         custom_fields.define_field,
         custom_fields.update_field,
+        load=form_values.custom_field_values,
+        form=forms.CUSTOM_FIELD,
     ),
     Entity(
         "notification",
@@ -170,6 +188,9 @@ ENTITIES: tuple[Entity, ...] = (
 BY_NAME: dict[str, Entity] = {entity.name: entity for entity in ENTITIES}
 BY_TABLE: dict[str, Entity] = {entity.table: entity for entity in ENTITIES}
 EDITABLE: tuple[Entity, ...] = tuple(entity for entity in ENTITIES if entity.editable)
+FORM_SPECS: dict[str, FormSpec] = {e.name: e.form for e in ENTITIES if e.form is not None}
+"""The generated forms by entity name (the record form is hand-made; the license form builds on
+its spec)."""
 
 # Tables no form adds to or edits, and why (the registry's test holds every table to one or the
 # other).

@@ -8,28 +8,24 @@ transaction, and reports every problem at once under the form's own keys (custom
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import peewee
 
 from cpe_desktop.db.models import (
     AuditLog,
-    Credential,
     CustomField,
     CustomFieldValue,
-    StateRequirement,
     User,
     database,
 )
-from cpe_desktop.services import custom_fields, licenses, records, reminders, requirements, users
+from cpe_desktop.services import custom_fields
 from cpe_desktop.services.certificates import store as attachments
 from cpe_desktop.services.changes import Changes, Outcome
 from cpe_desktop.services.context import ServiceContext
-from cpe_desktop.services.editing import entities, rows
+from cpe_desktop.services.editing import entities
 from cpe_desktop.services.errors import StaleEdit, ValidationError
 
 CUSTOM_PREFIX = "custom:"
@@ -218,111 +214,7 @@ def _custom_values(entity: str, entity_id: int) -> dict[str, Any]:
     return out
 
 
-def _user(ctx: ServiceContext, pk: int) -> dict[str, Any]:
-    user = users.get_user(ctx, pk)
-    return {
-        "name": user.name,
-        "email": user.email,
-        "role": user.role,
-        "birth_date": user.birth_date,
-        "active": user.active,
-        "has_password": user.password_hash is not None,
-    }
-
-
-def _credential(ctx: ServiceContext, pk: int) -> dict[str, Any]:
-    credential = rows.get_or_missing(Credential, pk, "credential")
-    return {
-        "code": credential.code,
-        "name": credential.name,
-        "issuing_body": credential.issuing_body,
-    }
-
-
-def _license(ctx: ServiceContext, pk: int) -> dict[str, Any]:
-    license_ = licenses.get_license(ctx, pk)
-    return {
-        "user_id": license_.user_id,
-        "credential_id": license_.credential_id,
-        "credential": license_.credential.code,
-        "jurisdiction": license_.jurisdiction,
-        "license_number": license_.license_number,
-        "issued_on": license_.issued_on,
-        "expires_on": license_.expires_on,
-        "period_end_override": license_.period_end_override,
-        "status": license_.status,
-        "tracked_from": license_.tracked_from,
-        "opening_hours": license_.opening_hours,
-        "opening_ethics_hours": license_.opening_ethics_hours,
-        "home_jurisdiction": license_.home_jurisdiction,
-        "attributes": licenses.attributes_of(license_),
-    }
-
-
-def _record(ctx: ServiceContext, pk: int) -> dict[str, Any]:
-    record = records.get_record(ctx, pk)
-    attachment = record.attachment
-    return {
-        "user_id": record.user_id,
-        "title": record.title,
-        "sponsor": record.sponsor,
-        "sponsor_id": record.sponsor_id,
-        "started_on": record.started_on,
-        "completed_on": record.completed_on,
-        "delivery_method": record.delivery_method,
-        "ethics_jurisdiction": record.ethics_jurisdiction,
-        "attachment_id": record.attachment_id,
-        "certificate": attachment.original_name if attachment is not None else None,
-        "notes": record.notes,
-        "credits": records.credits_of(record),
-        "topics": records.topics_of(record),
-    }
-
-
-def _requirement(ctx: ServiceContext, pk: int) -> dict[str, Any]:
-    out = requirements.to_interchange(rows.get_or_missing(StateRequirement, pk, "requirement"))
-    for key in ("effective_from", "verified_on"):
-        if out.get(key):
-            out[key] = dt.date.fromisoformat(out[key])
-    if out.get("first_period_table"):
-        # As a person types it in the form: "40, 30, 20, 10".
-        out["first_period_table"] = ", ".join(str(n) for n in out["first_period_table"])
-    return out
-
-
-def _reminder(ctx: ServiceContext, pk: int) -> dict[str, Any]:
-    reminder = reminders.get_reminder(ctx, pk)
-    return {
-        "user_id": reminder.user_id,
-        "message": reminder.message,
-        "frequency": reminder.frequency,
-        "interval_days": reminder.interval_days,
-        "next_reminder": reminder.next_reminder,
-        "active": reminder.active,
-        "license_id": reminder.license_id,
-    }
-
-
-def _custom_field(ctx: ServiceContext, pk: int) -> dict[str, Any]:
-    field = rows.get_or_missing(CustomField, pk, "custom field")
-    return {
-        "entity": field.entity,
-        "field_name": field.field_name,
-        "field_type": field.field_type,
-        "options": json.loads(field.options) if field.options else None,
-        "required": field.required,
-    }
-
-
-_LOADERS: dict[str, Callable[[ServiceContext, int], dict[str, Any]]] = {
-    "user": _user,
-    "credential": _credential,
-    "license": _license,
-    "record": _record,
-    "requirement": _requirement,
-    "reminder": _reminder,
-    "custom_field": _custom_field,
-}
+_LOADERS = {e.name: e.load for e in entities.ENTITIES if e.load is not None}
 
 
 def load_entity(ctx: ServiceContext, entity: str, pk: int) -> dict[str, Any]:

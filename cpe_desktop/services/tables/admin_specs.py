@@ -33,6 +33,8 @@ from cpe_desktop.services import custom_fields, preferences
 from cpe_desktop.services.desks import presence
 from cpe_desktop.services.tables import words as table_words
 from cpe_desktop.services.tables.specs import (
+    ATTACHMENTS,
+    RECORD_CREDITS,
     Column,
     TableSpec,
     created_column,
@@ -437,6 +439,7 @@ DESK_SESSIONS = TableSpec(
 
 ADMIN_SPECS: tuple[TableSpec, ...] = (
     USERS,
+    DESK_SESSIONS,  # who is connected, from which computer
     CREDENTIALS,
     REQUIREMENTS,
     REQUIREMENT_COMPONENTS,
@@ -446,7 +449,8 @@ ADMIN_SPECS: tuple[TableSpec, ...] = (
     TASK_QUEUE,
     CUSTOM_FIELDS,
     PREFERENCES,
+    ATTACHMENTS,
+    RECORD_CREDITS,
     CUSTOM_FIELD_VALUES,
-    DESK_SESSIONS,
 )
-"""The Administration area's tables, in tab order."""
+"""The Administration area's tabs, in their order (the main window's tabs are these)."""

@@ -348,13 +348,5 @@ RECORD_CREDITS = TableSpec(
     read_only=True,
 )
 
-PRIMARY_SPECS: tuple[TableSpec, ...] = (
-    RECORDS,
-    LICENSES,
-    REMINDERS,
-    NOTIFICATIONS,
-    REPORTS,
-    ATTACHMENTS,
-    RECORD_CREDITS,
-)
-"""The daily-work tables, in tab order (records and credits first)."""
+PRIMARY_SPECS: tuple[TableSpec, ...] = (RECORDS, LICENSES, REMINDERS, NOTIFICATIONS, REPORTS)
+"""The daily-work tabs, in their order (the main window's tabs are these)."""

@@ -47,6 +47,7 @@ from cpe_desktop.rules.fields import DELIVERY_METHODS, FIELDS_OF_STUDY
 from cpe_desktop.services import requirements
 from cpe_desktop.services.changes import Outcome
 from cpe_desktop.services.context import ServiceContext
+from cpe_desktop.services.editing.forms import FormField
 from cpe_desktop.services.errors import ServiceError, ValidationError
 from cpe_desktop.services.tables import words as table_words
 from cpe_desktop.ui.forms.inputs import (
@@ -59,7 +60,6 @@ from cpe_desktop.ui.forms.inputs import (
     scrolling,
     show_message,
 )
-from cpe_desktop.ui.forms.specs import FormField
 
 KIND_WORDS = table_words.COMPONENT_KIND_WORDS
 SCOPE_WORDS = table_words.COMPONENT_SCOPE_WORDS

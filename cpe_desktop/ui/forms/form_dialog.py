@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from cpe_desktop.services.changes import Outcome
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.editing import saving as editing
+from cpe_desktop.services.editing.forms import FormField, FormSpec, with_custom_fields
 from cpe_desktop.services.editing.saving import CUSTOM_PREFIX
 from cpe_desktop.services.errors import ServiceError, StaleEdit, ValidationError
 from cpe_desktop.ui import connection_watch
@@ -41,7 +42,6 @@ from cpe_desktop.ui.forms.inputs import (
     scrolling,
     show_message,
 )
-from cpe_desktop.ui.forms.specs import FormField, FormSpec, with_custom_fields
 
 
 class FormDialog(QDialog):

@@ -30,17 +30,17 @@ from cpe_desktop.services import compliance, licenses, requirements, users
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.credentials import by_code, list_credentials
 from cpe_desktop.services.editing import saving as editing
-from cpe_desktop.services.errors import ServiceError
-from cpe_desktop.services.licenses import SuggestedPeriod
-from cpe_desktop.ui.forms.form_dialog import FormDialog
-from cpe_desktop.ui.forms.inputs import FieldInput, error_label, show_message
-from cpe_desktop.ui.forms.specs import (
+from cpe_desktop.services.editing.forms import (
     LICENSE,
     PERIOD_QUESTION,
     PERIOD_QUESTION_FOR,
     PERIOD_SECTION,
     WHERE_SECTION,
 )
+from cpe_desktop.services.errors import ServiceError
+from cpe_desktop.services.licenses import SuggestedPeriod
+from cpe_desktop.ui.forms.form_dialog import FormDialog
+from cpe_desktop.ui.forms.inputs import FieldInput, error_label, show_message
 from cpe_desktop.ui.layouts import box_of, form_of, parent_of
 from cpe_desktop.ui.widgets.license_card import day_text
 

@@ -44,6 +44,7 @@ from cpe_desktop.services.certificates import store as attachments
 from cpe_desktop.services.changes import Outcome
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.editing import saving as editing
+from cpe_desktop.services.editing.forms import FormField, custom_form_fields
 from cpe_desktop.services.editing.saving import CUSTOM_PREFIX
 from cpe_desktop.services.errors import ServiceError, StaleEdit, ValidationError
 from cpe_desktop.ui import connection_watch
@@ -60,7 +61,6 @@ from cpe_desktop.ui.forms.inputs import (
     scrolling,
     show_message,
 )
-from cpe_desktop.ui.forms.specs import FormField, custom_form_fields
 
 _LINE_KEY = re.compile(r"credits\[(\d+)\](?:\.(field|credits))?$")
 _FIELDS = (

@@ -36,9 +36,9 @@ def make_editor(
         raise ValueError(f"{table_name!r} has no editor (editable: {sorted(EDITABLE_TABLES)})")
     # The forms are imported when first needed, not at start-up (the window's first paint
     # waits for every module imported before it).
+    from cpe_desktop.services.editing.entities import FORM_SPECS
     from cpe_desktop.ui.forms.form_dialog import FormDialog
     from cpe_desktop.ui.forms.license_form import LicenseForm
-    from cpe_desktop.ui.forms.specs import FORM_SPECS
 
     if table_name == "records":
         # The record form brings the PDF reader too.

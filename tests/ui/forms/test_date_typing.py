@@ -10,9 +10,9 @@ import pytest
 from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QDateEdit, QDateTimeEdit, QLineEdit, QVBoxLayout, QWidget
 
+from cpe_desktop.services.editing.forms import FormField
 from cpe_desktop.ui.dates import date_format
 from cpe_desktop.ui.forms.inputs import make_input
-from cpe_desktop.ui.forms.specs import FormField
 
 pytestmark = pytest.mark.gui
 

@@ -22,11 +22,12 @@ from cpe_desktop.services import (
     users,
 )
 from cpe_desktop.services.certificates import store as attachments
+from cpe_desktop.services.editing import entities
+from cpe_desktop.services.editing.entities import FORM_SPECS
 from cpe_desktop.ui.forms import registry
 from cpe_desktop.ui.forms.form_dialog import FormDialog
 from cpe_desktop.ui.forms.inputs import date_format
 from cpe_desktop.ui.forms.record_form import RecordForm
-from cpe_desktop.ui.forms.specs import FORM_SPECS
 
 pytestmark = pytest.mark.gui
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -388,8 +389,8 @@ def test_escape_cancels_without_saving(qtbot, people):
 
 
 def test_registry_maps_tables_and_returns_none_when_cancelled(qtbot, people):
-    tables = {"users", "credentials", "licenses", "records", "requirements", "reminders"}
-    assert tables | {"custom_fields"} == registry.EDITABLE_TABLES
+    assert {e.table for e in entities.EDITABLE} == registry.EDITABLE_TABLES
+    assert {"records", "licenses", "custom_fields"} <= registry.EDITABLE_TABLES
     assert isinstance(registry.make_editor(None, "records", people.as_ann), RecordForm)
     editor = registry.make_editor(None, "requirements", people.as_admin)
     assert isinstance(editor, FormDialog) and editor.spec.entity == "requirement"

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import QDialog
 
 from cpe_desktop.db.models import License
 from cpe_desktop.services import credentials, licenses
+from cpe_desktop.services.editing.forms import LICENSE_LABELS
 from cpe_desktop.ui.forms import registry
 from cpe_desktop.ui.forms.license_form import EARLIER_TEXT, LicenseForm
-from cpe_desktop.ui.forms.specs import LICENSE_LABELS
 
 pytestmark = pytest.mark.gui
 

@@ -7,10 +7,10 @@ from PySide6.QtWidgets import QDialog
 
 from cpe_desktop.db.models import CpeRecord, License, RecordCredit
 from cpe_desktop.services import licenses, records
+from cpe_desktop.services.editing.entities import FORM_SPECS
 from cpe_desktop.ui.dialogs.stale_edit_dialog import StaleEditDialog
 from cpe_desktop.ui.forms.form_dialog import FormDialog
 from cpe_desktop.ui.forms.record_form import RecordForm
-from cpe_desktop.ui.forms.specs import FORM_SPECS
 from tests.helpers.modal_dialogs import with_dialog
 
 

@@ -1,9 +1,10 @@
 """What each generated add/edit form shows: its fields, their kind, labels and help, in order.
 
 The generic :class:`~cpe_desktop.ui.forms.form_dialog.FormDialog` builds a whole form from one of
-these specs, so adding a column to a simple table means adding one line here. Keys are the keys
-the services take (``editing.save_entity``); custom fields of the kind of item are appended at
-runtime by :func:`with_custom_fields`. No Qt here: specs are plain data.
+these specs, so adding a column to a simple table means adding one line here. Each kind of item
+names its form in the entity registry (``entities.Entity.form``; ``entities.FORM_SPECS``). Keys
+are the keys the services take (``saving.save_entity``); custom fields of the kind of item are
+appended at runtime by :func:`with_custom_fields`. No Qt here: specs are plain data.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from typing import Any
 
 from cpe_desktop.services import custom_fields, reminders, requirements
 from cpe_desktop.services.context import ROLES
-from cpe_desktop.services.editing.saving import CUSTOMIZABLE, custom_key
 from cpe_desktop.services.licenses import STATUSES
 
 FIELD_KINDS = (
@@ -407,10 +407,6 @@ CUSTOM_FIELD = FormSpec(
     ),
 )
 
-FORM_SPECS: dict[str, FormSpec] = {
-    spec.entity: spec for spec in (USER, CREDENTIAL, LICENSE, REQUIREMENT, REMINDER, CUSTOM_FIELD)
-}
-
 _CUSTOM_KINDS = {
     "text": "text",
     "integer": "integer",
@@ -423,6 +419,9 @@ _CUSTOM_KINDS = {
 
 def custom_form_fields(entity: str) -> tuple[FormField, ...]:
     """The administrator-defined fields of ``entity`` items, as form fields (``custom:<id>``)."""
+    # (imported here: the entity registry, which saving derives from, names these forms)
+    from cpe_desktop.services.editing.saving import CUSTOMIZABLE, custom_key
+
     if entity not in CUSTOMIZABLE:
         return ()
     out = []
