@@ -400,6 +400,7 @@ def _word_records(ledger: Ledger, positions: list[int], worded: dict[int, Any]) 
     writer, texts = _DAY_TEXTS.current()
     wrong = set(ledger.wrong(positions[0], positions[-1] + 1))
     new = object.__new__
+    no_increments: tuple[Issue, ...] = ()
     for position in positions:
         if position in wrong:
             worded[position] = _record_notes(ledger, position)
@@ -411,14 +412,17 @@ def _word_records(ledger: Ledger, positions: list[int], worded: dict[int, Any]) 
         if text is None:
             text = texts[day] = writer(day)
         title = record.title
-        label = f"\u201c{title}\u201d ({text})" if title else f"The record of {text}"
-        issue = new(Issue)  # as _record_issue builds it
+        issue = new(Issue)  # as _record_issue builds it, with _label's words
         fields = issue.__dict__
         fields["kind"] = "no_certificate"
         fields["record_id"] = record.record_id
-        fields["message"] = f"{label} has no certificate attached."
+        fields["message"] = (
+            f"\u201c{title}\u201d ({text}) has no certificate attached."
+            if title
+            else f"The record of {text} has no certificate attached."
+        )
         fields["missing"] = None
-        worded[position] = (issue, ())
+        worded[position] = (issue, no_increments)
 
 
 def _record_issue(kind: IssueKind, record_id: int, message: str) -> Issue:

@@ -100,7 +100,7 @@ def _sums(credits: tuple[tuple[str, Decimal], ...]) -> tuple[Decimal, Decimal, D
     """(total, ethics, technical, non-technical) of a record's positive credits."""
     if len(credits) == 1:  # most certificates have one field: the fast way
         name, amount = credits[0]
-        if amount <= 0:
+        if amount <= ZERO:
             return _NOTHING
         ethics, technical, non_technical = _FIELD_KINDS.get(name) or _field_kind(name)
         return (
@@ -111,7 +111,7 @@ def _sums(credits: tuple[tuple[str, Decimal], ...]) -> tuple[Decimal, Decimal, D
         )
     t = e = k = n = ZERO
     for name, amount in credits:
-        if amount > 0:
+        if amount > ZERO:
             ethics, technical, non_technical = _field_kind(name)
             t += amount
             if ethics:
@@ -175,7 +175,7 @@ class Ledger:
                 t, e, k, n = _sums(credits)
             else:
                 name, t = credits[0]
-                if t > 0:
+                if t > ZERO:
                     is_e, is_k, is_n = field_kinds.get(name) or _field_kind(name)
                     e, k, n = (t if is_e else ZERO), (t if is_k else ZERO), (t if is_n else ZERO)
                 else:
@@ -214,7 +214,10 @@ class Ledger:
     def tags(self, lo: int, hi: int) -> list[str | None]:
         """The ethics jurisdictions (as ``jurisdiction_key``) of records ``lo:hi``."""
         if self._tags is None:
-            self._tags = [jurisdiction_key(r.ethics_jurisdiction) for r in self.records]
+            self._tags = [  # (most records name no jurisdiction: no call for them)
+                jurisdiction_key(r.ethics_jurisdiction) if r.ethics_jurisdiction else None
+                for r in self.records
+            ]
         return self._tags[lo:hi]
 
     def face_values(self, kind: str) -> list[Decimal]:
@@ -244,14 +247,14 @@ class Ledger:
         if credits is None and len(self.records[position].credits) == 1:
             ((name, amount),) = self.records[position].credits
             kind = _field_kind(name)
-            credits = (Credit(kind[0], name, amount, kind[1], kind[2]),) if amount > 0 else ()
+            credits = (Credit(kind[0], name, amount, kind[1], kind[2]),) if amount > ZERO else ()
             self._credits[position] = credits
         if credits is None:
             credits = tuple(
                 sorted(
                     Credit(kind[0], name, amount, kind[1], kind[2])
                     for name, amount in self.records[position].credits
-                    if amount > 0
+                    if amount > ZERO
                     for kind in (_field_kind(name),)
                 )
             )
@@ -360,7 +363,7 @@ class Ledger:
                 record = records[p]
                 method = record.delivery_method
                 for name, amount in record.credits:
-                    if amount > 0:
+                    if amount > ZERO:
                         key = (name, method)
                         found[key] = found.get(key, ZERO) + amount
         return found
