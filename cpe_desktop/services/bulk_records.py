@@ -16,7 +16,6 @@ audit entry exactly as ``audit.write`` does, for :func:`write_audit_many`.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -112,20 +111,28 @@ def insert(
         now = ctx.now()
         reserved = _reserve_ids(len(records))
         step = _rows_per_statement(len(_RECORD_FIELDS))
+        pictured: dict[int, dict[str, Any]] = {}  # per owner: what every new record shares
         for start in range(0, len(records), step):
             batch = records[start : start + step]
+            # Each row as its model instance's ``__data__`` would hold it, without making one.
             made = [
-                CpeRecord(user=record.user_id, created_at=now, updated_at=now, **record.values)
+                {
+                    **CpeRecord._meta.get_default_dict(),
+                    "user": record.user_id,
+                    "created_at": now,
+                    "updated_at": now,
+                    **record.values,
+                }
                 for record in batch
             ]
             _insert_records(made, None if reserved is None else reserved[start : start + step])
             _insert_credits(made, batch)
             entries = [
-                (row.record_id, None, audit.snapshot(row, credits=_plain(record.credits)))
+                (row["record_id"], None, _picture(row, record, pictured))
                 for row, record in zip(made, batch, strict=True)
             ]
             write_audit_many(ctx, "create", "record", entries, now=now)
-            ids.extend(row.record_id for row in made)
+            ids.extend(row["record_id"] for row in made)
             if progress is not None:
                 progress(len(ids), len(records))
     compliance.forget_cached_records()
@@ -153,8 +160,8 @@ def audit_row(
         details,
         entity,
         str(entity_id) if entity_id is not None else None,
-        json.dumps(before, sort_keys=True, default=str) if before is not None else None,
-        json.dumps(after, sort_keys=True, default=str) if after is not None else None,
+        audit.picture_json(before),
+        audit.picture_json(after),
     )
 
 
@@ -175,6 +182,26 @@ def write_audit_many(
     ]
     _insert_many(AuditLog, audit.CHAINED_FIELDS, audit.chain(made))
     return len(made)
+
+
+def _picture(
+    row: dict[str, Any], record: NewRecord, shared: dict[int, dict[str, Any]]
+) -> dict[str, Any]:
+    """``audit.snapshot_of(CpeRecord, row, credits=...)``: the picture every new record of its
+    owner shares (made once, in ``shared``) with the record's own values over it."""
+    if not _VALUE_COLUMNS.issuperset(record.values):
+        return audit.snapshot_of(CpeRecord, row, credits=_plain(record.credits))
+    base = shared.get(record.user_id)
+    if base is None:
+        common = {name: value for name, value in row.items() if name not in record.values}
+        base = shared[record.user_id] = audit.snapshot_of(CpeRecord, common)
+    picture = dict(base)
+    for name, value in record.values.items():  # their columns have their names
+        plain = value is None or value.__class__ is str or value.__class__ is int
+        picture[name] = value if plain else audit.json_value(value)
+    picture["record_id"] = row["record_id"]
+    picture["credits"] = _plain(record.credits)
+    return picture
 
 
 def _plain(credits: Iterable[tuple[str, Decimal]]) -> list[dict[str, Any]]:
@@ -214,20 +241,23 @@ def _reserve_ids(count: int) -> list[int] | None:
     return None
 
 
-def _insert_records(made: list[CpeRecord], ids: Sequence[int] | None) -> None:
+def _insert_records(made: list[dict[str, Any]], ids: Sequence[int] | None) -> None:
+    """Write the rows (values by field name); each gets its ``record_id``."""
     if ids is None:  # another engine: one INSERT each, which tells the id
         for row in made:
-            row.save(force_insert=True)
+            record = CpeRecord(**row)
+            record.save(force_insert=True)
+            row["record_id"] = record.record_id
         return
     for row, record_id in zip(made, ids, strict=True):
-        row.record_id = record_id
-    values = [tuple(row.__data__.get(field.name) for field in _RECORD_FIELDS) for row in made]
+        row["record_id"] = record_id
+    values = [tuple(row.get(field.name) for field in _RECORD_FIELDS) for row in made]
     _insert_many(CpeRecord, _RECORD_FIELDS, values)
 
 
-def _insert_credits(made: list[CpeRecord], batch: Sequence[NewRecord]) -> None:
+def _insert_credits(made: list[dict[str, Any]], batch: Sequence[NewRecord]) -> None:
     lines = [
-        (row.record_id, field, amount)
+        (row["record_id"], field, amount)
         for row, record in zip(made, batch, strict=True)
         for field, amount in record.credits
     ]
@@ -237,9 +267,11 @@ def _insert_credits(made: list[CpeRecord], batch: Sequence[NewRecord]) -> None:
 def _insert_many(
     model: type[peewee.Model], fields: Sequence[peewee.Field], rows: Sequence[Sequence[Any]]
 ) -> None:
-    """``model.insert_many(rows, fields)`` in batches, each value through its field's
-    ``db_value`` as peewee does, but the statement written here: peewee composing one node per
-    value spent nine tenths of the write phase on it (1.5 of 1.7 seconds for 7,400 records)."""
+    """``model.insert_many(rows, fields)``, each value through its field's ``db_value`` as peewee
+    does (text already text and None pass as they are: what ``db_value`` gives them), but the
+    statement written here: peewee composing one node per value spent nine tenths of the write
+    phase on it (1.5 of 1.7 seconds for 7,400 records). SQLite: one statement run for every row
+    (``executemany``); others: multi-row VALUES in batches, one round trip each."""
     db = database.obj
 
     def name(text: str) -> str:
@@ -248,15 +280,74 @@ def _insert_many(
     table = ".".join(name(part) for part in (model._meta.schema, model._meta.table_name) if part)
     columns = ", ".join(name(field.column_name) for field in fields)
     one = "(" + ", ".join([db.param] * len(fields)) + ")"
-    converters = [field.db_value for field in fields]
+    converted = _db_values(fields, rows)
+    if isinstance(db, peewee.SqliteDatabase):
+        with peewee.__exception_wrapper__:  # type: ignore[attr-defined]  # sqlite3's errors as peewee's, as execute_sql
+            db.cursor().executemany(f"INSERT INTO {table} ({columns}) VALUES {one}", converted)
+        return
     step = _rows_per_statement(len(fields))
-    for start in range(0, len(rows), step):
-        batch = rows[start : start + step]
-        params = [
-            convert(value) for row in batch for convert, value in zip(converters, row, strict=True)
-        ]
+    for start in range(0, len(converted), step):
+        batch = converted[start : start + step]
+        params = [value for row in batch for value in row]
         sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(batch))}"
         db.execute_sql(sql, params)
+
+
+def _db_values(
+    fields: Sequence[peewee.Field], rows: Sequence[Sequence[Any]]
+) -> Sequence[Sequence[Any]]:
+    """``rows`` with each value as its field's ``db_value`` gives it, column by column: a column
+    whose values are all None or of the type the field keeps as it is (text for text, a date for
+    a date, ...) is left alone; in the others each distinct value is converted once."""
+    if not rows:
+        return rows
+    columns = list(zip(*rows, strict=True))
+    changed = False
+    for index, field in enumerate(fields):
+        column = columns[index]
+        kept = _kept_type(field)
+        if kept is not None and set(map(type, column)) <= {kept, type(None)}:
+            continue
+        converted: dict[Any, Any] = {}
+        convert = field.db_value
+        columns[index] = tuple(
+            None if value is None else _converted(converted, convert, value) for value in column
+        )
+        changed = True
+    return list(zip(*columns, strict=True)) if changed else rows
+
+
+def _converted(seen: dict[Any, Any], convert: Callable[[Any], Any], value: Any) -> Any:
+    key = (type(value), value)
+    try:
+        return seen[key]
+    except KeyError:
+        seen[key] = result = convert(value)
+        return result
+    except TypeError:  # unhashable: converted every time
+        return convert(value)
+
+
+def _kept_type(field: peewee.Field) -> type | None:
+    """The type whose values ``field.db_value`` returns unchanged (None: no such promise)."""
+    if isinstance(field, peewee.ForeignKeyField):
+        return _kept_type(field.rel_field)
+    for kind, kept in _KEPT_TYPES:
+        if type(field) is kind:
+            return kept
+    return None
+
+
+# Field classes whose ``db_value`` (``Field.db_value`` calling ``adapt``) hands values of this
+# exact type back as they are: ``str(text)``, ``int(number)``, a date or a time as given.
+_KEPT_TYPES: tuple[tuple[type[peewee.Field], type], ...] = (
+    (peewee.CharField, str),
+    (peewee.TextField, str),
+    (peewee.AutoField, int),
+    (peewee.IntegerField, int),
+    (peewee.DateField, dt.date),
+    (peewee.DateTimeField, dt.datetime),
+)
 
 
 def _rows_per_statement(columns: int) -> int:

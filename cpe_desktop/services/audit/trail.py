@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import peewee
@@ -49,19 +50,45 @@ def json_value(value: Any) -> Any:
 
 def snapshot(instance: peewee.Model, **extra: Any) -> dict[str, Any]:
     """A JSON-safe picture of a row: its columns (secrets masked) plus any ``extra`` facts."""
+    return snapshot_of(type(instance), instance.__data__, **extra)
+
+
+def snapshot_of(model: type[peewee.Model], data: Mapping[str, Any], **extra: Any) -> dict[str, Any]:
+    """:func:`snapshot` of a ``model`` row whose values by field name are ``data`` (what its
+    ``__data__`` would hold), so bulk writes picture rows without making model instances."""
     picture: dict[str, Any] = {}
-    for name, field in instance._meta.fields.items():
-        column = field.column_name
-        raw = instance.__data__.get(name)
-        if column in _BOOKKEEPING_COLUMNS:
-            continue
-        if column in _SECRET_COLUMNS:
+    for name, column, secret in _picture_plan(model):
+        raw = data.get(name)
+        if secret:
             picture["has_password"] = raw is not None
-            continue
-        picture[column] = json_value(raw)
+        elif raw is None or raw.__class__ is str or raw.__class__ is int:
+            picture[column] = raw  # as json_value leaves them; most values are these
+        else:
+            picture[column] = json_value(raw)
     for key, value in extra.items():
         picture[key] = json_value(value) if not isinstance(value, (list, dict)) else value
     return picture
+
+
+@functools.cache
+def _picture_plan(model: type[peewee.Model]) -> tuple[tuple[str, str, bool], ...]:
+    """Each pictured field of ``model``: its name, its column and whether it is a secret."""
+    return tuple(
+        (name, field.column_name, field.column_name in _SECRET_COLUMNS)
+        for name, field in model._meta.fields.items()
+        if field.column_name not in _BOOKKEEPING_COLUMNS
+    )
+
+
+# ``json.dumps(picture, sort_keys=True, default=str)``, without making an encoder each time.
+_PICTURE_JSON = json.JSONEncoder(sort_keys=True, default=str)
+# ``json.dumps(content, ensure_ascii=True, separators=(",", ":"))``, for :func:`entry_hash`.
+_HASH_JSON = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"))
+
+
+def picture_json(picture: dict[str, Any] | None) -> str | None:
+    """A picture as the ``before_json``/``after_json`` text: sorted keys, ``str`` for the rest."""
+    return None if picture is None else _PICTURE_JSON.encode(picture)
 
 
 # An entry's values as ``write`` builds them, in this order (``bulk_records.audit_row`` too).
@@ -106,8 +133,8 @@ def write(
         details,
         entity,
         str(entity_id) if entity_id is not None else None,
-        json.dumps(before, sort_keys=True, default=str) if before is not None else None,
-        json.dumps(after, sort_keys=True, default=str) if after is not None else None,
+        picture_json(before),
+        picture_json(after),
     )
     if not database.obj.in_transaction():  # the head and the entry move together
         with database.atomic():
@@ -132,11 +159,14 @@ def chain(entries: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
     last_id, previous, highest = _locked_head()
     ids = _reserve_ids(len(entries), last_id, highest)
     made: list[tuple[Any, ...]] = []
+    times: dict[int, str | None] = {}  # by the time object: one write's entries share one
     for log_id, values in zip(ids, entries, strict=True):
         user, action, timestamp, details, entity, entity_id, before_json, after_json = values
-        digest = entry_hash(
-            log_id, user, action, timestamp, entity, entity_id, details, before_json, after_json,
-            previous,
+        if id(timestamp) not in times:
+            times[id(timestamp)] = _time_text(timestamp)
+        digest = _digest(
+            log_id, user, action, times[id(timestamp)], entity, entity_id, details, before_json,
+            after_json, previous,
         )  # fmt: skip
         made.append((log_id, *values, user, previous, digest))
         previous = digest
@@ -168,12 +198,31 @@ def entry_hash(
 ) -> str:
     """SHA-256 (hex) of an entry's canonical content: a compact JSON array, ASCII-escaped (so
     any text, even a lone surrogate, hashes). The same algorithm as schema 6's step."""
+    return _digest(
+        log_id, actor_id, action, _time_text(timestamp), entity, entity_id, details, before_json,
+        after_json, prev_hash,
+    )  # fmt: skip
+
+
+def _digest(
+    log_id: int,
+    actor_id: int | None,
+    action: str | None,
+    time_text: str | None,
+    entity: str | None,
+    entity_id: str | None,
+    details: str | None,
+    before_json: str | None,
+    after_json: str | None,
+    prev_hash: str | None,
+) -> str:
+    """:func:`entry_hash` with the time already as text (:func:`_time_text`)."""
     content = [
         "cpe-audit/1",
         int(log_id),
         actor_id,
         action,
-        _time_text(timestamp),
+        time_text,
         entity,
         entity_id,
         details,
@@ -181,7 +230,7 @@ def entry_hash(
         after_json,
         prev_hash,
     ]
-    text = json.dumps(content, ensure_ascii=True, separators=(",", ":"))
+    text = _HASH_JSON.encode(content)
     return hashlib.sha256(text.encode("ascii")).hexdigest()
 
 

@@ -65,6 +65,8 @@ _TIME_OF_DAY = re.compile(
 )
 DATE_FORMS = "2025-03-02, 03/02/2025 or 03/02/25 (month/day/year) or Mar 2, 2025"
 # Between the two dates of a range: a dash (ASCII, en or em) or the words to/through/thru/until.
+# A date written YYYY-MM-DD alone: no split at its dashes gives two dates, so never a range.
+_ONE_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _BETWEEN = re.compile(r"\s*[-\u2013\u2014]\s*|\s+(?:to|through|thru|until|till)\s+")
 # Shorthands naming the month (and year) once: "Mar 2-5, 2026", "Mar 30 - Apr 2, 2026",
 # "2-5 March 2026".
@@ -119,6 +121,8 @@ def parse_date_range(text: str) -> tuple[dt.date, dt.date] | None:
     as written, even when the first comes after the last: the record check says so in words.
     """
     value = " ".join(text.strip().split())
+    if _ONE_ISO_DAY.fullmatch(value):  # most cells: one day, whose dashes are its own
+        return None
     lowered = value.lower()
     try:
         if (match := _SAME_MONTH.fullmatch(lowered)) and match[1] in _MONTHS:

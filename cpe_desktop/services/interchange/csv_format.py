@@ -267,7 +267,19 @@ def _parse(text: str) -> tuple[list[str], list[Row], int]:
     if errors:
         errors.raise_all()
     rows = []
+    every_column_named = all(header)
     for line, cells in raw[1:]:
+        if every_column_named and len(cells) <= len(header):  # most files: the loop's result
+            rows.append(
+                Row(
+                    line,
+                    {
+                        name: restore(cell) if cell[:1] == "'" else cell
+                        for name, cell in zip(header, cells, strict=False)
+                    },
+                )
+            )
+            continue
         values: dict[str, str] = {}
         for index, cell in enumerate(cells):
             name = header[index] if index < len(header) else ""

@@ -177,11 +177,16 @@ def check_groups(
     for index, group in enumerate(groups):
         first = group.rows[0]
         _check_agreement(problems, group)
-        data: dict[str, object] = {
-            name: _shared_value(group, name)
-            for name in KEYS
-            if name in first.cells and name != "credits"
-        }
+        cells = first.cells
+        data: dict[str, object] = (
+            {name: cells[name] for name in KEYS if name in cells and name != "credits"}
+            if len(group.rows) == 1  # its own values (what _shared_value gives a lone row)
+            else {
+                name: _shared_value(group, name)
+                for name in KEYS
+                if name in cells and name != "credits"
+            }
+        )
         data["credits"] = [
             {"field": row.cells.get("field_of_study", ""), "credits": row.cells.get("credits", "")}
             for row in group.rows
@@ -254,6 +259,12 @@ def _check_agreement(problems: Problems, group: Group) -> None:
     """Each filled shared cell must agree with the first row that filled that column."""
     if len(group.rows) < 2:  # one row agrees with itself (most records of an import)
         return
+    opening = group.rows[0].cells
+    shared = [opening.get(column) for column in SHARED]
+    if all(value is None or value.__class__ is str for value in shared) and all(
+        [row.cells.get(column) for column in SHARED] == shared for row in group.rows[1:]
+    ):
+        return  # the same text on every row (as a spreadsheet repeats it) agrees
     for column in SHARED:
         filled = [row for row in group.rows if not _blank(row.cells.get(column))]
         if len(filled) < 2:

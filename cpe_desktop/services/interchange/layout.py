@@ -80,7 +80,11 @@ def score(headings: Sequence[str]) -> int:
 
 
 def _filled(cells: Sequence[Any]) -> list[int]:
-    return [i for i, value in enumerate(cells) if not _blank(value)]
+    return [
+        i
+        for i, value in enumerate(cells)
+        if value is not None and not (isinstance(value, str) and not value.strip())
+    ]
 
 
 def _join(parent: Sequence[str], child: Sequence[Any]) -> tuple[str, ...] | None:
@@ -225,22 +229,43 @@ def set_aside(
     status = _status_column(wanted)
     records: list[tuple[int, tuple[Any, ...]]] = []
     aside: list[SetAside] = []
-    sums: dict[int, Decimal] = {}  # per column, over the records since the last totals line
+    # Per column, the sum of the numbers of the records since the last totals line: only a row of
+    # numbers alone asks for them, so the records are added up then (in order, so exactly alike).
+    sums = _Sums()
+    headings_of: dict[str, str] = {}  # a text cell as a heading reads, each text worked out once
     for number, cells in rows:
         reason = _not_taken(cells, status) or _not_a_record(
-            cells, wanted, named, date_column, label_columns, sums
+            cells, wanted, named, date_column, label_columns, sums, headings_of
         )
         if reason is None:
             records.append((number, cells))
-            for i, value in enumerate(cells):
-                amount = _number(value) if isinstance(value, int | float | str) else None
-                if amount is not None:
-                    sums[i] = sums.get(i, Decimal(0)) + amount
+            sums.pending.append(cells)
         else:
             aside.append(SetAside(number, reason))
             if reason.startswith(("a totals", "a subtotal", "a year", "a section")):
                 sums.clear()
     return records, aside
+
+
+class _Sums:
+    """Per column, the sum of the numbers in the records since the last totals line."""
+
+    def __init__(self) -> None:
+        self.pending: list[Sequence[Any]] = []  # records not added up yet
+        self.totals: dict[int, Decimal] = {}
+
+    def clear(self) -> None:
+        self.pending.clear()
+        self.totals.clear()
+
+    def get(self, column: int) -> Decimal | None:
+        for cells in self.pending:
+            for i, value in enumerate(cells):
+                amount = _number(value) if isinstance(value, int | float | str) else None
+                if amount is not None:
+                    self.totals[i] = self.totals.get(i, Decimal(0)) + amount
+        self.pending.clear()
+        return self.totals.get(column)
 
 
 def _not_taken(cells: Sequence[Any], status: int | None) -> str | None:
@@ -259,26 +284,37 @@ def _not_a_record(
     named: list[int],
     date_column: int | None,
     label_columns: set[int],
-    sums: dict[int, Decimal],
+    sums: _Sums,
+    headings_of: dict[str, str],
 ) -> str | None:
     filled = _filled(cells)
     if len(named) >= 2:
-        same = sum(
-            1 for i in named if i < len(cells) and normalise_heading(_text(cells[i])) == wanted[i]
-        )
+        same = 0
+        for i in named:
+            if i < len(cells):
+                value = cells[i]
+                if value.__class__ is str:
+                    heading = headings_of.get(value)
+                    if heading is None:
+                        heading = headings_of[value] = normalise_heading(_text(value))
+                else:
+                    heading = normalise_heading(_text(value))
+                same += heading == wanted[i]
         if same * 2 >= len(named):
             return "repeats the header row"
-    texts = [_text(cells[i]) for i in filled if isinstance(cells[i], str)]
-    dated = (
-        date_column is not None
-        and date_column < len(cells)
-        and not _blank(cells[date_column])
-        and not _TOTAL.search(_text(cells[date_column]))
-    )
-    for text in texts:
-        if _TOTAL.search(text) and len(text.split()) <= 4 and not dated:
-            kind = "a subtotal" if text.lower().startswith("sub") else "a totals line"
-            return f"{kind} ({_quoted(text)}), not a course"
+    # Every totals word holds "total" (any case): most rows have none and skip the patterns.
+    if "total" in _all_text(cells).lower():
+        texts = [_text(cells[i]) for i in filled if isinstance(cells[i], str)]
+        dated = (
+            date_column is not None
+            and date_column < len(cells)
+            and not _blank(cells[date_column])
+            and not _TOTAL.search(_text(cells[date_column]))
+        )
+        for text in texts:
+            if _TOTAL.search(text) and len(text.split()) <= 4 and not dated:
+                kind = "a subtotal" if text.lower().startswith("sub") else "a totals line"
+                return f"{kind} ({_quoted(text)}), not a course"
     if len(filled) == 1 and len(wanted) > 1:
         text = _text(cells[filled[0]])
         if _YEAR.fullmatch(text):
@@ -295,6 +331,14 @@ def _not_a_record(
             return "a totals line without a label: its numbers are the sums of the rows above"
         return "only numbers, with no course or date: not a record"
     return None
+
+
+def _all_text(cells: Sequence[Any]) -> str:
+    """The row's text cells joined by a separator no word holds."""
+    try:
+        return "\x1f".join(cells)
+    except TypeError:  # not all text (a spreadsheet's numbers and dates)
+        return "\x1f".join(value for value in cells if isinstance(value, str))
 
 
 # --- recognised layouts -----------------------------------------------------------------------

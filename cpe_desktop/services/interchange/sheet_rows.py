@@ -15,6 +15,7 @@ from typing import Any
 
 from cpe_desktop.rules.fields import BEHAVIORAL_ETHICS, REGULATORY_ETHICS
 from cpe_desktop.services.interchange.cells import credits_cell, field_cell, parse_date_range
+from cpe_desktop.services.interchange.csv_format import restore
 from cpe_desktop.services.interchange.grouping import Problems, Row
 from cpe_desktop.services.interchange.mapping import ETHICS_PART
 from cpe_desktop.services.interchange.tabular import Table
@@ -33,20 +34,21 @@ def read_rows(
     """Every record row of ``table`` read through ``mapping`` as ``Row``s by our field names,
     each problem noted at its row: the values given for every row filled in, a combined subject
     cell split into one row per field, a form with one hours column per field unpivoted."""
+    read = _Reader()
     if hours:
-        return _unpivoted(table, mapping, problems, constants, hours)
+        return _unpivoted(table, mapping, problems, constants, hours, read)
     part = mapping.get(ETHICS_PART)
     rows = []
     for table_row in table.rows:
         combined = None
         if "field_of_study" in mapping:
-            combined = combined_fields(table.cell(table_row, mapping["field_of_study"]))
+            combined = read.combined(table.cell(table_row, mapping["field_of_study"]))
         per_field = ("field_of_study", "credits") if combined is not None else ()
-        cells = _read_cells(table, table_row, mapping, problems, skip=per_field)
+        cells = _read_cells(table, table_row, mapping, problems, read, skip=per_field)
         cells.pop(ETHICS_PART, None)
         if combined is None and not any(value != "" for value in cells.values()):
             continue  # a row with data only elsewhere
-        _complete(cells, table, table_row, mapping, constants)
+        _complete(cells, table, table_row, mapping, constants, read)
         if combined is None and part is not None:
             rows.extend(
                 _ethics_split(table.cell(table_row, part), table_row.number, problems, cells)
@@ -55,8 +57,51 @@ def read_rows(
         if combined is None:
             rows.append(Row(table_row.number, cells))
             continue
-        rows.extend(_split_row(table, table_row, mapping, problems, cells, combined))
+        rows.extend(_split_row(table, table_row, mapping, problems, cells, combined, read))
     return rows
+
+
+# The fields whose cells are converted (dates, credits, vocabulary): worth remembering per text.
+_CONVERTED = frozenset(
+    {"completed_on", "started_on", "credits", "field_of_study", "delivery_method"}
+)
+
+
+class _Reader:
+    """What one sheet's cells read as, each text worked out once: a sheet repeats its dates,
+    credits and words on row after row (the conversions depend on nothing but the text)."""
+
+    def __init__(self) -> None:
+        self._cells: dict[tuple[str, str], tuple[Any, str | None]] = {}
+        self._combined: dict[str, list[tuple[str, str]] | None] = {}
+        self._ranges: dict[str, tuple[Any, Any] | None] = {}
+
+    def cell(self, name: str, value: Any) -> tuple[Any, str | None]:
+        """``field_cell(name, value)``."""
+        if value.__class__ is not str:
+            return field_cell(name, value)
+        if name not in _CONVERTED:  # text as it is (``text_cell``), a formula's guard removed
+            return (value if value[:1] != "'" else restore(value)), None
+        key = (name, value)
+        found = self._cells.get(key)
+        if found is None:
+            found = self._cells[key] = field_cell(name, value)
+        return found
+
+    def combined(self, value: Any) -> list[tuple[str, str]] | None:
+        """``combined_fields(value)``."""
+        if value.__class__ is not str:
+            return combined_fields(value)
+        if value not in self._combined:
+            self._combined[value] = combined_fields(value)
+        found = self._combined[value]
+        return None if found is None else list(found)
+
+    def date_range(self, text: str) -> tuple[Any, Any] | None:
+        """``parse_date_range(text)``."""
+        if text not in self._ranges:
+            self._ranges[text] = parse_date_range(text)
+        return self._ranges[text]
 
 
 def _read_cells(
@@ -64,6 +109,7 @@ def _read_cells(
     table_row: Any,
     mapping: Mapping[str, int],
     problems: Problems,
+    read: _Reader,
     skip: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """The row's cells converted for the fields they are mapped to (problems noted); fields in
@@ -75,7 +121,7 @@ def _read_cells(
         if name in skip:
             cells[name] = ""
             continue
-        value, problem = field_cell(name, table.cell(table_row, index))
+        value, problem = read.cell(name, table.cell(table_row, index))
         if problem is not None:
             problems.add(table_row.number, name, problem)
         cells[name] = value
@@ -88,11 +134,12 @@ def _complete(
     table_row: Any,
     mapping: Mapping[str, int],
     constants: Mapping[str, str],
+    read: _Reader,
 ) -> None:
     """The values given for every row, and a first day from a range of dates."""
     cells.update(constants)
     if "completed_on" in mapping:
-        _first_day_from_range(cells, table.cell(table_row, mapping["completed_on"]))
+        _first_day_from_range(cells, table.cell(table_row, mapping["completed_on"]), read)
 
 
 def _unpivoted(
@@ -101,16 +148,17 @@ def _unpivoted(
     problems: Problems,
     constants: Mapping[str, str],
     hours: Mapping[int, str],
+    read: _Reader,
 ) -> list[Row]:
     """Rows of a form with one hours column per field: a row per filled hours cell, the same
     record's other cells repeated (they group back into one record with several credit lines)."""
     rows: list[Row] = []
     for table_row in table.rows:
-        cells = _read_cells(table, table_row, mapping, problems)
-        _complete(cells, table, table_row, mapping, constants)
+        cells = _read_cells(table, table_row, mapping, problems, read)
+        _complete(cells, table, table_row, mapping, constants, read)
         lines = []
         for index, field_name in hours.items():
-            amount, problem = field_cell("credits", table.cell(table_row, index))
+            amount, problem = read.cell("credits", table.cell(table_row, index))
             if problem is not None:
                 problems.add(table_row.number, "credits", problem)
             elif amount not in ("", None):
@@ -160,12 +208,13 @@ def _split_row(
     problems: Problems,
     cells: dict[str, Any],
     combined: list[tuple[str, str]],
+    read: _Reader,
 ) -> list[Row]:
     """One row per field of a combined cell ("Auditing (2), Taxes (2)"): each with its hours;
     their sum must be the row's credits when it has a credits cell."""
     total = sum((Decimal(hours) for _, hours in combined), Decimal(0))
     if "credits" in mapping:
-        stated, problem = field_cell("credits", table.cell(table_row, mapping["credits"]))
+        stated, problem = read.cell("credits", table.cell(table_row, mapping["credits"]))
         if problem is None and stated not in ("", None):
             try:
                 agrees = Decimal(str(stated)) == total
@@ -183,12 +232,12 @@ def _split_row(
     ]
 
 
-def _first_day_from_range(cells: dict[str, Any], completed: Any) -> None:
+def _first_day_from_range(cells: dict[str, Any], completed: Any, read: _Reader) -> None:
     """A completion cell holding a range ("Mar 2-5, 2026") also gives the program's first day,
     unless a first-day column says otherwise (that column wins)."""
     if cells.get("started_on", "") != "" or not isinstance(completed, str):
         return
-    days = parse_date_range(completed)
+    days = read.date_range(completed)
     if days is not None:
         cells["started_on"] = days[0]
 
