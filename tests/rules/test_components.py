@@ -13,6 +13,10 @@ from hypothesis import strategies as st
 
 from cpe_desktop.rules.compliance import evaluate
 from cpe_desktop.rules.component_facts import Component, component_from_dict
+from cpe_desktop.rules.components import _Judge, _match
+from cpe_desktop.rules.evaluation_context import EvaluationContext
+from cpe_desktop.rules.facts import RecordFacts
+from cpe_desktop.rules.ledger import Ledger
 from tests.helpers.compliance_cases import GL, NANO, QAS, D, H, lic, period_rule, rec, spread
 
 AS_OF = D("2026-12-05")
@@ -480,3 +484,64 @@ def test_cycle_scopes_for_a_minimum_and_for_part_state_ethics():
     )
     ethics = _only(result, "ethics_state_specific")
     assert (ethics.window_start, ethics.counted, ethics.met) == (D("2024-01-01"), H(1), True)
+
+
+# --- Property: a window's component sums are the record-by-record sums ----------------------
+
+_LINES = st.lists(
+    st.tuples(
+        st.dates(min_value=date(2021, 1, 1), max_value=date(2026, 12, 31)),
+        st.sampled_from((*_METHODS, "Instructor", None)),
+        st.lists(st.sampled_from(_FIELDS), min_size=1, max_size=3, unique=True),
+        st.sampled_from(["0", "0.5", "1", "2", "4", "8", "12.5"]),
+    ),
+    max_size=40,
+)
+_MATCHED = (
+    Component("min", hours=8, fields=("accounting_auditing",)),
+    Component("min", hours=12, fields=("technical",), scope="year"),
+    Component("min", hours=10, delivery=("live",)),
+    Component("min", hours=2, fields=("Taxes",), delivery=("self_study",)),
+    Component("min", hours=30, scope="cycle", cycle_years=3),
+    Component("max", pct=Decimal(25), delivery=("Instructor",)),
+)
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(_LINES, st.sampled_from([None, 4, 10]), st.sampled_from([None, 2, 6]))
+def test_component_sums_are_the_record_by_record_sums(drafts, self_study, nano):
+    """The components' window sums (per field and method, less what caps took) equal the sum
+    over each record's credits as the caps left them, with caps that bind and windows reaching
+    outside the period (years, a cycle of three)."""
+    rule = period_rule(
+        "calendar",
+        2,
+        cycle_anchor="fixed",
+        cycle_anchor_year=2025,
+        total_hours=40,
+        max_self_study_hours=self_study,
+        max_nano_hours=nano,
+        max_non_technical_pct=Decimal(20),
+        components=_MATCHED,
+    )
+    records = [
+        RecordFacts(i, day, method, None, True, tuple((f, Decimal(amount)) for f in fields))
+        for i, (day, method, fields, amount) in enumerate(drafts, 1)
+    ]
+    ctx = EvaluationContext(rule, lic("Georgia", tracked="2021-01-01"), AS_OF)
+    ledger = ctx.ledger = Ledger(records)
+    window = ctx.window(ctx.current)
+    judge = _Judge(ctx, ledger, rule.total_hours)
+    for component in _MATCHED:
+        match = _match(component)
+        for span, _ in judge.windows(component):
+            lo, hi = ledger.bounds(span.start, min(span.end, AS_OF))
+            one_by_one = Decimal(0)
+            for p in range(lo, hi):
+                if not match.method(ledger.records[p]):
+                    continue
+                amounts = window.amounts(p) if window.lo <= p < window.hi else None
+                for j, credit in enumerate(ledger.credits(p)):
+                    if match.field(credit.field):
+                        one_by_one += credit.amount if amounts is None else amounts[j]
+            assert judge._sum(match, window, span.start, span.end) == one_by_one
