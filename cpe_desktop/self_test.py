@@ -12,9 +12,11 @@ services    a person, a license and a CPE record created through the service lay
 compliance  that license judged by the compliance service
 window      the main window built and shown (offscreen unless ``QT_QPA_PLATFORM`` says otherwise)
 scheduler   a one-off job fired by the program's Qt scheduler
-pdf         a one-page PDF written with ``QPdfWriter`` and read back with pypdf
+pdf         a one-page PDF written with ``QPdfWriter`` and read back with pypdf, also AES-locked
+            (``cryptography``, as many certificates are)
 libraries   package metadata (APScheduler triggers, keyring backends), openpyxl, icalendar,
-            time zones
+            time zones, Python's TLS, and on Linux QtCore's ICU data (collation, time-zone
+            names)
 """
 
 from __future__ import annotations
@@ -318,10 +320,32 @@ def _check_pdf(state: _State) -> str:
     text = reader.pages[0].extract_text() or ""
     if TEXT_IN_PDF not in " ".join(text.split()):
         raise CheckFailed(f"the page's text does not read back (got {text[:60]!r})")
-    return f"QPdfWriter wrote 1 page ({len(data):,} bytes); pypdf reads its text back"
+    _check_locked_pdf(state, target)
+    return (
+        f"QPdfWriter wrote 1 page ({len(data):,} bytes); pypdf reads its text back, AES-locked too"
+    )
+
+
+def _check_locked_pdf(state: _State, source: Path) -> None:
+    """Many certificates are AES-locked against editing only; pypdf reads them with
+    ``cryptography``, which a bundle could lose without any other check noticing."""
+    from pypdf import PdfReader, PdfWriter
+
+    locked = state.work / "self-test-locked.pdf"
+    writer = PdfWriter(clone_from=source)
+    writer.encrypt(user_password="", owner_password="owner", algorithm="AES-128")
+    with locked.open("wb") as handle:
+        writer.write(handle)
+    reader = PdfReader(locked)
+    if not reader.is_encrypted:
+        raise CheckFailed("pypdf wrote no AES-locked PDF")
+    text = reader.pages[0].extract_text() or ""
+    if TEXT_IN_PDF not in " ".join(text.split()):
+        raise CheckFailed("an AES-locked PDF's text does not read back")
 
 
 def _check_libraries(state: _State) -> str:
+    import ssl
     import zoneinfo
     from importlib import metadata
 
@@ -361,11 +385,28 @@ def _check_libraries(state: _State) -> str:
     calendar.add_component(event)
     if b"BEGIN:VEVENT" not in calendar.to_ical():
         raise CheckFailed("icalendar wrote no event")
+    ssl.create_default_context()  # mail over TLS: Python's ssl with its OpenSSL libraries
+    icu = _check_icu() if sys.platform.startswith("linux") else ""
     return (
         f"APScheduler {metadata.version('apscheduler')} triggers, keyring {len(backends)} "
         f"backends ({module.rsplit('.', 1)[1]} loads; usable here: "
-        f"{', '.join(available) or 'none'}), openpyxl, icalendar, time zones"
+        f"{', '.join(available) or 'none'}), openpyxl, icalendar, time zones, TLS{icu}"
     )
+
+
+def _check_icu() -> str:
+    """Linux: QtCore's ICU data (pruned in the bundle, build/icu_data.py) still has what Qt reads
+    for the program: collation rules and time-zone names."""
+    from PySide6.QtCore import QCollator, QLocale, QTimeZone
+
+    if QCollator(QLocale("sv_SE")).compare("ö", "z") <= 0:  # Swedish sorts ö after z
+        raise CheckFailed("ICU collation data is missing (Swedish ö sorts before z)")
+    name = QTimeZone(b"Europe/Berlin").displayName(
+        QTimeZone.TimeType.StandardTime, QTimeZone.NameType.LongName, QLocale("de_DE")
+    )
+    if name != "Mitteleuropäische Normalzeit":
+        raise CheckFailed(f"ICU time-zone names are missing (Europe/Berlin in German: {name!r})")
+    return ", ICU collation and zone names"
 
 
 def _close(state: _State) -> None:

@@ -6,6 +6,10 @@ and CI do that and run the frozen self-test).
   libraries the program never uses, but none it imports; keeps APScheduler's and keyring's
   package metadata; puts ``resources/`` where :func:`cpe_desktop.paths.resources_dir` looks
   when frozen; leaves out psycopg unless asked for.
+- Size (issue 18): Qt's TLS plugins only while the program has no TLS through Qt; Linux's ICU
+  data (``build/icu_data.py``) without what QtCore's ICU calls cannot read, judged against
+  those calls and compared with the full data; bytecode without docstrings and asserts on
+  Linux only while the program reads no docstring and catches no AssertionError.
 - ``build/windows/cpe_tracker.iss``: per-user install without administrator rights that never
   deletes the data folder.
 - ``build/build.py``: PyInstaller's work and output folders, the clean environment's contents.
@@ -19,7 +23,10 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import os
 import re
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -149,7 +156,6 @@ def test_windowed_onedir_bundle_and_macos_app(monkeypatch):
         "PySide6/Qt/plugins/platforms/libqcocoa.dylib",
         "PySide6/plugins/styles/qmodernwindowsstyle.dll",
         "PySide6/Qt/plugins/imageformats/libqico.so",
-        "PySide6/plugins/tls/qschannelbackend.dll",
         "PySide6/QtWidgets.pyd",
         "resources/icons/app-256.png",
         "resources/requirements/requirements.json",
@@ -176,10 +182,183 @@ def test_qt_pruning_keeps_what_the_program_needs(monkeypatch, dest):
         "PySide6/Qt/translations/qtbase_de.qm",
         "PySide6/translations/qtbase_fr.qm",
         "PySide6/opengl32sw.dll",
+        "PySide6/Qt/plugins/tls/libqopensslbackend.so",
+        "PySide6/plugins/tls/qschannelbackend.dll",
+        "PySide6/Qt/plugins/tls/libqsecuretransportbackend.dylib",
     ],
 )
 def test_qt_pruning_drops_what_it_never_uses(monkeypatch, dest):
     assert not spec_definitions(monkeypatch)["keep_entry"]((dest, "/src", "BINARY"))
+
+
+def _program_sources() -> list[tuple[Path, str]]:
+    files = [*sorted(PACKAGE.rglob("*.py")), ROOT / "main.py"]
+    return [(path, path.read_text(encoding="utf-8")) for path in files]
+
+
+def test_qt_tls_plugins_are_left_out_while_the_program_has_no_tls_through_qt():
+    """Mail goes over Python's ssl; the program's one use of QtNetwork is one instance per user
+    (QLocalServer/QLocalSocket). QSslSocket or HTTPS through Qt would need the ``tls`` plugins
+    back in the spec's ``QT_PLUGINS_KEEP``."""
+    used = set()
+    for _path, text in _program_sources():
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.ImportFrom) and node.module == "PySide6.QtNetwork":
+                used.update(alias.name for alias in node.names)
+    assert used == {"QLocalServer", "QLocalSocket"}
+
+
+def test_program_never_asks_qt_for_a_legacy_encoding():
+    """The bundle's ICU data has no converters (build/icu_data.py): Qt decodes UTF-8/16/32 and
+    Latin-1 itself, and reaches ICU's tables only through these. The program decodes with
+    Python's codecs, and its text browsers never load a link themselves."""
+    for path, text in _program_sources():
+        for name in ("QStringDecoder", "QStringEncoder", "QStringConverter", "QXmlStreamReader"):
+            assert name not in text, f"{path.name} uses {name}: keep ICU's converters"
+        assert "setSource(" not in text, f"{path.name}: QTextBrowser.setSource decodes HTML"
+        if "QTextBrowser()" in text:
+            assert text.count("QTextBrowser()") == text.count("setOpenLinks(False)"), path.name
+
+
+def test_bytecode_without_docstrings_only_on_linux_and_only_while_nothing_reads_them(
+    monkeypatch,
+):
+    assert spec_definitions(monkeypatch)["OPTIMIZE"] == (2 if sys.platform == "linux" else 0)
+    for platform, level in (("linux", 2), ("win32", 0), ("darwin", 0)):
+        monkeypatch.setattr(sys, "platform", platform)
+        assert spec_definitions(monkeypatch)["OPTIMIZE"] == level
+    monkeypatch.undo()
+    (analysis,) = _calls("Analysis")
+    assert ast.unparse(_keyword(analysis, "optimize")) == "OPTIMIZE"
+    # -OO: docstrings are None and assert statements are gone in the bundle.
+    for path, text in _program_sources():
+        tree = ast.parse(text)
+        for node in ast.walk(tree):
+            assert not (isinstance(node, ast.Attribute) and node.attr == "__doc__"), path.name
+            assert not (isinstance(node, ast.Name) and node.id == "__doc__"), path.name
+            if isinstance(node, ast.ExceptHandler) and node.type is not None:
+                caught = ast.unparse(node.type)
+                assert "AssertionError" not in caught, f"{path.name}: an assert decides something"
+        assert "getdoc(" not in text and "pydoc" not in text, path.name
+
+
+# --- Linux: QtCore's ICU data without what it cannot reach (build/icu_data.py) ------------------
+
+QT_LIB = (
+    Path(importlib.util.find_spec("PySide6").submodule_search_locations[0]) / "Qt" / "lib"
+    if importlib.util.find_spec("PySide6")
+    else Path("/nonexistent")
+)
+ICU_DATA = next(iter(sorted(QT_LIB.glob("libicudata.so.*"))), None)
+needs_wheel_icu = pytest.mark.skipif(ICU_DATA is None, reason="PySide6 without ICU (not Linux)")
+
+
+def _icu_data(monkeypatch):
+    return spec_definitions(monkeypatch)["icu_data"]
+
+
+@needs_wheel_icu
+def test_icu_data_pruning_was_judged_against_every_icu_call_qt_makes(monkeypatch):
+    icu_data = _icu_data(monkeypatch)
+    qt = QT_LIB.parent
+    libraries = [
+        path
+        for path in [*qt.rglob("*.so*"), *qt.parent.glob("*.so*")]
+        if path.is_file() and not path.is_symlink() and not path.name.startswith("libicu")
+    ]
+    callers = {path.name: icu_data.icu_calls(path) for path in libraries}
+    callers = {name: calls for name, calls in callers.items() if calls}
+    assert set(callers) == {"libQt6Core.so.6"}  # no other Qt library or plugin calls ICU
+    assert callers["libQt6Core.so.6"] <= icu_data.QT_ICU_CALLS
+
+
+def test_icu_data_drops_no_tree_or_file_qt_reads(monkeypatch):
+    icu_data = _icu_data(monkeypatch)
+    for name in icu_data.REQUIRED:
+        assert icu_data.drop_reason(name) is None, name
+    for name in ("brkitr/cjdict.dict", "translit/root.res", "unit/en.res", "curr/en.res"):
+        assert icu_data.drop_reason(name), name
+    assert icu_data.drop_reason("ibm-943_P15A-2003.cnv")  # converters: see the test above
+    assert icu_data.drop_reason("coll/sv.res") is None
+    assert icu_data.drop_reason("zone/de.res") is None
+    assert icu_data.drop_reason("sv.res") is None
+
+
+@needs_wheel_icu
+def test_pruned_icu_package_keeps_every_other_item_byte_for_byte(monkeypatch):
+    icu_data = _icu_data(monkeypatch)
+    symbol, blob = icu_data.data_symbol(ICU_DATA)
+    assert re.fullmatch(r"icudt\d+_dat", symbol)
+    header, items = icu_data.read_package(blob)
+    assert icu_data.read_package(icu_data.write_package(header, items)) == (header, items)
+
+    pruned, dropped = icu_data.prune_package(blob)
+    kept_header, kept = icu_data.read_package(pruned)
+    assert kept_header == header
+    expected = [(n, d) for n, d in items if icu_data.drop_reason(n.split("/", 1)[1]) is None]
+    assert kept == expected
+    assert sum(dropped.values()) == sum(len(d) for _n, d in items) - sum(len(d) for _n, d in kept)
+    assert len(pruned) < len(blob) * 0.4  # 32 MB -> about 11 MB
+
+
+ICU_PROBE = """
+import functools, sys
+from PySide6.QtCore import QCollator, QDate, QDateTime, QLocale, QTime, QTimeZone
+words = ["peach", "péché", "pêche", "Ärger", "zebra", "Zebra", "ångström", "Öl", "ch", "cz",
+         "ıi", "İI", "日本", "中文", "한국", "ไทย", "file10", "file9", "Straße", "Strasse"]
+zones = [b"America/New_York", b"Europe/Berlin", b"Asia/Kolkata", b"Australia/Lord_Howe"]
+moment = QDateTime(QDate(2026, 7, 1), QTime(13, 5), QTimeZone(b"Europe/Berlin"))
+for name in sys.argv[1:]:
+    locale = QLocale(name)
+    for numeric in (False, True):
+        collator = QCollator(locale)
+        collator.setNumericMode(numeric)
+        print(name, sorted(words, key=functools.cmp_to_key(collator.compare)))
+    print(name, locale.toUpper("ıi istanbul straße"), locale.toLower("İI ISTANBUL ΣΑΣ"))
+    for zone in zones:
+        for kind in QTimeZone.NameType:
+            for when in QTimeZone.TimeType:
+                print(name, zone, kind, when, QTimeZone(zone).displayName(when, kind, locale))
+    print(name, locale.toString(moment, QLocale.FormatType.LongFormat))
+print(next(line for line in open("/proc/self/maps") if "libicudata" in line).split()[-1])
+"""
+ICU_PROBE_LOCALES = [
+    *("en_US", "de_DE", "sv_SE", "fr_FR", "es_MX", "tr_TR", "lt_LT", "ja_JP", "zh_CN", "zh_TW"),
+    *("ko_KR", "th_TH", "ar_EG", "he_IL", "hi_IN", "ru_RU", "el_GR", "pl_PL", "da_DK", "fa_IR"),
+]
+
+
+def _probe(library: Path | None) -> list[str]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    if library is not None:
+        env["LD_PRELOAD"] = str(library)  # the same soname: libicuuc links to this one
+    result = subprocess.run(
+        [sys.executable, "-c", ICU_PROBE, *ICU_PROBE_LOCALES],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+    )
+    return result.stdout.splitlines()
+
+
+@needs_wheel_icu
+@pytest.mark.skipif(
+    not all(shutil.which(tool) for tool in ("as", "ld", "objdump")), reason="needs binutils"
+)
+def test_pruned_icu_library_gives_qt_the_same_answers(monkeypatch, tmp_path):
+    """Collation, case mapping, time-zone names and the long date-time format in 20 locales, with
+    the full and with the pruned data library: the same, line for line."""
+    library, dropped = _icu_data(monkeypatch).pruned_library(ICU_DATA, tmp_path)
+    assert library.name == ICU_DATA.name and library.stat().st_size < 17_000_000
+    assert {"brkitr", "unit", "curr", "lang", "region", "translit"} <= set(dropped)
+
+    full, pruned = _probe(None), _probe(library)
+    assert full[-1] == str(ICU_DATA.resolve()) and pruned[-1] == str(library)
+    assert len(full) > 20 * 50
+    assert "Mitteleuropäische Sommerzeit" in "\n".join(full)  # real names, not IDs
+    assert pruned[:-1] == full[:-1]
 
 
 def _iss_sections() -> dict[str, list[str]]:
