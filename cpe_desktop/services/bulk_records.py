@@ -16,6 +16,7 @@ audit entry exactly as ``audit.write`` does, for :func:`write_audit_many`.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -37,6 +38,9 @@ from cpe_desktop.services.errors import ValidationError
 MAX_ROWS_PER_STATEMENT = 500
 _SQLITE_OLD_LIMIT = 999  # SQLite's variable limit before 3.32, when the connection cannot say
 _RECORD_FIELDS = tuple(CpeRecord._meta.sorted_fields)
+# A row's values in that order, None for a field it does not give.
+_RECORD_VALUES = operator.itemgetter(*(field.name for field in _RECORD_FIELDS))
+_NO_RECORD_VALUES = dict.fromkeys(field.name for field in _RECORD_FIELDS)
 _CREDIT_FIELDS = (RecordCredit.record, RecordCredit.field_of_study, RecordCredit.credits)
 _AUDIT_FIELDS = (
     AuditLog.user,
@@ -111,7 +115,7 @@ def insert(
         now = ctx.now()
         reserved = _reserve_ids(len(records))
         step = _rows_per_statement(len(_RECORD_FIELDS))
-        pictured: dict[int, dict[str, Any]] = {}  # per owner: what every new record shares
+        pictured: dict[Any, Any] = {}  # what new records share: per owner, per credit lines
         for start in range(0, len(records), step):
             batch = records[start : start + step]
             # Each row as its model instance's ``__data__`` would hold it, without making one.
@@ -184,9 +188,7 @@ def write_audit_many(
     return len(made)
 
 
-def _picture(
-    row: dict[str, Any], record: NewRecord, shared: dict[int, dict[str, Any]]
-) -> dict[str, Any]:
+def _picture(row: dict[str, Any], record: NewRecord, shared: dict[Any, Any]) -> dict[str, Any]:
     """``audit.snapshot_of(CpeRecord, row, credits=...)``: the picture every new record of its
     owner shares (made once, in ``shared``) with the record's own values over it."""
     if not _VALUE_COLUMNS.issuperset(record.values):
@@ -200,8 +202,20 @@ def _picture(
         plain = value is None or value.__class__ is str or value.__class__ is int
         picture[name] = value if plain else audit.json_value(value)
     picture["record_id"] = row["record_id"]
-    picture["credits"] = _plain(record.credits)
+    picture["credits"] = _plain_lines(record.credits, shared)
     return picture
+
+
+def _plain_lines(credits: tuple[tuple[str, Decimal], ...], shared: dict[Any, Any]) -> Any:
+    """:func:`_plain`, once per distinct set of lines (an import repeats a few dozen); only
+    positive amounts, which read alike whenever they are equal (zero has a sign)."""
+    if not all(amount > 0 for _, amount in credits):
+        return _plain(credits)
+    key = ("credits", credits)
+    found = shared.get(key)
+    if found is None:
+        found = shared[key] = _plain(credits)
+    return found
 
 
 def _plain(credits: Iterable[tuple[str, Decimal]]) -> list[dict[str, Any]]:
@@ -251,7 +265,7 @@ def _insert_records(made: list[dict[str, Any]], ids: Sequence[int] | None) -> No
         return
     for row, record_id in zip(made, ids, strict=True):
         row["record_id"] = record_id
-    values = [tuple(row.get(field.name) for field in _RECORD_FIELDS) for row in made]
+    values = [_RECORD_VALUES({**_NO_RECORD_VALUES, **row}) for row in made]
     _insert_many(CpeRecord, _RECORD_FIELDS, values)
 
 

@@ -30,6 +30,7 @@ from cpe_desktop.services.errors import ValidationError
 from cpe_desktop.services.interchange.common import (
     ExportSummary,
     ImportSummary,
+    no_cycle_collection,
     people_for_export,
     record_key,
     text_number,
@@ -164,6 +165,7 @@ def target_user(ctx: ServiceContext, user_email: str | None) -> User:
     )
 
 
+@no_cycle_collection()
 def import_records_csv(
     ctx: ServiceContext,
     source: Path | str,

@@ -48,6 +48,7 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+_DIGIT = re.compile(r"[0-9]")  # what normalise_heading keeps of a number
 _NUMBER = re.compile(r"[-+]?\$?\d[\d,]*(\.\d+)?|[-+]?\.\d+")
 _DATEISH = re.compile(r"\d{1,4}[/.-]\d{1,2}([/.-]\d{1,4})?")
 
@@ -80,11 +81,14 @@ def score(headings: Sequence[str]) -> int:
 
 
 def _filled(cells: Sequence[Any]) -> list[int]:
-    return [
-        i
-        for i, value in enumerate(cells)
-        if value is not None and not (isinstance(value, str) and not value.strip())
-    ]
+    try:  # a CSV row: all text
+        return [i for i, value in enumerate(cells) if value.strip()]
+    except AttributeError:  # a spreadsheet's numbers, dates, empty cells
+        return [
+            i
+            for i, value in enumerate(cells)
+            if value is not None and not (isinstance(value, str) and not value.strip())
+        ]
 
 
 def _join(parent: Sequence[str], child: Sequence[Any]) -> tuple[str, ...] | None:
@@ -233,9 +237,10 @@ def set_aside(
     # numbers alone asks for them, so the records are added up then (in order, so exactly alike).
     sums = _Sums()
     headings_of: dict[str, str] = {}  # a text cell as a heading reads, each text worked out once
+    plain = frozenset(i for i in named if not _DIGIT.search(wanted[i]))  # headings without digits
     for number, cells in rows:
         reason = _not_taken(cells, status) or _not_a_record(
-            cells, wanted, named, date_column, label_columns, sums, headings_of
+            cells, wanted, named, date_column, label_columns, sums, headings_of, plain
         )
         if reason is None:
             records.append((number, cells))
@@ -286,6 +291,7 @@ def _not_a_record(
     label_columns: set[int],
     sums: _Sums,
     headings_of: dict[str, str],
+    plain: frozenset[int],
 ) -> str | None:
     filled = _filled(cells)
     if len(named) >= 2:
@@ -294,6 +300,8 @@ def _not_a_record(
             if i < len(cells):
                 value = cells[i]
                 if value.__class__ is str:
+                    if i in plain and _DIGIT.search(value):
+                        continue  # its digits stay in the heading it reads as: not this one
                     heading = headings_of.get(value)
                     if heading is None:
                         heading = headings_of[value] = normalise_heading(_text(value))

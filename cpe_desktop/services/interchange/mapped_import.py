@@ -50,6 +50,7 @@ from cpe_desktop.services.interchange.common import (
     ImportSummary,
     _count,
     _join,
+    no_cycle_collection,
     write_file,
 )
 from cpe_desktop.services.interchange.csv_format import neutralise
@@ -209,6 +210,7 @@ def _at_most(lines: list[str], shown: int = SHOWN_ROWS) -> list[str]:
     return [*lines[:shown], f"  … and {len(lines) - shown} more"]
 
 
+@no_cycle_collection()
 def preview(
     ctx: ServiceContext,
     table: Table,
@@ -415,6 +417,7 @@ def _key(values: Mapping[str, Any]) -> bulk_records.RecordKey:
     return bulk_records.record_key(values)
 
 
+@no_cycle_collection()
 def import_mapped(
     ctx: ServiceContext,
     table: Table,

@@ -115,13 +115,19 @@ def _read_cells(
     """The row's cells converted for the fields they are mapped to (problems noted); fields in
     ``skip`` are left empty, to be filled by the caller."""
     cells: dict[str, Any] = {}
+    given = table_row.cells
+    width = len(given)
     for name, index in mapping.items():
         if name == ETHICS_PART:
             continue  # read by the caller, as a part of the credits
         if name in skip:
             cells[name] = ""
             continue
-        value, problem = read.cell(name, table.cell(table_row, index))
+        value = given[index] if index < width else None  # table.cell
+        if value.__class__ is str and name not in _CONVERTED:  # read.cell's text, inline
+            cells[name] = value if value[:1] != "'" else restore(value)
+            continue
+        value, problem = read.cell(name, value)
         if problem is not None:
             problems.add(table_row.number, name, problem)
         cells[name] = value

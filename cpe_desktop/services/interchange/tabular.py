@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from cpe_desktop.services.errors import ValidationError
+from cpe_desktop.services.interchange.common import no_cycle_collection
 
 __all__ = ["SetAside", "Table", "TableRow", "read_table", "csv_table", "xlsx_table"]
 
@@ -86,6 +87,7 @@ def column_letter(index: int) -> str:
     return letters
 
 
+@no_cycle_collection()
 def read_table(path: Path, sheet: str | None = None, header_row: int | None = None) -> Table:
     """A ``.csv`` or ``.xlsx`` file as a table (``sheet``, or the Excel sheet that holds records).
 
@@ -159,6 +161,7 @@ def guess_delimiter(text: str) -> str:
     return max((",", ";", "\t"), key=width)  # ties keep the comma
 
 
+@no_cycle_collection()
 def csv_table(text: str, name: str, header_row: int | None = None) -> Table:
     """CSV text as a table; ``name`` is what messages call it (the file's name)."""
     text = text.removeprefix("\ufeff")
