@@ -110,7 +110,10 @@ def insert(
         return []
     ids: list[int] = []
     compliance.forget_cached_records()
-    with database.atomic(), rows.integrity_as_conflict("An imported record"):
+    # The bound database's own atomic(): the proxy's would make a plain savepoint, whose
+    # rollback fails ("no such savepoint") when a full disk made SQLite undo the whole
+    # transaction, hiding the real error (db/database.SqliteFile's savepoint does nothing then).
+    with database.obj.atomic(), rows.integrity_as_conflict("An imported record"):
         _check_owners_exist(owners)
         now = ctx.now()
         reserved = _reserve_ids(len(records))

@@ -142,18 +142,29 @@ def percent_reporter(
 def group_rows(rows: list[Row]) -> list[Group]:
     """Rows sharing title, completion date and sponsor, in the order they first appear."""
     groups: dict[object, Group] = {}
+    days: dict[str, dt.date | None] = {}  # each date's text read once (a record's rows repeat it)
     for row in rows:
-        groups.setdefault(group_key(row.cells, row.line), Group([])).rows.append(row)
+        groups.setdefault(group_key(row.cells, row.line, days), Group([])).rows.append(row)
     return list(groups.values())
 
 
-def group_key(cells: Mapping[str, Any], line: int) -> object:
-    """Title, date and sponsor; a row whose title or date is unusable stands alone."""
+def group_key(
+    cells: Mapping[str, Any], line: int, days: dict[str, dt.date | None] | None = None
+) -> object:
+    """Title, date and sponsor; a row whose title or date is unusable stands alone.
+
+    ``days``: dates already read from their text, filled as texts are read."""
     title = _text(cells.get("title")).strip()
-    try:
-        completed = parse_date(cells.get("completed_on", ""))
-    except ValueError:
-        completed = None
+    raw = cells.get("completed_on", "")
+    if days is not None and raw.__class__ is str and raw in days:
+        completed = days[raw]
+    else:
+        try:
+            completed = parse_date(raw)
+        except ValueError:
+            completed = None
+        if days is not None and raw.__class__ is str:
+            days[raw] = completed
     if not title or not isinstance(completed, dt.date):
         return ("line", line)
     return (title, completed, _text(cells.get("sponsor")).strip())
