@@ -16,13 +16,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cpe_desktop.db.models import AuditLog, CpeRecord, RecordCredit, User
+from cpe_desktop.db.models import AuditLog, CpeRecord, RecordCredit, User, database
 from cpe_desktop.services import bulk_records, users
 from cpe_desktop.services.audit import trail as audit
+from cpe_desktop.services.backups.maintenance import check
 from cpe_desktop.services.interchange import layout
 from cpe_desktop.services.interchange.cells import field_cell, parse_date_range
+from cpe_desktop.services.interchange.csv_format import HEADER, import_records_csv
 from cpe_desktop.services.interchange.grouping import Group, Problems, Row, _check_agreement
+from cpe_desktop.services.interchange.mapped_import import import_mapped
+from cpe_desktop.services.interchange.mapping import guess_mapping
 from cpe_desktop.services.interchange.sheet_rows import _Reader
+from cpe_desktop.services.interchange.tabular import csv_table
 
 CELL_TEXTS = [
     "2024-03-02",
@@ -160,3 +165,24 @@ def test_values_reach_the_driver_as_db_value_gives_them(alice, system):
     assert [tuple(row) for row in bulk_records._db_values(fields, rows)] == expected
     plain = [row[:2] for row in rows[:2]]
     assert bulk_records._db_values(fields[:2], plain) is plain  # nothing to convert
+
+
+def test_the_check_passes_after_imports_in_several_batches(alice, system, monkeypatch):
+    monkeypatch.setattr(bulk_records, "MAX_ROWS_PER_STATEMENT", 3)
+
+    def rows(numbers: range) -> str:
+        lines = [",".join(HEADER)]
+        for number in numbers:
+            day = f"2024-{1 + number % 12:02d}-{1 + number % 28:02d}"
+            lines.append(f"{day},Course {number},ACME,,Group Live,Taxes,{number % 4 + 1},,")
+            if number % 2:
+                lines.append(f"{day},Course {number},ACME,,Group Live,Regulatory Ethics,1,,n")
+        return "\n".join(lines)
+
+    import_records_csv(system, rows(range(1, 7)), alice)
+    table = csv_table(rows(range(7, 12)), "more.csv")
+    import_mapped(system, table, guess_mapping(table.headers), alice)
+
+    assert CpeRecord.select().count() == 11
+    assert AuditLog.select().where(AuditLog.action == "create record").count() == 11
+    assert check(database.obj) == []
