@@ -14,7 +14,7 @@ text with its position (pypdf's visitor) and rebuilds the lines:
 * lines a title's text box wrapped (the same font and size, close under each other, the first
   ending where a sentence cannot end, or display-sized text) are joined into one line.
 
-No Qt here; ``certificate_text`` parses the lines this returns.
+No Qt here; ``text`` parses the lines this returns.
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@ The sponsor, its registry number and the delivery method are read from labels (a
 as data keys: a "sponsor:" block's "name:", "nationalRegistry:"), from the phrases
 certificates use ("… is registered with the National Association of State Boards of
 Accountancy as a sponsor …", "Presented by …", "Authorized by …") and, for the delivery method,
-from the one method the text mentions. The title is read in ``certificate_titles``; helpers and
-the label vocabulary live in ``certificate_parse``; each ``find_*`` returns ``(value, source)``
+from the one method the text mentions. The title is read in ``titles``; helpers and
+the label vocabulary live in ``parse``; each ``find_*`` returns ``(value, source)``
 or None.
 """
 

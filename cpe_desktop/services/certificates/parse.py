@@ -1,4 +1,4 @@
-"""The rules that pick a certificate's facts out of its text (see ``certificate_text``).
+"""The rules that pick a certificate's facts out of its text (see ``text``).
 
 Each ``find_*`` function takes the certificate's cleaned lines and returns ``(value, source)``,
 ``source`` being the line(s) the value was read from, or None. A value is taken only from a

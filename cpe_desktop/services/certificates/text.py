@@ -10,7 +10,7 @@ taken only from a label ("Sponsor:", "Field of Study:"), a fixed phrase ("has su
 completed", "… is registered with NASBA as a sponsor") or a value that cannot mean anything
 else, and when two candidates disagree the fact is left empty rather than guessed: a wrong value
 is worse than an empty one, the user may not notice it. The lines are rebuilt from where the
-text is drawn (``certificate_layout``: columns, labels over their values, flattened forms,
+text is drawn (``layout``: columns, labels over their values, flattened forms,
 wrapped titles), and the participant's name (the signed-in person's, passed in) is never taken
 for a title or a sponsor. Every fact keeps the text it came from so the form can show it, and
 the user confirms every value before it is saved. A PDF that cannot be read (encrypted,
@@ -96,7 +96,7 @@ def extract_text(
     """The text of the PDF's first pages, and None; or "" and the reason nothing was read.
 
     ``by_layout``: lines in reading order rebuilt from where the text is drawn
-    (``certificate_layout``), else pypdf's text in the order the PDF draws it.
+    (``layout``), else pypdf's text in the order the PDF draws it.
     """
     try:
         with warnings.catch_warnings():

@@ -7,7 +7,7 @@ places and often in quotes too, so every candidate equal to a participant's name
 person's, passed in, and the names the certificate gives after "This certifies that",
 "Participant:" …) or to the sponsor is dropped; lead-in words ("the qualified assessment for",
 "the continuing professional education program") are taken off. Each ``find_*`` returns
-``(value, source)`` or None, as in ``certificate_parse``.
+``(value, source)`` or None, as in ``parse``.
 """
 
 from __future__ import annotations

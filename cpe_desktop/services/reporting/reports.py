@@ -4,7 +4,7 @@ A report is the compliance service's answer (``compliance.evaluate_licenses``) w
 plain JSON — dates as ISO text, hours as numbers — and stored with its row. Opening a report
 again, or exporting it to PDF, CSV or XLSX months later, renders that stored data, so it shows
 what was true when it was made, not today's numbers: that is what a board or a manager was shown.
-Rendering lives elsewhere: ``report_files`` (CSV, XLSX; no Qt) and ``ui/report_pdf`` (PDF, Qt).
+Rendering lives elsewhere: ``files`` (CSV, XLSX; no Qt) and ``ui/report_pdf`` (PDF, Qt).
 
 Members make and see reports of their own account only; administrators anyone's, and only they
 make the firm summary. Every stored report has its audit entry in the same transaction.

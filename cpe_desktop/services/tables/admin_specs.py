@@ -1,8 +1,9 @@
 """The Administration area's table views: people, credential types, requirement rules, mail,
 logs, tasks, custom fields and settings.
 
-Split from ``table_specs`` (the daily-work tables, and the ``Column``/``TableSpec`` types) only to
-keep each file short; ``services.tables.paging.SPECS`` joins both. No Qt here.
+Apart from ``specs`` (the daily-work tables, and the ``Column``/``TableSpec`` types);
+``ADMIN_SPECS`` is the Administration area's tab list, and ``services.tables.paging.SPECS`` joins
+both. No Qt here.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ USERS = TableSpec(
     kinds=frozenset({k.USERS, k.CUSTOM_FIELDS}),
     owner=User.user_id,
     default_sort=("name", False),
-    empty_text="No people yet — choose Edit › New user to add the first account.",
+    empty_text="No people yet — press New… above to add the first account.",
     custom_field_entity="user",
 )
 
@@ -79,7 +80,7 @@ CREDENTIALS = TableSpec(
     kinds=frozenset({k.CREDENTIALS, k.CUSTOM_FIELDS}),
     owner=None,
     default_sort=("code", False),
-    empty_text="No credential types yet — choose Edit › New credential (CPA, EA, CIA, …).",
+    empty_text="No credential types yet — press New… above to add one (CPA, EA, CIA, …).",
     custom_field_entity="credential",
 )
 
@@ -128,8 +129,8 @@ REQUIREMENTS = TableSpec(
     owner=None,
     default_sort=("jurisdiction", False),
     empty_text=(
-        "No requirement rules — choose Edit › New requirement, or restore the shipped rules "
-        "from the Tools menu."
+        "No requirement rules — press New… above to add the rule your board sets for a "
+        "credential in a jurisdiction."
     ),
 )
 
@@ -325,7 +326,7 @@ CUSTOM_FIELDS = TableSpec(
     owner=None,
     default_sort=("entity", False),
     empty_text=(
-        "No custom fields — choose Edit › New custom field to track extra details on "
+        "No custom fields — press New… above to track extra details on "
         "records, licenses, credentials or people."
     ),
 )

@@ -11,7 +11,7 @@ Who sees what is decided here too: members see only rows they own, shared catalo
 (credentials, requirements, custom field definitions) are visible to everyone, and ``admin_only``
 tables raise ``PermissionDenied`` for members (rather than looking empty, which would mislead).
 
-The table declarations live in ``table_specs`` and ``admin_table_specs``; this module joins them
+The table declarations live in ``specs`` and ``admin_specs``; this module joins them
 into ``SPECS`` and re-exports the types. No Qt here: dates are
 formatted for people by the Qt model, using the user's locale.
 """

@@ -4,7 +4,7 @@ The generic Qt table model (``ui/table_model.py``) and the paging queries
 (``services/tables/paging.py``) know nothing about any particular table; everything table-specific
 -- the joins, the columns and how to show them, who may see which rows, which kinds of change
 refresh the tab, and what to say when it is empty -- is declared here (daily-work tables) and in
-``admin_table_specs`` (the Administration area), so adding a column is a one-line change. No Qt
+``admin_specs`` (the Administration area), so adding a column is a one-line change. No Qt
 here.
 """
 
@@ -213,7 +213,7 @@ LICENSES = TableSpec(
     kinds=frozenset({k.LICENSES, k.CREDENTIALS, k.USERS, k.CUSTOM_FIELDS}),
     owner=License.user,
     default_sort=("credential", False),
-    empty_text="No licenses yet — choose Edit › New license to add each credential you hold.",
+    empty_text="No licenses yet — press New… above to add each credential you hold.",
     custom_field_entity="license",
 )
 
@@ -258,7 +258,7 @@ REMINDERS = TableSpec(
     kinds=frozenset({k.REMINDERS, k.LICENSES, k.USERS}),
     owner=Reminder.user,
     default_sort=("next_reminder", False),
-    empty_text="No reminders — choose Edit › New reminder to be reminded of a deadline or course.",
+    empty_text="No reminders — press New… above to be reminded of a deadline or course.",
 )
 
 NOTIFICATIONS = TableSpec(

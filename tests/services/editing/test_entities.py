@@ -70,6 +70,38 @@ def test_an_edit_form_opens_with_the_stored_values_and_version(people):
     assert values[editing.VERSION_KEY] == made.row_version
 
 
+def test_every_entity_has_its_audit_words_and_what_other_desks_refresh():
+    """The audit log names items by the entity's singular name: the Audit Log view shows it in
+    words (``tables/words.ITEM_WORDS``) and other desks refresh only the views of its kind
+    (``desks/live_changes.ENTITY_KINDS``; an unknown name refreshes every view)."""
+    from cpe_desktop.services.desks import live_changes
+    from cpe_desktop.services.tables import words
+
+    for entity in entities.ENTITIES:
+        assert entity.name in words.ITEM_WORDS, entity.name
+        kinds = live_changes.ENTITY_KINDS[entity.name]
+        assert kinds <= tables.spec(entity.table).kinds, entity.name
+
+
+def test_deleting_a_person_refreshes_every_view_of_what_was_theirs():
+    """A person's rows go with them (ON DELETE CASCADE); the deletion's Outcome must name the
+    kinds of every view that listed such rows, or those views keep showing them."""
+    from cpe_desktop.db.models import User
+    from cpe_desktop.services import users
+
+    cascaded = users._CASCADE.kinds
+    for model in ALL_MODELS:
+        owned = [
+            f
+            for f in model._meta.refs
+            if f.rel_model is User and getattr(f, "on_delete", None) == "CASCADE"
+        ]
+        if not owned:
+            continue
+        spec = tables.spec(model._meta.table_name)
+        assert spec.kinds & cascaded, model._meta.table_name
+
+
 def test_a_delete_confirmation_is_worded_from_the_registry(people):
     from cpe_desktop.services import records
 

@@ -64,8 +64,10 @@ def _existing_pk(entity: str, people) -> int:
         return reminders.create_reminder(
             admin, data | {"next_reminder": "2026-07-01"}
         ).value.get_id()
-    data = {"entity": "record", "field_name": "Room", "field_type": "choice", "options": ["A", "B"]}
-    return custom_fields.define_field(admin, data).value.custom_field_id
+    if entity == "custom_field":
+        data = {"entity": "record", "field_name": "Room", "field_type": "choice"}
+        return custom_fields.define_field(admin, data | {"options": ["A", "B"]}).value.get_id()
+    raise AssertionError(f"no sample {entity!r} to edit: add one here for the new form")
 
 
 def _select(combo, data) -> None:
