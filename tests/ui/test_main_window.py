@@ -32,6 +32,37 @@ def _titles(tab_widget):
     return [tab_widget.tabText(i) for i in range(tab_widget.count())]
 
 
+def _menu_paths(window) -> set[str]:
+    """Every "Menu › Item" of the window's menu bar, as its text reads (no & or …)."""
+
+    def plain(text: str) -> str:
+        return text.replace("&", "").removesuffix("…").strip()
+
+    paths = set()
+    for top in window.menuBar().actions():
+        menu = top.menu()
+        for action in menu.actions() if menu is not None else ():
+            if action.text():
+                paths.add(f"{plain(top.text())} › {plain(action.text())}")
+    return paths
+
+
+def test_an_empty_view_points_only_to_menu_items_that_exist(qtbot, people):
+    """An empty tab tells its reader what to do ("Edit › New record (Ctrl+N)"): every menu item
+    it names must be in the window's menus (some once named "Edit › New license" and "the Tools
+    menu", which never existed)."""
+    import re
+
+    window = _window(qtbot, people.as_admin)
+    paths = _menu_paths(window)
+    assert "Edit › New record" in paths  # the reader of this test: what a path looks like
+    for name in (*DAILY_TABS, *ADMIN_TABS):
+        text = tables.spec(name).empty_text
+        assert "Tools menu" not in text, name
+        for menu, item in re.findall(r"(\w+) › ([A-Z][\w ]*?)(?= \(|[.,;:—)]| to |$)", text):
+            assert f"{menu} › {item}" in paths, (name, text)
+
+
 def test_every_table_has_a_tab_for_an_administrator(qtbot, people):
     window = _window(qtbot, people.as_admin)
     assert _titles(window.tabs) == [
