@@ -23,7 +23,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from cpe_desktop import __version__, paths
-from cpe_desktop.db.errors import classify, located
 from cpe_desktop.log import setup_logging
 from cpe_desktop.services.errors import ServiceError
 
@@ -243,6 +242,8 @@ def _iso_date(text: str) -> dt.date:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if not _COMMANDS.keys() & set(sys.argv[1:] if argv is None else argv):
+        _peewee_without_postgres()  # no command named: the window (or --help, --version, …)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.self_test:
@@ -252,6 +253,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.data_dir:
         paths.set_data_dir(args.data_dir)
     if args.command is None:
+        from cpe_desktop.ui.import_scan import scan_imports_quickly
+
+        scan_imports_quickly()  # before the window's modules are imported
         from cpe_desktop.ui.launch import run_gui
 
         return run_gui(args)
@@ -261,6 +265,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CommandFailed, ServiceError) as exc:
         return _fail(str(exc))
     except Exception as exc:
+        from cpe_desktop.db.errors import classify, located
+
         # Database trouble, a full disk, a folder that cannot be written: one line in words.
         friendly = classify(exc)
         if friendly is not None:
@@ -268,6 +274,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.exception("command %s failed", args.command)
         details = f"details in {log_file}" if log_file else "details above"
         return _fail(f"unexpected error: {exc} ({details})")
+
+
+def _peewee_without_postgres() -> None:
+    """peewee (and playhouse's URL parser) import psycopg whenever it is installed: about 50 ms
+    of the window's start, which needs it only for a PostgreSQL server. The window is given one
+    by ``CPE_DATABASE_URL`` alone (``--db`` is a file), so without such a URL the module that
+    makes databases is imported, first, with psycopg out of their sight. psycopg itself stays
+    importable by anything that asks for it later."""
+    url = os.environ.get("CPE_DATABASE_URL", "").strip().lower()
+    if (url and not url.startswith("sqlite")) or "peewee" in sys.modules:
+        return
+    hidden = "psycopg" not in sys.modules
+    if hidden:
+        sys.modules["psycopg"] = None  # type: ignore[assignment]  # `import psycopg` fails
+    try:
+        import cpe_desktop.db.database  # noqa: F401  # peewee, playhouse.db_url
+    finally:
+        if hidden:
+            del sys.modules["psycopg"]
 
 
 def _target_or_nothing(args: argparse.Namespace) -> str:

@@ -14,14 +14,12 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from cpe_desktop.clock import Clock, SystemClock
 from cpe_desktop.services import connection, preferences
-from cpe_desktop.services.changes import USERS
+from cpe_desktop.services.changes import USERS, Outcome
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.ui import connection_watch
 from cpe_desktop.ui.bus import ChangeBus
-from cpe_desktop.ui.dialogs.about import show_about
 from cpe_desktop.ui.file_actions import FileActions
 from cpe_desktop.ui.first_paint import after_first_paint
-from cpe_desktop.ui.forms.registry import open_editor
 from cpe_desktop.ui.icons import app_icon
 from cpe_desktop.ui.main_window import MainWindow
 from cpe_desktop.ui.notifier import tray_is_available
@@ -35,6 +33,20 @@ if TYPE_CHECKING:  # imported when the reminders start, after the window's first
     from cpe_desktop.ui.tray import Tray
 
 log = logging.getLogger(__name__)
+
+
+def open_editor(
+    parent: QWidget | None,
+    table_name: str,
+    ctx: ServiceContext,
+    pk: int | None = None,
+    focus: str | None = None,
+) -> Outcome | None:
+    """The window's editor: ``ui/forms/registry.open_editor``, whose forms are imported when the
+    first one opens (the start does not need them)."""
+    from cpe_desktop.ui.forms.registry import open_editor as open_form
+
+    return open_form(parent, table_name, ctx, pk, focus)
 
 
 class Controller(FileActions):
@@ -256,6 +268,8 @@ class Controller(FileActions):
     # --- menu actions (MainWindow calls these by name) -----------------------------------------
 
     def about(self, parent: QWidget) -> None:
+        from cpe_desktop.ui.dialogs.about import show_about
+
         show_about(parent, self.database_location)
 
     def edit_preferences(self, parent: QWidget) -> None:
@@ -291,14 +305,15 @@ class Controller(FileActions):
         )
 
     def warn_about_audit_log(self) -> None:
-        """An administrator is told at once when the audit log's newest entries no longer match
-        their chain (edited or removed outside the program); the Audit Log tab says exactly what."""
+        """The audit log's newest entries checked against their chain (what no longer matches,
+        edited or removed outside the program, is logged); an administrator is told at once, and
+        the Audit Log tab says exactly what."""
         from cpe_desktop.services.audit import chain as audit_chain
 
-        if self.window is None or self.ctx is None or not self.ctx.actor.is_admin:
+        if self.window is None or self.ctx is None:
             return
-        problems = audit_chain.tail_problems()
-        if not problems:
+        problems = audit_chain.check_at_start()
+        if not problems or not self.ctx.actor.is_admin:
             return
         shown = "\n".join(f"• {problem}" for problem in problems[:5])
         more = f"\n… and {len(problems) - 5} more." if len(problems) > 5 else ""

@@ -5,6 +5,7 @@ then the :class:`~cpe_desktop.ui.controller.Controller` that signs someone in.""
 from __future__ import annotations
 
 import argparse
+import functools
 import linecache
 import logging
 import os
@@ -67,12 +68,12 @@ def _open_or_rescue(open_database: Callable[..., Any], db_path: str | None, targ
     """``open_database(db_path)``; when the SQLite file is damaged, first offer to restore the
     newest good backup (the damaged file is kept aside), then open the restored database. None
     when the person chose Quit instead."""
-    from cpe_desktop.startup import damaged_file, restore_damaged
-    from cpe_desktop.ui.dialogs.backups_dialog import offer_restore_on_damage
-
     try:
         return open_database(db_path)
     except DatabaseEnvironmentError as exc:
+        from cpe_desktop.startup import damaged_file, restore_damaged
+        from cpe_desktop.ui.dialogs.backups_dialog import offer_restore_on_damage
+
         db_file = damaged_file(target, exc)
         if db_file is None:
             raise
@@ -134,8 +135,11 @@ def run_gui(args: argparse.Namespace) -> int:
         else:
             _tell_already_open(instance)
         return 0
+    # The audit log's newest entries are checked once the window has been painted
+    # (Controller.after_start).
+    opening = functools.partial(open_database, check_audit_log=False)
     try:
-        db = _open_or_rescue(open_database, args.db, target)
+        db = _open_or_rescue(opening, args.db, target)
     except (DatabaseEnvironmentError, OSError) as exc:
         instance.close()
         return _cannot_start(exc, target)

@@ -22,17 +22,14 @@ from cpe_desktop.services.tables.paging import spec as table_spec
 from cpe_desktop.services.tables.specs import PRIMARY_SPECS
 from cpe_desktop.ui.bus import ChangeBus
 from cpe_desktop.ui.connection_watch import ConnectionBanner, ConnectionWatch
-from cpe_desktop.ui.forms.registry import EDITABLE_TABLES
-from cpe_desktop.ui.tabs.audit_log_tab import AuditLogTab
 from cpe_desktop.ui.tabs.dashboard_tab import DashboardTab
-from cpe_desktop.ui.tabs.notifications_tab import NotificationsTab
-from cpe_desktop.ui.tabs.table_tab import TableTab
 from cpe_desktop.ui.task_runner import TaskRunner, TaskStatusWidget
 from cpe_desktop.ui.widgets.banner import NotificationBanner
 from cpe_desktop.ui.widgets.side_tabs import SideTabs
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the table tabs and the forms are imported when a table tab is first shown
     from cpe_desktop.ui.dialogs.help_dialog import HelpWindow
+    from cpe_desktop.ui.tabs.table_tab import TableTab
 
 # The tabs, in order, are the table views' own lists (services/tables/).
 DAILY_TABS = tuple(spec.name for spec in PRIMARY_SPECS)
@@ -164,6 +161,11 @@ class MainWindow(QMainWindow):
 
     def _lazy(self, name: str) -> LazyTab:
         def build() -> TableTab:
+            from cpe_desktop.ui.forms.registry import EDITABLE_TABLES
+            from cpe_desktop.ui.tabs.audit_log_tab import AuditLogTab
+            from cpe_desktop.ui.tabs.notifications_tab import NotificationsTab
+            from cpe_desktop.ui.tabs.table_tab import TableTab
+
             classes: dict[str, type[TableTab]] = {
                 "notifications": NotificationsTab,
                 "audit_logs": AuditLogTab,

@@ -31,25 +31,31 @@ sys.path.insert(0, str(HERE))
 # first expose event, during which Qt paints it, had been handled (PAINTED; the probe handles
 # that event itself to time its end), then leaves at once:
 # quitting would wait for the start's automatic backup (a task; the window asks before cutting
-# one off), which is not what this measures.
+# one off), which is not what this measures. The probe imports nothing before the program does
+# (its Qt classes are taken once the window shows): importing Qt, or the window's module, ahead
+# of the program's own entry point would change the order in which it imports, and what that
+# costs (PySide6 looks at every module imported after it).
 PROBE = """
 import os, time
-from PySide6.QtCore import QEvent, QObject, QTimer
-class _Probe(QObject):
-    done = False
-    def eventFilter(self, watched, event):
-        if event.type() == QEvent.Type.Expose and not self.done:
-            self.done = True
-            watched.event(event)  # handled here, painting the window, then timed
-            print(f"PAINTED {time.time() - started:.4f}", flush=True)
-            QTimer.singleShot(0, lambda: os._exit(0))
-            return True
-        return False
-_probe = _Probe()
 def on_shown(window):
     print(f"SHOWN {time.time() - started:.4f}", flush=True)
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    class Probe(QObject):
+        done = False
+        def eventFilter(self, watched, event):
+            if event.type() == QEvent.Type.Expose and not self.done:
+                self.done = True
+                watched.event(event)  # handled here, painting the window, then timed
+                print(f"PAINTED {time.time() - started:.4f}", flush=True)
+                QTimer.singleShot(0, lambda: os._exit(0))
+                return True
+            return False
+    global _probe
+    _probe = Probe()
     window.windowHandle().installEventFilter(_probe)
 """
+# The program's window class is patched as its module is imported, wherever the program imports
+# it from (a finder ahead of the others, used once).
 CHILD = (
     """
 import sys, time
@@ -57,12 +63,25 @@ started = float(sys.argv[1])
 """
     + PROBE
     + """
-from cpe_desktop.ui import main_window
-original = main_window.MainWindow.showEvent
-def shown(self, event):
-    original(self, event)
-    on_shown(self)
-main_window.MainWindow.showEvent = shown
+import importlib.machinery
+class WhenWindowImported:
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name != "cpe_desktop.ui.main_window":
+            return None
+        sys.meta_path.remove(WhenWindowImported)
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        run = spec.loader.exec_module
+        def exec_module(module):
+            run(module)
+            original = module.MainWindow.showEvent
+            def shown(self, event):
+                original(self, event)
+                on_shown(self)
+            module.MainWindow.showEvent = shown
+        spec.loader.exec_module = exec_module
+        return spec
+sys.meta_path.insert(0, WhenWindowImported)
 from cpe_desktop.cli import main
 sys.exit(main(["--db", sys.argv[2]]))
 """
@@ -109,15 +128,17 @@ def time_window(db: Path | None, data_dir: Path, source: Path | None = None) -> 
     showEvent, and to its first paint."""
     started = time.time()
     argv = [CHILD, repr(started), str(db)] if db is not None else [BARE_WINDOW, repr(started)]
-    out = subprocess.run(
+    child = subprocess.run(
         [sys.executable, "-c", *argv],
         capture_output=True,
         text=True,
         cwd=source,  # (``-c`` puts the working folder first on the path)
         env=_environment(data_dir, source),
-        check=True,
         timeout=120,
-    ).stdout
+    )
+    if child.returncode != 0:  # what the child said, not only that it failed
+        raise SystemExit(f"a timed start failed ({child.returncode}):\n{child.stderr}")
+    out = child.stdout
     moments = dict(
         line.split() for line in out.splitlines() if line.startswith(("SHOWN", "PAINTED"))
     )

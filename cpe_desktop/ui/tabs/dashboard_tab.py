@@ -49,7 +49,6 @@ from cpe_desktop.services.changes import (
 from cpe_desktop.services.compliance import LicenseStatus, evaluate_licenses
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.ui.bus import ChangeBus
-from cpe_desktop.ui.forms.registry import open_editor
 from cpe_desktop.ui.theme import theme_signals
 from cpe_desktop.ui.widgets.firm_row import (
     FirmHeader,
@@ -333,6 +332,8 @@ class DashboardTab(QWidget):
 
     def ask_for(self, item: LicenseStatus, missing: str) -> None:
         """Open the form where the missing fact is given, on its field; save refreshes."""
+        from cpe_desktop.ui.forms.registry import open_editor  # the forms: when first opened
+
         if missing == "birth_date":
             outcome = open_editor(self, "users", self.ctx, item.user.user_id, "birth_date")
         else:
