@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDialog, QWidget
@@ -10,8 +10,10 @@ from PySide6.QtWidgets import QDialog, QWidget
 from cpe_desktop.clock import Clock
 from cpe_desktop.services import users
 from cpe_desktop.services.context import Actor, ServiceContext
-from cpe_desktop.ui.dialogs.sign_in import SignInDialog
-from cpe_desktop.ui.dialogs.welcome import WelcomeDialog
+
+if TYPE_CHECKING:  # imported when one is shown: one person without a password sees neither
+    from cpe_desktop.ui.dialogs.sign_in import SignInDialog
+    from cpe_desktop.ui.dialogs.welcome import WelcomeDialog
 
 LAST_USER_KEY = "session/last_user_email"
 
@@ -27,6 +29,8 @@ def choose_user(
     settings = QSettings()
     nobody = ServiceContext(Actor(user_id=None, role="member", name="sign-in"), clock)
     if not users.has_users():
+        from cpe_desktop.ui.dialogs.welcome import WelcomeDialog
+
         dialog: WelcomeDialog | SignInDialog = WelcomeDialog(nobody, parent)
         user = dialog.user if dialog.exec() == QDialog.DialogCode.Accepted else None
     else:
@@ -35,6 +39,8 @@ def choose_user(
             user = only
             users.authenticate(nobody, user.email, None)
         else:
+            from cpe_desktop.ui.dialogs.sign_in import SignInDialog
+
             dialog = SignInDialog(
                 nobody,
                 last_email=cast("str | None", settings.value(LAST_USER_KEY, None)),
