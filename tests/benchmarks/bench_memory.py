@@ -31,7 +31,6 @@ sys.path.insert(0, str(HERE))
 
 REPORT = r"""
 import os, sys, tracemalloc
-from PySide6.QtCore import QTimer
 
 def report():
     fields = {}
@@ -44,6 +43,8 @@ def report():
     os._exit(0)
 
 def report_later(settle_ms):
+    from PySide6.QtCore import QTimer  # (imported by then; not ahead of the program)
+
     QTimer.singleShot(settle_ms, report)
 """
 
@@ -67,15 +68,34 @@ PROGRAM = (
     + "if sys.argv[2] == 'trace':\n    import tracemalloc; tracemalloc.start()\n"
     + REPORT
     + r"""
-from cpe_desktop.ui import main_window
-original = main_window.MainWindow.showEvent
-def shown(self, event):
-    original(self, event)
-    if not getattr(self, "_measured", False):
-        self._measured = True
-        QTimer.singleShot(0, lambda: self.show_table("records"))
-        report_later(int(sys.argv[1]))
-main_window.MainWindow.showEvent = shown
+# The window class is patched as the program imports its module (importing it here first would
+# import the program in another order than its entry point does).
+import importlib.machinery
+def patch(main_window):
+    original = main_window.MainWindow.showEvent
+    def shown(self, event):
+        original(self, event)
+        if not getattr(self, "_measured", False):
+            from PySide6.QtCore import QTimer
+
+            self._measured = True
+            QTimer.singleShot(0, lambda: self.show_table("records"))
+            report_later(int(sys.argv[1]))
+    main_window.MainWindow.showEvent = shown
+class WhenWindowImported:
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name != "cpe_desktop.ui.main_window":
+            return None
+        sys.meta_path.remove(WhenWindowImported)
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        run = spec.loader.exec_module
+        def exec_module(module):
+            run(module)
+            patch(module)
+        spec.loader.exec_module = exec_module
+        return spec
+sys.meta_path.insert(0, WhenWindowImported)
 from cpe_desktop.cli import main
 sys.exit(main(["--db", sys.argv[3]]))
 """
