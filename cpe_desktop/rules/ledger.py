@@ -233,10 +233,14 @@ class Ledger:
             else:  # "ethics@<jurisdiction>"
                 tag = kind.partition("@")[2]
                 tags = self.tags(0, len(self.records))
-                values = [
-                    e if e and t == tag else ZERO
-                    for e, t in zip(self._face[ETHICS], tags, strict=True)
-                ]
+                values = (
+                    [
+                        e if e and t == tag else ZERO
+                        for e, t in zip(self._face[ETHICS], tags, strict=True)
+                    ]
+                    if any(tags)
+                    else [ZERO] * len(tags)  # no record names a jurisdiction
+                )
             self._face[kind] = values
         return values
 
