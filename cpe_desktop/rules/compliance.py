@@ -299,15 +299,17 @@ class _DayTexts:
     firm's records share a few thousand days)."""
 
     def __init__(self) -> None:
-        self.format: Callable[[date], str] | None = None
-        self.texts: dict[date, str] = {}
+        # One pair, replaced whole, so that a thread never sees texts of another format.
+        self.kept: tuple[Callable[[date], str] | None, dict[date, str]] = (None, {})
 
     def current(self) -> tuple[Callable[[date], str], dict[date, str]]:
         """The format now and the texts written with it (fill in what is missing)."""
         writer = day_format()
-        if writer is not self.format or len(self.texts) > 40_000:
-            self.format, self.texts = writer, {}
-        return writer, self.texts
+        kept, texts = self.kept
+        if writer is not kept or len(texts) > 40_000:
+            texts = {}
+            self.kept = (writer, texts)
+        return writer, texts
 
 
 _DAY_TEXTS = _DayTexts()

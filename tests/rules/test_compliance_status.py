@@ -168,6 +168,29 @@ def test_issues():
     assert "more than zero" in ev.issues[2].message
 
 
+def test_record_issues_follow_the_date_format_in_force():
+    """Days are written once per format: a format set afterwards words the same records anew."""
+    from cpe_desktop.rules.wording import set_day_format
+
+    records = [rec("2026-02-01", ("Taxes", "2"), cert=False, title="Tax update", rid=1)]
+    rule = Rule(period_years=1, total_hours=40)
+    before = evaluate(rule, lic(), records, D("2026-06-30"))
+    set_day_format(lambda day: f"{day.month}/{day.day}/{day.year}")
+    try:
+        after = evaluate(rule, lic(), records, D("2026-06-30"))
+    finally:
+        set_day_format(None)
+    again = evaluate(rule, lic(), records, D("2026-06-30"))
+    assert (
+        before.issues[0].message
+        == "\u201cTax update\u201d (1 Feb 2026) has no certificate attached."
+    )
+    assert (
+        after.issues[0].message == "\u201cTax update\u201d (2/1/2026) has no certificate attached."
+    )
+    assert again.issues[0].message == before.issues[0].message
+
+
 def test_a_missing_birth_date_falls_back_to_calendar_years_and_says_so():
     rule = Rule(period_years=2, period_basis="birth_month", total_hours=80)
     ev = evaluate(rule, lic(issued="2015-03-01"), [], D("2026-06-15"))
