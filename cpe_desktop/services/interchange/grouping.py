@@ -28,6 +28,7 @@ EMAIL = "email"  # only in exports of several people; see check_emails
 # Columns of the record itself (not of one field of study). Rows of one record must not disagree
 # on them: a blank cell says nothing (as merge treats it) and the record takes the filled one.
 SHARED = ("delivery_method", "sponsor_id", "started_on", "ethics_jurisdiction", "notes", "topics")
+_SHARED = frozenset(SHARED)
 # What a record is built from (the certificate is not part of a spreadsheet).
 KEYS = tuple(dict.fromkeys([*(key for key in RECORD_KEYS if key != "certificate"), "started_on"]))
 # Progress: checking every row takes most of an import, writing them (in bulk) the rest.
@@ -193,7 +194,7 @@ def check_groups(
             {name: cells[name] for name in KEYS if name in cells and name != "credits"}
             if len(group.rows) == 1  # its own values (what _shared_value gives a lone row)
             else {
-                name: _shared_value(group, name)
+                name: _shared_value(group, name) if name in _SHARED else cells[name]
                 for name in KEYS
                 if name in cells and name != "credits"
             }
@@ -205,9 +206,10 @@ def check_groups(
         checked = check_record(ctx, data, KEYS, topics)
         for name, message in checked.errors.items():
             place(problems, group, name, message)
-        title = checked.values.get("title", "")
-        where = f"{problems.unit} {first.line}"
-        warnings.extend(f"{where} ({title}): {w}" for w in checked.warnings)
+        if checked.warnings:
+            title = checked.values.get("title", "")
+            where = f"{problems.unit} {first.line}"
+            warnings.extend(f"{where} ({title}): {w}" for w in checked.warnings)
         checked.values.pop("certificate", None)
         group.values = checked.values
         if progress is not None and index % 200 == 199:
