@@ -182,8 +182,14 @@ class DashboardTab(QWidget):
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         # Only a window narrower than one card shows a horizontal bar: nothing is ever cut off.
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        self.scroll.viewport().setBackgroundRole(QPalette.ColorRole.Window)
-        self.scroll.viewport().installEventFilter(self)
+        # The viewport is made here, like Qt's own (that name, a filled background), so that Qt
+        # never hands it to Python: PySide6 would first load every widget class it might be.
+        self._viewport = QWidget()
+        self._viewport.setObjectName("qt_scrollarea_viewport")
+        self._viewport.setAutoFillBackground(True)
+        self.scroll.setViewport(self._viewport)
+        self._viewport.setBackgroundRole(QPalette.ColorRole.Window)
+        self._viewport.installEventFilter(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -414,7 +420,7 @@ class DashboardTab(QWidget):
     def _card_columns(self) -> int:
         """As many columns as cards fit side by side, each at least as wide as the widest card
         needs (a line that cannot wrap), so no card reaches past the right edge."""
-        width = self.scroll.viewport().width() - 2 * SIDE
+        width = self._viewport.width() - 2 * SIDE
         needed = max([CARD_MIN_WIDTH, *(card.minimumSizeHint().width() for card in self.cards)])
         fits = max(1, (width + 16) // (needed + 16))
         return max(1, min(fits, len(self.cards), MAX_CARD_COLUMNS))
