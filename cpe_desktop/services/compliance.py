@@ -245,65 +245,76 @@ def _read_records(holder_ids: set[int], since: dt.date) -> dict[int, list[Record
         (since.isoformat(),),
     )
     # A firm's credit lines take a few values (a field and an amount): each (field, amount)
-    # line, and each one-line record's credits, is built once and shared.
+    # line, and each one-line record's credits, is built once and shared. Each record is built
+    # at its first row, as ``RecordFacts.trusted`` builds it (its dict filled in place, in one
+    # loop over the rows rather than a call per record); a later row of the same record adds
+    # its line, and a record stating more gets what it states once those are read.
     pairs: dict[tuple[str, Any], tuple[str, Decimal]] = {}
     singles: dict[tuple[str, Decimal], tuple[tuple[str, Decimal], ...]] = {}
-    heads: list[Any] = []  # each record's first row
-    lines: list[tuple[tuple[str, Decimal], ...]] = []  # and its credit lines
-    last_id = None
+    dates: dict[Any, dt.date] = {}
+    no_topics: tuple[str, ...] = tuple(names_of(None))
+    by_holder: dict[int, list[RecordFacts]] = defaultdict(list)
+    stating: list[dict[str, Any]] = []  # the fields of the records that state more
+    get_pair, get_single, get_day = pairs.get, singles.get, dates.get
+    new = object.__new__
+    last_id = fields = None
     for row in rows:
         key = (row[5], row[6])
-        pair = pairs.get(key)
+        pair = get_pair(key)
         if pair is None:
             pair = pairs[key] = (row[5], Decimal(str(row[6])).quantize(_CENT))
-        if row[0] == last_id:  # by field: the same order whichever way the lines came
-            lines[-1] = tuple(sorted((*lines[-1], pair)))
+        record_id = row[0]
+        if record_id == last_id:  # by field: the same order whichever way the lines came
+            if fields is not None:
+                fields["credits"] = tuple(sorted((*fields["credits"], pair)))
             continue
-        last_id = row[0]
-        single = singles.get(pair)
+        last_id = record_id
+        user_id = row[1]
+        if user_id not in holder_ids:
+            fields = None
+            continue
+        single = get_single(pair)
         if single is None:
             single = singles[pair] = (pair,)
-        heads.append(row)
-        lines.append(single)
-    stating = _stated([row[0] for row in heads if row[7] is None])
-    dates: dict[Any, dt.date] = {}
-    topic_lists: dict[Any, tuple[str, ...]] = {None: tuple(names_of(None))}
-    no_topics = topic_lists[None]
-
-    def day_of(value: Any) -> dt.date:
-        day = dates[value] = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
-        return day
-
-    trusted = RecordFacts.trusted
-    by_holder: dict[int, list[RecordFacts]] = defaultdict(list)
-    get_day = dates.get
-    for row, credit_lines in zip(heads, lines, strict=True):
-        record_id, user_id, title, completed, method, _, _, certified = row
-        if user_id not in holder_ids:
-            continue
-        day = get_day(completed) or day_of(completed)
-        if certified is not None:
-            record = trusted(
-                record_id, day, method, None, bool(certified), credit_lines, title, None, no_topics
-            )
-        else:
-            ethics, attachment, started, topics = stating[record_id]
+        completed = row[3]
+        day = get_day(completed)
+        if day is None:
+            day = dates[completed] = _day(completed)
+        certified = row[7]
+        record = new(RecordFacts)
+        fields = record.__dict__
+        fields["record_id"] = record_id
+        fields["completed_on"] = day
+        fields["delivery_method"] = row[4]
+        fields["ethics_jurisdiction"] = None
+        fields["has_certificate"] = certified == 1
+        fields["credits"] = single
+        fields["title"] = row[2]
+        fields["started_on"] = None
+        fields["topics"] = no_topics
+        if certified is None:
+            stating.append(fields)
+        by_holder[user_id].append(record)
+    if stating:
+        stated = _stated([fields["record_id"] for fields in stating])
+        topic_lists: dict[Any, tuple[str, ...]] = {None: no_topics}
+        for fields in stating:
+            ethics, attachment, started, topics = stated[fields["record_id"]]
             names = topic_lists.get(topics)
             if names is None:
                 names = topic_lists[topics] = tuple(names_of(topics))
-            record = trusted(
-                record_id,
-                day,
-                method,
-                ethics,
-                bool(attachment),
-                credit_lines,
-                title,
-                None if started is None else (get_day(started) or day_of(started)),
-                names,
-            )
-        by_holder[user_id].append(record)
+            fields["ethics_jurisdiction"] = ethics
+            fields["has_certificate"] = bool(attachment)
+            if started is not None:
+                day = get_day(started)
+                fields["started_on"] = day if day is not None else _day(started)
+            fields["topics"] = names
     return by_holder
+
+
+def _day(value: Any) -> dt.date:
+    """A date column's value as a date (SQLite gives text)."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
 def _stated(record_ids: list[int]) -> dict[int, tuple[Any, ...]]:
