@@ -63,6 +63,16 @@ def test_an_empty_view_points_only_to_menu_items_that_exist(qtbot, people):
             assert f"{menu} › {item}" in paths, (name, text)
 
 
+def test_a_table_members_read_has_its_note_and_empty_text():
+    """A shared table shown to members read-only (beside their own tabs) needs the words above
+    it and for when it is empty; a missing one would fail only when a member opens the tab."""
+    from cpe_desktop.ui import main_window
+
+    for name in main_window.MEMBER_READ_ONLY_TABS:
+        assert name in ADMIN_TABS and not tables.spec(name).admin_only, name
+        assert main_window.MEMBER_NOTES[name] and main_window.MEMBER_EMPTY_TEXT[name], name
+
+
 def test_every_table_has_a_tab_for_an_administrator(qtbot, people):
     window = _window(qtbot, people.as_admin)
     assert _titles(window.tabs) == [
