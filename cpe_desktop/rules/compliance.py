@@ -52,6 +52,7 @@ from cpe_desktop.rules.facts import (
     Evaluation,
     FirstPeriod,
     Issue,
+    IssueDraft,
     IssueKind,
     LicenseFacts,
     PreviousResult,
@@ -414,29 +415,29 @@ def _word_records(ledger: Ledger, positions: list[int], worded: dict[int, Any]) 
         if text is None:
             text = texts[day] = writer(day)
         title = record.title
-        issue = new(Issue)  # as _record_issue builds it, with _label's words
-        fields = issue.__dict__
-        fields["kind"] = "no_certificate"
-        fields["record_id"] = record.record_id
-        fields["message"] = (
+        issue = new(IssueDraft)  # as _record_issue builds it, with _label's words
+        issue.kind = "no_certificate"
+        issue.record_id = record.record_id
+        issue.message = (
             f"\u201c{title}\u201d ({text}) has no certificate attached."
             if title
             else f"The record of {text} has no certificate attached."
         )
-        fields["missing"] = None
+        issue.missing = None
+        issue.__class__ = Issue  # type: ignore[assignment]
         worded[position] = (issue, no_increments)
 
 
 def _record_issue(kind: IssueKind, record_id: int, message: str) -> Issue:
     """``Issue(kind, record_id, message)``, built without the frozen dataclass's field-by-field
     ``__init__`` (a firm's records have thousands): equal to the one it would build."""
-    issue: Issue = object.__new__(Issue)
-    object.__setattr__(
-        issue,
-        "__dict__",
-        {"kind": kind, "record_id": record_id, "message": message, "missing": None},
-    )
-    return issue
+    issue = object.__new__(IssueDraft)
+    issue.kind = kind
+    issue.record_id = record_id
+    issue.message = message
+    issue.missing = None
+    issue.__class__ = Issue  # type: ignore[assignment]
+    return issue  # type: ignore[return-value]
 
 
 def _not_stated_note(ledger: Ledger, position: int) -> Issue | None:

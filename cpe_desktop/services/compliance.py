@@ -47,7 +47,7 @@ from cpe_desktop.rules.compliance import (
     prepare,
 )
 from cpe_desktop.rules.component_facts import ComponentResult
-from cpe_desktop.rules.facts import FirstPeriod
+from cpe_desktop.rules.facts import FirstPeriod, RecordDraft
 from cpe_desktop.rules.reciprocity import apply_reciprocity
 from cpe_desktop.rules.wording import day_format
 from cpe_desktop.services import changes
@@ -246,18 +246,19 @@ def _read_records(holder_ids: set[int], since: dt.date) -> dict[int, list[Record
     )
     # A firm's credit lines take a few values (a field and an amount): each (field, amount)
     # line, and each one-line record's credits, is built once and shared. Each record is built
-    # at its first row, as ``RecordFacts.trusted`` builds it (its dict filled in place, in one
-    # loop over the rows rather than a call per record); a later row of the same record adds
-    # its line, and a record stating more gets what it states once those are read.
+    # at its first row, as ``RecordFacts.trusted`` builds it (a ``RecordDraft`` filled in and
+    # made a record, in one loop over the rows rather than a call per record); a later row of
+    # the same record adds its line, and a record stating more gets what it states once those
+    # are read.
     pairs: dict[tuple[str, Any], tuple[str, Decimal]] = {}
     singles: dict[tuple[str, Decimal], tuple[tuple[str, Decimal], ...]] = {}
     dates: dict[Any, dt.date] = {}
     no_topics: tuple[str, ...] = tuple(names_of(None))
     by_holder: dict[int, list[RecordFacts]] = defaultdict(list)
-    stating: list[dict[str, Any]] = []  # the fields of the records that state more
+    stating: list[RecordFacts] = []  # the records that state more
     get_pair, get_single, get_day = pairs.get, singles.get, dates.get
-    new = object.__new__
-    last_id = fields = None
+    new, change = object.__new__, object.__setattr__
+    last_id = record = None
     for row in rows:
         key = (row[5], row[6])
         pair = get_pair(key)
@@ -265,13 +266,13 @@ def _read_records(holder_ids: set[int], since: dt.date) -> dict[int, list[Record
             pair = pairs[key] = (row[5], Decimal(str(row[6])).quantize(_CENT))
         record_id = row[0]
         if record_id == last_id:  # by field: the same order whichever way the lines came
-            if fields is not None:
-                fields["credits"] = tuple(sorted((*fields["credits"], pair)))
+            if record is not None:
+                change(record, "credits", tuple(sorted((*record.credits, pair))))
             continue
         last_id = record_id
         user_id = row[1]
         if user_id not in holder_ids:
-            fields = None
+            record = None
             continue
         single = get_single(pair)
         if single is None:
@@ -281,34 +282,35 @@ def _read_records(holder_ids: set[int], since: dt.date) -> dict[int, list[Record
         if day is None:
             day = dates[completed] = _day(completed)
         certified = row[7]
-        record = new(RecordFacts)
-        fields = record.__dict__
-        fields["record_id"] = record_id
-        fields["completed_on"] = day
-        fields["delivery_method"] = row[4]
-        fields["ethics_jurisdiction"] = None
-        fields["has_certificate"] = certified == 1
-        fields["credits"] = single
-        fields["title"] = row[2]
-        fields["started_on"] = None
-        fields["topics"] = no_topics
+        draft = new(RecordDraft)
+        draft.record_id = record_id
+        draft.completed_on = day
+        draft.delivery_method = row[4]
+        draft.ethics_jurisdiction = None
+        draft.has_certificate = certified == 1
+        draft.credits = single
+        draft.title = row[2]
+        draft.started_on = None
+        draft.topics = no_topics
+        draft.__class__ = RecordFacts  # type: ignore[assignment]
+        record = draft  # type: ignore[assignment]
         if certified is None:
-            stating.append(fields)
+            stating.append(record)
         by_holder[user_id].append(record)
     if stating:
-        stated = _stated([fields["record_id"] for fields in stating])
+        stated = _stated([record.record_id for record in stating])
         topic_lists: dict[Any, tuple[str, ...]] = {None: no_topics}
-        for fields in stating:
-            ethics, attachment, started, topics = stated[fields["record_id"]]
+        for record in stating:
+            ethics, attachment, started, topics = stated[record.record_id]
             names = topic_lists.get(topics)
             if names is None:
                 names = topic_lists[topics] = tuple(names_of(topics))
-            fields["ethics_jurisdiction"] = ethics
-            fields["has_certificate"] = bool(attachment)
+            change(record, "ethics_jurisdiction", ethics)
+            change(record, "has_certificate", bool(attachment))
             if started is not None:
                 day = get_day(started)
-                fields["started_on"] = day if day is not None else _day(started)
-            fields["topics"] = names
+                change(record, "started_on", day if day is not None else _day(started))
+            change(record, "topics", names)
     return by_holder
 
 

@@ -77,6 +77,30 @@ def test_records_read_equal_the_constructed_ones(people):
     assert mine[4].started_on == dt.date(2026, 3, 19)
 
 
+def test_drafts_become_the_records_and_issues_the_constructors_build():
+    """``RecordDraft`` and ``IssueDraft`` (how the reads and the engine build records and issues
+    fast) have their classes' slots, in order, and what they become is what the constructor
+    builds: equal, same hash, same type, frozen."""
+    from dataclasses import FrozenInstanceError
+
+    import pytest
+
+    from cpe_desktop.rules.compliance import Issue, _record_issue
+    from cpe_desktop.rules.facts import IssueDraft, RecordDraft
+
+    assert RecordDraft.__slots__ == RecordFacts.__slots__
+    assert IssueDraft.__slots__ == Issue.__slots__
+    day, credits = dt.date(2026, 1, 10), (("Taxes", Decimal("2.00")),)
+    built = RecordFacts.trusted(7, day, "Group Live", None, False, credits, "Course", None, ())
+    made = RecordFacts(7, day, "Group Live", None, False, credits, "Course")
+    assert type(built) is RecordFacts and built == made and hash(built) == hash(made)
+    issue = _record_issue("no_certificate", 7, "Course has no certificate attached.")
+    assert type(issue) is Issue
+    assert issue == Issue("no_certificate", 7, "Course has no certificate attached.")
+    with pytest.raises(FrozenInstanceError):
+        built.title = "Other"  # type: ignore[misc]
+
+
 def test_firm_view_licenses_carry_their_holder_and_credential(people):
     for ctx, place in ((people.as_ann, "Texas"), (people.as_ann, "New York")):
         licenses.create_license(ctx, {"credential": "CPA", "jurisdiction": place})
