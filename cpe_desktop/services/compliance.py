@@ -348,7 +348,7 @@ def evaluate_licenses(
     elif not ctx.actor.is_admin:
         query = query.where(License.user == ctx.actor.user_id)
         people = people.where(User.user_id == ctx.actor.user_id)
-    held = _with_holders(list(query), people)
+    held = _with_holders(_models(query), people)
     rules = _rules_in_force(as_of, {(lic.credential_id, lic.jurisdiction) for lic in held})
     pairs: list[tuple[License, StateRequirement]] = []
     for license_ in held:
@@ -394,7 +394,7 @@ def _with_holders(licenses: list[License], people: peewee.ModelSelect) -> list[L
     is not there is left out, as the join would leave it out."""
     if not licenses:
         return []
-    holders = {person.user_id: person for person in people}
+    holders = {person.user_id: person for person in _models(people)}
     credentials = {credential.credential_id: credential for credential in Credential.select()}
     held = []
     for license_ in licenses:
@@ -406,6 +406,41 @@ def _with_holders(licenses: list[License], people: peewee.ModelSelect) -> list[L
         license_._dirty.clear()  # as read from the database (peewee does the same after a join)
         held.append(license_)
     return held
+
+
+_SHAREABLE = frozenset({str, int, float, bool, type(None), Decimal, dt.date, dt.datetime})
+
+
+def _models(query: peewee.ModelSelect) -> list[Any]:
+    """The models ``list(query)`` reads (a select of one model's every column), equal to its and
+    as clean (nothing dirty), built without peewee's per-row work: each column's value
+    converted by its field once per distinct stored value (a firm's licenses share their
+    dates, people and credentials), each model given its data whole."""
+    model = query.model
+    fields = model._meta.sorted_fields
+    sql, params = query.sql()
+    cursor = database.execute_sql(sql, params)
+    if [column[0] for column in cursor.description] != [f.column_name for f in fields]:
+        return list(query)  # not a plain select of every column: peewee's own way
+    names = [field.name for field in fields]
+    converters = [field.python_value for field in fields]
+    seen: list[dict[tuple[type, Any], Any]] = [{} for _ in fields]
+    new = object.__new__
+    found = []
+    for row in cursor:
+        data = {}
+        for name, convert, memo, raw in zip(names, converters, seen, row, strict=True):
+            key = (type(raw), raw)
+            value = memo.get(key, memo)
+            if value is memo:
+                value = convert(raw)
+                if type(value) in _SHAREABLE:  # (never a list or dict two models would share)
+                    memo[key] = value
+            data[name] = value
+        item = new(model)
+        item.__data__, item._dirty, item.__rel__ = data, set(), {}
+        found.append(item)
+    return found
 
 
 def _evaluations(pairs: list[tuple[LicenseFacts, Rule]], as_of: dt.date) -> list[Evaluation]:

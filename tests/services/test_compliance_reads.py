@@ -128,6 +128,10 @@ def test_firm_view_licenses_carry_their_holder_and_credential(people):
         assert license_.credential.code == Credential.get_by_id(license_.credential_id).code
         assert not license_.is_dirty()  # as read, like a joined query's rows
         assert license_ == License.get_by_id(license_.license_id)
+        # Every column as peewee converts it (compliance._models builds the models itself).
+        assert license_.__data__ == License.get_by_id(license_.license_id).__data__
+        assert item.user.__data__ == User.get_by_id(license_.user_id).__data__
+        assert not item.user.is_dirty()
 
     own = compliance.evaluate_licenses(people.as_ann)
     assert {(i.user.user_id, i.license.jurisdiction) for i in own} == {
