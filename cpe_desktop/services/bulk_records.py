@@ -42,16 +42,7 @@ _RECORD_FIELDS = tuple(CpeRecord._meta.sorted_fields)
 _RECORD_VALUES = operator.itemgetter(*(field.name for field in _RECORD_FIELDS))
 _NO_RECORD_VALUES = dict.fromkeys(field.name for field in _RECORD_FIELDS)
 _CREDIT_FIELDS = (RecordCredit.record, RecordCredit.field_of_study, RecordCredit.credits)
-_AUDIT_FIELDS = (
-    AuditLog.user,
-    AuditLog.action,
-    AuditLog.timestamp,
-    AuditLog.details,
-    AuditLog.entity,
-    AuditLog.entity_id,
-    AuditLog.before_json,
-    AuditLog.after_json,
-)
+_AUDIT_FIELDS = audit.ENTRY_FIELDS  # an entry's values, as audit.write builds them
 # The record's own columns an import gives (owner, ids and times are set here; a certificate
 # is attached in the app, where its owner is checked).
 _VALUE_COLUMNS = frozenset(
