@@ -52,8 +52,9 @@ class FileActions:
         """``ctx``, for the menu actions: they exist only while someone is signed in."""
         return cast(ServiceContext, self.ctx)
 
-    def switch_user(self) -> None:  # the controller's
-        raise NotImplementedError
+    if TYPE_CHECKING:  # the controller's; a restore ends by asking who signs in next
+
+        def switch_user(self) -> None: ...
 
     def import_data(self, parent: QWidget) -> None:
         from cpe_desktop.services.interchange import import_file
