@@ -26,6 +26,7 @@ from cpe_desktop.services import custom_fields, licenses, preferences, records
 from cpe_desktop.services.changes import ALL_KINDS
 from cpe_desktop.services.errors import PermissionDenied
 from cpe_desktop.services.tables import paging as tables
+from tests.helpers import samples
 
 NOW = dt.datetime(2026, 6, 15, 9, 30)
 
@@ -110,6 +111,7 @@ def filled(people):
         people.as_admin, {"entity": "record", "field_name": "Provider code", "field_type": "text"}
     ).value
     custom_fields.set_value(people.as_ann, field.custom_field_id, ids[0], "PX-9")
+    samples.fill_empty_tables(people)  # a table added later gets rows made from its form
     return ids
 
 

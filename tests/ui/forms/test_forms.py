@@ -17,7 +17,6 @@ from cpe_desktop.services import (
     custom_fields,
     licenses,
     records,
-    reminders,
     requirements,
     users,
 )
@@ -28,6 +27,7 @@ from cpe_desktop.ui.forms import registry
 from cpe_desktop.ui.forms.form_dialog import FormDialog
 from cpe_desktop.ui.forms.inputs import date_format
 from cpe_desktop.ui.forms.record_form import RecordForm
+from tests.helpers import samples
 
 pytestmark = pytest.mark.gui
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -49,27 +49,6 @@ def _shown(qtbot, dialog: QDialog) -> QDialog:
     return dialog
 
 
-def _existing_pk(entity: str, people) -> int:
-    admin = people.as_admin
-    if entity == "user":
-        return people.ann.user_id
-    if entity == "credential":
-        return credentials.by_code("CPA").credential_id
-    if entity == "license":
-        return licenses.create_license(people.as_ann, TEXAS).value.license_id
-    if entity == "requirement":
-        return requirements.list_requirements()[0].state_id
-    if entity == "reminder":
-        data = {"message": "m", "frequency": "every_n_days", "interval_days": 3}
-        return reminders.create_reminder(
-            admin, data | {"next_reminder": "2026-07-01"}
-        ).value.get_id()
-    if entity == "custom_field":
-        data = {"entity": "record", "field_name": "Room", "field_type": "choice"}
-        return custom_fields.define_field(admin, data | {"options": ["A", "B"]}).value.get_id()
-    raise AssertionError(f"no sample {entity!r} to edit: add one here for the new form")
-
-
 def _select(combo, data) -> None:
     index = combo.findData(data)
     assert index >= 0, data
@@ -82,7 +61,7 @@ def test_every_form_opens_for_create_and_edit(qtbot, people, entity):
     create = _shown(qtbot, FormDialog(people.as_admin, spec))
     assert create.windowTitle().startswith("Add ")
     assert [f.key for f in create.fields] == [f.key for f in spec.fields if not f.edit_only]
-    pk = _existing_pk(entity, people)
+    pk = samples.add_sample(entity, people.as_admin, people.ann)
     edit = _shown(qtbot, FormDialog(people.as_admin, spec, pk))
     assert edit.windowTitle().startswith("Edit ")
     data, _ = edit.collect()
@@ -95,7 +74,7 @@ def test_every_form_opens_for_create_and_edit(qtbot, people, entity):
 
 
 def test_loaded_values_fill_the_inputs(qtbot, people):
-    pk = _existing_pk("license", people)
+    pk = licenses.create_license(people.as_ann, TEXAS).value.license_id
     dialog = _shown(qtbot, FormDialog(people.as_admin, FORM_SPECS["license"], pk))
     assert dialog.inputs["jurisdiction"].value() == "Texas"
     assert dialog.inputs["issued_on"].value() == dt.date(2010, 5, 1)
