@@ -1,18 +1,17 @@
 """Schema 1: every table the program had at its first version.
 
-This step creates the tables from the models. When a later step changes a table, copy the
-affected model definitions into this module as they were at schema 1, so that a new database
-still passes through every step in order.
+The tables are named here once and for all (``SCHEMA_1_TABLES``, in the order they are created,
+so a table exists before any other refers to it); a table a later step adds is never among them,
+so adding a model needs no edit here. Each name is resolved to its model in ``db/models.py``,
+unless a later step changed that table: then its definition as it was at schema 1 is copied into
+this module (``_AS_AT_SCHEMA_1``), so that a new database still passes through every step in
+order.
 
 Copies so far: ``reminders`` (schema 3 adds ``anchor_day``); ``licenses``, ``cpe_records`` and
 ``state_requirements`` (schema 4 adds tracking, multi-day programs and cycle rules; schema 5
 adds ``licenses.attributes`` and ``cpe_records.topics``); ``audit_logs`` (schema 6 adds the
 hash chain's ``actor_id``, ``prev_hash`` and ``entry_hash``); ``users``, ``credentials`` and
-``custom_fields`` (schema 8 adds ``row_version`` to them and to the copies above). Tables
-added later (``requirement_components``, schema 5; ``audit_chain_head``, schema 6, which is not
-in ``ALL_MODELS``) are left out here. Tables are created one by one in ``ALL_MODELS`` order,
-so a table exists before any other refers to it.
-"""
+``custom_fields`` (schema 8 adds ``row_version`` to them and to the copies above)."""
 
 from __future__ import annotations
 
@@ -29,8 +28,7 @@ from peewee import (
     TextField,
 )
 
-from cpe_desktop.db import models
-from cpe_desktop.db.models import ALL_MODELS, Attachment, BaseModel, Credential, License, User
+from cpe_desktop.db.models import EVERY_MODEL, Attachment, BaseModel, Credential, License, User
 
 
 def _hours(**kwargs) -> DecimalField:
@@ -211,23 +209,57 @@ class AuditLogV1(BaseModel):
         indexes = ((("entity", "entity_id"), False),)
 
 
-_AS_AT_SCHEMA_1: dict[type[BaseModel], type[BaseModel]] = {
-    models.User: UserV1,
-    models.Credential: CredentialV1,
-    models.CustomField: CustomFieldV1,
-    models.Reminder: ReminderV1,
-    models.License: LicenseV1,
-    models.CpeRecord: CpeRecordV1,
-    models.StateRequirement: StateRequirementV1,
-    models.AuditLog: AuditLogV1,
+# The tables of schema 1, in the order step 1 creates them (referenced tables first). Fixed:
+# a table added later is created by the step that adds it, never here.
+SCHEMA_1_TABLES: tuple[str, ...] = (
+    "users",
+    "credentials",
+    "licenses",
+    "attachments",
+    "cpe_records",
+    "record_credits",
+    "custom_fields",
+    "custom_field_values",
+    "state_requirements",
+    "notifications",
+    "audit_logs",
+    "preferences",
+    "reports",
+    "reminders",
+    "emails",
+    "activity_logs",
+    "task_queue",
+)
+
+# The schema-1 copies of the tables a later step changed, by table name.
+_AS_AT_SCHEMA_1: dict[str, type[BaseModel]] = {
+    copy._meta.table_name: copy
+    for copy in (
+        UserV1,
+        CredentialV1,
+        CustomFieldV1,
+        ReminderV1,
+        LicenseV1,
+        CpeRecordV1,
+        StateRequirementV1,
+        AuditLogV1,
+    )
 }
 
-# Tables a later step creates (schema 5: requirement_components).
-_LATER: frozenset[type[BaseModel]] = frozenset({models.RequirementComponent})
+
+def _as_at_schema_1(table: str) -> type[BaseModel]:
+    """``table`` as schema 1 created it: its copy here, else the model of that name."""
+    if table in _AS_AT_SCHEMA_1:
+        return _AS_AT_SCHEMA_1[table]
+    for model in EVERY_MODEL:
+        if model._meta.table_name == table:
+            return model
+    raise LookupError(f"schema 1 names {table!r}, which no model has: copy it into m0001")
+
 
 # The tables of schema 1, each as it was then.
 SCHEMA_1_MODELS: tuple[type[BaseModel], ...] = tuple(
-    _AS_AT_SCHEMA_1.get(model, model) for model in ALL_MODELS if model not in _LATER
+    _as_at_schema_1(table) for table in SCHEMA_1_TABLES
 )
 
 
