@@ -22,25 +22,33 @@ AUDIT = "audit"
 ACTIVITY = "activity"
 TASKS = "tasks"
 
-ALL_KINDS = frozenset(
-    {
-        USERS,
-        CREDENTIALS,
-        LICENSES,
-        RECORDS,
-        ATTACHMENTS,
-        REQUIREMENTS,
-        CUSTOM_FIELDS,
-        PREFERENCES,
-        NOTIFICATIONS,
-        REMINDERS,
-        REPORTS,
-        EMAILS,
-        AUDIT,
-        ACTIVITY,
-        TASKS,
-    }
-)
+# Each table's own kind of change, by table name: what a mutation writing its rows reports, so
+# the views listing them and the caches read from them refresh. Every table of ``ALL_MODELS`` has
+# one (tests/services/test_change_kinds.py). ``users._CASCADE`` (what a person's deletion
+# changes) and ``desks/live_changes`` (what other desks refresh) follow from it.
+TABLE_KINDS: dict[str, str] = {
+    "users": USERS,
+    "credentials": CREDENTIALS,
+    "licenses": LICENSES,
+    "attachments": ATTACHMENTS,
+    "cpe_records": RECORDS,
+    "record_credits": RECORDS,
+    "custom_fields": CUSTOM_FIELDS,
+    "custom_field_values": CUSTOM_FIELDS,
+    "state_requirements": REQUIREMENTS,
+    "requirement_components": REQUIREMENTS,
+    "notifications": NOTIFICATIONS,
+    "audit_logs": AUDIT,
+    "preferences": PREFERENCES,
+    "reports": REPORTS,
+    "reminders": REMINDERS,
+    "emails": EMAILS,
+    "activity_logs": ACTIVITY,
+    "task_queue": TASKS,
+}
+
+# Every kind is some table's; ``Changes.of`` refuses any other.
+ALL_KINDS = frozenset(TABLE_KINDS.values())
 
 
 @dataclass(frozen=True)
