@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from cpe_desktop.db.models import CpeRecord, License, User, database
+from cpe_desktop.db.models import ALL_MODELS, BaseModel, CpeRecord, License, User, database
 from cpe_desktop.services import compliance, custom_fields, licenses
 from cpe_desktop.services.audit import activity
 from cpe_desktop.services.audit import trail as audit
-from cpe_desktop.services.changes import AUDIT, USERS, Changes, Outcome
+from cpe_desktop.services.changes import AUDIT, TABLE_KINDS, USERS, Changes, Outcome
 from cpe_desktop.services.context import ADMIN, ROLES, Actor, ServiceContext
 from cpe_desktop.services.editing import rows
 from cpe_desktop.services.errors import Conflict, PermissionDenied, ValidationError
@@ -157,19 +157,26 @@ def delete_user(ctx: ServiceContext, user_id: int) -> Outcome[None]:
     return Outcome(None, Changes.of(USERS, AUDIT) | _CASCADE)
 
 
-# Deleting a person removes their data of every kind.
-_CASCADE = Changes.of(
-    "licenses",
-    "records",
-    "attachments",
-    "preferences",
-    "notifications",
-    "reminders",
-    "reports",
-    "emails",
-    "tasks",
-    "activity",
-)
+def _what_goes_with_a_person() -> Changes:
+    """The kinds of the tables whose rows go with a deleted person (ON DELETE CASCADE) or lose
+    their person (SET NULL), following the cascades on (a record's credit lines go with it)."""
+    touched: set[type[BaseModel]] = {User}
+    grew = True
+    while grew:
+        grew = False
+        for model in ALL_MODELS:
+            if model not in touched and any(
+                ref.rel_model in touched and ref.on_delete in ("CASCADE", "SET NULL")
+                for ref in model._meta.refs
+            ):
+                touched.add(model)
+                grew = True
+    touched.discard(User)
+    return Changes.of(*(TABLE_KINDS[model._meta.table_name] for model in touched))
+
+
+# Deleting a person removes their data of every kind (the database's cascades say which).
+_CASCADE = _what_goes_with_a_person()
 
 
 def get_user(ctx: ServiceContext, user_id: int) -> User:
