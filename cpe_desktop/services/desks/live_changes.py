@@ -18,6 +18,7 @@ No Qt here; ``ui/live_refresh.py`` carries what arrives to the window's change b
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import uuid
@@ -33,33 +34,41 @@ log = logging.getLogger(__name__)
 
 DESK_ID = uuid.uuid4().hex  # this running program, among the desks sharing the database
 
-# What an audit entry's item changes, for the views (unknown items refresh everything).
-ENTITY_KINDS: dict[str, frozenset[str]] = {
-    "user": frozenset({k.USERS}),
-    "credential": frozenset({k.CREDENTIALS}),
-    "license": frozenset({k.LICENSES}),
-    "record": frozenset({k.RECORDS}),
-    "attachment": frozenset({k.ATTACHMENTS, k.RECORDS}),
-    "requirement": frozenset({k.REQUIREMENTS}),
+# Audit items that are not entities of the registry (``services/editing/entities.py``), and what
+# they change. An entity's kind is its table's (``changes.TABLE_KINDS``): see ``item_kinds``.
+OTHER_ITEM_KINDS: dict[str, frozenset[str]] = {
+    "attachment": frozenset({k.ATTACHMENTS, k.RECORDS}),  # a record's certificate
     "requirement_component": frozenset({k.REQUIREMENTS}),
     "shipped_requirements": frozenset({k.REQUIREMENTS, k.CREDENTIALS}),
-    "custom_field": frozenset({k.CUSTOM_FIELDS}),
     "custom_field_value": frozenset({k.CUSTOM_FIELDS}),
     "preference": frozenset({k.PREFERENCES}),
     "firm_setting": frozenset({k.PREFERENCES}),
-    "notification": frozenset({k.NOTIFICATIONS}),
-    "reminder": frozenset({k.REMINDERS}),
     "report": frozenset({k.REPORTS}),
     "email": frozenset({k.EMAILS}),
     "task": frozenset({k.TASKS}),
 }
 
 
+@functools.cache
+def item_kinds() -> dict[str, frozenset[str]]:
+    """What an audit entry's item changes, for the views, by the item's name: an entity's, the
+    kind of its table; any other item's, ``OTHER_ITEM_KINDS``."""
+    # Imported here, once: the registry imports the services, and they this module.
+    from cpe_desktop.services.editing import entities
+
+    kinds = dict(OTHER_ITEM_KINDS)
+    for entity in entities.ENTITIES:
+        kinds[entity.name] = frozenset({k.TABLE_KINDS[entity.model._meta.table_name]})
+    return kinds
+
+
 def kinds_of(entities: Iterable[str | None]) -> frozenset[str]:
-    """The kinds of data audit entries about these items changed (the log itself, always)."""
+    """The kinds of data audit entries about these items changed (the log itself, always; an
+    unknown item, every kind)."""
+    known = item_kinds()
     kinds: set[str] = {k.AUDIT}
     for entity in entities:
-        kinds |= ENTITY_KINDS.get(entity or "", k.ALL_KINDS)
+        kinds |= known.get(entity or "", k.ALL_KINDS)
     return frozenset(kinds)
 
 

@@ -73,13 +73,13 @@ def test_an_edit_form_opens_with_the_stored_values_and_version(people):
 def test_every_entity_has_its_audit_words_and_what_other_desks_refresh():
     """The audit log names items by the entity's singular name: the Audit Log view shows it in
     words (``tables/words.ITEM_WORDS``) and other desks refresh only the views of its kind
-    (``desks/live_changes.ENTITY_KINDS``; an unknown name refreshes every view)."""
+    (``desks/live_changes.item_kinds``: its table's kind; an unknown name refreshes every view)."""
     from cpe_desktop.services.desks import live_changes
     from cpe_desktop.services.tables import words
 
     for entity in entities.ENTITIES:
         assert entity.name in words.ITEM_WORDS, entity.name
-        kinds = live_changes.ENTITY_KINDS[entity.name]
+        kinds = live_changes.item_kinds()[entity.name]
         assert kinds <= tables.spec(entity.table).kinds, entity.name
 
 
