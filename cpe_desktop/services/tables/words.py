@@ -8,6 +8,7 @@ the rule editor say the same thing. No Qt here.
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -35,26 +36,22 @@ def group_words(names: Any) -> str:
     return ", ".join(f"All {GROUP_WORDS[p]}" if p in GROUP_WORDS else p for p in parts)
 
 
-# What an audit entry's ``entity`` names, for people.
+# What an audit entry's ``entity`` names, for people, where it is not an entity of the registry
+# (``services/editing/entities.py``) or the Audit Log says it otherwise than the entity's noun
+# (``Entity.one``): every other entity is said by its noun, see ``item_words``.
 ITEM_WORDS = {
     "attachment": "Certificate",
-    "credential": "Credential",
-    "custom_field": "Custom field",
+    "credential": "Credential",  # the entity's noun is "credential type"
     "custom_field_value": "Custom field value",
     "email": "Email",
     "firm_setting": "Firm setting",
-    "license": "License",
-    "notification": "Notification",
     "preference": "Setting",
-    "record": "CPE record",
+    "record": "CPE record",  # the entity's noun is "record"
     "record_credit": "Record credit",
-    "reminder": "Reminder",
     "report": "Report",
-    "requirement": "Requirement rule",
     "requirement_component": "Requirement component",
     "shipped_requirements": "Shipped requirement rules",
     "task": "Background task",
-    "user": "Person",
 }
 _VERBS = {
     "create": "Added",
@@ -73,9 +70,19 @@ def _sentence(code: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+@functools.cache
+def _item_words() -> dict[str, str]:
+    # Imported here, once: the registry imports the services, and the table views this module.
+    from cpe_desktop.services.editing import entities
+
+    nouns = {entity.name: _sentence(entity.one) for entity in entities.ENTITIES}
+    return {**nouns, **ITEM_WORDS}
+
+
 def item_words(entity: Any) -> str:
-    """``record`` as "CPE record", ``attachment`` as "Certificate"; an unknown code as words."""
-    return ITEM_WORDS.get(str(entity), _sentence(str(entity)))
+    """``record`` as "CPE record", ``attachment`` as "Certificate", ``user`` as "Person" (the
+    entity's noun); an unknown code as words."""
+    return _item_words().get(str(entity), _sentence(str(entity)))
 
 
 def action_words(action: Any) -> str:
