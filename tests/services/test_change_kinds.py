@@ -25,23 +25,5 @@ def test_every_kind_a_view_refreshes_on_is_a_tables_kind():
 
 def test_the_kinds_are_the_tables_kinds_and_no_others():
     assert frozenset(k.TABLE_KINDS.values()) == k.ALL_KINDS
-    # The kinds as they were listed by hand before they followed from the tables.
-    assert {
-        k.USERS,
-        k.CREDENTIALS,
-        k.LICENSES,
-        k.RECORDS,
-        k.ATTACHMENTS,
-        k.REQUIREMENTS,
-        k.CUSTOM_FIELDS,
-        k.PREFERENCES,
-        k.NOTIFICATIONS,
-        k.REMINDERS,
-        k.REPORTS,
-        k.EMAILS,
-        k.AUDIT,
-        k.ACTIVITY,
-        k.TASKS,
-    } == k.ALL_KINDS
     with pytest.raises(ValueError, match="unknown change kinds"):
         k.Changes.of(k.RECORDS, "planned_courses")
