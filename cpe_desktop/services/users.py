@@ -172,6 +172,9 @@ def _what_goes_with_a_person() -> Changes:
                 touched.add(model)
                 grew = True
     touched.discard(User)
+    missing = sorted(m._meta.table_name for m in touched if m._meta.table_name not in TABLE_KINDS)
+    if missing:
+        raise LookupError(f"give {missing} a kind of change in services/changes.TABLE_KINDS")
     return Changes.of(*(TABLE_KINDS[model._meta.table_name] for model in touched))
 
 

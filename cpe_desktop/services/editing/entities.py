@@ -4,9 +4,11 @@ Each :class:`Entity` says, in one place, what was spread over several modules: i
 table view that lists it (``services/tables.SPECS``), what its rows are called, the service
 functions that create, update and delete one, how one is named in a delete confirmation, and
 whether it carries custom fields. ``services/editing/saving.py`` (savers),
-``services/editing/deleting.py`` (deleters, words) and ``ui/forms/registry.py`` (which table has an
-editor) are derived from it; ``tests/services/editing/test_entities.py`` checks every table is
-either declared here or said not to be edited. ``name`` is the singular key the forms, the audit
+``services/editing/deleting.py`` (deleters, words), ``ui/forms/registry.py`` (which table has an
+editor), the Audit Log's words for its items (``tables/words.item_words``: ``one``) and what other
+desks refresh on them (``desks/live_changes.item_kinds``: its table's kind) are derived from it;
+``tests/services/editing/test_entities.py`` checks every table is either declared here or said
+not to be edited. ``name`` is the singular key the forms, the audit
 log and the custom fields use ("record"); ``table`` the view's plural name ("records"). No Qt here.
 """
 
