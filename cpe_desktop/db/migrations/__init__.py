@@ -3,11 +3,15 @@
 Each step runs in its own transaction. Before migrating an existing SQLite file, a copy is made
 beside it, so a failed or regretted upgrade can always be undone by hand. A database written by a
 newer program is refused, untouched.
+
+A step's module (``m00NN_*.py``) is imported only when the step runs: every start checks the
+version, and most find nothing to do, so they import none of them (``tests/test_start_imports.py``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,18 +22,6 @@ import peewee
 from cpe_desktop import __version__
 from cpe_desktop.db.database import sqlite_file
 from cpe_desktop.db.errors import SchemaTooNewError
-from cpe_desktop.db.migrations import (
-    m0001_initial,
-    m0002_app_meta,
-    m0003_reminder_anchor_day,
-    m0004_tracking_and_cycles,
-    m0005_requirement_components,
-    m0006_audit_chain,
-    m0007_firm_mail_server,
-    m0008_row_versions,
-    m0009_desk_sessions,
-    m0010_certificate_contents,
-)
 from cpe_desktop.db.models import SchemaVersion
 
 
@@ -40,24 +32,40 @@ class Step:
     apply: Callable[[peewee.Database], None]
 
 
+@dataclass(frozen=True)
+class StepModule:
+    """A step's ``apply``: the ``apply`` of the module ``cpe_desktop.db.migrations.<name>``,
+    imported when the step runs."""
+
+    name: str
+
+    def __call__(self, db: peewee.Database) -> None:
+        module = importlib.import_module(f"{__name__}.{self.name}")
+        module.apply(db)
+
+
 STEPS: tuple[Step, ...] = (
-    Step(1, "create every table", m0001_initial.apply),
-    Step(2, "add app_meta", m0002_app_meta.apply),
-    Step(3, "add reminders.anchor_day", m0003_reminder_anchor_day.apply),
-    Step(4, "add tracking, multi-day programs and cycle rules", m0004_tracking_and_cycles.apply),
+    Step(1, "create every table", StepModule("m0001_initial")),
+    Step(2, "add app_meta", StepModule("m0002_app_meta")),
+    Step(3, "add reminders.anchor_day", StepModule("m0003_reminder_anchor_day")),
+    Step(
+        4,
+        "add tracking, multi-day programs and cycle rules",
+        StepModule("m0004_tracking_and_cycles"),
+    ),
     Step(
         5,
         "add requirement components, license attributes, record topics",
-        m0005_requirement_components.apply,
+        StepModule("m0005_requirement_components"),
     ),
-    Step(6, "add the audit log's hash chain", m0006_audit_chain.apply),
-    Step(7, "one mail server for the firm (firm_settings)", m0007_firm_mail_server.apply),
-    Step(8, "add row_version to every row edited in a form", m0008_row_versions.apply),
-    Step(9, "add desk_sessions (who is connected)", m0009_desk_sessions.apply),
+    Step(6, "add the audit log's hash chain", StepModule("m0006_audit_chain")),
+    Step(7, "one mail server for the firm (firm_settings)", StepModule("m0007_firm_mail_server")),
+    Step(8, "add row_version to every row edited in a form", StepModule("m0008_row_versions")),
+    Step(9, "add desk_sessions (who is connected)", StepModule("m0009_desk_sessions")),
     Step(
         10,
         "add certificate_contents (certificates for every desk)",
-        m0010_certificate_contents.apply,
+        StepModule("m0010_certificate_contents"),
     ),
 )
 
