@@ -277,7 +277,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _peewee_without_postgres() -> None:
-    """peewee (and playhouse's URL parser) import psycopg whenever it is installed: about 50 ms
+    """peewee imports psycopg whenever it is installed: about 50 ms
     of the window's start, which needs it only for a PostgreSQL server. The window is given one
     by ``CPE_DATABASE_URL`` alone (``--db`` is a file), so without such a URL the module that
     makes databases is imported, first, with psycopg out of their sight. psycopg itself stays
@@ -289,7 +289,7 @@ def _peewee_without_postgres() -> None:
     if hidden:
         sys.modules["psycopg"] = None  # type: ignore[assignment]  # `import psycopg` fails
     try:
-        import cpe_desktop.db.database  # noqa: F401  # peewee, playhouse.db_url
+        import cpe_desktop.db.database  # noqa: F401  # peewee
     finally:
         if hidden:
             del sys.modules["psycopg"]
