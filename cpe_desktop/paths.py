@@ -18,8 +18,6 @@ import stat
 import sys
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "CPE Tracker"
 APP_AUTHOR = "CPE Tracker"
 DATA_DIR_ENV = "CPE_DATA_DIR"
@@ -48,6 +46,8 @@ def data_dir() -> Path:
     elif os.environ.get(DATA_DIR_ENV):
         base = Path(os.environ[DATA_DIR_ENV]).expanduser().resolve()
     else:
+        import platformdirs  # only here: with --data-dir or CPE_DATA_DIR a start never needs it
+
         base = Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR, roaming=True))
     if base in _checked:  # looked at already: only made again if something removed it
         base.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
