@@ -14,9 +14,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, cast
 
-from PySide6.QtCore import QCoreApplication, QLocale
+from PySide6.QtCore import QCoreApplication, QLocale, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from cpe_desktop import __version__
 from cpe_desktop.log import setup_logging
@@ -129,12 +129,22 @@ def run_gui(args: argparse.Namespace) -> int:
     except OSError as exc:  # the data folder cannot be created
         return _cannot_start(exc, "")
     instance = SingleInstance(target)
-    if not instance.claim():
+    if not instance.claim(listen=False):
         if instance.forwarded:
             log.info("another window has this database open; asked it to come forward")
         else:
             _tell_already_open(instance)
         return 0
+    # The socket later launches knock on (they keep knocking for a few seconds) is opened once
+    # the window has been painted, or at the event loop's first turn when that is a dialog's
+    # (signing in, a damaged database): someone may start the program again while it waits.
+    window_up: list[QWidget] = []
+
+    def listen(*, unless_window_up: bool = False) -> None:
+        if instance.claimed and not (unless_window_up and window_up):  # (not after giving up)
+            instance.listen()
+
+    QTimer.singleShot(0, functools.partial(listen, unless_window_up=True))
     # The audit log's newest entries are checked once the window has been painted
     # (Controller.after_start).
     opening = functools.partial(open_database, check_audit_log=False)
@@ -163,6 +173,8 @@ def run_gui(args: argparse.Namespace) -> int:
         instance.close()
         return 0
     assert controller.window is not None
+    window_up.append(controller.window)
+    after_first_paint(controller.window, listen)
     after_first_paint(controller.window, controller.after_start)
     # PySide6's import hook reads the source of every module imported after it (looking for its
     # __feature__ switches) into linecache: about 16 MB of lines nothing else needs. Tracebacks

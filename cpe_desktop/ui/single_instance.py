@@ -12,6 +12,11 @@ two people's windows on one file. For a server database, or when the database's 
 be written to, it goes in the temporary folder under the same name as the socket. A lock left
 by a program that was killed is stale: Qt sees that the process it names is gone on this
 machine and removes it. Locks never go stale by age: a window may run for weeks.
+
+The window's start takes the lock at once but opens the socket only once its window has been
+painted, or as soon as a dialog waits for the person first (``claim(listen=False)``, then
+``listen()``; ``ui/launch.py``): QtNetwork, imported only here, is several milliseconds of the
+start. A launch meanwhile keeps knocking (``KNOCK_FOR_MS``) until the socket answers.
 """
 
 from __future__ import annotations
@@ -22,9 +27,12 @@ import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDir, QLockFile, QObject, QThread, Signal
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+if TYPE_CHECKING:  # imported when a socket is first needed
+    from PySide6.QtNetwork import QLocalServer
 
 log = logging.getLogger(__name__)
 
@@ -78,16 +86,23 @@ class SingleInstance(QObject):
         self.holder: Holder | None = None  # after claim() lost: who holds the lock, if known
         self.lock_file: Path | None = None  # the lock file held, or found held by another
 
-    def claim(self, knock_for_ms: int | None = None) -> bool:
+    @property
+    def claimed(self) -> bool:
+        """Whether this launch holds the lock (until :meth:`close`)."""
+        return self._claimed
+
+    def claim(self, knock_for_ms: int | None = None, *, listen: bool = True) -> bool:
         """True when this launch is now the one instance for its database (the lock is held
-        and the socket listening). False when another launch holds it: ``forwarded`` then says
-        whether it answered the knock (it is coming forward), ``holder`` who it is."""
+        and, unless ``listen`` is False, the socket listening: then :meth:`listen` opens it
+        later). False when another launch holds it: ``forwarded`` then says whether it
+        answered the knock (it is coming forward), ``holder`` who it is."""
         if knock_for_ms is None:
             knock_for_ms = KNOCK_FOR_MS
         deadline = time.monotonic() + knock_for_ms / 1000
         while True:
             if self._take_lock():
-                self._listen()
+                if listen:
+                    self._listen()
                 return True
             if self.notify_running():
                 self.forwarded = True
@@ -99,6 +114,8 @@ class SingleInstance(QObject):
     def notify_running(self) -> bool:
         """True when another instance answers on this database's socket (it has been asked to
         come forward)."""
+        from PySide6.QtNetwork import QLocalSocket
+
         socket = QLocalSocket()
         socket.connectToServer(self.name)
         if not socket.waitForConnected(_TIMEOUT_MS):
@@ -110,8 +127,9 @@ class SingleInstance(QObject):
         return True
 
     def listen(self) -> bool:
-        """Become the instance for this database without knocking first: False when another
-        launch holds the lock."""
+        """Become the instance for this database without knocking first, or open the socket of
+        a ``claim(listen=False)`` (once: a socket already open stays as it is): False when
+        another launch holds the lock."""
         if not self._take_lock():
             return False
         self._listen()
@@ -144,6 +162,10 @@ class SingleInstance(QObject):
     def _listen(self) -> None:
         """Start the socket later launches knock on. The lock is ours, so a socket already
         there was left by a crash and is removed."""
+        if self._server is not None:
+            return
+        from PySide6.QtNetwork import QLocalServer
+
         server = QLocalServer(self)
         server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         if not server.listen(self.name):
