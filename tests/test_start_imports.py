@@ -1,5 +1,7 @@
 """What the window's start imports before its first paint (issue 18): psycopg only for a
-PostgreSQL server, and PySide6's look at each imported module made without ``inspect``.
+PostgreSQL server, PySide6's look at each imported module made without ``inspect``, and none of
+what the start defers (the migration steps of an up-to-date database, QtNetwork for the
+single-instance socket, playhouse's URL parser, platformdirs with a data folder given).
 
 Each case runs in a fresh interpreter: what one process has imported cannot be undone.
 """
@@ -91,3 +93,63 @@ def test_the_quick_scan_answers_as_pyside6_does() -> None:
         """
     )
     assert out.splitlines() == ["False", "True", "0", "True"]
+
+
+# A database as the program leaves it, with one person without a password (no dialog waits).
+PREPARE = """
+    import sys
+    from cpe_desktop.startup import open_database
+    db = open_database(sys.argv[1])
+    db.execute_sql(
+        "INSERT INTO users (name, email, role, active, created_at, updated_at)"
+        " VALUES ('Pat', 'pat@example.com', 'admin', 1, '2026-01-01', '2026-01-01')"
+    )
+    db.close()
+"""
+# The real start on that database; what is imported when the work after the first paint begins
+# (the first such work queued is the controller's), then leave.
+FIRST_PAINT = """
+    import os, sys
+    from cpe_desktop.ui import first_paint
+    queue = first_paint.after_first_paint
+    def after_first_paint(widget, work):
+        def run():
+            names = sorted(n for n in sys.modules if n.startswith(DEFERRED))
+            window = "cpe_desktop.ui.main_window" in sys.modules
+            print("DEFERRED", names, "WINDOW" if window else "")
+            sys.stdout.flush()
+            os._exit(0)
+        queue(widget, run)
+    first_paint.after_first_paint = after_first_paint
+    DEFERRED = (
+        "cpe_desktop.db.migrations.m0", "PySide6.QtNetwork", "playhouse.db_url", "platformdirs"
+    )
+    from cpe_desktop.cli import main
+    main(["--db", sys.argv[1]])
+"""
+
+
+def test_the_first_paint_waits_for_none_of_what_the_start_defers(tmp_path) -> None:
+    db = tmp_path / "cpe-tracker.db"
+    env = {"CPE_DATA_DIR": str(tmp_path / "data")}
+    subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(PREPARE), str(db)],
+        check=True,
+        env={**os.environ, **env},
+        capture_output=True,
+    )
+    out = _run(FIRST_PAINT.replace("sys.argv[1]", repr(str(db))), **env)
+    assert out.splitlines()[-1] == "DEFERRED [] WINDOW"
+
+
+def test_every_migration_step_names_a_module_with_its_apply() -> None:
+    out = _run(
+        """
+        import importlib
+        from cpe_desktop.db.migrations import STEPS
+        for step in STEPS:
+            module = importlib.import_module(f"cpe_desktop.db.migrations.{step.apply.name}")
+            print(step.version, module.__name__.rsplit(".", 1)[-1][:5], callable(module.apply))
+        """
+    )
+    assert out.splitlines() == [f"{n} m{n:04d} True" for n in range(1, 11)]
