@@ -361,7 +361,7 @@ def _records(
             if increments:
                 extend(increments)
     if counted:
-        for position in ledger.not_stated(counted[0], counted[-1] + 1, _says_not_stated):
+        for position in ledger.not_stated(counted[0], counted[-1] + 1):
             not_stated = (
                 ledger.notes(position, _not_stated_note) if position in counted_set else None
             )
@@ -453,10 +453,6 @@ def _not_stated_note(ledger: Ledger, position: int) -> Issue | None:
         f"{_label(record)}: {unknown} not stated; its hours count toward the total only until "
         "you say.",
     )
-
-
-def _says_not_stated(text: str | None) -> bool:
-    return (text or "").strip().casefold() == NOT_STATED.casefold()
 
 
 def _not_stated(record: RecordFacts) -> str:

@@ -19,7 +19,7 @@ from operator import attrgetter
 from typing import Any, NamedTuple
 
 from cpe_desktop.rules.credits import CreditIssue, check_credits
-from cpe_desktop.rules.facts import CapName, RecordFacts
+from cpe_desktop.rules.facts import NOT_STATED, CapName, RecordFacts
 from cpe_desktop.rules.fields import (
     ETHICS_FIELDS,
     FIELDS_OF_STUDY,
@@ -123,6 +123,47 @@ def _sums(credits: tuple[tuple[str, Decimal], ...]) -> tuple[Decimal, Decimal, D
     return t, e, k, n
 
 
+def says_nothing(text: str | None) -> bool:
+    """Whether a delivery method or field of study is "Not stated" (any case, any spacing at
+    the ends)."""
+    return (text or "").strip().casefold() == NOT_STATED.casefold()
+
+
+class _Profile(NamedTuple):
+    """What a record's credits lines and delivery method make of it, whatever the amounts'
+    spelling (2 and 2.00 alike)."""
+
+    kinds: tuple[bool, bool, bool]  # (ethics, technical, non-technical) of a one-line record
+    method: tuple[bool, bool]  # (self-study, nano)
+    wrong: bool  # a credits line breaks the increments (or is impossible)
+    silent: bool  # the method or a field of study is "Not stated"
+
+
+def _profile(credits: tuple[tuple[str, Decimal], ...], method: str | None) -> _Profile:
+    return _Profile(
+        _field_kind(credits[0][0]) if len(credits) == 1 else (False, False, False),
+        _method_kind(method),
+        any(_check(value, method) for _, value in credits),
+        says_nothing(method) or any(says_nothing(name) for name, _ in credits),
+    )
+
+
+# (credits, delivery method) -> the profile of records with them: a firm's records share a few
+# hundred. (Equal credits give the same profile: it holds no amount, only what kind of credits
+# they are and whether they break the increments, which ``_check`` already answers by value.)
+_PROFILES: dict[tuple[tuple[tuple[str, Decimal], ...], str | None], _Profile] = {}
+_MAX_PROFILES = 4096
+
+
+def _profile_of(credits: tuple[tuple[str, Decimal], ...], method: str | None) -> _Profile:
+    """``_profile(credits, method)``, from ``_PROFILES`` when there."""
+    key = (credits, method)
+    profile = _PROFILES.get(key)
+    if profile is None:
+        profile = _PROFILES[key] = _profile(credits, method)
+    return profile
+
+
 class Ledger:
     """One holder's records sorted by (completed_on, record_id), with running totals per kind.
 
@@ -151,32 +192,38 @@ class Ledger:
         # keeps that order among a day's records.
         by = _by_day if ids == sorted(ids) else _order
         self.records: list[RecordFacts] = sorted(unique.values(), key=by)
-        self.dates: list[date] = []
+        self.dates: list[date] = [record.completed_on for record in self.records]
         totals: list[Decimal] = []
         ethics: list[Decimal] = []
         technical: list[Decimal] = []
         non_technical: list[Decimal] = []
-        # (self-study, nano) of each record.
-        self.methods: list[tuple[bool, bool]] = []
-        add_day, add_method = self.dates.append, self.methods.append
         add_t, add_e, add_k, add_n = (
             totals.append,
             ethics.append,
             technical.append,
             non_technical.append,
         )
-        field_kinds, method_kinds = _FIELD_KINDS, _METHOD_KINDS
+        # What each record's lines and delivery method make of it, worked out once for all the
+        # records with the same (equal) ones; the amounts are each record's own.
+        profiles = _PROFILES
+        if len(profiles) > _MAX_PROFILES:
+            profiles.clear()
+        get = profiles.get
+        found: list[_Profile] = []
+        add = found.append
         for record in self.records:  # (tens of thousands for a firm: _sums inlined for one line)
-            add_day(record.completed_on)
-            method = record.delivery_method
-            add_method(method_kinds.get(method) or _method_kind(method))
             credits = record.credits
+            key = (credits, record.delivery_method)
+            profile = get(key)
+            if profile is None:
+                profile = profiles[key] = _profile(*key)
+            add(profile)
             if len(credits) != 1:
                 t, e, k, n = _sums(credits)
             else:
-                name, t = credits[0]
+                t = credits[0][1]
                 if t > ZERO:
-                    is_e, is_k, is_n = field_kinds.get(name) or _field_kind(name)
+                    is_e, is_k, is_n = profile.kinds
                     e, k, n = (t if is_e else ZERO), (t if is_k else ZERO), (t if is_n else ZERO)
                 else:
                     t = e = k = n = ZERO
@@ -184,6 +231,27 @@ class Ledger:
             add_e(e)
             add_k(k)
             add_n(n)
+        # (self-study, nano) of each record.
+        self.methods: list[tuple[bool, bool]] = [profile[1] for profile in found]
+        # Records with a credits issue (``issues`` says how), as the holder entered them (not as
+        # a credit factor rewrote them).
+        wrong = [p for p, profile in enumerate(found) if profile[2]]
+        if self.as_entered:
+            wrong = []
+            for p, record in enumerate(self.records):
+                entered = self.as_entered.get(record.record_id)
+                if entered is None:
+                    bad = found[p].wrong
+                else:
+                    bad = _profile_of(entered.credits, entered.delivery_method).wrong
+                if bad:
+                    wrong.append(p)
+        self._wrong: list[int] = wrong
+        # Records with no certificate or a credits issue.
+        flagged = [p for p, record in enumerate(self.records) if not record.has_certificate]
+        self._flagged: list[int] = sorted({*flagged, *wrong}) if wrong else flagged
+        # Records whose delivery method or a field of study is "Not stated".
+        self._unstated: list[int] = [p for p, profile in enumerate(found) if profile[3]]
         self._face: dict[str, list[Decimal]] = {
             TOTAL: totals,
             ETHICS: ethics,
@@ -193,13 +261,7 @@ class Ledger:
         self._running: dict[str, list[Decimal]] = {}
         self._credits: dict[int, tuple[Credit, ...]] = {}
         self._tags: list[str | None] | None = None
-        # Records with no certificate or a credits issue, checked lazily from the newest back
-        # (every window ends at the as-of date, so older records are often never looked at).
-        self._flagged: list[int] = []
-        self._wrong: list[int] = []  # of those, the records with a credits issue
-        self._checked_from = len(self.records)
         self._notes: dict[Callable[..., Any], dict[int, Any]] = {}
-        self._unstated: list[int] | None = None
         self._lines: dict[tuple[int, int], dict[tuple[str, str | None], Decimal]] = {}
 
     def __len__(self) -> int:
@@ -307,34 +369,12 @@ class Ledger:
 
     def flagged(self, lo: int, hi: int) -> list[int]:
         """Positions in ``lo:hi`` of the records with no certificate or a credits issue."""
-        if lo < self._checked_from:
-            records, as_entered = self.records, self.as_entered
-            older, wrong = [], []
-            check = _check
-            for p in range(lo, self._checked_from):
-                record = records[p]
-                if as_entered:
-                    record = as_entered.get(record.record_id, record)
-                credits = record.credits
-                if len(credits) == 1:  # most records: no generator
-                    bad = bool(check(credits[0][1], record.delivery_method))
-                else:
-                    bad = any(check(v, record.delivery_method) for _, v in credits)
-                if bad:
-                    older.append(p)
-                    wrong.append(p)
-                elif not record.has_certificate:
-                    older.append(p)
-            self._flagged[:0] = older
-            self._wrong[:0] = wrong
-            self._checked_from = lo
         flagged = self._flagged
         return flagged[bisect_left(flagged, lo) : bisect_left(flagged, hi)]
 
     def wrong(self, lo: int, hi: int) -> list[int]:
         """Positions in ``lo:hi`` of the records whose credits break the increments (``issues``
-        says how); ``flagged`` must have been asked for them first."""
-        assert lo >= self._checked_from or lo >= hi
+        says how)."""
         wrong = self._wrong
         return wrong[bisect_left(wrong, lo) : bisect_left(wrong, hi)]
 
@@ -372,24 +412,9 @@ class Ledger:
                         found[key] = found.get(key, ZERO) + amount
         return found
 
-    def not_stated(self, lo: int, hi: int, says_nothing: Callable[[str | None], bool]) -> list[int]:
-        """Positions in ``lo:hi`` of the records whose delivery method or a field of study
-        ``says_nothing`` ("Not stated"), found in one pass over the ledger."""
-        if self._unstated is None:
-            methods = {record.delivery_method for record in self.records}
-            names = {name for record in self.records for name, _ in record.credits}
-            silent_methods = {m for m in methods if says_nothing(m)}
-            silent_names = {n for n in names if says_nothing(n)}
-            self._unstated = (
-                [
-                    p
-                    for p, record in enumerate(self.records)
-                    if record.delivery_method in silent_methods
-                    or any(n in silent_names for n, _ in record.credits)
-                ]
-                if silent_methods or silent_names
-                else []
-            )
+    def not_stated(self, lo: int, hi: int) -> list[int]:
+        """Positions in ``lo:hi`` of the records whose delivery method or a field of study says
+        nothing (``says_nothing``: "Not stated")."""
         found = self._unstated
         return found[bisect_left(found, lo) : bisect_left(found, hi)]
 

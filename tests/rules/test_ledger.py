@@ -1,0 +1,187 @@
+"""The ledger's shortcuts (issue 18) held to the plain definitions they stand for.
+
+``Ledger`` works out what a record's lines and delivery method make of it once for all the
+records with equal ones (``ledger._PROFILES``) and lists the flagged, wrong and "Not stated"
+records while it is built. Here every column and list is worked out the straightforward way,
+record by record, from ``check_credits`` and the field and method names, and compared: values,
+and the very spelling of every sum (2 and 2.00 are equal credits, not the same figure in a
+total).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cpe_desktop.rules import ledger as ledger_module
+from cpe_desktop.rules.credits import check_credits
+from cpe_desktop.rules.facts import RecordFacts
+from cpe_desktop.rules.fields import (
+    ETHICS_FIELDS,
+    NANO_LEARNING,
+    NON_TECHNICAL_FIELDS,
+    SELF_STUDY_METHODS,
+    TECHNICAL_FIELDS,
+    normalize_delivery_method,
+    normalize_field,
+)
+from cpe_desktop.rules.ledger import ETHICS, NON_TECHNICAL, TECHNICAL, TOTAL, ZERO, Ledger
+
+SETTINGS = settings(max_examples=300, deadline=None, database=None)
+
+# Spellings that normalise, that do not, and that say nothing; amounts equal in value but
+# spelled apart, zero, negative, and breaking the increments.
+FIELD_NAMES = [
+    "Taxes",
+    "taxes",
+    "Auditing",
+    "Regulatory Ethics",
+    "Behavioral Ethics",
+    "Personal Development",
+    "Basket Weaving",
+    "Not stated",
+    " not STATED ",
+]
+METHODS = [
+    "Group Live",
+    "QAS Self Study",
+    "Nano Learning",
+    "nano learning",
+    "Group Internet Based",
+    "Not stated",
+    "NOT STATED ",
+    None,
+]
+AMOUNTS = ["2", "2.00", "2.0", "1.5", "1.50", "0.2", "0.3", "0", "-1", "8", "0.25", "12.5"]
+
+lines = st.lists(
+    st.tuples(st.sampled_from(FIELD_NAMES), st.sampled_from(AMOUNTS).map(Decimal)),
+    min_size=0,
+    max_size=3,
+    unique_by=lambda line: line[0],
+)
+
+
+@st.composite
+def record_lists(draw: st.DrawFn) -> list[RecordFacts]:
+    count = draw(st.integers(0, 30))
+    ids = draw(st.lists(st.integers(1, 500), min_size=count, max_size=count, unique=True))
+    return [
+        RecordFacts(
+            record_id,
+            draw(st.dates(date(2024, 1, 1), date(2024, 3, 1))),
+            draw(st.sampled_from(METHODS)),
+            None,
+            draw(st.booleans()),
+            tuple(draw(lines)),
+        )
+        for record_id in ids
+    ]
+
+
+def _silent(text: str | None) -> bool:
+    return (text or "").strip().casefold() == "not stated"
+
+
+def _plain(records: list[RecordFacts], as_entered: dict[int, RecordFacts]) -> dict[str, list]:
+    """Every column and list of the ledger, record by record."""
+    ordered = sorted(records, key=lambda r: (r.completed_on, r.record_id))
+    found: dict[str, list] = {
+        name: [] for name in ("total", "ethics", "technical", "non_technical", "methods")
+    }
+    found.update(flagged=[], wrong=[], not_stated=[])
+    for position, record in enumerate(ordered):
+        positive = [(name, amount) for name, amount in record.credits if amount > 0]
+        if len(record.credits) == 1:  # one line: its own amount (or nothing)
+            sums = {"total": positive[0][1] if positive else ZERO}
+        else:  # several: added up from zero
+            sums = {"total": sum((a for _, a in positive), ZERO)}
+        for kind, fields in (
+            ("ethics", ETHICS_FIELDS),
+            ("technical", TECHNICAL_FIELDS),
+            ("non_technical", NON_TECHNICAL_FIELDS),
+        ):
+            mine = [a for n, a in positive if normalize_field(n) in fields]
+            if len(record.credits) == 1:
+                sums[kind] = mine[0] if mine else ZERO
+            else:
+                sums[kind] = sum(mine, ZERO)
+        for kind, value in sums.items():
+            found[kind].append(value)
+        method = normalize_delivery_method(record.delivery_method or "")
+        found["methods"].append((method in SELF_STUDY_METHODS, method == NANO_LEARNING))
+        entered = as_entered.get(record.record_id, record)
+        wrong = any(check_credits(amount, entered.delivery_method) for _, amount in entered.credits)
+        if wrong:
+            found["wrong"].append(position)
+        if wrong or not record.has_certificate:
+            found["flagged"].append(position)
+        if _silent(record.delivery_method) or any(_silent(n) for n, _ in record.credits):
+            found["not_stated"].append(position)
+    return found
+
+
+def _check(ledger: Ledger, records: list[RecordFacts], as_entered: dict[int, RecordFacts]):
+    plain = _plain(records, as_entered)
+    for kind, name in (
+        (TOTAL, "total"),
+        (ETHICS, "ethics"),
+        (TECHNICAL, "technical"),
+        (NON_TECHNICAL, "non_technical"),
+    ):
+        values = ledger.face_values(kind)
+        assert values == plain[name]
+        assert [str(v) for v in values] == [str(v) for v in plain[name]]  # the same spelling
+    assert ledger.methods == plain["methods"]
+    size = len(ledger)
+    for lo in range(0, size + 1, 3):
+        for hi in (lo, lo + 1, lo + 7, size):
+            assert ledger.flagged(lo, hi) == [p for p in plain["flagged"] if lo <= p < hi]
+            assert ledger.wrong(lo, hi) == [p for p in plain["wrong"] if lo <= p < hi]
+            assert ledger.not_stated(lo, hi) == [p for p in plain["not_stated"] if lo <= p < hi]
+
+
+@SETTINGS
+@given(record_lists(), record_lists())
+def test_the_ledger_is_its_records_worked_out_one_by_one(records, others):
+    """Built twice, so the second ledger finds the first's profiles kept (also for records
+    whose lines are equal to another's but spelled apart)."""
+    for given_records in (records, others, records):
+        _check(Ledger(given_records), given_records, {})
+
+
+@SETTINGS
+@given(record_lists(), st.data())
+def test_rewritten_credits_are_checked_as_entered(records, data):
+    """A credit factor's ledger (``as_entered``): the sums are the rewritten credits', the
+    increments checked on the lines as entered."""
+    chosen = data.draw(st.sets(st.sampled_from([r.record_id for r in records] or [0])))
+    halved = [
+        RecordFacts(
+            r.record_id,
+            r.completed_on,
+            r.delivery_method,
+            r.ethics_jurisdiction,
+            r.has_certificate,
+            tuple((n, a * Decimal("0.5")) for n, a in r.credits),
+        )
+        if r.record_id in chosen
+        else r
+        for r in records
+    ]
+    as_entered = {r.record_id: r for r in records if r.record_id in chosen}
+    _check(Ledger(halved, as_entered=as_entered), halved, as_entered)
+
+
+def test_equal_lines_spelled_apart_keep_their_own_spelling():
+    day = date(2024, 1, 5)
+    plain = RecordFacts(1, day, "Group Live", None, True, (("Taxes", Decimal("2")),))
+    cents = RecordFacts(2, day, "Group Live", None, True, (("Taxes", Decimal("2.00")),))
+    assert plain.credits == cents.credits  # equal: one profile for both
+    ledger = Ledger([plain, cents])
+    assert [str(v) for v in ledger.face_values(TOTAL)] == ["2", "2.00"]
+    assert str(ledger.face(TOTAL, 0, 2)) == "4.00"
+    assert (plain.credits, "Group Live") in ledger_module._PROFILES
