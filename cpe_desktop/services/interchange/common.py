@@ -35,6 +35,15 @@ def _join(parts: list[str]) -> str:
 
 
 @dataclass
+class SectionCount:
+    """What an import did with one section of the people's accounts (``reminders``)."""
+
+    noun: str  # one item, in the summary's sentence ("stored report")
+    added: int = 0
+    skipped: int = 0  # the person had it already
+
+
+@dataclass
 class ImportSummary:
     """What an import added and skipped, and what the person should look at afterwards."""
 
@@ -53,15 +62,24 @@ class ImportSummary:
     certificates_added: int = 0  # certificate files stored for a person
     certificates_linked: int = 0  # records given their certificate
     preferences_added: int = 0
-    reminders_added: int = 0
-    reminders_skipped: int = 0
-    notifications_added: int = 0
-    notifications_skipped: int = 0
-    reports_added: int = 0
-    reports_skipped: int = 0
+    # A person's owned sections (interchange/sections.SECTIONS) by name, in their order; each
+    # also reads as ``<name>_added`` and ``<name>_skipped`` (``summary.reminders_added``).
+    sections: dict[str, SectionCount] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     changes: Changes = field(default_factory=Changes)
     records_of: str | None = None  # a records-only import (CSV): whose records, by email
+
+    def section(self, name: str, noun: str) -> SectionCount:
+        """The counts of the section ``name``, started at nothing the first time."""
+        return self.sections.setdefault(name, SectionCount(noun))
+
+    def __getattr__(self, name: str) -> int:
+        # Only for names not found otherwise: ``reminders_added`` is sections["reminders"].added.
+        stem, _, what = name.rpartition("_")
+        counts = self.__dict__.get("sections", {}).get(stem)
+        if counts is None or what not in ("added", "skipped"):
+            raise AttributeError(name)
+        return getattr(counts, what)
 
     def describe(self) -> str:
         """One sentence (plus one line per warning) for the command line and the status bar."""
@@ -82,9 +100,7 @@ class ImportSummary:
             (self.certificates_added, "certificate"),
             (self.certificates_linked, "certificate link"),
             (self.preferences_added, "setting"),
-            (self.reminders_added, "reminder"),
-            (self.notifications_added, "notification"),
-            (self.reports_added, "stored report"),
+            *((count.added, count.noun) for count in self.sections.values()),
         ):
             if number:
                 parts.append(_count(number, singular))
@@ -93,19 +109,14 @@ class ImportSummary:
             skipped.append(_count(self.licenses_skipped, "license"))
         if self.requirements_skipped:
             skipped.append(_count(self.requirements_skipped, "requirement rule"))
-        if self.reminders_skipped:
-            skipped.append(_count(self.reminders_skipped, "reminder"))
-        if self.notifications_skipped:
-            skipped.append(_count(self.notifications_skipped, "notification"))
-        if self.reports_skipped:
-            skipped.append(_count(self.reports_skipped, "stored report"))
+        skipped.extend(
+            _count(count.skipped, count.noun) for count in self.sections.values() if count.skipped
+        )
         total = (
             self.records_skipped
             + self.licenses_skipped
             + self.requirements_skipped
-            + self.reminders_skipped
-            + self.notifications_skipped
-            + self.reports_skipped
+            + sum(count.skipped for count in self.sections.values())
         )
         verb = "was" if total == 1 else "were"
         text = f"Imported {_join(parts)}; {_join(skipped)} already present {verb} skipped."

@@ -5,7 +5,6 @@ document is read back are described in :mod:`.json_format`.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 
@@ -17,10 +16,7 @@ from cpe_desktop.db.models import (
     CustomFieldValue,
     FirmSetting,
     License,
-    Notification,
     Preference,
-    Reminder,
-    Report,
     User,
 )
 from cpe_desktop.services import custom_fields as custom_fields_service
@@ -30,6 +26,7 @@ from cpe_desktop.services import records as records_service
 from cpe_desktop.services import requirements as requirements_service
 from cpe_desktop.services import shipped_data
 from cpe_desktop.services.context import ServiceContext
+from cpe_desktop.services.interchange import sections
 from cpe_desktop.services.interchange.common import (
     iso,
     json_number,
@@ -37,9 +34,8 @@ from cpe_desktop.services.interchange.common import (
     people_for_export,
     record_key,
 )
-from cpe_desktop.services.interchange.json_validation import (
-    FORMAT,
-)
+from cpe_desktop.services.interchange.json_validation import FORMAT
+from cpe_desktop.services.interchange.sections import write as write_section
 
 
 def export_document(ctx: ServiceContext, user_email: str | None = None) -> dict[str, Any]:
@@ -148,14 +144,12 @@ def _person(ctx: ServiceContext, user: User, custom: _CustomValues) -> dict[str,
         .order_by(Preference.setting_name)
         if pref.setting_name in preferences_service.SETTINGS and pref.setting_value is not None
     }
-    sections: dict[str, Any] = {
+    account: dict[str, Any] = {
         "preferences": preferences,
         "certificates": _certificates(user.user_id),
-        "reminders": [_reminder(item) for item in _reminders(user.user_id)],
-        "notifications": [_notification(item) for item in _notifications(user.user_id)],
-        "reports": [_report(item) for item in _reports(user.user_id)],
+        **{section.name: write_section(section, user.user_id) for section in sections.SECTIONS},
     }
-    out.update({name: value for name, value in sections.items() if value})
+    out.update({name: value for name, value in account.items() if value})
     return out
 
 
@@ -174,83 +168,6 @@ def _certificates(user_id: int) -> list[dict[str, Any]]:
             },
         )
     return [found[sha] for sha in sorted(found)]
-
-
-def _reminders(user_id: int) -> list[Reminder]:
-    query = Reminder.select().where(Reminder.user == user_id)
-    return sorted(query, key=lambda row: (_moment(row.next_reminder), row.message, row.reminder_id))
-
-
-def _notifications(user_id: int) -> list[Notification]:
-    query = Notification.select().where(Notification.user == user_id)
-    return sorted(query, key=lambda row: (_moment(row.created_at), row.notification_id))
-
-
-def _reports(user_id: int) -> list[Report]:
-    query = Report.select().where(Report.user == user_id)
-    return sorted(query, key=lambda row: (_moment(row.created_at), row.report_id))
-
-
-def _report(item: Report) -> dict[str, Any]:
-    return {
-        "report_type": item.report_type,
-        "title": item.title,
-        "as_of": iso(item.as_of),
-        "created_at": _moment(item.created_at),
-        "data": item.data,  # the stored text, as it was shown
-    }
-
-
-def _moment(value: Any) -> str | None:
-    if value is None:
-        return None
-    return value.isoformat() if isinstance(value, dt.datetime) else str(value)
-
-
-def _license_ref(license_: License | None) -> dict[str, Any] | None:
-    if license_ is None:
-        return None
-    return {
-        "credential": license_.credential.code,
-        "jurisdiction": license_.jurisdiction,
-        "license_number": license_.license_number,
-    }
-
-
-def _record_ref(record: CpeRecord | None) -> dict[str, Any] | None:
-    if record is None:
-        return None
-    return {
-        "title": record.title,
-        "completed_on": iso(record.completed_on),
-        "sponsor": record.sponsor,
-    }
-
-
-def _reminder(item: Reminder) -> dict[str, Any]:
-    return {
-        "message": item.message,
-        "frequency": item.frequency,
-        "interval_days": item.interval_days,
-        "next_reminder": _moment(item.next_reminder),
-        "active": bool(item.active),
-        "anchor_day": item.anchor_day,
-        "license": _license_ref(item.license),
-    }
-
-
-def _notification(item: Notification) -> dict[str, Any]:
-    return {
-        "message": item.message,
-        "kind": item.kind,
-        "status": item.status,
-        "created_at": _moment(item.created_at),
-        "sent_at": _moment(item.sent_at),
-        "read_at": _moment(item.read_at),
-        "dedupe_key": item.dedupe_key,
-        "license": _license_ref(item.license),
-        "record": _record_ref(item.record),
-    }
 
 
 def _license(license_: License) -> dict[str, Any]:

@@ -19,10 +19,9 @@ file rather than drop what it holds):
   password is in the credential store, password hashes are never written; a file from before
   the mail server was the firm's may carry it here, and it is skipped), ``certificates``
   (``sha256``, ``name``, ``media_type``, ``size``; the files themselves travel in the account
-  archive, :mod:`.archive`), ``reminders`` (with ``anchor_day``, and the ``license`` they are
-  about by credential, jurisdiction and number), ``notifications`` (their times, delivery status,
-  ``dedupe_key``, and the license or record they are about, by its key fields) and ``reports``
-  (stored reports, their data as the text that was shown);
+  archive, :mod:`.archive`), and the sections declared in :mod:`.sections` (each a table of
+  the person's rows: ``reminders``, ``notifications``, ``reports``; a license or record an item
+  is about is named by its key fields);
 - a record's ``certificate_sha256`` links it to one of its person's ``certificates``. Import checks
 the whole document first (:mod:`.json_validation`), then writes it in one transaction through the
 same services the window uses (permissions, audit entries; records in bulk, as the record service
@@ -41,7 +40,7 @@ import contextlib
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import peewee
 
@@ -53,10 +52,7 @@ from cpe_desktop.db.models import (
     CustomFieldValue,
     FirmSetting,
     License,
-    Notification,
     Preference,
-    Reminder,
-    Report,
     StateRequirement,
     User,
     database,
@@ -67,7 +63,6 @@ from cpe_desktop.services import custom_fields as custom_fields_service
 from cpe_desktop.services import licenses as licenses_service
 from cpe_desktop.services import preferences as preferences_service
 from cpe_desktop.services import records as records_service
-from cpe_desktop.services import reminders as reminders_service
 from cpe_desktop.services import requirements as requirements_service
 from cpe_desktop.services import users as users_service
 from cpe_desktop.services.certificates import store as attachments_service
@@ -77,34 +72,29 @@ from cpe_desktop.services.changes import (
     CREDENTIALS,
     CUSTOM_FIELDS,
     LICENSES,
-    NOTIFICATIONS,
     PREFERENCES,
     RECORDS,
-    REMINDERS,
-    REPORTS,
     REQUIREMENTS,
     USERS,
     Changes,
 )
 from cpe_desktop.services.context import ADMIN, ServiceContext
-from cpe_desktop.services.editing import rows
-from cpe_desktop.services.errors import PermissionDenied, ValidationError
-from cpe_desktop.services.interchange.checks import under
+from cpe_desktop.services.errors import PermissionDenied
+from cpe_desktop.services.interchange import sections
 from cpe_desktop.services.interchange.common import (
     ImportSummary,
     license_exists,
 )
 from cpe_desktop.services.interchange.grouping import CHECKED_PERCENT, percent_reporter
-from cpe_desktop.services.interchange.json_validation import (
+from cpe_desktop.services.interchange.json_parts import guarded as _guard
+from cpe_desktop.services.interchange.json_validation import Person, Plan, check_document
+from cpe_desktop.services.interchange.sections import (
     Item,
-    Person,
-    Plan,
-    check_document,
+    import_item,
     license_ref_key,
     record_ref_key,
 )
 
-T = TypeVar("T")
 Progress = Callable[[int, str], None]
 # A certificate's content by its SHA-256 and media type, checked; None when not at hand.
 CertificateSource = Callable[[str, str], bytes | None]
@@ -137,6 +127,8 @@ def import_document(
     """
     plan = check_document(ctx, document, user_email)
     summary = ImportSummary(warnings=list(plan.warnings))
+    for section in sections.SECTIONS:  # counted in their order, none yet
+        summary.section(section.name, section.summary_noun)
     total = sum(len(person.records) for person in plan.people)
     report = percent_reporter(progress, CHECKED_PERCENT, 100)
     report(0, total, "Writing…")
@@ -370,7 +362,8 @@ def _import_rest(
     certificates: CertificateSource,
 ) -> None:
     """What else the person's account holds: custom values, certificates and their links,
-    settings, reminders and notifications. Items already there are kept as they are."""
+    settings, and the owned sections (:mod:`.sections`). Items already there are kept as they
+    are."""
     licenses = {
         license_ref_key(row.credential.code, row.jurisdiction, row.license_number): row.license_id
         for row in License.select(License, Credential)
@@ -449,104 +442,10 @@ def _import_rest(
             missing,
         )
         summary.preferences_added += len(missing)
-    for item in person.reminders:
-        _import_reminder(ctx, user_id, item, licenses, summary)
-    for item in person.notifications:
-        _import_notification(ctx, user_id, item, licenses, records, summary)
-    for item in person.reports:
-        _import_report(ctx, user_id, item, summary)
-
-
-def _import_report(ctx: ServiceContext, user_id: int, item: Item, summary: ImportSummary) -> None:
-    values = item.values
-    same = Report.select().where(
-        (Report.user == user_id)
-        & (Report.report_type == values["report_type"])
-        & (Report.created_at == values["created_at"])
-    )
-    if same.exists():
-        summary.reports_skipped += 1
-        return
-    ctx.require_owner(user_id, "make reports")
-    _guard(item.path, rows.create, ctx, Report, {**values, "user": user_id}, "report")
-    summary.reports_added += 1
-
-
-def _license_id(reference: tuple[Any, ...] | None, licenses: dict[tuple, int]) -> int | None:
-    return None if reference is None else licenses[reference]
-
-
-def _import_reminder(
-    ctx: ServiceContext,
-    user_id: int,
-    item: Item,
-    licenses: dict[tuple, int],
-    summary: ImportSummary,
-) -> None:
-    values = item.values
-    if (
-        Reminder.select()
-        .where(
-            (Reminder.user == user_id)
-            & (Reminder.message == values["message"])
-            & (Reminder.frequency == values["frequency"])
-            & (Reminder.next_reminder == values["next_reminder"])
-        )
-        .exists()
-    ):
-        summary.reminders_skipped += 1
-        return
-    data = {
-        "user_id": user_id,
-        "message": values["message"],
-        "frequency": values["frequency"],
-        "next_reminder": values["next_reminder"],
-        "active": values["active"],
-    }
-    if values.get("interval_days") is not None:
-        data["interval_days"] = values["interval_days"]
-    license_id = _license_id(values.get("license"), licenses)
-    if license_id is not None:
-        data["license_id"] = license_id
-    reminder = _guard(item.path, reminders_service.create_reminder, ctx, data).value
-    anchor = values.get("anchor_day")
-    if anchor is not None and anchor != reminder.anchor_day:
-        # A monthly series set on the 31st, now sitting on the 28th, keeps its 31st.
-        rows.update(ctx, reminder, {"anchor_day": anchor}, "reminder")
-    summary.reminders_added += 1
-
-
-def _import_notification(
-    ctx: ServiceContext,
-    user_id: int,
-    item: Item,
-    licenses: dict[tuple, int],
-    records: dict[tuple, int],
-    summary: ImportSummary,
-) -> None:
-    values = item.values
-    key = values.get("dedupe_key")
-    same = Notification.select().where(
-        (Notification.user == user_id)
-        & (Notification.message == values["message"])
-        & (Notification.created_at == values["created_at"])
-    )
-    if same.exists() or (
-        key and Notification.select().where(Notification.dedupe_key == key).exists()
-    ):
-        summary.notifications_skipped += 1
-        return
-    ctx.require_owner(user_id, "add notifications")
-    row = {
-        name: values[name]
-        for name in ("message", "kind", "status", "created_at", "sent_at", "read_at", "dedupe_key")
-    }
-    row["user"] = user_id
-    row["license"] = _license_id(values.get("license"), licenses)
-    reference = values.get("record")
-    row["record"] = None if reference is None else records[reference]
-    _guard(item.path, rows.create, ctx, Notification, row, "notification")
-    summary.notifications_added += 1
+    targets = {"license": licenses, "record": records}
+    for section in sections.SECTIONS:
+        for item in person.sections[section.name]:
+            import_item(ctx, section, user_id, item, targets, summary)
 
 
 def _earliest_record(user_id: int, person: Person) -> dt.date | None:
@@ -564,14 +463,6 @@ def _earliest_record(user_id: int, person: Person) -> dt.date | None:
     return min(days, default=None)
 
 
-def _guard(path: str, action: Callable[..., T], *args: Any) -> T:
-    """Run a service call; its field errors come back placed under ``path``."""
-    try:
-        return action(*args)
-    except ValidationError as exc:
-        raise ValidationError(dict(under(path, exc.errors, raw=True))) from exc
-
-
 def _changes(summary: ImportSummary) -> Changes:
     kinds = [
         kind
@@ -581,9 +472,7 @@ def _changes(summary: ImportSummary) -> Changes:
             (ATTACHMENTS, summary.certificates_added),
             (RECORDS, summary.certificates_linked),
             (PREFERENCES, summary.preferences_added),
-            (REMINDERS, summary.reminders_added),
-            (NOTIFICATIONS, summary.notifications_added),
-            (REPORTS, summary.reports_added),
+            *((s.kind, summary.sections[s.name].added) for s in sections.SECTIONS),
         )
         if count
     ]

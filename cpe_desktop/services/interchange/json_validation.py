@@ -9,7 +9,6 @@ Nothing here writes to the database.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from collections.abc import Mapping
@@ -18,13 +17,12 @@ from typing import Any
 
 from cpe_desktop.db.models import Credential, CustomField
 from cpe_desktop.services import custom_fields as custom_fields_service
-from cpe_desktop.services import notifications as notifications_service
 from cpe_desktop.services import preferences as preferences_service
-from cpe_desktop.services import reminders as reminders_service
 from cpe_desktop.services import requirements as requirements_service
 from cpe_desktop.services.certificates import store as attachments
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import ValidationError
+from cpe_desktop.services.interchange import sections
 from cpe_desktop.services.interchange.checks import (
     LICENSE_KEYS,
     RECORD_KEYS,
@@ -37,57 +35,36 @@ from cpe_desktop.services.interchange.checks import (
     under,
 )
 from cpe_desktop.services.interchange.common import add_errors, raise_collected
-from cpe_desktop.services.reporting import reports as reports_service
-from cpe_desktop.services.validation import MISSING, Validator, present
+from cpe_desktop.services.interchange.json_parts import (
+    collect,
+    kind_of,
+    list_at,
+    object_at,
+    short,
+    validator,
+)
+from cpe_desktop.services.interchange.sections import (
+    Item,
+    license_ref_key,
+    record_ref_key,
+)
+from cpe_desktop.services.interchange.sections import check as check_section
+from cpe_desktop.services.validation import present
 
 FORMAT = "cpe-tracker/1"
 DOCUMENT_KEYS = ("format", "requirements", "credentials", "custom_fields", "firm_settings", "users")
 # What else an account holds, each written only when it has something (so a file of people,
-# licenses and records alone reads as it always did).
-ACCOUNT_KEYS = ("custom", "preferences", "certificates", "reminders", "notifications", "reports")
-PERSON_KEYS = (*USER_KEYS, "licenses", "records", *ACCOUNT_KEYS)
+# licenses and records alone reads as it always did), then the owned sections (:mod:`.sections`).
+ACCOUNT_KEYS = ("custom", "preferences", "certificates")
 CREDENTIAL_KEYS = ("code", "name", "issuing_body", "custom")
 CUSTOM_FIELD_KEYS = ("entity", "name", "type", "options", "required")
 CERTIFICATE_KEYS = ("sha256", "name", "media_type", "size")
-REMINDER_KEYS = (
-    "message",
-    "frequency",
-    "interval_days",
-    "next_reminder",
-    "active",
-    "anchor_day",
-    "license",
-)
-NOTIFICATION_KEYS = (
-    "message",
-    "kind",
-    "status",
-    "created_at",
-    "sent_at",
-    "read_at",
-    "dedupe_key",
-    "license",
-    "record",
-)
-REPORT_KEYS = ("report_type", "title", "as_of", "created_at", "data")
-LICENSE_REF_KEYS = ("credential", "jurisdiction", "license_number")
-RECORD_REF_KEYS = ("title", "completed_on", "sponsor")
 # A license's and a record's keys beyond those the field checks know.
 LICENSE_EXTRA = ("custom",)
 RECORD_EXTRA = ("certificate_sha256", "custom")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 # Warnings name at most this many records each, so a long file still gives a short summary.
 _SHOWN_PATHS = 3
-
-
-@dataclass
-class Item:
-    """One checked item: where it is in the document and its cleaned values."""
-
-    path: str
-    values: dict[str, Any]
-    # Keys the item's own checks do not read: custom values, a record's certificate checksum.
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -99,9 +76,7 @@ class Person:
     custom: dict[str, Any] = field(default_factory=dict)
     preferences: dict[str, str] = field(default_factory=dict)
     certificates: list[Item] = field(default_factory=list)
-    reminders: list[Item] = field(default_factory=list)
-    notifications: list[Item] = field(default_factory=list)
-    reports: list[Item] = field(default_factory=list)
+    sections: dict[str, list[Item]] = field(default_factory=dict)  # by sections.Section.name
 
     @property
     def email(self) -> str:
@@ -127,11 +102,11 @@ def check_document(ctx: ServiceContext, document: Any, user_email: str | None = 
     """
     if not isinstance(document, Mapping):
         raise ValidationError(
-            "document", f'must be a JSON object with "format": "{FORMAT}" (got {_kind(document)})'
+            "document", f'must be a JSON object with "format": "{FORMAT}" (got {kind_of(document)})'
         )
     fmt = document.get("format")
     if fmt != FORMAT:
-        shown = "it is missing" if "format" not in document else f"got {_short(fmt)}"
+        shown = "it is missing" if "format" not in document else f"got {short(fmt)}"
         raise ValidationError("format", f'must be "{FORMAT}" ({shown})')
     errors: dict[str, str] = {}
     try:
@@ -205,42 +180,11 @@ def _surrogate(text: str) -> str | None:
     return None
 
 
-def _kind(value: Any) -> str:
-    names = {dict: "an object", list: "a list", str: "text", bool: "true/false", type(None): "null"}
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return "a number"
-    return names.get(type(value), type(value).__name__)
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _list(value: Any, path: str, what: str, errors: dict[str, str], *, required=False) -> list:
-    """The list at ``path`` (absent or null: empty unless required), else an error."""
-    if value is None:
-        if required:
-            errors.setdefault(path, f"is required: a list of {what} (it may be empty)")
-        return []
-    if not isinstance(value, list):
-        errors.setdefault(path, f"must be a list of {what}, not {_kind(value)}")
-        return []
-    return value
-
-
-def _object(value: Any, path: str, what: str, errors: dict[str, str]) -> bool:
-    if isinstance(value, Mapping):
-        return True
-    errors.setdefault(path, f"must be an object describing {what}, not {_kind(value)}")
-    return False
-
-
 def _check_requirements(value: Any, errors: dict[str, str]) -> list[Item]:
     rules: list[Item] = []
-    for index, rule in enumerate(_list(value, "requirements", "requirement rules", errors)):
+    for index, rule in enumerate(list_at(value, "requirements", "requirement rules", errors)):
         path = f"requirements[{index}]"
-        if not _object(rule, path, "a requirement rule", errors):
+        if not object_at(rule, path, "a requirement rule", errors):
             continue
         try:
             requirements_service.validate(dict(rule))
@@ -291,14 +235,14 @@ def _check_people(
     warnings: list[str] = []
     certificates: list[str] = []
     first_path: dict[str, str] = {}
-    raw_people = _list(document.get("users"), "users", "people", errors, required=True)
+    raw_people = list_at(document.get("users"), "users", "people", errors, required=True)
+    nested = ("licenses", "records", *ACCOUNT_KEYS, *(s.name for s in sections.SECTIONS))
     for index, raw in enumerate(raw_people):
         path = f"users[{index}]"
-        if not _object(raw, path, "a person", errors):
+        if not object_at(raw, path, "a person", errors):
             continue
-        nested = ("licenses", "records", *ACCOUNT_KEYS)
         own = {key: value for key, value in raw.items() if key not in nested}
-        checked = check_user(own, PERSON_KEYS)
+        checked = check_user(own, (*USER_KEYS, *nested))
         add_errors(errors, under(path, checked.errors))
         person = Person(path, checked.values)
         email = checked.values.get("email")
@@ -310,9 +254,9 @@ def _check_people(
             first_path.setdefault(email, path)
         person.custom = known.values(raw.get("custom"), "user", f"{path}.custom", errors)
         what = "licenses"
-        for j, item in enumerate(_list(raw.get("licenses"), f"{path}.licenses", what, errors)):
+        for j, item in enumerate(list_at(raw.get("licenses"), f"{path}.licenses", what, errors)):
             item_path = f"{path}.licenses[{j}]"
-            if _object(item, item_path, "a license", errors):
+            if object_at(item, item_path, "a license", errors):
                 own_keys = {k: v for k, v in item.items() if k not in LICENSE_EXTRA}
                 result = check_license(own_keys, LICENSE_KEYS + LICENSE_EXTRA, named.attributes)
                 code = item.get("credential") if isinstance(item.get("credential"), str) else None
@@ -324,9 +268,9 @@ def _check_people(
                 person.licenses.append(Item(item_path, result.values, extra))
         shas = _check_certificates(raw.get("certificates"), path, errors, person)
         what = "CPE records"
-        for j, item in enumerate(_list(raw.get("records"), f"{path}.records", what, errors)):
+        for j, item in enumerate(list_at(raw.get("records"), f"{path}.records", what, errors)):
             item_path = f"{path}.records[{j}]"
-            if not _object(item, item_path, "a CPE record", errors):
+            if not object_at(item, item_path, "a CPE record", errors):
                 continue
             own_keys = {k: v for k, v in item.items() if k not in RECORD_EXTRA}
             result = check_record(ctx, own_keys, RECORD_KEYS + RECORD_EXTRA, named.topics)
@@ -347,11 +291,10 @@ def _check_people(
         person.preferences = _check_preferences(raw.get("preferences"), path, errors)
         licenses = {_license_ref(item) for item in person.licenses}
         records = {_record_ref(item.values) for item in person.records}
-        person.reminders = _check_reminders(raw.get("reminders"), path, errors, licenses)
-        person.notifications = _check_notifications(
-            raw.get("notifications"), path, errors, licenses, records
-        )
-        person.reports = _check_reports(raw.get("reports"), path, errors)
+        found = {"license": licenses, "record": records}
+        for section in sections.SECTIONS:
+            value = raw.get(section.name)
+            person.sections[section.name] = check_section(section, value, path, errors, found)
         people.append(person)
     if certificates:
         shown = ", ".join(certificates[:_SHOWN_PATHS])
@@ -373,36 +316,6 @@ def _check_people(
 # --- what else an account holds ---------------------------------------------------------------
 
 
-def _validator(data: Mapping[str, Any], keys: tuple[str, ...]) -> Validator:
-    v = Validator(data, keys)
-    v.errors = {
-        key_name(name): f"is not a known key (expected {', '.join(keys)})" for name in v.errors
-    }
-    return v
-
-
-def _collect(v: Validator, path: str, errors: dict[str, str]) -> None:
-    add_errors(errors, under(path, v.errors))
-
-
-def _moment(v: Validator, data: Mapping[str, Any], name: str, *, required: bool = False) -> Any:
-    """A ``YYYY-MM-DDTHH:MM:SS`` moment (naive, as stored), None when null."""
-    value = data.get(name)
-    if value is None:
-        if required:
-            v.error(name, "is required")
-        return None
-    if isinstance(value, str):
-        try:
-            moment = dt.datetime.fromisoformat(value.strip())
-        except ValueError:
-            moment = None
-        if moment is not None and moment.tzinfo is None:
-            return moment
-    v.error(name, f"must be a date and time written YYYY-MM-DDTHH:MM:SS, not {_short(value)}")
-    return None
-
-
 class _Known:
     """The custom fields an item's ``custom`` values may name: the database's, and the
     document's (written first)."""
@@ -416,7 +329,7 @@ class _Known:
         if raw is None:
             return {}
         if not isinstance(raw, Mapping):
-            errors.setdefault(path, f"must be an object of custom field values, not {_kind(raw)}")
+            errors.setdefault(path, f"must be an object of custom field values, not {kind_of(raw)}")
             return {}
         found: dict[str, Any] = {}
         for name, value in raw.items():
@@ -428,7 +341,7 @@ class _Known:
             if value is None:
                 continue
             if isinstance(value, (dict, list)):
-                errors.setdefault(step, f"must be a single value, not {_kind(value)}")
+                errors.setdefault(step, f"must be a single value, not {kind_of(value)}")
                 continue
             try:
                 custom_fields_service.parse_value(definition, value)
@@ -449,11 +362,11 @@ def _check_custom_fields(value: Any, errors: dict[str, str]) -> _Fields:
     items: list[Item] = []
     definitions: dict[tuple[str, str], CustomField] = {}
     stored = {(f.entity, f.field_name): f for f in custom_fields_service.list_fields()}
-    for index, raw in enumerate(_list(value, "custom_fields", "custom fields", errors)):
+    for index, raw in enumerate(list_at(value, "custom_fields", "custom fields", errors)):
         path = f"custom_fields[{index}]"
-        if not _object(raw, path, "a custom field", errors):
+        if not object_at(raw, path, "a custom field", errors):
             continue
-        v = _validator(raw, CUSTOM_FIELD_KEYS)
+        v = validator(raw, CUSTOM_FIELD_KEYS)
         data = {
             "entity": v.choice("entity", custom_fields_service.ENTITIES, required=True),
             "field_name": v.text("name", required=True, max_length=100),
@@ -470,7 +383,7 @@ def _check_custom_fields(value: Any, errors: dict[str, str]) -> _Fields:
             v.error("options", "must be a list of choices (text)")
         elif data["field_type"] == "choice" and options is None:
             v.error("options", "a choice field needs its list of choices")
-        _collect(v, path, errors)
+        collect(v, path, errors)
         if v.errors:
             continue
         key = (data["entity"], data["field_name"])
@@ -499,17 +412,17 @@ def _check_custom_fields(value: Any, errors: dict[str, str]) -> _Fields:
 
 def _check_credentials(value: Any, errors: dict[str, str], known: _Known) -> list[Item]:
     items: list[Item] = []
-    for index, raw in enumerate(_list(value, "credentials", "credentials", errors)):
+    for index, raw in enumerate(list_at(value, "credentials", "credentials", errors)):
         path = f"credentials[{index}]"
-        if not _object(raw, path, "a credential", errors):
+        if not object_at(raw, path, "a credential", errors):
             continue
-        v = _validator(raw, CREDENTIAL_KEYS)
+        v = validator(raw, CREDENTIAL_KEYS)
         values = {
             "code": v.text("code", required=True, max_length=20),
             "name": v.text("name", required=True, max_length=200),
             "issuing_body": v.text("issuing_body", max_length=200),
         }
-        _collect(v, path, errors)
+        collect(v, path, errors)
         custom = known.values(raw.get("custom"), "credential", f"{path}.custom", errors)
         items.append(Item(path, present(values), {"custom": custom}))
     return items
@@ -527,7 +440,7 @@ def _check_settings(
     if value is None:
         return {}
     if not isinstance(value, Mapping):
-        errors.setdefault(where, f"must be an object of settings, not {_kind(value)}")
+        errors.setdefault(where, f"must be an object of settings, not {kind_of(value)}")
         return {}
     found: dict[str, str] = {}
     for name, text in value.items():
@@ -541,7 +454,7 @@ def _check_settings(
             errors.setdefault(step, "is not a known setting")
             continue
         if not isinstance(text, str):
-            errors.setdefault(step, f"must be the setting as text, not {_kind(text)}")
+            errors.setdefault(step, f"must be the setting as text, not {kind_of(text)}")
             continue
         try:
             setting.parse(text)
@@ -555,11 +468,11 @@ def _check_settings(
 def _check_certificates(value: Any, path: str, errors: dict[str, str], person: Person) -> set[str]:
     shas: set[str] = set()
     where = f"{path}.certificates"
-    for index, raw in enumerate(_list(value, where, "certificates", errors)):
+    for index, raw in enumerate(list_at(value, where, "certificates", errors)):
         item_path = f"{where}[{index}]"
-        if not _object(raw, item_path, "a certificate", errors):
+        if not object_at(raw, item_path, "a certificate", errors):
             continue
-        v = _validator(raw, CERTIFICATE_KEYS)
+        v = validator(raw, CERTIFICATE_KEYS)
         sha = raw.get("sha256")
         if not isinstance(sha, str) or not _SHA256.fullmatch(sha):
             v.error("sha256", "must be the content's SHA-256 as 64 lowercase hex digits")
@@ -571,39 +484,11 @@ def _check_certificates(value: Any, path: str, errors: dict[str, str], person: P
             "media_type": v.choice("media_type", attachments.EXTENSIONS, required=True),
             "size": v.integer("size", required=True, minimum=1, maximum=attachments.MAX_BYTES),
         }
-        _collect(v, item_path, errors)
+        collect(v, item_path, errors)
         if not v.errors:
             shas.add(sha)
             person.certificates.append(Item(item_path, values))
     return shas
-
-
-def _plain(value: Any) -> Any:
-    """A value as a part of a key: lists and objects (never a key's part) as their text."""
-    return value if isinstance(value, (str, int, float, bool, type(None))) else repr(value)
-
-
-def license_ref_key(code: Any, jurisdiction: Any, number: Any) -> tuple[Any, ...]:
-    """A license as a reference names it, read the way the license checks read its fields (the
-    code in capitals, text trimmed, an empty number as none), so both sides of a reference
-    meet: the file's own, and the stored rows' at writing."""
-    code = code.strip().upper() if isinstance(code, str) else _plain(code)
-    return (code, _trimmed(jurisdiction), _trimmed(number) or None)
-
-
-def record_ref_key(title: Any, day: dt.date | None, sponsor: Any) -> tuple[Any, ...]:
-    """A record as a reference names it (``bulk_records.record_key``'s fields, read alike)."""
-    return (_trimmed(title), day, _trimmed(sponsor) or None)
-
-
-def _trimmed(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else _plain(value)
-
-
-def _given(values: dict[str, Any]) -> dict[str, Any]:
-    """Checked values with the absent ones as None (each section's keys are all optional but
-    the required ones, which are present once the item is valid)."""
-    return {name: None if value is MISSING else value for name, value in values.items()}
 
 
 def _license_ref(item: Item) -> tuple[Any, ...]:
@@ -615,119 +500,3 @@ def _license_ref(item: Item) -> tuple[Any, ...]:
 
 def _record_ref(values: Mapping[str, Any]) -> tuple[Any, ...]:
     return record_ref_key(values.get("title"), values.get("completed_on"), values.get("sponsor"))
-
-
-def _reference(
-    raw: Any, keys: tuple[str, ...], step: str, v: Validator, found: set[tuple[Any, ...]]
-) -> tuple[Any, ...] | None:
-    """A reference to one of the person's licenses or records in the file, by its key fields:
-    the key (see :func:`license_ref_key`, :func:`record_ref_key`), or None."""
-    if raw is None:
-        return None
-    what = "license" if keys is LICENSE_REF_KEYS else "record"
-    if not isinstance(raw, Mapping) or set(raw) - set(keys):
-        v.error(step, f"must be an object of {', '.join(keys)} naming one of the person's {what}s")
-        return None
-    if keys is LICENSE_REF_KEYS:
-        key = license_ref_key(*(raw.get(name) for name in LICENSE_REF_KEYS))
-    else:
-        try:
-            day = dt.date.fromisoformat(str(raw.get("completed_on")))
-        except ValueError:
-            day = None
-        key = record_ref_key(raw.get("title"), day, raw.get("sponsor"))
-    if key not in found:
-        v.error(step, f"names no {what} of this person in the file")
-        return None
-    return key
-
-
-def _check_reminders(
-    value: Any, path: str, errors: dict[str, str], licenses: set[tuple[Any, ...]]
-) -> list[Item]:
-    items: list[Item] = []
-    where = f"{path}.reminders"
-    for index, raw in enumerate(_list(value, where, "reminders", errors)):
-        item_path = f"{where}[{index}]"
-        if not _object(raw, item_path, "a reminder", errors):
-            continue
-        v = _validator(raw, REMINDER_KEYS)
-        values = {
-            "message": v.text("message", required=True, max_length=reminders_service.MAX_MESSAGE),
-            "frequency": v.choice("frequency", reminders_service.FREQUENCIES, required=True),
-            "interval_days": v.integer(
-                "interval_days", minimum=1, maximum=reminders_service.MAX_INTERVAL_DAYS
-            ),
-            "next_reminder": _moment(v, raw, "next_reminder", required=True),
-            "active": v.boolean("active") is not False,  # absent or null: on, as when made
-            "anchor_day": v.integer("anchor_day", minimum=1, maximum=31),
-            "license": _reference(raw.get("license"), LICENSE_REF_KEYS, "license", v, licenses),
-        }
-        every = reminders_service.EVERY_N_DAYS
-        if values["frequency"] == every and values["interval_days"] in (None, MISSING):
-            v.error("interval_days", "is required when the reminder repeats every N days")
-        _collect(v, item_path, errors)
-        if not v.errors:
-            items.append(Item(item_path, _given(values)))
-    return items
-
-
-def _check_notifications(
-    value: Any,
-    path: str,
-    errors: dict[str, str],
-    licenses: set[tuple[Any, ...]],
-    records: set[tuple[Any, ...]],
-) -> list[Item]:
-    items: list[Item] = []
-    where = f"{path}.notifications"
-    for index, raw in enumerate(_list(value, where, "notifications", errors)):
-        item_path = f"{where}[{index}]"
-        if not _object(raw, item_path, "a notification", errors):
-            continue
-        v = _validator(raw, NOTIFICATION_KEYS)
-        values = {
-            "message": v.text("message", required=True, max_length=2000),
-            "kind": v.choice("kind", notifications_service.NOTIFICATION_KINDS, required=True),
-            "status": v.text("status", required=True, max_length=50),
-            "created_at": _moment(v, raw, "created_at", required=True),
-            "sent_at": _moment(v, raw, "sent_at"),
-            "read_at": _moment(v, raw, "read_at"),
-            "dedupe_key": v.text("dedupe_key", max_length=200),
-            "license": _reference(raw.get("license"), LICENSE_REF_KEYS, "license", v, licenses),
-            "record": _reference(raw.get("record"), RECORD_REF_KEYS, "record", v, records),
-        }
-        _collect(v, item_path, errors)
-        if not v.errors:
-            items.append(Item(item_path, _given(values)))
-    return items
-
-
-def _check_reports(value: Any, path: str, errors: dict[str, str]) -> list[Item]:
-    """Stored reports: what a board or a manager was shown, kept as it was (its data as text)."""
-    items: list[Item] = []
-    where = f"{path}.reports"
-    for index, raw in enumerate(_list(value, where, "reports", errors)):
-        item_path = f"{where}[{index}]"
-        if not _object(raw, item_path, "a report", errors):
-            continue
-        v = _validator(raw, REPORT_KEYS)
-        values = {
-            "report_type": v.choice("report_type", reports_service.REPORT_TYPES, required=True),
-            "title": v.text("title", max_length=300),
-            "as_of": v.date("as_of"),
-            "created_at": _moment(v, raw, "created_at", required=True),
-            "data": raw.get("data"),
-        }
-        data = values["data"]
-        if data is not None:
-            try:
-                if not isinstance(data, str):
-                    raise ValueError
-                json.loads(data)
-            except ValueError:
-                v.error("data", "must be the report's data as JSON text")
-        _collect(v, item_path, errors)
-        if not v.errors:
-            items.append(Item(item_path, _given(values)))
-    return items
