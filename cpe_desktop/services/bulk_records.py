@@ -16,6 +16,7 @@ audit entry exactly as ``audit.write`` does, for :func:`write_audit_many`.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import operator
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -43,6 +44,8 @@ _RECORD_VALUES = operator.itemgetter(*(field.name for field in _RECORD_FIELDS))
 _NO_RECORD_VALUES = dict.fromkeys(field.name for field in _RECORD_FIELDS)
 _CREDIT_FIELDS = (RecordCredit.record, RecordCredit.field_of_study, RecordCredit.credits)
 _AUDIT_FIELDS = audit.ENTRY_FIELDS  # an entry's values, as audit.write builds them
+# How the pictures' encoder writes a text (``ensure_ascii``, its default): quoted, escaped.
+_ascii_text = json.encoder.encode_basestring_ascii
 # The record's own columns an import gives (owner, ids and times are set here; a certificate
 # is attached in the app, where its owner is checked).
 _VALUE_COLUMNS = frozenset(
@@ -125,11 +128,11 @@ def insert(
             ]
             _insert_records(made, None if reserved is None else reserved[start : start + step])
             _insert_credits(made, batch)
-            entries = [
-                (row["record_id"], None, _picture(row, record, pictured))
+            texts = [
+                _picture_text(row, record, pictured)
                 for row, record in zip(made, batch, strict=True)
             ]
-            write_audit_many(ctx, "create", "record", entries, now=now)
+            _write_audit_texts(ctx, "create", "record", made, texts, now)
             ids.extend(row["record_id"] for row in made)
             if progress is not None:
                 progress(len(ids), len(records))
@@ -180,6 +183,99 @@ def write_audit_many(
     ]
     _insert_many(AuditLog, audit.CHAINED_FIELDS, audit.chain(made))
     return len(made)
+
+
+def _write_audit_texts(
+    ctx: ServiceContext,
+    action: str,
+    entity: str,
+    made: Sequence[Mapping[str, Any]],
+    texts: Sequence[str],
+    now: dt.datetime,
+) -> None:
+    """:func:`write_audit_many` of new records (no picture before), their pictures' JSON given."""
+    first = audit_row(ctx, action, entity, 0, None, None, now=now)
+    user, action_text, timestamp, details, entity_text = first[:5]
+    values = [
+        (user, action_text, timestamp, details, entity_text, str(row["record_id"]), None, text)
+        for row, text in zip(made, texts, strict=True)
+    ]
+    _insert_many(AuditLog, audit.CHAINED_FIELDS, audit.chain(values))
+
+
+def _picture_text(row: dict[str, Any], record: NewRecord, shared: dict[Any, Any]) -> str:
+    """``audit.picture_json(_picture(row, record, shared))``, written from a template per owner
+    and per set of the record's own columns: the shared values' text made once, only the
+    record's own values (text, whole numbers, None, dates as ISO text) and its credit lines'
+    text (once per distinct set) written per record, each as the encoder writes it."""
+    names = tuple(record.values)
+    plan_key = ("text plan", record.user_id, names)
+    if plan_key not in shared:
+        shared[plan_key] = _text_plan(row, record, shared)
+    plan = shared[plan_key]
+    if plan is None:
+        return audit.value_json(_picture(row, record, shared))
+    constants, variables = plan
+    values = record.values
+    parts = [constants[0]]
+    for name, constant in zip(variables, constants[1:], strict=True):
+        if name == "record_id":
+            value: Any = row["record_id"]
+        elif name == "credits":
+            parts.append(_lines_text(record.credits, shared))
+            parts.append(constant)
+            continue
+        else:
+            value = values[name]
+        kind = value.__class__
+        if kind is str:
+            parts.append(_ascii_text(value))
+        elif value is None:
+            parts.append("null")
+        elif kind is int:
+            parts.append(int.__repr__(value))
+        elif kind is dt.date:
+            parts.append('"' + value.isoformat() + '"')
+        else:
+            return audit.value_json(_picture(row, record, shared))
+        parts.append(constant)
+    return "".join(parts)
+
+
+def _text_plan(
+    row: dict[str, Any], record: NewRecord, shared: dict[Any, Any]
+) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The picture's text around the values each record gives (its own columns, its id, its
+    credit lines), in the encoder's order (sorted keys): the texts between them and their names.
+    None: the picture is not of that shape (written the long way)."""
+    picture = _picture(row, record, shared)
+    own = {*record.values, "record_id", "credits"}
+    if not own <= set(picture):
+        return None
+    constants: list[str] = []
+    variables: list[str] = []
+    text = "{"
+    for index, key in enumerate(sorted(picture)):
+        text += (", " if index else "") + _ascii_text(key) + ": "
+        if key in own:
+            constants.append(text)
+            variables.append(key)
+            text = ""
+        else:
+            text += audit.value_json(picture[key])
+    constants.append(text + "}")
+    return tuple(constants), tuple(variables)
+
+
+def _lines_text(credits: tuple[tuple[str, Decimal], ...], shared: dict[Any, Any]) -> str:
+    """The credit lines' picture as JSON text, once per distinct set of lines."""
+    key = ("credits text", credits)
+    if all(amount > 0 for _, amount in credits):
+        found = shared.get(key)
+        if found is None:
+            found = shared[key] = audit.value_json(_plain(credits))
+        return str(found)
+    return audit.value_json(_plain(credits))
 
 
 def _picture(row: dict[str, Any], record: NewRecord, shared: dict[Any, Any]) -> dict[str, Any]:
@@ -288,8 +384,9 @@ def _insert_many(
     table = ".".join(name(part) for part in (model._meta.schema, model._meta.table_name) if part)
     columns = ", ".join(name(field.column_name) for field in fields)
     one = "(" + ", ".join([db.param] * len(fields)) + ")"
-    converted = _db_values(fields, rows)
-    if isinstance(db, peewee.SqliteDatabase):
+    sqlite = isinstance(db, peewee.SqliteDatabase)
+    converted = _db_values(fields, rows, sqlite)
+    if sqlite:
         with peewee.__exception_wrapper__:  # type: ignore[attr-defined]  # sqlite3's errors as peewee's, as execute_sql
             db.cursor().executemany(f"INSERT INTO {table} ({columns}) VALUES {one}", converted)
         return
@@ -302,22 +399,31 @@ def _insert_many(
 
 
 def _db_values(
-    fields: Sequence[peewee.Field], rows: Sequence[Sequence[Any]]
+    fields: Sequence[peewee.Field], rows: Sequence[Sequence[Any]], adapt: bool = False
 ) -> Sequence[Sequence[Any]]:
     """``rows`` with each value as its field's ``db_value`` gives it, column by column: a column
     whose values are all None or of the type the field keeps as it is (text for text, a date for
-    a date, ...) is left alone; in the others each distinct value is converted once."""
+    a date, ...) is left alone; in the others each distinct value is converted once.
+
+    ``adapt`` (SQLite): each value of a type ``sqlite3`` adapts (dates, times, decimals: peewee
+    registers their adapters) is also adapted here, once per distinct value, by the very adapter
+    ``sqlite3`` would call for it per row."""
     if not rows:
         return rows
     columns = list(zip(*rows, strict=True))
     changed = False
+    adapters = sqlite3.adapters if adapt else {}
     for index, field in enumerate(fields):
         column = columns[index]
+        kinds = set(map(type, column))
         kept = _kept_type(field)
-        if kept is not None and set(map(type, column)) <= {kept, type(None)}:
+        as_is = kept is not None and kinds <= {kept, type(None)}
+        if as_is and not any((kind, sqlite3.PrepareProtocol) in adapters for kind in kinds):
             continue
+        convert: Callable[[Any], Any] = _identity if as_is else field.db_value
+        if adapters:
+            convert = _adapting(convert, adapters)
         converted: dict[Any, Any] = {}
-        convert = field.db_value
         columns[index] = tuple(
             None if value is None else _converted(converted, convert, value) for value in column
         )
@@ -325,8 +431,26 @@ def _db_values(
     return list(zip(*columns, strict=True)) if changed else rows
 
 
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _adapting(convert: Callable[[Any], Any], adapters: Mapping[Any, Any]) -> Callable[[Any], Any]:
+    """``convert``, then the ``sqlite3`` adapter registered for the result's exact type (the
+    one ``sqlite3`` looks up first), if any."""
+
+    def converted(value: Any) -> Any:
+        value = convert(value)
+        adapter = adapters.get((type(value), sqlite3.PrepareProtocol))
+        return value if adapter is None else adapter(value)
+
+    return converted
+
+
 def _converted(seen: dict[Any, Any], convert: Callable[[Any], Any], value: Any) -> Any:
-    key = (type(value), value)
+    kind = type(value)
+    # Equal decimals may be written differently (1.5, 1.50): each writing is its own value.
+    key = (kind, value) if kind is not Decimal else (kind, str(value))
     try:
         return seen[key]
     except KeyError:

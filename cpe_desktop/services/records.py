@@ -54,6 +54,16 @@ FIELDS = (
     "topics",
 )
 EARLIEST = dt.date(1950, 1, 1)
+# The record's plain text fields and their longest length. Each is read on its own (only ``title``
+# is required) and bears on no other check: an import checks them apart from the rest
+# (``interchange/checks.RecordChecks``).
+TEXT_LIMITS = {
+    "title": 300,
+    "sponsor": 200,
+    "sponsor_id": 50,
+    "ethics_jurisdiction": 100,
+    "notes": 10_000,
+}
 # How long before its last day a program's first day may be. A conference or a self-study course
 # runs days or weeks; a year is more than any program takes. Instructor, Author and College
 # Course credit is earned over terms (a course, its preparation, a book): up to five years.
@@ -191,13 +201,15 @@ def read_record_fields(
     topics ``topics`` may name (None: ``requirements.known_topics()``, read when needed).
     """
     values: dict[str, Any] = {
-        "title": v.text("title", required=True, max_length=300),
-        "sponsor": v.text("sponsor", max_length=200),
-        "sponsor_id": v.text("sponsor_id", max_length=50),
+        "title": v.text("title", required=True, max_length=TEXT_LIMITS["title"]),
+        "sponsor": v.text("sponsor", max_length=TEXT_LIMITS["sponsor"]),
+        "sponsor_id": v.text("sponsor_id", max_length=TEXT_LIMITS["sponsor_id"]),
         "started_on": v.date("started_on"),
         "completed_on": v.date("completed_on", required=True),
-        "ethics_jurisdiction": v.text("ethics_jurisdiction", max_length=100),
-        "notes": v.text("notes", max_length=10_000),
+        "ethics_jurisdiction": v.text(
+            "ethics_jurisdiction", max_length=TEXT_LIMITS["ethics_jurisdiction"]
+        ),
+        "notes": v.text("notes", max_length=TEXT_LIMITS["notes"]),
         "topics": read_topics(v, known_topics, current),
     }
     completed = values["completed_on"]

@@ -18,6 +18,7 @@ from cpe_desktop.services.errors import ValidationError
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Control characters other than tab, newline and carriage return (code points below 32).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+CONTROL_CHARACTERS = _CONTROL  # what ``Validator.text`` refuses in a text
 MISSING = object()
 
 

@@ -84,11 +84,18 @@ def _picture_plan(model: type[peewee.Model]) -> tuple[tuple[str, str, bool], ...
 _PICTURE_JSON = json.JSONEncoder(sort_keys=True, default=str)
 # ``json.dumps(content, ensure_ascii=True, separators=(",", ":"))``, for :func:`entry_hash`.
 _HASH_JSON = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"))
+# How both encoders write a text (ensure_ascii, their default): quoted, escaped to ASCII.
+_ascii_text = json.encoder.encode_basestring_ascii
 
 
 def picture_json(picture: dict[str, Any] | None) -> str | None:
     """A picture as the ``before_json``/``after_json`` text: sorted keys, ``str`` for the rest."""
     return None if picture is None else _PICTURE_JSON.encode(picture)
+
+
+def value_json(value: Any) -> str:
+    """A picture, or one of its values, as :func:`picture_json` writes it."""
+    return _PICTURE_JSON.encode(value)
 
 
 # An entry's values as ``write`` builds them, in this order (``bulk_records.audit_row`` too).
@@ -164,7 +171,7 @@ def chain(entries: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
         user, action, timestamp, details, entity, entity_id, before_json, after_json = values
         if id(timestamp) not in times:
             times[id(timestamp)] = _time_text(timestamp)
-        digest = _digest(
+        digest = _chained_digest(
             log_id, user, action, times[id(timestamp)], entity, entity_id, details, before_json,
             after_json, previous,
         )  # fmt: skip
@@ -231,6 +238,30 @@ def _digest(
         prev_hash,
     ]
     text = _HASH_JSON.encode(content)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+def _chained_digest(*values: Any) -> str:
+    """:func:`_digest` of the same values, the JSON array written here rather than by the
+    encoder (each value as it writes one: text ASCII-escaped, a whole number by ``int.__repr__``,
+    None as ``null``): the same text, in a third of the time. Any other value goes to
+    :func:`_digest`. The chain's check (``chain.py``) hashes through :func:`entry_hash`, the
+    encoder's way, so a difference would show as a break."""
+    log_id = values[0]
+    if log_id.__class__ is not int:
+        return _digest(*values)
+    parts = ['["cpe-audit/1"', int.__repr__(log_id)]
+    for value in values[1:]:
+        kind = value.__class__
+        if kind is str:
+            parts.append(_ascii_text(value))
+        elif value is None:
+            parts.append("null")
+        elif kind is int:
+            parts.append(int.__repr__(value))
+        else:
+            return _digest(*values)
+    text = ",".join(parts) + "]"
     return hashlib.sha256(text.encode("ascii")).hexdigest()
 
 

@@ -30,8 +30,14 @@ from cpe_desktop.services.licenses import (
 )
 from cpe_desktop.services.name_lists import names_list
 from cpe_desktop.services.passwords import MIN_LENGTH
-from cpe_desktop.services.records import read_record_fields
-from cpe_desktop.services.validation import MISSING, Validator, present
+from cpe_desktop.services.records import EARLIEST, TEXT_LIMITS, read_record_fields
+from cpe_desktop.services.validation import (
+    CONTROL_CHARACTERS,
+    MISSING,
+    Validator,
+    parse_date,
+    present,
+)
 
 USER_KEYS = ("name", "email", "role", "birth_date", "active", "password")
 LICENSE_KEYS = (
@@ -213,3 +219,163 @@ def _quoted_path(name: str) -> str:
     """``credits[0].a b`` → ``credits[0]["a b"]``: an odd key typed inside a credit line."""
     head, _, key = name.partition("].")
     return f"{head}]{key_name(key)}" if key else name
+
+
+# --- many records of one import -------------------------------------------------------------------
+
+_FREE_TEXT = {name: (name == "title", limit) for name, limit in TEXT_LIMITS.items()}
+_SAME_AS_ITSELF = frozenset({str, int, bool, type(None), dt.date})  # equal only when alike
+_SLOW = object()
+
+
+class RecordChecks:
+    """:func:`check_record` for the many records of one import, judged once per kind of record.
+
+    The plain text fields (``records.TEXT_LIMITS``: title, sponsor, ...) bear on no other check,
+    and a last day with no first day bears on none once it is a real day in range; an import's
+    records differ in little else (a few methods, fields and amounts). So a record whose plain
+    texts are usable as they are is judged as a stand-in with the same other values, remembered
+    by them, and given its own texts and day back; anything else (a text too long, a control
+    character, a blank title, a value of another type, any error at all) is judged the long way,
+    by :func:`check_record` itself, so every message is its own. ``today`` is read once.
+    """
+
+    def __init__(
+        self,
+        ctx: ServiceContext,
+        keys: Sequence[str] = RECORD_KEYS,
+        known_topics: Collection[str] | None = None,
+    ) -> None:
+        self.ctx, self.keys, self.known_topics = ctx, keys, known_topics
+        self.fast = "certificate" not in keys  # a certificate's name is the only other text
+        self.today = ctx.clock.today()
+        self._judged: dict[tuple[Any, ...], Checked] = {}
+        self._plans: dict[tuple[str, ...], _Plan] = {}
+        self._days: dict[tuple[Any, ...], Any] = {}
+
+    def check(self, data: Mapping[str, Any]) -> Checked:
+        found = self._shortcut(data) if self.fast and data.__class__ is dict else None
+        if found is None:
+            return check_record(self.ctx, data, self.keys, self.known_topics)
+        return found
+
+    def _shortcut(self, data: Mapping[str, Any]) -> Checked | None:
+        """The record judged through its stand-in; None: judge it the long way."""
+        names = tuple(data)
+        plan = self._plans.get(names)
+        if plan is None:
+            plan = self._plans[names] = _plan(names)
+        free, others, has_credits = plan
+        texts: dict[str, str | None] = {}
+        key: list[Any] = [names]
+        for name, required, limit in free:
+            raw = data[name]
+            if raw.__class__ is not str:
+                return None
+            text = raw.strip()
+            if text:
+                if len(text) > limit or CONTROL_CHARACTERS.search(text):
+                    return None
+                texts[name] = text
+                key.append(True)
+            elif required:
+                return None
+            else:
+                texts[name] = None
+                key.append(False)
+        day = self._lone_day(data)
+        for name in others:
+            raw = data[name]
+            if day is not None and name == "completed_on":
+                key.append(_IN_RANGE)
+            elif raw.__class__ is str:
+                key.append(raw)
+            else:
+                part = _value_key(raw)
+                if part is None:
+                    return None
+                key.append(part)
+        if has_credits:
+            lines = _lines_key(data["credits"])
+            if lines is None:
+                return None
+            key.append(lines)
+        found = tuple(key)
+        judged = self._judged.get(found)
+        if judged is None:
+            stand_in = dict(data)
+            stand_in.update({name: "x" if text else "" for name, text in texts.items()})
+            if day is not None:
+                stand_in["completed_on"] = self.today
+            judged = check_record(self.ctx, stand_in, self.keys, self.known_topics)
+            self._judged[found] = judged
+        if judged.errors:
+            return None
+        values = dict(judged.values)
+        values.update(texts)
+        if day is not None:
+            values["completed_on"] = day
+        credits = values.get("credits")
+        if credits.__class__ is list:
+            values["credits"] = [dict(line) for line in credits]
+        return Checked(values, {}, list(judged.warnings))
+
+    def _lone_day(self, data: Mapping[str, Any]) -> dt.date | None:
+        """The record's last day when nothing else reads it: no first day is given, and it is a
+        real day neither in the future nor before ``records.EARLIEST``; else None."""
+        started = data.get("started_on")
+        if started is not None and not (started.__class__ is str and not started.strip()):
+            return None
+        raw = data.get("completed_on")
+        key = _value_key(raw)
+        if raw is None or key is None:
+            return None
+        day = self._days.get(key, _SLOW)
+        if day is _SLOW:
+            try:
+                day = parse_date(raw)
+            except ValueError:
+                day = None
+            if day is not None and not (EARLIEST <= day <= self.today):
+                day = None
+            self._days[key] = day
+        return day
+
+
+_Plan = tuple[tuple[tuple[str, bool, int], ...], tuple[str, ...], bool]
+_IN_RANGE = ("a day in range",)  # the key part of a last day no other check reads
+
+
+def _plan(names: tuple[str, ...]) -> _Plan:
+    """A record's names sorted for :meth:`RecordChecks._shortcut`: the plain texts (with whether
+    each is required and its longest length), the other values, whether credits are given."""
+    free = tuple((name, *_FREE_TEXT[name]) for name in names if name in _FREE_TEXT)
+    others = tuple(name for name in names if name not in _FREE_TEXT and name != "credits")
+    return free, others, "credits" in names
+
+
+def _value_key(raw: Any) -> Any:
+    """``raw`` as a key that only values judged alike share (None: no such key); ``1`` and
+    ``True``, ``Decimal("1")`` and ``Decimal("1.0")``, ``0.0`` and ``-0.0`` apart."""
+    kind = raw.__class__
+    if kind in _SAME_AS_ITSELF:
+        return (kind, raw)
+    if kind is Decimal or kind is float or kind is dt.datetime:
+        return (kind, repr(raw))
+    return None
+
+
+def _lines_key(raw: Any) -> tuple[Any, ...] | None:
+    """A credits list of ``{"field", "credits"}`` lines as a key (None: anything else)."""
+    if raw.__class__ is not list:
+        return None
+    found = []
+    for line in raw:
+        if line.__class__ is not dict or len(line) != 2:
+            return None
+        field_key = _value_key(line.get("field", _SLOW))
+        amount_key = _value_key(line.get("credits", _SLOW))
+        if field_key is None or amount_key is None:
+            return None
+        found.append((field_key, amount_key))
+    return tuple(found)

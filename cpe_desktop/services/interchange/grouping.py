@@ -19,7 +19,7 @@ from cpe_desktop.rules.fields import normalize_delivery_method
 from cpe_desktop.services import requirements
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import ValidationError
-from cpe_desktop.services.interchange.checks import RECORD_KEYS, check_record
+from cpe_desktop.services.interchange.checks import RECORD_KEYS, RecordChecks
 from cpe_desktop.services.interchange.common import MAX_ERRORS
 from cpe_desktop.services.records import NOT_STATED, not_stated
 from cpe_desktop.services.validation import parse_date
@@ -185,7 +185,8 @@ def check_groups(
     told how many groups have been judged so far, now and then.
     """
     warnings: list[str] = []
-    topics = requirements.known_topics()  # once, not once a record
+    # The topics read once, not once a record; records alike but for their texts judged once.
+    checks = RecordChecks(ctx, KEYS, requirements.known_topics())
     for index, group in enumerate(groups):
         first = group.rows[0]
         _check_agreement(problems, group)
@@ -203,7 +204,7 @@ def check_groups(
             {"field": row.cells.get("field_of_study", ""), "credits": row.cells.get("credits", "")}
             for row in group.rows
         ]
-        checked = check_record(ctx, data, KEYS, topics)
+        checked = checks.check(data)
         for name, message in checked.errors.items():
             place(problems, group, name, message)
         if checked.warnings:

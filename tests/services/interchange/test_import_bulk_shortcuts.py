@@ -1,0 +1,271 @@
+"""The import's bulk shortcuts (issue 18, fourth pass) give what the long way gives.
+
+Records judged once per kind (``checks.RecordChecks`` against ``check_record``), the chain's
+hash written without the encoder (``trail._chained_digest`` against ``entry_hash``), a new
+record's picture written from a template (``bulk_records._picture_text`` against the picture's
+JSON) and values adapted for ``sqlite3`` once per distinct value (``bulk_records._db_values``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cpe_desktop.clock import FixedClock
+from cpe_desktop.db.models import AuditLog, CpeRecord, RecordCredit
+from cpe_desktop.services import bulk_records
+from cpe_desktop.services.audit import trail as audit
+from cpe_desktop.services.context import SYSTEM, ServiceContext
+from cpe_desktop.services.interchange.checks import RecordChecks, check_record
+from cpe_desktop.services.interchange.grouping import KEYS
+
+TODAY = dt.datetime(2026, 6, 15, 9, 30)
+TOPICS = ("Fraud", "California Regulatory Review")
+
+
+def _mostly(good: list, bad: list) -> st.SearchStrategy:
+    """Cells as a file gives them: nine times in ten usual (so that a record reaches every later
+    check; days and amounts near every limit among them), else wrong or odd."""
+    return st.integers(0, 9).flatmap(lambda n: st.sampled_from(good if n else bad))
+
+
+_TEXTS = _mostly(
+    ["Tax update", "  Tax update ", "ACME CPE", "x" * 50, "x" * 100, "tab\there", "Ü “q”",
+     "line\nbreak", "", "   "],
+    ["x" * 51, "x" * 101, "x" * 201, "x" * 301, "a\x01b", 5, None],
+)  # fmt: skip
+_TITLES = _mostly(["Tax update", "  Tax update ", "x" * 300, "Ü “q”"], ["", " ", "x" * 301, None])
+_DAYS = _mostly(
+    ["2024-03-02", " 2024-03-02 ", "2024-03-09", "1950-01-01", "2026-06-15", dt.date(2024, 3, 2),
+     dt.datetime(2024, 3, 2, 9, 30), "1949-12-31", "2026-06-16", dt.date(2027, 1, 1)],
+    ["2024-3-2", "2024-02-30", "", "  ", "soon", 20240302],
+)  # fmt: skip
+_STARTS = _mostly(
+    [None, "", "  ", "2024-03-01", "2024-02-20", "2024-03-05", "2023-01-01"], ["bad", 7]
+)
+_METHODS = _mostly(
+    ["Group Live", " group live", "QAS Self Study", "Nano Learning", "College Course",
+     "Instructor", "not stated"],
+    ["Webinar", "", 3],
+)  # fmt: skip
+_FIELDS = _mostly(
+    ["Taxes", "taxes", "Auditing", "Regulatory Ethics", "Not Stated", "Accounting"],
+    ["Cooking", "", None, 5],
+)  # fmt: skip
+_AMOUNTS = _mostly(
+    ["1", "1.5", "1.50", "0.2", "0.25", "12", "45", "400", 2, 2.5, Decimal("1.0"), Decimal("1")],
+    ["0.333", "1001", "-1", "0", Decimal("-0"), -0.0, "", "two", True, float("nan")],
+)  # fmt: skip
+_LINES = st.lists(
+    st.fixed_dictionaries({"field": _FIELDS, "credits": _AMOUNTS}), min_size=1, max_size=3
+)
+_TOPICS = _mostly(["", "Fraud", "California Regulatory Review"], ["Fraud; Cooking"])
+
+
+@st.composite
+def _records(draw):
+    data = {"title": draw(_TITLES), "completed_on": draw(_DAYS)}
+    for name, values in (
+        ("sponsor", _TEXTS),
+        ("sponsor_id", _TEXTS),
+        ("started_on", _STARTS),
+        ("ethics_jurisdiction", _TEXTS),
+        ("notes", _TEXTS),
+        ("topics", _TOPICS),
+    ):
+        if draw(st.booleans()):
+            data[name] = draw(values)
+    if draw(st.integers(0, 19)):
+        data["delivery_method"] = draw(_METHODS)
+    if draw(st.integers(0, 19)):
+        odd = st.sampled_from(["Taxes 2", [["Taxes", "2"]], []])
+        data["credits"] = draw(st.integers(0, 9).flatmap(lambda n: _LINES if n else odd))
+    order = draw(st.permutations(list(data)))
+    return {name: data[name] for name in order}
+
+
+def _context() -> ServiceContext:
+    return ServiceContext(SYSTEM, FixedClock(TODAY))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_records(), min_size=1, max_size=12))
+def test_records_judged_once_per_kind_are_judged_as_each_alone(records):
+    ctx = _context()
+    checks = RecordChecks(ctx, KEYS, TOPICS)
+    for data in records * 2:  # the second time from memory
+        expected = check_record(ctx, data, KEYS, TOPICS)
+        found = checks.check(data)
+        assert repr(found.values) == repr(expected.values)  # 1.0 and 1 apart, keys in order
+        assert found.errors == expected.errors
+        assert found.warnings == expected.warnings
+
+
+def test_records_alike_but_for_their_texts_and_day_are_judged_once(monkeypatch):
+    ctx = _context()
+    checks = RecordChecks(ctx, KEYS, TOPICS)
+    judged = []
+    real = check_record
+
+    def counting(*args, **kwargs):
+        judged.append(args[1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("cpe_desktop.services.interchange.checks.check_record", counting)
+    for number in range(1, 21):
+        data = {
+            "title": f"Course {number}",
+            "sponsor": "ACME" if number % 2 else " ",
+            "completed_on": f"2024-01-{number:02d}",
+            "delivery_method": "Group Live",
+            "credits": [{"field": "Taxes", "credits": "2"}],
+        }
+        found = checks.check(data)
+        assert found.values["title"] == f"Course {number}"
+        assert found.values["completed_on"] == dt.date(2024, 1, number)
+        assert found.values == check_record(ctx, data, KEYS, TOPICS).values
+    assert len(judged) == 2  # once with a sponsor, once without
+    assert checks.check({**data, "completed_on": "2030-01-01"}).errors  # the long way
+
+
+@pytest.mark.parametrize(
+    "amounts",
+    [
+        [Decimal("1.0"), Decimal("1"), Decimal("1.00"), 1, 1.0, True, "1", "1.0"],
+        [Decimal("0"), Decimal("-0"), 0, 0.0, -0.0, False],
+        [dt.date(2024, 3, 2), dt.datetime(2024, 3, 2), "2024-03-02"],
+    ],
+)
+def test_values_equal_but_not_alike_are_judged_apart(amounts):
+    """Python calls these equal; the record keeps them apart (``1.0`` is stored as written)."""
+    ctx = _context()
+    checks = RecordChecks(ctx, KEYS, TOPICS)
+    for amount in amounts * 2:
+        data = {
+            "title": "Course",
+            "completed_on": "2024-03-02",
+            "notes": amount if isinstance(amount, dt.date) else "n",
+            "delivery_method": "Group Live",
+            "credits": [{"field": "Taxes", "credits": amount}],
+        }
+        found, expected = checks.check(data), check_record(ctx, data, KEYS, TOPICS)
+        assert repr(found) == repr(expected)
+
+
+_HASHED = st.one_of(st.none(), st.text(), st.integers(-(10**20), 10**20), st.booleans())
+
+
+@given(
+    st.integers(1, 10**12),
+    st.lists(_HASHED, min_size=8, max_size=8),
+    st.one_of(st.none(), st.datetimes()),
+)
+def test_the_chains_hash_written_by_hand_is_the_encoders(log_id, values, when):
+    actor, action, entity, entity_id, details, before, after, previous = values
+    text = audit._time_text(when)
+    assert audit._chained_digest(
+        log_id, actor, action, text, entity, entity_id, details, before, after, previous
+    ) == audit.entry_hash(
+        log_id, actor, action, when, entity, entity_id, details, before, after, previous
+    )
+
+
+_OWN_TEXTS = st.one_of(st.none(), st.text(max_size=40))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.fixed_dictionaries(
+                {
+                    "title": st.text(min_size=1, max_size=40),
+                    "completed_on": st.dates(),
+                    "delivery_method": st.sampled_from(["Group Live", "QAS Self Study"]),
+                },
+                optional={
+                    "sponsor": _OWN_TEXTS,
+                    "notes": _OWN_TEXTS,
+                    "started_on": st.one_of(st.none(), st.dates()),
+                    "topics": st.sampled_from([None, '["Fraud"]']),
+                },
+            ),
+            st.lists(
+                st.tuples(
+                    st.sampled_from(["Taxes", "Auditing", "Ü"]),
+                    st.decimals(min_value=0, max_value=99, places=2, allow_nan=False),
+                ),
+                min_size=1,
+                max_size=2,
+                unique_by=lambda line: line[0],
+            ),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_a_picture_written_from_its_template_is_the_pictures_json(records):
+    now = dt.datetime(2026, 6, 15, 9, 30)
+    shared: dict = {}
+    for number, (values, lines) in enumerate(records * 2, 1):
+        record = bulk_records.NewRecord(7, values, tuple(lines))
+        row = {
+            **CpeRecord._meta.get_default_dict(),
+            "user": 7,
+            "created_at": now,
+            "updated_at": now,
+            **values,
+            "record_id": number,
+        }
+        expected = audit.picture_json(bulk_records._picture(row, record, {}))
+        assert bulk_records._picture_text(row, record, shared) == expected
+        assert json.loads(expected)["record_id"] == number
+
+
+def test_values_reach_sqlite_as_its_adapters_would_make_them():
+    fields = (
+        RecordCredit.record,
+        RecordCredit.credits,
+        CpeRecord.completed_on,
+        CpeRecord.created_at,
+        AuditLog.timestamp,
+        CpeRecord.title,
+    )
+    when = dt.datetime(2024, 1, 2, 9, 30, 5, 120)
+    rows = [
+        (1, Decimal("1.5"), dt.date(2024, 1, 2), when, when, "a"),
+        (2, Decimal("1.50"), dt.date(2024, 1, 2), "2024-01-02 09:00:00", None, "b"),
+        (3, Decimal("-0"), None, dt.datetime(2024, 1, 4, 10), when, None),
+        (4, Decimal("0"), dt.date(2024, 1, 3), when, when, "a"),
+    ]
+
+    def adapted(value):
+        adapter = sqlite3.adapters.get((type(value), sqlite3.PrepareProtocol))
+        return value if adapter is None or value is None else adapter(value)
+
+    expected = [
+        tuple(adapted(field.db_value(value)) for field, value in zip(fields, row, strict=True))
+        for row in rows
+    ]
+    assert [tuple(row) for row in bulk_records._db_values(fields, rows, True)] == expected
+    assert expected[1][1] == "1.50"
+    assert isinstance(expected[0][2], str)
+
+
+@pytest.mark.parametrize("sponsor", ["ACME", None])
+def test_picture_texts_fall_back_for_values_of_another_shape(sponsor):
+    now = dt.datetime(2026, 6, 15, 9, 30)
+    values = {"title": "T", "completed_on": dt.date(2024, 1, 2), "sponsor": sponsor,
+              "notes": Decimal("1.5")}  # fmt: skip
+    record = bulk_records.NewRecord(7, values, (("Taxes", Decimal("-0")),))
+    row = {**CpeRecord._meta.get_default_dict(), "user": 7, "created_at": now,
+           "updated_at": now, **values, "record_id": 3}  # fmt: skip
+    assert bulk_records._picture_text(row, record, {}) == audit.picture_json(
+        bulk_records._picture(row, record, {})
+    )
