@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from itertools import accumulate
-from operator import attrgetter
+from operator import attrgetter, is_
 from typing import Any, NamedTuple
 
 from cpe_desktop.rules.credits import CreditIssue, check_credits
@@ -131,12 +131,16 @@ def says_nothing(text: str | None) -> bool:
 
 class _Profile(NamedTuple):
     """What a record's credits lines and delivery method make of it, whatever the amounts'
-    spelling (2 and 2.00 alike)."""
+    spelling (2 and 2.00 alike), and the sums of the lines it was worked out from."""
 
     kinds: tuple[bool, bool, bool]  # (ethics, technical, non-technical) of a one-line record
     method: tuple[bool, bool]  # (self-study, nano)
     wrong: bool  # a credits line breaks the increments (or is impossible)
     silent: bool  # the method or a field of study is "Not stated"
+    # ``_sums(lines)`` of these very lines (each pair the same object, so the amounts are
+    # spelled alike): records of several lines made of the same pair objects share them.
+    lines: tuple[tuple[str, Decimal], ...]
+    sums: tuple[Decimal, Decimal, Decimal, Decimal]
 
 
 def _profile(credits: tuple[tuple[str, Decimal], ...], method: str | None) -> _Profile:
@@ -145,6 +149,8 @@ def _profile(credits: tuple[tuple[str, Decimal], ...], method: str | None) -> _P
         _method_kind(method),
         any(_check(value, method) for _, value in credits),
         says_nothing(method) or any(says_nothing(name) for name, _ in credits),
+        credits,
+        _sums(credits) if len(credits) != 1 else _NOTHING,
     )
 
 
@@ -219,7 +225,11 @@ class Ledger:
                 profile = profiles[key] = _profile(*key)
             add(profile)
             if len(credits) != 1:
-                t, e, k, n = _sums(credits)
+                if profile.lines is credits or all(map(is_, credits, profile.lines)):
+                    t, e, k, n = profile.sums  # the same pairs: the same sums, spelled alike
+                else:
+                    t, e, k, n = sums = _sums(credits)
+                    profiles[key] = profile._replace(lines=credits, sums=sums)
             else:
                 t = credits[0][1]
                 if t > ZERO:

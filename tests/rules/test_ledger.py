@@ -185,3 +185,24 @@ def test_equal_lines_spelled_apart_keep_their_own_spelling():
     assert [str(v) for v in ledger.face_values(TOTAL)] == ["2", "2.00"]
     assert str(ledger.face(TOTAL, 0, 2)) == "4.00"
     assert (plain.credits, "Group Live") in ledger_module._PROFILES
+
+
+def test_several_lines_share_sums_only_when_made_of_the_same_pairs():
+    day = date(2024, 1, 5)
+    audit, taxes = ("Auditing", Decimal("2")), ("Taxes", Decimal("1.5"))
+    first = RecordFacts(1, day, "Group Live", None, True, (audit, taxes))
+    same_pairs = RecordFacts.trusted(2, day, "Group Live", None, True, (audit, taxes))
+    cents = RecordFacts(
+        3,
+        day,
+        "Group Live",
+        None,
+        True,
+        (("Auditing", Decimal("2.00")), ("Taxes", Decimal("1.50"))),
+    )
+    assert first.credits == same_pairs.credits == cents.credits
+    for order in ([first, same_pairs, cents], [cents, first, same_pairs]):
+        ledger = Ledger(order)
+        values = zip(ledger.records, ledger.face_values(TOTAL), strict=True)
+        totals = {record.record_id: str(value) for record, value in values}
+        assert totals == {1: "3.5", 2: "3.5", 3: "3.50"}
