@@ -38,6 +38,12 @@ def list_credentials() -> list[Credential]:
     return list(Credential.select().order_by(Credential.code))
 
 
+def get_credential(ctx: ServiceContext, credential_id: int) -> Credential:
+    """One credential type (everyone may read the catalogue); NotFound when there is none."""
+    del ctx  # no permission to check: the catalogue is shared
+    return rows.get_or_missing(Credential, credential_id, "credential")
+
+
 def by_code(code: str, field: str = "credential") -> Credential:
     credential = Credential.get_or_none(Credential.code == (code or "").strip().upper())
     if credential is None:

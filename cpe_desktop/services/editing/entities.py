@@ -40,7 +40,7 @@ from cpe_desktop.services.editing.forms import FormSpec
 Create = Callable[[ServiceContext, dict[str, Any]], Outcome]
 Update = Callable[[ServiceContext, int, dict[str, Any]], Outcome]
 Delete = Callable[[ServiceContext, int], Outcome]
-Load = Callable[[ServiceContext, int], dict[str, Any]]
+Load = form_values.Load
 
 
 @dataclass(frozen=True)
@@ -56,11 +56,23 @@ class Entity:
     update: Update | None = None
     custom_fields: bool = False
     form: FormSpec | None = None  # the generated add/edit form (None: hand-made, or no form)
-    load: Load | None = None  # an edit form's opening values (form_values)
+    # An edit form's opening values: the service's ``get`` when the form's keys are the row's
+    # columns (form_values.stored_columns reads them), else ``load``, a function in form_values.
+    get: form_values.Get | None = None
+    load: Load | None = None
 
     @property
     def editable(self) -> bool:
         return self.create is not None and self.update is not None
+
+    @property
+    def loader(self) -> Load | None:
+        """What an edit form opens with: ``load``, or the form's columns of ``get``'s row."""
+        if self.load is not None:
+            return self.load
+        if self.get is not None and self.form is not None:
+            return form_values.stored_columns(self.get, self.form)
+        return None
 
 
 def _record(record: models.CpeRecord) -> str:
@@ -106,7 +118,7 @@ ENTITIES: tuple[Entity, ...] = (
         credentials.delete_credential,
         credentials.create_credential,
         credentials.update_credential,
-        load=form_values.credential_values,
+        get=credentials.get_credential,
         form=forms.CREDENTIAL,
         custom_fields=True,
     ),
@@ -160,7 +172,7 @@ ENTITIES: tuple[Entity, ...] = (
         reminders.delete_reminder,
         reminders.create_reminder,
         reminders.update_reminder,
-        load=form_values.reminder_values,
+        get=reminders.get_reminder,
         form=forms.REMINDER,
     ),
     Entity(

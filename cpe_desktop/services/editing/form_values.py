@@ -1,20 +1,41 @@
 """What an edit form opens with: one item's stored values, in the keys the services take.
 
-One function per kind of item a form edits, named in the entity registry (``Entity.load``);
-``saving.load_entity`` adds the custom-field values and the row's version. Each checks the actor
-may see the item (PermissionDenied / NotFound otherwise). No Qt here.
+A kind of item whose form's keys are its columns needs no function here: the entity registry
+names the service's ``get`` (``Entity.get``) and :func:`stored_columns` reads each input's column
+of the row it returns. The functions below are for forms whose keys are not plain columns (a
+credential code beside its id, credit lines, a JSON list, a rule's interchange keys), named in
+the registry as ``Entity.load``. ``saving.load_entity`` adds the custom-field values and the
+row's version. Each checks the actor may see the item (PermissionDenied / NotFound otherwise;
+``get`` does it for :func:`stored_columns`). No Qt here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from typing import Any
 
-from cpe_desktop.db.models import Credential, CustomField, StateRequirement
-from cpe_desktop.services import licenses, records, reminders, requirements, users
+from cpe_desktop.db.models import CustomField, StateRequirement
+from cpe_desktop.services import licenses, records, requirements, users
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.editing import rows
+from cpe_desktop.services.editing.forms import FormSpec
+
+Get = Callable[[ServiceContext, int], Any]
+Load = Callable[[ServiceContext, int], dict[str, Any]]
+
+
+def stored_columns(get: Get, form: FormSpec) -> Load:
+    """A loader giving, for each input of ``form``, the column of that name of the row ``get``
+    returns (``license_id`` reads the license's key). Password inputs open empty."""
+    keys = tuple(item.key for item in form.fields if item.kind != "password")
+
+    def load(ctx: ServiceContext, pk: int) -> dict[str, Any]:
+        row = get(ctx, pk)
+        return {key: getattr(row, key) for key in keys}
+
+    return load
 
 
 def user_values(ctx: ServiceContext, pk: int) -> dict[str, Any]:
@@ -26,15 +47,6 @@ def user_values(ctx: ServiceContext, pk: int) -> dict[str, Any]:
         "birth_date": user.birth_date,
         "active": user.active,
         "has_password": user.password_hash is not None,
-    }
-
-
-def credential_values(ctx: ServiceContext, pk: int) -> dict[str, Any]:
-    credential = rows.get_or_missing(Credential, pk, "credential")
-    return {
-        "code": credential.code,
-        "name": credential.name,
-        "issuing_body": credential.issuing_body,
     }
 
 
@@ -87,19 +99,6 @@ def requirement_values(ctx: ServiceContext, pk: int) -> dict[str, Any]:
         # As a person types it in the form: "40, 30, 20, 10".
         out["first_period_table"] = ", ".join(str(n) for n in out["first_period_table"])
     return out
-
-
-def reminder_values(ctx: ServiceContext, pk: int) -> dict[str, Any]:
-    reminder = reminders.get_reminder(ctx, pk)
-    return {
-        "user_id": reminder.user_id,
-        "message": reminder.message,
-        "frequency": reminder.frequency,
-        "interval_days": reminder.interval_days,
-        "next_reminder": reminder.next_reminder,
-        "active": reminder.active,
-        "license_id": reminder.license_id,
-    }
 
 
 def custom_field_values(ctx: ServiceContext, pk: int) -> dict[str, Any]:

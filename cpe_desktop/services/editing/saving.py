@@ -214,7 +214,7 @@ def _custom_values(entity: str, entity_id: int) -> dict[str, Any]:
     return out
 
 
-_LOADERS = {e.name: e.load for e in entities.ENTITIES if e.load is not None}
+_LOADERS = {e.name: e.loader for e in entities.ENTITIES if e.loader is not None}
 
 
 def load_entity(ctx: ServiceContext, entity: str, pk: int) -> dict[str, Any]:

@@ -4,7 +4,10 @@ be edited, with the reason; the older per-module mappings are derived from it.""
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
+
+import pytest
 
 from cpe_desktop.db.models import ALL_MODELS
 from cpe_desktop.services import custom_fields
@@ -48,12 +51,12 @@ HAND_MADE_FORMS = {"record"}  # ui/forms/record_form.py (the certificate, the cr
 
 def test_every_editable_entity_names_how_its_form_opens_and_what_it_shows():
     for entity in entities.EDITABLE:
-        assert entity.load is not None, entity.name
+        assert entity.loader is not None, entity.name
         if entity.name in HAND_MADE_FORMS:
             assert entity.form is None, entity.name
         else:
             assert entity.form is not None and entity.form.entity == entity.name, entity.name
-    assert not any(e.load or e.form for e in entities.ENTITIES if not e.editable)
+    assert not any(e.loader or e.form for e in entities.ENTITIES if not e.editable)
     assert set(entities.FORM_SPECS) == {e.name for e in entities.EDITABLE} - HAND_MADE_FORMS
 
 
@@ -68,6 +71,32 @@ def test_an_edit_form_opens_with_the_stored_values_and_version(people):
     values = editing.load_entity(people.as_ann, "reminder", made.reminder_id)
     assert values["message"] == "Renew"
     assert values[editing.VERSION_KEY] == made.row_version
+
+
+def test_a_form_of_plain_columns_opens_with_each_inputs_column_and_the_services_check(people):
+    """A reminder's form keys are its columns: the registry names ``reminders.get_reminder`` and
+    the loader reads each input's column of its row, so it needs no loader function of its own;
+    ``get`` is also what refuses another member's reminder."""
+    from cpe_desktop.services import licenses, reminders
+    from cpe_desktop.services.errors import PermissionDenied
+
+    lic = licenses.create_license(people.as_ann, {"credential": "CPA", "jurisdiction": "Ohio"})
+    data = {
+        "message": "Ethics before June",
+        "frequency": "every_n_days",
+        "interval_days": 3,
+        "next_reminder": "2026-07-01T10:00",
+        "license_id": lic.value.license_id,
+        "active": False,
+    }
+    made = reminders.create_reminder(people.as_ann, data).value
+    values = editing.load_entity(people.as_ann, "reminder", made.reminder_id)
+    assert {key: values[key] for key in data} == data | {
+        "next_reminder": dt.datetime(2026, 7, 1, 10, 0),
+    }
+    assert values["user_id"] == people.ann.user_id
+    with pytest.raises(PermissionDenied):
+        editing.load_entity(people.as_bob, "reminder", made.reminder_id)
 
 
 def test_every_entity_has_its_audit_words_and_what_other_desks_refresh():
