@@ -250,53 +250,49 @@ def _read_records(holder_ids: set[int], since: dt.date) -> dict[int, list[Record
     # made a record, in one loop over the rows rather than a call per record); a later row of
     # the same record adds its line, and a record stating more gets what it states once those
     # are read.
-    pairs: dict[tuple[str, Any], tuple[str, Decimal]] = {}
-    singles: dict[tuple[str, Decimal], tuple[tuple[str, Decimal], ...]] = {}
+    singles: dict[tuple[str, Any], tuple[tuple[str, Decimal]]] = {}
     dates: dict[Any, dt.date] = {}
     no_topics: tuple[str, ...] = tuple(names_of(None))
     by_holder: dict[int, list[RecordFacts]] = defaultdict(list)
     stating: list[RecordFacts] = []  # the records that state more
-    get_pair, get_single, get_day = pairs.get, singles.get, dates.get
+    get_single, get_day = singles.get, dates.get
     new, change = object.__new__, object.__setattr__
-    last_id = record = None
-    for row in rows:
-        key = (row[5], row[6])
-        pair = get_pair(key)
-        if pair is None:
-            pair = pairs[key] = (row[5], Decimal(str(row[6])).quantize(_CENT))
-        record_id = row[0]
+    last_id = last_user = record = None
+    mine: list[RecordFacts] = []
+    for record_id, user_id, title, completed, method, field, amount, certified in rows:
+        # (field, amount) -> the one line ((field, credits),): a record of one line has it as
+        # its credits; a record of several takes its pair
+        single = get_single((field, amount))
+        if single is None:
+            single = singles[(field, amount)] = ((field, Decimal(str(amount)).quantize(_CENT)),)
         if record_id == last_id:  # by field: the same order whichever way the lines came
             if record is not None:
-                change(record, "credits", tuple(sorted((*record.credits, pair))))
+                change(record, "credits", tuple(sorted((*record.credits, single[0]))))
             continue
         last_id = record_id
-        user_id = row[1]
-        if user_id not in holder_ids:
-            record = None
-            continue
-        single = get_single(pair)
-        if single is None:
-            single = singles[pair] = (pair,)
-        completed = row[3]
+        if user_id != last_user:
+            if user_id not in holder_ids:
+                record = None
+                continue
+            last_user, mine = user_id, by_holder[user_id]
         day = get_day(completed)
         if day is None:
             day = dates[completed] = _day(completed)
-        certified = row[7]
         draft = new(RecordDraft)
         draft.record_id = record_id
         draft.completed_on = day
-        draft.delivery_method = row[4]
+        draft.delivery_method = method
         draft.ethics_jurisdiction = None
         draft.has_certificate = certified == 1
         draft.credits = single
-        draft.title = row[2]
+        draft.title = title
         draft.started_on = None
         draft.topics = no_topics
         draft.__class__ = RecordFacts  # type: ignore[assignment]
         record = draft  # type: ignore[assignment]
         if certified is None:
             stating.append(record)
-        by_holder[user_id].append(record)
+        mine.append(record)
     if stating:
         stated = _stated([record.record_id for record in stating])
         topic_lists: dict[Any, tuple[str, ...]] = {None: no_topics}

@@ -77,6 +77,29 @@ def test_records_read_equal_the_constructed_ones(people):
     assert mine[4].started_on == dt.date(2026, 3, 19)
 
 
+def test_a_firms_read_skips_the_records_of_people_not_asked_for(people):
+    """Past a few people the read takes everyone's records in one scan and leaves out, in
+    Python, those of people not asked for: records of several lines, one person's and another's
+    one after the other."""
+    ann, bob = people.as_ann, people.as_bob
+    _record(ann, "2026-01-10", [("Taxes", 2)])
+    _record(bob, "2026-01-11", [("Taxes", 2), ("Auditing", 1)])
+    _record(ann, "2026-01-12", [("Auditing", "1.5"), ("Taxes", 2)])
+    _record(bob, "2026-01-13", [("Taxes", 2)])
+    _record(bob, "2026-01-14", [("Accounting", 8)])
+    _record(ann, "2026-01-15", [("Taxes", "2.0")], ethics_jurisdiction="Texas")
+    _record(ann, "2026-01-16", [("Regulatory Ethics", 1), ("Taxes", 2), ("Auditing", 4)])
+    asked = {people.ann.user_id, *range(10_001, 10_001 + compliance._FEW_PEOPLE)}
+
+    read = compliance._read_records(asked, dt.date(2020, 1, 1))
+
+    stored = CpeRecord.select().where(CpeRecord.user == people.ann.user_id)
+    assert read == {
+        people.ann.user_id: [_as_constructed(r) for r in stored.order_by(CpeRecord.record_id)]
+    }
+    assert [len(r.credits) for r in read[people.ann.user_id]] == [1, 2, 1, 3]
+
+
 def test_drafts_become_the_records_and_issues_the_constructors_build():
     """``RecordDraft`` and ``IssueDraft`` (how the reads and the engine build records and issues
     fast) have their classes' slots, in order, and what they become is what the constructor
