@@ -46,6 +46,7 @@ from cpe_desktop.services import (
 from cpe_desktop.services.certificates import store as attachments
 from cpe_desktop.services.errors import ValidationError
 from cpe_desktop.services.interchange import export_document, export_file, import_file
+from cpe_desktop.services.interchange.sections import SECTIONS
 from cpe_desktop.services.reporting import reports
 from tests.helpers.interchange_documents import other_database, table_counts, two_people_document
 
@@ -62,7 +63,10 @@ NOT_THE_ACCOUNT = {
     "certificate_contents": "a server's shared copy of certificate files (the files are compared)",
     "desk_sessions": "who is connected to this database now",
 }
+# Tables moved with the account; a person's owned sections (interchange/sections.SECTIONS) are
+# each one by their declaration.
 ACCOUNT_TABLES = {
+    *(section.model._meta.table_name for section in SECTIONS),
     "firm_settings",
     "users",
     "credentials",
@@ -74,10 +78,7 @@ ACCOUNT_TABLES = {
     "custom_field_values",
     "state_requirements",
     "requirement_components",
-    "notifications",
     "preferences",
-    "reports",
-    "reminders",
 }
 # Columns that differ by design: ids, the database's own timestamps and edit counts (a row's
 # version counts the saves in this database), and secrets.
