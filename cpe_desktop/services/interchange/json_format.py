@@ -19,9 +19,9 @@ file rather than drop what it holds):
   password is in the credential store, password hashes are never written; a file from before
   the mail server was the firm's may carry it here, and it is skipped), ``certificates``
   (``sha256``, ``name``, ``media_type``, ``size``; the files themselves travel in the account
-  archive, :mod:`.archive`), and the sections declared in :mod:`.sections` (each a table of
-  the person's rows: ``reminders``, ``notifications``, ``reports``; a license or record an item
-  is about is named by its key fields);
+  archive, :mod:`.archive`), and each section declared in :mod:`.sections`, a table of the
+  person's rows (``reminders``, ``notifications``, stored ``reports``; a license or record an
+  item is about is named by its key fields);
 - a record's ``certificate_sha256`` links it to one of its person's ``certificates``. Import checks
 the whole document first (:mod:`.json_validation`), then writes it in one transaction through the
 same services the window uses (permissions, audit entries; records in bulk, as the record service

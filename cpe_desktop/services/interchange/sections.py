@@ -239,6 +239,10 @@ def insert_owned(
 
 @dataclass(frozen=True)
 class Section:
+    """One table of a person's rows in the document. Its fields are its keys, written in their
+    order; ``match`` and ``unique`` say when the import skips an item as already there;
+    ``create`` writes one that is not (by default as it was, with an audit entry)."""
+
     name: str  # the key in the person's object, and the table's plural ("reminders")
     model: type[peewee.Model]  # has a ``user`` foreign key
     one: str  # one item: its audit entity name and, unless ``noun``, the summary's word
