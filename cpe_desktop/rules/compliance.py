@@ -350,12 +350,17 @@ def _records(
         _word_records(ledger, unworded, worded)
     issues: list[Issue]
     if not ledger.wrong(lo, hi):  # each flagged record only lacks a certificate: the fast way
-        issues = [worded[p][0] for p in flagged if p in counted_set]
+        issues = [worded[p] for p in flagged if p in counted_set]
     else:
         issues = []
         append, extend = issues.append, issues.extend
         for position in flagged:  # (a firm has tens of thousands: kept to the bare minimum)
-            no_certificate, increments = worded[position]
+            notes = worded[position]
+            if type(notes) is not tuple:  # only no certificate
+                if position in counted_set:
+                    append(notes)
+                continue
+            no_certificate, increments = notes
             if no_certificate is not None and position in counted_set:
                 append(no_certificate)
             if increments:
@@ -398,12 +403,13 @@ def _record_notes(ledger: Ledger, position: int) -> tuple[Issue | None, tuple[Is
 
 def _word_records(ledger: Ledger, positions: list[int], worded: dict[int, Any]) -> None:
     """``worded[p] = _record_notes(ledger, p)`` for each of ``positions`` (sorted, all
-    ``flagged``), in one loop: a firm has thousands, most of them only without a certificate."""
+    ``flagged``), in one loop: a firm has thousands, most of them only without a certificate.
+    For those, ``worded[p]`` is the one issue alone (``_record_notes`` would give it with no
+    increments issue: ``(issue, ())``), one object less for each."""
     records = ledger.records
     writer, texts = _DAY_TEXTS.current()
     wrong = set(ledger.wrong(positions[0], positions[-1] + 1))
     new = object.__new__
-    no_increments: tuple[Issue, ...] = ()
     for position in positions:
         if position in wrong:
             worded[position] = _record_notes(ledger, position)
@@ -425,7 +431,7 @@ def _word_records(ledger: Ledger, positions: list[int], worded: dict[int, Any]) 
         )
         issue.missing = None
         issue.__class__ = Issue  # type: ignore[assignment]
-        worded[position] = (issue, no_increments)
+        worded[position] = issue
 
 
 def _record_issue(kind: IssueKind, record_id: int, message: str) -> Issue:
