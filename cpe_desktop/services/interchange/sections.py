@@ -11,7 +11,7 @@ the person's licenses or records (:data:`LICENSE`, :data:`RECORD`) is written as
 fields and must name one in the same file; the import puts the row's id in its place.
 
 Adding a table to the account is one declaration in :data:`SECTIONS` (ARCHITECTURE.md §5, Add a
-table, step 10): the document's key, its checks, the import, the summary's counts and sentence
+table, step 9): the document's key, its checks, the import, the summary's counts and sentence
 and the views refreshed (its ``kind``) follow. The declarations live here, not on
 ``editing/entities.Entity``: a stored report is no entity (no form edits one), how a row is
 written in a file is the format's business, and ``entities`` imports every service and form,

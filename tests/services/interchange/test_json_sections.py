@@ -1,7 +1,7 @@
 """A person's owned sections of the ``cpe-tracker/1`` document (``interchange/sections``): the
 declarations hold together, each section refuses a bad item at the section, the item and the
 field, and a table joins the document, its checks, its import and the summary with one
-declaration (ARCHITECTURE.md §5, Add a table, step 10)."""
+declaration (ARCHITECTURE.md §5, Add a table, step 9)."""
 
 from __future__ import annotations
 
