@@ -21,6 +21,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from cpe_desktop import __version__, paths
 from cpe_desktop.log import setup_logging
@@ -36,8 +37,17 @@ class CommandFailed(Exception):
     """A command could not do its job; the message is shown to the user as it is."""
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+class _LeadingOptions(argparse.ArgumentParser):
+    """The options before a command alone: a mistake is raised, for the whole parser to say."""
+
+    def error(self, message: str) -> NoReturn:
+        raise argparse.ArgumentError(None, message)
+
+
+def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
+    """The command line. Without ``commands``, only the options that come before a command:
+    what the window's start reads (the commands' parsers are a few milliseconds of it)."""
+    parser = (argparse.ArgumentParser if commands else _LeadingOptions)(
         prog="cpe-tracker",
         description="Track Continuing Professional Education and compliance for accountants.",
     )
@@ -50,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", metavar="PATH", help="SQLite database file to use")
     parser.add_argument("--data-dir", metavar="DIR", help="folder for data, backups and logs")
     _identity_options(parser, None)
+    if not commands:
+        parser.set_defaults(command=None)
+        return parser
     # The same options after the command (``status --as EMAIL``); there they must not reset what
     # was given before it, and ``--as`` must not be read as an abbreviation of ``--as-of``.
     signed = argparse.ArgumentParser(add_help=False)
@@ -244,8 +257,9 @@ def _iso_date(text: str) -> dt.date:
 def main(argv: Sequence[str] | None = None) -> int:
     if not _COMMANDS.keys() & set(sys.argv[1:] if argv is None else argv):
         _peewee_without_postgres()  # no command named: the window (or --help, --version, …)
-    parser = build_parser()
-    args = parser.parse_args(argv)
+        args = _window_arguments(argv)
+    else:
+        args = build_parser().parse_args(argv)
     if args.self_test:
         from cpe_desktop.self_test import run as run_self_test
 
@@ -274,6 +288,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.exception("command %s failed", args.command)
         details = f"details in {log_file}" if log_file else "details above"
         return _fail(f"unexpected error: {exc} ({details})")
+
+
+def _window_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The options of a start that names no command, read without building the commands'
+    parsers; anything else there (help, a mistake, a misspelt command) is read by the whole
+    parser, which says what it would."""
+    given = sys.argv[1:] if argv is None else list(argv)
+    if not {"-h", "--help"} & set(given):
+        try:
+            args, rest = build_parser(commands=False).parse_known_args(given)
+        except argparse.ArgumentError:
+            rest = given
+        if not rest:
+            return args
+    return build_parser().parse_args(argv)
 
 
 def _peewee_without_postgres() -> None:

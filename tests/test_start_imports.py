@@ -1,7 +1,8 @@
 """What the window's start imports before its first paint (issue 18): psycopg only for a
 PostgreSQL server, PySide6's look at each imported module made without ``inspect``, and none of
 what the start defers (the migration steps of an up-to-date database, QtNetwork for the
-single-instance socket, playhouse's URL parser, platformdirs with a data folder given).
+single-instance socket, playhouse's URL parser, platformdirs with a data folder given, the
+commands' parsers).
 
 Each case runs in a fresh interpreter: what one process has imported cannot be undone.
 """
@@ -122,7 +123,11 @@ FIRST_PAINT = """
         queue(widget, run)
     first_paint.after_first_paint = after_first_paint
     DEFERRED = (
-        "cpe_desktop.db.migrations.m0", "PySide6.QtNetwork", "playhouse.db_url", "platformdirs"
+        "cpe_desktop.db.migrations.m0",
+        "PySide6.QtNetwork",
+        "playhouse.db_url",
+        "platformdirs",
+        "cpe_desktop.cli_server",
     )
     from cpe_desktop.cli import main
     main(["--db", sys.argv[1]])

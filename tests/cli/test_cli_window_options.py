@@ -1,0 +1,48 @@
+"""A start that names no command (the window) reads its options without building the commands'
+parsers (``cli._window_arguments``): the same options as the whole parser reads, and anything
+it cannot read (help, a mistake, a misspelt command) answered by the whole parser."""
+
+from __future__ import annotations
+
+import pytest
+
+from cpe_desktop import cli
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["--db", "records.db"],
+        ["--data-dir", "folder", "--db", "records.db"],
+        ["--as", "pat@example.com", "--password-file", "secret.txt"],
+        ["--self-test"],
+    ],
+)
+def test_the_window_start_reads_its_options_as_the_whole_parser_does(argv):
+    assert cli._window_arguments(argv) == cli.build_parser().parse_args(argv)
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["--db"], "argument --db: expected one argument"),
+        (["--d", "x"], "ambiguous option: --d could match --db, --data-dir"),
+        (["stauts"], "invalid choice: 'stauts'"),
+        (["--db", "x", "--bogus"], "unrecognized arguments: --bogus"),
+    ],
+)
+def test_a_mistake_is_answered_by_the_whole_parser(capsys, argv, said):
+    with pytest.raises(SystemExit) as stopped:
+        cli._window_arguments(argv)
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert said in err
+    assert "COMMAND ..." in err  # the whole parser's usage, commands included
+
+
+def test_help_lists_the_commands(capsys):
+    with pytest.raises(SystemExit) as stopped:
+        cli._window_arguments(["--help"])
+    assert stopped.value.code == 0
+    assert "status" in capsys.readouterr().out
