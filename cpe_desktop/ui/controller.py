@@ -22,7 +22,6 @@ from cpe_desktop.ui.file_actions import FileActions
 from cpe_desktop.ui.first_paint import after_first_paint
 from cpe_desktop.ui.icons import app_icon
 from cpe_desktop.ui.main_window import MainWindow
-from cpe_desktop.ui.notifier import tray_is_available
 from cpe_desktop.ui.session import choose_user, context_for
 from cpe_desktop.ui.task_runner import TaskRunner
 from cpe_desktop.ui.theme import apply_theme
@@ -135,6 +134,7 @@ class Controller(FileActions):
     def _start_background(self, window: MainWindow) -> None:
         """The tray (once) and this person's reminders (each sign-in; the last person's stop)."""
         from cpe_desktop.ui.live_refresh import LiveRefresh
+        from cpe_desktop.ui.notifier import tray_is_available
         from cpe_desktop.ui.reminder_session import ReminderSession
         from cpe_desktop.ui.tray import Tray
 
