@@ -221,6 +221,35 @@ def _records_since(needed: dict[int, dt.date]) -> dict[int, list[RecordFacts]]:
     return {holder: memory.records[holder][1] for holder in needed}
 
 
+class _Lines:
+    """The credits of records read, kept from one read to the next: each (field, amount) as
+    its one-line credits ``((field, credits),)``, and each credits of several lines as one
+    tuple made of those very pairs, so a firm's records share a few hundred tuples read after
+    read, and the engine's ledger finds what it worked out for them by identity
+    (``rules.ledger``: sums kept with the lines they were worked out from)."""
+
+    _MOST = 4096
+
+    def __init__(self) -> None:
+        self._singles: dict[tuple[str, Any], tuple[tuple[str, Decimal]]] = {}
+        self._several: dict[tuple[tuple[str, Decimal], ...], tuple[tuple[str, Decimal], ...]] = {}
+
+    def kept(
+        self,
+    ) -> tuple[
+        dict[tuple[str, Any], tuple[tuple[str, Decimal]]],
+        dict[tuple[tuple[str, Decimal], ...], tuple[tuple[str, Decimal], ...]],
+    ]:
+        """(field, stored amount) -> its one line, and lines -> the one tuple of them (fill in
+        what is missing); started afresh past a few thousand."""
+        if len(self._singles) > self._MOST or len(self._several) > self._MOST:
+            self._singles, self._several = {}, {}
+        return self._singles, self._several
+
+
+_LINES = _Lines()
+
+
 def _read_records(holder_ids: set[int], since: dt.date) -> dict[int, list[RecordFacts]]:
     """These people's records completed on or after ``since`` (older ones no period looks at),
     each person's in record_id order: one query for the records with their credit lines, and
@@ -250,7 +279,7 @@ def _read_records(holder_ids: set[int], since: dt.date) -> dict[int, list[Record
     # made a record, in one loop over the rows rather than a call per record); a later row of
     # the same record adds its line, and a record stating more gets what it states once those
     # are read.
-    singles: dict[tuple[str, Any], tuple[tuple[str, Decimal]]] = {}
+    singles, several = _LINES.kept()
     dates: dict[Any, dt.date] = {}
     no_topics: tuple[str, ...] = tuple(names_of(None))
     by_holder: dict[int, list[RecordFacts]] = defaultdict(list)
@@ -267,7 +296,8 @@ def _read_records(holder_ids: set[int], since: dt.date) -> dict[int, list[Record
             single = singles[(field, amount)] = ((field, Decimal(str(amount)).quantize(_CENT)),)
         if record_id == last_id:  # by field: the same order whichever way the lines came
             if record is not None:
-                change(record, "credits", tuple(sorted((*record.credits, single[0]))))
+                lines = tuple(sorted((*record.credits, single[0])))
+                change(record, "credits", several.setdefault(lines, lines))
             continue
         last_id = record_id
         if user_id != last_user:

@@ -98,6 +98,11 @@ def test_a_firms_read_skips_the_records_of_people_not_asked_for(people):
         people.ann.user_id: [_as_constructed(r) for r in stored.order_by(CpeRecord.record_id)]
     }
     assert [len(r.credits) for r in read[people.ann.user_id]] == [1, 2, 1, 3]
+    # Read again: equal credits are the very same tuples (kept from one read to the next).
+    again = compliance._read_records(asked, dt.date(2020, 1, 1))
+    assert again == read
+    for first, second in zip(read[people.ann.user_id], again[people.ann.user_id], strict=True):
+        assert first.credits is second.credits
 
 
 def test_drafts_become_the_records_and_issues_the_constructors_build():
