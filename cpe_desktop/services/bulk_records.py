@@ -81,11 +81,17 @@ class NewRecord:
 def prepare(user_id: int, checked: Mapping[str, Any]) -> NewRecord:
     """A record of ``user_id`` from values checked by ``check_record`` (``credits`` as
     ``[{"field", "credits"}]``). Writes nothing."""
-    values = {name: value for name, value in checked.items() if name not in _NOT_COLUMNS}
-    wrong = sorted(set(values) - _VALUE_COLUMNS)
-    if wrong:
+    values = dict(checked)
+    for name in _NOT_COLUMNS:
+        values.pop(name, None)
+    if not _VALUE_COLUMNS.issuperset(values):
+        wrong = sorted(set(values) - _VALUE_COLUMNS)
         raise ValueError(f"an imported record cannot set {', '.join(wrong)}")
-    lines = tuple((line["field"], Decimal(line["credits"])) for line in checked["credits"])
+    lines = tuple(
+        (line["field"], amount if amount.__class__ is Decimal else Decimal(amount))
+        for line in checked["credits"]
+        for amount in (line["credits"],)
+    )
     return NewRecord(user_id, values, lines)
 
 

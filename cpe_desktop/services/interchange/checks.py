@@ -226,6 +226,7 @@ def _quoted_path(name: str) -> str:
 _FREE_TEXT = {name: (name == "title", limit) for name, limit in TEXT_LIMITS.items()}
 _SAME_AS_ITSELF = frozenset({str, int, bool, type(None), dt.date})  # equal only when alike
 _SLOW = object()
+_UNREAD = "\x00unread"  # no text read holds a NUL: Validator.text refuses control characters
 
 
 class RecordChecks:
@@ -251,7 +252,9 @@ class RecordChecks:
         self.today = ctx.clock.today()
         self._judged: dict[tuple[Any, ...], Checked] = {}
         self._plans: dict[tuple[str, ...], _Plan] = {}
-        self._days: dict[tuple[Any, ...], Any] = {}
+        # Each plain text field's texts as read (``_plain_text``), each text read once.
+        self._texts: dict[str, dict[str, str | None]] = {name: {} for name in _FREE_TEXT}
+        self._days: dict[Any, Any] = {}
 
     def check(self, data: Mapping[str, Any]) -> Checked:
         found = self._shortcut(data) if self.fast and data.__class__ is dict else None
@@ -270,16 +273,17 @@ class RecordChecks:
         key: list[Any] = [names]
         for name, required, limit in free:
             raw = data[name]
+            read = self._texts[name]
             if raw.__class__ is not str:
                 return None
-            text = raw.strip()
+            text = read.get(raw, _UNREAD)
+            if text == _UNREAD:
+                text = read[raw] = _plain_text(raw, required, limit)
+            if text is None:
+                return None
             if text:
-                if len(text) > limit or CONTROL_CHARACTERS.search(text):
-                    return None
                 texts[name] = text
                 key.append(True)
-            elif required:
-                return None
             else:
                 texts[name] = None
                 key.append(False)
@@ -327,7 +331,7 @@ class RecordChecks:
         if started is not None and not (started.__class__ is str and not started.strip()):
             return None
         raw = data.get("completed_on")
-        key = _value_key(raw)
+        key = raw if raw.__class__ is str else _value_key(raw)
         if raw is None or key is None:
             return None
         day = self._days.get(key, _SLOW)
@@ -340,6 +344,18 @@ class RecordChecks:
                 day = None
             self._days[key] = day
         return day
+
+
+def _plain_text(raw: str, required: bool, limit: int) -> str | None:
+    """A plain text field's value as ``Validator.text`` reads it when it finds nothing wrong:
+    the text stripped, ``""`` for a blank one (None to the record); None: something to say
+    (required, too long, control characters), said by the long way."""
+    text = raw.strip()
+    if not text:
+        return None if required else ""
+    if len(text) > limit or CONTROL_CHARACTERS.search(text):
+        return None
+    return text
 
 
 _Plan = tuple[tuple[tuple[str, bool, int], ...], tuple[str, ...], bool]
@@ -373,9 +389,12 @@ def _lines_key(raw: Any) -> tuple[Any, ...] | None:
     for line in raw:
         if line.__class__ is not dict or len(line) != 2:
             return None
-        field_key = _value_key(line.get("field", _SLOW))
-        amount_key = _value_key(line.get("credits", _SLOW))
-        if field_key is None or amount_key is None:
+        field, amount = line.get("field", _SLOW), line.get("credits", _SLOW)
+        if field.__class__ is not str:  # a text stands for itself; _value_key's are tuples
+            field = _value_key(field)
+        if amount.__class__ is not str:
+            amount = _value_key(amount)
+        if field is None or amount is None:
             return None
-        found.append((field_key, amount_key))
+        found.append((field, amount))
     return tuple(found)

@@ -258,11 +258,16 @@ def test_values_reach_sqlite_as_its_adapters_would_make_them():
     assert isinstance(expected[0][2], str)
 
 
+@pytest.mark.parametrize(
+    "notes",
+    [Decimal("1.50"), 2.5, True, dt.datetime(2024, 1, 2, 9), ["a", "b"], {"b": 1, "a": [1, 2]},
+     ["a"], "100% \x00 \u2028", object],
+)  # fmt: skip
 @pytest.mark.parametrize("sponsor", ["ACME", None])
-def test_picture_texts_fall_back_for_values_of_another_shape(sponsor):
+def test_picture_texts_of_values_of_any_kind_are_the_pictures_json(sponsor, notes):
     now = dt.datetime(2026, 6, 15, 9, 30)
     values = {"title": "T", "completed_on": dt.date(2024, 1, 2), "sponsor": sponsor,
-              "notes": Decimal("1.5")}  # fmt: skip
+              "notes": notes}  # fmt: skip
     record = bulk_records.NewRecord(7, values, (("Taxes", Decimal("-0")),))
     row = {**CpeRecord._meta.get_default_dict(), "user": 7, "created_at": now,
            "updated_at": now, **values, "record_id": 3}  # fmt: skip
