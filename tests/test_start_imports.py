@@ -2,7 +2,7 @@
 PostgreSQL server, PySide6's look at each imported module made without ``inspect``, and none of
 what the start defers (the migration steps of an up-to-date database, QtNetwork for the
 single-instance socket, playhouse's URL parser, platformdirs with a data folder given, the
-commands' parsers).
+commands' parsers, zoneinfo while the time zone preference is "local").
 
 Each case runs in a fresh interpreter: what one process has imported cannot be undone.
 """
@@ -128,6 +128,7 @@ FIRST_PAINT = """
         "playhouse.db_url",
         "platformdirs",
         "cpe_desktop.cli_server",
+        "zoneinfo",
     )
     from cpe_desktop.cli import main
     main(["--db", sys.argv[1]])

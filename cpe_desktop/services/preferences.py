@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-import zoneinfo
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -68,6 +67,8 @@ def _timezone(value: Any) -> str:
     wrong = f"{value!r:.80} is not a time zone name like America/Chicago"
     if not text or len(text) > MAX_ZONE_NAME:
         raise ValueError(wrong)
+    import zoneinfo  # here: a few milliseconds of every start, where the zone is mostly "local"
+
     try:
         zoneinfo.ZoneInfo(text)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
