@@ -54,6 +54,11 @@ def ethics_counted(
     return face - ledger.face(kind, inner_lo, inner_hi) + window.counted(kind, inner_lo, inner_hi)
 
 
+# The ledger of a context not yet evaluated: empty, so one serves them all (a firm's contexts
+# are thousands, and an empty ledger's look-ups and caches are the same for each).
+_NO_RECORDS = Ledger(())
+
+
 class EvaluationContext:
     """One evaluation's fixed inputs and its periods, worked out before any record is read."""
 
@@ -122,7 +127,7 @@ class EvaluationContext:
                 },
             )
         self.before_previous = self._period(previous_period, 2) if self.carries else None
-        self.ledger = Ledger(())  # the holder's records, set by _evaluate
+        self.ledger = _NO_RECORDS  # the holder's records, set by _evaluate
         self._windows: dict[Period, CappedWindow] = {}
 
     def _current_or_fallback(self) -> Period:
