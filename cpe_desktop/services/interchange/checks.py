@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from cpe_desktop.rules.credits import check_program_days
 from cpe_desktop.services.context import ROLES, ServiceContext
 from cpe_desktop.services.credentials import by_code
 from cpe_desktop.services.errors import ValidationError
@@ -30,7 +31,13 @@ from cpe_desktop.services.licenses import (
 )
 from cpe_desktop.services.name_lists import names_list
 from cpe_desktop.services.passwords import MIN_LENGTH
-from cpe_desktop.services.records import EARLIEST, TEXT_LIMITS, read_record_fields
+from cpe_desktop.services.records import (
+    EARLIEST,
+    NOT_STATED,
+    NOT_STATED_METHOD,
+    TEXT_LIMITS,
+    read_record_fields,
+)
 from cpe_desktop.services.validation import (
     CONTROL_CHARACTERS,
     MISSING,
@@ -299,22 +306,94 @@ class RecordChecks:
                 if part is None:
                     return None
                 key.append(part)
+        judged: Checked | None
         if has_credits:
             lines = _lines_key(data["credits"])
             if lines is None:
                 return None
+            if day is not None and len(lines) > 1:
+                judged = self._lines_apart(data, texts, key, lines)
+                if judged is None:
+                    return None
+                return self._own(judged, texts, day)
             key.append(lines)
-        found = tuple(key)
-        judged = self._judged.get(found)
+        judged = self._judged_as(data, texts, day, tuple(key))
+        if judged.errors:
+            return None
+        return self._own(judged, texts, day)
+
+    def _judged_as(
+        self,
+        data: Mapping[str, Any],
+        texts: Mapping[str, str | None],
+        day: dt.date | None,
+        key: tuple[Any, ...],
+        credits: Any = _SLOW,
+    ) -> Checked:
+        """The stand-in's judgment (remembered by ``key``): ``data`` with "x" for each plain
+        text, today for a lone last day and, when given, these ``credits``."""
+        judged = self._judged.get(key)
         if judged is None:
             stand_in = dict(data)
             stand_in.update({name: "x" if text else "" for name, text in texts.items()})
             if day is not None:
                 stand_in["completed_on"] = self.today
-            judged = check_record(self.ctx, stand_in, self.keys, self.known_topics)
-            self._judged[found] = judged
-        if judged.errors:
+            if credits is not _SLOW:
+                stand_in["credits"] = credits
+            judged = self._judged[key] = check_record(
+                self.ctx, stand_in, self.keys, self.known_topics
+            )
+        return judged
+
+    def _lines_apart(
+        self,
+        data: Mapping[str, Any],
+        texts: Mapping[str, str | None],
+        key: list[Any],
+        lines: tuple[Any, ...],
+    ) -> Checked | None:
+        """A record of several credit lines and a lone last day judged from its lines, each
+        judged as the record's only line (remembered as a one-line record's), as the record
+        reader puts them together: each line's warnings in turn, then the method's, then the
+        total's against the day (``check_program_days``). None: a line with a problem, a field
+        listed twice, a total with a problem, or warnings not of that shape: the long way."""
+        raw = data["credits"]
+        alone = [
+            self._judged_as(data, texts, self.today, (*key, (line,)), [item])
+            for line, item in zip(lines, raw, strict=True)
+        ]
+        if any(judged.errors for judged in alone):
             return None
+        method = alone[0].values.get("delivery_method")
+        tail = [NOT_STATED_METHOD] if method == NOT_STATED else []
+        credits: list[dict[str, Any]] = []
+        warnings: list[str] = []
+        for judged in alone:
+            (line,) = judged.values["credits"]
+            after = _total_warnings(sum((line["credits"],), Decimal(0)), method, self.today)
+            if after is None:
+                return None
+            after = [*tail, *after]  # what follows the line's own warnings
+            cut = len(judged.warnings) - len(after)
+            if cut < 0 or judged.warnings[cut:] != after:
+                return None
+            credits.append(line)
+            warnings.extend(judged.warnings[:cut])
+        if len({line["field"] for line in credits}) < len(credits):
+            return None  # a field listed twice: said by the long way
+        total = _total_warnings(
+            sum((line["credits"] for line in credits), Decimal(0)), method, self.today
+        )
+        if total is None:
+            return None
+        values = dict(alone[0].values)
+        values["credits"] = credits
+        return Checked(values, {}, [*warnings, *tail, *total])
+
+    def _own(
+        self, judged: Checked, texts: Mapping[str, str | None], day: dt.date | None
+    ) -> Checked:
+        """A stand-in's judgment as the record's: its own texts and day put back."""
         values = dict(judged.values)
         values.update(texts)
         if day is not None:
@@ -344,6 +423,14 @@ class RecordChecks:
                 day = None
             self._days[key] = day
         return day
+
+
+def _total_warnings(total: Decimal, method: Any, day: dt.date) -> list[str] | None:
+    """``records._check_total``'s warnings for a record of one day (None: an error)."""
+    issues = check_program_days(total, None, day, method)
+    if any(issue.severity == "error" for issue in issues):
+        return None
+    return [issue.message for issue in issues]
 
 
 def _plain_text(raw: str, required: bool, limit: int) -> str | None:
