@@ -4,7 +4,8 @@ Copies what the engine needs out of the database in a few queries, one per table
 requirement row, every license in view, its rules' components, and the records of their holders
 with their credit lines, only from the first day a period looks at), then lets
 ``rules.compliance`` judge them all at once. The dashboard, the ``status`` command and reports
-all come through here.
+all come through here. The records, and the licenses and people in view, are read by
+``compliance_reads`` (faster than peewee's own conversion).
 
 What was read and judged is kept (see ``_Memory``): judging again with nothing changed re-reads
 only the licenses and rules, and re-judges only the licenses whose inputs differ. Kept records
@@ -47,14 +48,13 @@ from cpe_desktop.rules.compliance import (
     prepare,
 )
 from cpe_desktop.rules.component_facts import ComponentResult
-from cpe_desktop.rules.facts import FirstPeriod, RecordDraft
+from cpe_desktop.rules.facts import FirstPeriod
 from cpe_desktop.rules.reciprocity import apply_reciprocity
 from cpe_desktop.rules.wording import day_format
 from cpe_desktop.services import changes
 from cpe_desktop.services.changes import ATTACHMENTS, RECORDS, USERS
+from cpe_desktop.services.compliance_reads import plain_models, read_records
 from cpe_desktop.services.context import ServiceContext
-
-_CENT = Decimal("0.01")
 
 # Most urgent first in the firm view.
 URGENCY = {"overdue": 0, "at_risk": 1, "no_rule": 2, "on_track": 3, "complete": 4}
@@ -139,7 +139,6 @@ def _rules_in_force(
 # One database at a time (a weak reference: another database, even at the same address,
 # starts afresh).
 _RECORD_KINDS = (RECORDS, ATTACHMENTS, USERS)
-_FEW_PEOPLE = 8
 
 
 class _Memory:
@@ -215,148 +214,10 @@ def _records_since(needed: dict[int, dt.date]) -> dict[int, list[RecordFacts]]:
     }
     if short:
         since = min(short.values())
-        found = _read_records(set(short), since)
+        found = read_records(set(short), since)
         for holder in short:
             memory.records[holder] = (since, found.get(holder, []))
     return {holder: memory.records[holder][1] for holder in needed}
-
-
-class _Lines:
-    """The credits of records read, kept from one read to the next: each (field, amount) as
-    its one-line credits ``((field, credits),)``, and each credits of several lines as one
-    tuple made of those very pairs, so a firm's records share a few hundred tuples read after
-    read, and the engine's ledger finds what it worked out for them by identity
-    (``rules.ledger``: sums kept with the lines they were worked out from)."""
-
-    _MOST = 4096
-
-    def __init__(self) -> None:
-        self._singles: dict[tuple[str, Any], tuple[tuple[str, Decimal]]] = {}
-        self._several: dict[tuple[tuple[str, Decimal], ...], tuple[tuple[str, Decimal], ...]] = {}
-
-    def kept(
-        self,
-    ) -> tuple[
-        dict[tuple[str, Any], tuple[tuple[str, Decimal]]],
-        dict[tuple[tuple[str, Decimal], ...], tuple[tuple[str, Decimal], ...]],
-    ]:
-        """(field, stored amount) -> its one line, and lines -> the one tuple of them (fill in
-        what is missing); started afresh past a few thousand."""
-        if len(self._singles) > self._MOST or len(self._several) > self._MOST:
-            self._singles, self._several = {}, {}
-        return self._singles, self._several
-
-
-_LINES = _Lines()
-
-
-def _read_records(holder_ids: set[int], since: dt.date) -> dict[int, list[RecordFacts]]:
-    """These people's records completed on or after ``since`` (older ones no period looks at),
-    each person's in record_id order: one query for the records with their credit lines, and
-    one more only for the few records that state an ethics jurisdiction, a first day or topics;
-    converted here with caches, as peewee's per-value conversion would cost ten times the
-    engine's whole evaluation on a firm's 20,000 records."""
-    # A firm's view reads every person's (a plain scan is cheaper than an index look-up per
-    # person); one person's reads only theirs.
-    where = f"r.completed_on >= {database.param}"
-    if len(holder_ids) <= _FEW_PEOPLE:
-        where += " AND r.user_id IN ({})".format(", ".join(str(int(h)) for h in holder_ids))
-    # One row per credit line (a record without lines counts nothing and is not read), a
-    # record's lines one after the other. The last column is whether the record has a
-    # certificate, or NULL when it states more, read apart ("+" keeps SQLite scanning the
-    # records, in record order, and looking up each one's lines).
-    rows = database.execute_sql(
-        "SELECT r.record_id, r.user_id, r.title, r.completed_on, r.delivery_method, "
-        "c.field_of_study, c.credits, CASE WHEN r.ethics_jurisdiction IS NULL AND "
-        "r.started_on IS NULL AND r.topics IS NULL THEN r.attachment_id IS NOT NULL END "
-        "FROM cpe_records r JOIN record_credits c ON c.record_id = +r.record_id "
-        f"WHERE {where} ORDER BY r.record_id",
-        (since.isoformat(),),
-    )
-    # A firm's credit lines take a few values (a field and an amount): each (field, amount)
-    # line, and each one-line record's credits, is built once and shared. Each record is built
-    # at its first row, as ``RecordFacts.trusted`` builds it (a ``RecordDraft`` filled in and
-    # made a record, in one loop over the rows rather than a call per record); a later row of
-    # the same record adds its line, and a record stating more gets what it states once those
-    # are read.
-    singles, several = _LINES.kept()
-    dates: dict[Any, dt.date] = {}
-    no_topics: tuple[str, ...] = tuple(names_of(None))
-    by_holder: dict[int, list[RecordFacts]] = defaultdict(list)
-    stating: list[RecordFacts] = []  # the records that state more
-    get_single, get_day = singles.get, dates.get
-    new, change = object.__new__, object.__setattr__
-    last_id = last_user = record = None
-    mine: list[RecordFacts] = []
-    for record_id, user_id, title, completed, method, field, amount, certified in rows:
-        # (field, amount) -> the one line ((field, credits),): a record of one line has it as
-        # its credits; a record of several takes its pair
-        single = get_single((field, amount))
-        if single is None:
-            single = singles[(field, amount)] = ((field, Decimal(str(amount)).quantize(_CENT)),)
-        if record_id == last_id:  # by field: the same order whichever way the lines came
-            if record is not None:
-                lines = tuple(sorted((*record.credits, single[0])))
-                change(record, "credits", several.setdefault(lines, lines))
-            continue
-        last_id = record_id
-        if user_id != last_user:
-            if user_id not in holder_ids:
-                record = None
-                continue
-            last_user, mine = user_id, by_holder[user_id]
-        day = get_day(completed)
-        if day is None:
-            day = dates[completed] = _day(completed)
-        draft = new(RecordDraft)
-        draft.record_id = record_id
-        draft.completed_on = day
-        draft.delivery_method = method
-        draft.ethics_jurisdiction = None
-        draft.has_certificate = certified == 1
-        draft.credits = single
-        draft.title = title
-        draft.started_on = None
-        draft.topics = no_topics
-        draft.__class__ = RecordFacts  # type: ignore[assignment]
-        record = draft  # type: ignore[assignment]
-        if certified is None:
-            stating.append(record)
-        mine.append(record)
-    if stating:
-        stated = _stated([record.record_id for record in stating])
-        topic_lists: dict[Any, tuple[str, ...]] = {None: no_topics}
-        for record in stating:
-            ethics, attachment, started, topics = stated[record.record_id]
-            names = topic_lists.get(topics)
-            if names is None:
-                names = topic_lists[topics] = tuple(names_of(topics))
-            change(record, "ethics_jurisdiction", ethics)
-            change(record, "has_certificate", bool(attachment))
-            if started is not None:
-                day = get_day(started)
-                change(record, "started_on", day if day is not None else _day(started))
-            change(record, "topics", names)
-    return by_holder
-
-
-def _day(value: Any) -> dt.date:
-    """A date column's value as a date (SQLite gives text)."""
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
-
-
-def _stated(record_ids: list[int]) -> dict[int, tuple[Any, ...]]:
-    """record_id -> (ethics jurisdiction, has a certificate, first day, topics) of these
-    records, a few hundred per query."""
-    found: dict[int, tuple[Any, ...]] = {}
-    for start in range(0, len(record_ids), 500):
-        chunk = ", ".join(str(int(i)) for i in record_ids[start : start + 500])
-        for record_id, *rest in database.execute_sql(
-            "SELECT record_id, ethics_jurisdiction, attachment_id IS NOT NULL, started_on, "
-            f"topics FROM cpe_records WHERE record_id IN ({chunk})"
-        ):
-            found[record_id] = tuple(rest)
-    return found
 
 
 def evaluate_licenses(
@@ -374,7 +235,7 @@ def evaluate_licenses(
     elif not ctx.actor.is_admin:
         query = query.where(License.user == ctx.actor.user_id)
         people = people.where(User.user_id == ctx.actor.user_id)
-    held = _with_holders(_models(query), people)
+    held = _with_holders(plain_models(query), people)
     rules = _rules_in_force(as_of, {(lic.credential_id, lic.jurisdiction) for lic in held})
     pairs: list[tuple[License, StateRequirement]] = []
     for license_ in held:
@@ -420,7 +281,7 @@ def _with_holders(licenses: list[License], people: peewee.ModelSelect) -> list[L
     is not there is left out, as the join would leave it out."""
     if not licenses:
         return []
-    holders = {person.user_id: person for person in _models(people)}
+    holders = {person.user_id: person for person in plain_models(people)}
     credentials = {credential.credential_id: credential for credential in Credential.select()}
     held = []
     for license_ in licenses:
@@ -432,41 +293,6 @@ def _with_holders(licenses: list[License], people: peewee.ModelSelect) -> list[L
         license_._dirty.clear()  # as read from the database (peewee does the same after a join)
         held.append(license_)
     return held
-
-
-_SHAREABLE = frozenset({str, int, float, bool, type(None), Decimal, dt.date, dt.datetime})
-
-
-def _models(query: peewee.ModelSelect) -> list[Any]:
-    """The models ``list(query)`` reads (a select of one model's every column), equal to its and
-    as clean (nothing dirty), built without peewee's per-row work: each column's value
-    converted by its field once per distinct stored value (a firm's licenses share their
-    dates, people and credentials), each model given its data whole."""
-    model = query.model
-    fields = model._meta.sorted_fields
-    sql, params = query.sql()
-    cursor = database.execute_sql(sql, params)
-    if [column[0] for column in cursor.description] != [f.column_name for f in fields]:
-        return list(query)  # not a plain select of every column: peewee's own way
-    names = [field.name for field in fields]
-    converters = [field.python_value for field in fields]
-    seen: list[dict[tuple[type, Any], Any]] = [{} for _ in fields]
-    new = object.__new__
-    found = []
-    for row in cursor:
-        data = {}
-        for name, convert, memo, raw in zip(names, converters, seen, row, strict=True):
-            key = (type(raw), raw)
-            value = memo.get(key, memo)
-            if value is memo:
-                value = convert(raw)
-                if type(value) in _SHAREABLE:  # (never a list or dict two models would share)
-                    memo[key] = value
-            data[name] = value
-        item = new(model)
-        item.__data__, item._dirty, item.__rel__ = data, set(), {}
-        found.append(item)
-    return found
 
 
 def _evaluations(pairs: list[tuple[LicenseFacts, Rule]], as_of: dt.date) -> list[Evaluation]:

@@ -13,7 +13,7 @@ from cpe_desktop.db.models import CpeRecord, Credential, License, StateRequireme
 from cpe_desktop.db.rule_columns import names_of, rows_in_force
 from cpe_desktop.rules.compliance import Evaluation, RecordFacts, evaluate_each
 from cpe_desktop.rules.reciprocity import apply_reciprocity
-from cpe_desktop.services import compliance, licenses, records
+from cpe_desktop.services import compliance, compliance_reads, licenses, records
 from cpe_desktop.services.context import SYSTEM, ServiceContext
 from cpe_desktop.services.demo import demo_clock, make_demo_firm
 
@@ -60,7 +60,7 @@ def test_records_read_equal_the_constructed_ones(people):
     _record(people.as_bob, "2026-02-01", [("Taxes", 3)])  # someone else's: not read for Ann
     _record(ann, "2019-05-01", [("Taxes", 1)])  # before the day asked for: not read
 
-    read = compliance._read_records({people.ann.user_id}, dt.date(2020, 1, 1))
+    read = compliance_reads.read_records({people.ann.user_id}, dt.date(2020, 1, 1))
 
     stored = (
         CpeRecord.select()
@@ -89,9 +89,9 @@ def test_a_firms_read_skips_the_records_of_people_not_asked_for(people):
     _record(bob, "2026-01-14", [("Accounting", 8)])
     _record(ann, "2026-01-15", [("Taxes", "2.0")], ethics_jurisdiction="Texas")
     _record(ann, "2026-01-16", [("Regulatory Ethics", 1), ("Taxes", 2), ("Auditing", 4)])
-    asked = {people.ann.user_id, *range(10_001, 10_001 + compliance._FEW_PEOPLE)}
+    asked = {people.ann.user_id, *range(10_001, 10_001 + compliance_reads.FEW_PEOPLE)}
 
-    read = compliance._read_records(asked, dt.date(2020, 1, 1))
+    read = compliance_reads.read_records(asked, dt.date(2020, 1, 1))
 
     stored = CpeRecord.select().where(CpeRecord.user == people.ann.user_id)
     assert read == {
@@ -99,7 +99,7 @@ def test_a_firms_read_skips_the_records_of_people_not_asked_for(people):
     }
     assert [len(r.credits) for r in read[people.ann.user_id]] == [1, 2, 1, 3]
     # Read again: equal credits are the very same tuples (kept from one read to the next).
-    again = compliance._read_records(asked, dt.date(2020, 1, 1))
+    again = compliance_reads.read_records(asked, dt.date(2020, 1, 1))
     assert again == read
     for first, second in zip(read[people.ann.user_id], again[people.ann.user_id], strict=True):
         assert first.credits is second.credits
@@ -156,7 +156,7 @@ def test_firm_view_licenses_carry_their_holder_and_credential(people):
         assert license_.credential.code == Credential.get_by_id(license_.credential_id).code
         assert not license_.is_dirty()  # as read, like a joined query's rows
         assert license_ == License.get_by_id(license_.license_id)
-        # Every column as peewee converts it (compliance._models builds the models itself).
+        # Every column as peewee converts it (compliance_reads.plain_models builds them itself).
         assert license_.__data__ == License.get_by_id(license_.license_id).__data__
         assert item.user.__data__ == User.get_by_id(license_.user_id).__data__
         assert not item.user.is_dirty()

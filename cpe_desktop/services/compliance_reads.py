@@ -1,0 +1,201 @@
+"""How compliance reads a firm's records and the models in view (issue 18's faster reads).
+
+``services/compliance.py`` judges; this module copies what it needs out of the database faster
+than peewee's row-by-row conversion would: each person's records with their credit lines as
+the engine's ``RecordFacts`` (one query for all of them, converted with caches), and the
+licenses and people in view as models built without peewee's per-row work. Both are held to
+the straightforward reads by ``tests/services/test_compliance_reads.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+import peewee
+
+from cpe_desktop.db.models import database
+from cpe_desktop.db.rule_columns import names_of
+from cpe_desktop.rules.compliance import RecordFacts
+from cpe_desktop.rules.facts import RecordDraft
+
+_CENT = Decimal("0.01")
+# A firm's view reads every person's records (a plain scan is cheaper than an index look-up per
+# person); up to this many people, only theirs.
+FEW_PEOPLE = 8
+
+
+class _Lines:
+    """The credits of records read, kept from one read to the next: each (field, amount) as
+    its one-line credits ``((field, credits),)``, and each credits of several lines as one
+    tuple made of those very pairs, so a firm's records share a few hundred tuples read after
+    read, and the engine's ledger finds what it worked out for them by identity
+    (``rules.ledger``: sums kept with the lines they were worked out from)."""
+
+    _MOST = 4096
+
+    def __init__(self) -> None:
+        self._singles: dict[tuple[str, Any], tuple[tuple[str, Decimal]]] = {}
+        self._several: dict[tuple[tuple[str, Decimal], ...], tuple[tuple[str, Decimal], ...]] = {}
+
+    def kept(
+        self,
+    ) -> tuple[
+        dict[tuple[str, Any], tuple[tuple[str, Decimal]]],
+        dict[tuple[tuple[str, Decimal], ...], tuple[tuple[str, Decimal], ...]],
+    ]:
+        """(field, stored amount) -> its one line, and lines -> the one tuple of them (fill in
+        what is missing); started afresh past a few thousand."""
+        if len(self._singles) > self._MOST or len(self._several) > self._MOST:
+            self._singles, self._several = {}, {}
+        return self._singles, self._several
+
+
+_LINES = _Lines()
+
+
+def read_records(holder_ids: set[int], since: dt.date) -> dict[int, list[RecordFacts]]:
+    """These people's records completed on or after ``since`` (older ones no period looks at),
+    each person's in record_id order: one query for the records with their credit lines, and
+    one more only for the few records that state an ethics jurisdiction, a first day or topics;
+    converted here with caches, as peewee's per-value conversion would cost ten times the
+    engine's whole evaluation on a firm's 20,000 records."""
+    # A firm's view reads every person's (a plain scan is cheaper than an index look-up per
+    # person); one person's reads only theirs.
+    where = f"r.completed_on >= {database.param}"
+    if len(holder_ids) <= FEW_PEOPLE:
+        where += " AND r.user_id IN ({})".format(", ".join(str(int(h)) for h in holder_ids))
+    # One row per credit line (a record without lines counts nothing and is not read), a
+    # record's lines one after the other. The last column is whether the record has a
+    # certificate, or NULL when it states more, read apart ("+" keeps SQLite scanning the
+    # records, in record order, and looking up each one's lines).
+    rows = database.execute_sql(
+        "SELECT r.record_id, r.user_id, r.title, r.completed_on, r.delivery_method, "
+        "c.field_of_study, c.credits, CASE WHEN r.ethics_jurisdiction IS NULL AND "
+        "r.started_on IS NULL AND r.topics IS NULL THEN r.attachment_id IS NOT NULL END "
+        "FROM cpe_records r JOIN record_credits c ON c.record_id = +r.record_id "
+        f"WHERE {where} ORDER BY r.record_id",
+        (since.isoformat(),),
+    )
+    # A firm's credit lines take a few values (a field and an amount): each (field, amount)
+    # line, and each one-line record's credits, is built once and shared. Each record is built
+    # at its first row, as ``RecordFacts.trusted`` builds it (a ``RecordDraft`` filled in and
+    # made a record, in one loop over the rows rather than a call per record); a later row of
+    # the same record adds its line, and a record stating more gets what it states once those
+    # are read.
+    singles, several = _LINES.kept()
+    dates: dict[Any, dt.date] = {}
+    no_topics: tuple[str, ...] = tuple(names_of(None))
+    by_holder: dict[int, list[RecordFacts]] = defaultdict(list)
+    stating: list[RecordFacts] = []  # the records that state more
+    get_single, get_day = singles.get, dates.get
+    new, change = object.__new__, object.__setattr__
+    last_id = last_user = None
+    record: Any = None  # (a RecordDraft made a RecordFacts)
+    mine: list[RecordFacts] = []
+    for record_id, user_id, title, completed, method, field, amount, certified in rows:
+        # (field, amount) -> the one line ((field, credits),): a record of one line has it as
+        # its credits; a record of several takes its pair
+        single = get_single((field, amount))
+        if single is None:
+            single = singles[(field, amount)] = ((field, Decimal(str(amount)).quantize(_CENT)),)
+        if record_id == last_id:  # by field: the same order whichever way the lines came
+            if record is not None:
+                lines = tuple(sorted((*record.credits, single[0])))
+                change(record, "credits", several.setdefault(lines, lines))
+            continue
+        last_id = record_id
+        if user_id != last_user:
+            if user_id not in holder_ids:
+                record = None
+                continue
+            last_user, mine = user_id, by_holder[user_id]
+        day = get_day(completed)
+        if day is None:
+            day = dates[completed] = _day(completed)
+        draft = new(RecordDraft)
+        draft.record_id = record_id
+        draft.completed_on = day
+        draft.delivery_method = method
+        draft.ethics_jurisdiction = None
+        draft.has_certificate = certified == 1
+        draft.credits = single
+        draft.title = title
+        draft.started_on = None
+        draft.topics = no_topics
+        draft.__class__ = RecordFacts  # type: ignore[assignment]
+        record = draft
+        if certified is None:
+            stating.append(record)
+        mine.append(record)
+    if stating:
+        stated = _stated([record.record_id for record in stating])
+        topic_lists: dict[Any, tuple[str, ...]] = {None: no_topics}
+        for stater in stating:
+            ethics, attachment, started, topics = stated[stater.record_id]
+            names = topic_lists.get(topics)
+            if names is None:
+                names = topic_lists[topics] = tuple(names_of(topics))
+            change(stater, "ethics_jurisdiction", ethics)
+            change(stater, "has_certificate", bool(attachment))
+            if started is not None:
+                day = get_day(started)
+                change(stater, "started_on", day if day is not None else _day(started))
+            change(stater, "topics", names)
+    return by_holder
+
+
+def _day(value: Any) -> dt.date:
+    """A date column's value as a date (SQLite gives text)."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def _stated(record_ids: list[int]) -> dict[int, tuple[Any, ...]]:
+    """record_id -> (ethics jurisdiction, has a certificate, first day, topics) of these
+    records, a few hundred per query."""
+    found: dict[int, tuple[Any, ...]] = {}
+    for start in range(0, len(record_ids), 500):
+        chunk = ", ".join(str(int(i)) for i in record_ids[start : start + 500])
+        for record_id, *rest in database.execute_sql(
+            "SELECT record_id, ethics_jurisdiction, attachment_id IS NOT NULL, started_on, "
+            f"topics FROM cpe_records WHERE record_id IN ({chunk})"
+        ):
+            found[record_id] = tuple(rest)
+    return found
+
+
+_SHAREABLE = frozenset({str, int, float, bool, type(None), Decimal, dt.date, dt.datetime})
+
+
+def plain_models(query: peewee.ModelSelect) -> list[Any]:
+    """The models ``list(query)`` reads (a select of one model's every column), equal to its and
+    as clean (nothing dirty), built without peewee's per-row work: each column's value
+    converted by its field once per distinct stored value (a firm's licenses share their
+    dates, people and credentials), each model given its data whole."""
+    model = query.model
+    fields = model._meta.sorted_fields
+    sql, params = query.sql()
+    cursor = database.execute_sql(sql, params)
+    if [column[0] for column in cursor.description] != [f.column_name for f in fields]:
+        return list(query)  # not a plain select of every column: peewee's own way
+    names = [field.name for field in fields]
+    converters = [field.python_value for field in fields]
+    seen: list[dict[tuple[type, Any], Any]] = [{} for _ in fields]
+    new = object.__new__
+    found = []
+    for row in cursor:
+        data = {}
+        for name, convert, memo, raw in zip(names, converters, seen, row, strict=True):
+            key = (type(raw), raw)
+            value = memo.get(key, memo)
+            if value is memo:
+                value = convert(raw)
+                if type(value) in _SHAREABLE:  # (never a list or dict two models would share)
+                    memo[key] = value
+            data[name] = value
+        item = new(model)
+        item.__data__, item._dirty, item.__rel__ = data, set(), {}  # type: ignore[attr-defined]
+        found.append(item)
+    return found
