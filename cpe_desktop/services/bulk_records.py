@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import operator
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -39,9 +38,7 @@ from cpe_desktop.services.errors import ValidationError
 MAX_ROWS_PER_STATEMENT = 500
 _SQLITE_OLD_LIMIT = 999  # SQLite's variable limit before 3.32, when the connection cannot say
 _RECORD_FIELDS = tuple(CpeRecord._meta.sorted_fields)
-# A row's values in that order, None for a field it does not give.
-_RECORD_VALUES = operator.itemgetter(*(field.name for field in _RECORD_FIELDS))
-_NO_RECORD_VALUES = dict.fromkeys(field.name for field in _RECORD_FIELDS)
+_RECORD_NAMES = tuple(field.name for field in _RECORD_FIELDS)  # a row's values in that order
 _CREDIT_FIELDS = (RecordCredit.record, RecordCredit.field_of_study, RecordCredit.credits)
 _AUDIT_FIELDS = audit.ENTRY_FIELDS  # an entry's values, as audit.write builds them
 # How the pictures' encoder writes a text (``ensure_ascii``, its default): quoted, escaped.
@@ -119,12 +116,16 @@ def insert(
         reserved = _reserve_ids(len(records))
         step = _rows_per_statement(len(_RECORD_FIELDS))
         pictured: dict[Any, Any] = {}  # what new records share: per owner, per credit lines
+        # The fields' defaults, made once when none is made by a function (each row its own).
+        meta = CpeRecord._meta
+        made_by_function = getattr(meta, "_default_callable_list", True)  # peewee's own list
+        defaults = None if made_by_function else meta.get_default_dict()
         for start in range(0, len(records), step):
             batch = records[start : start + step]
             # Each row as its model instance's ``__data__`` would hold it, without making one.
             made = [
                 {
-                    **CpeRecord._meta.get_default_dict(),
+                    **(defaults if defaults is not None else CpeRecord._meta.get_default_dict()),
                     "user": record.user_id,
                     "created_at": now,
                     "updated_at": now,
@@ -212,65 +213,59 @@ def _write_audit_texts(
 def _picture_text(row: dict[str, Any], record: NewRecord, shared: dict[Any, Any]) -> str:
     """``audit.picture_json(_picture(row, record, shared))``, written from a template per owner
     and per set of the record's own columns: the shared values' text made once, only the
-    record's own values (text, whole numbers, None, dates as ISO text) and its credit lines'
-    text (once per distinct set) written per record, each as the encoder writes it."""
-    names = tuple(record.values)
-    plan_key = ("text plan", record.user_id, names)
+    record's own values (text, whole numbers, None, dates as ISO text; read from ``row``, which
+    holds them) and its credit lines' text (once per distinct set) written per record, each as
+    the encoder writes it."""
+    plan_key = ("text plan", record.user_id, tuple(record.values))
     if plan_key not in shared:
         shared[plan_key] = _text_plan(row, record, shared)
     plan = shared[plan_key]
     if plan is None:
         return audit.value_json(_picture(row, record, shared))
-    constants, variables = plan
-    values = record.values
-    parts = [constants[0]]
-    for name, constant in zip(variables, constants[1:], strict=True):
-        if name == "record_id":
-            value: Any = row["record_id"]
-        elif name == "credits":
-            parts.append(_lines_text(record.credits, shared))
-            parts.append(constant)
+    template, variables = plan
+    texts = []
+    for name in variables:
+        if name == "credits":
+            texts.append(_lines_text(record.credits, shared))
             continue
-        else:
-            value = values[name]
+        value = row[name]
         kind = value.__class__
         if kind is str:
-            parts.append(_ascii_text(value))
+            texts.append(_ascii_text(value))
         elif value is None:
-            parts.append("null")
+            texts.append("null")
         elif kind is int:
-            parts.append(int.__repr__(value))
+            texts.append(int.__repr__(value))
         elif kind is dt.date:
-            parts.append('"' + value.isoformat() + '"')
+            texts.append('"' + value.isoformat() + '"')
         else:
             return audit.value_json(_picture(row, record, shared))
-        parts.append(constant)
-    return "".join(parts)
+    return template % tuple(texts)
 
 
 def _text_plan(
     row: dict[str, Any], record: NewRecord, shared: dict[Any, Any]
-) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
-    """The picture's text around the values each record gives (its own columns, its id, its
-    credit lines), in the encoder's order (sorted keys): the texts between them and their names.
-    None: the picture is not of that shape (written the long way)."""
+) -> tuple[str, tuple[str, ...]] | None:
+    """The picture's text with a ``%s`` for each value a record gives (its own columns, its id,
+    its credit lines), in the encoder's order (sorted keys), and their names. None: the picture
+    is not of that shape (written the long way)."""
     picture = _picture(row, record, shared)
     own = {*record.values, "record_id", "credits"}
     if not own <= set(picture):
         return None
-    constants: list[str] = []
+    pieces: list[str] = []
     variables: list[str] = []
     text = "{"
     for index, key in enumerate(sorted(picture)):
         text += (", " if index else "") + _ascii_text(key) + ": "
         if key in own:
-            constants.append(text)
+            pieces.append(text.replace("%", "%%"))
             variables.append(key)
             text = ""
         else:
             text += audit.value_json(picture[key])
-    constants.append(text + "}")
-    return tuple(constants), tuple(variables)
+    pieces.append(text.replace("%", "%%") + "}")
+    return "%s".join(pieces), tuple(variables)
 
 
 def _lines_text(credits: tuple[tuple[str, Decimal], ...], shared: dict[Any, Any]) -> str:
@@ -361,7 +356,7 @@ def _insert_records(made: list[dict[str, Any]], ids: Sequence[int] | None) -> No
         return
     for row, record_id in zip(made, ids, strict=True):
         row["record_id"] = record_id
-    values = [_RECORD_VALUES({**_NO_RECORD_VALUES, **row}) for row in made]
+    values = [tuple(map(row.get, _RECORD_NAMES)) for row in made]  # None where not given
     _insert_many(CpeRecord, _RECORD_FIELDS, values)
 
 
@@ -426,7 +421,13 @@ def _db_values(
         as_is = kept is not None and kinds <= {kept, type(None)}
         if as_is and not any((kind, sqlite3.PrepareProtocol) in adapters for kind in kinds):
             continue
-        convert: Callable[[Any], Any] = _identity if as_is else field.db_value
+        if as_is:  # only adapted: each distinct value once (of one type, equal ones alike)
+            adapting = _adapting(_identity, adapters)
+            adapted = {value: adapting(value) for value in set(column)}
+            columns[index] = tuple(map(adapted.get, column))  # None: not in it, stays None
+            changed = True
+            continue
+        convert: Callable[[Any], Any] = field.db_value
         if adapters:
             convert = _adapting(convert, adapters)
         converted: dict[Any, Any] = {}
