@@ -34,7 +34,12 @@ from cpe_desktop.ui.first_paint import after_first_paint
 from cpe_desktop.ui.gc_guard import MainThreadCollector
 from cpe_desktop.ui.icons import app_icon
 from cpe_desktop.ui.single_instance import SingleInstance
-from cpe_desktop.ui.theme import apply_theme, prepare_application
+from cpe_desktop.ui.theme import (
+    apply_theme,
+    outline_indicators,
+    outline_indicators_later,
+    prepare_application,
+)
 
 log = logging.getLogger(__name__)
 
@@ -138,13 +143,15 @@ def run_gui(args: argparse.Namespace) -> int:
     # The socket later launches knock on (they keep knocking for a few seconds) is opened once
     # the window has been painted, or at the event loop's first turn when that is a dialog's
     # (signing in, a damaged database): someone may start the program again while it waits.
+    # The check boxes' edges are drawn from then on too.
     window_up: list[QWidget] = []
 
-    def listen(*, unless_window_up: bool = False) -> None:
+    def after_paint(*, unless_window_up: bool = False) -> None:
         if instance.claimed and not (unless_window_up and window_up):  # (not after giving up)
+            outline_indicators(app)
             instance.listen()
 
-    QTimer.singleShot(0, functools.partial(listen, unless_window_up=True))
+    QTimer.singleShot(0, functools.partial(after_paint, unless_window_up=True))
     # The audit log's newest entries are checked once the window has been painted
     # (Controller.after_start).
     opening = functools.partial(open_database, check_audit_log=False)
@@ -164,6 +171,22 @@ def run_gui(args: argparse.Namespace) -> int:
         return _cannot_start(FULL_AT_START, target)
     collector = MainThreadCollector(app)  # cycles are freed on this thread, never a worker's
     collector.start()
+    outline_indicators_later()  # (ui/theme.py) until the first window, or a dialog, is up
+    try:
+        return _show_window(app, db, instance, after_paint, window_up)
+    finally:
+        outline_indicators(app)  # however the start ended (nothing to do once painted)
+
+
+def _show_window(
+    app: QApplication,
+    db: Any,
+    instance: SingleInstance,
+    after_paint: Callable[[], None],
+    window_up: list[QWidget],
+) -> int:
+    """The person chosen, their window shown, the event loop run; its exit code (0 when they
+    cancelled)."""
     apply_theme(app, "system")
     controller = Controller(
         describe_database(db), automatic_backups=True, background_after_paint=True
@@ -174,7 +197,7 @@ def run_gui(args: argparse.Namespace) -> int:
         return 0
     assert controller.window is not None
     window_up.append(controller.window)
-    after_first_paint(controller.window, listen)
+    after_first_paint(controller.window, after_paint)
     after_first_paint(controller.window, controller.after_start)
     # PySide6's import hook reads the source of every module imported after it (looking for its
     # __feature__ switches) into linecache: about 16 MB of lines nothing else needs. Tracebacks

@@ -216,6 +216,7 @@ class _State:
     followed_hints: QStyleHints | None = None  # whose colorSchemeChanged we listen to
     applying: bool = False
     style: QProxyStyle | None = None  # the application's style, kept alive here
+    outline_later: bool = False  # plain Fusion until outline_indicators() (the window's start)
 
 
 _state = _State()
@@ -412,12 +413,33 @@ class OutlinedIndicators(QProxyStyle):
         painter.restore()
 
 
+def outline_indicators_later() -> None:
+    """Until :func:`outline_indicators`, style with Fusion itself, not :class:`OutlinedIndicators`.
+
+    For the window's start: its first picture has no check box or radio button, and the proxy's
+    ``drawPrimitive``, called from Python for every element drawn, makes PySide6 build the enum
+    types of each kind of style option it is handed first (about 70, some 6 ms of the first
+    paint)."""
+    _state.outline_later = True
+
+
+def outline_indicators(app: QApplication) -> None:
+    """End :func:`outline_indicators_later`: the edged indicators from now on."""
+    if _state.outline_later:
+        _state.outline_later = False
+        if _state.scheme is not None:
+            _apply_scheme(app, _state.scheme)
+
+
 def _apply_scheme(app: QApplication, scheme: str) -> None:
     # While a style sheet is set, app.style() is Qt's style-sheet wrapper, which hides the
     # underlying style; clear the sheet first so we can see whether ours is in use.
     if app.styleSheet():
         app.setStyleSheet("")
-    if not isinstance(app.style(), OutlinedIndicators):
+    if _state.outline_later:
+        if isinstance(app.style(), OutlinedIndicators) or app.style().name().lower() != "fusion":
+            app.setStyle(STYLE_NAME)
+    elif not isinstance(app.style(), OutlinedIndicators):
         _state.style = OutlinedIndicators(STYLE_NAME)  # kept: the application does not own it
         app.setStyle(_state.style)
     app.setPalette(build_palette(scheme))

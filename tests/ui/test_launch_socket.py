@@ -1,6 +1,7 @@
 """The window's start opens its single-instance socket late (``ui/launch.py``): once the window
 has been painted, or at once when a dialog waits for the person first. Either way a second
-launch on the same database finds it and is forwarded. Each start is a real program in a
+launch on the same database finds it and is forwarded. The check boxes' edges
+(``theme.OutlinedIndicators``) come at the same moment. Each start is a real program in a
 process of its own."""
 
 from __future__ import annotations
@@ -30,17 +31,31 @@ PREPARE = """
         )
     db.close()
 """
-# The program on the database; says when its socket listens, whether its main window exists
-# then, and when it is asked to come forward.
+# The program on the database; says whether its check boxes' edges were drawn (ui/theme.py)
+# when its window was first painted, when its socket listens (whether its main window exists
+# then, and the edges drawn), and when it is asked to come forward.
 START = """
     import sys
     from PySide6.QtWidgets import QApplication
-    from cpe_desktop.ui import controller, single_instance
+    from cpe_desktop.ui import controller, first_paint, single_instance, theme
+    def style():
+        outlined = theme._state.style is not None and not theme._state.outline_later
+        return "outlined" if outlined else "plain"
+    queue = first_paint.after_first_paint
+    def after_first_paint(widget, work):
+        def run():
+            if not getattr(first_paint, "seen", False):
+                first_paint.seen = True
+                print("painted", style(), flush=True)
+            work()
+        queue(widget, run)
+    first_paint.after_first_paint = after_first_paint
     listen = single_instance.SingleInstance.listen
     def listening(self):
         done = listen(self)
         shown = [type(w).__name__ for w in QApplication.topLevelWidgets() if w.isVisible()]
-        print("listening", "window" if "MainWindow" in shown else "no-window", flush=True)
+        window = "window" if "MainWindow" in shown else "no-window"
+        print("listening", window, style(), flush=True)
         return done
     single_instance.SingleInstance.listen = listening
     def bring_to_front(self):
@@ -91,7 +106,9 @@ def test_a_second_launch_is_forwarded_once_the_start_listens(qtbot, tmp_path, pe
     ) as first:
         lines = _lines(first)
         try:
-            assert lines.get(timeout=60) == f"listening {shown}"
+            if shown == "window":
+                assert lines.get(timeout=60) == "painted plain"  # edges after the first paint
+            assert lines.get(timeout=60) == f"listening {shown} outlined"
             second = SingleInstance(str(db))
             assert second.claim(knock_for_ms=0) is False
             assert second.forwarded

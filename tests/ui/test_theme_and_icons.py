@@ -356,6 +356,25 @@ def test_apply_theme_uses_fusion_and_rejects_unknown_preferences(themed_app):
         theme.apply_theme(themed_app, "sepia")
 
 
+def test_the_edged_indicators_can_wait_for_the_first_paint(themed_app):
+    """The window's start (ui/launch.py) styles with Fusion itself until its window is painted."""
+    theme.apply_theme(themed_app, "light")  # the edged style in place, as after a window
+    try:
+        theme.outline_indicators_later()
+        theme.apply_theme(themed_app, "dark")
+        assert themed_app.styleSheet()  # the scheme is applied all the same
+        themed_app.setStyleSheet("")
+        assert not isinstance(themed_app.style(), theme.OutlinedIndicators)
+        assert themed_app.style().name().lower() == "fusion"
+        theme.outline_indicators(themed_app)
+        assert themed_app.styleSheet()
+        themed_app.setStyleSheet("")
+        assert isinstance(themed_app.style(), theme.OutlinedIndicators)
+        assert theme.current_scheme() == "dark"
+    finally:
+        theme._state.outline_later = False
+
+
 def test_prepare_application_after_construction_is_a_quiet_no_op(qapp):
     # The rounding policy can only be set before the QApplication exists; Qt would warn
     # (and the Qt log check would fail this test) if prepare_application() tried anyway.
