@@ -169,6 +169,28 @@ def _stated(record_ids: list[int]) -> dict[int, tuple[Any, ...]]:
 _SHAREABLE = frozenset({str, int, float, bool, type(None), Decimal, dt.date, dt.datetime})
 
 
+_WHOLE = (peewee.AutoField, peewee.IntegerField)
+_TEXT = (peewee.CharField, peewee.TextField)
+_OTHER = (peewee.DateField, peewee.DateTimeField, peewee.DecimalField, peewee.BooleanField)
+
+
+def _passed(field: peewee.Field) -> frozenset[type]:
+    """The stored types this field's ``python_value`` gives back as they are, for peewee's own
+    fields: None (``Field.python_value``), a whole number for an integer column or a key to one
+    (``int(value)``), a string for a text column. None for any other kind of field (a subclass
+    of these included): its values are converted."""
+    kind: type = type(field)
+    if isinstance(field, peewee.ForeignKeyField) and kind is peewee.ForeignKeyField:
+        kind = type(field.rel_field)
+    if kind in _WHOLE:
+        return frozenset({type(None), int})
+    if kind in _TEXT:
+        return frozenset({type(None), str})
+    if kind in _OTHER:
+        return frozenset({type(None)})
+    return frozenset()
+
+
 def plain_models(query: peewee.ModelSelect) -> list[Any]:
     """The models ``list(query)`` reads (a select of one model's every column), equal to its and
     as clean (nothing dirty), built without peewee's per-row work: each column's value
@@ -182,12 +204,17 @@ def plain_models(query: peewee.ModelSelect) -> list[Any]:
         return list(query)  # not a plain select of every column: peewee's own way
     names = [field.name for field in fields]
     converters = [field.python_value for field in fields]
+    kept = [_passed(field) for field in fields]
     seen: list[dict[tuple[type, Any], Any]] = [{} for _ in fields]
     new = object.__new__
     found = []
     for row in cursor:
         data = {}
-        for name, convert, memo, raw in zip(names, converters, seen, row, strict=True):
+        columns = zip(names, converters, kept, seen, row, strict=True)
+        for name, convert, passed, memo, raw in columns:
+            if type(raw) in passed:  # what the field would give back as it is
+                data[name] = raw
+                continue
             key = (type(raw), raw)
             value = memo.get(key, memo)
             if value is memo:

@@ -105,6 +105,29 @@ def test_a_firms_read_skips_the_records_of_people_not_asked_for(people):
         assert first.credits is second.credits
 
 
+def test_values_kept_as_stored_are_what_each_field_gives_back():
+    """``plain_models`` keeps a stored value as it is only where the field's ``python_value``
+    gives it back unchanged: checked for every field of every model."""
+    import inspect
+
+    import peewee
+
+    from cpe_desktop.db import models as all_models
+
+    samples = {type(None): None, int: 7, str: "Texas"}
+    checked = 0
+    for _, model in inspect.getmembers(all_models, inspect.isclass):
+        if not issubclass(model, peewee.Model) or not hasattr(model, "_meta"):
+            continue
+        for field in model._meta.sorted_fields:
+            for kind in compliance_reads._passed(field):
+                stored = samples[kind]
+                given = field.python_value(stored)
+                assert given == stored and type(given) is kind, (model, field.name, kind)
+                checked += 1
+    assert checked > 50
+
+
 def test_drafts_become_the_records_and_issues_the_constructors_build():
     """``RecordDraft`` and ``IssueDraft`` (how the reads and the engine build records and issues
     fast) have their classes' slots, in order, and what they become is what the constructor
