@@ -270,6 +270,16 @@ def _parse(text: str) -> tuple[list[str], list[Row], int]:
         errors.raise_all()
     rows = []
     every_column_named = all(header)
+    if every_column_named and "'" not in text:  # no cell to restore: the loop's result
+        width = len(header)
+        rows = [
+            Row(line, dict(zip(header, cells, strict=False)))
+            for line, cells in raw[1:]
+            if len(cells) <= width
+        ]
+        if len(rows) == len(raw) - 1:
+            return header, rows, header_line
+        rows = []
     for line, cells in raw[1:]:
         if every_column_named and len(cells) <= len(header):  # most files: the loop's result
             rows.append(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,6 +132,24 @@ def read_text(source: Path | str) -> str:
 
 def csv_records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
     """Non-blank CSV records with the line each starts on (a quoted cell may span lines)."""
+    if '"' not in text:  # no quoted cell: each record is one line, numbered in turn
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        try:
+            # Read no further than one record past the limit.
+            filled = (pair for pair in enumerate(reader, 1) if "".join(pair[1]).strip())
+            found = list(itertools.islice(filled, MAX_ROWS + 2))
+        except csv.Error as exc:
+            message = f"cannot be read as CSV ({exc})"
+            raise ValidationError(f"line {reader.line_num}", message) from None
+        if len(found) > MAX_ROWS + 1:
+            line = found[MAX_ROWS + 1][0]
+            raise ValidationError(f"line {line}", f"the file has more than {MAX_ROWS:,} rows")
+        return found
+    return _quoted_csv_records(text, delimiter)
+
+
+def _quoted_csv_records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+    """:func:`csv_records` of a text with quotes, each record's first line asked of the reader."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     found: list[tuple[int, list[str]]] = []
     start = 1

@@ -22,8 +22,11 @@ from cpe_desktop.db.models import AuditLog, CpeRecord, RecordCredit
 from cpe_desktop.services import bulk_records
 from cpe_desktop.services.audit import trail as audit
 from cpe_desktop.services.context import SYSTEM, ServiceContext
+from cpe_desktop.services.errors import ValidationError
 from cpe_desktop.services.interchange.checks import RecordChecks, check_record
+from cpe_desktop.services.interchange.csv_format import HEADER, _parse, restore
 from cpe_desktop.services.interchange.grouping import KEYS
+from cpe_desktop.services.interchange.tabular import _quoted_csv_records, csv_records
 
 TODAY = dt.datetime(2026, 6, 15, 9, 30)
 TOPICS = ("Fraud", "California Regulatory Review")
@@ -274,3 +277,48 @@ def test_picture_texts_of_values_of_any_kind_are_the_pictures_json(sponsor, note
     assert bulk_records._picture_text(row, record, {}) == audit.picture_json(
         bulk_records._picture(row, record, {})
     )
+
+
+_CSV_TEXT = st.text(alphabet="ab ,;\n\r'=\x00")
+
+
+@given(_CSV_TEXT)
+def test_a_file_without_quotes_has_its_records_numbered_as_the_reader_counts(text):
+    assert '"' not in text
+    try:
+        expected = _quoted_csv_records(text, ",")
+    except ValidationError as exc:
+        with pytest.raises(ValidationError) as found:
+            csv_records(text, ",")
+        assert found.value.errors == exc.errors
+        return
+    assert csv_records(text, ",") == expected
+
+
+def test_a_file_with_quotes_has_its_records_numbered_as_the_reader_counts():
+    text = 'a,b\n"two\nlines",x\n\n  ,\nc,d\n'
+    assert csv_records(text, ",") == [(1, ["a", "b"]), (2, ["two\nlines", "x"]), (6, ["c", "d"])]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from(["2024-01-02", "T", "'=x", "''+y", "a'b", "", " "]), max_size=9),
+        max_size=6,
+    ),
+    st.booleans(),
+)
+def test_template_rows_read_alike_with_and_without_apostrophes(cells, apostrophe):
+    lines = [",".join(HEADER)] + [",".join(row) for row in cells]
+    text = "\n".join(lines)
+    if not apostrophe:
+        text = text.replace("'", "")
+    try:
+        header, rows, _ = _parse(text)
+    except ValidationError:
+        return
+    expected = [
+        (line, {name: restore(cell) for name, cell in zip(header, row, strict=False)})
+        for line, row in csv_records(text, ",")[1:]
+    ]
+    assert [(row.line, row.cells) for row in rows] == expected
