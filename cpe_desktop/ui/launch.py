@@ -35,6 +35,7 @@ from cpe_desktop.ui.gc_guard import MainThreadCollector
 from cpe_desktop.ui.icons import app_icon
 from cpe_desktop.ui.single_instance import SingleInstance
 from cpe_desktop.ui.theme import (
+    STYLE_NAME,
     apply_theme,
     outline_indicators,
     outline_indicators_later,
@@ -55,7 +56,9 @@ def make_application() -> QApplication:
     QCoreApplication.setOrganizationName(ORGANIZATION)
     QCoreApplication.setApplicationName(APPLICATION)
     QCoreApplication.setApplicationVersion(__version__)
-    app = QApplication(sys.argv[:1])
+    # In Fusion from the start (apply_theme installs it too, once the window has been painted,
+    # edged: ui/theme.outline_indicators_later).
+    app = QApplication([*sys.argv[:1], "-style", STYLE_NAME])
     QGuiApplication.setDesktopFileName("cpe-tracker")
     use_readable_locale()
     use_locale_dates()  # one date format in every sentence, the same as the date inputs'

@@ -30,13 +30,16 @@ import logging
 from dataclasses import dataclass
 from string import Template
 from types import MappingProxyType
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPalette, QPen, QStyleHints
-from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleOption, QWidget
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette, QStyleHints
+from PySide6.QtWidgets import QApplication
 
 from cpe_desktop.paths import resource
+
+if TYPE_CHECKING:  # ui/outlined_style.py is imported when the style is installed
+    from cpe_desktop.ui.outlined_style import OutlinedIndicators
 
 log = logging.getLogger(__name__)
 
@@ -215,7 +218,7 @@ class _State:
     scheme: str | None = None  # None until apply_theme() has run
     followed_hints: QStyleHints | None = None  # whose colorSchemeChanged we listen to
     applying: bool = False
-    style: QProxyStyle | None = None  # the application's style, kept alive here
+    style: OutlinedIndicators | None = None  # the application's style, kept alive here
     outline_later: bool = False  # plain Fusion until outline_indicators() (the window's start)
 
 
@@ -377,49 +380,15 @@ def _scaled_font_size(font: QFont, factor: float) -> str:
     return f"{round(max(font.pixelSize(), 1) * factor)}px"
 
 
-class OutlinedIndicators(QProxyStyle):
-    """Fusion, with every check box and radio button edged in the muted text colour.
-
-    Fusion edges an unticked box a shade darker than the window; on the dark palette that edge
-    and the box's fill all but vanish (about 1.1:1), so an unticked "Started on" looked like no
-    control at all. The muted colour is at least 4.5:1 on the window in both themes (WCAG asks
-    3:1 of a control's edge). A style sheet cannot do this without replacing Fusion's tick.
-    """
-
-    _EDGED = (
-        QStyle.PrimitiveElement.PE_IndicatorCheckBox,
-        QStyle.PrimitiveElement.PE_IndicatorRadioButton,
-    )
-
-    def drawPrimitive(
-        self,
-        element: QStyle.PrimitiveElement,
-        option: QStyleOption,
-        painter: QPainter,
-        widget: QWidget | None = None,
-    ) -> None:
-        super().drawPrimitive(element, option, painter, widget)
-        if element not in self._EDGED:
-            return
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(option.palette.color(QPalette.ColorRole.PlaceholderText), 1))
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        box = option.rect.adjusted(1, 1, -1, -1)
-        if element == QStyle.PrimitiveElement.PE_IndicatorRadioButton:
-            painter.drawEllipse(box)
-        else:
-            painter.drawRoundedRect(box.toRectF().adjusted(0.5, 0.5, -0.5, -0.5), 1.5, 1.5)
-        painter.restore()
-
-
 def outline_indicators_later() -> None:
-    """Until :func:`outline_indicators`, style with Fusion itself, not :class:`OutlinedIndicators`.
+    """Until :func:`outline_indicators`, leave the application's style as it is: the window's
+    start makes its application in Fusion (``ui/launch.make_application``) and installs
+    ``ui/outlined_style.OutlinedIndicators`` once its window has been painted.
 
-    For the window's start: its first picture has no check box or radio button, and the proxy's
-    ``drawPrimitive``, called from Python for every element drawn, makes PySide6 build the enum
-    types of each kind of style option it is handed first (about 70, some 6 ms of the first
-    paint)."""
+    Its first picture has no check box or radio button. The proxy's ``drawPrimitive``, called
+    from Python for every element drawn, makes PySide6 build the enum types of each kind of
+    style option it is handed (about 70), and a ``QStyle`` handed to Python those of ``QStyle``:
+    some 12 ms before the first paint together."""
     _state.outline_later = True
 
 
@@ -436,12 +405,12 @@ def _apply_scheme(app: QApplication, scheme: str) -> None:
     # underlying style; clear the sheet first so we can see whether ours is in use.
     if app.styleSheet():
         app.setStyleSheet("")
-    if _state.outline_later:
-        if isinstance(app.style(), OutlinedIndicators) or app.style().name().lower() != "fusion":
-            app.setStyle(STYLE_NAME)
-    elif not isinstance(app.style(), OutlinedIndicators):
-        _state.style = OutlinedIndicators(STYLE_NAME)  # kept: the application does not own it
-        app.setStyle(_state.style)
+    if not _state.outline_later:
+        from cpe_desktop.ui.outlined_style import OutlinedIndicators
+
+        if not isinstance(app.style(), OutlinedIndicators):
+            _state.style = OutlinedIndicators(STYLE_NAME)  # kept: the application does not own it
+            app.setStyle(_state.style)
     app.setPalette(build_palette(scheme))
     app.setStyleSheet(stylesheet(scheme, app.font()))
     changed = scheme != _state.scheme

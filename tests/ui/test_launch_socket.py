@@ -1,7 +1,7 @@
 """The window's start opens its single-instance socket late (``ui/launch.py``): once the window
 has been painted, or at once when a dialog waits for the person first. Either way a second
 launch on the same database finds it and is forwarded. The check boxes' edges
-(``theme.OutlinedIndicators``) come at the same moment. Each start is a real program in a
+(``outlined_style.OutlinedIndicators``) come at the same moment. Each start is a real program in a
 process of its own."""
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QFrame, QLabel, QLineEdit, QVBoxLayo
 
 from cpe_desktop.paths import resource
 from cpe_desktop.ui import icons, theme
+from cpe_desktop.ui.outlined_style import OutlinedIndicators
 
 pytestmark = pytest.mark.gui
 
@@ -350,26 +351,28 @@ def test_apply_theme_uses_fusion_and_rejects_unknown_preferences(themed_app):
     assert themed_app.styleSheet()
     themed_app.setStyleSheet("")  # unwrap to see the style underneath
     style = themed_app.style()
-    assert isinstance(style, theme.OutlinedIndicators)  # Fusion, with visible box edges
+    assert isinstance(style, OutlinedIndicators)  # Fusion, with visible box edges
     assert style.baseStyle().name().lower() == "fusion"
     with pytest.raises(ValueError, match="theme must be one of"):
         theme.apply_theme(themed_app, "sepia")
 
 
 def test_the_edged_indicators_can_wait_for_the_first_paint(themed_app):
-    """The window's start (ui/launch.py) styles with Fusion itself until its window is painted."""
-    theme.apply_theme(themed_app, "light")  # the edged style in place, as after a window
+    """The window's start (ui/launch.py) makes its application in Fusion and leaves it so until
+    its window is painted."""
+    themed_app.setStyle("Fusion")
     try:
         theme.outline_indicators_later()
         theme.apply_theme(themed_app, "dark")
         assert themed_app.styleSheet()  # the scheme is applied all the same
         themed_app.setStyleSheet("")
-        assert not isinstance(themed_app.style(), theme.OutlinedIndicators)
+        assert not isinstance(themed_app.style(), OutlinedIndicators)
         assert themed_app.style().name().lower() == "fusion"
+        theme.apply_theme(themed_app, "dark")
         theme.outline_indicators(themed_app)
         assert themed_app.styleSheet()
         themed_app.setStyleSheet("")
-        assert isinstance(themed_app.style(), theme.OutlinedIndicators)
+        assert isinstance(themed_app.style(), OutlinedIndicators)
         assert theme.current_scheme() == "dark"
     finally:
         theme._state.outline_later = False
