@@ -327,8 +327,9 @@ def _label(record: RecordFacts) -> str:
 def _records(
     ctx: EvaluationContext, window: CappedWindow, ethics: Period
 ) -> tuple[tuple[int, ...], list[Issue]]:
-    """The records that count (toward the total or ethics), and the issues of the records looked
-    at: no certificate (counted records) and credits breaking the increments (any of them).
+    """The records that count (toward the total or ethics; the opening balance's id, not a
+    record's, left out), and the issues of the records looked at: no certificate (counted
+    records) and credits breaking the increments (any of them).
 
     Each record's issues are worded once per ledger (a holder's licenses share one), and only
     the records with something to say are visited, so a firm's licenses cost what their issues
@@ -373,7 +374,8 @@ def _records(
             if not_stated is not None:  # (never for the opening balance)
                 issues.append(not_stated)
     records = ledger.records
-    return tuple([records[p].record_id for p in counted]), issues
+    found = [records[p].record_id for p in counted]
+    return tuple([r for r in found if r > 0] if found and min(found) <= 0 else found), issues
 
 
 def _record_notes(ledger: Ledger, position: int) -> tuple[Issue | None, tuple[Issue, ...]]:
@@ -543,7 +545,7 @@ def _evaluate(ctx: EvaluationContext, ledger: Ledger) -> Evaluation:
         caps=caps,
         previous=previous,
         issues=tuple(ctx.issues + record_issues),
-        counted_records=tuple([r for r in counted_records if r > 0]),
+        counted_records=counted_records,
         tracked_from=license.tracked_from,
         opening_hours=ctx.opening[0],
         opening_ethics_hours=ctx.opening[1],

@@ -73,6 +73,20 @@ def test_opening_balance_counts_like_a_record_on_tracked_from():
     assert all(record_id > 0 for record_id in result.counted_records)
 
 
+def test_counted_records_leave_out_the_opening_balance_wherever_it_falls():
+    """Records before and after tracked_from in the period: every one counts, in date order,
+    and the opening balance (a record of its own on tracked_from) is not among them."""
+    license = lic("Georgia", issued="2008-06-01", tracked="2026-07-01", opening=30)
+    records = [
+        rec("2026-09-01", ("Taxes", "20"), rid=70),
+        rec("2026-02-01", ("Taxes", "3"), rid=90),
+        rec("2026-07-01", ("Auditing", "2"), rid=80),
+    ]
+    result = evaluate(_georgia(), license, records, AS_OF)
+    assert result.counted_records == (90, 80, 70)
+    assert result.counted_total == H(55)
+
+
 def test_opening_balance_belongs_to_one_license_only():
     """Two licenses of one holder in evaluate_all: the opening balance of the first does not
     count toward the second."""
