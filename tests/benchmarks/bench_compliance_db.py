@@ -9,7 +9,9 @@ since the last evaluation (the dashboard after a license or rule edit), when the
 what it read. Medians of ``--runs`` runs. ``--demo`` judges the ``cpe-tracker demo`` firm instead
 (the same number of people, one or two licenses each in many states and credentials, records
 written through the services; no certificate files), a firm like a real one rather than three
-identical licenses each.
+identical licenses each. ``--breakdown`` also prints where the CPU time of a fresh evaluation
+goes (records read, ledgers built, licenses judged, the rest), each as a multiple of the raw
+aggregate's.
 Not collected by pytest; see README.md in this folder.
 """
 
@@ -127,12 +129,66 @@ def timed(call, runs: int) -> tuple[float, float, float, float]:
     return statistics.median(samples), min(samples), max(samples), statistics.median(cpu)
 
 
+def breakdown(ctx: ServiceContext, runs: int) -> dict[str, float]:
+    """Median CPU time of each part of a whole-firm evaluation with the records read afresh:
+    reading the records (``compliance_reads.read_records``), building the holders' ledgers
+    (``rules.ledger.Ledger``), judging the licenses (the rest of
+    ``rules.compliance.evaluate_prepared``) and everything else (licenses, rules, people,
+    the records' version, the collector). Measured by wrapping those functions for these runs
+    only."""
+    from cpe_desktop.rules import compliance as engine
+    from cpe_desktop.rules.ledger import Ledger
+
+    spent = {"read": 0.0, "ledgers": 0.0, "engine": 0.0}
+
+    def timing(name, call):
+        def timed_call(*args, **kwargs):
+            start = time.thread_time()
+            try:
+                return call(*args, **kwargs)
+            finally:
+                spent[name] += time.thread_time() - start
+
+        return timed_call
+
+    class TimedLedger(Ledger):
+        def __init__(self, *args, **kwargs):
+            start = time.thread_time()
+            super().__init__(*args, **kwargs)
+            spent["ledgers"] += time.thread_time() - start
+
+    saved = (compliance.read_records, compliance.evaluate_prepared, engine.Ledger)
+    compliance.read_records = timing("read", saved[0])
+    compliance.evaluate_prepared = timing("engine", saved[1])
+    engine.Ledger = TimedLedger
+    parts: dict[str, list[float]] = {"read": [], "ledgers": [], "judging": [], "rest": []}
+    try:
+        for _ in range(runs):
+            spent.update(read=0.0, ledgers=0.0, engine=0.0)
+            compliance.forget_cached_records()
+            start = time.thread_time()
+            compliance.evaluate_licenses(ctx, as_of=AS_OF)
+            whole = time.thread_time() - start
+            parts["read"].append(spent["read"])
+            parts["ledgers"].append(spent["ledgers"])
+            parts["judging"].append(spent["engine"] - spent["ledgers"])
+            parts["rest"].append(whole - spent["read"] - spent["engine"])
+    finally:
+        compliance.read_records, compliance.evaluate_prepared, engine.Ledger = saved
+    return {name: statistics.median(values) for name, values in parts.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=50)
     parser.add_argument("--records-per-person", type=int, default=400)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--demo", action="store_true", help="judge the demo firm instead")
+    parser.add_argument(
+        "--breakdown",
+        action="store_true",
+        help="also print the CPU time of each part (records read, ledgers, judging, the rest)",
+    )
     args = parser.parse_args()
     path = Path(tempfile.mkdtemp(prefix="cpe-bench-firm-")) / "firm.db"
     records = (build_demo if args.demo else build)(path, args.people, args.records_per_person)
@@ -168,6 +224,15 @@ def main() -> None:
         print(
             f"ratio ({clock}): {ours_cold[at] / raw[at]:.1f}x (afresh) and "
             f"{ours[at] / raw[at]:.1f}x (unchanged) the raw aggregate"
+        )
+    if args.breakdown:
+        parts = breakdown(ctx, args.runs)
+        print(
+            "afresh, CPU time by part (x the raw aggregate's CPU time): "
+            + ", ".join(
+                f"{name} {spent * 1000:.1f}ms ({spent / raw[3]:.1f}x)"
+                for name, spent in parts.items()
+            )
         )
     del db
     sys.exit(0)
