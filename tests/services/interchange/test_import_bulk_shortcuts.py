@@ -14,11 +14,11 @@ import sqlite3
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cpe_desktop.clock import FixedClock
-from cpe_desktop.db.models import AuditLog, CpeRecord, RecordCredit
+from cpe_desktop.db.models import AuditLog, CpeRecord, RecordCredit, database
 from cpe_desktop.services import bulk_records
 from cpe_desktop.services.audit import trail as audit
 from cpe_desktop.services.context import SYSTEM, ServiceContext
@@ -322,3 +322,45 @@ def test_template_rows_read_alike_with_and_without_apostrophes(cells, apostrophe
         for line, row in csv_records(text, ",")[1:]
     ]
     assert [(row.line, row.cells) for row in rows] == expected
+
+
+_ENTRY_TEXT = st.one_of(
+    st.none(), st.sampled_from(["create record", "by system", "record"]), st.text(max_size=8)
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.integers(1, 5), st.booleans()),
+            _ENTRY_TEXT,
+            st.sampled_from([dt.datetime(2026, 6, 15, 9, 30), "2026-06-15 09:30:00", None]),
+            _ENTRY_TEXT,
+            _ENTRY_TEXT,
+            _ENTRY_TEXT,
+            _ENTRY_TEXT,
+            _ENTRY_TEXT,
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_the_chain_hashes_each_entry_as_the_check_does(db, entries):
+    shared_time = dt.datetime(2026, 6, 15, 9, 30)
+    entries = [
+        (e[0], e[1], shared_time if isinstance(e[2], dt.datetime) else e[2], *e[3:])
+        for e in entries
+    ] + entries
+    with database.atomic() as transaction:
+        chained = audit.chain(entries)
+        transaction.rollback()
+    for row in chained:
+        log_id, user, action, when, details, entity, entity_id, before, after = row[:9]
+        actor, previous, digest = row[9:]
+        assert digest == audit.entry_hash(
+            log_id, actor, action, when, entity, entity_id, details, before, after, previous
+        )
+    assert [row[10] for row in chained[1:]] == [row[11] for row in chained[:-1]]
