@@ -2,7 +2,8 @@
 PostgreSQL server, PySide6's look at each imported module made without ``inspect``, and none of
 what the start defers (the migration steps of an up-to-date database, QtNetwork for the
 single-instance socket, playhouse's URL parser, platformdirs with a data folder given, the
-commands' parsers, zoneinfo while the time zone preference is "local").
+commands' parsers, zoneinfo while the time zone preference is "local", the edged-indicator
+style).
 
 Each case runs in a fresh interpreter: what one process has imported cannot be undone.
 """
@@ -129,6 +130,7 @@ FIRST_PAINT = """
         "platformdirs",
         "cpe_desktop.cli_server",
         "zoneinfo",
+        "cpe_desktop.ui.outlined_style",
     )
     from cpe_desktop.cli import main
     main(["--db", sys.argv[1]])
