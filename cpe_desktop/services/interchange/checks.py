@@ -259,6 +259,8 @@ class RecordChecks:
         self.today = ctx.clock.today()
         self._judged: dict[tuple[Any, ...], Checked] = {}
         self._plans: dict[tuple[str, ...], _Plan] = {}
+        self._parts: dict[tuple[Any, ...], Any] = {}  # per one-line key: _line_part's
+        self._totals: dict[tuple[str, Any], Any] = {}  # per total and method
         # Each plain text field's texts as read (``_plain_text``), each text read once.
         self._texts: dict[str, dict[str, str | None]] = {name: {} for name in _FREE_TEXT}
         self._days: dict[Any, Any] = {}
@@ -358,37 +360,54 @@ class RecordChecks:
         total's against the day (``check_program_days``). None: a line with a problem, a field
         listed twice, a total with a problem, or warnings not of that shape: the long way."""
         raw = data["credits"]
-        alone = [
-            self._judged_as(data, texts, self.today, (*key, (line,)), [item])
-            for line, item in zip(lines, raw, strict=True)
-        ]
-        if any(judged.errors for judged in alone):
-            return None
-        method = alone[0].values.get("delivery_method")
-        tail = [NOT_STATED_METHOD] if method == NOT_STATED else []
-        credits: list[dict[str, Any]] = []
-        warnings: list[str] = []
-        for judged in alone:
-            (line,) = judged.values["credits"]
-            after = _total_warnings(sum((line["credits"],), Decimal(0)), method, self.today)
-            if after is None:
+        parts = []
+        for line, item in zip(lines, raw, strict=True):
+            line_key = (*key, (line,))
+            part = self._parts.get(line_key, _SLOW)
+            if part is _SLOW:
+                judged = self._judged_as(data, texts, self.today, line_key, [item])
+                part = self._parts[line_key] = self._line_part(judged)
+            if part is None:
                 return None
-            after = [*tail, *after]  # what follows the line's own warnings
-            cut = len(judged.warnings) - len(after)
-            if cut < 0 or judged.warnings[cut:] != after:
-                return None
-            credits.append(line)
-            warnings.extend(judged.warnings[:cut])
+            parts.append(part)
+        first = parts[0][0]
+        method = first.values.get("delivery_method")
+        credits = [line for _, line, _ in parts]
         if len({line["field"] for line in credits}) < len(credits):
             return None  # a field listed twice: said by the long way
-        total = _total_warnings(
-            sum((line["credits"] for line in credits), Decimal(0)), method, self.today
-        )
+        total = self._total_warnings(sum((line["credits"] for line in credits), Decimal(0)), method)
         if total is None:
             return None
-        values = dict(alone[0].values)
+        values = dict(first.values)
         values["credits"] = credits
+        tail = [NOT_STATED_METHOD] if method == NOT_STATED else []
+        warnings = [warning for _, _, own in parts for warning in own]
         return Checked(values, {}, [*warnings, *tail, *total])
+
+    def _line_part(self, judged: Checked) -> tuple[Checked, dict[str, Any], list[str]] | None:
+        """A one-line stand-in's judgment, its line and the line's own warnings (what precede
+        the method's and the total's); None: a problem, or warnings not of that shape."""
+        if judged.errors:
+            return None
+        method = judged.values.get("delivery_method")
+        (line,) = judged.values["credits"]
+        after = self._total_warnings(sum((line["credits"],), Decimal(0)), method)
+        if after is None:
+            return None
+        after = [*([NOT_STATED_METHOD] if method == NOT_STATED else []), *after]
+        cut = len(judged.warnings) - len(after)
+        if cut < 0 or judged.warnings[cut:] != after:
+            return None
+        return judged, line, judged.warnings[:cut]
+
+    def _total_warnings(self, total: Decimal, method: Any) -> list[str] | None:
+        """``records._check_total``'s warnings for a record of one day (None: an error), once
+        per total as written and method."""
+        key = (str(total), method)
+        found = self._totals.get(key, _SLOW)
+        if found is _SLOW:
+            found = self._totals[key] = _total_warnings(total, method, self.today)
+        return found
 
     def _own(
         self, judged: Checked, texts: Mapping[str, str | None], day: dt.date | None
