@@ -11,7 +11,9 @@ with that person's rights: the services' permission checks apply as in the windo
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import gc
 import getpass
 import json
 import logging
@@ -19,7 +21,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -254,9 +256,24 @@ def _iso_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None
 
 
+@contextlib.contextmanager
+def _cycles_collected_later() -> Iterator[None]:
+    """Python's cycle collector off while the window's start imports and builds (its objects
+    live on, and a collection would look through all of them again and again); the window's
+    own collector (``ui/gc_guard.py``) takes over once the window is up."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     if not _COMMANDS.keys() & set(sys.argv[1:] if argv is None else argv):
-        _peewee_without_postgres()  # no command named: the window (or --help, --version, …)
+        with _cycles_collected_later():
+            _peewee_without_postgres()  # no command named: the window (or --help, --version, …)
         args = _window_arguments(argv)
     else:
         args = build_parser().parse_args(argv)
@@ -267,12 +284,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.data_dir:
         paths.set_data_dir(args.data_dir)
     if args.command is None:
-        from cpe_desktop.ui.import_scan import scan_imports_quickly
+        with _cycles_collected_later():
+            from cpe_desktop.ui.import_scan import scan_imports_quickly
 
-        scan_imports_quickly()  # before the window's modules are imported
-        from cpe_desktop.ui.launch import run_gui
+            scan_imports_quickly()  # before the window's modules are imported
+            from cpe_desktop.ui.launch import run_gui
 
-        return run_gui(args)
+            return run_gui(args)
     log_file = setup_logging()  # None: the data folder cannot hold it; records go to stderr
     try:
         return _COMMANDS[args.command](args)

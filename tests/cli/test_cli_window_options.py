@@ -46,3 +46,18 @@ def test_help_lists_the_commands(capsys):
         cli._window_arguments(["--help"])
     assert stopped.value.code == 0
     assert "status" in capsys.readouterr().out
+
+
+def test_the_window_starts_without_the_cycle_collector_and_gives_it_back(monkeypatch, tmp_path):
+    """Python's automatic collection waits while the window's start imports and builds (the
+    window's own collector, ui/gc_guard.py, takes over); it is as it was once main returns."""
+    import gc
+
+    from cpe_desktop.ui import launch
+
+    seen = []
+    monkeypatch.setattr(launch, "run_gui", lambda args: seen.append(gc.isenabled()) or 0)
+    assert gc.isenabled()
+    assert cli.main(["--db", str(tmp_path / "x.db")]) == 0
+    assert seen == [False]
+    assert gc.isenabled()
