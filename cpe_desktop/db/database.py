@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import parse_qsl, unquote, urlparse
 
 import peewee
@@ -189,8 +189,7 @@ def describe(db: peewee.Database) -> str:
     return f"{type(db).__name__} {db.database}"
 
 
-@dataclass(frozen=True)
-class FileState:
+class FileState(NamedTuple):  # (not a dataclass: this module is imported at every start)
     """What a SQLite file is, seen without opening it for writing.
 
     ``kind``: ``missing`` (no file), ``empty`` (no tables), ``ours`` (marked, or a CPE Tracker

@@ -25,9 +25,8 @@ import getpass
 import hashlib
 import logging
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QDir, QLockFile, QObject, QThread, Signal
 
@@ -58,8 +57,7 @@ def _temporary_lock_path(database_target: str) -> Path:
     return Path(QDir.tempPath()) / f"{server_name(database_target)}.lock"
 
 
-@dataclass(frozen=True)
-class Holder:
+class Holder(NamedTuple):  # (not a dataclass: this module is imported at every start)
     """The program holding a database's lock, as its lock file says."""
 
     pid: int
