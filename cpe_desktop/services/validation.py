@@ -20,6 +20,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 CONTROL_CHARACTERS = _CONTROL  # what ``Validator.text`` refuses in a text
 MISSING = object()
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def parse_date(value: Any) -> dt.date:
@@ -31,7 +32,7 @@ def parse_date(value: Any) -> dt.date:
     if not isinstance(value, str):
         raise ValueError("must be a date written YYYY-MM-DD")
     text = value.strip()
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+    if not _ISO_DATE.fullmatch(text):
         raise ValueError(f"must be a date written YYYY-MM-DD, not {value!r}")
     try:
         return dt.date.fromisoformat(text)

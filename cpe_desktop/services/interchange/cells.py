@@ -86,11 +86,27 @@ def full_year(year: int, today: dt.date | None = None) -> int:
     return latest - (latest - year) % 100
 
 
+def _plain_iso_day(text: str) -> bool:
+    """``text`` is exactly ``YYYY-MM-DD`` in ASCII digits (no space, no time): what ``_ISO`` and
+    ``_ONE_ISO_DAY`` match whole, and ``_TIME_OF_DAY`` never does."""
+    return (
+        len(text) == 10
+        and text[4] == "-" == text[7]
+        and text.isascii()
+        and (text[:4] + text[5:7] + text[8:]).isdigit()
+    )
+
+
 def parse_text_date(text: str, today: dt.date | None = None) -> dt.date:
     """A date typed as text in one of the common forms; ValueError with a plain message if not.
 
     ``today`` places a two-digit year (the current date when not given).
     """
+    if _plain_iso_day(text):  # most cells: read without the patterns when a real day
+        try:
+            return dt.date(int(text[:4]), int(text[5:7]), int(text[8:]))
+        except ValueError:
+            pass  # the long way says why
     value = text.strip()
     if (time := _TIME_OF_DAY.search(value)) and time.start() > 0:
         value = value[: time.start()]
@@ -120,8 +136,10 @@ def parse_date_range(text: str) -> tuple[dt.date, dt.date] | None:
     None when the text is not two dates (a single date, or anything else). The days are returned
     as written, even when the first comes after the last: the record check says so in words.
     """
+    if _plain_iso_day(text):  # most cells: one day, whose dashes are its own
+        return None
     value = " ".join(text.strip().split())
-    if _ONE_ISO_DAY.fullmatch(value):  # most cells: one day, whose dashes are its own
+    if _ONE_ISO_DAY.fullmatch(value):
         return None
     lowered = value.lower()
     try:

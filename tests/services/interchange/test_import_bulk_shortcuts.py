@@ -23,6 +23,7 @@ from cpe_desktop.services import bulk_records
 from cpe_desktop.services.audit import trail as audit
 from cpe_desktop.services.context import SYSTEM, ServiceContext
 from cpe_desktop.services.errors import ValidationError
+from cpe_desktop.services.interchange.cells import parse_date_range, parse_text_date
 from cpe_desktop.services.interchange.checks import RecordChecks, check_record
 from cpe_desktop.services.interchange.csv_format import HEADER, _parse, restore
 from cpe_desktop.services.interchange.grouping import KEYS
@@ -364,3 +365,24 @@ def test_the_chain_hashes_each_entry_as_the_check_does(db, entries):
             log_id, actor, action, when, entity, entity_id, details, before, after, previous
         )
     assert [row[10] for row in chained[1:]] == [row[11] for row in chained[:-1]]
+
+
+def _outcome(read, text):
+    try:
+        return read(text)
+    except ValueError as exc:
+        return str(exc)
+
+
+_DAY_TEXTS = st.one_of(
+    st.dates().map(dt.date.isoformat),
+    st.text(alphabet="0123456789-/ T:²", min_size=9, max_size=11),
+    st.from_regex(r"\d{4}-\d{2}-\d{2}", fullmatch=True),
+)
+
+
+@given(_DAY_TEXTS)
+def test_a_plain_iso_day_is_read_as_the_patterns_read_it(text):
+    """A leading space takes the long way; stripped, it reads the same."""
+    assert _outcome(parse_text_date, text) == _outcome(parse_text_date, " " + text)
+    assert parse_date_range(text) == parse_date_range(" " + text)
