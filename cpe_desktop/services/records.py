@@ -56,7 +56,7 @@ FIELDS = (
 EARLIEST = dt.date(1950, 1, 1)
 # The record's plain text fields and their longest length. Each is read on its own (only ``title``
 # is required) and bears on no other check: an import checks them apart from the rest
-# (``interchange/checks.RecordChecks``).
+# (``interchange/record_checks.RecordChecks``).
 TEXT_LIMITS = {
     "title": 300,
     "sponsor": 200,

@@ -19,8 +19,9 @@ from cpe_desktop.rules.fields import normalize_delivery_method
 from cpe_desktop.services import requirements
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import ValidationError
-from cpe_desktop.services.interchange.checks import RECORD_KEYS, RecordChecks
+from cpe_desktop.services.interchange.checks import RECORD_KEYS
 from cpe_desktop.services.interchange.common import MAX_ERRORS
+from cpe_desktop.services.interchange.record_checks import RecordChecks
 from cpe_desktop.services.records import NOT_STATED, not_stated
 from cpe_desktop.services.validation import parse_date
 

@@ -1,6 +1,6 @@
 """The import's bulk shortcuts (issue 18, fourth pass) give what the long way gives.
 
-Records judged once per kind (``checks.RecordChecks`` against ``check_record``), the chain's
+Records judged once per kind (``record_checks.RecordChecks`` against ``check_record``), the chain's
 hash written without the encoder (``trail._chained_digest`` against ``entry_hash``), a new
 record's picture written from a template (``bulk_records._picture_text`` against the picture's
 JSON) and values adapted for ``sqlite3`` once per distinct value (``bulk_records._db_values``).
@@ -24,9 +24,10 @@ from cpe_desktop.services.audit import trail as audit
 from cpe_desktop.services.context import SYSTEM, ServiceContext
 from cpe_desktop.services.errors import ValidationError
 from cpe_desktop.services.interchange.cells import parse_date_range, parse_text_date
-from cpe_desktop.services.interchange.checks import RecordChecks, check_record
+from cpe_desktop.services.interchange.checks import check_record
 from cpe_desktop.services.interchange.csv_format import HEADER, _parse, restore
 from cpe_desktop.services.interchange.grouping import KEYS
+from cpe_desktop.services.interchange.record_checks import RecordChecks
 from cpe_desktop.services.interchange.tabular import _quoted_csv_records, csv_records
 
 TODAY = dt.datetime(2026, 6, 15, 9, 30)
@@ -121,7 +122,7 @@ def test_records_alike_but_for_their_texts_and_day_are_judged_once(monkeypatch):
         judged.append(args[1])
         return real(*args, **kwargs)
 
-    monkeypatch.setattr("cpe_desktop.services.interchange.checks.check_record", counting)
+    monkeypatch.setattr("cpe_desktop.services.interchange.record_checks.check_record", counting)
     for number in range(1, 21):
         data = {
             "title": f"Course {number}",
