@@ -225,3 +225,82 @@ def test_the_status_document_carries_tracking_and_the_plain_sentence(firm):
         "No requirement rule for CPA in Nowhere: add one to see what is needed."
     )
     assert nowhere["tracked_from"] == "2026-06-15"  # no rule: entered today, tracked from today
+
+
+def test_a_change_behind_the_services_moves_the_records_version(firm):
+    """With no Outcome to say so, the records' version (count, newest id, newest edit) still
+    drops what was read: an edit stamped later, a record removed, a record added."""
+    from cpe_desktop.db.models import CpeRecord
+
+    def ann_total():
+        return compliance.evaluate_licenses(firm.as_ann)[0].evaluation.counted_total
+
+    assert ann_total() == Decimal("22.5")
+    CpeRecord.update(
+        completed_on=dt.date(2025, 2, 1), updated_at=dt.datetime(2026, 6, 16, 9)
+    ).where(CpeRecord.title == "Taxes 2026-02-01").execute()
+    assert ann_total() == Decimal("6.5")
+    CpeRecord.delete().where(CpeRecord.title == "Auditing 2026-04-01").execute()
+    assert ann_total() == Decimal(2)
+    _course(firm.as_ann, "2026-04-02", "Taxes", 1)
+    assert ann_total() == Decimal(3)
+
+
+def _young() -> set[int]:
+    import gc
+
+    return {id(o) for generation in (0, 1) for o in gc.get_objects(generation)}
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_firm_evaluation_leaves_the_collector_as_it_found_it(firm, monkeypatch, enabled):
+    """The collector is paused only when it was running, and switched on again only then; what
+    the evaluation made is in the oldest generation afterwards (not walked by the next young
+    pass), and a cycle made meanwhile is still collected by a full collection."""
+    import gc
+    import weakref
+
+    class Node:
+        pass
+
+    made: list[weakref.ref] = []
+    reading = compliance.read_records
+
+    def read_and_make_a_cycle(*args):
+        node = Node()
+        node.me = node  # garbage once this returns: only the collector frees it
+        made.append(weakref.ref(node))
+        return reading(*args)
+
+    monkeypatch.setattr(compliance, "read_records", read_and_make_a_cycle)
+    compliance.forget_cached_records()
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        items = compliance.evaluate_licenses(firm.as_admin)
+        assert gc.isenabled() is enabled
+        evaluation = items[0].evaluation
+        assert evaluation is not None and gc.is_tracked(evaluation)
+        assert id(evaluation) not in _young()
+        assert made and made[0]() is not None
+        gc.collect()
+        assert made[0]() is None
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_objects_someone_froze_stay_frozen(firm):
+    """When something else has frozen objects (``gc.freeze``), the evaluation does not move
+    them: unfreezing would undo what that caller set aside."""
+    import gc
+
+    compliance.forget_cached_records()
+    set_aside = [object()]
+    gc.freeze()
+    try:
+        items = compliance.evaluate_licenses(firm.as_admin)
+        tracked = {id(o) for o in gc.get_objects()}  # (frozen objects are not listed)
+        assert id(set_aside) not in tracked and gc.get_freeze_count() > 0
+        assert items[0].evaluation is not None and id(items[0].evaluation) in tracked
+    finally:
+        gc.unfreeze()
