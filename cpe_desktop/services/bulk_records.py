@@ -10,13 +10,13 @@ in one transaction (a savepoint inside the caller's, which also holds the activi
 The rows and audit entries are those ``create_record`` writes for the same checked values (a
 test compares them): :func:`prepare` takes values checked by the record service's own reader
 (``interchange.checks.check_record``), :func:`insert` writes them. :func:`audit_row` builds an
-audit entry exactly as ``audit.write`` does, for :func:`write_audit_many`.
+audit entry exactly as ``audit.write`` does, for :func:`write_audit_many`; a new record's
+picture and its JSON text come from ``record_pictures``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -27,7 +27,7 @@ import peewee
 
 from cpe_desktop.db.models import AuditLog, CpeRecord, RecordCredit, User, database
 from cpe_desktop.db.typed import primary_key, tuples
-from cpe_desktop.services import compliance
+from cpe_desktop.services import compliance, record_pictures
 from cpe_desktop.services.audit import trail as audit
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.editing import rows
@@ -41,8 +41,6 @@ _RECORD_FIELDS = tuple(CpeRecord._meta.sorted_fields)
 _RECORD_NAMES = tuple(field.name for field in _RECORD_FIELDS)  # a row's values in that order
 _CREDIT_FIELDS = (RecordCredit.record, RecordCredit.field_of_study, RecordCredit.credits)
 _AUDIT_FIELDS = audit.ENTRY_FIELDS  # an entry's values, as audit.write builds them
-# How the pictures' encoder writes a text (``ensure_ascii``, its default): quoted, escaped.
-_ascii_text = json.encoder.encode_basestring_ascii
 # The record's own columns an import gives (owner, ids and times are set here; a certificate
 # is attached in the app, where its owner is checked).
 _VALUE_COLUMNS = frozenset(
@@ -136,7 +134,7 @@ def insert(
             _insert_records(made, None if reserved is None else reserved[start : start + step])
             _insert_credits(made, batch)
             texts = [
-                _picture_text(row, record, pictured)
+                record_pictures.picture_text(row, record, pictured)
                 for row, record in zip(made, batch, strict=True)
             ]
             _write_audit_texts(ctx, "create", "record", made, texts, now)
@@ -208,113 +206,6 @@ def _write_audit_texts(
         for row, text in zip(made, texts, strict=True)
     ]
     _insert_many(AuditLog, audit.CHAINED_FIELDS, audit.chain(values))
-
-
-def _picture_text(row: dict[str, Any], record: NewRecord, shared: dict[Any, Any]) -> str:
-    """``audit.picture_json(_picture(row, record, shared))``, written from a template per owner
-    and per set of the record's own columns: the shared values' text made once, only the
-    record's own values (text, whole numbers, None, dates as ISO text; read from ``row``, which
-    holds them) and its credit lines' text (once per distinct set) written per record, each as
-    the encoder writes it."""
-    plan_key = ("text plan", record.user_id, tuple(record.values))
-    if plan_key not in shared:
-        shared[plan_key] = _text_plan(row, record, shared)
-    plan = shared[plan_key]
-    if plan is None:
-        return audit.value_json(_picture(row, record, shared))
-    template, variables = plan
-    texts = []
-    for name in variables:
-        if name == "credits":
-            texts.append(_lines_text(record.credits, shared))
-            continue
-        value = row[name]
-        kind = value.__class__
-        if kind is str:
-            texts.append(_ascii_text(value))
-        elif value is None:
-            texts.append("null")
-        elif kind is int:
-            texts.append(int.__repr__(value))
-        elif kind is dt.date:
-            texts.append('"' + value.isoformat() + '"')
-        else:
-            return audit.value_json(_picture(row, record, shared))
-    return template % tuple(texts)
-
-
-def _text_plan(
-    row: dict[str, Any], record: NewRecord, shared: dict[Any, Any]
-) -> tuple[str, tuple[str, ...]] | None:
-    """The picture's text with a ``%s`` for each value a record gives (its own columns, its id,
-    its credit lines), in the encoder's order (sorted keys), and their names. None: the picture
-    is not of that shape (written the long way)."""
-    picture = _picture(row, record, shared)
-    own = {*record.values, "record_id", "credits"}
-    if not own <= set(picture):
-        return None
-    pieces: list[str] = []
-    variables: list[str] = []
-    text = "{"
-    for index, key in enumerate(sorted(picture)):
-        text += (", " if index else "") + _ascii_text(key) + ": "
-        if key in own:
-            pieces.append(text.replace("%", "%%"))
-            variables.append(key)
-            text = ""
-        else:
-            text += audit.value_json(picture[key])
-    pieces.append(text.replace("%", "%%") + "}")
-    return "%s".join(pieces), tuple(variables)
-
-
-def _lines_text(credits: tuple[tuple[str, Decimal], ...], shared: dict[Any, Any]) -> str:
-    """The credit lines' picture as JSON text, once per distinct set of lines."""
-    key = ("credits text", credits)
-    if all(amount > 0 for _, amount in credits):
-        found = shared.get(key)
-        if found is None:
-            found = shared[key] = audit.value_json(_plain(credits))
-        return str(found)
-    return audit.value_json(_plain(credits))
-
-
-def _picture(row: dict[str, Any], record: NewRecord, shared: dict[Any, Any]) -> dict[str, Any]:
-    """``audit.snapshot_of(CpeRecord, row, credits=...)``: the picture every new record of its
-    owner shares (made once, in ``shared``) with the record's own values over it."""
-    if not _VALUE_COLUMNS.issuperset(record.values):
-        return audit.snapshot_of(CpeRecord, row, credits=_plain(record.credits))
-    base = shared.get(record.user_id)
-    if base is None:
-        common = {name: value for name, value in row.items() if name not in record.values}
-        base = shared[record.user_id] = audit.snapshot_of(CpeRecord, common)
-    picture = dict(base)
-    for name, value in record.values.items():  # their columns have their names
-        plain = value is None or value.__class__ is str or value.__class__ is int
-        picture[name] = value if plain else audit.json_value(value)
-    picture["record_id"] = row["record_id"]
-    picture["credits"] = _plain_lines(record.credits, shared)
-    return picture
-
-
-def _plain_lines(credits: tuple[tuple[str, Decimal], ...], shared: dict[Any, Any]) -> Any:
-    """:func:`_plain`, once per distinct set of lines (an import repeats a few dozen); only
-    positive amounts, which read alike whenever they are equal (zero has a sign)."""
-    if not all(amount > 0 for _, amount in credits):
-        return _plain(credits)
-    key = ("credits", credits)
-    found = shared.get(key)
-    if found is None:
-        found = shared[key] = _plain(credits)
-    return found
-
-
-def _plain(credits: Iterable[tuple[str, Decimal]]) -> list[dict[str, Any]]:
-    """The credit lines as ``records.credits_of`` reads them back, for the audit entry."""
-    return [
-        {"field": field, "credits": audit.json_value(amount)}
-        for field, amount in sorted(credits, key=lambda line: line[0])
-    ]
 
 
 def _check_owners_exist(user_ids: set[int]) -> None:

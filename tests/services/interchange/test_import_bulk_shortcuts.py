@@ -2,7 +2,7 @@
 
 Records judged once per kind (``record_checks.RecordChecks`` against ``check_record``), the chain's
 hash written without the encoder (``trail._chained_digest`` against ``entry_hash``), a new
-record's picture written from a template (``bulk_records._picture_text`` against the picture's
+record's picture written from a template (``record_pictures.picture_text`` against the picture's
 JSON) and values adapted for ``sqlite3`` once per distinct value (``bulk_records._db_values``).
 """
 
@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from cpe_desktop.clock import FixedClock
 from cpe_desktop.db.models import AuditLog, CpeRecord, RecordCredit, database
-from cpe_desktop.services import bulk_records
+from cpe_desktop.services import bulk_records, record_pictures
 from cpe_desktop.services.audit import trail as audit
 from cpe_desktop.services.context import SYSTEM, ServiceContext
 from cpe_desktop.services.errors import ValidationError
@@ -228,8 +228,8 @@ def test_a_picture_written_from_its_template_is_the_pictures_json(records):
             **values,
             "record_id": number,
         }
-        expected = audit.picture_json(bulk_records._picture(row, record, {}))
-        assert bulk_records._picture_text(row, record, shared) == expected
+        expected = audit.picture_json(record_pictures.picture(row, record, {}))
+        assert record_pictures.picture_text(row, record, shared) == expected
         assert json.loads(expected)["record_id"] == number
 
 
@@ -276,8 +276,8 @@ def test_picture_texts_of_values_of_any_kind_are_the_pictures_json(sponsor, note
     record = bulk_records.NewRecord(7, values, (("Taxes", Decimal("-0")),))
     row = {**CpeRecord._meta.get_default_dict(), "user": 7, "created_at": now,
            "updated_at": now, **values, "record_id": 3}  # fmt: skip
-    assert bulk_records._picture_text(row, record, {}) == audit.picture_json(
-        bulk_records._picture(row, record, {})
+    assert record_pictures.picture_text(row, record, {}) == audit.picture_json(
+        record_pictures.picture(row, record, {})
     )
 
 

@@ -1,0 +1,142 @@
+"""A new record's audit picture for bulk writes (``bulk_records``), without a model instance.
+
+What ``records.create_record`` writes in its audit entry (``audit.snapshot`` of the record with
+its credit lines) for values checked by the record service's own reader: as a picture
+(:func:`picture`: what every new record of its owner shares, made once, with the record's own
+values over it) and as the entry's JSON text (:func:`picture_text`: the shared values' text made
+once per owner and set of columns, each record's own values written into it as the pictures'
+encoder writes them). ``tests/services/interchange/test_import_bulk_shortcuts.py`` holds the
+text to ``audit.picture_json`` of the picture, and ``tests/services/test_bulk_records.py`` the
+entries to ``create_record``'s.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from cpe_desktop.db.models import CpeRecord
+from cpe_desktop.services.audit import trail as audit
+
+if TYPE_CHECKING:
+    from cpe_desktop.services.bulk_records import NewRecord
+
+# How the pictures' encoder writes a text (``ensure_ascii``, its default): quoted, escaped.
+_ascii_text = json.encoder.encode_basestring_ascii
+# Pictured fields whose column has their name: a record's own values among them are put over
+# the shared picture as they are.
+_SAME_NAMED = frozenset(
+    name
+    for name, field in CpeRecord._meta.fields.items()
+    if field.column_name == name and name not in ("row_version", "password_hash")
+)
+
+
+def picture_text(row: dict[str, Any], record: NewRecord, shared: dict[Any, Any]) -> str:
+    """``audit.picture_json(picture(row, record, shared))``, written from a template per owner
+    and per set of the record's own columns: the shared values' text made once, only the
+    record's own values (text, whole numbers, None, dates as ISO text; read from ``row``, which
+    holds them) and its credit lines' text (once per distinct set) written per record, each as
+    the encoder writes it."""
+    plan_key = ("text plan", record.user_id, tuple(record.values))
+    if plan_key not in shared:
+        shared[plan_key] = _text_plan(row, record, shared)
+    plan = shared[plan_key]
+    if plan is None:
+        return audit.value_json(picture(row, record, shared))
+    template, variables = plan
+    texts = []
+    for name in variables:
+        if name == "credits":
+            texts.append(_lines_text(record.credits, shared))
+            continue
+        value = row[name]
+        kind = value.__class__
+        if kind is str:
+            texts.append(_ascii_text(value))
+        elif value is None:
+            texts.append("null")
+        elif kind is int:
+            texts.append(int.__repr__(value))
+        elif kind is dt.date:
+            texts.append('"' + value.isoformat() + '"')
+        else:
+            return audit.value_json(picture(row, record, shared))
+    return template % tuple(texts)
+
+
+def _text_plan(
+    row: dict[str, Any], record: NewRecord, shared: dict[Any, Any]
+) -> tuple[str, tuple[str, ...]] | None:
+    """The picture's text with a ``%s`` for each value a record gives (its own columns, its id,
+    its credit lines), in the encoder's order (sorted keys), and their names. None: the picture
+    is not of that shape (written the long way)."""
+    pictured = picture(row, record, shared)
+    own = {*record.values, "record_id", "credits"}
+    if not own <= set(pictured):
+        return None
+    pieces: list[str] = []
+    variables: list[str] = []
+    text = "{"
+    for index, key in enumerate(sorted(pictured)):
+        text += (", " if index else "") + _ascii_text(key) + ": "
+        if key in own:
+            pieces.append(text.replace("%", "%%"))
+            variables.append(key)
+            text = ""
+        else:
+            text += audit.value_json(pictured[key])
+    pieces.append(text.replace("%", "%%") + "}")
+    return "%s".join(pieces), tuple(variables)
+
+
+def _lines_text(credits: tuple[tuple[str, Decimal], ...], shared: dict[Any, Any]) -> str:
+    """The credit lines' picture as JSON text, once per distinct set of lines."""
+    key = ("credits text", credits)
+    if all(amount > 0 for _, amount in credits):
+        found = shared.get(key)
+        if found is None:
+            found = shared[key] = audit.value_json(_plain(credits))
+        return str(found)
+    return audit.value_json(_plain(credits))
+
+
+def picture(row: dict[str, Any], record: NewRecord, shared: dict[Any, Any]) -> dict[str, Any]:
+    """``audit.snapshot_of(CpeRecord, row, credits=...)``: the picture every new record of its
+    owner shares (made once, in ``shared``) with the record's own values over it."""
+    if not _SAME_NAMED.issuperset(record.values):
+        return audit.snapshot_of(CpeRecord, row, credits=_plain(record.credits))
+    base = shared.get(record.user_id)
+    if base is None:
+        common = {name: value for name, value in row.items() if name not in record.values}
+        base = shared[record.user_id] = audit.snapshot_of(CpeRecord, common)
+    made = dict(base)
+    for name, value in record.values.items():  # their columns have their names
+        plain = value is None or value.__class__ is str or value.__class__ is int
+        made[name] = value if plain else audit.json_value(value)
+    made["record_id"] = row["record_id"]
+    made["credits"] = _plain_lines(record.credits, shared)
+    return made
+
+
+def _plain_lines(credits: tuple[tuple[str, Decimal], ...], shared: dict[Any, Any]) -> Any:
+    """:func:`_plain`, once per distinct set of lines (an import repeats a few dozen); only
+    positive amounts, which read alike whenever they are equal (zero has a sign)."""
+    if not all(amount > 0 for _, amount in credits):
+        return _plain(credits)
+    key = ("credits", credits)
+    found = shared.get(key)
+    if found is None:
+        found = shared[key] = _plain(credits)
+    return found
+
+
+def _plain(credits: Iterable[tuple[str, Decimal]]) -> list[dict[str, Any]]:
+    """The credit lines as ``records.credits_of`` reads them back, for the audit entry."""
+    return [
+        {"field": field, "credits": audit.json_value(amount)}
+        for field, amount in sorted(credits, key=lambda line: line[0])
+    ]
