@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import peewee
 
@@ -149,8 +149,9 @@ class _Memory:
         self.version: tuple | None = None
         self.generation: tuple[int, ...] | None = None
         # holder -> (the day from which their records were read, those records)
-        self.records: dict[int, tuple[dt.date, list[RecordFacts]]] = {}
-        self.evaluations: dict[int, tuple[tuple, Evaluation]] = {}
+        # (keyed as the engine's facts name them: a license or holder never saved is None)
+        self.records: dict[int | None, tuple[dt.date, list[RecordFacts]]] = {}
+        self.evaluations: dict[int | None, tuple[tuple, Evaluation]] = {}
 
     def same_database(self) -> bool:
         current = database.obj
@@ -201,7 +202,7 @@ def _check_records() -> None:
         memory.version, memory.generation = version, generation
 
 
-def _records_since(needed: dict[int, dt.date]) -> dict[int, list[RecordFacts]]:
+def _records_since(needed: dict[int | None, dt.date]) -> dict[int | None, list[RecordFacts]]:
     """Each holder's records completed on or after the day given (maybe more): the same list
     as last time for a person whose records did not change and were read far enough back."""
     memory = _MEMORY
@@ -212,9 +213,9 @@ def _records_since(needed: dict[int, dt.date]) -> dict[int, list[RecordFacts]]:
     }
     if short:
         since = min(short.values())
-        found = read_records(set(short), since)
+        found = read_records({holder for holder in short if holder is not None}, since)
         for holder in short:
-            memory.records[holder] = (since, found.get(holder, []))
+            memory.records[holder] = (since, found.get(holder, []) if holder is not None else [])
     return {holder: memory.records[holder][1] for holder in needed}
 
 
@@ -288,7 +289,7 @@ def _promote_young() -> None:
         gc.unfreeze()
 
 
-def _with_holders(licenses: list[License], people: peewee.ModelSelect) -> list[License]:
+def _with_holders(licenses: list[License], people: peewee.ModelSelect[Any]) -> list[License]:
     """The licenses, each with its holder and credential attached (as a join would read them,
     but one model per person and per credential rather than one per license: a firm's
     licenses share fifty people and a few credentials); a license whose holder or credential
@@ -304,7 +305,8 @@ def _with_holders(licenses: list[License], people: peewee.ModelSelect) -> list[L
         if holder is None or credential is None:
             continue
         license_.user, license_.credential = holder, credential
-        license_._dirty.clear()  # as read from the database (peewee does the same after a join)
+        # As read from the database (peewee does the same after a join).
+        cast(Any, license_)._dirty.clear()
         held.append(license_)
     return held
 
@@ -332,7 +334,7 @@ def _evaluations(pairs: list[tuple[LicenseFacts, Rule]], as_of: dt.date) -> list
     todo = [i for i, found in enumerate(results) if found is None]
     if todo:
         contexts = prepare([pairs[i] for i in todo], as_of)
-        needed: dict[int, dt.date] = {}
+        needed: dict[int | None, dt.date] = {}
         for ctx in contexts:
             holder = ctx.license.holder_id
             needed[holder] = min(ctx.earliest(), needed.get(holder, dt.date.max))

@@ -191,7 +191,7 @@ def _passed(field: peewee.Field) -> frozenset[type]:
     return frozenset()
 
 
-def plain_models(query: peewee.ModelSelect) -> list[Any]:
+def plain_models(query: peewee.ModelSelect[Any]) -> list[Any]:
     """The models ``list(query)`` reads (a select of one model's every column), equal to its and
     as clean (nothing dirty), built without peewee's per-row work: each column's value
     converted by its field once per distinct stored value (a firm's licenses share their
