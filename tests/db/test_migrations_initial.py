@@ -28,15 +28,15 @@ def test_step_1_creates_the_schema_1_tables_referenced_ones_first(empty_db):
     assert not {"requirement_components", "app_meta", "audit_chain_head"} & _tables(empty_db)
 
 
-class PlannedCourse(models.BaseModel):
+class ExampleItem(models.BaseModel):
     """A throwaway table, as a newcomer would add one to ``db/models.py``."""
 
-    planned_course_id = peewee.AutoField()
+    example_item_id = peewee.AutoField()
     user = peewee.ForeignKeyField(models.User, column_name="user_id", on_delete="CASCADE")
     title = peewee.CharField()
 
     class Meta:
-        table_name = "planned_courses"
+        table_name = "example_items"
 
 
 def _schema(db: peewee.Database) -> list[tuple]:
@@ -49,14 +49,14 @@ def test_a_new_model_does_not_change_what_step_1_creates(tmp_path, monkeypatch):
     after = peewee.SqliteDatabase(str(tmp_path / "after.db"))
     m0001_initial.apply(before)
     # A newcomer adds a model to ALL_MODELS (and so to EVERY_MODEL), and nothing else.
-    monkeypatch.setattr(models, "ALL_MODELS", (*models.ALL_MODELS, PlannedCourse))
-    monkeypatch.setattr(models, "EVERY_MODEL", (*models.EVERY_MODEL, PlannedCourse))
+    monkeypatch.setattr(models, "ALL_MODELS", (*models.ALL_MODELS, ExampleItem))
+    monkeypatch.setattr(models, "EVERY_MODEL", (*models.EVERY_MODEL, ExampleItem))
     try:
         importlib.reload(m0001_initial).apply(after)
     finally:
         monkeypatch.undo()
         importlib.reload(m0001_initial)
-    assert "planned_courses" not in after.get_tables()
+    assert "example_items" not in after.get_tables()
     assert _schema(after) == _schema(before)  # the same tables, columns and indexes, in order
     assert len(_schema(before)) > 17
     before.close()

@@ -26,4 +26,4 @@ def test_every_kind_a_view_refreshes_on_is_a_tables_kind():
 def test_the_kinds_are_the_tables_kinds_and_no_others():
     assert frozenset(k.TABLE_KINDS.values()) == k.ALL_KINDS
     with pytest.raises(ValueError, match="unknown change kinds"):
-        k.Changes.of(k.RECORDS, "planned_courses")
+        k.Changes.of(k.RECORDS, "example_items")

@@ -34,7 +34,7 @@ from cpe_desktop.services import reminders as reminders_service
 from cpe_desktop.services.changes import NOTIFICATIONS, REMINDERS, REPORTS
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.editing import rows
-from cpe_desktop.services.interchange.common import ImportSummary
+from cpe_desktop.services.interchange.common import ImportSummary, json_number
 from cpe_desktop.services.interchange.json_parts import (
     collect,
     guarded,
@@ -184,8 +184,21 @@ def integer(key: str, *, minimum: int, maximum: int) -> Field:
     return Field(key, lambda v, raw, _: v.integer(key, minimum=minimum, maximum=maximum))
 
 
-def day(key: str) -> Field:
-    return Field(key, lambda v, raw, _: v.date(key), lambda value: value and value.isoformat())
+def decimal(key: str, *, minimum: int = 0, maximum: int = 10_000, required: bool = False) -> Field:
+    """A number of hours or credits: written as a JSON number (4, 1.5), read to two places."""
+    return Field(
+        key,
+        lambda v, raw, _: v.decimal(key, required=required, minimum=minimum, maximum=maximum),
+        lambda value: None if value is None else json_number(value),
+    )
+
+
+def day(key: str, *, required: bool = False) -> Field:
+    return Field(
+        key,
+        lambda v, raw, _: v.date(key, required=required),
+        lambda value: value and value.isoformat(),
+    )
 
 
 def moment(key: str, *, required: bool = False) -> Field:

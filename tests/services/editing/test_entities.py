@@ -115,7 +115,7 @@ def test_every_entity_has_its_audit_words_and_what_other_desks_refresh():
     assert words.item_words("user") == "Person"  # the entity's noun
     assert words.item_words("record") == "CPE record"  # ITEM_WORDS says otherwise
     assert words.item_words("attachment") == "Certificate"
-    assert words.item_words("planned_course") == "Planned course"  # not declared: as words
+    assert words.item_words("example_item") == "Example item"  # not declared: as words
 
 
 def test_deleting_a_person_refreshes_every_view_of_what_was_theirs():

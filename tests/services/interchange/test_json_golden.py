@@ -20,6 +20,7 @@ from cpe_desktop.db.models import CpeRecord, License, User
 from cpe_desktop.services import licenses, notifications, reminders
 from cpe_desktop.services.certificates import store as attachments
 from cpe_desktop.services.interchange import export_file, import_file
+from cpe_desktop.services.interchange.sections import SECTIONS
 from cpe_desktop.services.reporting import reports
 from tests.helpers.interchange_documents import other_database
 from tests.services.test_account_archive import PDF, PNG, SECOND_PDF, _full_account
@@ -27,11 +28,18 @@ from tests.services.test_account_archive import PDF, PNG, SECOND_PDF, _full_acco
 pytestmark = pytest.mark.usefixtures("seeded")
 
 GOLDEN = Path(__file__).parents[2] / "data" / "interchange" / "full_account.json"
+# The person's sections the golden document was written with. A section added later is filled
+# by ``_full_account`` too (every account table is) and emptied here before comparing: its own
+# test (test_json_sections.py) checks how it is written.
+GOLDEN_SECTIONS = ("reminders", "notifications", "reports")
 
 
 def _rich_account(system, tmp_path: Path) -> None:
     """The account archive test's full account, and the corners a section's writer has."""
     _full_account(system, tmp_path)
+    for section in SECTIONS:
+        if section.name not in GOLDEN_SECTIONS:
+            section.model.delete().execute()
     alice = User.get(User.email == "alice@example.com")
     bob = User.get(User.email == "bob@example.com")
     bare = licenses.create_license(
