@@ -275,7 +275,13 @@ class Section:
 
     @property
     def summary_noun(self) -> str:
-        return self.noun or self.one
+        return self.noun or self.one.replace("_", " ")
+
+    @property
+    def one_in_words(self) -> str:
+        """One item as the import's messages say it: "a reminder", "an example item"."""
+        words = self.one.replace("_", " ")
+        return ("an " if words[:1] in ("a", "e", "i", "o", "u") else "a ") + words
 
 
 def _create_reminder(
@@ -388,7 +394,7 @@ def check(
     where = f"{path}.{section.name}"
     for index, raw in enumerate(list_at(value, where, section.name, errors)):
         item_path = f"{where}[{index}]"
-        if not object_at(raw, item_path, f"a {section.one}", errors):
+        if not object_at(raw, item_path, section.one_in_words, errors):
             continue
         v = validator(raw, section.keys)
         values = {f.attribute: f.read(v, raw, found) for f in section.fields}

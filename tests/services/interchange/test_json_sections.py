@@ -163,7 +163,7 @@ class ExampleItem(BaseModel):
 PLANNED = Section(
     "example_items",
     ExampleItem,
-    "example item",
+    "example_item",  # the entity's name: read with spaces in the summary and the messages
     REMINDERS,  # a real change kind: the test has no view of its own to refresh
     (
         sections.text("title", required=True, max_length=200),
@@ -255,3 +255,14 @@ def test_a_required_day_and_a_decimal_say_what_is_wrong(system, planned):
     where = "users[0].example_items[0]"
     assert errors[f"{where}.planned_on"] == "is required"
     assert errors[f"{where}.hours"] == "may have at most 2 decimal places"
+
+
+def test_a_new_sections_item_that_is_no_object_is_named_in_words(system, planned):
+    def change(alice):
+        alice["example_items"] = ["Ethics"]
+
+    errors = _refused(system, change)
+
+    assert errors["users[0].example_items[0]"] == (
+        "must be an object describing an example item, not text"
+    )
