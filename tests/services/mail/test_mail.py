@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import logging.handlers
 from pathlib import Path
 
 import pytest
@@ -184,9 +183,7 @@ def log_file():
     path = setup_logging(logging.DEBUG)
     yield path
     for handler in list(root.handlers):
-        if isinstance(handler, logging.handlers.RotatingFileHandler) and (
-            Path(handler.baseFilename) == path
-        ):
+        if isinstance(handler, logging.FileHandler) and (Path(handler.baseFilename) == path):
             root.removeHandler(handler)
             handler.close()
     root.setLevel(level)
