@@ -28,14 +28,6 @@ from cpe_desktop.services.changes import AUDIT, CREDENTIALS, REQUIREMENTS, Chang
 from cpe_desktop.services.context import SYSTEM, ServiceContext
 from cpe_desktop.services.editing import rows
 from cpe_desktop.services.errors import ValidationError
-from cpe_desktop.services.requirements import (
-    COMPONENTS,
-    PERIOD_KEYS,
-    components_by_rule,
-    differs,
-    replace_components,
-    validate,
-)
 
 FORMAT = "cpe-tracker-requirements/1"
 DIGEST_KEY = "shipped_requirements_sha256"
@@ -88,6 +80,16 @@ def load_shipped_requirements(
     loaded = AppMeta.get_or_none(AppMeta.key == DIGEST_KEY)
     if loaded is not None and loaded.value == digest:
         return LoadResult(0, 0, 0, 0)
+    # Imported only for a file not loaded before: with it come the rules' dataclasses, which
+    # the window's start does not otherwise need before its first paint (issue 18).
+    from cpe_desktop.services.requirements import (
+        COMPONENTS,
+        components_by_rule,
+        differs,
+        replace_components,
+        validate,
+    )
+
     document = read_data(path)
     added_credentials = added = updated = kept = given = 0
     with database.atomic():
@@ -162,6 +164,8 @@ def _parts(components) -> list[dict[str, Any]]:
 
 def _give_period_keys(row: StateRequirement, values: dict[str, Any]) -> bool:
     """Fill an edited row's period keys from the shipped ones when it has none of them yet."""
+    from cpe_desktop.services.requirements import PERIOD_KEYS
+
     if any(getattr(row, name) is not None for name in PERIOD_KEYS):
         return False
     shipped = {name: values.get(name) for name in PERIOD_KEYS}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from cpe_desktop.db.models import ALL_MODELS, BaseModel, CpeRecord, License, User, database
-from cpe_desktop.services import compliance, custom_fields, licenses
+from cpe_desktop.services import custom_fields
 from cpe_desktop.services.audit import activity
 from cpe_desktop.services.audit import trail as audit
 from cpe_desktop.services.changes import AUDIT, TABLE_KINDS, USERS, Changes, Outcome
@@ -89,6 +89,8 @@ def create_account(
         created = create_user(ctx, account)
         user, changes = created.value, created.changes
         if first_license is not None:
+            from cpe_desktop.services import licenses  # (not imported by the window's start)
+
             as_user = ServiceContext(Actor.for_user(user), ctx.clock)
             changes = changes | licenses.create_license(as_user, first_license).changes
     return Outcome(user, changes)
@@ -133,6 +135,8 @@ def _other_active_admins(user_id: int) -> int:
 
 def delete_user(ctx: ServiceContext, user_id: int) -> Outcome[None]:
     """Remove a person and everything that is theirs (licenses, records, preferences…)."""
+    from cpe_desktop.services import compliance  # (not imported by the window's start)
+
     compliance.forget_cached_records()
     with database.atomic():
         ctx.require_admin("remove people")

@@ -108,6 +108,7 @@ class Controller(FileActions):
             database_location=self.database_location,
             editor=open_editor,
             actions=self,
+            dashboard_after_paint=self.background_after_paint,
         )
         self.window.setWindowIcon(app_icon())
         self.window.switchUserRequested.connect(self.switch_user)

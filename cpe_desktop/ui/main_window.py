@@ -20,6 +20,7 @@ from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.tables.admin_specs import ADMIN_SPECS
 from cpe_desktop.services.tables.paging import spec as table_spec
 from cpe_desktop.services.tables.specs import PRIMARY_SPECS
+from cpe_desktop.ui import first_paint
 from cpe_desktop.ui.bus import ChangeBus
 from cpe_desktop.ui.connection_watch import ConnectionBanner, ConnectionWatch
 from cpe_desktop.ui.tabs.dashboard_tab import DashboardTab
@@ -101,7 +102,10 @@ class MainWindow(QMainWindow):
         database_location: str,
         editor: Callable | None = None,
         actions: object | None = None,
+        dashboard_after_paint: bool = False,
     ) -> None:
+        """``dashboard_after_paint`` (the program's start): the dashboard is filled once this
+        window has been painted, the first of the work after the paint (``DashboardTab.fill``)."""
         super().__init__()
         self.ctx = ctx
         self.bus = bus
@@ -113,7 +117,7 @@ class MainWindow(QMainWindow):
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.dashboard = DashboardTab(ctx, bus)
+        self.dashboard = DashboardTab(ctx, bus, fill_after_paint=dashboard_after_paint)
         self.dashboard.openRecords.connect(self.open_records)
         self.tabs.addTab(self.dashboard, "Dashboard")
         for name in DAILY_TABS:
@@ -158,6 +162,12 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(self.task_status)
         self._build_menus(actions)
         self._restore_state()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.dashboard.waiting:
+            # Queued while the window is shown, so before whatever its caller queues after show().
+            first_paint.after_first_paint(self, self.dashboard.fill)
 
     def _lazy(self, name: str) -> LazyTab:
         def build() -> TableTab:

@@ -13,12 +13,19 @@ that count toward it; the main window shows them on the CPE Records tab.
 It refreshes when records, licenses, requirements, users, credentials or attachments change (while
 hidden it only notes that it is stale and refreshes when shown again), keeping the scroll
 position and the focused card, and rebuilds its colours when the theme's scheme changes.
+
+At the program's start (``fill_after_paint``) the window's first paint does not wait for the
+compliance engine (issue 18: importing it and the rules, and evaluating, would delay the first
+picture): the tab is built with its frame and a "Working out…" line, never a status, and is
+filled by ``fill`` once the window has been painted (``MainWindow`` queues it first of the work
+after the paint). The cards and the firm view's rows (``ui/widgets``) and the compliance service
+are imported when first needed.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QPalette, QShowEvent
@@ -46,24 +53,14 @@ from cpe_desktop.services.changes import (
     USERS,
     Changes,
 )
-from cpe_desktop.services.compliance import LicenseStatus, evaluate_licenses
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.ui.bus import ChangeBus
 from cpe_desktop.ui.theme import theme_signals
-from cpe_desktop.ui.widgets.firm_row import (
-    FirmHeader,
-    FirmRow,
-    apply_widths,
-    natural_widths,
-)
-from cpe_desktop.ui.widgets.license_card import (
-    STATUS_WORDS,
-    LicenseCard,
-    LicenseFrame,
-    day_text,
-    license_title,
-    status_pixmap,
-)
+
+if TYPE_CHECKING:  # imported when the tab is first filled (see the module's docstring)
+    from cpe_desktop.services.compliance import LicenseStatus
+    from cpe_desktop.ui.widgets.firm_row import FirmHeader
+    from cpe_desktop.ui.widgets.license_card import LicenseFrame
 
 # A missing fact (Issue.missing) -> the license form's field that gives it.
 ASK_FIELDS = {
@@ -77,6 +74,7 @@ MAX_CARD_COLUMNS = 3
 SIDE = 24  # the page's left and right margin
 SUMMARY_ORDER = ("overdue", "at_risk", "on_track", "complete", "no_rule")
 MINE, FIRM = "mine", "firm"  # an administrator's choice: their own licenses, or everyone's
+WORKING_TEXT = "Working out where each license stands…"
 EMPTY_TEXT = (
     "No licenses yet.\n\nAdd the licenses you hold on the Licenses tab (credential and "
     "jurisdiction, e.g. CPA — Texas), then log your courses on the CPE Records tab (Ctrl+N). "
@@ -91,6 +89,8 @@ def summary_counts(items: list[LicenseStatus]) -> list[tuple[str, int]]:
 
 
 def summary_words(status: str, count: int) -> str:
+    from cpe_desktop.ui.widgets.license_card import STATUS_WORDS
+
     if status == "no_rule":
         return f"{count} without a rule"
     return f"{count} {STATUS_WORDS[status].lower()}"
@@ -98,6 +98,8 @@ def summary_words(status: str, count: int) -> str:
 
 def matches(item: LicenseStatus, words: list[str]) -> bool:
     """Whether every word occurs in the person's name, the license or the status word."""
+    from cpe_desktop.ui.widgets.license_card import STATUS_WORDS, license_title
+
     text = f"{item.user.name} {license_title(item)} {STATUS_WORDS[item.status]}".casefold()
     return all(word in text for word in words)
 
@@ -120,7 +122,16 @@ class DashboardTab(QWidget):
 
     openRecords = Signal(object)
 
-    def __init__(self, ctx: ServiceContext, bus: ChangeBus, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: ServiceContext,
+        bus: ChangeBus,
+        parent: QWidget | None = None,
+        *,
+        fill_after_paint: bool = False,
+    ) -> None:
+        """``fill_after_paint``: built with "Working out…" only, filled by ``fill`` (the start's
+        window calls it once painted); otherwise filled at once."""
         super().__init__(parent)
         self.ctx = ctx
         self.bus = bus
@@ -199,7 +210,22 @@ class DashboardTab(QWidget):
         self.verticalScrollBar().rangeChanged.connect(self._align_top)
         bus.changed.connect(self.on_changes)
         theme_signals().schemeChanged.connect(self._on_scheme_changed)
-        self.refresh()
+        self.waiting = fill_after_paint
+        if fill_after_paint:
+            self._stale = True
+            self.working = empty_state(WORKING_TEXT)
+            self.working.setAccessibleName(WORKING_TEXT)
+            self.scroll.setWidget(self.working)
+        else:
+            self.refresh()
+
+    def fill(self) -> None:
+        """The first fill of a tab built with ``fill_after_paint`` (nothing once filled)."""
+        if not self.waiting:
+            return
+        self.waiting = False
+        if self.isVisible():
+            self.refresh()
 
     # --- my licenses or the firm's ---------------------------------------------------------
 
@@ -244,7 +270,7 @@ class DashboardTab(QWidget):
     def on_changes(self, changes: Changes) -> None:
         if not (REFRESH_ON & changes.kinds):
             return
-        if self.isVisible():
+        if self.isVisible() and not self.waiting:
             self.refresh()
         else:
             self._stale = True
@@ -252,14 +278,14 @@ class DashboardTab(QWidget):
     def _on_scheme_changed(self, _scheme: str) -> None:
         # Status words and glyphs take their colours when built: build them again (a hidden
         # dashboard, say a closed window's, only notes it and rebuilds when shown).
-        if self.isVisible():
+        if self.isVisible() and not self.waiting:
             self.refresh()
         else:
             self._stale = True
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if self._stale:
+        if self._stale and not self.waiting:
             self.refresh()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -273,6 +299,10 @@ class DashboardTab(QWidget):
 
     def refresh(self) -> None:
         """Evaluate again and rebuild, keeping the scroll position and the focused card."""
+        from cpe_desktop.services.compliance import evaluate_licenses
+        from cpe_desktop.ui.widgets.license_card import LicenseCard, day_text
+
+        self.waiting = False
         self._stale = False
         scroll = self.verticalScrollBar().value()
         # focusWidget(), not hasFocus(): the focus is kept while another window is active too.
@@ -348,6 +378,8 @@ class DashboardTab(QWidget):
         self.bus.publish(outcome)
 
     def _build_summary(self) -> None:
+        from cpe_desktop.ui.widgets.license_card import status_pixmap
+
         summary = QWidget()
         row = QHBoxLayout(summary)
         row.setContentsMargins(0, 0, 0, 0)
@@ -373,6 +405,13 @@ class DashboardTab(QWidget):
         self.summary = summary
 
     def _build_rows(self, layout: QVBoxLayout, is_admin: bool) -> None:
+        from cpe_desktop.ui.widgets.firm_row import (
+            FirmHeader,
+            FirmRow,
+            apply_widths,
+            natural_widths,
+        )
+
         self.header = FirmHeader()
         rows = [FirmRow(item, is_admin=is_admin) for item in self.items]
         widths = natural_widths(self.header.cells)
@@ -399,6 +438,8 @@ class DashboardTab(QWidget):
         )
 
     def _build_cards(self, layout: QVBoxLayout, is_admin: bool) -> None:
+        from cpe_desktop.ui.widgets.license_card import LicenseCard
+
         # Named whenever a card is not the viewer's own (an administrator whose firm has one
         # other holder sees that person's cards, not rows).
         me = self.ctx.actor.user_id

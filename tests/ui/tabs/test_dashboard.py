@@ -30,7 +30,8 @@ from cpe_desktop.ui import theme
 from cpe_desktop.ui.bus import ChangeBus
 from cpe_desktop.ui.dates import date_format
 from cpe_desktop.ui.main_window import MainWindow
-from cpe_desktop.ui.tabs.dashboard_tab import DashboardTab, FirmRow
+from cpe_desktop.ui.tabs.dashboard_tab import DashboardTab
+from cpe_desktop.ui.widgets.firm_row import FirmRow
 from cpe_desktop.ui.widgets.hours_bar import HoursBar
 from cpe_desktop.ui.widgets.license_card import LicenseCard
 from tests.helpers.modal_dialogs import with_dialog
