@@ -4,7 +4,7 @@ what the start defers (the migration steps of an up-to-date database, QtNetwork 
 single-instance socket, playhouse's URL parser, platformdirs with a data folder given, the
 commands' parsers, zoneinfo while the time zone preference is "local", the edged-indicator
 style, the compliance engine and the rules' dataclasses with the dashboard's cards and rows,
-``logging.handlers``).
+``logging.handlers``); and the window's cycle collector starts only after the first paint.
 
 Each case runs in a fresh interpreter: what one process has imported cannot be undone.
 """
@@ -110,18 +110,33 @@ PREPARE = """
     db.close()
 """
 # The real start on that database; what is imported when the work after the first paint begins
-# (the first such work queued is the controller's), then leave.
+# (the first such work queued is the dashboard's), and whether the window's cycle collector had
+# started by then and soon after; then leave.
 FIRST_PAINT = """
     import os, sys
-    from cpe_desktop.ui import first_paint
+    from cpe_desktop.ui import first_paint, gc_guard
+    collecting = []
+    start = gc_guard.MainThreadCollector.start
+    def started(self):
+        collecting.append(True)
+        start(self)
+    gc_guard.MainThreadCollector.start = started
+    def finish():
+        print("THEN", bool(collecting), flush=True)
+        os._exit(0)
     queue = first_paint.after_first_paint
+    first = []
     def after_first_paint(widget, work):
         def run():
-            names = sorted(n for n in sys.modules if n.startswith(DEFERRED))
-            window = "cpe_desktop.ui.main_window" in sys.modules
-            print("DEFERRED", names, "WINDOW" if window else "")
-            sys.stdout.flush()
-            os._exit(0)
+            if not first:
+                first.append(True)
+                names = sorted(n for n in sys.modules if n.startswith(DEFERRED))
+                window = "cpe_desktop.ui.main_window" in sys.modules
+                print("DEFERRED", names, "WINDOW" if window else "", bool(collecting))
+                sys.stdout.flush()
+                from PySide6.QtCore import QTimer
+                QTimer.singleShot(100, finish)
+            work()
         queue(widget, run)
     first_paint.after_first_paint = after_first_paint
     DEFERRED = (
@@ -154,7 +169,7 @@ def test_the_first_paint_waits_for_none_of_what_the_start_defers(tmp_path) -> No
         capture_output=True,
     )
     out = _run(FIRST_PAINT.replace("sys.argv[1]", repr(str(db))), **env)
-    assert out.splitlines()[-1] == "DEFERRED [] WINDOW"
+    assert out.splitlines()[-2:] == ["DEFERRED [] WINDOW False", "THEN True"]
 
 
 def test_every_migration_step_names_a_module_with_its_apply() -> None:

@@ -146,11 +146,17 @@ def run_gui(args: argparse.Namespace) -> int:
     # The socket later launches knock on (they keep knocking for a few seconds) is opened once
     # the window has been painted, or at the event loop's first turn when that is a dialog's
     # (signing in, a damaged database): someone may start the program again while it waits.
-    # The check boxes' edges are drawn from then on too.
+    # The check boxes' edges are drawn from then on too, and the window's cycle collector
+    # (ui/gc_guard.py) starts: its first collection, of everything the start made, comes after
+    # the paint (until then Python's own waits too, cli._cycles_collected_later).
     window_up: list[QWidget] = []
+    collector = MainThreadCollector(app)  # cycles are freed on this thread, never a worker's
 
     def after_paint(*, unless_window_up: bool = False) -> None:
-        if instance.claimed and not (unless_window_up and window_up):  # (not after giving up)
+        if unless_window_up and window_up:
+            return
+        collector.start()
+        if instance.claimed:  # (not after giving up)
             outline_indicators(app)
             instance.listen()
 
@@ -172,8 +178,6 @@ def run_gui(args: argparse.Namespace) -> int:
         db.close()
         instance.close()
         return _cannot_start(FULL_AT_START, target)
-    collector = MainThreadCollector(app)  # cycles are freed on this thread, never a worker's
-    collector.start()
     outline_indicators_later()  # (ui/theme.py) until the first window, or a dialog, is up
     try:
         return _show_window(app, db, instance, after_paint, window_up)
