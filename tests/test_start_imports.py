@@ -150,6 +150,7 @@ FIRST_PAINT = """
         "cpe_desktop.services.compliance",
         "cpe_desktop.rules.compliance",
         "cpe_desktop.rules.facts",
+        "cpe_desktop.rules.component_facts",
         "cpe_desktop.ui.widgets.license_card",
         "cpe_desktop.ui.widgets.firm_row",
         "logging.handlers",

@@ -28,7 +28,6 @@ from cpe_desktop.db.models import (
     TaskQueue,
     User,
 )
-from cpe_desktop.rules.component_facts import ATTRIBUTE_LABELS
 from cpe_desktop.services import changes as k
 from cpe_desktop.services import custom_fields, preferences
 from cpe_desktop.services.desks import presence
@@ -42,6 +41,15 @@ from cpe_desktop.services.tables.specs import (
     holder_column,
     who_name,
 )
+
+
+def _attribute_label(code: str) -> str:
+    # (imported here: the window's start does not need the rules' component module before its
+    # first paint, issue 18)
+    from cpe_desktop.rules.component_facts import ATTRIBUTE_LABELS
+
+    return ATTRIBUTE_LABELS.get(code, str(code).replace("_", " "))
+
 
 USERS = TableSpec(
     name="users",
@@ -193,7 +201,7 @@ REQUIREMENT_COMPONENTS = TableSpec(
             "Applies if",
             RequirementComponent.applies_if,
             "badge",
-            show=lambda code: ATTRIBUTE_LABELS.get(code, str(code).replace("_", " ")),
+            show=_attribute_label,
         ),
         Column("alternative", "Alternative", RequirementComponent.alternative),
         Column("source", "Source", RequirementComponent.source),

@@ -12,7 +12,6 @@ import functools
 import json
 from typing import Any
 
-from cpe_desktop.rules.component_facts import GROUP_WORDS
 from cpe_desktop.services import preferences
 
 COMPONENT_KIND_WORDS = {
@@ -32,6 +31,10 @@ COMPONENT_SCOPE_WORDS = {
 def group_words(names: Any) -> str:
     """A component's fields or delivery methods ("accounting_auditing, Taxes") with each group
     said in words ("All accounting and auditing, Taxes"), as the rule editor lists them."""
+    # (imported here: the window's start, which imports this module, does not need the rules'
+    # component module before its first paint, issue 18)
+    from cpe_desktop.rules.component_facts import GROUP_WORDS
+
     parts = [part.strip() for part in str(names).split(",") if part.strip()]
     return ", ".join(f"All {GROUP_WORDS[p]}" if p in GROUP_WORDS else p for p in parts)
 
