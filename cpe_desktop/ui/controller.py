@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, cast
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from cpe_desktop.clock import Clock, SystemClock
 from cpe_desktop.services import connection, preferences
@@ -26,7 +26,10 @@ from cpe_desktop.ui.session import choose_user, context_for
 from cpe_desktop.ui.task_runner import TaskRunner
 from cpe_desktop.ui.theme import apply_theme
 
-if TYPE_CHECKING:  # imported when the reminders start, after the window's first paint
+if TYPE_CHECKING:  # (QMessageBox: imported where used)
+    from PySide6.QtWidgets import QMessageBox
+
+    # imported when the reminders start, after the window's first paint
     from cpe_desktop.ui.live_refresh import LiveRefresh
     from cpe_desktop.ui.reminder_session import ReminderSession
     from cpe_desktop.ui.tray import Tray
@@ -228,6 +231,8 @@ class Controller(FileActions):
         QTimer.singleShot(0, self.offer_password)  # after the view that added them refreshed
 
     def offer_password(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         window = self.window
         if window is None:
             return
@@ -309,6 +314,8 @@ class Controller(FileActions):
         """The audit log's newest entries checked against their chain (what no longer matches,
         edited or removed outside the program, is logged); an administrator is told at once, and
         the Audit Log tab says exactly what."""
+        from PySide6.QtWidgets import QMessageBox
+
         from cpe_desktop.services.audit import chain as audit_chain
 
         if self.window is None or self.ctx is None:
@@ -333,6 +340,8 @@ class Controller(FileActions):
 
     def warn_about_sync_folder(self, folder: Path) -> None:
         """Tell once (per person and folder) that the data folder is inside Dropbox & co."""
+        from PySide6.QtWidgets import QMessageBox
+
         from cpe_desktop.services.backups import automatic as backups
 
         warning = backups.sync_folder_warning(folder)

@@ -7,7 +7,7 @@ import logging
 import sys
 from types import TracebackType
 
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from cpe_desktop.log import log_path, logging_to_error_output
 from cpe_desktop.services.connection import classify
@@ -19,6 +19,8 @@ log = logging.getLogger(__name__)
 
 def show_error(parent: QWidget | None, exc: BaseException, doing: str = "") -> None:
     """Tell the user about ``exc`` in the right words (service refusal, database trouble, bug)."""
+    from PySide6.QtWidgets import QMessageBox
+
     what = f" while {doing}" if doing else ""
     if connection_watch.report(exc):  # the server went away: the banner says so, no dialog
         return

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, cast
 import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from cpe_desktop.services import connection, preferences
 from cpe_desktop.services.changes import TASKS
@@ -57,6 +57,8 @@ class FileActions:
         def switch_user(self) -> None: ...
 
     def import_data(self, parent: QWidget) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         from cpe_desktop.services.interchange import import_file
         from cpe_desktop.ui.dialogs.import_wizard import ask_import_choice
 
@@ -92,6 +94,8 @@ class FileActions:
         self._run_file_task(parent, "importing", import_chosen)
 
     def export_data(self, parent: QWidget) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         from cpe_desktop.services.interchange import export_file
 
         filters = {
@@ -142,6 +146,8 @@ class FileActions:
             return
 
         def done(target: Path) -> None:
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.information(
                 self._live(parent), "CPE Tracker", f"The database was backed up to {target}."
             )
@@ -222,6 +228,8 @@ class FileActions:
         db_file = connection.database_file()
 
         def done(message: str) -> None:
+            from PySide6.QtWidgets import QMessageBox
+
             from cpe_desktop.startup import reopen
 
             reopen(db_file)  # migrates an older backup, marks it, loads shipped data
@@ -268,6 +276,8 @@ class FileActions:
         ends, publish what changed and show its summary, or the error in the right words."""
 
         def done(summary: Any) -> None:
+            from PySide6.QtWidgets import QMessageBox
+
             self.bus.publish(getattr(summary, "changes", None))
             QMessageBox.information(self._live(parent), "CPE Tracker", summary.describe())
 

@@ -16,7 +16,7 @@ from typing import Any, cast
 
 from PySide6.QtCore import QCoreApplication, QLocale, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from cpe_desktop import __version__
 from cpe_desktop.log import setup_logging
@@ -225,6 +225,8 @@ FULL_AT_START = DatabaseEnvironmentError(
 
 def _cannot_start(exc: BaseException, target: str) -> int:
     """Say in a dialog why the program cannot start (a bug is raised to the crash dialog)."""
+    from PySide6.QtWidgets import QMessageBox
+
     friendly = classify(exc)
     if friendly is None:
         raise exc
@@ -234,6 +236,8 @@ def _cannot_start(exc: BaseException, target: str) -> int:
 
 
 def _tell_already_open(instance: SingleInstance) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
     holder = f" ({instance.holder.describe()})" if instance.holder is not None else ""
     QMessageBox.information(
         None,

@@ -7,14 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QModelIndex, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import (
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.tables.admin_specs import ADMIN_SPECS
@@ -479,6 +472,8 @@ class MainWindow(QMainWindow):
 
     def _may_stop_tasks(self) -> bool:
         """Leaving while a task runs would cut it off: ask first (waiting is the default)."""
+        from PySide6.QtWidgets import QMessageBox
+
         if self.tasks is None or not self.tasks.busy:
             return True
         running = self.tasks.current()

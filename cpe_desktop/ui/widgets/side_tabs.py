@@ -3,13 +3,20 @@ of tabs to show at once. Offers the part of QTabWidget's interface the main wind
 
 The list and the page stack are made when first needed (shown, or asked about): the area is
 built for every administrator's window but seldom shown at once, and making it took some 4 ms
-of the start before the first paint (issue 18). Pages added before then are kept in order."""
+of the start before the first paint (issue 18; PySide6 makes QListWidget's class, with its and
+its bases' enum types, some 2 ms, when the name is first imported, so it is imported then).
+Pages added before then are kept in order."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QHBoxLayout, QListWidget, QStackedWidget, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QWidget
+
+if TYPE_CHECKING:  # (PySide6 makes a class, and its enums, when its name is first imported)
+    from PySide6.QtWidgets import QListWidget, QStackedWidget
 
 
 class SideTabs(QWidget):
@@ -35,6 +42,8 @@ class SideTabs(QWidget):
 
     def _made(self) -> tuple[QListWidget, QStackedWidget]:
         if self._list is None or self._stack is None:
+            from PySide6.QtWidgets import QListWidget, QStackedWidget
+
             self._list = QListWidget()
             self._list.setAccessibleName("Administration pages")
             self._list.setProperty("role", "side-tabs")
