@@ -54,17 +54,12 @@ def picture_text(row: dict[str, Any], record: NewRecord, shared: dict[Any, Any])
             texts.append(_lines_text(record.credits, shared))
             continue
         value = row[name]
-        kind = value.__class__
-        if kind is str:
-            texts.append(_ascii_text(value))
-        elif value is None:
-            texts.append("null")
-        elif kind is int:
-            texts.append(int.__repr__(value))
-        elif kind is dt.date:
-            texts.append('"' + value.isoformat() + '"')
-        else:
-            return audit.value_json(picture(row, record, shared))
+        written = audit.plain_json(value)
+        if written is None:
+            if value.__class__ is not dt.date:
+                return audit.value_json(picture(row, record, shared))
+            written = '"' + value.isoformat() + '"'
+        texts.append(written)
     return template % tuple(texts)
 
 

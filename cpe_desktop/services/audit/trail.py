@@ -268,6 +268,20 @@ def _digest(
     return hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
+def plain_json(value: Any) -> str | None:
+    """A text, None or a whole number as the JSON encoder writes it (text ASCII-escaped, a whole
+    number by ``int.__repr__``, None as ``null``); None for any other value, which the caller
+    leaves to the encoder."""
+    kind = value.__class__
+    if kind is str:
+        return _ascii_text(value)
+    if value is None:
+        return "null"
+    if kind is int:
+        return int.__repr__(value)
+    return None
+
+
 def _chained_digest(*values: Any) -> str:
     """:func:`_digest` of the same values, the JSON array written here rather than by the
     encoder (each value as it writes one: text ASCII-escaped, a whole number by ``int.__repr__``,
@@ -279,15 +293,10 @@ def _chained_digest(*values: Any) -> str:
         return _digest(*values)
     parts = ['["cpe-audit/1"', int.__repr__(log_id)]
     for value in values[1:]:
-        kind = value.__class__
-        if kind is str:
-            parts.append(_ascii_text(value))
-        elif value is None:
-            parts.append("null")
-        elif kind is int:
-            parts.append(int.__repr__(value))
-        else:
+        written = plain_json(value)
+        if written is None:
             return _digest(*values)
+        parts.append(written)
     text = ",".join(parts) + "]"
     return hashlib.sha256(text.encode("ascii")).hexdigest()
 
@@ -298,15 +307,10 @@ def _shared_text(*values: Any) -> tuple[str, str] | None:
     and picture before (after the entity id). None: a value it does not write itself."""
     texts = []
     for value in values:
-        kind = value.__class__
-        if kind is str:
-            texts.append(_ascii_text(value))
-        elif value is None:
-            texts.append("null")
-        elif kind is int:
-            texts.append(int.__repr__(value))
-        else:
+        written = plain_json(value)
+        if written is None:
             return None
+        texts.append(written)
     return "," + ",".join(texts[:4]) + ",", "," + ",".join(texts[4:]) + ","
 
 
