@@ -1,12 +1,12 @@
 """A start that names no command (the window) reads its options without building the commands'
-parsers (``cli._window_arguments``): the same options as the whole parser reads, and anything
+parsers (``cli_parser.window_arguments``): the same options as the whole parser reads, and anything
 it cannot read (help, a mistake, a misspelt command) answered by the whole parser."""
 
 from __future__ import annotations
 
 import pytest
 
-from cpe_desktop import cli
+from cpe_desktop import cli, cli_parser
 
 
 @pytest.mark.parametrize(
@@ -20,7 +20,7 @@ from cpe_desktop import cli
     ],
 )
 def test_the_window_start_reads_its_options_as_the_whole_parser_does(argv):
-    assert cli._window_arguments(argv) == cli.build_parser().parse_args(argv)
+    assert cli_parser.window_arguments(argv) == cli_parser.build_parser().parse_args(argv)
 
 
 @pytest.mark.parametrize(
@@ -34,7 +34,7 @@ def test_the_window_start_reads_its_options_as_the_whole_parser_does(argv):
 )
 def test_a_mistake_is_answered_by_the_whole_parser(capsys, argv, said):
     with pytest.raises(SystemExit) as stopped:
-        cli._window_arguments(argv)
+        cli_parser.window_arguments(argv)
     assert stopped.value.code == 2
     err = capsys.readouterr().err
     assert said in err
@@ -43,7 +43,7 @@ def test_a_mistake_is_answered_by_the_whole_parser(capsys, argv, said):
 
 def test_help_lists_the_commands(capsys):
     with pytest.raises(SystemExit) as stopped:
-        cli._window_arguments(["--help"])
+        cli_parser.window_arguments(["--help"])
     assert stopped.value.code == 0
     assert "status" in capsys.readouterr().out
 
