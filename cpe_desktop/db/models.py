@@ -159,7 +159,9 @@ class CpeRecord(BaseModel):
 
     class Meta:
         table_name = "cpe_records"
-        indexes = ((("user", "completed_on"), False),)
+        # updated_at (schema 11): the records' version a compliance evaluation checks first
+        # (services/compliance.py) finds the newest edit without reading every record.
+        indexes = ((("user", "completed_on"), False), (("updated_at",), False))
 
 
 class RecordCredit(BaseModel):

@@ -73,6 +73,7 @@ STEPS: tuple[Step, ...] = (
         "add certificate_contents (certificates for every desk)",
         StepModule("m0010_certificate_contents"),
     ),
+    Step(11, "index records by their last edit", StepModule("m0011_record_edit_index")),
 )
 
 
