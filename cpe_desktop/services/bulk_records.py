@@ -199,13 +199,12 @@ def _write_audit_texts(
     now: dt.datetime,
 ) -> None:
     """:func:`write_audit_many` of new records (no picture before), their pictures' JSON given."""
-    first = audit_row(ctx, action, entity, 0, None, None, now=now)
-    user, action_text, timestamp, details, entity_text = first[:5]
-    values = [
-        (user, action_text, timestamp, details, entity_text, str(row["record_id"]), None, text)
-        for row, text in zip(made, texts, strict=True)
-    ]
-    _insert_many(AuditLog, audit.CHAINED_FIELDS, audit.chain(values))
+    user, action_text, timestamp, details, entity_text, _, before = audit_row(
+        ctx, action, entity, 0, None, None, now=now
+    )[:7]
+    entries = [(str(row["record_id"]), text) for row, text in zip(made, texts, strict=True)]
+    shared = (user, action_text, timestamp, details, entity_text, before)
+    _insert_many(AuditLog, audit.CHAINED_FIELDS, audit.chain_alike(shared, entries))
 
 
 def _check_owners_exist(user_ids: set[int]) -> None:

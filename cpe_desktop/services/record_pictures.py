@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+import operator
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
 
 # How the pictures' encoder writes a text (``ensure_ascii``, its default): quoted, escaped.
 _ascii_text = json.encoder.encode_basestring_ascii
+_TEXT_PLAN = "text plan"  # shared's key part for a record's picture text plan
+_NO_PLAN = object()
+_LINES_TEXTS = ("credits texts",)  # shared's key of the credit lines' texts, by lines
 # Pictured fields whose column has their name: a record's own values among them are put over
 # the shared picture as they are.
 _SAME_NAMED = frozenset(
@@ -41,34 +45,38 @@ def picture_text(row: dict[str, Any], record: NewRecord, shared: dict[Any, Any])
     record's own values (text, whole numbers, None, dates as ISO text; read from ``row``, which
     holds them) and its credit lines' text (once per distinct set) written per record, each as
     the encoder writes it."""
-    plan_key = ("text plan", record.user_id, tuple(record.values))
-    if plan_key not in shared:
-        shared[plan_key] = _text_plan(row, record, shared)
-    plan = shared[plan_key]
+    plan_key = (_TEXT_PLAN, record.user_id, tuple(record.values))
+    plan = shared.get(plan_key, _NO_PLAN)
+    if plan is _NO_PLAN:
+        plan = shared[plan_key] = _text_plan(row, record, shared)
     if plan is None:
         return audit.value_json(picture(row, record, shared))
-    template, variables = plan
-    texts = []
-    for name in variables:
-        if name == "credits":
-            texts.append(_lines_text(record.credits, shared))
-            continue
-        value = row[name]
-        written = audit.plain_json(value)
-        if written is None:
-            if value.__class__ is not dt.date:
-                return audit.value_json(picture(row, record, shared))
-            written = '"' + value.isoformat() + '"'
-        texts.append(written)
+    template, own, credits_at = plan
+    texts: list[str] = []
+    append = texts.append
+    for value in own(row):
+        kind = value.__class__
+        if kind is str:
+            append(_ascii_text(value))
+        elif value is None:
+            append("null")
+        elif kind is int:
+            append(int.__repr__(value))
+        elif kind is dt.date:
+            append('"' + value.isoformat() + '"')
+        else:  # written by the encoder: the long way
+            return audit.value_json(picture(row, record, shared))
+    texts.insert(credits_at, _lines_text(record.credits, shared))
     return template % tuple(texts)
 
 
 def _text_plan(
     row: dict[str, Any], record: NewRecord, shared: dict[Any, Any]
-) -> tuple[str, tuple[str, ...]] | None:
+) -> tuple[str, Callable[[dict[str, Any]], tuple[Any, ...]], int] | None:
     """The picture's text with a ``%s`` for each value a record gives (its own columns, its id,
-    its credit lines), in the encoder's order (sorted keys), and their names. None: the picture
-    is not of that shape (written the long way)."""
+    its credit lines), in the encoder's order (sorted keys); what reads the record's own values
+    (all but the credit lines, in that order) from its row, as a tuple; where the credit lines'
+    text goes among them. None: the picture is not of that shape (written the long way)."""
     pictured = picture(row, record, shared)
     own = {*record.values, "record_id", "credits"}
     if not own <= set(pictured):
@@ -85,18 +93,30 @@ def _text_plan(
         else:
             text += audit.value_json(pictured[key])
     pieces.append(text.replace("%", "%%") + "}")
-    return "%s".join(pieces), tuple(variables)
+    credits_at = variables.index("credits")
+    names = [name for name in variables if name != "credits"]
+    # itemgetter of one name gives the value itself, of several a tuple: always a tuple here.
+    getter = operator.itemgetter(*names, names[0])
+
+    def read(values: dict[str, Any]) -> tuple[Any, ...]:
+        return getter(values)[:-1]
+
+    return "%s".join(pieces), read, credits_at
 
 
 def _lines_text(credits: tuple[tuple[str, Decimal], ...], shared: dict[Any, Any]) -> str:
-    """The credit lines' picture as JSON text, once per distinct set of lines."""
-    key = ("credits text", credits)
-    if all(amount > 0 for _, amount in credits):
-        found = shared.get(key)
-        if found is None:
-            found = shared[key] = audit.value_json(_plain(credits))
+    """The credit lines' picture as JSON text, once per distinct set of lines (only positive
+    amounts, which read alike whenever they are equal: zero has a sign)."""
+    texts = shared.get(_LINES_TEXTS)
+    if texts is None:
+        texts = shared[_LINES_TEXTS] = {}
+    found = texts.get(credits)
+    if found is not None:
         return str(found)
-    return audit.value_json(_plain(credits))
+    text = audit.value_json(_plain(credits))
+    if all(amount > 0 for _, amount in credits):
+        texts[credits] = text
+    return text
 
 
 def picture(row: dict[str, Any], record: NewRecord, shared: dict[Any, Any]) -> dict[str, Any]:

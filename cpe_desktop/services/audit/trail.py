@@ -204,6 +204,65 @@ def chain(entries: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
             )  # fmt: skip
         made.append((log_id, *values, user, previous, digest))
         previous = digest
+    _move_head(ids[-1], previous, len(entries), {values[4] for values in entries})
+    return made
+
+
+def chain_alike(
+    shared: Sequence[Any], entries: Sequence[tuple[str | None, str | None]]
+) -> list[tuple[Any, ...]]:
+    """:func:`chain` of entries that differ only in their entity id and picture after (a bulk
+    write's: one actor, action, time, details, entity and picture before); the same result.
+
+    ``shared``: actor, action, timestamp, details, entity and picture before (in that order);
+    ``entries``: each entry's entity id and picture after. The text hashed around them is
+    written once, not once an entry."""
+    if not entries:
+        return []
+    user, action, timestamp, details, entity, before_json = shared
+    last_id, previous, highest = _locked_head()
+    ids = _reserve_ids(len(entries), last_id, highest)
+    time_text = _time_text(timestamp)
+    around = _shared_text(user, action, time_text, entity, details, before_json)
+    opening, middle = around if around is not None else ("", "")
+    sha256 = hashlib.sha256
+    made: list[tuple[Any, ...]] = []
+    append = made.append
+    for log_id, (entity_id, after_json) in zip(ids, entries, strict=True):
+        if (
+            around is not None
+            and log_id.__class__ is int
+            and (entity_id is None or entity_id.__class__ is str)
+            and (after_json is None or after_json.__class__ is str)
+            and (previous is None or previous.__class__ is str)
+        ):
+            text = "".join(
+                (
+                    '["cpe-audit/1",', int.__repr__(log_id), opening,
+                    "null" if entity_id is None else _ascii_text(entity_id), middle,
+                    "null" if after_json is None else _ascii_text(after_json), ",",
+                    "null" if previous is None else _ascii_text(previous), "]",
+                )
+            )  # fmt: skip
+            digest = sha256(text.encode("ascii")).hexdigest()
+        else:
+            digest = _chained_digest(
+                log_id, user, action, time_text, entity, entity_id, details, before_json,
+                after_json, previous,
+            )  # fmt: skip
+        append(
+            (
+                log_id, user, action, timestamp, details, entity, entity_id, before_json,
+                after_json, user, previous, digest,
+            )
+        )  # fmt: skip
+        previous = digest
+    _move_head(ids[-1], previous, len(entries), {entity})
+    return made
+
+
+def _move_head(last_id: int, last_hash: str | None, added: int, entities: set[Any]) -> None:
+    """The head moved past ``added`` new entries, the newest ``last_id`` hashed ``last_hash``."""
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     db = database.obj
     db.execute_sql(
@@ -211,11 +270,10 @@ def chain(entries: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
             "UPDATE {head} SET last_log_id = {p}, last_hash = {p}, "
             "entry_count = entry_count + {p}, updated_at = {p} WHERE head_id = {p}"
         ),
-        (ids[-1], previous, len(entries), AuditChainHead.updated_at.db_value(now), HEAD_ID),
+        (last_id, last_hash, added, AuditChainHead.updated_at.db_value(now), HEAD_ID),
     )
     # Every mutation writes its entries here: the other desks hear of it when it commits.
-    live_changes.announce({values[4] for values in entries})
-    return made
+    live_changes.announce(entities)
 
 
 def entry_hash(
