@@ -361,7 +361,15 @@ class Ledger:
         """The face value of the credits of ``kind`` in records ``lo:hi``."""
         running = self._running.get(kind)
         if running is None:
-            running = self._running[kind] = [ZERO, *accumulate(self.face_values(kind))]
+            values = self.face_values(kind)
+            if not any(values) and all(value is ZERO for value in values):
+                # No credit of this kind (a firm's ledgers mostly have no nano learning, no
+                # ethics tagged with a jurisdiction): every running sum is ZERO + ZERO + ...,
+                # that is Decimal 0, without adding them one by one.
+                running = [ZERO] * (len(values) + 1)
+            else:
+                running = [ZERO, *accumulate(values)]
+            self._running[kind] = running
         return running[hi] - running[lo]
 
     def issues(self, position: int) -> tuple[tuple[str, CreditIssue], ...]:

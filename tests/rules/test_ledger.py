@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from itertools import accumulate
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -28,7 +29,16 @@ from cpe_desktop.rules.fields import (
     normalize_delivery_method,
     normalize_field,
 )
-from cpe_desktop.rules.ledger import ETHICS, NON_TECHNICAL, TECHNICAL, TOTAL, ZERO, Ledger
+from cpe_desktop.rules.ledger import (
+    ETHICS,
+    NANO,
+    NON_TECHNICAL,
+    SELF_STUDY,
+    TECHNICAL,
+    TOTAL,
+    ZERO,
+    Ledger,
+)
 
 SETTINGS = settings(max_examples=300, deadline=None, database=None)
 
@@ -206,3 +216,63 @@ def test_several_lines_share_sums_only_when_made_of_the_same_pairs():
         values = zip(ledger.records, ledger.face_values(TOTAL), strict=True)
         totals = {record.record_id: str(value) for record, value in values}
         assert totals == {1: "3.5", 2: "3.5", 3: "3.50"}
+
+
+JURISDICTIONS = [None, "Texas", " texas ", "New York"]
+
+
+@st.composite
+def tagged_record_lists(draw: st.DrawFn) -> list[RecordFacts]:
+    """Records as ``record_lists`` draws them, some with their ethics tagged with a
+    jurisdiction."""
+    return [
+        RecordFacts(
+            record.record_id,
+            record.completed_on,
+            record.delivery_method,
+            draw(st.sampled_from(JURISDICTIONS)),
+            record.has_certificate,
+            record.credits,
+        )
+        for record in draw(record_lists())
+    ]
+
+
+FACE_KINDS = [
+    TOTAL,
+    ETHICS,
+    TECHNICAL,
+    NON_TECHNICAL,
+    SELF_STUDY,
+    NANO,
+    "ethics@texas",
+    "ethics@ohio",
+]
+
+
+@SETTINGS
+@given(tagged_record_lists())
+def test_a_window_sum_is_the_running_sums_difference(records):
+    """``face`` (a kind with no credit at all included: its running sums are not added up one
+    by one) is the difference of the running sums the plain way, in value and spelling."""
+    ledger = Ledger(records)
+    size = len(ledger)
+    for kind in FACE_KINDS:
+        running = [ZERO, *accumulate(ledger.face_values(kind))]
+        for lo in range(size + 1):
+            for hi in range(lo, size + 1):
+                plain = running[hi] - running[lo]
+                found = ledger.face(kind, lo, hi)
+                assert (found, str(found)) == (plain, str(plain)), (kind, lo, hi)
+
+
+def test_a_kind_without_credits_sums_to_a_plain_zero():
+    day = date(2024, 1, 5)
+    records = [
+        RecordFacts(1, day, "Group Live", None, True, (("Taxes", Decimal("2.00")),)),
+        RecordFacts(2, day, "Group Live", None, False, (("Auditing", Decimal("1.5")),)),
+    ]
+    ledger = Ledger(records)
+    assert not any(ledger.face_values(NANO))
+    assert [str(ledger.face(NANO, 0, hi)) for hi in range(3)] == ["0", "0", "0"]
+    assert str(ledger.face(TOTAL, 0, 2)) == "3.50"
