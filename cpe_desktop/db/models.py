@@ -32,6 +32,8 @@ from peewee import (
     TextField,
 )
 
+from cpe_desktop.db.plain_tables import TABLES as PLAIN_TABLES
+
 if TYPE_CHECKING:
     from peewee import ModelSelect
 
@@ -564,6 +566,20 @@ class CertificateContent(BaseModel):
         table_name = "certificate_contents"
 
 
+def _plain_models() -> dict[str, type[BaseModel]]:
+    if not PLAIN_TABLES:
+        return {}
+    from cpe_desktop.db.plain import build_model  # (only where there is a plain table)
+
+    return {
+        table.name: build_model(table, BaseModel, User, License)  # type: ignore[misc]
+        for table in PLAIN_TABLES
+    }
+
+
+# The plain tables' models (db/plain.py), one per module of db/plain_tables/, by table name.
+PLAIN_MODELS: dict[str, type[BaseModel]] = _plain_models()
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     User,
     Credential,
@@ -583,6 +599,7 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     Email,
     ActivityLog,
     TaskQueue,
+    *PLAIN_MODELS.values(),
 )
 
 EVERY_MODEL: tuple[type[BaseModel], ...] = (

@@ -6,6 +6,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from cpe_desktop.db.plain_tables import TABLES as PLAIN_TABLES
+
 USERS = "users"
 CREDENTIALS = "credentials"
 LICENSES = "licenses"
@@ -25,7 +27,8 @@ TASKS = "tasks"
 # Each table's own kind of change, by table name: what a mutation writing its rows reports, so
 # the views listing them and the caches read from them refresh. Every table of ``ALL_MODELS`` has
 # one (tests/services/test_change_kinds.py). ``users._CASCADE`` (what a person's deletion
-# changes) and ``desks/live_changes`` (what other desks refresh) follow from it.
+# changes) and ``desks/live_changes`` (what other desks refresh) follow from it. A plain table's
+# kind is its name (db/plain.py).
 TABLE_KINDS: dict[str, str] = {
     "users": USERS,
     "credentials": CREDENTIALS,
@@ -45,6 +48,7 @@ TABLE_KINDS: dict[str, str] = {
     "emails": EMAILS,
     "activity_logs": ACTIVITY,
     "task_queue": TASKS,
+    **{table.name: table.name for table in PLAIN_TABLES},
 }
 
 # Every kind is some table's; ``Changes.of`` refuses any other.

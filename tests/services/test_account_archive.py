@@ -49,6 +49,7 @@ from cpe_desktop.services.interchange import export_document, export_file, impor
 from cpe_desktop.services.interchange.sections import SECTIONS
 from cpe_desktop.services.reporting import reports
 from tests.helpers.interchange_documents import other_database, table_counts, two_people_document
+from tests.helpers.samples import add_sample
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -226,6 +227,12 @@ def _full_account(system, tmp_path: Path) -> None:
     notifications.mark_read(system, [notes[1].notification_id])
     # A stored progress report: what a board was shown, kept as it was.
     reports.make_progress_report(system, alice.user_id, dt.date(2026, 6, 1))
+    # Any section still empty (a plain table's, declared since): rows of each person, as its
+    # generated form would save them.
+    for section in SECTIONS:
+        if not section.model.select().exists():
+            for person in (alice, bob):
+                add_sample(section.one, system, person)
 
 
 # --- comparing databases --------------------------------------------------------------------------

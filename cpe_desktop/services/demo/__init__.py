@@ -145,6 +145,7 @@ def make_demo_firm(
         builder.add_notifications()
         tell(90, "Reports")
         builder.add_reports()
+        builder.add_plain_rows()
         summary.people = [(p.name, builder.email_of[p.name], p.role) for p in templates]
         summary.certificates = builder.certificates
         statuses = Counter(

@@ -10,13 +10,14 @@ import random
 from typing import Any
 
 from cpe_desktop.clock import FixedClock
-from cpe_desktop.db.models import Notification, User
+from cpe_desktop.db.models import PLAIN_TABLES, Notification, User
 from cpe_desktop.services import (
     bulk_records,
     custom_fields,
     deadlines,
     licenses,
     notifications,
+    plain_rows,
     preferences,
     records,
     reminders,
@@ -352,6 +353,17 @@ class Builder:
         for _person, user, ctx in self.people[:3]:
             reports.make_progress_report(ctx, user.user_id, self.as_of)
         reports.make_firm_summary(self.admin_ctx, self.as_of)
+
+    def add_plain_rows(self) -> None:
+        """Each plain table's declared demo rows (db/plain.py), for every person, through its
+        service; a row's license is the person's first."""
+        for table in PLAIN_TABLES:
+            for _person, user, ctx in self.people:
+                licenses = self.licenses_of.get(user.user_id) or [None]
+                license_id = licenses[0].license_id if licenses[0] is not None else None
+                for row in table.demo:
+                    data = plain_rows.demo_values(table, row, self.as_of, license_id)
+                    plain_rows.create(table, ctx, {"user_id": user.user_id, **data})
 
 
 def _no_problems(errors: dict[str, str], warnings: list[str], record: plan.PlannedRecord) -> None:

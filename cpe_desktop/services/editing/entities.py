@@ -14,9 +14,11 @@ log and the custom fields use ("record"); ``table`` the view's plural name ("rec
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 import peewee
 
@@ -36,6 +38,9 @@ from cpe_desktop.services.changes import Outcome
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.editing import form_values, forms
 from cpe_desktop.services.editing.forms import FormSpec
+
+if TYPE_CHECKING:
+    from cpe_desktop.db.plain import PlainTable
 
 Create = Callable[[ServiceContext, dict[str, Any]], Outcome]
 Update = Callable[[ServiceContext, int, dict[str, Any]], Outcome]
@@ -198,6 +203,37 @@ ENTITIES: tuple[Entity, ...] = (
         _delete_notification,
     ),
 )
+
+
+def plain_entity(table: PlainTable) -> Entity:
+    """A plain table's rows, edited in its generated form through ``services/plain_rows.py``;
+    one reads in a delete confirmation as its naming field ("“Ethics for CPAs”")."""
+    from cpe_desktop.services import plain_rows  # (read only where there is a plain table)
+
+    naming = table.naming_field
+
+    def describe(row: Any) -> str:
+        value = getattr(row, naming.key)
+        if isinstance(value, dt.date):
+            return day_text(value)
+        return f"“{str(value)[:60]}”" if value is not None else f"this {table.one_words}"
+
+    return Entity(
+        table.one,
+        table.name,
+        models.PLAIN_MODELS[table.name],
+        table.one_words,
+        table.several_words,
+        describe,
+        partial(plain_rows.delete, table),
+        partial(plain_rows.create, table),
+        partial(plain_rows.update, table),
+        get=partial(plain_rows.get, table),
+        form=forms.plain_form(table),
+    )
+
+
+ENTITIES += tuple(plain_entity(table) for table in models.PLAIN_TABLES)
 
 BY_NAME: dict[str, Entity] = {entity.name: entity for entity in ENTITIES}
 BY_TABLE: dict[str, Entity] = {entity.table: entity for entity in ENTITIES}

@@ -12,11 +12,14 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cpe_desktop.services import custom_fields, reminders, requirements
 from cpe_desktop.services.context import ROLES
 from cpe_desktop.services.licenses import STATUSES
+
+if TYPE_CHECKING:
+    from cpe_desktop.db.plain import PlainTable
 
 FIELD_KINDS = (
     "text",
@@ -406,6 +409,37 @@ CUSTOM_FIELD = FormSpec(
         FormField("required", "Required", "bool", default=False),
     ),
 )
+
+# --- a plain table's form (db/plain.py), from its declaration ------------------------------------
+
+_PLAIN_KINDS = {"text": "text", "multiline": "multiline", "integer": "integer", "bool": "bool"}
+_PLAIN_KINDS |= {"decimal": "decimal", "choice": "choice", "license": "license"}
+
+
+def plain_form(table: PlainTable) -> FormSpec:
+    """The add/edit form of a plain table: who it is for (administrators choose), then each
+    field in its declared order (a day not required may be left empty)."""
+    fields = [FormField("user_id", "For", "user", required=True, admin_only=True)]
+    for item in table.fields:
+        kind = _PLAIN_KINDS.get(item.kind) or ("date" if item.required else "optional_date")
+        choices: tuple[Choice, ...] = ()
+        if item.kind == "choice":
+            blank = () if item.required else ((None, ""),)
+            choices = blank + tuple((value, value) for value in item.choices)
+        default = bool(item.default) if item.kind == "bool" else item.default
+        fields.append(
+            FormField(
+                item.column,
+                item.label,
+                kind,
+                required=item.required,
+                choices=choices,
+                help=item.help,
+                default=default,
+            )
+        )
+    return FormSpec(table.one, table.one_words.capitalize(), tuple(fields))
+
 
 _CUSTOM_KINDS = {
     "text": "text",

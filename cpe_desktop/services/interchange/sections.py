@@ -24,11 +24,19 @@ import datetime as dt
 import json
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import peewee
 
-from cpe_desktop.db.models import CpeRecord, License, Notification, Reminder, Report
+from cpe_desktop.db.models import (
+    PLAIN_MODELS,
+    PLAIN_TABLES,
+    CpeRecord,
+    License,
+    Notification,
+    Reminder,
+    Report,
+)
 from cpe_desktop.services import notifications as notifications_service
 from cpe_desktop.services import reminders as reminders_service
 from cpe_desktop.services.changes import NOTIFICATIONS, REMINDERS, REPORTS
@@ -46,6 +54,9 @@ from cpe_desktop.services.interchange.json_parts import (
 )
 from cpe_desktop.services.reporting import reports as reports_service
 from cpe_desktop.services.validation import MISSING, Validator
+
+if TYPE_CHECKING:
+    from cpe_desktop.db.plain import PlainField, PlainTable
 
 # What references may name: in checking, the keys of the person's licenses and records in the
 # file ({"license": {key, ...}}); in importing, the stored rows' ids ({"license": {key: id}}).
@@ -367,6 +378,40 @@ SECTIONS: tuple[Section, ...] = (
         noun="stored report",
     ),
 )
+
+
+# --- a plain table's section (db/plain.py), from its declaration ----------------------------------
+
+
+def _plain_field(item: PlainField) -> Field:
+    """A plain field in the file: checked as its service checks it, a day as ``YYYY-MM-DD``,
+    hours as a number, a license by its key fields."""
+    from cpe_desktop.services import plain_rows  # (read only where there is a plain table)
+
+    if item.kind == "license":
+        return refers("license", LICENSE)
+    write: Callable[[Any], Any] = _as_is
+    if item.kind == "date":
+        write = day(item.key).write
+    elif item.kind == "decimal":
+        write = decimal(item.key).write
+    return Field(item.key, lambda v, raw, _: plain_rows.read(v, item), write)
+
+
+def plain_section(table: PlainTable) -> Section:
+    return Section(
+        table.name,
+        PLAIN_MODELS[table.name],
+        table.one,
+        table.name,
+        tuple(_plain_field(item) for item in table.fields),
+        order=("created_at",),
+        match=table.matched_on,
+        verb=f"add {table.several_words}",
+    )
+
+
+SECTIONS += tuple(plain_section(table) for table in PLAIN_TABLES if table.moves_with_account)
 
 
 # --- the codec ------------------------------------------------------------------------------------

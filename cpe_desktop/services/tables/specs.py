@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import peewee
 from peewee import JOIN, Case, fn
 
 from cpe_desktop.db.models import (
+    PLAIN_MODELS,
     Attachment,
     CpeRecord,
     Credential,
@@ -29,9 +30,13 @@ from cpe_desktop.db.models import (
     User,
     database,
 )
+from cpe_desktop.db.plain_tables import TABLES as PLAIN_TABLES
 from cpe_desktop.rules.fields import ETHICS_FIELDS
 from cpe_desktop.services import changes as k
 from cpe_desktop.services.tables import words as table_words
+
+if TYPE_CHECKING:
+    from cpe_desktop.db.plain import PlainTable
 
 COLUMN_KINDS = ("text", "date", "datetime", "number", "credits", "bool", "badge")
 _RIGHT_ALIGNED = frozenset({"number", "credits"})
@@ -348,5 +353,62 @@ RECORD_CREDITS = TableSpec(
     read_only=True,
 )
 
-PRIMARY_SPECS: tuple[TableSpec, ...] = (RECORDS, LICENSES, REMINDERS, NOTIFICATIONS, REPORTS)
+# --- the plain tables' specs (db/plain.py): one each, from its declaration ------------------------
+
+_PLAIN_COLUMN_KINDS = {"date": "date", "integer": "number", "decimal": "credits", "bool": "bool"}
+
+
+def plain_spec(table: PlainTable) -> TableSpec:
+    """A plain table's tab: a column per field shown in the table, the holder's name for an
+    administrator, a license as its credential and jurisdiction."""
+    model: Any = PLAIN_MODELS[table.name]
+    columns = []
+    for item in table.fields:
+        if not item.in_table:
+            continue
+        if item.kind == "license":
+            shown = Credential.code.concat(" ").concat(License.jurisdiction)
+            columns.append(Column(item.key, item.label, shown))
+            continue
+        kind = _PLAIN_COLUMN_KINDS.get(item.kind, "text")
+        searchable = kind == "text"
+        columns.append(
+            Column(item.key, item.label, getattr(model, item.key), kind, searchable=searchable)
+        )
+    columns.append(holder_column())
+
+    def query() -> peewee.ModelSelect[Any]:
+        select = model.select().join(User)
+        if table.has_license:
+            select = (
+                select.switch(model)
+                .join(License, JOIN.LEFT_OUTER)
+                .join(Credential, JOIN.LEFT_OUTER)
+            )
+        return select
+
+    kinds = {table.name, k.USERS} | ({k.LICENSES, k.CREDENTIALS} if table.has_license else set())
+    return TableSpec(
+        name=table.name,
+        title=table.title,
+        model=model,
+        query=query,
+        columns=tuple(columns),
+        kinds=frozenset(kinds),
+        owner=model.user,
+        default_sort=table.sort,
+        empty_text=table.empty_text,
+    )
+
+
+PLAIN_SPECS: tuple[TableSpec, ...] = tuple(plain_spec(table) for table in PLAIN_TABLES)
+
+PRIMARY_SPECS: tuple[TableSpec, ...] = (
+    RECORDS,
+    LICENSES,
+    REMINDERS,
+    NOTIFICATIONS,
+    REPORTS,
+    *PLAIN_SPECS,
+)
 """The daily-work tabs, in their order (the main window's tabs are these)."""

@@ -77,7 +77,10 @@ def test_an_item_is_refused_at_its_number_and_field(system, section: Section):
     errors = _refused(system, change)
 
     where = f"users[0].{section.name}"
-    assert errors[f"{where}[0]"] == f"must be an object describing a {section.one}, not a number"
+    assert (
+        errors[f"{where}[0]"]
+        == f"must be an object describing {section.one_in_words}, not a number"
+    )
     assert errors[f"{where}[1].colour"] == (
         f"is not a known key (expected {', '.join(section.keys)})"
     )
