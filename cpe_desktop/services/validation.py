@@ -25,6 +25,10 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 def parse_date(value: Any) -> dt.date:
     """An ISO ``YYYY-MM-DD`` date (or a date object); raises ValueError with a plain message."""
+    if value.__class__ is str:  # a text read before: its day again (an import reads each twice)
+        day = _DAYS_READ.get(value)
+        if day is not None:
+            return day
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -35,9 +39,19 @@ def parse_date(value: Any) -> dt.date:
     if not _ISO_DATE.fullmatch(text):
         raise ValueError(f"must be a date written YYYY-MM-DD, not {value!r}")
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"{value!r} is not a real calendar date") from None
+    if value.__class__ is str:
+        if len(_DAYS_READ) >= _DAYS_KEPT:
+            _DAYS_READ.clear()
+        _DAYS_READ[value] = day
+    return day
+
+
+# Texts parse_date has read, with their day (dates cannot change), at most _DAYS_KEPT of them.
+_DAYS_READ: dict[str, dt.date] = {}
+_DAYS_KEPT = 20_000
 
 
 def parse_decimal(value: Any) -> decimal.Decimal:

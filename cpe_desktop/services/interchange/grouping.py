@@ -21,7 +21,7 @@ from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import ValidationError
 from cpe_desktop.services.interchange.checks import RECORD_KEYS
 from cpe_desktop.services.interchange.common import MAX_ERRORS
-from cpe_desktop.services.interchange.record_checks import RecordChecks
+from cpe_desktop.services.interchange.record_checks import RecordChecks, value_key
 from cpe_desktop.services.records import NOT_STATED, not_stated
 from cpe_desktop.services.validation import parse_date
 
@@ -188,8 +188,33 @@ def check_groups(
     warnings: list[str] = []
     # The topics read once, not once a record; records alike but for their texts judged once.
     checks = RecordChecks(ctx, KEYS, requirements.known_topics())
+    # Records whose rows hold the same cells but for the title and last day, judged once: the
+    # first one's values and warnings, when it was judged alike (``RecordChecks.alike``) and
+    # without a problem; the others take them with their own title and day.
+    alike: dict[tuple[Any, ...], tuple[dict[str, Any], list[str]]] = {}
+    plans: dict[tuple[str, ...], tuple[int, int] | None] = {}
+    unit = problems.unit
     for index, group in enumerate(groups):
         first = group.rows[0]
+        key = _alike_key(group.rows, plans)
+        seen = alike.get(key) if key is not None else None
+        if seen is not None:
+            cells = first.cells
+            title = checks.title_text(cells["title"])
+            day = checks.lone_day(cells["completed_on"])
+            if title is not None and day is not None:
+                values, said = seen
+                values = dict(values)
+                values["title"] = title
+                values["completed_on"] = day
+                values["credits"] = [dict(line) for line in values["credits"]]
+                group.values = values
+                if said:
+                    warnings.extend(f"{unit} {first.line} ({title}): {w}" for w in said)
+                if progress is not None and index % 200 == 199:
+                    progress(index + 1)
+                continue
+        placed = len(problems.items)
         _check_agreement(problems, group)
         cells = first.cells
         data: dict[str, object] = (
@@ -210,13 +235,65 @@ def check_groups(
             place(problems, group, name, message)
         if checked.warnings:
             title = checked.values.get("title", "")
-            where = f"{problems.unit} {first.line}"
+            where = f"{unit} {first.line}"
             warnings.extend(f"{where} ({title}): {w}" for w in checked.warnings)
         checked.values.pop("certificate", None)
         group.values = checked.values
+        if (
+            key is not None
+            and checks.alike
+            and not checked.errors
+            and len(problems.items) == placed
+            and checked.values.get("credits").__class__ is list
+        ):
+            kept = dict(checked.values)
+            kept["credits"] = [dict(line) for line in kept["credits"]]
+            alike[key] = (kept, list(checked.warnings))
         if progress is not None and index % 200 == 199:
             progress(index + 1)
     return warnings
+
+
+def _alike_key(
+    rows: list[Row], plans: dict[tuple[str, ...], tuple[int, int] | None]
+) -> tuple[Any, ...] | None:
+    """The cells of a record's rows, but for their titles and last days, as a key that only
+    records judged alike share (values other than text as ``record_checks``' keys write them);
+    None: rows without a title or last day column, or with a value that has no such key.
+    ``plans``: where each set of columns holds the title and the last day (in order)."""
+    parts = []
+    for row in rows:
+        cells = row.cells
+        names = tuple(cells)
+        plan = plans.get(names, _NO_PLAN)
+        if plan is _NO_PLAN:
+            plan = None
+            if "title" in names and "completed_on" in names:
+                at_title, at_day = names.index("title"), names.index("completed_on")
+                plan = (min(at_title, at_day), max(at_title, at_day))
+            plans[names] = plan
+        if plan is None:
+            return None
+        values = tuple(cells.values())
+        low, high = plan
+        if low == 0 and high == 1:  # the template's columns
+            values = values[2:]
+        else:
+            values = values[:low] + values[low + 1 : high] + values[high + 1 :]
+        if not _TEXT_KINDS.issuperset(map(type, values)):
+            keyed = [value if value.__class__ is str else value_key(value) for value in values]
+            if any(
+                part is None and value is not None
+                for part, value in zip(keyed, values, strict=True)
+            ):
+                return None
+            values = tuple(keyed)
+        parts.append((names, values))
+    return tuple(parts)
+
+
+_NO_PLAN: Any = object()
+_TEXT_KINDS = frozenset({str, type(None)})
 
 
 def check_emails(problems: Problems, rows: list[Row], user: User) -> None:

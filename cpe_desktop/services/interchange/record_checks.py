@@ -57,10 +57,47 @@ class RecordChecks:
         self._days: dict[Any, Any] = {}
 
     def check(self, data: Mapping[str, Any]) -> Checked:
+        """:func:`check_record`'s judgment of ``data``. Afterwards :attr:`alike` says whether it
+        was judged through a stand-in with a lone last day (see :meth:`judged_alike`)."""
+        self.alike = False
         found = self._shortcut(data) if self.fast and data.__class__ is dict else None
         if found is None:
             return check_record(self.ctx, data, self.keys, self.known_topics)
         return found
+
+    # Set by :meth:`check`: the record was judged through its stand-in with a lone last day, so
+    # a record whose values are the same but for another title read by :meth:`title_text` and
+    # another last day read by :meth:`lone_day` (neither None) is judged the same, but for
+    # those two values.
+    alike = False
+
+    def title_text(self, raw: Any) -> str | None:
+        """A title as the record's judgment reads it when it is plain text (stripped); None: a
+        blank title, or one the long way has something to say about."""
+        if raw.__class__ is not str:
+            return None
+        read = self._texts["title"]
+        text = read.get(raw, _UNREAD)
+        if text == _UNREAD:
+            text = read[raw] = _plain_text(raw, *_FREE_TEXT["title"])
+        return text or None
+
+    def lone_day(self, raw: Any) -> dt.date | None:
+        """A last day as a real day neither in the future nor before ``records.EARLIEST``
+        (read once per value); None: anything else."""
+        key = raw if raw.__class__ is str else value_key(raw)
+        if raw is None or key is None:
+            return None
+        day = self._days.get(key, _SLOW)
+        if day is _SLOW:
+            try:
+                day = parse_date(raw)
+            except ValueError:
+                day = None
+            if day is not None and not (EARLIEST <= day <= self.today):
+                day = None
+            self._days[key] = day
+        return day
 
     def _shortcut(self, data: Mapping[str, Any]) -> Checked | None:
         """The record judged through its stand-in; None: judge it the long way."""
@@ -95,7 +132,7 @@ class RecordChecks:
             elif raw.__class__ is str:
                 key.append(raw)
             else:
-                part = _value_key(raw)
+                part = value_key(raw)
                 if part is None:
                     return None
                 key.append(part)
@@ -108,11 +145,13 @@ class RecordChecks:
                 judged = self._lines_apart(data, texts, key, lines)
                 if judged is None:
                     return None
+                self.alike = True
                 return self._own(judged, texts, day)
             key.append(lines)
         judged = self._judged_as(data, texts, day, tuple(key))
         if judged.errors:
             return None
+        self.alike = day is not None
         return self._own(judged, texts, day)
 
     def _judged_as(
@@ -219,20 +258,7 @@ class RecordChecks:
         started = data.get("started_on")
         if started is not None and not (started.__class__ is str and not started.strip()):
             return None
-        raw = data.get("completed_on")
-        key = raw if raw.__class__ is str else _value_key(raw)
-        if raw is None or key is None:
-            return None
-        day = self._days.get(key, _SLOW)
-        if day is _SLOW:
-            try:
-                day = parse_date(raw)
-            except ValueError:
-                day = None
-            if day is not None and not (EARLIEST <= day <= self.today):
-                day = None
-            self._days[key] = day
-        return day
+        return self.lone_day(data.get("completed_on"))
 
 
 def _total_warnings(total: Decimal, method: Any, day: dt.date) -> list[str] | None:
@@ -250,7 +276,8 @@ def _plain_text(raw: str, required: bool, limit: int) -> str | None:
     text = raw.strip()
     if not text:
         return None if required else ""
-    if len(text) > limit or CONTROL_CHARACTERS.search(text):
+    # Every control character is unprintable: a printable text (most) has none to look for.
+    if len(text) > limit or (not text.isprintable() and CONTROL_CHARACTERS.search(text)):
         return None
     return text
 
@@ -267,7 +294,7 @@ def _plan(names: tuple[str, ...]) -> _Plan:
     return free, others, "credits" in names
 
 
-def _value_key(raw: Any) -> Any:
+def value_key(raw: Any) -> Any:
     """``raw`` as a key that only values judged alike share (None: no such key); ``1`` and
     ``True``, ``Decimal("1")`` and ``Decimal("1.0")``, ``0.0`` and ``-0.0`` apart."""
     kind = raw.__class__
@@ -287,10 +314,10 @@ def _lines_key(raw: Any) -> tuple[Any, ...] | None:
         if line.__class__ is not dict or len(line) != 2:
             return None
         field, amount = line.get("field", _SLOW), line.get("credits", _SLOW)
-        if field.__class__ is not str:  # a text stands for itself; _value_key's are tuples
-            field = _value_key(field)
+        if field.__class__ is not str:  # a text stands for itself; value_key's are tuples
+            field = value_key(field)
         if amount.__class__ is not str:
-            amount = _value_key(amount)
+            amount = value_key(amount)
         if field is None or amount is None:
             return None
         found.append((field, amount))

@@ -8,13 +8,27 @@ before the pass.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import re
+from decimal import Decimal
+from unittest.mock import patch
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from cpe_desktop.clock import FixedClock
 from cpe_desktop.db.models import database
+from cpe_desktop.services import requirements, validation
 from cpe_desktop.services.audit import trail as audit
+from cpe_desktop.services.context import SYSTEM, ServiceContext
+from cpe_desktop.services.interchange import grouping, record_checks
+from cpe_desktop.services.interchange.checks import check_record
+from cpe_desktop.services.interchange.grouping import KEYS, Group, Row
+from cpe_desktop.services.validation import CONTROL_CHARACTERS, parse_date
+
+TODAY = dt.datetime(2026, 6, 15, 9, 30)
+TOPICS = ("Fraud", "California Regulatory Review")
 
 _ENTRY_TEXT = st.one_of(
     st.none(),
@@ -60,3 +74,230 @@ def test_entries_alike_are_chained_as_the_chain_links_them(db, shared, own):
         assert digest == audit.entry_hash(
             log_id, actor, action, when, entity, entity_id, details, before, after, previous
         )
+
+
+# --- records alike but for their title and day, judged once (grouping.check_groups) ---------
+
+_CELL_TITLES = st.sampled_from(
+    ["Course A", "  Course B ", "Course C", "", "  ", "x" * 301, "a\x01b", "Ü “q”", 7]
+)
+_CELL_DAYS = st.sampled_from(
+    ["2024-03-02", " 2024-03-03 ", "2024-03-09", "1950-01-01", "2026-06-15", "1949-12-31",
+     "2026-06-16", "2024-02-30", "soon", "", dt.date(2024, 3, 4), dt.datetime(2024, 3, 5, 9)]
+)  # fmt: skip
+_CELL_TEXTS = st.sampled_from(["", "ACME", " ACME ", "Texas", "x" * 201, "a\x02"])
+_CELL_METHODS = st.sampled_from(["Group Live", "group live", "QAS Self Study", "", "Webinar"])
+_CELL_FIELDS = st.sampled_from(["Taxes", "Auditing", "Regulatory Ethics", "Cooking", ""])
+_CELL_AMOUNTS = st.sampled_from(
+    ["1", "1.5", "2", "8", "12", "0.2", "0.333", "-1", "", Decimal("1.0"), Decimal("1"), 2, 2.5]
+)
+_CELL_STARTS = st.sampled_from(["", "", "", "2024-03-01", "bad"])
+_CELL_TOPICS = st.sampled_from(["", "", "Fraud", "Cooking"])
+
+
+@st.composite
+def _cells(draw, title, day):
+    cells = {"completed_on": day, "title": title}
+    cells["sponsor"] = draw(_CELL_TEXTS)
+    cells["delivery_method"] = draw(_CELL_METHODS)
+    cells["field_of_study"] = draw(_CELL_FIELDS)
+    cells["credits"] = draw(_CELL_AMOUNTS)
+    for name, values in (
+        ("sponsor_id", _CELL_TEXTS),
+        ("notes", _CELL_TEXTS),
+        ("started_on", _CELL_STARTS),
+        ("topics", _CELL_TOPICS),
+        ("ethics_jurisdiction", _CELL_TEXTS),
+    ):
+        if draw(st.integers(0, 3)):
+            cells[name] = draw(values)
+    if draw(st.integers(0, 9)) == 0:  # another column order
+        cells = dict(reversed(list(cells.items())))
+    return cells
+
+
+@st.composite
+def _groups(draw):
+    # A few kinds of rows repeated under many titles and days: most records find one alike.
+    kinds = draw(st.lists(_cells("T", "D"), min_size=1, max_size=4))
+    groups, line = [], 2
+    for _ in range(draw(st.integers(1, 14))):
+        title, day = draw(_CELL_TITLES), draw(_CELL_DAYS)
+        rows = []
+        for _ in range(draw(st.sampled_from([1, 1, 1, 2, 3]))):
+            cells = dict(draw(st.sampled_from(kinds)))
+            if "title" in cells:
+                cells["title"], cells["completed_on"] = title, day
+            rows.append(Row(line, cells))
+            line += 1
+        groups.append(Group(rows))
+    return groups
+
+
+def _plain_check_groups(ctx, groups, problems):
+    """check_groups as it was before records alike were judged once: each by check_record."""
+    warnings: list[str] = []
+    for group in groups:
+        first = group.rows[0]
+        grouping._check_agreement(problems, group)
+        cells = first.cells
+        data = {
+            name: grouping._shared_value(group, name) if name in grouping._SHARED else cells[name]
+            for name in KEYS
+            if name in cells and name != "credits"
+        }
+        data["credits"] = [
+            {"field": row.cells.get("field_of_study", ""), "credits": row.cells.get("credits", "")}
+            for row in group.rows
+        ]
+        checked = check_record(ctx, data, KEYS, TOPICS)
+        for name, message in checked.errors.items():
+            grouping.place(problems, group, name, message)
+        if checked.warnings:
+            title = checked.values.get("title", "")
+            warnings.extend(f"line {first.line} ({title}): {w}" for w in checked.warnings)
+        checked.values.pop("certificate", None)
+        group.values = checked.values
+    return warnings
+
+
+@settings(max_examples=300, deadline=None)
+@given(_groups())
+def test_records_alike_but_for_title_and_day_are_judged_as_each_alone(groups):
+    ctx = ServiceContext(SYSTEM, FixedClock(TODAY))
+    expected_groups = copy.deepcopy(groups)
+    expected_problems = grouping.Problems()
+    expected = _plain_check_groups(ctx, expected_groups, expected_problems)
+    problems = grouping.Problems()
+    with patch.object(requirements, "known_topics", lambda: list(TOPICS)):
+        found = grouping.check_groups(ctx, groups, problems)
+    assert found == expected
+    assert problems.items == expected_problems.items
+    assert [repr(group.values) for group in groups] == [
+        repr(group.values) for group in expected_groups
+    ]
+    # Each record's values its own: changing one's changes no other's.
+    for index, group in enumerate(groups):
+        if "credits" in group.values:
+            group.values["credits"][0]["field"] = "changed"
+        group.values["title"] = "changed"
+        assert [repr(later.values) for later in groups[index + 1 :]] == [
+            repr(later.values) for later in expected_groups[index + 1 :]
+        ]
+
+
+def test_records_alike_are_judged_once(monkeypatch):
+    ctx = ServiceContext(SYSTEM, FixedClock(TODAY))
+    groups = [
+        Group([Row(n, {"completed_on": f"2024-01-{n:02d}", "title": f"Course {n}",
+                       "delivery_method": "Group Live", "field_of_study": "Taxes",
+                       "credits": "2"})])
+        for n in range(1, 21)
+    ]  # fmt: skip
+    judged = []
+    real = grouping.RecordChecks.check
+
+    def counting(self, data):
+        judged.append(data)
+        return real(self, data)
+
+    monkeypatch.setattr(grouping.RecordChecks, "check", counting)
+    grouping.check_groups(ctx, groups, grouping.Problems())
+    assert len(judged) == 1
+    assert [group.values["title"] for group in groups] == [f"Course {n}" for n in range(1, 21)]
+    assert groups[4].values["completed_on"] == dt.date(2024, 1, 5)
+
+
+def test_rows_that_disagree_are_told_for_every_record_alike():
+    ctx = ServiceContext(SYSTEM, FixedClock(TODAY))
+
+    def row(line, title, method, field):
+        cells = {"completed_on": "2024-01-02", "title": title, "delivery_method": method,
+                 "field_of_study": field, "credits": "2"}  # fmt: skip
+        return Row(line, cells)
+
+    groups = [
+        Group([row(2, "A", "Group Live", "Taxes"), row(3, "A", "QAS Self Study", "Auditing")]),
+        Group([row(4, "B", "Group Live", "Taxes"), row(5, "B", "QAS Self Study", "Auditing")]),
+    ]
+    problems = grouping.Problems()
+    grouping.check_groups(ctx, groups, problems)
+    assert [(line, column) for line, _, column, _ in problems.items] == [
+        (3, "delivery_method"),
+        (5, "delivery_method"),
+    ]
+
+
+# --- a day's text read once (validation.parse_date), a printable text not searched ------------
+
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _plain_parse_date(value):
+    """validation.parse_date as it was, reading every text afresh."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("must be a date written YYYY-MM-DD")
+    text = value.strip()
+    if not _ISO.fullmatch(text):
+        raise ValueError(f"must be a date written YYYY-MM-DD, not {value!r}")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a real calendar date") from None
+
+
+def _outcome(read, value):
+    try:
+        return repr(read(value))
+    except ValueError as error:
+        return str(error)
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.dates().map(dt.date.isoformat),
+            st.dates().map(lambda day: f" {day.isoformat()}\t"),
+            st.from_regex(r"\s?[0-9٠-٩]{4}-[0-9]{2}-[0-9]{2}\s?", fullmatch=True),
+            st.text(max_size=12),
+            st.dates(),
+            st.datetimes(),
+            st.integers(),
+        ),
+        max_size=6,
+    )
+)
+@example(["2024-01-01", "2024-01-011", "2024-01-01x", " 2024-01-01", "2024-1-01"])
+def test_a_day_read_again_is_read_as_the_first_time(values):
+    for value in values * 2:
+        assert _outcome(parse_date, value) == _outcome(_plain_parse_date, value)
+
+
+def test_days_kept_are_bounded(monkeypatch):
+    monkeypatch.setattr(validation, "_DAYS_KEPT", 3)
+    validation._DAYS_READ.clear()
+    for day in range(1, 8):
+        assert parse_date(f"2024-01-0{day}") == dt.date(2024, 1, day)
+        assert len(validation._DAYS_READ) <= 3
+    assert parse_date("2024-01-07") == dt.date(2024, 1, 7)
+
+
+@given(
+    st.one_of(st.text(max_size=12), st.text(st.sampled_from("ab \t\n\r\x01\x1f\x7fé\u2028"))),
+    st.booleans(),
+    st.integers(0, 12),
+)
+@example("a\x01b", True, 12)
+def test_a_plain_text_is_read_as_the_control_character_search_reads_it(raw, required, limit):
+    text = raw.strip()
+    if not text:
+        expected = None if required else ""
+    elif len(text) > limit or CONTROL_CHARACTERS.search(text):
+        expected = None
+    else:
+        expected = text
+    assert record_checks._plain_text(raw, required, limit) == expected
