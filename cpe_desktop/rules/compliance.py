@@ -74,11 +74,17 @@ from cpe_desktop.rules.periods import (
     Period,
     add_years,
 )
+from cpe_desktop.rules.quick_build import builder
 from cpe_desktop.rules.reciprocity import apply_reciprocity, unresolved_home
 from cpe_desktop.rules.wording import day_format, day_text
 
 AT_RISK_DAYS = 90
 _DAY = timedelta(days=1)
+# ``Evaluation(...)``, ``YearResult(...)`` and ``ComponentResult(...)``, each built with its
+# ``__dict__`` set whole (``rules/quick_build.py``): a firm's evaluation makes thousands.
+_evaluation = builder(Evaluation)
+_year_result = builder(YearResult)
+_component_result = builder(ComponentResult)
 
 
 def _short(required: Decimal | None, counted: Decimal) -> Decimal:
@@ -152,7 +158,7 @@ def _annual(ctx: EvaluationContext, window: CappedWindow, period: Period) -> tup
                 carried = ctx.yearly_excess(before)
         judged = year.end <= ctx.as_of
         met = earned + carried >= required if judged else None
-        results.append(YearResult(year.start, year.end, required, earned, judged, met, carried))
+        results.append(_year_result(year.start, year.end, required, earned, judged, met, carried))
     return tuple(results)
 
 
@@ -236,7 +242,7 @@ def _component_list(
         done = counted >= required if met is None else met
         judged_met = done if (end <= as_of or done) else None
         entries.append(
-            ComponentResult(
+            _component_result(
                 "min",
                 label,
                 required,
@@ -505,7 +511,7 @@ def _evaluate(ctx: EvaluationContext, ledger: Ledger) -> Evaluation:
         for name in CAP_ORDER
         if name in ctx.limits
     )
-    return Evaluation(
+    return _evaluation(
         license_id=license.license_id,
         as_of=as_of,
         period_start=period.start,

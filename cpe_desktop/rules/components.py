@@ -40,9 +40,12 @@ from cpe_desktop.rules.ledger import ZERO, Ledger, jurisdiction_key
 if TYPE_CHECKING:  # the evaluation context imports this module
     from cpe_desktop.rules.evaluation_context import EvaluationContext
 from cpe_desktop.rules.periods import Period, add_years
+from cpe_desktop.rules.quick_build import builder
 from cpe_desktop.rules.wording import day_text, hours_text
 
 _DAY = timedelta(days=1)
+# ``ComponentResult(...)`` with its ``__dict__`` set whole (``rules/quick_build.py``).
+_component_result = builder(ComponentResult)
 
 
 def applicable(rule: Rule, license: LicenseFacts) -> tuple[Component, ...]:
@@ -262,7 +265,7 @@ class _Judge:
             if component.scope == "year":
                 label += f" (year ending {day_text(span.end)})"
             results.append(
-                ComponentResult(
+                _component_result(
                     kind=component.kind,
                     label=label,
                     required=required,
