@@ -120,25 +120,34 @@ def insert(
         defaults = None if made_by_function else meta.get_default_dict()
         for start in range(0, len(records), step):
             batch = records[start : start + step]
-            # Each row as its model instance's ``__data__`` would hold it, without making one.
-            made = [
-                {
-                    **(defaults if defaults is not None else CpeRecord._meta.get_default_dict()),
-                    "user": record.user_id,
-                    "created_at": now,
-                    "updated_at": now,
-                    **record.values,
-                }
-                for record in batch
-            ]
-            _insert_records(made, None if reserved is None else reserved[start : start + step])
-            _insert_credits(made, batch)
-            texts = [
-                record_pictures.picture_text(row, record, pictured)
-                for row, record in zip(made, batch, strict=True)
-            ]
-            _write_audit_texts(ctx, "create", "record", made, texts, now)
-            ids.extend(row["record_id"] for row in made)
+            if reserved is not None and defaults is not None:
+                ids.extend(
+                    _insert_batch(
+                        ctx, batch, reserved[start : start + step], now, defaults, pictured
+                    )
+                )
+            else:
+                # Each row as its model instance's ``__data__`` would hold it, without making one.
+                made = [
+                    {
+                        **(defaults if defaults is not None else meta.get_default_dict()),
+                        "user": record.user_id,
+                        "created_at": now,
+                        "updated_at": now,
+                        **record.values,
+                    }
+                    for record in batch
+                ]
+                _insert_records(made, None if reserved is None else reserved[start : start + step])
+                _insert_credits([row["record_id"] for row in made], batch)
+                texts = [
+                    record_pictures.picture_text(row, record, pictured)
+                    for row, record in zip(made, batch, strict=True)
+                ]
+                _write_audit_texts(
+                    ctx, "create", "record", [row["record_id"] for row in made], texts, now
+                )
+                ids.extend(row["record_id"] for row in made)
             if progress is not None:
                 progress(len(ids), len(records))
     compliance.forget_cached_records()
@@ -194,17 +203,106 @@ def _write_audit_texts(
     ctx: ServiceContext,
     action: str,
     entity: str,
-    made: Sequence[Mapping[str, Any]],
+    ids: Sequence[Any],
     texts: Sequence[str],
     now: dt.datetime,
 ) -> None:
-    """:func:`write_audit_many` of new records (no picture before), their pictures' JSON given."""
+    """:func:`write_audit_many` of new records (no picture before), their pictures' JSON given:
+    the entries' shared values made ready for the database once (``_db_values``), and the rows
+    written as they are when the rest are of the types the columns keep as they are (the
+    entries' ids, hashes and texts; else each value through ``_db_values`` as usual)."""
     user, action_text, timestamp, details, entity_text, _, before = audit_row(
         ctx, action, entity, 0, None, None, now=now
     )[:7]
-    entries = [(str(row["record_id"]), text) for row, text in zip(made, texts, strict=True)]
+    entries = [(str(key), text) for key, text in zip(ids, texts, strict=True)]
     shared = (user, action_text, timestamp, details, entity_text, before)
-    _insert_many(AuditLog, audit.CHAINED_FIELDS, audit.chain_alike(shared, entries))
+    chained = audit.chain_alike(shared, entries)
+    if not chained:
+        return
+    # The shared values as the database gets them, made ready once (from the first entry).
+    (ready,) = _db_values(audit.CHAINED_FIELDS, chained[:1], _is_sqlite())
+    if (
+        {row[0].__class__ for row in chained} == {int}
+        and _TEXT_KINDS.issuperset(map(type, texts))
+        and chained[0][10].__class__ in _TEXT_KINDS
+    ):  # ids, entity ids, texts and hashes: what _db_values leaves as they are
+        _, user, action_text, timestamp, details, entity_text, _, before, _, actor = ready[:10]
+        rows = [
+            (
+                row[0], user, action_text, timestamp, details, entity_text, row[6], before,
+                row[8], actor, row[10], row[11],
+            )
+            for row in chained
+        ]  # fmt: skip
+        _insert_many(AuditLog, audit.CHAINED_FIELDS, rows, converted=True)
+        return
+    _insert_many(AuditLog, audit.CHAINED_FIELDS, chained)
+
+
+_TEXT_KINDS = frozenset({str, type(None)})
+
+
+def _is_sqlite() -> bool:
+    return isinstance(database.obj, peewee.SqliteDatabase)
+
+
+def _insert_batch(
+    ctx: ServiceContext,
+    batch: Sequence[NewRecord],
+    ids: Sequence[int],
+    now: dt.datetime,
+    defaults: Mapping[str, Any],
+    pictured: dict[Any, Any],
+) -> Sequence[int]:
+    """Write ``batch`` with these ids: the rows a made dict per record would give (``defaults``,
+    owner, times, the record's own values over them, its id), built column by column, so each
+    column is made ready for the database once (``_db_columns``) and only the columns records
+    give are read per record; then the credit lines and the audit entries."""
+    given: set[str] = set()
+    for record in batch:
+        given.update(record.values)
+    columns: list[Sequence[Any]] = []
+    for name in _RECORD_NAMES:
+        if name == "record_id":
+            columns.append(ids)
+            continue
+        if name == "user":
+            column: Sequence[Any] = [record.user_id for record in batch]
+        else:
+            fallback = now if name in ("created_at", "updated_at") else defaults.get(name)
+            column = [fallback] * len(batch)
+        if name in given:
+            column = [
+                record.values.get(name, value) for record, value in zip(batch, column, strict=True)
+            ]
+        columns.append(column)
+    _insert_many(
+        CpeRecord,
+        _RECORD_FIELDS,
+        list(zip(*_db_columns(_RECORD_FIELDS, columns, _is_sqlite()), strict=True)),
+        converted=True,
+    )
+    _insert_credits(ids, batch)
+
+    def row_of(record: NewRecord, record_id: int) -> Callable[[], dict[str, Any]]:
+        def row() -> dict[str, Any]:
+            return {
+                **defaults,
+                "user": record.user_id,
+                "created_at": now,
+                "updated_at": now,
+                **record.values,
+                "record_id": record_id,
+            }
+
+        return row
+
+    texts = [
+        record_pictures.record_text(record, record_id, pictured, row_of(record, record_id))
+        for record, record_id in zip(batch, ids, strict=True)
+    ]
+    _write_audit_texts(ctx, "create", "record", ids, texts, now)
+    return ids
 
 
 def _check_owners_exist(user_ids: set[int]) -> None:
@@ -250,23 +348,29 @@ def _insert_records(made: list[dict[str, Any]], ids: Sequence[int] | None) -> No
     _insert_many(CpeRecord, _RECORD_FIELDS, values)
 
 
-def _insert_credits(made: list[dict[str, Any]], batch: Sequence[NewRecord]) -> None:
+def _insert_credits(ids: Sequence[int], batch: Sequence[NewRecord]) -> None:
+    """The credit lines of ``batch``, whose records have these ids."""
     lines = [
-        (row["record_id"], field, amount)
-        for row, record in zip(made, batch, strict=True)
+        (record_id, field, amount)
+        for record, record_id in zip(batch, ids, strict=True)
         for field, amount in record.credits
     ]
     _insert_many(RecordCredit, _CREDIT_FIELDS, lines)
 
 
 def _insert_many(
-    model: type[peewee.Model], fields: Sequence[peewee.Field], rows: Sequence[Sequence[Any]]
+    model: type[peewee.Model],
+    fields: Sequence[peewee.Field],
+    rows: Sequence[Sequence[Any]],
+    *,
+    converted: bool = False,
 ) -> None:
     """``model.insert_many(rows, fields)``, each value through its field's ``db_value`` as peewee
     does (text already text and None pass as they are: what ``db_value`` gives them), but the
     statement written here: peewee composing one node per value spent nine tenths of the write
     phase on it (1.5 of 1.7 seconds for 7,400 records). SQLite: one statement run for every row
-    (``executemany``); others: multi-row VALUES in batches, one round trip each."""
+    (``executemany``); others: multi-row VALUES in batches, one round trip each. ``converted``:
+    the values are already as ``_db_values`` gives them."""
     db = database.obj
 
     def name(text: str) -> str:
@@ -276,14 +380,14 @@ def _insert_many(
     columns = ", ".join(name(field.column_name) for field in fields)
     one = "(" + ", ".join([db.param] * len(fields)) + ")"
     sqlite = isinstance(db, peewee.SqliteDatabase)
-    converted = _db_values(fields, rows, sqlite)
+    ready = rows if converted else _db_values(fields, rows, sqlite)
     if sqlite:
         with peewee.__exception_wrapper__:  # type: ignore[attr-defined]  # sqlite3's errors as peewee's, as execute_sql
-            db.cursor().executemany(f"INSERT INTO {table} ({columns}) VALUES {one}", converted)
+            db.cursor().executemany(f"INSERT INTO {table} ({columns}) VALUES {one}", ready)
         return
     step = _rows_per_statement(len(fields))
-    for start in range(0, len(converted), step):
-        batch = converted[start : start + step]
+    for start in range(0, len(ready), step):
+        batch = ready[start : start + step]
         params = [value for row in batch for value in row]
         sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(batch))}"
         db.execute_sql(sql, params)
@@ -301,8 +405,19 @@ def _db_values(
     ``sqlite3`` would call for it per row."""
     if not rows:
         return rows
-    columns = list(zip(*rows, strict=True))
-    changed = False
+    columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
+    ready = _db_columns(fields, columns, adapt)
+    if all(made is column for made, column in zip(ready, columns, strict=True)):
+        return rows
+    return list(zip(*ready, strict=True))
+
+
+def _db_columns(
+    fields: Sequence[peewee.Field], columns: Sequence[Sequence[Any]], adapt: bool = False
+) -> list[Sequence[Any]]:
+    """:func:`_db_values` of rows given as their columns (each field's values): the columns as
+    the database gets them (a column needing nothing is the very one given)."""
+    columns = list(columns)
     adapters = sqlite3.adapters if adapt else {}
     for index, field in enumerate(fields):
         column = columns[index]
@@ -315,7 +430,6 @@ def _db_values(
             adapting = _adapting(_identity, adapters)
             adapted = {value: adapting(value) for value in set(column)}
             columns[index] = tuple(map(adapted.get, column))  # None: not in it, stays None
-            changed = True
             continue
         convert: Callable[[Any], Any] = field.db_value
         if adapters:
@@ -324,8 +438,7 @@ def _db_values(
         columns[index] = tuple(
             None if value is None else _converted(converted, convert, value) for value in column
         )
-        changed = True
-    return list(zip(*columns, strict=True)) if changed else rows
+    return columns
 
 
 def _identity(value: Any) -> Any:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import operator
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -40,21 +40,30 @@ _SAME_NAMED = frozenset(
 
 
 def picture_text(row: dict[str, Any], record: NewRecord, shared: dict[Any, Any]) -> str:
-    """``audit.picture_json(picture(row, record, shared))``, written from a template per owner
+    """``audit.picture_json(picture(row, record, shared))``: :func:`record_text` of the record
+    whose row (as its model instance's ``__data__`` would hold it, with its id) is ``row``."""
+    return record_text(record, row["record_id"], shared, lambda: row)
+
+
+def record_text(
+    record: NewRecord, record_id: Any, shared: dict[Any, Any], row: Callable[[], dict[str, Any]]
+) -> str:
+    """``audit.picture_json(picture(row(), record, shared))``, written from a template per owner
     and per set of the record's own columns: the shared values' text made once, only the
-    record's own values (text, whole numbers, None, dates as ISO text; read from ``row``, which
-    holds them) and its credit lines' text (once per distinct set) written per record, each as
-    the encoder writes it."""
+    record's own values (text, whole numbers, None, dates as ISO text; read from
+    ``record.values``), its id and its credit lines' text (once per distinct set) written per
+    record, each as the encoder writes it. ``row()`` is asked for the record's whole row only
+    for a template not made yet, or a picture not of that shape."""
     plan_key = (_TEXT_PLAN, record.user_id, tuple(record.values))
     plan = shared.get(plan_key, _NO_PLAN)
     if plan is _NO_PLAN:
-        plan = shared[plan_key] = _text_plan(row, record, shared)
-    if plan is None:
-        return audit.value_json(picture(row, record, shared))
-    template, own, credits_at = plan
+        plan = shared[plan_key] = _text_plan(row(), record, shared)
+    if plan is None or record_id.__class__ is not int:
+        return audit.value_json(picture(row(), record, shared))
+    template, own, places = plan
     texts: list[str] = []
     append = texts.append
-    for value in own(row):
+    for value in own(record.values):
         kind = value.__class__
         if kind is str:
             append(_ascii_text(value))
@@ -65,21 +74,25 @@ def picture_text(row: dict[str, Any], record: NewRecord, shared: dict[Any, Any])
         elif kind is dt.date:
             append('"' + value.isoformat() + '"')
         else:  # written by the encoder: the long way
-            return audit.value_json(picture(row, record, shared))
-    texts.insert(credits_at, _lines_text(record.credits, shared))
+            return audit.value_json(picture(row(), record, shared))
+    for at, name in places:  # in their order, so each lands where the template wants it
+        texts.insert(
+            at,
+            int.__repr__(record_id) if name == "record_id" else _lines_text(record.credits, shared),
+        )
     return template % tuple(texts)
 
 
 def _text_plan(
     row: dict[str, Any], record: NewRecord, shared: dict[Any, Any]
-) -> tuple[str, Callable[[dict[str, Any]], tuple[Any, ...]], int] | None:
+) -> tuple[str, Callable[[Mapping[str, Any]], tuple[Any, ...]], tuple[tuple[int, str], ...]] | None:
     """The picture's text with a ``%s`` for each value a record gives (its own columns, its id,
-    its credit lines), in the encoder's order (sorted keys); what reads the record's own values
-    (all but the credit lines, in that order) from its row, as a tuple; where the credit lines'
-    text goes among them. None: the picture is not of that shape (written the long way)."""
+    its credit lines), in the encoder's order (sorted keys); what reads the record's own column
+    values (in that order) from its values, as a tuple; where its id and its credit lines' text
+    go among them (in order). None: the picture is not of that shape (written the long way)."""
     pictured = picture(row, record, shared)
     own = {*record.values, "record_id", "credits"}
-    if not own <= set(pictured):
+    if not own <= set(pictured) or not record.values:
         return None
     pieces: list[str] = []
     variables: list[str] = []
@@ -93,15 +106,18 @@ def _text_plan(
         else:
             text += audit.value_json(pictured[key])
     pieces.append(text.replace("%", "%%") + "}")
-    credits_at = variables.index("credits")
-    names = [name for name in variables if name != "credits"]
+    places = tuple((at, name) for at, name in enumerate(variables) if name in _NOT_VALUES)
+    names = [name for name in variables if name not in _NOT_VALUES]
     # itemgetter of one name gives the value itself, of several a tuple: always a tuple here.
     getter = operator.itemgetter(*names, names[0])
 
-    def read(values: dict[str, Any]) -> tuple[Any, ...]:
+    def read(values: Mapping[str, Any]) -> tuple[Any, ...]:
         return getter(values)[:-1]
 
-    return "%s".join(pieces), read, credits_at
+    return "%s".join(pieces), read, places
+
+
+_NOT_VALUES = frozenset({"record_id", "credits"})  # in a picture, not in a record's values
 
 
 def _lines_text(credits: tuple[tuple[str, Decimal], ...], shared: dict[Any, Any]) -> str:

@@ -160,14 +160,14 @@ def test_a_failure_while_writing_leaves_no_trace(system, people, monkeypatch, tm
     real = bulk_records._insert_credits
     batches = []
 
-    def failing(made, batch):
+    def failing(ids, batch):
         batches.append(len(batch))
         if len(batches) == 2:
             # The first batch is really written by now, inside the transaction.
             assert CpeRecord.select().count() == 4 + 4
             assert RecordCredit.select().count() > 0
             raise RuntimeError("the disk went away")
-        real(made, batch)
+        real(ids, batch)
 
     monkeypatch.setattr(bulk_records, "_insert_credits", failing)
     before = table_counts()

@@ -9,6 +9,7 @@ before the pass.
 from __future__ import annotations
 
 import copy
+import functools
 import datetime as dt
 import re
 from decimal import Decimal
@@ -18,8 +19,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cpe_desktop.clock import FixedClock
-from cpe_desktop.db.models import database
-from cpe_desktop.services import requirements, validation
+from cpe_desktop.db.models import CpeRecord, RecordCredit, database
+from cpe_desktop.services import bulk_records, record_pictures, requirements, validation
 from cpe_desktop.services.audit import trail as audit
 from cpe_desktop.services.context import SYSTEM, ServiceContext
 from cpe_desktop.services.interchange import grouping, record_checks
@@ -301,3 +302,47 @@ def test_a_plain_text_is_read_as_the_control_character_search_reads_it(raw, requ
     else:
         expected = text
     assert record_checks._plain_text(raw, required, limit) == expected
+
+
+# --- a new record's row built column by column, its picture from its values -------------------
+
+
+def test_a_picture_with_an_id_not_a_whole_number_is_written_the_long_way():
+    now = dt.datetime(2026, 6, 15, 9, 30)
+    values = {"title": "Course", "completed_on": dt.date(2024, 1, 2), "sponsor": None}
+    record = bulk_records.NewRecord(7, values, (("Taxes", Decimal("2")),))
+    shared: dict = {}
+    for record_id in (1, "2", 3):
+        row = {
+            **CpeRecord._meta.get_default_dict(),
+            "user": 7,
+            "created_at": now,
+            "updated_at": now,
+            **values,
+            "record_id": record_id,
+        }
+        expected = audit.picture_json(record_pictures.picture(row, record, {}))
+        found = record_pictures.record_text(record, record_id, shared, functools.partial(dict, row))
+        assert found == expected
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(1, 10**6),
+            st.one_of(st.none(), st.text(max_size=5), st.dates()),
+            st.one_of(
+                st.decimals(-(10**5), 10**5, allow_nan=False, allow_infinity=False, places=2),
+                st.none(),
+            ),
+        ),
+        max_size=6,
+    )
+)
+def test_columns_are_made_ready_as_rows_are(rows):
+    fields = (RecordCredit.record, CpeRecord.completed_on, RecordCredit.credits)
+    columns = [list(column) for column in zip(*rows, strict=True)] or [[], [], []]
+    ready = bulk_records._db_columns(fields, columns, True)
+    assert [tuple(row) for row in zip(*ready, strict=True)] == [
+        tuple(row) for row in bulk_records._db_values(fields, rows, True)
+    ]
