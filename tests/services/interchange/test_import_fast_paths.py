@@ -9,8 +9,8 @@ before the pass.
 from __future__ import annotations
 
 import copy
-import functools
 import datetime as dt
+import functools
 import re
 from decimal import Decimal
 from unittest.mock import patch
