@@ -1,6 +1,6 @@
 """Adding a plain table is one module plus a migration step (ARCHITECTURE.md §5).
 
-The program ships no plain table of its own, so this proves the promise on a copy: the
+This proves the promise on a copy, whatever plain tables the program has of its own: the
 example declaration ``tests/plain_table_trial/planned_courses.py`` is put in the copy's
 ``cpe_desktop/db/plain_tables/`` (the one edit), its migration step in
 ``cpe_desktop/db/migrations/`` with its line in ``STEPS`` (the migration), its own tests
@@ -109,7 +109,8 @@ def test_a_plain_table_is_one_module_and_a_migration(tmp_path):
             sys.executable,
             "-c",
             "from cpe_desktop.db.models import ALL_MODELS; from cpe_desktop.db import migrations;"
-            "print([m._meta.table_name for m in ALL_MODELS][-1], migrations.STEPS[-1].apply.name)",
+            "print('planned_courses' in [m._meta.table_name for m in ALL_MODELS],"
+            " migrations.STEPS[-1].apply.name)",
         ],
         cwd=program,
         env=env,
@@ -117,4 +118,4 @@ def test_a_plain_table_is_one_module_and_a_migration(tmp_path):
         text=True,
         timeout=120,
     )
-    assert check.stdout.split() == ["planned_courses", module], check.stderr
+    assert check.stdout.split() == ["True", module], check.stderr

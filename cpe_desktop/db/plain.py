@@ -48,7 +48,7 @@ class PlainField:
     label: str
     kind: str = "text"
     required: bool = False
-    help: str = ""  # the form's tooltip
+    help: str = ""  # the form's hint: shown greyed in an empty input, and as its tooltip
     choices: tuple[str, ...] = ()  # kind "choice": the values, shown as they are
     max_length: int = 200  # kind "text" ("multiline": 4,000 unless said)
     minimum: decimal.Decimal | int | None = None  # kinds "integer" and "decimal"
@@ -87,10 +87,11 @@ class PlainTable:
     ("planned_course", read "planned course"); ``title`` the tab's ("Planned courses").
     ``describe`` is the field naming a row in a delete confirmation (default: the first text
     field); ``default_sort`` the tab's first order (default: the first field, ascending);
-    ``demo`` the rows each person of the demo firm gets (field key -> value, as a form would
-    send them: days as ``YYYY-MM-DD``; a license field as the first of the person's licenses
-    when given ``True``); ``match`` the fields that make an imported row one the person has
-    already (default: the required fields)."""
+    ``demo`` the rows every person of the demo firm gets, the same for each (field key ->
+    value, as a form would send them: a day as ``YYYY-MM-DD`` text, or a whole number of days
+    from the demo's day, negative for before it; ``True`` for a license field is the person's
+    first license); ``match`` the fields that make an imported row one the person has already
+    (default: the required fields)."""
 
     name: str
     one: str

@@ -25,6 +25,7 @@ from cpe_desktop.db.migrations import (
 from cpe_desktop.db.models import EVERY_MODEL, AuditLog, Reminder, SchemaVersion, User
 from cpe_desktop.services import reminders
 from cpe_desktop.services.context import SYSTEM, ServiceContext
+from tests.helpers.postgres import drop_postgres_schema, postgres_schema_database
 
 
 def _add_nickname_column(db: peewee.Database) -> None:
@@ -140,6 +141,30 @@ def test_fresh_database_has_every_column_of_the_models(empty_db):
         wanted = {f.column_name: f.null for f in model._meta.sorted_fields}
         assert found == wanted, table
     assert [c.name for c in empty_db.get_columns("reminders")][-2:] == ["anchor_day", "row_version"]
+
+
+def test_fresh_database_declares_each_column_as_its_model_does(empty_db, tmp_path):
+    """Each column's type as declared (its length and places too: ``VARCHAR(200)``,
+    ``DECIMAL(10, 2)``) is the one the model's own ``CREATE TABLE`` gives, on the same engine:
+    a step's small model that makes a text column shorter or a decimal a whole number is
+    caught here, not by the first value that does not fit."""
+    migrate(empty_db)
+    if isinstance(empty_db, peewee.SqliteDatabase):
+        reference, schema = make_database(str(tmp_path / "models.db")), None
+    else:
+        reference, schema = postgres_schema_database()
+    try:
+        with reference.bind_ctx(EVERY_MODEL):
+            reference.create_tables(EVERY_MODEL)
+            for model in EVERY_MODEL:
+                table = model._meta.table_name
+                wanted = {c.name: c.data_type for c in reference.get_columns(table)}
+                found = {c.name: c.data_type for c in empty_db.get_columns(table)}
+                assert found == wanted, table
+    finally:
+        reference.close()
+        if schema is not None:
+            drop_postgres_schema(schema)
 
 
 def test_schema_1_copy_of_reminders_is_the_model_without_anchor_day():
