@@ -82,12 +82,11 @@ def prepare(user_id: int, checked: Mapping[str, Any]) -> NewRecord:
     if not _VALUE_COLUMNS.issuperset(values):
         wrong = sorted(set(values) - _VALUE_COLUMNS)
         raise ValueError(f"an imported record cannot set {', '.join(wrong)}")
-    lines = tuple(
-        (line["field"], amount if amount.__class__ is Decimal else Decimal(amount))
-        for line in checked["credits"]
-        for amount in (line["credits"],)
-    )
-    return NewRecord(user_id, values, lines)
+    lines = []
+    for line in checked["credits"]:
+        amount = line["credits"]
+        lines.append((line["field"], amount if amount.__class__ is Decimal else Decimal(amount)))
+    return NewRecord(user_id, values, tuple(lines))
 
 
 def insert(

@@ -67,6 +67,19 @@ def _number(value: Any) -> Decimal | None:
     return None
 
 
+def _number_of(value: Any, numbers: dict[str, Decimal | None]) -> Decimal | None:
+    """:func:`_number`, a text's remembered in ``numbers`` (a sheet repeats its texts)."""
+    if value.__class__ is not str:
+        return _number(value)
+    found = numbers.get(value, _UNKNOWN)
+    if found is _UNKNOWN:
+        found = numbers[value] = _number(value)
+    return found
+
+
+_UNKNOWN: Any = object()
+
+
 def _heading_like(value: Any) -> bool:
     """Could this cell be a column heading (text, not a number or a date)?"""
     if not isinstance(value, str) or not value.strip():
@@ -238,9 +251,10 @@ def set_aside(
     sums = _Sums()
     headings_of: dict[str, str] = {}  # a text cell as a heading reads, each text worked out once
     plain = frozenset(i for i in named if not _DIGIT.search(wanted[i]))  # headings without digits
+    numbers: dict[str, Decimal | None] = {}  # a text cell's number (_number), each text once
     for number, cells in rows:
         reason = _not_taken(cells, status) or _not_a_record(
-            cells, wanted, named, date_column, label_columns, sums, headings_of, plain
+            cells, wanted, named, date_column, label_columns, sums, headings_of, plain, numbers
         )
         if reason is None:
             records.append((number, cells))
@@ -292,6 +306,7 @@ def _not_a_record(
     sums: _Sums,
     headings_of: dict[str, str],
     plain: frozenset[int],
+    numbers: dict[str, Decimal | None],
 ) -> str | None:
     filled = _filled(cells)
     if len(named) >= 2:
@@ -300,14 +315,16 @@ def _not_a_record(
             if i < len(cells):
                 value = cells[i]
                 if value.__class__ is str:
-                    if i in plain and _DIGIT.search(value):
-                        continue  # its digits stay in the heading it reads as: not this one
                     heading = headings_of.get(value)
                     if heading is None:
                         heading = headings_of[value] = normalise_heading(_text(value))
+                    # A text with digits under a heading without them is not that heading (its
+                    # digits stay in the heading it reads as); asked only of a text that reads
+                    # as its column's heading, which most cells do not.
+                    if heading == wanted[i] and not (i in plain and _DIGIT.search(value)):
+                        same += 1
                 else:
-                    heading = normalise_heading(_text(value))
-                same += heading == wanted[i]
+                    same += normalise_heading(_text(value)) == wanted[i]
         if same * 2 >= len(named):
             return "repeats the header row"
     # Every totals word holds "total" (any case): most rows have none and skip the patterns.
@@ -333,7 +350,7 @@ def _not_a_record(
             return f"a section heading ({_quoted(text)}), not a course"
         if _number(cells[filled[0]]) is None:
             return f"only one value ({_quoted(text)}), not a course"
-    numbers_only = filled and all(_number(cells[i]) is not None for i in filled)
+    numbers_only = filled and all(_number_of(cells[i], numbers) is not None for i in filled)
     if numbers_only and not any(i in label_columns for i in filled):
         if all(sums.get(i) == _number(cells[i]) for i in filled):
             return "a totals line without a label: its numbers are the sums of the rows above"

@@ -23,7 +23,7 @@ from cpe_desktop.db.models import CpeRecord, RecordCredit, database
 from cpe_desktop.services import bulk_records, record_pictures, requirements, validation
 from cpe_desktop.services.audit import trail as audit
 from cpe_desktop.services.context import SYSTEM, ServiceContext
-from cpe_desktop.services.interchange import grouping, record_checks
+from cpe_desktop.services.interchange import grouping, layout, record_checks
 from cpe_desktop.services.interchange.checks import check_record
 from cpe_desktop.services.interchange.grouping import KEYS, Group, Row
 from cpe_desktop.services.validation import CONTROL_CHARACTERS, parse_date
@@ -346,3 +346,25 @@ def test_columns_are_made_ready_as_rows_are(rows):
     assert [tuple(row) for row in zip(*ready, strict=True)] == [
         tuple(row) for row in bulk_records._db_values(fields, rows, True)
     ]
+
+
+# --- rows set aside: each text's number worked out once (layout._number_of) ------------------
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(["1", " 2.5 ", "$1,200", "-3", ".5", "2024-01-02", "", "x", "1e3"]),
+            st.text(max_size=6),
+            st.integers(-5, 5),
+            st.floats(allow_nan=False, allow_infinity=False),
+            st.booleans(),
+            st.none(),
+        ),
+        max_size=12,
+    )
+)
+def test_a_texts_number_remembered_is_its_number(values):
+    numbers: dict = {}
+    for value in values * 2:
+        assert repr(layout._number_of(value, numbers)) == repr(layout._number(value))
