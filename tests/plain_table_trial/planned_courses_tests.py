@@ -220,3 +220,29 @@ def test_a_license_removed_leaves_the_plan_and_a_person_removed_takes_it(people)
     outcome = users.delete_user(people.as_admin, people.ann.user_id)
     assert PlannedCourse.select().count() == 0
     assert "planned_courses" in outcome.changes.kinds
+
+
+def test_the_demo_firm_plans_its_courses_and_says_so(seeded):
+    from cpe_desktop.services.demo import demo_clock, make_demo_firm
+
+    as_of = dt.date(2026, 6, 15)
+    summary = make_demo_firm(demo_clock(as_of), users_count=3, records_per_user=5, seed=7)
+
+    rows = list(PlannedCourse.select().order_by(PlannedCourse.planned_course_id))
+    assert len(rows) == 6  # the declaration's two rows for each of the three people
+    assert {row.planned_on for row in rows} == {
+        as_of + dt.timedelta(days=30),
+        as_of + dt.timedelta(days=75),
+    }
+    first_licenses = {
+        row.user_id: License.select()
+        .where(License.user == row.user_id)
+        .order_by(License.license_id)
+        .first()
+        .license_id
+        for row in rows
+    }
+    for row in rows:
+        expected = first_licenses[row.user_id] if row.title == "Ethics for CPAs" else None
+        assert row.license_id == expected
+    assert "6 planned courses" in summary.describe()

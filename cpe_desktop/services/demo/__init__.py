@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from cpe_desktop.clock import FixedClock
-from cpe_desktop.db.models import ALL_MODELS, User, database
+from cpe_desktop.db.models import ALL_MODELS, PLAIN_TABLES, User, database
 from cpe_desktop.services import compliance, tasks
 from cpe_desktop.services.audit import activity
 from cpe_desktop.services.context import COMMAND_LINE, ServiceContext
@@ -80,8 +80,9 @@ class DemoSummary:
             f"({self.certificates} with a certificate),",
             f"  {made.get('reminders', 0)} reminders, {made.get('notifications', 0)} "
             f"notifications, {made.get('emails', 0)} emails, {made.get('reports', 0)} reports, "
-            f"{made.get('custom_fields', 0)} custom fields, {made.get('audit_logs', 0)} audit "
-            "entries.",
+            f"{made.get('custom_fields', 0)} custom fields, "
+            + "".join(f"{made.get(t.name, 0)} {t.several_words}, " for t in PLAIN_TABLES)
+            + f"{made.get('audit_logs', 0)} audit entries.",
             "  Licenses: "
             + ", ".join(
                 f"{count} {status.replace('_', ' ')}" for status, count in self.statuses.items()
