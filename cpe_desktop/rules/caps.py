@@ -11,7 +11,7 @@ is the only place that decides it. Windows where no cap binds are never walked.
 from __future__ import annotations
 
 from decimal import Decimal
-from itertools import accumulate
+from itertools import accumulate, compress
 
 from cpe_desktop.rules.ledger import (
     ETHICS,
@@ -173,9 +173,10 @@ class CappedWindow:
     def counted_positions(self) -> list[int]:
         """Ledger positions of the records with some counted credit."""
         if self._touched is None:
-            totals = self.ledger.face_values(TOTAL)
-            return [p for p in range(self.lo, self.hi) if totals[p]]
-        return [p for p, t in enumerate(self._column(TOTAL), self.lo) if t]
+            totals = self.ledger.face_values(TOTAL)[self.lo : self.hi]
+        else:
+            totals = self._column(TOTAL)
+        return list(compress(range(self.lo, self.lo + len(totals)), totals))
 
 
 __all__ = ["CappedWindow", "cap_limits"]

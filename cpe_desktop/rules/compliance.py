@@ -348,7 +348,12 @@ def _records(
         outside = [p for p in range(e_lo, e_hi) if ethics_face[p]]
         outside = [p for p in outside if not window.lo <= p < window.hi]
         counted = sorted(counted + outside)
-    counted_set = set(counted)
+    # Most often the records counted are every one from the first to the last counted: then
+    # they are that range (membership without a set; their flagged ones a slice).
+    contiguous = bool(counted) and counted[-1] - counted[0] + 1 == len(counted)
+    counted_set: range | set[int] = (
+        range(counted[0], counted[-1] + 1) if contiguous else set(counted)
+    )
     lo, hi = min(window.lo, e_lo), max(window.hi, e_hi)
     flagged = ledger.flagged(lo, hi)
     worded = ledger.memo(_record_notes)
@@ -357,7 +362,10 @@ def _records(
         _word_records(ledger, unworded, worded)
     issues: list[Issue]
     if not ledger.wrong(lo, hi):  # each flagged record only lacks a certificate: the fast way
-        issues = [worded[p] for p in flagged if p in counted_set]
+        if contiguous:  # (counted lies within lo:hi: its flagged records, in order)
+            issues = [worded[p] for p in ledger.flagged(counted[0], counted[-1] + 1)]
+        else:
+            issues = [worded[p] for p in flagged if p in counted_set]
     else:
         issues = []
         append, extend = issues.append, issues.extend
@@ -379,8 +387,8 @@ def _records(
             )
             if not_stated is not None:  # (never for the opening balance)
                 issues.append(not_stated)
-    records = ledger.records
-    found = [records[p].record_id for p in counted]
+    ids = ledger.record_ids()
+    found = ids[counted[0] : counted[-1] + 1] if contiguous else [ids[p] for p in counted]
     return tuple([r for r in found if r > 0] if found and min(found) <= 0 else found), issues
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, repeat
 from operator import attrgetter, is_
 from typing import Any, NamedTuple
 
@@ -93,6 +93,8 @@ class Credit(NamedTuple):
 
 _order = attrgetter("completed_on", "record_id")
 _by_day = attrgetter("completed_on")
+_record_id = attrgetter("record_id")
+_ethics_jurisdiction = attrgetter("ethics_jurisdiction")
 _NOTHING = (ZERO, ZERO, ZERO, ZERO)
 
 
@@ -271,6 +273,7 @@ class Ledger:
         self._running: dict[str, list[Decimal]] = {}
         self._credits: dict[int, tuple[Credit, ...]] = {}
         self._tags: list[str | None] | None = None
+        self._ids: list[int] | None = None
         self._notes: dict[Callable[..., Any], dict[int, Any]] = {}
         self._lines: dict[tuple[int, int], dict[tuple[str, str | None], Decimal]] = {}
 
@@ -283,13 +286,23 @@ class Ledger:
             return 0, 0
         return bisect_left(self.dates, start), bisect_right(self.dates, end)
 
+    def record_ids(self) -> list[int]:
+        """Every record's id, in order (do not change the list)."""
+        if self._ids is None:
+            self._ids = list(map(_record_id, self.records))
+        return self._ids
+
     def tags(self, lo: int, hi: int) -> list[str | None]:
         """The ethics jurisdictions (as ``jurisdiction_key``) of records ``lo:hi``."""
         if self._tags is None:
-            self._tags = [  # (most records name no jurisdiction: no call for them)
-                jurisdiction_key(r.ethics_jurisdiction) if r.ethics_jurisdiction else None
-                for r in self.records
-            ]
+            named = list(map(_ethics_jurisdiction, self.records))
+            self._tags = (
+                [  # (most records name no jurisdiction: no call for them)
+                    jurisdiction_key(name) if name else None for name in named
+                ]
+                if any(named)
+                else [None] * len(named)  # no record names one
+            )
         return self._tags[lo:hi]
 
     def face_values(self, kind: str) -> list[Decimal]:
@@ -362,7 +375,7 @@ class Ledger:
         running = self._running.get(kind)
         if running is None:
             values = self.face_values(kind)
-            if not any(values) and all(value is ZERO for value in values):
+            if not any(values) and all(map(is_, values, repeat(ZERO))):
                 # No credit of this kind (a firm's ledgers mostly have no nano learning, no
                 # ethics tagged with a jurisdiction): every running sum is ZERO + ZERO + ...,
                 # that is Decimal 0, without adding them one by one.

@@ -66,3 +66,82 @@ def test_records_worded_in_one_loop_say_what_each_says_alone(ledger, pattern):
             assert notes == compliance._record_notes(ledger, position)
     finally:
         set_day_format(before)
+
+
+def _plain_records(ctx, window, ethics):
+    """``compliance._records`` the straightforward way: the counted records a set, every
+    flagged record of the periods looked at visited, ids read off the records."""
+    ledger = ctx.ledger
+    e_lo, e_hi = ledger.bounds(ethics.start, min(ethics.end, ctx.as_of))
+    # (some credit counted after the caps)
+    counted = [p for p in range(window.lo, window.hi) if window.counted("total", p, p + 1)]
+    ethics_face = ledger.face_values(ctx.ethics_kind)
+    counted += [p for p in range(e_lo, e_hi) if ethics_face[p] and not window.lo <= p < window.hi]
+    counted = sorted(counted)
+    lo, hi = min(window.lo, e_lo), max(window.hi, e_hi)
+    issues = []
+    for position in ledger.flagged(lo, hi):
+        no_certificate, increments = compliance._record_notes(ledger, position)
+        if no_certificate is not None and position in counted:
+            issues.append(no_certificate)
+        issues.extend(increments)
+    for position in counted:
+        note = compliance._not_stated_note(ledger, position)
+        if note is not None:
+            issues.append(note)
+    found = [ledger.records[p].record_id for p in counted]
+    return tuple(r for r in found if r > 0), issues
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.tuples(
+            st.dates(date(2019, 1, 1), date(2024, 12, 31)),
+            st.booleans(),
+            lines,
+            st.sampled_from(["Group Live", "QAS Self Study", "Not stated"]),
+        ),
+        max_size=25,
+    ),
+    st.sampled_from([(1, None), (1, 3), (2, None), (3, 2)]),
+    st.booleans(),
+)
+def test_the_records_counted_and_their_issues_are_the_plain_ones(drawn, years, opening):
+    """Counted records that are, or are not, every one from the first counted to the last
+    (zero credits between them, ethics outside the period, records not counted at its edges),
+    with certificates or not, credits breaking the increments or not: the records counted and
+    the issues are the straightforward ones, in the same order."""
+    from cpe_desktop.rules.compliance import Rule
+    from cpe_desktop.rules.evaluation_context import EvaluationContext
+    from cpe_desktop.rules.facts import LicenseFacts
+
+    period_years, ethics_years = years
+    rule = Rule(
+        period_years=period_years,
+        total_hours=Decimal(40),
+        ethics_hours=Decimal(4),
+        ethics_period_years=ethics_years,
+        max_self_study_hours=Decimal(3),
+    )
+    license = LicenseFacts(
+        1,
+        "CPA",
+        "Texas",
+        issued_on=date(2015, 1, 1),
+        holder_id=1,
+        tracked_from=date(2022, 3, 1) if opening else None,
+        opening_hours=Decimal(5) if opening else Decimal(0),
+        opening_ethics_hours=Decimal(1) if opening else Decimal(0),
+    )
+    records = [
+        RecordFacts(number, day, method, None, certified, credits, title=f"Course {number}")
+        for number, (day, certified, credits, method) in enumerate(drawn, start=1)
+    ]
+    as_of = date(2024, 6, 30)
+    ctx = EvaluationContext(rule, license, as_of)
+    shared = Ledger(compliance._in_view(records, ctx.earliest(), as_of))
+    ctx.ledger = compliance._own_ledger(ctx, shared)
+    window = ctx.window(ctx.current)
+    expected = _plain_records(ctx, window, ctx.ethics)
+    assert compliance._records(ctx, window, ctx.ethics) == expected
