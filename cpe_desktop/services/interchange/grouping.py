@@ -37,7 +37,7 @@ CHECKED_PERCENT = 80
 _CREDIT_ERROR = re.compile(r"credits\[(\d+)\](?:\.(field|credits))?")
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One non-blank row: its line (CSV) or row (XLSX) number and its cells by our field name.
 
@@ -49,7 +49,7 @@ class Row:
     cells: dict[str, Any]
 
 
-@dataclass
+@dataclass(slots=True)
 class Group:
     """The rows of one record and, once checked, the record's values for the record service."""
 
@@ -146,7 +146,11 @@ def group_rows(rows: list[Row]) -> list[Group]:
     groups: dict[object, Group] = {}
     days: dict[str, dt.date | None] = {}  # each date's text read once (a record's rows repeat it)
     for row in rows:
-        groups.setdefault(group_key(row.cells, row.line, days), Group([])).rows.append(row)
+        key = group_key(row.cells, row.line, days)
+        group = groups.get(key)
+        if group is None:  # a group made only for a record's first row
+            group = groups[key] = Group([])
+        group.rows.append(row)
     return list(groups.values())
 
 
@@ -156,7 +160,8 @@ def group_key(
     """Title, date and sponsor; a row whose title or date is unusable stands alone.
 
     ``days``: dates already read from their text, filled as texts are read."""
-    title = _text(cells.get("title")).strip()
+    title = cells.get("title")
+    title = (title if title.__class__ is str else _text(title)).strip()
     raw = cells.get("completed_on", "")
     if days is not None and raw.__class__ is str and raw in days:
         completed = days[raw]
@@ -169,7 +174,8 @@ def group_key(
             days[raw] = completed
     if not title or not isinstance(completed, dt.date):
         return ("line", line)
-    return (title, completed, _text(cells.get("sponsor")).strip())
+    sponsor = cells.get("sponsor")
+    return (title, completed, (sponsor if sponsor.__class__ is str else _text(sponsor)).strip())
 
 
 def check_groups(
@@ -303,7 +309,10 @@ def check_emails(problems: Problems, rows: list[Row], user: User) -> None:
     """
     others: dict[str, list[int]] = {}
     for row in rows:
-        email = _text(row.cells.get(EMAIL)).strip()
+        email = row.cells.get(EMAIL)
+        if email is None:  # most files have no email column
+            continue
+        email = _text(email).strip()
         if email and email.lower() != user.email:
             others.setdefault(email, []).append(row.line)
     unit = problems.unit
