@@ -214,6 +214,9 @@ def component_from_dict(data: dict[str, Any]) -> Component:
     return Component(**values)
 
 
+_ZERO = Decimal(0)  # (what ``missing`` gives for nothing missing; one for every call)
+
+
 @dataclass(frozen=True)
 class ComponentResult:
     """One applicable component as judged for a license (an entry of ``status --json``
@@ -248,8 +251,8 @@ class ComponentResult:
     def missing(self) -> Decimal:
         """Hours still missing toward a minimum (0 for caps and factors)."""
         if self.kind in ("max", "credit_factor") or self.required is None:
-            return Decimal(0)
-        return max(Decimal(0), self.required - self.counted)
+            return _ZERO
+        return max(_ZERO, self.required - self.counted)
 
 
 __all__ = [

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from itertools import accumulate, repeat
+from itertools import accumulate
 from operator import attrgetter, is_
 from typing import Any, NamedTuple
 
@@ -187,20 +187,20 @@ class Ledger:
         # them, so a halved 1.5 is not reported as breaking the increments.
         self.as_entered = as_entered or {}
         given = records if isinstance(records, list) else list(records)
-        unique = {record.record_id: record for record in given}
-        if len(unique) != len(given):  # a record given twice: the first one, checked
-            unique = {}
+        ids = list(map(_record_id, given))
+        if len(set(ids)) != len(ids):  # a record given twice: the first one, checked
+            unique: dict[int, RecordFacts] = {}
             for record in given:
                 # "Each credit once": the same record passed twice counts once.
                 seen = unique.setdefault(record.record_id, record)
                 if seen is not record and seen != record:
                     raise ValueError(f"two different records have the id {record.record_id}")
-        ids = list(unique)
+            given, ids = list(unique.values()), list(unique)
         # Given in record_id order (as the database gives them), the stable sort by day alone
         # keeps that order among a day's records.
         by = _by_day if ids == sorted(ids) else _order
-        self.records: list[RecordFacts] = sorted(unique.values(), key=by)
-        self.dates: list[date] = [record.completed_on for record in self.records]
+        self.records: list[RecordFacts] = sorted(given, key=by)
+        self.dates: list[date] = list(map(_by_day, self.records))
         totals: list[Decimal] = []
         ethics: list[Decimal] = []
         technical: list[Decimal] = []
@@ -375,14 +375,13 @@ class Ledger:
         running = self._running.get(kind)
         if running is None:
             values = self.face_values(kind)
-            if not any(values) and all(map(is_, values, repeat(ZERO))):
-                # No credit of this kind (a firm's ledgers mostly have no nano learning, no
-                # ethics tagged with a jurisdiction): every running sum is ZERO + ZERO + ...,
-                # that is Decimal 0, without adding them one by one.
-                running = [ZERO] * (len(values) + 1)
-            else:
-                running = [ZERO, *accumulate(values)]
-            self._running[kind] = running
+            # No credit of this kind (a firm's ledgers mostly have no nano learning, no ethics
+            # tagged with a jurisdiction): every running sum is ZERO + ZERO + ..., that is
+            # Decimal 0, without adding them one by one. (A face value of nothing is always
+            # ZERO itself, never another zero such as 0.00: see ``__init__``, ``face_values``.)
+            running = self._running[kind] = (
+                [ZERO, *accumulate(values)] if any(values) else [ZERO] * (len(values) + 1)
+            )
         return running[hi] - running[lo]
 
     def issues(self, position: int) -> tuple[tuple[str, CreditIssue], ...]:
