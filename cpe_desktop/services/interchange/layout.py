@@ -311,20 +311,27 @@ def _not_a_record(
     filled = _filled(cells)
     if len(named) >= 2:
         same = 0
+        # A repeated header reads as at least half its headings: past this many cells that do
+        # not, the row is none (most rows are told after half their cells).
+        spare = len(named) // 2
         for i in named:
             if i < len(cells):
                 value = cells[i]
                 if value.__class__ is str:
-                    heading = headings_of.get(value)
-                    if heading is None:
-                        heading = headings_of[value] = normalise_heading(_text(value))
-                    # A text with digits under a heading without them is not that heading (its
-                    # digits stay in the heading it reads as); asked only of a text that reads
-                    # as its column's heading, which most cells do not.
-                    if heading == wanted[i] and not (i in plain and _DIGIT.search(value)):
-                        same += 1
+                    if i in plain and _DIGIT.search(value):
+                        heading = None  # its digits stay in the heading it reads as: not this
+                    else:
+                        heading = headings_of.get(value)
+                        if heading is None:
+                            heading = headings_of[value] = normalise_heading(_text(value))
                 else:
-                    same += normalise_heading(_text(value)) == wanted[i]
+                    heading = normalise_heading(_text(value))
+                if heading == wanted[i]:
+                    same += 1
+                    continue
+            spare -= 1
+            if spare < 0:
+                break
         if same * 2 >= len(named):
             return "repeats the header row"
     # Every totals word holds "total" (any case): most rows have none and skip the patterns.

@@ -368,3 +368,38 @@ def test_a_texts_number_remembered_is_its_number(values):
     numbers: dict = {}
     for value in values * 2:
         assert repr(layout._number_of(value, numbers)) == repr(layout._number(value))
+
+
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from(["Date", "date", "Course", "Hours", "hours 2", "Field", "", "x", "2"]),
+            min_size=0,
+            max_size=6,
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    st.sampled_from(
+        [("Date", "Course", "Hours", "Field"), ("Date", "Course"), ("Date", "Course", "Hours")]
+    ),
+)
+@example(
+    [["x", "y", "Hours", "Field"], ["x", "y", "z", "Field"]], ("Date", "Course", "Hours", "Field")
+)
+@example([["x", "Course", "Hours"], ["x", "y", "Hours"]], ("Date", "Course", "Hours"))
+def test_a_row_repeating_the_header_is_told_after_half_its_cells_as_after_all(rows, headings):
+    """A row repeats the header when at least half its named cells read as their headings."""
+    wanted = [layout.normalise_heading(h) for h in headings]
+    _, aside = layout.set_aside(headings, [(n, tuple(cells)) for n, cells in enumerate(rows, 2)])
+    told = {row.number for row in aside if row.reason == "repeats the header row"}
+    for number, cells in enumerate(rows, 2):
+        same = sum(
+            1
+            for i, heading in enumerate(wanted)
+            if i < len(cells) and layout.normalise_heading(cells[i]) == heading
+        )
+        if same * 2 >= len(wanted) and any(cell.strip() for cell in cells):
+            assert number in told
+        else:
+            assert number not in told
