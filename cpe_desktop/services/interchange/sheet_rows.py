@@ -72,7 +72,8 @@ class _Reader:
     credits and words on row after row (the conversions depend on nothing but the text)."""
 
     def __init__(self) -> None:
-        self._cells: dict[tuple[str, str], tuple[Any, str | None]] = {}
+        self._cells: dict[str, dict[str, tuple[Any, str | None]]] = {}  # by field, by text
+        self._plans: dict[tuple[int, tuple[str, ...]], list[Any]] = {}
         self._combined: dict[str, list[tuple[str, str]] | None] = {}
         self._ranges: dict[str, tuple[Any, Any] | None] = {}
 
@@ -82,10 +83,35 @@ class _Reader:
             return field_cell(name, value)
         if name not in _CONVERTED:  # text as it is (``text_cell``), a formula's guard removed
             return (value if value[:1] != "'" else restore(value)), None
-        key = (name, value)
-        found = self._cells.get(key)
+        texts = self._texts(name)
+        found = texts.get(value)
         if found is None:
-            found = self._cells[key] = field_cell(name, value)
+            found = texts[value] = field_cell(name, value)
+        return found
+
+    def _texts(self, name: str) -> dict[str, tuple[Any, str | None]]:
+        """A converted field's texts as read so far (``field_cell``), by text."""
+        texts = self._cells.get(name)
+        if texts is None:
+            texts = self._cells[name] = {}
+        return texts
+
+    def plan(
+        self, mapping: Mapping[str, int], skip: tuple[str, ...]
+    ) -> list[tuple[str, int, bool, dict[str, tuple[Any, str | None]] | None]]:
+        """How ``_read_cells`` reads a row through ``mapping``, worked out once per mapping and
+        ``skip`` (this reader lives for one sheet's reading, ``mapping`` with it): each mapped
+        field but the ethics part (read by the caller) in turn, with its column, whether it is
+        left empty (in ``skip``), and its texts as read (``_texts``; None: a text field, taken
+        as it is)."""
+        key = (id(mapping), skip)
+        found = self._plans.get(key)
+        if found is None:
+            found = self._plans[key] = [
+                (name, index, name in skip, self._texts(name) if name in _CONVERTED else None)
+                for name, index in mapping.items()
+                if name != ETHICS_PART
+            ]
         return found
 
     def combined(self, value: Any) -> list[tuple[str, str]] | None:
@@ -117,17 +143,21 @@ def _read_cells(
     cells: dict[str, Any] = {}
     given = table_row.cells
     width = len(given)
-    for name, index in mapping.items():
-        if name == ETHICS_PART:
-            continue  # read by the caller, as a part of the credits
-        if name in skip:
+    for name, index, left, texts in read.plan(mapping, skip):
+        if left:
             cells[name] = ""
             continue
         value = given[index] if index < width else None  # table.cell
-        if value.__class__ is str and name not in _CONVERTED:  # read.cell's text, inline
-            cells[name] = value if value[:1] != "'" else restore(value)
-            continue
-        value, problem = read.cell(name, value)
+        if value.__class__ is str:  # read.cell's, inline
+            if texts is None:  # text as it is, a formula's guard removed
+                cells[name] = value if value[:1] != "'" else restore(value)
+                continue
+            found = texts.get(value)
+            if found is None:
+                found = texts[value] = field_cell(name, value)
+        else:
+            found = field_cell(name, value)
+        value, problem = found
         if problem is not None:
             problems.add(table_row.number, name, problem)
         cells[name] = value
