@@ -22,9 +22,9 @@ import re
 import sys
 import time
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 from cpe_desktop import paths
-from cpe_desktop.cli_parser import PASSWORD_ENV, build_parser, window_arguments
 from cpe_desktop.log import setup_logging
 from cpe_desktop.services.errors import ServiceError
 
@@ -67,8 +67,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not _COMMANDS.keys() & set(sys.argv[1:] if argv is None else argv):
         with _cycles_collected_later():
             _peewee_without_postgres()  # no command named: the window (or --help, --version, …)
-        args = window_arguments(argv)
+        given = sys.argv[1:] if argv is None else list(argv)
+        plain = _window_options(given)
+        if plain is None:
+            from cpe_desktop.cli_parser import window_arguments
+
+            plain = window_arguments(argv)
+        args = plain
     else:
+        from cpe_desktop.cli_parser import build_parser
+
         args = build_parser().parse_args(argv)
     if args.self_test:
         from cpe_desktop.self_test import run as run_self_test
@@ -99,6 +107,49 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.exception("command %s failed", args.command)
         details = f"details in {log_file}" if log_file else "details above"
         return _fail(f"unexpected error: {exc} ({details})")
+
+
+# The options a start that opens the window may give with one value each (``--db PATH`` or
+# ``--db=PATH``), and the names argparse gives them (cli_parser.build_parser declares the same).
+_WINDOW_VALUES = {
+    "--db": "db",
+    "--data-dir": "data_dir",
+    "--as": "as_email",
+    "--password-file": "password_file",
+}
+
+
+def _window_options(given: Sequence[str]) -> argparse.Namespace | None:
+    """The window's options read without argparse, when they are only ``--self-test`` and the
+    options above each with a plain value (not empty, not starting with "-"): the same attributes
+    as the parser gives. None for anything else (help, --version, a mistake, a value argparse reads
+    its own way), which ``cli_parser.window_arguments`` reads: building the parser and reading
+    with it are some 12 M instructions of the start (argparse itself comes with PySide6)."""
+    found: dict[str, str] = {}
+    self_test = False
+    words = iter(given)
+    for word in words:
+        if word == "--self-test":
+            self_test = True
+            continue
+        option, equals, value = word.partition("=")
+        dest = _WINDOW_VALUES.get(option)
+        if dest is None:
+            return None
+        if not equals:
+            value = next(words, "")
+        if not value or value.startswith("-"):
+            return None
+        found[dest] = value  # (the last one given, as argparse keeps)
+    password_file = found.get("password_file")
+    return argparse.Namespace(
+        self_test=self_test,
+        db=found.get("db"),
+        data_dir=found.get("data_dir"),
+        as_email=found.get("as_email"),
+        password_file=None if password_file is None else Path(password_file),
+        command=None,
+    )
 
 
 def _peewee_without_postgres() -> None:
@@ -209,6 +260,8 @@ def _password(args: argparse.Namespace, may_need) -> str | None:
             raise CommandFailed(f"{args.password_file}: cannot be read ({reason})") from None
         lines = text.splitlines()
         return lines[0] if lines else ""
+    from cpe_desktop.cli_parser import PASSWORD_ENV
+
     if PASSWORD_ENV in os.environ:
         return os.environ[PASSWORD_ENV]
     if sys.stdin is not None and sys.stdin.isatty() and may_need():
@@ -362,6 +415,7 @@ def _demo(args: argparse.Namespace) -> int:
     """``demo``: an invented firm in a database without people (services/demo). No sign-in: the
     database must hold nobody yet. Its shipped rules are loaded with the demo's clock, so that
     the same seed and as-of date give the same rows (the audit chain starts with their entry)."""
+    from cpe_desktop.cli_parser import PASSWORD_ENV
     from cpe_desktop.db.database import bind, make_database, refuse_foreign, resolve_target
     from cpe_desktop.db.migrations import migrate
     from cpe_desktop.db.models import User

@@ -24,6 +24,52 @@ def test_the_window_start_reads_its_options_as_the_whole_parser_does(argv):
 
 
 @pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["--db", "records.db"],
+        ["--db=records.db"],
+        ["--db=a=b.db", "--data-dir", "my folder"],
+        ["--data-dir", "folder", "--db", "records.db", "--db", "other.db"],
+        ["--as", "pat@example.com", "--password-file", "secret.txt"],
+        ["--password-file=secret.txt", "--as=pat@example.com", "--self-test"],
+        ["--self-test"],
+    ],
+)
+def test_the_plain_reading_gives_what_the_whole_parser_gives(argv):
+    """The window's options read without argparse (cli._window_options): the same Namespace,
+    attributes in the same order."""
+    plain = cli._window_options(argv)
+    whole = cli_parser.build_parser().parse_args(argv)
+    assert plain == whole
+    assert list(vars(plain).items()) == list(vars(whole).items())
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--db"],
+        ["--db="],
+        ["--db", ""],
+        ["--db", "-1"],
+        ["--db=-x"],
+        ["--db", "--data-dir", "x"],
+        ["--d", "x"],
+        ["--help"],
+        ["-h"],
+        ["--version"],
+        ["--self-test=yes"],
+        ["stauts"],
+        ["--db", "x", "--bogus"],
+        ["--", "--db", "x"],
+        ["--as-of", "2026-01-01"],
+    ],
+)
+def test_anything_else_is_left_to_the_parser(argv):
+    assert cli._window_options(argv) is None
+
+
+@pytest.mark.parametrize(
     ("argv", "said"),
     [
         (["--db"], "argument --db: expected one argument"),
