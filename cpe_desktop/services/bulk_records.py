@@ -16,9 +16,10 @@ picture and its JSON text come from ``record_pictures``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sqlite3
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -107,7 +108,11 @@ def insert(
     # The bound database's own atomic(): the proxy's would make a plain savepoint, whose
     # rollback fails ("no such savepoint") when a full disk made SQLite undo the whole
     # transaction, hiding the real error (db/database.SqliteFile's savepoint does nothing then).
-    with database.obj.atomic(), rows.integrity_as_conflict("An imported record"):
+    with (
+        database.obj.atomic(),
+        rows.integrity_as_conflict("An imported record"),
+        _page_cache_for_writing(),
+    ):
         _check_owners_exist(owners)
         now = ctx.now()
         reserved = _reserve_ids(len(records))
@@ -151,6 +156,36 @@ def insert(
                 progress(len(ids), len(records))
     compliance.forget_cached_records()
     return ids
+
+
+# SQLite's page cache while records are written in bulk: room for the pages a large import
+# changes (its records, credit lines, audit entries and their indexes: some 10 MiB for 10,000
+# rows), so that none is written out to the log before the commit and then changed and written
+# again (SQLite's default holds 2 MiB). Only memory: what is written, and when, is as before.
+BULK_CACHE_KIB = 32 * 1024
+
+
+@contextlib.contextmanager
+def _page_cache_for_writing() -> Iterator[None]:
+    """SQLite: the page cache at least :data:`BULK_CACHE_KIB` while the block runs, then as it
+    was (others: nothing)."""
+    db = database.obj
+    if not isinstance(db, peewee.SqliteDatabase):
+        yield
+        return
+    (before,) = db.execute_sql("PRAGMA cache_size").fetchone()
+    (page_size,) = db.execute_sql("PRAGMA page_size").fetchone()
+    held = before * page_size if before >= 0 else -before * 1024  # pages, or KiB when negative
+    if held >= BULK_CACHE_KIB * 1024:
+        yield
+        return
+    db.execute_sql(f"PRAGMA cache_size = -{int(BULK_CACHE_KIB)}")
+    try:
+        yield
+    finally:
+        # As it was; a connection that cannot take it now has failed already (that error goes on).
+        with contextlib.suppress(peewee.DatabaseError):
+            db.execute_sql(f"PRAGMA cache_size = {int(before)}")
 
 
 def audit_row(
