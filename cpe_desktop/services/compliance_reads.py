@@ -67,6 +67,11 @@ def read_records(holder_ids: set[int], since: dt.date) -> dict[int, list[RecordF
     where = f"r.completed_on >= {database.param}"
     if len(holder_ids) <= FEW_PEOPLE:
         where += " AND r.user_id IN ({})".format(", ".join(str(int(h)) for h in holder_ids))
+    elif isinstance(database.obj, peewee.SqliteDatabase):
+        # Scanning every record, SQLite would give the day compared, a date column's text,
+        # the column's numeric affinity, trying to read it as a number at each record: "+"
+        # compares the two texts as they are (the same order; no index is used either way).
+        where = "+" + where
     # One row per credit line (a record without lines counts nothing and is not read), a
     # record's lines one after the other. The last column is whether the record has a
     # certificate, or NULL when it states more, read apart ("+" keeps SQLite scanning the

@@ -9,6 +9,8 @@ import random
 from decimal import Decimal
 from typing import Any
 
+import peewee
+
 from cpe_desktop.db.models import CpeRecord, Credential, License, StateRequirement, User
 from cpe_desktop.db.rule_columns import names_of, rows_in_force
 from cpe_desktop.rules.compliance import Evaluation, RecordFacts, evaluate_each
@@ -251,3 +253,32 @@ def test_the_firm_view_judges_each_license_as_if_alone(seeded):
         assert {i.license.license_id: i.evaluation for i in firm if i.evaluation} == expected
         kept = compliance.evaluate_licenses(system, as_of=as_of)  # the records kept this time
         assert [i.evaluation for i in kept] == [i.evaluation for i in firm]
+
+
+def test_a_firms_read_compares_days_as_stored_from_the_day_asked(people, monkeypatch):
+    """A firm's read takes the records completed on the day asked and after, not the day
+    before; on SQLite it compares the stored text as it is ("+": without the date column's
+    numeric affinity, which would try to read the day asked as a number at every record)."""
+    from cpe_desktop.db.models import database
+
+    ann = people.as_ann
+    for day in ("2025-12-31", "2026-01-01", "2026-01-02", "2026-05-01"):
+        _record(ann, day, [("Taxes", 2)])
+    asked = {people.ann.user_id, *range(10_001, 10_001 + compliance_reads.FEW_PEOPLE)}
+    sent: list[str] = []
+    execute = database.obj.execute_sql
+
+    def spy(sql, *args, **kwargs):
+        sent.append(sql)
+        return execute(sql, *args, **kwargs)
+
+    monkeypatch.setattr(database.obj, "execute_sql", spy)
+    read = compliance_reads.read_records(asked, dt.date(2026, 1, 1))
+
+    assert [r.completed_on.isoformat() for r in read[people.ann.user_id]] == [
+        "2026-01-01",
+        "2026-01-02",
+        "2026-05-01",
+    ]
+    sqlite = isinstance(database.obj, peewee.SqliteDatabase)
+    assert ("+r.completed_on >= " in sent[0]) is sqlite
