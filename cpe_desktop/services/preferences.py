@@ -12,7 +12,6 @@ import contextlib
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from cpe_desktop.db.models import FirmSetting, Preference, User, database
@@ -21,15 +20,32 @@ from cpe_desktop.services.changes import AUDIT, PREFERENCES, Changes, Outcome
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.editing import rows
 from cpe_desktop.services.errors import ValidationError
+from cpe_desktop.services.frozen import Frozen
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(Frozen):
+    """One setting's declaration (immutable, equal by its fields: services/frozen.py)."""
+
+    __match_args__ = ("name", "label", "default", "parse", "dump")
     name: str
     label: str
     default: Any
     parse: Callable[[Any], Any]  # raises ValueError with a plain message
-    dump: Callable[[Any], str] = str
+    dump: Callable[[Any], str]
+
+    def __init__(
+        self,
+        name: str,
+        label: str,
+        default: Any,
+        parse: Callable[[Any], Any],
+        dump: Callable[[Any], str] = str,
+    ) -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "label", label)
+        object.__setattr__(self, "default", default)
+        object.__setattr__(self, "parse", parse)
+        object.__setattr__(self, "dump", dump)
 
 
 def _choice(*options: str) -> Callable[[Any], str]:

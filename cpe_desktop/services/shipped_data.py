@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,7 @@ from cpe_desktop.services.changes import AUDIT, CREDENTIALS, REQUIREMENTS, Chang
 from cpe_desktop.services.context import SYSTEM, ServiceContext
 from cpe_desktop.services.editing import rows
 from cpe_desktop.services.errors import ValidationError
+from cpe_desktop.services.frozen import Frozen
 
 FORMAT = "cpe-tracker-requirements/1"
 DIGEST_KEY = "shipped_requirements_sha256"
@@ -37,14 +37,36 @@ def data_file() -> Path:
     return paths.resource("requirements", "requirements.json")
 
 
-@dataclass(frozen=True)
-class LoadResult:
+class LoadResult(Frozen):
+    """What loading the shipped file did (immutable, equal by its fields: services/frozen.py)."""
+
+    __match_args__ = (
+        "credentials_added",
+        "rules_added",
+        "rules_updated",
+        "rules_kept_user_edits",
+        "rules_given_period_keys",
+    )
     credentials_added: int
     rules_added: int
     rules_updated: int
     rules_kept_user_edits: int
     # edited rows that were given the period keys they never had (see the module docstring)
-    rules_given_period_keys: int = 0
+    rules_given_period_keys: int
+
+    def __init__(
+        self,
+        credentials_added: int,
+        rules_added: int,
+        rules_updated: int,
+        rules_kept_user_edits: int,
+        rules_given_period_keys: int = 0,
+    ) -> None:
+        object.__setattr__(self, "credentials_added", credentials_added)
+        object.__setattr__(self, "rules_added", rules_added)
+        object.__setattr__(self, "rules_updated", rules_updated)
+        object.__setattr__(self, "rules_kept_user_edits", rules_kept_user_edits)
+        object.__setattr__(self, "rules_given_period_keys", rules_given_period_keys)
 
     @property
     def changes(self) -> Changes:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from PySide6.QtCore import (
@@ -49,14 +48,22 @@ MESSAGE_INTERVAL = 0.1  # seconds between message-only progress updates
 __all__ = ["Progress", "TaskRunner", "TaskStatusWidget"]
 
 
-@dataclass
 class _Task:
-    name: str
-    on_done: Callable[[Any], None] | None
-    on_error: Callable[[BaseException], None] | None
-    percent: int | None = None  # None until the work first reports
-    message: str = ""
-    running: bool = False
+    """A task asked for, as the window follows it (a plain class: a dataclass is compiled at
+    import, some 3 M instructions of the window's start)."""
+
+    def __init__(
+        self,
+        name: str,
+        on_done: Callable[[Any], None] | None,
+        on_error: Callable[[BaseException], None] | None,
+    ) -> None:
+        self.name = name
+        self.on_done = on_done
+        self.on_error = on_error
+        self.percent: int | None = None  # None until the work first reports
+        self.message = ""
+        self.running = False
 
 
 class TaskRunner(QObject):

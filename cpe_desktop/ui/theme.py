@@ -27,7 +27,6 @@ platform's colour scheme and changes with it while the program runs. Call
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from string import Template
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Final
@@ -212,14 +211,18 @@ class ThemeSignals(QObject):
     schemeChanged = Signal(str)
 
 
-@dataclass
 class _State:
-    preference: str = "system"
-    scheme: str | None = None  # None until apply_theme() has run
-    followed_hints: QStyleHints | None = None  # whose colorSchemeChanged we listen to
-    applying: bool = False
-    style: OutlinedIndicators | None = None  # the application's style, kept alive here
-    outline_later: bool = False  # plain Fusion until outline_indicators() (the window's start)
+    """The theme's one state (a plain class: a dataclass is compiled at import, some 3 M
+    instructions of the window's start)."""
+
+    def __init__(self) -> None:
+        self.preference = "system"
+        self.scheme: str | None = None  # None until apply_theme() has run
+        self.followed_hints: QStyleHints | None = None  # whose colorSchemeChanged we listen to
+        self.applying = False
+        self.style: OutlinedIndicators | None = None  # the application's style, kept alive here
+        # plain Fusion until outline_indicators() (the window's start)
+        self.outline_later = False
 
 
 _state = _State()
