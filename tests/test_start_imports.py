@@ -4,8 +4,8 @@ what the start defers (the migration steps of an up-to-date database, QtNetwork 
 single-instance socket, playhouse's URL parser, platformdirs with a data folder given, the
 commands' parsers, zoneinfo while the time zone preference is "local", the edged-indicator
 style, the compliance engine and the rules' dataclasses with the dashboard's cards and rows,
-``logging.handlers``, the command line's parser); and the window's cycle collector starts only
-after the first paint.
+``logging.handlers``, the command line's parser, the date inputs); and the window's cycle
+collector starts only after the first paint.
 
 Each case runs in a fresh interpreter: what one process has imported cannot be undone.
 """
@@ -156,6 +156,7 @@ FIRST_PAINT = """
         "cpe_desktop.ui.widgets.firm_row",
         "logging.handlers",
         "cpe_desktop.cli_parser",
+        "cpe_desktop.ui.date_edits",
     )
     from cpe_desktop.cli import main
     main(["--db", sys.argv[1]])

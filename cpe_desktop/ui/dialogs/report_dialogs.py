@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from cpe_desktop.services.errors import ServiceError
 from cpe_desktop.services.reporting.audit_pack import PackPeriod
-from cpe_desktop.ui.dates import DateEdit
+from cpe_desktop.ui.date_edits import DateEdit
 from cpe_desktop.ui.report_html import report_html
 
 MIN_WIDTH = 440  # a date box alone made a dialog 200 pixels wide, its title cut

@@ -28,7 +28,7 @@ from cpe_desktop.services import credentials, requirements, users
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.editing.forms import LICENSE, PERIOD_SECTION, FormField
 from cpe_desktop.services.errors import ValidationError
-from cpe_desktop.ui.dates import DateEdit
+from cpe_desktop.ui.date_edits import DateEdit
 from cpe_desktop.ui.dialogs.field_errors import FieldErrors
 from cpe_desktop.ui.forms.inputs import FieldInput, make_input, scrolling
 from cpe_desktop.ui.forms.license_form import PeriodAnswers, needs_birth_date

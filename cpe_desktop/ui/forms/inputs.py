@@ -41,7 +41,8 @@ from PySide6.QtWidgets import (
 from cpe_desktop.services import credentials, licenses, requirements, users
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.editing.forms import FormField
-from cpe_desktop.ui.dates import DateEdit, DateTimeEdit, date_format
+from cpe_desktop.ui.date_edits import DateEdit, DateTimeEdit
+from cpe_desktop.ui.dates import date_format
 
 _NULL_DATE = QDate(1800, 1, 1)  # shown as "Not set"; real dates start in 1900
 _PATTERNS = {"integer": r"\d{0,9}", "decimal": r"\d{0,7}(\.\d{0,2})?"}
