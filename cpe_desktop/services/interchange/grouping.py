@@ -221,11 +221,11 @@ def check_groups(
                     progress(index + 1)
                 continue
         placed = len(problems.items)
-        _check_agreement(problems, group)
+        alike_rows = _check_agreement(problems, group)
         cells = first.cells
         data: dict[str, object] = (
             {name: cells[name] for name in KEYS if name in cells and name != "credits"}
-            if len(group.rows) == 1  # its own values (what _shared_value gives a lone row)
+            if alike_rows  # the first row's values (what _shared_value gives then)
             else {
                 name: _shared_value(group, name) if name in _SHARED else cells[name]
                 for name in KEYS
@@ -356,16 +356,19 @@ def _shared_value(group: Group, name: str) -> Any:
     return first.cells[name]
 
 
-def _check_agreement(problems: Problems, group: Group) -> None:
-    """Each filled shared cell must agree with the first row that filled that column."""
+def _check_agreement(problems: Problems, group: Group) -> bool:
+    """Each filled shared cell must agree with the first row that filled that column.
+
+    True: every row holds the same shared cells, each text or none (one row; or rows as a
+    spreadsheet repeats them), so the record's value of each is the first row's."""
     if len(group.rows) < 2:  # one row agrees with itself (most records of an import)
-        return
+        return True
     opening = group.rows[0].cells
-    shared = [opening.get(column) for column in SHARED]
-    if all(value is None or value.__class__ is str for value in shared) and all(
-        [row.cells.get(column) for column in SHARED] == shared for row in group.rows[1:]
+    shared = tuple(map(opening.get, SHARED))
+    if _TEXT_KINDS.issuperset(map(type, shared)) and all(
+        tuple(map(row.cells.get, SHARED)) == shared for row in group.rows[1:]
     ):
-        return  # the same text on every row (as a spreadsheet repeats it) agrees
+        return True  # the same text on every row (as a spreadsheet repeats it) agrees
     for column in SHARED:
         filled = [row for row in group.rows if not _blank(row.cells.get(column))]
         if len(filled) < 2:
@@ -382,6 +385,7 @@ def _check_agreement(problems: Problems, group: Group) -> None:
                     f"{problems.unit}s with the same title, date and sponsor are one record and "
                     "must agree (a blank cell agrees with any)",
                 )
+    return False
 
 
 def place(problems: Problems, group: Group, name: str, message: str) -> None:

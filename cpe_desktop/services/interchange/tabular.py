@@ -136,7 +136,12 @@ def csv_records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         try:
             # Read no further than one record past the limit.
-            filled = (pair for pair in enumerate(reader, 1) if "".join(pair[1]).strip())
+            # A record is blank when every cell is: most are told by their first cell.
+            filled = (
+                pair
+                for pair in enumerate(reader, 1)
+                if (pair[1] and pair[1][0].strip()) or "".join(pair[1]).strip()
+            )
             found = list(itertools.islice(filled, MAX_ROWS + 2))
         except csv.Error as exc:
             message = f"cannot be read as CSV ({exc})"
