@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from itertools import accumulate
-from operator import attrgetter, is_
+from operator import attrgetter, is_, itemgetter
 from typing import Any, NamedTuple
 
 from cpe_desktop.rules.credits import CreditIssue, check_credits
@@ -312,9 +312,11 @@ class Ledger:
             if kind in (SELF_STUDY, NANO):
                 which = kind == NANO
                 totals = self._face[TOTAL]
-                values = [
-                    t if m[which] else ZERO for t, m in zip(totals, self.methods, strict=True)
-                ]
+                values = (
+                    [t if m[which] else ZERO for t, m in zip(totals, self.methods, strict=True)]
+                    if any(map(itemgetter(which), self.methods))
+                    else [ZERO] * len(totals)  # no record by that method (most have no nano)
+                )
             else:  # "ethics@<jurisdiction>"
                 tag = kind.partition("@")[2]
                 tags = self.tags(0, len(self.records))

@@ -146,6 +146,12 @@ def _check(ledger: Ledger, records: list[RecordFacts], as_entered: dict[int, Rec
         assert values == plain[name]
         assert [str(v) for v in values] == [str(v) for v in plain[name]]  # the same spelling
     assert ledger.methods == plain["methods"]
+    for kind, which in ((SELF_STUDY, 0), (NANO, 1)):  # the total of records by that method
+        by_method = [
+            t if m[which] else ZERO for t, m in zip(plain["total"], plain["methods"], strict=True)
+        ]
+        values = ledger.face_values(kind)
+        assert [(v, str(v)) for v in values] == [(v, str(v)) for v in by_method]
     size = len(ledger)
     for lo in range(0, size + 1, 3):
         for hi in (lo, lo + 1, lo + 7, size):
