@@ -4,8 +4,8 @@ what the start defers (the migration steps of an up-to-date database, QtNetwork 
 single-instance socket, playhouse's URL parser, platformdirs with a data folder given, the
 commands' parsers, zoneinfo while the time zone preference is "local", the edged-indicator
 style, the compliance engine and the rules' dataclasses with the dashboard's cards and rows,
-``logging.handlers``, the command line's parser, the date inputs); and the window's cycle
-collector starts only after the first paint.
+``logging.handlers``, the command line's parser, the date inputs, Qt classes the first window
+does not show); and the window's cycle collector starts only after the first paint.
 
 Each case runs in a fresh interpreter: what one process has imported cannot be undone.
 """
@@ -132,6 +132,10 @@ FIRST_PAINT = """
             if not first:
                 first.append(True)
                 names = sorted(n for n in sys.modules if n.startswith(DEFERRED))
+                # Qt classes are made (with their enum types) when first imported by name.
+                for module, classes in QT_DEFERRED.items():
+                    made = vars(sys.modules[module])
+                    names += [f"{module}.{c}" for c in classes if c in made]
                 window = "cpe_desktop.ui.main_window" in sys.modules
                 print("DEFERRED", names, "WINDOW" if window else "", bool(collecting))
                 sys.stdout.flush()
@@ -158,6 +162,13 @@ FIRST_PAINT = """
         "cpe_desktop.cli_parser",
         "cpe_desktop.ui.date_edits",
     )
+    QT_DEFERRED = {
+        "PySide6.QtCore": ("QThread",),
+        "PySide6.QtWidgets": (
+            "QDialog", "QGridLayout", "QDateEdit", "QDateTimeEdit", "QListWidget", "QMessageBox",
+            "QFileDialog",
+        ),
+    }
     from cpe_desktop.cli import main
     main(["--db", sys.argv[1]])
 """

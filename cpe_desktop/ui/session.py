@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from cpe_desktop.clock import Clock
 from cpe_desktop.services import users
 from cpe_desktop.services.context import Actor, ServiceContext
 
 if TYPE_CHECKING:  # imported when one is shown: one person without a password sees neither
+    # (nor is QDialog's class made: PySide6 makes a class, with its enum types, when its name is
+    # first imported)
     from cpe_desktop.ui.dialogs.sign_in import SignInDialog
     from cpe_desktop.ui.dialogs.welcome import WelcomeDialog
 
@@ -29,6 +31,8 @@ def choose_user(
     settings = QSettings()
     nobody = ServiceContext(Actor(user_id=None, role="member", name="sign-in"), clock)
     if not users.has_users():
+        from PySide6.QtWidgets import QDialog
+
         from cpe_desktop.ui.dialogs.welcome import WelcomeDialog
 
         dialog: WelcomeDialog | SignInDialog = WelcomeDialog(nobody, parent)
@@ -39,6 +43,8 @@ def choose_user(
             user = only
             users.authenticate(nobody, user.email, None)
         else:
+            from PySide6.QtWidgets import QDialog
+
             from cpe_desktop.ui.dialogs.sign_in import SignInDialog
 
             dialog = SignInDialog(

@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from PySide6.QtCore import QDir, QLockFile, QObject, QThread, Signal
+from PySide6.QtCore import QDir, QLockFile, QObject, Signal
 
 if TYPE_CHECKING:  # imported when a socket is first needed
     from PySide6.QtNetwork import QLocalServer
@@ -107,6 +107,8 @@ class SingleInstance(QObject):
                 return False
             if time.monotonic() >= deadline:
                 return False
+            from PySide6.QtCore import QThread  # (its class is made when first imported)
+
             QThread.msleep(_RETRY_MS)
 
     def notify_running(self) -> bool:

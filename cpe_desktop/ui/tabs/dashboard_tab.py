@@ -32,7 +32,6 @@ from PySide6.QtGui import QFontMetrics, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLayout,
@@ -58,6 +57,8 @@ from cpe_desktop.ui.bus import ChangeBus
 from cpe_desktop.ui.theme import theme_signals
 
 if TYPE_CHECKING:  # imported when the tab is first filled (see the module's docstring)
+    from PySide6.QtWidgets import QGridLayout
+
     from cpe_desktop.services.compliance import LicenseStatus
     from cpe_desktop.ui.widgets.firm_row import FirmHeader
     from cpe_desktop.ui.widgets.license_card import LicenseFrame
@@ -453,6 +454,8 @@ class DashboardTab(QWidget):
             )
             for item in self.items
         ]
+        from PySide6.QtWidgets import QGridLayout  # (filled after the first paint)
+
         self._grid = QGridLayout()
         self._grid.setSpacing(16)
         layout.addLayout(self._grid)
