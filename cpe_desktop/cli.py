@@ -64,11 +64,15 @@ def _cycles_collected_later() -> Iterator[None]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    if not _COMMANDS.keys() & set(sys.argv[1:] if argv is None else argv):
+    given = sys.argv[1:] if argv is None else list(argv)
+    if not _COMMANDS.keys() & set(given):
         with _cycles_collected_later():
             _peewee_without_postgres()  # no command named: the window (or --help, --version, …)
-        given = sys.argv[1:] if argv is None else list(argv)
-        plain = _window_options(given)
+            plain = _window_options(given)
+            if plain is not None and not plain.self_test:
+                # The collector waits from here to the window (not once more between: turned
+                # back on, it would soon look through everything imported so far).
+                return _window(plain)
         if plain is None:
             from cpe_desktop.cli_parser import window_arguments
 
@@ -82,16 +86,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from cpe_desktop.self_test import run as run_self_test
 
         return run_self_test()
-    if args.data_dir:
-        paths.set_data_dir(args.data_dir)
     if args.command is None:
         with _cycles_collected_later():
-            from cpe_desktop.ui.import_scan import scan_imports_quickly
-
-            scan_imports_quickly()  # before the window's modules are imported
-            from cpe_desktop.ui.launch import run_gui
-
-            return run_gui(args)
+            return _window(args)
+    if args.data_dir:
+        paths.set_data_dir(args.data_dir)
     log_file = setup_logging()  # None: the data folder cannot hold it; records go to stderr
     try:
         return _COMMANDS[args.command](args)
@@ -107,6 +106,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.exception("command %s failed", args.command)
         details = f"details in {log_file}" if log_file else "details above"
         return _fail(f"unexpected error: {exc} ({details})")
+
+
+def _window(args: argparse.Namespace) -> int:
+    """The window's start (with Python's cycle collector waiting: ``_cycles_collected_later``)."""
+    if args.data_dir:
+        paths.set_data_dir(args.data_dir)
+    from cpe_desktop.ui.import_scan import scan_imports_quickly
+
+    scan_imports_quickly()  # before the window's modules are imported
+    from cpe_desktop.ui.launch import run_gui
+
+    return run_gui(args)
 
 
 # The options a start that opens the window may give with one value each (``--db PATH`` or

@@ -107,3 +107,37 @@ def test_the_window_starts_without_the_cycle_collector_and_gives_it_back(monkeyp
     assert cli.main(["--db", str(tmp_path / "x.db")]) == 0
     assert seen == [False]
     assert gc.isenabled()
+
+
+def test_the_collector_waits_from_the_options_to_the_window(monkeypatch, tmp_path):
+    """Not turned back on between importing peewee and the window's start (it would soon look
+    through everything imported so far): off while the options are read, never enabled before
+    the window starts, on again once main returns."""
+    import gc
+
+    from cpe_desktop.ui import launch
+
+    seen: list[str] = []
+    read = cli._window_options
+    enable = gc.enable
+
+    def reading(given):
+        seen.append(f"options {gc.isenabled()}")
+        return read(given)
+
+    def enabling():
+        seen.append("enabled")
+        enable()
+
+    monkeypatch.setattr(cli, "_window_options", reading)
+    monkeypatch.setattr(gc, "enable", enabling)
+
+    def window(args):
+        seen.append(f"window {gc.isenabled()}")
+        return 0
+
+    monkeypatch.setattr(launch, "run_gui", window)
+    assert gc.isenabled()
+    assert cli.main(["--db", str(tmp_path / "x.db")]) == 0
+    assert seen == ["options False", "window False", "enabled"]
+    assert gc.isenabled()
