@@ -133,12 +133,17 @@ def logs_dir() -> Path:
     return _subdir("logs")
 
 
+# From source, ``resources/`` beside the package: found once (resolving the path asks the file
+# system about each of its folders, and the start asks for some twenty resources).
+_SOURCE_RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+
+
 def resources_dir() -> Path:
     """``resources/`` beside the package from source; inside the bundle when frozen."""
     frozen_root = getattr(sys, "_MEIPASS", None)
     if frozen_root:
         return Path(frozen_root) / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"
+    return _SOURCE_RESOURCES
 
 
 def resource(*parts: str) -> Path:
