@@ -67,6 +67,8 @@ class _Match:
         )
         self._field_cache: dict[str, bool] = {}
         self._method_cache: dict[str, bool] = {}
+        # (field, delivery method) of a line -> ``line(...)``, filled in by ``_Judge._sum``.
+        self.lines: dict[tuple[str, str | None], bool] = {}
 
     def method(self, record: RecordFacts) -> bool:
         return self.method_named(record.delivery_method)
@@ -82,6 +84,10 @@ class _Match:
                 normalize_delivery_method(method) or method
             ) in self.methods
         return found
+
+    def line(self, field: str, method: str | None) -> bool:
+        """Whether a credit line in ``field`` by ``method`` is one the component looks at."""
+        return self.method_named(method) and self.field(field)
 
     def field(self, name: str) -> bool:
         if not self.fields:
@@ -180,9 +186,14 @@ class _Judge:
         total = ZERO
         if hi <= lo:
             return total
-        # At face value, from the window's sums per field and method ...
-        for (field, method), amount in ledger.line_sums(lo, hi).items():
-            if match.method_named(method) and match.field(field):
+        # At face value, from the window's sums per field and method (each (field, method)
+        # told once for the whole firm) ...
+        told = match.lines
+        for key, amount in ledger.line_sums(lo, hi).items():
+            matched = told.get(key)
+            if matched is None:
+                matched = told[key] = match.line(*key)
+            if matched:
                 total += amount
         # ... less what the window's caps took from the records they touched.
         for p, amounts in window.touched().items():
