@@ -101,7 +101,7 @@ def components_of(state_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
         .where(RequirementComponent.requirement.in_(sorted(set(state_ids))))
         .order_by(RequirementComponent.requirement, RequirementComponent.position)
     )
-    for part in query:
+    for part in plain_models(query):
         found[part.__data__["requirement"]].append(part.__data__)
     return found
 
@@ -124,7 +124,7 @@ def _rules_in_force(
     ids = [row.state_id for row in chosen.values()]
     whole = {
         row.state_id: row
-        for row in StateRequirement.select().where(StateRequirement.state_id.in_(ids))
+        for row in plain_models(StateRequirement.select().where(StateRequirement.state_id.in_(ids)))
     }
     return {key: whole[row.state_id] for key, row in chosen.items() if row.state_id in whole}
 
@@ -304,7 +304,9 @@ def _with_holders(licenses: list[License], people: peewee.ModelSelect[Any]) -> l
     if not licenses:
         return []
     holders = {person.user_id: person for person in plain_models(people)}
-    credentials = {credential.credential_id: credential for credential in Credential.select()}
+    credentials = {
+        credential.credential_id: credential for credential in plain_models(Credential.select())
+    }
     held = []
     for license_ in licenses:
         holder = holders.get(license_.user_id)

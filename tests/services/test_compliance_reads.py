@@ -282,3 +282,36 @@ def test_a_firms_read_compares_days_as_stored_from_the_day_asked(people, monkeyp
     ]
     sqlite = isinstance(database.obj, peewee.SqliteDatabase)
     assert ("+r.completed_on >= " in sent[0]) is sqlite
+
+
+def test_the_rules_and_credentials_in_view_are_as_peewee_reads_them(people):
+    """The requirement rows in force, their components' columns and the licenses' credentials
+    (read by ``plain_models``) hold every column as peewee converts it, in the same order, and
+    nothing dirty."""
+    from cpe_desktop.db.models import RequirementComponent
+
+    licenses.create_license(people.as_ann, {"credential": "CPA", "jurisdiction": "Texas"})
+    licenses.create_license(people.as_bob, {"credential": "CPA", "jurisdiction": "California"})
+    firm = compliance.evaluate_licenses(people.as_admin, as_of=dt.date(2026, 6, 15))
+    rows = [item.requirement for item in firm if item.requirement is not None]
+    assert len(rows) == 2
+    for row in rows:
+        stored = StateRequirement.get_by_id(row.state_id)
+        assert list(row.__data__.items()) == list(stored.__data__.items())
+        assert not row.is_dirty()
+    ids = [row.state_id for row in rows]
+    parts = compliance.components_of(ids)
+    stored_parts = (
+        RequirementComponent.select()
+        .where(RequirementComponent.requirement.in_(ids))
+        .order_by(RequirementComponent.requirement, RequirementComponent.position)
+    )
+    assert sum(len(found) for found in parts.values()) == len(stored_parts) > 0
+    assert [list(d.items()) for i in sorted(parts) for d in parts[i]] == [
+        list(part.__data__.items()) for part in stored_parts
+    ]
+    for item in firm:
+        credential = item.license.credential
+        stored_credential = Credential.get_by_id(credential.credential_id)
+        assert list(credential.__data__.items()) == list(stored_credential.__data__.items())
+        assert not credential.is_dirty()
