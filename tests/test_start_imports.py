@@ -166,7 +166,7 @@ FIRST_PAINT = """
         "PySide6.QtCore": ("QThread",),
         "PySide6.QtWidgets": (
             "QDialog", "QGridLayout", "QDateEdit", "QDateTimeEdit", "QListWidget", "QMessageBox",
-            "QFileDialog",
+            "QFileDialog", "QSizePolicy",
         ),
     }
     from cpe_desktop.cli import main

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
 
 from cpe_desktop.services import connection
 from cpe_desktop.services.changes import ALL_KINDS, Changes, note
@@ -41,13 +41,23 @@ class ConnectionBanner(QFrame):
         self.text = QLabel()
         self.text.setWordWrap(True)
         self.text.setTextFormat(Qt.TextFormat.PlainText)
-        self.text.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self._text_sized = False  # its size policy: set when first shown (setVisible)
         self.try_button = QPushButton("Try now")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 8, 8, 8)
         layout.addWidget(self.text, 1)
         layout.addWidget(self.try_button)
         self.hide()
+
+    def setVisible(self, visible: bool) -> None:
+        if visible and not self._text_sized:
+            # Here rather than when made, hidden, with the window: QSizePolicy's class, with its
+            # enum types, is made when its name is first imported (not before the first paint).
+            from PySide6.QtWidgets import QSizePolicy
+
+            self._text_sized = True
+            self.text.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        super().setVisible(visible)
 
     def say(self, text: str, *, trying: bool) -> None:
         self.text.setText(text)

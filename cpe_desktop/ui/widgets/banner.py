@@ -8,7 +8,7 @@ notifications arriving together show the newest with a count, not a stack of ban
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
 
 
 class NotificationBanner(QFrame):
@@ -29,7 +29,7 @@ class NotificationBanner(QFrame):
         self.text.setTextFormat(Qt.TextFormat.PlainText)
         self.text.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.text.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self._text_sized = False  # its size policy: set when first shown (setVisible)
         self.open_button = QPushButton("Show notifications")
         self.dismiss_button = QPushButton("Dismiss")
         self.open_button.clicked.connect(self._open)
@@ -42,6 +42,16 @@ class NotificationBanner(QFrame):
         layout.addWidget(self.dismiss_button)
         self._count = 0
         self.hide()
+
+    def setVisible(self, visible: bool) -> None:
+        if visible and not self._text_sized:
+            # Here rather than when made, hidden, with the window: QSizePolicy's class, with its
+            # enum types, is made when its name is first imported (not before the first paint).
+            from PySide6.QtWidgets import QSizePolicy
+
+            self._text_sized = True
+            self.text.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        super().setVisible(visible)
 
     def show_message(self, title: str, message: str) -> None:
         self._count += 1
