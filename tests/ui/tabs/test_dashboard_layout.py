@@ -143,3 +143,29 @@ def test_members_and_a_lone_administrator_get_no_choice(qtbot, people):
     member = _dashboard(qtbot, people.as_ann)
     assert not member.scope_bar.isVisible()
     assert _holders(member) == {people.ann.user_id}
+
+
+def test_the_choice_is_dressed_in_bold_when_first_offered(qtbot, people):
+    """The buttons' room for their words in bold and the bar's bold style are made when the
+    choice is first offered (not while the window is built): then as wide as the bold words
+    need, the chosen one in bold; a tab that never offers it never makes them."""
+    from PySide6.QtGui import QFontMetrics
+
+    _licenses(people.as_admin, THREE[:1])
+    lone = _dashboard(qtbot, people.as_admin)
+    assert not lone.scope_bar.isVisible() and lone.scope_bar.styleSheet() == ""
+    assert all(b.minimumWidth() == 0 for b in lone.scope_buttons.values())
+
+    _licenses(people.as_ann, THREE[1:2])
+    tab = _dashboard(qtbot, people.as_admin)
+    assert tab.scope_bar.isVisible()
+    assert tab.scope_bar.styleSheet() == "QPushButton:checked { font-weight: bold; }"
+    for key, text in (("mine", "My licenses"), ("firm", "Firm")):
+        button = tab.scope_buttons[key]
+        bold = button.font()
+        bold.setBold(True)
+        assert button.minimumWidth() == QFontMetrics(bold).horizontalAdvance(text) + 32
+    # Offered again (the other side chosen): the same, made once.
+    tab.scope_buttons["firm"].click()
+    assert tab.scope_buttons["mine"].minimumWidth() > 0
+    assert tab.scope_bar.styleSheet() == "QPushButton:checked { font-weight: bold; }"
