@@ -50,7 +50,6 @@ def builder(cls: type[T]) -> Callable[..., T]:
     exec(source, namespace)  # (as dataclasses makes ``__init__`` itself)
     made: Callable[..., T] = namespace[f"build_{cls.__name__}"]
     made.__qualname__ = made.__name__
-    made.__doc__ = f"``{cls.__name__}(...)``, its ``__dict__`` set in one step."
     return made
 
 
