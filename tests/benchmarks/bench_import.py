@@ -23,8 +23,6 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
-import io
-import random
 import statistics
 import sys
 import tempfile
@@ -43,37 +41,19 @@ from cpe_desktop.db.migrations import migrate  # noqa: E402
 from cpe_desktop.db.models import CpeRecord, User, database  # noqa: E402
 from cpe_desktop.services import users  # noqa: E402
 from cpe_desktop.services.context import SYSTEM, ServiceContext  # noqa: E402
-from cpe_desktop.services.interchange.csv_format import HEADER, import_records_csv  # noqa: E402
+from cpe_desktop.services.interchange.csv_format import import_records_csv  # noqa: E402
 from cpe_desktop.services.interchange.mapped_import import import_mapped  # noqa: E402
 from cpe_desktop.services.interchange.mapping import guess_mapping  # noqa: E402
 from cpe_desktop.services.interchange.tabular import read_table  # noqa: E402
+from tests.helpers.record_files import template_records_csv  # noqa: E402
 
 TODAY = dt.datetime(2026, 6, 15, 9, 30)
-FIELDS = ("Taxes", "Auditing", "Accounting", "Regulatory Ethics", "Finance", "Economics")
-METHODS = ("Group Live", "Group Internet Based", "QAS Self Study")
 
 
 def build_csv(path: Path, rows: int, seed: int = 7) -> int:
     """Write ``rows`` template rows to ``path``; returns how many records they make."""
-    rng = random.Random(seed)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(HEADER)
-    written = records = 0
-    day = dt.date(2000, 1, 1)
-    while written < rows:
-        day += dt.timedelta(days=1)
-        fields = rng.sample(FIELDS, 2 if rng.random() < 0.35 and rows - written > 1 else 1)
-        method = rng.choice(METHODS)
-        records += 1
-        for field in fields:
-            credits = rng.choice(("1", "1.5", "2", "4", "8"))
-            writer.writerow(
-                [day.isoformat(), f"Course {records}", "ACME CPE", "103456", method, field,
-                 credits, "", ""]
-            )  # fmt: skip
-            written += 1
-    path.write_text(out.getvalue(), encoding="utf-8")
+    text, records = template_records_csv(rows, seed)
+    path.write_text(text, encoding="utf-8")
     return records
 
 

@@ -178,24 +178,8 @@ def chain(entries: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
             shared[key] = _shared_text(
                 user, action, times[id(timestamp)], entity, details, before_json
             )
-        around = shared[key]
-        if (
-            around is not None
-            and log_id.__class__ is int
-            and (entity_id is None or entity_id.__class__ is str)
-            and (after_json is None or after_json.__class__ is str)
-            and (previous is None or previous.__class__ is str)
-        ):
-            text = "".join(
-                (
-                    '["cpe-audit/1",', int.__repr__(log_id), around[0],
-                    "null" if entity_id is None else _ascii_text(entity_id), around[1],
-                    "null" if after_json is None else _ascii_text(after_json), ",",
-                    "null" if previous is None else _ascii_text(previous), "]",
-                )
-            )  # fmt: skip
-            digest = hashlib.sha256(text.encode("ascii")).hexdigest()
-        else:
+        digest = _linked_digest(shared[key], log_id, entity_id, after_json, previous)
+        if digest is None:
             if id(timestamp) not in times:
                 times[id(timestamp)] = _time_text(timestamp)
             digest = _chained_digest(
@@ -224,28 +208,11 @@ def chain_alike(
     ids = _reserve_ids(len(entries), last_id, highest)
     time_text = _time_text(timestamp)
     around = _shared_text(user, action, time_text, entity, details, before_json)
-    opening, middle = around if around is not None else ("", "")
-    sha256 = hashlib.sha256
     made: list[tuple[Any, ...]] = []
     append = made.append
     for log_id, (entity_id, after_json) in zip(ids, entries, strict=True):
-        if (
-            around is not None
-            and log_id.__class__ is int
-            and (entity_id is None or entity_id.__class__ is str)
-            and (after_json is None or after_json.__class__ is str)
-            and (previous is None or previous.__class__ is str)
-        ):
-            text = "".join(
-                (
-                    '["cpe-audit/1",', int.__repr__(log_id), opening,
-                    "null" if entity_id is None else _ascii_text(entity_id), middle,
-                    "null" if after_json is None else _ascii_text(after_json), ",",
-                    "null" if previous is None else _ascii_text(previous), "]",
-                )
-            )  # fmt: skip
-            digest = sha256(text.encode("ascii")).hexdigest()
-        else:
+        digest = _linked_digest(around, log_id, entity_id, after_json, previous)
+        if digest is None:
             digest = _chained_digest(
                 log_id, user, action, time_text, entity, entity_id, details, before_json,
                 after_json, previous,
@@ -259,6 +226,35 @@ def chain_alike(
         previous = digest
     _move_head(ids[-1], previous, len(entries), {entity})
     return made
+
+
+def _linked_digest(
+    around: tuple[str, str] | None,
+    log_id: Any,
+    entity_id: Any,
+    after_json: Any,
+    previous: Any,
+) -> str | None:
+    """An entry's digest from the text its write's entries share (``around``: before the entity
+    id, and between it and the picture after), when its own parts are plain (a whole-number id,
+    texts or None); None otherwise (the caller hashes it the long way)."""
+    if (
+        around is None
+        or log_id.__class__ is not int
+        or not (entity_id is None or entity_id.__class__ is str)
+        or not (after_json is None or after_json.__class__ is str)
+        or not (previous is None or previous.__class__ is str)
+    ):
+        return None
+    text = "".join(
+        (
+            '["cpe-audit/1",', int.__repr__(log_id), around[0],
+            "null" if entity_id is None else _ascii_text(entity_id), around[1],
+            "null" if after_json is None else _ascii_text(after_json), ",",
+            "null" if previous is None else _ascii_text(previous), "]",
+        )
+    )  # fmt: skip
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
 def _move_head(last_id: int, last_hash: str | None, added: int, entities: set[Any]) -> None:

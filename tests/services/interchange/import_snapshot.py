@@ -33,34 +33,15 @@ from cpe_desktop.services.interchange.mapped_import import import_mapped
 from cpe_desktop.services.interchange.mapping import guess_mapping
 from cpe_desktop.services.interchange.tabular import read_table
 from cpe_desktop.services.shipped_data import load_shipped_requirements
+from tests.helpers.record_files import template_records_csv
 
 TODAY = dt.datetime(2026, 6, 15, 9, 30)
 TABLES = ("cpe_records", "record_credits", "audit_logs")
-FIELDS = ("Taxes", "Auditing", "Accounting", "Regulatory Ethics", "Finance", "Economics")
-METHODS = ("Group Live", "Group Internet Based", "QAS Self Study")
 
 
 def benchmark_csv(rows: int, seed: int = 7) -> str:
-    """The benchmark's file (``tests/benchmarks/bench_import.build_csv``), as text."""
-    rng = random.Random(seed)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(HEADER)
-    written = records = 0
-    day = dt.date(2000, 1, 1)
-    while written < rows:
-        day += dt.timedelta(days=1)
-        fields = rng.sample(FIELDS, 2 if rng.random() < 0.35 and rows - written > 1 else 1)
-        method = rng.choice(METHODS)
-        records += 1
-        for field in fields:
-            credits = rng.choice(("1", "1.5", "2", "4", "8"))
-            writer.writerow(
-                [day.isoformat(), f"Course {records}", "ACME CPE", "103456", method, field,
-                 credits, "", ""]
-            )  # fmt: skip
-            written += 1
-    return out.getvalue()
+    """The benchmark's file (``tests/benchmarks/bench_import.py``), as text."""
+    return template_records_csv(rows, seed)[0]
 
 
 _TITLES = (
