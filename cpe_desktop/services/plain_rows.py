@@ -70,18 +70,6 @@ def get(table: PlainTable, ctx: ServiceContext, pk: int, what: str = "") -> Any:
     return row
 
 
-def listed(table: PlainTable, ctx: ServiceContext, user_id: int) -> list[Any]:
-    """The person's rows, in the tab's first order."""
-    ctx.require_owner(user_id, f"see the {table.several_words}")
-    model = model_of(table)
-    key, descending = table.sort
-    column = getattr(model, key)
-    order = column.desc() if descending else column.asc()
-    return list(
-        model.select().where(model.user == user_id).order_by(order, model._meta.primary_key)
-    )
-
-
 def _validate(
     ctx: ServiceContext, table: PlainTable, data: dict[str, Any], *, partial: bool
 ) -> dict[str, Any]:
