@@ -32,25 +32,36 @@ class _Lines:
     its one-line credits ``((field, credits),)``, and each credits of several lines as one
     tuple made of those very pairs, so a firm's records share a few hundred tuples read after
     read, and the engine's ledger finds what it worked out for them by identity
-    (``rules.ledger``: sums kept with the lines they were worked out from)."""
+    (``rules.ledger``: sums kept with the lines they were worked out from). Also kept: which
+    credits a record's lines so far and one more line make (by the identity of both, each
+    kept with them), and each stored day's date (a firm's records share a few thousand)."""
 
     _MOST = 4096
+    _MOST_DAYS = 40_000
 
     def __init__(self) -> None:
         self._singles: dict[tuple[str, Any], tuple[tuple[str, Decimal]]] = {}
         self._several: dict[tuple[tuple[str, Decimal], ...], tuple[tuple[str, Decimal], ...]] = {}
+        self._joined: dict[tuple[int, int], tuple[Any, Any, tuple[tuple[str, Decimal], ...]]] = {}
+        self._days: dict[Any, dt.date] = {}
 
     def kept(
         self,
     ) -> tuple[
         dict[tuple[str, Any], tuple[tuple[str, Decimal]]],
         dict[tuple[tuple[str, Decimal], ...], tuple[tuple[str, Decimal], ...]],
+        dict[tuple[int, int], tuple[Any, Any, tuple[tuple[str, Decimal], ...]]],
+        dict[Any, dt.date],
     ]:
-        """(field, stored amount) -> its one line, and lines -> the one tuple of them (fill in
-        what is missing); started afresh past a few thousand."""
-        if len(self._singles) > self._MOST or len(self._several) > self._MOST:
-            self._singles, self._several = {}, {}
-        return self._singles, self._several
+        """(field, stored amount) -> its one line; lines -> the one tuple of them; (id of a
+        record's credits so far, id of one more line's) -> (those credits, that line, the
+        credits of both); a stored day -> its date (fill in what is missing). Started afresh
+        past a few thousand (the days past tens of thousands)."""
+        if max(len(self._singles), len(self._several), len(self._joined)) > self._MOST:
+            self._singles, self._several, self._joined = {}, {}, {}
+        if len(self._days) > self._MOST_DAYS:
+            self._days = {}
+        return self._singles, self._several, self._joined, self._days
 
 
 _LINES = _Lines()
@@ -90,15 +101,16 @@ def read_records(holder_ids: set[int], since: dt.date) -> dict[int, list[RecordF
     # made a record, in one loop over the rows rather than a call per record); a later row of
     # the same record adds its line, and a record stating more gets what it states once those
     # are read.
-    singles, several = _LINES.kept()
-    dates: dict[Any, dt.date] = {}
+    singles, several, joined, dates = _LINES.kept()
     no_topics: tuple[str, ...] = tuple(names_of(None))
     by_holder: dict[int, list[RecordFacts]] = defaultdict(list)
     stating: list[RecordFacts] = []  # the records that state more
-    get_single, get_day = singles.get, dates.get
-    new, change = object.__new__, object.__setattr__
+    get_single, get_day, get_joined = singles.get, dates.get, joined.get
+    new = object.__new__
     last_id = last_user = None
-    record: Any = None  # (a RecordDraft made a RecordFacts)
+    # The record being read: a RecordDraft while its lines come, made a RecordFacts when the
+    # next record starts (and after the last row).
+    record: Any = None
     mine: list[RecordFacts] = []
     for record_id, user_id, title, completed, method, field, amount, certified in rows:
         # (field, amount) -> the one line ((field, credits),): a record of one line has it as
@@ -108,34 +120,45 @@ def read_records(holder_ids: set[int], since: dt.date) -> dict[int, list[RecordF
             single = singles[(field, amount)] = ((field, Decimal(str(amount)).quantize(_CENT)),)
         if record_id == last_id:  # by field: the same order whichever way the lines came
             if record is not None:
-                lines = tuple(sorted((*record.credits, single[0])))
-                change(record, "credits", several.setdefault(lines, lines))
+                credits = record.credits
+                both = get_joined((id(credits), id(single)))
+                if both is None:
+                    lines = tuple(sorted((*credits, single[0])))
+                    both = joined[(id(credits), id(single))] = (
+                        credits,  # (kept with their ids: no other object takes those)
+                        single,
+                        several.setdefault(lines, lines),
+                    )
+                record.credits = both[2]
             continue
+        if record is not None:
+            record.__class__ = RecordFacts
+            record = None
         last_id = record_id
         if user_id != last_user:
             if user_id not in holder_ids:
-                record = None
                 continue
             last_user, mine = user_id, by_holder[user_id]
         day = get_day(completed)
         if day is None:
             day = dates[completed] = _day(completed)
-        draft = new(RecordDraft)
-        draft.record_id = record_id
-        draft.completed_on = day
-        draft.delivery_method = method
-        draft.ethics_jurisdiction = None
-        draft.has_certificate = certified == 1
-        draft.credits = single
-        draft.title = title
-        draft.started_on = None
-        draft.topics = no_topics
-        draft.__class__ = RecordFacts  # type: ignore[assignment]
-        record = draft
+        record = new(RecordDraft)
+        record.record_id = record_id
+        record.completed_on = day
+        record.delivery_method = method
+        record.ethics_jurisdiction = None
+        record.has_certificate = certified == 1
+        record.credits = single
+        record.title = title
+        record.started_on = None
+        record.topics = no_topics
         if certified is None:
             stating.append(record)
         mine.append(record)
+    if record is not None:
+        record.__class__ = RecordFacts
     if stating:
+        change = object.__setattr__
         stated = _stated([record.record_id for record in stating])
         topic_lists: dict[Any, tuple[str, ...]] = {None: no_topics}
         for stater in stating:

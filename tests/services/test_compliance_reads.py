@@ -107,6 +107,30 @@ def test_a_firms_read_skips_the_records_of_people_not_asked_for(people):
         assert first.credits is second.credits
 
 
+def test_records_of_several_lines_sharing_a_first_line_are_each_their_own(people):
+    """A record's lines are joined one at a time, each join kept by the identity of the lines
+    so far and of the line added (and reused by the next read): records whose first lines are
+    the same and whose next ones differ each get their own credits, read after read."""
+    ann = people.as_ann
+    _record(ann, "2026-01-10", [("Taxes", 2), ("Auditing", 1)])
+    _record(ann, "2026-01-11", [("Taxes", 2), ("Accounting", 1)])
+    _record(ann, "2026-01-12", [("Taxes", 2), ("Auditing", 1), ("Finance", 3)])
+    _record(ann, "2026-01-13", [("Taxes", 2), ("Auditing", 2)])
+    _record(ann, "2026-01-14", [("Taxes", 2)])
+    _record(ann, "2026-01-15", [("Taxes", 2), ("Auditing", 1)])
+    stored = CpeRecord.select().where(CpeRecord.user == people.ann.user_id)
+    expected = [_as_constructed(r) for r in stored.order_by(CpeRecord.record_id)]
+    asked = {people.ann.user_id, *range(10_001, 10_001 + compliance_reads.FEW_PEOPLE)}
+
+    for _ in range(2):
+        read = compliance_reads.read_records(asked, dt.date(2020, 1, 1))
+        assert read == {people.ann.user_id: expected}
+        mine = read[people.ann.user_id]
+        assert [len(r.credits) for r in mine] == [2, 2, 3, 2, 1, 2]
+        assert mine[0].credits is mine[5].credits  # equal credits: one tuple
+        assert all(type(r) is RecordFacts for r in mine)
+
+
 def test_values_kept_as_stored_are_what_each_field_gives_back():
     """``plain_models`` keeps a stored value as it is only where the field's ``python_value``
     gives it back unchanged: checked for every field of every model."""
