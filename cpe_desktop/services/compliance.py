@@ -372,6 +372,36 @@ def _same_inputs(kept: tuple, key: tuple) -> bool:
 
 
 def _facts(license_: License) -> LicenseFacts:
+    data = license_.__data__  # (what each field's accessor gives back)
+    if (
+        data.get("opening_hours") is None
+        and data.get("opening_ethics_hours") is None
+        and data.get("attributes") is None
+    ):
+        # Most licenses: no opening balance, nothing ticked. Built as ``LicenseFacts(...)``
+        # builds them (its ``__post_init__`` makes those Decimal 0, 0 and an empty set, and
+        # checks nothing else), with its ``__dict__`` set whole.
+        facts = _new(LicenseFacts)
+        _set(
+            facts,
+            "__dict__",
+            {
+                "license_id": data.get("license_id"),
+                "credential": license_.credential.code,
+                "jurisdiction": data.get("jurisdiction"),
+                "issued_on": data.get("issued_on"),
+                "period_end_override": data.get("period_end_override"),
+                "birth_date": license_.user.birth_date,
+                "holder_id": data.get("user"),
+                "license_number": data.get("license_number"),
+                "tracked_from": data.get("tracked_from"),
+                "opening_hours": Decimal(0),
+                "opening_ethics_hours": Decimal(0),
+                "home_jurisdiction": data.get("home_jurisdiction"),
+                "attributes": frozenset(),
+            },
+        )
+        return facts
     return LicenseFacts(
         license_id=license_.license_id,
         credential=license_.credential.code,
@@ -387,6 +417,9 @@ def _facts(license_: License) -> LicenseFacts:
         home_jurisdiction=license_.home_jurisdiction,
         attributes=frozenset(names_of(license_.attributes)),
     )
+
+
+_new, _set = object.__new__, object.__setattr__
 
 
 def _number(value: Decimal | None) -> int | float | None:

@@ -178,6 +178,81 @@ def test_drafts_become_the_records_and_issues_the_constructors_build():
         built.title = "Other"  # type: ignore[misc]
 
 
+def _constructed_facts(license_: License) -> Any:
+    """The license's facts as ``LicenseFacts``' own constructor builds them."""
+    from cpe_desktop.rules.facts import LicenseFacts
+
+    return LicenseFacts(
+        license_id=license_.license_id,
+        credential=license_.credential.code,
+        jurisdiction=license_.jurisdiction,
+        issued_on=license_.issued_on,
+        period_end_override=license_.period_end_override,
+        birth_date=license_.user.birth_date,
+        holder_id=license_.user_id,
+        license_number=license_.license_number,
+        tracked_from=license_.tracked_from,
+        opening_hours=license_.opening_hours or Decimal(0),
+        opening_ethics_hours=license_.opening_ethics_hours or Decimal(0),
+        home_jurisdiction=license_.home_jurisdiction,
+        attributes=frozenset(names_of(license_.attributes)),
+    )
+
+
+def test_license_facts_are_as_the_constructor_builds_them(people):
+    """Most licenses' facts (no opening balance, nothing ticked) are built with their
+    ``__dict__`` set whole: the same values, of the same types, in the same order, as the
+    constructor's; the others go through the constructor."""
+    import pytest
+
+    made = [
+        licenses.create_license(ctx, {"credential": code, "jurisdiction": place}).value
+        for ctx, code, place in (
+            (people.as_ann, "CPA", "Texas"),
+            (people.as_ann, "CPA", "New York"),
+            (people.as_bob, "EA", "IRS"),
+            (people.as_bob, "CPA", "Ohio"),
+            (people.as_bob, "CPA", "Florida"),
+        )
+    ]
+    License.update(
+        license_number="TX-1",
+        issued_on=dt.date(2015, 3, 1),
+        tracked_from=dt.date(2024, 1, 1),
+        period_end_override=dt.date(2026, 12, 31),
+        home_jurisdiction="Ohio",
+    ).where(License.license_id == made[0].license_id).execute()
+    License.update(opening_hours=Decimal("6")).where(
+        License.license_id == made[1].license_id
+    ).execute()
+    License.update(opening_ethics_hours=Decimal("0.00")).where(
+        License.license_id == made[2].license_id
+    ).execute()
+    License.update(attributes='["performs_attest"]').where(
+        License.license_id == made[3].license_id
+    ).execute()
+    User.update(birth_date=dt.date(1970, 5, 17)).where(User.user_id == people.bob.user_id).execute()
+
+    held = compliance._with_holders(
+        compliance.plain_models(License.select().order_by(License.license_id)), User.select()
+    )
+
+    assert len(held) == 5
+    for license_ in held:
+        facts, expected = compliance._facts(license_), _constructed_facts(license_)
+        assert facts == expected and repr(facts) == repr(expected)
+        assert list(vars(facts).items()) == list(vars(expected).items())
+        assert [type(v) for v in vars(facts).values()] == [type(v) for v in vars(expected).values()]
+        assert hash(facts) == hash(expected)
+    assert compliance._facts(held[3]).attributes == frozenset({"performs_attest"})
+    assert compliance._facts(held[1]).opening_hours == Decimal("6")
+    assert compliance._facts(held[4]).birth_date == dt.date(1970, 5, 17)
+    # Ethics hours without hours (written behind the services): refused, as the constructor does.
+    held[2].__data__["opening_ethics_hours"] = Decimal("2")
+    with pytest.raises(ValueError, match="opening_ethics_hours"):
+        compliance._facts(held[2])
+
+
 def test_firm_view_licenses_carry_their_holder_and_credential(people):
     for ctx, place in ((people.as_ann, "Texas"), (people.as_ann, "New York")):
         licenses.create_license(ctx, {"credential": "CPA", "jurisdiction": place})
