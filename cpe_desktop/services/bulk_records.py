@@ -331,10 +331,7 @@ def _insert_batch(
 
         return row
 
-    texts = [
-        record_pictures.record_text(record, record_id, pictured, row_of(record, record_id))
-        for record, record_id in zip(batch, ids, strict=True)
-    ]
+    texts = record_pictures.record_texts(batch, ids, pictured, row_of)
     _write_audit_texts(ctx, "create", "record", ids, texts, now)
     return ids
 

@@ -5,9 +5,10 @@ its credit lines) for values checked by the record service's own reader: as a pi
 (:func:`picture`: what every new record of its owner shares, made once, with the record's own
 values over it) and as the entry's JSON text (:func:`picture_text`: the shared values' text made
 once per owner and set of columns, each record's own values written into it as the pictures'
-encoder writes them). ``tests/services/interchange/test_import_bulk_shortcuts.py`` holds the
-text to ``audit.picture_json`` of the picture, and ``tests/services/test_bulk_records.py`` the
-entries to ``create_record``'s.
+encoder writes them; :func:`record_texts`: a batch's texts so, column by column).
+``tests/services/interchange/test_import_bulk_shortcuts.py`` holds the texts to
+``audit.picture_json`` of the picture, and ``tests/services/test_bulk_records.py`` the entries to
+``create_record``'s.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import operator
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
+from itertools import chain, repeat
 from typing import TYPE_CHECKING, Any
 
 from cpe_desktop.db.models import CpeRecord
@@ -30,6 +32,7 @@ _ascii_text = json.encoder.encode_basestring_ascii
 _TEXT_PLAN = "text plan"  # shared's key part for a record's picture text plan
 _NO_PLAN = object()
 _LINES_TEXTS = ("credits texts",)  # shared's key of the credit lines' texts, by lines
+_LINE_TEXTS = ("credit line texts",)  # shared's key of one credit line's texts, by line
 # Pictured fields whose column has their name: a record's own values among them are put over
 # the shared picture as they are.
 _SAME_NAMED = frozenset(
@@ -60,7 +63,7 @@ def record_text(
         plan = shared[plan_key] = _text_plan(row(), record, shared)
     if plan is None or record_id.__class__ is not int:
         return audit.value_json(picture(row(), record, shared))
-    template, own, places = plan
+    template, own, places, _, _ = plan
     texts: list[str] = []
     append = texts.append
     for value in own(record.values):
@@ -83,13 +86,147 @@ def record_text(
     return template % tuple(texts)
 
 
-def _text_plan(
-    row: dict[str, Any], record: NewRecord, shared: dict[Any, Any]
-) -> tuple[str, Callable[[Mapping[str, Any]], tuple[Any, ...]], tuple[tuple[int, str], ...]] | None:
+def record_texts(
+    records: Sequence[NewRecord],
+    ids: Sequence[Any],
+    shared: dict[Any, Any],
+    row_of: Callable[[NewRecord, Any], Callable[[], dict[str, Any]]],
+) -> list[str]:
+    """``[record_text(record, id, shared, row_of(record, id)) ...]`` of ``records`` and their
+    ids, written column by column when the records share one owner and one set of own columns,
+    their ids are whole numbers and their own values and credit amounts of the kinds
+    :func:`record_text` writes itself: each column's texts made at C speed (a text column's by
+    the encoder's own function; a column of other values, a text once per distinct value), then
+    each record's text joined from the template's pieces and its column texts. Else record by
+    record."""
+    if not records:
+        return []
+    first = records[0]
+    values = list(map(_VALUES_OF, records))
+    plan_key = (_TEXT_PLAN, first.user_id, tuple(first.values))
+    plan = shared.get(plan_key, _NO_PLAN)
+    if plan is _NO_PLAN:  # made from the first record, as record_text makes it
+        plan = shared[plan_key] = _text_plan(row_of(first, ids[0])(), first, shared)
+    credits = list(map(_CREDITS_OF, records))
+    if (
+        plan is None
+        or len(ids) != len(records)
+        or len(set(map(_OWNER_OF, records))) != 1
+        or len(set(map(tuple, values))) != 1  # one set of own columns, in one order
+        or set(map(type, ids)) != {int}
+        or set(map(type, map(_AMOUNT_OF, chain.from_iterable(credits)))) != {Decimal}
+    ):
+        return _one_by_one(records, ids, shared, row_of)
+    _, _, _, variables, pieces = plan
+    own = [name for name in variables if name not in _NOT_VALUES]
+    # itemgetter of one name gives the value itself, of several a tuple: always a tuple here.
+    read = operator.itemgetter(*own, own[0])
+    columns = dict(zip(own, zip(*map(read, values), strict=True), strict=False))
+    parts: list[Iterable[str]] = []
+    before = pieces[0]  # the text before the next value
+    for name, piece in zip(variables, pieces[1:], strict=True):
+        if name == "record_id":
+            made: Sequence[str] | None = list(map(int.__repr__, ids))
+        elif name == "credits":
+            made = _lines_texts(credits, shared)
+        elif set(map(type, columns[name])) == {dt.date}:  # ISO texts, their quotes around
+            parts += (repeat(before + '"'), list(map(dt.date.isoformat, columns[name])))
+            before = '"' + piece
+            continue
+        else:
+            made = _texts(columns[name])
+        if made is None:  # a value written by the encoder: the long way, record by record
+            return _one_by_one(records, ids, shared, row_of)
+        parts += (repeat(before), made)
+        before = piece
+    parts.append(repeat(before))
+    return list(map("".join, zip(*parts, strict=False)))  # as long as the (equally long) columns
+
+
+def _one_by_one(
+    records: Sequence[NewRecord],
+    ids: Sequence[Any],
+    shared: dict[Any, Any],
+    row_of: Callable[[NewRecord, Any], Callable[[], dict[str, Any]]],
+) -> list[str]:
+    return [
+        record_text(record, record_id, shared, row_of(record, record_id))
+        for record, record_id in zip(records, ids, strict=True)
+    ]
+
+
+_VALUES_OF = operator.attrgetter("values")
+_CREDITS_OF = operator.attrgetter("credits")
+_OWNER_OF = operator.attrgetter("user_id")
+_AMOUNT_OF = operator.itemgetter(1)
+# Kinds of own values record_text writes itself; no value of one equals a value of another.
+_PLAIN_KINDS = frozenset({str, type(None), int, dt.date})
+
+
+def _texts(column: Sequence[Any]) -> Sequence[str] | None:
+    """Each value of ``column`` as the encoder writes it in a picture (None: a value of a kind
+    :func:`record_text` leaves to the encoder): texts by the encoder's own function, values of
+    other plain kinds once per distinct value (equal ones of these kinds write alike)."""
+    kinds = set(map(type, column))
+    if kinds == {str}:
+        return list(map(_ascii_text, column))
+    if not kinds <= _PLAIN_KINDS:
+        return None
+    written = {value: _plain_text(value) for value in set(column)}
+    return list(map(written.__getitem__, column))
+
+
+def _plain_text(value: Any) -> str:
+    """A text, None, whole number or date (exactly these kinds) as the encoder writes it in a
+    picture (a date as its ISO text)."""
+    kind = value.__class__
+    if kind is str:
+        return _ascii_text(value)
+    if value is None:
+        return "null"
+    if kind is int:
+        return int.__repr__(value)
+    return '"' + value.isoformat() + '"'
+
+
+def _lines_texts(
+    credits: Sequence[tuple[tuple[str, Decimal], ...]], shared: dict[Any, Any]
+) -> Sequence[str]:
+    """:func:`_lines_text` of each record's credit lines (amounts all decimals, exactly): each
+    distinct set's text made once (each distinct line's once, when its amount is positive), all
+    kept when their amounts are all positive, as :func:`_lines_text` keeps them; else record by
+    record."""
+    kept = shared.get(_LINES_TEXTS)
+    if kept is None:
+        kept = shared[_LINES_TEXTS] = {}
+    line_texts = shared.get(_LINE_TEXTS)
+    if line_texts is None:
+        line_texts = shared[_LINE_TEXTS] = {}
+    for lines in set(credits).difference(kept):
+        text = _lines_json(lines, line_texts)
+        if all(amount > 0 for _, amount in lines):
+            kept[lines] = text
+    if kept.keys() >= set(credits):
+        return list(map(kept.__getitem__, credits))
+    return [_lines_text(lines, shared) for lines in credits]
+
+
+_TextPlan = tuple[
+    str,
+    Callable[[Mapping[str, Any]], tuple[Any, ...]],
+    tuple[tuple[int, str], ...],
+    tuple[str, ...],
+    tuple[str, ...],
+]
+
+
+def _text_plan(row: dict[str, Any], record: NewRecord, shared: dict[Any, Any]) -> _TextPlan | None:
     """The picture's text with a ``%s`` for each value a record gives (its own columns, its id,
     its credit lines), in the encoder's order (sorted keys); what reads the record's own column
     values (in that order) from its values, as a tuple; where its id and its credit lines' text
-    go among them (in order). None: the picture is not of that shape (written the long way)."""
+    go among them (in order); all of them by name, in the template's order; and the text
+    around them (the template's pieces as they are, one more than the names). None: the
+    picture is not of that shape (written the long way)."""
     pictured = picture(row, record, shared)
     own = {*record.values, "record_id", "credits"}
     if not own <= set(pictured) or not record.values:
@@ -100,12 +237,12 @@ def _text_plan(
     for index, key in enumerate(sorted(pictured)):
         text += (", " if index else "") + _ascii_text(key) + ": "
         if key in own:
-            pieces.append(text.replace("%", "%%"))
+            pieces.append(text)
             variables.append(key)
             text = ""
         else:
             text += audit.value_json(pictured[key])
-    pieces.append(text.replace("%", "%%") + "}")
+    pieces.append(text + "}")
     places = tuple((at, name) for at, name in enumerate(variables) if name in _NOT_VALUES)
     names = [name for name in variables if name not in _NOT_VALUES]
     # itemgetter of one name gives the value itself, of several a tuple: always a tuple here.
@@ -114,7 +251,8 @@ def _text_plan(
     def read(values: Mapping[str, Any]) -> tuple[Any, ...]:
         return getter(values)[:-1]
 
-    return "%s".join(pieces), read, places
+    template = "%s".join(piece.replace("%", "%%") for piece in pieces)
+    return template, read, places, tuple(variables), tuple(pieces)
 
 
 _NOT_VALUES = frozenset({"record_id", "credits"})  # in a picture, not in a record's values
@@ -122,17 +260,46 @@ _NOT_VALUES = frozenset({"record_id", "credits"})  # in a picture, not in a reco
 
 def _lines_text(credits: tuple[tuple[str, Decimal], ...], shared: dict[Any, Any]) -> str:
     """The credit lines' picture as JSON text, once per distinct set of lines (only positive
-    amounts, which read alike whenever they are equal: zero has a sign)."""
+    amounts, which read alike whenever they are equal: zero has a sign; and only decimals: a
+    whole number equal to one is written otherwise)."""
+    if not all(amount.__class__ is Decimal for _, amount in credits):
+        return _lines_json(credits)
     texts = shared.get(_LINES_TEXTS)
     if texts is None:
         texts = shared[_LINES_TEXTS] = {}
     found = texts.get(credits)
     if found is not None:
         return str(found)
-    text = audit.value_json(_plain(credits))
+    text = _lines_json(credits)
     if all(amount > 0 for _, amount in credits):
         texts[credits] = text
     return text
+
+
+def _lines_json(
+    credits: tuple[tuple[str, Decimal], ...], line_texts: dict[Any, str] | None = None
+) -> str:
+    """``audit.value_json(_plain(credits))``, written here when the fields are texts and the
+    amounts decimals (exactly these kinds): each line as the encoder writes its dict (sorted
+    keys, ``", "`` and ``": "`` between), the amount as ``audit.json_value`` makes it.
+    ``line_texts``: lines' texts made before (only lines with a positive amount, which read alike
+    whenever they are equal), where each new one is kept; only for amounts all decimals."""
+    parts = []
+    for line in sorted(credits, key=_FIELD_OF):
+        text = None if line_texts is None else line_texts.get(line)
+        if text is None:
+            field, amount = line
+            if field.__class__ is not str or amount.__class__ is not Decimal:
+                return audit.value_json(_plain(credits))
+            amount_text = _ascii_text(format(amount.normalize(), "f"))
+            text = '{"credits": ' + amount_text + ', "field": ' + _ascii_text(field) + "}"
+            if line_texts is not None and amount > 0:
+                line_texts[line] = text
+        parts.append(text)
+    return "[" + ", ".join(parts) + "]"
+
+
+_FIELD_OF = operator.itemgetter(0)
 
 
 def picture(row: dict[str, Any], record: NewRecord, shared: dict[Any, Any]) -> dict[str, Any]:
