@@ -27,6 +27,7 @@ from cpe_desktop.services import users as users_service
 from cpe_desktop.services.changes import AUDIT, RECORDS, Changes
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.errors import ValidationError
+from cpe_desktop.services.interchange import template_quick
 from cpe_desktop.services.interchange.common import (
     ExportSummary,
     ImportSummary,
@@ -181,30 +182,17 @@ def import_records_csv(
     the new records are written in one short transaction, with ``finish(summary)`` (the
     caller's activity entry) inside it. ``progress(percent, message)``: checking, then writing.
     """
-    header, rows, header_line = _parse(read_text(source))
-    problems = Problems.for_columns(header)
-    groups = group_rows(rows)
-    check_emails(problems, rows, user)
     summary = ImportSummary(records_of=user.email)
     checking = percent_reporter(progress, 0, CHECKED_PERCENT)
     checking(0, 1, "Checking the rows…")
-    summary.warnings.extend(
-        check_groups(
-            ctx,
-            groups,
-            problems,
-            progress=lambda done: checking(done, len(groups), "Checking the rows…"),
-        )
+    said, ready = judge_text(
+        ctx,
+        read_text(source),
+        user,
+        lambda done, total: checking(done, total, "Checking the rows…"),
     )
-    if problems:
-        problems.raise_all()
-    if not rows:
-        summary.warnings.append(f"the file has a header (line {header_line}) but no records")
+    summary.warnings.extend(said)
     ctx.require_owner(user.user_id, "add records")
-    ready = [
-        (bulk_records.record_key(group.values), bulk_records.prepare(user.user_id, group.values))
-        for group in groups
-    ]
     writing = percent_reporter(progress, CHECKED_PERCENT, 100)
     with database.atomic():
         stored = bulk_records.stored_keys(user.user_id)
@@ -219,6 +207,51 @@ def import_records_csv(
     if summary.records_added:
         summary.changes = Changes.of(RECORDS, AUDIT)
     return summary
+
+
+Ready = list[tuple[bulk_records.RecordKey, bulk_records.NewRecord]]
+
+
+def judge_text(
+    ctx: ServiceContext,
+    text: str,
+    user: User,
+    progress: Callable[[int, int], None] | None = None,
+    *,
+    quick: bool = True,
+) -> tuple[list[str], Ready]:
+    """Every row of a records CSV's text checked for ``user``, writing nothing: the warnings and
+    the records ready to write, each with its ``bulk_records.record_key``; a ValidationError
+    names every problem's line and column. ``progress(done, total)``: records judged.
+
+    A file in the common shape is judged column by column (``template_quick``); any other, or
+    ``quick=False``, the usual way (a row at a time), which gives the same."""
+    raw = csv_records(text, _delimiter(text))
+    header, header_line = _header(raw)
+    if quick and _nothing_to_restore(text, raw):
+        found = template_quick.judge_rows(ctx, header, raw[1:], user.user_id, progress=progress)
+        if found is not None:
+            return found
+    rows = _rows(header, raw, text)
+    problems = Problems.for_columns(header)
+    groups = group_rows(rows)
+    check_emails(problems, rows, user)
+    warnings = check_groups(
+        ctx,
+        groups,
+        problems,
+        progress=None if progress is None else lambda done: progress(done, len(groups)),
+    )
+    if problems:
+        problems.raise_all()
+    if not rows:
+        warnings.append(f"the file has a header (line {header_line}) but no records")
+    owner = user.user_id
+    ready = [
+        (bulk_records.record_key(group.values), bulk_records.prepare(owner, group.values))
+        for group in groups
+    ]
+    return warnings, ready
 
 
 def _delimiter(text: str) -> str:
@@ -245,6 +278,18 @@ def _label(cell: str) -> str:
 def _parse(text: str) -> tuple[list[str], list[Row], int]:
     """The header's column names (``""`` for an unnamed column), the non-blank rows, header line."""
     raw = csv_records(text, _delimiter(text))
+    header, header_line = _header(raw)
+    return header, _rows(header, raw, text), header_line
+
+
+def _nothing_to_restore(text: str, raw: list[tuple[int, list[str]]]) -> bool:
+    """No cell starts with ``'`` (what :func:`restore` might take off)."""
+    return "'" not in text or not any(cell[:1] == "'" for _, cells in raw for cell in cells)
+
+
+def _header(raw: list[tuple[int, list[str]]]) -> tuple[list[str], int]:
+    """The header's column names (``""`` for an unnamed column) and its line; every problem
+    with it raised at once."""
     if not raw:
         raise ValidationError("line 1", "the file has no header; expected " + ",".join(HEADER))
     header_line, header_cells = raw[0]
@@ -268,6 +313,12 @@ def _parse(text: str) -> tuple[list[str], list[Row], int]:
             errors.add(header_line, name, "is a required column and is missing from the header")
     if errors:
         errors.raise_all()
+    return header, header_line
+
+
+def _rows(header: list[str], raw: list[tuple[int, list[str]]], text: str) -> list[Row]:
+    """The non-blank rows below the header, each cell by its column's name (restored)."""
+    errors = Problems()
     rows = []
     every_column_named = all(header)
     if every_column_named and "'" not in text:  # no cell to restore: the loop's result
@@ -278,7 +329,7 @@ def _parse(text: str) -> tuple[list[str], list[Row], int]:
             if len(cells) <= width
         ]
         if len(rows) == len(raw) - 1:
-            return header, rows, header_line
+            return rows
         rows = []
     for line, cells in raw[1:]:
         if every_column_named and len(cells) <= len(header):  # most files: the loop's result
@@ -303,4 +354,4 @@ def _parse(text: str) -> tuple[list[str], list[Row], int]:
         rows.append(Row(line, values))
     if errors:
         errors.raise_all()
-    return header, rows, header_line
+    return rows

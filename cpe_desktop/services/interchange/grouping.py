@@ -192,10 +192,10 @@ def check_groups(
     told how many groups have been judged so far, now and then.
     """
     warnings: list[str] = []
-    # The topics read once, not once a record; records alike but for their texts judged once.
-    checks = RecordChecks(ctx, KEYS, requirements.known_topics())
+    judge = GroupJudge(ctx, problems)
+    checks = judge.checks
     # Records whose rows hold the same cells but for the title and last day, judged once: the
-    # first one's values and warnings, when it was judged alike (``RecordChecks.alike``) and
+    # first one's values and warnings, when it was judged alike (``GroupJudge.judge``) and
     # without a problem; the others take them with their own title and day.
     alike: dict[tuple[Any, ...], tuple[dict[str, Any], list[str]]] = {}
     plans: dict[tuple[str, ...], tuple[int, int] | None] = {}
@@ -220,9 +220,37 @@ def check_groups(
                 if progress is not None and index % 200 == 199:
                     progress(index + 1)
                 continue
+        said, reusable = judge.judge(group)
+        if said:
+            title = group.values.get("title", "")
+            where = f"{unit} {first.line}"
+            warnings.extend(f"{where} ({title}): {w}" for w in said)
+        if key is not None and reusable:
+            kept = dict(group.values)
+            kept["credits"] = [dict(line) for line in kept["credits"]]
+            alike[key] = (kept, list(said))
+        if progress is not None and index % 200 == 199:
+            progress(index + 1)
+    return warnings
+
+
+class GroupJudge:
+    """Each group of rows judged as a record the long way (the record reader's judgment, through
+    ``RecordChecks``): the topics read once, not once a record."""
+
+    def __init__(self, ctx: ServiceContext, problems: Problems) -> None:
+        self.problems = problems
+        self.checks = RecordChecks(ctx, KEYS, requirements.known_topics())
+
+    def judge(self, group: Group) -> tuple[list[str], bool]:
+        """Fill ``group.values`` (problems go to ``problems``); the record's warnings, and whether
+        records alike but for their title and last day (``RecordChecks.title_text`` and
+        ``lone_day`` not None) are judged the same but for those two values: it was judged
+        through a stand-in with a lone last day, without a problem."""
+        problems = self.problems
         placed = len(problems.items)
         alike_rows = _check_agreement(problems, group)
-        cells = first.cells
+        cells = group.rows[0].cells
         data: dict[str, object] = (
             {name: cells[name] for name in KEYS if name in cells and name != "credits"}
             if alike_rows  # the first row's values (what _shared_value gives then)
@@ -236,28 +264,18 @@ def check_groups(
             {"field": row.cells.get("field_of_study", ""), "credits": row.cells.get("credits", "")}
             for row in group.rows
         ]
-        checked = checks.check(data)
+        checked = self.checks.check(data)
         for name, message in checked.errors.items():
             place(problems, group, name, message)
-        if checked.warnings:
-            title = checked.values.get("title", "")
-            where = f"{unit} {first.line}"
-            warnings.extend(f"{where} ({title}): {w}" for w in checked.warnings)
         checked.values.pop("certificate", None)
         group.values = checked.values
-        if (
-            key is not None
-            and checks.alike
+        reusable = (
+            self.checks.alike
             and not checked.errors
             and len(problems.items) == placed
             and checked.values.get("credits").__class__ is list
-        ):
-            kept = dict(checked.values)
-            kept["credits"] = [dict(line) for line in kept["credits"]]
-            alike[key] = (kept, list(checked.warnings))
-        if progress is not None and index % 200 == 199:
-            progress(index + 1)
-    return warnings
+        )
+        return checked.warnings, reusable
 
 
 def _alike_key(

@@ -82,6 +82,16 @@ class RecordChecks:
             text = read[raw] = _plain_text(raw, *_FREE_TEXT["title"])
         return text or None
 
+    def plain_titles(self, stripped: Sequence[str]) -> bool:
+        """Whether :meth:`title_text` reads every title whose stripped text is one of these as
+        that text (none blank, too long or holding a control character)."""
+        limit = _FREE_TEXT["title"][1]
+        return (
+            all(stripped)
+            and max(map(len, stripped), default=0) <= limit
+            and all(map(str.isprintable, stripped))
+        )
+
     def lone_day(self, raw: Any) -> dt.date | None:
         """A last day as a real day neither in the future nor before ``records.EARLIEST``
         (read once per value); None: anything else."""
@@ -94,10 +104,18 @@ class RecordChecks:
                 day = parse_date(raw)
             except ValueError:
                 day = None
-            if day is not None and not (EARLIEST <= day <= self.today):
-                day = None
-            self._days[key] = day
+            day = self._days[key] = self._in_range(day)
         return day
+
+    def lone_days(self, read: Mapping[str, dt.date | None]) -> dict[str, dt.date | None]:
+        """:meth:`lone_day` of each text, given what ``parse_date`` reads each as (None: it
+        cannot); each is remembered as :meth:`lone_day` would remember it."""
+        found = {text: self._in_range(day) for text, day in read.items()}
+        self._days.update(found)
+        return found
+
+    def _in_range(self, day: dt.date | None) -> dt.date | None:
+        return day if day is not None and EARLIEST <= day <= self.today else None
 
     def _shortcut(self, data: Mapping[str, Any]) -> Checked | None:
         """The record judged through its stand-in; None: judge it the long way."""
