@@ -126,9 +126,7 @@ def judge_rows(
             if title is None or day is None:
                 return None  # judged the long way by the usual way
             model, said = seen
-            values = dict(model.values)
-            values["title"] = title
-            values["completed_on"] = day
+            values = {**model.values, "title": title, "completed_on": day}  # (keys kept in order)
             if said:
                 warnings.extend(f"line {body[start][0]} ({title}): {w}" for w in said)
             append(
