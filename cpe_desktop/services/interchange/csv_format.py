@@ -256,7 +256,7 @@ def judge_text(
 
 def _delimiter(text: str) -> str:
     """Comma, or semicolon where the header is written with them (European spreadsheets)."""
-    first = text.lstrip("\r\n").splitlines()[0] if text.strip() else ""
+    first = _first_line(text.lstrip("\r\n")) if text.strip() else ""
     known = {*HEADER, *OPTIONAL, EMAIL}
 
     def hits(delimiter: str) -> int:
@@ -264,6 +264,12 @@ def _delimiter(text: str) -> str:
         return sum(_column_name(cell) in known for cell in cells)
 
     return ";" if hits(";") > hits(",") else ","
+
+
+def _first_line(text: str) -> str:
+    """``text.splitlines()[0]``, without splitting the whole text (a line object per row)."""
+    lines = text[:4096].splitlines()
+    return lines[0] if len(lines) > 1 or len(text) <= 4096 else text.splitlines()[0]
 
 
 def _column_name(cell: str) -> str:

@@ -206,3 +206,13 @@ def test_progress_is_told_as_records_are_judged():
     assert heard and all(total == heard[0][1] for _, total in heard)
     assert [done for done, _ in heard] == sorted(done for done, _ in heard)
     assert heard[-1][0] >= heard[0][1] - 200
+
+
+@given(
+    st.text(alphabet=st.sampled_from("ab,;\r\n\x0b\x85\u2028 "), min_size=1, max_size=40),
+    st.integers(0, 5000),
+)
+def test_the_first_line_is_the_first_of_all_lines(head, padding):
+    """``_first_line`` reads no further than it must, and gives what splitting it all gives."""
+    text = "x" * padding + head
+    assert csv_format._first_line(text) == text.splitlines()[0]
