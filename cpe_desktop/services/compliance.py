@@ -21,11 +21,11 @@ import gc
 import threading
 import weakref
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import peewee
 
@@ -53,7 +53,11 @@ from cpe_desktop.rules.reciprocity import apply_reciprocity
 from cpe_desktop.rules.wording import day_format
 from cpe_desktop.services import changes
 from cpe_desktop.services.changes import ATTACHMENTS, RECORDS, USERS
-from cpe_desktop.services.compliance_reads import plain_models, read_records
+from cpe_desktop.services.compliance_reads import (
+    compiled,
+    plain_models_of,
+    read_records,
+)
 from cpe_desktop.services.context import ServiceContext
 
 # Most urgent first in the firm view.
@@ -96,12 +100,15 @@ def components_of(state_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     if not state_ids:
         return {}
     found: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    query = (
-        RequirementComponent.select()
-        .where(RequirementComponent.requirement.in_(sorted(set(state_ids))))
-        .order_by(RequirementComponent.requirement, RequirementComponent.position)
-    )
-    for part in plain_models(query):
+    wanted = tuple(sorted(set(state_ids)))
+    for part in plain_models_of(
+        ("components", wanted),
+        lambda: (
+            RequirementComponent.select()
+            .where(RequirementComponent.requirement.in_(wanted))
+            .order_by(RequirementComponent.requirement, RequirementComponent.position)
+        ),
+    ):
         found[part.__data__["requirement"]].append(part.__data__)
     return found
 
@@ -112,21 +119,43 @@ def _rules_in_force(
     """(credential_id, jurisdiction) → the row with the latest effective date not after as_of,
     for the pairs ``wanted``: chosen over four columns of every row (in row order, as a plain
     scan reads them), and only the chosen rows read whole."""
-    light = StateRequirement.select(
-        StateRequirement.state_id,
-        StateRequirement.credential,
-        StateRequirement.state_name,
-        StateRequirement.effective_from,
-    ).order_by(StateRequirement.state_id)
+    _, sql, params = compiled(
+        ("rules, light",), lambda: StateRequirement.select(*_LIGHT).order_by(_LIGHT[0])
+    )
+    light = [_Light(*_light_values(row)) for row in database.execute_sql(sql, params)]
     chosen = {key: row for key, row in rows_in_force(light, as_of).items() if key in wanted}
     if not chosen:
         return {}
-    ids = [row.state_id for row in chosen.values()]
+    ids = tuple(row.state_id for row in chosen.values())
     whole = {
         row.state_id: row
-        for row in plain_models(StateRequirement.select().where(StateRequirement.state_id.in_(ids)))
+        for row in plain_models_of(
+            ("rules", ids),
+            lambda: StateRequirement.select().where(StateRequirement.state_id.in_(ids)),
+        )
     }
     return {key: whole[row.state_id] for key, row in chosen.items() if row.state_id in whole}
+
+
+# The four columns a rule in force is chosen by, as peewee would give them (``_Light``).
+_LIGHT: tuple[peewee.Field, ...] = (
+    StateRequirement.state_id,
+    StateRequirement.credential,
+    StateRequirement.state_name,
+    StateRequirement.effective_from,
+)
+
+
+class _Light(NamedTuple):
+    state_id: int
+    credential_id: int
+    state_name: str
+    effective_from: dt.date | None
+
+
+def _light_values(row: tuple[Any, ...]) -> Iterator[Any]:
+    """A row of ``_LIGHT``'s columns, each as its field converts it."""
+    return (field.python_value(value) for field, value in zip(_LIGHT, row, strict=True))
 
 
 # What the last evaluations read and found, so that the dashboard, which judges again after
@@ -232,16 +261,16 @@ def evaluate_licenses(
     """Every license of ``user_id`` (None: the actor's own; an administrator's: everyone's),
     judged as of ``as_of`` (default today), most urgent first."""
     as_of = as_of or ctx.clock.today()
-    query = License.select().where(License.status == "active")
-    people = User.select()
+    owner: int | None = None  # (None: everyone's)
     if user_id is not None:
         ctx.require_owner(user_id, "see the compliance")
-        query = query.where(License.user == user_id)
-        people = people.where(User.user_id == user_id)
+        owner = user_id
     elif not ctx.actor.is_admin:
-        query = query.where(License.user == ctx.actor.user_id)
-        people = people.where(User.user_id == ctx.actor.user_id)
-    held = _with_holders(plain_models(query), people)
+        owner = ctx.actor.user_id
+    held = _with_holders(
+        plain_models_of(("licenses in force", owner), lambda: _licenses_of(owner)),
+        lambda: plain_models_of(("people", owner), lambda: _people_of(owner)),
+    )
     rules = _rules_in_force(as_of, {(lic.credential_id, lic.jurisdiction) for lic in held})
     pairs: list[tuple[License, StateRequirement]] = []
     for license_ in held:
@@ -261,6 +290,17 @@ def evaluate_licenses(
         LicenseStatus(lic.user, lic, *judged.get(lic.license_id, (None, None))) for lic in held
     ]
     return sorted(result, key=lambda item: item.urgency)
+
+
+def _licenses_of(owner: int | None) -> peewee.ModelSelect[Any]:
+    """The active licenses of ``owner`` (None: everyone's)."""
+    query = License.select().where(License.status == "active")
+    return query if owner is None else query.where(License.user == owner)
+
+
+def _people_of(owner: int | None) -> peewee.ModelSelect[Any]:
+    """``owner`` (None: everyone)."""
+    return User.select() if owner is None else User.select().where(User.user_id == owner)
 
 
 @contextmanager
@@ -296,16 +336,17 @@ def _promote_young() -> None:
         gc.unfreeze()
 
 
-def _with_holders(licenses: list[License], people: peewee.ModelSelect[Any]) -> list[License]:
+def _with_holders(licenses: list[License], people: Callable[[], list[User]]) -> list[License]:
     """The licenses, each with its holder and credential attached (as a join would read them,
     but one model per person and per credential rather than one per license: a firm's
     licenses share fifty people and a few credentials); a license whose holder or credential
     is not there is left out, as the join would leave it out."""
     if not licenses:
         return []
-    holders = {person.user_id: person for person in plain_models(people)}
+    holders = {person.user_id: person for person in people()}
     credentials = {
-        credential.credential_id: credential for credential in plain_models(Credential.select())
+        credential.credential_id: credential
+        for credential in plain_models_of(("credentials",), Credential.select)
     }
     held = []
     for license_ in licenses:

@@ -10,7 +10,9 @@ the straightforward reads by ``tests/services/test_compliance_reads.py``.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections import defaultdict
+from collections.abc import Callable, Hashable
 from decimal import Decimal
 from typing import Any
 
@@ -219,24 +221,117 @@ def _passed(field: peewee.Field) -> frozenset[type]:
     return frozenset()
 
 
+# (key, the database's type) -> (a weak reference to the database, the model, the SQL, its
+# parameters): see ``compiled``.
+_SQL: dict[tuple[Hashable, type], tuple[Any, Any, str, tuple[Any, ...]]] = {}
+_MOST_SQL = 256
+
+
+def compiled(
+    key: Hashable, build: Callable[[], peewee.ModelSelect[Any]]
+) -> tuple[Any, str, tuple[Any, ...]]:
+    """(model, SQL, parameters) of the query ``build()`` makes, worked out by peewee once per
+    database and ``key`` rather than at each call (peewee builds a query's text afresh each
+    time: a few hundred microseconds for a firm's five). ``key`` must tell apart every query
+    ``build`` may make: its parameters included. Another database (or the same one bound
+    again) works it out afresh."""
+    current = database.obj
+    if current is None:  # (unbound: peewee says so)
+        query = build()
+        sql, params = query.sql()
+        return query.model, sql, tuple(params)
+    kept = _SQL.get((key, type(current)))
+    if kept is None or kept[0]() is not current:
+        query = build()
+        sql, params = query.sql()
+        if len(_SQL) >= _MOST_SQL:
+            _SQL.clear()
+        kept = _SQL[(key, type(current))] = (weakref.ref(current), query.model, sql, tuple(params))
+    return kept[1], kept[2], kept[3]
+
+
+def plain_models_of(key: Hashable, build: Callable[[], peewee.ModelSelect[Any]]) -> list[Any]:
+    """``plain_models(build())``, its SQL worked out once per database and ``key`` (see
+    ``compiled``)."""
+    model, sql, params = compiled(key, build)
+    return _plain(model, sql, params, lambda: list(build()))
+
+
 def plain_models(query: peewee.ModelSelect[Any]) -> list[Any]:
     """The models ``list(query)`` reads (a select of one model's every column), equal to its and
     as clean (nothing dirty), built without peewee's per-row work: each column's value
     converted by its field once per distinct stored value (a firm's licenses share their
-    dates, people and credentials), each model given its data whole."""
-    model = query.model
-    fields = model._meta.sorted_fields
+    dates, people and credentials), each model given its data whole.
+
+    Worked out column by column: a column whose every value is one its field gives back as it
+    is (most: whole numbers, texts, NULL) is taken whole; the others are converted value by
+    value. Should a conversion fail, the rows are read again row by row, as peewee would, so
+    that the first value refused is the one peewee would refuse."""
     sql, params = query.sql()
+    return _plain(query.model, sql, tuple(params), lambda: list(query))
+
+
+def _plain(
+    model: Any, sql: str, params: tuple[Any, ...], fallback: Callable[[], list[Any]]
+) -> list[Any]:
+    """``plain_models`` of the select ``sql`` of ``model``'s every column (else ``fallback()``)."""
+    fields = model._meta.sorted_fields
     cursor = database.execute_sql(sql, params)
     if [column[0] for column in cursor.description] != [f.column_name for f in fields]:
-        return list(query)  # not a plain select of every column: peewee's own way
+        return fallback()  # not a plain select of every column: peewee's own way
+    rows = cursor.fetchall()
+    if not rows:
+        return []
+    columns: list[Any] = list(zip(*rows, strict=True))
+    try:
+        for number, field in enumerate(fields):
+            passed = _passed(field)
+            column = columns[number]
+            if passed and set(map(type, column)) <= passed:
+                continue  # every value as the field gives it back
+            columns[number] = _converted(field, passed, column)
+    except Exception:  # (a value the field refuses)
+        return _row_by_row(model, fields, rows)
+    names = [field.name for field in fields]
+    new = object.__new__
+    found = []
+    for values in zip(*columns, strict=True):
+        item = new(model)
+        item.__data__ = dict(zip(names, values, strict=True))
+        item._dirty, item.__rel__ = set(), {}
+        found.append(item)
+    return found
+
+
+def _converted(field: peewee.Field, passed: frozenset[type], column: tuple[Any, ...]) -> list[Any]:
+    """A column's values as ``field.python_value`` gives them, each distinct stored value
+    converted once (the values of the types in ``passed`` kept as they are)."""
+    convert = field.python_value
+    memo: dict[tuple[type, Any], Any] = {}
+    values = []
+    for raw in column:
+        if type(raw) in passed:  # what the field would give back as it is
+            values.append(raw)
+            continue
+        key = (type(raw), raw)
+        value = memo.get(key, memo)
+        if value is memo:
+            value = convert(raw)
+            if type(value) in _SHAREABLE:  # (never a list or dict two models would share)
+                memo[key] = value
+        values.append(value)
+    return values
+
+
+def _row_by_row(model: Any, fields: list[peewee.Field], rows: list[tuple[Any, ...]]) -> list[Any]:
+    """``plain_models``' models converted row by row (each row's values in column order)."""
     names = [field.name for field in fields]
     converters = [field.python_value for field in fields]
     kept = [_passed(field) for field in fields]
     seen: list[dict[tuple[type, Any], Any]] = [{} for _ in fields]
     new = object.__new__
     found = []
-    for row in cursor:
+    for row in rows:
         data = {}
         columns = zip(names, converters, kept, seen, row, strict=True)
         for name, convert, passed, memo, raw in columns:

@@ -234,7 +234,8 @@ def test_license_facts_are_as_the_constructor_builds_them(people):
     User.update(birth_date=dt.date(1970, 5, 17)).where(User.user_id == people.bob.user_id).execute()
 
     held = compliance._with_holders(
-        compliance.plain_models(License.select().order_by(License.license_id)), User.select()
+        compliance_reads.plain_models(License.select().order_by(License.license_id)),
+        lambda: compliance_reads.plain_models(User.select()),
     )
 
     assert len(held) == 5
@@ -414,3 +415,111 @@ def test_the_rules_and_credentials_in_view_are_as_peewee_reads_them(people):
         stored_credential = Credential.get_by_id(credential.credential_id)
         assert list(credential.__data__.items()) == list(stored_credential.__data__.items())
         assert not credential.is_dirty()
+
+
+def test_a_querys_sql_is_worked_out_once_per_database_and_key(db, monkeypatch):
+    """``compiled`` asks peewee for a query's SQL once per key and database: again for another
+    key, and again once another database is bound (even one of the same kind)."""
+    made: list[str] = []
+
+    def build(code: str) -> Any:
+        made.append(code)
+        return Credential.select().where(Credential.code == code)
+
+    first = compliance_reads.compiled(("test", "CPA"), lambda: build("CPA"))
+    assert compliance_reads.compiled(("test", "CPA"), lambda: build("CPA")) == first
+    assert made == ["CPA"]
+    other = compliance_reads.compiled(("test", "EA"), lambda: build("EA"))
+    assert made == ["CPA", "EA"] and other[2] == ("EA",) and first[2] == ("CPA",)
+    assert (
+        first[0] is Credential
+        and first[1] == Credential.select().where(Credential.code == "CPA").sql()[0]
+    )
+
+    from cpe_desktop.db.models import database
+
+    monkeypatch.setattr(database, "obj", type(database.obj)(None))  # another of the same kind
+    compliance_reads.compiled(("test", "CPA"), lambda: build("CPA"))
+    assert made == ["CPA", "EA", "CPA"]
+
+
+def test_each_persons_own_view_reads_their_own_licenses_and_person(people):
+    """The licenses, people, rules and components read are told apart by whose and which they
+    are (the SQL of each is kept per person, per rule): one view after another is the view
+    read alone, with nothing kept."""
+    licenses.create_license(people.as_ann, {"credential": "CPA", "jurisdiction": "Texas"})
+    licenses.create_license(people.as_bob, {"credential": "CPA", "jurisdiction": "New York"})
+    views = {
+        "ann": lambda: compliance.evaluate_licenses(people.as_ann),
+        "bob": lambda: compliance.evaluate_licenses(people.as_bob),
+        "bob as seen": lambda: compliance.evaluate_licenses(
+            people.as_admin, user_id=people.bob.user_id
+        ),
+        "firm": lambda: compliance.evaluate_licenses(people.as_admin),
+    }
+
+    def seen(items: list[compliance.LicenseStatus]) -> list[Any]:
+        return [
+            (i.user.__data__, i.license.__data__, i.requirement and i.requirement.__data__)
+            for i in items
+        ] + [repr(i.evaluation) for i in items]
+
+    alone = {}
+    for name, view in views.items():
+        compliance_reads._SQL.clear()
+        compliance.forget_cached_records()
+        alone[name] = seen(view())
+    for _ in range(2):
+        for name, view in views.items():
+            assert seen(view()) == alone[name], name
+    assert [(i.user.email, i.license.jurisdiction) for i in views["ann"]()] == [
+        ("ann@example.com", "Texas")
+    ]
+    assert all(i.requirement is not None for i in views["firm"]())
+    assert [i.license.jurisdiction for i in views["bob"]()] == ["New York"]
+
+
+def test_a_value_a_field_refuses_is_refused_as_peewee_refuses_it(people, monkeypatch):
+    """``plain_models`` converts column by column; when a value is refused, it reads the rows
+    again row by row, so that the error is the one peewee's own read raises (the first refused
+    value row by row, not column by column)."""
+    import pytest
+
+    for place in ("Texas", "Ohio"):
+        licenses.create_license(people.as_ann, {"credential": "CPA", "jurisdiction": place})
+    first, second = License.select().order_by(License.license_id)
+    License.update(issued_on=dt.date(2001, 1, 1)).where(
+        License.license_id == first.license_id
+    ).execute()
+    License.update(issued_on=dt.date(2002, 2, 2), tracked_from=dt.date(2003, 3, 3)).where(
+        License.license_id == second.license_id
+    ).execute()
+    fields = [f.name for f in License._meta.sorted_fields]
+    assert fields.index("issued_on") < fields.index("tracked_from")
+
+    def refusing(field: Any, bad: dt.date) -> Any:
+        convert = field.python_value
+
+        def python_value(value: Any) -> Any:
+            converted = convert(value)
+            if converted == bad:
+                raise ValueError(f"{field.name} refused")
+            return converted
+
+        return python_value
+
+    # The second row's issued_on (an earlier column) and the first row's tracked_from refused.
+    License.update(tracked_from=dt.date(2004, 4, 4)).where(
+        License.license_id == first.license_id
+    ).execute()
+    monkeypatch.setattr(
+        License.issued_on, "python_value", refusing(License.issued_on, dt.date(2002, 2, 2))
+    )
+    monkeypatch.setattr(
+        License.tracked_from, "python_value", refusing(License.tracked_from, dt.date(2004, 4, 4))
+    )
+    query = License.select().order_by(License.license_id)
+    with pytest.raises(ValueError, match="tracked_from refused"):
+        list(query)  # peewee's own read: the first row's tracked_from first
+    with pytest.raises(ValueError, match="tracked_from refused"):
+        compliance_reads.plain_models(query)
