@@ -22,6 +22,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import repeat
 from typing import Any
 
 import peewee
@@ -242,35 +243,37 @@ def _write_audit_texts(
     now: dt.datetime,
 ) -> None:
     """:func:`write_audit_many` of new records (no picture before), their pictures' JSON given:
-    the entries' shared values made ready for the database once (``_db_values``), and the rows
-    written as they are when the rest are of the types the columns keep as they are (the
-    entries' ids, hashes and texts; else each value through ``_db_values`` as usual)."""
+    the entries linked column by column (``audit.link_alike``), the shared values made ready for
+    the database once (``_db_values``), and the rows zipped from the columns as they are when
+    the rest are of the types the columns keep as they are (the entries' ids, hashes and texts;
+    else each value through ``_db_values`` as usual)."""
     user, action_text, timestamp, details, entity_text, _, before = audit_row(
         ctx, action, entity, 0, None, None, now=now
     )[:7]
-    entries = [(str(key), text) for key, text in zip(ids, texts, strict=True)]
+    if not ids:
+        return
+    entity_ids = list(map(str, ids))
     shared = (user, action_text, timestamp, details, entity_text, before)
-    chained = audit.chain_alike(shared, entries)
-    if not chained:
-        return
+    log_ids, previous, digests = audit.link_alike(shared, entity_ids, texts)
+    first = (log_ids[0], *shared[:5], entity_ids[0], before, texts[0], user, previous[0])
     # The shared values as the database gets them, made ready once (from the first entry).
-    (ready,) = _db_values(audit.CHAINED_FIELDS, chained[:1], _is_sqlite())
-    if (
-        {row[0].__class__ for row in chained} == {int}
+    (ready,) = _db_values(audit.CHAINED_FIELDS, [(*first, digests[0])], _is_sqlite())
+    columns = [
+        log_ids, *map(repeat, ready[1:6]), entity_ids, repeat(ready[7]), texts,
+        repeat(ready[9]), previous, digests,
+    ]  # fmt: skip
+    if not (
+        set(map(type, log_ids)) == {int}
         and _TEXT_KINDS.issuperset(map(type, texts))
-        and chained[0][10].__class__ in _TEXT_KINDS
-    ):  # ids, entity ids, texts and hashes: what _db_values leaves as they are
-        _, user, action_text, timestamp, details, entity_text, _, before, _, actor = ready[:10]
-        rows = [
-            (
-                row[0], user, action_text, timestamp, details, entity_text, row[6], before,
-                row[8], actor, row[10], row[11],
-            )
-            for row in chained
-        ]  # fmt: skip
-        _insert_many(AuditLog, audit.CHAINED_FIELDS, rows, converted=True)
+        and _TEXT_KINDS.issuperset(map(type, previous))
+    ):  # ids, entity ids, texts and hashes: what _db_values leaves as they are; else, as usual
+        columns = [log_ids, *map(repeat, first[1:6]), entity_ids, repeat(before), texts,
+                   repeat(user), previous, digests]  # fmt: skip
+        rows = list(zip(*columns, strict=False))  # as long as the (equally long) columns
+        _insert_many(AuditLog, audit.CHAINED_FIELDS, rows)
         return
-    _insert_many(AuditLog, audit.CHAINED_FIELDS, chained)
+    rows = list(zip(*columns, strict=False))  # as long as the (equally long) columns
+    _insert_many(AuditLog, audit.CHAINED_FIELDS, rows, converted=True)
 
 
 _TEXT_KINDS = frozenset({str, type(None)})

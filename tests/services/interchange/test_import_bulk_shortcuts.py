@@ -3,8 +3,9 @@
 Records judged once per kind (``record_checks.RecordChecks`` against ``check_record``), the chain's
 hash written without the encoder (``trail._chained_digest`` against ``entry_hash``), a new
 record's picture written from a template (``record_pictures.picture_text`` against the picture's
-JSON; a batch's written column by column, ``record_pictures.record_texts``) and values adapted
-for ``sqlite3`` once per distinct value (``bulk_records._db_values``).
+JSON; a batch's written column by column, ``record_pictures.record_texts``), values adapted
+for ``sqlite3`` once per distinct value (``bulk_records._db_values``) and a bulk write's audit
+entries linked column by column (``trail.link_alike`` against ``trail.chain``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import datetime as dt
 import json
 import sqlite3
 from decimal import Decimal
+from unittest.mock import patch
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -522,3 +524,105 @@ def test_credit_amounts_equal_but_written_apart_are_written_apart(first, then):
             for record, key in zip(records, [1, 2], strict=True)
         ]
         assert record_pictures.record_texts(records, [1, 2], shared, row_of) == expected
+
+
+# --- a bulk write's entries linked column by column (trail.link_alike) -----------------------
+
+
+def _ids_after_the_head(count, last_id, highest):
+    first = max(highest, last_id or 0) + 1
+    return list(range(first, first + count))
+
+
+_PLAIN_SHARED = st.tuples(
+    st.one_of(st.none(), st.integers(1, 5)),
+    st.sampled_from(["create record", 'a "quoted" action']),
+    st.sampled_from([dt.datetime(2026, 6, 15, 9, 30), "2026-06-15 09:30:00"]),
+    st.one_of(st.none(), st.text(max_size=6)),
+    st.sampled_from(["record", "Ü"]),
+    st.one_of(st.none(), st.text(max_size=6)),
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    _PLAIN_SHARED,
+    st.lists(st.tuples(st.text(max_size=6), st.text(max_size=30)), min_size=1, max_size=6),
+    st.lists(st.tuples(st.text(max_size=6), st.text(max_size=30)), min_size=1, max_size=6),
+)
+def test_texts_alike_are_linked_by_column_as_the_chain_links_them(db, shared, first, then):
+    """Entries whose entity ids and pictures are texts: hashed as ``chain`` hashes them, after
+    a head without a hash and after one with, the head moved alike."""
+    user, action, when, details, entity, before = shared
+
+    def plain(own):
+        return [(user, action, when, details, entity, key, before, after) for key, after in own]
+
+    def head():
+        return database.execute_sql(
+            "SELECT last_log_id, last_hash, entry_count FROM audit_chain_head"
+        ).fetchone()
+
+    with patch.object(audit, "_reserve_ids", _ids_after_the_head):
+        with database.atomic() as transaction:
+            database.execute_sql("UPDATE audit_chain_head SET last_hash = NULL")
+            expected = [audit.chain(plain(first)), audit.chain(plain(then))]
+            expected_head = head()
+            transaction.rollback()
+        with database.atomic() as transaction:
+            database.execute_sql("UPDATE audit_chain_head SET last_hash = NULL")
+            found = []
+            for own in (first, then):
+                keys, afters = [key for key, _ in own], [after for _, after in own]
+                with patch.object(audit, "_linked_digest", None):  # not entry by entry
+                    ids, previous, digests = audit.link_alike(shared, keys, afters)
+                found.append(
+                    [
+                        (ids[n], user, action, when, details, entity, keys[n], before,
+                         afters[n], user, previous[n], digests[n])
+                        for n in range(len(own))
+                    ]
+                )  # fmt: skip
+            found_head = head()
+            transaction.rollback()
+    assert found == expected
+    assert found_head == expected_head
+    assert expected[0][0][10] is None and expected[1][0][10] == expected[0][-1][11]
+
+
+@pytest.mark.parametrize("head_hash", [None, "ab" * 32, 7, True])
+@pytest.mark.parametrize("after", ["{}", None])
+def test_entries_after_any_head_are_linked_as_the_chain_links_them(head_hash, after):
+    """A head's hash of another kind than text (or None), an entry's picture that is not a
+    text: linked entry by entry, as ``chain`` links them."""
+    shared = (1, "create record", dt.datetime(2026, 6, 15, 9, 30), None, "record", None)
+    entries = [(str(n), after if n == 2 else f'{{"n": {n}}}') for n in range(1, 4)]
+    with (
+        patch.object(audit, "_locked_head", lambda: (4, head_hash, 4)),
+        patch.object(audit, "_reserve_ids", _ids_after_the_head),
+        patch.object(audit, "_move_head", lambda *args: None),
+    ):  # no database read
+        expected = audit.chain([(*shared[:5], key, shared[5], text) for key, text in entries])
+        ids, previous, digests = audit.link_alike(
+            shared, [key for key, _ in entries], [text for _, text in entries]
+        )
+    assert ids == [row[0] for row in expected] == [5, 6, 7]
+    assert previous == [row[10] for row in expected]
+    assert digests == [row[11] for row in expected]
+
+
+def test_audit_rows_of_odd_kinds_are_made_ready_value_by_value(db):
+    """A bulk write's audit rows go to the database as they are only when every value is of a
+    kind its column keeps as it is; a picture of another kind is made ready as peewee would."""
+    ctx = ServiceContext(SYSTEM, FixedClock(TODAY))
+    with database.atomic() as transaction:
+        before = AuditLog.select().count()
+        bulk_records._write_audit_texts(ctx, "create", "record", [1, 2], ["{}", ["x"]], TODAY)
+        stored = [
+            (entry.entity_id, entry.after_json, entry.timestamp)
+            for entry in AuditLog.select().order_by(AuditLog.log_id)[before:]
+        ]
+        transaction.rollback()
+    assert stored == [("1", "{}", TODAY), ("2", "['x']", TODAY)]
