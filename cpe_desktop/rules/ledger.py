@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from itertools import accumulate
-from operator import attrgetter, is_, itemgetter
+from itertools import accumulate, compress, islice
+from operator import attrgetter, is_, itemgetter, lt, not_
 from typing import Any, NamedTuple
 
 from cpe_desktop.rules.credits import CreditIssue, check_credits
@@ -140,9 +140,14 @@ class _Profile(NamedTuple):
     wrong: bool  # a credits line breaks the increments (or is impossible)
     silent: bool  # the method or a field of study is "Not stated"
     # ``_sums(lines)`` of these very lines (each pair the same object, so the amounts are
-    # spelled alike): records of several lines made of the same pair objects share them.
+    # spelled alike): records whose lines are that very tuple, or made of the same pair
+    # objects, share them.
     lines: tuple[tuple[str, Decimal], ...]
     sums: tuple[Decimal, Decimal, Decimal, Decimal]
+
+
+_method_of, _wrong_of, _silent_of, _sums_of = (itemgetter(i) for i in (1, 2, 3, 5))
+_has_certificate = attrgetter("has_certificate")
 
 
 def _profile(credits: tuple[tuple[str, Decimal], ...], method: str | None) -> _Profile:
@@ -152,7 +157,7 @@ def _profile(credits: tuple[tuple[str, Decimal], ...], method: str | None) -> _P
         any(_check(value, method) for _, value in credits),
         says_nothing(method) or any(says_nothing(name) for name, _ in credits),
         credits,
-        _sums(credits) if len(credits) != 1 else _NOTHING,
+        _sums(credits),
     )
 
 
@@ -188,29 +193,21 @@ class Ledger:
         self.as_entered = as_entered or {}
         given = records if isinstance(records, list) else list(records)
         ids = list(map(_record_id, given))
-        if len(set(ids)) != len(ids):  # a record given twice: the first one, checked
-            unique: dict[int, RecordFacts] = {}
-            for record in given:
-                # "Each credit once": the same record passed twice counts once.
-                seen = unique.setdefault(record.record_id, record)
-                if seen is not record and seen != record:
-                    raise ValueError(f"two different records have the id {record.record_id}")
-            given, ids = list(unique.values()), list(unique)
         # Given in record_id order (as the database gives them), the stable sort by day alone
-        # keeps that order among a day's records.
-        by = _by_day if ids == sorted(ids) else _order
+        # keeps that order among a day's records. (Ids rising all through are also unique.)
+        by = _by_day
+        if not all(map(lt, ids, islice(ids, 1, None))):
+            if len(set(ids)) != len(ids):  # a record given twice: the first one, checked
+                unique: dict[int, RecordFacts] = {}
+                for record in given:
+                    # "Each credit once": the same record passed twice counts once.
+                    seen = unique.setdefault(record.record_id, record)
+                    if seen is not record and seen != record:
+                        raise ValueError(f"two different records have the id {record.record_id}")
+                given, ids = list(unique.values()), list(unique)
+            by = _by_day if ids == sorted(ids) else _order
         self.records: list[RecordFacts] = sorted(given, key=by)
         self.dates: list[date] = list(map(_by_day, self.records))
-        totals: list[Decimal] = []
-        ethics: list[Decimal] = []
-        technical: list[Decimal] = []
-        non_technical: list[Decimal] = []
-        add_t, add_e, add_k, add_n = (
-            totals.append,
-            ethics.append,
-            technical.append,
-            non_technical.append,
-        )
         # What each record's lines and delivery method make of it, worked out once for all the
         # records with the same (equal) ones; the amounts are each record's own.
         profiles = _PROFILES
@@ -219,35 +216,26 @@ class Ledger:
         get = profiles.get
         found: list[_Profile] = []
         add = found.append
-        for record in self.records:  # (tens of thousands for a firm: _sums inlined for one line)
+        for record in self.records:  # (tens of thousands for a firm: kept to the bare minimum)
             credits = record.credits
             key = (credits, record.delivery_method)
             profile = get(key)
             if profile is None:
                 profile = profiles[key] = _profile(*key)
+            elif profile.lines is not credits and not all(map(is_, credits, profile.lines)):
+                # Equal lines, but not the very pairs the sums were worked out from (maybe
+                # spelled apart: 2 and 2.00): their own sums, kept for the next ones.
+                profile = profiles[key] = profile._replace(lines=credits, sums=_sums(credits))
             add(profile)
-            if len(credits) != 1:
-                if profile.lines is credits or all(map(is_, credits, profile.lines)):
-                    t, e, k, n = profile.sums  # the same pairs: the same sums, spelled alike
-                else:
-                    t, e, k, n = sums = _sums(credits)
-                    profiles[key] = profile._replace(lines=credits, sums=sums)
-            else:
-                t = credits[0][1]
-                if t > ZERO:
-                    is_e, is_k, is_n = profile.kinds
-                    e, k, n = (t if is_e else ZERO), (t if is_k else ZERO), (t if is_n else ZERO)
-                else:
-                    t = e = k = n = ZERO
-            add_t(t)
-            add_e(e)
-            add_k(k)
-            add_n(n)
+        # (total, ethics, technical, non-technical) of each record, as four columns.
+        columns = list(zip(*map(_sums_of, found), strict=True)) or [(), (), (), ()]
+        totals, ethics, technical, non_technical = map(list, columns)
+        positions = range(len(found))
         # (self-study, nano) of each record.
-        self.methods: list[tuple[bool, bool]] = [profile[1] for profile in found]
+        self.methods: list[tuple[bool, bool]] = list(map(_method_of, found))
         # Records with a credits issue (``issues`` says how), as the holder entered them (not as
         # a credit factor rewrote them).
-        wrong = [p for p, profile in enumerate(found) if profile[2]]
+        wrong = list(compress(positions, map(_wrong_of, found)))
         if self.as_entered:
             wrong = []
             for p, record in enumerate(self.records):
@@ -260,10 +248,10 @@ class Ledger:
                     wrong.append(p)
         self._wrong: list[int] = wrong
         # Records with no certificate or a credits issue.
-        flagged = [p for p, record in enumerate(self.records) if not record.has_certificate]
+        flagged = list(compress(positions, map(not_, map(_has_certificate, self.records))))
         self._flagged: list[int] = sorted({*flagged, *wrong}) if wrong else flagged
         # Records whose delivery method or a field of study is "Not stated".
-        self._unstated: list[int] = [p for p, profile in enumerate(found) if profile[3]]
+        self._unstated: list[int] = list(compress(positions, map(_silent_of, found)))
         self._face: dict[str, list[Decimal]] = {
             TOTAL: totals,
             ETHICS: ethics,
