@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import random
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from cpe_desktop.db.models import ActivityLog, AuditLog, CpeRecord, RecordCredit
+from cpe_desktop.db.models import ActivityLog, AuditLog, CpeRecord, RecordCredit, database
 from cpe_desktop.services import bulk_records, records, users
 from cpe_desktop.services.audit import trail as audit
 from cpe_desktop.services.context import Actor, ServiceContext
@@ -263,3 +266,101 @@ def test_prepare_takes_only_what_an_import_may_set(column):
     }
     with pytest.raises(ValueError, match=column):
         bulk_records.prepare(1, checked)
+
+
+def _mixed_records(admin_id: int, alice_id: int) -> list[bulk_records.NewRecord]:
+    """Records as an import of several people may give them: runs with one set of columns in
+    one order, others with columns missing or in another order, several owners, credit lines
+    of one, two or none, amounts written apart (1.5, 1.50, 0, -0), days and no days."""
+    rng = random.Random(18)
+    made = []
+    for number in range(40):
+        checked: dict = {
+            "title": f'Course {number} 100% "q"',
+            "completed_on": dt.date(2024, 1, 1) + dt.timedelta(days=number % 9),
+            "delivery_method": "Group Live",
+            "sponsor": "ACME" if number % 3 else None,
+            "notes": None,
+        }
+        if number >= 16:  # after two batches of one kind: columns missing, other orders
+            for name in rng.sample(["sponsor", "notes"], rng.randint(0, 2)):
+                del checked[name]
+            if rng.random() < 0.5:
+                checked["started_on"] = dt.date(2023, 12, 30) if number % 2 else None
+            if rng.random() < 0.3:
+                checked["topics"] = '["Fraud"]'
+            checked = dict(rng.sample(list(checked.items()), len(checked)))
+        amounts = [Decimal("1.5"), Decimal("1.50"), Decimal("2"), Decimal("0"), Decimal("-0")]
+        fields = rng.sample(
+            ["Taxes", "Auditing", "Ü"], 0 if number % 11 == 5 else rng.randint(1, 2)
+        )
+        checked["credits"] = [{"field": f, "credits": rng.choice(amounts)} for f in fields]
+        owner = alice_id if number < 30 or number % 2 else admin_id
+        made.append(bulk_records.prepare(owner, checked))
+    return made
+
+
+def _written(ids: list[int]) -> list[tuple]:
+    """The records with these ids, their credit lines and audit entries as stored, the ids
+    given as places in ``ids`` (the chain's links left to the chain's own tests)."""
+    place = {record_id: n for n, record_id in enumerate(ids)}
+    rows = [
+        (place[record.record_id], {k: v for k, v in record.__data__.items() if k != "record_id"})
+        for record in CpeRecord.select().where(CpeRecord.record_id.in_(ids))
+    ]
+    lines = sorted(
+        (place[line.record_id], line.field_of_study, str(line.credits))
+        for line in RecordCredit.select().where(RecordCredit.record.in_(ids))
+    )
+    entries = []
+    keys = [str(record_id) for record_id in ids]
+    query = AuditLog.select().where((AuditLog.entity == "record") & AuditLog.entity_id.in_(keys))
+    for entry in query:
+        picture = json.loads(entry.after_json)
+        picture["record_id"] = place[picture["record_id"]]
+        values = {k: v for k, v in entry.__data__.items() if k not in _PLACE_IN_LOG}
+        values["entity_id"] = place[int(entry.entity_id)]
+        values["after_json"] = picture
+        entries.append(values)
+    return sorted(rows, key=lambda row: row[0]) + lines + sorted(entries, key=repr)
+
+
+def test_records_of_any_columns_are_written_as_one_insert_each_writes_them(
+    system, people, monkeypatch
+):
+    """Batches whose records share one set of columns (read column by column) and batches whose
+    records do not, several owners, lines or none: stored as peewee's own INSERT per record
+    (the way taken when no ids can be reserved) stores them."""
+    admin, alice = people
+    made = _mixed_records(admin.user_id, alice.user_id)
+    monkeypatch.setattr(bulk_records, "MAX_ROWS_PER_STATEMENT", 8)
+    found = []
+    for reserving in (True, False):
+        with monkeypatch.context() as patched:
+            if not reserving:
+                patched.setattr(bulk_records, "_reserve_ids", lambda count: None)
+            with database.atomic() as transaction:
+                found.append(_written(bulk_records.insert(system, made)))
+                transaction.rollback()
+    assert found[0] == found[1]
+    assert len(found[0]) == 40 + 40 + sum(len(record.credits) for record in made)
+    assert {row[1]["user"] for row in found[0][:40]} == {admin.user_id, alice.user_id}
+
+
+def test_records_without_credit_lines_are_written(system, people):
+    _, alice = people
+    made = [
+        bulk_records.prepare(
+            alice.user_id,
+            {
+                "title": f"T{n}",
+                "completed_on": dt.date(2024, 1, 2),
+                "delivery_method": "Group Live",
+                "credits": [],
+            },
+        )  # fmt: skip
+        for n in range(3)
+    ]
+    ids = bulk_records.insert(system, made)
+    assert CpeRecord.select().where(CpeRecord.record_id.in_(ids)).count() == 3
+    assert RecordCredit.select().count() == 0

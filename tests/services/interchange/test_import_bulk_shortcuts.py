@@ -16,6 +16,7 @@ import sqlite3
 from decimal import Decimal
 from unittest.mock import patch
 
+import peewee
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -626,3 +627,52 @@ def test_audit_rows_of_odd_kinds_are_made_ready_value_by_value(db):
         ]
         transaction.rollback()
     assert stored == [("1", "{}", TODAY), ("2", "['x']", TODAY)]
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                Decimal("1.5"),
+                Decimal("1.50"),
+                Decimal("-0"),
+                Decimal("0"),
+                Decimal("1E+1"),
+                Decimal("10"),
+                Decimal("2.345"),
+            ]
+        ),  # fmt: skip
+        min_size=1,
+        max_size=8,
+    ),
+    st.booleans(),
+    st.booleans(),
+)
+def test_decimals_equal_but_written_apart_reach_the_database_apart(amounts, rounding, adapt):
+    """Each distinct writing of a decimal made ready once: equal ones (1.5, 1.50) stay apart
+    where the field keeps them apart (no rounding)."""
+    field = peewee.DecimalField(max_digits=8, decimal_places=2, auto_round=rounding)
+
+    def ready(value):
+        value = field.db_value(value)
+        adapter = sqlite3.adapters.get((type(value), sqlite3.PrepareProtocol)) if adapt else None
+        return value if adapter is None else adapter(value)
+
+    (found,) = bulk_records._db_columns([field], [amounts], adapt)
+    assert [repr(value) for value in found] == [repr(ready(value)) for value in amounts]
+
+
+def test_none_is_adapted_where_an_adapter_for_it_is_registered():
+    """sqlite3 adapts None too when someone registered an adapter for it: so are the columns."""
+    fields = (CpeRecord.completed_on, CpeRecord.title)
+    columns = [[dt.date(2024, 1, 2), None, dt.date(2024, 1, 2)], ["a", None, "b"]]
+    key = (type(None), sqlite3.PrepareProtocol)
+    sqlite3.register_adapter(type(None), lambda value: "nothing")
+    try:
+        found = bulk_records._db_columns(fields, columns, True)
+    finally:
+        del sqlite3.adapters[key]
+    assert [list(column) for column in found] == [
+        ["2024-01-02", "nothing", "2024-01-02"],
+        ["a", "nothing", "b"],
+    ]
