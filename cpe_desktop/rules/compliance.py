@@ -693,7 +693,7 @@ def evaluate_prepared(
         earliest[holder] = min(ctx.earliest(), earliest.get(holder, date.max))
         latest[holder] = max(ctx.as_of, latest.get(holder, date.min))
     ledgers = {
-        holder: Ledger(_in_view(records_by_holder.get(holder, ()), first, latest[holder]))
+        holder: Ledger(records_by_holder.get(holder, ()), view=(first, latest[holder]))
         for holder, first in earliest.items()
     }
     return [_evaluate(ctx, _own_ledger(ctx, ledgers[ctx.license.holder_id])) for ctx in contexts]

@@ -186,8 +186,13 @@ class Ledger:
     """
 
     def __init__(
-        self, records: Iterable[RecordFacts], as_entered: dict[int, RecordFacts] | None = None
+        self,
+        records: Iterable[RecordFacts],
+        as_entered: dict[int, RecordFacts] | None = None,
+        view: tuple[date, date] | None = None,
     ) -> None:
+        """``view`` (first, last): only the records completed from ``first`` to ``last`` are
+        kept, as if only those were given."""
         # Records whose credits were rewritten (a credit factor): checked as the holder entered
         # them, so a halved 1.5 is not reported as breaking the increments.
         self.as_entered = as_entered or {}
@@ -197,6 +202,10 @@ class Ledger:
         # keeps that order among a day's records. (Ids rising all through are also unique.)
         by = _by_day
         if not all(map(lt, ids, islice(ids, 1, None))):
+            if view is not None:  # the records in view first, then as given
+                first, last = view
+                given = [record for record in given if first <= record.completed_on <= last]
+                ids, view = list(map(_record_id, given)), None
             if len(set(ids)) != len(ids):  # a record given twice: the first one, checked
                 unique: dict[int, RecordFacts] = {}
                 for record in given:
@@ -208,6 +217,10 @@ class Ledger:
             by = _by_day if ids == sorted(ids) else _order
         self.records: list[RecordFacts] = sorted(given, key=by)
         self.dates: list[date] = list(map(_by_day, self.records))
+        if view is not None:  # (sorted by day: those in view are a slice)
+            lo, hi = bisect_left(self.dates, view[0]), bisect_right(self.dates, view[1])
+            if lo or hi < len(self.dates):
+                self.records, self.dates = self.records[lo:hi], self.dates[lo:hi]
         # What each record's lines and delivery method make of it, worked out once for all the
         # records with the same (equal) ones; the amounts are each record's own.
         profiles = _PROFILES

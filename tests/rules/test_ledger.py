@@ -282,3 +282,37 @@ def test_a_kind_without_credits_sums_to_a_plain_zero():
     assert not any(ledger.face_values(NANO))
     assert [str(ledger.face(NANO, 0, hi)) for hi in range(3)] == ["0", "0", "0"]
     assert str(ledger.face(TOTAL, 0, 2)) == "3.50"
+
+
+def _columns(ledger: Ledger) -> dict[str, list]:
+    """Everything a ledger holds of its records, amounts with their spelling."""
+    return {
+        "records": ledger.records,
+        "dates": ledger.dates,
+        "methods": ledger.methods,
+        "flagged": ledger.flagged(0, len(ledger)),
+        "wrong": ledger.wrong(0, len(ledger)),
+        "not_stated": ledger.not_stated(0, len(ledger)),
+        **{
+            kind: [str(v) for v in ledger.face_values(kind)]
+            for kind in (TOTAL, ETHICS, TECHNICAL, NON_TECHNICAL, SELF_STUDY, NANO)
+        },
+    }
+
+
+@SETTINGS
+@given(record_lists(), st.dates(date(2023, 12, 25), date(2024, 3, 5)), st.integers(-5, 70))
+def test_a_view_keeps_the_records_completed_within_it(records, first, days):
+    """``Ledger(records, view=(first, last))`` is the ledger of the records completed from
+    ``first`` to ``last``: records given in rising id order are sorted whole and cut to the
+    view; others (ids out of order, a record given twice) are picked out first."""
+    from datetime import timedelta
+
+    last = first + timedelta(days=days)
+    for given_records in (
+        sorted(records, key=lambda r: r.record_id),  # as read: rising ids
+        records,
+        records + records[:2],  # a record given twice
+    ):
+        inside = [r for r in given_records if first <= r.completed_on <= last]
+        assert _columns(Ledger(given_records, view=(first, last))) == _columns(Ledger(inside))
