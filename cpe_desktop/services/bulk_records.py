@@ -340,7 +340,7 @@ def _insert_batch(
 
         return row
 
-    texts = record_pictures.record_texts(batch, ids, pictured, row_of)
+    texts = record_pictures.record_texts(batch, ids, pictured, row_of, read or None)
     _write_audit_texts(ctx, "create", "record", ids, texts, now)
     return ids
 

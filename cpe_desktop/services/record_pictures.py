@@ -91,6 +91,7 @@ def record_texts(
     ids: Sequence[Any],
     shared: dict[Any, Any],
     row_of: Callable[[NewRecord, Any], Callable[[], dict[str, Any]]],
+    columns: Mapping[str, Sequence[Any]] | None = None,
 ) -> list[str]:
     """``[record_text(record, id, shared, row_of(record, id)) ...]`` of ``records`` and their
     ids, written column by column when the records share one owner and one set of own columns,
@@ -98,11 +99,13 @@ def record_texts(
     :func:`record_text` writes itself: each column's texts made at C speed (a text column's by
     the encoder's own function; a column of other values, a text once per distinct value), then
     each record's text joined from the template's pieces and its column texts. Else record by
-    record."""
+    record. ``columns``: the records' own values by name, each column in the records' order,
+    when the caller has read them so (only when every record has these columns, in this order;
+    then they are not read again)."""
     if not records:
         return []
     first = records[0]
-    values = list(map(_VALUES_OF, records))
+    values = None if columns is not None else list(map(_VALUES_OF, records))
     plan_key = (_TEXT_PLAN, first.user_id, tuple(first.values))
     plan = shared.get(plan_key, _NO_PLAN)
     if plan is _NO_PLAN:  # made from the first record, as record_text makes it
@@ -112,16 +115,17 @@ def record_texts(
         plan is None
         or len(ids) != len(records)
         or len(set(map(_OWNER_OF, records))) != 1
-        or len(set(map(tuple, values))) != 1  # one set of own columns, in one order
+        or (values is not None and len(set(map(tuple, values))) != 1)  # one set, one order
         or set(map(type, ids)) != {int}
         or set(map(type, map(_AMOUNT_OF, chain.from_iterable(credits)))) != {Decimal}
     ):
         return _one_by_one(records, ids, shared, row_of)
     _, _, _, variables, pieces = plan
-    own = [name for name in variables if name not in _NOT_VALUES]
-    # itemgetter of one name gives the value itself, of several a tuple: always a tuple here.
-    read = operator.itemgetter(*own, own[0])
-    columns = dict(zip(own, zip(*map(read, values), strict=True), strict=False))
+    if columns is None:
+        own = [name for name in variables if name not in _NOT_VALUES]
+        # itemgetter of one name gives the value itself, of several a tuple: always a tuple.
+        read = operator.itemgetter(*own, own[0])
+        columns = dict(zip(own, zip(*map(read, values or ()), strict=True), strict=False))
     parts: list[Iterable[str]] = []
     before = pieces[0]  # the text before the next value
     for name, piece in zip(variables, pieces[1:], strict=True):

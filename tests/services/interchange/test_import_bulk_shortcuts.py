@@ -464,6 +464,11 @@ def test_a_batchs_pictures_written_by_column_are_the_pictures_json(batches):
             for record, key in zip(records, ids, strict=True)
         ]
         assert record_pictures.record_texts(records, ids, shared, row_of) == expected
+        orders = {tuple(record.values) for record in records}
+        if len(orders) == 1:  # its columns read by the caller
+            columns = bulk_records._read_columns(orders.pop(), [r.values for r in records])
+            found = record_pictures.record_texts(records, ids, shared, row_of, columns)
+            assert found == expected
 
 
 def test_a_plain_batch_is_written_by_column(monkeypatch):
@@ -676,3 +681,23 @@ def test_none_is_adapted_where_an_adapter_for_it_is_registered():
         ["2024-01-02", "nothing", "2024-01-02"],
         ["a", "nothing", "b"],
     ]
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        {"title": "B", "completed_on": dt.date(2024, 1, 3)},  # a column fewer
+        {"completed_on": dt.date(2024, 1, 3), "sponsor": None, "title": "B"},  # another order
+        {"title": "B", "completed_on": dt.date(2024, 1, 3), "sponsor": "X", "notes": "n"},
+    ],
+)
+def test_records_of_other_columns_in_a_batch_are_pictured_as_each_alone(second):
+    row_of = _row_of(dt.datetime(2026, 6, 15, 9, 30))
+    first = {"title": "A", "completed_on": dt.date(2024, 1, 2), "sponsor": "ACME"}
+    lines = (("Taxes", Decimal("1")),)
+    records = [bulk_records.NewRecord(7, values, lines) for values in (first, second, first)]
+    expected = [
+        audit.picture_json(record_pictures.picture(row_of(record, key)(), record, {}))
+        for record, key in zip(records, [1, 2, 3], strict=True)
+    ]
+    assert record_pictures.record_texts(records, [1, 2, 3], {}, row_of) == expected
