@@ -294,15 +294,19 @@ def _insert_batch(
 ) -> Sequence[int]:
     """Write ``batch`` with these ids: the rows a made dict per record would give (``defaults``,
     owner, times, the record's own values over them, its id), built column by column, so each
-    column is made ready for the database once (``_db_columns``) and only the columns records
-    give are read per record; then the credit lines and the audit entries."""
+    column is made ready for the database once (``_db_columns``; a column no record gives, its
+    one value once) and only the columns records give are read per record; then the credit
+    lines and the audit entries."""
     values = list(map(_VALUES_OF, batch))
     orders = set(map(tuple, values))
     given = set().union(*orders)
     # One set of columns, in one order (as an import gives them): each read at C speed.
     read = _read_columns(orders.pop(), values) if len(orders) == 1 else {}
+    sqlite = _is_sqlite()
     columns: list[Sequence[Any]] = []
-    for name in _RECORD_NAMES:
+    making: list[int] = []  # the columns still to make ready for the database
+    for index, (name, field) in enumerate(zip(_RECORD_NAMES, _RECORD_FIELDS, strict=True)):
+        making.append(index)
         if name == "record_id":
             columns.append(ids)
             continue
@@ -313,18 +317,23 @@ def _insert_batch(
             column: Sequence[Any] = list(map(_OWNER_OF, batch))
         else:
             fallback = now if name in ("created_at", "updated_at") else defaults.get(name)
+            if name not in given:  # one value for every record: made ready once
+                ((ready,),) = _db_columns((field,), [(fallback,)], sqlite)
+                columns.append([ready] * len(batch))
+                making.pop()
+                continue
             column = [fallback] * len(batch)
         if name in given:
             column = [
                 record.values.get(name, value) for record, value in zip(batch, column, strict=True)
             ]
         columns.append(column)
-    _insert_many(
-        CpeRecord,
-        _RECORD_FIELDS,
-        list(zip(*_db_columns(_RECORD_FIELDS, columns, _is_sqlite()), strict=True)),
-        converted=True,
+    made = _db_columns(
+        [_RECORD_FIELDS[index] for index in making], [columns[index] for index in making], sqlite
     )
+    for index, column in zip(making, made, strict=True):
+        columns[index] = column
+    _insert_many(CpeRecord, _RECORD_FIELDS, list(zip(*columns, strict=True)), converted=True)
     _insert_credits(ids, batch)
 
     def row_of(record: NewRecord, record_id: int) -> Callable[[], dict[str, Any]]:
