@@ -193,10 +193,11 @@ def _status(
     for year in annual:
         if year.met is False:
             return "at_risk"
-        span = Period(year.year_start, year.year_end)
-        # The year under way, still short of its minimum, ends within 90 days.
-        running_short = span.contains(as_of) and year.counted < year.required
-        if running_short and span.days_left(as_of) < AT_RISK_DAYS:
+        # The year under way, still short of its minimum, ends within 90 days (as its Period's
+        # ``contains`` and ``days_left`` tell).
+        under_way = year.year_start <= as_of <= year.year_end
+        running_short = under_way and year.counted < year.required
+        if running_short and max(0, (year.year_end - as_of).days) < AT_RISK_DAYS:
             return "at_risk"
     # Pace: missing / days left > counted / days elapsed, compared without dividing; counted
     # from where tracking began (untracked time earned nothing the program saw). Early in a

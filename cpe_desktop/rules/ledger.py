@@ -274,6 +274,7 @@ class Ledger:
         self._running: dict[str, list[Decimal]] = {}
         self._credits: dict[int, tuple[Credit, ...]] = {}
         self._tags: list[str | None] | None = None
+        self._tagged = False
         self._ids: list[int] | None = None
         self._notes: dict[Callable[..., Any], dict[int, Any]] = {}
         self._lines: dict[tuple[int, int], dict[tuple[str, str | None], Decimal]] = {}
@@ -295,6 +296,11 @@ class Ledger:
 
     def tags(self, lo: int, hi: int) -> list[str | None]:
         """The ethics jurisdictions (as ``jurisdiction_key``) of records ``lo:hi``."""
+        return self._all_tags()[lo:hi]
+
+    def _all_tags(self) -> list[str | None]:
+        """Every record's ``tags``, worked out once (do not change the list); ``_tagged`` then
+        says whether any is not None."""
         if self._tags is None:
             named = list(map(_ethics_jurisdiction, self.records))
             self._tags = (
@@ -304,7 +310,8 @@ class Ledger:
                 if any(named)
                 else [None] * len(named)  # no record names one
             )
-        return self._tags[lo:hi]
+            self._tagged = any(self._tags)
+        return self._tags
 
     def face_values(self, kind: str) -> list[Decimal]:
         """Every record's face value of ``kind``, in order (do not change the list)."""
@@ -320,13 +327,13 @@ class Ledger:
                 )
             else:  # "ethics@<jurisdiction>"
                 tag = kind.partition("@")[2]
-                tags = self.tags(0, len(self.records))
+                tags = self._all_tags()
                 values = (
                     [
                         e if e and t == tag else ZERO
                         for e, t in zip(self._face[ETHICS], tags, strict=True)
                     ]
-                    if any(tags)
+                    if self._tagged
                     else [ZERO] * len(tags)  # no record names a jurisdiction
                 )
             self._face[kind] = values

@@ -98,13 +98,28 @@ class Period:
 
         Each span is computed from the period start, never from the previous span, so a period
         starting on 29 February does not drift to 1 March for good after one common year.
+        Worked out once per period (``_YEARS``: a firm's licenses share a few periods).
         """
+        found = _YEARS.get(self)
+        if found is None:
+            if len(_YEARS) >= _MOST_YEARS:
+                _YEARS.clear()
+            found = _YEARS[self] = self._years()
+        return found
+
+    def _years(self) -> tuple[Period, ...]:
+        """``years()`` worked out."""
         spans: list[Period] = []
         k = 0
         while (start := add_years(self.start, k)) <= self.end:
             spans.append(Period(start, min(self.end, add_years(self.start, k + 1) - _DAY)))
             k += 1
         return tuple(spans)
+
+
+# Period -> its ``years()`` (periods and their years are immutable: one tuple serves them all).
+_YEARS: dict[Period, tuple[Period, ...]] = {}
+_MOST_YEARS = 4096
 
 
 # --- Chains of periods ---------------------------------------------------------------------------

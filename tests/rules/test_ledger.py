@@ -316,3 +316,23 @@ def test_a_view_keeps_the_records_completed_within_it(records, first, days):
     ):
         inside = [r for r in given_records if first <= r.completed_on <= last]
         assert _columns(Ledger(given_records, view=(first, last))) == _columns(Ledger(inside))
+
+
+@SETTINGS
+@given(tagged_record_lists())
+def test_ethics_of_a_jurisdiction_is_each_records_tagged_ethics(records):
+    """``face_values("ethics@<key>")`` and ``tags`` record by record: a record's ethics counts
+    for a jurisdiction when it names that one (as ``jurisdiction_key`` compares them), else
+    ZERO; with no record naming any, every value is ZERO."""
+    from cpe_desktop.rules.ledger import jurisdiction_key
+
+    ledger = Ledger(records)
+    keys = [jurisdiction_key(r.ethics_jurisdiction) for r in ledger.records]
+    ethics = ledger.face_values(ETHICS)
+    for kind in ("ethics@texas", "ethics@new york", "ethics@ohio"):
+        tag = kind.partition("@")[2]
+        plain = [e if e and k == tag else ZERO for e, k in zip(ethics, keys, strict=True)]
+        assert [str(v) for v in ledger.face_values(kind)] == [str(v) for v in plain]
+    size = len(ledger)
+    for lo in range(0, size + 1, 4):
+        assert ledger.tags(lo, size) == keys[lo:]

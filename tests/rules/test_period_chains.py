@@ -170,6 +170,25 @@ def test_years(start, end, spans):
     assert Period(D(start), D(end)).years() == expected
 
 
+def test_years_are_worked_out_once_per_period():
+    """``years()`` is kept per period (``periods._YEARS``): an equal period gets the very same
+    tuple, a period with the same start and another end (or the same end and another start)
+    its own years, each as worked out afresh."""
+    from cpe_desktop.rules import periods
+
+    periods._YEARS.clear()
+    first = Period(D("2024-02-29"), D("2028-02-28"))
+    assert first.years() is Period(D("2024-02-29"), D("2028-02-28")).years()
+    for start, end in (
+        ("2024-02-29", "2026-02-27"),
+        ("2024-02-29", "2025-01-31"),
+        ("2025-02-28", "2028-02-28"),
+    ):
+        other = Period(D(start), D(end))
+        assert other.years() == other._years() != first.years()
+    assert first.years() == first._years()
+
+
 def test_period_is_frozen_and_checked():
     period = Period(D("2026-01-01"), D("2026-12-31"))
     with pytest.raises(FrozenInstanceError):
