@@ -242,10 +242,8 @@ def _write_audit_texts(
     ids: Sequence[Any],
     texts: Sequence[str],
     now: dt.datetime,
-    written: Sequence[str] | None = None,
 ) -> None:
-    """:func:`write_audit_many` of new records (no picture before), their pictures' JSON given
-    (and, when ``written``, each as the chain's hashed text writes it: ``audit.link_alike``):
+    """:func:`write_audit_many` of new records (no picture before), their pictures' JSON given:
     the entries linked column by column (``audit.link_alike``), the shared values made ready for
     the database once (``_db_values``), and the rows zipped from the columns as they are when
     the rest are of the types the columns keep as they are (the entries' ids, hashes and texts;
@@ -257,7 +255,7 @@ def _write_audit_texts(
         return
     entity_ids = list(map(str, ids))
     shared = (user, action_text, timestamp, details, entity_text, before)
-    log_ids, previous, digests = audit.link_alike(shared, entity_ids, texts, written)
+    log_ids, previous, digests = audit.link_alike(shared, entity_ids, texts)
     first = (log_ids[0], *shared[:5], entity_ids[0], before, texts[0], user, previous[0])
     # The shared values as the database gets them, made ready once (from the first entry).
     (ready,) = _db_values(audit.CHAINED_FIELDS, [(*first, digests[0])], _is_sqlite())
@@ -351,8 +349,8 @@ def _insert_batch(
 
         return row
 
-    texts, written = record_pictures.texts_and_written(batch, ids, pictured, row_of, read or None)
-    _write_audit_texts(ctx, "create", "record", ids, texts, now, written)
+    texts = record_pictures.record_texts(batch, ids, pictured, row_of, read or None)
+    _write_audit_texts(ctx, "create", "record", ids, texts, now)
     return ids
 
 

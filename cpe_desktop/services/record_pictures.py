@@ -102,24 +102,8 @@ def record_texts(
     record. ``columns``: the records' own values by name, each column in the records' order,
     when the caller has read them so (only when every record has these columns, in this order;
     then they are not read again)."""
-    return texts_and_written(records, ids, shared, row_of, columns)[0]
-
-
-def texts_and_written(
-    records: Sequence[NewRecord],
-    ids: Sequence[Any],
-    shared: dict[Any, Any],
-    row_of: Callable[[NewRecord, Any], Callable[[], dict[str, Any]]],
-    columns: Mapping[str, Sequence[Any]] | None = None,
-) -> tuple[list[str], list[str] | None]:
-    """:func:`record_texts`, and each text as ``json.encoder.encode_basestring_ascii`` writes
-    it (as the audit chain's hashed text holds a picture), when they were written column by
-    column: joined from the template's pieces and the column texts so written (each piece, and
-    each distinct text of a column repeating its texts, written once), which is what the whole
-    text gives, as that function writes a text character by character. None: written record by
-    record (the caller writes them itself)."""
     if not records:
-        return [], []
+        return []
     first = records[0]
     values = None if columns is not None else list(map(_VALUES_OF, records))
     plan_key = (_TEXT_PLAN, first.user_id, tuple(first.values))
@@ -135,7 +119,7 @@ def texts_and_written(
         or set(map(type, ids)) != {int}
         or set(map(type, map(_AMOUNT_OF, chain.from_iterable(credits)))) != {Decimal}
     ):
-        return _one_by_one(records, ids, shared, row_of), None
+        return _one_by_one(records, ids, shared, row_of)
     _, _, _, variables, pieces = plan
     if columns is None:
         own = [name for name in variables if name not in _NOT_VALUES]
@@ -143,53 +127,24 @@ def texts_and_written(
         read = operator.itemgetter(*own, own[0])
         columns = dict(zip(own, zip(*map(read, values or ()), strict=True), strict=False))
     parts: list[Iterable[str]] = []
-    written: list[Iterable[str]] = [repeat('"')]  # the same, each text written as a JSON text
     before = pieces[0]  # the text before the next value
     for name, piece in zip(variables, pieces[1:], strict=True):
         if name == "record_id":
-            made: Sequence[str] = list(map(int.__repr__, ids))
-            made_written = made  # digits, written as they are
+            made: Sequence[str] | None = list(map(int.__repr__, ids))
         elif name == "credits":
             made = _lines_texts(credits, shared)
-            made_written = _written(made)
         elif set(map(type, columns[name])) == {dt.date}:  # ISO texts, their quotes around
-            days = list(map(dt.date.isoformat, columns[name]))  # digits and -, as they are
-            parts += (repeat(before + '"'), days)
-            written += (repeat(_inner(before + '"')), days)
+            parts += (repeat(before + '"'), list(map(dt.date.isoformat, columns[name])))
             before = '"' + piece
             continue
         else:
-            found = _texts(columns[name])
-            if found is None:  # a value written by the encoder: the long way, record by record
-                return _one_by_one(records, ids, shared, row_of), None
-            made, made_written = found, _written(found)
+            made = _texts(columns[name])
+        if made is None:  # a value written by the encoder: the long way, record by record
+            return _one_by_one(records, ids, shared, row_of)
         parts += (repeat(before), made)
-        written += (repeat(_inner(before)), made_written)
         before = piece
     parts.append(repeat(before))
-    written += (repeat(_inner(before)), repeat('"'))
-    # As long as the (equally long) columns.
-    return list(map("".join, zip(*parts, strict=False))), list(
-        map("".join, zip(*written, strict=False))
-    )
-
-
-def _inner(text: str) -> str:
-    """``text`` as a JSON text writes it, without the quotes around."""
-    return _ascii_text(text)[1:-1]
-
-
-_INNER = operator.itemgetter(slice(1, -1))
-
-
-def _written(texts: Sequence[str]) -> Sequence[str]:
-    """Each of ``texts`` as :func:`_inner` writes it: at C speed, each distinct text once when
-    they repeat (as a column of few values does)."""
-    distinct = set(texts)
-    if len(distinct) * 2 > len(texts):
-        return list(map(_INNER, map(_ascii_text, texts)))
-    made = {text: _inner(text) for text in distinct}
-    return list(map(made.__getitem__, texts))
+    return list(map("".join, zip(*parts, strict=False)))  # as long as the (equally long) columns
 
 
 def _one_by_one(

@@ -217,22 +217,17 @@ def chain_alike(
 
 
 def link_alike(
-    shared: Sequence[Any],
-    entity_ids: Sequence[str | None],
-    afters: Sequence[str | None],
-    written: Sequence[str] | None = None,
+    shared: Sequence[Any], entity_ids: Sequence[str | None], afters: Sequence[str | None]
 ) -> tuple[list[int], list[str | None], list[str]]:
     """:func:`chain_alike` as columns: the entries' ids, previous hashes and hashes, in order
     (the head moved past them). ``entity_ids`` and ``afters``: each entry's entity id and
-    picture after, as many of each; ``written``: when the caller has them, the pictures after
-    as the hashed text writes them (``json.encoder.encode_basestring_ascii`` of each, exactly),
-    so they are not written again here.
+    picture after, as many of each.
 
     When the shared values, ids and previous hash are of the kinds :func:`_shared_text` writes
     and the entity ids and pictures are all texts, the text hashed for each entry but the
     previous hash is joined at C speed, column by column; only the hashes, each needing the one
     before, are made one by one. Else entry by entry (:func:`_linked_digest`)."""
-    if len(entity_ids) != len(afters) or (written is not None and len(written) != len(afters)):
+    if len(entity_ids) != len(afters):
         raise ValueError("as many entity ids as pictures after, one per entry")
     if not entity_ids:
         return [], [], []
@@ -251,14 +246,13 @@ def link_alike(
         and set(map(type, afters)) == {str}
     ):
         texts = cast("Sequence[str]", entity_ids), cast("Sequence[str]", afters)
-        afters_written = map(_ascii_text, texts[1]) if written is None else written
         # Each entry's text up to its previous hash's opening quote.
         heads = list(
             map(
                 "".join,
                 zip(
                     repeat('["cpe-audit/1",'), map(int.__repr__, ids), repeat(around[0]),
-                    map(_ascii_text, texts[0]), repeat(around[1]), afters_written,
+                    map(_ascii_text, texts[0]), repeat(around[1]), map(_ascii_text, texts[1]),
                     repeat(',"'),
                     strict=False,  # as long as the (equally long) columns
                 ),

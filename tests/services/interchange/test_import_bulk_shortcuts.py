@@ -464,11 +464,6 @@ def test_a_batchs_pictures_written_by_column_are_the_pictures_json(batches):
             for record, key in zip(records, ids, strict=True)
         ]
         assert record_pictures.record_texts(records, ids, shared, row_of) == expected
-        texts, written = record_pictures.texts_and_written(records, ids, shared, row_of)
-        assert texts == expected
-        assert written is None or written == [
-            json.encoder.encode_basestring_ascii(text) for text in texts
-        ]
         orders = {tuple(record.values) for record in records}
         if len(orders) == 1:  # its columns read by the caller
             columns = bulk_records._read_columns(orders.pop(), [r.values for r in records])
@@ -509,10 +504,6 @@ def test_a_plain_batch_is_written_by_column(monkeypatch):
     monkeypatch.setattr(record_pictures, "record_text", one)
     assert record_pictures.record_texts(records[:20], ids[:20], shared, row_of) == expected[:20]
     assert record_pictures.record_texts(records[20:], ids[20:], shared, row_of) == expected[20:]
-    # Written as the chain's hashed text writes them, too (sponsor, notes: few texts, repeated).
-    texts, written = record_pictures.texts_and_written(records, ids, shared, row_of)
-    assert texts == expected
-    assert written == [json.encoder.encode_basestring_ascii(text) for text in expected]
 
 
 @pytest.mark.parametrize(
@@ -591,11 +582,8 @@ def test_texts_alike_are_linked_by_column_as_the_chain_links_them(db, shared, fi
             found = []
             for own in (first, then):
                 keys, afters = [key for key, _ in own], [after for _, after in own]
-                written = [json.encoder.encode_basestring_ascii(after) for after in afters]
                 with patch.object(audit, "_linked_digest", None):  # not entry by entry
-                    ids, previous, digests = audit.link_alike(
-                        shared, keys, afters, written if len(afters) % 2 else None
-                    )
+                    ids, previous, digests = audit.link_alike(shared, keys, afters)
                 found.append(
                     [
                         (ids[n], user, action, when, details, entity, keys[n], before,
@@ -713,11 +701,3 @@ def test_records_of_other_columns_in_a_batch_are_pictured_as_each_alone(second):
         for record, key in zip(records, [1, 2, 3], strict=True)
     ]
     assert record_pictures.record_texts(records, [1, 2, 3], {}, row_of) == expected
-
-
-def test_pictures_written_must_be_one_per_entry():
-    shared = (1, "create record", dt.datetime(2026, 6, 15, 9, 30), None, "record", None)
-    with pytest.raises(ValueError, match="one per entry"):
-        audit.link_alike(shared, ["1", "2"], ["{}", "{}"], ['"{}"'])
-    with pytest.raises(ValueError, match="one per entry"):
-        audit.link_alike(shared, ["1", "2"], ["{}"])
