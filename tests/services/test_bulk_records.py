@@ -8,6 +8,7 @@ import random
 from decimal import Decimal
 from pathlib import Path
 
+import peewee
 import pytest
 
 from cpe_desktop.db.models import ActivityLog, AuditLog, CpeRecord, RecordCredit, database
@@ -364,3 +365,42 @@ def test_records_without_credit_lines_are_written(system, people):
     ids = bulk_records.insert(system, made)
     assert CpeRecord.select().where(CpeRecord.record_id.in_(ids)).count() == 3
     assert RecordCredit.select().count() == 0
+
+
+def test_columns_null_in_every_row_store_null(db):
+    """A column NULL in every row is left out of the INSERT only where the table then stores
+    NULL too (no other default declared); a column NULL in some rows is written."""
+    database.execute_sql(
+        "CREATE TABLE scratch (id INTEGER PRIMARY KEY, a TEXT, b TEXT DEFAULT 'x', c TEXT, "
+        "d TEXT NOT NULL DEFAULT 'y')"
+    )
+
+    class Scratch(peewee.Model):
+        id = peewee.IntegerField(primary_key=True)
+        a = peewee.TextField(null=True)
+        b = peewee.TextField(null=True)
+        c = peewee.TextField(null=True)
+        d = peewee.TextField()
+
+        class Meta:
+            database = database
+            table_name = "scratch"
+
+    fields = (Scratch.id, Scratch.a, Scratch.b, Scratch.c, Scratch.d)
+    columns = [
+        [1, 2, 3],
+        bulk_records._Same(None),
+        [None, None, None],
+        [None, "c", None],
+        bulk_records._Same("d"),
+    ]
+    bulk_records._insert_columns(Scratch, fields, columns, 3)
+    columns = [[4], [None], bulk_records._Same(None), bulk_records._Same("c"), ["e"]]
+    bulk_records._insert_columns(Scratch, fields, columns, 1)
+    stored = database.execute_sql("SELECT id, a, b, c, d FROM scratch ORDER BY id").fetchall()
+    assert [tuple(row) for row in stored] == [
+        (1, None, None, None, "d"),
+        (2, None, None, "c", "d"),
+        (3, None, None, None, "d"),
+        (4, None, None, "c", "e"),
+    ]
