@@ -129,6 +129,7 @@ class EvaluationContext:
         self.before_previous = self._period(previous_period, 2) if self.carries else None
         self.ledger = _NO_RECORDS  # the holder's records, set by _evaluate
         self._windows: dict[Period, CappedWindow] = {}
+        self._earliest: date | None = None
 
     def _current_or_fallback(self) -> Period:
         """``_work_out_current``, or what it gave a license with the same rule and inputs."""
@@ -228,7 +229,14 @@ class EvaluationContext:
         return period
 
     def earliest(self) -> date:
-        """The first day any period of this evaluation looks at."""
+        """The first day any period of this evaluation looks at (worked out once: the periods
+        are fixed when the context is made)."""
+        found = self._earliest
+        if found is None:
+            found = self._earliest = self._work_out_earliest()
+        return found
+
+    def _work_out_earliest(self) -> date:
         periods = (self.current, self.ethics, self.previous, self.previous_ethics)
         first = min(period.start for period in periods)
         # Components counted over several years (a course every 6 years) reach further back.

@@ -49,6 +49,7 @@ from cpe_desktop.rules.compliance import (
 )
 from cpe_desktop.rules.component_facts import ComponentResult
 from cpe_desktop.rules.facts import FirstPeriod
+from cpe_desktop.rules.quick_build import builder
 from cpe_desktop.rules.reciprocity import apply_reciprocity
 from cpe_desktop.rules.wording import day_format
 from cpe_desktop.services import changes
@@ -84,6 +85,11 @@ class LicenseStatus:
     def urgency(self) -> tuple:
         days = self.evaluation.days_left if self.evaluation else 10**6
         return (URGENCY[self.status], days, self.user.name, self.license.credential.code)
+
+
+# ``LicenseStatus(...)`` with its ``__dict__`` set whole (``rules/quick_build.py``): one per
+# license in view.
+_license_status = builder(LicenseStatus)
 
 
 def rule_of(row: StateRequirement, components: list[dict[str, Any]] | None = None) -> Rule:
@@ -287,7 +293,7 @@ def evaluate_licenses(
         evaluations = _evaluations(judged_pairs, as_of)
     judged = {lic.license_id: (row, ev) for (lic, row), ev in zip(pairs, evaluations, strict=True)}
     result = [
-        LicenseStatus(lic.user, lic, *judged.get(lic.license_id, (None, None))) for lic in held
+        _license_status(lic.user, lic, *judged.get(lic.license_id, (None, None))) for lic in held
     ]
     return sorted(result, key=lambda item: item.urgency)
 

@@ -336,3 +336,17 @@ def test_a_later_years_minimum_keeps_the_period_open_and_the_headline_says_so():
     )
     assert done.status == "complete"
     assert done.headline() == "All requirements met for the period ending 31 Dec 2027"
+
+
+def test_the_first_day_looked_at_is_worked_out_once_and_as_the_periods_say():
+    """``EvaluationContext.earliest()`` is kept once worked out (the periods never change
+    after the context is made): the same each time, the first start of its periods."""
+    from cpe_desktop.rules.evaluation_context import EvaluationContext
+
+    rule = Rule(period_years=3, period_basis="calendar", total_hours=120, ethics_hours=4)
+    for as_of in (D("2025-01-15"), D("2026-06-30"), D("2026-12-31")):
+        ctx = EvaluationContext(rule, lic(), as_of)
+        first = ctx.earliest()
+        periods = [ctx.current, ctx.ethics, ctx.previous, ctx.previous_ethics]
+        assert first == min(p.start for p in periods) == ctx._work_out_earliest()
+        assert ctx.earliest() is first

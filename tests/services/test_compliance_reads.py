@@ -272,6 +272,10 @@ def test_firm_view_licenses_carry_their_holder_and_credential(people):
         ("bob@example.com", "EA", "IRS"),
     ]
     for item in firm:
+        # Built with its __dict__ set whole: what the constructor builds.
+        made = compliance.LicenseStatus(item.user, item.license, item.requirement, item.evaluation)
+        assert type(item) is compliance.LicenseStatus and item == made
+        assert list(vars(item).items()) == list(vars(made).items())
         license_ = item.license
         assert license_.license_id != lapsed.license_id
         assert license_.user is item.user
