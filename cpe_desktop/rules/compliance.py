@@ -390,7 +390,8 @@ def _records(
                 issues.append(not_stated)
     ids = ledger.record_ids()
     found = ids[counted[0] : counted[-1] + 1] if contiguous else [ids[p] for p in counted]
-    return tuple([r for r in found if r > 0] if found and min(found) <= 0 else found), issues
+    unnumbered = found and ledger.unnumbered() and min(found) <= 0  # (the opening balance)
+    return tuple([r for r in found if r > 0] if unnumbered else found), issues
 
 
 def _record_notes(ledger: Ledger, position: int) -> tuple[Issue | None, tuple[Issue, ...]]:

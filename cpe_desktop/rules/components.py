@@ -156,6 +156,23 @@ def _what(component: Component, jurisdiction: str) -> str:
     return " and ".join(words) if words else "any subject"
 
 
+# (id of a component, jurisdiction) -> (that component, ``_what`` of them): a firm's licenses
+# share their rules' components (each kept with its id: no other object takes it).
+_WHATS: dict[tuple[int, str], tuple[Component, str]] = {}
+_MOST_WHATS = 4096
+
+
+def _what_kept(component: Component, jurisdiction: str) -> str:
+    """``_what(component, jurisdiction)``, worked out once per component and jurisdiction."""
+    key = (id(component), jurisdiction)
+    found = _WHATS.get(key)
+    if found is None or found[0] is not component:
+        if len(_WHATS) >= _MOST_WHATS:
+            _WHATS.clear()
+        found = _WHATS[key] = (component, _what(component, jurisdiction))
+    return found[1]
+
+
 def _label(component: Component, required: Decimal | None, what: str) -> str:
     if component.label:
         return component.label
@@ -241,7 +258,7 @@ class _Judge:
         ctx = self.ctx
         window = ctx.window(ctx.current)
         match = _match(component)
-        what = _what(component, self.jurisdiction)
+        what = _what_kept(component, self.jurisdiction)
         results = []
         for span, ended in self.windows(component):
             required: Decimal | None = component.hours

@@ -91,8 +91,12 @@ class EvaluationContext:
         partial = any(c.kind == "ethics_state_specific" for c in rule.components)
         if rule.ethics_state_specific and not partial:
             self.ethics_kind = f"ethics@{jurisdiction_key(license.jurisdiction) or ''}"
-        self.current = self._current_or_fallback()
-        self._inputs = period_inputs(self.rule, license, license.birth_date)
+        inputs = period_inputs(rule, license, license.birth_date)
+        self.current = self._current_or_fallback(inputs)
+        # (the rule's inputs, unless a guessed rule stands in for it)
+        self._inputs = (
+            inputs if self.rule is rule else period_inputs(self.rule, license, license.birth_date)
+        )
         self.ethics = self._period(ethics_period)
         self.previous = self._period(previous_period, 1)
         self.previous_ethics = self._period(previous_ethics_period, 1)
@@ -131,10 +135,11 @@ class EvaluationContext:
         self._windows: dict[Period, CappedWindow] = {}
         self._earliest: date | None = None
 
-    def _current_or_fallback(self) -> Period:
-        """``_work_out_current``, or what it gave a license with the same rule and inputs."""
-        rule, license = self.rule, self.license
-        key = ("current", id(rule), period_inputs(rule, license, license.birth_date), self.as_of)
+    def _current_or_fallback(self, inputs: tuple[object, ...]) -> Period:
+        """``_work_out_current``, or what it gave a license with the same rule and ``inputs``
+        (the rule's ``period_inputs`` for this license)."""
+        rule = self.rule
+        key = ("current", id(rule), inputs, self.as_of)
         found = self._shared.get(key)
         if found is None or found[0] is not rule:
             current = self._work_out_current()

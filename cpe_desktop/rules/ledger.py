@@ -276,6 +276,7 @@ class Ledger:
         self._tags: list[str | None] | None = None
         self._tagged = False
         self._ids: list[int] | None = None
+        self._unnumbered: bool | None = None
         self._notes: dict[Callable[..., Any], dict[int, Any]] = {}
         self._lines: dict[tuple[int, int], dict[tuple[str, str | None], Decimal]] = {}
 
@@ -293,6 +294,13 @@ class Ledger:
         if self._ids is None:
             self._ids = list(map(_record_id, self.records))
         return self._ids
+
+    def unnumbered(self) -> bool:
+        """Whether some record's id is 0 or less (an opening balance's), worked out once."""
+        if self._unnumbered is None:
+            ids = self.record_ids()
+            self._unnumbered = bool(ids) and min(ids) <= 0
+        return self._unnumbered
 
     def tags(self, lo: int, hi: int) -> list[str | None]:
         """The ethics jurisdictions (as ``jurisdiction_key``) of records ``lo:hi``."""

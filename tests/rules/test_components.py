@@ -106,6 +106,19 @@ def test_georgia_three_general_ethics_hours_and_one_georgia_hour_meet_the_ethics
     assert result.ethics_jurisdiction is None  # the headline ethics is any ethics
 
 
+def test_one_component_judged_for_two_jurisdictions_names_each_its_own():
+    """What a component counts is worded once per component and jurisdiction
+    (``components._WHATS``): the same rule's component judged for a Georgia license and then
+    for an Ohio one says each license's own jurisdiction, and again in the other order."""
+    records = [rec("2026-03-01", ("Regulatory Ethics", "1"), tag="Georgia")]
+    for places in (("Georgia", "Ohio"), ("Ohio", "Georgia")):
+        for place in places:
+            result = evaluate(GEORGIA, lic(place, tracked="2026-01-01"), records, AS_OF)
+            part = _only(result, "ethics_state_specific")
+            assert part.what == f"{place} ethics"
+            assert part.label == f"1 h {place} ethics"
+
+
 def test_georgia_four_general_ethics_hours_still_need_the_georgia_hour():
     records = [
         rec("2026-02-01", ("Regulatory Ethics", "4")),
