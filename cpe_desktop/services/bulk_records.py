@@ -387,41 +387,48 @@ def _insert_columns(
     """:func:`_insert_many` of the ``count`` rows these columns make, their values as
     ``_db_values`` gives them (a :class:`_Same` column: its value in every row).
 
-    SQLite: a column NULL in every row whose declared default is NULL (and that may be NULL)
-    is left out of the statement, which stores the same NULL: ``sqlite3`` binds each None the
-    long way (it looks for an adapter for it, value by value: a third of a microsecond each,
-    some 40,000 in a 7,400-record import)."""
-    nulls = _null_by_default(model) if _is_sqlite() else frozenset()
-    kept_fields: list[peewee.Field] = []
-    kept: list[Iterable[Any]] = []
-    for field, column in zip(fields, columns, strict=True):
-        null = field.column_name in nulls
-        if isinstance(column, _Same):
-            if null and column.value is None:
+    SQLite: a column of one value in every row (a :class:`_Same` one, or None in every row)
+    is written into the statement as its SQL literal (:func:`_sql_literal`) where it has one,
+    which stores what binding it stores: ``sqlite3`` binds each value of each row, a fifth of a
+    microsecond a text, a third a None (an adapter looked for per value), some 80,000 in a
+    7,400-record import."""
+    sqlite = _is_sqlite()
+    literals: list[str | None] = []
+    bound: list[Iterable[Any]] = []
+    for column in columns:
+        if not isinstance(column, _Same):
+            if sqlite and count and column[0] is None and column.count(None) == len(column):
+                column = _Same(None)
+            else:
+                literals.append(None)
+                bound.append(column)
                 continue
-            kept_fields.append(field)
-            kept.append(repeat(column.value, count))
-            continue
-        if null and count and column[0] is None and column.count(None) == len(column):
-            continue
-        kept_fields.append(field)
-        kept.append(column)
-    rows = list(zip(*kept, strict=True))
-    if len(rows) != count:  # no column left (none can be: a key is never NULL)
-        raise ValueError("a row needs a column that is not NULL")
-    _insert_many(model, kept_fields, rows, converted=True)
+        literal = _sql_literal(column.value) if sqlite else None
+        literals.append(literal)
+        if literal is None:
+            bound.append(repeat(column.value, count))
+    if not bound:  # every column a literal (none can be: the keys differ)
+        raise ValueError("rows of one value each are one row")
+    rows = list(zip(*bound, strict=True))
+    _insert_many(model, fields, rows, converted=True, literals=literals)
 
 
-def _null_by_default(model: type[peewee.Model]) -> frozenset[str]:
-    """SQLite: the columns of ``model``'s table that may be NULL and whose declared default is
-    NULL (none declared), as the database says."""
-    db = database.obj
-    table = peewee.quote((model._meta.table_name,), db.quote)  # type: ignore[attr-defined]  # public, but missing from the stubs
-    found = db.execute_sql(f"PRAGMA table_info({table})").fetchall()
-    return frozenset(
-        name for _, name, _, not_null, default, key in found if default is None and not not_null
-        and not key
-    )  # fmt: skip
+def _sql_literal(value: Any) -> str | None:
+    """``value`` as an SQLite literal that stores what binding it stores (the same type and
+    bytes; the column's affinity applies alike), for None, a whole number of 64 bits (exactly
+    an int) and a text (exactly a str) without NUL: quoted, each quote
+    doubled (SQLite's only escape). None: bound as usual, as for a value of a type someone
+    registered a ``sqlite3`` adapter for (binding would adapt it)."""
+    kind = value.__class__
+    if (kind, sqlite3.PrepareProtocol) in sqlite3.adapters:
+        return None
+    if value is None:
+        return "NULL"
+    if kind is int:
+        return int.__repr__(value) if -(2**63) < value < 2**63 else None
+    if kind is not str or "\x00" in value:  # (a lone surrogate fails either way, alike)
+        return None
+    return "'" + value.replace("'", "''") + "'"
 
 
 def _check_owners_exist(user_ids: set[int]) -> None:
@@ -483,13 +490,16 @@ def _insert_many(
     rows: Sequence[Sequence[Any]],
     *,
     converted: bool = False,
+    literals: Sequence[str | None] | None = None,
 ) -> None:
     """``model.insert_many(rows, fields)``, each value through its field's ``db_value`` as peewee
     does (text already text and None pass as they are: what ``db_value`` gives them), but the
     statement written here: peewee composing one node per value spent nine tenths of the write
     phase on it (1.5 of 1.7 seconds for 7,400 records). SQLite: one statement run for every row
     (``executemany``); others: multi-row VALUES in batches, one round trip each. ``converted``:
-    the values are already as ``_db_values`` gives them."""
+    the values are already as ``_db_values`` gives them. ``literals`` (SQLite, with
+    ``converted``): per field, the SQL written for its value in every row, or None where it is
+    bound; ``rows`` then hold the bound values only."""
     db = database.obj
 
     def name(text: str) -> str:
@@ -497,8 +507,14 @@ def _insert_many(
 
     table = ".".join(name(part) for part in (model._meta.schema, model._meta.table_name) if part)
     columns = ", ".join(name(field.column_name) for field in fields)
-    one = "(" + ", ".join([db.param] * len(fields)) + ")"
     sqlite = isinstance(db, peewee.SqliteDatabase)
+    if literals is not None and any(literal is not None for literal in literals):
+        if not (sqlite and converted) or len(literals) != len(fields):
+            raise ValueError("literals: SQLite's, one per field, for values made ready")
+        one = "(" + ", ".join(db.param if sql is None else sql for sql in literals) + ")"
+        fields = [field for field, sql in zip(fields, literals, strict=True) if sql is None]
+    else:
+        one = "(" + ", ".join([db.param] * len(fields)) + ")"
     ready = rows if converted else _db_values(fields, rows, sqlite)
     if sqlite:
         with peewee.__exception_wrapper__:  # type: ignore[attr-defined]  # sqlite3's errors as peewee's, as execute_sql

@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import sqlite3
 from decimal import Decimal
 from pathlib import Path
 
 import peewee
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from cpe_desktop.db.models import ActivityLog, AuditLog, CpeRecord, RecordCredit, database
 from cpe_desktop.services import bulk_records, records, users
@@ -404,3 +407,106 @@ def test_columns_null_in_every_row_store_null(db):
         (3, None, None, None, "d"),
         (4, None, None, "c", "e"),
     ]
+
+
+_LITERAL_VALUES = st.one_of(
+    st.none(),
+    st.integers(-(2**63), 2**63 - 1),
+    st.integers(),
+    st.text(),
+    st.sampled_from(
+        [
+            "O'Brien",
+            "''",
+            "a\\\\'b",
+            "x\x00y",
+            "\ud800",
+            "2026-06-15 09:30:00",
+            "12",
+            " 1.50",
+            "-0",
+            "1e3",
+        ]
+    ),  # fmt: skip
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(_LITERAL_VALUES)
+@example(2**63 - 1)
+@example(2**63)
+@example(-(2**63))
+@example(-(2**63) - 1)
+@example("\ud800")
+def test_a_value_written_into_the_statement_is_stored_as_bound(db, value):
+    """SQLite: one value for every row written as its SQL literal stores what binding it
+    stores, in a text, a number and a whole-number column (type and value alike)."""
+    if not isinstance(database.obj, peewee.SqliteDatabase):
+        pytest.skip("SQLite's statement only")
+
+    class Scratch(peewee.Model):
+        id = peewee.IntegerField(primary_key=True)
+        text = peewee.TextField(null=True)
+        when = peewee.DateTimeField(null=True)
+        number = peewee.IntegerField(null=True)
+
+        class Meta:
+            database = database
+            table_name = "scratch_literals"
+
+    database.execute_sql(
+        "CREATE TABLE IF NOT EXISTS scratch_literals (id INTEGER PRIMARY KEY, text TEXT, "
+        "when DATETIME, number INTEGER)".replace("when", '"when"')
+    )
+    fields = (Scratch.id, Scratch.text, Scratch.when, Scratch.number)
+    read = 'SELECT typeof(text), text, typeof("when"), "when", typeof(number), number FROM '
+    with database.atomic() as transaction:
+        try:
+            database.execute_sql(
+                'INSERT INTO scratch_literals (id, text, "when", number) VALUES (?, ?, ?, ?)',
+                (1, value, value, value),
+            )
+            expected = database.execute_sql(read + "scratch_literals").fetchall()
+        except (peewee.DatabaseError, OverflowError, UnicodeEncodeError, ValueError) as error:
+            expected = type(error).__name__
+        transaction.rollback()
+    with database.atomic() as transaction:
+        same = bulk_records._Same(value)
+        try:
+            bulk_records._insert_columns(Scratch, fields, [[1, 2], same, same, same], 2)
+            found = database.execute_sql(read + "scratch_literals").fetchall()
+        except (peewee.DatabaseError, OverflowError, UnicodeEncodeError, ValueError) as error:
+            found = type(error).__name__
+        transaction.rollback()
+    if isinstance(expected, str):
+        assert found == expected
+    else:
+        assert [tuple(row) for row in found] == [tuple(row) for row in expected] * 2
+
+
+def test_a_value_of_a_type_with_an_adapter_is_bound(db):
+    """Someone registered a ``sqlite3`` adapter for None: binding would adapt it, so it is bound
+    (not written as NULL)."""
+    if not isinstance(database.obj, peewee.SqliteDatabase):
+        pytest.skip("SQLite's statement only")
+    database.execute_sql("CREATE TABLE scratch_adapted (id INTEGER PRIMARY KEY, note TEXT)")
+
+    class Scratch(peewee.Model):
+        id = peewee.IntegerField(primary_key=True)
+        note = peewee.TextField(null=True)
+
+        class Meta:
+            database = database
+            table_name = "scratch_adapted"
+
+    key = (type(None), sqlite3.PrepareProtocol)
+    sqlite3.register_adapter(type(None), lambda value: "nothing")
+    try:
+        columns = [[1], bulk_records._Same(None)]
+        bulk_records._insert_columns(Scratch, (Scratch.id, Scratch.note), columns, 1)
+    finally:
+        del sqlite3.adapters[key]
+    stored = database.execute_sql("SELECT note FROM scratch_adapted").fetchall()
+    assert [tuple(row) for row in stored] == [("nothing",)]
