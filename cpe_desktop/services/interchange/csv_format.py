@@ -196,7 +196,11 @@ def import_records_csv(
     writing = percent_reporter(progress, CHECKED_PERCENT, 100)
     with database.atomic():
         stored = bulk_records.stored_keys(user.user_id)
-        new = [record for key, record in ready if key not in stored]
+        new = (
+            [record for key, record in ready if key not in stored]
+            if stored
+            else [record for _, record in ready]
+        )  # (a person without records has none to skip)
         summary.records_skipped = len(ready) - len(new)
         bulk_records.insert(
             ctx, new, lambda done, total: writing(done, total, f"Writing record {done} of {total}…")
