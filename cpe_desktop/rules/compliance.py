@@ -80,11 +80,14 @@ from cpe_desktop.rules.wording import day_format, day_text
 
 AT_RISK_DAYS = 90
 _DAY = timedelta(days=1)
-# ``Evaluation(...)``, ``YearResult(...)`` and ``ComponentResult(...)``, each built with its
-# ``__dict__`` set whole (``rules/quick_build.py``): a firm's evaluation makes thousands.
+# ``Evaluation(...)``, ``YearResult(...)``, ``ComponentResult(...)``, ``PreviousResult(...)``
+# and ``CapResult(...)``, each built with its ``__dict__`` set whole
+# (``rules/quick_build.py``): a firm's evaluation makes thousands.
 _evaluation = builder(Evaluation)
 _year_result = builder(YearResult)
 _component_result = builder(ComponentResult)
+_previous_result = builder(PreviousResult)
+_cap_result = builder(CapResult)
 
 
 def _short(required: Decimal | None, counted: Decimal) -> Decimal:
@@ -120,7 +123,7 @@ def _previous(ctx: EvaluationContext) -> PreviousResult | None:
     made_up_ethics = ethics_counted(
         ledger, window, max(ctx.ethics.start, ethics_before.end + _DAY), as_of, ctx.ethics_kind
     )
-    return PreviousResult(
+    return _previous_result(
         period_start=before.start,
         period_end=before.end,
         shortfall_total=total,
@@ -517,7 +520,7 @@ def _evaluate(ctx: EvaluationContext, ledger: Ledger) -> Evaluation:
     previous = _previous(ctx)
     counted_records, record_issues = _records(ctx, window, ethics)
     caps = tuple(
-        CapResult(name, ctx.limits[name], window.dropped[name])
+        _cap_result(name, ctx.limits[name], window.dropped[name])
         for name in CAP_ORDER
         if name in ctx.limits
     )

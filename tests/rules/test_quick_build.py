@@ -15,9 +15,11 @@ import pytest
 from cpe_desktop.rules.compliance import Rule, evaluate
 from cpe_desktop.rules.component_facts import ComponentResult
 from cpe_desktop.rules.facts import (
+    CapResult,
     Evaluation,
     Issue,
     LicenseFacts,
+    PreviousResult,
     RecordFacts,
     YearResult,
 )
@@ -128,4 +130,36 @@ def test_what_the_engine_builds_has_every_field_of_its_class():
         cls = type(made)
         names = [field.name for field in dataclasses.fields(cls)]
         assert list(vars(made)) == names
+        _same(made, cls(**vars(made)))
+
+
+def test_a_previous_result_and_a_cap_result_as_their_init_builds_them():
+    days = (DAY, DAY)
+    hours = tuple(Decimal(n) for n in ("1", "2.5", "0", "3", "0.50", "0"))
+    _same(builder(PreviousResult)(*days, *hours), PreviousResult(*days, *hours))
+    _same(
+        builder(CapResult)("self_study", Decimal(20), Decimal("1.5")),
+        CapResult("self_study", Decimal(20), Decimal("1.5")),
+    )
+
+
+def test_what_the_engine_builds_for_the_previous_period_and_caps_is_whole():
+    """A license judged on its previous period too, with caps in force: its ``PreviousResult``
+    and each ``CapResult`` hold every field of their class, in order, as the class builds them."""
+    rule = Rule(
+        period_years=1,
+        total_hours=Decimal(40),
+        max_self_study_hours=Decimal(4),
+        max_nano_hours=Decimal(2),
+    )
+    license = LicenseFacts(1, "CPA", "Texas", issued_on=date(2010, 1, 1), holder_id=1)
+    records = [
+        RecordFacts(1, date(2023, 3, 1), "QAS Self Study", None, True, (("Taxes", Decimal(8)),)),
+        RecordFacts(2, date(2024, 3, 1), "QAS Self Study", None, True, (("Taxes", Decimal(6)),)),
+    ]
+    result = evaluate(rule, license, records, DAY)
+    assert result.previous is not None and len(result.caps) == 2
+    for made in (result.previous, *result.caps):
+        cls = type(made)
+        assert list(vars(made)) == [field.name for field in dataclasses.fields(cls)]
         _same(made, cls(**vars(made)))
