@@ -183,14 +183,8 @@ def _texts(column: Sequence[Any]) -> Sequence[str] | None:
 def _plain_text(value: Any) -> str:
     """A text, None, whole number or date (exactly these kinds) as the encoder writes it in a
     picture (a date as its ISO text)."""
-    kind = value.__class__
-    if kind is str:
-        return _ascii_text(value)
-    if value is None:
-        return "null"
-    if kind is int:
-        return int.__repr__(value)
-    return '"' + value.isoformat() + '"'
+    text = audit.plain_json(value)
+    return text if text is not None else '"' + value.isoformat() + '"'
 
 
 def _lines_texts(
