@@ -110,7 +110,11 @@ class RecordChecks:
     def lone_days(self, read: Mapping[str, dt.date | None]) -> dict[str, dt.date | None]:
         """:meth:`lone_day` of each text, given what ``parse_date`` reads each as (None: it
         cannot); each is remembered as :meth:`lone_day` would remember it."""
-        found = {text: self._in_range(day) for text, day in read.items()}
+        low, high = EARLIEST, self.today  # (as _in_range has them)
+        found = {
+            text: day if day is not None and low <= day <= high else None
+            for text, day in read.items()
+        }
         self._days.update(found)
         return found
 

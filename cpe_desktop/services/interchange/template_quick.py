@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections.abc import Callable, Sequence
+from itertools import compress, islice
 from typing import Any
 
 from cpe_desktop.services import bulk_records
@@ -31,6 +32,7 @@ from cpe_desktop.services.interchange.grouping import EMAIL, Group, GroupJudge, 
 from cpe_desktop.services.validation import parse_date
 
 _NEW_RECORD = bulk_records.NewRecord
+_SECOND = operator.itemgetter(1)
 
 
 def judge_rows(
@@ -51,7 +53,7 @@ def judge_rows(
         return None
     if "title" not in header or "completed_on" not in header:
         return None
-    cells = [row for _, row in body]  # each row's cells
+    cells = list(map(_SECOND, body))  # each row's cells
     if set(map(len, cells)) != {width}:
         return None
     at_title, at_day = header.index("title"), header.index("completed_on")
@@ -74,7 +76,7 @@ def judge_rows(
     )
     keys = list(zip(titles, days, sponsors, strict=True))
     # Each record's rows follow one another (the usual way also groups rows apart).
-    starts = [0, *(i for i in range(1, len(keys)) if keys[i] != keys[i - 1])]
+    starts = [0, *compress(range(1, len(keys)), map(operator.ne, islice(keys, 1, None), keys))]
     if len(starts) != len(dict.fromkeys(keys)):
         return None
     ends = [*starts[1:], len(keys)]
