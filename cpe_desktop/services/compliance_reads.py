@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import weakref
 from collections import defaultdict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -283,19 +283,39 @@ def _plain(
     if not rows:
         return []
     columns: list[Any] = list(zip(*rows, strict=True))
+    names = [field.name for field in fields]
     try:
         for number, field in enumerate(fields):
             passed = _passed(field)
             column = columns[number]
             if passed and set(map(type, column)) <= passed:
                 continue  # every value as the field gives it back
-            columns[number] = _converted(field, passed, column)
+            columns[number] = _converted(field, passed, column, {})
     except Exception:  # (a value the field refuses)
-        return _row_by_row(model, fields, rows)
-    names = [field.name for field in fields]
+        return _models(model, names, _row_by_row(fields, rows))
+    return _models(model, names, zip(*columns, strict=True))
+
+
+def _row_by_row(fields: list[peewee.Field], rows: list[tuple[Any, ...]]) -> list[list[Any]]:
+    """Each row's values converted as ``_converted`` converts a column's, value after value in
+    row order, as peewee would (so that the first value refused is the one peewee refuses)."""
+    kept: list[tuple[peewee.Field, frozenset[type], dict[tuple[type, Any], Any]]] = [
+        (field, _passed(field), {}) for field in fields
+    ]
+    return [
+        [
+            _converted(field, passed, (raw,), memo)[0]
+            for (field, passed, memo), raw in zip(kept, row, strict=True)
+        ]
+        for row in rows
+    ]
+
+
+def _models(model: Any, names: list[str], rows: Iterable[Sequence[Any]]) -> list[Any]:
+    """A clean ``model`` of each of ``rows`` (its fields' values, in order)."""
     new = object.__new__
     found = []
-    for values in zip(*columns, strict=True):
+    for values in rows:
         item = new(model)
         item.__data__ = dict(zip(names, values, strict=True))
         item._dirty, item.__rel__ = set(), {}
@@ -303,11 +323,16 @@ def _plain(
     return found
 
 
-def _converted(field: peewee.Field, passed: frozenset[type], column: tuple[Any, ...]) -> list[Any]:
+def _converted(
+    field: peewee.Field,
+    passed: frozenset[type],
+    column: Sequence[Any],
+    memo: dict[tuple[type, Any], Any],
+) -> list[Any]:
     """A column's values as ``field.python_value`` gives them, each distinct stored value
-    converted once (the values of the types in ``passed`` kept as they are)."""
+    converted once (``memo``: those converted so far; the values of the types in ``passed``
+    kept as they are)."""
     convert = field.python_value
-    memo: dict[tuple[type, Any], Any] = {}
     values = []
     for raw in column:
         if type(raw) in passed:  # what the field would give back as it is
@@ -321,31 +346,3 @@ def _converted(field: peewee.Field, passed: frozenset[type], column: tuple[Any, 
                 memo[key] = value
         values.append(value)
     return values
-
-
-def _row_by_row(model: Any, fields: list[peewee.Field], rows: list[tuple[Any, ...]]) -> list[Any]:
-    """``plain_models``' models converted row by row (each row's values in column order)."""
-    names = [field.name for field in fields]
-    converters = [field.python_value for field in fields]
-    kept = [_passed(field) for field in fields]
-    seen: list[dict[tuple[type, Any], Any]] = [{} for _ in fields]
-    new = object.__new__
-    found = []
-    for row in rows:
-        data = {}
-        columns = zip(names, converters, kept, seen, row, strict=True)
-        for name, convert, passed, memo, raw in columns:
-            if type(raw) in passed:  # what the field would give back as it is
-                data[name] = raw
-                continue
-            key = (type(raw), raw)
-            value = memo.get(key, memo)
-            if value is memo:
-                value = convert(raw)
-                if type(value) in _SHAREABLE:  # (never a list or dict two models would share)
-                    memo[key] = value
-            data[name] = value
-        item = new(model)
-        item.__data__, item._dirty, item.__rel__ = data, set(), {}  # type: ignore[attr-defined]
-        found.append(item)
-    return found
