@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
@@ -95,6 +96,24 @@ def _plain_iso_day(text: str) -> bool:
         and text.isascii()
         and (text[:4] + text[5:7] + text[8:]).isdigit()
     )
+
+
+_PLAIN_ISO_DAYS = re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2}\n)*[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def plain_iso_days(texts: Collection[str]) -> dict[str, dt.date] | None:
+    """Each text's day when every one is a plain ISO day (``_plain_iso_day``) that is a real
+    day, read at C speed: what ``parse_text_date`` gives each; None otherwise (read them one by
+    one). Every text ten characters long, their lines joined match the pattern only if each is
+    ``YYYY-MM-DD`` in ASCII digits (no text can hold the newline between them)."""
+    if not texts or {10} != set(map(len, texts)):
+        return None
+    if not _PLAIN_ISO_DAYS.fullmatch("\n".join(texts)):
+        return None
+    try:
+        return dict(zip(texts, map(dt.date.fromisoformat, texts), strict=True))
+    except ValueError:  # not a real day (the long way says why)
+        return None
 
 
 def parse_text_date(text: str, today: dt.date | None = None) -> dt.date:

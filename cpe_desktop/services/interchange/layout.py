@@ -12,10 +12,12 @@ Pure functions over plain rows ``(number, cells)``; :mod:`tabular` builds the Ta
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from itertools import compress
 from typing import Any
 
 from cpe_desktop.services.errors import ValidationError
@@ -252,7 +254,17 @@ def set_aside(
     headings_of: dict[str, str] = {}  # a text cell as a heading reads, each text worked out once
     plain = frozenset(i for i in named if not _DIGIT.search(wanted[i]))  # headings without digits
     numbers: dict[str, Decimal | None] = {}  # a text cell's number (_number), each text once
-    for number, cells in rows:
+    # Only the rows that may not be records are asked one by one (every row, when the sheet is
+    # not of the common shape); the others are records, taken in runs.
+    asked = _may_not_be_records(rows, wanted, named, status, label_columns, plain, headings_of)
+    done = 0
+    for index in range(len(rows)) if asked is None else asked:
+        if index > done:
+            run = rows[done:index]
+            records.extend(run)
+            sums.pending.extend(map(_CELLS, run))
+        number, cells = rows[index]
+        done = index + 1
         reason = _not_taken(cells, status) or _not_a_record(
             cells, wanted, named, date_column, label_columns, sums, headings_of, plain, numbers
         )
@@ -263,7 +275,91 @@ def set_aside(
             aside.append(SetAside(number, reason))
             if reason.startswith(("a totals", "a subtotal", "a year", "a section")):
                 sums.clear()
+    if done < len(rows):
+        run = rows[done:]
+        records.extend(run)
+        sums.pending.extend(map(_CELLS, run))
     return records, aside
+
+
+_CELLS = operator.itemgetter(1)
+
+
+def _may_not_be_records(
+    rows: Found,
+    wanted: list[str],
+    named: list[int],
+    status: int | None,
+    label_columns: set[int],
+    plain: frozenset[int],
+    headings_of: dict[str, str],
+) -> list[int] | None:
+    """The indices (in order) of the rows that ``_not_taken`` or ``_not_a_record`` might set
+    aside: every other row is a record. Told column by column, each distinct text once, for a
+    sheet of the common shape (every row as wide, every cell a text, a label column); None for
+    any other sheet, whose rows are then all asked one by one.
+
+    A row is surely a record when its status (if any) is not one of ``_NOT_TAKEN``, none of its
+    cells under a heading reads as that heading (so it cannot repeat the header), none holds
+    "total", and both a label column and a second column are filled (so it is not one value
+    alone, nor numbers without a label).
+    """
+    if not rows or len(wanted) < 2:
+        return None
+    cells = list(map(_CELLS, rows))
+    widths = set(map(len, cells))
+    if len(widths) != 1:
+        return None
+    width = widths.pop()
+    labels = sorted(i for i in label_columns if i < width)
+    if width < 2 or not labels:
+        return None
+    columns = list(zip(*cells, strict=True))
+    distinct = [set(column) for column in columns]
+    if {str} != set().union(*(map(type, values) for values in distinct)):
+        return None
+    asked: set[int] = set()
+    count = range(len(rows))
+
+    def rows_holding(column: int, chosen: set[str]) -> None:
+        if chosen:
+            asked.update(compress(count, map(chosen.__contains__, columns[column])))
+
+    if status is not None and status < width:
+        rows_holding(
+            status, {v for v in distinct[status] if normalise_heading(_text(v)) in _NOT_TAKEN}
+        )
+    if len(named) >= 2:
+        for i in named:
+            # A text reads as its heading only if it holds the heading's first word (in any
+            # case): most columns hold it in none of their texts, told in one search.
+            if i < width and wanted[i].split()[0] in _lowered(distinct[i]):
+                rows_holding(i, {v for v in distinct[i] if _reads_as(v, i, wanted, plain)})
+    for i in range(width):
+        if "total" in _lowered(distinct[i]):
+            rows_holding(i, {v for v in distinct[i] if "total" in v.lower()})
+    label = labels[0]
+    others = [i for i in range(width) if i != label]
+    # The second column: the first never blank, else the one filled in most rows.
+    other = next((i for i in others if all(map(str.strip, distinct[i]))), None)
+    if other is None:
+        other = max(others, key=lambda i: sum(map(bool, map(str.strip, columns[i]))))
+    for i in (label, other):
+        if not all(map(str.strip, distinct[i])):
+            rows_holding(i, {v for v in distinct[i] if not v.strip()})
+    return sorted(asked)
+
+
+def _lowered(texts: set[str]) -> str:
+    """The texts joined by a separator no word holds, in lower case."""
+    return "\x1f".join(texts).lower()
+
+
+def _reads_as(value: str, i: int, wanted: list[str], plain: frozenset[int]) -> bool:
+    """Does the text ``value`` under column ``i`` read as its heading (``_not_a_record``)?"""
+    if i in plain and _DIGIT.search(value):
+        return False
+    return normalise_heading(_text(value)) == wanted[i]
 
 
 class _Sums:

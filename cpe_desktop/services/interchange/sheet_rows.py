@@ -9,12 +9,19 @@ the hours over one column per field. All three come out the same way here.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from decimal import Decimal
+from itertools import repeat
 from typing import Any
 
 from cpe_desktop.rules.fields import BEHAVIORAL_ETHICS, REGULATORY_ETHICS
-from cpe_desktop.services.interchange.cells import credits_cell, field_cell, parse_date_range
+from cpe_desktop.services.interchange.cells import (
+    credits_cell,
+    field_cell,
+    parse_date_range,
+    plain_iso_days,
+)
 from cpe_desktop.services.interchange.csv_format import restore
 from cpe_desktop.services.interchange.grouping import Problems, Row
 from cpe_desktop.services.interchange.mapping import ETHICS_PART
@@ -38,6 +45,10 @@ def read_rows(
     if hours:
         return _unpivoted(table, mapping, problems, constants, hours, read)
     part = mapping.get(ETHICS_PART)
+    if part is None:
+        quick = _read_columns(table, mapping, constants, read)
+        if quick is not None:
+            return quick
     rows = []
     for table_row in table.rows:
         combined = None
@@ -162,6 +173,77 @@ def _read_cells(
             problems.add(table_row.number, name, problem)
         cells[name] = value
     return cells
+
+
+def _read_columns(
+    table: Table, mapping: Mapping[str, int], constants: Mapping[str, str], read: _Reader
+) -> list[Row] | None:
+    """``read_rows``'s rows of a sheet of the common shape, read column by column (each distinct
+    text converted once) instead of row by row; None for any other sheet, read the usual way.
+
+    The common shape: no ethics part (the caller's test) and no hours columns, every mapped
+    cell present and a text, no combined subject cell, no range of dates, no cell with a
+    problem, and a column never empty (so no row is skipped for holding data only elsewhere).
+    """
+    if not table.rows:
+        return None
+    plan = read.plan(mapping, ())
+    given = list(map(_CELLS, table.rows))
+    if min(map(len, given)) <= max(index for _, index, _, _ in plan):
+        return None  # a mapped cell missing from some row
+    names: list[str] = []
+    columns: list[list[Any]] = []
+    raw: dict[str, list[Any]] = {}
+    plain_days: dict[str, set[str]] = {}  # a date column's texts, all plain ISO days
+    for name, index, _left, texts in plan:
+        column = list(map(operator.itemgetter(index), given))
+        distinct = set(column)
+        if {str} != set(map(type, distinct)):
+            return None
+        if texts is None:  # text as it is, a formula's guard removed
+            if "\x1f'" in "\x1f" + "\x1f".join(distinct):  # (or a text holding "\x1f'")
+                return None
+            read_as = column
+        else:
+            if name in _DAYS and (days := plain_iso_days(distinct)) is not None:
+                plain_days[name] = distinct  # (never a range of dates)
+                texts.update(zip(days, zip(days.values(), repeat(None), strict=False), strict=True))
+            for value in distinct.difference(texts):
+                texts[value] = field_cell(name, value)
+            if {None} != set(map(_PROBLEM, map(texts.__getitem__, distinct))):
+                return None  # a problem, noted the usual way
+            read_as = list(map(_VALUE, map(texts.__getitem__, column)))
+        names.append(name)
+        columns.append(read_as)
+        raw[name] = column
+    if "field_of_study" in raw and any(
+        read.combined(value) is not None for value in set(raw["field_of_study"])
+    ):
+        return None
+    if not any(all(value != "" for value in set(column)) for column in columns):
+        return None  # a row may hold data only elsewhere
+    if (
+        "completed_on" in raw
+        and "completed_on" not in plain_days
+        and any(read.date_range(value) is not None for value in set(raw["completed_on"]))
+    ):
+        return None  # a first day from a range of dates
+    count = len(given)
+    for name, value in constants.items():
+        if name in raw:
+            columns[names.index(name)] = [value] * count
+        else:
+            names.append(name)
+            columns.append([value] * count)
+    numbers = map(_NUMBER, table.rows)
+    return list(map(Row, numbers, map(dict, map(zip, repeat(names), zip(*columns, strict=True)))))
+
+
+_CELLS = operator.attrgetter("cells")
+_DAYS = ("completed_on", "started_on")
+_VALUE = operator.itemgetter(0)  # of a (value, problem) that ``field_cell`` gives
+_PROBLEM = operator.itemgetter(1)
+_NUMBER = operator.attrgetter("number")
 
 
 def _complete(
