@@ -33,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 from cpe_desktop.rules.caps import CappedWindow
@@ -292,8 +293,18 @@ def _component_list(
             "",
             met=year.met,
         )
-    ordered = sorted([*entries, *parts.results], key=lambda r: (-r.missing, not r.headline))
-    return tuple(ordered)
+    return tuple(_most_missing_first([*entries, *parts.results]))
+
+
+# What ``_most_missing_first`` sorts by, in falling order.
+_MISSING_HEADLINE = attrgetter("missing", "headline")
+
+
+def _most_missing_first(results: list[ComponentResult]) -> list[ComponentResult]:
+    """``results`` most missing first, a headline figure first among equals, equals otherwise
+    as given: ``sorted(results, key=lambda r: (-r.missing, not r.headline))``, sorted falling
+    (a falling sort keeps equals as given too) rather than by a key negating each amount."""
+    return sorted(results, key=_MISSING_HEADLINE, reverse=True)
 
 
 def _guarded(ctx: EvaluationContext, status: Status) -> Status:

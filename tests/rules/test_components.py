@@ -558,3 +558,31 @@ def test_component_sums_are_the_record_by_record_sums(drafts, self_study, nano):
                     if match.field(credit.field):
                         one_by_one += credit.amount if amounts is None else amounts[j]
             assert judge._sum(match, window, span.start, span.end) == one_by_one
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(
+                [Decimal(0), Decimal("0.0"), Decimal("-0"), Decimal(1), Decimal("2.5")]
+            ),
+            st.booleans(),
+        ),
+        max_size=12,
+    )
+)
+def test_components_are_ordered_most_missing_first_headline_first_among_equals(parts):
+    """The evaluation's components are ordered as ``sorted`` with the key ``(-missing, not
+    headline)`` orders them (equals as given): ``_most_missing_first`` sorts falling by
+    (missing, headline) instead. Equal amounts spelled apart (0, 0.0, -0) are equals."""
+    from types import SimpleNamespace
+
+    from cpe_desktop.rules.compliance import _most_missing_first
+
+    results = [
+        SimpleNamespace(missing=missing, headline=headline, number=number)
+        for number, (missing, headline) in enumerate(parts)
+    ]
+    expected = sorted(results, key=lambda r: (-r.missing, not r.headline))
+    assert [r.number for r in _most_missing_first(list(results))] == [r.number for r in expected]
