@@ -12,13 +12,18 @@ gives; ``cells.plain_iso_days`` reads a column of plain ISO days as ``parse_text
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import itertools
 from unittest.mock import patch
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from cpe_desktop.services.interchange import cells, layout, sheet_rows
+from cpe_desktop.services.errors import ValidationError
+from cpe_desktop.services.interchange import cells, layout, sheet_rows, tabular
 from cpe_desktop.services.interchange.grouping import Problems
 from cpe_desktop.services.interchange.tabular import Table, TableRow
 
@@ -322,3 +327,72 @@ def test_plain_iso_days_are_read_as_one_by_one(texts):
             assert all(type(day) is dt.date for day in days.values())
             return
     assert days is None
+
+
+# --- a CSV text's non-blank records (tabular.csv_records), read in runs ---------------------
+
+
+def _records_one_by_one(text, delimiter, limit):
+    """What ``csv_records`` gave reading a text without quotes record by record."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    filled = (
+        pair
+        for pair in enumerate(reader, 1)
+        if (pair[1] and pair[1][0].strip()) or "".join(pair[1]).strip()
+    )
+    found = list(itertools.islice(filled, limit + 2))
+    if len(found) > limit + 1:
+        return f"line {found[limit + 1][0]}"
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from(["", " ", "\t", "a", " b ", "1", "x y"]), max_size=4).map(
+            ",".join
+        ),
+        max_size=12,
+    ),
+    st.sampled_from(["\n", "\r\n"]),
+    st.integers(0, 6),
+)
+@example(["a", "", "b", " , ", "c", "d", "e"], "\n", 2)
+def test_csv_records_read_in_runs_as_one_by_one(lines, newline, limit):
+    text = newline.join(lines)
+    expected = _records_one_by_one(text, ",", limit)
+    with patch.object(tabular, "MAX_ROWS", limit):
+        try:
+            found = tabular.csv_records(text, ",")
+        except ValidationError as exc:
+            found = exc.field
+    assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("given", "line", "last"),
+    [(["a", "", "b", "c", "d", "e", "f"], "line 5", 5), (["a", "b", "c", "d", "e"], "line 4", 4)],
+)
+def test_csv_records_read_no_further_than_one_record_past_the_limit(given, line, last):
+    """Lines past the limit are never read (a fault there is not the file's first problem)."""
+    read = []
+    text = "\n".join(given)
+    lines = io.StringIO(text, newline="")
+    original = csv.reader
+
+    def reader(*_args, **_kwargs):
+        for row in original(lines):
+            read.append(row)
+            yield row
+
+    with patch.object(tabular, "MAX_ROWS", 2), patch.object(tabular.csv, "reader", reader):
+        try:
+            tabular.csv_records(text, ",")
+        except ValidationError as exc:
+            assert exc.field == line
+    assert read == [[cell] if cell else [] for cell in given[:last]]
+
+
+def test_a_csv_tables_rows_keep_their_lines_and_cells_as_tuples():
+    table = tabular.csv_table("Date,Title\n2024-01-02,A\n , \n2024-01-03,B\n", "x.csv")
+    assert table.rows == (TableRow(2, ("2024-01-02", "A")), TableRow(4, ("2024-01-03", "B")))
