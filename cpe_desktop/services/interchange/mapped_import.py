@@ -30,9 +30,11 @@ from __future__ import annotations
 
 import csv
 import io
+import operator
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +58,7 @@ from cpe_desktop.services.interchange.common import (
 from cpe_desktop.services.interchange.csv_format import neutralise
 from cpe_desktop.services.interchange.grouping import (
     CHECKED_PERCENT,
+    Group,
     Problems,
     RowError,
     check_emails,
@@ -294,19 +297,25 @@ def preview(
     for error in result.errors:
         reason = f"{error.column}: {error.message}" if error.column else error.message
         wrong.setdefault(error.row, []).append(reason)
-    for group in groups:
-        lines = [row.line for row in group.rows]
-        bad = [line for line in lines if line in wrong]
-        if not bad:
-            result.importable.append(
-                PreviewRecord(tuple(lines), group.values, stored.get(_key(group.values)))
-            )
-            continue
-        for line in dict.fromkeys(lines):  # a row split in several credit lines is one row
-            reasons = wrong.get(line) or [
-                f"part of the record on {table.unit} {bad[0]}, which has a problem"
-            ]
-            result.bad_rows.append(SkippedRow(line, tuple(dict.fromkeys(reasons))))
+    if not wrong:  # (most files) every record importable, matched only when some are stored
+        existing = map(stored.get, map(_key, map(_VALUES, groups))) if stored else repeat(None)
+        result.importable = list(
+            map(PreviewRecord, map(_lines_of, groups), map(_VALUES, groups), existing)
+        )
+    else:
+        for group in groups:
+            lines = [row.line for row in group.rows]
+            bad = [line for line in lines if line in wrong]
+            if not bad:
+                result.importable.append(
+                    PreviewRecord(tuple(lines), group.values, stored.get(_key(group.values)))
+                )
+                continue
+            for line in dict.fromkeys(lines):  # a row split in several credit lines is one row
+                reasons = wrong.get(line) or [
+                    f"part of the record on {table.unit} {bad[0]}, which has a problem"
+                ]
+                result.bad_rows.append(SkippedRow(line, tuple(dict.fromkeys(reasons))))
     result.bad_rows.sort(key=lambda row: row.number)
     # Said of the records that can be imported, whether or not some rows have problems.
     defaulted = {name for name in NOT_STATED_FIELDS if name in given and name not in typed}
@@ -417,6 +426,16 @@ def _key(values: Mapping[str, Any]) -> bulk_records.RecordKey:
     return bulk_records.record_key(values)
 
 
+_VALUES = operator.attrgetter("values")
+_PREPARED = operator.itemgetter(1)
+_LINE = operator.attrgetter("line")
+
+
+def _lines_of(group: Group) -> tuple[int, ...]:
+    """The lines of a group's rows, in order (a ``PreviewRecord``'s ``rows``)."""
+    return tuple(map(_LINE, group.rows))
+
+
 @no_cycle_collection()
 def import_mapped(
     ctx: ServiceContext,
@@ -484,6 +503,8 @@ def import_mapped(
         stored = bulk_records.stored_keys(user.user_id)
         new: list[bulk_records.NewRecord] = []
         present: list[tuple[PreviewRecord, int]] = []
+        if not stored:  # (a person's first import) every record is new
+            new, ready = list(map(_PREPARED, ready)), []
         for record, prepared in ready:
             existing = stored.get(_key(record.values))
             if existing is None:

@@ -22,10 +22,15 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from cpe_desktop.db.models import CpeRecord
+from cpe_desktop.services import bulk_records, users
 from cpe_desktop.services.errors import ValidationError
-from cpe_desktop.services.interchange import cells, layout, sheet_rows, tabular
+from cpe_desktop.services.interchange import cells, layout, mapped_import, sheet_rows, tabular
+from cpe_desktop.services.interchange.csv_format import HEADER, import_records_csv
 from cpe_desktop.services.interchange.grouping import Problems
-from cpe_desktop.services.interchange.tabular import Table, TableRow
+from cpe_desktop.services.interchange.mapped_import import import_mapped
+from cpe_desktop.services.interchange.mapping import guess_mapping
+from cpe_desktop.services.interchange.tabular import Table, TableRow, csv_table
 
 HEADINGS = [
     ("Date", "Course", "Hours", "Field"),
@@ -396,3 +401,59 @@ def test_csv_records_read_no_further_than_one_record_past_the_limit(given, line,
 def test_a_csv_tables_rows_keep_their_lines_and_cells_as_tuples():
     table = tabular.csv_table("Date,Title\n2024-01-02,A\n , \n2024-01-03,B\n", "x.csv")
     assert table.rows == (TableRow(2, ("2024-01-02", "A")), TableRow(4, ("2024-01-03", "B")))
+
+
+# --- the preview's records when no row has a problem; the import's when nothing is stored ----
+
+
+@pytest.fixture
+def alice(db, system):
+    return users.create_user(system, {"name": "Alice", "email": "alice@example.com"}).value
+
+
+def _rows_text(numbers, extra=""):
+    lines = [",".join(HEADER)]
+    for number in numbers:
+        day = f"2024-{1 + number % 12:02d}-{1 + number % 28:02d}"
+        lines.append(f"{day},Course {number},ACME,,Group Live,Taxes,{number % 4 + 1},,")
+        if number % 2:
+            lines.append(f"{day},Course {number},ACME,,Group Live,Regulatory Ethics,1,,n")
+    return "\n".join([*lines, *([extra] if extra else [])])
+
+
+def _previewed(system, alice, text):
+    table = csv_table(text, "file.csv")
+    return mapped_import.preview(system, table, guess_mapping(table.headers), alice)
+
+
+@pytest.mark.parametrize("stored", [range(0), range(3, 7)])
+def test_the_previews_records_are_its_groups_each_matched(system, alice, stored, monkeypatch):
+    """Every record importable (no problem): each group's lines, values and stored record."""
+    import_records_csv(system, _rows_text(stored), alice)
+    groups = []
+    group_rows = mapped_import.group_rows
+    monkeypatch.setattr(
+        mapped_import, "group_rows", lambda rows: groups.append(group_rows(rows)) or groups[-1]
+    )
+    result = _previewed(system, alice, _rows_text(range(1, 10)))
+    keys = bulk_records.stored_keys(alice.user_id)
+    assert result.ok and len(keys) == len(stored)
+    expected = [
+        mapped_import.PreviewRecord(
+            tuple(row.line for row in group.rows),
+            group.values,
+            keys.get(bulk_records.record_key(group.values)),
+        )
+        for group in groups[0]
+    ]
+    assert result.importable == result.records == expected
+    assert [record.duplicate for record in expected] == [n in stored for n in range(1, 10)]
+
+
+@pytest.mark.parametrize("stored", [range(0), range(3, 7)])
+def test_an_import_stores_only_the_records_not_stored(system, alice, stored):
+    import_records_csv(system, _rows_text(stored), alice)
+    table = csv_table(_rows_text(range(1, 10)), "file.csv")
+    summary = import_mapped(system, table, guess_mapping(table.headers), alice)
+    assert (summary.records_added, summary.records_skipped) == (9 - len(stored), len(stored))
+    assert CpeRecord.select().count() == 9
