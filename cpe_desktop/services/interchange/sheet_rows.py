@@ -188,6 +188,8 @@ def _read_columns(
     if not table.rows:
         return None
     plan = read.plan(mapping, ())
+    if not plan:
+        return None
     given = list(map(_CELLS, table.rows))
     if min(map(len, given)) <= max(index for _, index, _, _ in plan):
         return None  # a mapped cell missing from some row

@@ -457,3 +457,8 @@ def test_an_import_stores_only_the_records_not_stored(system, alice, stored):
     summary = import_mapped(system, table, guess_mapping(table.headers), alice)
     assert (summary.records_added, summary.records_skipped) == (9 - len(stored), len(stored))
     assert CpeRecord.select().count() == 9
+
+
+def test_a_mapping_of_nothing_is_read_the_usual_way():
+    table = Table("t.csv", ("Date",), (TableRow(2, ("2024-01-02",)),), 1)
+    assert _read(table, {}, {"sponsor": "ACME"}) == ([], [])
