@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import operator
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -237,7 +238,7 @@ def preview(
     """
     ctx.require_owner(user.user_id, "import records")
     leave = set(excluded)
-    left_out = tuple(row.number for row in table.rows if row.number in leave)
+    left_out = tuple(row.number for row in table.rows if row.number in leave) if leave else ()
     table = edited_table(table, edits, excluded)
     result = Preview(table, left_out=left_out)
     typed = {name: str(value).strip() for name, value in (constants or {}).items()}
@@ -392,19 +393,38 @@ def _not_stated_once(
         not_stated_field("field of study"): "field_of_study",
     }
     kept = [w for w in warnings if not any(w.endswith(note) for note in notes)]
+    values = list(map(_VALUES, records))
     counts = {
-        "delivery_method": sum(1 for r in records if r.values.get("delivery_method") == NOT_STATED),
-        "field_of_study": sum(
-            1
-            for r in records
-            if any(line.get("field") == NOT_STATED for line in r.values.get("credits") or ())
+        "delivery_method": sum(
+            map(operator.eq, map(_METHOD, values), repeat(NOT_STATED, len(values)))
         ),
+        "field_of_study": _not_stated_fields(values),
     }
     for note, name in notes.items():
         if counts[name]:
             said = _NO_COLUMN[name].format(NOT_STATED) if name in defaulted else note
             kept.append(f"{_count(counts[name], 'record')}: {said}")
     return kept
+
+
+_METHOD = operator.methodcaller("get", "delivery_method")
+_CREDITS = operator.methodcaller("get", "credits")
+_FIELD = operator.methodcaller("get", "field")
+
+
+def _not_stated_fields(values: Sequence[Mapping[str, Any]]) -> int:
+    """How many records have a credit line whose field is "Not stated": none when no line of
+    any has it (told in one pass at C speed, most files), else counted record by record."""
+    lines = list(map(_CREDITS, values))
+    if {list} == set(map(type, lines)) and NOT_STATED not in map(
+        _FIELD, itertools.chain.from_iterable(lines)
+    ):
+        return 0
+    return sum(
+        1
+        for found in values
+        if any(line.get("field") == NOT_STATED for line in found.get("credits") or ())
+    )
 
 
 def constant_problems(mapping: Mapping[str, int], constants: Mapping[str, str]) -> dict[str, str]:

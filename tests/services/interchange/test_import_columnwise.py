@@ -31,6 +31,7 @@ from cpe_desktop.services.interchange.grouping import Problems
 from cpe_desktop.services.interchange.mapped_import import import_mapped
 from cpe_desktop.services.interchange.mapping import guess_mapping
 from cpe_desktop.services.interchange.tabular import Table, TableRow, csv_table
+from cpe_desktop.services.records import NOT_STATED, NOT_STATED_METHOD, not_stated_field
 
 HEADINGS = [
     ("Date", "Course", "Hours", "Field"),
@@ -462,3 +463,59 @@ def test_an_import_stores_only_the_records_not_stored(system, alice, stored):
 def test_a_mapping_of_nothing_is_read_the_usual_way():
     table = Table("t.csv", ("Date",), (TableRow(2, ("2024-01-02",)),), 1)
     assert _read(table, {}, {"sponsor": "ACME"}) == ([], [])
+
+
+# --- the "not stated" notes counted at C speed (mapped_import._not_stated_once) --------------
+
+
+def _not_stated_once_usual(warnings, defaulted, records):
+    """``_not_stated_once`` as it counted record by record."""
+    notes = {
+        NOT_STATED_METHOD: "delivery_method",
+        not_stated_field("field of study"): "field_of_study",
+    }
+    kept = [w for w in warnings if not any(w.endswith(note) for note in notes)]
+    counts = {
+        "delivery_method": sum(1 for r in records if r.values.get("delivery_method") == NOT_STATED),
+        "field_of_study": sum(
+            1
+            for r in records
+            if any(line.get("field") == NOT_STATED for line in r.values.get("credits") or ())
+        ),
+    }
+    for note, name in notes.items():
+        if counts[name]:
+            said = mapped_import._NO_COLUMN[name].format(NOT_STATED) if name in defaulted else note
+            kept.append(f"{mapped_import._count(counts[name], 'record')}: {said}")
+    return kept
+
+
+_LINE_FIELD = st.sampled_from([NOT_STATED, "Taxes", "Auditing"])
+_VALUES_DRAWN = st.fixed_dictionaries(
+    {},
+    optional={
+        "delivery_method": st.sampled_from([NOT_STATED, "Group Live", None, ""]),
+        "credits": st.one_of(
+            st.none(),
+            st.lists(st.fixed_dictionaries({"field": _LINE_FIELD, "credits": st.just(1)})),
+            st.lists(st.fixed_dictionaries({"field": _LINE_FIELD})).map(tuple),
+        ),
+    },
+)
+
+
+@given(
+    st.lists(_VALUES_DRAWN, max_size=6),
+    st.sets(st.sampled_from(["delivery_method", "field_of_study"])),
+    st.lists(st.sampled_from([f"x: {NOT_STATED_METHOD}", "other", "a"]), max_size=3),
+)
+@example(
+    [{"delivery_method": NOT_STATED, "credits": [{"field": NOT_STATED}, {"field": NOT_STATED}]}],
+    set(),
+    [],
+)
+@example([{"delivery_method": "Group Live", "credits": [{"field": "Taxes"}]}], set(), [])
+def test_not_stated_notes_counted_as_record_by_record(values, defaulted, warnings):
+    records = [mapped_import.PreviewRecord((n,), found) for n, found in enumerate(values, 2)]
+    expected = _not_stated_once_usual(list(warnings), defaulted, records)
+    assert mapped_import._not_stated_once(list(warnings), defaulted, records) == expected
