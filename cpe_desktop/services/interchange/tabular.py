@@ -136,17 +136,14 @@ def csv_records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
     if '"' not in text:  # no quoted cell: each record is one line, numbered in turn
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         try:
-            # Read no further than one record past the limit: each time, only as many lines as
-            # records are still wanted (each line is at most one record), until the text ends.
-            # A record is blank when every cell is, told of its cells joined (at C speed).
-            numbered = enumerate(reader, 1)
-            found: list[tuple[int, list[str]]] = []
-            while (wanted := MAX_ROWS + 2 - len(found)) > 0:
-                lines = list(itertools.islice(numbered, wanted))
-                cells = map(_CELLS, lines)
-                found.extend(itertools.compress(lines, map(str.strip, map("".join, cells))))
-                if len(lines) < wanted:
-                    break
+            # Read no further than one record past the limit.
+            # A record is blank when every cell is: most are told by their first cell.
+            filled = (
+                pair
+                for pair in enumerate(reader, 1)
+                if (pair[1] and pair[1][0].strip()) or "".join(pair[1]).strip()
+            )
+            found = list(itertools.islice(filled, MAX_ROWS + 2))
         except csv.Error as exc:
             message = f"cannot be read as CSV ({exc})"
             raise ValidationError(f"line {reader.line_num}", message) from None

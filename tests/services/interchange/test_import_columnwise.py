@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import itertools
 from unittest.mock import patch
 
 import pytest
@@ -335,44 +334,7 @@ def test_plain_iso_days_are_read_as_one_by_one(texts):
     assert days is None
 
 
-# --- a CSV text's non-blank records (tabular.csv_records), read in runs ---------------------
-
-
-def _records_one_by_one(text, delimiter, limit):
-    """What ``csv_records`` gave reading a text without quotes record by record."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    filled = (
-        pair
-        for pair in enumerate(reader, 1)
-        if (pair[1] and pair[1][0].strip()) or "".join(pair[1]).strip()
-    )
-    found = list(itertools.islice(filled, limit + 2))
-    if len(found) > limit + 1:
-        return f"line {found[limit + 1][0]}"
-    return found
-
-
-@settings(max_examples=300, deadline=None)
-@given(
-    st.lists(
-        st.lists(st.sampled_from(["", " ", "\t", "a", " b ", "1", "x y"]), max_size=4).map(
-            ",".join
-        ),
-        max_size=12,
-    ),
-    st.sampled_from(["\n", "\r\n"]),
-    st.integers(0, 6),
-)
-@example(["a", "", "b", " , ", "c", "d", "e"], "\n", 2)
-def test_csv_records_read_in_runs_as_one_by_one(lines, newline, limit):
-    text = newline.join(lines)
-    expected = _records_one_by_one(text, ",", limit)
-    with patch.object(tabular, "MAX_ROWS", limit):
-        try:
-            found = tabular.csv_records(text, ",")
-        except ValidationError as exc:
-            found = exc.field
-    assert found == expected
+# --- a CSV text's non-blank records (tabular.csv_records) -----------------------------------
 
 
 @pytest.mark.parametrize(
