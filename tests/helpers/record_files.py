@@ -38,3 +38,15 @@ def template_records_csv(rows: int, seed: int = 7) -> tuple[str, int]:
             )  # fmt: skip
             written += 1
     return out.getvalue(), records
+
+
+def numbered_records_csv(numbers: range | list[int], extra: str = "") -> str:
+    """Template rows for records numbered ``numbers`` (a day and an amount from the number; odd
+    ones with a second line of ethics), as CSV text; ``extra``: a last line as it is."""
+    lines = [",".join(HEADER)]
+    for number in numbers:
+        day = f"2024-{1 + number % 12:02d}-{1 + number % 28:02d}"
+        lines.append(f"{day},Course {number},ACME,,Group Live,Taxes,{number % 4 + 1},,")
+        if number % 2:
+            lines.append(f"{day},Course {number},ACME,,Group Live,Regulatory Ethics,1,,n")
+    return "\n".join([*lines, *([extra] if extra else [])])

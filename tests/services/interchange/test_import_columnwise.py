@@ -25,12 +25,13 @@ from cpe_desktop.db.models import CpeRecord
 from cpe_desktop.services import bulk_records, users
 from cpe_desktop.services.errors import ValidationError
 from cpe_desktop.services.interchange import cells, layout, mapped_import, sheet_rows, tabular
-from cpe_desktop.services.interchange.csv_format import HEADER, import_records_csv
+from cpe_desktop.services.interchange.csv_format import import_records_csv
 from cpe_desktop.services.interchange.grouping import Problems
 from cpe_desktop.services.interchange.mapped_import import import_mapped
 from cpe_desktop.services.interchange.mapping import guess_mapping
 from cpe_desktop.services.interchange.tabular import Table, TableRow, csv_table
 from cpe_desktop.services.records import NOT_STATED, NOT_STATED_METHOD, not_stated_field
+from tests.helpers.record_files import numbered_records_csv
 
 HEADINGS = [
     ("Date", "Course", "Hours", "Field"),
@@ -374,14 +375,7 @@ def alice(db, system):
     return users.create_user(system, {"name": "Alice", "email": "alice@example.com"}).value
 
 
-def _rows_text(numbers, extra=""):
-    lines = [",".join(HEADER)]
-    for number in numbers:
-        day = f"2024-{1 + number % 12:02d}-{1 + number % 28:02d}"
-        lines.append(f"{day},Course {number},ACME,,Group Live,Taxes,{number % 4 + 1},,")
-        if number % 2:
-            lines.append(f"{day},Course {number},ACME,,Group Live,Regulatory Ethics,1,,n")
-    return "\n".join([*lines, *([extra] if extra else [])])
+_rows_text = numbered_records_csv
 
 
 def _previewed(system, alice, text):

@@ -22,12 +22,13 @@ from cpe_desktop.services.audit import trail as audit
 from cpe_desktop.services.backups.maintenance import check
 from cpe_desktop.services.interchange import layout
 from cpe_desktop.services.interchange.cells import field_cell, parse_date_range
-from cpe_desktop.services.interchange.csv_format import HEADER, import_records_csv
+from cpe_desktop.services.interchange.csv_format import import_records_csv
 from cpe_desktop.services.interchange.grouping import Group, Problems, Row, _check_agreement
 from cpe_desktop.services.interchange.mapped_import import import_mapped
 from cpe_desktop.services.interchange.mapping import guess_mapping
 from cpe_desktop.services.interchange.sheet_rows import _Reader
 from cpe_desktop.services.interchange.tabular import csv_table
+from tests.helpers.record_files import numbered_records_csv
 
 CELL_TEXTS = [
     "2024-03-02",
@@ -170,14 +171,7 @@ def test_values_reach_the_driver_as_db_value_gives_them(alice, system):
 def test_the_check_passes_after_imports_in_several_batches(alice, system, monkeypatch):
     monkeypatch.setattr(bulk_records, "MAX_ROWS_PER_STATEMENT", 3)
 
-    def rows(numbers: range) -> str:
-        lines = [",".join(HEADER)]
-        for number in numbers:
-            day = f"2024-{1 + number % 12:02d}-{1 + number % 28:02d}"
-            lines.append(f"{day},Course {number},ACME,,Group Live,Taxes,{number % 4 + 1},,")
-            if number % 2:
-                lines.append(f"{day},Course {number},ACME,,Group Live,Regulatory Ethics,1,,n")
-        return "\n".join(lines)
+    rows = numbered_records_csv
 
     import_records_csv(system, rows(range(1, 7)), alice)
     table = csv_table(rows(range(7, 12)), "more.csv")
