@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cpe_desktop.db.models import ActivityLog, AuditLog, CpeRecord, RecordCredit, database
-from cpe_desktop.services import bulk_records, records, users
+from cpe_desktop.services import bulk_records, bulk_sql, records, users
 from cpe_desktop.services.audit import trail as audit
 from cpe_desktop.services.context import Actor, ServiceContext
 from cpe_desktop.services.errors import PermissionDenied
@@ -163,7 +163,7 @@ def test_bulk_rows_are_what_their_audit_entries_say(system, people):
 @pytest.mark.parametrize("how", ["file", "mapped"])
 def test_a_failure_while_writing_leaves_no_trace(system, people, monkeypatch, tmp_path, how):
     _, alice = people
-    monkeypatch.setattr(bulk_records, "MAX_ROWS_PER_STATEMENT", 4)
+    monkeypatch.setattr(bulk_sql, "MAX_ROWS_PER_STATEMENT", 4)
     real = bulk_records._insert_credits
     batches = []
 
@@ -193,7 +193,7 @@ def test_a_failure_while_writing_leaves_no_trace(system, people, monkeypatch, tm
 
 def test_records_written_in_many_batches_keep_their_credits(system, people, monkeypatch, tmp_path):
     _, alice = people
-    monkeypatch.setattr(bulk_records, "MAX_ROWS_PER_STATEMENT", 3)
+    monkeypatch.setattr(bulk_sql, "MAX_ROWS_PER_STATEMENT", 3)
     path = Path(tmp_path) / "records.csv"
     path.write_text(_rows(10), encoding="utf-8")
     shown: list[tuple[int, str]] = []
@@ -337,7 +337,7 @@ def test_records_of_any_columns_are_written_as_one_insert_each_writes_them(
     (the way taken when no ids can be reserved) stores them."""
     admin, alice = people
     made = _mixed_records(admin.user_id, alice.user_id)
-    monkeypatch.setattr(bulk_records, "MAX_ROWS_PER_STATEMENT", 8)
+    monkeypatch.setattr(bulk_sql, "MAX_ROWS_PER_STATEMENT", 8)
     found = []
     for reserving in (True, False):
         with monkeypatch.context() as patched:
@@ -392,14 +392,14 @@ def test_columns_null_in_every_row_store_null(db):
     fields = (Scratch.id, Scratch.a, Scratch.b, Scratch.c, Scratch.d)
     columns = [
         [1, 2, 3],
-        bulk_records._Same(None),
+        bulk_sql.Same(None),
         [None, None, None],
         [None, "c", None],
-        bulk_records._Same("d"),
+        bulk_sql.Same("d"),
     ]
-    bulk_records._insert_columns(Scratch, fields, columns, 3)
-    columns = [[4], [None], bulk_records._Same(None), bulk_records._Same("c"), ["e"]]
-    bulk_records._insert_columns(Scratch, fields, columns, 1)
+    bulk_sql.insert_columns(Scratch, fields, columns, 3)
+    columns = [[4], [None], bulk_sql.Same(None), bulk_sql.Same("c"), ["e"]]
+    bulk_sql.insert_columns(Scratch, fields, columns, 1)
     stored = database.execute_sql("SELECT id, a, b, c, d FROM scratch ORDER BY id").fetchall()
     assert [tuple(row) for row in stored] == [
         (1, None, None, None, "d"),
@@ -473,9 +473,9 @@ def test_a_value_written_into_the_statement_is_stored_as_bound(db, value):
             expected = type(error).__name__
         transaction.rollback()
     with database.atomic() as transaction:
-        same = bulk_records._Same(value)
+        same = bulk_sql.Same(value)
         try:
-            bulk_records._insert_columns(Scratch, fields, [[1, 2], same, same, same], 2)
+            bulk_sql.insert_columns(Scratch, fields, [[1, 2], same, same, same], 2)
             found = database.execute_sql(read + "scratch_literals").fetchall()
         except (peewee.DatabaseError, OverflowError, UnicodeEncodeError, ValueError) as error:
             found = type(error).__name__
@@ -504,8 +504,8 @@ def test_a_value_of_a_type_with_an_adapter_is_bound(db):
     key = (type(None), sqlite3.PrepareProtocol)
     sqlite3.register_adapter(type(None), lambda value: "nothing")
     try:
-        columns = [[1], bulk_records._Same(None)]
-        bulk_records._insert_columns(Scratch, (Scratch.id, Scratch.note), columns, 1)
+        columns = [[1], bulk_sql.Same(None)]
+        bulk_sql.insert_columns(Scratch, (Scratch.id, Scratch.note), columns, 1)
     finally:
         del sqlite3.adapters[key]
     stored = database.execute_sql("SELECT note FROM scratch_adapted").fetchall()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from cpe_desktop.db.models import CpeRecord, database
-from cpe_desktop.services import bulk_records
+from cpe_desktop.services import bulk_records, bulk_sql
 from cpe_desktop.services.interchange.csv_format import HEADER, import_records_csv
 
 TEMPLATE = ",".join(HEADER)
@@ -35,7 +35,7 @@ def test_the_cache_is_larger_while_writing_and_as_it_was_after(system, people, m
 
     monkeypatch.setattr(bulk_records, "_insert_credits", noting)
     import_records_csv(system, _text(5), alice)
-    assert seen == [-bulk_records.BULK_CACHE_KIB]
+    assert seen == [-bulk_sql.BULK_CACHE_KIB]
     assert _cache_size() == before
     assert CpeRecord.select().count() == 5
 

@@ -4,7 +4,7 @@ Records judged once per kind (``record_checks.RecordChecks`` against ``check_rec
 hash written without the encoder (``trail._chained_digest`` against ``entry_hash``), a new
 record's picture written from a template (``record_pictures.picture_text`` against the picture's
 JSON; a batch's written column by column, ``record_pictures.record_texts``), values adapted
-for ``sqlite3`` once per distinct value (``bulk_records._db_values``) and a bulk write's audit
+for ``sqlite3`` once per distinct value (``bulk_sql.db_values``) and a bulk write's audit
 entries linked column by column (``trail.link_alike`` against ``trail.chain``).
 """
 
@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from cpe_desktop.clock import FixedClock
 from cpe_desktop.db.models import AuditLog, CpeRecord, RecordCredit, database
-from cpe_desktop.services import bulk_records, record_pictures
+from cpe_desktop.services import bulk_records, bulk_sql, record_pictures
 from cpe_desktop.services.audit import trail as audit
 from cpe_desktop.services.context import SYSTEM, ServiceContext
 from cpe_desktop.services.errors import ValidationError
@@ -262,7 +262,7 @@ def test_values_reach_sqlite_as_its_adapters_would_make_them():
         tuple(adapted(field.db_value(value)) for field, value in zip(fields, row, strict=True))
         for row in rows
     ]
-    assert [tuple(row) for row in bulk_records._db_values(fields, rows, True)] == expected
+    assert [tuple(row) for row in bulk_sql.db_values(fields, rows, True)] == expected
     assert expected[1][1] == "1.50"
     assert isinstance(expected[0][2], str)
 
@@ -663,7 +663,7 @@ def test_decimals_equal_but_written_apart_reach_the_database_apart(amounts, roun
         adapter = sqlite3.adapters.get((type(value), sqlite3.PrepareProtocol)) if adapt else None
         return value if adapter is None else adapter(value)
 
-    (found,) = bulk_records._db_columns([field], [amounts], adapt)
+    (found,) = bulk_sql.db_columns([field], [amounts], adapt)
     assert [repr(value) for value in found] == [repr(ready(value)) for value in amounts]
 
 
@@ -674,7 +674,7 @@ def test_none_is_adapted_where_an_adapter_for_it_is_registered():
     key = (type(None), sqlite3.PrepareProtocol)
     sqlite3.register_adapter(type(None), lambda value: "nothing")
     try:
-        found = bulk_records._db_columns(fields, columns, True)
+        found = bulk_sql.db_columns(fields, columns, True)
     finally:
         del sqlite3.adapters[key]
     assert [list(column) for column in found] == [

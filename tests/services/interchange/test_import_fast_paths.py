@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from cpe_desktop.clock import FixedClock
 from cpe_desktop.db.models import CpeRecord, RecordCredit, database
-from cpe_desktop.services import bulk_records, record_pictures, requirements, validation
+from cpe_desktop.services import bulk_records, bulk_sql, record_pictures, requirements, validation
 from cpe_desktop.services.audit import trail as audit
 from cpe_desktop.services.context import SYSTEM, ServiceContext
 from cpe_desktop.services.interchange import grouping, layout, record_checks
@@ -351,9 +351,9 @@ def test_a_picture_with_an_id_not_a_whole_number_is_written_the_long_way():
 def test_columns_are_made_ready_as_rows_are(rows):
     fields = (RecordCredit.record, CpeRecord.completed_on, RecordCredit.credits)
     columns = [list(column) for column in zip(*rows, strict=True)] or [[], [], []]
-    ready = bulk_records._db_columns(fields, columns, True)
+    ready = bulk_sql.db_columns(fields, columns, True)
     assert [tuple(row) for row in zip(*ready, strict=True)] == [
-        tuple(row) for row in bulk_records._db_values(fields, rows, True)
+        tuple(row) for row in bulk_sql.db_values(fields, rows, True)
     ]
 
 

@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cpe_desktop.db.models import AuditLog, CpeRecord, RecordCredit, User, database
-from cpe_desktop.services import bulk_records, users
+from cpe_desktop.services import bulk_sql, users
 from cpe_desktop.services.audit import trail as audit
 from cpe_desktop.services.backups.maintenance import check
 from cpe_desktop.services.interchange import layout
@@ -163,13 +163,13 @@ def test_values_reach_the_driver_as_db_value_gives_them(alice, system):
         tuple(field.db_value(value) for field, value in zip(fields, row, strict=True))
         for row in rows
     ]
-    assert [tuple(row) for row in bulk_records._db_values(fields, rows)] == expected
+    assert [tuple(row) for row in bulk_sql.db_values(fields, rows)] == expected
     plain = [row[:2] for row in rows[:2]]
-    assert bulk_records._db_values(fields[:2], plain) is plain  # nothing to convert
+    assert bulk_sql.db_values(fields[:2], plain) is plain  # nothing to convert
 
 
 def test_the_check_passes_after_imports_in_several_batches(alice, system, monkeypatch):
-    monkeypatch.setattr(bulk_records, "MAX_ROWS_PER_STATEMENT", 3)
+    monkeypatch.setattr(bulk_sql, "MAX_ROWS_PER_STATEMENT", 3)
 
     rows = numbered_records_csv
 
