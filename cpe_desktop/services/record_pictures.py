@@ -14,7 +14,6 @@ encoder writes them; :func:`record_texts`: a batch's texts so, column by column)
 from __future__ import annotations
 
 import datetime as dt
-import json
 import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
@@ -22,13 +21,14 @@ from itertools import chain, repeat
 from typing import TYPE_CHECKING, Any
 
 from cpe_desktop.db.models import CpeRecord
+from cpe_desktop.services.audit import hashing
 from cpe_desktop.services.audit import trail as audit
 
 if TYPE_CHECKING:
     from cpe_desktop.services.bulk_records import NewRecord
 
 # How the pictures' encoder writes a text (``ensure_ascii``, its default): quoted, escaped.
-_ascii_text = json.encoder.encode_basestring_ascii
+_ascii_text = hashing.ascii_text
 _TEXT_PLAN = "text plan"  # shared's key part for a record's picture text plan
 _NO_PLAN = object()
 _LINES_TEXTS = ("credits texts",)  # shared's key of the credit lines' texts, by lines
@@ -183,7 +183,7 @@ def _texts(column: Sequence[Any]) -> Sequence[str] | None:
 def _plain_text(value: Any) -> str:
     """A text, None, whole number or date (exactly these kinds) as the encoder writes it in a
     picture (a date as its ISO text)."""
-    text = audit.plain_json(value)
+    text = hashing.plain_json(value)
     return text if text is not None else '"' + value.isoformat() + '"'
 
 

@@ -36,6 +36,7 @@ from cpe_desktop.db.models import (
     User,
 )
 from cpe_desktop.db.typed import tuples
+from cpe_desktop.services.audit import hashing
 from cpe_desktop.services.audit import trail as audit
 from cpe_desktop.services.audit.record_check import Finding, check_records, differences
 
@@ -162,7 +163,7 @@ class _Walk:
             )
             return
         self.chained += 1
-        digest = audit.entry_hash(
+        digest = hashing.entry_hash(
             log_id, actor_id, action, timestamp, entity, entity_id, details, before, after,
             prev_hash,
         )  # fmt: skip

@@ -4,9 +4,9 @@ Entries say who acted, what kind of thing changed, and its state before and afte
 Secrets (password hashes) never reach the log.
 
 The entries form a hash chain (schema 6; checked by ``services/audit/chain.py``): each carries
-``entry_hash``, SHA-256 over its canonical content (:func:`entry_hash`: id, acting person, action,
-time, entity, entity id, details, before and after JSON) and ``prev_hash``, the previous entry's
-hash. ``audit_chain_head`` (one row) holds the newest entry's id and hash and the number of
+``entry_hash``, SHA-256 over its canonical content (``hashing.entry_hash``: id, acting person,
+action, time, entity, entity id, details, before and after JSON) and ``prev_hash``, the previous
+entry's hash. ``audit_chain_head`` (one row) holds the newest entry's id and hash and the number of
 entries; :func:`chain` reads it (``SELECT … FOR UPDATE`` on PostgreSQL, so two desks writing at
 once queue rather than fork the chain; SQLite's write transactions are serialised already),
 settles the new entries' ids, hashes them and moves the head, all in the caller's transaction.
@@ -28,6 +28,7 @@ import peewee
 
 from cpe_desktop.db.models import AuditChainHead, AuditLog, database
 from cpe_desktop.db.typed import primary_key
+from cpe_desktop.services.audit import hashing
 from cpe_desktop.services.changes import AUDIT, Changes
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.services.desks import live_changes
@@ -83,10 +84,6 @@ def _picture_plan(model: type[peewee.Model]) -> tuple[tuple[str, str, bool], ...
 
 # ``json.dumps(picture, sort_keys=True, default=str)``, without making an encoder each time.
 _PICTURE_JSON = json.JSONEncoder(sort_keys=True, default=str)
-# ``json.dumps(content, ensure_ascii=True, separators=(",", ":"))``, for :func:`entry_hash`.
-_HASH_JSON = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"))
-# How both encoders write a text (ensure_ascii, their default): quoted, escaped to ASCII.
-_ascii_text = json.encoder.encode_basestring_ascii
 
 
 def picture_json(picture: dict[str, Any] | None) -> str | None:
@@ -175,15 +172,15 @@ def chain(entries: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
         key = (user.__class__, user, action, id(timestamp), entity, details, before_json)
         if key not in shared:
             if id(timestamp) not in times:
-                times[id(timestamp)] = _time_text(timestamp)
-            shared[key] = _shared_text(
+                times[id(timestamp)] = hashing.time_text(timestamp)
+            shared[key] = hashing.shared_text(
                 user, action, times[id(timestamp)], entity, details, before_json
             )
-        digest = _linked_digest(shared[key], log_id, entity_id, after_json, previous)
+        digest = hashing.linked_digest(shared[key], log_id, entity_id, after_json, previous)
         if digest is None:
             if id(timestamp) not in times:
-                times[id(timestamp)] = _time_text(timestamp)
-            digest = _chained_digest(
+                times[id(timestamp)] = hashing.time_text(timestamp)
+            digest = hashing.chained_digest(
                 log_id, user, action, times[id(timestamp)], entity, entity_id, details,
                 before_json, after_json, previous,
             )  # fmt: skip
@@ -223,10 +220,10 @@ def link_alike(
     (the head moved past them). ``entity_ids`` and ``afters``: each entry's entity id and
     picture after, as many of each.
 
-    When the shared values, ids and previous hash are of the kinds :func:`_shared_text` writes
-    and the entity ids and pictures are all texts, the text hashed for each entry but the
+    When the shared values, ids and previous hash are of the kinds ``hashing.shared_text``
+    writes and the entity ids and pictures are all texts, the text hashed for each entry but the
     previous hash is joined at C speed, column by column; only the hashes, each needing the one
-    before, are made one by one. Else entry by entry (:func:`_linked_digest`)."""
+    before, are made one by one. Else entry by entry (:func:`hashing.linked_digest`)."""
     if len(entity_ids) != len(afters):
         raise ValueError("as many entity ids as pictures after, one per entry")
     if not entity_ids:
@@ -234,8 +231,8 @@ def link_alike(
     user, action, timestamp, details, entity, before_json = shared
     last_id, previous, highest = _locked_head()
     ids = _reserve_ids(len(entity_ids), last_id, highest)
-    time_text = _time_text(timestamp)
-    around = _shared_text(user, action, time_text, entity, details, before_json)
+    time_text = hashing.time_text(timestamp)
+    around = hashing.shared_text(user, action, time_text, entity, details, before_json)
     digests: list[str] = []
     append = digests.append
     if (
@@ -246,19 +243,20 @@ def link_alike(
         and set(map(type, afters)) == {str}
     ):
         texts = cast("Sequence[str]", entity_ids), cast("Sequence[str]", afters)
+        ascii_text = hashing.ascii_text
         # Each entry's text up to its previous hash's opening quote.
         heads = list(
             map(
                 "".join,
                 zip(
                     repeat('["cpe-audit/1",'), map(int.__repr__, ids), repeat(around[0]),
-                    map(_ascii_text, texts[0]), repeat(around[1]), map(_ascii_text, texts[1]),
+                    map(ascii_text, texts[0]), repeat(around[1]), map(ascii_text, texts[1]),
                     repeat(',"'),
                     strict=False,  # as long as the (equally long) columns
                 ),
             )
         )  # fmt: skip
-        first = heads[0][:-1] + ("null" if previous is None else _ascii_text(previous)) + "]"
+        first = heads[0][:-1] + ("null" if previous is None else ascii_text(previous)) + "]"
         digest = hashlib.sha256(first.encode("ascii")).hexdigest()
         append(digest)
         for head in islice(heads, 1, None):
@@ -270,9 +268,9 @@ def link_alike(
         return ids, linked, digests
     linked = []
     for log_id, entity_id, after_json in zip(ids, entity_ids, afters, strict=True):
-        digest_or_none = _linked_digest(around, log_id, entity_id, after_json, previous)
+        digest_or_none = hashing.linked_digest(around, log_id, entity_id, after_json, previous)
         if digest_or_none is None:
-            digest_or_none = _chained_digest(
+            digest_or_none = hashing.chained_digest(
                 log_id, user, action, time_text, entity, entity_id, details, before_json,
                 after_json, previous,
             )  # fmt: skip
@@ -281,35 +279,6 @@ def link_alike(
         previous = digest_or_none
     _move_head(ids[-1], previous, len(ids), {entity})
     return ids, linked, digests
-
-
-def _linked_digest(
-    around: tuple[str, str] | None,
-    log_id: Any,
-    entity_id: Any,
-    after_json: Any,
-    previous: Any,
-) -> str | None:
-    """An entry's digest from the text its write's entries share (``around``: before the entity
-    id, and between it and the picture after), when its own parts are plain (a whole-number id,
-    texts or None); None otherwise (the caller hashes it the long way)."""
-    if (
-        around is None
-        or log_id.__class__ is not int
-        or not (entity_id is None or entity_id.__class__ is str)
-        or not (after_json is None or after_json.__class__ is str)
-        or not (previous is None or previous.__class__ is str)
-    ):
-        return None
-    text = "".join(
-        (
-            '["cpe-audit/1",', int.__repr__(log_id), around[0],
-            "null" if entity_id is None else _ascii_text(entity_id), around[1],
-            "null" if after_json is None else _ascii_text(after_json), ",",
-            "null" if previous is None else _ascii_text(previous), "]",
-        )
-    )  # fmt: skip
-    return hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
 def _move_head(last_id: int, last_hash: str | None, added: int, entities: set[Any]) -> None:
@@ -325,113 +294,6 @@ def _move_head(last_id: int, last_hash: str | None, added: int, entities: set[An
     )
     # Every mutation writes its entries here: the other desks hear of it when it commits.
     live_changes.announce(entities)
-
-
-def entry_hash(
-    log_id: int,
-    actor_id: int | None,
-    action: str | None,
-    timestamp: Any,
-    entity: str | None,
-    entity_id: str | None,
-    details: str | None,
-    before_json: str | None,
-    after_json: str | None,
-    prev_hash: str | None,
-) -> str:
-    """SHA-256 (hex) of an entry's canonical content: a compact JSON array, ASCII-escaped (so
-    any text, even a lone surrogate, hashes). The same algorithm as schema 6's step."""
-    return _digest(
-        log_id, actor_id, action, _time_text(timestamp), entity, entity_id, details, before_json,
-        after_json, prev_hash,
-    )  # fmt: skip
-
-
-def _digest(
-    log_id: int,
-    actor_id: int | None,
-    action: str | None,
-    time_text: str | None,
-    entity: str | None,
-    entity_id: str | None,
-    details: str | None,
-    before_json: str | None,
-    after_json: str | None,
-    prev_hash: str | None,
-) -> str:
-    """:func:`entry_hash` with the time already as text (:func:`_time_text`)."""
-    content = [
-        "cpe-audit/1",
-        int(log_id),
-        actor_id,
-        action,
-        time_text,
-        entity,
-        entity_id,
-        details,
-        before_json,
-        after_json,
-        prev_hash,
-    ]
-    text = _HASH_JSON.encode(content)
-    return hashlib.sha256(text.encode("ascii")).hexdigest()
-
-
-def plain_json(value: Any) -> str | None:
-    """A text, None or a whole number as the JSON encoder writes it (text ASCII-escaped, a whole
-    number by ``int.__repr__``, None as ``null``); None for any other value, which the caller
-    leaves to the encoder."""
-    kind = value.__class__
-    if kind is str:
-        return _ascii_text(value)
-    if value is None:
-        return "null"
-    if kind is int:
-        return int.__repr__(value)
-    return None
-
-
-def _chained_digest(*values: Any) -> str:
-    """:func:`_digest` of the same values, the JSON array written here rather than by the
-    encoder (each value as it writes one: text ASCII-escaped, a whole number by ``int.__repr__``,
-    None as ``null``): the same text, in a third of the time. Any other value goes to
-    :func:`_digest`. The chain's check (``chain.py``) hashes through :func:`entry_hash`, the
-    encoder's way, so a difference would show as a break."""
-    log_id = values[0]
-    if log_id.__class__ is not int:
-        return _digest(*values)
-    parts = ['["cpe-audit/1"', int.__repr__(log_id)]
-    for value in values[1:]:
-        written = plain_json(value)
-        if written is None:
-            return _digest(*values)
-        parts.append(written)
-    text = ",".join(parts) + "]"
-    return hashlib.sha256(text.encode("ascii")).hexdigest()
-
-
-def _shared_text(*values: Any) -> tuple[str, str] | None:
-    """The hashed text around an entry's id, entity id, picture after and previous hash, as
-    :func:`_chained_digest` writes it: actor, action, time and entity (after the id), details
-    and picture before (after the entity id). None: a value it does not write itself."""
-    texts = []
-    for value in values:
-        written = plain_json(value)
-        if written is None:
-            return None
-        texts.append(written)
-    return "," + ",".join(texts[:4]) + ",", "," + ",".join(texts[4:]) + ","
-
-
-def _time_text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        try:
-            value = dt.datetime.fromisoformat(value)
-        except ValueError:
-            return value
-    return value.isoformat()
 
 
 def _locked_head() -> tuple[int | None, str | None, int]:

@@ -1,7 +1,7 @@
 """The import's bulk shortcuts (issue 18, fourth pass) give what the long way gives.
 
 Records judged once per kind (``record_checks.RecordChecks`` against ``check_record``), the chain's
-hash written without the encoder (``trail._chained_digest`` against ``entry_hash``), a new
+hash written without the encoder (``hashing.chained_digest`` against ``hashing.entry_hash``), a new
 record's picture written from a template (``record_pictures.picture_text`` against the picture's
 JSON; a batch's written column by column, ``record_pictures.record_texts``), values adapted
 for ``sqlite3`` once per distinct value (``bulk_sql.db_values``) and a bulk write's audit
@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from cpe_desktop.clock import FixedClock
 from cpe_desktop.db.models import AuditLog, CpeRecord, RecordCredit, database
 from cpe_desktop.services import bulk_records, bulk_sql, record_pictures
+from cpe_desktop.services.audit import hashing
 from cpe_desktop.services.audit import trail as audit
 from cpe_desktop.services.context import SYSTEM, ServiceContext
 from cpe_desktop.services.errors import ValidationError
@@ -177,10 +178,10 @@ _HASHED = st.one_of(st.none(), st.text(), st.integers(-(10**20), 10**20), st.boo
 )
 def test_the_chains_hash_written_by_hand_is_the_encoders(log_id, values, when):
     actor, action, entity, entity_id, details, before, after, previous = values
-    text = audit._time_text(when)
-    assert audit._chained_digest(
+    text = hashing.time_text(when)
+    assert hashing.chained_digest(
         log_id, actor, action, text, entity, entity_id, details, before, after, previous
-    ) == audit.entry_hash(
+    ) == hashing.entry_hash(
         log_id, actor, action, when, entity, entity_id, details, before, after, previous
     )
 
@@ -366,7 +367,7 @@ def test_the_chain_hashes_each_entry_as_the_check_does(db, entries):
     for row in chained:
         log_id, user, action, when, details, entity, entity_id, before, after = row[:9]
         actor, previous, digest = row[9:]
-        assert digest == audit.entry_hash(
+        assert digest == hashing.entry_hash(
             log_id, actor, action, when, entity, entity_id, details, before, after, previous
         )
     assert [row[10] for row in chained[1:]] == [row[11] for row in chained[:-1]]
@@ -582,7 +583,7 @@ def test_texts_alike_are_linked_by_column_as_the_chain_links_them(db, shared, fi
             found = []
             for own in (first, then):
                 keys, afters = [key for key, _ in own], [after for _, after in own]
-                with patch.object(audit, "_linked_digest", None):  # not entry by entry
+                with patch.object(hashing, "linked_digest", None):  # not entry by entry
                     ids, previous, digests = audit.link_alike(shared, keys, afters)
                 found.append(
                     [

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from cpe_desktop.clock import FixedClock
 from cpe_desktop.db.models import CpeRecord, RecordCredit, database
 from cpe_desktop.services import bulk_records, bulk_sql, record_pictures, requirements, validation
+from cpe_desktop.services.audit import hashing
 from cpe_desktop.services.audit import trail as audit
 from cpe_desktop.services.context import SYSTEM, ServiceContext
 from cpe_desktop.services.interchange import grouping, layout, record_checks
@@ -80,7 +81,7 @@ def test_entries_alike_are_chained_as_the_chain_links_them(db, shared, own):
     for row in found:
         log_id, user, action, when, details, entity, entity_id, before, after = row[:9]
         actor, previous, digest = row[9:]
-        assert digest == audit.entry_hash(
+        assert digest == hashing.entry_hash(
             log_id, actor, action, when, entity, entity_id, details, before, after, previous
         )
 
