@@ -16,7 +16,7 @@ from decimal import Decimal
 from functools import lru_cache
 from itertools import accumulate, compress, islice
 from operator import attrgetter, is_, itemgetter, lt, not_
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from cpe_desktop.rules.credits import CreditIssue, check_credits
 from cpe_desktop.rules.facts import NOT_STATED, CapName, RecordFacts
@@ -147,6 +147,7 @@ class _Profile(NamedTuple):
 
 
 _method_of, _wrong_of, _silent_of, _sums_of = (itemgetter(i) for i in (1, 2, 3, 5))
+_credits_of, _delivery_method_of = attrgetter("credits"), attrgetter("delivery_method")
 _has_certificate = attrgetter("has_certificate")
 
 
@@ -165,6 +166,10 @@ def _profile(credits: tuple[tuple[str, Decimal], ...], method: str | None) -> _P
 # hundred. (Equal credits give the same profile: it holds no amount, only what kind of credits
 # they are and whether they break the increments, which ``_check`` already answers by value.)
 _PROFILES: dict[tuple[tuple[tuple[str, Decimal], ...], str | None], _Profile] = {}
+# (id of a credits tuple, delivery method) -> the profile worked out from that very tuple (which
+# the profile holds, so no other tuple takes its id while it is kept): found without hashing the
+# amounts, as records read again share their credits tuples (``services/compliance_reads``).
+_BY_LINES: dict[tuple[int, str | None], _Profile] = {}
 _MAX_PROFILES = 4096
 
 
@@ -175,6 +180,48 @@ def _profile_of(credits: tuple[tuple[str, Decimal], ...], method: str | None) ->
     if profile is None:
         profile = _PROFILES[key] = _profile(credits, method)
     return profile
+
+
+def _profiles(records: list[RecordFacts]) -> list[_Profile]:
+    """Each record's profile: found by the identity of its credits tuple when every record's
+    is known that way (column by column, no amount hashed), else one by one."""
+    if len(_PROFILES) > _MAX_PROFILES or len(_BY_LINES) > _MAX_PROFILES:
+        _PROFILES.clear()
+        _BY_LINES.clear()
+    lines = list(map(_credits_of, records))
+    known = list(
+        map(_BY_LINES.get, zip(map(id, lines), map(_delivery_method_of, records), strict=True))
+    )
+    if None in known:
+        return _profiles_one_by_one(records)
+    # Each the profile of that very tuple: a kept profile holds its tuple, and no other object
+    # alive can have the same id.
+    return cast("list[_Profile]", known)
+
+
+def _profiles_one_by_one(records: list[RecordFacts]) -> list[_Profile]:
+    """Each record's profile, from ``_PROFILES`` (by its lines and delivery method) when there
+    and worked out from its very line pairs; else worked out (or its sums from its own lines)
+    and kept there for the next ones. Each profile worked out from the record's very credits
+    tuple is kept by that tuple's identity too (``_BY_LINES``)."""
+    profiles, by_lines = _PROFILES, _BY_LINES
+    get = profiles.get
+    found: list[_Profile] = []
+    add = found.append
+    for record in records:  # (tens of thousands for a firm: kept to the bare minimum)
+        credits = record.credits
+        key = (credits, record.delivery_method)
+        profile = get(key)
+        if profile is None:
+            profile = profiles[key] = _profile(*key)
+        elif profile.lines is not credits and not all(map(is_, credits, profile.lines)):
+            # Equal lines, but not the very pairs the sums were worked out from (maybe
+            # spelled apart: 2 and 2.00): their own sums, kept for the next ones.
+            profile = profiles[key] = profile._replace(lines=credits, sums=_sums(credits))
+        if profile.lines is credits:
+            by_lines[(id(credits), key[1])] = profile
+        add(profile)
+    return found
 
 
 class Ledger:
@@ -223,23 +270,7 @@ class Ledger:
                 self.records, self.dates = self.records[lo:hi], self.dates[lo:hi]
         # What each record's lines and delivery method make of it, worked out once for all the
         # records with the same (equal) ones; the amounts are each record's own.
-        profiles = _PROFILES
-        if len(profiles) > _MAX_PROFILES:
-            profiles.clear()
-        get = profiles.get
-        found: list[_Profile] = []
-        add = found.append
-        for record in self.records:  # (tens of thousands for a firm: kept to the bare minimum)
-            credits = record.credits
-            key = (credits, record.delivery_method)
-            profile = get(key)
-            if profile is None:
-                profile = profiles[key] = _profile(*key)
-            elif profile.lines is not credits and not all(map(is_, credits, profile.lines)):
-                # Equal lines, but not the very pairs the sums were worked out from (maybe
-                # spelled apart: 2 and 2.00): their own sums, kept for the next ones.
-                profile = profiles[key] = profile._replace(lines=credits, sums=_sums(credits))
-            add(profile)
+        found = _profiles(self.records)
         # (total, ethics, technical, non-technical) of each record, as four columns.
         columns = list(zip(*map(_sums_of, found), strict=True)) or [(), (), (), ()]
         totals, ethics, technical, non_technical = map(list, columns)

@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 from itertools import accumulate
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -222,6 +223,41 @@ def test_several_lines_share_sums_only_when_made_of_the_same_pairs():
         values = zip(ledger.records, ledger.face_values(TOTAL), strict=True)
         totals = {record.record_id: str(value) for record, value in values}
         assert totals == {1: "3.5", 2: "3.5", 3: "3.50"}
+
+
+def test_records_read_again_find_their_profiles_by_their_credits_tuple(monkeypatch):
+    """A firm's records read again share their credits tuples (one per line, whatever the
+    delivery method): the second ledger finds every profile by the tuple's identity and the
+    method, without working any out, and is still each record's own."""
+    day = date(2024, 1, 5)
+    two_taxes = (("Taxes", Decimal("2")),)
+    ethics = (("Ethics", Decimal("1.5")), ("Taxes", Decimal("0.25")))
+    records = [
+        RecordFacts.trusted(1, day, "Group Live", None, True, two_taxes),
+        RecordFacts.trusted(2, day, "QAS Self Study", None, False, two_taxes),
+        RecordFacts.trusted(3, day, "Nano", None, True, two_taxes),
+        RecordFacts.trusted(4, day, "Not stated", None, True, ethics),
+        RecordFacts.trusted(5, day, "Group Live", None, True, ethics),
+    ]
+    _check(Ledger(records), records, {})
+
+    def worked_out(_records):
+        raise AssertionError("a profile was worked out again")
+
+    monkeypatch.setattr(ledger_module, "_profiles_one_by_one", worked_out)
+    again = Ledger(records)
+    _check(again, records, {})
+    assert again.methods == [
+        (False, False),
+        (True, False),
+        (True, True),  # nano learning is self-study too
+        (False, False),
+        (False, False),
+    ]
+    # a tuple never seen (equal lines, another object) is worked out: here, refused
+    spelled = [RecordFacts(6, day, "Group Live", None, True, (("Taxes", Decimal("2")),))]
+    with pytest.raises(AssertionError, match="worked out again"):
+        Ledger(records + spelled)
 
 
 JURISDICTIONS = [None, "Texas", " texas ", "New York"]
