@@ -9,6 +9,7 @@ a broken install, and the frozen-app smoke test should catch it, not a blank ico
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Final
 
@@ -18,6 +19,12 @@ from PySide6.QtGui import QIcon
 from cpe_desktop.paths import resource
 
 APP_ICON_SIZES: Final = (16, 24, 32, 48, 64, 128, 256, 512, 1024)
+# The sizes a window's icon carries away from macOS. On X11, Qt hands the window manager every
+# size of a window's icon as pixels (_NET_WM_ICON) at the window's first show: 512 and 1024 would
+# be 5 MB decoded and sent (some 35 ms of the start) for sizes no window manager or taskbar draws.
+# Windows takes the title bar's and the taskbar's sizes only. macOS draws the Dock's icon from the
+# application's icon when run from source (the bundle has its .icns), so it keeps them all.
+WINDOW_ICON_SIZES: Final = tuple(size for size in APP_ICON_SIZES if size <= 256)
 STATUS_ICON_SIZES: Final = (16, 32)
 STATUSES: Final = ("complete", "on_track", "at_risk", "overdue")
 TRAY_SIZE: Final = 16  # tray.png; tray@2x.png is twice this
@@ -31,10 +38,11 @@ def icon_path(name: str) -> Path:
     return path
 
 
-def app_icon() -> QIcon:
-    """The application icon with every drawn size, for windows, the taskbar and the dock."""
+def app_icon(platform: str = sys.platform) -> QIcon:
+    """The application icon for windows, the taskbar and the Dock: every drawn size on macOS,
+    up to 256 pixels elsewhere (``WINDOW_ICON_SIZES``)."""
     icon = QIcon()
-    for size in APP_ICON_SIZES:
+    for size in APP_ICON_SIZES if platform == "darwin" else WINDOW_ICON_SIZES:
         icon.addFile(str(icon_path(f"app-{size}.png")), QSize(size, size))
     return icon
 
