@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
 
 from cpe_desktop.services import connection
 from cpe_desktop.services.changes import ALL_KINDS, Changes, note
 from cpe_desktop.ui.bus import ChangeBus
+from cpe_desktop.ui.widgets.banner import first_shown
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +41,8 @@ class ConnectionBanner(QFrame):
         self.setAccessibleName("Database connection")
         self.text = QLabel()
         self.text.setWordWrap(True)
-        self.text.setTextFormat(Qt.TextFormat.PlainText)
-        self._text_sized = False  # its size policy: set when first shown (setVisible)
+        # Plain text and its size policy: set when first shown (setVisible).
+        self._text_sized = False
         self.try_button = QPushButton("Try now")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 8, 8, 8)
@@ -51,12 +52,8 @@ class ConnectionBanner(QFrame):
 
     def setVisible(self, visible: bool) -> None:
         if visible and not self._text_sized:
-            # Here rather than when made, hidden, with the window: QSizePolicy's class, with its
-            # enum types, is made when its name is first imported (not before the first paint).
-            from PySide6.QtWidgets import QSizePolicy
-
             self._text_sized = True
-            self.text.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            first_shown(self.text)
         super().setVisible(visible)
 
     def say(self, text: str, *, trying: bool) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from cpe_desktop.clock import Clock, SystemClock
@@ -231,6 +231,7 @@ class Controller(FileActions):
         QTimer.singleShot(0, self.offer_password)  # after the view that added them refreshed
 
     def offer_password(self) -> None:
+        from PySide6.QtCore import Qt  # (after the first paint: see ui/qt_numbers.py)
         from PySide6.QtWidgets import QMessageBox
 
         window = self.window
@@ -260,6 +261,8 @@ class Controller(FileActions):
         self.password_offer = box
 
     def bring_to_front(self) -> None:
+        from PySide6.QtCore import Qt  # (after the first paint: see ui/qt_numbers.py)
+
         if self.window is None:
             return
         self.window.setWindowState(
@@ -314,6 +317,7 @@ class Controller(FileActions):
         """The audit log's newest entries checked against their chain (what no longer matches,
         edited or removed outside the program, is logged); an administrator is told at once, and
         the Audit Log tab says exactly what."""
+        from PySide6.QtCore import Qt  # (after the first paint: see ui/qt_numbers.py)
         from PySide6.QtWidgets import QMessageBox
 
         from cpe_desktop.services.audit import chain as audit_chain

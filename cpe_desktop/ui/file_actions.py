@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import shiboken6
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
@@ -170,6 +169,8 @@ class FileActions:
 
     def show_backups(self, parent: QWidget):
         """File › Backups… and File › Restore…: the list, Back up now, Restore… (administrators)."""
+        from PySide6.QtCore import Qt  # (after the first paint: see ui/qt_numbers.py)
+
         from cpe_desktop.services.backups import automatic as backups
         from cpe_desktop.services.errors import PermissionDenied
         from cpe_desktop.ui.dialogs.backups_dialog import BackupsDialog
@@ -254,6 +255,8 @@ class FileActions:
 
     def back_up_on_close(self) -> None:
         """Leaving after changes: an automatic backup (older ones rotated), on this thread."""
+        from PySide6.QtCore import Qt  # (after the first paint: see ui/qt_numbers.py)
+
         from cpe_desktop.services.backups import automatic as backups
 
         if not (self.automatic_backups and self._changed_since_start):

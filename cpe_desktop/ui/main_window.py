@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QModelIndex, QSettings, Qt, Signal
+from PySide6.QtCore import QModelIndex, QSettings, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
@@ -16,6 +16,7 @@ from cpe_desktop.services.tables.specs import PRIMARY_SPECS
 from cpe_desktop.ui import first_paint
 from cpe_desktop.ui.bus import ChangeBus
 from cpe_desktop.ui.connection_watch import ConnectionBanner, ConnectionWatch
+from cpe_desktop.ui.qt_numbers import WIDGET_WITH_CHILDREN_SHORTCUT, set_by_number
 from cpe_desktop.ui.tabs.dashboard_tab import DashboardTab
 from cpe_desktop.ui.task_runner import TaskRunner, TaskStatusWidget
 from cpe_desktop.ui.widgets.banner import NotificationBanner
@@ -78,6 +79,13 @@ class LazyTab(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         self.ensure()
         super().showEvent(event)
+
+
+def _set_keys(action: QAction, keys: QKeySequence) -> None:
+    """``action.setShortcut(keys)``, through the list form: PySide6 works out which of
+    ``setShortcut``'s forms is meant by building its ``Qt`` namespace (see ``ui/qt_numbers.py``),
+    which the menus, made before the first paint, need not."""
+    action.setShortcuts([] if keys.isEmpty() else [keys])
 
 
 class MainWindow(QMainWindow):
@@ -221,9 +229,9 @@ class MainWindow(QMainWindow):
         """A menu action; ``fallback`` is the key used where the platform has no standard one."""
         action = QAction(text, self)
         if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
+            _set_keys(action, QKeySequence(shortcut))
         if fallback and action.shortcut().isEmpty():
-            action.setShortcut(QKeySequence(fallback))
+            _set_keys(action, QKeySequence(fallback))
         action.triggered.connect(lambda _checked=False: slot())
         return action
 
@@ -260,7 +268,8 @@ class MainWindow(QMainWindow):
         self.delete_action = self._action(
             "&Delete", self.delete_current, QKeySequence.StandardKey.Delete
         )
-        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        # Delete in a field of a form deletes text, not the row (Qt's WidgetWithChildrenShortcut)
+        set_by_number(self.delete_action, "shortcutContext", WIDGET_WITH_CHILDREN_SHORTCUT)
         self.find_action = self._action("&Find", self.focus_search, QKeySequence.StandardKey.Find)
         for action in (self.new_record_action, self.edit_action, self.delete_action):
             edit.addAction(action)
@@ -375,7 +384,7 @@ class MainWindow(QMainWindow):
         if selected:
             first = tab.model.row_of_pk(selected[0])
             tab.view.scrollTo(tab.model.index(first, 0))  # type: ignore[arg-type]  # it is loaded
-        tab.view.setFocus(Qt.FocusReason.OtherFocusReason)
+        tab.view.setFocus()  # (Qt's OtherFocusReason)
         count = len(record_ids)
         self.statusBar().showMessage(
             f"{len(selected)} of {count} counted record{'' if count == 1 else 's'} selected"
@@ -393,7 +402,7 @@ class MainWindow(QMainWindow):
                 break
             tab.model.fetchMore(root)
         tab.select_pks([license_id])
-        tab.view.setFocus(Qt.FocusReason.OtherFocusReason)
+        tab.view.setFocus()  # (Qt's OtherFocusReason)
 
     def edit_own_details(self, focus: str | None = None) -> None:
         """The signed-in person's own account in the person form."""

@@ -28,7 +28,6 @@ from PySide6.QtCore import (
     QEvent,
     QObject,
     QRunnable,
-    Qt,
     QThreadPool,
     Signal,
     Slot,
@@ -93,11 +92,7 @@ class TaskRunner(QObject):
         self._tasks: dict[int, _Task] = {}
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
-        queued = Qt.ConnectionType.QueuedConnection
-        self._worker_started.connect(self._on_started, queued)
-        self._worker_progress.connect(self._on_progress, queued)
-        self._worker_done.connect(self._on_done, queued)
-        self._worker_failed.connect(self._on_failed, queued)
+        self._wired = False  # the workers' signals: connected at the first task (_wire)
 
     # --- asking for work ------------------------------------------------------------------------
 
@@ -119,9 +114,25 @@ class TaskRunner(QObject):
             raise RuntimeError("no one is signed in to run a task for")
         task_id = tasks.create_task(ctx, name)
         self._tasks[task_id] = _Task(name, on_done, on_error)
+        self._wire()
         self._pool.start(_Job(self, ctx, task_id, work))
         self._publish()
         return task_id
+
+    def _wire(self) -> None:
+        """The workers' signals, queued to this thread; connected at the first task rather than
+        with the window, before its first paint, as the connection type is a ``Qt`` enum (see
+        ``ui/qt_numbers.py``)."""
+        if self._wired:
+            return
+        from PySide6.QtCore import Qt
+
+        queued = Qt.ConnectionType.QueuedConnection
+        self._worker_started.connect(self._on_started, queued)
+        self._worker_progress.connect(self._on_progress, queued)
+        self._worker_done.connect(self._on_done, queued)
+        self._worker_failed.connect(self._on_failed, queued)
+        self._wired = True
 
     def wait_for_all(self, timeout_ms: int = 30000) -> bool:
         """Block until every task has ended and its callbacks have run; False on timeout.

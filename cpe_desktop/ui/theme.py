@@ -27,17 +27,20 @@ platform's colour scheme and changes with it while the program runs. Call
 from __future__ import annotations
 
 import logging
+import os
 from string import Template
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Final
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette, QStyleHints
 from PySide6.QtWidgets import QApplication
 
 from cpe_desktop.paths import resource
 
-if TYPE_CHECKING:  # ui/outlined_style.py is imported when the style is installed
+if TYPE_CHECKING:  # (outlined_style is imported when the style is installed; Qt: _qt_scheme)
+    from PySide6.QtCore import Qt
+
     from cpe_desktop.ui.outlined_style import OutlinedIndicators
 
 log = logging.getLogger(__name__)
@@ -198,11 +201,19 @@ TABLE_STATES: Final = MappingProxyType(
     }
 )
 
-_QT_SCHEMES: Final = {
-    "system": Qt.ColorScheme.Unknown,
-    "light": Qt.ColorScheme.Light,
-    "dark": Qt.ColorScheme.Dark,
-}
+# Where the system's scheme found at a start is kept for the next (see ``_system_scheme_now``).
+SYSTEM_SCHEME_KEY: Final = "theme/system_scheme"
+
+
+def _qt_scheme(preference: str) -> Qt.ColorScheme:
+    """The ``Qt.ColorScheme`` asked of the platform for a preference."""
+    from PySide6.QtCore import Qt
+
+    return {
+        "system": Qt.ColorScheme.Unknown,
+        "light": Qt.ColorScheme.Light,
+        "dark": Qt.ColorScheme.Dark,
+    }[preference]
 
 
 class ThemeSignals(QObject):
@@ -223,6 +234,10 @@ class _State:
         self.style: OutlinedIndicators | None = None  # the application's style, kept alive here
         # plain Fusion until outline_indicators() (the window's start)
         self.outline_later = False
+        self.requested = False  # a light or dark scheme asked of the platform in this process
+        # The system's scheme taken from the last start (before the first paint): asked of the
+        # platform by outline_indicators().
+        self.ask_system = False
 
 
 _state = _State()
@@ -246,15 +261,45 @@ def prepare_application() -> None:
     if QGuiApplication.instance() is not None:
         log.debug("prepare_application() called after the application was created; ignored")
         return
-    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
-        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
-    )
+    # Qt 6's default, as the environment (QT_SCALE_FACTOR_ROUNDING_POLICY) may say otherwise:
+    # set only when it is not that already, as asking which policy is set, and setting it, make
+    # PySide6 build its ``Qt`` namespace (a hundred enum types, 15-25 ms before the first paint).
+    if os.environ.get("QT_SCALE_FACTOR_ROUNDING_POLICY", "PassThrough") != "PassThrough":
+        from PySide6.QtCore import Qt
+
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+        )
 
 
 def system_scheme() -> str:
     """``"dark"`` when the platform reports a dark scheme, else ``"light"`` (also when unknown)."""
+    from PySide6.QtCore import Qt
+
     hints = QGuiApplication.styleHints()
     return "dark" if hints.colorScheme() == Qt.ColorScheme.Dark else "light"
+
+
+def _system_scheme_now() -> str:
+    """The system's scheme, kept for the next start. Before the window's first paint
+    (``outline_indicators_later``), the one kept at the last start when there is one: asking
+    the platform returns a ``Qt`` enum, whose namespace PySide6 builds whole (some 15-25 ms of
+    the start); ``outline_indicators`` asks once the window has been painted and re-styles it
+    if the system's scheme changed meanwhile."""
+    if _state.outline_later:
+        kept = QSettings().value(SYSTEM_SCHEME_KEY)
+        if kept in SCHEMES:
+            _state.ask_system = True
+            return str(kept)
+    return _kept(system_scheme())
+
+
+def _kept(scheme: str) -> str:
+    """``scheme``, the system's, kept for the next start."""
+    settings = QSettings()
+    if settings.value(SYSTEM_SCHEME_KEY) != scheme:
+        settings.setValue(SYSTEM_SCHEME_KEY, scheme)
+    return scheme
 
 
 def build_palette(scheme: str) -> QPalette:
@@ -297,14 +342,17 @@ def apply_theme(app: QApplication, preference: str = "system") -> str:
     if hints is not _state.followed_hints:
         hints.colorSchemeChanged.connect(_on_system_scheme_changed)
         _state.followed_hints = hints
-    _state.applying = True
-    try:
-        # Tell the platform too (Qt 6.8+), so native title bars and dialogs match on
-        # Windows and macOS; "system" withdraws any earlier request.
-        hints.setColorScheme(_QT_SCHEMES[preference])
-    finally:
-        _state.applying = False
-    scheme = system_scheme() if preference == "system" else preference
+    if preference != "system" or _state.requested:
+        _state.applying = True
+        try:
+            # Tell the platform too (Qt 6.8+), so native title bars and dialogs match on
+            # Windows and macOS; "system" withdraws an earlier request (none was made before
+            # the first: nothing to withdraw).
+            hints.setColorScheme(_qt_scheme(preference))
+        finally:
+            _state.applying = False
+        _state.requested = preference != "system"
+    scheme = _system_scheme_now() if preference == "system" else preference
     _apply_scheme(app, scheme)
     return scheme
 
@@ -396,11 +444,17 @@ def outline_indicators_later() -> None:
 
 
 def outline_indicators(app: QApplication) -> None:
-    """End :func:`outline_indicators_later`: the edged indicators from now on."""
+    """End :func:`outline_indicators_later`: the edged indicators from now on, and the
+    system's scheme asked of the platform when the one kept at the last start stood in for it
+    (``_system_scheme_now``)."""
     if _state.outline_later:
         _state.outline_later = False
         if _state.scheme is not None:
-            _apply_scheme(app, _state.scheme)
+            scheme = _state.scheme
+            if _state.ask_system and _state.preference == "system":
+                scheme = _kept(system_scheme())
+            _apply_scheme(app, scheme)
+    _state.ask_system = False
 
 
 def _apply_scheme(app: QApplication, scheme: str) -> None:
@@ -428,4 +482,4 @@ def _on_system_scheme_changed(_scheme: Qt.ColorScheme) -> None:
         return
     app = QApplication.instance()
     if isinstance(app, QApplication):
-        _apply_scheme(app, system_scheme())
+        _apply_scheme(app, _kept(system_scheme()))

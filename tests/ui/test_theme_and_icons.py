@@ -13,7 +13,7 @@ import itertools
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSettings, QSize, Qt
 from PySide6.QtGui import QColor, QIcon, QImage, QImageReader, QPalette
 from PySide6.QtWidgets import QApplication, QFrame, QLabel, QLineEdit, QVBoxLayout, QWidget
 
@@ -102,6 +102,7 @@ def themed_app(qapp):
     qapp.setPalette(palette)
     theme._state.preference = "system"
     theme._state.scheme = None
+    theme._state.requested = theme._state.ask_system = theme._state.outline_later = False
 
 
 # --- icon files ----------------------------------------------------------------------------------
@@ -345,6 +346,57 @@ def test_system_preference_follows_a_platform_change(themed_app, monkeypatch, qt
     assert blocker.args == ["dark"]
     assert theme.current_scheme() == "dark"
     assert _colour(themed_app, QPalette.ColorRole.Window).lightnessF() < 0.25
+
+
+def test_the_start_takes_the_system_scheme_kept_at_the_last_one(themed_app, monkeypatch):
+    """Before the window's first paint (``outline_indicators_later``) the system's scheme kept at
+    the last start stands in for asking the platform (which builds PySide6's whole ``Qt``
+    namespace); once painted (``outline_indicators``) the platform is asked, the window
+    re-styled if the scheme changed meanwhile, and the new one kept."""
+    QSettings().setValue(theme.SYSTEM_SCHEME_KEY, "dark")
+
+    def not_yet():
+        raise AssertionError("the platform was asked before the first paint")
+
+    monkeypatch.setattr(theme, "system_scheme", not_yet)
+    theme.outline_indicators_later()
+    assert theme.apply_theme(themed_app, "system") == "dark"
+    assert _colour(themed_app, QPalette.ColorRole.Window).lightnessF() < 0.25
+
+    monkeypatch.setattr(theme, "system_scheme", lambda: "light")  # changed since the last start
+    theme.outline_indicators(themed_app)
+    assert theme.current_scheme() == "light"
+    assert _colour(themed_app, QPalette.ColorRole.Window).lightnessF() > 0.75
+    assert QSettings().value(theme.SYSTEM_SCHEME_KEY) == "light"
+
+
+def test_a_first_start_asks_the_platform_and_keeps_its_answer(themed_app, monkeypatch):
+    asked = []
+    monkeypatch.setattr(theme, "system_scheme", lambda: asked.append(1) or "dark")
+    theme.outline_indicators_later()
+    assert theme.apply_theme(themed_app, "system") == "dark"  # nothing kept: asked
+    assert QSettings().value(theme.SYSTEM_SCHEME_KEY) == "dark"
+    theme.outline_indicators(themed_app)
+    assert asked == [1]  # not asked again once painted
+    assert theme.current_scheme() == "dark"
+
+
+def test_a_chosen_scheme_is_asked_of_the_platform_and_withdrawn(themed_app, monkeypatch):
+    """A light or dark preference is asked of the platform (Qt 6.8+: native title bars and
+    dialogs), "system" withdraws it; "system" with nothing asked before asks nothing (the
+    start's case: no ``Qt`` enum before the first paint)."""
+    asked: list[str] = []
+    real = theme._qt_scheme
+    monkeypatch.setattr(
+        theme, "_qt_scheme", lambda preference: asked.append(preference) or real(preference)
+    )
+    theme.apply_theme(themed_app, "system")
+    assert asked == []
+    theme.apply_theme(themed_app, "dark")
+    theme.apply_theme(themed_app, "system")
+    theme.apply_theme(themed_app, "system")
+    assert asked == ["dark", "system"]
+    assert real("dark") == Qt.ColorScheme.Dark and real("system") == Qt.ColorScheme.Unknown
 
 
 def test_explicit_preference_ignores_a_platform_change(themed_app, monkeypatch):

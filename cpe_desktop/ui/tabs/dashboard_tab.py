@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, Signal
 from PySide6.QtGui import QFontMetrics, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -54,6 +54,7 @@ from cpe_desktop.services.changes import (
 )
 from cpe_desktop.services.context import ServiceContext
 from cpe_desktop.ui.bus import ChangeBus
+from cpe_desktop.ui.qt_numbers import ALIGN_CENTER, set_by_number
 from cpe_desktop.ui.theme import theme_signals
 
 if TYPE_CHECKING:  # imported when the tab is first filled (see the module's docstring)
@@ -108,7 +109,7 @@ def matches(item: LicenseStatus, words: list[str]) -> bool:
 def empty_state(text: str) -> QLabel:
     label = QLabel(text)
     label.setProperty("role", "empty-state")
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    set_by_number(label, "alignment", ALIGN_CENTER)  # (made before the first paint)
     label.setWordWrap(True)
     return label
 
@@ -189,7 +190,6 @@ class DashboardTab(QWidget):
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         # Only a window narrower than one card shows a horizontal bar: nothing is ever cut off.
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         # The viewport is made here, like Qt's own (that name, a filled background), so that Qt
         # never hands it to Python: PySide6 would first load every widget class it might be.
         self._viewport = QWidget()
@@ -378,7 +378,7 @@ class DashboardTab(QWidget):
         self.verticalScrollBar().setValue(scroll)
         for card in self.cards:
             if card.item.license.license_id == focused:
-                card.setFocus(Qt.FocusReason.OtherFocusReason)
+                card.setFocus()  # (Qt's OtherFocusReason)
                 break
 
     def ask_for(self, item: LicenseStatus, missing: str) -> None:

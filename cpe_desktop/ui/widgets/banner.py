@@ -7,8 +7,24 @@ notifications arriving together show the newest with a count, not a stack of ban
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
+
+
+def first_shown(text: QLabel, *plain: QLabel, selectable: bool = False) -> None:
+    """What a banner's labels are set to when the banner is first shown rather than when it is
+    made, hidden, with the window: its message ``text`` plain text, as wide as the row allows
+    (and selectable by mouse), and the ``plain`` labels plain text. Made before the first paint,
+    these would build PySide6's ``Qt`` namespace (its hundred enum types, 15-25 ms) and
+    ``QSizePolicy``'s class, which nothing else before the first paint needs."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QSizePolicy
+
+    for label in (text, *plain):
+        label.setTextFormat(Qt.TextFormat.PlainText)
+    text.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+    if selectable:
+        text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
 
 class NotificationBanner(QFrame):
@@ -21,15 +37,13 @@ class NotificationBanner(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAccessibleName("Notification")
         self.title = QLabel()
-        self.title.setTextFormat(Qt.TextFormat.PlainText)
         font = self.title.font()
         font.setBold(True)
         self.title.setFont(font)
         self.text = QLabel()
-        self.text.setTextFormat(Qt.TextFormat.PlainText)
         self.text.setWordWrap(True)
-        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self._text_sized = False  # its size policy: set when first shown (setVisible)
+        # Plain text, its size policy, selectable by mouse: set when first shown (setVisible).
+        self._text_sized = False
         self.open_button = QPushButton("Show notifications")
         self.dismiss_button = QPushButton("Dismiss")
         self.open_button.clicked.connect(self._open)
@@ -45,12 +59,8 @@ class NotificationBanner(QFrame):
 
     def setVisible(self, visible: bool) -> None:
         if visible and not self._text_sized:
-            # Here rather than when made, hidden, with the window: QSizePolicy's class, with its
-            # enum types, is made when its name is first imported (not before the first paint).
-            from PySide6.QtWidgets import QSizePolicy
-
             self._text_sized = True
-            self.text.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            first_shown(self.text, self.title, selectable=True)
         super().setVisible(visible)
 
     def show_message(self, title: str, message: str) -> None:
