@@ -19,6 +19,8 @@ import textwrap
 
 import pytest
 
+from tests.helpers.program_start import ONE_PERSON
+
 
 def _run(code: str, **env: str) -> str:
     environment = {k: v for k, v in os.environ.items() if k != "CPE_DATABASE_URL"}
@@ -99,17 +101,6 @@ def test_the_quick_scan_answers_as_pyside6_does() -> None:
     assert out.splitlines() == ["False", "True", "0", "True"]
 
 
-# A database as the program leaves it, with one person without a password (no dialog waits).
-PREPARE = """
-    import sys
-    from cpe_desktop.startup import open_database
-    db = open_database(sys.argv[1])
-    db.execute_sql(
-        "INSERT INTO users (name, email, role, active, created_at, updated_at)"
-        " VALUES ('Pat', 'pat@example.com', 'admin', 1, '2026-01-01', '2026-01-01')"
-    )
-    db.close()
-"""
 # The real start on that database; what is imported when the work after the first paint begins
 # (the first such work queued is the dashboard's), and whether the window's cycle collector had
 # started by then and soon after; then leave.
@@ -178,7 +169,7 @@ def test_the_first_paint_waits_for_none_of_what_the_start_defers(tmp_path) -> No
     db = tmp_path / "cpe-tracker.db"
     env = {"CPE_DATA_DIR": str(tmp_path / "data")}
     subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(PREPARE), str(db)],
+        [sys.executable, "-c", ONE_PERSON, str(db)],
         check=True,
         env={**os.environ, **env},
         capture_output=True,

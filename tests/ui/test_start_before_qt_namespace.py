@@ -15,18 +15,10 @@ import sys
 import textwrap
 from pathlib import Path
 
+from tests.helpers.program_start import ONE_PERSON
+
 ROOT = Path(__file__).resolve().parents[2]
 
-PREPARE = """
-    import sys
-    from cpe_desktop.startup import open_database
-    db = open_database(sys.argv[1])
-    db.execute_sql(
-        "INSERT INTO users (name, email, role, active, created_at, updated_at)"
-        " VALUES ('Pat', 'pat@example.com', 'admin', 1, '2026-01-01', '2026-01-01')"
-    )
-    db.close()
-"""
 # The program on the database: at its window's first paint, says whether the namespace was built
 # and which scheme the theme took; once painted, which scheme is kept; then leaves.
 START = """
@@ -62,7 +54,7 @@ def test_the_second_start_paints_before_the_qt_namespace_is_built(tmp_path):
     }
     env.pop("CPE_DATABASE_URL", None)
     subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(PREPARE), str(db)],
+        [sys.executable, "-c", ONE_PERSON, str(db)],
         check=True,
         env=env,
         cwd=ROOT,
