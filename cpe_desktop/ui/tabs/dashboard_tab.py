@@ -170,7 +170,10 @@ class DashboardTab(QWidget):
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter by person, license or status…")
         self.filter.setAccessibleName("Filter the firm view")
-        self.filter.setClearButtonEnabled(True)
+        # Shown only in the firm view (``_show_filter``): hidden until then, its clear button
+        # given when first shown (Qt loads the style's icon for it, 9 ms the first time under
+        # X11: not before the window's first paint).
+        self.filter.hide()
         self.filter.setMinimumWidth(self.filter.fontMetrics().horizontalAdvance("M" * 24))
         self.filter.textChanged.connect(self._apply_filter)
         self.header: FirmHeader | None = None
@@ -223,6 +226,12 @@ class DashboardTab(QWidget):
         self.waiting = False
         if self.isVisible():
             self.refresh()
+
+    def _show_filter(self, shown: bool) -> None:
+        """The firm view's filter shown or hidden; given its clear button when first shown."""
+        if shown and not self.filter.isClearButtonEnabled():
+            self.filter.setClearButtonEnabled(True)
+        self.filter.setVisible(shown)
 
     # --- my licenses or the firm's ---------------------------------------------------------
 
@@ -342,7 +351,7 @@ class DashboardTab(QWidget):
             )
         else:
             self.heading.setText(f"Your licenses — as of {day_text(as_of)}")
-        self.filter.setVisible(self.firm_view)
+        self._show_filter(self.firm_view)
         self._build_summary()
         if self.header is not None:
             self.header.hide()
