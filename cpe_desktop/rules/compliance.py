@@ -439,31 +439,32 @@ def _word_records(ledger: Ledger, positions: list[int], worded: dict[int, Any]) 
     For those, ``worded[p]`` is the one issue alone (``_record_notes`` would give it with no
     increments issue: ``(issue, ())``), one object less for each."""
     records = ledger.records
-    writer, texts = _DAY_TEXTS.current()
+    writer = _DAY_TEXTS.current()[0]
     wrong = set(ledger.wrong(positions[0], positions[-1] + 1))
     new = object.__new__
     for position in positions:
         if position in wrong:
             worded[position] = _record_notes(ledger, position)
             continue
-        # Flagged, and its credits are right: it has no certificate.
+        # Flagged, and its credits are right: it has no certificate. Worded when its message
+        # is first read (``Issue``), as ``_record_notes`` words it, in today's date format.
         record = records[position]
-        day = record.completed_on
-        text = texts.get(day)
-        if text is None:
-            text = texts[day] = writer(day)
-        title = record.title
-        issue = new(IssueDraft)  # as _record_issue builds it, with _label's words
+        issue = new(IssueDraft)
         issue.kind = "no_certificate"
         issue.record_id = record.record_id
-        issue.message = (
-            f"\u201c{title}\u201d ({text}) has no certificate attached."
-            if title
-            else f"The record of {text} has no certificate attached."
-        )
         issue.missing = None
+        issue._words = (_no_certificate, record, writer)
         issue.__class__ = Issue  # type: ignore[assignment]
         worded[position] = issue
+
+
+def _no_certificate(record: RecordFacts, writer: Callable[[date], str]) -> str:
+    """``_label``'s words that the record has no certificate, its day written by ``writer``."""
+    day = writer(record.completed_on)
+    title = record.title
+    if title:
+        return f"\u201c{title}\u201d ({day}) has no certificate attached."
+    return f"The record of {day} has no certificate attached."
 
 
 def _record_issue(kind: IssueKind, record_id: int, message: str) -> Issue:
@@ -474,6 +475,7 @@ def _record_issue(kind: IssueKind, record_id: int, message: str) -> Issue:
     issue.record_id = record_id
     issue.message = message
     issue.missing = None
+    issue._words = None
     issue.__class__ = Issue  # type: ignore[assignment]
     return issue  # type: ignore[return-value]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from cpe_desktop.rules.component_facts import Component, ComponentResult
 from cpe_desktop.rules.periods import PERIOD_BASES
@@ -340,7 +340,13 @@ class CapResult:
 @dataclass(frozen=True, slots=True)
 class Issue:
     """Something the holder should fix; ``record_id`` is None for a license-level issue.
-    (Slots: a firm's records have thousands.)"""
+    (Slots: a firm's records have thousands.)
+
+    A record's issue may be worded only when its ``message`` is first read: built (as an
+    ``IssueDraft``) with ``message`` left unset and ``_words`` the function and arguments that
+    word it. A firm's evaluation finds thousands of records without a certificate, and a window
+    shows a few of them; read, compared, hashed, printed or copied, such an issue is the one
+    built with its message."""
 
     kind: IssueKind
     record_id: int | None
@@ -348,17 +354,32 @@ class Issue:
     # For missing_information: the fact to ask for ("period_end", "birth_date", "issue_date",
     # "license_number", "fiscal_start_month", "home_license"), so the UI can offer the action.
     missing: str | None = None
+    # (function, *arguments) giving ``message`` when it was left unset; None once worded.
+    _words: tuple[Any, ...] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached for an unset slot: a message left to be worded when first read.
+        words = object.__getattribute__(self, "_words") if name == "message" else None
+        if words is None:
+            raise AttributeError(name)
+        make, *arguments = words
+        message = make(*arguments)
+        object.__setattr__(self, "message", message)
+        object.__setattr__(self, "_words", None)
+        return message
 
 
 class IssueDraft:
     """An ``Issue`` being filled in, as ``RecordDraft`` is a ``RecordFacts``: the same slots,
-    made an ``Issue`` by setting its ``__class__`` once every slot is set."""
+    made an ``Issue`` by setting its ``__class__`` once every slot is set (``message`` may be
+    left unset for ``_words`` to give it: see ``Issue``)."""
 
-    __slots__ = ("kind", "record_id", "message", "missing")
+    __slots__ = ("kind", "record_id", "message", "missing", "_words")
     kind: IssueKind
     record_id: int | None
     message: str
     missing: str | None
+    _words: tuple[Any, ...] | None
 
 
 @dataclass(frozen=True)

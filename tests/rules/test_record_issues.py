@@ -4,6 +4,9 @@ says of it, in the same words, under any date format."""
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import pickle
 from datetime import date
 from decimal import Decimal
 
@@ -145,3 +148,36 @@ def test_the_records_counted_and_their_issues_are_the_plain_ones(drawn, years, o
     window = ctx.window(ctx.current)
     expected = _plain_records(ctx, window, ctx.ethics)
     assert compliance._records(ctx, window, ctx.ethics) == expected
+
+
+def test_a_record_issue_is_worded_when_first_read_in_the_format_it_was_found_in():
+    """Thousands of records without a certificate, a few shown: each such issue is built with
+    what words it (``Issue._words``) and worded when its message is first read, in the date
+    format in force when the engine found it (as if worded then), and from then on is the
+    issue built with its message: equal, same hash, repr, pickle and copy."""
+    record = RecordFacts(7, date(2024, 3, 5), "Group Live", None, False, (("Taxes", 2),), "Tax")
+    ledger = Ledger([record])
+    before = day_format()
+    set_day_format(lambda day: day.strftime("%Y-%m-%d"))
+    try:
+        worded: dict[int, object] = {}
+        compliance._word_records(ledger, [0], worded)
+        issue = worded[0]
+        assert type(issue) is Issue and issue._words is not None  # not worded yet
+        set_day_format(lambda day: day.strftime("%m/%d/%Y"))  # changed before it is read
+        plain = Issue(
+            "no_certificate", 7, "\u201cTax\u201d (2024-03-05) has no certificate attached."
+        )
+        assert issue.message == plain.message
+        assert issue._words is None  # worded once
+        assert issue == plain and hash(issue) == hash(plain) and repr(issue) == repr(plain)
+        assert pickle.loads(pickle.dumps(issue)) == plain
+        assert dataclasses.replace(issue, record_id=8) == dataclasses.replace(plain, record_id=8)
+        # Compared or copied before it is read, it is worded then (in today's format now).
+        now = dataclasses.replace(plain, message=plain.message.replace("2024-03-05", "03/05/2024"))
+        compliance._word_records(ledger, [0], worded := {})
+        assert worded[0] == now
+        compliance._word_records(ledger, [0], worded := {})
+        assert copy.copy(worded[0]).message == now.message
+    finally:
+        set_day_format(before)
