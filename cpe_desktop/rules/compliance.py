@@ -438,7 +438,7 @@ def _word_records(ledger: Ledger, positions: list[int], worded: dict[int, Any]) 
     ``flagged``), in one loop: a firm has thousands, most of them only without a certificate.
     For those, ``worded[p]`` is the one issue alone (``_record_notes`` would give it with no
     increments issue: ``(issue, ())``), one object less for each."""
-    records = ledger.records
+    ids, days, titles = ledger.record_ids(), ledger.dates, ledger.titles()
     writer = _DAY_TEXTS.current()[0]
     wrong = set(ledger.wrong(positions[0], positions[-1] + 1))
     new = object.__new__
@@ -448,23 +448,21 @@ def _word_records(ledger: Ledger, positions: list[int], worded: dict[int, Any]) 
             continue
         # Flagged, and its credits are right: it has no certificate. Worded when its message
         # is first read (``Issue``), as ``_record_notes`` words it, in today's date format.
-        record = records[position]
         issue = new(IssueDraft)
         issue.kind = "no_certificate"
-        issue.record_id = record.record_id
+        issue.record_id = ids[position]
         issue.missing = None
-        issue._words = (_no_certificate, record, writer)
+        issue._words = (_no_certificate, titles[position], days[position], writer)
         issue.__class__ = Issue  # type: ignore[assignment]
         worded[position] = issue
 
 
-def _no_certificate(record: RecordFacts, writer: Callable[[date], str]) -> str:
-    """``_label``'s words that the record has no certificate, its day written by ``writer``."""
-    day = writer(record.completed_on)
-    title = record.title
+def _no_certificate(title: str, day: date, writer: Callable[[date], str]) -> str:
+    """``_label``'s words that the record of ``title`` completed on ``day`` has no
+    certificate, the day written by ``writer``."""
     if title:
-        return f"\u201c{title}\u201d ({day}) has no certificate attached."
-    return f"The record of {day} has no certificate attached."
+        return f"\u201c{title}\u201d ({writer(day)}) has no certificate attached."
+    return f"The record of {writer(day)} has no certificate attached."
 
 
 def _record_issue(kind: IssueKind, record_id: int, message: str) -> Issue:

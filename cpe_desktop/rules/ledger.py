@@ -10,7 +10,7 @@ subtraction. ``caps`` walks credit by credit only the windows where a cap binds.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -30,6 +30,7 @@ from cpe_desktop.rules.fields import (
     normalize_delivery_method,
     normalize_field,
 )
+from cpe_desktop.rules.record_columns import RecordColumns
 
 ZERO = Decimal(0)
 
@@ -94,7 +95,6 @@ class Credit(NamedTuple):
 _order = attrgetter("completed_on", "record_id")
 _by_day = attrgetter("completed_on")
 _record_id = attrgetter("record_id")
-_ethics_jurisdiction = attrgetter("ethics_jurisdiction")
 _NOTHING = (ZERO, ZERO, ZERO, ZERO)
 
 
@@ -147,8 +147,6 @@ class _Profile(NamedTuple):
 
 
 _method_of, _wrong_of, _silent_of, _sums_of = (itemgetter(i) for i in (1, 2, 3, 5))
-_credits_of, _delivery_method_of = attrgetter("credits"), attrgetter("delivery_method")
-_has_certificate = attrgetter("has_certificate")
 
 
 def _profile(credits: tuple[tuple[str, Decimal], ...], method: str | None) -> _Profile:
@@ -182,24 +180,26 @@ def _profile_of(credits: tuple[tuple[str, Decimal], ...], method: str | None) ->
     return profile
 
 
-def _profiles(records: list[RecordFacts]) -> list[_Profile]:
-    """Each record's profile: found by the identity of its credits tuple when every record's
-    is known that way (column by column, no amount hashed), else one by one."""
+def _profiles(
+    lines: list[tuple[tuple[str, Decimal], ...]], methods: list[str | None]
+) -> list[_Profile]:
+    """Each record's profile, from its credits (``lines``) and delivery method: found by the
+    identity of its credits tuple when every record's is known that way (column by column, no
+    amount hashed), else one by one."""
     if len(_PROFILES) > _MAX_PROFILES or len(_BY_LINES) > _MAX_PROFILES:
         _PROFILES.clear()
         _BY_LINES.clear()
-    lines = list(map(_credits_of, records))
-    known = list(
-        map(_BY_LINES.get, zip(map(id, lines), map(_delivery_method_of, records), strict=True))
-    )
+    known = list(map(_BY_LINES.get, zip(map(id, lines), methods, strict=True)))
     if None in known:
-        return _profiles_one_by_one(records)
+        return _profiles_one_by_one(lines, methods)
     # Each the profile of that very tuple: a kept profile holds its tuple, and no other object
     # alive can have the same id.
     return cast("list[_Profile]", known)
 
 
-def _profiles_one_by_one(records: list[RecordFacts]) -> list[_Profile]:
+def _profiles_one_by_one(
+    lines: list[tuple[tuple[str, Decimal], ...]], methods: list[str | None]
+) -> list[_Profile]:
     """Each record's profile, from ``_PROFILES`` (by its lines and delivery method) when there
     and worked out from its very line pairs; else worked out (or its sums from its own lines)
     and kept there for the next ones. Each profile worked out from the record's very credits
@@ -208,9 +208,8 @@ def _profiles_one_by_one(records: list[RecordFacts]) -> list[_Profile]:
     get = profiles.get
     found: list[_Profile] = []
     add = found.append
-    for record in records:  # (tens of thousands for a firm: kept to the bare minimum)
-        credits = record.credits
-        key = (credits, record.delivery_method)
+    for credits, method in zip(lines, methods, strict=True):  # (tens of thousands for a firm)
+        key = (credits, method)
         profile = get(key)
         if profile is None:
             profile = profiles[key] = _profile(*key)
@@ -221,6 +220,40 @@ def _profiles_one_by_one(records: list[RecordFacts]) -> list[_Profile]:
         if profile.lines is credits:
             by_lines[(id(credits), key[1])] = profile
         add(profile)
+    return found
+
+
+def _sorted_records(
+    records: Iterable[RecordFacts], view: tuple[date, date] | None
+) -> list[RecordFacts]:
+    """The records sorted by (completed_on, record_id), each once (the same record passed
+    twice counts once; two different records with one id are refused), only those in
+    ``view`` (first, last) when given."""
+    given = records if isinstance(records, list) else list(records)
+    ids = list(map(_record_id, given))
+    # Given in record_id order (as the database gives them), the stable sort by day alone
+    # keeps that order among a day's records. (Ids rising all through are also unique.)
+    by = _by_day
+    if not all(map(lt, ids, islice(ids, 1, None))):
+        if view is not None:  # the records in view first, then as given
+            first, last = view
+            given = [record for record in given if first <= record.completed_on <= last]
+            ids, view = list(map(_record_id, given)), None
+        if len(set(ids)) != len(ids):  # a record given twice: the first one, checked
+            unique: dict[int, RecordFacts] = {}
+            for record in given:
+                # "Each credit once": the same record passed twice counts once.
+                seen = unique.setdefault(record.record_id, record)
+                if seen is not record and seen != record:
+                    raise ValueError(f"two different records have the id {record.record_id}")
+            given, ids = list(unique.values()), list(unique)
+        by = _by_day if ids == sorted(ids) else _order
+    found = sorted(given, key=by)
+    if view is not None:  # (sorted by day: those in view are a slice)
+        dates = list(map(_by_day, found))
+        lo, hi = bisect_left(dates, view[0]), bisect_right(dates, view[1])
+        if lo or hi < len(found):
+            found = found[lo:hi]
     return found
 
 
@@ -239,41 +272,27 @@ class Ledger:
         view: tuple[date, date] | None = None,
     ) -> None:
         """``view`` (first, last): only the records completed from ``first`` to ``last`` are
-        kept, as if only those were given."""
+        kept, as if only those were given. ``records`` may be ``RecordColumns`` (in rising
+        ids, as the database reads them): then no record is built unless looked at alone."""
         # Records whose credits were rewritten (a credit factor): checked as the holder entered
         # them, so a halved 1.5 is not reported as breaking the increments.
         self.as_entered = as_entered or {}
-        given = records if isinstance(records, list) else list(records)
-        ids = list(map(_record_id, given))
-        # Given in record_id order (as the database gives them), the stable sort by day alone
-        # keeps that order among a day's records. (Ids rising all through are also unique.)
-        by = _by_day
-        if not all(map(lt, ids, islice(ids, 1, None))):
-            if view is not None:  # the records in view first, then as given
-                first, last = view
-                given = [record for record in given if first <= record.completed_on <= last]
-                ids, view = list(map(_record_id, given)), None
-            if len(set(ids)) != len(ids):  # a record given twice: the first one, checked
-                unique: dict[int, RecordFacts] = {}
-                for record in given:
-                    # "Each credit once": the same record passed twice counts once.
-                    seen = unique.setdefault(record.record_id, record)
-                    if seen is not record and seen != record:
-                        raise ValueError(f"two different records have the id {record.record_id}")
-                given, ids = list(unique.values()), list(unique)
-            by = _by_day if ids == sorted(ids) else _order
-        self.records: list[RecordFacts] = sorted(given, key=by)
-        self.dates: list[date] = list(map(_by_day, self.records))
-        if view is not None:  # (sorted by day: those in view are a slice)
-            lo, hi = bisect_left(self.dates, view[0]), bisect_right(self.dates, view[1])
-            if lo or hi < len(self.dates):
-                self.records, self.dates = self.records[lo:hi], self.dates[lo:hi]
+        # The records in order, as given (a list), or built when looked at alone (from
+        # ``RecordColumns``); ``columns``: what the ledger reads of them, position by position.
+        self.records: Sequence[RecordFacts]
+        if isinstance(records, RecordColumns):
+            columns = self.records = records.by_day(view)
+        else:
+            self.records = _sorted_records(records, view)
+            columns = RecordColumns.of(self.records)
+        self.columns = columns
+        self.dates: list[date] = columns.days
         # What each record's lines and delivery method make of it, worked out once for all the
         # records with the same (equal) ones; the amounts are each record's own.
-        found = _profiles(self.records)
+        found = _profiles(columns.credits, columns.methods)
         # (total, ethics, technical, non-technical) of each record, as four columns.
-        columns = list(zip(*map(_sums_of, found), strict=True)) or [(), (), (), ()]
-        totals, ethics, technical, non_technical = map(list, columns)
+        sums = list(zip(*map(_sums_of, found), strict=True)) or [(), (), (), ()]
+        totals, ethics, technical, non_technical = map(list, sums)
         positions = range(len(found))
         # (self-study, nano) of each record.
         self.methods: list[tuple[bool, bool]] = list(map(_method_of, found))
@@ -282,8 +301,8 @@ class Ledger:
         wrong = list(compress(positions, map(_wrong_of, found)))
         if self.as_entered:
             wrong = []
-            for p, record in enumerate(self.records):
-                entered = self.as_entered.get(record.record_id)
+            for p, record_id in enumerate(columns.ids):
+                entered = self.as_entered.get(record_id)
                 if entered is None:
                     bad = found[p].wrong
                 else:
@@ -292,7 +311,7 @@ class Ledger:
                     wrong.append(p)
         self._wrong: list[int] = wrong
         # Records with no certificate or a credits issue.
-        flagged = list(compress(positions, map(not_, map(_has_certificate, self.records))))
+        flagged = list(compress(positions, map(not_, columns.certified)))
         self._flagged: list[int] = sorted({*flagged, *wrong}) if wrong else flagged
         # Records whose delivery method or a field of study is "Not stated".
         self._unstated: list[int] = list(compress(positions, map(_silent_of, found)))
@@ -306,13 +325,12 @@ class Ledger:
         self._credits: dict[int, tuple[Credit, ...]] = {}
         self._tags: list[str | None] | None = None
         self._tagged = False
-        self._ids: list[int] | None = None
         self._unnumbered: bool | None = None
         self._notes: dict[Callable[..., Any], dict[int, Any]] = {}
         self._lines: dict[tuple[int, int], dict[tuple[str, str | None], Decimal]] = {}
 
     def __len__(self) -> int:
-        return len(self.records)
+        return len(self.dates)
 
     def bounds(self, start: date, end: date) -> tuple[int, int]:
         """Positions ``lo:hi`` of the records completed from ``start`` to ``end`` inclusive."""
@@ -322,9 +340,11 @@ class Ledger:
 
     def record_ids(self) -> list[int]:
         """Every record's id, in order (do not change the list)."""
-        if self._ids is None:
-            self._ids = list(map(_record_id, self.records))
-        return self._ids
+        return self.columns.ids
+
+    def titles(self) -> list[str]:
+        """Every record's title, in order (do not change the list)."""
+        return self.columns.titles
 
     def unnumbered(self) -> bool:
         """Whether some record's id is 0 or less (an opening balance's), worked out once."""
@@ -341,7 +361,7 @@ class Ledger:
         """Every record's ``tags``, worked out once (do not change the list); ``_tagged`` then
         says whether any is not None."""
         if self._tags is None:
-            named = list(map(_ethics_jurisdiction, self.records))
+            named = self.columns.ethics()
             self._tags = (
                 [  # (most records name no jurisdiction: no call for them)
                     jurisdiction_key(name) if name else None for name in named
@@ -382,8 +402,9 @@ class Ledger:
         """The record's positive credits, in the order a cap drops them: outside ethics first,
         then by field and amount."""
         credits = self._credits.get(position)
-        if credits is None and len(self.records[position].credits) == 1:
-            ((name, amount),) = self.records[position].credits
+        lines = self.columns.credits[position]
+        if credits is None and len(lines) == 1:
+            ((name, amount),) = lines
             kind = _field_kind(name)
             credits = (Credit(kind[0], name, amount, kind[1], kind[2]),) if amount > ZERO else ()
             self._credits[position] = credits
@@ -391,7 +412,7 @@ class Ledger:
             credits = tuple(
                 sorted(
                     Credit(kind[0], name, amount, kind[1], kind[2])
-                    for name, amount in self.records[position].credits
+                    for name, amount in lines
                     if amount > ZERO
                     for kind in (_field_kind(name),)
                 )
@@ -414,7 +435,7 @@ class Ledger:
         if kind == NON_TECHNICAL:
             return sum((a for c, a in zip(credits, amounts, strict=True) if c.non_technical), ZERO)
         if kind != ETHICS:  # "ethics@<jurisdiction>": ethics tagged with that jurisdiction only
-            tag = jurisdiction_key(self.records[position].ethics_jurisdiction)
+            tag = self._all_tags()[position]
             if tag != kind.partition("@")[2]:
                 return ZERO
         return sum((a for c, a in zip(credits, amounts, strict=True) if c.ethics), ZERO)
@@ -435,11 +456,12 @@ class Ledger:
 
     def issues(self, position: int) -> tuple[tuple[str, CreditIssue], ...]:
         """Every credits line breaking the NASBA increments (or impossible), with its field."""
-        record = self.records[position]
+        columns = self.columns
+        method, credits = columns.methods[position], columns.credits[position]
         if self.as_entered:
-            record = self.as_entered.get(record.record_id, record)
-        method = record.delivery_method
-        credits = record.credits
+            entered = self.as_entered.get(columns.ids[position])
+            if entered is not None:
+                method, credits = entered.delivery_method, entered.credits
         if len(credits) == 1:  # most records: no generator, and nothing when nothing is wrong
             name, value = credits[0]
             found = _check(value, method)
@@ -481,11 +503,10 @@ class Ledger:
         found = self._lines.get((lo, hi))
         if found is None:
             found = self._lines[(lo, hi)] = {}
-            records = self.records
+            methods, lines = self.columns.methods, self.columns.credits
             for p in range(lo, hi):
-                record = records[p]
-                method = record.delivery_method
-                for name, amount in record.credits:
+                method = methods[p]
+                for name, amount in lines[p]:
                     if amount > ZERO:
                         key = (name, method)
                         found[key] = found.get(key, ZERO) + amount

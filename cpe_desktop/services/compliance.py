@@ -21,7 +21,7 @@ import gc
 import threading
 import weakref
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -185,7 +185,7 @@ class _Memory:
         self.generation: tuple[int, ...] | None = None
         # holder -> (the day from which their records were read, those records)
         # (keyed as the engine's facts name them: a license or holder never saved is None)
-        self.records: dict[int | None, tuple[dt.date, list[RecordFacts]]] = {}
+        self.records: dict[int | None, tuple[dt.date, Sequence[RecordFacts]]] = {}
         self.evaluations: dict[int | None, tuple[tuple, Evaluation]] = {}
 
     def same_database(self) -> bool:
@@ -244,9 +244,12 @@ def _check_records() -> None:
         memory.version, memory.generation = version, generation
 
 
-def _records_since(needed: dict[int | None, dt.date]) -> dict[int | None, list[RecordFacts]]:
-    """Each holder's records completed on or after the day given (maybe more): the same list
-    as last time for a person whose records did not change and were read far enough back."""
+def _records_since(
+    needed: dict[int | None, dt.date],
+) -> dict[int | None, Sequence[RecordFacts]]:
+    """Each holder's records completed on or after the day given (maybe more), as the engine's
+    ``RecordColumns`` (none: an empty list): the same ones as last time for a person whose
+    records did not change and were read far enough back."""
     memory = _MEMORY
     short = {
         holder: day

@@ -2,7 +2,7 @@
 
 ``services/compliance.py`` judges; this module copies what it needs out of the database faster
 than peewee's row-by-row conversion would: each person's records with their credit lines as
-the engine's ``RecordFacts`` (one query for all of them, converted with caches), and the
+the engine's ``RecordColumns`` (one query for all of them, converted with caches), and the
 licenses and people in view as models built without peewee's per-row work. Both are held to
 the straightforward reads by ``tests/services/test_compliance_reads.py``.
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import weakref
-from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -20,8 +19,7 @@ import peewee
 
 from cpe_desktop.db.models import database
 from cpe_desktop.db.rule_columns import names_of
-from cpe_desktop.rules.compliance import RecordFacts
-from cpe_desktop.rules.facts import RecordDraft
+from cpe_desktop.rules.record_columns import RecordColumns
 
 _CENT = Decimal("0.01")
 # A firm's view reads every person's records (a plain scan is cheaper than an index look-up per
@@ -69,12 +67,13 @@ class _Lines:
 _LINES = _Lines()
 
 
-def read_records(holder_ids: set[int], since: dt.date) -> dict[int, list[RecordFacts]]:
+def read_records(holder_ids: set[int], since: dt.date) -> dict[int, RecordColumns]:
     """These people's records completed on or after ``since`` (older ones no period looks at),
-    each person's in record_id order: one query for the records with their credit lines, and
-    one more only for the few records that state an ethics jurisdiction, a first day or topics;
-    converted here with caches, as peewee's per-value conversion would cost ten times the
-    engine's whole evaluation on a firm's 20,000 records."""
+    each person's in record_id order, as the engine's ``RecordColumns`` (no record built
+    unless the engine looks at it alone): one query for the records with their credit lines,
+    and one more only for the few records that state an ethics jurisdiction, a first day or
+    topics; converted here with caches, as peewee's per-value conversion would cost ten times
+    the engine's whole evaluation on a firm's 20,000 records."""
     # A firm's view reads every person's (a plain scan is cheaper than an index look-up per
     # person); one person's reads only theirs.
     where = f"r.completed_on >= {database.param}"
@@ -98,22 +97,16 @@ def read_records(holder_ids: set[int], since: dt.date) -> dict[int, list[RecordF
         (since.isoformat(),),
     )
     # A firm's credit lines take a few values (a field and an amount): each (field, amount)
-    # line, and each one-line record's credits, is built once and shared. Each record is built
-    # at its first row, as ``RecordFacts.trusted`` builds it (a ``RecordDraft`` filled in and
-    # made a record, in one loop over the rows rather than a call per record); a later row of
-    # the same record adds its line, and a record stating more gets what it states once those
-    # are read.
+    # line, and each one-line record's credits, is built once and shared. A record's first
+    # row adds it to its holder's columns; a later row of the same record adds its line to
+    # the record's credits; a record stating more gets what it states once those are read.
     singles, several, joined, dates = _LINES.kept()
-    no_topics: tuple[str, ...] = tuple(names_of(None))
-    by_holder: dict[int, list[RecordFacts]] = defaultdict(list)
-    stating: list[RecordFacts] = []  # the records that state more
+    by_holder: dict[int, RecordColumns] = {}
+    stating: list[tuple[RecordColumns, int, int]] = []  # (columns, position, record_id)
     get_single, get_day, get_joined = singles.get, dates.get, joined.get
-    new = object.__new__
     last_id = last_user = None
-    # The record being read: a RecordDraft while its lines come, made a RecordFacts when the
-    # next record starts (and after the last row).
-    record: Any = None
-    mine: list[RecordFacts] = []
+    columns: RecordColumns | None = None
+    lines: list[tuple[tuple[str, Decimal], ...]] = []
     for record_id, user_id, title, completed, method, field, amount, certified in rows:
         # (field, amount) -> the one line ((field, credits),): a record of one line has it as
         # its credits; a record of several takes its pair
@@ -121,59 +114,56 @@ def read_records(holder_ids: set[int], since: dt.date) -> dict[int, list[RecordF
         if single is None:
             single = singles[(field, amount)] = ((field, Decimal(str(amount)).quantize(_CENT)),)
         if record_id == last_id:  # by field: the same order whichever way the lines came
-            if record is not None:
-                credits = record.credits
+            if columns is not None:
+                credits = lines[-1]
                 both = get_joined((id(credits), id(single)))
                 if both is None:
-                    lines = tuple(sorted((*credits, single[0])))
+                    pairs = tuple(sorted((*credits, single[0])))
                     both = joined[(id(credits), id(single))] = (
                         credits,  # (kept with their ids: no other object takes those)
                         single,
-                        several.setdefault(lines, lines),
+                        several.setdefault(pairs, pairs),
                     )
-                record.credits = both[2]
+                lines[-1] = both[2]
             continue
-        if record is not None:
-            record.__class__ = RecordFacts
-            record = None
         last_id = record_id
         if user_id != last_user:
-            if user_id not in holder_ids:
-                continue
-            last_user, mine = user_id, by_holder[user_id]
+            last_user = user_id
+            columns = by_holder.get(user_id)
+            if columns is None:
+                if user_id not in holder_ids:
+                    continue
+                columns = by_holder[user_id] = RecordColumns([], [], [], [], [], [])
+            add_id, add_day = columns.ids.append, columns.days.append
+            add_method, add_certified = columns.methods.append, columns.certified.append
+            lines, add_title = columns.credits, columns.titles.append
+        elif columns is None:  # (someone not asked for)
+            continue
         day = get_day(completed)
         if day is None:
             day = dates[completed] = _day(completed)
-        record = new(RecordDraft)
-        record.record_id = record_id
-        record.completed_on = day
-        record.delivery_method = method
-        record.ethics_jurisdiction = None
-        record.has_certificate = certified == 1
-        record.credits = single
-        record.title = title
-        record.started_on = None
-        record.topics = no_topics
         if certified is None:
-            stating.append(record)
-        mine.append(record)
-    if record is not None:
-        record.__class__ = RecordFacts
+            stating.append((columns, len(columns.ids), record_id))
+        add_id(record_id)
+        add_day(day)
+        add_method(method)
+        add_certified(certified == 1)
+        lines.append(single)
+        add_title(title)
     if stating:
-        change = object.__setattr__
-        stated = _stated([record.record_id for record in stating])
-        topic_lists: dict[Any, tuple[str, ...]] = {None: no_topics}
-        for stater in stating:
-            ethics, attachment, started, topics = stated[stater.record_id]
+        stated = _stated([record_id for _, _, record_id in stating])
+        topic_lists: dict[Any, tuple[str, ...]] = {None: tuple(names_of(None))}
+        for columns, position, record_id in stating:
+            ethics, attachment, started, topics = stated[record_id]
             names = topic_lists.get(topics)
             if names is None:
                 names = topic_lists[topics] = tuple(names_of(topics))
-            change(stater, "ethics_jurisdiction", ethics)
-            change(stater, "has_certificate", bool(attachment))
+            columns.certified[position] = bool(attachment)
             if started is not None:
                 day = get_day(started)
-                change(stater, "started_on", day if day is not None else _day(started))
-            change(stater, "topics", names)
+                started = day if day is not None else _day(started)
+            if ethics is not None or started is not None or names:
+                columns.stated[position] = (ethics, started, names)
     return by_holder
 
 

@@ -241,7 +241,7 @@ def test_records_read_again_find_their_profiles_by_their_credits_tuple(monkeypat
     ]
     _check(Ledger(records), records, {})
 
-    def worked_out(_records):
+    def worked_out(_lines, _methods):
         raise AssertionError("a profile was worked out again")
 
     monkeypatch.setattr(ledger_module, "_profiles_one_by_one", worked_out)
