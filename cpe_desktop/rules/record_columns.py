@@ -10,10 +10,10 @@ still the sequence of the records it holds: indexed or iterated, it builds each 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any, overload
 
 from cpe_desktop.rules.facts import RecordFacts
@@ -114,16 +114,17 @@ class RecordColumns(Sequence[RecordFacts]):
         ``first`` to ``last``. Itself when that changes nothing."""
         days = self.days
         order: Sequence[int] = sorted(range(len(days)), key=days.__getitem__)
+        in_order = list(map(days.__getitem__, order))
+        lo, hi = 0, len(days)
         if view is not None:
-            in_order = list(map(days.__getitem__, order))
             lo, hi = bisect_left(in_order, view[0]), bisect_right(in_order, view[1])
-            order = order[lo:hi]
-        if len(order) == len(days) and all(p == q for p, q in enumerate(order)):
-            return self
+        if lo == 0 and hi == len(days) and in_order == days:
+            return self  # (already by day: a stable sort left every record in its place)
+        order, in_order = order[lo:hi], in_order[lo:hi]
         pick = _picker(order)
         sorted_columns = RecordColumns(
             pick(self.ids),
-            pick(days),
+            in_order,
             pick(self.methods),
             pick(self.certified),
             pick(self.credits),
@@ -134,13 +135,17 @@ class RecordColumns(Sequence[RecordFacts]):
             sorted_columns.stated = {at[p]: facts for p, facts in self.stated.items() if p in at}
         made = self._made
         if made is not None:
-            sorted_columns._made = [made[p] for p in order]
+            sorted_columns._made = pick(made)
         return sorted_columns
 
 
-def _picker(order: Sequence[int]) -> Any:
-    """A function giving a column's values at ``order``, as a list."""
-    return lambda column: list(map(column.__getitem__, order))
+def _picker(order: Sequence[int]) -> Callable[[Sequence[Any]], list[Any]]:
+    """A function giving a column's values at ``order``, as a list (``itemgetter`` of the
+    positions: one call per column)."""
+    if len(order) < 2:
+        return lambda column: [column[p] for p in order]
+    get = itemgetter(*order)
+    return lambda column: list(get(column))
 
 
 __all__ = ["RecordColumns"]
