@@ -6,6 +6,7 @@ included), building no record it does not look at alone."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -42,14 +43,10 @@ def as_read(records: list[RecordFacts]) -> RecordColumns:
 
 
 def _titled(records: list[RecordFacts], titles: list[str]) -> list[RecordFacts]:
+    """The records with titles, some with a first day or topics."""
     return [
-        RecordFacts(
-            r.record_id,
-            r.completed_on,
-            r.delivery_method,
-            r.ethics_jurisdiction,
-            r.has_certificate,
-            r.credits,
+        replace(
+            r,
             title=titles[r.record_id % len(titles)],
             started_on=r.completed_on if r.record_id % 4 == 0 else None,
             topics=("Ethics update",) if r.record_id % 5 == 0 else (),
