@@ -13,26 +13,24 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 from itertools import accumulate, compress, islice
-from operator import attrgetter, is_, itemgetter, lt, not_
-from typing import Any, NamedTuple, cast
+from operator import attrgetter, itemgetter, lt, not_
+from typing import Any, NamedTuple
 
-from cpe_desktop.rules.credits import CreditIssue, check_credits
-from cpe_desktop.rules.facts import NOT_STATED, CapName, RecordFacts
-from cpe_desktop.rules.fields import (
-    ETHICS_FIELDS,
-    FIELDS_OF_STUDY,
-    NANO_LEARNING,
-    NON_TECHNICAL_FIELDS,
-    SELF_STUDY_METHODS,
-    TECHNICAL_FIELDS,
-    normalize_delivery_method,
-    normalize_field,
-)
+from cpe_desktop.rules.credits import CreditIssue
+from cpe_desktop.rules.facts import CapName, RecordFacts
 from cpe_desktop.rules.record_columns import RecordColumns
-
-ZERO = Decimal(0)
+from cpe_desktop.rules.record_profiles import (
+    ZERO,
+    check,
+    field_kind,
+    method_of,
+    profile_of,
+    profiles,
+    silent_of,
+    sums_of,
+    wrong_of,
+)
 
 # Kinds of credit with a running total. Ethics restricted to a jurisdiction is "ethics@<key>".
 TOTAL, ETHICS, TECHNICAL = "total", "ethics", "technical"
@@ -45,41 +43,6 @@ CAP_ORDER: tuple[CapName, ...] = (SELF_STUDY, NANO, NON_TECHNICAL)
 def jurisdiction_key(name: str | None) -> str | None:
     """How two spellings of a jurisdiction are compared: case, spacing and ends ignored."""
     return (" ".join(name.casefold().split()) or None) if name else None
-
-
-_FIELD_KINDS: dict[str, tuple[bool, bool, bool]] = {}
-_METHOD_KINDS: dict[str | None, tuple[bool, bool]] = {}
-
-
-def _field_kind(name: str) -> tuple[bool, bool, bool]:
-    """(ethics, technical, non-technical) for a field; an unknown field is none of them."""
-    kind = _FIELD_KINDS.get(name)
-    if kind is None:
-        canonical = name if name in FIELDS_OF_STUDY else normalize_field(name)
-        kind = (
-            canonical in ETHICS_FIELDS,
-            canonical in TECHNICAL_FIELDS,
-            canonical in NON_TECHNICAL_FIELDS,
-        )
-        if len(_FIELD_KINDS) < 4096:  # any spelling of a field is remembered, within reason
-            _FIELD_KINDS[name] = kind
-    return kind
-
-
-def _method_kind(method: str | None) -> tuple[bool, bool]:
-    """(self-study, nano) for a delivery method."""
-    kind = _METHOD_KINDS.get(method)
-    if kind is None:
-        canonical = normalize_delivery_method(method) if method else None
-        kind = (canonical in SELF_STUDY_METHODS, canonical == NANO_LEARNING)
-        if len(_METHOD_KINDS) < 4096:
-            _METHOD_KINDS[method] = kind
-    return kind
-
-
-@lru_cache(maxsize=4096)
-def _check(value: Decimal, method: str | None) -> tuple[CreditIssue, ...]:
-    return tuple(check_credits(value, method))
 
 
 class Credit(NamedTuple):
@@ -95,132 +58,6 @@ class Credit(NamedTuple):
 _order = attrgetter("completed_on", "record_id")
 _by_day = attrgetter("completed_on")
 _record_id = attrgetter("record_id")
-_NOTHING = (ZERO, ZERO, ZERO, ZERO)
-
-
-def _sums(credits: tuple[tuple[str, Decimal], ...]) -> tuple[Decimal, Decimal, Decimal, Decimal]:
-    """(total, ethics, technical, non-technical) of a record's positive credits."""
-    if len(credits) == 1:  # most certificates have one field: the fast way
-        name, amount = credits[0]
-        if amount <= ZERO:
-            return _NOTHING
-        ethics, technical, non_technical = _FIELD_KINDS.get(name) or _field_kind(name)
-        return (
-            amount,
-            amount if ethics else ZERO,
-            amount if technical else ZERO,
-            amount if non_technical else ZERO,
-        )
-    t = e = k = n = ZERO
-    for name, amount in credits:
-        if amount > ZERO:
-            ethics, technical, non_technical = _field_kind(name)
-            t += amount
-            if ethics:
-                e += amount
-            if technical:
-                k += amount
-            if non_technical:
-                n += amount
-    return t, e, k, n
-
-
-def says_nothing(text: str | None) -> bool:
-    """Whether a delivery method or field of study is "Not stated" (any case, any spacing at
-    the ends)."""
-    return (text or "").strip().casefold() == NOT_STATED.casefold()
-
-
-class _Profile(NamedTuple):
-    """What a record's credits lines and delivery method make of it, whatever the amounts'
-    spelling (2 and 2.00 alike), and the sums of the lines it was worked out from."""
-
-    kinds: tuple[bool, bool, bool]  # (ethics, technical, non-technical) of a one-line record
-    method: tuple[bool, bool]  # (self-study, nano)
-    wrong: bool  # a credits line breaks the increments (or is impossible)
-    silent: bool  # the method or a field of study is "Not stated"
-    # ``_sums(lines)`` of these very lines (each pair the same object, so the amounts are
-    # spelled alike): records whose lines are that very tuple, or made of the same pair
-    # objects, share them.
-    lines: tuple[tuple[str, Decimal], ...]
-    sums: tuple[Decimal, Decimal, Decimal, Decimal]
-
-
-_method_of, _wrong_of, _silent_of, _sums_of = (itemgetter(i) for i in (1, 2, 3, 5))
-
-
-def _profile(credits: tuple[tuple[str, Decimal], ...], method: str | None) -> _Profile:
-    return _Profile(
-        _field_kind(credits[0][0]) if len(credits) == 1 else (False, False, False),
-        _method_kind(method),
-        any(_check(value, method) for _, value in credits),
-        says_nothing(method) or any(says_nothing(name) for name, _ in credits),
-        credits,
-        _sums(credits),
-    )
-
-
-# (credits, delivery method) -> the profile of records with them: a firm's records share a few
-# hundred. (Equal credits give the same profile: it holds no amount, only what kind of credits
-# they are and whether they break the increments, which ``_check`` already answers by value.)
-_PROFILES: dict[tuple[tuple[tuple[str, Decimal], ...], str | None], _Profile] = {}
-# (id of a credits tuple, delivery method) -> the profile worked out from that very tuple (which
-# the profile holds, so no other tuple takes its id while it is kept): found without hashing the
-# amounts, as records read again share their credits tuples (``services/compliance_reads``).
-_BY_LINES: dict[tuple[int, str | None], _Profile] = {}
-_MAX_PROFILES = 4096
-
-
-def _profile_of(credits: tuple[tuple[str, Decimal], ...], method: str | None) -> _Profile:
-    """``_profile(credits, method)``, from ``_PROFILES`` when there."""
-    key = (credits, method)
-    profile = _PROFILES.get(key)
-    if profile is None:
-        profile = _PROFILES[key] = _profile(credits, method)
-    return profile
-
-
-def _profiles(
-    lines: list[tuple[tuple[str, Decimal], ...]], methods: list[str | None]
-) -> list[_Profile]:
-    """Each record's profile, from its credits (``lines``) and delivery method: found by the
-    identity of its credits tuple when every record's is known that way (column by column, no
-    amount hashed), else one by one."""
-    if len(_PROFILES) > _MAX_PROFILES or len(_BY_LINES) > _MAX_PROFILES:
-        _PROFILES.clear()
-        _BY_LINES.clear()
-    known = list(map(_BY_LINES.get, zip(map(id, lines), methods, strict=True)))
-    if None in known:
-        return _profiles_one_by_one(lines, methods)
-    # Each the profile of that very tuple: a kept profile holds its tuple, and no other object
-    # alive can have the same id.
-    return cast("list[_Profile]", known)
-
-
-def _profiles_one_by_one(
-    lines: list[tuple[tuple[str, Decimal], ...]], methods: list[str | None]
-) -> list[_Profile]:
-    """Each record's profile, from ``_PROFILES`` (by its lines and delivery method) when there
-    and worked out from its very line pairs; else worked out (or its sums from its own lines)
-    and kept there for the next ones. Each profile worked out from the record's very credits
-    tuple is kept by that tuple's identity too (``_BY_LINES``)."""
-    profiles, by_lines = _PROFILES, _BY_LINES
-    get = profiles.get
-    found: list[_Profile] = []
-    add = found.append
-    for credits, method in zip(lines, methods, strict=True):  # (tens of thousands for a firm)
-        key = (credits, method)
-        profile = get(key)
-        if profile is None:
-            profile = profiles[key] = _profile(*key)
-        elif profile.lines is not credits and not all(map(is_, credits, profile.lines)):
-            # Equal lines, but not the very pairs the sums were worked out from (maybe
-            # spelled apart: 2 and 2.00): their own sums, kept for the next ones.
-            profile = profiles[key] = profile._replace(lines=credits, sums=_sums(credits))
-        if profile.lines is credits:
-            by_lines[(id(credits), key[1])] = profile
-        add(profile)
-    return found
 
 
 def _sorted_records(
@@ -289,16 +126,16 @@ class Ledger:
         self.dates: list[date] = columns.days
         # What each record's lines and delivery method make of it, worked out once for all the
         # records with the same (equal) ones; the amounts are each record's own.
-        found = _profiles(columns.credits, columns.methods)
+        found = profiles(columns.credits, columns.methods)
         # (total, ethics, technical, non-technical) of each record, as four columns.
-        sums = list(zip(*map(_sums_of, found), strict=True)) or [(), (), (), ()]
+        sums = list(zip(*map(sums_of, found), strict=True)) or [(), (), (), ()]
         totals, ethics, technical, non_technical = map(list, sums)
         positions = range(len(found))
         # (self-study, nano) of each record.
-        self.methods: list[tuple[bool, bool]] = list(map(_method_of, found))
+        self.methods: list[tuple[bool, bool]] = list(map(method_of, found))
         # Records with a credits issue (``issues`` says how), as the holder entered them (not as
         # a credit factor rewrote them).
-        wrong = list(compress(positions, map(_wrong_of, found)))
+        wrong = list(compress(positions, map(wrong_of, found)))
         if self.as_entered:
             wrong = []
             for p, record_id in enumerate(columns.ids):
@@ -306,7 +143,7 @@ class Ledger:
                 if entered is None:
                     bad = found[p].wrong
                 else:
-                    bad = _profile_of(entered.credits, entered.delivery_method).wrong
+                    bad = profile_of(entered.credits, entered.delivery_method).wrong
                 if bad:
                     wrong.append(p)
         self._wrong: list[int] = wrong
@@ -314,7 +151,7 @@ class Ledger:
         flagged = list(compress(positions, map(not_, columns.certified)))
         self._flagged: list[int] = sorted({*flagged, *wrong}) if wrong else flagged
         # Records whose delivery method or a field of study is "Not stated".
-        self._unstated: list[int] = list(compress(positions, map(_silent_of, found)))
+        self._unstated: list[int] = list(compress(positions, map(silent_of, found)))
         self._face: dict[str, list[Decimal]] = {
             TOTAL: totals,
             ETHICS: ethics,
@@ -405,7 +242,7 @@ class Ledger:
         lines = self.columns.credits[position]
         if credits is None and len(lines) == 1:
             ((name, amount),) = lines
-            kind = _field_kind(name)
+            kind = field_kind(name)
             credits = (Credit(kind[0], name, amount, kind[1], kind[2]),) if amount > ZERO else ()
             self._credits[position] = credits
         if credits is None:
@@ -414,7 +251,7 @@ class Ledger:
                     Credit(kind[0], name, amount, kind[1], kind[2])
                     for name, amount in lines
                     if amount > ZERO
-                    for kind in (_field_kind(name),)
+                    for kind in (field_kind(name),)
                 )
             )
             self._credits[position] = credits
@@ -464,9 +301,9 @@ class Ledger:
                 method, credits = entered.delivery_method, entered.credits
         if len(credits) == 1:  # most records: no generator, and nothing when nothing is wrong
             name, value = credits[0]
-            found = _check(value, method)
+            found = check(value, method)
             return tuple([(name, issue) for issue in found]) if found else ()
-        return tuple((name, issue) for name, value in credits for issue in _check(value, method))
+        return tuple((name, issue) for name, value in credits for issue in check(value, method))
 
     def flagged(self, lo: int, hi: int) -> list[int]:
         """Positions in ``lo:hi`` of the records with no certificate or a credits issue."""
@@ -514,7 +351,7 @@ class Ledger:
 
     def not_stated(self, lo: int, hi: int) -> list[int]:
         """Positions in ``lo:hi`` of the records whose delivery method or a field of study says
-        nothing (``says_nothing``: "Not stated")."""
+        nothing (``record_profiles.says_nothing``: "Not stated")."""
         found = self._unstated
         return found[bisect_left(found, lo) : bisect_left(found, hi)]
 

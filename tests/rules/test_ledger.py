@@ -1,11 +1,11 @@
 """The ledger's shortcuts (issue 18) held to the plain definitions they stand for.
 
 ``Ledger`` works out what a record's lines and delivery method make of it once for all the
-records with equal ones (``ledger._PROFILES``) and lists the flagged, wrong and "Not stated"
-records while it is built. Here every column and list is worked out the straightforward way,
-record by record, from ``check_credits`` and the field and method names, and compared: values,
-and the very spelling of every sum (2 and 2.00 are equal credits, not the same figure in a
-total).
+records with equal ones (``record_profiles._PROFILES``) and lists the flagged, wrong and "Not
+stated" records while it is built. Here every column and list is worked out the straightforward
+way, record by record, from ``check_credits`` and the field and method names, and compared:
+values, and the very spelling of every sum (2 and 2.00 are equal credits, not the same figure in
+a total).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cpe_desktop.rules import ledger as ledger_module
+from cpe_desktop.rules import record_profiles
 from cpe_desktop.rules.credits import check_credits
 from cpe_desktop.rules.facts import RecordFacts
 from cpe_desktop.rules.fields import (
@@ -201,7 +201,7 @@ def test_equal_lines_spelled_apart_keep_their_own_spelling():
     ledger = Ledger([plain, cents])
     assert [str(v) for v in ledger.face_values(TOTAL)] == ["2", "2.00"]
     assert str(ledger.face(TOTAL, 0, 2)) == "4.00"
-    assert (plain.credits, "Group Live") in ledger_module._PROFILES
+    assert (plain.credits, "Group Live") in record_profiles._PROFILES
 
 
 def test_several_lines_share_sums_only_when_made_of_the_same_pairs():
@@ -244,7 +244,7 @@ def test_records_read_again_find_their_profiles_by_their_credits_tuple(monkeypat
     def worked_out(_lines, _methods):
         raise AssertionError("a profile was worked out again")
 
-    monkeypatch.setattr(ledger_module, "_profiles_one_by_one", worked_out)
+    monkeypatch.setattr(record_profiles, "_profiles_one_by_one", worked_out)
     again = Ledger(records)
     _check(again, records, {})
     assert again.methods == [
