@@ -342,7 +342,13 @@ def _label(record: RecordFacts) -> str:
     day = texts.get(record.completed_on)
     if day is None:
         day = texts[record.completed_on] = writer(record.completed_on)
-    return f"\u201c{record.title}\u201d ({day})" if record.title else f"The record of {day}"
+    return _named(record.title, day)
+
+
+def _named(title: str, day: str) -> str:
+    """How an issue names a record: its title and day (``day`` already written), or its day
+    alone when it has no title."""
+    return f"\u201c{title}\u201d ({day})" if title else f"The record of {day}"
 
 
 def _records(
@@ -447,7 +453,7 @@ def _word_records(ledger: Ledger, positions: list[int], worded: dict[int, Any]) 
             worded[position] = _record_notes(ledger, position)
             continue
         # Flagged, and its credits are right: it has no certificate. Worded when its message
-        # is first read (``Issue``), as ``_record_notes`` words it, in today's date format.
+        # is first read (``Issue``), as ``_record_notes`` words it, in this date format.
         issue = new(IssueDraft)
         issue.kind = "no_certificate"
         issue.record_id = ids[position]
@@ -460,9 +466,7 @@ def _word_records(ledger: Ledger, positions: list[int], worded: dict[int, Any]) 
 def _no_certificate(title: str, day: date, writer: Callable[[date], str]) -> str:
     """``_label``'s words that the record of ``title`` completed on ``day`` has no
     certificate, the day written by ``writer``."""
-    if title:
-        return f"\u201c{title}\u201d ({writer(day)}) has no certificate attached."
-    return f"The record of {writer(day)} has no certificate attached."
+    return f"{_named(title, writer(day))} has no certificate attached."
 
 
 def _record_issue(kind: IssueKind, record_id: int, message: str) -> Issue:
